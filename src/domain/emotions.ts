@@ -1,0 +1,20 @@
+/** The six emotions feelbot answers as, in dair-ai/emotion's label-id order. */
+export const EMOTIONS = ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'] as const;
+
+export type Emotion = (typeof EMOTIONS)[number];
+
+/** The classifier's extra outcome for text that carries no strong emotion. */
+export const NEUTRAL = 'neutral' as const;
+
+export type EmotionOrNeutral = Emotion | typeof NEUTRAL;
+
+export type EmotionScores = Record<Emotion, number>;
+
+export function isEmotion(value: string): value is Emotion {
+  return (EMOTIONS as readonly string[]).includes(value);
+}
+
+/** Emotions sorted by score, strongest first; ties keep the canonical order. */
+export function rankEmotions(scores: EmotionScores): Emotion[] {
+  return [...EMOTIONS].sort((a, b) => scores[b] - scores[a]);
+}

@@ -1,0 +1,59 @@
+/**
+ * Every error feelbot raises on purpose. `code` is stable and machine-readable (metrics count
+ * failures by it); `userFacing` separates the user's or operator's mistake, which is shown as
+ * is, from a bug, which is logged and answered with a generic message.
+ */
+export const ErrorCodes = {
+  ConfigInvalid: 'CONFIG_INVALID',
+  JobInvalid: 'JOB_INVALID',
+  MessageEmpty: 'MESSAGE_EMPTY',
+  ModelNotFound: 'MODEL_NOT_FOUND',
+  ModelCorrupt: 'MODEL_CORRUPT',
+  ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
+  ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
+  GpuUnavailable: 'GPU_UNAVAILABLE',
+  GenerationTimeout: 'GENERATION_TIMEOUT',
+  GenerationAborted: 'GENERATION_ABORTED',
+  PersonaFileInvalid: 'PERSONA_FILE_INVALID',
+  DiscordRequestFailed: 'DISCORD_REQUEST_FAILED',
+  DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',
+  WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
+  NotAllowed: 'NOT_ALLOWED',
+  RedisUnavailable: 'REDIS_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface FeelbotErrorOptions {
+  readonly cause?: unknown;
+  /** True when the message is meant for the user or operator, not a bug report. */
+  readonly userFacing?: boolean;
+  /** True when retrying cannot help (a malformed job, a missing file). */
+  readonly permanent?: boolean;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class FeelbotError extends Error {
+  readonly code: ErrorCode;
+  readonly userFacing: boolean;
+  readonly permanent: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: FeelbotErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = `FeelbotError[${code}]`;
+    this.code = code;
+    this.userFacing = options.userFacing ?? false;
+    this.permanent = options.permanent ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isFeelbotError(error: unknown, code?: ErrorCode): error is FeelbotError {
+  return error instanceof FeelbotError && (code === undefined || error.code === code);
+}
+
+/** The code to count a failure under: ours when we raised it, else UNEXPECTED. */
+export function errorCodeOf(error: unknown): string {
+  return error instanceof FeelbotError ? error.code : 'UNEXPECTED';
+}

@@ -1,0 +1,40 @@
+/** One turn of the conversation as the model sees it. */
+export interface PromptTurn {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+}
+
+/** A fully built prompt: the system text plus the conversation, last turn from the user. */
+export interface Prompt {
+  readonly system: string;
+  readonly turns: readonly PromptTurn[];
+}
+
+export interface SamplingSettings {
+  readonly temperature: number;
+  readonly topP: number;
+  readonly repeatPenalty: number;
+  readonly maxTokens: number;
+}
+
+export interface GenerationRequest {
+  readonly prompt: Prompt;
+  readonly sampling: SamplingSettings;
+  /** Path of a LoRA adapter (GGUF) to apply for this reply; none when absent. */
+  readonly loraPath?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface GenerationResult {
+  readonly text: string;
+  readonly tokens: number;
+  readonly firstTokenMs: number;
+  readonly totalMs: number;
+}
+
+export interface ReplyGenerator {
+  /** How many replies can be generated at once; the worker's concurrency follows it. */
+  readonly parallelism: number;
+  generate(request: GenerationRequest): Promise<GenerationResult>;
+  dispose(): Promise<void>;
+}
