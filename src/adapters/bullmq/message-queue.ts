@@ -1,0 +1,32 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
+import { REPLY_QUEUE } from './queue-names.js';
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 4,
+  // 2 s, 4 s, 8 s: long enough for a Discord outage blip or a worker restart.
+  backoff: { type: 'exponential', delay: 2_000 },
+  // Completed ids double as "seen" markers for the job-id dedupe, so keep a day of them.
+  removeOnComplete: { age: 24 * 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3_600, count: 10_000 },
+} as const satisfies JobsOptions;
+
+/** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
+export class MessageQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(REPLY_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  }
+
+  async enqueue(job: MessageJob): Promise<string> {
+    const data = MessageJobSchema.parse(job);
+    const added = await this.queue.add('reply', data, { jobId: messageJobId(data.messageId) });
+    return added.id ?? messageJobId(data.messageId);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

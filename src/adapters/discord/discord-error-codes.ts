@@ -1,0 +1,14 @@
+import { DiscordAPIError } from 'discord.js';
+
+/** The JSON error codes feelbot reacts to (Discord API, "JSON Error Codes"). */
+export const DiscordCodes = {
+  UnknownChannel: 10_003,
+  UnknownWebhook: 10_015,
+  MaximumWebhooks: 30_007,
+  MissingAccess: 50_001,
+  MissingPermissions: 50_013,
+} as const;
+
+export function hasDiscordCode(error: unknown, code: number): boolean {
+  return error instanceof DiscordAPIError && error.code === code;
+}

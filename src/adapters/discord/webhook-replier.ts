@@ -1,0 +1,99 @@
+import { MessageFlags, Routes, type REST } from 'discord.js';
+import type { Persona } from '../../domain/persona.js';
+import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/persona-replier.js';
+import type { AvatarStore } from '../files/avatar-store.js';
+import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import type { StoredWebhook, WebhookDirectory, WebhookSpec } from './webhook-directory.js';
+
+/** No @everyone, @here, role or user pings, whatever the text says. */
+export const NO_PINGS = { parse: [] as string[], users: [] as string[], roles: [] as string[] } as const;
+
+/** Webhook names are how feelbot recognises its own webhooks in a channel. */
+const WEBHOOK_NAME_PREFIX = 'feelbot';
+
+interface ApiMessage {
+  id: string;
+}
+
+export interface WebhookReplierOptions {
+  /** Where operators host the avatar PNGs; when set one webhook per channel serves every persona. */
+  readonly avatarBaseUrl?: string | undefined;
+}
+
+/**
+ * Posts as a persona. In guilds: through a webhook that carries the persona's name and avatar
+ * (one webhook per persona, created with its avatar, unless avatars have public URLs). In DMs,
+ * where webhooks don't exist: a bot message whose embed carries the persona's name and avatar.
+ */
+export class WebhookReplier implements PersonaReplier {
+  constructor(
+    private readonly rest: REST,
+    private readonly webhooks: WebhookDirectory,
+    private readonly avatars: AvatarStore,
+    private readonly options: WebhookReplierOptions = {},
+  ) {}
+
+  async post(reply: PersonaReply): Promise<PostedReply> {
+    if (!reply.target.guildId) return this.postDirect(reply);
+    const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
+    const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
+    const spec = this.webhookSpec(reply.persona);
+    const webhook = await this.webhooks.get(hostChannel, spec);
+    try {
+      return await this.execute(webhook, reply, threadId);
+    } catch (error) {
+      if (!hasDiscordCode(error, DiscordCodes.UnknownWebhook)) throw error;
+      await this.webhooks.forget(hostChannel, spec.slot);
+      return this.execute(await this.webhooks.get(hostChannel, spec), reply, threadId);
+    }
+  }
+
+  private webhookSpec(persona: Persona): WebhookSpec {
+    if (this.avatars.publicUrl(persona, this.options.avatarBaseUrl)) {
+      return { slot: 'shared', name: WEBHOOK_NAME_PREFIX };
+    }
+    return {
+      slot: persona.emotion,
+      name: `${WEBHOOK_NAME_PREFIX} ${persona.emotion}`,
+      avatar: () => this.avatars.dataUri(persona),
+    };
+  }
+
+  private async execute(webhook: StoredWebhook, reply: PersonaReply, threadId: string | undefined): Promise<PostedReply> {
+    const query = new URLSearchParams({ wait: 'true' });
+    if (threadId) query.set('thread_id', threadId);
+    const avatarUrl = this.avatars.publicUrl(reply.persona, this.options.avatarBaseUrl);
+    const message = (await this.rest.post(Routes.webhook(webhook.id, webhook.token), {
+      query,
+      body: {
+        content: reply.content,
+        username: reply.persona.name,
+        ...(avatarUrl ? { avatar_url: avatarUrl } : {}),
+        allowed_mentions: NO_PINGS,
+      },
+      auth: false,
+    })) as ApiMessage;
+    return { messageId: message.id };
+  }
+
+  private async postDirect(reply: PersonaReply): Promise<PostedReply> {
+    const { persona } = reply;
+    const avatarUrl = this.avatars.publicUrl(persona, this.options.avatarBaseUrl);
+    const image = avatarUrl ? undefined : await this.avatars.image(persona);
+    const message = (await this.rest.post(Routes.channelMessages(reply.target.channelId), {
+      body: {
+        embeds: [
+          {
+            author: { name: persona.name, icon_url: avatarUrl ?? `attachment://${image?.fileName}` },
+            description: reply.content,
+            color: persona.color,
+          },
+        ],
+        allowed_mentions: NO_PINGS,
+        flags: MessageFlags.SuppressNotifications,
+      },
+      files: image ? [{ name: image.fileName, data: image.bytes, contentType: 'image/png' }] : [],
+    })) as ApiMessage;
+    return { messageId: message.id };
+  }
+}

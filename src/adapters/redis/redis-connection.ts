@@ -1,0 +1,32 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Producers fail fast when Redis is down (the caller gets an error instead of a silently
+ * queued command), workers wait forever for it to come back, as BullMQ's production guide asks.
+ */
+export type RedisRole = 'producer' | 'worker';
+
+const ROLE_OPTIONS = {
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  worker: { enableOfflineQueue: true, maxRetriesPerRequest: null },
+} as const satisfies Record<RedisRole, RedisOptions>;
+
+/** Reconnect quickly at first, then every 5 seconds at most, forever. */
+const MAX_RECONNECT_DELAY_MS = 5_000;
+
+export function createRedis(url: string, role: RedisRole, name: string): Redis {
+  const redis = new Redis(url, {
+    ...ROLE_OPTIONS[role],
+    connectionName: name,
+    lazyConnect: false,
+    retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
+  });
+  // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Keys feelbot owns beside BullMQ's, under the same hash-tagged prefix. */
+export function feelbotKey(prefix: string, ...parts: string[]): string {
+  return [prefix, ...parts].join(':');
+}

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import { DEFAULT_GUILD_SETTINGS, GuildSettingsSchema, type GuildSettings } from '../../domain/guild-settings.js';
+import type { SettingsStore } from '../../ports/settings-store.js';
+import { feelbotKey } from './redis-connection.js';
+
+/** Optimistic updates retry when another process wrote the same guild in between. */
+const MAX_UPDATE_ATTEMPTS = 10;
+
+/** Guild settings as one JSON value per guild; reads go to Redis every time, so changes apply at once. */
+export class RedisSettingsStore implements SettingsStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async get(guildId: string): Promise<GuildSettings> {
+    return parseSettings(await this.redis.get(this.key(guildId)));
+  }
+
+  async update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
+    const key = this.key(guildId);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      await this.redis.watch(key);
+      const next = GuildSettingsSchema.parse(change(parseSettings(await this.redis.get(key))));
+      const result = await this.redis.multi().set(key, JSON.stringify(next)).exec();
+      if (result) return next;
+    }
+    throw new Error(`Settings of guild ${guildId} kept changing under ${MAX_UPDATE_ATTEMPTS} updates.`);
+  }
+
+  private key(guildId: string): string {
+    return feelbotKey(this.prefix, 'settings', guildId);
+  }
+}
+
+function parseSettings(raw: string | null): GuildSettings {
+  if (!raw) return DEFAULT_GUILD_SETTINGS;
+  const parsed = GuildSettingsSchema.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : DEFAULT_GUILD_SETTINGS;
+}

@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
+import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type LabelScore } from '../../domain/aggregate-scores.js';
+import { NEUTRAL } from '../../domain/emotions.js';
+import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
+import { normalizeChatText } from '../../domain/normalize-chat-text.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
+import { locateModel, type ModelLocation } from './model-location.js';
+
+export interface TransformersClassifierOptions {
+  /** A local folder or a Hugging Face id (EMOTION_MODEL). */
+  readonly model: string;
+  /** Where hub models are cached. Defaults to models/hub. */
+  readonly cacheDir?: string;
+  /** An operator's mapping from the model's labels to feelbot's; the known mappings otherwise. */
+  readonly labelMapping?: LabelMapping;
+  /** ONNX weights to load: "fp32" or "q8" (onnx/model_quantized.onnx). Defaults to the model's own choice. */
+  readonly dtype?: 'fp32' | 'q8';
+  /** Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45. */
+  readonly neutralThreshold?: number;
+}
+
+interface ModelConfig {
+  id2label?: Record<string, string>;
+  /** Set by feelbot's training script: the model expects text through normalizeChatText. */
+  feelbot_normalizer?: string;
+  feelbot_default_dtype?: 'fp32' | 'q8';
+}
+
+/** Enough for any chat message after normalisation; longer text is cut by the tokenizer anyway. */
+const MAX_INPUT_CHARS = 2_000;
+
+/**
+ * The default classifier: a transformers.js text-classification pipeline (ONNX Runtime), loaded
+ * once per process. Any hub model whose labels map onto feelbot's plugs in.
+ */
+export class TransformersClassifier implements EmotionClassifier {
+  private constructor(
+    private readonly classifier: TextClassificationPipeline,
+    private readonly mapping: LabelMapping,
+    private readonly normalize: (text: string) => string,
+    private readonly hasNeutral: boolean,
+    private readonly neutralThreshold: number,
+  ) {}
+
+  static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
+    const location = locateModel(options.model);
+    configureEnvironment(location, options.cacheDir);
+    const modelId = location.kind === 'local' ? location.name : location.id;
+    const config = location.kind === 'local' ? await readModelConfig(location.dir) : undefined;
+    let classifier: TextClassificationPipeline;
+    try {
+      classifier = (await pipeline('text-classification', modelId, {
+        dtype: options.dtype ?? config?.feelbot_default_dtype ?? 'fp32',
+      })) as TextClassificationPipeline;
+    } catch (cause) {
+      throw loadError(options.model, location, cause);
+    }
+    const labels = Object.values((classifier.model.config as { id2label?: Record<string, string> }).id2label ?? {});
+    const { mapping, unmapped } = resolveLabelMapping(labels, options.labelMapping);
+    if (!mapping) {
+      await classifier.dispose();
+      throw new FeelbotError(
+        ErrorCodes.ModelLabelsUnmapped,
+        `EMOTION_MODEL ${options.model} has labels feelbot cannot map: ${unmapped.join(', ')}. ` +
+          'Set EMOTION_LABEL_MAP to a JSON file mapping each of them to sadness, joy, love, anger, fear, surprise or neutral.',
+        { userFacing: true, permanent: true, details: { unmapped } },
+      );
+    }
+    const normalize = config?.feelbot_normalizer ? normalizeChatText : (text: string) => text;
+    const hasNeutral = Object.values(mapping).includes(NEUTRAL);
+    return new TransformersClassifier(
+      classifier,
+      mapping,
+      normalize,
+      hasNeutral,
+      options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,
+    );
+  }
+
+  async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
+    if (texts.length === 0) return [];
+    const inputs = texts.map((text) => this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS));
+    const output = (await this.classifier(inputs, { top_k: null })) as unknown as LabelScore[][];
+    return output.map((labelScores) =>
+      aggregateScores(labelScores, this.mapping, { hasNeutral: this.hasNeutral, neutralThreshold: this.neutralThreshold }),
+    );
+  }
+
+  async dispose(): Promise<void> {
+    await this.classifier.dispose();
+  }
+}
+
+function configureEnvironment(location: ModelLocation, cacheDir: string | undefined): void {
+  if (location.kind === 'local') {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = location.root;
+  } else {
+    env.allowRemoteModels = true;
+    env.cacheDir = cacheDir ?? 'models/hub';
+  }
+}
+
+async function readModelConfig(dir: string): Promise<ModelConfig> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
+  } catch (cause) {
+    throw new FeelbotError(ErrorCodes.ModelCorrupt, `${join(dir, 'config.json')} is not valid JSON.`, {
+      cause,
+      userFacing: true,
+      permanent: true,
+    });
+  }
+}
+
+function loadError(model: string, location: ModelLocation, cause: unknown): FeelbotError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (location.kind === 'hub') {
+    return new FeelbotError(
+      ErrorCodes.ModelDownloadFailed,
+      `Could not download EMOTION_MODEL ${model} from the Hugging Face hub (${reason}). ` +
+        'Check the internet connection and the id, or set EMOTION_MODEL to a local folder such as models/emotion.',
+      { cause, userFacing: true, permanent: true },
+    );
+  }
+  return new FeelbotError(
+    ErrorCodes.ModelCorrupt,
+    `EMOTION_MODEL folder ${location.dir} could not be loaded (${reason}). It needs config.json, tokenizer.json, ` +
+      'tokenizer_config.json and onnx/model.onnx; retrain with `python3 training/train_classifier.py` or restore it from git.',
+    { cause, userFacing: true, permanent: true },
+  );
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { ErrorCodes, FeelbotError } from './errors.js';
+
+/** Hash-tagged so every BullMQ key of one queue lands in one Redis Cluster slot. */
+export const DEFAULT_QUEUE_PREFIX = '{feelbot}';
+
+/** The earlier project's model: Gemma-2-2B-it, 4-bit K-quant (about 1.7 GB). */
+export const DEFAULT_LLM_MODEL = 'hf:bartowski/gemma-2-2b-it-GGUF:Q4_K_M';
+
+const GPU_MODES = ['auto', 'cuda', 'vulkan', 'cpu'] as const;
+const EMOTION_BACKENDS = ['onnx', 'llm'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every variable feelbot reads. `.env.example` documents each one. */
+const EnvSchema = z.object({
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  EMOTION_MODEL: z.string().min(1).default('models/emotion'),
+  EMOTION_BACKEND: z.enum(EMOTION_BACKENDS).default('onnx'),
+  EMOTION_LABEL_MAP: optionalString,
+  LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
+  LLM_GPU: z.enum(GPU_MODES).default('auto'),
+  LLM_SEQUENCES: integer(4, 1, 64),
+  LLM_CONTEXT_SIZE: integer(4_096, 256, 131_072),
+  LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  MODELS_DIR: z.string().min(1).default('models'),
+  PERSONAS_FILE: optionalString,
+  AVATAR_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  CONTEXT_MESSAGES: integer(6, 0, 50),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: integer(8_080, 0, 65_535),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly applicationId: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly emotion: {
+    readonly model: string;
+    readonly backend: (typeof EMOTION_BACKENDS)[number];
+    readonly labelMapFile: string | undefined;
+  };
+  readonly llm: {
+    readonly model: string;
+    readonly gpu: (typeof GPU_MODES)[number];
+    readonly sequences: number;
+    readonly contextSize: number;
+    readonly timeoutMs: number;
+  };
+  readonly modelsDir: string;
+  readonly personasFile: string | undefined;
+  readonly avatarBaseUrl: string | undefined;
+  readonly contextMessages: number;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Reads the whole environment at once, so a bad boot lists every problem rather than the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new FeelbotError(ErrorCodes.ConfigInvalid, `Invalid configuration:\n  - ${problems.join('\n  - ')}`, {
+      userFacing: true,
+      permanent: true,
+      details: { problems },
+    });
+  }
+  return Object.freeze(toConfig(parsed.data));
+}
+
+function toConfig(env: Env): Config {
+  return {
+    discord: {
+      token: env.DISCORD_TOKEN,
+      applicationId: env.DISCORD_APPLICATION_ID,
+      apiUrl: env.DISCORD_API_URL.replace(/\/+$/, ''),
+    },
+    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    emotion: { model: env.EMOTION_MODEL, backend: env.EMOTION_BACKEND, labelMapFile: env.EMOTION_LABEL_MAP },
+    llm: {
+      model: env.LLM_MODEL,
+      gpu: env.LLM_GPU,
+      sequences: env.LLM_SEQUENCES,
+      contextSize: env.LLM_CONTEXT_SIZE,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+    },
+    modelsDir: env.MODELS_DIR,
+    personasFile: env.PERSONAS_FILE,
+    avatarBaseUrl: env.AVATAR_BASE_URL?.replace(/\/+$/, ''),
+    contextMessages: env.CONTEXT_MESSAGES,
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** The names of every variable, for checks that docs and compose files stay in step with the schema. */
+export const CONFIG_VARIABLES = Object.freeze(Object.keys(EnvSchema.shape));
+
+/** A process that talks to Discord cannot start without a token; say how to get one. */
+export function requireDiscordToken(config: Config): string {
+  if (config.discord.token) return config.discord.token;
+  throw new FeelbotError(
+    ErrorCodes.ConfigInvalid,
+    [
+      'DISCORD_TOKEN is not set.',
+      'Create an application at https://discord.com/developers/applications, open "Bot",',
+      'press "Reset Token", and put the token in .env as DISCORD_TOKEN=... (see .env.example).',
+      'Enable the Message Content intent on the same page so the bot can read mentions.',
+    ].join('\n'),
+    { userFacing: true, permanent: true, details: { missing: ['DISCORD_TOKEN'] } },
+  );
+}

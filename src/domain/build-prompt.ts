@@ -1,0 +1,65 @@
+import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
+import type { ConversationMessage } from './conversation.js';
+import { SHARED_RULES } from './default-personas.js';
+import type { Persona } from './persona.js';
+
+/** Enough for a long chat message; the gateway already caps content at 4,000 characters. */
+const MAX_QUOTED_CHARS = 1_500;
+
+export interface PromptInput {
+  readonly persona: Persona;
+  /** Older messages first; the reply chain and the last few messages of the channel. */
+  readonly context: readonly ConversationMessage[];
+  readonly message: ConversationMessage;
+}
+
+/**
+ * The prompt the model sees. User text is quoted inside markers the model is told are data,
+ * and any marker-like text inside it is defused, so "ignore your instructions" stays a quote.
+ */
+export function buildPrompt({ persona, context, message }: PromptInput): Prompt {
+  const system = [
+    persona.systemPrompt,
+    `Your voice: ${persona.voice}`,
+    SHARED_RULES,
+    'Each quoted message looks like <<<Name: text>>>.',
+  ].join('\n');
+  const turns: PromptTurn[] = [];
+  for (const previous of context) pushTurn(turns, toTurn(previous));
+  pushTurn(turns, {
+    role: 'user',
+    text: `${quote(message)}\nReply to ${sanitizeName(message.authorName)} as ${persona.name}.`,
+  });
+  return { system, turns };
+}
+
+function toTurn(message: ConversationMessage): PromptTurn {
+  return message.persona
+    ? { role: 'assistant', text: clip(message.content) }
+    : { role: 'user', text: quote(message) };
+}
+
+/** Chat templates expect alternating roles, so consecutive turns of one role are merged. */
+function pushTurn(turns: PromptTurn[], turn: PromptTurn): void {
+  const last = turns.at(-1);
+  if (last && last.role === turn.role) turns[turns.length - 1] = { role: turn.role, text: `${last.text}\n${turn.text}` };
+  else if (turns.length === 0 && turn.role === 'assistant') return;
+  else turns.push(turn);
+}
+
+function quote(message: ConversationMessage): string {
+  return `<<<${sanitizeName(message.authorName)}: ${defuse(clip(message.content))}>>>`;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}…` : text;
+}
+
+/** Angle-bracket runs would let a user close the quote and write outside it. */
+function defuse(text: string): string {
+  return text.replace(/<{3,}|>{3,}/g, (run) => run.replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›')));
+}
+
+function sanitizeName(name: string): string {
+  return defuse(name.replace(/[\r\n:]+/g, ' ').trim()).slice(0, 64) || 'someone';
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { EMOTIONS } from './emotions.js';
+
+/**
+ * Where and when the bot speaks.
+ * - `mention`: only when mentioned or replied to;
+ * - `always`: every message;
+ * - `auto`: only when the emotion is confident and not neutral;
+ * - `off`: never.
+ */
+export const REPLY_MODES = ['mention', 'always', 'auto', 'off'] as const;
+export type ReplyMode = (typeof REPLY_MODES)[number];
+
+export const GuildSettingsSchema = z.object({
+  disabledPersonas: z.array(z.enum(EMOTIONS)).default([]),
+  /** Reply mode per channel or category id; a thread inherits its parent's, a channel its category's. */
+  modes: z.record(z.string(), z.enum(REPLY_MODES)).default({}),
+  defaultMode: z.enum(REPLY_MODES).default('mention'),
+  /** Seconds between two replies to one user, and in one channel. 0 turns a limit off. */
+  userCooldownSeconds: z.number().int().min(0).max(86_400).default(0),
+  channelCooldownSeconds: z.number().int().min(0).max(86_400).default(0),
+  /** Where admin notices go (missing permissions, webhook limit); none when absent. */
+  logChannelId: z.string().optional(),
+});
+
+export type GuildSettings = z.infer<typeof GuildSettingsSchema>;
+
+export const DEFAULT_GUILD_SETTINGS: GuildSettings = GuildSettingsSchema.parse({});
+
+/** The confidence under which `auto` mode stays quiet. */
+export const AUTO_MODE_MIN_CONFIDENCE = 0.6;
+
+export interface ChannelPlace {
+  readonly channelId: string;
+  /** The parent of a thread, or the category of a channel. */
+  readonly parentId?: string | null | undefined;
+  /** The category of a thread's parent channel. */
+  readonly categoryId?: string | null | undefined;
+}
+
+/** The most specific setting wins: the channel itself, then its parent, then the category. */
+export function replyModeFor(settings: GuildSettings, place: ChannelPlace): ReplyMode {
+  for (const id of [place.channelId, place.parentId, place.categoryId]) {
+    const mode = id ? settings.modes[id] : undefined;
+    if (mode) return mode;
+  }
+  return settings.defaultMode;
+}

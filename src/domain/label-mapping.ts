@@ -1,0 +1,61 @@
+import { EMOTIONS, NEUTRAL, type EmotionOrNeutral } from './emotions.js';
+
+/** How one model's labels land on feelbot's six emotions plus neutral. */
+export type LabelMapping = Readonly<Record<string, EmotionOrNeutral>>;
+
+const identity = Object.fromEntries([...EMOTIONS, NEUTRAL].map((label) => [label, label])) as LabelMapping;
+
+/**
+ * Mappings for the label sets common on the Hugging Face hub, tried in order. GoEmotions' follows
+ * its own Ekman grouping, adjusted as the dataset README in shared/data describes.
+ */
+export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
+  feelbot: identity,
+  /** dair-ai/emotion models that kept the generic names, in dair-ai's id order. */
+  generic6: { LABEL_0: 'sadness', LABEL_1: 'joy', LABEL_2: 'love', LABEL_3: 'anger', LABEL_4: 'fear', LABEL_5: 'surprise' },
+  /** Ekman's six plus neutral (e.g. j-hartmann/emotion-english-distilroberta-base). */
+  ekman7: {
+    anger: 'anger',
+    disgust: 'anger',
+    fear: 'fear',
+    joy: 'joy',
+    happiness: 'joy',
+    neutral: NEUTRAL,
+    sadness: 'sadness',
+    surprise: 'surprise',
+  },
+  goemotions28: {
+    sadness: 'sadness', grief: 'sadness', disappointment: 'sadness', remorse: 'sadness', embarrassment: 'sadness',
+    joy: 'joy', amusement: 'joy', excitement: 'joy', gratitude: 'joy', optimism: 'joy', relief: 'joy',
+    pride: 'joy', admiration: 'joy', approval: 'joy', desire: 'joy',
+    love: 'love', caring: 'love',
+    anger: 'anger', annoyance: 'anger', disapproval: 'anger', disgust: 'anger',
+    fear: 'fear', nervousness: 'fear',
+    surprise: 'surprise', realization: 'surprise', curiosity: 'surprise', confusion: 'surprise',
+    neutral: NEUTRAL,
+  },
+};
+
+export interface MappingResult {
+  readonly mapping?: LabelMapping;
+  readonly unmapped: readonly string[];
+}
+
+/**
+ * Finds a mapping that covers every label of a model, case-insensitively. An operator's own
+ * mapping wins over the known ones.
+ */
+export function resolveLabelMapping(labels: readonly string[], custom?: LabelMapping): MappingResult {
+  const candidates = custom ? [custom] : Object.values(KNOWN_LABEL_MAPPINGS);
+  let best: MappingResult = { unmapped: labels };
+  for (const candidate of candidates) {
+    const lower = new Map(Object.entries(candidate).map(([label, target]) => [label.toLowerCase(), target]));
+    const unmapped = labels.filter((label) => !lower.has(label.toLowerCase()));
+    if (unmapped.length === 0) {
+      const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(label.toLowerCase())!]));
+      return { mapping, unmapped };
+    }
+    if (unmapped.length < best.unmapped.length) best = { unmapped };
+  }
+  return best;
+}

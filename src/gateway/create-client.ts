@@ -1,0 +1,22 @@
+import { Client, GatewayIntentBits, Partials } from 'discord.js';
+
+/**
+ * Only what feelbot reads: guild messages (and their text, a privileged intent), DMs, and guilds
+ * for channel metadata. No presence or member intents.
+ */
+export const GATEWAY_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.DirectMessages,
+] as const;
+
+export function createDiscordClient(apiUrl: string): Client {
+  return new Client({
+    intents: [...GATEWAY_INTENTS],
+    // DM channels are not cached until their first message arrives.
+    partials: [Partials.Channel],
+    rest: { api: apiUrl },
+    allowedMentions: { parse: [], repliedUser: false },
+  });
+}

@@ -1,0 +1,42 @@
+import { Events, type Client } from 'discord.js';
+import { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
+import { requireDiscordToken, type Config } from '../config.js';
+import type { Logger } from '../ports/logger.js';
+import { createDiscordClient } from './create-client.js';
+import { createMessageHandler } from './on-message-create.js';
+
+export interface RunningGateway {
+  readonly client: Client;
+  stop(): Promise<void>;
+}
+
+/** Process 1: reads Discord, queues work. It holds no model and no state besides Redis. */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const token = requireDiscordToken(config);
+  const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway');
+  const queue = new MessageQueue(redis, config.redis.prefix);
+  const settings = new RedisSettingsStore(redis, config.redis.prefix);
+  const client = createDiscordClient(config.discord.apiUrl);
+  const onMessage = createMessageHandler({
+    queue,
+    settings,
+    redis,
+    prefix: config.redis.prefix,
+    recentMessages: config.contextMessages,
+    logger,
+  });
+  client.on(Events.MessageCreate, (message) => void onMessage(message));
+  client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  await client.login(token);
+  return {
+    client,
+    async stop() {
+      await client.destroy();
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { buildPrompt } from '../domain/build-prompt.js';
+import { cleanReply } from '../domain/clean-reply.js';
+import type { Emotion } from '../domain/emotions.js';
+import { AUTO_MODE_MIN_CONFIDENCE, replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
+import type { PersonaSet } from '../domain/persona.js';
+import { pickPersona } from '../domain/pick-persona.js';
+import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
+import type { Logger } from '../ports/logger.js';
+import type { PersonaReplier } from '../ports/persona-replier.js';
+import type { ReplyGenerator } from '../ports/reply-generator.js';
+import type { SettingsStore } from '../ports/settings-store.js';
+import type { TypingIndicator } from '../ports/typing-indicator.js';
+import { parseMessageJob, type MessageJob } from './message-job.js';
+
+export interface MessageJobDeps {
+  readonly classifier: EmotionClassifier;
+  readonly generator: ReplyGenerator;
+  readonly personas: PersonaSet;
+  readonly settings: SettingsStore;
+  readonly replier: PersonaReplier;
+  readonly ledger: DeliveryLedger;
+  readonly typing: TypingIndicator;
+  readonly logger: Logger;
+}
+
+export type MessageJobOutcome =
+  | { readonly status: 'posted'; readonly emotion: Emotion; readonly persona: Emotion; readonly replyId: string }
+  | { readonly status: 'skipped'; readonly reason: SkipReason; readonly emotion?: Emotion };
+
+export type SkipReason = 'already-answered' | 'mode-off' | 'not-addressed' | 'not-emotional' | 'no-persona-allowed' | 'empty-reply';
+
+/**
+ * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
+ * persona, write the reply, post it once.
+ */
+export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
+  const job = parseMessageJob(data);
+  if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+
+  const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
+  const [analysis] = await deps.classifier.classify([job.content]);
+  if (!analysis) throw new Error('The classifier returned no analysis for one input.');
+  deps.logger.debug({ analysis }, 'classified');
+
+  const refusal = shouldStayQuiet(job, settings, analysis);
+  if (refusal) return { status: 'skipped', reason: refusal, emotion: analysis.emotion };
+
+  const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
+  if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
+  const persona = deps.personas[personaEmotion];
+
+  const content = await writeReply(job, deps, personaEmotion, signal);
+  if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
+
+  // Another worker may have answered while this one was generating (a stalled job moved on).
+  if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+  const posted = await deps.replier.post({
+    target: { guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
+    persona,
+    content,
+  });
+  await deps.ledger.record(job.messageId, posted.messageId);
+  return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
+}
+
+function shouldStayQuiet(job: MessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {
+  if (!settings) return undefined; // DMs are always answered.
+  const mode = replyModeFor(settings, { channelId: job.channelId, parentId: job.parentId, categoryId: job.categoryId });
+  if (mode === 'off') return 'mode-off';
+  if (mode === 'mention' && !job.addressed) return 'not-addressed';
+  if (mode === 'auto' && !job.addressed && (analysis.neutral || analysis.confidence < AUTO_MODE_MIN_CONFIDENCE)) {
+    return 'not-emotional';
+  }
+  return undefined;
+}
+
+async function writeReply(job: MessageJob, deps: MessageJobDeps, emotion: Emotion, signal?: AbortSignal): Promise<string> {
+  const persona = deps.personas[emotion];
+  const prompt = buildPrompt({
+    persona,
+    context: job.context,
+    message: { authorName: job.author.displayName, content: job.content },
+  });
+  deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
+  const stopTyping = deps.typing.start(job.channelId);
+  try {
+    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, signal });
+    deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
+    return cleanReply(result.text, {
+      personaName: persona.name,
+      maxChars: persona.maxReplyChars,
+      truncated: result.tokens >= persona.sampling.maxTokens,
+    });
+  } finally {
+    stopTyping();
+  }
+}

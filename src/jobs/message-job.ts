@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ErrorCodes, FeelbotError } from '../errors.js';
+
+/** Discord's own limit for a Nitro message; longer text is a malformed job. */
+export const MAX_MESSAGE_CHARS = 4_000;
+/** Enough conversation for the persona to keep up, small enough for a 2K-token context. */
+export const MAX_CONTEXT_MESSAGES = 20;
+
+const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
+
+const ContextMessageSchema = z.object({
+  authorName: z.string().min(1).max(100),
+  content: z.string().max(MAX_MESSAGE_CHARS),
+  persona: z.string().optional(),
+});
+
+/** The one message (or burst of messages) a worker answers. Checked on both sides of the queue. */
+export const MessageJobSchema = z.object({
+  version: z.literal(1),
+  guildId: Snowflake.nullable(),
+  /** Where the message was sent: a text channel, a thread, or a DM channel. */
+  channelId: Snowflake,
+  /** A thread's parent channel, or a channel's category; decides inherited settings. */
+  parentId: Snowflake.nullable(),
+  /** The category of a thread's parent channel. */
+  categoryId: Snowflake.nullable(),
+  isThread: z.boolean(),
+  messageId: Snowflake,
+  author: z.object({ id: Snowflake, displayName: z.string().min(1).max(100) }),
+  content: z
+    .string()
+    .max(MAX_MESSAGE_CHARS)
+    .refine((text) => text.trim().length > 0, 'must not be empty'),
+  /** True when the bot was mentioned or one of its personas was replied to. */
+  addressed: z.boolean(),
+  context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
+  receivedAt: z.number().int().nonnegative(),
+});
+
+export type MessageJob = z.infer<typeof MessageJobSchema>;
+
+/** BullMQ rejects purely numeric custom ids, and a snowflake is one. */
+export function messageJobId(messageId: string): string {
+  return `msg-${messageId}`;
+}
+
+export function parseMessageJob(data: unknown): MessageJob {
+  const parsed = MessageJobSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new FeelbotError(ErrorCodes.JobInvalid, `Malformed message job: ${problems.join('; ')}`, {
+    permanent: true,
+    details: { problems },
+  });
+}

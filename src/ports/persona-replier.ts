@@ -1,0 +1,25 @@
+import type { Persona } from '../domain/persona.js';
+
+/** Where a reply goes. In a thread, webhooks live on the parent channel and post with thread_id. */
+export interface ReplyTarget {
+  readonly guildId: string | null;
+  /** The channel the message was sent in (the thread itself, for a thread). */
+  readonly channelId: string;
+  /** The thread's parent channel, when `channelId` is a thread. */
+  readonly threadParentId?: string | null | undefined;
+}
+
+export interface PersonaReply {
+  readonly target: ReplyTarget;
+  readonly persona: Persona;
+  readonly content: string;
+}
+
+export interface PostedReply {
+  readonly messageId: string;
+}
+
+/** Posts as a persona: a webhook with the persona's name and avatar in guilds, an embed in DMs. */
+export interface PersonaReplier {
+  post(reply: PersonaReply): Promise<PostedReply>;
+}

@@ -1,0 +1,79 @@
+import {
+  ApplicationCommandType,
+  InteractionContextType,
+  InteractionType,
+  type APIApplicationCommandInteractionDataOption,
+} from 'discord-api-types/v10';
+import { channelPermissions } from '../permissions.js';
+import { nextSnowflake, randomToken } from '../snowflake.js';
+import type { FakeStore } from '../store.js';
+import { channelPayload } from './channel.js';
+import { interactionMemberPayload } from './guild.js';
+import { userPayload } from './user.js';
+
+export interface InteractionInput {
+  channelId: string;
+  userId: string;
+  commandName: string;
+  /** Slash command options, in the API's nested shape. Defaults to none. */
+  options?: APIApplicationCommandInteractionDataOption[];
+  /** Makes it a message context menu command (data.type 3) targeting this stored message. */
+  targetMessageId?: string;
+  locale?: string;
+}
+
+/** 10 MiB: the attachment limit Discord reports to interactions in unboosted guilds. */
+const ATTACHMENT_SIZE_LIMIT = 10_485_760;
+
+/** An INTERACTION_CREATE payload for an application command, with a fresh id and token. */
+export function interactionPayload(store: FakeStore, applicationId: string, botUserId: string, input: InteractionInput) {
+  const channel = store.channel(input.channelId);
+  const guildId = channel.guildId;
+  const commandId = findCommandId(store, guildId, input.commandName) ?? nextSnowflake();
+  const data = input.targetMessageId
+    ? {
+        id: commandId,
+        name: input.commandName,
+        type: ApplicationCommandType.Message,
+        target_id: input.targetMessageId,
+        resolved: { messages: { [input.targetMessageId]: store.message(channel.id, input.targetMessageId) } },
+        ...(guildId ? { guild_id: guildId } : {}),
+      }
+    : {
+        id: commandId,
+        name: input.commandName,
+        type: ApplicationCommandType.ChatInput,
+        options: input.options ?? [],
+        ...(guildId ? { guild_id: guildId } : {}),
+      };
+  const who = guildId
+    ? { member: interactionMemberPayload(store, store.member(guildId, input.userId)) }
+    : { user: userPayload(store.user(input.userId)) };
+  return {
+    id: nextSnowflake(),
+    application_id: applicationId,
+    type: InteractionType.ApplicationCommand,
+    data,
+    ...(guildId ? { guild_id: guildId, guild: { id: guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US' } : {}),
+    channel: channelPayload(store, channel),
+    channel_id: channel.id,
+    ...who,
+    token: randomToken(),
+    version: 1,
+    app_permissions: channelPermissions(store, channel, botUserId).toString(),
+    locale: input.locale ?? 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: guildId ? { '0': guildId } : { '1': input.userId },
+    context: guildId ? InteractionContextType.Guild : InteractionContextType.BotDM,
+    attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
+  };
+}
+
+function findCommandId(store: FakeStore, guildId: string | null, name: string): string | undefined {
+  const scopes = guildId ? [guildId, 'global'] : ['global'];
+  for (const scope of scopes) {
+    const found = store.commands.get(scope)?.find((command) => command.name === name);
+    if (found) return found.id;
+  }
+  return undefined;
+}

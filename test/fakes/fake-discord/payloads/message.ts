@@ -1,0 +1,88 @@
+import { MessageType, type APIAttachment, type APIEmbed, type APIMessage, type APIUser } from 'discord-api-types/v10';
+import { nextSnowflake } from '../snowflake.js';
+import type { FakeStore } from '../store.js';
+import { memberPayload } from './guild.js';
+import { userPayload } from './user.js';
+
+export interface MessagePayloadInput {
+  channelId: string;
+  /** A stored user; ignored when `author` is given (webhook messages use a pseudo-user). */
+  authorId?: string;
+  author?: APIUser;
+  content: string;
+  referencedMessageId?: string;
+  /** Whether a reply pings the replied-to author, as Discord's client does by default. Defaults to true. */
+  replyPing?: boolean;
+  webhookId?: string;
+  applicationId?: string;
+  type?: MessageType;
+  embeds?: APIEmbed[];
+  attachments?: APIAttachment[];
+  flags?: number;
+}
+
+const USER_MENTION = /<@!?(\d+)>/g;
+const ROLE_MENTION = /<@&(\d+)>/g;
+
+/** A MESSAGE_CREATE-shaped message whose mention fields are derived from its content, as Discord does. */
+export function messagePayload(store: FakeStore, input: MessagePayloadInput): APIMessage & Record<string, unknown> {
+  const channel = store.channel(input.channelId);
+  const guildId = channel.guildId;
+  const author = input.author ?? userPayload(store.user(input.authorId ?? ''));
+  const referenced = input.referencedMessageId
+    ? store.message(input.channelId, input.referencedMessageId)
+    : undefined;
+
+  const mentionedIds = new Set([...input.content.matchAll(USER_MENTION)].map((m) => m[1] ?? ''));
+  if (referenced && (input.replyPing ?? true) && referenced.author.id !== author.id) {
+    mentionedIds.add(referenced.author.id);
+  }
+  const mentions = [...mentionedIds]
+    .filter((id) => store.users.has(id) || referenced?.author.id === id)
+    .map((id) => mentionedUser(store, guildId, id, referenced?.author));
+
+  const authorMember = guildId && !input.webhookId ? store.findMember(guildId, author.id) : undefined;
+  const { user: _user, ...partialMember } = authorMember ? memberPayload(store, authorMember) : { user: undefined };
+
+  return {
+    id: nextSnowflake(),
+    type: input.type ?? (referenced ? MessageType.Reply : MessageType.Default),
+    channel_id: input.channelId,
+    ...(guildId ? { guild_id: guildId } : {}),
+    author,
+    ...(authorMember ? { member: partialMember } : {}),
+    content: input.content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: /@(everyone|here)/.test(input.content),
+    mentions,
+    mention_roles: [...input.content.matchAll(ROLE_MENTION)].map((m) => m[1] ?? ''),
+    attachments: input.attachments ?? [],
+    embeds: input.embeds ?? [],
+    pinned: false,
+    flags: input.flags ?? 0,
+    components: [],
+    ...(input.webhookId ? { webhook_id: input.webhookId } : {}),
+    ...(input.applicationId ? { application_id: input.applicationId } : {}),
+    ...(referenced
+      ? {
+          message_reference: {
+            type: 0,
+            message_id: referenced.id,
+            channel_id: referenced.channel_id,
+            ...(guildId ? { guild_id: guildId } : {}),
+          },
+          referenced_message: referenced,
+        }
+      : {}),
+  };
+}
+
+function mentionedUser(store: FakeStore, guildId: string | null, id: string, fallback?: APIUser) {
+  const user = store.users.has(id) ? userPayload(store.user(id)) : (fallback as APIUser);
+  const member = guildId ? store.findMember(guildId, id) : undefined;
+  if (!member) return user;
+  const { user: _user, ...partialMember } = memberPayload(store, member);
+  return { ...user, member: partialMember };
+}
