@@ -33,7 +33,7 @@ function stripSpecialTokens(text: string): string {
 
 function stripNamePrefix(text: string, name: string): string {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const prefix = new RegExp(`^(?:\\*{0,2}|_{0,2})${escaped}(?:\\*{0,2}|_{0,2})\\s*(?:[:\\-–—]|says:?)\\s*`, 'i');
+  const prefix = new RegExp(`^[*_]{0,2}${escaped}[*_]{0,2}\\s*(?:[:\\-–—]|says:?)[*_]{0,2}\\s*`, 'i');
   let previous;
   do {
     previous = text;

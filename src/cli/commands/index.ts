@@ -1,0 +1,8 @@
+import type { Command } from '../command.js';
+import { analyzeCommand } from './analyze.js';
+import { gatewayCommand } from './gateway.js';
+import { startCommand } from './start.js';
+import { workerCommand } from './worker.js';
+
+/** Every subcommand, in the order `feelbot help` lists them. */
+export const COMMANDS: readonly Command[] = [startCommand, gatewayCommand, workerCommand, analyzeCommand];

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { registerSecret } from '../adapters/logging/redact-secrets.js';
+import { createLogger } from '../adapters/logging/pino-logger.js';
+import { loadConfig } from '../config.js';
+import { FeelbotError } from '../errors.js';
+import { COMMANDS } from './commands/index.js';
+import type { Command } from './command.js';
+
+/** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
+const FORCED_EXIT_MS = 30_000;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(usage(name));
+    return name && !['help', '--help', '-h'].includes(name) ? 2 : 0;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  registerSecret(config.discord.token);
+  const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
+  await command.run({ args, config, logger, stopped: stopSignal() });
+  return 0;
+}
+
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+function usage(unknown: string | undefined): string {
+  const lines = COMMANDS.map((command: Command) => `  ${command.usage.padEnd(44)} ${command.summary}`);
+  const head = unknown && !['help', '--help', '-h'].includes(unknown) ? `Unknown command "${unknown}".\n\n` : '';
+  return `${head}Usage: feelbot <command>\n\n${lines.join('\n')}\n`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof FeelbotError && error.userFacing) {
+      process.stderr.write(`feelbot: ${error.message}\n(${error.code})\n`);
+    } else {
+      process.stderr.write(`feelbot: unexpected failure\n${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,57 @@
+import { createDiscordRest } from '../adapters/discord/discord-rest.js';
+import { DiscordTypingIndicator } from '../adapters/discord/discord-typing-indicator.js';
+import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
+import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
+import { AvatarStore } from '../adapters/files/avatar-store.js';
+import { loadPersonas } from '../adapters/files/persona-file.js';
+import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
+import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
+import { requireDiscordToken, type Config } from '../config.js';
+import type { Logger } from '../ports/logger.js';
+import { applicationIdResolver } from './application-id.js';
+import { createClassifier } from './create-classifier.js';
+import { createReplyGenerator } from './create-generator.js';
+import { createMessageWorker } from './message-worker.js';
+
+/** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
+export const SHUTDOWN_GRACE_MS = 20_000;
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Process 2: loads each model once, then drains the queue. Models load before the worker takes
+ * its first job, so a missing model fails at start-up, not per message.
+ */
+export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  const token = requireDiscordToken(config);
+  const personas = await loadPersonas(config.personasFile);
+  const generator = await createReplyGenerator(config, logger);
+  const classifier = await createClassifier(config, logger).catch(async (error: unknown) => {
+    await generator.dispose();
+    throw error;
+  });
+  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
+  const rest = createDiscordRest(config.discord.apiUrl, token);
+  const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config));
+  const running = createMessageWorker(redis, config.redis.prefix, {
+    classifier,
+    generator,
+    personas,
+    settings: new RedisSettingsStore(redis, config.redis.prefix),
+    replier: new WebhookReplier(rest, webhooks, new AvatarStore(), { avatarBaseUrl: config.avatarBaseUrl }),
+    ledger: new RedisDeliveryLedger(redis, config.redis.prefix),
+    typing: new DiscordTypingIndicator(rest, logger),
+    logger,
+  });
+  logger.info({ concurrency: generator.parallelism }, 'worker ready');
+  return {
+    async stop() {
+      await running.stop(SHUTDOWN_GRACE_MS);
+      await Promise.allSettled([generator.dispose(), classifier.dispose()]);
+      redis.disconnect();
+    },
+  };
+}

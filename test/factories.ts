@@ -1,0 +1,44 @@
+import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
+import type { EmotionScores } from '../src/domain/emotions.js';
+import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../src/domain/guild-settings.js';
+import type { MessageJob } from '../src/jobs/message-job.js';
+import type { EmotionAnalysis } from '../src/ports/emotion-classifier.js';
+
+let nextSnowflake = 1_200_000_000_000_000_000n;
+
+export function snowflake(): string {
+  nextSnowflake += 1n;
+  return nextSnowflake.toString();
+}
+
+export function buildMessageJob(overrides: Partial<MessageJob> = {}): MessageJob {
+  return {
+    version: 1,
+    guildId: '1100000000000000001',
+    channelId: '1100000000000000002',
+    parentId: null,
+    categoryId: null,
+    isThread: false,
+    messageId: snowflake(),
+    author: { id: '1100000000000000003', displayName: 'Alice' },
+    content: 'I finally got the job, I am so happy!',
+    addressed: true,
+    context: [],
+    receivedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function buildScores(overrides: Partial<EmotionScores> = {}): EmotionScores {
+  return { sadness: 0.02, joy: 0.9, love: 0.03, anger: 0.02, fear: 0.02, surprise: 0.01, ...overrides };
+}
+
+export function buildAnalysis(overrides: Partial<EmotionAnalysis> = {}): EmotionAnalysis {
+  return { emotion: 'joy', confidence: 0.9, neutral: false, scores: buildScores(), ...overrides };
+}
+
+export function buildSettings(overrides: Partial<GuildSettings> = {}): GuildSettings {
+  return { ...DEFAULT_GUILD_SETTINGS, ...overrides };
+}
+
+export const personas = DEFAULT_PERSONAS;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, requireDiscordToken } from '../../src/config.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for everything but the token', () => {
+    const config = loadConfig({});
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.redis.prefix).toBe('{feelbot}');
+    expect(config.discord.apiUrl).toBe('https://discord.com/api');
+    expect(config.llm.gpu).toBe('auto');
+    expect(config.http.port).toBe(8_080);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ LLM_GPU: 'tpu', HTTP_PORT: 'abc', REDIS_URL: 'not a url' });
+      throw new Error('expected a config error');
+    } catch (error) {
+      expect(isFeelbotError(error, ErrorCodes.ConfigInvalid)).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain('LLM_GPU');
+      expect(message).toContain('HTTP_PORT');
+      expect(message).toContain('REDIS_URL');
+    }
+  });
+
+  it('without DISCORD_TOKEN, says what is missing and how to get it', () => {
+    expect(() => requireDiscordToken(loadConfig({}))).toThrow(/DISCORD_TOKEN is not set[\s\S]*developers\/applications/);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateScores } from '../../src/domain/aggregate-scores.js';
+import { resolveLabelMapping } from '../../src/domain/label-mapping.js';
+
+describe('resolveLabelMapping', () => {
+  it('maps a 7-label Ekman model, disgust onto anger', () => {
+    const { mapping } = resolveLabelMapping(['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise']);
+    expect(mapping?.disgust).toBe('anger');
+    expect(mapping?.neutral).toBe('neutral');
+  });
+
+  it('maps all 28 GoEmotions labels', () => {
+    const labels = ['admiration', 'amusement', 'anger', 'annoyance', 'approval', 'caring', 'confusion', 'curiosity', 'desire',
+      'disappointment', 'disapproval', 'disgust', 'embarrassment', 'excitement', 'fear', 'gratitude', 'grief', 'joy', 'love',
+      'nervousness', 'optimism', 'pride', 'realization', 'relief', 'remorse', 'sadness', 'surprise', 'neutral'];
+    const { mapping, unmapped } = resolveLabelMapping(labels);
+    expect(unmapped).toEqual([]);
+    expect(mapping?.caring).toBe('love');
+    expect(mapping?.nervousness).toBe('fear');
+  });
+
+  it('is case-insensitive (SADNESS, Joy)', () => {
+    expect(resolveLabelMapping(['SADNESS', 'Joy', 'LOVE', 'anger', 'fear', 'surprise']).mapping?.SADNESS).toBe('sadness');
+  });
+
+  it('names the labels it cannot map', () => {
+    const result = resolveLabelMapping(['joy', 'sadness', 'boredom', 'hunger']);
+    expect(result.mapping).toBeUndefined();
+    expect(result.unmapped).toEqual(['boredom', 'hunger']);
+  });
+});
+
+describe('aggregateScores', () => {
+  const mapping = { anger: 'anger', disgust: 'anger', joy: 'joy', neutral: 'neutral' } as const;
+
+  it('sums mapped mass per emotion and renormalises the six scores', () => {
+    const analysis = aggregateScores(
+      [
+        { label: 'anger', score: 0.3 },
+        { label: 'disgust', score: 0.3 },
+        { label: 'joy', score: 0.2 },
+        { label: 'neutral', score: 0.2 },
+      ],
+      mapping,
+      { hasNeutral: true },
+    );
+    expect(analysis.emotion).toBe('anger');
+    expect(analysis.confidence).toBeCloseTo(0.6);
+    expect(analysis.scores.anger).toBeCloseTo(0.75);
+    expect(Object.values(analysis.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(analysis.neutral).toBe(false);
+  });
+
+  it('calls a text neutral when neutral outweighs the top emotion', () => {
+    const analysis = aggregateScores(
+      [
+        { label: 'joy', score: 0.3 },
+        { label: 'neutral', score: 0.7 },
+      ],
+      mapping,
+      { hasNeutral: true },
+    );
+    expect(analysis.neutral).toBe(true);
+  });
+
+  it('without a neutral class, low confidence means neutral', () => {
+    const flat = [{ label: 'joy', score: 0.3 }, { label: 'anger', score: 0.7 }];
+    expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.8 }).neutral).toBe(true);
+    expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.5 }).neutral).toBe(false);
+  });
+});

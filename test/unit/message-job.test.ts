@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
+import { messageJobId, parseMessageJob } from '../../src/jobs/message-job.js';
+import { buildMessageJob } from '../factories.js';
+
+function parseError(data: unknown) {
+  try {
+    parseMessageJob(data);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the job to be rejected');
+}
+
+describe('message job schema', () => {
+  it('accepts a well-formed job', () => {
+    const job = buildMessageJob();
+    expect(parseMessageJob(job)).toEqual(job);
+  });
+
+  it('an empty message is a permanent JOB_INVALID error naming the field', () => {
+    const error = parseError(buildMessageJob({ content: '   ' }));
+    expect(isFeelbotError(error, ErrorCodes.JobInvalid)).toBe(true);
+    expect((error as Error).message).toContain('content');
+  });
+
+  it('a 4,000-character message is accepted, 4,001 is not', () => {
+    expect(parseMessageJob(buildMessageJob({ content: 'a'.repeat(4_000) })).content).toHaveLength(4_000);
+    expect(isFeelbotError(parseError(buildMessageJob({ content: 'a'.repeat(4_001) })), ErrorCodes.JobInvalid)).toBe(true);
+  });
+
+  it('garbage is rejected with a clear reason', () => {
+    const error = parseError({ hello: 'world' });
+    expect((error as Error).message).toMatch(/Malformed message job: .*channelId/);
+  });
+
+  it('job ids are never purely numeric, as BullMQ requires', () => {
+    expect(messageJobId('123456789012345678')).toBe('msg-123456789012345678');
+  });
+});
