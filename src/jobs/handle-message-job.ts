@@ -7,6 +7,7 @@ import { pickPersona } from '../domain/pick-persona.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { PersonaReplier } from '../ports/persona-replier.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
@@ -22,6 +23,7 @@ export interface MessageJobDeps {
   readonly ledger: DeliveryLedger;
   readonly typing: TypingIndicator;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 export type MessageJobOutcome =
@@ -86,6 +88,7 @@ async function writeReply(job: MessageJob, deps: MessageJobDeps, emotion: Emotio
   const stopTyping = deps.typing.start(job.channelId);
   try {
     const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, signal });
+    deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
     return cleanReply(result.text, {
       personaName: persona.name,

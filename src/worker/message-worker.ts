@@ -25,12 +25,16 @@ export function createMessageWorker(connection: Redis, prefix: string, deps: Mes
   const worker = new Worker(
     REPLY_QUEUE,
     async (job: Job) => {
-      const log = deps.logger.child({ jobId: job.id, guildId: (job.data as { guildId?: unknown })?.guildId });
+      const log = deps.logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
+      const started = performance.now();
       try {
         const outcome = await handleMessageJob(job.data, { ...deps, logger: log }, shutdown.signal);
+        deps.metrics.observeJob(outcome.status === 'posted' ? 'posted' : `skipped:${outcome.reason}`, (performance.now() - started) / 1_000);
         log.info({ outcome }, 'job done');
         return outcome;
       } catch (error) {
+        deps.metrics.observeJob('failed', (performance.now() - started) / 1_000);
+        deps.metrics.countFailure(errorCodeOf(error));
         log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1 }, 'job failed');
         if (isFeelbotError(error) && error.permanent) throw new UnrecoverableError(`${error.code}: ${error.message}`);
         throw error;
@@ -58,4 +62,8 @@ export function createMessageWorker(connection: Redis, prefix: string, deps: Mes
       }
     },
   };
+}
+
+function guildIdOf(data: unknown): unknown {
+  return typeof data === 'object' && data !== null && 'guildId' in data ? data.guildId : undefined;
 }

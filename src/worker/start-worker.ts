@@ -9,9 +9,9 @@ import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js'
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
+import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from './application-id.js';
-import { createClassifier } from './create-classifier.js';
-import { createReplyGenerator } from './create-generator.js';
+import { createEngines } from './create-engines.js';
 import { createMessageWorker } from './message-worker.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
@@ -25,14 +25,11 @@ export interface RunningWorker {
  * Process 2: loads each model once, then drains the queue. Models load before the worker takes
  * its first job, so a missing model fails at start-up, not per message.
  */
-export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
-  const generator = await createReplyGenerator(config, logger);
-  const classifier = await createClassifier(config, logger).catch(async (error: unknown) => {
-    await generator.dispose();
-    throw error;
-  });
+  const engines = await createEngines(config, logger, metrics);
+  const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config));
@@ -45,12 +42,13 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     ledger: new RedisDeliveryLedger(redis, config.redis.prefix),
     typing: new DiscordTypingIndicator(rest, logger),
     logger,
+    metrics,
   });
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {
     async stop() {
       await running.stop(SHUTDOWN_GRACE_MS);
-      await Promise.allSettled([generator.dispose(), classifier.dispose()]);
+      await engines.dispose();
       redis.disconnect();
     },
   };

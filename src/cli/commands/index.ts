@@ -1,8 +1,10 @@
 import type { Command } from '../command.js';
 import { analyzeCommand } from './analyze.js';
+import { apiCommand } from './api.js';
+import { evalCommand } from './eval.js';
 import { gatewayCommand } from './gateway.js';
 import { startCommand } from './start.js';
 import { workerCommand } from './worker.js';
 
 /** Every subcommand, in the order `feelbot help` lists them. */
-export const COMMANDS: readonly Command[] = [startCommand, gatewayCommand, workerCommand, analyzeCommand];
+export const COMMANDS: readonly Command[] = [startCommand, gatewayCommand, workerCommand, apiCommand, analyzeCommand, evalCommand];

@@ -1,0 +1,49 @@
+export interface LabelMetrics {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface ClassificationReport {
+  readonly n: number;
+  readonly accuracy: number;
+  /** Unweighted mean of the per-label F1 over the gold labels present. */
+  readonly macro_f1: number;
+  readonly per_label: Record<string, LabelMetrics>;
+  /** confusion[gold][predicted] = count. */
+  readonly confusion: Record<string, Record<string, number>>;
+}
+
+/** Accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix over `labels`. */
+export function classificationReport(
+  gold: readonly string[],
+  predicted: readonly string[],
+  labels: readonly string[],
+): ClassificationReport {
+  const confusion = Object.fromEntries(labels.map((g) => [g, Object.fromEntries(labels.map((p) => [p, 0]))]));
+  let correct = 0;
+  gold.forEach((g, i) => {
+    const p = predicted[i]!;
+    if (g === p) correct++;
+    const row = confusion[g];
+    if (row && p in row) row[p]! += 1;
+  });
+  const per_label: Record<string, LabelMetrics> = {};
+  for (const label of labels) {
+    const tp = confusion[label]![label]!;
+    const support = Object.values(confusion[label]!).reduce((a, b) => a + b, 0);
+    const predictedCount = labels.reduce((sum, g) => sum + confusion[g]![label]!, 0);
+    const precision = predictedCount ? tp / predictedCount : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    per_label[label] = { precision: round(precision), recall: round(recall), f1: round(f1), support };
+  }
+  const present = labels.filter((label) => per_label[label]!.support > 0);
+  const macro = present.reduce((sum, label) => sum + per_label[label]!.f1, 0) / (present.length || 1);
+  return { n: gold.length, accuracy: round(gold.length ? correct / gold.length : 0), macro_f1: round(macro), per_label, confusion };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

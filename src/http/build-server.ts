@@ -1,0 +1,37 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { EmotionClassifier } from '../ports/emotion-classifier.js';
+import type { Logger } from '../ports/logger.js';
+import { errorHandler } from './http-error.js';
+import { registerEmotionRoute } from './routes/emotion-route.js';
+import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
+import { registerMetricsRoute } from './routes/metrics-route.js';
+
+/** Room for 256 texts of 4,000 characters in JSON, and not much more. */
+export const BODY_LIMIT_BYTES = 1_200_000;
+
+export interface ServerParts {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly health: Record<string, HealthCheck>;
+  /** When given, POST /v1/emotion is served; it returns undefined while the model loads. */
+  readonly classifier?: () => EmotionClassifier | undefined;
+  readonly bullmqMetrics?: () => Promise<string>;
+}
+
+export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, ajv: { customOptions: { allErrors: false } } });
+  app.setErrorHandler(errorHandler(parts.logger));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } }),
+  );
+  await app.register(swagger, {
+    openapi: { info: { title: 'feelbot', version: '1', description: 'Emotion analysis, health and metrics.' } },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoute(app, parts.health);
+  registerMetricsRoute(app, parts.registry, parts.bullmqMetrics);
+  if (parts.classifier) registerEmotionRoute(app, parts.classifier);
+  return app;
+}

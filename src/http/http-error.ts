@@ -1,0 +1,34 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../ports/logger.js';
+
+/** Every error the API returns has this shape, so clients need one parser. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+};
+
+/** Client mistakes get a 4xx with a clear JSON error; anything else is a logged 500 with no details. */
+export function errorHandler(logger: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode ?? 500;
+    if (error.validation) {
+      return reply.status(400).send(body('INVALID_REQUEST', `Invalid request: ${error.message}`));
+    }
+    if (status >= 400 && status < 500) {
+      const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');
+      return reply.status(status).send(body(code, error.message));
+    }
+    logger.error({ err: error, url: request.url }, 'request failed');
+    return reply.status(500).send(body('INTERNAL', 'Something went wrong on our side.'));
+  };
+}
+
+export function body(code: string, message: string): ApiErrorBody {
+  return { error: { code, message } };
+}

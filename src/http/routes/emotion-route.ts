@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { EMOTIONS } from '../../domain/emotions.js';
+import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
+
+/** The longest chat message Discord allows; longer texts are not chat. */
+export const MAX_TEXT_CHARS = 4_000;
+/** One batch fills the classifier once; bigger batches only add queueing delay for others. */
+export const MAX_BATCH_TEXTS = 256;
+
+const text = { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: '\\S' } as const;
+
+const analysis = {
+  type: 'object',
+  required: ['emotion', 'confidence', 'neutral', 'scores'],
+  properties: {
+    emotion: { type: 'string', enum: [...EMOTIONS] },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    neutral: { type: 'boolean' },
+    scores: {
+      type: 'object',
+      required: [...EMOTIONS],
+      properties: Object.fromEntries(EMOTIONS.map((emotion) => [emotion, { type: 'number' }])),
+    },
+  },
+} as const;
+
+const schema = {
+  summary: 'Emotion scores of one text or a batch of texts',
+  body: {
+    oneOf: [
+      { type: 'object', required: ['text'], additionalProperties: false, properties: { text } },
+      {
+        type: 'object',
+        required: ['texts'],
+        additionalProperties: false,
+        properties: { texts: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TEXTS, items: text } },
+      },
+    ],
+  },
+  response: {
+    200: {
+      oneOf: [analysis, { type: 'object', required: ['results'], properties: { results: { type: 'array', items: analysis } } }],
+    },
+  },
+} as const;
+
+type EmotionBody = { text: string } | { texts: string[] };
+
+/** POST /v1/emotion: the earlier project's FastAPI endpoint, with limits and a schema. */
+export function registerEmotionRoute(app: FastifyInstance, classifier: () => EmotionClassifier | undefined): void {
+  app.post<{ Body: EmotionBody }>('/v1/emotion', { schema }, async (request, reply) => {
+    const ready = classifier();
+    if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
+    if ('text' in request.body) {
+      const [result] = await ready.classify([request.body.text]);
+      return result;
+    }
+    return { results: await ready.classify(request.body.texts) };
+  });
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
+import { messageJobId } from '../../src/jobs/message-job.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
+import { FeelbotProcess } from '../support/feelbot-process.js';
+import { tinyModelPath } from '../support/fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+
+const PERSONA_NAMES = Object.values(DEFAULT_PERSONAS).map((persona) => persona.name);
+
+describe('a Discord mention becomes one persona reply, through separate gateway and worker processes', () => {
+  let redis: PrivateRedis;
+  let discord: FakeDiscord;
+  let worker: FeelbotProcess;
+  let gateway: FeelbotProcess;
+  let queue: Queue;
+  let connection: Redis;
+  const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    discord = await startFakeDiscord();
+    const env = {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      LLM_MODEL: tinyModelPath(),
+      LLM_GPU: 'cpu',
+      LLM_SEQUENCES: '1',
+      LLM_CONTEXT_SIZE: '1024',
+      LOG_LEVEL: 'debug',
+    };
+    worker = new FeelbotProcess(['worker'], env);
+    gateway = new FeelbotProcess(['gateway'], env);
+    await worker.waitForLog((line) => line.msg === 'worker ready');
+    await gateway.waitForLog((line) => line.msg === 'gateway ready');
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    queue = new Queue('replies', { connection, prefix });
+  });
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), worker?.stop()]);
+    await queue?.close();
+    connection?.disconnect();
+    await discord?.close();
+    await redis?.stop();
+  });
+
+  it('bots and webhooks get nothing; a mention gets exactly one webhook post as a persona, with no pings', async () => {
+    const { channels, users } = discord.world;
+    const fromBot = discord.sendMessage({ channelId: channels.text.id, authorId: users.otherBot.id, content: 'hey feelbot, I am so happy!', mentionsBot: true });
+    const fromWebhook = discord.sendMessage({
+      channelId: channels.text.id,
+      authorId: users.member.id,
+      webhookId: discord.newId(),
+      content: 'I am terrified of tomorrow',
+      mentionsBot: true,
+    });
+    const mention = discord.sendMessage({
+      channelId: channels.text.id,
+      authorId: users.member.id,
+      content: 'I finally got the job, I am so happy! @everyone',
+      mentionsBot: true,
+    });
+
+    const [post] = await discord.waitFor(() => (discord.webhookExecutions().length > 0 ? discord.webhookExecutions() : undefined), {
+      timeoutMs: 60_000,
+    });
+    await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(mention.id));
+
+    expect(discord.webhookExecutions()).toHaveLength(1);
+    expect(post!.channelId).toBe(channels.text.id);
+    expect(PERSONA_NAMES).toContain(post!.username);
+    expect(post!.webhookAvatarBytes?.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(post!.content.trim().length).toBeGreaterThan(0);
+    expect(post!.allowedMentions).toMatchObject({ parse: [] });
+    expect(post!.allowedMentions?.users ?? []).toEqual([]);
+    expect(post!.allowedMentions?.roles ?? []).toEqual([]);
+    expect(post!.content).not.toMatch(/@everyone|@here|<@&?\d+>/);
+
+    // The gateway never queued the bot's or the webhook's message.
+    expect(await queue.getJob(messageJobId(fromBot.id))).toBeUndefined();
+    expect(await queue.getJob(messageJobId(fromWebhook.id))).toBeUndefined();
+  });
+});

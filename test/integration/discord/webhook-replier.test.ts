@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
+import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
+import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
+import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
+import { personas } from '../../factories.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+describe('posting as a persona through webhooks', () => {
+  let redis: PrivateRedis;
+  let connection: Redis;
+  let discord: FakeDiscord;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    discord = await startFakeDiscord();
+  });
+
+  afterAll(async () => {
+    connection.disconnect();
+    await discord.close();
+    await redis.stop();
+  });
+
+  function replier(options: { avatarBaseUrl?: string } = {}) {
+    const rest = createDiscordRest(discord.apiUrl, discord.token);
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const directory = new WebhookDirectory(rest, connection, prefix, async () => discord.applicationId);
+    return new WebhookReplier(rest, directory, new AvatarStore(), options);
+  }
+
+  const guildTarget = () => ({ guildId: discord.world.guild.id, channelId: discord.world.channels.text.id });
+
+  it('each persona posts under its own name with its avatar, and its webhook is reused', async () => {
+    const post = replier();
+    const before = discord.webhookExecutions().length;
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'Yay!' });
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'Again!' });
+    await post.post({ target: guildTarget(), persona: personas.fear, content: 'Careful...' });
+    const executions = discord.webhookExecutions().slice(before);
+    expect(executions.map((e) => e.username)).toEqual(['Joy', 'Joy', 'Fear']);
+    expect(executions[0]!.webhookId).toBe(executions[1]!.webhookId);
+    expect(executions[2]!.webhookId).not.toBe(executions[0]!.webhookId);
+    expect(executions[0]!.webhookAvatarBytes?.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(executions.every((e) => e.allowedMentions?.parse?.length === 0)).toBe(true);
+  });
+
+  it('with AVATAR_BASE_URL, one webhook per channel carries each persona avatar as a URL', async () => {
+    const post = replier({ avatarBaseUrl: 'https://cdn.example.test/avatars' });
+    const before = discord.webhookExecutions().length;
+    await post.post({ target: guildTarget(), persona: personas.love, content: '<3' });
+    await post.post({ target: guildTarget(), persona: personas.anger, content: 'Grr.' });
+    const [love, anger] = discord.webhookExecutions().slice(before);
+    expect(love!.avatarUrl).toBe('https://cdn.example.test/avatars/love.png');
+    expect(anger!.avatarUrl).toBe('https://cdn.example.test/avatars/anger.png');
+    expect(love!.webhookId).toBe(anger!.webhookId);
+  });
+
+  it('in a thread, the parent channel webhook posts with thread_id', async () => {
+    const { thread, text } = discord.world.channels;
+    const before = discord.webhookExecutions().length;
+    await replier().post({
+      target: { guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id },
+      persona: personas.surprise,
+      content: 'Whoa!',
+    });
+    const [execution] = discord.webhookExecutions().slice(before);
+    expect(execution!.threadId).toBe(thread.id);
+    expect(execution!.channelId).toBe(text.id);
+  });
+
+  it('a webhook deleted under the bot is recreated and the reply posted once', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    discord.deleteWebhook(first.webhookId);
+    const before = discord.webhookExecutions().length;
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' });
+    const after = discord.webhookExecutions().slice(before);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.content).toBe('second');
+    expect(after[0]!.webhookId).not.toBe(first.webhookId);
+  });
+
+  it('Discord answering 500 and then 429 delays the post, which still lands once', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'warm up' });
+    const before = discord.webhookExecutions().length;
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 500 }, { status: 429, retryAfter: 0.5 }]);
+    const started = Date.now();
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'after the storm' });
+    const after = discord.webhookExecutions().slice(before);
+    expect(after.map((e) => e.content)).toEqual(['after the storm']);
+    expect(after[0]!.at - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('in a DM, the reply is an embed with the persona name and avatar, and no webhook', async () => {
+    const { dm } = discord.world.channels;
+    const hooksBefore = discord.webhookExecutions().length;
+    await replier().post({ target: { guildId: null, channelId: dm.id }, persona: personas.love, content: 'You matter.' });
+    expect(discord.webhookExecutions()).toHaveLength(hooksBefore);
+    const message = discord.channelMessages(dm.id).at(-1)!;
+    expect(message.embeds[0]?.author?.name).toBe('Love');
+    expect(message.embeds[0]?.description).toBe('You matter.');
+    expect(message.embeds[0]?.author?.icon_url).toMatch(/love\.png/);
+  });
+
+  it('a channel with 15 webhooks fails with WEBHOOK_LIMIT_REACHED, a clear permanent error', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: 'crowded' });
+    const rest = createDiscordRest(discord.apiUrl, discord.token);
+    for (let i = 0; i < 15; i++) await rest.post(`/channels/${channel.id}/webhooks`, { body: { name: `other ${i}` } });
+    const error = await replier()
+      .post({ target: { guildId: discord.world.guild.id, channelId: channel.id }, persona: personas.joy, content: 'hi' })
+      .catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.WebhookLimitReached)).toBe(true);
+    expect((error as { permanent: boolean }).permanent).toBe(true);
+  });
+});
