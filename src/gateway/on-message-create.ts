@@ -1,17 +1,22 @@
 import type { Message } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
-import { replyModeFor } from '../domain/guild-settings.js';
+import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
+import { MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { buildMessageJob } from './build-message-job.js';
+import { BURST_WINDOW_MS, type BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export interface MessageHandlerDeps {
   readonly queue: MessageQueue;
   readonly settings: SettingsStore;
+  readonly bursts: BurstBuffer;
+  readonly limiter: RateLimiter;
   readonly redis: Redis;
   readonly prefix: string;
   readonly recentMessages: number;
@@ -23,8 +28,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): (message: Messag
   return async (message) => {
     const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
     try {
-      const verdict = judgeMessage(message);
-      if (verdict !== 'queue') return;
+      if (judgeMessage(message) !== 'queue') return;
       const botUserId = message.client.user.id;
       const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
       const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
@@ -32,22 +36,48 @@ export function createMessageHandler(deps: MessageHandlerDeps): (message: Messag
         (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
 
       const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
-      if (!(await wantsReply(message, addressed, deps))) return;
+      const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
+      const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
+      if (!burstOpen && !wantsReply(message, addressed, settings)) return;
+      if (!burstOpen && !(await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
+        log.info('rate limited or cooling down');
+        return;
+      }
 
-      const job = await buildMessageJob(message, addressed, {
-        botUserId,
-        recentMessages: deps.recentMessages,
-        isPersonaMessage,
-      });
+      const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage });
       if (job.content.length === 0) {
         log.debug('message has no text to answer');
         return;
       }
-      const jobId = await deps.queue.enqueue(job);
-      log.info({ jobId, addressed }, 'queued');
+      const burst = await deps.bursts.append(message.channelId, message.author.id, {
+        messageId: message.id,
+        content: job.content,
+        addressed,
+      });
+      const jobId = await deps.queue.enqueueDebounced(
+        foldBurst(job, burst),
+        deps.bursts.burstId(message.channelId, message.author.id),
+        BURST_WINDOW_MS,
+      );
+      log.info({ jobId, addressed, burst: burst.length }, 'queued');
     } catch (error) {
       log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
     }
+  };
+}
+
+const NO_COOLDOWN = { userCooldownSeconds: 0, channelCooldownSeconds: 0 } as const;
+
+/** One job for the whole burst: every message's text, addressed if any of them was. */
+function foldBurst(job: MessageJob, burst: readonly { messageId: string; content: string; addressed: boolean }[]): MessageJob {
+  if (burst.length <= 1) return job;
+  const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
+  return {
+    ...job,
+    content: [...earlier.map((entry) => entry.content), job.content].join('\n').slice(-MAX_MESSAGE_CHARS * 2),
+    addressed: job.addressed || earlier.some((entry) => entry.addressed),
+    burst: earlier.map((entry) => entry.messageId),
+    context: job.context.filter((m) => !earlier.some((entry) => entry.content === m.content)),
   };
 }
 
@@ -61,9 +91,8 @@ async function repliesToPersona(message: Message, isPersonaMessage: (m: Message)
 }
 
 /** DMs are always answered; in guilds the channel's reply mode decides. */
-async function wantsReply(message: Message, addressed: boolean, deps: MessageHandlerDeps): Promise<boolean> {
-  if (!message.guildId) return true;
-  const settings = await deps.settings.get(message.guildId);
+function wantsReply(message: Message, addressed: boolean, settings: GuildSettings | undefined): boolean {
+  if (!settings) return true;
   const channel = message.channel;
   const parentId = 'parentId' in channel ? channel.parentId : null;
   const categoryId = channel.isThread() ? (channel.parent?.parentId ?? null) : null;

@@ -5,7 +5,10 @@ import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
+import { BurstBuffer } from './burst-buffer.js';
+import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -22,12 +25,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const onMessage = createMessageHandler({
     queue,
     settings,
+    bursts: new BurstBuffer(redis, config.redis.prefix),
+    limiter: new RateLimiter(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,
     recentMessages: config.contextMessages,
     logger,
   });
+  const onInteraction = createInteractionHandler({ queue: queue.queue, settings, logger });
   client.on(Events.MessageCreate, (message) => void onMessage(message));
+  client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   await client.login(token);

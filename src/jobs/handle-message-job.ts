@@ -12,7 +12,7 @@ import type { PersonaReplier } from '../ports/persona-replier.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
-import { parseMessageJob, type MessageJob } from './message-job.js';
+import { parseMessageJob, type ParsedMessageJob } from './message-job.js';
 
 export interface MessageJobDeps {
   readonly classifier: EmotionClassifier;
@@ -58,15 +58,16 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   // Another worker may have answered while this one was generating (a stalled job moved on).
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
   const posted = await deps.replier.post({
-    target: { guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
+    target: { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
     persona,
     content,
+    detected: { emotion: analysis.emotion, confidence: analysis.confidence },
   });
   await deps.ledger.record(job.messageId, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
 }
 
-function shouldStayQuiet(job: MessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {
+function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {
   if (!settings) return undefined; // DMs are always answered.
   const mode = replyModeFor(settings, { channelId: job.channelId, parentId: job.parentId, categoryId: job.categoryId });
   if (mode === 'off') return 'mode-off';
@@ -77,7 +78,7 @@ function shouldStayQuiet(job: MessageJob, settings: GuildSettings | undefined, a
   return undefined;
 }
 
-async function writeReply(job: MessageJob, deps: MessageJobDeps, emotion: Emotion, signal?: AbortSignal): Promise<string> {
+async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, emotion: Emotion, signal?: AbortSignal): Promise<string> {
   const persona = deps.personas[emotion];
   const prompt = buildPrompt({
     persona,
@@ -85,7 +86,7 @@ async function writeReply(job: MessageJob, deps: MessageJobDeps, emotion: Emotio
     message: { authorName: job.author.displayName, content: job.content },
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
-  const stopTyping = deps.typing.start(job.channelId);
+  const stopTyping = job.origin === 'discord' ? deps.typing.start(job.channelId) : () => undefined;
   try {
     const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, signal });
     deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);

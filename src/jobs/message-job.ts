@@ -5,6 +5,8 @@ import { ErrorCodes, FeelbotError } from '../errors.js';
 export const MAX_MESSAGE_CHARS = 4_000;
 /** Enough conversation for the persona to keep up, small enough for a 2K-token context. */
 export const MAX_CONTEXT_MESSAGES = 20;
+/** The gateway keeps at most this many messages of one burst. */
+export const MAX_BURST_MESSAGES = 8;
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
 
@@ -17,6 +19,8 @@ const ContextMessageSchema = z.object({
 /** The one message (or burst of messages) a worker answers. Checked on both sides of the queue. */
 export const MessageJobSchema = z.object({
   version: z.literal(1),
+  /** Where the message came from and where the reply goes: Discord, or `feelbot chat` in a terminal. */
+  origin: z.enum(['discord', 'terminal']).default('discord'),
   guildId: Snowflake.nullable(),
   /** Where the message was sent: a text channel, a thread, or a DM channel. */
   channelId: Snowflake,
@@ -29,22 +33,25 @@ export const MessageJobSchema = z.object({
   author: z.object({ id: Snowflake, displayName: z.string().min(1).max(100) }),
   content: z
     .string()
-    .max(MAX_MESSAGE_CHARS)
+    .max(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES)
     .refine((text) => text.trim().length > 0, 'must not be empty'),
   /** True when the bot was mentioned or one of its personas was replied to. */
   addressed: z.boolean(),
+  /** Earlier messages of the same quick burst, folded into `content`; the reply answers them all. */
+  burst: z.array(Snowflake).max(MAX_BURST_MESSAGES).default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
   receivedAt: z.number().int().nonnegative(),
 });
 
-export type MessageJob = z.infer<typeof MessageJobSchema>;
+export type MessageJob = z.input<typeof MessageJobSchema>;
+export type ParsedMessageJob = z.output<typeof MessageJobSchema>;
 
 /** BullMQ rejects purely numeric custom ids, and a snowflake is one. */
 export function messageJobId(messageId: string): string {
   return `msg-${messageId}`;
 }
 
-export function parseMessageJob(data: unknown): MessageJob {
+export function parseMessageJob(data: unknown): ParsedMessageJob {
   const parsed = MessageJobSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -2,6 +2,7 @@ import type { Persona } from '../domain/persona.js';
 
 /** Where a reply goes. In a thread, webhooks live on the parent channel and post with thread_id. */
 export interface ReplyTarget {
+  readonly origin: 'discord' | 'terminal';
   readonly guildId: string | null;
   /** The channel the message was sent in (the thread itself, for a thread). */
   readonly channelId: string;
@@ -13,6 +14,8 @@ export interface PersonaReply {
   readonly target: ReplyTarget;
   readonly persona: Persona;
   readonly content: string;
+  /** What the classifier saw, for surfaces that show it (the terminal chat). */
+  readonly detected?: { readonly emotion: string; readonly confidence: number };
 }
 
 export interface PostedReply {

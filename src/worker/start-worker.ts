@@ -12,7 +12,14 @@ import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from './application-id.js';
 import { createEngines } from './create-engines.js';
-import { createMessageWorker } from './message-worker.js';
+import { createJobWorker } from './job-worker.js';
+import { RoutingReplier } from './routing-replier.js';
+import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
+import { handleMessageJob, type MessageJobDeps } from '../jobs/handle-message-job.js';
+import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis-job.js';
+import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
+import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
+import { chartColors } from '../domain/persona-colors.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -33,17 +40,41 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config));
-  const running = createMessageWorker(redis, config.redis.prefix, {
+  const avatars = new AvatarStore();
+  const settings = new RedisSettingsStore(redis, config.redis.prefix);
+  const messageDeps: MessageJobDeps = {
     classifier,
     generator,
     personas,
-    settings: new RedisSettingsStore(redis, config.redis.prefix),
-    replier: new WebhookReplier(rest, webhooks, new AvatarStore(), { avatarBaseUrl: config.avatarBaseUrl }),
+    settings,
+    replier: new RoutingReplier({
+      discord: new WebhookReplier(rest, webhooks, avatars, { avatarBaseUrl: config.avatarBaseUrl }),
+      terminal: new TerminalReplier(redis, config.redis.prefix),
+    }),
     ledger: new RedisDeliveryLedger(redis, config.redis.prefix),
     typing: new DiscordTypingIndicator(rest, logger),
     logger,
     metrics,
-  });
+  };
+  const analysisDeps: AnalysisJobDeps = {
+    classifier,
+    generator,
+    personas,
+    settings,
+    responder: new InteractionWebhookResponder(rest),
+    renderChart: (scores, set) => renderEmotionChart(scores, chartColors(set)),
+    avatarImage: (persona) => avatars.image(persona),
+    logger,
+  };
+  const running = createJobWorker(
+    redis,
+    config.redis.prefix,
+    {
+      reply: (data, log, signal) => handleMessageJob(data, { ...messageDeps, logger: log }, signal),
+      analysis: (data, log, signal) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal),
+    },
+    { concurrency: generator.parallelism, logger, metrics },
+  );
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {
     async stop() {

@@ -26,6 +26,20 @@ export class MessageQueue {
     return added.id ?? messageJobId(data.messageId);
   }
 
+  /**
+   * Queues a burst's latest state, debounced: while the burst grows, the delayed job is replaced
+   * by the newer one and its wait starts again, so the burst gets one reply that reads it all.
+   */
+  async enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string> {
+    const data = MessageJobSchema.parse(job);
+    const added = await this.queue.add('reply', data, {
+      jobId: messageJobId(data.messageId),
+      delay: windowMs,
+      deduplication: { id: burstId, ttl: windowMs, extend: true, replace: true },
+    });
+    return added.id ?? messageJobId(data.messageId);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

@@ -34,7 +34,7 @@ describe('posting as a persona through webhooks', () => {
     return new WebhookReplier(rest, directory, new AvatarStore(), options);
   }
 
-  const guildTarget = () => ({ guildId: discord.world.guild.id, channelId: discord.world.channels.text.id });
+  const guildTarget = () => ({ origin: 'discord' as const, guildId: discord.world.guild.id, channelId: discord.world.channels.text.id });
 
   it('each persona posts under its own name with its avatar, and its webhook is reused', async () => {
     const post = replier();
@@ -65,7 +65,7 @@ describe('posting as a persona through webhooks', () => {
     const { thread, text } = discord.world.channels;
     const before = discord.webhookExecutions().length;
     await replier().post({
-      target: { guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id },
+      target: { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id },
       persona: personas.surprise,
       content: 'Whoa!',
     });
@@ -102,7 +102,7 @@ describe('posting as a persona through webhooks', () => {
   it('in a DM, the reply is an embed with the persona name and avatar, and no webhook', async () => {
     const { dm } = discord.world.channels;
     const hooksBefore = discord.webhookExecutions().length;
-    await replier().post({ target: { guildId: null, channelId: dm.id }, persona: personas.love, content: 'You matter.' });
+    await replier().post({ target: { origin: 'discord' as const, guildId: null, channelId: dm.id }, persona: personas.love, content: 'You matter.' });
     expect(discord.webhookExecutions()).toHaveLength(hooksBefore);
     const message = discord.channelMessages(dm.id).at(-1)!;
     expect(message.embeds[0]?.author?.name).toBe('Love');
@@ -115,7 +115,7 @@ describe('posting as a persona through webhooks', () => {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
     for (let i = 0; i < 15; i++) await rest.post(`/channels/${channel.id}/webhooks`, { body: { name: `other ${i}` } });
     const error = await replier()
-      .post({ target: { guildId: discord.world.guild.id, channelId: channel.id }, persona: personas.joy, content: 'hi' })
+      .post({ target: { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id }, persona: personas.joy, content: 'hi' })
       .catch((e: unknown) => e);
     expect(isFeelbotError(error, ErrorCodes.WebhookLimitReached)).toBe(true);
     expect((error as { permanent: boolean }).permanent).toBe(true);

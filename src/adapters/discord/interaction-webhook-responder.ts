@@ -1,0 +1,33 @@
+import { Routes, type REST } from 'discord.js';
+import type { InteractionEmbed, InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
+import { NO_PINGS } from './webhook-replier.js';
+
+/** PATCH /webhooks/{application}/{token}/messages/@original, with attachments as multipart. */
+export class InteractionWebhookResponder implements InteractionResponder {
+  constructor(private readonly rest: REST) {}
+
+  async editOriginal(applicationId: string, token: string, response: InteractionResponse): Promise<void> {
+    await this.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
+      auth: false,
+      body: {
+        content: response.content ?? '',
+        embeds: response.embeds.map(toApiEmbed),
+        allowed_mentions: NO_PINGS,
+        attachments: response.files.map((file, id) => ({ id, filename: file.name })),
+      },
+      files: response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType })),
+    });
+  }
+}
+
+function toApiEmbed(embed: InteractionEmbed) {
+  return {
+    ...(embed.author ? { author: { name: embed.author.name, ...(embed.author.iconUrl ? { icon_url: embed.author.iconUrl } : {}) } } : {}),
+    ...(embed.title ? { title: embed.title } : {}),
+    ...(embed.description ? { description: embed.description } : {}),
+    ...(embed.color === undefined ? {} : { color: embed.color }),
+    ...(embed.fields ? { fields: embed.fields } : {}),
+    ...(embed.imageUrl ? { image: { url: embed.imageUrl } } : {}),
+    ...(embed.footer ? { footer: { text: embed.footer } } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { QueueEvents } from 'bullmq';
+import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import { REPLY_QUEUE } from '../../adapters/bullmq/queue-names.js';
+import { loadPersonas } from '../../adapters/files/persona-file.js';
+import { createRedis } from '../../adapters/redis/redis-connection.js';
+import { RedisDeliveryLedger } from '../../adapters/redis/redis-delivery-ledger.js';
+import { RedisSettingsStore } from '../../adapters/redis/redis-settings-store.js';
+import { TerminalReplier } from '../../adapters/redis/terminal-replier.js';
+import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { handleMessageJob } from '../../jobs/handle-message-job.js';
+import { NO_METRICS } from '../../ports/metrics.js';
+import { createEngines } from '../../worker/create-engines.js';
+import { createJobWorker } from '../../worker/job-worker.js';
+import { RoutingReplier } from '../../worker/routing-replier.js';
+import type { Command } from '../command.js';
+
+const NO_DISCORD = {
+  post: async () => {
+    throw new FeelbotError(ErrorCodes.ConfigInvalid, 'feelbot chat answers only terminal messages.', { permanent: true });
+  },
+};
+
+export const chatCommand: Command = {
+  name: 'chat',
+  usage: 'chat',
+  summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
+  async run({ config, logger }) {
+    const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
+    const queue = new MessageQueue(redis, config.redis.prefix);
+    const events = new QueueEvents(REPLY_QUEUE, { connection: createRedis(config.redis.url, 'worker', 'feelbot-chat-events'), prefix: config.redis.prefix });
+    const personas = await loadPersonas(config.personasFile);
+    const engines = await createEngines(config, logger, NO_METRICS);
+    const worker = createJobWorker(
+      redis,
+      config.redis.prefix,
+      {
+        reply: (data, log, signal) =>
+          handleMessageJob(
+            data,
+            {
+              classifier: engines.classifier,
+              generator: engines.generator,
+              personas,
+              settings: new RedisSettingsStore(redis, config.redis.prefix),
+              replier: new RoutingReplier({ discord: NO_DISCORD, terminal: new TerminalReplier(redis, config.redis.prefix) }),
+              ledger: new RedisDeliveryLedger(redis, config.redis.prefix),
+              typing: { start: () => () => undefined },
+              logger: log,
+              metrics: NO_METRICS,
+            },
+            signal,
+          ),
+      },
+      { concurrency: 1, logger, metrics: NO_METRICS },
+    );
+    const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you');
+    const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+    if (process.stdin.isTTY) process.stdout.write('Talk to the personas. Ctrl-D to leave.\n');
+    try {
+      for (;;) {
+        const line = await terminal.question(process.stdin.isTTY ? 'you> ' : '').catch(() => undefined);
+        if (line === undefined) break;
+        if (!line.trim()) continue;
+        process.stdout.write(`${formatTurn(await session.say(line))}\n`);
+      }
+    } finally {
+      terminal.close();
+      await worker.stop(5_000);
+      await events.close();
+      await queue.close();
+      await engines.dispose();
+      redis.disconnect();
+    }
+  },
+};
+
+export function formatTurn(result: TurnResult): string {
+  if (result.kind === 'silent') return `(no reply: ${result.reason})`;
+  const { reply } = result;
+  return `(${reply.emotion} ${Math.round(reply.confidence * 100)}%) ${reply.persona}: ${reply.content}`;
+}

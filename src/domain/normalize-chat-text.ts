@@ -1,0 +1,97 @@
+/**
+ * Turns Discord chat into text shaped like the classifier's training data (dair-ai/emotion:
+ * lower-case, no punctuation). Mirrors training/feelbot_train/normalize.py step for step;
+ * test/fixtures/normalize-chat-text.json holds Python's outputs and the unit test checks parity.
+ * Only ASCII survives, so Python's and JavaScript's Unicode tables never disagree.
+ */
+
+/** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
+export const NORMALIZER_VERSION = 'feelbot-chat-v1';
+
+const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
+const INLINE_CODE = /`[^`]*`/g;
+const URL = /(https?:\/\/|www\.)\S+/gi;
+// User, role and channel mentions carry no emotion.
+const MENTION = /<(@[!&]?|#)[0-9]+>/g;
+// Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
+const CUSTOM_EMOJI = /<a?:([A-Za-z0-9_]+):[0-9]+>/g;
+
+const EMOTICON_WORDS: Readonly<Record<string, string>> = {
+  '>:(': 'angry', '>:-(': 'angry',
+  ":'(": 'crying', ":'-(": 'crying',
+  ':-)': 'happy', ':)': 'happy', '=)': 'happy', ':]': 'happy', ';)': 'happy',
+  ';-)': 'happy', ':-d': 'happy', ':d': 'happy', xd: 'laughing', ':p': 'playful',
+  ':-(': 'sad', ':(': 'sad', '=(': 'sad', ':[': 'sad',
+  ':-o': 'surprised', ':o': 'surprised',
+  '<3': 'love', '</3': 'heartbroken',
+};
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Longest first so ">:(" wins over ":("; only counts when followed by a space or the end ("5:30" stays).
+const EMOTICON = new RegExp(
+  `(${Object.keys(EMOTICON_WORDS)
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|')})(?=\\s|$)`,
+  'gi',
+);
+
+// Common emoji, written as the emotion words dair-ai's keyword labels are built from.
+const EMOJI_WORDS: Readonly<Record<string, string>> = {
+  happy: '😀😃😄😁😆😊🙂☺😌😎🤗',
+  laughing: '😂🤣',
+  love: '😍🥰😘😻❤♥💕💖💗💓💞💘💝🫶',
+  sad: '😢😞😔☹🙁😿😥😓🥺',
+  crying: '😭',
+  heartbroken: '💔',
+  angry: '😡😠🤬💢👿',
+  annoyed: '😒🙄😑',
+  frustrated: '😤',
+  scared: '😱😨😰😧😟😖',
+  surprised: '😮😯😲🤯😳',
+  thankful: '🙏',
+  excited: '🎉🥳🤩',
+  curious: '🤔',
+};
+
+const EMOJI_TO_WORD: ReadonlyMap<string, string> = new Map(
+  Object.entries(EMOJI_WORDS).flatMap(([word, chars]) => [...chars].map((char) => [char, word] as const)),
+);
+
+// Chat slang that dair-ai spells out; keys are whole lower-case words. A Map, so "constructor" is just a word.
+const SLANG: ReadonlyMap<string, string> = new Map(Object.entries({
+  u: 'you', ur: 'your', r: 'are', ya: 'you', idk: 'i dont know', rn: 'right now',
+  tbh: 'to be honest', pls: 'please', plz: 'please', thx: 'thanks', ty: 'thank you',
+  omg: 'oh my god', bc: 'because', cuz: 'because', coz: 'because', ppl: 'people',
+  smh: 'shaking my head', imo: 'in my opinion', btw: 'by the way', b4: 'before',
+  gr8: 'great', luv: 'love', ily: 'i love you', tho: 'though', srsly: 'seriously',
+}));
+
+const NON_ASCII = /[^\x00-\x7f]/g;
+const APOSTROPHES = /['’`]/g;
+const NON_ALNUM = /[^a-z0-9]+/g;
+// Three or more of one letter ("sooooo") become two, which keeps "good" and "too" intact.
+const REPEATED_LETTER = /([a-z])\1{2,}/g;
+
+export function normalizeChatText(text: string): string {
+  let out = text
+    .replace(CODE_BLOCK, ' ')
+    .replace(INLINE_CODE, ' ')
+    .replace(URL, ' ')
+    .replace(MENTION, ' ')
+    .replace(CUSTOM_EMOJI, (_match, name: string) => ` ${name.replaceAll('_', ' ')} `)
+    .replace(EMOTICON, (face: string) => ` ${EMOTICON_WORDS[face.toLowerCase()] ?? face} `);
+  out = [...out].map((char) => {
+    const word = EMOJI_TO_WORD.get(char);
+    return word === undefined ? char : ` ${word} `;
+  }).join('');
+  // NFKD splits accents off letters ("café" -> "cafe"); everything non-ASCII is then dropped.
+  out = out.normalize('NFKD').replace(NON_ASCII, '').toLowerCase();
+  out = out.replace(APOSTROPHES, '').replace(NON_ALNUM, ' ').replace(REPEATED_LETTER, '$1$1');
+  return out
+    .split(' ')
+    .filter((word) => word.length > 0)
+    .map((word) => SLANG.get(word) ?? word)
+    .join(' ');
+}

@@ -1,0 +1,95 @@
+import {
+  ApplicationCommandType,
+  ChannelType,
+  ContextMenuCommandBuilder,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import { EMOTIONS } from '../../domain/emotions.js';
+import { REPLY_MODES } from '../../domain/guild-settings.js';
+
+export const FEEL_COMMAND = 'feel';
+export const ANALYZE_MESSAGE_COMMAND = 'Analyze emotion';
+export const SETTINGS_COMMAND = 'feelbot';
+
+/** Discord caps a string option at 6,000; a chat message is at most 4,000. */
+const MAX_FEEL_TEXT = 4_000;
+/** A day: longer cooldowns are better expressed as turning the channel off. */
+const MAX_COOLDOWN_SECONDS = 86_400;
+
+const capitalize = (word: string) => word[0]!.toUpperCase() + word.slice(1);
+
+const feel = new SlashCommandBuilder()
+  .setName(FEEL_COMMAND)
+  .setDescription('Find the core emotion in a text, with a chart and a word from its character')
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
+  .addStringOption((option) =>
+    option.setName('text').setDescription('What to analyze').setRequired(true).setMaxLength(MAX_FEEL_TEXT),
+  )
+  .addBooleanOption((option) => option.setName('public').setDescription('Show the answer to everyone (default: only you)'));
+
+const analyzeMessage = new ContextMenuCommandBuilder()
+  .setName(ANALYZE_MESSAGE_COMMAND)
+  .setType(ApplicationCommandType.Message)
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel);
+
+/** Admin settings. Hidden from members without Manage Server, and checked again when used. */
+const settings = new SlashCommandBuilder()
+  .setName(SETTINGS_COMMAND)
+  .setDescription('Configure feelbot for this server')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('persona')
+      .setDescription('Allow or forbid one character')
+      .addStringOption((option) =>
+        option
+          .setName('name')
+          .setDescription('The character')
+          .setRequired(true)
+          .addChoices(...EMOTIONS.map((emotion) => ({ name: capitalize(emotion), value: emotion }))),
+      )
+      .addBooleanOption((option) => option.setName('enabled').setDescription('Whether it may answer').setRequired(true)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('channel')
+      .setDescription('When feelbot answers in a channel or category (threads follow their parent)')
+      .addStringOption((option) =>
+        option
+          .setName('mode')
+          .setDescription('mention: when mentioned; always; auto: clear emotions only; off')
+          .setRequired(true)
+          .addChoices(...REPLY_MODES.map((mode) => ({ name: mode, value: mode }))),
+      )
+      .addChannelOption((option) =>
+        option
+          .setName('channel')
+          .setDescription('Channel or category (default: this channel)')
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildForum, ChannelType.GuildCategory, ChannelType.GuildAnnouncement),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('cooldown')
+      .setDescription('Seconds between replies to one person and in one channel (0 = none)')
+      .addIntegerOption((option) => option.setName('user').setDescription('Per person').setMinValue(0).setMaxValue(MAX_COOLDOWN_SECONDS))
+      .addIntegerOption((option) => option.setName('channel').setDescription('Per channel').setMinValue(0).setMaxValue(MAX_COOLDOWN_SECONDS)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('logchannel')
+      .setDescription('Where feelbot tells admins about missing permissions')
+      .addChannelOption((option) =>
+        option.setName('channel').setDescription('A text channel').setRequired(true).addChannelTypes(ChannelType.GuildText),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('settings').setDescription('Show all settings at a glance'));
+
+/** Every command feelbot registers, as Discord's API takes them. */
+export function commandDefinitions(): RESTPostAPIApplicationCommandsJSONBody[] {
+  return [feel.toJSON(), analyzeMessage.toJSON(), settings.toJSON()];
+}

@@ -1,0 +1,37 @@
+import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
+import type { Queue } from 'bullmq';
+import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
+import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
+
+/**
+ * /feel and "Analyze emotion": defer at once (Discord allows 3 seconds), then hand the work to a
+ * worker, which edits the deferred answer through the interaction webhook.
+ */
+export async function deferAnalysis(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  queue: Queue,
+): Promise<void> {
+  const text = interaction.isChatInputCommand()
+    ? interaction.options.getString('text', true)
+    : interaction.targetMessage.content || interaction.targetMessage.embeds.map((embed) => embed.description ?? '').join('\n');
+  const isPublic = interaction.isChatInputCommand() ? (interaction.options.getBoolean('public') ?? false) : false;
+  if (!text.trim()) {
+    await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  const job: AnalysisJob = AnalysisJobSchema.parse({
+    version: 1,
+    interactionId: interaction.id,
+    applicationId: interaction.applicationId,
+    token: interaction.token,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    userId: interaction.user.id,
+    text: text.slice(0, MAX_MESSAGE_CHARS),
+    source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
+    receivedAt: Date.now(),
+  });
+  // Explicit requests jump ahead of ambient chat replies.
+  await queue.add('analysis', job, { jobId: analysisJobId(interaction.id), priority: 1 });
+}

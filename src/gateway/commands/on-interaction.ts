@@ -1,0 +1,36 @@
+import { MessageFlags, type Interaction } from 'discord.js';
+import type { Queue } from 'bullmq';
+import { errorCodeOf } from '../../errors.js';
+import type { Logger } from '../../ports/logger.js';
+import type { SettingsStore } from '../../ports/settings-store.js';
+import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
+import { deferAnalysis } from './feel-command.js';
+import { handleSettingsCommand } from './settings-command.js';
+
+export interface InteractionDeps {
+  readonly queue: Queue;
+  readonly settings: SettingsStore;
+  readonly logger: Logger;
+}
+
+/** Routes slash and context-menu commands; a failure gets a generic ephemeral answer and a log line. */
+export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
+  return async (interaction) => {
+    if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
+    const log = deps.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, command: interaction.commandName });
+    try {
+      if (interaction.isChatInputCommand() && interaction.commandName === FEEL_COMMAND) await deferAnalysis(interaction, deps.queue);
+      else if (interaction.isMessageContextMenuCommand() && interaction.commandName === ANALYZE_MESSAGE_COMMAND) {
+        await deferAnalysis(interaction, deps.queue);
+      } else if (interaction.isChatInputCommand() && interaction.commandName === SETTINGS_COMMAND) {
+        await handleSettingsCommand(interaction, deps.settings);
+      }
+      log.info('interaction handled');
+    } catch (error) {
+      log.error({ err: error, code: errorCodeOf(error) }, 'interaction failed');
+      const answer = { content: 'Something went wrong on our side; please try again in a moment.', flags: MessageFlags.Ephemeral } as const;
+      if (interaction.deferred) await interaction.editReply({ content: answer.content }).catch(() => undefined);
+      else if (!interaction.replied) await interaction.reply(answer).catch(() => undefined);
+    }
+  };
+}

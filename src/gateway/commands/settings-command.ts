@@ -1,0 +1,71 @@
+import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
+import type { GuildSettings, ReplyMode } from '../../domain/guild-settings.js';
+import type { SettingsStore } from '../../ports/settings-store.js';
+import { describeSettings } from './describe-settings.js';
+
+/**
+ * /feelbot: the admin settings. Discord hides it from members without Manage Server, but a client
+ * can still send the interaction, so the permission is checked here again, from the interaction's
+ * own resolved permissions.
+ */
+export async function handleSettingsCommand(interaction: ChatInputCommandInteraction, store: SettingsStore): Promise<void> {
+  if (!interaction.inGuild() || !interaction.guildId) {
+    await interaction.reply({ content: 'Settings belong to a server; use this command in one.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    await interaction.reply({ content: 'Only members with the Manage Server permission can change feelbot settings.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const guildId = interaction.guildId;
+  const sub = interaction.options.getSubcommand(true);
+  const answer = await applySubcommand(sub, interaction, guildId, store);
+  await interaction.reply({ content: answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function applySubcommand(sub: string, interaction: ChatInputCommandInteraction, guildId: string, store: SettingsStore): Promise<string> {
+  switch (sub) {
+    case 'persona': {
+      const name = interaction.options.getString('name', true) as Emotion;
+      if (!EMOTIONS.includes(name)) return `Unknown persona "${name}".`;
+      const enabled = interaction.options.getBoolean('enabled', true);
+      const next = await store.update(guildId, (current) => withPersona(current, name, enabled));
+      return `${capitalize(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
+    }
+    case 'channel': {
+      const mode = interaction.options.getString('mode', true) as ReplyMode;
+      const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
+      const next = await store.update(guildId, (current) => ({ ...current, modes: { ...current.modes, [channelId]: mode } }));
+      return `Reply mode in <#${channelId}> is now **${mode}**.\n${describeSettings(next)}`;
+    }
+    case 'cooldown': {
+      const user = interaction.options.getInteger('user');
+      const channel = interaction.options.getInteger('channel');
+      const next = await store.update(guildId, (current) => ({
+        ...current,
+        userCooldownSeconds: user ?? current.userCooldownSeconds,
+        channelCooldownSeconds: channel ?? current.channelCooldownSeconds,
+      }));
+      return `Cooldowns updated.\n${describeSettings(next)}`;
+    }
+    case 'logchannel': {
+      const channelId = interaction.options.getChannel('channel', true).id;
+      const next = await store.update(guildId, (current) => ({ ...current, logChannelId: channelId }));
+      return `Admin notices go to <#${channelId}>.\n${describeSettings(next)}`;
+    }
+    default:
+      return describeSettings(await store.get(guildId));
+  }
+}
+
+function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean): GuildSettings {
+  const disabled = new Set(settings.disabledPersonas);
+  if (enabled) disabled.delete(emotion);
+  else disabled.add(emotion);
+  return { ...settings, disabledPersonas: EMOTIONS.filter((e) => disabled.has(e)) };
+}
+
+function capitalize(word: string): string {
+  return word[0]!.toUpperCase() + word.slice(1);
+}

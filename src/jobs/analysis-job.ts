@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ErrorCodes, FeelbotError } from '../errors.js';
+import { MAX_MESSAGE_CHARS } from './message-job.js';
+
+const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
+
+/**
+ * An explicit analysis asked for with /feel or "Analyze emotion". The gateway has deferred the
+ * interaction; the worker completes it through the interaction webhook within its 15 minutes.
+ */
+export const AnalysisJobSchema = z.object({
+  version: z.literal(1),
+  interactionId: Snowflake,
+  applicationId: Snowflake,
+  /** The interaction token: a short-lived secret, never logged. */
+  token: z.string().min(10).max(1_000),
+  guildId: Snowflake.nullable(),
+  channelId: Snowflake,
+  userId: Snowflake,
+  text: z
+    .string()
+    .max(MAX_MESSAGE_CHARS)
+    .refine((text) => text.trim().length > 0, 'must not be empty'),
+  source: z.enum(['slash', 'message-menu']),
+  receivedAt: z.number().int().nonnegative(),
+});
+
+export type AnalysisJob = z.infer<typeof AnalysisJobSchema>;
+
+export function analysisJobId(interactionId: string): string {
+  return `feel-${interactionId}`;
+}
+
+export function parseAnalysisJob(data: unknown): AnalysisJob {
+  const parsed = AnalysisJobSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new FeelbotError(ErrorCodes.JobInvalid, `Malformed analysis job: ${problems.join('; ')}`, {
+    permanent: true,
+    details: { problems },
+  });
+}

@@ -1,0 +1,86 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
+import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
+
+/** A generation can run long; BullMQ renews the lock at half this interval while the worker lives. */
+const LOCK_DURATION_MS = 60_000;
+/** How soon a job held by a dead worker is handed to another one. */
+const STALLED_INTERVAL_MS = 15_000;
+
+/** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
+export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
+
+export interface JobWorkerOptions {
+  readonly concurrency: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface JobWorker {
+  readonly worker: Worker;
+  /** Stops taking jobs, lets the ones in flight finish for up to `graceMs`, then aborts them. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * The BullMQ side of process 2. A permanent error (malformed job, missing persona file, webhook
+ * limit) fails the job once, without retries; anything else is retried with backoff.
+ */
+export function createJobWorker(
+  connection: Redis,
+  prefix: string,
+  handlers: Readonly<Record<string, JobHandler>>,
+  options: JobWorkerOptions,
+): JobWorker {
+  const shutdown = new AbortController();
+  const { logger, metrics } = options;
+  const worker = new Worker(
+    REPLY_QUEUE,
+    async (job: Job) => {
+      const log = logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1_000;
+      try {
+        const handler = handlers[job.name];
+        if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
+        const outcome = await handler(job.data, log, shutdown.signal);
+        metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
+        log.info({ outcome }, 'job done');
+        return outcome;
+      } catch (error) {
+        metrics.observeJob('failed', seconds());
+        metrics.countFailure(errorCodeOf(error));
+        log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1 }, 'job failed');
+        if (isFeelbotError(error) && error.permanent) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        throw error;
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.concurrency,
+      lockDuration: LOCK_DURATION_MS,
+      stalledInterval: STALLED_INTERVAL_MS,
+    },
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  return {
+    worker,
+    async stop(graceMs) {
+      const closing = worker.close();
+      const timer = setTimeout(() => shutdown.abort(), graceMs);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function guildIdOf(data: unknown): unknown {
+  return typeof data === 'object' && data !== null && 'guildId' in data ? data.guildId : undefined;
+}
