@@ -17,6 +17,8 @@ export interface LlamaReplyGeneratorOptions {
   readonly threads?: number;
   /** Sequences of each LoRA adapter's own context. Defaults to `1`. */
   readonly loraSequences?: number;
+  /** Flash attention in llama.cpp (ignored where unsupported). Defaults to `true`. */
+  readonly flashAttention?: boolean;
 }
 
 export const DefaultLlamaReplyGeneratorOptions = {
@@ -24,6 +26,7 @@ export const DefaultLlamaReplyGeneratorOptions = {
   contextSize: 2_048,
   timeoutMs: 60_000,
   loraSequences: 1,
+  flashAttention: true,
 } as const satisfies LlamaReplyGeneratorOptions;
 
 // A repeat penalty of 1 is llama.cpp's "off".
@@ -54,7 +57,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
     private readonly base: PooledContext,
     private readonly lora: LoraContexts,
     private readonly chatWrapper: ChatWrapper,
-    private readonly settings: Required<Omit<LlamaReplyGeneratorOptions, 'threads'>>,
+    private readonly settings: Required<Omit<LlamaReplyGeneratorOptions, 'threads' | 'flashAttention'>>,
   ) {
     this.parallelism = settings.sequences;
   }

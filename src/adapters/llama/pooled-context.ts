@@ -6,9 +6,14 @@ export interface PooledContextOptions {
   /** Tokens each sequence (conversation) can see. */
   readonly contextSize: number;
   readonly threads: number;
+  /** Flash attention; ignored by llama.cpp where the model or backend lacks it. Defaults to `true`. */
+  readonly flashAttention?: boolean;
   /** LoRA adapter applied to the whole context; none when absent. */
   readonly loraPath?: string | undefined;
 }
+
+// node-llama-cpp's "auto" left it off on CPU; forcing it measured 1.7x faster on a SmolLM-135M shape.
+const FLASH_ATTENTION_DEFAULT = true;
 
 /** One llama.cpp context whose sequences are handed out one conversation at a time. */
 export interface PooledContext {
@@ -25,6 +30,7 @@ export async function createPooledContext(model: LlamaModel, options: PooledCont
     sequences: options.sequences,
     contextSize: options.contextSize,
     threads: options.threads,
+    flashAttention: options.flashAttention ?? FLASH_ATTENTION_DEFAULT,
     ...(options.loraPath === undefined ? {} : { lora: options.loraPath }),
   });
   const all = Array.from({ length: options.sequences }, () => context.getSequence());

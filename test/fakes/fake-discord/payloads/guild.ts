@@ -1,4 +1,4 @@
-import type { APIGuildMember, APIRole } from 'discord-api-types/v10';
+import type { APIGuildMember, APIRole, GuildMemberFlags, RoleFlags } from 'discord-api-types/v10';
 import { basePermissions } from '../permissions.js';
 import type { FakeStore, GuildRecord, MemberRecord, RoleRecord } from '../store.js';
 import { channelPayload } from './channel.js';
@@ -17,7 +17,8 @@ export function rolePayload(role: RoleRecord): APIRole {
     permissions: role.permissions.toString(),
     managed: role.managed,
     mentionable: false,
-    flags: 0,
+    // The flag enums have no zero member; 0 is the API's "no flags".
+    flags: 0 as RoleFlags,
   };
 }
 
@@ -33,7 +34,7 @@ export function memberPayload(store: FakeStore, member: MemberRecord): APIGuildM
     premium_since: null,
     deaf: false,
     mute: false,
-    flags: 0,
+    flags: 0 as GuildMemberFlags,
     pending: false,
   };
 }

@@ -10,6 +10,5 @@ export function userPayload(user: UserRecord): APIUser {
     global_name: user.globalName,
     avatar: user.avatar,
     ...(user.bot ? { bot: true } : {}),
-    public_flags: 0,
   };
 }

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { resolveProjectPath } from '../../adapters/files/package-root.js';
+import { resolveModel } from '../../adapters/llama/resolve-model.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { createClassifier } from '../../worker/create-classifier.js';
+import type { Command } from '../command.js';
+
+export const modelsCommand: Command = {
+  name: 'models',
+  usage: 'models pull',
+  summary: 'download LLM_MODEL (and a hub EMOTION_MODEL) ahead of time, with progress',
+  async run({ args, config, logger }) {
+    if (args[0] !== 'pull') {
+      throw new FeelbotError(ErrorCodes.ConfigInvalid, 'Usage: feelbot models pull', { userFacing: true });
+    }
+    const llmPath = await resolveModel(config.llm.model, {
+      modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
+      showProgress: true,
+    });
+    process.stdout.write(`LLM_MODEL ready: ${llmPath}\n`);
+    // Loading the classifier downloads a hub model into the cache; the shipped one is already here.
+    const classifier = await createClassifier(config, logger);
+    await classifier.dispose();
+    process.stdout.write(`EMOTION_MODEL ready: ${config.emotion.model}\n`);
+  },
+};

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { APIAttachment, APIMessage } from 'discord-api-types/v10';
+import { invalidFormBody } from './api-error.js';
+import type { FakeContext } from './context.js';
+import { messagePayload, type MessagePayloadInput } from './payloads/message.js';
+import type { RecordedFile } from './recorder.js';
+import { nextSnowflake } from './snowflake.js';
+
+/** Stores a new message and dispatches MESSAGE_CREATE, as Discord does for every posted message. */
+export function deliverMessage(context: FakeContext, input: MessagePayloadInput, options: { dispatch?: boolean } = {}): APIMessage {
+  const message = messagePayload(context.store, input);
+  context.store.channelMessages(input.channelId).push(message);
+  if (options.dispatch ?? true) context.gateway.dispatch('MESSAGE_CREATE', message);
+  return message;
+}
+
+/** Attachment objects for uploaded files, with URLs under the fake's own origin. */
+export function attachmentsFor(context: FakeContext, channelId: string, files: RecordedFile[]): APIAttachment[] {
+  const origin = new URL(context.apiBase).origin;
+  return files.map((file) => {
+    const id = nextSnowflake();
+    return {
+      id,
+      filename: file.fileName,
+      size: file.bytes.length,
+      content_type: file.contentType,
+      url: `${origin}/attachments/${channelId}/${id}/${file.fileName}`,
+      proxy_url: `${origin}/attachments/${channelId}/${id}/${file.fileName}`,
+    };
+  });
+}
+
+/** Decodes an avatar data URI ("data:image/png;base64,…") into bytes and a Discord-style hash. */
+export function decodeAvatar(dataUri: unknown): { hash: string; bytes: Buffer } | null {
+  if (dataUri === null || dataUri === undefined) return null;
+  const match = typeof dataUri === 'string' ? /^data:image\/(png|jpeg|gif|webp);base64,(.+)$/.exec(dataUri) : null;
+  if (!match) throw invalidFormBody('Invalid Form Body: avatar must be an image data URI');
+  const bytes = Buffer.from(match[2] ?? '', 'base64');
+  return { hash: createHash('md5').update(bytes).digest('hex'), bytes };
+}
+
+export function hasMessageContent(body: Record<string, unknown>, files: RecordedFile[]): boolean {
+  const content = typeof body.content === 'string' ? body.content : '';
+  const embeds = Array.isArray(body.embeds) ? body.embeds : [];
+  return content.length > 0 || embeds.length > 0 || files.length > 0;
+}

@@ -1,0 +1,315 @@
+import { Buffer } from 'node:buffer';
+import { once } from 'node:events';
+import {
+  AttachmentBuilder,
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  REST,
+  Routes,
+  WebhookClient,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
+  type Message,
+} from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from './index.js';
+
+/** The 8-byte signature every PNG starts with, enough for the fake to carry as a "file". */
+const PNG_BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const PNG_DATA_URI = `data:image/png;base64,${PNG_BYTES.toString('base64')}`;
+
+/** Resolves with the next messageCreate that matches, ignoring earlier dispatches still in flight. */
+function nextMessage(client: Client, matches: (message: Message) => boolean): Promise<Message> {
+  return new Promise((resolve) => {
+    const listener = (message: Message) => {
+      if (!matches(message)) return;
+      client.off(Events.MessageCreate, listener);
+      resolve(message);
+    };
+    client.on(Events.MessageCreate, listener);
+  });
+}
+
+describe('fake Discord with the real discord.js client', () => {
+  let fake: FakeDiscord;
+  let client: Client;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    client = new Client({
+      intents: [
+        GatewayIntentBits.Guilds,
+        GatewayIntentBits.GuildMessages,
+        GatewayIntentBits.MessageContent,
+        GatewayIntentBits.DirectMessages,
+      ],
+      rest: { api: fake.apiUrl },
+    });
+    const ready = once(client, Events.ClientReady);
+    await client.login(fake.token);
+    await ready;
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await fake?.close();
+  });
+
+  it('logs in through GET /gateway/bot and sees the seeded guild', () => {
+    expect(client.user?.id).toBe(fake.botUser.id);
+    const guild = client.guilds.cache.get(fake.world.guild.id);
+    expect(guild?.channels.cache.get(fake.world.channels.text.id)?.type).toBe(ChannelType.GuildText);
+    expect(guild?.channels.cache.get(fake.world.channels.thread.id)?.isThread()).toBe(true);
+    expect(fake.requests.some((r) => r.path === '/gateway/bot')).toBe(true);
+  });
+
+  it('rejects a wrong bot token with 401', async () => {
+    const rest = new REST({ api: fake.apiUrl, retries: 0 }).setToken('wrong');
+    await expect(rest.get(Routes.user('@me'))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('delivers a message that mentions the bot as messageCreate', async () => {
+    const received = nextMessage(client, (message) => message.content.endsWith('I feel great today'));
+    fake.sendMessage({
+      channelId: fake.world.channels.text.id,
+      authorId: fake.world.users.member.id,
+      content: 'I feel great today',
+      mentionsBot: true,
+    });
+    const message = await received;
+    expect(message.mentions.has(client.user!)).toBe(true);
+    expect(message.content).toContain('I feel great today');
+    expect(message.member?.id).toBe(fake.world.users.member.id);
+  });
+
+  it('fetches a channel over REST', async () => {
+    const channel = await client.channels.fetch(fake.world.channels.categorized.id, { force: true });
+    expect(channel?.type).toBe(ChannelType.GuildText);
+    expect(channel && 'parentId' in channel ? channel.parentId : null).toBe(fake.world.channels.category.id);
+  });
+
+  it('creates a webhook with an avatar and executes it into a thread', async () => {
+    const channel = client.channels.cache.get(fake.world.channels.text.id);
+    if (channel?.type !== ChannelType.GuildText) throw new Error('seeded text channel missing');
+    const webhook = await channel.createWebhook({ name: 'Joy', avatar: PNG_DATA_URI });
+    const webhookClient = new WebhookClient({ id: webhook.id, token: webhook.token! }, { rest: { api: fake.apiUrl } });
+    await webhookClient.send({
+      content: 'yay!',
+      username: 'Joy',
+      threadId: fake.world.channels.thread.id,
+      allowedMentions: { parse: [] },
+    });
+    const execution = await fake.waitFor(() => fake.webhookExecutions().find((e) => e.webhookId === webhook.id));
+    expect(execution).toMatchObject({ threadId: fake.world.channels.thread.id, username: 'Joy', content: 'yay!' });
+    expect(execution.allowedMentions).toEqual({ parse: [] });
+    expect(execution.webhookAvatarBytes?.equals(PNG_BYTES)).toBe(true);
+    webhookClient.destroy();
+  });
+
+  it('refuses webhooks on threads like Discord does', async () => {
+    await expect(
+      client.rest.post(Routes.channelWebhooks(fake.world.channels.thread.id), { body: { name: 'Nope' } }),
+    ).rejects.toMatchObject({ code: 50_024, status: 400 });
+  });
+
+  it('answers 10015 Unknown Webhook after the webhook is deleted under the bot', async () => {
+    const webhook = await client.rest.post(Routes.channelWebhooks(fake.world.channels.text.id), { body: { name: 'Sad' } });
+    const { id, token } = webhook as { id: string; token: string };
+    fake.deleteWebhook(id);
+    const error = await client.rest
+      .post(Routes.webhook(id, token), { body: { content: 'still there?' }, auth: false })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect((error as DiscordAPIError).code).toBe(10_015);
+  });
+
+  it('retries after a 500 and waits out a 429 retry_after', async () => {
+    const channelId = fake.world.channels.text.id;
+    fake.failNext('POST /channels/:id/messages', [{ status: 500 }, { status: 429, retryAfter: 0.3 }]);
+    await client.rest.post(Routes.channelMessages(channelId), { body: { content: 'after the storm' } });
+    const attempts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`);
+    expect(attempts.map((r) => r.status)).toEqual([500, 429, 200]);
+    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(300);
+    expect(fake.channelMessages(channelId).at(-1)?.content).toBe('after the storm');
+  });
+
+  it('records typing', async () => {
+    await client.rest.post(Routes.channelTyping(fake.world.channels.text.id));
+    expect(fake.typingCalls.at(-1)?.channelId).toBe(fake.world.channels.text.id);
+  });
+
+  it('round-trips a slash command: deferReply then editReply with a PNG', async () => {
+    const received = once(client, Events.InteractionCreate) as Promise<[ChatInputCommandInteraction]>;
+    const sent = fake.sendInteraction({
+      channelId: fake.world.channels.text.id,
+      userId: fake.world.users.admin.id,
+      commandName: 'mood',
+      options: [{ name: 'text', type: 3, value: 'hello' }],
+    });
+    const [interaction] = await received;
+    expect(interaction.isChatInputCommand()).toBe(true);
+    expect(interaction.options.getString('text')).toBe('hello');
+    expect(interaction.memberPermissions?.has('ManageGuild')).toBe(true);
+    await interaction.deferReply();
+    await interaction.editReply({ files: [new AttachmentBuilder(PNG_BYTES, { name: 'mood.png' })] });
+    const responses = fake.interactionResponses(sent.id);
+    expect(responses.map((r) => r.kind)).toEqual(['callback', 'editOriginal']);
+    expect(responses[0]!.callbackType).toBe(5);
+    const file = responses[1]!.files[0];
+    expect(file?.fileName).toBe('mood.png');
+    expect(file?.contentType).toBe('image/png');
+    expect(file?.bytes.equals(PNG_BYTES)).toBe(true);
+  });
+
+  it('resumes after the gateway drops and replays missed events', async () => {
+    const resumed = once(client, Events.ShardResume);
+    fake.disconnectGateway();
+    fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.world.users.member.id, content: 'missed me?' });
+    const received = nextMessage(client, (message) => message.content === 'missed me?');
+    await resumed;
+    const message = await received;
+    expect(message.content).toBe('missed me?');
+    expect(fake.gatewayStats.resumes).toBe(1);
+  });
+
+  it('round-trips a message context menu command: reply then followUp with a file', async () => {
+    const target = fake.sendMessage({
+      channelId: fake.world.channels.text.id,
+      authorId: fake.world.users.member.id,
+      content: 'why does nobody listen',
+    });
+    const received = once(client, Events.InteractionCreate) as Promise<[MessageContextMenuCommandInteraction]>;
+    const sent = fake.sendInteraction({
+      channelId: fake.world.channels.text.id,
+      userId: fake.world.users.member.id,
+      commandName: 'Read the feeling',
+      targetMessageId: target.id,
+    });
+    const [interaction] = await received;
+    expect(interaction.isMessageContextMenuCommand()).toBe(true);
+    expect(interaction.targetMessage.content).toBe('why does nobody listen');
+    await interaction.reply({ content: 'sadness', flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ files: [new AttachmentBuilder(PNG_BYTES, { name: 'sad.png' })] });
+    const responses = fake.interactionResponses(sent.id);
+    expect(responses.map((r) => [r.kind, r.callbackType])).toEqual([
+      ['callback', 4],
+      ['followup', null],
+    ]);
+    expect(responses[0]!.body).toMatchObject({ data: { content: 'sadness', flags: MessageFlags.Ephemeral } });
+    expect(responses[1]!.files[0]?.bytes.equals(PNG_BYTES)).toBe(true);
+  });
+
+  it('stores registered guild commands and uses their ids in interactions', async () => {
+    const guildId = fake.world.guild.id;
+    const [registered] = [...(await client.application!.commands.set([{ name: 'feel', description: 'Read a feeling' }], guildId)).values()];
+    expect(fake.store.commands.get(guildId)?.map((c) => c.name)).toEqual(['feel']);
+    const sent = fake.sendInteraction({ channelId: fake.world.channels.text.id, userId: fake.world.users.member.id, commandName: 'feel' });
+    expect(sent.payload.data.id).toBe(registered?.id);
+  });
+
+  it('sends a referenced reply whose author is pinged', async () => {
+    const original = fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.botUser.id, content: 'how are you?' });
+    const received = nextMessage(client, (message) => message.content === 'not great');
+    fake.sendMessage({
+      channelId: fake.world.channels.text.id,
+      authorId: fake.world.users.member.id,
+      content: 'not great',
+      referencedMessageId: original.id,
+    });
+    const reply = await received;
+    expect(reply.reference?.messageId).toBe(original.id);
+    expect(reply.mentions.has(client.user!)).toBe(true);
+  });
+
+  it('serves message history newest first with limit and before', async () => {
+    const channel = fake.world.channels.categorized.id;
+    const sent = ['one', 'two', 'three'].map((content) =>
+      fake.sendMessage({ channelId: channel, authorId: fake.world.users.member.id, content }),
+    );
+    const page = (await client.rest.get(Routes.channelMessages(channel), {
+      query: new URLSearchParams({ limit: '2', before: sent[2]!.id }),
+    })) as { content: string }[];
+    expect(page.map((m) => m.content)).toEqual(['two', 'one']);
+    const single = (await client.rest.get(Routes.channelMessage(channel, sent[0]!.id))) as { content: string };
+    expect(single.content).toBe('one');
+  });
+
+  it('requires thread_id for forum webhooks and accepts a forum post', async () => {
+    const forum = client.channels.cache.get(fake.world.channels.forum.id);
+    if (forum?.type !== ChannelType.GuildForum) throw new Error('seeded forum missing');
+    const webhook = await forum.createWebhook({ name: 'Advice' });
+    await expect(webhook.send({ content: 'hi' })).rejects.toMatchObject({ code: 220_001 });
+    await webhook.send({
+      content: 'hi',
+      threadId: fake.world.channels.forumPost.id,
+      files: [new AttachmentBuilder(PNG_BYTES, { name: 'hug.png' })],
+    });
+    const execution = fake.webhookExecutions().at(-1);
+    expect(execution).toMatchObject({ channelId: forum.id, threadId: fake.world.channels.forumPost.id });
+    expect(execution?.files[0]).toMatchObject({ fileName: 'hug.png', contentType: 'image/png' });
+  });
+
+  it('caps webhooks at 15 per channel', async () => {
+    const channel = fake.addChannel({ guildId: fake.world.guild.id, type: ChannelType.GuildText, name: 'crowded' });
+    for (let i = 0; i < 15; i++) {
+      await client.rest.post(Routes.channelWebhooks(channel.id), { body: { name: `hook ${i}` } });
+    }
+    await expect(
+      client.rest.post(Routes.channelWebhooks(channel.id), { body: { name: 'one too many' } }),
+    ).rejects.toMatchObject({ code: 30_007, status: 400 });
+  });
+
+  it('answers 50013 when an overwrite denies the bot Manage Webhooks', async () => {
+    const channel = fake.addChannel({
+      guildId: fake.world.guild.id,
+      type: ChannelType.GuildText,
+      name: 'locked',
+      overwrites: [{ id: fake.world.roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ManageWebhooks }],
+    });
+    await expect(
+      client.rest.post(Routes.channelWebhooks(channel.id), { body: { name: 'Nope' } }),
+    ).rejects.toMatchObject({ code: 50_013, status: 403 });
+  });
+
+  it('opens a DM and records the bot message', async () => {
+    const user = await client.users.fetch(fake.world.users.member.id);
+    const dm = await user.createDM();
+    await dm.send('are you okay?');
+    expect(fake.channelMessages(dm.id).at(-1)).toMatchObject({ content: 'are you okay?', author: { id: fake.botUser.id } });
+  });
+
+  it('waits out a global 429 before the next request', async () => {
+    fake.failNext('GET /users/@me', [{ status: 429, retryAfter: 0.2, global: true }]);
+    await client.rest.get(Routes.user('@me'));
+    const attempts = fake.requests.filter((r) => r.path === '/users/@me');
+    expect(attempts.slice(-2).map((r) => r.status)).toEqual([429, 200]);
+    expect(attempts.at(-1)!.at - attempts.at(-2)!.at).toBeGreaterThanOrEqual(200);
+  });
+
+  it('blanks message content for a client without the MessageContent intent unless it is mentioned', async () => {
+    const blind = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: fake.apiUrl } });
+    const ready = once(blind, Events.ClientReady);
+    await blind.login(fake.token);
+    await ready;
+    try {
+      const plain = nextMessage(blind, (message) => message.author.id === fake.world.users.admin.id);
+      fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.world.users.admin.id, content: 'secret' });
+      expect((await plain).content).toBe('');
+      const mentioned = nextMessage(blind, (message) => message.content.endsWith('hey you'));
+      fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.world.users.admin.id, content: 'hey you', mentionsBot: true });
+      expect((await mentioned).mentions.has(blind.user!)).toBe(true);
+    } finally {
+      await blind.destroy();
+    }
+  });
+
+  it('records unknown routes as unhandled', async () => {
+    await expect(client.rest.get('/nothing/here' as `/${string}`)).rejects.toMatchObject({ status: 404 });
+    expect(fake.unhandledRequests.at(-1)?.path).toBe('/nothing/here');
+  });
+});

@@ -1,0 +1,201 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIMessage } from 'discord-api-types/v10';
+import type { FakeContext, InteractionRecord } from './context.js';
+import { FaultInjector, type FaultResponse, type RouteMatcher } from './faults.js';
+import { GatewayServer, type GatewayStats } from './gateway-server.js';
+import { createRequestListener } from './http-server.js';
+import { channelPayload as channelPayloadFor } from './payloads/channel.js';
+import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
+import type { InteractionInput } from './payloads/interaction.js';
+import { userPayload } from './payloads/user.js';
+import { Recorder, type WaitForOptions } from './recorder.js';
+import { Router } from './router.js';
+import { commandRoutes } from './routes/commands.js';
+import { guildRoutes } from './routes/guilds.js';
+import { interactionRoutes } from './routes/interactions.js';
+import { messageRoutes } from './routes/messages.js';
+import { metaRoutes } from './routes/meta.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { seedWorld, type SeededWorld } from './seed.js';
+import { nextSnowflake, randomToken } from './snowflake.js';
+import { FakeStore } from './store.js';
+import { sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
+import * as world from './world.js';
+
+export interface FakeDiscordOptions {
+  /** The bot token the fake accepts. Defaults to a random token. */
+  token?: string;
+  /** Defaults to "feelbot". */
+  botUsername?: string;
+  /** HELLO's heartbeat interval. Defaults to 41_250, Discord's usual value. */
+  heartbeatIntervalMs?: number;
+}
+
+/** A local Discord: REST under `apiUrl`, the gateway at `gatewayUrl`, one seeded guild. */
+export class FakeDiscord {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly world: SeededWorld;
+  readonly store = new FakeStore();
+  readonly recorder = new Recorder();
+  readonly #faults = new FaultInjector();
+  readonly #context: FakeContext;
+  readonly #gateway: GatewayServer;
+  readonly #server: Server;
+
+  private constructor(options: FakeDiscordOptions) {
+    this.token = options.token ?? `${randomToken(24)}.${randomToken(6)}.${randomToken(38)}`;
+    const bot = world.addUser(this.store, { username: options.botUsername ?? 'feelbot', bot: true });
+    // Discord bots created since 2019 share their id with their application.
+    this.applicationId = bot.id;
+    this.world = seedWorld(this.store, bot);
+    this.#context = {
+      store: this.store,
+      recorder: this.recorder,
+      gateway: { dispatch: (event, data) => this.#gateway.dispatch(event, data) },
+      token: this.token,
+      botUserId: bot.id,
+      applicationId: this.applicationId,
+      interactions: new Map<string, InteractionRecord>(),
+      apiBase: '',
+      gatewayUrl: '',
+    };
+    this.#gateway = new GatewayServer(this.#context, options.heartbeatIntervalMs ?? 41_250);
+    const router = new Router().add([
+      ...metaRoutes,
+      ...commandRoutes,
+      ...guildRoutes,
+      ...messageRoutes,
+      ...webhookRoutes,
+      ...interactionRoutes,
+    ]);
+    this.#server = createServer(createRequestListener(router, this.#faults, this.#context));
+    this.#server.on('upgrade', (request, socket, head) => this.#gateway.handleUpgrade(request, socket, head));
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options);
+    await new Promise<void>((resolve) => fake.#server.listen(0, '127.0.0.1', resolve));
+    const { port } = fake.#server.address() as AddressInfo;
+    fake.#context.apiBase = `http://127.0.0.1:${port}/api/v10`;
+    fake.#context.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+    return fake;
+  }
+
+  /** The REST base for discord.js's `rest.api`; discord.js appends `/v10` itself. */
+  get apiUrl(): string {
+    return this.#context.apiBase.replace(/\/v10$/, '');
+  }
+
+  get gatewayUrl(): string {
+    return this.#context.gatewayUrl;
+  }
+
+  get botUser() {
+    return userPayload(this.store.user(this.#context.botUserId));
+  }
+
+  get gatewayStats(): GatewayStats {
+    return this.#gateway.stats;
+  }
+
+  get requests() {
+    return this.recorder.requests;
+  }
+
+  get unhandledRequests() {
+    return this.recorder.unhandledRequests;
+  }
+
+  get typingCalls() {
+    return this.recorder.typingCalls;
+  }
+
+  webhookExecutions() {
+    return this.recorder.webhookExecutions;
+  }
+
+  interactionResponses(interactionId?: string) {
+    const all = this.recorder.interactionResponses;
+    return interactionId ? all.filter((response) => response.interactionId === interactionId) : all;
+  }
+
+  channelMessages(channelId: string): APIMessage[] {
+    return this.store.channelMessages(channelId);
+  }
+
+  waitFor<T>(probe: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
+    return this.recorder.waitFor(probe, options);
+  }
+
+  addUser(input: world.AddUserInput) {
+    return world.addUser(this.store, input);
+  }
+
+  addRole(input: world.AddRoleInput) {
+    return world.addRole(this.store, input);
+  }
+
+  addMember(input: world.AddMemberInput) {
+    return world.addMember(this.store, input);
+  }
+
+  /** Adds a guild; connected clients get its GUILD_CREATE, as when the bot joins one. */
+  addGuild(input: world.AddGuildInput & { botRoleIds?: string[] }) {
+    const guild = world.addGuild(this.store, input);
+    world.addMember(this.store, { guildId: guild.id, userId: this.#context.botUserId, roleIds: input.botRoleIds ?? [] });
+    this.#gateway.dispatch('GUILD_CREATE', guildCreatePayloadFor(this.store, guild));
+    return guild;
+  }
+
+  /** Adds a channel or thread and announces it with CHANNEL_CREATE / THREAD_CREATE. */
+  addChannel(input: world.AddChannelInput) {
+    const channel = world.addChannel(this.store, input);
+    if (channel.guildId) {
+      const isThreadChannel = channel.type >= 10 && channel.type <= 12;
+      this.#gateway.dispatch(isThreadChannel ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelPayloadFor(this.store, channel));
+    }
+    return channel;
+  }
+
+  /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */
+  sendMessage(input: SendMessageInput): APIMessage {
+    return sendUserMessage(this.#context, input);
+  }
+
+  /** Dispatches INTERACTION_CREATE for a slash command, or a message context menu command with `targetMessageId`. */
+  sendInteraction(input: InteractionInput): SentInteraction {
+    return sendApplicationCommand(this.#context, input);
+  }
+
+  /** Queues failures for the next requests that match; see FaultResponse for 429 details. */
+  failNext(matcher: RouteMatcher, responses: FaultResponse[]): void {
+    this.#faults.failNext(matcher, responses);
+  }
+
+  /** Deletes a webhook behind the bot's back; later executes get 404 / 10015. */
+  deleteWebhook(id: string): void {
+    this.store.webhook(id);
+    this.store.webhooks.delete(id);
+  }
+
+  /** Closes every gateway socket with a resumable code; the client reconnects and RESUMEs. */
+  disconnectGateway(code?: number): void {
+    this.#gateway.disconnectAll(code);
+  }
+
+  newId(): string {
+    return nextSnowflake();
+  }
+
+  async close(): Promise<void> {
+    await this.#gateway.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+  }
+}
+
+export function startFakeDiscord(options?: FakeDiscordOptions): Promise<FakeDiscord> {
+  return FakeDiscord.start(options);
+}

@@ -1,0 +1,65 @@
+import type { APIMessage, MessageType } from 'discord-api-types/v10';
+import type { FakeContext } from './context.js';
+import { deliverMessage } from './deliver-message.js';
+import { interactionPayload, type InteractionInput } from './payloads/interaction.js';
+import { userPayload } from './payloads/user.js';
+import { webhookAuthor } from './payloads/webhook.js';
+
+export interface SendMessageInput {
+  channelId: string;
+  authorId: string;
+  content: string;
+  /** Prefixes `<@bot>` to the content unless it already mentions the bot. Defaults to false. */
+  mentionsBot?: boolean;
+  referencedMessageId?: string;
+  /** Whether a reply pings its target. Defaults to true. */
+  replyPing?: boolean;
+  /** Posts as this stored webhook (or a pseudo-webhook of this id) instead of as `authorId`. */
+  webhookId?: string;
+  /** Forces `author.bot`. Defaults to the stored user's flag. */
+  bot?: boolean;
+  type?: MessageType;
+}
+
+export interface SentInteraction {
+  id: string;
+  token: string;
+  payload: ReturnType<typeof interactionPayload>;
+}
+
+/** What a person (or another bot, or a webhook) does in Discord: post a message the bot will see. */
+export function sendUserMessage(context: FakeContext, input: SendMessageInput): APIMessage {
+  const mention = `<@${context.botUserId}>`;
+  const content = input.mentionsBot && !input.content.includes(mention) ? `${mention} ${input.content}` : input.content;
+  const author = input.bot === undefined ? authorOf(context, input) : { ...authorOf(context, input), bot: input.bot };
+  return deliverMessage(context, {
+    channelId: input.channelId,
+    author,
+    content,
+    ...(input.referencedMessageId ? { referencedMessageId: input.referencedMessageId } : {}),
+    ...(input.replyPing === undefined ? {} : { replyPing: input.replyPing }),
+    ...(input.webhookId ? { webhookId: input.webhookId } : {}),
+    ...(input.type === undefined ? {} : { type: input.type }),
+  });
+}
+
+/** What a person does when they run a command: Discord dispatches INTERACTION_CREATE and waits for a callback. */
+export function sendApplicationCommand(context: FakeContext, input: InteractionInput): SentInteraction {
+  const payload = interactionPayload(context.store, context.applicationId, context.botUserId, input);
+  context.interactions.set(payload.id, {
+    id: payload.id,
+    token: payload.token,
+    channelId: input.channelId,
+    acknowledged: false,
+    originalMessageId: null,
+  });
+  context.gateway.dispatch('INTERACTION_CREATE', payload);
+  return { id: payload.id, token: payload.token, payload };
+}
+
+function authorOf(context: FakeContext, input: SendMessageInput) {
+  if (!input.webhookId) return userPayload(context.store.user(input.authorId));
+  const webhook = context.store.webhooks.get(input.webhookId);
+  if (webhook) return webhookAuthor(webhook);
+  return { id: input.webhookId, username: 'webhook', discriminator: '0000', global_name: null, avatar: null, bot: true };
+}
