@@ -17,7 +17,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(usage(name));
     return name && !['help', '--help', '-h'].includes(name) ? 2 : 0;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  // FEELBOT_ENV_FILE picks another file, or none when empty (tests run without a developer's .env).
+  const envFile = process.env.FEELBOT_ENV_FILE ?? '.env';
+  if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfig();
   registerSecret(config.discord.token);
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);

@@ -8,6 +8,7 @@ import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
+import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from './application-id.js';
@@ -25,6 +26,8 @@ import { chartColors } from '../domain/persona-colors.js';
 export const SHUTDOWN_GRACE_MS = 20_000;
 
 export interface RunningWorker {
+  /** The worker's classifier, shared with the HTTP API in `feelbot start`. */
+  readonly classifier: EmotionClassifier;
   stop(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   );
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {
+    classifier,
     async stop() {
       await running.stop(SHUTDOWN_GRACE_MS);
       await engines.dispose();

@@ -20,7 +20,7 @@ export class FeelbotProcess {
   constructor(args: readonly string[], env: Record<string, string>) {
     this.child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+      env: { ...withoutFeelbotEnv(process.env), FEELBOT_ENV_FILE: '', ...env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -76,4 +76,15 @@ export class FeelbotProcess {
       // Not a log line (a progress bar, a plain error message).
     }
   }
+}
+
+/** The test's own settings only: nothing a developer exported for a real bot leaks into a test process. */
+function withoutFeelbotEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && !/^(DISCORD_|REDIS_URL|QUEUE_PREFIX|EMOTION_|LLM_|MODELS_DIR|PERSONAS_FILE|AVATAR_BASE_URL|HTTP_|LOG_LEVEL)/.test(key)) {
+      keep[key] = value;
+    }
+  }
+  return keep;
 }

@@ -1,21 +1,32 @@
+import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
+import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { requireDiscordToken } from '../../config.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import { startHttp } from '../../http/start-http.js';
 import { startWorker } from '../../worker/start-worker.js';
 import type { Command } from '../command.js';
 
 export const startCommand: Command = {
   name: 'start',
   usage: 'start',
-  summary: 'gateway and worker in one process, for small servers',
+  summary: 'gateway, worker and HTTP API in one process, for small servers',
   async run({ config, logger, stopped }) {
     requireDiscordToken(config); // Before any model loads: a missing token must fail in milliseconds.
-    const worker = await startWorker(config, logger);
-    const gateway = await startGateway(config, logger).catch(async (error: unknown) => {
+    const metrics = new PrometheusMetrics();
+    const worker = await startWorker(config, logger, metrics);
+    const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
+    const queue = new MessageQueue(redis, config.redis.prefix);
+    try {
+      const gateway = await startGateway(config, logger);
+      const http = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => worker.classifier });
+      logger.info({ signal: await stopped }, 'stopping');
+      await http.close();
+      await gateway.stop();
+    } finally {
       await worker.stop();
-      throw error;
-    });
-    logger.info({ signal: await stopped }, 'stopping');
-    await gateway.stop();
-    await worker.stop();
+      await queue.close();
+      redis.disconnect();
+    }
   },
 };

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { FeelbotProcess } from '../support/feelbot-process.js';
+
+describe('feelbot start-up errors', () => {
+  it('start without DISCORD_TOKEN says what is missing and how to get it, and exits non-zero at once', async () => {
+    const started = Date.now();
+    const feelbot = new FeelbotProcess(['start'], {});
+    const code = await feelbot.waitForExit();
+    const output = feelbot.output.join('\n');
+    expect(code).toBe(1);
+    expect(output).toContain('DISCORD_TOKEN is not set');
+    expect(output).toContain('discord.com/developers/applications');
+    // No model is loaded before the token check, so it fails long before a model could load.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('an invalid setting lists every problem', async () => {
+    const feelbot = new FeelbotProcess(['worker'], { LLM_GPU: 'tpu', HTTP_PORT: 'eighty' });
+    expect(await feelbot.waitForExit()).toBe(1);
+    const output = feelbot.output.join('\n');
+    expect(output).toContain('LLM_GPU');
+    expect(output).toContain('HTTP_PORT');
+  });
+
+  it('a missing model file is a clear start-up error, not a crash', async () => {
+    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', LLM_MODEL: '/nonexistent/model.gguf' });
+    expect(await feelbot.waitForExit()).toBe(1);
+    const output = feelbot.output.join('\n');
+    expect(output).toContain('/nonexistent/model.gguf');
+    expect(output).toContain('MODEL_NOT_FOUND');
+    expect(output).not.toContain('unexpected failure');
+  });
+
+  it('an unknown command prints the usage and exits 2', async () => {
+    const feelbot = new FeelbotProcess(['fly'], {});
+    expect(await feelbot.waitForExit()).toBe(2);
+    expect(feelbot.output.join('\n')).toMatch(/Usage: feelbot <command>[\s\S]*analyze/);
+  });
+});
