@@ -1,4 +1,6 @@
+import { ensureLlamaFixtures } from './integration/llama/fixtures.js';
+
 /** Builds the generated fixtures once per run, before any test file starts. */
-export default async function setup(): Promise<void> {
-  // Filled in as fixtures arrive: the tiny GGUF and its LoRA adapter.
+export default function setup(): void {
+  ensureLlamaFixtures();
 }

@@ -10,6 +10,7 @@ import { buildMessageJob } from './build-message-job.js';
 import { BURST_WINDOW_MS, type BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
+import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface MessageHandlerDeps {
@@ -28,42 +29,46 @@ export function createMessageHandler(deps: MessageHandlerDeps): (message: Messag
   return async (message) => {
     const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
     try {
-      if (judgeMessage(message) !== 'queue') return;
-      const botUserId = message.client.user.id;
-      const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
-      const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
-      const isPersonaMessage = (m: Message) =>
-        (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
-
-      const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
-      const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
-      const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
-      if (!burstOpen && !wantsReply(message, addressed, settings)) return;
-      if (!burstOpen && !(await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
-        log.info('rate limited or cooling down');
-        return;
-      }
-
-      const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage });
-      if (job.content.length === 0) {
-        log.debug('message has no text to answer');
-        return;
-      }
-      const burst = await deps.bursts.append(message.channelId, message.author.id, {
-        messageId: message.id,
-        content: job.content,
-        addressed,
-      });
-      const jobId = await deps.queue.enqueueDebounced(
-        foldBurst(job, burst),
-        deps.bursts.burstId(message.channelId, message.author.id),
-        BURST_WINDOW_MS,
-      );
-      log.info({ jobId, addressed, burst: burst.length }, 'queued');
+      await retryWhileRedisDown(() => considerMessage(message, deps, log));
     } catch (error) {
       log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
     }
   };
+}
+
+async function considerMessage(message: Message, deps: MessageHandlerDeps, log: Logger): Promise<void> {
+  if (judgeMessage(message) !== 'queue') return;
+  const botUserId = message.client.user.id;
+  const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
+  const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
+  const isPersonaMessage = (m: Message) =>
+    (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
+
+  const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
+  const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
+  const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
+  if (!burstOpen && !wantsReply(message, addressed, settings)) return;
+  if (!burstOpen && !(await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
+    log.info('rate limited or cooling down');
+    return;
+  }
+
+  const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage });
+  if (job.content.length === 0) {
+    log.debug('message has no text to answer');
+    return;
+  }
+  const burst = await deps.bursts.append(message.channelId, message.author.id, {
+    messageId: message.id,
+    content: job.content,
+    addressed,
+  });
+  const jobId = await deps.queue.enqueueDebounced(
+    foldBurst(job, burst),
+    deps.bursts.burstId(message.channelId, message.author.id),
+    BURST_WINDOW_MS,
+  );
+  log.info({ jobId, addressed, burst: burst.length }, 'queued');
 }
 
 const NO_COOLDOWN = { userCooldownSeconds: 0, channelCooldownSeconds: 0 } as const;

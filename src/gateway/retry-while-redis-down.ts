@@ -1,0 +1,42 @@
+import { ErrorCodes, FeelbotError } from '../errors.js';
+
+export interface RetryOptions {
+  /** How long a message may wait for Redis to come back before it is given up. Defaults to 120 s. */
+  readonly maxWaitMs?: number;
+  /** First retry delay, doubled up to `maxDelayMs`. Defaults to 100 ms. */
+  readonly initialDelayMs?: number;
+  /** Defaults to 2 s. */
+  readonly maxDelayMs?: number;
+}
+
+const DEFAULTS = { maxWaitMs: 120_000, initialDelayMs: 100, maxDelayMs: 2_000 } as const satisfies Required<RetryOptions>;
+
+/**
+ * The gateway's producer fails fast while Redis is down (no offline queue), so a message in hand
+ * is retried here until Redis is back: a Redis restart delays replies but loses none.
+ */
+export async function retryWhileRedisDown<T>(work: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const settings = { ...DEFAULTS, ...options };
+  const deadline = Date.now() + settings.maxWaitMs;
+  let delay = settings.initialDelayMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      if (Date.now() + delay > deadline) {
+        throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis stayed unreachable for ${settings.maxWaitMs} ms.`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, settings.maxDelayMs);
+    }
+  }
+}
+
+/** ioredis's words for "not connected right now", as opposed to a command Redis rejected. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /Stream isn't writeable|enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|max retries per request|MaxRetriesPerRequest|connect ETIMEDOUT|LOADING/i.test(
+    error.message,
+  );
+}

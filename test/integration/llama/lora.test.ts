@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
+import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import type { ReplyGenerator } from '../../../src/ports/reply-generator.js';
+import { buildGenerationRequest, ensureLlamaFixtures, fixturePaths, GENERATED_DIR } from './fixtures.js';
+
+let runtime: LlamaRuntime;
+let generator: ReplyGenerator;
+
+beforeAll(async () => {
+  const paths = ensureLlamaFixtures();
+  runtime = await createLlamaRuntime({ model: paths.model, gpu: 'cpu', modelsDir: GENERATED_DIR });
+  generator = await createLlamaReplyGenerator(runtime.model, { sequences: 2, contextSize: 512 });
+});
+
+afterAll(async () => {
+  await generator?.dispose();
+  await runtime?.dispose();
+});
+
+describe('per-request LoRA', () => {
+  it('a LoRA adapter changes the reply', async () => {
+    const plain = await generator.generate(buildGenerationRequest());
+    const adapted = await generator.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
+    const plainAgain = await generator.generate(buildGenerationRequest());
+    expect(plainAgain.text).toBe(plain.text);
+    expect(adapted.tokens).toBeGreaterThan(0);
+    expect(adapted.text).not.toBe(plain.text);
+  });
+
+  it('the same adapter gives the same greedy reply each time', async () => {
+    const first = await generator.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
+    const second = await generator.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
+    expect(second.text).toBe(first.text);
+  });
+
+  it('a missing LoRA file fails with MODEL_NOT_FOUND naming the path', async () => {
+    const missing = `${GENERATED_DIR}no-such-lora.gguf`;
+    await expect(generator.generate(buildGenerationRequest({ loraPath: missing }))).rejects.toMatchObject({
+      code: ErrorCodes.ModelNotFound,
+      message: expect.stringContaining(missing),
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
+import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import type { GenerationResult } from '../../../src/ports/reply-generator.js';
+import { buildGenerationRequest, ensureLlamaFixtures } from './fixtures.js';
+
+let runtime: LlamaRuntime;
+
+beforeAll(async () => {
+  const paths = ensureLlamaFixtures();
+  runtime = await createLlamaRuntime({ model: paths.model, gpu: 'cpu', modelsDir: 'unused' });
+});
+
+afterAll(async () => {
+  await runtime?.dispose();
+});
+
+const prompts = ['I passed my exam!', 'My cat is missing.', 'Who ate my cake?', 'Guess what happened today'];
+
+/** True when every reply produced its first token before any reply finished. */
+function allStartedBeforeAnyFinished(results: readonly GenerationResult[]): boolean {
+  return Math.max(...results.map((r) => r.firstTokenMs)) < Math.min(...results.map((r) => r.totalMs));
+}
+
+describe('llama reply generator', () => {
+  it('four conversations generate at once through one context', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 4, contextSize: 512 });
+    try {
+      expect(generator.parallelism).toBe(4);
+      const results = await Promise.all(
+        prompts.map((text) =>
+          generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text }] }, sampling: { maxTokens: 32 } })),
+        ),
+      );
+      for (const result of results) {
+        expect(result.tokens).toBeGreaterThan(0);
+        expect(result.text.length).toBeGreaterThan(0);
+      }
+      expect(allStartedBeforeAnyFinished(results)).toBe(true);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('with one sequence, conversations wait their turn', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
+    try {
+      const results = await Promise.all(
+        prompts.map((text) =>
+          generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text }] }, sampling: { maxTokens: 32 } })),
+        ),
+      );
+      expect(allStartedBeforeAnyFinished(results)).toBe(false);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('a reused sequence does not leak the previous conversation into the next', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
+    try {
+      const first = buildGenerationRequest({ prompt: { system: 'A', turns: [{ role: 'user', text: 'hello there' }] } });
+      const other = buildGenerationRequest({
+        prompt: { system: 'B', turns: [{ role: 'user', text: 'x' }, { role: 'assistant', text: 'y' }, { role: 'user', text: 'zzz' }] },
+      });
+      const before = await generator.generate(first);
+      await generator.generate(other);
+      const after = await generator.generate(first);
+      expect(after.text).toBe(before.text);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('a reply stops at maxTokens and reports its timings', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
+    try {
+      const result = await generator.generate(buildGenerationRequest({ sampling: { maxTokens: 8, temperature: 0.8, topP: 0.9, repeatPenalty: 1.1 } }));
+      expect(result.tokens).toBeGreaterThan(0);
+      expect(result.tokens).toBeLessThanOrEqual(8);
+      expect(result.firstTokenMs).toBeGreaterThan(0);
+      expect(result.firstTokenMs).toBeLessThanOrEqual(result.totalMs);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('a reply past its timeout fails with GENERATION_TIMEOUT', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096, timeoutMs: 50 });
+    try {
+      const started = performance.now();
+      await expect(generator.generate(buildGenerationRequest({ sampling: { maxTokens: 3_000 } }))).rejects.toMatchObject({
+        code: ErrorCodes.GenerationTimeout,
+      });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      // The sequence went back to the pool: the next reply still works.
+      const next = await generator.generate(buildGenerationRequest({ sampling: { maxTokens: 4 } }));
+      expect(next.tokens).toBeGreaterThan(0);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it("aborting the request's signal fails the reply with GENERATION_ABORTED", async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096 });
+    try {
+      const controller = new AbortController();
+      const reply = generator.generate(buildGenerationRequest({ signal: controller.signal, sampling: { maxTokens: 3_000 } }));
+      setTimeout(() => controller.abort(new Error('job cancelled')), 30);
+      await expect(reply).rejects.toMatchObject({ code: ErrorCodes.GenerationAborted });
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('disposing the generator aborts replies in flight and those waiting for a sequence', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096 });
+    const running = generator.generate(buildGenerationRequest({ sampling: { maxTokens: 3_000 } }));
+    const waiting = generator.generate(buildGenerationRequest({ sampling: { maxTokens: 3_000 } }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await generator.dispose();
+    await expect(running).rejects.toMatchObject({ code: ErrorCodes.GenerationAborted });
+    await expect(waiting).rejects.toMatchObject({ code: ErrorCodes.GenerationAborted });
+  });
+});
