@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   LLM_SEQUENCES: integer(4, 1, 64),
   LLM_CONTEXT_SIZE: integer(4_096, 256, 131_072),
   LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,
   AVATAR_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
@@ -53,6 +54,8 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly redis: { readonly url: string; readonly prefix: string };
+  /** A worker holds a job's lock this long between renewals; a dead worker's job moves on after it. */
+  readonly jobLockMs: number;
   readonly emotion: {
     readonly model: string;
     readonly backend: (typeof EMOTION_BACKENDS)[number];
@@ -95,6 +98,7 @@ function toConfig(env: Env): Config {
       apiUrl: env.DISCORD_API_URL.replace(/\/+$/, ''),
     },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    jobLockMs: env.JOB_LOCK_MS,
     emotion: { model: env.EMOTION_MODEL, backend: env.EMOTION_BACKEND, labelMapFile: env.EMOTION_LABEL_MAP },
     llm: {
       model: env.LLM_MODEL,

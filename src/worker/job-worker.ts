@@ -5,16 +5,16 @@ import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 
-/** A generation can run long; BullMQ renews the lock at half this interval while the worker lives. */
-const LOCK_DURATION_MS = 60_000;
-/** How soon a job held by a dead worker is handed to another one. */
-const STALLED_INTERVAL_MS = 15_000;
+/** The stalled-job check need not run more often than the lock can expire, nor less than every 30 s. */
+const MAX_STALLED_INTERVAL_MS = 30_000;
 
 /** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
 export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
 
 export interface JobWorkerOptions {
   readonly concurrency: number;
+  /** BullMQ renews a job's lock at half this; a dead worker's job is retried after about this long. */
+  readonly lockDurationMs: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -62,8 +62,8 @@ export function createJobWorker(
       connection,
       prefix,
       concurrency: options.concurrency,
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: Math.min(options.lockDurationMs, MAX_STALLED_INTERVAL_MS),
     },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));

@@ -76,7 +76,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       reply: (data, log, signal) => handleMessageJob(data, { ...messageDeps, logger: log }, signal),
       analysis: (data, log, signal) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal),
     },
-    { concurrency: generator.parallelism, logger, metrics },
+    { concurrency: generator.parallelism, lockDurationMs: config.jobLockMs, logger, metrics },
   );
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {

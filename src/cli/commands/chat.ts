@@ -54,7 +54,7 @@ export const chatCommand: Command = {
             signal,
           ),
       },
-      { concurrency: 1, logger, metrics: NO_METRICS },
+      { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS },
     );
     const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you');
     const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
