@@ -9,7 +9,7 @@ import { EMOTIONS } from '../../src/domain/emotions.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
-import { tinyModelPath } from '../support/fixtures.js';
+import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const PERSONA_NAMES = Object.values(DEFAULT_PERSONAS).map((persona) => persona.name);
@@ -36,6 +36,7 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
       LLM_SEQUENCES: '1',
       LLM_CONTEXT_SIZE: '4096',
       LOG_LEVEL: 'debug',
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
     };
     worker = new FeelbotProcess(['worker'], env);
     gateway = new FeelbotProcess(['gateway'], env);

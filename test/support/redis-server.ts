@@ -8,7 +8,11 @@ import { Redis } from 'ioredis';
 export interface PrivateRedis {
   readonly url: string;
   readonly port: number;
-  /** Kills the server (as a crash would) and, with `restart`, brings it back on the same port and data dir. */
+  /** Kills the server with SIGKILL, as a crash would. */
+  crash(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  revive(): Promise<void>;
+  /** crash() then revive(). */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -35,6 +39,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    async crash() {
+      await kill(child, 'SIGKILL');
+    },
+    async revive() {
+      child = await launch(args, port);
+    },
     async restart() {
       await kill(child, 'SIGKILL');
       child = await launch(args, port);
