@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
-import { messageJobId, parseMessageJob } from '../../src/jobs/message-job.js';
+import { MAX_BURST_MESSAGES, MAX_MESSAGE_CHARS, messageJobId, parseMessageJob } from '../../src/jobs/message-job.js';
 import { buildMessageJob } from '../factories.js';
 
 function parseError(data: unknown) {
@@ -15,7 +15,7 @@ function parseError(data: unknown) {
 describe('message job schema', () => {
   it('accepts a well-formed job', () => {
     const job = buildMessageJob();
-    expect(parseMessageJob(job)).toEqual(job);
+    expect(parseMessageJob(job)).toEqual({ ...job, origin: 'discord', burst: [] });
   });
 
   it('an empty message is a permanent JOB_INVALID error naming the field', () => {
@@ -24,9 +24,14 @@ describe('message job schema', () => {
     expect((error as Error).message).toContain('content');
   });
 
-  it('a 4,000-character message is accepted, 4,001 is not', () => {
+  it('a 4,000-character message is accepted; more than a full burst of them is not', () => {
     expect(parseMessageJob(buildMessageJob({ content: 'a'.repeat(4_000) })).content).toHaveLength(4_000);
-    expect(isFeelbotError(parseError(buildMessageJob({ content: 'a'.repeat(4_001) })), ErrorCodes.JobInvalid)).toBe(true);
+    const tooLong = 'a'.repeat(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES + 1);
+    expect(isFeelbotError(parseError(buildMessageJob({ content: tooLong })), ErrorCodes.JobInvalid)).toBe(true);
+  });
+
+  it('a job from an unknown origin is rejected', () => {
+    expect(isFeelbotError(parseError({ ...buildMessageJob(), origin: 'irc' }), ErrorCodes.JobInvalid)).toBe(true);
   });
 
   it('garbage is rejected with a clear reason', () => {
