@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import { loadLabelMap } from '../adapters/files/label-map-file.js';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
+import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { TransformersClassifier } from '../adapters/transformers/transformers-classifier.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import { loadLlamaRuntime } from './load-llama-runtime.js';
 
 /** The ONNX classifier (EMOTION_BACKEND=onnx), loaded once per process. */
-export async function createClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
+export async function createOnnxClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
   const started = Date.now();
   const classifier = await TransformersClassifier.load({
     model: config.emotion.model,
@@ -16,4 +18,24 @@ export async function createClassifier(config: Config, logger: Logger): Promise<
   });
   logger.info({ model: config.emotion.model, ms: Date.now() - started }, 'emotion classifier loaded');
   return classifier;
+}
+
+/**
+ * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with
+ * EMOTION_BACKEND=llm the reply model under a JSON-schema grammar, which then owns its model.
+ */
+export async function createClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
+  if (config.emotion.backend === 'onnx') return createOnnxClassifier(config, logger);
+  const runtime = await loadLlamaRuntime(config, logger);
+  const classifier = await createLlmEmotionClassifier(runtime.model).catch(async (error: unknown) => {
+    await runtime.dispose();
+    throw error;
+  });
+  return {
+    classify: (texts) => classifier.classify(texts),
+    async dispose() {
+      await classifier.dispose();
+      await runtime.dispose();
+    },
+  };
 }

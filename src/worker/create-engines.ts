@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generator.js';
-import { createLlamaRuntime, type LlamaRuntime } from '../adapters/llama/llama-runtime.js';
+import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
+import { loadLlamaRuntime } from './load-llama-runtime.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { BatchingClassifier } from '../classifier/batching-classifier.js';
 import { InstrumentedClassifier } from '../classifier/instrumented-classifier.js';
@@ -10,7 +9,7 @@ import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
-import { createClassifier } from './create-classifier.js';
+import { createOnnxClassifier } from './create-classifier.js';
 
 /** The models a worker holds: one llama.cpp model, one classifier, both loaded once. */
 export interface Engines {
@@ -18,18 +17,6 @@ export interface Engines {
   readonly generator: ReplyGenerator;
   readonly classifier: EmotionClassifier;
   dispose(): Promise<void>;
-}
-
-export async function loadLlamaRuntime(config: Config, logger: Logger): Promise<LlamaRuntime> {
-  const started = Date.now();
-  const runtime = await createLlamaRuntime({
-    model: config.llm.model,
-    gpu: config.llm.gpu,
-    modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
-    showProgress: process.stderr.isTTY,
-  });
-  logger.info({ backend: runtime.backend, model: runtime.modelPath, ms: Date.now() - started }, `llama.cpp is using ${runtime.backend}`);
-  return runtime;
 }
 
 /** Loads everything before the first job, so a missing or corrupt model fails at start-up. */
@@ -46,7 +33,7 @@ export async function createEngines(config: Config, logger: Logger, metrics: Met
     const inner =
       config.emotion.backend === 'llm'
         ? await createLlmEmotionClassifier(runtime.model)
-        : await createClassifier(config, logger);
+        : await createOnnxClassifier(config, logger);
     const classifier = new BatchingClassifier(new InstrumentedClassifier(inner, metrics));
     disposers.push(() => classifier.dispose());
     return {

@@ -4,6 +4,8 @@ import { env, pipeline, type TextClassificationPipeline } from '@huggingface/tra
 import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type LabelScore } from '../../domain/aggregate-scores.js';
 import { NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
+import { poolWindows } from '../../domain/pool-windows.js';
+import { splitIntoWindows } from '../../domain/split-for-classifier.js';
 import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
@@ -29,8 +31,8 @@ interface ModelConfig {
   feelbot_default_dtype?: 'fp32' | 'q8';
 }
 
-/** Enough for any chat message after normalisation; longer text is cut by the tokenizer anyway. */
-const MAX_INPUT_CHARS = 2_000;
+/** Discord's longest message; anything longer is not chat. */
+const MAX_INPUT_CHARS = 4_000;
 
 /**
  * The default classifier: a transformers.js text-classification pipeline (ONNX Runtime), loaded
@@ -82,11 +84,13 @@ export class TransformersClassifier implements EmotionClassifier {
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
-    const inputs = texts.map((text) => this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS));
-    const output = (await this.classifier(inputs, { top_k: null })) as unknown as LabelScore[][];
-    return output.map((labelScores) =>
-      aggregateScores(labelScores, this.mapping, { hasNeutral: this.hasNeutral, neutralThreshold: this.neutralThreshold }),
-    );
+    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS)));
+    const output = (await this.classifier(windowsPerText.flat(), { top_k: null })) as unknown as LabelScore[][];
+    let offset = 0;
+    return windowsPerText.map((windows) => {
+      const labelScores = poolWindows(output.slice(offset, (offset += windows.length)), this.mapping);
+      return aggregateScores(labelScores, this.mapping, { hasNeutral: this.hasNeutral, neutralThreshold: this.neutralThreshold });
+    });
   }
 
   async dispose(): Promise<void> {

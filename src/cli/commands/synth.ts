@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createLlmSentenceSource } from '../../adapters/llama/llm-sentence-source.js';
 import { synthesizeTrainingData } from '../../adapters/llama/synthesize-training-data.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
-import { loadLlamaRuntime } from '../../worker/create-engines.js';
+import { loadLlamaRuntime } from '../../worker/load-llama-runtime.js';
 import type { Command } from '../command.js';
 
 const USAGE = 'synth --per-emotion N --out file.txt';

@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRelabelledClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
+import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
+import { EMOTIONS } from '../../../src/domain/emotions.js';
+import { KNOWN_LABEL_MAPPINGS } from '../../../src/domain/label-mapping.js';
+import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
+import { GENERATED_DIR, SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
+
+/** An Ekman-style 7-label set in another order, as a hub model might have it. */
+const EKMAN_LABELS = ['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'];
+
+async function loadError(options: Parameters<typeof TransformersClassifier.load>[0]): Promise<unknown> {
+  return TransformersClassifier.load(options).then(
+    async (classifier) => {
+      await classifier.dispose();
+      throw new Error('expected the model to be rejected');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('the shipped classifier through transformers.js', () => {
+  let shipped: TransformersClassifier;
+  beforeAll(async () => {
+    shipped = await TransformersClassifier.load({ model: SHIPPED_EMOTION_MODEL });
+  });
+  afterAll(async () => {
+    await shipped?.dispose();
+  });
+
+  it('scores the six emotions, summing to 1, in input order', async () => {
+    const results = await shipped.classify(['i feel so happy and grateful today', 'i feel terrified of what comes next']);
+    expect(results).toHaveLength(2);
+    for (const result of results) {
+      expect(Object.keys(result.scores).sort()).toEqual([...EMOTIONS].sort());
+      expect(Object.values(result.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(result.confidence).toBeGreaterThan(0);
+      expect(result.confidence).toBeLessThanOrEqual(1);
+    }
+    expect(results[0]!.emotion).toBe('joy');
+    expect(results[1]!.emotion).toBe('fear');
+  });
+
+  it('reads chat-shaped text: capitals, emoji, mentions and URLs', async () => {
+    const [result] = await shipped.classify(['<@123> OMG I GOT THE JOB!!! 😀😀 https://example.com/offer']);
+    expect(result!.emotion).toBe('joy');
+    expect(result!.neutral).toBe(false);
+  });
+
+  it('calls plain logistics neutral', async () => {
+    const [result] = await shipped.classify(['ok see you at 5']);
+    expect(result!.neutral).toBe(true);
+  });
+
+  it('an empty text still gets an answer', async () => {
+    const [result] = await shipped.classify(['']);
+    expect(EMOTIONS).toContain(result!.emotion);
+  });
+
+  it('a 4,000-character message is read to its end: one sad sentence after a wall of logistics reads as sad', async () => {
+    const logistics = 'the meeting moved to room four at five and bring the slides please. '.repeat(54);
+    const text = `${logistics}i feel so lonely and heartbroken since she left`;
+    expect(text.length).toBeLessThanOrEqual(4_000);
+    const [result] = await shipped.classify([text]);
+    expect(result!.emotion).toBe('sadness');
+  });
+});
+
+describe('hub models with other label sets', () => {
+  it('a 7-label Ekman model plugs in: each output lands on its mapped emotion', async () => {
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}ekman-classifier`, EKMAN_LABELS);
+    const relabelled = await TransformersClassifier.load({ model: dir });
+    try {
+      // Same graph, new names: output 3 was "anger" and is now "joy", so anger-shaped text reads as joy.
+      const [result] = await relabelled.classify(['i feel so angry and furious at them']);
+      const mapping = KNOWN_LABEL_MAPPINGS.ekman7!;
+      expect(result!.emotion).toBe(mapping[EKMAN_LABELS[3]!]);
+      expect(Object.values(result!.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    } finally {
+      await relabelled.dispose();
+    }
+  });
+
+  it('an operator label map covers labels no known mapping does', async () => {
+    const labels = ['blue', 'sunny', 'warm', 'stormy', 'shaky', 'startled', 'calm'];
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}weather-classifier`, labels);
+    const mapping = { blue: 'sadness', sunny: 'joy', warm: 'love', stormy: 'anger', shaky: 'fear', startled: 'surprise', calm: 'neutral' } as const;
+    const classifier = await TransformersClassifier.load({ model: dir, labelMapping: mapping });
+    try {
+      const [result] = await classifier.classify(['i feel terrified of what comes next']);
+      expect(result!.emotion).toBe('fear');
+    } finally {
+      await classifier.dispose();
+    }
+  });
+
+  it('a model whose labels cannot be mapped fails at start-up naming them', async () => {
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}odd-classifier`, ['joy', 'sadness', 'boredom', 'hunger', 'fear', 'anger', 'love']);
+    const error = await loadError({ model: dir });
+    expect(isFeelbotError(error, ErrorCodes.ModelLabelsUnmapped)).toBe(true);
+    expect((error as Error).message).toContain('boredom, hunger');
+  });
+
+  it('a missing folder is MODEL_NOT_FOUND with the path', async () => {
+    const error = await loadError({ model: './models/no-such-model' });
+    expect(isFeelbotError(error, ErrorCodes.ModelNotFound)).toBe(true);
+    expect((error as Error).message).toContain('no-such-model');
+  });
+
+  it('a corrupt ONNX file is MODEL_CORRUPT saying how to restore it', async () => {
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}corrupt-classifier`, ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise', 'neutral']);
+    writeFileSync(`${dir}/onnx/model.onnx`, 'not an onnx graph');
+    writeFileSync(`${dir}/onnx/model_quantized.onnx`, 'not an onnx graph');
+    const error = await loadError({ model: dir });
+    expect(isFeelbotError(error, ErrorCodes.ModelCorrupt)).toBe(true);
+    expect((error as Error).message).toMatch(/retrain|restore/);
+  });
+});
