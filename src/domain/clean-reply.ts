@@ -28,7 +28,10 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
 }
 
 function stripSpecialTokens(text: string): string {
-  return text.replace(/<\/?(?:start_of_turn|end_of_turn|\|im_start\||\|im_end\||s|eos|bos)>/gi, '');
+  return text
+    .replace(/<\/?(?:start_of_turn|end_of_turn|\|im_start\||\|im_end\||s|eos|bos)>/gi, '')
+    // Control characters and U+FFFD (bytes a model split mid-character) render as junk in Discord.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, '');
 }
 
 function stripNamePrefix(text: string, name: string): string {

@@ -3,10 +3,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
-import { errorHandler } from './http-error.js';
+import { body, errorHandler } from './http-error.js';
 import { registerEmotionRoute } from './routes/emotion-route.js';
 import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
+
+/**
+ * Fastify's Ajv defaults coerce types ({"text": 42} became "42") and silently drop unknown
+ * fields; an API should reject both. One error is enough to report and stops early on 10,000 items.
+ */
+const STRICT_AJV = { allErrors: false, coerceTypes: false, removeAdditional: false } as const;
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** Room for 256 texts of 4,000 characters in JSON, and not much more. */
 export const BODY_LIMIT_BYTES = 1_200_000;
@@ -21,11 +29,19 @@ export interface ServerParts {
 }
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, ajv: { customOptions: { allErrors: false } } });
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, ajv: { customOptions: STRICT_AJV } });
   app.setErrorHandler(errorHandler(parts.logger));
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = HTTP_METHODS.filter((method) => app.hasRoute({ method, url: path }));
+    if (allowed.length > 0) {
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send(body('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`));
+    }
+    return reply.status(404).send(body('NOT_FOUND', `No route ${request.method} ${path}.`));
+  });
   await app.register(swagger, {
     openapi: { info: { title: 'feelbot', version: '1', description: 'Emotion analysis, health and metrics.' } },
   });

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../ports/logger.js';
+import { describeSchemaError } from './validation-message.js';
 
 /** Every error the API returns has this shape, so clients need one parser. */
 export interface ApiErrorBody {
@@ -8,7 +9,6 @@ export interface ApiErrorBody {
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
 };
@@ -18,7 +18,11 @@ export function errorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode ?? 500;
     if (error.validation) {
-      return reply.status(400).send(body('INVALID_REQUEST', `Invalid request: ${error.message}`));
+      return reply.status(400).send(body('INVALID_REQUEST', `Invalid request: ${describeSchemaError(error.validation[0], request.body)}`));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const sent = request.headers['content-type'] ?? 'none';
+      return reply.status(415).send(body('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (the content type was "${sent}").`));
     }
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');

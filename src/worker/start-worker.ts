@@ -73,7 +73,9 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     redis,
     config.redis.prefix,
     {
-      reply: (data, log, signal) => handleMessageJob(data, { ...messageDeps, logger: log }, signal),
+      // The typing indicator logs its failures; built on the job's logger, they carry jobId and guildId.
+      reply: (data, log, signal) =>
+        handleMessageJob(data, { ...messageDeps, logger: log, typing: new DiscordTypingIndicator(rest, log) }, signal),
       analysis: (data, log, signal) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal),
     },
     { concurrency: generator.parallelism, lockDurationMs: config.jobLockMs, logger, metrics },

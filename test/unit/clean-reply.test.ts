@@ -33,4 +33,8 @@ describe('cleanReply', () => {
   it('removes chat-template tokens', () => {
     expect(cleanReply('Great news!<end_of_turn>', options)).toBe('Great news!');
   });
+
+  it('drops control characters and broken bytes that would render as junk', () => {
+    expect(cleanReply('Hi\u0003 there\u0000!\ufffd\nBye.', options)).toBe('Hi there!\nBye.');
+  });
 });

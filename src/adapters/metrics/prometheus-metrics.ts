@@ -44,7 +44,8 @@ export class PrometheusMetrics implements Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'feelbot_process_' });
+    // prom-client's names already start with process_ or nodejs_; 'feelbot_process_' doubled them.
+    collectDefaultMetrics({ register: this.registry, prefix: 'feelbot_' });
   }
 
   observeJob(outcome: string, seconds: number): void {
@@ -73,7 +74,10 @@ export class PrometheusMetrics implements Metrics {
       labelNames: ['state'],
       registers: [this.registry],
       async collect() {
-        for (const [state, count] of Object.entries(await depth().catch(() => ({})))) this.set({ state }, count);
+        // With Redis unreachable, report no depth rather than the last scrape's numbers as if current.
+        const counts = await depth().catch(() => undefined);
+        this.reset();
+        for (const [state, count] of Object.entries(counts ?? {})) this.set({ state }, count);
       },
     });
   }

@@ -26,16 +26,17 @@ const analysis = {
 
 const schema = {
   summary: 'Emotion scores of one text or a batch of texts',
+  // One object with exactly one of two fields, not a oneOf: a oneOf's failure reports every branch.
   body: {
-    oneOf: [
-      { type: 'object', required: ['text'], additionalProperties: false, properties: { text } },
-      {
-        type: 'object',
-        required: ['texts'],
-        additionalProperties: false,
-        properties: { texts: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TEXTS, items: text } },
-      },
-    ],
+    type: 'object',
+    description: 'Either "text" (one text) or "texts" (a batch, answered in the same order).',
+    minProperties: 1,
+    maxProperties: 1,
+    additionalProperties: false,
+    properties: {
+      text: { ...text, description: 'One text to analyse.' },
+      texts: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TEXTS, items: text, description: 'Texts to analyse.' },
+    },
   },
   response: {
     200: {

@@ -10,7 +10,10 @@ import { nextSnowflake } from './snowflake.js';
 export function deliverMessage(context: FakeContext, input: MessagePayloadInput, options: { dispatch?: boolean } = {}): APIMessage {
   const message = messagePayload(context.store, input);
   context.store.channelMessages(input.channelId).push(message);
-  if (options.dispatch ?? true) context.gateway.dispatch('MESSAGE_CREATE', message);
+  // The gateway event carries the channel's type (the REST message object does not); discord.js
+  // needs it to build a DM channel it has not cached yet.
+  const channelType = context.store.channel(input.channelId).type;
+  if (options.dispatch ?? true) context.gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: channelType });
   return message;
 }
 

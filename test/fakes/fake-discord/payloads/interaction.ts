@@ -1,4 +1,5 @@
 import {
+  ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
   InteractionType,
@@ -44,6 +45,7 @@ export function interactionPayload(store: FakeStore, applicationId: string, botU
         name: input.commandName,
         type: ApplicationCommandType.ChatInput,
         options: input.options ?? [],
+        ...resolvedChannels(store, input.options ?? []),
         ...(guildId ? { guild_id: guildId } : {}),
       };
   const who = guildId
@@ -76,4 +78,19 @@ function findCommandId(store: FakeStore, guildId: string | null, name: string): 
     if (found) return found.id;
   }
   return undefined;
+}
+
+/** Discord resolves channel options into `data.resolved.channels`, which discord.js reads. */
+function resolvedChannels(store: FakeStore, options: APIApplicationCommandInteractionDataOption[]) {
+  const ids: string[] = [];
+  const visit = (list: readonly APIApplicationCommandInteractionDataOption[]) => {
+    for (const option of list) {
+      if (option.type === ApplicationCommandOptionType.Channel) ids.push(String(option.value));
+      if ('options' in option && option.options) visit(option.options as APIApplicationCommandInteractionDataOption[]);
+    }
+  };
+  visit(options);
+  if (ids.length === 0) return {};
+  const channels = Object.fromEntries(ids.map((id) => [id, channelPayload(store, store.channel(id))]));
+  return { resolved: { channels } };
 }

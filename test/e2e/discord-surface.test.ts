@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
+import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { messageJobId } from '../../src/jobs/message-job.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
+import { FeelbotProcess } from '../support/feelbot-process.js';
+import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+
+const EPHEMERAL = 64;
+const SUBCOMMAND = 1;
+const STRING = 3;
+const BOOLEAN = 5;
+const CHANNEL = 7;
+
+describe('the Discord surface: /feel, admin settings and good citizenship', () => {
+  let redis: PrivateRedis;
+  let discord: FakeDiscord;
+  let worker: FeelbotProcess;
+  let gateway: FeelbotProcess;
+  let connection: Redis;
+  let settings: RedisSettingsStore;
+  const prefix = `{surface-${randomUUID().slice(0, 8)}}`;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    discord = await startFakeDiscord();
+    env = {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+      LLM_MODEL: tinyModelPath(),
+      LLM_GPU: 'cpu',
+      LLM_SEQUENCES: '2',
+      LLM_CONTEXT_SIZE: '4096',
+      LOG_LEVEL: 'debug',
+    };
+    const register = new FeelbotProcess(['register-commands', '--guild', discord.world.guild.id], env);
+    expect(await register.waitForExit()).toBe(0);
+    worker = new FeelbotProcess(['worker'], env);
+    gateway = new FeelbotProcess(['gateway'], env);
+    await worker.waitForLog((line) => line.msg === 'worker ready');
+    await gateway.waitForLog((line) => line.msg === 'gateway ready');
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    settings = new RedisSettingsStore(connection, prefix);
+  });
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), worker?.stop()]);
+    connection?.disconnect();
+    await discord?.close();
+    await redis?.stop();
+  });
+
+  beforeEach(async () => {
+    await settings.update(discord.world.guild.id, () => DEFAULT_GUILD_SETTINGS);
+  });
+
+  /** A fresh member per message, so per-user limits and bursts never mix tests. */
+  function newMember(): string {
+    const user = discord.addUser({ username: `m-${randomUUID().slice(0, 6)}` });
+    discord.addMember({ guildId: discord.world.guild.id, userId: user.id });
+    return user.id;
+  }
+
+  const done = (messageId: string) => worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId));
+
+  async function runSettings(userId: string, subcommand: string, options: Array<{ name: string; type: number; value: unknown }>) {
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId,
+      commandName: 'feelbot',
+      options: [{ name: subcommand, type: SUBCOMMAND, options } as never],
+    });
+    const [answer] = await discord.waitFor(() => discord.interactionResponses(sent.id).length > 0 && discord.interactionResponses(sent.id), { timeoutMs: 10_000 });
+    return answer!;
+  }
+
+  it('register-commands put /feel, "Analyze emotion" and /feelbot in the guild', () => {
+    const names = discord.store.commands.get(discord.world.guild.id)?.map((command) => command.name);
+    expect(names).toEqual(expect.arrayContaining(['feel', 'Analyze emotion', 'feelbot']));
+  });
+
+  it('/feel comes back deferred (ephemeral), then edited with the chart, the scores and the persona', async () => {
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
+      commandName: 'feel',
+      options: [{ name: 'text', type: STRING, value: 'I passed every exam, I am so happy!' }],
+    });
+    const responses = await discord.waitFor(() => discord.interactionResponses(sent.id).length >= 2 && discord.interactionResponses(sent.id), { timeoutMs: 60_000 });
+    const [deferred, edit] = responses;
+    expect(deferred!.kind).toBe('callback');
+    expect(deferred!.callbackType).toBe(5);
+    expect(((deferred!.body.data as { flags?: number } | undefined)?.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(edit!.kind).toBe('editOriginal');
+    const chart = edit!.files.find((file) => file.fileName === 'emotions.png');
+    expect(chart?.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    const embed = (edit!.body.embeds as Array<Record<string, unknown>>)[0]!;
+    expect(embed.title).toMatch(/Core emotion: Joy, \d+% confident/);
+    expect((embed.author as { name: string }).name).toBe('Joy');
+    expect((embed.image as { url: string }).url).toBe('attachment://emotions.png');
+    const scores = (embed.fields as Array<{ value: string }>)[0]!.value;
+    for (const name of ['Sadness', 'Joy', 'Love', 'Anger', 'Fear', 'Surprise']) expect(scores).toContain(name);
+  });
+
+  it('/feel public:true answers for everyone to see', async () => {
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
+      commandName: 'feel',
+      options: [
+        { name: 'text', type: STRING, value: 'why does nobody ever listen to me, this is so unfair' },
+        { name: 'public', type: BOOLEAN, value: true },
+      ],
+    });
+    const [deferred] = await discord.waitFor(() => discord.interactionResponses(sent.id).length >= 2 && discord.interactionResponses(sent.id), { timeoutMs: 60_000 });
+    expect(((deferred!.body.data as { flags?: number } | undefined)?.flags ?? 0) & EPHEMERAL).toBe(0);
+  });
+
+  it('"Analyze emotion" on a message gives the same analysis', async () => {
+    const target = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: newMember(), content: 'i am terrified of the dark' });
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
+      commandName: 'Analyze emotion',
+      targetMessageId: target.id,
+    });
+    const [, edit] = await discord.waitFor(() => discord.interactionResponses(sent.id).length >= 2 && discord.interactionResponses(sent.id), { timeoutMs: 60_000 });
+    const embed = (edit!.body.embeds as Array<Record<string, unknown>>)[0]!;
+    expect(embed.title).toMatch(/Core emotion: Fear/);
+    expect(edit!.files.some((file) => file.fileName === 'emotions.png')).toBe(true);
+  });
+
+  it('a member without Manage Server who sends the settings interaction anyway is refused, and nothing changes', async () => {
+    const answer = await runSettings(discord.world.users.member.id, 'persona', [
+      { name: 'name', type: STRING, value: 'joy' },
+      { name: 'enabled', type: BOOLEAN, value: false },
+    ]);
+    expect(answer.callbackType).toBe(4);
+    expect((answer.body.data as { content: string }).content).toMatch(/Manage Server/);
+    expect(((answer.body.data as { flags?: number }).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect((await settings.get(discord.world.guild.id)).disabledPersonas).toEqual([]);
+  });
+
+  it('with Joy disabled by an admin, a joyful message is answered by another allowed persona', async () => {
+    const answer = await runSettings(discord.world.users.admin.id, 'persona', [
+      { name: 'name', type: STRING, value: 'joy' },
+      { name: 'enabled', type: BOOLEAN, value: false },
+    ]);
+    expect((answer.body.data as { content: string }).content).toMatch(/Joy is now silent/);
+    const message = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: newMember(), content: 'best day ever, I am so happy and excited!', mentionsBot: true });
+    const result = await done(message.id);
+    expect(result.outcome).toMatchObject({ status: 'posted', emotion: 'joy' });
+    expect((result.outcome as { persona: string }).persona).not.toBe('joy');
+    expect(discord.webhookExecutions().at(-1)!.username).not.toBe(DEFAULT_PERSONAS.joy.name);
+  });
+
+  it('in auto mode, "ok see you at 5" gets no reply and a clearly emotional message gets one', async () => {
+    const channel = discord.world.channels.categorized.id;
+    await runSettings(discord.world.users.admin.id, 'channel', [
+      { name: 'mode', type: STRING, value: 'auto' },
+      { name: 'channel', type: CHANNEL, value: channel },
+    ]);
+    const before = discord.webhookExecutions().length;
+    const plain = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'ok see you at 5' });
+    expect((await done(plain.id)).outcome).toMatchObject({ status: 'skipped', reason: 'not-emotional' });
+    const heated = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'I am so furious, they cancelled it again, this is so unfair!' });
+    expect((await done(heated.id)).outcome).toMatchObject({ status: 'posted' });
+    expect(discord.webhookExecutions().length).toBe(before + 1);
+  });
+
+  it('three quick messages from one author produce one reply that reads all of them', async () => {
+    const author = newMember();
+    const channel = discord.world.channels.text.id;
+    const before = discord.webhookExecutions().length;
+    const messages = ['guess what', 'my sister just had her baby', 'I am an aunt now, I am so happy!'].map((content) =>
+      discord.sendMessage({ channelId: channel, authorId: author, content, mentionsBot: true }),
+    );
+    const result = await done(messages[2]!.id);
+    expect(result.outcome).toMatchObject({ status: 'posted' });
+    const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(messages[2]!.id))?.prompt as { turns: Array<{ text: string }> };
+    expect(prompt.turns.at(-1)!.text).toMatch(/guess what[\s\S]*baby[\s\S]*aunt/);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(discord.webhookExecutions().length).toBe(before + 1);
+  });
+
+  it('a thread inherits its parent channel setting', async () => {
+    const { text, thread } = discord.world.channels;
+    await runSettings(discord.world.users.admin.id, 'channel', [
+      { name: 'mode', type: STRING, value: 'always' },
+      { name: 'channel', type: CHANNEL, value: text.id },
+    ]);
+    const unaddressed = discord.sendMessage({ channelId: thread.id, authorId: newMember(), content: 'I miss my grandmother so much today' });
+    expect((await done(unaddressed.id)).outcome).toMatchObject({ status: 'posted' });
+    const post = discord.webhookExecutions().at(-1)!;
+    expect(post.threadId).toBe(thread.id);
+    expect(post.channelId).toBe(text.id);
+
+    await runSettings(discord.world.users.admin.id, 'channel', [
+      { name: 'mode', type: STRING, value: 'off' },
+      { name: 'channel', type: CHANNEL, value: text.id },
+    ]);
+    const before = discord.webhookExecutions().length;
+    const silenced = discord.sendMessage({ channelId: thread.id, authorId: newMember(), content: 'hello bot, I am so sad', mentionsBot: true });
+    const control = discord.sendMessage({ channelId: discord.world.channels.categorized.id, authorId: newMember(), content: 'I am so sad today', mentionsBot: true });
+    await done(control.id);
+    expect(worker.logs.some((line) => line.jobId === messageJobId(silenced.id))).toBe(false);
+    expect(discord.webhookExecutions().slice(before).every((post) => post.threadId !== thread.id)).toBe(true);
+  });
+
+  it('a forum post is answered through the forum webhook with thread_id', async () => {
+    const { forum, forumPost } = discord.world.channels;
+    const message = discord.sendMessage({ channelId: forumPost.id, authorId: newMember(), content: 'how do I cope with this fear of flying', mentionsBot: true });
+    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted' });
+    const post = discord.webhookExecutions().at(-1)!;
+    expect(post.channelId).toBe(forum.id);
+    expect(post.threadId).toBe(forumPost.id);
+  });
+
+  it('in a DM the persona answers with an embed, without webhooks', async () => {
+    const { dm } = discord.world.channels;
+    const message = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I love my new puppy so much' });
+    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted' });
+    const reply = discord.channelMessages(dm.id).at(-1)!;
+    expect(Object.values(DEFAULT_PERSONAS).map((persona) => persona.name)).toContain(reply.embeds[0]?.author?.name);
+    expect(reply.embeds[0]?.description?.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { messageJobId } from '../../src/jobs/message-job.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
+import { FeelbotProcess } from '../support/feelbot-process.js';
+import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath, tinyModelPath } from '../support/fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+
+/** A stopping process must be gone well before main.ts's 30 s forced exit, which exits with 1. */
+const EXIT_BUDGET_MS = 30_000;
+/** On the slow model a reply this long takes a few seconds: well inside the worker's grace period. */
+const SHORT_REPLY_TOKENS = 300;
+
+/** A private Redis, a fake Discord and the feelbot processes started on them. */
+class Stack {
+  readonly processes: FeelbotProcess[] = [];
+  private readonly prefix = `{shutdown-${randomUUID().slice(0, 8)}}`;
+
+  private constructor(
+    readonly redis: PrivateRedis,
+    readonly discord: FakeDiscord,
+  ) {}
+
+  static async start(): Promise<Stack> {
+    return new Stack(await startPrivateRedis(), await startFakeDiscord());
+  }
+
+  async spawn(command: 'worker' | 'gateway', overrides: Record<string, string> = {}): Promise<FeelbotProcess> {
+    const process = new FeelbotProcess([command], {
+      DISCORD_TOKEN: this.discord.token,
+      DISCORD_API_URL: this.discord.apiUrl,
+      REDIS_URL: this.redis.url,
+      QUEUE_PREFIX: this.prefix,
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+      LLM_MODEL: tinyModelPath(),
+      LLM_GPU: 'cpu',
+      LLM_SEQUENCES: '1',
+      LLM_CONTEXT_SIZE: '4096',
+      JOB_LOCK_MS: '4000',
+      LOG_LEVEL: 'debug',
+      ...overrides,
+    });
+    this.processes.push(process);
+    await process.waitForLog((line) => line.msg === (command === 'worker' ? 'worker ready' : 'gateway ready'));
+    return process;
+  }
+
+  mention(content: string) {
+    const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
+    this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
+    return this.discord.sendMessage({ channelId: this.discord.world.channels.text.id, authorId: user.id, content, mentionsBot: true });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
+    await this.discord.close();
+    await this.redis.stop();
+  }
+}
+
+/** Sends SIGTERM and resolves with the exit code and how long the process took to go. */
+async function terminate(process: FeelbotProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  const code = await process.stop('SIGTERM');
+  return { code, ms: Date.now() - started };
+}
+
+const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown }) =>
+  line.msg === 'job done' && line.jobId === messageJobId(messageId);
+
+describe('graceful shutdown of real worker and gateway processes', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it('idle worker and gateway exit with code 0 soon after SIGTERM', async () => {
+    stack = await Stack.start();
+    const worker = await stack.spawn('worker');
+    const gateway = await stack.spawn('gateway');
+    const [workerExit, gatewayExit] = await Promise.all([terminate(worker), terminate(gateway)]);
+    expect(workerExit.code).toBe(0);
+    expect(gatewayExit.code).toBe(0);
+    expect(workerExit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    expect(gatewayExit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    expect(worker.logs.some((line) => line.msg === 'stopping worker')).toBe(true);
+    expect(gateway.logs.some((line) => line.msg === 'stopping gateway')).toBe(true);
+  }, 120_000);
+
+  it('SIGTERM during a short generation: the reply is posted once before the worker exits with 0', async () => {
+    stack = await Stack.start();
+    const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
+    const stopping = await stack.spawn('worker', slow);
+    const gateway = await stack.spawn('gateway');
+    const message = stack.mention('my exam went so badly, I feel awful');
+    await stopping.waitForLog((line) => line.msg === 'prompt' && line.jobId === messageJobId(message.id));
+
+    const exit = await terminate(stopping);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    expect(stopping.logs.find(doneFor(message.id))?.outcome).toMatchObject({ status: 'posted' });
+    expect(stack.discord.webhookExecutions()).toHaveLength(1);
+
+    const gatewayExit = await terminate(gateway);
+    expect(gatewayExit.code).toBe(0);
+    expect(gatewayExit.ms).toBeLessThan(EXIT_BUDGET_MS);
+  }, 120_000);
+
+  it('SIGTERM with messages still queued: the one in flight is posted, the rest stay queued and the next worker answers each once', async () => {
+    stack = await Stack.start();
+    const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
+    const stopping = await stack.spawn('worker', slow);
+    await stack.spawn('gateway');
+    const messages = [stack.mention('my exam went so badly, I feel awful'), stack.mention('I am scared of the storm'), stack.mention('we won the final!!!')];
+    const ids = messages.map((message) => messageJobId(message.id));
+    await stopping.waitForLog((line) => line.msg === 'prompt' && ids.includes(String(line.jobId)));
+
+    const exit = await terminate(stopping);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    const answeredBefore = stopping.logs.filter((line) => line.msg === 'job done').map((line) => String(line.jobId));
+    expect(answeredBefore.length).toBeGreaterThanOrEqual(1);
+    expect(answeredBefore.length).toBeLessThan(messages.length);
+    expect(stack.discord.webhookExecutions()).toHaveLength(answeredBefore.length);
+
+    const next = await stack.spawn('worker');
+    for (const id of ids.filter((id) => !answeredBefore.includes(id))) {
+      await next.waitForLog((line) => line.msg === 'job done' && line.jobId === id, 60_000);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(next.logs.filter((line) => line.msg === 'job done').map((line) => String(line.jobId)).sort()).toEqual(
+      ids.filter((id) => !answeredBefore.includes(id)).sort(),
+    );
+    expect(stack.discord.webhookExecutions()).toHaveLength(messages.length);
+  }, 180_000);
+});

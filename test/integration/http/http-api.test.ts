@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../../src/domain/emotions.js';
+import { FeelbotProcess } from '../../support/feelbot-process.js';
+import { SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+/** Concurrent analysis requests fired while /metrics is scraped. */
+const LOAD_REQUESTS = 200;
+
+interface Analysis {
+  readonly emotion: string;
+  readonly confidence: number;
+  readonly neutral: boolean;
+  readonly scores: Record<string, number>;
+}
+
+interface ApiError {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+describe('the HTTP API of a real `feelbot api` process, on the shipped classifier and a private Redis', () => {
+  let redis: PrivateRedis;
+  let api: FeelbotProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    api = new FeelbotProcess(['api'], {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `{http-${randomUUID().slice(0, 8)}}`,
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    const listening = await api.waitForLog((line) => line.msg === 'http listening');
+    const [address] = listening.address as { address: string; port: number }[];
+    base = `http://127.0.0.1:${address!.port}`;
+    await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200);
+  });
+
+  afterAll(async () => {
+    await api?.stop('SIGKILL');
+    await redis?.stop();
+  });
+
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${base}/v1/emotion`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const postJson = (value: unknown) => post(JSON.stringify(value));
+
+  async function expectStillServing(): Promise<void> {
+    const response = await postJson({ text: 'I am so happy today!' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Analysis).emotion).toBe('joy');
+  }
+
+  describe('POST /v1/emotion', () => {
+    it('one text gets its emotion, confidence, neutral flag and the six scores', async () => {
+      const response = await postJson({ text: 'I finally got the job, I am so happy!' });
+      expect(response.status).toBe(200);
+      const analysis = (await response.json()) as Analysis;
+      expect(analysis.emotion).toBe('joy');
+      expect(analysis.confidence).toBeGreaterThan(0.5);
+      expect(analysis.confidence).toBeLessThanOrEqual(1);
+      expect(typeof analysis.neutral).toBe('boolean');
+      expect(Object.keys(analysis.scores).sort()).toEqual([...EMOTIONS].sort());
+      expect(Object.values(analysis.scores).reduce((sum, score) => sum + score, 0)).toBeCloseTo(1, 2);
+    });
+
+    it('a batch of texts gets one result per text, in the order sent', async () => {
+      const texts = ['I am terrified of the dark alley', 'I finally got the job, I am so happy!', 'this is so unfair, I am furious'];
+      const response = await postJson({ texts });
+      expect(response.status).toBe(200);
+      const { results } = (await response.json()) as { results: Analysis[] };
+      expect(results.map((result) => result.emotion)).toEqual(['fear', 'joy', 'anger']);
+      const singles = await Promise.all(texts.map(async (text) => ((await (await postJson({ text })).json()) as Analysis).emotion));
+      expect(singles).toEqual(['fear', 'joy', 'anger']);
+    });
+  });
+
+  describe('bad input gets a 4xx with { error: { code, message } } and the server keeps serving', () => {
+    const cases: [name: string, send: () => Promise<Response>, status: number, code: string, message: RegExp][] = [
+      ['malformed JSON', () => post('{"text": "hi"'), 400, 'INVALID_JSON', /JSON/i],
+      ['a 1 MB text', () => postJson({ text: 'a'.repeat(1_000_000) }), 400, 'INVALID_REQUEST', /text.*4000|4000.*char/i],
+      ['10,000 texts', () => postJson({ texts: Array.from({ length: 10_000 }, (_, i) => `text ${i}`) }), 400, 'INVALID_REQUEST', /texts.*256|256/],
+      ['an empty list', () => postJson({ texts: [] }), 400, 'INVALID_REQUEST', /texts.*at least 1|empty/i],
+      ['an empty string', () => postJson({ text: '' }), 400, 'INVALID_REQUEST', /text.*(empty|at least 1)/i],
+      ['a whitespace-only string', () => postJson({ text: '   ' }), 400, 'INVALID_REQUEST', /text/i],
+      ['a wrong content type', () => post('text=hello', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
+      ['unknown fields', () => postJson({ text: 'hello', mood: 'happy' }), 400, 'INVALID_REQUEST', /mood/],
+      ['both text and texts', () => postJson({ text: 'hello', texts: ['hi'] }), 400, 'INVALID_REQUEST', /text.*texts|either/i],
+      ['neither text nor texts', () => postJson({}), 400, 'INVALID_REQUEST', /text/],
+      ['a number instead of a text', () => postJson({ text: 42 }), 400, 'INVALID_REQUEST', /text.*string/],
+      ['a GET on the POST route', () => fetch(`${base}/v1/emotion`), 405, 'METHOD_NOT_ALLOWED', /POST/],
+    ];
+
+    it.each(cases)('%s', async (_name, send, status, code, message) => {
+      const response = await send();
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+      const body = (await response.json()) as ApiError;
+      expect(body.error.code).toBe(code);
+      expect(body.error.message).toMatch(message);
+      await expectStillServing();
+    });
+  });
+
+  it('GET /openapi.json describes POST /v1/emotion with its request and response', async () => {
+    const response = await fetch(`${base}/openapi.json`);
+    expect(response.status).toBe(200);
+    const spec = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses?: Record<string, unknown> }>> };
+    expect(spec.openapi).toMatch(/^3\./);
+    const operation = spec.paths['/v1/emotion']?.post;
+    expect(operation?.requestBody).toBeDefined();
+    expect(operation?.responses?.['200']).toBeDefined();
+    expect(JSON.stringify(operation)).toContain('"texts"');
+  });
+
+  it('GET /metrics answers in the middle of 200 concurrent analyses, and every analysis succeeds', async () => {
+    const load = Array.from({ length: LOAD_REQUESTS }, (_, i) => postJson({ text: `request ${i}: I am scared of the storm` }));
+    const scrape = await fetch(`${base}/metrics`);
+    const responses = await Promise.all(load);
+    expect(responses.map((response) => response.status)).toEqual(Array(LOAD_REQUESTS).fill(200));
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('content-type')).toMatch(/text\/plain/);
+    const after = await (await fetch(`${base}/metrics`)).text();
+    expect(after).toMatch(/^feelbot_classification_duration_seconds_count \d+/m);
+    const classified = Number(/^feelbot_classified_texts_total (\d+)/m.exec(after)?.[1]);
+    expect(classified).toBeGreaterThanOrEqual(LOAD_REQUESTS);
+    expect(after).toMatch(/^feelbot_queue_jobs\{state="waiting"\} 0/m);
+    expect(after).toMatch(/^feelbot_process_resident_memory_bytes \d+/m);
+    expect(after).toMatch(/^bullmq_job_count\{queue="replies", ?state="waiting"\} 0/m);
+    expect(await scrape.text()).toMatch(/^feelbot_classification_duration_seconds_bucket/m);
+  });
+
+  it('GET /healthz is 200 with Redis and the classifier up, 503 naming Redis while it is down, and 200 again once it is back', async () => {
+    const up = await fetch(`${base}/healthz`);
+    expect(up.status).toBe(200);
+    expect(await up.json()).toEqual({ status: 'ok', checks: { redis: 'up', classifier: 'up' } });
+
+    await redis.crash();
+    const down = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unavailable', checks: { redis: 'down', classifier: 'up' } });
+    const metrics = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^feelbot_classification_duration_seconds_count \d+/m);
+    expect(text).not.toMatch(/^feelbot_queue_jobs\{/m); // No stale queue depth while Redis is unreachable.
+    await expectStillServing();
+
+    await redis.revive();
+    await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200);
+  });
+
+  it('SIGTERM stops the process with exit code 0', async () => {
+    const started = Date.now();
+    expect(await api.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
