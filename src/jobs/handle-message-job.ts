@@ -4,6 +4,8 @@ import type { Emotion } from '../domain/emotions.js';
 import { AUTO_MODE_MIN_CONFIDENCE, replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import type { PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
+import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
+import type { AdminNotifier } from '../ports/admin-notifier.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
@@ -24,13 +26,25 @@ export interface MessageJobDeps {
   readonly typing: TypingIndicator;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly notifier: AdminNotifier;
 }
 
 export type MessageJobOutcome =
   | { readonly status: 'posted'; readonly emotion: Emotion; readonly persona: Emotion; readonly replyId: string }
   | { readonly status: 'skipped'; readonly reason: SkipReason; readonly emotion?: Emotion };
 
-export type SkipReason = 'already-answered' | 'mode-off' | 'not-addressed' | 'not-emotional' | 'no-persona-allowed' | 'empty-reply';
+export type SkipReason =
+  | 'already-answered'
+  | 'mode-off'
+  | 'not-addressed'
+  | 'not-emotional'
+  | 'no-persona-allowed'
+  | 'empty-reply'
+  | 'cannot-post';
+
+function isAdminProblem(error: unknown): error is FeelbotError {
+  return isFeelbotError(error, ErrorCodes.WebhookLimitReached) || isFeelbotError(error, ErrorCodes.DiscordPermissionMissing);
+}
 
 /**
  * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
@@ -57,12 +71,20 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   // Another worker may have answered while this one was generating (a stalled job moved on).
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
-  const posted = await deps.replier.post({
-    target: { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
-    persona,
-    content,
-    detected: { emotion: analysis.emotion, confidence: analysis.confidence },
-  });
+  let posted;
+  try {
+    posted = await deps.replier.post({
+      target: { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
+      persona,
+      content,
+      detected: { emotion: analysis.emotion, confidence: analysis.confidence },
+    });
+  } catch (error) {
+    if (!job.guildId || !isAdminProblem(error)) throw error;
+    // Retrying can't grant a permission; tell the admins once and let the worker move on.
+    await deps.notifier.notify({ guildId: job.guildId, channelId: job.channelId, code: error.code, message: error.message });
+    return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
+  }
   await deps.ledger.record(job.messageId, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
 }

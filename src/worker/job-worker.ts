@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
 import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
@@ -39,7 +39,7 @@ export function createJobWorker(
   const { logger, metrics } = options;
   const worker = new Worker(
     REPLY_QUEUE,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const log = logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1_000;
@@ -51,6 +51,12 @@ export function createJobWorker(
         log.info({ outcome }, 'job done');
         return outcome;
       } catch (error) {
+        if (shutdown.signal.aborted && token) {
+          // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
+          await job.moveToWait(token);
+          log.info('job returned to the queue at shutdown');
+          throw new WaitingError();
+        }
         metrics.observeJob('failed', seconds());
         metrics.countFailure(errorCodeOf(error));
         log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1 }, 'job failed');

@@ -2,6 +2,7 @@ import { createDiscordRest } from '../adapters/discord/discord-rest.js';
 import { DiscordTypingIndicator } from '../adapters/discord/discord-typing-indicator.js';
 import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
+import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js';
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
@@ -58,6 +59,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     typing: new DiscordTypingIndicator(rest, logger),
     logger,
     metrics,
+    notifier: new LogChannelNotifier(rest, redis, config.redis.prefix, settings, logger),
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,

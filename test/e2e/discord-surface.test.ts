@@ -232,4 +232,27 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(Object.values(DEFAULT_PERSONAS).map((persona) => persona.name)).toContain(reply.embeds[0]?.author?.name);
     expect(reply.embeds[0]?.description?.length).toBeGreaterThan(0);
   });
+
+  it('a channel at the 15-webhook limit: admins are told once in their log channel, and nothing crashes', async () => {
+    const { guild } = discord.world;
+    const crowded = discord.addChannel({ guildId: guild.id, type: 0, name: 'crowded' });
+    const modLog = discord.addChannel({ guildId: guild.id, type: 0, name: 'mod-log' });
+    for (let i = 0; i < 15; i++) {
+      const response = await fetch(`${discord.apiUrl}/v10/channels/${crowded.id}/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `other ${i}` }),
+      });
+      expect(response.status).toBe(200);
+    }
+    await runSettings(discord.world.users.admin.id, 'logchannel', [{ name: 'channel', type: CHANNEL, value: modLog.id }]);
+    const first = discord.sendMessage({ channelId: crowded.id, authorId: newMember(), content: 'I am so sad today', mentionsBot: true });
+    expect((await done(first.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    const second = discord.sendMessage({ channelId: crowded.id, authorId: newMember(), content: 'I am so happy today', mentionsBot: true });
+    expect((await done(second.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    const notices = discord.channelMessages(modLog.id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.content).toMatch(/15 webhooks/);
+    expect(notices[0]!.content).toContain(`<#${crowded.id}>`);
+  });
 });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { REPLY_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import { createJobWorker, type JobHandler } from '../../src/worker/job-worker.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath, tinyModelPath } from '../support/fixtures.js';
@@ -10,6 +16,8 @@ import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js
 const EXIT_BUDGET_MS = 30_000;
 /** On the slow model a reply this long takes a few seconds: well inside the worker's grace period. */
 const SHORT_REPLY_TOKENS = 300;
+/** The in-process worker's grace period: short, since its handler never finishes on its own. */
+const GRACE_MS = 300;
 
 /** A private Redis, a fake Discord and the feelbot processes started on them. */
 class Stack {
@@ -134,4 +142,46 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     );
     expect(stack.discord.webhookExecutions()).toHaveLength(messages.length);
   }, 180_000);
+});
+
+describe('the job worker stopping with a job still running after its grace period (in-process, real BullMQ)', () => {
+  let redis: PrivateRedis | undefined;
+  afterEach(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+
+  it('aborts the job and puts it back to waiting without using an attempt; the next worker answers it once', async () => {
+    redis = await startPrivateRedis();
+    const prefix = `{stop-${randomUUID().slice(0, 8)}}`;
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(REPLY_QUEUE, { connection, prefix });
+    const options = { concurrency: 1, lockDurationMs: 4_000, logger: createLogger('silent', 'test'), metrics: NO_METRICS };
+    try {
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const endless: JobHandler = (_data, _log, signal) =>
+        new Promise((_resolve, reject) => {
+          started();
+          signal.addEventListener('abort', () => reject(new Error('aborted by shutdown')));
+        });
+      const first = createJobWorker(connection.duplicate(), prefix, { reply: endless }, options);
+      const job = await queue.add('reply', { guildId: '1' }, { attempts: 4, backoff: { type: 'fixed', delay: 60_000 } });
+      await running;
+      await first.stop(GRACE_MS);
+
+      const returned = await queue.getJob(job.id!);
+      expect(await returned!.getState()).toBe('waiting');
+      expect(returned!.attemptsMade).toBe(0);
+
+      const answered: unknown[] = [];
+      const second = createJobWorker(connection.duplicate(), prefix, { reply: async (data) => (answered.push(data), { status: 'posted' }) }, options);
+      await vi.waitFor(async () => expect(await (await queue.getJob(job.id!))!.getState()).toBe('completed'), { timeout: 10_000 });
+      await second.stop(GRACE_MS);
+      expect(answered).toEqual([{ guildId: '1' }]);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
 });

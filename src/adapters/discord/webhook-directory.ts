@@ -105,7 +105,7 @@ export class WebhookDirectory {
 
 function translateCreateError(error: unknown, channelId: string): unknown {
   if (hasDiscordCode(error, DiscordCodes.MaximumWebhooks)) {
-    return new FeelbotError(ErrorCodes.WebhookLimitReached, `Channel ${channelId} already has 15 webhooks.`, {
+    return new FeelbotError(ErrorCodes.WebhookLimitReached, `<#${channelId}> already has 15 webhooks, Discord's limit; delete an unused one (Channel settings > Integrations > Webhooks).`, {
       cause: error,
       userFacing: true,
       permanent: true,
@@ -115,7 +115,7 @@ function translateCreateError(error: unknown, channelId: string): unknown {
   if (hasDiscordCode(error, DiscordCodes.MissingPermissions) || hasDiscordCode(error, DiscordCodes.MissingAccess)) {
     return new FeelbotError(
       ErrorCodes.DiscordPermissionMissing,
-      `feelbot needs the Manage Webhooks permission in channel ${channelId}.`,
+      `feelbot needs the Manage Webhooks permission in <#${channelId}>.`,
       { cause: error, userFacing: true, permanent: true, details: { channelId, permission: 'ManageWebhooks' } },
     );
   }

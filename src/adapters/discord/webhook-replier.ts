@@ -2,6 +2,7 @@ import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
 import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import type { StoredWebhook, WebhookDirectory, WebhookSpec } from './webhook-directory.js';
 
@@ -63,7 +64,8 @@ export class WebhookReplier implements PersonaReplier {
     const query = new URLSearchParams({ wait: 'true' });
     if (threadId) query.set('thread_id', threadId);
     const avatarUrl = this.avatars.publicUrl(reply.persona, this.options.avatarBaseUrl);
-    const message = (await this.rest.post(Routes.webhook(webhook.id, webhook.token), {
+    const message = (await this.rest
+      .post(Routes.webhook(webhook.id, webhook.token), {
       query,
       body: {
         content: reply.content,
@@ -72,7 +74,10 @@ export class WebhookReplier implements PersonaReplier {
         allowed_mentions: NO_PINGS,
       },
       auth: false,
-    })) as ApiMessage;
+      })
+      .catch((error: unknown) => {
+        throw translatePostError(error, reply.target.channelId, threadId !== undefined);
+      })) as ApiMessage;
     return { messageId: message.id };
   }
 
@@ -96,4 +101,15 @@ export class WebhookReplier implements PersonaReplier {
     })) as ApiMessage;
     return { messageId: message.id };
   }
+}
+
+function translatePostError(error: unknown, channelId: string, inThread: boolean): unknown {
+  if (!hasDiscordCode(error, DiscordCodes.MissingPermissions) && !hasDiscordCode(error, DiscordCodes.MissingAccess)) return error;
+  const permission = inThread ? 'Send Messages in Threads' : 'Send Messages';
+  return new FeelbotError(ErrorCodes.DiscordPermissionMissing, `feelbot needs the ${permission} permission in <#${channelId}>.`, {
+    cause: error,
+    userFacing: true,
+    permanent: true,
+    details: { channelId, permission },
+  });
 }

@@ -50,6 +50,7 @@ export const chatCommand: Command = {
               typing: { start: () => () => undefined },
               logger: log,
               metrics: NO_METRICS,
+              notifier: { notify: async () => undefined },
             },
             signal,
           ),

@@ -37,7 +37,7 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       const mode = interaction.options.getString('mode', true) as ReplyMode;
       const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
       const next = await store.update(guildId, (current) => ({ ...current, modes: { ...current.modes, [channelId]: mode } }));
-      return `Reply mode in <#${channelId}> is now **${mode}**.\n${describeSettings(next)}`;
+      return `Reply mode in <#${channelId}> is now **${mode}**.${missingPermissionWarning(interaction, channelId, mode)}\n${describeSettings(next)}`;
     }
     case 'cooldown': {
       const user = interaction.options.getInteger('user');
@@ -68,4 +68,21 @@ function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean
 
 function capitalize(word: string): string {
   return word[0]!.toUpperCase() + word.slice(1);
+}
+
+/** What the bot needs in a channel to speak there as the personas. */
+const SPEAKING_PERMISSIONS = [
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.ManageWebhooks,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.ReadMessageHistory,
+];
+
+/** Tells the admin at once, in the interaction, when the bot could not speak where it was told to. */
+function missingPermissionWarning(interaction: ChatInputCommandInteraction, channelId: string, mode: string): string {
+  if (mode === 'off') return '';
+  const me = interaction.guild?.members.me;
+  if (!me || !interaction.guild?.channels.cache.has(channelId)) return '';
+  const missing = me.permissionsIn(channelId).missing(SPEAKING_PERMISSIONS);
+  return missing.length ? `\n⚠️ I am missing ${missing.join(', ')} in <#${channelId}>; replies there will fail until an admin grants it.` : '';
 }

@@ -1,0 +1,36 @@
+import { Routes, type REST } from 'discord.js';
+import type { Redis } from 'ioredis';
+import type { AdminNotice, AdminNotifier } from '../../ports/admin-notifier.js';
+import type { Logger } from '../../ports/logger.js';
+import type { SettingsStore } from '../../ports/settings-store.js';
+import { feelbotKey } from '../redis/redis-connection.js';
+import { NO_PINGS } from './webhook-replier.js';
+
+/** Once a day at most per problem and channel: a reminder, not spam. */
+const NOTICE_TTL_SECONDS = 24 * 3_600;
+
+/** Posts notices to the log channel admins chose with /feelbot logchannel; logs them otherwise. */
+export class LogChannelNotifier implements AdminNotifier {
+  constructor(
+    private readonly rest: REST,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly settings: SettingsStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async notify(notice: AdminNotice): Promise<void> {
+    const key = feelbotKey(this.prefix, 'notice', notice.guildId, notice.code, notice.channelId);
+    if ((await this.redis.set(key, '1', 'EX', NOTICE_TTL_SECONDS, 'NX')) !== 'OK') return;
+    const { logChannelId } = await this.settings.get(notice.guildId);
+    this.logger.warn({ guildId: notice.guildId, channelId: notice.channelId, code: notice.code, notice: notice.message }, 'admin notice');
+    if (!logChannelId) return;
+    try {
+      await this.rest.post(Routes.channelMessages(logChannelId), {
+        body: { content: `⚠️ feelbot can't answer in <#${notice.channelId}>: ${notice.message}`, allowed_mentions: NO_PINGS },
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, guildId: notice.guildId }, 'could not post the admin notice to the log channel');
+    }
+  }
+}
