@@ -1,5 +1,6 @@
 import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../ports/reply-generator.js';
+import { fitPrompt } from '../../domain/fit-prompt.js';
 import { toChatHistory } from './chat-history.js';
 import { createGenerationSignal } from './generation-signal.js';
 import { LoraContexts } from './lora-contexts.js';
@@ -93,7 +94,9 @@ class LlamaReplyGenerator implements ReplyGenerator {
         let firstTokenAt: number | undefined;
         let tokens = 0;
         const { sampling } = request;
-        const response = await chat.generateResponse(toChatHistory(request.prompt), {
+        const model = sequence.model;
+        const prompt = fitPrompt(request.prompt, this.settings.contextSize - sampling.maxTokens, (text) => model.tokenize(text).length);
+        const response = await chat.generateResponse(toChatHistory(prompt), {
           maxTokens: sampling.maxTokens,
           temperature: sampling.temperature,
           topP: sampling.topP,
