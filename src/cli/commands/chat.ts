@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { REPLY_QUEUE } from '../../adapters/bullmq/queue-names.js';
@@ -30,7 +30,9 @@ export const chatCommand: Command = {
   async run({ config, logger }) {
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
     const queue = new MessageQueue(redis, config.redis.prefix);
-    const events = new QueueEvents(REPLY_QUEUE, { connection: createRedis(config.redis.url, 'worker', 'feelbot-chat-events'), prefix: config.redis.prefix });
+    // QueueEvents blocks on its connection, so it gets one of its own.
+    const eventsConnection = createRedis(config.redis.url, 'worker', 'feelbot-chat-events');
+    const events = new QueueEvents(REPLY_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
     const personas = await loadPersonas(config.personasFile);
     const engines = await createEngines(config, logger, NO_METRICS);
     const worker = createJobWorker(
@@ -58,14 +60,18 @@ export const chatCommand: Command = {
       { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS },
     );
     const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you');
-    const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-    if (process.stdin.isTTY) process.stdout.write('Talk to the personas. Ctrl-D to leave.\n');
+    const interactive = process.stdin.isTTY === true;
+    const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+    terminal.setPrompt('you> ');
+    if (interactive) {
+      process.stdout.write('Talk to the personas. Ctrl-D to leave.\n');
+      terminal.prompt();
+    }
     try {
-      for (;;) {
-        const line = await terminal.question(process.stdin.isTTY ? 'you> ' : '').catch(() => undefined);
-        if (line === undefined) break;
-        if (!line.trim()) continue;
-        process.stdout.write(`${formatTurn(await session.say(line))}\n`);
+      // Lines typed (or piped) while a reply is being written wait their turn in the iterator.
+      for await (const line of terminal) {
+        if (line.trim()) process.stdout.write(`${formatTurn(await session.say(line))}\n`);
+        if (interactive) terminal.prompt();
       }
     } finally {
       terminal.close();
@@ -73,6 +79,7 @@ export const chatCommand: Command = {
       await events.close();
       await queue.close();
       await engines.dispose();
+      eventsConnection.disconnect();
       redis.disconnect();
     }
   },

@@ -1,0 +1,118 @@
+import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../src/domain/emotions.js';
+import { FeelbotProcess } from '../support/feelbot-process.js';
+import { GENERATED_DIR, SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** The JSON line a tool prints on stdout (logs go to stderr as JSON too, but carry a `level`). */
+function resultLine(process: FeelbotProcess): Record<string, unknown> {
+  const parsed = process.logs.filter((line) => line.level === undefined);
+  expect(parsed).toHaveLength(1);
+  return parsed[0]!;
+}
+
+const EVAL_LINES = [
+  'i feel so happy and grateful for my friends;joy',
+  'i feel terrified of the exam tomorrow;fear',
+  'i feel so lonely and sad since she left;sadness',
+  'i am furious that they lied to me;anger',
+  'text with a ; inside it and i feel so loved;love',
+  'i was amazed by the unexpected news;surprise',
+];
+
+describe('feelbot analyze and eval on the shipped model', () => {
+  it('analyze prints one JSON object: emotion, confidence, neutral and the six scores', async () => {
+    const analyze = new FeelbotProcess(['analyze', 'I finally got the job, I am so happy!'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await analyze.waitForExit()).toBe(0);
+    const result = resultLine(analyze);
+    expect(Object.keys(result).sort()).toEqual(['confidence', 'emotion', 'neutral', 'scores']);
+    expect(result.emotion).toBe('joy');
+    expect(result.neutral).toBe(false);
+    expect(Object.keys(result.scores as object).sort()).toEqual([...EMOTIONS].sort());
+  });
+
+  it('analyze without text says how to use it', async () => {
+    const analyze = new FeelbotProcess(['analyze'], {});
+    expect(await analyze.waitForExit()).toBe(1);
+    expect(analyze.output.join('\n')).toContain('feelbot analyze "');
+  });
+
+  it('eval splits on the last ";" and prints n, accuracy, macro_f1, per_label and confusion; --plot draws a PNG', async () => {
+    const file = `${GENERATED_DIR}eval-sample.txt`;
+    writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
+    const plot = `${GENERATED_DIR}eval-sample.png`;
+    const evaluate = new FeelbotProcess(['eval', file, '--plot', plot], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(0);
+    const report = resultLine(evaluate) as { n: number; accuracy: number; macro_f1: number; per_label: Record<string, { support: number }>; confusion: Record<string, Record<string, number>> };
+    expect(report.n).toBe(6);
+    expect(report.per_label.love!.support).toBe(1);
+    expect(Object.values(report.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(report.accuracy).toBeGreaterThanOrEqual(5 / 6);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(plot).subarray(1, 4).toString('ascii')).toBe('PNG');
+  });
+
+  it('eval rejects a line whose label is not one of ours, naming the line', async () => {
+    const file = `${GENERATED_DIR}eval-bad.txt`;
+    writeFileSync(file, 'fine line;joy\nbad line;happiness\n');
+    const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(1);
+    expect(evaluate.output.join('\n')).toMatch(/line 2: label "happiness"/);
+  });
+
+  it('with EMOTION_BACKEND=llm, every line of an evaluation file gets a valid label', async () => {
+    const file = `${GENERATED_DIR}eval-llm.txt`;
+    writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
+    const evaluate = new FeelbotProcess(['eval', file], { EMOTION_BACKEND: 'llm', LLM_MODEL: tinyModelPath(), LLM_GPU: 'cpu' });
+    expect(await evaluate.waitForExit()).toBe(0);
+    const report = resultLine(evaluate) as { n: number; confusion: Record<string, Record<string, number>> };
+    expect(report.n).toBe(6);
+    // Every prediction landed in a column of the six labels: nothing fell outside the matrix.
+    expect(Object.values(report.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)).toBe(6);
+  });
+});
+
+describe('feelbot chat', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('answers each line with the detected emotion and the persona, through the queue and worker, with no Discord', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: {
+        ...process.env,
+        FEELBOT_ENV_FILE: '',
+        DISCORD_TOKEN: '',
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: '{chat-test}',
+        EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+        LLM_MODEL: tinyModelPath(),
+        LLM_GPU: 'cpu',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.resume();
+    child.stdin.write('I got the job, I am so happy!\n');
+    child.stdin.write('but I am scared of my new boss\n');
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\(joy \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): .+/);
+    expect(lines[1]).toMatch(/^\(fear \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): .+/);
+  }, 120_000);
+});
