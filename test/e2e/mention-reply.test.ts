@@ -85,6 +85,8 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
     expect(post!.allowedMentions?.users ?? []).toEqual([]);
     expect(post!.allowedMentions?.roles ?? []).toEqual([]);
     expect(post!.content).not.toMatch(/@everyone|@here|<@&?\d+>/);
+    // The channel showed "typing" while the reply was being written.
+    expect(discord.typingCalls.some((call) => call.channelId === channels.text.id && call.at <= post!.at)).toBe(true);
 
     // The gateway never queued the bot's or the webhook's message.
     expect(await queue.getJob(messageJobId(fromBot.id))).toBeUndefined();
