@@ -110,9 +110,10 @@ describe('feelbot chat', () => {
     child.stdin.end();
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\(joy \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): .+/);
-    expect(lines[1]).toMatch(/^\(fear \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): .+/);
+    // A reply may span lines; each turn starts with its detected emotion and the persona's name.
+    const turns = stdout.split('\n').filter((line) => /^\(\w+ \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): /.test(line));
+    expect(turns).toHaveLength(2);
+    expect(turns[0]).toMatch(/^\(joy \d+%\) \w+: ./);
+    expect(turns[1]).toMatch(/^\(fear \d+%\) \w+: ./);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
-import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
+import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const EPHEMERAL = 64;
@@ -29,18 +29,7 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
   beforeAll(async () => {
     redis = await startPrivateRedis();
     discord = await startFakeDiscord();
-    env = {
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-      LLM_MODEL: tinyModelPath(),
-      LLM_GPU: 'cpu',
-      LLM_SEQUENCES: '2',
-      LLM_CONTEXT_SIZE: '4096',
-      LOG_LEVEL: 'debug',
-    };
+    env = stackEnv(discord, redis, prefix, { LLM_SEQUENCES: '2' });
     const register = new FeelbotProcess(['register-commands', '--guild', discord.world.guild.id], env);
     expect(await register.waitForExit()).toBe(0);
     worker = new FeelbotProcess(['worker'], env);

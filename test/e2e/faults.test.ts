@@ -1,87 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageJobId } from '../../src/jobs/message-job.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
-import { FeelbotProcess } from '../support/feelbot-process.js';
-import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath, tinyModelPath } from '../support/fixtures.js';
-import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
-
-/** Everything one fault scenario runs on; each scenario gets its own, so a kill can't leak into another. */
-class Stack {
-  readonly processes: FeelbotProcess[] = [];
-  readonly prefix = `{fault-${randomUUID().slice(0, 8)}}`;
-  private connection?: Redis;
-  queue?: Queue;
-
-  private constructor(
-    readonly redis: PrivateRedis,
-    readonly discord: FakeDiscord,
-  ) {}
-
-  static async start(options: { appendOnly?: boolean } = {}): Promise<Stack> {
-    return new Stack(await startPrivateRedis(options), await startFakeDiscord());
-  }
-
-  env(overrides: Record<string, string> = {}): Record<string, string> {
-    return {
-      DISCORD_TOKEN: this.discord.token,
-      DISCORD_API_URL: this.discord.apiUrl,
-      REDIS_URL: this.redis.url,
-      QUEUE_PREFIX: this.prefix,
-      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-      LLM_MODEL: tinyModelPath(),
-      LLM_GPU: 'cpu',
-      LLM_SEQUENCES: '1',
-      LLM_CONTEXT_SIZE: '4096',
-      JOB_LOCK_MS: '4000',
-      LOG_LEVEL: 'debug',
-      ...overrides,
-    };
-  }
-
-  async spawn(command: 'worker' | 'gateway', overrides: Record<string, string> = {}): Promise<FeelbotProcess> {
-    const process = new FeelbotProcess([command], this.env(overrides));
-    this.processes.push(process);
-    await process.waitForLog((line) => line.msg === (command === 'worker' ? 'worker ready' : 'gateway ready'));
-    return process;
-  }
-
-  replyQueue(): Queue {
-    this.connection ??= new Redis(this.redis.url, { maxRetriesPerRequest: null });
-    this.queue ??= new Queue('replies', { connection: this.connection, prefix: this.prefix });
-    return this.queue;
-  }
-
-  /** A member of its own per message, so bursts and per-user limits never merge or drop them. */
-  mention(content: string, channelId = this.discord.world.channels.text.id) {
-    const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
-    this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
-    return this.discord.sendMessage({ channelId, authorId: user.id, content, mentionsBot: true });
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
-    await this.queue?.close();
-    this.connection?.disconnect();
-    await this.discord.close();
-    await this.redis.stop();
-  }
-}
+import { FeelbotStack } from '../support/feelbot-stack.js';
+import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 
 const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown }) =>
   line.msg === 'job done' && line.jobId === messageJobId(messageId);
 
 describe('faults, on real processes and a real Redis', () => {
-  let stack: Stack | undefined;
+  let stack: FeelbotStack | undefined;
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;
   });
 
   it('a worker killed with SIGKILL in the middle of a generation: another worker takes the job and the reply is posted once', async () => {
-    stack = await Stack.start();
+    stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(1_000) };
     const doomed = await stack.spawn('worker', slow);
     await stack.spawn('gateway');
@@ -97,7 +30,7 @@ describe('faults, on real processes and a real Redis', () => {
   }, 180_000);
 
   it('Redis restarted (AOF) in the middle of a stream of messages: none is lost, none is answered twice', async () => {
-    stack = await Stack.start({ appendOnly: true });
+    stack = await FeelbotStack.start({ appendOnly: true });
     const worker = await stack.spawn('worker');
     await stack.spawn('gateway');
     const channels = [stack.discord.world.channels.text.id, stack.discord.world.channels.categorized.id];
@@ -119,7 +52,7 @@ describe('faults, on real processes and a real Redis', () => {
 
   describe('on one running stack', () => {
     it('Discord answering 500 and then 429 with retry_after: the reply is posted once, after the wait', async () => {
-      stack = await Stack.start();
+      stack = await FeelbotStack.start();
       const worker = await stack.spawn('worker');
       await stack.spawn('gateway');
       stack.discord.failNext('POST /webhooks/:id/:token', [{ status: 500 }, { status: 429, retryAfter: 1.5 }]);
@@ -132,7 +65,7 @@ describe('faults, on real processes and a real Redis', () => {
     });
 
     it('a webhook deleted under the bot is recreated and the reply is posted', async () => {
-      stack = await Stack.start();
+      stack = await FeelbotStack.start();
       const worker = await stack.spawn('worker');
       await stack.spawn('gateway');
       const first = stack.mention('I love you all so much');
@@ -147,7 +80,7 @@ describe('faults, on real processes and a real Redis', () => {
     });
 
     it('a malformed job fails once with a clear reason, without retries, and the worker keeps going', async () => {
-      stack = await Stack.start();
+      stack = await FeelbotStack.start();
       const worker = await stack.spawn('worker');
       await stack.spawn('gateway');
       const bad = await stack.replyQueue().add('reply', { hello: 'world' }, { attempts: 4, backoff: { type: 'fixed', delay: 100 } });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess, type LogLine } from '../support/feelbot-process.js';
-import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
+import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 /** ApplicationCommandOptionType.String in the interaction payload. */
@@ -22,18 +22,7 @@ describe('structured logs of real gateway and worker processes at LOG_LEVEL=debu
   beforeAll(async () => {
     redis = await startPrivateRedis();
     discord = await startFakeDiscord();
-    const env = {
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: `{logs-${randomUUID().slice(0, 8)}}`,
-      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-      LLM_MODEL: tinyModelPath(),
-      LLM_GPU: 'cpu',
-      LLM_SEQUENCES: '1',
-      LLM_CONTEXT_SIZE: '4096',
-      LOG_LEVEL: 'debug',
-    };
+    const env = stackEnv(discord, redis, `{logs-${randomUUID().slice(0, 8)}}`);
     worker = new FeelbotProcess(['worker'], env);
     gateway = new FeelbotProcess(['gateway'], env);
     await worker.waitForLog((line) => line.msg === 'worker ready');

@@ -9,7 +9,7 @@ import { EMOTIONS } from '../../src/domain/emotions.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
-import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
+import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const PERSONA_NAMES = Object.values(DEFAULT_PERSONAS).map((persona) => persona.name);
@@ -26,18 +26,7 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
   beforeAll(async () => {
     redis = await startPrivateRedis();
     discord = await startFakeDiscord();
-    const env = {
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      LLM_MODEL: tinyModelPath(),
-      LLM_GPU: 'cpu',
-      LLM_SEQUENCES: '1',
-      LLM_CONTEXT_SIZE: '4096',
-      LOG_LEVEL: 'debug',
-      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-    };
+    const env = stackEnv(discord, redis, prefix);
     worker = new FeelbotProcess(['worker'], env);
     gateway = new FeelbotProcess(['gateway'], env);
     await worker.waitForLog((line) => line.msg === 'worker ready');

@@ -7,9 +7,9 @@ import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler } from '../../src/worker/job-worker.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
-import { FeelbotProcess } from '../support/feelbot-process.js';
-import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath, tinyModelPath } from '../support/fixtures.js';
+import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { FeelbotStack } from '../support/feelbot-stack.js';
+import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 /** A stopping process must be gone well before main.ts's 30 s forced exit, which exits with 1. */
@@ -18,53 +18,6 @@ const EXIT_BUDGET_MS = 30_000;
 const SHORT_REPLY_TOKENS = 300;
 /** The in-process worker's grace period: short, since its handler never finishes on its own. */
 const GRACE_MS = 300;
-
-/** A private Redis, a fake Discord and the feelbot processes started on them. */
-class Stack {
-  readonly processes: FeelbotProcess[] = [];
-  private readonly prefix = `{shutdown-${randomUUID().slice(0, 8)}}`;
-
-  private constructor(
-    readonly redis: PrivateRedis,
-    readonly discord: FakeDiscord,
-  ) {}
-
-  static async start(): Promise<Stack> {
-    return new Stack(await startPrivateRedis(), await startFakeDiscord());
-  }
-
-  async spawn(command: 'worker' | 'gateway', overrides: Record<string, string> = {}): Promise<FeelbotProcess> {
-    const process = new FeelbotProcess([command], {
-      DISCORD_TOKEN: this.discord.token,
-      DISCORD_API_URL: this.discord.apiUrl,
-      REDIS_URL: this.redis.url,
-      QUEUE_PREFIX: this.prefix,
-      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-      LLM_MODEL: tinyModelPath(),
-      LLM_GPU: 'cpu',
-      LLM_SEQUENCES: '1',
-      LLM_CONTEXT_SIZE: '4096',
-      JOB_LOCK_MS: '4000',
-      LOG_LEVEL: 'debug',
-      ...overrides,
-    });
-    this.processes.push(process);
-    await process.waitForLog((line) => line.msg === (command === 'worker' ? 'worker ready' : 'gateway ready'));
-    return process;
-  }
-
-  mention(content: string) {
-    const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
-    this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
-    return this.discord.sendMessage({ channelId: this.discord.world.channels.text.id, authorId: user.id, content, mentionsBot: true });
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
-    await this.discord.close();
-    await this.redis.stop();
-  }
-}
 
 /** Sends SIGTERM and resolves with the exit code and how long the process took to go. */
 async function terminate(process: FeelbotProcess): Promise<{ code: number | null; ms: number }> {
@@ -77,14 +30,14 @@ const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown })
   line.msg === 'job done' && line.jobId === messageJobId(messageId);
 
 describe('graceful shutdown of real worker and gateway processes', () => {
-  let stack: Stack | undefined;
+  let stack: FeelbotStack | undefined;
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;
   });
 
   it('idle worker and gateway exit with code 0 soon after SIGTERM', async () => {
-    stack = await Stack.start();
+    stack = await FeelbotStack.start();
     const worker = await stack.spawn('worker');
     const gateway = await stack.spawn('gateway');
     const [workerExit, gatewayExit] = await Promise.all([terminate(worker), terminate(gateway)]);
@@ -97,7 +50,7 @@ describe('graceful shutdown of real worker and gateway processes', () => {
   }, 120_000);
 
   it('SIGTERM during a short generation: the reply is posted once before the worker exits with 0', async () => {
-    stack = await Stack.start();
+    stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
     const stopping = await stack.spawn('worker', slow);
     const gateway = await stack.spawn('gateway');
@@ -116,7 +69,7 @@ describe('graceful shutdown of real worker and gateway processes', () => {
   }, 120_000);
 
   it('SIGTERM with messages still queued: the one in flight is posted, the rest stay queued and the next worker answers each once', async () => {
-    stack = await Stack.start();
+    stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
     const stopping = await stack.spawn('worker', slow);
     await stack.spawn('gateway');

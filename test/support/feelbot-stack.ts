@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
+import { FeelbotProcess } from './feelbot-process.js';
+import { SHIPPED_EMOTION_MODEL, tinyModelPath } from './fixtures.js';
+import { startPrivateRedis, type PrivateRedis } from './redis-server.js';
+
+/** The settings every end-to-end process runs with: the fake Discord, a private Redis, the tiny model. */
+export function stackEnv(discord: FakeDiscord, redis: PrivateRedis, prefix: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+    LLM_MODEL: tinyModelPath(),
+    LLM_GPU: 'cpu',
+    LLM_SEQUENCES: '1',
+    LLM_CONTEXT_SIZE: '4096',
+    JOB_LOCK_MS: '4000',
+    LOG_LEVEL: 'debug',
+    ...overrides,
+  };
+}
+
+/** A private Redis, a fake Discord and the feelbot processes started on them; one per scenario. */
+export class FeelbotStack {
+  readonly processes: FeelbotProcess[] = [];
+  readonly prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
+  private connection?: Redis;
+  private queue?: Queue;
+
+  private constructor(
+    readonly redis: PrivateRedis,
+    readonly discord: FakeDiscord,
+  ) {}
+
+  static async start(options: { appendOnly?: boolean } = {}): Promise<FeelbotStack> {
+    return new FeelbotStack(await startPrivateRedis(options), await startFakeDiscord());
+  }
+
+  env(overrides: Record<string, string> = {}): Record<string, string> {
+    return stackEnv(this.discord, this.redis, this.prefix, overrides);
+  }
+
+  /** Starts `feelbot worker|gateway` and resolves once it says it is ready. */
+  async spawn(command: 'worker' | 'gateway', overrides: Record<string, string> = {}): Promise<FeelbotProcess> {
+    const process = new FeelbotProcess([command], this.env(overrides));
+    this.processes.push(process);
+    await process.waitForLog((line) => line.msg === (command === 'worker' ? 'worker ready' : 'gateway ready'));
+    return process;
+  }
+
+  replyQueue(): Queue {
+    this.connection ??= new Redis(this.redis.url, { maxRetriesPerRequest: null });
+    this.queue ??= new Queue('replies', { connection: this.connection, prefix: this.prefix });
+    return this.queue;
+  }
+
+  /** A member of its own per message, so bursts and per-user limits never merge or drop them. */
+  mention(content: string, channelId = this.discord.world.channels.text.id) {
+    const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
+    this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
+    return this.discord.sendMessage({ channelId, authorId: user.id, content, mentionsBot: true });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
+    await this.queue?.close();
+    this.connection?.disconnect();
+    await this.discord.close();
+    await this.redis.stop();
+  }
+}
