@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   CONTEXT_MESSAGES: integer(6, 0, 50),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: integer(8_080, 0, 65_535),
+  METRICS_PORT: integer(0, 0, 65_535),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -73,6 +74,8 @@ export interface Config {
   readonly avatarBaseUrl: string | undefined;
   readonly contextMessages: number;
   readonly http: { readonly host: string; readonly port: number };
+  /** Where a separate worker or gateway serves /healthz and /metrics; 0 serves nothing. */
+  readonly metricsPort: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -112,6 +115,7 @@ function toConfig(env: Env): Config {
     avatarBaseUrl: env.AVATAR_BASE_URL?.replace(/\/+$/, ''),
     contextMessages: env.CONTEXT_MESSAGES,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
   };
 }

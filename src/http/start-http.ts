@@ -14,11 +14,16 @@ export interface HttpParts {
   readonly metrics: PrometheusMetrics;
   readonly redis: Redis;
   readonly queue: Queue;
-  /** The classifier once it has loaded; undefined before. */
-  readonly classifier: () => EmotionClassifier | undefined;
+  /** The classifier once it has loaded (undefined before); without it, no /v1/emotion is served. */
+  readonly classifier?: () => EmotionClassifier | undefined;
+  /** Defaults to HTTP_PORT. */
+  readonly port?: number;
 }
 
-/** The HTTP service of `feelbot api` and `feelbot start`, listening on HTTP_HOST:HTTP_PORT. */
+/**
+ * The HTTP service: all of it for `feelbot api` and `start` on HTTP_PORT; health and metrics for a
+ * separate worker or gateway on METRICS_PORT.
+ */
 export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
   parts.metrics.addQueueGauges(() => parts.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'));
   const app = await buildServer({
@@ -28,10 +33,13 @@ export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
     bullmqMetrics: () => parts.queue.exportPrometheusMetrics(),
     health: {
       redis: async (): Promise<CheckState> => ((await parts.redis.ping()) === 'PONG' ? 'up' : 'down'),
-      classifier: async (): Promise<CheckState> => (parts.classifier() ? 'up' : 'loading'),
+      classifier: async (): Promise<CheckState> => {
+        if (!parts.classifier) return 'disabled';
+        return parts.classifier() ? 'up' : 'loading';
+      },
     },
   });
-  await app.listen({ host: parts.config.http.host, port: parts.config.http.port });
+  await app.listen({ host: parts.config.http.host, port: parts.port ?? parts.config.http.port });
   parts.logger.info({ address: app.addresses() }, 'http listening');
   return app;
 }

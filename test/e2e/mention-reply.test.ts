@@ -10,7 +10,7 @@ import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { stackEnv } from '../support/feelbot-stack.js';
-import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const PERSONA_NAMES = Object.values(DEFAULT_PERSONAS).map((persona) => persona.name);
 
@@ -22,12 +22,15 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
   let queue: Queue;
   let connection: Redis;
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
+  let metricsPort: number;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
     discord = await startFakeDiscord();
+    metricsPort = await freePort();
     const env = stackEnv(discord, redis, prefix);
-    worker = new FeelbotProcess(['worker'], env);
+    const workerEnv = { ...env, METRICS_PORT: String(metricsPort) };
+    worker = new FeelbotProcess(['worker'], workerEnv);
     gateway = new FeelbotProcess(['gateway'], env);
     await worker.waitForLog((line) => line.msg === 'worker ready');
     await gateway.waitForLog((line) => line.msg === 'gateway ready');
@@ -110,5 +113,14 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
     }
     await settings.update(guild.id, (current) => ({ ...current, disabledPersonas: [] }));
   });
-});
 
+  it("a separate worker serves its health and its own job metrics on METRICS_PORT", async () => {
+    const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', checks: { redis: 'up', classifier: 'up' } });
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/feelbot_job_duration_seconds_count\{outcome="posted"\} [1-9]/);
+    expect(metrics).toMatch(/feelbot_generated_tokens_total [1-9]/);
+    expect(metrics).toMatch(/feelbot_classification_duration_seconds_count [1-9]/);
+  });
+});

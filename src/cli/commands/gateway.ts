@@ -1,13 +1,20 @@
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import type { Command } from '../command.js';
 
 export const gatewayCommand: Command = {
   name: 'gateway',
   usage: 'gateway',
-  summary: 'connect to Discord and queue the messages to answer (no models)',
+  summary: 'connect to Discord and queue the messages to answer (no models; /metrics on METRICS_PORT)',
   async run({ config, logger, stopped }) {
     const gateway = await startGateway(config, logger);
+    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics()).catch(async (error: unknown) => {
+      await gateway.stop();
+      throw error;
+    });
     logger.info({ signal: await stopped }, 'stopping gateway');
+    await http.close();
     await gateway.stop();
   },
 };

@@ -1,13 +1,21 @@
+import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
+import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import { startWorker } from '../../worker/start-worker.js';
 import type { Command } from '../command.js';
 
 export const workerCommand: Command = {
   name: 'worker',
   usage: 'worker',
-  summary: 'load the models and answer queued messages',
+  summary: 'load the models and answer queued messages (/healthz and /metrics on METRICS_PORT)',
   async run({ config, logger, stopped }) {
-    const worker = await startWorker(config, logger);
+    const metrics = new PrometheusMetrics();
+    const worker = await startWorker(config, logger, metrics);
+    const http = await serveProcessMetrics(config, logger, metrics, () => worker.classifier).catch(async (error: unknown) => {
+      await worker.stop();
+      throw error;
+    });
     logger.info({ signal: await stopped }, 'stopping worker');
+    await http.close();
     await worker.stop();
   },
 };

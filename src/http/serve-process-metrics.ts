@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
+import { createRedis } from '../adapters/redis/redis-connection.js';
+import type { Config } from '../config.js';
+import type { EmotionClassifier } from '../ports/emotion-classifier.js';
+import type { Logger } from '../ports/logger.js';
+import { startHttp } from './start-http.js';
+
+export interface ProcessMetricsServer {
+  close(): Promise<void>;
+}
+
+/** /healthz and /metrics of a separate worker or gateway on METRICS_PORT; nothing when it is 0. */
+export async function serveProcessMetrics(
+  config: Config,
+  logger: Logger,
+  metrics: PrometheusMetrics,
+  classifier?: () => EmotionClassifier | undefined,
+): Promise<ProcessMetricsServer> {
+  if (config.metricsPort === 0) return { close: async () => undefined };
+  const redis = createRedis(config.redis.url, 'producer', 'feelbot-metrics');
+  const queue = new MessageQueue(redis, config.redis.prefix);
+  let app: FastifyInstance;
+  try {
+    app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, port: config.metricsPort, ...(classifier ? { classifier } : {}) });
+  } catch (error) {
+    await queue.close();
+    redis.disconnect();
+    throw error;
+  }
+  return {
+    async close() {
+      await app.close();
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
