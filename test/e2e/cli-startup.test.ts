@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { FeelbotProcess } from '../support/feelbot-process.js';
+import { GENERATED_DIR } from '../support/fixtures.js';
 
 describe('feelbot start-up errors', () => {
   it('start without DISCORD_TOKEN says what is missing and how to get it, and exits non-zero at once', async () => {
@@ -28,6 +30,17 @@ describe('feelbot start-up errors', () => {
     const output = feelbot.output.join('\n');
     expect(output).toContain('/nonexistent/model.gguf');
     expect(output).toContain('MODEL_NOT_FOUND');
+    expect(output).not.toContain('unexpected failure');
+  });
+
+  it('a corrupt model file is a clear start-up error, not a crash', async () => {
+    const path = `${GENERATED_DIR}corrupt-start.gguf`;
+    writeFileSync(path, 'GGUF but not really '.repeat(100));
+    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', LLM_MODEL: path, LLM_GPU: 'cpu' });
+    expect(await feelbot.waitForExit()).toBe(1);
+    const output = feelbot.output.join('\n');
+    expect(output).toContain('MODEL_CORRUPT');
+    expect(output).toContain(path);
     expect(output).not.toContain('unexpected failure');
   });
 

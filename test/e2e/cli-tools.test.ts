@@ -77,6 +77,25 @@ describe('feelbot analyze and eval on the shipped model', () => {
   });
 });
 
+describe('feelbot synth', () => {
+  it('writes unique text;label lines for each emotion with the LLM, in a format the training script reads', async () => {
+    const out = `${GENERATED_DIR}synth-sample.txt`;
+    const synth = new FeelbotProcess(['synth', '--per-emotion', '2', '--out', out], { LLM_MODEL: tinyModelPath(), LLM_GPU: 'cpu' });
+    expect(await synth.waitForExit()).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const cut = line.lastIndexOf(';');
+      expect(line.indexOf(';')).toBe(cut);
+      expect(EMOTIONS).toContain(line.slice(cut + 1));
+      expect(line.slice(0, cut).trim().length).toBeGreaterThan(0);
+    }
+    const texts = lines.map((line) => line.slice(0, line.lastIndexOf(';')).toLowerCase().replace(/\s+/g, ''));
+    expect(new Set(texts).size).toBe(texts.length);
+  }, 120_000);
+});
+
 describe('feelbot chat', () => {
   let redis: PrivateRedis;
   beforeAll(async () => {
