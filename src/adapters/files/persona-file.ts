@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_PERSONAS } from '../../domain/default-personas.js';
-import { EMOTIONS } from '../../domain/emotions.js';
-import { PersonaSchema, type PersonaSet } from '../../domain/persona.js';
+import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
+import { PersonaSchema, type Persona, type PersonaSet } from '../../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { resolveProjectPath } from './package-root.js';
 
@@ -26,15 +26,14 @@ export async function loadPersonas(file: string | undefined): Promise<PersonaSet
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw invalid(`PERSONAS_FILE ${path} is invalid:\n  - ${problems.join('\n  - ')}`);
   }
-  const merged = Object.fromEntries(
-    EMOTIONS.map((emotion) => {
-      const candidate = { ...DEFAULT_PERSONAS[emotion], ...parsed.data.personas[emotion], emotion };
-      const checked = PersonaSchema.safeParse(candidate);
-      if (!checked.success) throw invalid(`PERSONAS_FILE ${path}: persona ${emotion} is invalid: ${checked.error.message}`);
-      return [emotion, checked.data];
-    }),
-  );
-  return merged as unknown as PersonaSet;
+  const merged: Partial<Record<Emotion, Persona>> = {};
+  for (const emotion of EMOTIONS) {
+    const candidate = { ...DEFAULT_PERSONAS[emotion], ...parsed.data.personas[emotion], emotion };
+    const checked = PersonaSchema.safeParse(candidate);
+    if (!checked.success) throw invalid(`PERSONAS_FILE ${path}: persona ${emotion} is invalid: ${checked.error.message}`);
+    merged[emotion] = checked.data;
+  }
+  return merged as PersonaSet;
 }
 
 function invalid(message: string, cause?: unknown): FeelbotError {

@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPersonas } from '../../src/adapters/files/persona-file.js';
+import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'feelbot-personas-'));
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('persona override file', () => {
+  it('changes only what it names; the rest keeps the defaults', async () => {
+    const personas = await loadPersonas(
+      file('ok.json', { personas: { joy: { name: 'Sunny', sampling: { temperature: 0.2, topP: 0.5, repeatPenalty: 1.2, maxTokens: 64 }, lora: 'adapters/joy.gguf' } } }),
+    );
+    expect(personas.joy.name).toBe('Sunny');
+    expect(personas.joy.sampling.temperature).toBe(0.2);
+    expect(personas.joy.lora).toBe('adapters/joy.gguf');
+    expect(personas.joy.systemPrompt).toBe(DEFAULT_PERSONAS.joy.systemPrompt);
+    expect(personas.fear).toEqual(DEFAULT_PERSONAS.fear);
+  });
+
+  it('without a file, the defaults', async () => {
+    expect(await loadPersonas(undefined)).toBe(DEFAULT_PERSONAS);
+  });
+
+  it('an invalid file names every problem', async () => {
+    const error = await loadPersonas(file('bad.json', { personas: { joy: { name: 'Discord Joy', maxReplyChars: 9_999 }, rage: {} } })).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('personas.joy.name');
+    expect(message).toContain('personas.joy.maxReplyChars');
+    expect(message).toContain('rage');
+  });
+
+  it('a file that is not JSON says so', async () => {
+    const error = await loadPersonas(file('broken.json', '{ nope')).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    expect((error as Error).message).toMatch(/cannot be read as JSON/);
+  });
+});
