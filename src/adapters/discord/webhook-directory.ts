@@ -62,11 +62,17 @@ export class WebhookDirectory {
     return raw ? (JSON.parse(raw) as StoredWebhook) : undefined;
   }
 
+  /** Reuses a webhook feelbot made before (after a Redis flush); any failure here just means "make one". */
   private async findExisting(channelId: string, name: string): Promise<StoredWebhook | undefined> {
-    const appId = await this.applicationId();
-    const hooks = (await this.rest.get(Routes.channelWebhooks(channelId))) as ApiWebhook[];
-    const ours = hooks.find((hook) => hook.name === name && hook.application_id === appId && hook.token);
-    return ours?.token ? { id: ours.id, token: ours.token } : undefined;
+    try {
+      const appId = await this.applicationId();
+      const hooks = (await this.rest.get(Routes.channelWebhooks(channelId))) as ApiWebhook[];
+      const ours = hooks.find((hook) => hook.name === name && hook.application_id === appId && hook.token);
+      return ours?.token ? { id: ours.id, token: ours.token } : undefined;
+    } catch (error) {
+      if (hasDiscordCode(error, DiscordCodes.MissingPermissions)) throw translateCreateError(error, channelId);
+      return undefined;
+    }
   }
 
   private async create(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {

@@ -13,7 +13,12 @@ export const NO_PINGS = { parse: [] as string[], users: [] as string[], roles: [
 const WEBHOOK_NAME_PREFIX = 'feelbot';
 
 interface ApiMessage {
-  id: string;
+  id?: string;
+}
+
+/** A Discord that answers an execute without the message (no `wait`) still posted it. */
+function postedId(message: ApiMessage | undefined): string {
+  return message?.id ?? 'posted';
 }
 
 export interface WebhookReplierOptions {
@@ -77,8 +82,8 @@ export class WebhookReplier implements PersonaReplier {
       })
       .catch((error: unknown) => {
         throw translatePostError(error, reply.target.channelId, threadId !== undefined);
-      })) as ApiMessage;
-    return { messageId: message.id };
+      })) as ApiMessage | undefined;
+    return { messageId: postedId(message) };
   }
 
   private async postDirect(reply: PersonaReply): Promise<PostedReply> {
@@ -98,8 +103,8 @@ export class WebhookReplier implements PersonaReplier {
         flags: MessageFlags.SuppressNotifications,
       },
       files: image ? [{ name: image.fileName, data: image.bytes, contentType: 'image/png' }] : [],
-    })) as ApiMessage;
-    return { messageId: message.id };
+    })) as ApiMessage | undefined;
+    return { messageId: postedId(message) };
   }
 }
 
