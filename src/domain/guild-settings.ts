@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { EMOTIONS } from './emotions.js';
 
+export const PersonaLookSchema = z.object({
+  name: z.string().min(1).max(80).optional(),
+  avatarUrl: z.url({ protocol: /^https$/ }).optional(),
+});
+
+export type PersonaLook = z.infer<typeof PersonaLookSchema>;
+
 /**
  * Where and when the bot speaks.
  * - `mention`: only when mentioned or replied to;
@@ -21,6 +28,8 @@ export const GuildSettingsSchema = z.object({
   channelCooldownSeconds: z.number().int().min(0).max(86_400).default(0),
   /** Where admin notices go (missing permissions, webhook limit); none when absent. */
   logChannelId: z.string().optional(),
+  /** A guild's own name and avatar URL for a persona, over the operator's. */
+  personaLooks: z.partialRecord(z.enum(EMOTIONS), PersonaLookSchema).default({}),
 });
 
 export type GuildSettings = z.infer<typeof GuildSettingsSchema>;

@@ -4,6 +4,7 @@ import type { EMOTIONS} from '../domain/emotions.js';
 import { rankEmotions, type Emotion, type EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
+import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
@@ -35,15 +36,17 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const job = parseAnalysisJob(data);
   const [analysis] = await deps.classifier.classify([job.text]);
   if (!analysis) throw new Error('The classifier returned no analysis for one input.');
-  const disabled = job.guildId ? (await deps.settings.get(job.guildId)).disabledPersonas : [];
-  const personaEmotion = pickPersona(analysis.scores, disabled);
-  const persona = personaEmotion ? deps.personas[personaEmotion] : undefined;
+  const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
+  const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
+  const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;
   const line = persona ? await personaLine(job, persona, deps, signal) : '';
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
-  const avatar = persona ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
+  const hostedAvatar = persona && /^https:\/\//.test(persona.avatar) ? persona.avatar : undefined;
+  const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
   if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: 'image/png' });
+  const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
   await deps.responder.editOriginal(job.applicationId, job.token, {
-    embeds: [analysisEmbed(analysis, deps.personas[analysis.emotion], persona, line, avatar?.fileName)],
+    embeds: [analysisEmbed(analysis, deps.personas[analysis.emotion], persona, line, iconUrl)],
     files,
   });
   return { status: 'answered', emotion: analysis.emotion, persona: personaEmotion ?? null };
@@ -70,12 +73,12 @@ function analysisEmbed(
   detected: Persona,
   speaker: Persona | undefined,
   line: string,
-  avatarFile: string | undefined,
+  iconUrl: string | undefined,
 ): InteractionEmbed {
   const percent = (value: number) => `${Math.round(value * 100)}%`;
   const neutralNote = analysis.neutral ? ' (mostly neutral)' : '';
   return {
-    ...(speaker ? { author: { name: speaker.name, ...(avatarFile ? { iconUrl: `attachment://${avatarFile}` } : {}) } } : {}),
+    ...(speaker ? { author: { name: speaker.name, ...(iconUrl ? { iconUrl } : {}) } } : {}),
     title: `${detected.emoji} Core emotion: ${detected.name}, ${percent(analysis.confidence)} confident${neutralNote}`,
     ...(line ? { description: line } : {}),
     color: (speaker ?? detected).color,

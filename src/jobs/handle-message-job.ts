@@ -2,7 +2,8 @@ import { buildPrompt } from '../domain/build-prompt.js';
 import { cleanReply } from '../domain/clean-reply.js';
 import type { Emotion } from '../domain/emotions.js';
 import { AUTO_MODE_MIN_CONFIDENCE, replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
-import type { PersonaSet } from '../domain/persona.js';
+import type { Persona, PersonaSet } from '../domain/persona.js';
+import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
 import type { AdminNotifier } from '../ports/admin-notifier.js';
@@ -64,9 +65,9 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
-  const persona = deps.personas[personaEmotion];
+  const persona = applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]);
 
-  const content = await writeReply(job, deps, personaEmotion, signal);
+  const content = await writeReply(job, deps, persona, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
   // Another worker may have answered while this one was generating (a stalled job moved on).
@@ -100,8 +101,7 @@ function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefi
   return undefined;
 }
 
-async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, emotion: Emotion, signal?: AbortSignal): Promise<string> {
-  const persona = deps.personas[emotion];
+async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: Persona, signal?: AbortSignal): Promise<string> {
   const prompt = buildPrompt({
     persona,
     context: job.context,

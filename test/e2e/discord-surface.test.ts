@@ -244,4 +244,25 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(notices[0]!.content).toMatch(/15 webhooks/);
     expect(notices[0]!.content).toContain(`<#${crowded.id}>`);
   });
+
+  it("a guild's own name and avatar for a persona show on its replies", async () => {
+    const answer = await runSettings(discord.world.users.admin.id, 'persona', [
+      { name: 'name', type: STRING, value: 'joy' },
+      { name: 'enabled', type: BOOLEAN, value: true },
+      { name: 'display_name', type: STRING, value: 'Sunny' },
+      { name: 'avatar_url', type: STRING, value: 'https://cdn.example.test/sunny.png' },
+    ]);
+    expect((answer.body.data as { content: string }).content).toContain('joy → Sunny, https://cdn.example.test/sunny.png');
+    const refused = await runSettings(discord.world.users.admin.id, 'persona', [
+      { name: 'name', type: STRING, value: 'fear' },
+      { name: 'enabled', type: BOOLEAN, value: true },
+      { name: 'avatar_url', type: STRING, value: 'http://insecure.example.test/x.png' },
+    ]);
+    expect((refused.body.data as { content: string }).content).toMatch(/https URL/);
+    const message = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: newMember(), content: 'best news ever, I am so happy!', mentionsBot: true });
+    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted', persona: 'joy' });
+    const post = discord.webhookExecutions().at(-1)!;
+    expect(post.username).toBe('Sunny');
+    expect(post.avatarUrl).toBe('https://cdn.example.test/sunny.png');
+  });
 });

@@ -52,7 +52,13 @@ const settings = new SlashCommandBuilder()
           .setRequired(true)
           .addChoices(...EMOTIONS.map((emotion) => ({ name: capitalize(emotion), value: emotion }))),
       )
-      .addBooleanOption((option) => option.setName('enabled').setDescription('Whether it may answer').setRequired(true)),
+      .addBooleanOption((option) => option.setName('enabled').setDescription('Whether it may answer').setRequired(true))
+      .addStringOption((option) =>
+        option.setName('display_name').setDescription("This server's name for the character").setMinLength(1).setMaxLength(80),
+      )
+      .addStringOption((option) =>
+        option.setName('avatar_url').setDescription("This server's avatar for it: an https image URL").setMaxLength(500),
+      ),
   )
   .addSubcommand((sub) =>
     sub

@@ -1,6 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
-import type { GuildSettings, ReplyMode } from '../../domain/guild-settings.js';
+import { PersonaLookSchema, type GuildSettings, type ReplyMode } from '../../domain/guild-settings.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { describeSettings } from './describe-settings.js';
 
@@ -30,7 +30,16 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       const name = interaction.options.getString('name', true) as Emotion;
       if (!EMOTIONS.includes(name)) return `Unknown persona "${name}".`;
       const enabled = interaction.options.getBoolean('enabled', true);
-      const next = await store.update(guildId, (current) => withPersona(current, name, enabled));
+      const look = PersonaLookSchema.safeParse({
+        name: interaction.options.getString('display_name') ?? undefined,
+        avatarUrl: interaction.options.getString('avatar_url') ?? undefined,
+      });
+      if (!look.success) return 'The avatar must be an https URL of an image, and the name 1 to 80 characters.';
+      if (/discord/i.test(look.data.name ?? '')) return 'Discord does not allow "discord" in a webhook name.';
+      const next = await store.update(guildId, (current) => ({
+        ...withPersona(current, name, enabled),
+        personaLooks: { ...current.personaLooks, [name]: { ...current.personaLooks[name], ...look.data } },
+      }));
       return `${capitalize(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
     }
     case 'channel': {
