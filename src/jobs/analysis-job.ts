@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, FeelbotError } from '../errors.js';
+import { parseJob } from './parse-job.js';
 import { MAX_MESSAGE_CHARS } from './message-job.js';
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
@@ -32,11 +32,5 @@ export function analysisJobId(interactionId: string): string {
 }
 
 export function parseAnalysisJob(data: unknown): AnalysisJob {
-  const parsed = AnalysisJobSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new FeelbotError(ErrorCodes.JobInvalid, `Malformed analysis job: ${problems.join('; ')}`, {
-    permanent: true,
-    details: { problems },
-  });
+  return parseJob(AnalysisJobSchema, data, 'analysis');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodes, FeelbotError } from '../errors.js';
+import { parseJob } from './parse-job.js';
 
 /** Discord's own limit for a Nitro message; longer text is a malformed job. */
 export const MAX_MESSAGE_CHARS = 4_000;
@@ -52,11 +52,5 @@ export function messageJobId(messageId: string): string {
 }
 
 export function parseMessageJob(data: unknown): ParsedMessageJob {
-  const parsed = MessageJobSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new FeelbotError(ErrorCodes.JobInvalid, `Malformed message job: ${problems.join('; ')}`, {
-    permanent: true,
-    details: { problems },
-  });
+  return parseJob(MessageJobSchema, data, 'message');
 }
