@@ -1,0 +1,62 @@
+"""Print the metrics JSON of an exported model folder on a `text;label` file (split on the last ';').
+
+    /usr/bin/python3 training/evaluate.py /work/shared/data/emotion/test.txt --model models/emotion
+    /usr/bin/python3 training/evaluate.py goemotions-dev      # the mapped GoEmotions dev set
+    /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
+
+Texts go through the Python chat normaliser, then through transformers.js in Node (the path the app
+uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feelbot_train.datasets import (  # noqa: E402
+    DEFAULT_DATA_DIR, read_dailydialog, read_goemotions, read_text_label_file)
+from feelbot_train.evaluation import report  # noqa: E402
+from feelbot_train.labels import LABELS  # noqa: E402
+from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PREDICT_SCRIPT = Path(__file__).resolve().parent / "predict_transformers_js.mjs"
+NAMED_SETS = {
+    "goemotions-dev": lambda: read_goemotions(DEFAULT_DATA_DIR, "dev"),
+    "dailydialog-dev": lambda: read_dailydialog(DEFAULT_DATA_DIR, "dev"),
+}
+
+
+def predict_probabilities(model_dir, dtype, texts):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(texts, handle)
+    result = subprocess.run(["node", str(PREDICT_SCRIPT), str(model_dir), dtype, handle.name],
+                            cwd=REPO, check=True, capture_output=True, text=True)
+    Path(handle.name).unlink()
+    output = json.loads(result.stdout)
+    order = [output["labels"].index(label) for label in LABELS]
+    return np.asarray(output["probabilities"], dtype=np.float64)[:, order]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", help="`text;label` file (labels by name), or goemotions-dev / dailydialog-dev")
+    parser.add_argument("--model", type=Path, default=REPO / "models" / "emotion")
+    parser.add_argument("--dtype", choices=["fp32", "q8"], default="fp32")
+    args = parser.parse_args()
+    texts, labels = NAMED_SETS[args.file]() if args.file in NAMED_SETS else read_text_label_file(args.file)
+    # An empty normalised text would be classified as-is by the app; keep the same fallback.
+    normalized = [normalize_chat_text(t) or t for t in texts]
+    probs = predict_probabilities(args.model.resolve(), args.dtype, normalized)
+    print(json.dumps({"file": str(args.file), "model": str(args.model), "dtype": args.dtype,
+                      **report(probs, labels)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

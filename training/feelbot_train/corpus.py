@@ -1,0 +1,68 @@
+"""The training mix and the selection sets, all passed through the chat normaliser."""
+
+import random
+from dataclasses import dataclass, field
+
+from .augment import chat_variants
+from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
+from .labels import NEUTRAL_ID
+from .normalize import normalize_chat_text
+
+
+@dataclass
+class Split:
+    texts: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    weights: list = field(default_factory=list)
+
+    def add(self, texts, labels, weight):
+        for text, label in zip(texts, labels):
+            text = normalize_chat_text(text)
+            if text:
+                self.texts.append(text)
+                self.labels.append(label)
+                self.weights.append(weight)
+
+
+def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
+    """Keep a fixed random share of the neutral rows (and the emotional ones unless told otherwise)."""
+    neutral = [i for i, label in enumerate(labels) if label == NEUTRAL_ID]
+    random.Random(seed).shuffle(neutral)
+    keep = set(neutral[:max_neutral])
+    if keep_emotional:
+        keep |= {i for i, label in enumerate(labels) if label != NEUTRAL_ID}
+    return [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
+
+
+def build_training_split(options):
+    split = Split()
+    texts, labels = read_dair(options.data_dir, "train")
+    split.add(texts, labels, 1.0)
+    split.add(*chat_variants(texts, labels, options.augment_fraction, options.seed), options.augment_weight)
+    if options.goemotions_weight > 0:
+        texts, labels = read_goemotions(options.data_dir, "train")
+        split.add(*subsample_neutral(texts, labels, options.goemotions_max_neutral, options.seed),
+                  options.goemotions_weight)
+    if options.dailydialog_weight > 0:
+        texts, labels = read_dailydialog(options.data_dir, "train")
+        # DailyDialog's emotion labels are sparse and mostly "happiness" on polite turns, so by default
+        # only its "no emotion" turns are used, to teach neutral.
+        split.add(*subsample_neutral(texts, labels, options.dailydialog_max_neutral, options.seed,
+                                     keep_emotional=options.dailydialog_emotions), options.dailydialog_weight)
+    for path in options.extra:
+        split.add(*read_text_label_file(path), options.extra_weight)
+    return split
+
+
+def build_selection_sets(data_dir):
+    """Used to pick epochs and the temperature; dair-ai test.txt is never read here."""
+    sets = {}
+    for name, (texts, labels) in {
+        "dair_validation": read_dair(data_dir, "validation"),
+        "goemotions_dev": read_goemotions(data_dir, "dev"),
+        "dailydialog_dev": read_dailydialog(data_dir, "dev"),
+    }.items():
+        split = Split()
+        split.add(texts, labels, 1.0)
+        sets[name] = split
+    return sets

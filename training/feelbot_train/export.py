@@ -1,0 +1,53 @@
+"""ONNX export in the layout transformers.js loads as a BERT-style text-classification model."""
+
+import json
+from pathlib import Path
+
+import torch
+
+from .labels import LABELS
+from .normalize import NORMALIZER_VERSION
+from .wordpiece import MAX_LENGTH, write_tokenizer_files
+
+# onnxruntime-node 1.2x runs opset 14 everywhere; newer opsets buy nothing for these ops.
+OPSET = 14
+
+
+def export_onnx(model, path):
+    model.eval()
+    ids = torch.tensor([[2, 10, 11, 3], [2, 12, 3, 0]])
+    mask = (ids != 0).long()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(
+        model, (ids, mask), str(path), opset_version=OPSET,
+        input_names=["input_ids", "attention_mask"], output_names=["logits"],
+        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
+                      "logits": {0: "batch"}},
+        do_constant_folding=True,
+    )
+
+
+def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_note):
+    config = {
+        # transformers.js maps "bert" to BertForSequenceClassification, which only feeds the
+        # session's declared inputs and reads `logits`; the graph inside is ours.
+        "model_type": "bert",
+        "architectures": ["BertForSequenceClassification"],
+        "problem_type": "single_label_classification",
+        "id2label": {str(i): label for i, label in enumerate(LABELS)},
+        "label2id": {label: i for i, label in enumerate(LABELS)},
+        "vocab_size": vocab_size,
+        "max_position_embeddings": MAX_LENGTH,
+        "feelbot_normalizer": NORMALIZER_VERSION,
+        "feelbot_default_dtype": default_dtype,
+        "feelbot_temperature": round(temperature, 4),
+        "feelbot_architecture": architecture_note,
+    }
+    (Path(out_dir) / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+def write_model_folder(model, vocab, temperature, out_dir, default_dtype, architecture_note):
+    out_dir = Path(out_dir)
+    export_onnx(model, out_dir / "onnx" / "model.onnx")
+    write_tokenizer_files(vocab, out_dir)
+    write_config(out_dir, len(vocab), temperature, default_dtype, architecture_note)

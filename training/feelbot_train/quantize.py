@@ -1,0 +1,45 @@
+"""Weight-only int8: large float initializers become int8 + DequantizeLinear, computed in fp32.
+
+Per-row scales for 2-D tables (the embedding dominates the file); one scale for other tensors.
+Activations stay fp32, so the outputs move only by the rounding of the weights.
+"""
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+# Small tensors (biases, the temperature) are not worth a dequantize node.
+MIN_ELEMENTS = 4096
+INT8_MAX = 127.0
+
+
+def quantize_weights(src, dst):
+    model = onnx.load(str(src))
+    graph = model.graph
+    kept, nodes = [], []
+    for init in graph.initializer:
+        weights = numpy_helper.to_array(init)
+        if weights.dtype != np.float32 or weights.size < MIN_ELEMENTS:
+            kept.append(init)
+            continue
+        if weights.ndim == 2:
+            scale = np.abs(weights).max(axis=1) / INT8_MAX
+            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
+            q = np.round(weights / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            axis = {"axis": 0}
+        else:
+            scale = np.array(max(float(np.abs(weights).max()) / INT8_MAX, 1e-12), dtype=np.float32)
+            q = np.round(weights / scale).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            axis = {}
+        name = init.name
+        kept += [numpy_helper.from_array(q, name + "_int8"), numpy_helper.from_array(scale, name + "_scale"),
+                 numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), name + "_zero")]
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_int8", name + "_scale", name + "_zero"], [name],
+                                      name=name + "_dequantize", **axis))
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    existing = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes + existing)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))

@@ -1,0 +1,179 @@
+"""Train feelbot's emotion classifier from scratch and export it for transformers.js.
+
+    /usr/bin/python3 training/train_classifier.py --out models/emotion
+
+dair-ai test.txt is never read here; evaluate on it afterwards with training/evaluate.py.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feelbot_train.calibrate import fit_temperature  # noqa: E402
+from feelbot_train.corpus import build_selection_sets, build_training_split  # noqa: E402
+from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
+from feelbot_train.evaluation import report, softmax  # noqa: E402
+from feelbot_train.export import write_model_folder  # noqa: E402
+from feelbot_train.labels import LABELS  # noqa: E402
+from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
+from feelbot_train.quantize import quantize_weights  # noqa: E402
+from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+from feelbot_train.trainer import pad_batch, predict_logits, train_member  # noqa: E402
+from feelbot_train.wordpiece import WordPieceEncoder, build_vocab  # noqa: E402
+
+# The machine this runs on has two cores; more threads only add contention.
+TORCH_THREADS = 2
+# Saved with their PyTorch probabilities so check_transformers_js.mjs can compare the ONNX export.
+REFERENCE_CHAT = [
+    "ok see you at 5", "lol that was hilarious 😂", "I miss her so much, everything feels empty 😢",
+    "WHY does this keep crashing, I am so done with this", "omg you guys are the best ❤️", "wait what?? no way",
+    "i have an exam tomorrow and im freaking out", "can you send me the link to the doc",
+    "i feel so loved and cared for by my friends", "i am feeling a little apprehensive about tomorrow",
+    "i didnt feel humiliated", "i was amazed at how quickly it happened",
+]
+REFERENCE_VALIDATION_ROWS = 20
+# Weight of GoEmotions' macro-F1 in the epoch-selection score; dair-ai accuracy stays the main goal.
+GOEMOTIONS_SELECTION_WEIGHT = 0.25
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, help="model folder to write (e.g. models/emotion); omit to only train")
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    p.add_argument("--extra", action="append", default=[], help="extra `text;label` file (repeatable)")
+    p.add_argument("--extra-weight", type=float, default=1.0)
+    p.add_argument("--members", default="cnn,gcnn", help="comma-separated architectures averaged in one graph")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--embed-dim", type=int, default=96)
+    p.add_argument("--max-vocab", type=int, default=20_000)
+    p.add_argument("--min-count", type=int, default=3)
+    p.add_argument("--num-suffixes", type=int, default=600)
+    p.add_argument("--goemotions-weight", type=float, default=0.5)
+    p.add_argument("--dailydialog-weight", type=float, default=0.5)
+    p.add_argument("--dailydialog-max-neutral", type=int, default=8_000)
+    p.add_argument("--dailydialog-emotions", action="store_true", help="also train on DailyDialog's emotional turns")
+    p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
+    p.add_argument("--augment-fraction", type=float, default=0.3)
+    p.add_argument("--augment-weight", type=float, default=0.5)
+    p.add_argument("--default-dtype", choices=["fp32", "q8"], default="q8")
+    return p.parse_args(argv)
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(TORCH_THREADS)
+
+
+def selection_reports(logits_by_set, selection):
+    return {name: report(softmax(logits), selection[name].labels) for name, logits in logits_by_set.items()}
+
+
+def selection_score(reports):
+    dair = reports["dair_validation"]
+    return dair["accuracy"] + GOEMOTIONS_SELECTION_WEIGHT * reports["goemotions_dev"]["macro_f1"]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.time()
+    seed_everything(args.seed)
+    log = lambda message: print(f"[{time.time() - started:6.0f}s] {message}", flush=True)  # noqa: E731
+
+    train = build_training_split(args)
+    selection = build_selection_sets(args.data_dir)
+    vocab = build_vocab(train.texts, args.max_vocab, args.min_count, args.num_suffixes)
+    encoder = WordPieceEncoder(vocab)
+    train_ids = [encoder.encode(t) for t in train.texts]
+    selection_ids = {name: [encoder.encode(t) for t in s.texts] for name, s in selection.items()}
+    log(f"{len(train_ids)} training examples, vocabulary {len(vocab)}")
+
+    def select(model):
+        logits = {name: predict_logits(model, ids) for name, ids in selection_ids.items()}
+        reports = selection_reports(logits, selection)
+        info = {"dair_val_acc": reports["dair_validation"]["accuracy"],
+                "dair_val_f1": reports["dair_validation"]["macro_f1"],
+                "ge_dev_f1": reports["goemotions_dev"]["macro_f1"],
+                "dd_neutral_recall": reports["dailydialog_dev"]["neutral"]["recall"]}
+        return selection_score(reports), info
+
+    members, member_info = [], []
+    for index, arch in enumerate(args.members.split(",")):
+        seed = args.seed + index
+        torch.manual_seed(seed)
+        model = EmotionClassifier(len(vocab), len(LABELS), arch=arch, embed_dim=args.embed_dim)
+        log(f"member {index}: {arch}, seed {seed}")
+        score, info = train_member(model, train_ids, train.labels, train.weights, select, args.epochs, args.lr,
+                                   args.batch_size, seed, log)
+        members.append(model)
+        member_info.append({"arch": arch, "seed": seed, "selection_score": round(score, 4), **info})
+
+    ensemble = EnsembleForExport(members, 1.0).eval()
+    logits = {name: predict_logits_ensemble(ensemble, ids) for name, ids in selection_ids.items()}
+    all_logits = np.concatenate(list(logits.values()))
+    all_labels = np.concatenate([selection[name].labels for name in logits])
+    temperature = fit_temperature(all_logits, all_labels)
+    before = selection_reports(logits, selection)
+    after = selection_reports({k: v / temperature for k, v in logits.items()}, selection)
+    metrics = {
+        "seed": args.seed,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "vocab_size": len(vocab),
+        "training_examples": len(train_ids),
+        "members": member_info,
+        "temperature": round(temperature, 4),
+        "ece_all_selection_sets": {"before": ece_of(all_logits, all_labels),
+                                   "after": ece_of(all_logits / temperature, all_labels)},
+        "selection_sets_before_temperature": before,
+        "selection_sets": after,
+        "train_wall_seconds": round(time.time() - started),
+    }
+    log(json.dumps({k: metrics[k] for k in ("members", "temperature", "ece_all_selection_sets")}))
+    log(json.dumps({name: {k: r.get(k) for k in ("accuracy", "macro_f1")} for name, r in after.items()}))
+    if args.out:
+        ensemble.temperature.fill_(temperature)
+        note = f"ensemble of {args.members} over {args.embed_dim}-d WordPiece embeddings, temperature baked in"
+        write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note)
+        quantize_weights(args.out / "onnx" / "model.onnx", args.out / "onnx" / "model_quantized.onnx")
+        write_reference(ensemble, encoder, selection["dair_validation"].texts, args.out)
+        metrics["train_wall_seconds"] = round(time.time() - started)
+        (args.out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        log(f"wrote {args.out}")
+
+
+def write_reference(ensemble, encoder, validation_texts, out_dir):
+    raw = REFERENCE_CHAT + validation_texts[:REFERENCE_VALIDATION_ROWS]
+    texts = [normalize_chat_text(t) for t in raw]
+    with torch.no_grad():
+        probs = softmax(np.stack([ensemble(*pad_batch([encoder.encode(t)])).numpy()[0] for t in texts]))
+    cases = [{"raw": r, "text": t, "probabilities": [round(float(p), 7) for p in row]}
+             for r, t, row in zip(raw, texts, probs)]
+    payload = {"labels": LABELS, "cases": cases}
+    (out_dir / "reference-probabilities.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+def predict_logits_ensemble(ensemble, ids):
+    return np.mean([predict_logits(m, ids) for m in ensemble.members], axis=0)
+
+
+def ece_of(logits, labels):
+    from feelbot_train.metrics import expected_calibration_error
+    return round(expected_calibration_error(softmax(logits), labels), 4)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", str(TORCH_THREADS))
+    main()
