@@ -10,10 +10,6 @@ export type EmotionOrNeutral = Emotion | typeof NEUTRAL;
 
 export type EmotionScores = Record<Emotion, number>;
 
-export function isEmotion(value: string): value is Emotion {
-  return (EMOTIONS as readonly string[]).includes(value);
-}
-
 /** Emotions sorted by score, strongest first; ties keep the canonical order. */
 export function rankEmotions(scores: EmotionScores): Emotion[] {
   return [...EMOTIONS].sort((a, b) => scores[b] - scores[a]);

@@ -1,5 +1,6 @@
-import { ChannelType, type Message } from 'discord.js';
+import type { Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
+import { channelPlace } from './channel-place.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
@@ -15,17 +16,14 @@ export interface ContextOptions {
 
 /** The job for one message: where it is, who wrote it, what it says, and a little context. */
 export async function buildMessageJob(message: Message, addressed: boolean, options: ContextOptions): Promise<MessageJob> {
-  const channel = message.channel;
-  const isThread = channel.isThread();
-  const parentId = 'parentId' in channel ? (channel.parentId ?? null) : null;
-  const categoryId = isThread && channel.parent ? (channel.parent.parentId ?? null) : null;
+  const { parentId, categoryId } = channelPlace(message);
   return {
     version: 1,
     guildId: message.guildId,
     channelId: message.channelId,
-    parentId: channel.type === ChannelType.DM ? null : parentId,
+    parentId,
     categoryId,
-    isThread,
+    isThread: message.channel.isThread(),
     messageId: message.id,
     author: { id: message.author.id, displayName: displayName(message) },
     content: contentOf(message, options.botUserId),

@@ -7,6 +7,7 @@ import { MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { buildMessageJob } from './build-message-job.js';
+import { channelPlace } from './channel-place.js';
 import { BURST_WINDOW_MS, type BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
@@ -98,10 +99,7 @@ async function repliesToPersona(message: Message, isPersonaMessage: (m: Message)
 /** DMs are always answered; in guilds the channel's reply mode decides. */
 function wantsReply(message: Message, addressed: boolean, settings: GuildSettings | undefined): boolean {
   if (!settings) return true;
-  const channel = message.channel;
-  const parentId = 'parentId' in channel ? channel.parentId : null;
-  const categoryId = channel.isThread() ? (channel.parent?.parentId ?? null) : null;
-  const mode = replyModeFor(settings, { channelId: message.channelId, parentId, categoryId });
+  const mode = replyModeFor(settings, channelPlace(message));
   if (mode === 'off') return false;
   if (mode === 'mention') return addressed;
   return true;

@@ -20,12 +20,6 @@ export class MessageQueue {
     this.queue = new Queue(REPLY_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
-  async enqueue(job: MessageJob): Promise<string> {
-    const data = MessageJobSchema.parse(job);
-    const added = await this.queue.add('reply', data, { jobId: messageJobId(data.messageId) });
-    return added.id ?? messageJobId(data.messageId);
-  }
-
   /**
    * Queues a burst's latest state, debounced: while the burst grows, the delayed job is replaced
    * by the newer one and its wait starts again, so the burst gets one reply that reads it all.
