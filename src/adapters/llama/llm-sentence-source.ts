@@ -20,8 +20,9 @@ export const DefaultLlmSentenceSourceOptions = {
   contextSize: 4_096,
 } as const satisfies LlmSentenceSourceOptions;
 
-// Generous per-sentence token budget: a 160-character sentence is rarely over 60 tokens.
-const TOKENS_PER_SENTENCE = 80;
+// Quotes, comma and spaces around each sentence, and the object around the list, in tokens.
+const TOKENS_PER_SENTENCE_MARKUP = 8;
+const TOKENS_PER_ANSWER_MARKUP = 16;
 
 export interface LlmSentenceSource {
   readonly source: SentenceSource;
@@ -59,7 +60,9 @@ export async function createLlmSentenceSource(
         { type: 'model', response: [] },
       ],
       grammar,
-      maxTokens: count * TOKENS_PER_SENTENCE,
+      // Room for the longest answer the grammar allows (a token is at least one character), so an
+      // answer is never cut off by the budget itself.
+      maxTokens: count * (settings.maxSentenceChars + TOKENS_PER_SENTENCE_MARKUP) + TOKENS_PER_ANSWER_MARKUP,
       temperature: settings.temperature,
     });
     return parseSentences(raw);
@@ -78,8 +81,23 @@ function parseSentences(raw: string): string[] {
     const sentences = typeof parsed === 'object' && parsed !== null ? (parsed as { sentences?: unknown }).sentences : undefined;
     return Array.isArray(sentences) ? sentences.filter((item): item is string => typeof item === 'string') : [];
   } catch {
-    return [];
+    return completeStrings(raw);
   }
+}
+
+/** The sentences a cut-off answer did finish: every closed JSON string after the `sentences` key. */
+function completeStrings(raw: string): string[] {
+  const list = raw.slice(raw.indexOf('[') + 1);
+  if (!raw.includes('[')) return [];
+  const strings: string[] = [];
+  for (const match of list.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    try {
+      strings.push(JSON.parse(`"${match[1]}"`) as string);
+    } catch {
+      // A malformed escape: skip that one sentence.
+    }
+  }
+  return strings;
 }
 
 function sentencesSchema(count: number, maxChars: number) {
