@@ -52,6 +52,11 @@ INPUTS = [
     "nested:):) faces",
     "quote > reply here",
     "i feel so lonely today, nobody texts me back",
+    "wait what?? no way!!!",
+    "really?! you did that!?",
+    "why?",
+    "!!!",
+    "a?b!c",
 ]
 
 

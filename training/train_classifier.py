@@ -5,16 +5,22 @@
 dair-ai test.txt is never read here; evaluate on it afterwards with training/evaluate.py.
 """
 
-import argparse
-import json
 import os
-import random
-import sys
-import time
-from pathlib import Path
 
-import numpy as np
-import torch
+# Members train in parallel processes on one torch thread each (feelbot_train/members.py); the
+# variables must be set before torch and its BLAS start their thread pools.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -24,14 +30,13 @@ from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.evaluation import report, softmax  # noqa: E402
 from feelbot_train.export import write_model_folder  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
-from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
+from feelbot_train.members import MemberPlan, train_members  # noqa: E402
+from feelbot_train.model import EnsembleForExport  # noqa: E402
 from feelbot_train.quantize import quantize_weights  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
-from feelbot_train.trainer import pad_batch, predict_logits, train_member  # noqa: E402
+from feelbot_train.trainer import pad_batch, predict_logits  # noqa: E402
 from feelbot_train.wordpiece import WordPieceEncoder, build_vocab  # noqa: E402
 
-# The machine this runs on has two cores; more threads only add contention.
-TORCH_THREADS = 2
 # Saved with their PyTorch probabilities so check_transformers_js.mjs can compare the ONNX export.
 REFERENCE_CHAT = [
     "ok see you at 5", "lol that was hilarious 😂", "I miss her so much, everything feels empty 😢",
@@ -51,23 +56,27 @@ def parse_args(argv=None):
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     p.add_argument("--extra", action="append", default=[], help="extra `text;label` file (repeatable)")
     p.add_argument("--extra-weight", type=float, default=1.0)
-    p.add_argument("--members", default="cnn,gcnn", help="comma-separated architectures averaged in one graph")
+    p.add_argument("--members", default="gru,gru",
+                   help="comma-separated architectures (gru, cnn, gcnn) averaged in one graph; seeds count up")
+    p.add_argument("--hidden", type=int, default=192, help="GRU state size per direction")
+    p.add_argument("--jobs", type=int, default=0,
+                   help="members trained side by side, one torch thread each (default: all at once)")
     p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--embed-dim", type=int, default=96)
     p.add_argument("--max-vocab", type=int, default=20_000)
     p.add_argument("--min-count", type=int, default=3)
     p.add_argument("--num-suffixes", type=int, default=600)
-    p.add_argument("--goemotions-weight", type=float, default=0.5)
+    p.add_argument("--goemotions-weight", type=float, default=1.0)
     p.add_argument("--dailydialog-weight", type=float, default=0.5)
     p.add_argument("--dailydialog-max-neutral", type=int, default=8_000)
     p.add_argument("--dailydialog-emotions", action="store_true", help="also train on DailyDialog's emotional turns")
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
     p.add_argument("--augment-fraction", type=float, default=0.3)
     p.add_argument("--augment-weight", type=float, default=0.5)
-    p.add_argument("--default-dtype", choices=["fp32", "q8"], default="q8")
+    p.add_argument("--default-dtype", choices=["fp32", "q8"], default="fp32")
     return p.parse_args(argv)
 
 
@@ -75,7 +84,6 @@ def seed_everything(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(TORCH_THREADS)
 
 
 def selection_reports(logits_by_set, selection):
@@ -110,16 +118,8 @@ def main(argv=None):
                 "dd_neutral_recall": reports["dailydialog_dev"]["neutral"]["recall"]}
         return selection_score(reports), info
 
-    members, member_info = [], []
-    for index, arch in enumerate(args.members.split(",")):
-        seed = args.seed + index
-        torch.manual_seed(seed)
-        model = EmotionClassifier(len(vocab), len(LABELS), arch=arch, embed_dim=args.embed_dim)
-        log(f"member {index}: {arch}, seed {seed}")
-        score, info = train_member(model, train_ids, train.labels, train.weights, select, args.epochs, args.lr,
-                                   args.batch_size, seed, log)
-        members.append(model)
-        member_info.append({"arch": arch, "seed": seed, "selection_score": round(score, 4), **info})
+    plan = MemberPlan(train_ids, train.labels, train.weights, select, len(vocab), args, log)
+    members, member_info = train_members(plan, args.members.split(","), args.jobs)
 
     ensemble = EnsembleForExport(members, 1.0).eval()
     logits = {name: predict_logits_ensemble(ensemble, ids) for name, ids in selection_ids.items()}
@@ -175,5 +175,4 @@ def ece_of(logits, labels):
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("OMP_NUM_THREADS", str(TORCH_THREADS))
     main()

@@ -6,7 +6,7 @@
  */
 
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
-export const NORMALIZER_VERSION = 'feelbot-chat-v1';
+export const NORMALIZER_VERSION = 'feelbot-chat-v2';
 
 const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
 const INLINE_CODE = /`[^`]*`/g;
@@ -70,7 +70,10 @@ const SLANG: ReadonlyMap<string, string> = new Map(Object.entries({
 
 const NON_ASCII = /[^\x00-\x7f]/g;
 const APOSTROPHES = /['’`]/g;
-const NON_ALNUM = /[^a-z0-9]+/g;
+const NON_ALNUM = /[^a-z0-9?!]+/g;
+// "?" and "!" are kept as words of their own: a question is how chat shows curiosity (GoEmotions'
+// curiosity maps to surprise) and "!" its intensity. A run of them becomes one mark; "?" wins in "?!".
+const MARK_RUN = /[?!]+/g;
 // Three or more of one letter ("sooooo") become two, which keeps "good" and "too" intact.
 const REPEATED_LETTER = /([a-z])\1{2,}/g;
 
@@ -88,7 +91,11 @@ export function normalizeChatText(text: string): string {
   }).join('');
   // NFKD splits accents off letters ("café" -> "cafe"); everything non-ASCII is then dropped.
   out = out.normalize('NFKD').replace(NON_ASCII, '').toLowerCase();
-  out = out.replace(APOSTROPHES, '').replace(NON_ALNUM, ' ').replace(REPEATED_LETTER, '$1$1');
+  out = out
+    .replace(APOSTROPHES, '')
+    .replace(NON_ALNUM, ' ')
+    .replace(MARK_RUN, (run) => (run.includes('?') ? ' ? ' : ' ! '))
+    .replace(REPEATED_LETTER, '$1$1');
   return out
     .split(' ')
     .filter((word) => word.length > 0)

@@ -1,4 +1,4 @@
-"""Turn Discord chat into text shaped like dair-ai/emotion (lower-case, no punctuation).
+"""Turn Discord chat into text shaped like dair-ai/emotion (lower-case, no punctuation but "?" and "!").
 
 Mirrored line for line by src/domain/normalize-chat-text.ts; test/fixtures/normalize-chat-text.json
 (written by training/make_normalizer_fixture.py) checks that both give the same output.
@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 # Bump when the behaviour changes; config.json records it so the app knows which normaliser the model expects.
-NORMALIZER_VERSION = "feelbot-chat-v1"
+NORMALIZER_VERSION = "feelbot-chat-v2"
 
 CODE_BLOCK = re.compile(r"```[\s\S]*?(```|$)")
 INLINE_CODE = re.compile(r"`[^`]*`")
@@ -64,7 +64,10 @@ SLANG = {
 }
 
 APOSTROPHES = re.compile(r"['’`]")
-NON_ALNUM = re.compile(r"[^a-z0-9]+")
+NON_ALNUM = re.compile(r"[^a-z0-9?!]+")
+# "?" and "!" are kept as words of their own: a question is how chat shows curiosity (GoEmotions'
+# curiosity maps to surprise) and "!" its intensity. A run of them becomes one mark; "?" wins in "?!".
+MARK_RUN = re.compile(r"[?!]+")
 # Three or more of one letter ("sooooo") become two, which keeps "good" and "too" intact.
 REPEATED_LETTER = re.compile(r"([a-z])\1{2,}")
 
@@ -83,6 +86,7 @@ def normalize_chat_text(text: str) -> str:
     text = text.lower()
     text = APOSTROPHES.sub("", text)
     text = NON_ALNUM.sub(" ", text)
+    text = MARK_RUN.sub(lambda m: " ? " if "?" in m.group(0) else " ! ", text)
     text = REPEATED_LETTER.sub(r"\1\1", text)
     words = [SLANG.get(word, word) for word in text.split()]
     return " ".join(words)

@@ -1,6 +1,7 @@
 """Weight-only int8: large float initializers become int8 + DequantizeLinear, computed in fp32.
 
-Per-row scales for 2-D tables (the embedding dominates the file); one scale for other tensors.
+Per-row scales for 2-D tables (the embedding dominates the file) and for the rows of 3-D GRU weights
+([directions, 3 * hidden, inputs]); one scale for other tensors.
 Activations stay fp32, so the outputs move only by the rounding of the weights.
 """
 
@@ -27,6 +28,11 @@ def quantize_weights(src, dst):
             scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
             q = np.round(weights / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
             axis = {"axis": 0}
+        elif weights.ndim == 3:
+            scale = np.abs(weights).max(axis=(0, 2)) / INT8_MAX
+            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
+            q = np.round(weights / scale[None, :, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            axis = {"axis": 1}
         else:
             scale = np.array(max(float(np.abs(weights).max()) / INT8_MAX, 1e-12), dtype=np.float32)
             q = np.round(weights / scale).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
