@@ -33,15 +33,18 @@ MEMBER_THREADS = 1
 _PLAN = None
 
 
+def _new_model(plan, arch):
+    return EmotionClassifier(plan.vocab_size, len(LABELS), arch=arch, embed_dim=plan.args.embed_dim,
+                             hidden=plan.args.hidden)
+
+
 def _train_one(index, arch):
     plan = _PLAN
-    threads = MEMBER_THREADS
-    torch.set_num_threads(threads)
+    torch.set_num_threads(MEMBER_THREADS)
     seed = plan.args.seed + index
     torch.manual_seed(seed)
-    model = EmotionClassifier(plan.vocab_size, len(LABELS), arch=arch, embed_dim=plan.args.embed_dim,
-                              hidden=plan.args.hidden)
-    plan.log(f"member {index}: {arch}, seed {seed}, {threads} thread(s)")
+    model = _new_model(plan, arch)
+    plan.log(f"member {index}: {arch}, seed {seed}, {MEMBER_THREADS} thread(s)")
     tagged = lambda message: plan.log(f"member {index}: {message}")  # noqa: E731
     score, info = train_member(model, plan.train_ids, plan.labels, plan.weights, plan.select, plan.args.epochs,
                                plan.args.lr, plan.args.batch_size, seed, tagged)
@@ -61,8 +64,7 @@ def train_members(plan, architectures, jobs):
             results = [f.result() for f in futures]
     models, infos = [], []
     for state, info in results:
-        model = EmotionClassifier(plan.vocab_size, len(LABELS), arch=info["arch"], embed_dim=plan.args.embed_dim,
-                                  hidden=plan.args.hidden)
+        model = _new_model(plan, info["arch"])
         model.load_state_dict(state)
         models.append(model.eval())
         infos.append(info)

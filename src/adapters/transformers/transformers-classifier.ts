@@ -91,12 +91,9 @@ export class TransformersClassifier implements EmotionClassifier {
     const windows = windowsPerText.flat();
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
-      const scores = (await this.classifier(batch.map((index) => windows[index]!), { top_k: null })) as unknown as
-        | LabelScore[][]
-        | LabelScore[];
-      // transformers.js answers a one-text batch with a flat list rather than a list of lists.
-      const perText = batch.length === 1 && !Array.isArray(scores[0]) ? [scores as LabelScore[]] : (scores as LabelScore[][]);
-      batch.forEach((index, k) => (output[index] = perText[k]!));
+      // An array input always comes back as one list of scores per text, even for a single text.
+      const scores = (await this.classifier(batch.map((index) => windows[index]!), { top_k: null })) as unknown as LabelScore[][];
+      batch.forEach((index, k) => (output[index] = scores[k]!));
     }
     let offset = 0;
     return windowsPerText.map((windows) => {
