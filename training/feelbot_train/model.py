@@ -88,8 +88,12 @@ class EmotionClassifier(nn.Module):
         self.head = nn.Linear(2 * self.encoder.out_dim, num_labels)
 
     def forward(self, input_ids, attention_mask):
+        return self.classify_embedded(self.embed(input_ids), attention_mask)
+
+    def classify_embedded(self, embedded, attention_mask):
+        """The network after the embedding lookup, so training can perturb the embeddings."""
         mask = attention_mask.to(torch.float32)
-        states = self.encoder(self.embed_dropout(self.embed(input_ids)), mask)
+        states = self.encoder(self.embed_dropout(embedded), mask)
         return self.head(self.dropout(masked_max_mean(states, mask)))
 
 

@@ -7,6 +7,8 @@ import time
 import numpy as np
 import torch
 
+from .ema import WeightAverage
+from .regularize import adversarial_loss, drop_tokens
 from .wordpiece import PAD_ID
 
 
@@ -49,16 +51,22 @@ def length_bucketed_batches(sequences, batch_size, rng):
     return batches
 
 
-def train_member(model, sequences, labels, weights, select, epochs, lr, batch_size, seed, log):
-    """`select(model)` returns (score, info) on the selection sets; the best epoch's weights are kept."""
+def train_member(model, sequences, labels, weights, select, epochs, lr, batch_size, seed, log, ema_decay=0.0,
+                 label_smoothing=0.0, token_dropout=0.0, adversarial=0.0):
+    """`select(model)` returns (score, info) on the selection sets; the best epoch's weights are kept.
+
+    With `ema_decay` > 0 the epochs are judged (and kept) on the weights' moving average instead.
+    """
     random.seed(seed)
     torch.manual_seed(seed)
     rng = random.Random(seed)
+    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * len(length_bucketed_batches(sequences, batch_size, random.Random(0)))
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
     labels_t = torch.tensor(labels)
     weights_t = torch.tensor(weights, dtype=torch.float32)
+    average = WeightAverage(model, ema_decay) if ema_decay > 0 else None
     best = (-1.0, None, None)
     for epoch in range(epochs):
         started = time.time()
@@ -66,17 +74,29 @@ def train_member(model, sequences, labels, weights, select, epochs, lr, batch_si
         total = 0.0
         for chunk in length_bucketed_batches(sequences, batch_size, rng):
             ids, mask = pad_batch([sequences[i] for i in chunk])
-            loss_each = torch.nn.functional.cross_entropy(model(ids, mask), labels_t[chunk], reduction="none")
-            loss = (loss_each * weights_t[chunk]).sum() / weights_t[chunk].sum()
+            ids = drop_tokens(ids, mask, token_dropout, generator)
+
+            def loss_of(logits, chunk=chunk):
+                each = torch.nn.functional.cross_entropy(logits, labels_t[chunk], reduction="none",
+                                                         label_smoothing=label_smoothing)
+                return (each * weights_t[chunk]).sum() / weights_t[chunk].sum()
+
+            embedded = model.embed(ids)
+            loss = loss_of(model.classify_embedded(embedded, mask))
+            if adversarial > 0:
+                loss = loss + adversarial_loss(model, embedded, mask, loss, loss_of, adversarial)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             scheduler.step()
+            if average:
+                average.update(model)
             total += loss.item() * len(chunk)
-        score, info = select(model)
+        judged = average.model if average else model
+        score, info = select(judged)
         log(f"epoch {epoch + 1}/{epochs} loss {total / len(sequences):.4f} select {score:.4f} {info} "
             f"({time.time() - started:.0f}s)")
         if score > best[0]:
-            best = (score, copy.deepcopy(model.state_dict()), info)
+            best = (score, copy.deepcopy(judged.state_dict()), info)
     model.load_state_dict(best[1])
     return best[0], best[2]
