@@ -47,8 +47,9 @@ def _train_one(index, arch):
     plan.log(f"member {index}: {arch}, seed {seed}, {MEMBER_THREADS} thread(s)")
     tagged = lambda message: plan.log(f"member {index}: {message}")  # noqa: E731
     score, info = train_member(model, plan.train_ids, plan.labels, plan.weights, plan.select, plan.args.epochs,
-                               plan.args.lr, plan.args.batch_size, seed, tagged, plan.args.ema_decay,
-                               plan.args.label_smoothing, plan.args.token_dropout, plan.args.adversarial)
+                               plan.args.lr, plan.args.batch_size, seed, tagged, ema_decay=plan.args.ema_decay,
+                               label_smoothing=plan.args.label_smoothing, token_dropout=plan.args.token_dropout,
+                               adversarial=plan.args.adversarial)
     return model.state_dict(), {"arch": arch, "seed": seed, "selection_score": round(score, 4), **info}
 
 
