@@ -29,6 +29,7 @@ from feelbot_train.corpus import build_selection_sets, build_training_split  # n
 from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.evaluation import report, softmax  # noqa: E402
 from feelbot_train.export import write_model_folder  # noqa: E402
+from feelbot_train.half_tables import half_embedding_tables  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.members import MemberPlan, train_members  # noqa: E402
 from feelbot_train.model import EnsembleForExport  # noqa: E402
@@ -155,6 +156,8 @@ def main(argv=None):
         note = f"ensemble of {args.members} over {args.embed_dim}-d WordPiece embeddings, temperature baked in"
         write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note)
         quantize_weights(args.out / "onnx" / "model.onnx", args.out / "onnx" / "model_quantized.onnx")
+        # After quantizing, which reads the fp32 tables; fp32 compute reads the fp16 tables' rows.
+        half_embedding_tables(args.out / "onnx" / "model.onnx")
         write_reference(ensemble, encoder, selection["dair_validation"].texts, args.out)
         metrics["train_wall_seconds"] = round(time.time() - started)
         (args.out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

@@ -1,20 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { poolWindows } from '../../src/domain/pool-windows.js';
-import { MAX_WINDOWS, splitIntoWindows, WORDS_PER_WINDOW } from '../../src/domain/split-for-classifier.js';
+import {
+  MAX_WINDOWS,
+  MAX_WORDS_PER_WINDOW,
+  MIN_WORDS_PER_WINDOW,
+  splitIntoWindows,
+  wordsPerWindow,
+} from '../../src/domain/split-for-classifier.js';
 
 const mapping = { sad: 'sadness', happy: 'joy', none: 'neutral' } as const;
 
 describe('reading long texts in windows', () => {
   it('a short text is one window, unchanged', () => {
-    expect(splitIntoWindows('i feel fine')).toEqual(['i feel fine']);
+    expect(splitIntoWindows('i feel fine', 40)).toEqual(['i feel fine']);
   });
 
-  it('a long text is cut into word windows, and never into more than the cap', () => {
-    const words = Array.from({ length: WORDS_PER_WINDOW * 2 + 3 }, (_, i) => `w${i}`).join(' ');
-    const windows = splitIntoWindows(words);
+  it('a text that fits the window is not cut', () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    expect(splitIntoWindows(words, 40)).toEqual([words]);
+  });
+
+  it('a long text is cut into word windows that keep every word, and never more than the cap', () => {
+    const words = Array.from({ length: 83 }, (_, i) => `w${i}`);
+    const windows = splitIntoWindows(words.join(' '), 40);
     expect(windows).toHaveLength(3);
     expect(windows[2]).toBe('w80 w81 w82');
-    expect(splitIntoWindows('x '.repeat(WORDS_PER_WINDOW * (MAX_WINDOWS + 5)))).toHaveLength(MAX_WINDOWS);
+    expect(windows.join(' ')).toBe(words.join(' '));
+    expect(splitIntoWindows('x '.repeat(40 * (MAX_WINDOWS + 5)), 40)).toHaveLength(MAX_WINDOWS);
+  });
+
+  it('the window follows the model token limit, within bounds', () => {
+    expect(wordsPerWindow(128)).toBe(84);
+    expect(wordsPerWindow(64)).toBe(41);
+    expect(wordsPerWindow(4)).toBe(MIN_WORDS_PER_WINDOW);
+    expect(wordsPerWindow(100_000)).toBe(MAX_WORDS_PER_WINDOW);
   });
 
   it('an emotional window outweighs neutral ones', () => {

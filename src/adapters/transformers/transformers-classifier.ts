@@ -5,7 +5,7 @@ import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type LabelScore } from '../
 import { NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
 import { poolWindows } from '../../domain/pool-windows.js';
-import { splitIntoWindows } from '../../domain/split-for-classifier.js';
+import { splitIntoWindows, wordsPerWindow } from '../../domain/split-for-classifier.js';
 import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
@@ -36,6 +36,8 @@ interface ModelConfig {
 const MAX_INPUT_CHARS = 4_000;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
+/** Assumed when a tokenizer states no usable limit (some hub tokenizers say 1e30): BERT's 512. */
+const FALLBACK_MAX_TOKENS = 512;
 
 /**
  * The default classifier: a transformers.js text-classification pipeline (ONNX Runtime), loaded
@@ -48,6 +50,7 @@ export class TransformersClassifier implements EmotionClassifier {
     private readonly normalize: (text: string) => string,
     private readonly hasNeutral: boolean,
     private readonly neutralThreshold: number,
+    private readonly windowWords: number,
   ) {}
 
   static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
@@ -82,12 +85,13 @@ export class TransformersClassifier implements EmotionClassifier {
       normalize,
       hasNeutral,
       options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,
+      wordsPerWindow(tokenLimit(classifier)),
     );
   }
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
-    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS)));
+    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS), this.windowWords));
     const windows = windowsPerText.flat();
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
@@ -105,6 +109,12 @@ export class TransformersClassifier implements EmotionClassifier {
   async dispose(): Promise<void> {
     await this.classifier.dispose();
   }
+}
+
+/** The tokenizer's model_max_length, or BERT's 512 when it states none that is usable. */
+function tokenLimit(classifier: TextClassificationPipeline): number {
+  const stated = Number((classifier.tokenizer as { model_max_length?: unknown }).model_max_length);
+  return Number.isFinite(stated) && stated > 0 && stated <= 100_000 ? stated : FALLBACK_MAX_TOKENS;
 }
 
 function configureEnvironment(location: ModelLocation, cacheDir: string | undefined): void {
