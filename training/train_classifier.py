@@ -57,9 +57,9 @@ def parse_args(argv=None):
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     p.add_argument("--extra", action="append", default=[], help="extra `text;label` file (repeatable)")
     p.add_argument("--extra-weight", type=float, default=1.0)
-    p.add_argument("--members", default="gru,gru",
+    p.add_argument("--members", default="gru,gru,gru,gru",
                    help="comma-separated architectures (gru, cnn, gcnn) averaged in one graph; seeds count up")
-    p.add_argument("--hidden", type=int, default=192, help="GRU state size per direction")
+    p.add_argument("--hidden", type=int, default=128, help="GRU state size per direction")
     p.add_argument("--jobs", type=int, default=0,
                    help="members trained side by side, one torch thread each (default: all at once)")
     p.add_argument("--seed", type=int, default=13)
@@ -77,7 +77,7 @@ def parse_args(argv=None):
     p.add_argument("--ema-decay", type=float, default=0.0, help="judge and keep a moving average of the weights (0: off)")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--token-dropout", type=float, default=0.0, help="share of tokens replaced by [UNK] in training")
-    p.add_argument("--adversarial", type=float, default=0.0,
+    p.add_argument("--adversarial", type=float, default=0.08,
                    help="FGM perturbation size relative to a message's embedding norm (0: off)")
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
     p.add_argument("--augment-fraction", type=float, default=0.3)
