@@ -17,13 +17,15 @@ def half_embedding_tables(path):
               and init.data_type == TensorProto.FLOAT}
     lookups = [node for node in graph.node if node.op_type == "Gather" and node.input[0] in tables]
     halved = sorted({node.input[0] for node in lookups})
+    # By identity: protobuf messages compare by value, and these are the graph's own nodes.
+    lookup_ids = {id(node) for node in lookups}
     for name in halved:
         weights = numpy_helper.to_array(tables[name]).astype(np.float16)
         tables[name].CopyFrom(numpy_helper.from_array(weights, name + "_fp16"))
     nodes = []
     for node in graph.node:
         nodes.append(node)
-        if node in lookups:
+        if id(node) in lookup_ids:
             node.input[0] += "_fp16"
             row = node.output[0]
             node.output[0] = row + "_fp16"

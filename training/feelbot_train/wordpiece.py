@@ -14,7 +14,7 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 # tokenizers' WordPiece default: longer words become [UNK].
 MAX_CHARS_PER_WORD = 100
 # dair-ai sentences average ~20 words and reach 66 (about 90 pieces): 128 reads every one whole,
-# and the app reads longer chat in windows of this size (src/domain/split-for-classifier.ts).
+# and the app reads longer chat in word windows sized from it (src/domain/split-for-classifier.ts).
 MAX_LENGTH = 128
 SUFFIX_LENGTHS = range(2, 6)
 
