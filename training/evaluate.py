@@ -3,6 +3,7 @@
     /usr/bin/python3 training/evaluate.py /work/shared/data/emotion/test.txt --model models/emotion
     /usr/bin/python3 training/evaluate.py goemotions-dev      # the mapped GoEmotions dev set
     /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
+    /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
 
 Texts go through the Python chat normaliser, then through transformers.js in Node (the path the app
 uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
@@ -19,17 +20,22 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from feelbot_train.chat_phrases import chat_phrase_examples  # noqa: E402
 from feelbot_train.datasets import (  # noqa: E402
     DEFAULT_DATA_DIR, read_dailydialog, read_goemotions, read_text_label_file)
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 
+CHAT_HELDOUT_PER_LABEL = 150
+CHAT_HELDOUT_SEED = 7
 REPO = Path(__file__).resolve().parent.parent
 PREDICT_SCRIPT = Path(__file__).resolve().parent / "predict_transformers_js.mjs"
 NAMED_SETS = {
     "goemotions-dev": lambda: read_goemotions(DEFAULT_DATA_DIR, "dev"),
     "dailydialog-dev": lambda: read_dailydialog(DEFAULT_DATA_DIR, "dev"),
+    # Messages made only from the phrases training leaves out (training/data/chat-phrases.json).
+    "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, CHAT_HELDOUT_SEED),
 }
 
 
@@ -46,7 +52,7 @@ def predict_probabilities(model_dir, dtype, texts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", help="`text;label` file (labels by name), or goemotions-dev / dailydialog-dev")
+    parser.add_argument("file", help="`text;label` file (labels by name), or goemotions-dev / dailydialog-dev / chat-phrases-heldout")
     parser.add_argument("--model", type=Path, default=REPO / "models" / "emotion")
     parser.add_argument("--dtype", choices=["fp32", "q8"], default="fp32")
     args = parser.parse_args()

@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass, field
 
 from .augment import chat_variants
+from .chat_phrases import chat_phrase_examples
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
 from .labels import NEUTRAL_ID
 from .normalize import normalize_chat_text
@@ -49,6 +50,9 @@ def build_training_split(options):
         # only its "no emotion" turns are used, to teach neutral.
         split.add(*subsample_neutral(texts, labels, options.dailydialog_max_neutral, options.seed,
                                      keep_emotional=options.dailydialog_emotions), options.dailydialog_weight)
+    if options.chat_phrases_weight > 0:
+        split.add(*chat_phrase_examples("train", options.chat_phrases_per_label, options.seed),
+                  options.chat_phrases_weight)
     for path in options.extra:
         split.add(*read_text_label_file(path), options.extra_weight)
     return split
