@@ -8,6 +8,7 @@ from .chat_phrases import chat_phrase_examples
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
 from .labels import NEUTRAL_ID
 from .normalize import normalize_chat_text
+from .self_reports import self_report_weights
 
 
 @dataclass
@@ -17,12 +18,14 @@ class Split:
     weights: list = field(default_factory=list)
 
     def add(self, texts, labels, weight):
-        for text, label in zip(texts, labels):
+        """`weight` is one loss weight for every row, or a list with one per row."""
+        weights = weight if isinstance(weight, list) else [weight] * len(texts)
+        for text, label, row_weight in zip(texts, labels, weights):
             text = normalize_chat_text(text)
             if text:
                 self.texts.append(text)
                 self.labels.append(label)
-                self.weights.append(weight)
+                self.weights.append(row_weight)
 
 
 def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
@@ -38,7 +41,7 @@ def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
 def build_training_split(options):
     split = Split()
     texts, labels = read_dair(options.data_dir, "train")
-    split.add(texts, labels, 1.0)
+    split.add(texts, labels, self_report_weights(texts, options.self_report_weight))
     split.add(*chat_variants(texts, labels, options.augment_fraction, options.seed), options.augment_weight)
     if options.goemotions_weight > 0:
         texts, labels = read_goemotions(options.data_dir, "train")

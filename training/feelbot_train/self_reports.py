@@ -1,0 +1,17 @@
+"""dair-ai's self-report rows: event descriptions with no feel-word, in the style of ISEAR.
+
+About 1 % of dair-ai ("when my father shouted at me for going to a party;anger"). They carry no
+emotion word, so the neutral class learned from DailyDialog's narrative turns pulls them in.
+"""
+
+import re
+
+FEEL_WORD = re.compile(r"\b(feel|feels|feeling|feelings|feelin|felt)\b")
+
+
+def is_self_report(text):
+    return FEEL_WORD.search(text) is None
+
+
+def self_report_weights(texts, weight, other=1.0):
+    return [weight if is_self_report(t) else other for t in texts]

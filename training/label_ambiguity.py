@@ -1,0 +1,81 @@
+"""How much of dair-ai's remaining error is label noise: the split cue words and what they cost.
+
+    /usr/bin/python3 training/label_ambiguity.py --model models/emotion
+
+Finds the split words on train.txt, tests on train.txt whether a sentence's other words predict
+which of the two labels it got, and on validation.txt reports the bounds those words put on
+accuracy and macro-F1 and where the model's errors fall (coin-flip rows, ISEAR-style self-reports,
+the rest). Prints one JSON object. test.txt is read only when named with --file.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evaluate import predict_probabilities  # noqa: E402
+from feelbot_train.ambiguity import (  # noqa: E402
+    answers_chosen_on, best_assignment_bound, coin_flip_word, context_test, cue_oracle, first_split_word,
+    split_cue_words)
+from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_file  # noqa: E402
+from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
+from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+from feelbot_train.self_reports import is_self_report  # noqa: E402
+
+
+def model_errors(model_dir, texts, labels, words):
+    probs = predict_probabilities(model_dir.resolve(), "fp32", [normalize_chat_text(t) or t for t in texts])
+    predicted = probs[:, :NEUTRAL_ID].argmax(axis=1)
+    labels = np.asarray(labels)
+    wrong = predicted != labels
+    cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
+    flip = np.array([w is not None for w in cue])
+    self_report = np.array([is_self_report(t) for t in texts])
+    majority = np.array([words[w].most_common(1)[0][0] if w else -1 for w in cue])
+    return {"errors": int(wrong.sum()), "errors_on_coin_flip_rows": int(wrong[flip].sum()),
+            "accuracy_on_coin_flip_rows": round(float(1 - wrong[flip].mean()), 4),
+            "word_majority_accuracy_on_coin_flip_rows": round(float((majority[flip] == labels[flip]).mean()), 4),
+            "accuracy_elsewhere": round(float(1 - wrong[~flip].mean()), 4),
+            "self_report_rows": int(self_report.sum()),
+            "errors_on_self_report_rows": int(wrong[self_report].sum()),
+            # The model's own coin-flip answers with every other row made right: what its other errors cost.
+            "macro_f1_if_right_elsewhere": round(float(f1_score(labels, np.where(flip, predicted, labels),
+                                                                average="macro")), 4)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--file", type=Path, help="`text;label` file to bound (default: dair-ai validation.txt)")
+    parser.add_argument("--model", type=Path, help="model folder whose errors to place")
+    args = parser.parse_args()
+    train_texts, train_labels = read_dair(args.data_dir, "train")
+    words = split_cue_words(train_texts, train_labels)
+    texts, labels = read_text_label_file(args.file) if args.file else read_dair(args.data_dir, "validation")
+    rows_with_word = sum(first_split_word(t, words) is not None for t in texts)
+    result = {
+        "split_words": {w: {LABELS[k]: c for k, c in counts.most_common(3)} for w, counts in
+                        sorted(words.items(), key=lambda item: -sum(item[1].values()))},
+        "context_test_on_train": context_test(train_texts, train_labels, words),
+        "file": str(args.file or "dair-ai validation"),
+        "rows": len(texts),
+        "rows_with_split_word": rows_with_word,
+        "coin_flip_rows": sum(coin_flip_word(t, label, words) is not None for t, label in zip(texts, labels)),
+        "cue_oracle": cue_oracle(texts, labels, words),
+        # The same reader answering each word with its macro-F1-best label on train.txt instead.
+        "cue_oracle_macro_f1_answers_from_train": cue_oracle(texts, labels, words,
+                                                             answers_chosen_on(train_texts, train_labels, words)),
+        "bound_best_word_answers": best_assignment_bound(texts, labels, words),
+    }
+    if args.model:
+        result["model"] = {"dir": str(args.model), **model_errors(args.model, texts, labels, words)}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
