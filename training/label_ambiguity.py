@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from evaluate import predict_probabilities  # noqa: E402
 from feelbot_train.ambiguity import (  # noqa: E402
-    answers_chosen_on, best_assignment_bound, coin_flip_word, context_test, cue_oracle, first_split_word,
+    best_assignment_bound, coin_flip_word, context_test, cue_oracle, first_split_word, majority_label,
     split_cue_words)
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_file  # noqa: E402
 from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
@@ -36,7 +36,7 @@ def model_errors(model_dir, texts, labels, words):
     cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
     flip = np.array([w is not None for w in cue])
     self_report = np.array([is_self_report(t) for t in texts])
-    majority = np.array([words[w].most_common(1)[0][0] if w else -1 for w in cue])
+    majority = np.array([majority_label(w, words) if w else -1 for w in cue])
     return {"errors": int(wrong.sum()), "errors_on_coin_flip_rows": int(wrong[flip].sum()),
             "accuracy_on_coin_flip_rows": round(float(1 - wrong[flip].mean()), 4),
             "word_majority_accuracy_on_coin_flip_rows": round(float((majority[flip] == labels[flip]).mean()), 4),
@@ -46,6 +46,10 @@ def model_errors(model_dir, texts, labels, words):
             # The model's own coin-flip answers with every other row made right: what its other errors cost.
             "macro_f1_if_right_elsewhere": round(float(f1_score(labels, np.where(flip, predicted, labels),
                                                                 average="macro")), 4)}
+
+
+def with_label_names(bound):
+    return {**bound, "answers": {w: LABELS[k] for w, k in bound["answers"].items()}}
 
 
 def main():
@@ -68,9 +72,9 @@ def main():
         "coin_flip_rows": sum(coin_flip_word(t, label, words) is not None for t, label in zip(texts, labels)),
         "cue_oracle": cue_oracle(texts, labels, words),
         # The same reader answering each word with its macro-F1-best label on train.txt instead.
-        "cue_oracle_macro_f1_answers_from_train": cue_oracle(texts, labels, words,
-                                                             answers_chosen_on(train_texts, train_labels, words)),
-        "bound_best_word_answers": best_assignment_bound(texts, labels, words),
+        "cue_oracle_macro_f1_answers_from_train": cue_oracle(
+            texts, labels, words, best_assignment_bound(train_texts, train_labels, words)["answers"]),
+        "bound_best_word_answers": with_label_names(best_assignment_bound(texts, labels, words)),
     }
     if args.model:
         result["model"] = {"dir": str(args.model), **model_errors(args.model, texts, labels, words)}

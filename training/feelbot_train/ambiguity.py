@@ -15,8 +15,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from .labels import LABELS as LABEL_NAMES
-
 # A cue word needs this many training rows for its label split to be more than noise.
 MIN_ROWS = 30
 # Information about the label beyond the class priors (KL, nats): tells emotion words from "the".
@@ -51,6 +49,15 @@ def split_cue_words(texts, labels):
     return words
 
 
+def two_labels(word, words):
+    """The word's two commonest training labels, commonest first."""
+    return [label for label, _ in words[word].most_common(2)]
+
+
+def majority_label(word, words):
+    return words[word].most_common(1)[0][0]
+
+
 def first_split_word(text, words):
     return next((w for w in text.split() if w in words), None)
 
@@ -58,7 +65,7 @@ def first_split_word(text, words):
 def coin_flip_word(text, label, words):
     """The row's split word when its label is one of that word's two; else None (another cue decided it)."""
     word = first_split_word(text, words)
-    return word if word and label in [k for k, _ in words[word].most_common(2)] else None
+    return word if word and label in two_labels(word, words) else None
 
 
 def context_test(texts, labels, words, seed=0):
@@ -71,7 +78,7 @@ def context_test(texts, labels, words, seed=0):
     rows = []
     for text, label in zip(texts, labels):
         present = [w for w in set(text.split()) if w in words]
-        if len(present) == 1 and label in [k for k, _ in words[present[0]].most_common(2)]:
+        if len(present) == 1 and label in two_labels(present[0], words):
             rows.append((" ".join(w for w in text.split() if w != present[0]), present[0], label))
     context = np.array([r[0] for r in rows], dtype=object)
     cue = np.array([r[1] for r in rows], dtype=object)
@@ -95,7 +102,7 @@ def cue_oracle(texts, labels, words, answers=None):
 
     An optimistic bound for a reader of the text, if the context test finds nothing beyond the word.
     """
-    answers = answers or {w: counts.most_common(1)[0][0] for w, counts in words.items()}
+    answers = answers or {w: majority_label(w, words) for w in words}
     predicted = []
     for text, label in zip(texts, labels):
         word = coin_flip_word(text, label, words)
@@ -108,6 +115,8 @@ def cue_oracle(texts, labels, words, answers=None):
 def best_assignment_bound(texts, labels, words, classes=6):
     """The most macro-F1 a one-label-per-word reader can reach on this file, choosing with its labels.
 
+    `answers` maps each word to its best label id; chosen on train.txt, they can feed `cue_oracle`.
+
     As `cue_oracle`, except that each split word answers whichever of its two commonest training
     labels scores best, searched over all 2^k choices. No real model does better unless a sentence's
     other words tell its label, which `context_test` finds they don't.
@@ -117,7 +126,7 @@ def best_assignment_bound(texts, labels, words, classes=6):
     present = sorted({w for w in cue if w})
     gold = np.bincount(labels, minlength=classes).astype(float)
     base = np.bincount(labels[[c is None for c in cue]], minlength=classes).astype(float)
-    options = [[k for k, _ in words[w].most_common(2)] for w in present]
+    options = [two_labels(w, words) for w in present]
     rows_of = [labels[[c == w for c in cue]] for w in present]
     choice = (np.arange(2 ** len(present))[:, None] >> np.arange(len(present))) & 1
     true_pos = np.tile(base, (len(choice), 1))
@@ -132,9 +141,4 @@ def best_assignment_bound(texts, labels, words, classes=6):
     best = int(macro.argmax())
     return {"macro_f1": round(float(macro[best]), 4),
             "accuracy": round(float(true_pos[best].sum() / len(labels)), 4),
-            "answers": {w: LABEL_NAMES[options[j][choice[best, j]]] for j, w in enumerate(present)}}
-
-
-def answers_chosen_on(texts, labels, words):
-    """Each split word's macro-F1-best answer (label id) on a file, e.g. train.txt, for `cue_oracle`."""
-    return {w: LABEL_NAMES.index(name) for w, name in best_assignment_bound(texts, labels, words)["answers"].items()}
+            "answers": {w: int(options[j][choice[best, j]]) for j, w in enumerate(present)}}

@@ -13,5 +13,6 @@ def is_self_report(text):
     return FEEL_WORD.search(text) is None
 
 
-def self_report_weights(texts, weight, other=1.0):
-    return [weight if is_self_report(t) else other for t in texts]
+def self_report_weights(texts, weight):
+    """`weight` for the self-reports, 1 for every other row."""
+    return [weight if is_self_report(t) else 1.0 for t in texts]
