@@ -4,6 +4,7 @@
     /usr/bin/python3 training/evaluate.py goemotions-dev      # the mapped GoEmotions dev set
     /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
+    /usr/bin/python3 training/evaluate.py self-reports-heldout  # ISEAR-style answers about events training never saw
 
 Texts go through the Python chat normaliser, then through transformers.js in Node (the path the app
 uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
@@ -26,9 +27,11 @@ from feelbot_train.datasets import (  # noqa: E402
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+from feelbot_train.written_self_reports import written_self_report_examples  # noqa: E402
 
 CHAT_HELDOUT_PER_LABEL = 150
 CHAT_HELDOUT_SEED = 7
+SELF_REPORTS_HELDOUT_PER_LABEL = 70
 REPO = Path(__file__).resolve().parent.parent
 PREDICT_SCRIPT = Path(__file__).resolve().parent / "predict_transformers_js.mjs"
 NAMED_SETS = {
@@ -36,6 +39,9 @@ NAMED_SETS = {
     "dailydialog-dev": lambda: read_dailydialog(DEFAULT_DATA_DIR, "dev"),
     # Messages made only from the phrases training leaves out (training/data/chat-phrases.json).
     "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, CHAT_HELDOUT_SEED),
+    # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
+    "self-reports-heldout": lambda: written_self_report_examples(
+        "heldout", SELF_REPORTS_HELDOUT_PER_LABEL, CHAT_HELDOUT_SEED),
 }
 
 
@@ -52,7 +58,7 @@ def predict_probabilities(model_dir, dtype, texts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", help="`text;label` file (labels by name), or goemotions-dev / dailydialog-dev / chat-phrases-heldout")
+    parser.add_argument("file", help="`text;label` file (labels by name), or one of: " + ", ".join(NAMED_SETS))
     parser.add_argument("--model", type=Path, default=REPO / "models" / "emotion")
     parser.add_argument("--dtype", choices=["fp32", "q8"], default="fp32")
     args = parser.parse_args()

@@ -84,6 +84,9 @@ def parse_args(argv=None):
     p.add_argument("--chat-phrases-per-label", type=int, default=600)
     p.add_argument("--self-report-weight", type=float, default=1.0,
                    help="loss weight of dair-ai rows with no feel-word (ISEAR-style self-reports)")
+    p.add_argument("--written-self-reports-weight", type=float, default=0.0,
+                   help="loss weight of the answers made from training/data/self-report-events.json (0: off)")
+    p.add_argument("--written-self-reports-per-label", type=int, default=300)
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
     p.add_argument("--augment-fraction", type=float, default=0.3)
     p.add_argument("--augment-weight", type=float, default=0.5)

@@ -10,18 +10,10 @@ import json
 import random
 from pathlib import Path
 
+from .held_out import share
 from .labels import LABEL_TO_ID
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "data" / "chat-phrases.json"
-HELD_OUT_EVERY = 5
-
-
-def _is_held_out(index):
-    return index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
-
-
-def _share(items, part):
-    return [item for i, item in enumerate(items) if _is_held_out(i) == (part == "heldout")]
 
 
 def _fill(template, phrase, parts, rng):
@@ -41,8 +33,8 @@ def chat_phrase_examples(part, per_label, seed, path=PHRASES_FILE):
     rng = random.Random(seed)
     texts, labels = [], []
     for label, parts in spec["labels"].items():
-        phrases = _share(parts["phrases"], part)
-        parts = {**parts, "contexts": _share(parts["contexts"], part)}
+        phrases = share(parts["phrases"], part)
+        parts = {**parts, "contexts": share(parts["contexts"], part)}
         made = set()
         # Bounded tries: a label with few phrases and slots cannot make `per_label` distinct messages.
         for _ in range(per_label * 20):

@@ -9,6 +9,7 @@ from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_la
 from .labels import NEUTRAL_ID
 from .normalize import normalize_chat_text
 from .self_reports import self_report_weights
+from .written_self_reports import written_self_report_examples
 
 
 @dataclass
@@ -56,6 +57,9 @@ def build_training_split(options):
     if options.chat_phrases_weight > 0:
         split.add(*chat_phrase_examples("train", options.chat_phrases_per_label, options.seed),
                   options.chat_phrases_weight)
+    if options.written_self_reports_weight > 0:
+        split.add(*written_self_report_examples("train", options.written_self_reports_per_label, options.seed),
+                  options.written_self_reports_weight)
     for path in options.extra:
         split.add(*read_text_label_file(path), options.extra_weight)
     return split
