@@ -30,7 +30,7 @@ from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.written_self_reports import written_self_report_examples  # noqa: E402
 
 CHAT_HELDOUT_PER_LABEL = 150
-CHAT_HELDOUT_SEED = 7
+HELDOUT_SEED = 7
 SELF_REPORTS_HELDOUT_PER_LABEL = 70
 REPO = Path(__file__).resolve().parent.parent
 PREDICT_SCRIPT = Path(__file__).resolve().parent / "predict_transformers_js.mjs"
@@ -38,10 +38,9 @@ NAMED_SETS = {
     "goemotions-dev": lambda: read_goemotions(DEFAULT_DATA_DIR, "dev"),
     "dailydialog-dev": lambda: read_dailydialog(DEFAULT_DATA_DIR, "dev"),
     # Messages made only from the phrases training leaves out (training/data/chat-phrases.json).
-    "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, CHAT_HELDOUT_SEED),
+    "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, HELDOUT_SEED),
     # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
-    "self-reports-heldout": lambda: written_self_report_examples(
-        "heldout", SELF_REPORTS_HELDOUT_PER_LABEL, CHAT_HELDOUT_SEED),
+    "self-reports-heldout": lambda: written_self_report_examples("heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED),
 }
 
 

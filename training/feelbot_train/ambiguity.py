@@ -115,11 +115,11 @@ def cue_oracle(texts, labels, words, answers=None):
 def best_assignment_bound(texts, labels, words, classes=6):
     """The most macro-F1 a one-label-per-word reader can reach on this file, choosing with its labels.
 
-    `answers` maps each word to its best label id; chosen on train.txt, they can feed `cue_oracle`.
-
     As `cue_oracle`, except that each split word answers whichever of its two commonest training
     labels scores best, searched over all 2^k choices. No real model does better unless a sentence's
     other words tell its label, which `context_test` finds they don't.
+
+    `answers` maps each word to its best label id; chosen on train.txt, they can feed `cue_oracle`.
     """
     labels = np.asarray(labels)
     cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]

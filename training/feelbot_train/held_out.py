@@ -3,10 +3,7 @@
 HELD_OUT_EVERY = 5
 
 
-def is_held_out(index):
-    return index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
-
-
 def share(items, part):
-    """The 'heldout' fifth of `items`, or the 'train' four fifths."""
-    return [item for i, item in enumerate(items) if is_held_out(i) == (part == "heldout")]
+    """The 'heldout' fifth of `items` (every fifth item), or the 'train' four fifths."""
+    held_out = part == "heldout"
+    return [item for i, item in enumerate(items) if (i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1) == held_out]
