@@ -5,7 +5,9 @@
 Finds the split words on train.txt, tests on train.txt whether a sentence's other words predict
 which of the two labels it got, and on validation.txt reports the bounds those words put on
 accuracy and macro-F1 and where the model's errors fall (coin-flip rows, ISEAR-style self-reports,
-the rest). Prints one JSON object. test.txt is read only when named with --file.
+the rest). It also draws the coin-flip rows at chance to give the share of readers that reach
+macro-F1 0.90, and counts the model's other errors that would have to be fixed to reach it.
+Prints one JSON object. test.txt is read only when named with --file.
 """
 
 import argparse
@@ -26,11 +28,19 @@ from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_
 from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.self_reports import is_self_report  # noqa: E402
+from feelbot_train.target_chance import chance_of_target, other_errors_to_fix  # noqa: E402
+
+# Issue 3's dair-ai test target.
+TARGET_MACRO_F1 = 0.90
 
 
-def model_errors(model_dir, texts, labels, words):
+def model_predictions(model_dir, texts):
+    """Six-way answers (the emotion with the most probability), as `feelbot eval` scores them."""
     probs = predict_probabilities(model_dir.resolve(), "fp32", [normalize_chat_text(t) or t for t in texts])
-    predicted = probs[:, :NEUTRAL_ID].argmax(axis=1)
+    return probs[:, :NEUTRAL_ID].argmax(axis=1)
+
+
+def model_errors(predicted, texts, labels, words):
     labels = np.asarray(labels)
     wrong = predicted != labels
     cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
@@ -45,7 +55,19 @@ def model_errors(model_dir, texts, labels, words):
             "errors_on_self_report_rows": int(wrong[self_report].sum()),
             # The model's own coin-flip answers with every other row made right: what its other errors cost.
             "macro_f1_if_right_elsewhere": round(float(f1_score(labels, np.where(flip, predicted, labels),
-                                                                average="macro")), 4)}
+                                                                average="macro")), 4),
+            "other_errors_to_fix_for_target": other_errors_to_fix(texts, labels, words, predicted, TARGET_MACRO_F1)}
+
+
+def target_chances(texts, labels, words, predicted, p_learnable):
+    """Share of readers reaching the target when coin-flip rows are chance: right elsewhere, or as the model."""
+    chances = {}
+    for p_right in (0.5, p_learnable):
+        chances[f"right_elsewhere_p{p_right}"] = chance_of_target(texts, labels, words, None, p_right, TARGET_MACRO_F1)
+        if predicted is not None:
+            chances[f"model_elsewhere_p{p_right}"] = chance_of_target(
+                texts, labels, words, predicted, p_right, TARGET_MACRO_F1)
+    return chances
 
 
 def with_label_names(bound):
@@ -62,10 +84,12 @@ def main():
     words = split_cue_words(train_texts, train_labels)
     texts, labels = read_text_label_file(args.file) if args.file else read_dair(args.data_dir, "validation")
     rows_with_word = sum(first_split_word(t, words) is not None for t in texts)
+    context = context_test(train_texts, train_labels, words)
+    predicted = model_predictions(args.model, texts) if args.model else None
     result = {
         "split_words": {w: {LABELS[k]: c for k, c in counts.most_common(3)} for w, counts in
                         sorted(words.items(), key=lambda item: -sum(item[1].values()))},
-        "context_test_on_train": context_test(train_texts, train_labels, words),
+        "context_test_on_train": context,
         "file": str(args.file or "dair-ai validation"),
         "rows": len(texts),
         "rows_with_split_word": rows_with_word,
@@ -75,9 +99,12 @@ def main():
         "cue_oracle_macro_f1_answers_from_train": cue_oracle(
             texts, labels, words, best_assignment_bound(train_texts, train_labels, words)["answers"]),
         "bound_best_word_answers": with_label_names(best_assignment_bound(texts, labels, words)),
+        # Coin-flip rows drawn at chance (0.5, and the best rate learnable from train.txt).
+        f"chance_of_macro_f1_{TARGET_MACRO_F1}": target_chances(
+            texts, labels, words, predicted, max(0.5, context["word_majority_accuracy"])),
     }
     if args.model:
-        result["model"] = {"dir": str(args.model), **model_errors(args.model, texts, labels, words)}
+        result["model"] = {"dir": str(args.model), **model_errors(predicted, texts, labels, words)}
     print(json.dumps(result, indent=2))
 
 
