@@ -47,9 +47,15 @@ def model_errors(predicted, texts, labels, words):
     flip = np.array([w is not None for w in cue])
     self_report = np.array([is_self_report(t) for t in texts])
     majority = np.array([majority_label(w, words) if w else -1 for w in cue])
+    departs = flip & (predicted != majority)
     return {"errors": int(wrong.sum()), "errors_on_coin_flip_rows": int(wrong[flip].sum()),
             "accuracy_on_coin_flip_rows": round(float(1 - wrong[flip].mean()), 4),
             "word_majority_accuracy_on_coin_flip_rows": round(float((majority[flip] == labels[flip]).mean()), 4),
+            # Where the model answers a coin-flip row against the word's training majority, who is right
+            # more often: a sign of whether it reads something in the context.
+            "departures_from_word_majority": {"rows": int(departs.sum()),
+                                              "model_right": int((predicted == labels)[departs].sum()),
+                                              "majority_right": int((majority == labels)[departs].sum())},
             "accuracy_elsewhere": round(float(1 - wrong[~flip].mean()), 4),
             "self_report_rows": int(self_report.sum()),
             "errors_on_self_report_rows": int(wrong[self_report].sum()),
@@ -60,9 +66,17 @@ def model_errors(predicted, texts, labels, words):
 
 
 def target_chances(texts, labels, words, predicted, p_learnable):
-    """Share of readers reaching the target when coin-flip rows are chance: right elsewhere, or as the model."""
+    """Share of readers reaching the target when coin-flip rows are chance: right elsewhere, or as the model.
+
+    Rates drawn: 0.5, the best learnable from train.txt, and (with a model) the model's own rate on
+    this file's coin-flip rows, as if its edge there were skill rather than luck.
+    """
+    rates = [0.5, p_learnable]
+    if predicted is not None:
+        flip = np.array([coin_flip_word(t, label, words) is not None for t, label in zip(texts, labels)])
+        rates.append(round(float((np.asarray(predicted) == np.asarray(labels))[flip].mean()), 3))
     chances = {}
-    for p_right in (0.5, p_learnable):
+    for p_right in rates:
         chances[f"right_elsewhere_p{p_right}"] = chance_of_target(texts, labels, words, None, p_right, TARGET_MACRO_F1)
         if predicted is not None:
             chances[f"model_elsewhere_p{p_right}"] = chance_of_target(
@@ -99,7 +113,7 @@ def main():
         "cue_oracle_macro_f1_answers_from_train": cue_oracle(
             texts, labels, words, best_assignment_bound(train_texts, train_labels, words)["answers"]),
         "bound_best_word_answers": with_label_names(best_assignment_bound(texts, labels, words)),
-        # Coin-flip rows drawn at chance (0.5, and the best rate learnable from train.txt).
+        # Coin-flip rows drawn at chance (see target_chances for the rates).
         f"chance_of_macro_f1_{TARGET_MACRO_F1}": target_chances(
             texts, labels, words, predicted, max(0.5, context["word_majority_accuracy"])),
     }

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feelbot_train.calibrate import fit_temperature  # noqa: E402
 from feelbot_train.corpus import build_selection_sets, build_training_split  # noqa: E402
+from feelbot_train.cross_validation import held_out_report  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.evaluation import report, softmax  # noqa: E402
 from feelbot_train.export import write_model_folder  # noqa: E402
@@ -91,6 +92,11 @@ def parse_args(argv=None):
     p.add_argument("--augment-fraction", type=float, default=0.3)
     p.add_argument("--augment-weight", type=float, default=0.5)
     p.add_argument("--default-dtype", choices=["fp32", "q8"], default="fp32")
+    p.add_argument("--coin-flip-soft", type=float, default=0.0,
+                   help="mix this share of a split word's label split into its coin-flip rows' targets (0: off)")
+    p.add_argument("--cv-fold", type=int, help="hold this fold of dair-ai train.txt out of training and score it")
+    p.add_argument("--cv-folds", type=int, default=5)
+    p.add_argument("--cv-report", type=Path, help="JSON file for the held-out fold's answers (with --cv-fold)")
     return p.parse_args(argv)
 
 
@@ -134,8 +140,11 @@ def main(argv=None):
                 "dd_neutral_recall": reports["dailydialog_dev"]["neutral"]["recall"]}
         return selection_score(reports), info
 
-    plan = MemberPlan(train_ids, train.labels, train.weights, select, len(vocab), args, log)
+    plan = MemberPlan(train_ids, train.labels, train.weights, select, len(vocab), args, log, train.soft_targets)
+    log(f"{len(train.soft_targets)} rows with soft coin-flip targets, {len(train.held_out)} dair-ai rows held out")
     members, member_info = train_members(plan, args.members.split(","), args.jobs)
+    if args.cv_fold is not None:
+        write_held_out_report(args, train.held_out, members, encoder)
 
     ensemble = EnsembleForExport(members, 1.0).eval()
     logits = {name: predict_logits_ensemble(ensemble, ids) for name, ids in selection_ids.items()}
@@ -170,6 +179,15 @@ def main(argv=None):
         metrics["train_wall_seconds"] = round(time.time() - started)
         (args.out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         log(f"wrote {args.out}")
+
+
+def write_held_out_report(args, held_out, members, encoder):
+    ids = [encoder.encode(normalize_chat_text(t) or t) for _, t, _ in held_out]
+    member_logits = [predict_logits(m, ids) for m in members]
+    report_ = held_out_report(held_out, member_logits, np.mean(member_logits, axis=0), args.cv_fold, args.cv_folds)
+    report_["args"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    path = args.cv_report or Path(f"cv-fold-{args.cv_fold}.json")
+    path.write_text(json.dumps(report_) + "\n", encoding="utf-8")
 
 
 def write_reference(ensemble, encoder, validation_texts, out_dir):

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 
 from .augment import chat_variants
 from .chat_phrases import chat_phrase_examples
+from .coin_flip_targets import coin_flip_soft_targets
+from .cross_validation import partition
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
-from .labels import NEUTRAL_ID
+from .labels import LABELS, NEUTRAL_ID
 from .normalize import normalize_chat_text
 from .self_reports import self_report_weights
 from .written_self_reports import written_self_report_examples
@@ -17,6 +19,10 @@ class Split:
     texts: list = field(default_factory=list)
     labels: list = field(default_factory=list)
     weights: list = field(default_factory=list)
+    # {row index: target vector} for rows trained toward a soft target (`--coin-flip-soft`).
+    soft_targets: dict = field(default_factory=dict)
+    # dair-ai train rows held out of training by `--cv-fold`, as (train.txt index, text, label).
+    held_out: list = field(default_factory=list)
 
     def add(self, texts, labels, weight):
         """`weight` is one loss weight for every row, or a list with one per row."""
@@ -42,8 +48,15 @@ def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
 def build_training_split(options):
     split = Split()
     texts, labels = read_dair(options.data_dir, "train")
+    if options.cv_fold is not None:
+        texts, labels, split.held_out = partition(texts, labels, options.cv_fold, options.cv_folds)
     split.add(texts, labels, self_report_weights(texts, options.self_report_weight))
     split.add(*chat_variants(texts, labels, options.augment_fraction, options.seed), options.augment_weight)
+    if options.coin_flip_soft > 0:
+        # dair-ai's rows and their chat-like variants come first in the split.
+        dair_rows = list(enumerate(zip(split.texts, split.labels)))
+        split.soft_targets = coin_flip_soft_targets(
+            texts, labels, [(i, t, label) for i, (t, label) in dair_rows], options.coin_flip_soft, len(LABELS))
     if options.goemotions_weight > 0:
         texts, labels = read_goemotions(options.data_dir, "train")
         split.add(*subsample_neutral(texts, labels, options.goemotions_max_neutral, options.seed),

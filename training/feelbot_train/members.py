@@ -26,6 +26,7 @@ class MemberPlan:
     vocab_size: int
     args: object
     log: object
+    soft_targets: dict = None
 
 
 MEMBER_THREADS = 1
@@ -49,7 +50,7 @@ def _train_one(index, arch):
     score, info = train_member(model, plan.train_ids, plan.labels, plan.weights, plan.select, plan.args.epochs,
                                plan.args.lr, plan.args.batch_size, seed, tagged, ema_decay=plan.args.ema_decay,
                                label_smoothing=plan.args.label_smoothing, token_dropout=plan.args.token_dropout,
-                               adversarial=plan.args.adversarial)
+                               adversarial=plan.args.adversarial, soft_targets=plan.soft_targets)
     return model.state_dict(), {"arch": arch, "seed": seed, "selection_score": round(score, 4), **info}
 
 

@@ -51,11 +51,22 @@ def length_bucketed_batches(sequences, batch_size, rng):
     return batches
 
 
+def training_targets(labels, soft_targets, classes):
+    """Label ids, or with soft targets ({row: vector}) one probability row per example."""
+    if not soft_targets:
+        return torch.tensor(labels)
+    targets = torch.nn.functional.one_hot(torch.tensor(labels), classes).float()
+    for row, target in soft_targets.items():
+        targets[row] = torch.as_tensor(target)
+    return targets
+
+
 def train_member(model, sequences, labels, weights, select, epochs, lr, batch_size, seed, log, ema_decay=0.0,
-                 label_smoothing=0.0, token_dropout=0.0, adversarial=0.0):
+                 label_smoothing=0.0, token_dropout=0.0, adversarial=0.0, soft_targets=None):
     """`select(model)` returns (score, info) on the selection sets; the best epoch's weights are kept.
 
     With `ema_decay` > 0 the epochs are judged (and kept) on the weights' moving average instead.
+    `soft_targets` ({row: probability vector}) replaces those rows' one-hot labels.
     """
     random.seed(seed)
     torch.manual_seed(seed)
@@ -64,7 +75,7 @@ def train_member(model, sequences, labels, weights, select, epochs, lr, batch_si
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * len(length_bucketed_batches(sequences, batch_size, random.Random(0)))
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
-    labels_t = torch.tensor(labels)
+    labels_t = training_targets(labels, soft_targets, model.head.out_features)
     weights_t = torch.tensor(weights, dtype=torch.float32)
     average = WeightAverage(model, ema_decay) if ema_decay > 0 else None
     best = (-1.0, None, None)
