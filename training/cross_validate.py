@@ -1,0 +1,114 @@
+"""Pool the held-out folds written by `train_classifier.py --cv-fold K --cv-report DIR/fold-K.json`.
+
+    /usr/bin/python3 training/cross_validate.py DIR [CANDIDATE_DIR]
+
+For one run: accuracy on the held-out dair-ai train rows, split into coin-flip rows (the split
+words of the whole train.txt, `feelbot_train/ambiguity.py`) and the rest, with the word majority's
+accuracy on the coin-flip rows (the majority counted on each fold's training rows). With a
+candidate run: the paired difference, and a one-sided sign test over the coin-flip rows where
+exactly one of the two is right. Prints one JSON object; test.txt is never read.
+"""
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feelbot_train.ambiguity import coin_flip_word, split_cue_words  # noqa: E402
+from feelbot_train.cross_validation import fold_of_rows  # noqa: E402
+from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
+from feelbot_train.self_reports import is_self_report  # noqa: E402
+
+
+def load_folds(run_dir):
+    """({train.txt index: the ensemble's answer}, folds present, fold count) over the reports in `run_dir`."""
+    paths = sorted(Path(run_dir).glob("fold-*.json"))
+    if not paths:
+        raise SystemExit(f"cross_validate: no fold-*.json reports in {run_dir}")
+    answers, folds = {}, set()
+    for path in paths:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        folds.add(report["fold"])
+        for position, row in enumerate(report["rows"]):
+            answers[row["index"]] = report["ensemble"][position]
+    return answers, folds, report["folds"]
+
+
+def fold_majorities(texts, labels, words, folds):
+    """Per fold, each split word's majority label among that fold's training rows."""
+    assigned = fold_of_rows(len(texts), folds)
+    majorities = []
+    for fold in range(folds):
+        counts = {w: Counter() for w in words}
+        for text, label, f in zip(texts, labels, assigned):
+            if f != fold:
+                for w in set(text.split()) & counts.keys():
+                    counts[w][label] += 1
+        majorities.append({w: c.most_common(1)[0][0] for w, c in counts.items() if c})
+    return assigned, majorities
+
+
+def score(answers, texts, labels, words, assigned, majorities):
+    rows = {"coin_flip": [], "other": [], "self_report": []}
+    majority_hits = 0
+    for index, answer in answers.items():
+        word = coin_flip_word(texts[index], labels[index], words)
+        right = answer == labels[index]
+        rows["coin_flip" if word else "other"].append(right)
+        if is_self_report(texts[index]):
+            rows["self_report"].append(right)
+        if word:
+            majority_hits += majorities[assigned[index]][word] == labels[index]
+    share = lambda hits: round(sum(hits) / max(len(hits), 1), 4)  # noqa: E731
+    return {"rows": len(answers), "accuracy": share(rows["coin_flip"] + rows["other"]),
+            "coin_flip_rows": len(rows["coin_flip"]), "coin_flip_accuracy": share(rows["coin_flip"]),
+            "word_majority_coin_flip_accuracy": round(majority_hits / max(len(rows["coin_flip"]), 1), 4),
+            "other_rows": len(rows["other"]), "other_accuracy": share(rows["other"]),
+            "self_report_rows": len(rows["self_report"]), "self_report_accuracy": share(rows["self_report"])}
+
+
+def sign_test(wins, losses):
+    """One-sided P(at least `wins` of wins + losses under a fair coin)."""
+    n = wins + losses
+    return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2 ** n if n else 1.0
+
+
+def paired(base, candidate, texts, labels, words):
+    wins = losses = 0
+    for index in base.keys() & candidate.keys():
+        if coin_flip_word(texts[index], labels[index], words):
+            b, c = base[index] == labels[index], candidate[index] == labels[index]
+            wins += c and not b
+            losses += b and not c
+    return {"coin_flip_rows_only_candidate_right": wins, "coin_flip_rows_only_baseline_right": losses,
+            "one_sided_sign_test_p": round(sign_test(wins, losses), 4)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("baseline", type=Path)
+    parser.add_argument("candidate", type=Path, nargs="?")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    args = parser.parse_args()
+    texts, labels = read_dair(args.data_dir, "train")
+    words = split_cue_words(texts, labels)
+    base, folds, fold_count = load_folds(args.baseline)
+    assigned, majorities = fold_majorities(texts, labels, words, fold_count)
+    result = {"baseline": {"dir": str(args.baseline), "folds": sorted(folds),
+                           **score(base, texts, labels, words, assigned, majorities)}}
+    if args.candidate:
+        candidate, folds, _ = load_folds(args.candidate)
+        result["candidate"] = {"dir": str(args.candidate), "folds": sorted(folds),
+                               **score(candidate, texts, labels, words, assigned, majorities)}
+        for key in ("accuracy", "coin_flip_accuracy", "other_accuracy"):
+            result[f"{key}_points_gained"] = round(100 * (result["candidate"][key] - result["baseline"][key]), 2)
+        result["paired"] = paired(base, candidate, texts, labels, words)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
