@@ -4,7 +4,8 @@
 
 For one run: accuracy on the held-out dair-ai train rows, split into coin-flip rows (the split
 words of the whole train.txt, `feelbot_train/ambiguity.py`) and the rest, with the word majority's
-accuracy on the coin-flip rows (the majority counted on each fold's training rows). With a
+accuracy on the coin-flip rows (the majority counted on each fold's training rows) and a sign test
+of the model against it. With a
 candidate run: the paired difference, and a one-sided sign test over the coin-flip rows where
 exactly one of the two is right. Prints one JSON object; test.txt is never read.
 """
@@ -54,7 +55,7 @@ def fold_majorities(texts, labels, words, folds):
 
 def score(answers, texts, labels, words, assigned, majorities):
     rows = {"coin_flip": [], "other": [], "self_report": []}
-    majority_hits = 0
+    majority_hits = wins = losses = 0
     for index, answer in answers.items():
         word = coin_flip_word(texts[index], labels[index], words)
         right = answer == labels[index]
@@ -62,11 +63,17 @@ def score(answers, texts, labels, words, assigned, majorities):
         if is_self_report(texts[index]):
             rows["self_report"].append(right)
         if word:
-            majority_hits += majorities[assigned[index]][word] == labels[index]
+            majority_right = majorities[assigned[index]][word] == labels[index]
+            majority_hits += majority_right
+            wins += right and not majority_right
+            losses += majority_right and not right
     share = lambda hits: round(sum(hits) / max(len(hits), 1), 4)  # noqa: E731
     return {"rows": len(answers), "accuracy": share(rows["coin_flip"] + rows["other"]),
             "coin_flip_rows": len(rows["coin_flip"]), "coin_flip_accuracy": share(rows["coin_flip"]),
             "word_majority_coin_flip_accuracy": round(majority_hits / max(len(rows["coin_flip"]), 1), 4),
+            # Coin-flip rows where only the model, or only the word majority, is right: is its edge skill?
+            "against_word_majority": {"only_model_right": wins, "only_majority_right": losses,
+                                      "one_sided_sign_test_p": round(sign_test(wins, losses), 4)},
             "other_rows": len(rows["other"]), "other_accuracy": share(rows["other"]),
             "self_report_rows": len(rows["self_report"]), "self_report_accuracy": share(rows["self_report"])}
 
