@@ -5,8 +5,7 @@
 For one run: accuracy on the held-out dair-ai train rows, split into coin-flip rows (the split
 words of the whole train.txt, `feelbot_train/ambiguity.py`) and the rest, with the word majority's
 accuracy on the coin-flip rows (the majority counted on each fold's training rows) and a sign test
-of the model against it. With a
-candidate run: the paired difference, and a one-sided sign test over the coin-flip rows where
+of the model against it. With a candidate run: the paired difference, and a one-sided sign test over the coin-flip rows where
 exactly one of the two is right. Prints one JSON object; test.txt is never read.
 """
 
@@ -14,12 +13,11 @@ import argparse
 import json
 import math
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feelbot_train.ambiguity import coin_flip_word, split_cue_words  # noqa: E402
+from feelbot_train.ambiguity import coin_flip_word, label_counts_by_word, split_cue_words  # noqa: E402
 from feelbot_train.cross_validation import fold_of_rows  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
 from feelbot_train.self_reports import is_self_report  # noqa: E402
@@ -44,38 +42,10 @@ def fold_majorities(texts, labels, words, folds):
     assigned = fold_of_rows(len(texts), folds)
     majorities = []
     for fold in range(folds):
-        counts = {w: Counter() for w in words}
-        for text, label, f in zip(texts, labels, assigned):
-            if f != fold:
-                for w in set(text.split()) & counts.keys():
-                    counts[w][label] += 1
-        majorities.append({w: c.most_common(1)[0][0] for w, c in counts.items() if c})
+        kept = [i for i, f in enumerate(assigned) if f != fold]
+        counts = label_counts_by_word([texts[i] for i in kept], [labels[i] for i in kept])
+        majorities.append({w: counts[w].most_common(1)[0][0] for w in words if counts[w]})
     return assigned, majorities
-
-
-def score(answers, texts, labels, words, assigned, majorities):
-    rows = {"coin_flip": [], "other": [], "self_report": []}
-    majority_hits = wins = losses = 0
-    for index, answer in answers.items():
-        word = coin_flip_word(texts[index], labels[index], words)
-        right = answer == labels[index]
-        rows["coin_flip" if word else "other"].append(right)
-        if is_self_report(texts[index]):
-            rows["self_report"].append(right)
-        if word:
-            majority_right = majorities[assigned[index]][word] == labels[index]
-            majority_hits += majority_right
-            wins += right and not majority_right
-            losses += majority_right and not right
-    share = lambda hits: round(sum(hits) / max(len(hits), 1), 4)  # noqa: E731
-    return {"rows": len(answers), "accuracy": share(rows["coin_flip"] + rows["other"]),
-            "coin_flip_rows": len(rows["coin_flip"]), "coin_flip_accuracy": share(rows["coin_flip"]),
-            "word_majority_coin_flip_accuracy": round(majority_hits / max(len(rows["coin_flip"]), 1), 4),
-            # Coin-flip rows where only the model, or only the word majority, is right: is its edge skill?
-            "against_word_majority": {"only_model_right": wins, "only_majority_right": losses,
-                                      "one_sided_sign_test_p": round(sign_test(wins, losses), 4)},
-            "other_rows": len(rows["other"]), "other_accuracy": share(rows["other"]),
-            "self_report_rows": len(rows["self_report"]), "self_report_accuracy": share(rows["self_report"])}
 
 
 def sign_test(wins, losses):
@@ -84,15 +54,38 @@ def sign_test(wins, losses):
     return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2 ** n if n else 1.0
 
 
-def paired(base, candidate, texts, labels, words):
-    wins = losses = 0
-    for index in base.keys() & candidate.keys():
-        if coin_flip_word(texts[index], labels[index], words):
-            b, c = base[index] == labels[index], candidate[index] == labels[index]
-            wins += c and not b
-            losses += b and not c
+def head_to_head(right_a, right_b):
+    """Rows only A gets right, rows only B gets right, and the one-sided sign test that A is better."""
+    wins = sum(a and not b for a, b in zip(right_a, right_b))
+    losses = sum(b and not a for a, b in zip(right_a, right_b))
+    return wins, losses, round(sign_test(wins, losses), 4)
+
+
+def score(answers, texts, labels, cue, assigned, majorities):
+    """`cue`: each train.txt row's coin-flip word, or None."""
+    share = lambda hits: round(sum(hits) / max(len(hits), 1), 4)  # noqa: E731
+    right = {i: answer == labels[i] for i, answer in answers.items()}
+    flips = [i for i in answers if cue[i]]
+    model_right = [right[i] for i in flips]
+    majority_right = [majorities[assigned[i]][cue[i]] == labels[i] for i in flips]
+    other = [right[i] for i in answers if not cue[i]]
+    self_report = [right[i] for i in answers if is_self_report(texts[i])]
+    wins, losses, p = head_to_head(model_right, majority_right)
+    return {"rows": len(answers), "accuracy": share(list(right.values())),
+            "coin_flip_rows": len(flips), "coin_flip_accuracy": share(model_right),
+            "word_majority_coin_flip_accuracy": share(majority_right),
+            # Coin-flip rows where only the model, or only the word majority, is right: is its edge skill?
+            "against_word_majority": {"only_model_right": wins, "only_majority_right": losses,
+                                      "one_sided_sign_test_p": p},
+            "other_rows": len(other), "other_accuracy": share(other),
+            "self_report_rows": len(self_report), "self_report_accuracy": share(self_report)}
+
+
+def paired(base, candidate, labels, cue):
+    rows = [i for i in base.keys() & candidate.keys() if cue[i]]
+    wins, losses, p = head_to_head([candidate[i] == labels[i] for i in rows], [base[i] == labels[i] for i in rows])
     return {"coin_flip_rows_only_candidate_right": wins, "coin_flip_rows_only_baseline_right": losses,
-            "one_sided_sign_test_p": round(sign_test(wins, losses), 4)}
+            "one_sided_sign_test_p": p}
 
 
 def main():
@@ -103,17 +96,18 @@ def main():
     args = parser.parse_args()
     texts, labels = read_dair(args.data_dir, "train")
     words = split_cue_words(texts, labels)
+    cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
     base, folds, fold_count = load_folds(args.baseline)
     assigned, majorities = fold_majorities(texts, labels, words, fold_count)
     result = {"baseline": {"dir": str(args.baseline), "folds": sorted(folds),
-                           **score(base, texts, labels, words, assigned, majorities)}}
+                           **score(base, texts, labels, cue, assigned, majorities)}}
     if args.candidate:
         candidate, folds, _ = load_folds(args.candidate)
         result["candidate"] = {"dir": str(args.candidate), "folds": sorted(folds),
-                               **score(candidate, texts, labels, words, assigned, majorities)}
+                               **score(candidate, texts, labels, cue, assigned, majorities)}
         for key in ("accuracy", "coin_flip_accuracy", "other_accuracy"):
             result[f"{key}_points_gained"] = round(100 * (result["candidate"][key] - result["baseline"][key]), 2)
-        result["paired"] = paired(base, candidate, texts, labels, words)
+        result["paired"] = paired(base, candidate, labels, cue)
     print(json.dumps(result, indent=2))
 
 

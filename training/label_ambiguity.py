@@ -65,16 +65,11 @@ def model_errors(predicted, texts, labels, words):
             "other_errors_to_fix_for_target": other_errors_to_fix(texts, labels, words, predicted, TARGET_MACRO_F1)}
 
 
-def target_chances(texts, labels, words, predicted, p_learnable):
+def target_chances(texts, labels, words, predicted, rates):
     """Share of readers reaching the target when coin-flip rows are chance: right elsewhere, or as the model.
 
-    Rates drawn: 0.5, the best learnable from train.txt, and (with a model) the model's own rate on
-    this file's coin-flip rows, as if its edge there were skill rather than luck.
+    `rates`: the chances of being right on a coin-flip row to draw with.
     """
-    rates = [0.5, p_learnable]
-    if predicted is not None:
-        flip = np.array([coin_flip_word(t, label, words) is not None for t, label in zip(texts, labels)])
-        rates.append(round(float((np.asarray(predicted) == np.asarray(labels))[flip].mean()), 3))
     chances = {}
     for p_right in rates:
         chances[f"right_elsewhere_p{p_right}"] = chance_of_target(texts, labels, words, None, p_right, TARGET_MACRO_F1)
@@ -100,6 +95,12 @@ def main():
     rows_with_word = sum(first_split_word(t, words) is not None for t in texts)
     context = context_test(train_texts, train_labels, words)
     predicted = model_predictions(args.model, texts) if args.model else None
+    errors = model_errors(predicted, texts, labels, words) if args.model else None
+    # 0.5, the best rate learnable from train.txt, and the model's own rate on this file's coin-flip
+    # rows (as if its edge there were skill rather than luck).
+    rates = [0.5, max(0.5, context["word_majority_accuracy"])]
+    if errors:
+        rates.append(round(errors["accuracy_on_coin_flip_rows"], 3))
     result = {
         "split_words": {w: {LABELS[k]: c for k, c in counts.most_common(3)} for w, counts in
                         sorted(words.items(), key=lambda item: -sum(item[1].values()))},
@@ -114,11 +115,10 @@ def main():
             texts, labels, words, best_assignment_bound(train_texts, train_labels, words)["answers"]),
         "bound_best_word_answers": with_label_names(best_assignment_bound(texts, labels, words)),
         # Coin-flip rows drawn at chance (see target_chances for the rates).
-        f"chance_of_macro_f1_{TARGET_MACRO_F1}": target_chances(
-            texts, labels, words, predicted, max(0.5, context["word_majority_accuracy"])),
+        f"chance_of_macro_f1_{TARGET_MACRO_F1}": target_chances(texts, labels, words, predicted, rates),
     }
-    if args.model:
-        result["model"] = {"dir": str(args.model), **model_errors(predicted, texts, labels, words)}
+    if errors:
+        result["model"] = {"dir": str(args.model), **errors}
     print(json.dumps(result, indent=2))
 
 

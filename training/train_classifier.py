@@ -100,6 +100,10 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def args_json(args):
+    return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+
+
 def seed_everything(seed):
     random.seed(seed)
     np.random.seed(seed)
@@ -155,7 +159,7 @@ def main(argv=None):
     after = selection_reports({k: v / temperature for k, v in logits.items()}, selection)
     metrics = {
         "seed": args.seed,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "args": args_json(args),
         "vocab_size": len(vocab),
         "training_examples": len(train_ids),
         "members": member_info,
@@ -185,7 +189,7 @@ def write_held_out_report(args, held_out, members, encoder):
     ids = [encoder.encode(normalize_chat_text(t) or t) for _, t, _ in held_out]
     member_logits = [predict_logits(m, ids) for m in members]
     report_ = held_out_report(held_out, member_logits, np.mean(member_logits, axis=0), args.cv_fold, args.cv_folds)
-    report_["args"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    report_["args"] = args_json(args)
     path = args.cv_report or Path(f"cv-fold-{args.cv_fold}.json")
     path.write_text(json.dumps(report_) + "\n", encoding="utf-8")
 

@@ -16,8 +16,8 @@ import numpy as np
 from .ambiguity import coin_flip_word, split_cue_words, two_labels
 
 
-def coin_flip_soft_targets(dair_texts, dair_labels, rows, alpha, classes):
-    """{row index: target vector} for the `rows` (index, text, label) that are coin-flip rows.
+def coin_flip_soft_targets(dair_texts, dair_labels, texts, labels, alpha, classes):
+    """{position: target vector} for the rows of `texts`/`labels` that are coin-flip rows.
 
     The split words and their label shares come from `dair_texts`/`dair_labels`, the dair-ai rows
     being trained on.
@@ -29,7 +29,7 @@ def coin_flip_soft_targets(dair_texts, dair_labels, rows, alpha, classes):
         counts = np.array([words[word][label] for label in pair], dtype=np.float64)
         shares[word] = dict(zip(pair, counts / counts.sum()))
     targets = {}
-    for index, text, label in rows:
+    for index, (text, label) in enumerate(zip(texts, labels)):
         word = coin_flip_word(text, label, words)
         if word is None:
             continue

@@ -53,10 +53,9 @@ def build_training_split(options):
     split.add(texts, labels, self_report_weights(texts, options.self_report_weight))
     split.add(*chat_variants(texts, labels, options.augment_fraction, options.seed), options.augment_weight)
     if options.coin_flip_soft > 0:
-        # dair-ai's rows and their chat-like variants come first in the split.
-        dair_rows = list(enumerate(zip(split.texts, split.labels)))
+        # dair-ai's rows and their chat-like variants are all the split holds so far.
         split.soft_targets = coin_flip_soft_targets(
-            texts, labels, [(i, t, label) for i, (t, label) in dair_rows], options.coin_flip_soft, len(LABELS))
+            texts, labels, split.texts, split.labels, options.coin_flip_soft, len(LABELS))
     if options.goemotions_weight > 0:
         texts, labels = read_goemotions(options.data_dir, "train")
         split.add(*subsample_neutral(texts, labels, options.goemotions_max_neutral, options.seed),

@@ -37,8 +37,8 @@ class SoftTargetsTest(unittest.TestCase):
     LABELS = [5] * 17 + [4] * 13 + [1] * 30
 
     def test_mixes_the_label_with_the_words_split(self):
-        rows = [(0, "i feel weird today", 4), (1, "i feel happy", 1), (2, "i feel weird", 0)]
-        targets = coin_flip_soft_targets(self.TEXTS, self.LABELS, rows, 0.5, 7)
+        rows = ["i feel weird today", "i feel happy", "i feel weird"], [4, 1, 0]
+        targets = coin_flip_soft_targets(self.TEXTS, self.LABELS, *rows, 0.5, 7)
         self.assertEqual(set(targets), {0})  # joy is no coin flip; sadness is not one of weird's two labels
         self.assertAlmostEqual(float(targets[0][4]), 0.5 + 0.5 * 13 / 30, places=6)
         self.assertAlmostEqual(float(targets[0][5]), 0.5 * 17 / 30, places=6)
