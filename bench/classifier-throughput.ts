@@ -8,8 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { TransformersClassifier } from '../src/adapters/transformers/transformers-classifier.js';
+import { loadEmotionModel } from '../src/adapters/transformers/load-emotion-model.js';
 import { BatchingClassifier } from '../src/classifier/batching-classifier.js';
+import { namesAFeeling } from '../src/domain/names-a-feeling.js';
+import { normalizeChatText } from '../src/domain/normalize-chat-text.js';
 import { percentile, peakRssMiB } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -23,14 +25,22 @@ const texts = readFileSync(new URL('../../shared/data/emotion/validation.txt', i
   .split('\n')
   .filter(Boolean)
   .map((line) => line.slice(0, line.lastIndexOf(';')));
-// Chat-shaped variants exercise the normaliser too: capitals, punctuation, an emoji, a mention.
+// Real chat: GoEmotions' Reddit comments (text, labels, id per line), which mostly name no feeling.
+const comments = readFileSync(new URL('../../shared/data/goemotions/dev.tsv', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => line.split('\t')[0]!);
+// A quarter Reddit comments; of the rest, half made chat-shaped (capitals, punctuation, an emoji, a
+// mention) to exercise the normaliser too.
 const inputs = Array.from({ length: count }, (_, i) => {
+  if (i % 4 === 3) return comments[i % comments.length]!;
   const text = texts[i % texts.length]!;
   return i % 2 ? text : `<@1234> ${text[0]!.toUpperCase()}${text.slice(1)}!! 😀`;
 });
+const namingAFeeling = inputs.filter((text) => namesAFeeling(normalizeChatText(text))).length / count;
 
 const dtype = values.dtype as 'fp32' | 'q8' | undefined;
-const classifier = await TransformersClassifier.load({ model: values.model!, ...(dtype ? { dtype } : {}) });
+const classifier = await loadEmotionModel({ model: values.model!, ...(dtype ? { dtype } : {}) });
 for (const text of inputs.slice(0, WARMUP)) await classifier.classify([text]);
 
 // Baseline: the naive one-call-per-message pipeline.
@@ -70,6 +80,7 @@ const row = (name: string, seconds: number, lat?: number[]) =>
   (lat ? `   p50 ${percentile(lat, 0.5).toFixed(2)} ms   p99 ${percentile(lat, 0.99).toFixed(2)} ms` : '');
 
 console.log(`classifier ${values.model} (${dtype ?? 'model default'} weights), ${count} messages, node ${process.version}`);
+console.log(`${(namingAFeeling * 100).toFixed(0)} % of the messages name a feeling (a model with a no-feel-word reader sends the rest there)`);
 console.log(row('baseline: one call per message', naiveSeconds, latencies));
 console.log(row(`batched: ${BATCH} per call`, batchedSeconds));
 console.log(row(`concurrent: ${BATCH} callers, batching`, concurrentSeconds, concurrentLatencies));

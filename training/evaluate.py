@@ -27,6 +27,7 @@ from feelbot_train.datasets import (  # noqa: E402
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+from feelbot_train.routing import no_feel_word_reader, reader_dtype, routes_to_reader  # noqa: E402
 from feelbot_train.written_self_reports import written_self_report_examples  # noqa: E402
 
 CHAT_HELDOUT_PER_LABEL = 150
@@ -45,6 +46,20 @@ NAMED_SETS = {
 
 
 def predict_probabilities(model_dir, dtype, texts):
+    """Probabilities in LABELS order for normalised texts, routed as the app routes them."""
+    reader = no_feel_word_reader(model_dir)
+    if reader is None:
+        return transformers_js_probabilities(model_dir, dtype, texts)
+    to_reader = np.array(routes_to_reader(texts), dtype=bool)
+    probs = np.zeros((len(texts), len(LABELS)))
+    # The reader runs at its own default weights, as in the app; `dtype` picks the folder's own model's.
+    for rows, folder, weights in ((~to_reader, model_dir, dtype), (to_reader, reader, reader_dtype(reader))):
+        if rows.any():
+            probs[rows] = transformers_js_probabilities(folder, weights, [t for t, keep in zip(texts, rows) if keep])
+    return probs
+
+
+def transformers_js_probabilities(model_dir, dtype, texts):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(texts, handle)
     result = subprocess.run(["node", str(PREDICT_SCRIPT), str(model_dir), dtype, handle.name],

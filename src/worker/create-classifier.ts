@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadLabelMap } from '../adapters/files/label-map-file.js';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
-import { TransformersClassifier } from '../adapters/transformers/transformers-classifier.js';
+import { loadEmotionModel } from '../adapters/transformers/load-emotion-model.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
@@ -11,7 +11,7 @@ import { loadLlamaRuntime } from './load-llama-runtime.js';
 /** The ONNX classifier (EMOTION_BACKEND=onnx), loaded once per process. */
 export async function createOnnxClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
   const started = Date.now();
-  const classifier = await TransformersClassifier.load({
+  const classifier = await loadEmotionModel({
     model: config.emotion.model,
     cacheDir: join(resolveProjectPath(config.modelsDir), 'hub'),
     labelMapping: await loadLabelMap(config.emotion.labelMapFile),

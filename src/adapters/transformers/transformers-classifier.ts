@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
 import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type LabelScore } from '../../domain/aggregate-scores.js';
 import { NEUTRAL } from '../../domain/emotions.js';
@@ -10,6 +8,7 @@ import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
+import { readModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
 
 export interface TransformersClassifierOptions {
@@ -25,15 +24,8 @@ export interface TransformersClassifierOptions {
   readonly neutralThreshold?: number;
 }
 
-interface ModelConfig {
-  id2label?: Record<string, string>;
-  /** Set by feelbot's training script: the model expects text through normalizeChatText. */
-  feelbot_normalizer?: string;
-  feelbot_default_dtype?: 'fp32' | 'q8';
-}
-
 /** Discord's longest message; anything longer is not chat. */
-const MAX_INPUT_CHARS = 4_000;
+export const MAX_INPUT_CHARS = 4_000;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
 /** Assumed when a tokenizer states no usable limit (some hub tokenizers say 1e30): BERT's 512. */
@@ -125,18 +117,6 @@ function configureEnvironment(location: ModelLocation, cacheDir: string | undefi
   } else {
     env.allowRemoteModels = true;
     env.cacheDir = cacheDir ?? 'models/hub';
-  }
-}
-
-async function readModelConfig(dir: string): Promise<ModelConfig> {
-  try {
-    return JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
-  } catch (cause) {
-    throw new FeelbotError(ErrorCodes.ModelCorrupt, `${join(dir, 'config.json')} is not valid JSON.`, {
-      cause,
-      userFacing: true,
-      permanent: true,
-    });
   }
 }
 

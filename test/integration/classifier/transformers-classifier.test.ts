@@ -1,17 +1,19 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRelabelledClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
+import { writeRelabelledClassifier, writeRoutedClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
+import { loadEmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
 import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
-import { EMOTIONS } from '../../../src/domain/emotions.js';
+import { EMOTIONS, type Emotion } from '../../../src/domain/emotions.js';
 import { KNOWN_LABEL_MAPPINGS } from '../../../src/domain/label-mapping.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
+import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
 
 /** An Ekman-style 7-label set in another order, as a hub model might have it. */
 const EKMAN_LABELS = ['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'];
 
 async function loadError(options: Parameters<typeof TransformersClassifier.load>[0]): Promise<unknown> {
-  return TransformersClassifier.load(options).then(
+  return loadEmotionModel(options).then(
     async (classifier) => {
       await classifier.dispose();
       throw new Error('expected the model to be rejected');
@@ -21,9 +23,9 @@ async function loadError(options: Parameters<typeof TransformersClassifier.load>
 }
 
 describe('the shipped classifier through transformers.js', () => {
-  let shipped: TransformersClassifier;
+  let shipped: EmotionClassifier;
   beforeAll(async () => {
-    shipped = await TransformersClassifier.load({ model: SHIPPED_EMOTION_MODEL });
+    shipped = await loadEmotionModel({ model: SHIPPED_EMOTION_MODEL });
   });
   afterAll(async () => {
     await shipped?.dispose();
@@ -115,5 +117,44 @@ describe('hub models with other label sets', () => {
     const error = await loadError({ model: dir });
     expect(isFeelbotError(error, ErrorCodes.ModelCorrupt)).toBe(true);
     expect((error as Error).message).toMatch(/retrain|restore/);
+  });
+});
+
+describe('a model folder with a no-feel-word reader', () => {
+  /** The reader is the shipped model with sadness/joy, love/anger and fear/surprise swapped. */
+  const READER_LABELS = ['joy', 'sadness', 'anger', 'love', 'surprise', 'fear', 'neutral'];
+  const SWAPPED: Record<Emotion, Emotion> = { sadness: 'joy', joy: 'sadness', love: 'anger', anger: 'love', fear: 'surprise', surprise: 'fear' };
+  let own: TransformersClassifier;
+  let routed: EmotionClassifier;
+  beforeAll(async () => {
+    const dir = writeRoutedClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}routed-classifier`, READER_LABELS);
+    own = await TransformersClassifier.load({ model: dir });
+    routed = await loadEmotionModel({ model: dir });
+  });
+  afterAll(async () => {
+    await own?.dispose();
+    await routed?.dispose();
+  });
+
+  it('a text that names its feeling is read by the folder\'s own model, one without by the reader', async () => {
+    const texts = ['I feel so terrified of what comes next!', 'when a stranger followed me home from the station at night', 'i felt so happy and grateful today', 'ok see you at 5'];
+    // The two runs batch the texts differently, so scores agree to rounding, not bit for bit.
+    const alone = await own.classify(texts);
+    const results = await routed.classify(texts);
+    texts.forEach((text, i) => {
+      const readByReader = i % 2 === 1;
+      const expected = readByReader ? SWAPPED : (Object.fromEntries(EMOTIONS.map((e) => [e, e])) as Record<Emotion, Emotion>);
+      for (const emotion of EMOTIONS) expect(results[i]!.scores[expected[emotion]], text).toBeCloseTo(alone[i]!.scores[emotion], 6);
+      expect(results[i]!.emotion, text).toBe(expected[alone[i]!.emotion]);
+      expect(results[i]!.neutral, text).toBe(alone[i]!.neutral);
+    });
+  });
+
+  it('a folder naming a reader that is not there is MODEL_CORRUPT naming the path', async () => {
+    const dir = writeRoutedClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}routed-without-reader`, READER_LABELS);
+    rmSync(`${dir}/reader`, { recursive: true });
+    const error = await loadError({ model: dir });
+    expect(isFeelbotError(error, ErrorCodes.ModelCorrupt)).toBe(true);
+    expect((error as Error).message).toContain('routed-without-reader/reader');
   });
 });

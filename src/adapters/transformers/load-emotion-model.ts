@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RoutedClassifier } from '../../classifier/routed-classifier.js';
+import { namesAFeeling } from '../../domain/names-a-feeling.js';
+import { normalizeChatText } from '../../domain/normalize-chat-text.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
+import { readModelConfig } from './model-config.js';
+import { locateModel } from './model-location.js';
+import { MAX_INPUT_CHARS, TransformersClassifier, type TransformersClassifierOptions } from './transformers-classifier.js';
+
+/**
+ * The classifier EMOTION_MODEL names. A local feelbot folder whose config.json names a
+ * `feelbot_no_feel_word_reader` subfolder becomes two readers: texts that name their feeling go to
+ * the folder's own model, the rest (most chat, self-reports, dialogue) to the subfolder's.
+ */
+export async function loadEmotionModel(options: TransformersClassifierOptions): Promise<EmotionClassifier> {
+  const location = locateModel(options.model);
+  if (location.kind === 'hub') return TransformersClassifier.load(options);
+  const reader = (await readModelConfig(location.dir)).feelbot_no_feel_word_reader;
+  if (!reader) return TransformersClassifier.load(options);
+  const readerDir = join(location.dir, reader);
+  if (!existsSync(readerDir)) {
+    throw new FeelbotError(
+      ErrorCodes.ModelCorrupt,
+      `${join(location.dir, 'config.json')} names the no-feel-word reader "${reader}", but ${readerDir} does not exist. ` +
+        'Restore the folder from git or retrain it (models/emotion/README.md, "Retrain").',
+      { userFacing: true, permanent: true },
+    );
+  }
+  const main = await TransformersClassifier.load(options);
+  // The reader is feelbot's own format (our labels, our normaliser) at its own default weights: an
+  // operator's label map and a `dtype` choice are for the folder's own model.
+  const other = await TransformersClassifier.load({ model: readerDir }).catch(
+    async (error: unknown) => {
+      await main.dispose();
+      throw error;
+    },
+  );
+  return new RoutedClassifier(main, other, (text) => {
+    const clipped = text.slice(0, MAX_INPUT_CHARS);
+    return !namesAFeeling(normalizeChatText(clipped) || clipped);
+  });
+}
