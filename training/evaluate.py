@@ -5,6 +5,7 @@
     /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
     /usr/bin/python3 training/evaluate.py self-reports-heldout  # ISEAR-style answers about events training never saw
+    /usr/bin/python3 training/evaluate.py dair-validation-handles  # the same sentences after a pasted "@handle"
 
 Texts go through the Python chat normaliser, then through transformers.js in Node (the path the app
 uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
@@ -12,6 +13,7 @@ uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import tempfile
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feelbot_train.chat_phrases import chat_phrase_examples  # noqa: E402
 from feelbot_train.datasets import (  # noqa: E402
-    DEFAULT_DATA_DIR, read_dailydialog, read_goemotions, read_text_label_file)
+    DEFAULT_DATA_DIR, read_dailydialog, read_dair, read_goemotions, read_text_label_file)
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
@@ -42,7 +44,15 @@ NAMED_SETS = {
     "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, HELDOUT_SEED),
     # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
     "self-reports-heldout": lambda: written_self_report_examples("heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED),
+    # dair-ai validation with a handle pasted before each sentence, as in tweets ("@user i feel ...").
+    "dair-validation-handles": lambda: with_handles(*read_dair(DEFAULT_DATA_DIR, "validation")),
 }
+HANDLES = ["@user", "@jess_m", "@BigMike42", "@nytimes", "@sarahlovesdogs", "@xo_kate", "@DrJones"]
+
+
+def with_handles(texts, labels):
+    pick = random.Random(HELDOUT_SEED)
+    return [f"{pick.choice(HANDLES)} {text}" for text in texts], labels
 
 
 def predict_probabilities(model_dir, dtype, texts):

@@ -57,6 +57,12 @@ INPUTS = [
     "why?",
     "!!!",
     "a?b!c",
+    "@jess_m i feel so betrayed right now",
+    "RT @user: cant believe it @BigMike42 @@double",
+    "mail me at bob@example.com or @ alone",
+    "#GoodVibes only #blessed #so_happy #2020Sucks #iPhone",
+    "<#987654321> and # heading and #",
+    "@José ok",
 ]
 
 

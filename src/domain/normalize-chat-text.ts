@@ -6,7 +6,7 @@
  */
 
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
-export const NORMALIZER_VERSION = 'feelbot-chat-v2';
+export const NORMALIZER_VERSION = 'feelbot-chat-v3';
 
 const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
 const INLINE_CODE = /`[^`]*`/g;
@@ -15,6 +15,13 @@ const URL = /(https?:\/\/|www\.)\S+/gi;
 const MENTION = /<(@[!&]?|#)[0-9]+>/g;
 // Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
 const CUSTOM_EMOJI = /<a?:([A-Za-z0-9_]+):[0-9]+>/g;
+// Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
+// an e-mail address's "@" follows a letter and stays. (v3)
+const HANDLE = /(?<![A-Za-z0-9_@])@[A-Za-z0-9_]+/g;
+// A camel-case hashtag is read as its words ("#GoodVibes" -> "Good Vibes"), which the tokenizer
+// knows; run together they are pieces. (v3)
+const HASHTAG = /#([A-Za-z0-9_]+)/g;
+const CAMEL_BOUNDARY = /([a-z])([A-Z])/g;
 
 const EMOTICON_WORDS: Readonly<Record<string, string>> = {
   '>:(': 'angry', '>:-(': 'angry',
@@ -83,6 +90,8 @@ export function normalizeChatText(text: string): string {
     .replace(INLINE_CODE, ' ')
     .replace(URL, ' ')
     .replace(MENTION, ' ')
+    .replace(HANDLE, ' ')
+    .replace(HASHTAG, (_match, tag: string) => ` ${tag.replace(CAMEL_BOUNDARY, '$1 $2')} `)
     .replace(CUSTOM_EMOJI, (_match, name: string) => ` ${name.replaceAll('_', ' ')} `)
     .replace(EMOTICON, (face: string) => ` ${EMOTICON_WORDS[face.toLowerCase()] ?? face} `);
   out = [...out].map((char) => {

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 # Bump when the behaviour changes; config.json records it so the app knows which normaliser the model expects.
-NORMALIZER_VERSION = "feelbot-chat-v2"
+NORMALIZER_VERSION = "feelbot-chat-v3"
 
 CODE_BLOCK = re.compile(r"```[\s\S]*?(```|$)")
 INLINE_CODE = re.compile(r"`[^`]*`")
@@ -18,6 +18,13 @@ URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 MENTION = re.compile(r"<(@[!&]?|#)[0-9]+>")
 # Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
 CUSTOM_EMOJI = re.compile(r"<a?:([A-Za-z0-9_]+):[0-9]+>")
+# Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
+# an e-mail address's "@" follows a letter and stays. (v3)
+HANDLE = re.compile(r"(?<![A-Za-z0-9_@])@[A-Za-z0-9_]+")
+# A camel-case hashtag is read as its words ("#GoodVibes" -> "Good Vibes"), which the tokenizer
+# knows; run together they are pieces. (v3)
+HASHTAG = re.compile(r"#([A-Za-z0-9_]+)")
+CAMEL_BOUNDARY = re.compile(r"([a-z])([A-Z])")
 
 # Emoticons only count when followed by a space or the end, so "5:30" or ":path" stay untouched.
 EMOTICONS = [
@@ -77,6 +84,8 @@ def normalize_chat_text(text: str) -> str:
     text = INLINE_CODE.sub(" ", text)
     text = URL.sub(" ", text)
     text = MENTION.sub(" ", text)
+    text = HANDLE.sub(" ", text)
+    text = HASHTAG.sub(lambda m: " " + CAMEL_BOUNDARY.sub(r"\1 \2", m.group(1)) + " ", text)
     text = CUSTOM_EMOJI.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
     text = EMOTICON.sub(lambda m: " " + EMOTICON_WORDS[m.group(1).lower()] + " ", text)
     text = "".join(" " + EMOJI_TO_WORD[ch] + " " if ch in EMOJI_TO_WORD else ch for ch in text)
