@@ -63,6 +63,7 @@ INPUTS = [
     "#GoodVibes only #blessed #so_happy #2020Sucks #iPhone",
     "<#987654321> and # heading and #",
     "@José ok",
+    "love you &lt;3 &amp; miss you &gt;:( &quot;ok&quot; don&#39;t &apos;go&apos; &amp;amp; &AMP; &nbsp;",
 ]
 
 

@@ -8,6 +8,9 @@
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
 export const NORMALIZER_VERSION = 'feelbot-chat-v3';
 
+// The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
+const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&#39;': "'" };
+const ENTITY = /&amp;|&lt;|&gt;|&quot;|&apos;|&#39;/g;
 const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
 const INLINE_CODE = /`[^`]*`/g;
 const URL = /(https?:\/\/|www\.)\S+/gi;
@@ -86,6 +89,7 @@ const REPEATED_LETTER = /([a-z])\1{2,}/g;
 
 export function normalizeChatText(text: string): string {
   let out = text
+    .replace(ENTITY, (entity) => ENTITIES[entity] ?? entity)
     .replace(CODE_BLOCK, ' ')
     .replace(INLINE_CODE, ' ')
     .replace(URL, ' ')

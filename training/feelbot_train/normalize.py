@@ -11,6 +11,9 @@ import unicodedata
 # Bump when the behaviour changes; config.json records it so the app knows which normaliser the model expects.
 NORMALIZER_VERSION = "feelbot-chat-v3"
 
+# The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
+ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'"}
+ENTITY = re.compile("|".join(re.escape(e) for e in ENTITIES))
 CODE_BLOCK = re.compile(r"```[\s\S]*?(```|$)")
 INLINE_CODE = re.compile(r"`[^`]*`")
 URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -80,6 +83,7 @@ REPEATED_LETTER = re.compile(r"([a-z])\1{2,}")
 
 
 def normalize_chat_text(text: str) -> str:
+    text = ENTITY.sub(lambda m: ENTITIES[m.group(0)], text)
     text = CODE_BLOCK.sub(" ", text)
     text = INLINE_CODE.sub(" ", text)
     text = URL.sub(" ", text)
