@@ -41,9 +41,9 @@ def main():
         if missing:
             sys.exit(f"{reader_dir} is not a model folder: missing {', '.join(missing)}")
         reader_config = json.loads((reader_dir / "config.json").read_text())
-        if reader_config.get("feelbot_normalizer") != config.get("feelbot_normalizer"):
-            sys.exit(f"{reader_dir} expects normaliser {reader_config.get('feelbot_normalizer')}, "
-                     f"{args.model} {config.get('feelbot_normalizer')}: retrain one of them")
+        # The app runs its one chat normaliser before either model; a reader must expect one.
+        if not reader_config.get("feelbot_normalizer"):
+            sys.exit(f"{reader_dir} was not trained by train_classifier.py: its config.json names no feelbot_normalizer")
         if reader_config.get("feelbot_default_dtype", "fp32") != "fp32":
             sys.exit(f"{reader_dir} defaults to {reader_config['feelbot_default_dtype']} weights; a reader ships fp32")
         (reader_dir / "onnx" / "model_quantized.onnx").unlink(missing_ok=True)
