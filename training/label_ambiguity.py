@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import predict_probabilities  # noqa: E402
 from feelbot_train.ambiguity import (  # noqa: E402
     best_assignment_bound, coin_flip_word, context_test, cue_oracle, first_split_word, majority_label,
-    split_cue_words)
+    relabelled_repeats, split_cue_words)
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_file  # noqa: E402
 from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
@@ -40,7 +40,7 @@ def model_predictions(model_dir, texts):
     return probs[:, :NEUTRAL_ID].argmax(axis=1)
 
 
-def model_errors(predicted, texts, labels, words):
+def model_errors(predicted, texts, labels, words, repeats):
     labels = np.asarray(labels)
     wrong = predicted != labels
     cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
@@ -59,6 +59,9 @@ def model_errors(predicted, texts, labels, words):
             "accuracy_elsewhere": round(float(1 - wrong[~flip].mean()), 4),
             "self_report_rows": int(self_report.sum()),
             "errors_on_self_report_rows": int(wrong[self_report].sum()),
+            # Sentences train.txt holds under another label: answering that label is learning train.txt.
+            "answers_the_training_label_on_relabelled_repeats": sum(
+                int(predicted[i]) in train_labels for i, train_labels in repeats.items()),
             # The model's own coin-flip answers with every other row made right: what its other errors cost.
             "macro_f1_if_right_elsewhere": round(float(f1_score(labels, np.where(flip, predicted, labels),
                                                                 average="macro")), 4),
@@ -94,8 +97,9 @@ def main():
     texts, labels = read_text_label_file(args.file) if args.file else read_dair(args.data_dir, "validation")
     rows_with_word = sum(first_split_word(t, words) is not None for t in texts)
     context = context_test(train_texts, train_labels, words)
+    repeats = relabelled_repeats(texts, labels, train_texts, train_labels)
     predicted = model_predictions(args.model, texts) if args.model else None
-    errors = model_errors(predicted, texts, labels, words) if args.model else None
+    errors = model_errors(predicted, texts, labels, words, repeats) if args.model else None
     # 0.5, the best rate learnable from train.txt, and the model's own rate on this file's coin-flip
     # rows (as if its edge there were skill rather than luck).
     rates = [0.5, max(0.5, context["word_majority_accuracy"])]
@@ -109,6 +113,10 @@ def main():
         "rows": len(texts),
         "rows_with_split_word": rows_with_word,
         "coin_flip_rows": sum(coin_flip_word(t, label, words) is not None for t, label in zip(texts, labels)),
+        # The same sentence in train.txt, only under other labels (see relabelled_repeats).
+        "relabelled_repeats_of_train": {
+            "rows": len(repeats),
+            "coin_flip_rows": sum(coin_flip_word(texts[i], labels[i], words) is not None for i in repeats)},
         "cue_oracle": cue_oracle(texts, labels, words),
         # The same reader answering each word with its macro-F1-best label on train.txt instead.
         "cue_oracle_macro_f1_answers_from_train": cue_oracle(

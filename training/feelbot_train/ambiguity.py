@@ -142,3 +142,17 @@ def best_assignment_bound(texts, labels, words, classes=6):
     return {"macro_f1": round(float(macro[best]), 4),
             "accuracy": round(float(true_pos[best].sum() / len(labels)), 4),
             "answers": {w: int(options[j][choice[best, j]]) for j, w in enumerate(present)}}
+
+
+def relabelled_repeats(texts, labels, train_texts, train_labels):
+    """Rows whose exact sentence is also in train.txt, but only under other labels.
+
+    dair-ai keeps one row per (sentence, label), so a sentence that came with two emotions appears
+    once per label, sometimes in different splits. A reader that learnt train.txt answers such a row
+    with the training label and is wrong by construction. Returns {row index: training labels}.
+    """
+    seen = defaultdict(set)
+    for text, label in zip(train_texts, train_labels):
+        seen[text].add(label)
+    return {i: sorted(seen[text]) for i, (text, label) in enumerate(zip(texts, labels))
+            if text in seen and label not in seen[text]}
