@@ -1,7 +1,8 @@
 """Weight-only int8: large float initializers become int8 + DequantizeLinear, computed in fp32.
 
-Per-row scales for 2-D tables (the embedding dominates the file) and for the rows of 3-D GRU weights
-([directions, 3 * hidden, inputs]); one scale for other tensors.
+Per-row scales for 2-D tables (the embedding dominates the file) and for each direction's rows of
+3-D GRU weights ([directions, 3 * hidden, inputs], stored as [directions * 3 * hidden, inputs] and
+reshaped after dequantizing, since DequantizeLinear takes one scale axis); one scale for other tensors.
 Activations stay fp32, so the outputs move only by the rounding of the weights.
 """
 
@@ -23,25 +24,26 @@ def quantize_weights(src, dst):
         if weights.dtype != np.float32 or weights.size < MIN_ELEMENTS:
             kept.append(init)
             continue
-        if weights.ndim == 2:
-            scale = np.abs(weights).max(axis=1) / INT8_MAX
-            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
-            q = np.round(weights / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
-            axis = {"axis": 0}
-        elif weights.ndim == 3:
-            scale = np.abs(weights).max(axis=(0, 2)) / INT8_MAX
-            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
-            q = np.round(weights / scale[None, :, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
-            axis = {"axis": 1}
-        else:
-            scale = np.array(max(float(np.abs(weights).max()) / INT8_MAX, 1e-12), dtype=np.float32)
-            q = np.round(weights / scale).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
-            axis = {}
         name = init.name
+        shape = weights.shape
+        rows = weights.reshape(-1, shape[-1]) if weights.ndim == 3 else weights
+        if rows.ndim == 2:
+            scale = np.abs(rows).max(axis=1) / INT8_MAX
+            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
+            q = np.round(rows / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            axis = {"axis": 0}
+        else:
+            scale = np.array(max(float(np.abs(rows).max()) / INT8_MAX, 1e-12), dtype=np.float32)
+            q = np.round(rows / scale).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            axis = {}
         kept += [numpy_helper.from_array(q, name + "_int8"), numpy_helper.from_array(scale, name + "_scale"),
                  numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), name + "_zero")]
-        nodes.append(helper.make_node("DequantizeLinear", [name + "_int8", name + "_scale", name + "_zero"], [name],
-                                      name=name + "_dequantize", **axis))
+        dequantized = name + "_rows" if weights.ndim == 3 else name
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_int8", name + "_scale", name + "_zero"],
+                                      [dequantized], name=name + "_dequantize", **axis))
+        if weights.ndim == 3:
+            kept.append(numpy_helper.from_array(np.array(shape, dtype=np.int64), name + "_shape"))
+            nodes.append(helper.make_node("Reshape", [dequantized, name + "_shape"], [name], name=name + "_reshape"))
     del graph.initializer[:]
     graph.initializer.extend(kept)
     existing = list(graph.node)

@@ -1,0 +1,83 @@
+"""Checks of feelbot_train.gru_graph against torch.onnx's own export of the same ensemble.
+
+    /usr/bin/python3 -m unittest discover -s training/tests
+"""
+
+import io
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feelbot_train.gru_graph import (  # noqa: E402
+    build_ensemble_graph, dequantized_tensors, member_from_torch, members_from_torch_export)
+from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
+from feelbot_train.quantize import quantize_weights  # noqa: E402
+
+
+def tiny_ensemble(temperature=1.25, vocab=50, embed_dim=8, hidden=6):
+    torch.manual_seed(0)
+    members = [EmotionClassifier(vocab, 7, arch="gru", embed_dim=embed_dim, hidden=hidden) for _ in range(2)]
+    return EnsembleForExport(members, temperature).eval()
+
+
+def torch_export(ensemble):
+    ids = torch.tensor([[2, 10, 11, 3], [2, 12, 3, 0]])
+    buffer = io.BytesIO()
+    torch.onnx.export(ensemble, (ids, (ids != 0).long()), buffer, opset_version=14,
+                      input_names=["input_ids", "attention_mask"], output_names=["logits"],
+                      dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                                    "attention_mask": {0: "batch", 1: "sequence"}})
+    return onnx.load_from_string(buffer.getvalue())
+
+
+class GruGraphTest(unittest.TestCase):
+    def test_weights_from_torch_are_the_ones_torch_onnx_writes(self):
+        # torch.onnx reorders PyTorch's (reset, update, new) gates into ONNX's order itself; reading
+        # its graph back must give exactly what member_from_torch makes of the modules.
+        ensemble = tiny_ensemble()
+        exported, temperature = members_from_torch_export(torch_export(ensemble))
+        self.assertAlmostEqual(temperature, 1.25, places=6)
+        for ours, theirs in zip((member_from_torch(m) for m in ensemble.members), exported):
+            for key in ("table", "W", "R", "B", "head_weight", "head_bias"):
+                np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
+
+    def test_the_graph_is_one_bidirectional_gru_per_member_reading_lengths(self):
+        ensemble = tiny_ensemble()
+        model = build_ensemble_graph([member_from_torch(m) for m in ensemble.members], 1.25)
+        grus = [n for n in model.graph.node if n.op_type == "GRU"]
+        self.assertEqual(len(grus), 2)
+        for gru in grus:
+            attributes = {a.name: onnx.helper.get_attribute_value(a) for a in gru.attribute}
+            self.assertEqual(attributes["direction"], b"bidirectional")
+            self.assertEqual(attributes["linear_before_reset"], 1)
+            self.assertEqual(gru.input[4], "sequence_lens")
+        self.assertEqual([i.name for i in model.graph.input], ["input_ids", "attention_mask"])
+        self.assertEqual([o.name for o in model.graph.output], ["logits"])
+
+    def test_a_quantized_graph_reads_back_as_its_dequantized_weights(self):
+        # Big enough for quantize_weights to take the tables (100 x 48) and GRU weights (2 x 96 x 48).
+        members = [member_from_torch(m) for m in tiny_ensemble(vocab=100, embed_dim=48, hidden=32).members]
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32, q8 = Path(tmp) / "m.onnx", Path(tmp) / "q.onnx"
+            onnx.save(build_ensemble_graph(members, 1.0), str(fp32))
+            quantize_weights(fp32, q8)
+            tensors = dequantized_tensors(onnx.load(str(q8)))
+        for name, original in (("member0.embed", members[0]["table"]), ("member1.W", members[1]["W"])):
+            restored = tensors[name]
+            self.assertEqual(restored.shape, original.shape)
+            # One scale per row (per direction for GRU weights): within half a step of the original.
+            rows = original.reshape(-1, original.shape[-1])
+            step = np.abs(rows).max(axis=1, keepdims=True) / 127
+            error = np.abs(restored.reshape(rows.shape) - rows)
+            self.assertTrue(np.all(error <= step / 2 + 1e-7), name)
+            self.assertGreater(error.max(), 0, name)  # it really was quantized
+
+if __name__ == "__main__":
+    unittest.main()
