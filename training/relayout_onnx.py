@@ -12,7 +12,6 @@ probabilities saved at training time.
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import onnx
@@ -20,27 +19,21 @@ import onnx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feelbot_train.gru_graph import build_ensemble_graph, members_from_torch_export  # noqa: E402
-from feelbot_train.quantize import quantize_weights  # noqa: E402
+from feelbot_train.quantize import quantized  # noqa: E402
 
 
 def is_torch_export(model):
-    return sum(node.op_type == "GRU" for node in model.graph.node) > 0 and all(
-        not any(a.name == "direction" for a in node.attribute) for node in model.graph.node if node.op_type == "GRU")
+    """torch.onnx writes one-way GRUs; the lean layout's are bidirectional."""
+    grus = [node for node in model.graph.node if node.op_type == "GRU"]
+    return bool(grus) and not any(a.name == "direction" for node in grus for a in node.attribute)
 
 
 def relayout(path, quantize):
     model = onnx.load(str(path))
     if not is_torch_export(model):
         return False
-    members, temperature = members_from_torch_export(model)
-    lean = build_ensemble_graph(members, temperature)
-    if not quantize:
-        onnx.save(lean, str(path))
-        return True
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "model.onnx"
-        onnx.save(lean, str(fp32))
-        quantize_weights(fp32, path)
+    lean = build_ensemble_graph(*members_from_torch_export(model))
+    onnx.save(quantized(lean) if quantize else lean, str(path))
     return True
 
 

@@ -20,11 +20,16 @@ def export_onnx(model, path):
     if all(isinstance(member.encoder, BiGruEncoder) for member in model.members):
         members = [member_from_torch(member) for member in model.members]
         onnx.save(build_ensemble_graph(members, float(model.temperature)), str(path))
-        return
+    else:
+        export_with_torch(model, path)
+
+
+def export_with_torch(model, path):
+    """torch.onnx's own graph of `model` (a path or a binary file object)."""
     ids = torch.tensor([[2, 10, 11, 3], [2, 12, 3, 0]])
     mask = (ids != 0).long()
     torch.onnx.export(
-        model, (ids, mask), str(path), opset_version=OPSET,
+        model.eval(), (ids, mask), path if hasattr(path, "write") else str(path), opset_version=OPSET,
         input_names=["input_ids", "attention_mask"], output_names=["logits"],
         dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
                       "logits": {0: "batch"}},

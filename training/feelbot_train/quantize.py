@@ -16,7 +16,11 @@ INT8_MAX = 127.0
 
 
 def quantize_weights(src, dst):
-    model = onnx.load(str(src))
+    onnx.save(quantized(onnx.load(str(src))), str(dst))
+
+
+def quantized(model):
+    """`model` with its large float initializers stored as int8 (changed in place and returned)."""
     graph = model.graph
     kept, nodes = [], []
     for init in graph.initializer:
@@ -50,4 +54,4 @@ def quantize_weights(src, dst):
     del graph.node[:]
     graph.node.extend(nodes + existing)
     onnx.checker.check_model(model)
-    onnx.save(model, str(dst))
+    return model

@@ -5,7 +5,6 @@
 
 import io
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
@@ -17,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feelbot_train.gru_graph import (  # noqa: E402
     build_ensemble_graph, dequantized_tensors, member_from_torch, members_from_torch_export)
+from feelbot_train.export import export_with_torch  # noqa: E402
 from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
-from feelbot_train.quantize import quantize_weights  # noqa: E402
+from feelbot_train.quantize import quantized  # noqa: E402
 
 
 def tiny_ensemble(temperature=1.25, vocab=50, embed_dim=8, hidden=6):
@@ -28,12 +28,8 @@ def tiny_ensemble(temperature=1.25, vocab=50, embed_dim=8, hidden=6):
 
 
 def torch_export(ensemble):
-    ids = torch.tensor([[2, 10, 11, 3], [2, 12, 3, 0]])
     buffer = io.BytesIO()
-    torch.onnx.export(ensemble, (ids, (ids != 0).long()), buffer, opset_version=14,
-                      input_names=["input_ids", "attention_mask"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
-                                    "attention_mask": {0: "batch", 1: "sequence"}})
+    export_with_torch(ensemble, buffer)
     return onnx.load_from_string(buffer.getvalue())
 
 
@@ -64,11 +60,7 @@ class GruGraphTest(unittest.TestCase):
     def test_a_quantized_graph_reads_back_as_its_dequantized_weights(self):
         # Big enough for quantize_weights to take the tables (100 x 48) and GRU weights (2 x 96 x 48).
         members = [member_from_torch(m) for m in tiny_ensemble(vocab=100, embed_dim=48, hidden=32).members]
-        with tempfile.TemporaryDirectory() as tmp:
-            fp32, q8 = Path(tmp) / "m.onnx", Path(tmp) / "q.onnx"
-            onnx.save(build_ensemble_graph(members, 1.0), str(fp32))
-            quantize_weights(fp32, q8)
-            tensors = dequantized_tensors(onnx.load(str(q8)))
+        tensors = dequantized_tensors(quantized(build_ensemble_graph(members, 1.0)))
         for name, original in (("member0.embed", members[0]["table"]), ("member1.W", members[1]["W"])):
             restored = tensors[name]
             self.assertEqual(restored.shape, original.shape)
