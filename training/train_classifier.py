@@ -6,36 +6,38 @@ dair-ai test.txt is never read here; evaluate on it afterwards with training/eva
 """
 
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feelbot_train.blas_kernels import pin_kernels  # noqa: E402
 
 # Members train in parallel processes on one torch thread each (feelbot_train/members.py); the
-# variables must be set before torch and its BLAS start their thread pools.
+# variables must be set before torch and its BLAS start their thread pools, and so must the kernels.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+KERNELS = pin_kernels()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feelbot_train.calibrate import fit_temperature  # noqa: E402
 from feelbot_train.corpus import build_selection_sets, build_training_split  # noqa: E402
 from feelbot_train.cross_validation import held_out_report  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.evaluation import report, softmax  # noqa: E402
-from feelbot_train.export import write_model_folder  # noqa: E402
-from feelbot_train.half_tables import half_embedding_tables  # noqa: E402
+from feelbot_train.export import export_onnx, write_model_folder  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.members import MemberPlan, train_members  # noqa: E402
 from feelbot_train.model import EnsembleForExport  # noqa: E402
 from feelbot_train.quantize import quantize_weights  # noqa: E402
-from feelbot_train.normalize import normalize_chat_text  # noqa: E402
+from feelbot_train.normalize import NORMALIZER_VERSIONS, normalize_chat_text  # noqa: E402
 from feelbot_train.trainer import pad_batch, predict_logits  # noqa: E402
 from feelbot_train.wordpiece import WordPieceEncoder, build_vocab  # noqa: E402
 
@@ -50,6 +52,9 @@ REFERENCE_CHAT = [
 REFERENCE_VALIDATION_ROWS = 20
 # Weight of GoEmotions' macro-F1 in the epoch-selection score; dair-ai accuracy stays the main goal.
 GOEMOTIONS_SELECTION_WEIGHT = 0.25
+# The normaliser models/emotion was trained through; the app's v3 reads its input the same way except
+# on HTML entities, pasted handles and hashtags (see normalize.py).
+SHIPPED_NORMALIZER = "feelbot-chat-v2"
 
 
 def parse_args(argv=None):
@@ -92,6 +97,9 @@ def parse_args(argv=None):
     p.add_argument("--augment-fraction", type=float, default=0.3)
     p.add_argument("--augment-weight", type=float, default=0.5)
     p.add_argument("--default-dtype", choices=["fp32", "q8"], default="fp32")
+    p.add_argument("--normalizer", choices=NORMALIZER_VERSIONS, default=SHIPPED_NORMALIZER,
+                   help="chat normaliser the training and selection texts go through; config.json records it "
+                        "(default: the shipped model's, so the defaults reproduce it)")
     p.add_argument("--coin-flip-soft", type=float, default=0.0,
                    help="mix this share of a split word's label split into its coin-flip rows' targets (0: off)")
     p.add_argument("--cv-fold", type=int, help="hold this fold of dair-ai train.txt out of training and score it")
@@ -124,9 +132,10 @@ def main(argv=None):
     started = time.time()
     seed_everything(args.seed)
     log = lambda message: print(f"[{time.time() - started:6.0f}s] {message}", flush=True)  # noqa: E731
+    log(KERNELS)
 
     train = build_training_split(args)
-    selection = build_selection_sets(args.data_dir)
+    selection = build_selection_sets(args.data_dir, args.normalizer)
     vocab = build_vocab(train.texts, args.max_vocab, args.min_count, args.num_suffixes)
     encoder = WordPieceEncoder(vocab)
     train_ids = [encoder.encode(t) for t in train.texts]
@@ -175,18 +184,18 @@ def main(argv=None):
     if args.out:
         ensemble.temperature.fill_(temperature)
         note = f"ensemble of {args.members} over {args.embed_dim}-d WordPiece embeddings, temperature baked in"
-        write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note)
+        write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note, args.normalizer)
         quantize_weights(args.out / "onnx" / "model.onnx", args.out / "onnx" / "model_quantized.onnx")
-        # After quantizing, which reads the fp32 tables; fp32 compute reads the fp16 tables' rows.
-        half_embedding_tables(args.out / "onnx" / "model.onnx")
-        write_reference(ensemble, encoder, selection["dair_validation"].texts, args.out)
+        # quantize.py has read the fp32 tables; model.onnx is written again with them in fp16.
+        export_onnx(ensemble, args.out / "onnx" / "model.onnx", half_tables=True)
+        write_reference(ensemble, encoder, selection["dair_validation"].texts, args.out, args.normalizer)
         metrics["train_wall_seconds"] = round(time.time() - started)
         (args.out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         log(f"wrote {args.out}")
 
 
 def write_held_out_report(args, held_out, members, encoder):
-    ids = [encoder.encode(normalize_chat_text(t) or t) for _, t, _ in held_out]
+    ids = [encoder.encode(normalize_chat_text(t, args.normalizer) or t) for _, t, _ in held_out]
     member_logits = [predict_logits(m, ids) for m in members]
     report_ = held_out_report(held_out, member_logits, np.mean(member_logits, axis=0), args.cv_fold, args.cv_folds)
     report_["args"] = args_json(args)
@@ -194,9 +203,9 @@ def write_held_out_report(args, held_out, members, encoder):
     path.write_text(json.dumps(report_) + "\n", encoding="utf-8")
 
 
-def write_reference(ensemble, encoder, validation_texts, out_dir):
+def write_reference(ensemble, encoder, validation_texts, out_dir, normalizer):
     raw = REFERENCE_CHAT + validation_texts[:REFERENCE_VALIDATION_ROWS]
-    texts = [normalize_chat_text(t) for t in raw]
+    texts = [normalize_chat_text(t, normalizer) for t in raw]
     with torch.no_grad():
         probs = softmax(np.stack([ensemble(*pad_batch([encoder.encode(t)])).numpy()[0] for t in texts]))
     cases = [{"raw": r, "text": t, "probabilities": [round(float(p), 7) for p in row]}

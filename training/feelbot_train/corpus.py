@@ -9,7 +9,7 @@ from .coin_flip_targets import coin_flip_soft_targets
 from .cross_validation import partition
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
 from .labels import LABELS, NEUTRAL_ID
-from .normalize import normalize_chat_text
+from .normalize import NORMALIZER_VERSION, normalize_chat_text
 from .self_reports import self_report_weights
 from .written_self_reports import written_self_report_examples
 
@@ -23,12 +23,14 @@ class Split:
     soft_targets: dict = field(default_factory=dict)
     # dair-ai train rows held out of training by `--cv-fold`, as (train.txt index, text, label).
     held_out: list = field(default_factory=list)
+    # The chat normaliser every added text goes through (`--normalizer`).
+    normalizer: str = NORMALIZER_VERSION
 
     def add(self, texts, labels, weight):
         """`weight` is one loss weight for every row, or a list with one per row."""
         weights = weight if isinstance(weight, list) else [weight] * len(texts)
         for text, label, row_weight in zip(texts, labels, weights):
-            text = normalize_chat_text(text)
+            text = normalize_chat_text(text, self.normalizer)
             if text:
                 self.texts.append(text)
                 self.labels.append(label)
@@ -46,7 +48,7 @@ def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
 
 
 def build_training_split(options):
-    split = Split()
+    split = Split(normalizer=options.normalizer)
     texts, labels = read_dair(options.data_dir, "train")
     if options.cv_fold is not None:
         texts, labels, split.held_out = partition(texts, labels, options.cv_fold, options.cv_folds)
@@ -77,7 +79,7 @@ def build_training_split(options):
     return split
 
 
-def build_selection_sets(data_dir):
+def build_selection_sets(data_dir, normalizer=NORMALIZER_VERSION):
     """Used to pick epochs and the temperature; dair-ai test.txt is never read here."""
     sets = {}
     for name, (texts, labels) in {
@@ -85,7 +87,7 @@ def build_selection_sets(data_dir):
         "goemotions_dev": read_goemotions(data_dir, "dev"),
         "dailydialog_dev": read_dailydialog(data_dir, "dev"),
     }.items():
-        split = Split()
+        split = Split(normalizer=normalizer)
         split.add(texts, labels, 1.0)
         sets[name] = split
     return sets

@@ -3,25 +3,35 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import onnx
 import torch
 
 from .gru_graph import OPSET, build_ensemble_graph, member_from_torch
+from .half_tables import half_embedding_tables
 from .labels import LABELS
 from .model import BiGruEncoder
 from .normalize import NORMALIZER_VERSION
 from .wordpiece import MAX_LENGTH, write_tokenizer_files
 
 
-def export_onnx(model, path):
-    """An all-BiGRU ensemble as the lean graph of `gru_graph`; other architectures through torch.onnx."""
+def export_onnx(model, path, half_tables=False):
+    """An all-BiGRU ensemble as the lean graph of `gru_graph`; other architectures through torch.onnx.
+
+    With `half_tables` the embedding tables are stored in fp16 (`half_tables.py` says why), as the
+    shipped model.onnx is; quantize.py reads the fp32 ones, so it runs on the file written without.
+    """
     model.eval()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if all(isinstance(member.encoder, BiGruEncoder) for member in model.members):
         members = [member_from_torch(member) for member in model.members]
+        if half_tables:
+            members = [{**member, "table": member["table"].astype(np.float16)} for member in members]
         onnx.save(build_ensemble_graph(members, float(model.temperature)), str(path))
     else:
         export_with_torch(model, path)
+        if half_tables:
+            half_embedding_tables(path)
 
 
 def export_with_torch(model, path):
@@ -37,7 +47,7 @@ def export_with_torch(model, path):
     )
 
 
-def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_note):
+def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_note, normalizer=NORMALIZER_VERSION):
     config = {
         # transformers.js maps "bert" to BertForSequenceClassification, which only feeds the
         # session's declared inputs and reads `logits`; the graph inside is ours.
@@ -48,7 +58,7 @@ def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_n
         "label2id": {label: i for i, label in enumerate(LABELS)},
         "vocab_size": vocab_size,
         "max_position_embeddings": MAX_LENGTH,
-        "feelbot_normalizer": NORMALIZER_VERSION,
+        "feelbot_normalizer": normalizer,
         "feelbot_default_dtype": default_dtype,
         "feelbot_temperature": round(temperature, 4),
         "feelbot_architecture": architecture_note,
@@ -56,8 +66,9 @@ def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_n
     (Path(out_dir) / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
-def write_model_folder(model, vocab, temperature, out_dir, default_dtype, architecture_note):
+def write_model_folder(model, vocab, temperature, out_dir, default_dtype, architecture_note,
+                       normalizer=NORMALIZER_VERSION):
     out_dir = Path(out_dir)
     export_onnx(model, out_dir / "onnx" / "model.onnx")
     write_tokenizer_files(vocab, out_dir)
-    write_config(out_dir, len(vocab), temperature, default_dtype, architecture_note)
+    write_config(out_dir, len(vocab), temperature, default_dtype, architecture_note, normalizer)

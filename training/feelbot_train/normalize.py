@@ -10,6 +10,9 @@ import unicodedata
 
 # Bump when the behaviour changes; config.json records it so the app knows which normaliser the model expects.
 NORMALIZER_VERSION = "feelbot-chat-v3"
+# The shipped model was trained through v2. v3 differs only on HTML entities, pasted handles and
+# hashtags; training can still run v2 so that the retrain command reproduces the shipped weights.
+NORMALIZER_VERSIONS = ("feelbot-chat-v2", NORMALIZER_VERSION)
 
 # The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
 ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'"}
@@ -82,14 +85,19 @@ MARK_RUN = re.compile(r"[?!]+")
 REPEATED_LETTER = re.compile(r"([a-z])\1{2,}")
 
 
-def normalize_chat_text(text: str) -> str:
-    text = ENTITY.sub(lambda m: ENTITIES[m.group(0)], text)
+def normalize_chat_text(text: str, version: str = NORMALIZER_VERSION) -> str:
+    if version not in NORMALIZER_VERSIONS:
+        raise ValueError(f"unknown normaliser {version!r}; known: {', '.join(NORMALIZER_VERSIONS)}")
+    v3 = version == NORMALIZER_VERSION
+    if v3:
+        text = ENTITY.sub(lambda m: ENTITIES[m.group(0)], text)
     text = CODE_BLOCK.sub(" ", text)
     text = INLINE_CODE.sub(" ", text)
     text = URL.sub(" ", text)
     text = MENTION.sub(" ", text)
-    text = HANDLE.sub(" ", text)
-    text = HASHTAG.sub(lambda m: " " + CAMEL_BOUNDARY.sub(r"\1 \2", m.group(1)) + " ", text)
+    if v3:
+        text = HANDLE.sub(" ", text)
+        text = HASHTAG.sub(lambda m: " " + CAMEL_BOUNDARY.sub(r"\1 \2", m.group(1)) + " ", text)
     text = CUSTOM_EMOJI.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
     text = EMOTICON.sub(lambda m: " " + EMOTICON_WORDS[m.group(1).lower()] + " ", text)
     text = "".join(" " + EMOJI_TO_WORD[ch] + " " if ch in EMOJI_TO_WORD else ch for ch in text)

@@ -5,6 +5,7 @@
 
 import io
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -16,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feelbot_train.gru_graph import (  # noqa: E402
     build_ensemble_graph, dequantized_tensors, member_from_torch, members_from_torch_export)
-from feelbot_train.export import export_with_torch  # noqa: E402
+from feelbot_train.export import export_onnx, export_with_torch  # noqa: E402
+from feelbot_train.half_tables import half_embedding_tables  # noqa: E402
 from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
 from feelbot_train.quantize import quantized  # noqa: E402
 
@@ -70,6 +72,22 @@ class GruGraphTest(unittest.TestCase):
             error = np.abs(restored.reshape(rows.shape) - rows)
             self.assertTrue(np.all(error <= step / 2 + 1e-7), name)
             self.assertGreater(error.max(), 0, name)  # it really was quantized
+
+    def test_the_training_export_writes_the_bytes_the_relayout_wrote_for_the_shipped_file(self):
+        # The shipped model.onnx is relayout_onnx.py's rewrite of a torch.onnx file whose tables
+        # half_tables.py had stored in fp16; a retrain must write the same bytes from the same weights.
+        ensemble = tiny_ensemble()
+        with tempfile.TemporaryDirectory() as folder:
+            shipped_way = Path(folder) / "shipped.onnx"
+            export_with_torch(ensemble, shipped_way)
+            half_embedding_tables(shipped_way)
+            relaid = build_ensemble_graph(*members_from_torch_export(onnx.load(str(shipped_way))))
+            retrained_way = Path(folder) / "retrained.onnx"
+            export_onnx(ensemble, retrained_way, half_tables=True)
+            self.assertEqual(retrained_way.read_bytes(), relaid.SerializeToString())
+            tables = [i for i in onnx.load(str(retrained_way)).graph.initializer if i.name.endswith(".embed")]
+            self.assertEqual([t.data_type for t in tables], [onnx.TensorProto.FLOAT16] * 2)
+
 
 if __name__ == "__main__":
     unittest.main()
