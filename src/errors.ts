@@ -20,6 +20,8 @@ export const ErrorCodes = {
   WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   NotAllowed: 'NOT_ALLOWED',
   RedisUnavailable: 'REDIS_UNAVAILABLE',
+  UsageInvalid: 'USAGE_INVALID',
+  InputUnreadable: 'INPUT_UNREADABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -3,19 +3,25 @@ import { existsSync } from 'node:fs';
 import { registerSecret } from '../adapters/logging/redact-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfig } from '../config.js';
-import { FeelbotError } from '../errors.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command } from './command.js';
+import { asUsageError, commandUsage } from './usage-error.js';
 
 /** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
 const FORCED_EXIT_MS = 30_000;
+const HELP = ['help', '--help', '-h'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
     process.stderr.write(usage(name));
-    return name && !['help', '--help', '-h'].includes(name) ? 2 : 0;
+    return name && !HELP.includes(name) ? 2 : 0;
+  }
+  if (args.length === 1 && HELP.includes(args[0]!)) {
+    process.stdout.write(commandUsage(command));
+    return 0;
   }
   // FEELBOT_ENV_FILE picks another file, or none when empty (tests run without a developer's .env).
   const envFile = process.env.FEELBOT_ENV_FILE ?? '.env';
@@ -23,7 +29,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   registerSecret(config.discord.token);
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
-  await command.run({ args, config, logger, stopped: stopSignal() });
+  try {
+    await command.run({ args, config, logger, stopped: stopSignal() });
+  } catch (error) {
+    throw asUsageError(error, command);
+  }
   return 0;
 }
 
@@ -40,7 +50,7 @@ function stopSignal(): Promise<NodeJS.Signals> {
 
 function usage(unknown: string | undefined): string {
   const lines = COMMANDS.map((command: Command) => `  ${command.usage.padEnd(44)} ${command.summary}`);
-  const head = unknown && !['help', '--help', '-h'].includes(unknown) ? `Unknown command "${unknown}".\n\n` : '';
+  const head = unknown && !HELP.includes(unknown) ? `Unknown command "${unknown}".\n\n` : '';
   return `${head}Usage: feelbot <command>\n\n${lines.join('\n')}\n`;
 }
 
@@ -51,9 +61,10 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof FeelbotError && error.userFacing) {
       process.stderr.write(`feelbot: ${error.message}\n(${error.code})\n`);
+      process.exitCode = error.code === ErrorCodes.UsageInvalid ? 2 : 1;
     } else {
       process.stderr.write(`feelbot: unexpected failure\n${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
     }
-    process.exitCode = 1;
   },
 );

@@ -65,6 +65,33 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(evaluate.output.join('\n')).toMatch(/line 2: label "happiness"/);
   });
 
+  it('eval names a file it cannot read, with an error code and no stack trace', async () => {
+    const evaluate = new FeelbotProcess(['eval', `${GENERATED_DIR}no-such-file.txt`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(1);
+    const output = evaluate.output.join('\n');
+    expect(output).toContain('Cannot read the evaluation file');
+    expect(output).toContain('ENOENT');
+    expect(output).toContain('(INPUT_UNREADABLE)');
+    expect(output).not.toContain('unexpected failure');
+  });
+
+  it('eval answers an unknown option with its usage and exit code 2', async () => {
+    const evaluate = new FeelbotProcess(['eval', '--plt', 'x.png', 'file.txt'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(2);
+    const output = evaluate.output.join('\n');
+    expect(output).toContain("Unknown option '--plt'");
+    expect(output).toContain('Usage: feelbot eval <file> [--plot confusion.png]');
+    expect(output).not.toContain('unexpected failure');
+  });
+
+  it('analyze --help prints its usage instead of analysing the word', async () => {
+    const analyze = new FeelbotProcess(['analyze', '--help'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await analyze.waitForExit()).toBe(0);
+    const output = analyze.output.join('\n');
+    expect(output).toContain('Usage: feelbot analyze "<text>"');
+    expect(output).not.toContain('"scores"');
+  });
+
   it('with EMOTION_BACKEND=llm, every line of an evaluation file gets a valid label', async () => {
     const file = `${GENERATED_DIR}eval-llm.txt`;
     writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);

@@ -11,6 +11,19 @@ import type { Command } from '../command.js';
 /** Big enough to amortise ONNX Runtime's per-call cost, small enough to keep memory flat. */
 const EVAL_BATCH = 64;
 
+async function readInput(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new FeelbotError(ErrorCodes.InputUnreadable, `Cannot read the evaluation file ${file} (${reason})`, {
+      userFacing: true,
+      permanent: true,
+      cause: error,
+    });
+  }
+}
+
 export const evalCommand: Command = {
   name: 'eval',
   usage: 'eval <file> [--plot confusion.png]',
@@ -18,8 +31,8 @@ export const evalCommand: Command = {
   async run({ args, config, logger }) {
     const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
     const file = positionals[0];
-    if (!file) throw new FeelbotError(ErrorCodes.ConfigInvalid, 'Usage: feelbot eval <file> [--plot confusion.png]', { userFacing: true });
-    const rows = parseLabelledLines(await readFile(file, 'utf8'));
+    if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot eval <file> [--plot confusion.png]', { userFacing: true });
+    const rows = parseLabelledLines(await readInput(file));
     const classifier = await createClassifier(config, logger);
     const analyses: EmotionAnalysis[] = [];
     try {
