@@ -10,6 +10,7 @@ import type { Command } from '../command.js';
 
 /** Big enough to amortise ONNX Runtime's per-call cost, small enough to keep memory flat. */
 const EVAL_BATCH = 64;
+const USAGE = 'eval <file> [--plot confusion.png]';
 
 async function readInput(file: string): Promise<string> {
   try {
@@ -26,12 +27,12 @@ async function readInput(file: string): Promise<string> {
 
 export const evalCommand: Command = {
   name: 'eval',
-  usage: 'eval <file> [--plot confusion.png]',
+  usage: USAGE,
   summary: 'score the classifier on text;label lines (JSON on stdout)',
   async run({ args, config, logger }) {
     const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
     const file = positionals[0];
-    if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot eval <file> [--plot confusion.png]', { userFacing: true });
+    if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     const rows = parseLabelledLines(await readInput(file));
     const classifier = await createClassifier(config, logger);
     const analyses: EmotionAnalysis[] = [];
