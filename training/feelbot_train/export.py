@@ -15,11 +15,12 @@ from .normalize import NORMALIZER_VERSION
 from .wordpiece import MAX_LENGTH, write_tokenizer_files
 
 
-def export_onnx(model, path, half_tables=False):
+def export_onnx(model, path, half_tables=False, extension=None):
     """An all-BiGRU ensemble as the lean graph of `gru_graph`; other architectures through torch.onnx.
 
     With `half_tables` the embedding tables are stored in fp16 (`half_tables.py` says why), as the
     shipped model.onnx is; quantize.py reads the fp32 ones, so it runs on the file written without.
+    `extension` (vocab_extension.Extension) adds the words the members read through their maps.
     """
     model.eval()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +28,9 @@ def export_onnx(model, path, half_tables=False):
         members = [member_from_torch(member) for member in model.members]
         if half_tables:
             members = [{**member, "table": member["table"].astype(np.float16)} for member in members]
-        onnx.save(build_ensemble_graph(members, float(model.temperature)), str(path))
+        onnx.save(build_ensemble_graph(members, float(model.temperature), extension), str(path))
+    elif extension is not None:
+        raise ValueError("a vocabulary extension is exported for all-BiGRU ensembles only")
     else:
         export_with_torch(model, path)
         if half_tables:
@@ -67,8 +70,8 @@ def write_config(out_dir, vocab_size, temperature, default_dtype, architecture_n
 
 
 def write_model_folder(model, vocab, temperature, out_dir, default_dtype, architecture_note,
-                       normalizer=NORMALIZER_VERSION):
+                       normalizer=NORMALIZER_VERSION, extension=None):
     out_dir = Path(out_dir)
-    export_onnx(model, out_dir / "onnx" / "model.onnx")
+    export_onnx(model, out_dir / "onnx" / "model.onnx", extension=extension)
     write_tokenizer_files(vocab, out_dir)
     write_config(out_dir, len(vocab), temperature, default_dtype, architecture_note, normalizer)

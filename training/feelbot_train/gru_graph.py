@@ -39,7 +39,12 @@ def member_from_torch(member):
         return w, r, b
 
     forward, backward = direction(encoder.forward_gru), direction(encoder.backward_gru)
+    extended = {}
+    if hasattr(member.embed, "map_weight"):
+        extended = {"map_weight": member.embed.map_weight.numpy().astype(np.float32),
+                    "map_bias": member.embed.map_bias.numpy().astype(np.float32)}
     return {
+        **extended,
         "table": member.embed.weight.detach().numpy().astype(np.float32),
         "W": np.stack([forward[0], backward[0]]).astype(np.float32),
         "R": np.stack([forward[1], backward[1]]).astype(np.float32),
@@ -92,8 +97,27 @@ def members_from_torch_export(model):
     return members, float(tensors["temperature"])
 
 
-def build_ensemble_graph(members, temperature):
-    """The ONNX model: input_ids, attention_mask [batch, sequence] -> logits [batch, labels] / T."""
+def _extension_lookup(node, const, extension, base_size):
+    """Shared by the members: which ids are extra words, their clamped ids into the member tables,
+    and the extra words' rows (int8 rows gathered, then scaled, so only looked-up rows are widened)."""
+    size = const("base_vocabulary", np.array(base_size, dtype=np.int64))
+    is_extra = node("Unsqueeze", [node("GreaterOrEqual", ["input_ids", size], "is_extra_word"),
+                                  const("axis_last_extra", np.array([-1], dtype=np.int64))], "is_extra_word3")
+    base_ids = node("Min", ["input_ids", const("last_base_id", np.array(base_size - 1, dtype=np.int64))], "base_ids")
+    extra_ids = node("Max", [node("Sub", ["input_ids", size], "extra_offset"), const("zero_id", np.array(0, np.int64))],
+                     "extra_ids")
+    rows = node("Cast", [node("Gather", [const("extra_words_int8", extension.rows_int8), extra_ids], "extra_q")],
+                "extra_q_fp32", to=TensorProto.FLOAT)
+    scale = node("Unsqueeze", [node("Gather", [const("extra_words_scale", extension.row_scale), extra_ids],
+                                    "extra_scale"), "axis_last_extra"], "extra_scale3")
+    return is_extra, base_ids, node("Mul", [rows, scale], "extra_rows")
+
+
+def build_ensemble_graph(members, temperature, extension=None):
+    """The ONNX model: input_ids, attention_mask [batch, sequence] -> logits [batch, labels] / T.
+
+    With an `extension` (vocab_extension.Extension) ids past the members' tables are extra words,
+    read as the shared int8 rows through each member's map."""
     hidden = members[0]["R"].shape[2]
     nodes, inits = [], []
 
@@ -116,14 +140,22 @@ def build_ensemble_graph(members, temperature):
     count = node("Clip", [node("ReduceSum", [mask, axis1], "count", keepdims=1), const("count_floor", np.float32(1.0))],
                  "count_at_least_one")
     batch_sequence = const("batch_sequence_states", np.array([0, 0, 2 * hidden], dtype=np.int64))
+    ids = "input_ids"
+    if extension is not None:
+        is_extra, ids, extra_rows = _extension_lookup(node, const, extension, members[0]["table"].shape[0])
 
     logits = []
     for k, member in enumerate(members):
         p = f"member{k}"
         table = const(f"{p}.embed", member["table"])
-        embedded = node("Gather", [table, "input_ids"], f"{p}.embedded")
+        embedded = node("Gather", [table, ids], f"{p}.embedded")
         if member["table"].dtype == np.float16:
             embedded = node("Cast", [embedded], f"{p}.embedded_fp32", to=TensorProto.FLOAT)
+        if extension is not None:
+            mapped = node("Add", [node("MatMul", [extra_rows, const(f"{p}.map.weight", member["map_weight"])],
+                                       f"{p}.extra_mapped"), const(f"{p}.map.bias", member["map_bias"])],
+                          f"{p}.extra_embedded")
+            embedded = node("Where", [is_extra, mapped, embedded], f"{p}.embedded_all")
         steps = node("Transpose", [embedded], f"{p}.steps", perm=[1, 0, 2])
         states = node("GRU", [steps, const(f"{p}.W", member["W"]), const(f"{p}.R", member["R"]),
                               const(f"{p}.B", member["B"]), lengths],

@@ -14,6 +14,7 @@ import torch
 from .labels import LABELS
 from .model import EmotionClassifier
 from .trainer import train_member
+from .word_vectors import apply_seed_rows
 
 
 @dataclass
@@ -27,6 +28,8 @@ class MemberPlan:
     args: object
     log: object
     soft_targets: dict = None
+    # (row ids, rows) from pretrained word vectors (word_vectors.seed_rows), or None.
+    seeded_rows: tuple = None
 
 
 MEMBER_THREADS = 1
@@ -45,6 +48,7 @@ def _train_one(index, arch):
     seed = plan.args.seed + index
     torch.manual_seed(seed)
     model = _new_model(plan, arch)
+    apply_seed_rows(model.embed, plan.seeded_rows)
     plan.log(f"member {index}: {arch}, seed {seed}, {MEMBER_THREADS} thread(s)")
     tagged = lambda message: plan.log(f"member {index}: {message}")  # noqa: E731
     score, info = train_member(model, plan.train_ids, plan.labels, plan.weights, plan.select, plan.args.epochs,
