@@ -19,6 +19,13 @@ def quantize_weights(src, dst):
     onnx.save(quantized(onnx.load(str(src))), str(dst))
 
 
+def quantize_rows(rows):
+    """(int8 rows, float32 scale per row): each row's largest magnitude maps to 127."""
+    scale = np.abs(rows).max(axis=1) / INT8_MAX
+    scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
+    return np.round(rows / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8), scale
+
+
 def quantized(model):
     """`model` with its large float initializers stored as int8 (changed in place and returned)."""
     graph = model.graph
@@ -32,9 +39,7 @@ def quantized(model):
         shape = weights.shape
         rows = weights.reshape(-1, shape[-1]) if weights.ndim == 3 else weights
         if rows.ndim == 2:
-            scale = np.abs(rows).max(axis=1) / INT8_MAX
-            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
-            q = np.round(rows / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8)
+            q, scale = quantize_rows(rows)
             axis = {"axis": 0}
         else:
             scale = np.array(max(float(np.abs(rows).max()) / INT8_MAX, 1e-12), dtype=np.float32)

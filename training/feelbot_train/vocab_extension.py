@@ -14,9 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .quantize import quantize_rows
 from .word_vectors import WordVectorsError, seeded_ids, spread
-
-INT8_MAX = 127.0
 
 
 @dataclass
@@ -36,12 +35,6 @@ def extension_words(vectors, vocab, count):
     present = set(vocab)
     chosen = [w for w in vectors if w.isascii() and w.isalpha() and w.islower() and w not in present]
     return chosen[:count]
-
-
-def quantize_rows(rows):
-    scale = np.abs(rows).max(axis=1) / INT8_MAX
-    scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
-    return np.round(rows / scale[:, None]).clip(-INT8_MAX, INT8_MAX).astype(np.int8), scale
 
 
 def build_extension(vectors, vocab, count):

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feelbot_train.gru_graph import build_ensemble_graph, member_from_torch  # noqa: E402
 from feelbot_train.model import EmotionClassifier, EnsembleForExport  # noqa: E402
-from feelbot_train.quantize import quantized  # noqa: E402
+from feelbot_train.quantize import quantize_rows, quantized  # noqa: E402
 from feelbot_train.vocab_extension import (ExtendedEmbedding, build_extension, extend_members,  # noqa: E402
-                                           extension_words, fit_map, quantize_rows)
+                                           extension_words, fit_map)
 from feelbot_train.word_vectors import WordVectorsError, seed_rows  # noqa: E402
 
 DIM = 4
