@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import NAMED_SETS, REPO, predict_probabilities  # noqa: E402
 from feelbot_train.corpus import subsample_neutral  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dailydialog, read_dair, read_goemotions  # noqa: E402
+from feelbot_train.errors import CodedError  # noqa: E402
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABEL_TO_ID  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
@@ -41,10 +42,8 @@ MIX = 0.5
 EVAL_SETS = ["dair-validation", "goemotions-dev", "dailydialog-dev", "chat-phrases-heldout", "self-reports-heldout"]
 
 
-class ProbeError(Exception):
-    def __init__(self, code, message):
-        super().__init__(f"{code}: {message}")
-        self.code = code
+class ProbeError(CodedError):
+    """The encoder is not installed, failed, or its cache does not fit the texts."""
 
 
 def training_sources():

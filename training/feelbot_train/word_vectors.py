@@ -12,13 +12,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .errors import CodedError
 
-class WordVectorsError(ValueError):
+
+class WordVectorsError(CodedError, ValueError):
     """A word-vector file that cannot seed the embeddings; `code` names the reason."""
-
-    def __init__(self, code, message):
-        super().__init__(f"{code}: {message}")
-        self.code = code
 
 
 def read_word_vectors(path, wanted=None):

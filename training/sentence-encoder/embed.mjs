@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const BATCH = 64;
-export const DIM = 512;
+const DIM = 512;
 
 function fail(code, message) {
   console.error(`${code}: ${message}`);
