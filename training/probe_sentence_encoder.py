@@ -73,12 +73,12 @@ def embed(texts):
         if not (ENCODER_DIR / "node_modules").exists():
             raise ProbeError("ENCODER_MISSING", f"run `npm ci --prefix {ENCODER_DIR.relative_to(REPO)}` first")
         CACHE.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-            json.dump(texts, handle)
         partial = cached.with_suffix(".partial")
-        result = subprocess.run(["node", str(ENCODER_DIR / "embed.mjs"), handle.name, str(partial)],
-                                capture_output=True, text=True)
-        Path(handle.name).unlink()
+        with tempfile.TemporaryDirectory() as scratch:
+            texts_path = Path(scratch) / "texts.json"
+            texts_path.write_text(json.dumps(texts), encoding="utf-8")
+            result = subprocess.run(["node", str(ENCODER_DIR / "embed.mjs"), str(texts_path), str(partial)],
+                                    capture_output=True, text=True)
         if result.returncode != 0:
             raise ProbeError("ENCODER_FAILED", result.stderr.strip())
         partial.rename(cached)

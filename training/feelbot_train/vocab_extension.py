@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from .quantize import quantize_rows
-from .word_vectors import WordVectorsError, seeded_ids, spread
+from .word_vectors import WordVectorsError, spread, whole_word_rows
 
 
 @dataclass
@@ -42,7 +42,7 @@ def build_extension(vectors, vocab, count):
     words = extension_words(vectors, vocab, count)
     if not words:
         raise WordVectorsError("WORD_VECTORS_EMPTY", "the vectors hold no word outside the vocabulary")
-    scale = spread(np.stack([vectors[vocab[i]] for i in seeded_ids(vocab, vectors)]))
+    scale = spread(whole_word_rows(vocab, vectors)[1])
     q, row_scale = quantize_rows(np.stack([vectors[w] for w in words]) / scale)
     return Extension(words, q, row_scale)
 

@@ -60,8 +60,12 @@ def spread(rows):
     return np.asarray(rows).std()
 
 
-def seeded_ids(vocab, vectors):
-    return [i for i, token in enumerate(vocab) if token in vectors and not token.startswith(("##", "["))]
+def whole_word_rows(vocab, vectors):
+    """(row ids, unscaled vectors) of the vocabulary's whole words that the vectors know."""
+    ids = [i for i, token in enumerate(vocab) if token in vectors and not token.startswith(("##", "["))]
+    if not ids:
+        raise WordVectorsError("WORD_VECTORS_EMPTY", "no vocabulary word has a vector")
+    return ids, np.stack([vectors[vocab[i]] for i in ids])
 
 
 def seed_rows(vocab, vectors, embed_dim):
@@ -70,10 +74,7 @@ def seed_rows(vocab, vectors, embed_dim):
     A fresh nn.Embedding draws its rows from N(0, 1); GloVe's values spread about half as wide, so
     they are scaled to the same spread and the seeded and random rows start on one footing.
     """
-    ids = seeded_ids(vocab, vectors)
-    if not ids:
-        raise WordVectorsError("WORD_VECTORS_EMPTY", "no vocabulary word has a vector")
-    rows = np.stack([vectors[vocab[i]] for i in ids])
+    ids, rows = whole_word_rows(vocab, vectors)
     if rows.shape[1] != embed_dim:
         raise WordVectorsError("WORD_VECTORS_DIM",
                                f"the vectors have {rows.shape[1]} dimensions; pass --embed-dim {rows.shape[1]}")
