@@ -90,7 +90,7 @@ def parse_args(argv=None):
     p.add_argument("--num-suffixes", type=int, default=600)
     p.add_argument("--goemotions-weight", type=float, default=1.0)
     p.add_argument("--dailydialog-weight", type=float, default=0.5)
-    p.add_argument("--dailydialog-max-neutral", type=int, default=8_000)
+    p.add_argument("--dailydialog-max-neutral", type=int, default=9_000)
     p.add_argument("--dailydialog-emotions", action="store_true", help="also train on DailyDialog's emotional turns")
     p.add_argument("--ema-decay", type=float, default=0.0, help="judge and keep a moving average of the weights (0: off)")
     p.add_argument("--label-smoothing", type=float, default=0.0)
@@ -102,7 +102,7 @@ def parse_args(argv=None):
     p.add_argument("--chat-phrases-per-label", type=int, default=600)
     p.add_argument("--self-report-weight", type=float, default=1.0,
                    help="loss weight of dair-ai rows with no feel-word (ISEAR-style self-reports)")
-    p.add_argument("--written-self-reports-weight", type=float, default=0.0,
+    p.add_argument("--written-self-reports-weight", type=float, default=0.5,
                    help="loss weight of the answers made from training/data/self-report-events.json (0: off)")
     p.add_argument("--written-self-reports-per-label", type=int, default=300)
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
