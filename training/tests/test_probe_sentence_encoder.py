@@ -54,6 +54,12 @@ class EmbedCacheTest(unittest.TestCase):
         self.assertIn("npm ci --prefix encoder", str(caught.exception))
         self.assertEqual(list(self.cache.iterdir()), [])
 
+    def test_a_model_folder_without_its_training_recipe_is_refused(self):
+        with self.assertRaises(probe.ProbeError) as caught:
+            probe.training_sources(self.folder)
+        self.assertEqual(caught.exception.code, "MODEL_RECIPE")
+        self.assertIn("training-metrics.json", str(caught.exception))
+
     def test_string_labels_and_label_ids_map_alike(self):
         np.testing.assert_array_equal(probe.label_ids(["sadness", "neutral", 2]), [0, 6, 2])
 
