@@ -97,7 +97,7 @@ def parse_args(argv=None):
     p.add_argument("--token-dropout", type=float, default=0.0, help="share of tokens replaced by [UNK] in training")
     p.add_argument("--adversarial", type=float, default=0.08,
                    help="FGM perturbation size relative to a message's embedding norm (0: off)")
-    p.add_argument("--chat-phrases-weight", type=float, default=0.0,
+    p.add_argument("--chat-phrases-weight", type=float, default=0.2,
                    help="loss weight of the messages made from training/data/chat-phrases.json (0: off)")
     p.add_argument("--chat-phrases-per-label", type=int, default=600)
     p.add_argument("--self-report-weight", type=float, default=1.0,
