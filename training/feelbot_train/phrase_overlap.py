@@ -8,13 +8,14 @@ vocabulary of the labels, not a shared message.
 import json
 from pathlib import Path
 
+from .chat_phrases import PHRASES_FILE
 from .normalize import normalize_chat_text
 
 
 MESSAGE_KINDS = ("phrases", "contexts")
 
 
-def phrases_of(chat_phrases_path, kinds=MESSAGE_KINDS):
+def phrases_of(chat_phrases_path=PHRASES_FILE, kinds=MESSAGE_KINDS):
     """The texts of the given kinds in a chat-phrases.json file. By default the phrases and
     situations that carry a message; leads and tails ("omg", "so much") are filler every chat has."""
     data = json.loads(Path(chat_phrases_path).read_text(encoding="utf-8"))
@@ -27,7 +28,7 @@ def phrases_of(chat_phrases_path, kinds=MESSAGE_KINDS):
 def shared_phrases(texts, phrases, min_words=2):
     """(text index, phrase) for each phrase of min_words+ words found, as whole words, in a text."""
     padded = [f" {normalize_chat_text(text)} " for text in texts]
-    long_phrases = {normalized for normalized in (normalize_chat_text(p) for p in phrases)
-                    if len(normalized.split()) >= min_words}
+    long_phrases = sorted({normalized for normalized in (normalize_chat_text(p) for p in phrases)
+                           if len(normalized.split()) >= min_words})
     return [(i, phrase) for i, text in enumerate(padded)
-            for phrase in sorted(long_phrases) if f" {phrase} " in text]
+            for phrase in long_phrases if f" {phrase} " in text]
