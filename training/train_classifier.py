@@ -62,6 +62,17 @@ GOEMOTIONS_SELECTION_WEIGHT = 0.25
 SHIPPED_NORMALIZER = "feelbot-chat-v2"
 
 
+def emotion_label_list(text):
+    """argparse type: a comma-separated list of the six emotion labels, returned normalised."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in LABELS or name == "neutral"]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected emotion labels from {', '.join(label for label in LABELS if label != 'neutral')}; "
+            f"got {', '.join(unknown) or 'none'}")
+    return ",".join(names)
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, help="model folder to write (e.g. models/emotion); omit to only train")
@@ -92,6 +103,9 @@ def parse_args(argv=None):
     p.add_argument("--dailydialog-weight", type=float, default=0.5)
     p.add_argument("--dailydialog-max-neutral", type=int, default=9_000)
     p.add_argument("--dailydialog-emotions", action="store_true", help="also train on DailyDialog's emotional turns")
+    p.add_argument("--dailydialog-emotion-labels", type=emotion_label_list, default=None,
+                   help="comma-separated labels (e.g. anger,fear,sadness,surprise): train only on DailyDialog's "
+                        "emotional turns of these, after its own mapping (implies --dailydialog-emotions)")
     p.add_argument("--ema-decay", type=float, default=0.0, help="judge and keep a moving average of the weights (0: off)")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--token-dropout", type=float, default=0.0, help="share of tokens replaced by [UNK] in training")

@@ -8,7 +8,7 @@ from .chat_phrases import chat_phrase_examples
 from .coin_flip_targets import coin_flip_soft_targets
 from .cross_validation import partition
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
-from .labels import LABELS, NEUTRAL_ID
+from .labels import LABEL_TO_ID, LABELS, NEUTRAL_ID
 from .normalize import NORMALIZER_VERSION, normalize_chat_text
 from .self_reports import self_report_weights
 from .written_self_reports import written_self_report_examples
@@ -38,13 +38,25 @@ class Split:
 
 
 def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
-    """Keep a fixed random share of the neutral rows (and the emotional ones unless told otherwise)."""
+    """Keep a fixed random share of the neutral rows, and the emotional ones that `keep_emotional` names.
+
+    `keep_emotional` is True (every emotional row), False (none) or a collection of label ids.
+    """
     neutral = [i for i, label in enumerate(labels) if label == NEUTRAL_ID]
     random.Random(seed).shuffle(neutral)
     keep = set(neutral[:max_neutral])
-    if keep_emotional:
+    if keep_emotional is True:
         keep |= {i for i, label in enumerate(labels) if label != NEUTRAL_ID}
+    elif keep_emotional:
+        keep |= {i for i, label in enumerate(labels) if label != NEUTRAL_ID and label in keep_emotional}
     return [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
+
+
+def dailydialog_emotions_kept(options):
+    """The DailyDialog emotional turns to train on: those of the named labels, every one, or none."""
+    if options.dailydialog_emotion_labels:
+        return {LABEL_TO_ID[name] for name in options.dailydialog_emotion_labels.split(",")}
+    return bool(options.dailydialog_emotions)
 
 
 def build_training_split(options):
@@ -67,7 +79,8 @@ def build_training_split(options):
         # DailyDialog's emotion labels are sparse and mostly "happiness" on polite turns, so by default
         # only its "no emotion" turns are used, to teach neutral.
         split.add(*subsample_neutral(texts, labels, options.dailydialog_max_neutral, options.seed,
-                                     keep_emotional=options.dailydialog_emotions), options.dailydialog_weight)
+                                     keep_emotional=dailydialog_emotions_kept(options)),
+                  options.dailydialog_weight)
     if options.chat_phrases_weight > 0:
         split.add(*chat_phrase_examples("train", options.chat_phrases_per_label, options.seed),
                   options.chat_phrases_weight)
