@@ -22,6 +22,7 @@ export const ErrorCodes = {
   RedisUnavailable: 'REDIS_UNAVAILABLE',
   UsageInvalid: 'USAGE_INVALID',
   InputUnreadable: 'INPUT_UNREADABLE',
+  InputInvalid: 'INPUT_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,3 +1,4 @@
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import { EMOTIONS, NEUTRAL, type EmotionOrNeutral } from './emotions.js';
 
 export interface LabelledText {
@@ -6,22 +7,35 @@ export interface LabelledText {
 }
 
 const LABELS: readonly string[] = [...EMOTIONS, NEUTRAL];
+// A spreadsheet export's first line names its columns; it is not a row.
+const HEADER = /^\s*text\s*;\s*label\s*$/i;
+const BYTE_ORDER_MARK = /^\uFEFF/;
+
+function invalidLine(lineNumber: number, reason: string): FeelbotError {
+  return new FeelbotError(ErrorCodes.InputInvalid, `line ${lineNumber}: ${reason}`, {
+    userFacing: true,
+    permanent: true,
+    details: { line: lineNumber },
+  });
+}
 
 /**
- * Parses `text;label` lines, splitting on the LAST ';' (text may contain ';'). Blank lines are
- * skipped; a bad line is reported with its number.
+ * Parses `text;label` lines, splitting on the LAST ';' (text may contain ';'). Labels are read
+ * case-insensitively; blank lines, a byte-order mark and a `text;label` header line are skipped. A bad
+ * line fails the whole file with its number, so no row is scored against a label it does not have.
  */
 export function parseLabelledLines(content: string): LabelledText[] {
   const rows: LabelledText[] = [];
-  content.split(/\r?\n/).forEach((line, index) => {
-    if (!line.trim()) return;
+  content.replace(BYTE_ORDER_MARK, '').split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim() || (index === 0 && HEADER.test(line))) return;
     const cut = line.lastIndexOf(';');
     const label = cut >= 0 ? line.slice(cut + 1).trim().toLowerCase() : '';
     const text = cut >= 0 ? line.slice(0, cut) : line;
+    if (cut < 0) throw invalidLine(index + 1, `no ";label" at the end (expected text;label, label one of ${LABELS.join(', ')})`);
     if (!LABELS.includes(label)) {
-      throw new Error(`line ${index + 1}: label "${label}" is not one of ${LABELS.join(', ')}`);
+      throw invalidLine(index + 1, `label "${label}" is not one of ${LABELS.join(', ')}`);
     }
-    if (!text.trim()) throw new Error(`line ${index + 1}: empty text`);
+    if (!text.trim()) throw invalidLine(index + 1, 'empty text');
     rows.push({ text, label: label as EmotionOrNeutral });
   });
   return rows;

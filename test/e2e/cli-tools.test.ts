@@ -62,7 +62,10 @@ describe('feelbot analyze and eval on the shipped model', () => {
     writeFileSync(file, 'fine line;joy\nbad line;happiness\n');
     const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await evaluate.waitForExit()).toBe(1);
-    expect(evaluate.output.join('\n')).toMatch(/line 2: label "happiness"/);
+    const output = evaluate.output.join('\n');
+    expect(output).toMatch(/line 2: label "happiness"/);
+    expect(output).toContain('(INPUT_INVALID)');
+    expect(output).not.toContain('unexpected failure');
   });
 
   it('eval names a file it cannot read, with an error code and no stack trace', async () => {

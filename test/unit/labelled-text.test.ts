@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabelledLines } from '../../src/domain/labelled-text.js';
+import { ErrorCodes, FeelbotError } from '../../src/errors.js';
+
+function failure(content: string): FeelbotError {
+  try {
+    parseLabelledLines(content);
+  } catch (error) {
+    if (error instanceof FeelbotError) return error;
+    throw error;
+  }
+  throw new Error('expected parseLabelledLines to fail');
+}
+
+describe('parseLabelledLines', () => {
+  it('splits on the last ";", reads labels in any case and skips blank lines', () => {
+    expect(parseLabelledLines('a;b; c;Joy\n\n  \nok see you at 5; NEUTRAL \n')).toEqual([
+      { text: 'a;b; c', label: 'joy' },
+      { text: 'ok see you at 5', label: 'neutral' },
+    ]);
+  });
+
+  it('reads Windows line ends, a byte-order mark and a text;label header line', () => {
+    expect(parseLabelledLines('\uFEFFtext;label\r\ni feel calm;joy\r\ni am furious;anger\r\n')).toEqual([
+      { text: 'i feel calm', label: 'joy' },
+      { text: 'i am furious', label: 'anger' },
+    ]);
+  });
+
+  it('treats "text;label" after the first line as a row, so its label is rejected', () => {
+    expect(failure('i feel calm;joy\ntext;label\n').message).toBe(
+      'line 2: label "label" is not one of sadness, joy, love, anger, fear, surprise, neutral',
+    );
+  });
+
+  it('fails with INPUT_INVALID and the line number on an unknown label, a missing label or empty text', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['fine;joy\nnot fine;disgust\n', /^line 2: label "disgust" is not one of/],
+      ['no label here\n', /^line 1: no ";label" at the end/],
+      ['fine;joy\n\n  ;sadness\n', /^line 3: empty text$/],
+    ];
+    for (const [content, message] of cases) {
+      const error = failure(content);
+      expect(error.code).toBe(ErrorCodes.InputInvalid);
+      expect(error.userFacing).toBe(true);
+      expect(error.message).toMatch(message);
+    }
+  });
+});
