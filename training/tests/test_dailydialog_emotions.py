@@ -21,12 +21,14 @@ def options(emotions=False, labels=None):
 
 class DailyDialogEmotionsTest(unittest.TestCase):
     def test_by_default_only_neutral_turns_are_kept(self):
-        texts, labels = subsample_neutral(TEXTS, LABELS, 2, seed=1, keep_emotional=dailydialog_emotions_kept(options()))
+        kept = dailydialog_emotions_kept(options())
+        texts, labels = subsample_neutral(TEXTS, LABELS, 2, seed=1, keep_emotional=kept)
         self.assertEqual(labels, [NEUTRAL_ID, NEUTRAL_ID])
         self.assertTrue(set(texts) < {"n1", "n2", "n3"})
 
     def test_the_flag_keeps_every_emotional_turn(self):
-        _, labels = subsample_neutral(TEXTS, LABELS, 0, seed=1, keep_emotional=dailydialog_emotions_kept(options(True)))
+        kept = dailydialog_emotions_kept(options(True))
+        _, labels = subsample_neutral(TEXTS, LABELS, 0, seed=1, keep_emotional=kept)
         self.assertEqual(labels, [JOY, ANGER, FEAR])
 
     def test_named_labels_keep_only_their_turns_in_file_order(self):
