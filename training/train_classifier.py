@@ -106,6 +106,9 @@ def parse_args(argv=None):
     p.add_argument("--dailydialog-emotion-labels", type=emotion_label_list, default=None,
                    help="comma-separated labels (e.g. anger,fear,sadness,surprise): train only on DailyDialog's "
                         "emotional turns of these, after its own mapping (implies --dailydialog-emotions)")
+    p.add_argument("--dailydialog-emotions-weight", type=float, default=None,
+                   help="loss weight of DailyDialog's emotional turns (default: --dailydialog-weight, as its "
+                        "\"no emotion\" turns)")
     p.add_argument("--ema-decay", type=float, default=0.0, help="judge and keep a moving average of the weights (0: off)")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--token-dropout", type=float, default=0.0, help="share of tokens replaced by [UNK] in training")

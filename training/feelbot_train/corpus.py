@@ -59,6 +59,14 @@ def dailydialog_emotions_kept(options):
     return bool(options.dailydialog_emotions)
 
 
+def dailydialog_weights(labels, options):
+    """DailyDialog's loss weight: one for every turn, or `--dailydialog-emotions-weight` on the emotional ones."""
+    if options.dailydialog_emotions_weight is None:
+        return options.dailydialog_weight
+    return [options.dailydialog_weight if label == NEUTRAL_ID else options.dailydialog_emotions_weight
+            for label in labels]
+
+
 def build_training_split(options):
     split = Split(normalizer=options.normalizer)
     texts, labels = read_dair(options.data_dir, "train")
@@ -78,9 +86,9 @@ def build_training_split(options):
         texts, labels = read_dailydialog(options.data_dir, "train")
         # DailyDialog's emotion labels are sparse and mostly "happiness" on polite turns, so by default
         # only its "no emotion" turns are used, to teach neutral.
-        split.add(*subsample_neutral(texts, labels, options.dailydialog_max_neutral, options.seed,
-                                     keep_emotional=dailydialog_emotions_kept(options)),
-                  options.dailydialog_weight)
+        texts, labels = subsample_neutral(texts, labels, options.dailydialog_max_neutral, options.seed,
+                                          keep_emotional=dailydialog_emotions_kept(options))
+        split.add(texts, labels, dailydialog_weights(labels, options))
     if options.chat_phrases_weight > 0:
         split.add(*chat_phrase_examples("train", options.chat_phrases_per_label, options.seed),
                   options.chat_phrases_weight)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feelbot_train.corpus import dailydialog_emotions_kept, subsample_neutral  # noqa: E402
+from feelbot_train.corpus import dailydialog_emotions_kept, dailydialog_weights, subsample_neutral  # noqa: E402
 from feelbot_train.labels import LABEL_TO_ID, NEUTRAL_ID  # noqa: E402
 
 JOY, ANGER, FEAR = LABEL_TO_ID["joy"], LABEL_TO_ID["anger"], LABEL_TO_ID["fear"]
@@ -15,8 +15,9 @@ TEXTS = ["n1", "thanks!", "how dare you", "n2", "is it gonna hurt", "n3"]
 LABELS = [NEUTRAL_ID, JOY, ANGER, NEUTRAL_ID, FEAR, NEUTRAL_ID]
 
 
-def options(emotions=False, labels=None):
-    return argparse.Namespace(dailydialog_emotions=emotions, dailydialog_emotion_labels=labels)
+def options(emotions=False, labels=None, weight=0.5, emotions_weight=None):
+    return argparse.Namespace(dailydialog_emotions=emotions, dailydialog_emotion_labels=labels,
+                              dailydialog_weight=weight, dailydialog_emotions_weight=emotions_weight)
 
 
 class DailyDialogEmotionsTest(unittest.TestCase):
@@ -37,6 +38,14 @@ class DailyDialogEmotionsTest(unittest.TestCase):
         self.assertEqual([t for t, l in zip(texts, labels) if l != NEUTRAL_ID], ["how dare you", "is it gonna hurt"])
         self.assertEqual(labels.count(NEUTRAL_ID), 1)
         self.assertNotIn(JOY, labels)
+
+
+class DailyDialogWeightsTest(unittest.TestCase):
+    def test_one_weight_for_every_turn_by_default(self):
+        self.assertEqual(dailydialog_weights(LABELS, options()), 0.5)
+
+    def test_emotional_turns_take_their_own_weight(self):
+        self.assertEqual(dailydialog_weights(LABELS, options(emotions_weight=0.2)), [0.5, 0.2, 0.2, 0.5, 0.2, 0.5])
 
 
 class LabelListArgumentTest(unittest.TestCase):
