@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,20 +60,21 @@ def named_set_report(model_dir, name):
     return report(predict_probabilities(model_dir, "fp32", [normalize_chat_text(t) or t for t in texts]), labels)
 
 
-def right(per_label):
-    """Rows of one label answered with it, from `feelbot eval`'s recall and support."""
-    return round(per_label["recall"] * per_label["support"])
+@lru_cache(maxsize=1)
+def validation_cues():
+    """dair-ai validation with its split cue words and relabelled repeats, read once for both models."""
+    train_texts, train_labels = read_dair(DEFAULT_DATA_DIR, "train")
+    texts, labels = read_dair(DEFAULT_DATA_DIR, "validation")
+    return (texts, labels, split_cue_words(train_texts, train_labels),
+            relabelled_repeats(texts, labels, train_texts, train_labels))
 
 
-def measure(model_dir, data_dir=DEFAULT_DATA_DIR):
+def measure(model_dir):
     """Every measure in MEASURES for one exported model folder."""
     model_dir = Path(model_dir).resolve()
-    validation = feelbot_eval(model_dir, Path(data_dir) / "emotion" / "validation.txt")
-    train_texts, train_labels = read_dair(data_dir, "train")
-    texts, labels = read_dair(data_dir, "validation")
-    words = split_cue_words(train_texts, train_labels)
-    errors = model_errors(model_predictions(model_dir, texts), texts, labels, words,
-                          relabelled_repeats(texts, labels, train_texts, train_labels))
+    validation = feelbot_eval(model_dir, DEFAULT_DATA_DIR / "emotion" / "validation.txt")
+    texts, labels, words, repeats = validation_cues()
+    errors = model_errors(model_predictions(model_dir, texts), texts, labels, words, repeats)
     goemotions = named_set_report(model_dir, "goemotions-dev")
     dialogue = named_set_report(model_dir, "dailydialog-dev")
     chat = named_set_report(model_dir, "chat-phrases-heldout")
@@ -93,7 +95,7 @@ def measure(model_dir, data_dir=DEFAULT_DATA_DIR):
         "chat_phrases_neutral_recall": chat["neutral"]["recall"],
         "chat_check_accuracy": check["accuracy"],
         "chat_check_macro_f1": check["macro_f1"],
-        "chat_check_anger_fear_right": sum(right(check["per_label"][label]) for label in ("anger", "fear")),
+        "chat_check_anger_fear_right": sum(check["confusion"][label][label] for label in ("anger", "fear")),
     }
 
 

@@ -33,7 +33,7 @@ from feelbot_train.cross_validation import held_out_report  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.evaluation import report, softmax  # noqa: E402
 from feelbot_train.export import export_onnx, write_model_folder  # noqa: E402
-from feelbot_train.labels import LABELS  # noqa: E402
+from feelbot_train.labels import EMOTION_LABELS, LABELS  # noqa: E402
 from feelbot_train.members import MemberPlan, train_members  # noqa: E402
 from feelbot_train.model import EnsembleForExport  # noqa: E402
 from feelbot_train.quantize import quantize_weights  # noqa: E402
@@ -65,11 +65,10 @@ SHIPPED_NORMALIZER = "feelbot-chat-v2"
 def emotion_label_list(text):
     """argparse type: a comma-separated list of the six emotion labels, returned normalised."""
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in LABELS or name == "neutral"]
+    unknown = [name for name in names if name not in EMOTION_LABELS]
     if not names or unknown:
         raise argparse.ArgumentTypeError(
-            f"expected emotion labels from {', '.join(label for label in LABELS if label != 'neutral')}; "
-            f"got {', '.join(unknown) or 'none'}")
+            f"expected emotion labels from {', '.join(EMOTION_LABELS)}; got {', '.join(unknown) or 'none'}")
     return ",".join(names)
 
 

@@ -29,9 +29,9 @@ export function parseLabelledLines(content: string): LabelledText[] {
   content.replace(BYTE_ORDER_MARK, '').split(/\r?\n/).forEach((line, index) => {
     if (!line.trim() || (index === 0 && HEADER.test(line))) return;
     const cut = line.lastIndexOf(';');
-    const label = cut >= 0 ? line.slice(cut + 1).trim().toLowerCase() : '';
-    const text = cut >= 0 ? line.slice(0, cut) : line;
     if (cut < 0) throw invalidLine(index + 1, `no ";label" at the end (expected text;label, label one of ${LABELS.join(', ')})`);
+    const label = line.slice(cut + 1).trim().toLowerCase();
+    const text = line.slice(0, cut);
     if (!LABELS.includes(label)) {
       throw invalidLine(index + 1, `label "${label}" is not one of ${LABELS.join(', ')}`);
     }

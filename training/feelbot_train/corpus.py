@@ -8,7 +8,7 @@ from .chat_phrases import chat_phrase_examples
 from .coin_flip_targets import coin_flip_soft_targets
 from .cross_validation import partition
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
-from .labels import LABEL_TO_ID, LABELS, NEUTRAL_ID
+from .labels import EMOTION_LABELS, LABEL_TO_ID, LABELS, NEUTRAL_ID
 from .normalize import NORMALIZER_VERSION, normalize_chat_text
 from .self_reports import self_report_weights
 from .written_self_reports import written_self_report_examples
@@ -37,6 +37,9 @@ class Split:
                 self.weights.append(row_weight)
 
 
+EMOTION_IDS = frozenset(LABEL_TO_ID[label] for label in EMOTION_LABELS)
+
+
 def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
     """Keep a fixed random share of the neutral rows, and the emotional ones that `keep_emotional` names.
 
@@ -45,10 +48,8 @@ def subsample_neutral(texts, labels, max_neutral, seed, keep_emotional=True):
     neutral = [i for i, label in enumerate(labels) if label == NEUTRAL_ID]
     random.Random(seed).shuffle(neutral)
     keep = set(neutral[:max_neutral])
-    if keep_emotional is True:
-        keep |= {i for i, label in enumerate(labels) if label != NEUTRAL_ID}
-    elif keep_emotional:
-        keep |= {i for i, label in enumerate(labels) if label != NEUTRAL_ID and label in keep_emotional}
+    emotional = EMOTION_IDS if keep_emotional is True else keep_emotional or ()
+    keep |= {i for i, label in enumerate(labels) if label in emotional}
     return [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
 
 
