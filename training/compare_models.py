@@ -34,13 +34,17 @@ MEASURES = [
     ("dair_val_coin_flip_errors", "dair-ai validation errors on coin-flip rows", 0),
     ("dair_val_other_errors", "dair-ai validation errors on other rows", 0),
     ("dair_val_self_report_errors", "dair-ai validation self-report rows wrong (of 24)", 0),
+    ("members_mean_val_accuracy", "members alone, mean dair-ai validation accuracy (training-metrics.json)", 4),
     ("goemotions_six", "GoEmotions dev six-label macro-F1", 4),
     ("written_self_reports_six", "written self-reports held out, six-way F1", 4),
     ("dailydialog_neutral_recall", "DailyDialog \"no emotion\" recall", 4),
     ("dailydialog_neutral_answered", "DailyDialog \"no emotion\" answered by auto mode", 4),
     ("dailydialog_six", "DailyDialog emotional turns, six-way F1", 4),
+    ("dailydialog_all_turns_f1", "DailyDialog all held-out turns, seven-way macro-F1", 4),
     ("chat_phrases_six", "chat phrases held out, six-way F1", 4),
     ("chat_phrases_neutral_recall", "chat phrases held out, neutral recall", 4),
+    ("chat_messages_six", "chat messages held out, six-way F1", 4),
+    ("chat_messages_neutral_recall", "chat messages held out, neutral recall", 4),
     ("chat_check_accuracy", "chat-check seven-way accuracy (`feelbot eval`)", 4),
     ("chat_check_macro_f1", "chat-check seven-way macro-F1 (`feelbot eval`)", 4),
     ("chat_check_anger_fear_right", "chat-check anger + fear right (of 30)", 0),
@@ -69,6 +73,12 @@ def validation_cues():
             relabelled_repeats(texts, labels, train_texts, train_labels))
 
 
+def members_mean_accuracy(model_dir):
+    """The mean of the members' own dair-ai validation accuracies, as training recorded them."""
+    members = json.loads((model_dir / "training-metrics.json").read_text(encoding="utf-8"))["members"]
+    return sum(member["dair_val_acc"] for member in members) / len(members)
+
+
 def measure(model_dir):
     """Every measure in MEASURES for one exported model folder."""
     model_dir = Path(model_dir).resolve()
@@ -79,6 +89,7 @@ def measure(model_dir):
     dialogue = named_set_report(model_dir, "dailydialog-dev")
     chat = named_set_report(model_dir, "chat-phrases-heldout")
     written = named_set_report(model_dir, "self-reports-heldout")
+    messages = named_set_report(model_dir, "chat-messages-heldout")
     check = feelbot_eval(model_dir, CHAT_CHECK)
     return {
         "dair_val_accuracy": validation["accuracy"],
@@ -86,13 +97,17 @@ def measure(model_dir):
         "dair_val_coin_flip_errors": errors["errors_on_coin_flip_rows"],
         "dair_val_other_errors": errors["errors"] - errors["errors_on_coin_flip_rows"],
         "dair_val_self_report_errors": errors["errors_on_self_report_rows"],
+        "members_mean_val_accuracy": members_mean_accuracy(model_dir),
         "goemotions_six": goemotions["macro_f1_six_way"],
         "written_self_reports_six": written["macro_f1_six_way"],
         "dailydialog_neutral_recall": dialogue["neutral"]["recall"],
         "dailydialog_neutral_answered": dialogue["neutral"]["auto_mode_answer_rate"],
         "dailydialog_six": dialogue["macro_f1_six_way"],
+        "dailydialog_all_turns_f1": dialogue["neutral"]["all_rows"]["macro_f1"],
         "chat_phrases_six": chat["macro_f1_six_way"],
         "chat_phrases_neutral_recall": chat["neutral"]["recall"],
+        "chat_messages_six": messages["macro_f1_six_way"],
+        "chat_messages_neutral_recall": messages["neutral"]["recall"],
         "chat_check_accuracy": check["accuracy"],
         "chat_check_macro_f1": check["macro_f1"],
         "chat_check_anger_fear_right": sum(check["confusion"][label][label] for label in ("anger", "fear")),

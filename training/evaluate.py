@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from feelbot_train.chat_messages import chat_message_examples  # noqa: E402
 from feelbot_train.chat_phrases import chat_phrase_examples  # noqa: E402
 from feelbot_train.datasets import (  # noqa: E402
     DEFAULT_DATA_DIR, read_dailydialog, read_dair, read_goemotions, read_text_label_file)
@@ -42,6 +43,8 @@ NAMED_SETS = {
     "dailydialog-dev": lambda: read_dailydialog(DEFAULT_DATA_DIR, "dev"),
     # Messages made only from the phrases training leaves out (training/data/chat-phrases.json).
     "chat-phrases-heldout": lambda: chat_phrase_examples("heldout", CHAT_HELDOUT_PER_LABEL, HELDOUT_SEED),
+    # The fifth of each label's free-form messages that training leaves out (training/data/chat-messages.txt).
+    "chat-messages-heldout": lambda: chat_message_examples("heldout"),
     # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
     "self-reports-heldout": lambda: written_self_report_examples("heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED),
     # dair-ai validation with a handle pasted before each sentence, as in tweets ("@user i feel ...").

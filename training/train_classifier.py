@@ -116,6 +116,8 @@ def parse_args(argv=None):
     p.add_argument("--chat-phrases-weight", type=float, default=0.2,
                    help="loss weight of the messages made from training/data/chat-phrases.json (0: off)")
     p.add_argument("--chat-phrases-per-label", type=int, default=600)
+    p.add_argument("--chat-messages-weight", type=float, default=0.0,
+                   help="loss weight of the free-form messages in training/data/chat-messages.txt (0: off)")
     p.add_argument("--self-report-weight", type=float, default=1.0,
                    help="loss weight of dair-ai rows with no feel-word (ISEAR-style self-reports)")
     p.add_argument("--written-self-reports-weight", type=float, default=0.5,

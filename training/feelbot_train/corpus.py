@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass, field
 
 from .augment import chat_variants
+from .chat_messages import chat_message_examples
 from .chat_phrases import chat_phrase_examples
 from .coin_flip_targets import coin_flip_soft_targets
 from .cross_validation import partition
@@ -93,6 +94,8 @@ def build_training_split(options):
     if options.chat_phrases_weight > 0:
         split.add(*chat_phrase_examples("train", options.chat_phrases_per_label, options.seed),
                   options.chat_phrases_weight)
+    if options.chat_messages_weight > 0:
+        split.add(*chat_message_examples("train"), options.chat_messages_weight)
     if options.written_self_reports_weight > 0:
         split.add(*written_self_report_examples("train", options.written_self_reports_per_label, options.seed),
                   options.written_self_reports_weight)

@@ -1,4 +1,4 @@
-"""Which hand-written chat phrases occur inside evaluation texts (a leak check for held-out chat).
+"""Which hand-written chat phrases or word runs occur inside evaluation texts (leak checks for held-out chat).
 
 A phrase of `min_words` words or more counts when it occurs as whole words in a text, after both
 go through the chat normaliser. Single words are not checked: "sad" or "wow" in both sets is the
@@ -32,3 +32,15 @@ def shared_phrases(texts, phrases, min_words=2):
                            if len(normalized.split()) >= min_words})
     return [(i, phrase) for i, text in enumerate(padded)
             for phrase in long_phrases if f" {phrase} " in text]
+
+
+def word_sequences(text, n):
+    words = normalize_chat_text(text).split()
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def shared_word_sequences(texts, others, n=4):
+    """(text index, sequence) for each run of n words, after the chat normaliser, that a text shares
+    with any of `others`: a leak check between two sets of whole messages."""
+    seen = set().union(*(word_sequences(other, n) for other in others)) if others else set()
+    return [(i, sequence) for i, text in enumerate(texts) for sequence in sorted(word_sequences(text, n) & seen)]
