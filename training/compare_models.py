@@ -19,11 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate import NAMED_SETS, REPO, predict_probabilities  # noqa: E402
+from evaluate import NAMED_SETS, REPO, score  # noqa: E402
 from feelbot_train.ambiguity import relabelled_repeats, split_cue_words  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
-from feelbot_train.evaluation import report  # noqa: E402
-from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from label_ambiguity import model_errors, model_predictions  # noqa: E402
 
 CHAT_CHECK = REPO / "training" / "data" / "chat-check.txt"
@@ -60,8 +58,7 @@ def feelbot_eval(model_dir, file):
 
 
 def named_set_report(model_dir, name):
-    texts, labels = NAMED_SETS[name]()
-    return report(predict_probabilities(model_dir, "fp32", [normalize_chat_text(t) or t for t in texts]), labels)
+    return score(model_dir, "fp32", *NAMED_SETS[name]())
 
 
 @lru_cache(maxsize=1)

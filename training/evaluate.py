@@ -83,6 +83,17 @@ def transformers_js_probabilities(model_dir, dtype, texts):
     return np.asarray(output["probabilities"], dtype=np.float64)[:, order]
 
 
+def predict_raw_texts(model_dir, dtype, texts):
+    """Probabilities for raw texts: the chat normaliser first, as in the app."""
+    # An empty normalised text would be classified as-is by the app; keep the same fallback.
+    return predict_probabilities(model_dir, dtype, [normalize_chat_text(t) or t for t in texts])
+
+
+def score(model_dir, dtype, texts, labels):
+    """evaluate.py's report for raw texts, read as the app reads them."""
+    return report(predict_raw_texts(model_dir, dtype, texts), labels)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="`text;label` file (labels by name), or one of: " + ", ".join(NAMED_SETS))
@@ -90,11 +101,8 @@ def main():
     parser.add_argument("--dtype", choices=["fp32", "q8"], default="fp32")
     args = parser.parse_args()
     texts, labels = NAMED_SETS[args.file]() if args.file in NAMED_SETS else read_text_label_file(args.file)
-    # An empty normalised text would be classified as-is by the app; keep the same fallback.
-    normalized = [normalize_chat_text(t) or t for t in texts]
-    probs = predict_probabilities(args.model.resolve(), args.dtype, normalized)
     print(json.dumps({"file": str(args.file), "model": str(args.model), "dtype": args.dtype,
-                      **report(probs, labels)}, indent=2))
+                      **score(args.model.resolve(), args.dtype, texts, labels)}, indent=2))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ from sklearn.metrics import f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate import predict_probabilities  # noqa: E402
+from evaluate import predict_raw_texts  # noqa: E402
 from feelbot_train.ambiguity import (  # noqa: E402
     best_assignment_bound, coin_flip_word, context_test, cue_oracle, first_split_word, majority_label,
     relabelled_repeats, split_cue_words)
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_file  # noqa: E402
 from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
-from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.self_reports import is_self_report  # noqa: E402
 from feelbot_train.target_chance import chance_of_target, other_errors_to_fix  # noqa: E402
 
@@ -36,7 +35,7 @@ TARGET_MACRO_F1 = 0.90
 
 def model_predictions(model_dir, texts):
     """Six-way answers (the emotion with the most probability), as `feelbot eval` scores them."""
-    probs = predict_probabilities(model_dir.resolve(), "fp32", [normalize_chat_text(t) or t for t in texts])
+    probs = predict_raw_texts(model_dir.resolve(), "fp32", texts)
     return probs[:, :NEUTRAL_ID].argmax(axis=1)
 
 

@@ -27,13 +27,12 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate import NAMED_SETS, REPO, predict_probabilities  # noqa: E402
+from evaluate import NAMED_SETS, REPO, predict_raw_texts  # noqa: E402
 from feelbot_train.corpus import subsample_neutral  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dailydialog, read_dair, read_goemotions  # noqa: E402
 from feelbot_train.errors import CodedError  # noqa: E402
 from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABEL_TO_ID  # noqa: E402
-from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 
 ENCODER_DIR = Path(__file__).resolve().parent / "sentence-encoder"
 CACHE = Path(__file__).resolve().parent / ".cache" / "sentence-encoder"
@@ -118,7 +117,7 @@ def main():
         results = {}
         for name in EVAL_SETS:
             texts, labels = evaluation_set(name)
-            shipped = predict_probabilities(args.model.resolve(), "fp32", [normalize_chat_text(t) or t for t in texts])
+            shipped = predict_raw_texts(args.model.resolve(), "fp32", texts)
             alone = probe.predict_proba(embed(list(texts)))
             labels = label_ids(labels)
             results[name] = {tag: summary(report(probs, labels)) for tag, probs in

@@ -42,5 +42,5 @@ def word_sequences(text, n):
 def shared_word_sequences(texts, others, n=4):
     """(text index, sequence) for each run of n words, after the chat normaliser, that a text shares
     with any of `others`: a leak check between two sets of whole messages."""
-    seen = set().union(*(word_sequences(other, n) for other in others)) if others else set()
+    seen = set().union(*(word_sequences(other, n) for other in others))
     return [(i, sequence) for i, text in enumerate(texts) for sequence in sorted(word_sequences(text, n) & seen)]
