@@ -4,8 +4,9 @@
     /usr/bin/python3 training/compare_models.py --baseline A --candidate B --json out.json
 
 Prints a Markdown table, one row per measure: baseline, candidate and the difference. dair-ai's
-validation split and chat-check.txt are scored by `feelbot eval` (build first: `npm run build`), as
-the rules say; the other sets by evaluate.py's path (the Python normaliser, then transformers.js).
+validation split, chat-check.txt and chat-check-b.txt are scored by `feelbot eval` (build first:
+`npm run build`), as the rules say; the other sets by evaluate.py's path (the Python normaliser,
+then transformers.js).
 A rule's floors are its own; this script only measures. dair-ai test.txt is never read.
 """
 
@@ -25,6 +26,7 @@ from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
 from label_ambiguity import model_errors, model_predictions  # noqa: E402
 
 CHAT_CHECK = REPO / "training" / "data" / "chat-check.txt"
+CHAT_CHECK_B = REPO / "training" / "data" / "chat-check-b.txt"
 # (key, label, decimals): the rows of the table, in the order the rules list their clauses.
 MEASURES = [
     ("dair_val_accuracy", "dair-ai validation accuracy (`feelbot eval`)", 4),
@@ -46,6 +48,8 @@ MEASURES = [
     ("chat_check_accuracy", "chat-check seven-way accuracy (`feelbot eval`)", 4),
     ("chat_check_macro_f1", "chat-check seven-way macro-F1 (`feelbot eval`)", 4),
     ("chat_check_anger_fear_right", "chat-check anger + fear right (of 30)", 0),
+    ("chat_check_b_accuracy", "chat-check-b seven-way accuracy (`feelbot eval`)", 4),
+    ("chat_check_b_macro_f1", "chat-check-b seven-way macro-F1 (`feelbot eval`)", 4),
 ]
 
 
@@ -88,6 +92,7 @@ def measure(model_dir):
     written = named_set_report(model_dir, "self-reports-heldout")
     messages = named_set_report(model_dir, "chat-messages-heldout")
     check = feelbot_eval(model_dir, CHAT_CHECK)
+    check_b = feelbot_eval(model_dir, CHAT_CHECK_B)
     return {
         "dair_val_accuracy": validation["accuracy"],
         "dair_val_macro_f1": validation["macro_f1"],
@@ -108,6 +113,8 @@ def measure(model_dir):
         "chat_check_accuracy": check["accuracy"],
         "chat_check_macro_f1": check["macro_f1"],
         "chat_check_anger_fear_right": sum(check["confusion"][label][label] for label in ("anger", "fear")),
+        "chat_check_b_accuracy": check_b["accuracy"],
+        "chat_check_b_macro_f1": check_b["macro_f1"],
     }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feelbot_train.datasets import read_text_label_file  # noqa: E402
-from feelbot_train.phrase_overlap import phrases_of, shared_phrases  # noqa: E402
+from feelbot_train.phrase_overlap import phrases_of, shared_phrases, shared_word_sequences  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -46,6 +46,27 @@ class ChatCheckIsIndependentTest(unittest.TestCase):
         texts, _ = read_text_label_file(DATA / "chat-check.txt")
         self.assertEqual(len(texts), 105)
         self.assertEqual(shared_phrases(texts, phrases_of()), [])
+
+
+class ChatCheckBIsIndependentTest(unittest.TestCase):
+    """chat-check-b.txt (sixteenth session) was kept to the lines of a 210-line draft that share no
+    training phrase and no four-word run with the free-form training messages or with chat-check.txt."""
+
+    def setUp(self):
+        self.texts, self.labels = read_text_label_file(DATA / "chat-check-b.txt")
+
+    def test_it_holds_every_label_and_no_repeated_line(self):
+        self.assertEqual(len(self.texts), 132)
+        self.assertEqual(len(set(self.texts)), len(self.texts))
+        self.assertEqual(sorted(set(self.labels)), list(range(7)))
+
+    def test_it_shares_no_training_phrase(self):
+        self.assertEqual(shared_phrases(self.texts, phrases_of()), [])
+
+    def test_it_shares_no_four_word_run_with_the_chat_messages_or_chat_check(self):
+        for name in ("chat-messages.txt", "chat-check.txt"):
+            others, _ = read_text_label_file(DATA / name)
+            self.assertEqual(shared_word_sequences(self.texts, others), [], name)
 
 
 if __name__ == "__main__":
