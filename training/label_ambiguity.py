@@ -26,6 +26,7 @@ from feelbot_train.ambiguity import (  # noqa: E402
     relabelled_repeats, split_cue_words)
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair, read_text_label_file  # noqa: E402
 from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
+from feelbot_train.residual_errors import cue_word_counts, sort_errors  # noqa: E402
 from feelbot_train.self_reports import is_self_report  # noqa: E402
 from feelbot_train.target_chance import chance_of_target, other_errors_to_fix  # noqa: E402
 
@@ -39,7 +40,7 @@ def model_predictions(model_dir, texts):
     return probs[:, :NEUTRAL_ID].argmax(axis=1)
 
 
-def model_errors(predicted, texts, labels, words, repeats):
+def model_errors(predicted, texts, labels, words, repeats, cues):
     labels = np.asarray(labels)
     wrong = predicted != labels
     cue = [coin_flip_word(t, label, words) for t, label in zip(texts, labels)]
@@ -64,7 +65,10 @@ def model_errors(predicted, texts, labels, words, repeats):
             # The model's own coin-flip answers with every other row made right: what its other errors cost.
             "macro_f1_if_right_elsewhere": round(float(f1_score(labels, np.where(flip, predicted, labels),
                                                                 average="macro")), 4),
-            "other_errors_to_fix_for_target": other_errors_to_fix(texts, labels, words, predicted, TARGET_MACRO_F1)}
+            "other_errors_to_fix_for_target": other_errors_to_fix(texts, labels, words, predicted, TARGET_MACRO_F1),
+            # The errors off the coin-flip rows, each with its cue words' training labels (residual_errors).
+            "errors_elsewhere": sort_errors(
+                [(texts[i], int(labels[i]), int(predicted[i])) for i in np.flatnonzero(wrong & ~flip)], cues, LABELS)}
 
 
 def target_chances(texts, labels, words, predicted, rates):
@@ -98,7 +102,8 @@ def main():
     context = context_test(train_texts, train_labels, words)
     repeats = relabelled_repeats(texts, labels, train_texts, train_labels)
     predicted = model_predictions(args.model, texts) if args.model else None
-    errors = model_errors(predicted, texts, labels, words, repeats) if args.model else None
+    errors = (model_errors(predicted, texts, labels, words, repeats, cue_word_counts(train_texts, train_labels))
+              if args.model else None)
     # 0.5, the best rate learnable from train.txt, and the model's own rate on this file's coin-flip
     # rows (as if its edge there were skill rather than luck).
     rates = [0.5, max(0.5, context["word_majority_accuracy"])]
