@@ -56,8 +56,8 @@ def sign_test(wins, losses):
 
 def head_to_head(right_a, right_b):
     """Rows only A gets right, rows only B gets right, and the one-sided sign test that A is better."""
-    wins = sum(a and not b for a, b in zip(right_a, right_b))
-    losses = sum(b and not a for a, b in zip(right_a, right_b))
+    wins = int(sum(a and not b for a, b in zip(right_a, right_b)))
+    losses = int(sum(b and not a for a, b in zip(right_a, right_b)))
     return wins, losses, round(sign_test(wins, losses), 4)
 
 

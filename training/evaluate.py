@@ -6,6 +6,7 @@
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
     /usr/bin/python3 training/evaluate.py self-reports-heldout  # ISEAR-style answers about events training never saw
     /usr/bin/python3 training/evaluate.py dair-validation-handles  # the same sentences after a pasted "@handle"
+    /usr/bin/python3 training/evaluate.py dair-self-reports  # dair-ai's 219 ISEAR-style rows (--hold-out-self-reports)
 
 Texts go through the Python chat normaliser, then through transformers.js in Node (the path the app
 uses), so the numbers describe the shipped ONNX file, not a PyTorch twin of it.
@@ -31,6 +32,7 @@ from feelbot_train.evaluation import report  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.routing import no_feel_word_reader, reader_dtype, routes_to_reader  # noqa: E402
+from feelbot_train.self_reports import only_self_reports  # noqa: E402
 from feelbot_train.written_self_reports import written_self_report_examples  # noqa: E402
 
 CHAT_HELDOUT_PER_LABEL = 150
@@ -47,10 +49,21 @@ NAMED_SETS = {
     "chat-messages-heldout": lambda: chat_message_examples("heldout"),
     # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
     "self-reports-heldout": lambda: written_self_report_examples("heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED),
+    # dair-ai's real ISEAR-style self-reports, train.txt's 195 then validation's 24: unseen only by a
+    # model trained with `--hold-out-self-reports` (the shipped model trained on the 195).
+    "dair-self-reports": lambda: dair_self_reports(DEFAULT_DATA_DIR),
     # dair-ai validation with a handle pasted before each sentence, as in tweets ("@user i feel ...").
     "dair-validation-handles": lambda: with_handles(*read_dair(DEFAULT_DATA_DIR, "validation")),
 }
 HANDLES = ["@user", "@jess_m", "@BigMike42", "@nytimes", "@sarahlovesdogs", "@xo_kate", "@DrJones"]
+
+
+def dair_self_reports(data_dir):
+    texts, labels = [], []
+    for split in ("train", "validation"):
+        split_texts, split_labels = only_self_reports(*read_dair(data_dir, split))
+        texts, labels = texts + split_texts, labels + split_labels
+    return texts, labels
 
 
 def with_handles(texts, labels):

@@ -120,6 +120,9 @@ def parse_args(argv=None):
                    help="loss weight of the free-form messages in training/data/chat-messages.txt (0: off)")
     p.add_argument("--self-report-weight", type=float, default=1.0,
                    help="loss weight of dair-ai rows with no feel-word (ISEAR-style self-reports)")
+    p.add_argument("--hold-out-self-reports", action="store_true",
+                   help="leave dair-ai's training rows with no feel-word (195 ISEAR-style self-reports) out of "
+                        "training, variants and vocabulary, so that `evaluate.py dair-self-reports` reads unseen ones")
     p.add_argument("--written-self-reports-weight", type=float, default=0.5,
                    help="loss weight of the answers made from training/data/self-report-events.json (0: off)")
     p.add_argument("--written-self-reports-per-label", type=int, default=300)

@@ -11,7 +11,7 @@ from .cross_validation import partition
 from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_label_file
 from .labels import EMOTION_LABELS, LABEL_TO_ID, LABELS, NEUTRAL_ID
 from .normalize import NORMALIZER_VERSION, normalize_chat_text
-from .self_reports import self_report_weights
+from .self_reports import self_report_weights, without_self_reports
 from .written_self_reports import written_self_report_examples
 
 
@@ -72,6 +72,9 @@ def dailydialog_weights(labels, options):
 def build_training_split(options):
     split = Split(normalizer=options.normalizer)
     texts, labels = read_dair(options.data_dir, "train")
+    if options.hold_out_self_reports:
+        # Before the chat-like variants are made, so that no copy of a held-out row is trained on.
+        texts, labels = without_self_reports(texts, labels)
     if options.cv_fold is not None:
         texts, labels, split.held_out = partition(texts, labels, options.cv_fold, options.cv_folds)
     split.add(texts, labels, self_report_weights(texts, options.self_report_weight))

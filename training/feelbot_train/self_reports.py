@@ -16,3 +16,14 @@ def is_self_report(text):
 def self_report_weights(texts, weight):
     """`weight` for the self-reports, 1 for every other row."""
     return [weight if is_self_report(t) else 1.0 for t in texts]
+
+
+def without_self_reports(texts, labels):
+    """dair-ai's rows with a feel-word: the training rows left when the self-reports are held out."""
+    kept = [(t, label) for t, label in zip(texts, labels) if not is_self_report(t)]
+    return [t for t, _ in kept], [label for _, label in kept]
+
+
+def only_self_reports(texts, labels):
+    kept = [(t, label) for t, label in zip(texts, labels) if is_self_report(t)]
+    return [t for t, _ in kept], [label for _, label in kept]
