@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import NAMED_SETS, REPO, score  # noqa: E402
 from feelbot_train.ambiguity import relabelled_repeats, split_cue_words  # noqa: E402
 from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
+from feelbot_train.residual_errors import cue_word_counts  # noqa: E402
 from label_ambiguity import model_errors, model_predictions  # noqa: E402
 
 CHAT_CHECK = REPO / "training" / "data" / "chat-check.txt"
@@ -67,11 +68,11 @@ def named_set_report(model_dir, name):
 
 @lru_cache(maxsize=1)
 def validation_cues():
-    """dair-ai validation with its split cue words and relabelled repeats, read once for both models."""
+    """dair-ai validation with its split cue words, relabelled repeats and cue words, read once for both models."""
     train_texts, train_labels = read_dair(DEFAULT_DATA_DIR, "train")
     texts, labels = read_dair(DEFAULT_DATA_DIR, "validation")
     return (texts, labels, split_cue_words(train_texts, train_labels),
-            relabelled_repeats(texts, labels, train_texts, train_labels))
+            relabelled_repeats(texts, labels, train_texts, train_labels), cue_word_counts(train_texts, train_labels))
 
 
 def members_mean_accuracy(model_dir):
@@ -84,8 +85,8 @@ def measure(model_dir):
     """Every measure in MEASURES for one exported model folder."""
     model_dir = Path(model_dir).resolve()
     validation = feelbot_eval(model_dir, DEFAULT_DATA_DIR / "emotion" / "validation.txt")
-    texts, labels, words, repeats = validation_cues()
-    errors = model_errors(model_predictions(model_dir, texts), texts, labels, words, repeats)
+    texts, labels, words, repeats, cues = validation_cues()
+    errors = model_errors(model_predictions(model_dir, texts), texts, labels, words, repeats, cues)
     goemotions = named_set_report(model_dir, "goemotions-dev")
     dialogue = named_set_report(model_dir, "dailydialog-dev")
     chat = named_set_report(model_dir, "chat-phrases-heldout")
