@@ -35,5 +35,25 @@ class MarkdownTableTest(unittest.TestCase):
             markdown_table(incomplete, numbers(0))
 
 
+
+class ValidationErrorsWiringTest(unittest.TestCase):
+    """compare_models reads dair-ai validation once and hands it to label_ambiguity's model_errors."""
+
+    def test_a_reader_right_on_every_row_has_no_error_of_any_kind(self):
+        import numpy as np
+
+        from compare_models import validation_cues
+        from feelbot_train.datasets import DEFAULT_DATA_DIR
+        from label_ambiguity import model_errors
+        if not (DEFAULT_DATA_DIR / "emotion" / "validation.txt").exists():
+            self.skipTest("dair-ai is not beside the project")
+        texts, labels, words, repeats, cues = validation_cues()
+        errors = model_errors(np.asarray(labels), texts, labels, words, repeats, cues)
+        self.assertEqual(errors["errors"], 0)
+        self.assertEqual(errors["errors_elsewhere"]["counts"],
+                         {"self_report": 0, "answer_backed_by_its_words": 0, "unbacked": 0})
+        self.assertEqual(errors["self_report_rows"], 24)
+
+
 if __name__ == "__main__":
     unittest.main()
