@@ -33,18 +33,28 @@ def label_counts_by_word(texts, labels):
     return counts
 
 
-def split_cue_words(texts, labels):
-    """{word: (label counts)} for the words whose training labels split between two classes."""
+def cue_words(texts, labels, min_rows):
+    """{word: Counter of training labels} for the words with `min_rows` rows or more whose labels say
+    more than the class priors (KL over MIN_LABEL_INFORMATION), which leaves out "i", "feel", "the"."""
     prior = Counter(labels)
-    counts = label_counts_by_word(texts, labels)
     words = {}
-    for word, by_label in counts.items():
+    for word, by_label in label_counts_by_word(texts, labels).items():
         n = sum(by_label.values())
-        if n < MIN_ROWS:
+        if n < min_rows:
             continue
         information = sum(c / n * math.log((c / n) / (prior[k] / len(labels))) for k, c in by_label.items())
+        if information > MIN_LABEL_INFORMATION:
+            words[word] = by_label
+    return words
+
+
+def split_cue_words(texts, labels):
+    """{word: (label counts)} for the words whose training labels split between two classes."""
+    words = {}
+    for word, by_label in cue_words(texts, labels, MIN_ROWS).items():
+        n = sum(by_label.values())
         shares = [c / n for _, c in by_label.most_common(2)] + [0.0]
-        if information > MIN_LABEL_INFORMATION and shares[0] < MAX_TOP_SHARE and shares[1] >= MIN_SECOND_SHARE:
+        if shares[0] < MAX_TOP_SHARE and shares[1] >= MIN_SECOND_SHARE:
             words[word] = by_label
     return words
 

@@ -14,10 +14,9 @@ A cue word has at least MIN_CUE_ROWS training rows and labels that say more than
 It is an analysis of the labels, and selects nothing.
 """
 
-import math
 from collections import Counter
 
-from .ambiguity import MIN_LABEL_INFORMATION, label_counts_by_word
+from .ambiguity import cue_words
 from .self_reports import is_self_report
 
 MIN_CUE_ROWS = 5
@@ -26,22 +25,17 @@ KINDS = ("self_report", "answer_backed_by_its_words", "unbacked")
 
 def cue_word_counts(texts, labels):
     """{word: Counter of training labels} for the words that carry label information."""
-    prior = Counter(labels)
-    cues = {}
-    for word, by_label in label_counts_by_word(texts, labels).items():
-        n = sum(by_label.values())
-        if n < MIN_CUE_ROWS:
-            continue
-        information = sum(c / n * math.log((c / n) / (prior[k] / len(labels))) for k, c in by_label.items())
-        if information > MIN_LABEL_INFORMATION:
-            cues[word] = by_label
-    return cues
+    return cue_words(texts, labels, MIN_CUE_ROWS)
+
+
+def row_cue_words(text, cues):
+    return {w for w in text.split() if w in cues}
 
 
 def error_kind(text, label, predicted, cues):
     if is_self_report(text):
         return "self_report"
-    words = [w for w in set(text.split()) if w in cues]
+    words = row_cue_words(text, cues)
     backed = sum(cues[w][predicted] for w in words) > sum(cues[w][label] for w in words)
     return "answer_backed_by_its_words" if backed else "unbacked"
 
@@ -50,7 +44,7 @@ def sort_errors(rows, cues, label_names):
     """rows: (text, label, predicted) of the errors to sort. Returns the count per kind and each row."""
     listed = []
     for text, label, predicted in rows:
-        words = sorted({w for w in text.split() if w in cues}, key=lambda w: -sum(cues[w].values()))
+        words = sorted(row_cue_words(text, cues), key=lambda w: -sum(cues[w].values()))
         listed.append({"kind": error_kind(text, label, predicted, cues), "label": label_names[label],
                        "answer": label_names[predicted], "text": text,
                        "cue_words": {w: {label_names[k]: c for k, c in cues[w].most_common(3)} for w in words}})

@@ -20,10 +20,13 @@ def self_report_weights(texts, weight):
 
 def without_self_reports(texts, labels):
     """dair-ai's rows with a feel-word: the training rows left when the self-reports are held out."""
-    kept = [(t, label) for t, label in zip(texts, labels) if not is_self_report(t)]
-    return [t for t, _ in kept], [label for _, label in kept]
+    return _rows_where(texts, labels, lambda text: not is_self_report(text))
 
 
 def only_self_reports(texts, labels):
-    kept = [(t, label) for t, label in zip(texts, labels) if is_self_report(t)]
+    return _rows_where(texts, labels, is_self_report)
+
+
+def _rows_where(texts, labels, keep):
+    kept = [(t, label) for t, label in zip(texts, labels) if keep(t)]
     return [t for t, _ in kept], [label for _, label in kept]

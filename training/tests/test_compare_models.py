@@ -35,7 +35,6 @@ class MarkdownTableTest(unittest.TestCase):
             markdown_table(incomplete, numbers(0))
 
 
-
 class ValidationErrorsWiringTest(unittest.TestCase):
     """compare_models reads dair-ai validation once and hands it to label_ambiguity's model_errors."""
 
