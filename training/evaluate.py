@@ -5,6 +5,7 @@
     /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
     /usr/bin/python3 training/evaluate.py self-reports-heldout  # ISEAR-style answers about events training never saw
+    /usr/bin/python3 training/evaluate.py self-reports-b-heldout  # the same from the second file's held-out fifth
     /usr/bin/python3 training/evaluate.py dair-validation-handles  # the same sentences after a pasted "@handle"
     /usr/bin/python3 training/evaluate.py dair-self-reports  # dair-ai's 219 ISEAR-style rows (--hold-out-self-reports)
 
@@ -33,7 +34,7 @@ from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.routing import no_feel_word_reader, reader_dtype, routes_to_reader  # noqa: E402
 from feelbot_train.self_reports import only_self_reports  # noqa: E402
-from feelbot_train.written_self_reports import written_self_report_examples  # noqa: E402
+from feelbot_train.written_self_reports import SECOND_SELF_REPORTS_FILE, written_self_report_examples  # noqa: E402
 
 CHAT_HELDOUT_PER_LABEL = 150
 HELDOUT_SEED = 7
@@ -49,6 +50,9 @@ NAMED_SETS = {
     "chat-messages-heldout": lambda: chat_message_examples("heldout"),
     # Answers made only from the events and moments training leaves out (training/data/self-report-events.json).
     "self-reports-heldout": lambda: written_self_report_examples("heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED),
+    # The held-out fifth of the second file (training/data/self-report-events-b.json).
+    "self-reports-b-heldout": lambda: written_self_report_examples(
+        "heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED, SECOND_SELF_REPORTS_FILE),
     # dair-ai's real ISEAR-style self-reports, train.txt's 195 then validation's 24: unseen only by a
     # model trained with `--hold-out-self-reports` (the shipped model trained on the 195).
     "dair-self-reports": lambda: dair_self_reports(DEFAULT_DATA_DIR),

@@ -1,12 +1,14 @@
-"""Probe U: do the written self-reports teach the model to read real ones?
+"""Probes U and V: do written self-reports teach the model to read real ones?
 
     /usr/bin/python3 training/probe_self_report_transfer.py --baseline /tmp/runU0/emotion --candidate /tmp/runU1/emotion
+    /usr/bin/python3 training/probe_self_report_transfer.py --baseline /tmp/runV0/emotion --candidate /tmp/runV1/emotion --min-difference 0.03
 
 Both folders must come from `train_classifier.py --hold-out-self-reports`, so that dair-ai's 219
 ISEAR-style rows with no feel-word (train.txt's 195, validation's 24) are text neither model
 trained on. Scores each model on them as `feelbot eval` does (the emotion with the most
 probability, neutral ignored), then compares the two row by row. Prints one JSON object.
-training/README.md, "Probe U", gives the question and what counts as an answer, written before the runs.
+training/README.md, "Probe U" and "Probe V", give the questions and what counts as an answer, written
+before the runs.
 """
 
 import argparse
@@ -26,7 +28,8 @@ from feelbot_train.labels import LABELS, NEUTRAL_ID  # noqa: E402
 from feelbot_train.self_reports import only_self_reports  # noqa: E402
 
 # What counts as an answer (Probe U, training/README.md): a difference of at least this much
-# six-way accuracy, with a one-sided sign test over the rows only one model gets right under P_VALUE.
+# six-way accuracy (probe V: 0.03, `--min-difference`), with a one-sided sign test over the rows only
+# one model gets right under P_VALUE.
 MIN_DIFFERENCE = 0.05
 P_VALUE = 0.05
 
@@ -42,18 +45,20 @@ def scores(probs, labels):
             "called_neutral": round(float((probs.argmax(axis=1) == NEUTRAL_ID).mean()), 4)}, answers == labels
 
 
-def verdict(difference, p_better, p_worse):
-    if difference >= MIN_DIFFERENCE and p_better < P_VALUE:
+def verdict(difference, p_better, p_worse, min_difference=MIN_DIFFERENCE):
+    if difference >= min_difference and p_better < P_VALUE:
         return "transfers"
-    if difference <= -MIN_DIFFERENCE and p_worse < P_VALUE:
+    if difference <= -min_difference and p_worse < P_VALUE:
         return "hurts"
     return "no clear difference"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", type=Path, required=True, help="trained with --written-self-reports-weight 0")
-    parser.add_argument("--candidate", type=Path, required=True, help="trained with the written self-reports")
+    parser.add_argument("--baseline", type=Path, required=True, help="probe U: trained with --written-self-reports-weight 0")
+    parser.add_argument("--candidate", type=Path, required=True, help="probe U: trained with the written self-reports")
+    parser.add_argument("--min-difference", type=float, default=MIN_DIFFERENCE,
+                        help="six-way accuracy difference an answer needs (probe U 0.05, probe V 0.03)")
     args = parser.parse_args()
     texts, labels = dair_self_reports(DEFAULT_DATA_DIR)
     validation_rows = len(only_self_reports(*read_dair(DEFAULT_DATA_DIR, "validation"))[0])
@@ -68,7 +73,7 @@ def main():
     result["paired"] = {"accuracy_difference": difference, "only_candidate_right": wins,
                         "only_baseline_right": losses, "sign_test_candidate_better": p_better,
                         "sign_test_candidate_worse": p_worse,
-                        "verdict": verdict(difference, p_better, p_worse)}
+                        "verdict": verdict(difference, p_better, p_worse, args.min_difference)}
     print(json.dumps(result, indent=2))
 
 

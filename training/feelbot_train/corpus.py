@@ -12,7 +12,7 @@ from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_la
 from .labels import EMOTION_LABELS, LABEL_TO_ID, LABELS, NEUTRAL_ID
 from .normalize import NORMALIZER_VERSION, normalize_chat_text
 from .self_reports import self_report_weights, without_self_reports
-from .written_self_reports import written_self_report_examples
+from .written_self_reports import SECOND_SELF_REPORTS_FILE, written_self_report_examples
 
 
 @dataclass
@@ -102,6 +102,10 @@ def build_training_split(options):
     if options.written_self_reports_weight > 0:
         split.add(*written_self_report_examples("train", options.written_self_reports_per_label, options.seed),
                   options.written_self_reports_weight)
+    if options.second_self_reports_weight > 0:
+        split.add(*written_self_report_examples("train", options.second_self_reports_per_label, options.seed,
+                                                SECOND_SELF_REPORTS_FILE),
+                  options.second_self_reports_weight)
     for path in options.extra:
         split.add(*read_text_label_file(path), options.extra_weight)
     return split

@@ -6,6 +6,10 @@ mostly by calling them neutral. The file gives, per label, events (clauses that 
 and moments (noun phrases), which the frames below turn into answers. Neutral gets mundane events, so
 the questionnaire form alone does not mean an emotion. Every fifth event and moment is held out, so
 the evaluation set describes situations the model never saw (in frames it did see).
+
+A second file, self-report-events-b.json (nineteenth session), has the same form with other events,
+moments and frames, written by an author who saw neither dair-ai's self-reports nor the data sets;
+`--second-self-reports-weight` trains on it (probe V, training/README.md).
 """
 
 import json
@@ -16,6 +20,7 @@ from .held_out import share
 from .labels import LABEL_TO_ID
 
 SELF_REPORTS_FILE = Path(__file__).resolve().parent.parent / "data" / "self-report-events.json"
+SECOND_SELF_REPORTS_FILE = SELF_REPORTS_FILE.with_name("self-report-events-b.json")
 
 
 def _answers(spec, parts, part):

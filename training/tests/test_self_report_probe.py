@@ -41,6 +41,11 @@ class VerdictTest(unittest.TestCase):
     def test_a_large_significant_loss_hurts(self):
         self.assertEqual(verdict(-0.05, 0.99, 0.02), "hurts")
 
+    def test_probe_vs_smaller_threshold_counts_a_smaller_sure_gain(self):
+        self.assertEqual(verdict(0.03, 0.01, 0.99, min_difference=0.03), "transfers")
+        self.assertEqual(verdict(0.0274, 0.01, 0.99, min_difference=0.03), "no clear difference")
+        self.assertEqual(verdict(-0.03, 0.99, 0.01, min_difference=0.03), "hurts")
+
 
 if __name__ == "__main__":
     unittest.main()
