@@ -126,7 +126,7 @@ def parse_args(argv=None):
     p.add_argument("--written-self-reports-weight", type=float, default=0.5,
                    help="loss weight of the answers made from training/data/self-report-events.json (0: off)")
     p.add_argument("--written-self-reports-per-label", type=int, default=300)
-    p.add_argument("--second-self-reports-weight", type=float, default=0.0,
+    p.add_argument("--second-self-reports-weight", type=float, default=0.5,
                    help="loss weight of the answers made from training/data/self-report-events-b.json (0: off)")
     p.add_argument("--second-self-reports-per-label", type=int, default=300)
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)

@@ -25,7 +25,8 @@ def training_split(data_dir, hold_out):
     # dair-ai alone, every row given a chat-like variant, so a held-out row would show through one.
     options = train_classifier.parse_args([
         "--data-dir", str(data_dir), "--goemotions-weight", "0", "--dailydialog-weight", "0",
-        "--chat-phrases-weight", "0", "--written-self-reports-weight", "0", "--augment-fraction", "1.0"]
+        "--chat-phrases-weight", "0", "--written-self-reports-weight", "0", "--second-self-reports-weight", "0",
+        "--augment-fraction", "1.0"]
         + (["--hold-out-self-reports"] if hold_out else []))
     return build_training_split(options)
 

@@ -74,9 +74,11 @@ def training_split(second_weight):
 
 
 class SecondWeightTest(unittest.TestCase):
-    def test_off_by_default_so_the_shipped_recipe_is_unchanged(self):
+    def test_on_at_half_weight_by_default_as_shipped_since_rule_n(self):
         import train_classifier
-        self.assertEqual(train_classifier.parse_args([]).second_self_reports_weight, 0.0)
+        self.assertEqual(train_classifier.parse_args([]).second_self_reports_weight, 0.5)
+
+    def test_weight_zero_turns_it_off(self):
         self.assertEqual(training_split(0).texts, ["i feel fine"])
 
     def test_on_it_trains_the_train_share_at_its_weight_and_never_the_held_out_share(self):
