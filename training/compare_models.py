@@ -38,6 +38,7 @@ MEASURES = [
     ("members_mean_val_accuracy", "members alone, mean dair-ai validation accuracy (training-metrics.json)", 4),
     ("goemotions_six", "GoEmotions dev six-label macro-F1", 4),
     ("written_self_reports_six", "written self-reports held out, six-way F1", 4),
+    ("written_self_reports_b_six", "second file's written self-reports held out, six-way F1", 4),
     ("dailydialog_neutral_recall", "DailyDialog \"no emotion\" recall", 4),
     ("dailydialog_neutral_answered", "DailyDialog \"no emotion\" answered by auto mode", 4),
     ("dailydialog_six", "DailyDialog emotional turns, six-way F1", 4),
@@ -91,6 +92,7 @@ def measure(model_dir):
     dialogue = named_set_report(model_dir, "dailydialog-dev")
     chat = named_set_report(model_dir, "chat-phrases-heldout")
     written = named_set_report(model_dir, "self-reports-heldout")
+    written_b = named_set_report(model_dir, "self-reports-b-heldout")
     messages = named_set_report(model_dir, "chat-messages-heldout")
     check = feelbot_eval(model_dir, CHAT_CHECK)
     check_b = feelbot_eval(model_dir, CHAT_CHECK_B)
@@ -103,6 +105,7 @@ def measure(model_dir):
         "members_mean_val_accuracy": members_mean_accuracy(model_dir),
         "goemotions_six": goemotions["macro_f1_six_way"],
         "written_self_reports_six": written["macro_f1_six_way"],
+        "written_self_reports_b_six": written_b["macro_f1_six_way"],
         "dailydialog_neutral_recall": dialogue["neutral"]["recall"],
         "dailydialog_neutral_answered": dialogue["neutral"]["auto_mode_answer_rate"],
         "dailydialog_six": dialogue["macro_f1_six_way"],
