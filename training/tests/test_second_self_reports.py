@@ -12,13 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from evaluate import dair_self_reports  # noqa: E402
 from feelbot_train.corpus import build_training_split  # noqa: E402
-from feelbot_train.datasets import DEFAULT_DATA_DIR, read_dair  # noqa: E402
+from feelbot_train.datasets import DEFAULT_DATA_DIR  # noqa: E402
 from feelbot_train.held_out import share  # noqa: E402
 from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.phrase_overlap import shared_word_sequences  # noqa: E402
-from feelbot_train.self_reports import is_self_report, only_self_reports  # noqa: E402
+from feelbot_train.self_reports import is_self_report  # noqa: E402
 from feelbot_train.written_self_reports import (  # noqa: E402
     SECOND_SELF_REPORTS_FILE, SELF_REPORTS_FILE, written_self_report_examples)
 
@@ -56,7 +57,7 @@ class SecondFileTest(unittest.TestCase):
     @unittest.skipUnless((Path(DEFAULT_DATA_DIR) / "emotion" / "train.txt").exists(), "needs ../shared/data")
     def test_no_four_word_run_comes_from_dair_ais_real_self_reports(self):
         # The probe V evaluation set (train.txt's and validation's no-feel-word rows) must not leak in.
-        real = [text for split in ("train", "validation") for text in only_self_reports(*read_dair(DEFAULT_DATA_DIR, split))[0]]
+        real, _ = dair_self_reports(DEFAULT_DATA_DIR)
         self.assertEqual(len(real), 219)
         self.assertEqual(shared_word_sequences(items(SPEC, "events") + items(SPEC, "moments"), real), [])
 
