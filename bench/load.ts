@@ -15,10 +15,10 @@ import { parseFlags } from '../scripts/fixtures/cli-args.js';
 import { createLlamaReplyGenerator } from '../src/adapters/llama/llama-reply-generator.js';
 import { createLlamaRuntime } from '../src/adapters/llama/llama-runtime.js';
 import { TransformersClassifier } from '../src/adapters/transformers/transformers-classifier.js';
+import { DEFAULT_BURST_WINDOW_MS as BURST_WINDOW_MS } from '../src/config.js';
 import { buildPrompt } from '../src/domain/build-prompt.js';
 import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
 import { pickPersona } from '../src/domain/pick-persona.js';
-import { BURST_WINDOW_MS } from '../src/gateway/burst-buffer.js';
 import { RATE_LIMITS } from '../src/gateway/rate-limiter.js';
 import { messageJobId } from '../src/jobs/message-job.js';
 import { startFakeDiscord } from '../test/fakes/fake-discord/index.js';
@@ -130,6 +130,7 @@ async function measurePipeline(inputs: readonly string[]): Promise<Measured & { 
     LLM_GPU: 'cpu',
     LLM_SEQUENCES: String(sequences),
     LLM_CONTEXT_SIZE: '4096',
+    BURST_WINDOW_MS: String(BURST_WINDOW_MS),
     LOG_LEVEL: 'info',
   };
   const worker = new FeelbotProcess(['worker'], env);

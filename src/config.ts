@@ -17,6 +17,9 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** How long a reply waits for the same author's follow-up messages, by default. */
+export const DEFAULT_BURST_WINDOW_MS = 2_500;
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -40,6 +43,7 @@ const EnvSchema = z.object({
   PERSONAS_FILE: optionalString,
   AVATAR_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   CONTEXT_MESSAGES: integer(6, 0, 50),
+  BURST_WINDOW_MS: integer(DEFAULT_BURST_WINDOW_MS, 250, 60_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: integer(8_080, 0, 65_535),
   METRICS_PORT: integer(0, 0, 65_535),
@@ -73,6 +77,8 @@ export interface Config {
   readonly personasFile: string | undefined;
   readonly avatarBaseUrl: string | undefined;
   readonly contextMessages: number;
+  /** One author's messages in one channel closer together than this get one reply. */
+  readonly burstWindowMs: number;
   readonly http: { readonly host: string; readonly port: number };
   /** Where a separate worker or gateway serves /healthz and /metrics; 0 serves nothing. */
   readonly metricsPort: number;
@@ -114,6 +120,7 @@ function toConfig(env: Env): Config {
     personasFile: env.PERSONAS_FILE,
     avatarBaseUrl: env.AVATAR_BASE_URL?.replace(/\/+$/, ''),
     contextMessages: env.CONTEXT_MESSAGES,
+    burstWindowMs: env.BURST_WINDOW_MS,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,

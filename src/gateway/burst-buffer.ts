@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../adapters/redis/redis-connection.js';
 
-/** Messages from one author in one channel closer together than this are answered as one. */
-export const BURST_WINDOW_MS = 2_500;
 /** A burst longer than this many messages keeps only the latest; a reply can't read a wall of text. */
 const MAX_BURST_MESSAGES = 8;
 
@@ -12,14 +10,23 @@ export interface BurstEntry {
   readonly addressed: boolean;
 }
 
+export interface Burst {
+  /** Names this burst and no other: the id of the message that opened it. */
+  readonly id: string;
+  /** Its messages, oldest first. */
+  readonly entries: BurstEntry[];
+}
+
 /**
  * The messages of one author's current burst in one channel, shared by every gateway through
- * Redis so a burst split across gateways is still one burst.
+ * Redis so a burst split across gateways is still one burst. A burst stays open while its
+ * messages come closer together than the window.
  */
 export class BurstBuffer {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    readonly windowMs: number,
   ) {}
 
   /** True when the author already has a burst open here. */
@@ -27,26 +34,36 @@ export class BurstBuffer {
     return (await this.redis.exists(this.key(channelId, authorId))) === 1;
   }
 
-  /** Adds a message and returns the whole burst so far, oldest first. */
-  async append(channelId: string, authorId: string, entry: BurstEntry): Promise<BurstEntry[]> {
+  /** Adds a message to the open burst, or opens one with it, and returns the burst so far. */
+  async append(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
     const key = this.key(channelId, authorId);
+    const idKey = this.idKey(channelId, authorId);
     const results = await this.redis
       .multi()
+      .set(idKey, entry.messageId, 'PX', this.windowMs, 'NX')
+      .pexpire(idKey, this.windowMs)
+      .get(idKey)
       .rpush(key, JSON.stringify(entry))
       .ltrim(key, -MAX_BURST_MESSAGES, -1)
-      .pexpire(key, BURST_WINDOW_MS)
+      .pexpire(key, this.windowMs)
       .lrange(key, 0, -1)
       .exec();
-    const raw = (results?.[3]?.[1] ?? []) as string[];
-    return raw.map((item) => JSON.parse(item) as BurstEntry);
+    const id = (results?.[2]?.[1] as string | null) ?? entry.messageId;
+    const raw = (results?.[6]?.[1] ?? []) as string[];
+    return { id, entries: raw.map((item) => JSON.parse(item) as BurstEntry) };
   }
 
-  /** The deduplication id BullMQ debounces on. */
-  burstId(channelId: string, authorId: string): string {
-    return `burst-${channelId}-${authorId}`;
+  /** Closes the open burst, whose reply has already started, and opens a new one with this message. */
+  async restart(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
+    await this.redis.del(this.key(channelId, authorId), this.idKey(channelId, authorId));
+    return this.append(channelId, authorId, entry);
   }
 
   private key(channelId: string, authorId: string): string {
     return feelbotKey(this.prefix, 'burst', channelId, authorId);
+  }
+
+  private idKey(channelId: string, authorId: string): string {
+    return feelbotKey(this.prefix, 'burst-id', channelId, authorId);
   }
 }

@@ -3,14 +3,14 @@ import type { Redis } from 'ioredis';
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
-import { MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { buildMessageJob } from './build-message-job.js';
 import { channelPlace } from './channel-place.js';
-import { BURST_WINDOW_MS, type BurstBuffer } from './burst-buffer.js';
+import type { BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
+import { queueInBurst } from './queue-in-burst.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -59,33 +59,19 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     log.debug('message has no text to answer');
     return;
   }
-  const burst = await deps.bursts.append(message.channelId, message.author.id, {
-    messageId: message.id,
-    content: job.content,
-    addressed,
+  const queued = await queueInBurst(deps.queue, deps.bursts, job, async (answeredBy) => {
+    // The burst's reply has started without this message: it now needs a reply of its own.
+    if (wantsReply(message, addressed, settings) && (await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
+      return true;
+    }
+    log.info({ answeredBy }, 'burst already answered; no new reply may start');
+    return false;
   });
-  const jobId = await deps.queue.enqueueDebounced(
-    foldBurst(job, burst),
-    deps.bursts.burstId(message.channelId, message.author.id),
-    BURST_WINDOW_MS,
-  );
-  log.info({ jobId, addressed, burst: burst.length }, 'queued');
+  if (!queued) return;
+  log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');
 }
 
 const NO_COOLDOWN = { userCooldownSeconds: 0, channelCooldownSeconds: 0 } as const;
-
-/** One job for the whole burst: every message's text, addressed if any of them was. */
-function foldBurst(job: MessageJob, burst: readonly { messageId: string; content: string; addressed: boolean }[]): MessageJob {
-  if (burst.length <= 1) return job;
-  const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
-  return {
-    ...job,
-    content: [...earlier.map((entry) => entry.content), job.content].join('\n').slice(-MAX_MESSAGE_CHARS * 2),
-    addressed: job.addressed || earlier.some((entry) => entry.addressed),
-    burst: earlier.map((entry) => entry.messageId),
-    context: job.context.filter((m) => !earlier.some((entry) => entry.content === m.content)),
-  };
-}
 
 async function repliesToPersona(message: Message, isPersonaMessage: (m: Message) => boolean): Promise<boolean> {
   if (!message.reference?.messageId) return false;

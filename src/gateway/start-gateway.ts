@@ -25,7 +25,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const onMessage = createMessageHandler({
     queue,
     settings,
-    bursts: new BurstBuffer(redis, config.redis.prefix),
+    bursts: new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs),
     limiter: new RateLimiter(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,

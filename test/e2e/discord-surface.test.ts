@@ -58,7 +58,14 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     return user.id;
   }
 
-  const done = (messageId: string) => worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId));
+  /** The worker's "job done" line for a message; on a timeout, both processes' last lines say why, before the test's own 60 s timeout. */
+  async function done(messageId: string) {
+    try {
+      return await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId), 45_000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\ngateway output:\n${gateway.output.slice(-30).join('\n')}`, { cause: error });
+    }
+  }
 
   async function runSettings(userId: string, subcommand: string, options: Array<{ name: string; type: number; value: unknown }>) {
     const sent = discord.sendInteraction({

@@ -82,7 +82,7 @@ export class FeelbotProcess {
 function withoutFeelbotEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const keep: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && !/^(DISCORD_|REDIS_URL|QUEUE_PREFIX|EMOTION_|LLM_|MODELS_DIR|PERSONAS_FILE|AVATAR_BASE_URL|HTTP_|LOG_LEVEL)/.test(key)) {
+    if (value !== undefined && !/^(DISCORD_|REDIS_URL|QUEUE_PREFIX|EMOTION_|LLM_|MODELS_DIR|PERSONAS_FILE|AVATAR_BASE_URL|HTTP_|LOG_LEVEL|BURST_WINDOW_MS|CONTEXT_MESSAGES|JOB_LOCK_MS)/.test(key)) {
       keep[key] = value;
     }
   }

@@ -1,0 +1,45 @@
+import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import { MAX_MESSAGE_CHARS, messageJobId, type MessageJob } from '../jobs/message-job.js';
+import type { Burst, BurstBuffer, BurstEntry } from './burst-buffer.js';
+
+export interface QueuedInBurst {
+  /** The job that will answer this message (its own id, since the burst's newest message names the job). */
+  readonly jobId: string;
+  readonly burst: Burst;
+}
+
+/**
+ * Queues one message as the newest of its author's burst: the burst's delayed job is replaced by
+ * one that reads every message so far. When that job has already left the delayed set, it can no
+ * longer take this message, so the message opens a burst of its own (if a new reply may start)
+ * instead of being lost. Returns undefined when a new reply may not start.
+ */
+export async function queueInBurst(
+  queue: MessageQueue,
+  bursts: BurstBuffer,
+  job: MessageJob,
+  mayStartNewReply: (answeredBy: string) => Promise<boolean>,
+): Promise<QueuedInBurst | undefined> {
+  const { channelId, messageId } = job;
+  const entry: BurstEntry = { messageId, content: job.content, addressed: job.addressed };
+  const burst = await bursts.append(channelId, job.author.id, entry);
+  const jobId = await queue.enqueueDebounced(foldBurst(job, burst.entries), `burst-${burst.id}`, bursts.windowMs);
+  if (jobId === messageJobId(messageId)) return { jobId, burst };
+
+  if (!(await mayStartNewReply(jobId))) return undefined;
+  const fresh = await bursts.restart(channelId, job.author.id, entry);
+  return { jobId: await queue.enqueueDebounced(foldBurst(job, fresh.entries), `burst-${fresh.id}`, bursts.windowMs), burst: fresh };
+}
+
+/** One job for the whole burst: every message's text, addressed if any of them was. */
+export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): MessageJob {
+  if (burst.length <= 1) return job;
+  const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
+  return {
+    ...job,
+    content: [...earlier.map((entry) => entry.content), job.content].join('\n').slice(-MAX_MESSAGE_CHARS * 2),
+    addressed: job.addressed || earlier.some((entry) => entry.addressed),
+    burst: earlier.map((entry) => entry.messageId),
+    context: job.context.filter((m) => !earlier.some((entry) => entry.content === m.content)),
+  };
+}

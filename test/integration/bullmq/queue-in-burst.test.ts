@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
+import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
+import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
+import { buildMessageJob, snowflake } from '../../factories.js';
+import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+/** Long enough that nothing leaves the delayed set unless a test moves it. */
+const WINDOW_MS = 30_000;
+
+describe('queueInBurst, on a real Redis and BullMQ queue', () => {
+  let redis: PrivateRedis;
+  let connection: Redis;
+  let queue: MessageQueue;
+  let bursts: BurstBuffer;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const prefix = `{burst-${randomUUID().slice(0, 8)}}`;
+    queue = new MessageQueue(connection, prefix);
+    bursts = new BurstBuffer(connection, prefix, WINDOW_MS);
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    connection?.disconnect();
+    await redis?.stop();
+  });
+
+  /** One author's messages in one channel, each a job as the gateway builds it. */
+  function conversation() {
+    const author = { id: snowflake(), displayName: 'Alice' };
+    const channelId = snowflake();
+    return (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+  }
+  const anyReplyMayStart = async () => true;
+
+  it('a follow-up replaces the delayed job with one that reads both messages', async () => {
+    const say = conversation();
+    const first = say('guess what');
+    const second = say('I passed my exam!');
+    await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    const queued = await queueInBurst(queue, bursts, second, anyReplyMayStart);
+
+    expect(queued?.jobId).toBe(messageJobId(second.messageId));
+    expect(await queue.queue.getJob(messageJobId(first.messageId))).toBeUndefined();
+    const job = await queue.queue.getJob(queued!.jobId);
+    expect(await job!.getState()).toBe('delayed');
+    expect(job!.data).toMatchObject({ content: 'guess what\nI passed my exam!', burst: [first.messageId] });
+  });
+
+  it('a message that comes after its burst\'s job left the delayed set gets a job of its own, not lost', async () => {
+    const say = conversation();
+    const first = say('guess what');
+    const late = say('I passed my exam!');
+    const opened = await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await (await queue.queue.getJob(opened!.jobId))!.promote();
+    const asked: string[] = [];
+    const queued = await queueInBurst(queue, bursts, late, async (answeredBy) => {
+      asked.push(answeredBy);
+      return true;
+    });
+
+    expect(asked).toEqual([messageJobId(first.messageId)]);
+    expect(queued?.jobId).toBe(messageJobId(late.messageId));
+    expect(queued?.burst).toEqual({ id: late.messageId, entries: [{ messageId: late.messageId, content: late.content, addressed: true }] });
+    const lateJob = await queue.queue.getJob(queued!.jobId);
+    expect(lateJob!.data).toMatchObject({ content: 'I passed my exam!', burst: [] });
+    expect(await lateJob!.getState()).toBe('delayed');
+    const firstJob = await queue.queue.getJob(messageJobId(first.messageId));
+    expect(firstJob!.data.content).toBe('guess what');
+    expect(await firstJob!.getState()).toBe('waiting');
+
+    // The late message's new burst takes its own follow-ups again.
+    const after = say('and I got the top mark');
+    const folded = await queueInBurst(queue, bursts, after, anyReplyMayStart);
+    expect((await queue.queue.getJob(folded!.jobId))!.data.content).toBe('I passed my exam!\nand I got the top mark');
+  });
+
+  it('when no new reply may start, the late message queues nothing and says so', async () => {
+    const say = conversation();
+    const first = say('guess what');
+    const late = say('I passed my exam!');
+    const opened = await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await (await queue.queue.getJob(opened!.jobId))!.promote();
+
+    expect(await queueInBurst(queue, bursts, late, async () => false)).toBeUndefined();
+    expect(await queue.queue.getJob(messageJobId(late.messageId))).toBeUndefined();
+  });
+
+  it('bursts of different authors in one channel never mix', async () => {
+    const channelId = snowflake();
+    const alice = buildMessageJob({ channelId, author: { id: snowflake(), displayName: 'Alice' }, content: 'I am so happy' });
+    const bob = buildMessageJob({ channelId, author: { id: snowflake(), displayName: 'Bob' }, content: 'I am so sad' });
+    const a = await queueInBurst(queue, bursts, alice, anyReplyMayStart);
+    const b = await queueInBurst(queue, bursts, bob, anyReplyMayStart);
+    expect((await queue.queue.getJob(a!.jobId))!.data.content).toBe('I am so happy');
+    expect((await queue.queue.getJob(b!.jobId))!.data.content).toBe('I am so sad');
+  });
+});
