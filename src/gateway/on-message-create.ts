@@ -47,9 +47,10 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
 
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
+  const replyMayStart = () => deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN);
   const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
   if (!burstOpen && !wantsReply(message, addressed, settings)) return;
-  if (!burstOpen && !(await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
+  if (!burstOpen && !(await replyMayStart())) {
     log.info('rate limited or cooling down');
     return;
   }
@@ -61,9 +62,7 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   }
   const queued = await queueInBurst(deps.queue, deps.bursts, job, async (answeredBy) => {
     // The burst's reply has started without this message: it now needs a reply of its own.
-    if (wantsReply(message, addressed, settings) && (await deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN))) {
-      return true;
-    }
+    if (wantsReply(message, addressed, settings) && (await replyMayStart())) return true;
     log.info({ answeredBy }, 'burst already answered; no new reply may start');
     return false;
   });

@@ -22,13 +22,14 @@ export async function queueInBurst(
 ): Promise<QueuedInBurst | undefined> {
   const { channelId, messageId } = job;
   const entry: BurstEntry = { messageId, content: job.content, addressed: job.addressed };
+  const enqueue = (burst: Burst) => queue.enqueueDebounced(foldBurst(job, burst.entries), `burst-${burst.id}`, bursts.windowMs);
   const burst = await bursts.append(channelId, job.author.id, entry);
-  const jobId = await queue.enqueueDebounced(foldBurst(job, burst.entries), `burst-${burst.id}`, bursts.windowMs);
+  const jobId = await enqueue(burst);
   if (jobId === messageJobId(messageId)) return { jobId, burst };
 
   if (!(await mayStartNewReply(jobId))) return undefined;
   const fresh = await bursts.restart(channelId, job.author.id, entry);
-  return { jobId: await queue.enqueueDebounced(foldBurst(job, fresh.entries), `burst-${fresh.id}`, bursts.windowMs), burst: fresh };
+  return { jobId: await enqueue(fresh), burst: fresh };
 }
 
 /** One job for the whole burst: every message's text, addressed if any of them was. */

@@ -39,6 +39,16 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
   }
   const anyReplyMayStart = async () => true;
 
+  /** A burst of one message whose job has left the delayed set, and a follow-up that comes too late for it. */
+  async function burstAlreadyStarted() {
+    const say = conversation();
+    const first = say('guess what');
+    const late = say('I passed my exam!');
+    const opened = await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await (await queue.queue.getJob(opened!.jobId))!.promote();
+    return { say, first, late };
+  }
+
   it('a follow-up replaces the delayed job with one that reads both messages', async () => {
     const say = conversation();
     const first = say('guess what');
@@ -54,11 +64,7 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
   });
 
   it('a message that comes after its burst\'s job left the delayed set gets a job of its own, not lost', async () => {
-    const say = conversation();
-    const first = say('guess what');
-    const late = say('I passed my exam!');
-    const opened = await queueInBurst(queue, bursts, first, anyReplyMayStart);
-    await (await queue.queue.getJob(opened!.jobId))!.promote();
+    const { say, first, late } = await burstAlreadyStarted();
     const asked: string[] = [];
     const queued = await queueInBurst(queue, bursts, late, async (answeredBy) => {
       asked.push(answeredBy);
@@ -82,12 +88,7 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
   });
 
   it('when no new reply may start, the late message queues nothing and says so', async () => {
-    const say = conversation();
-    const first = say('guess what');
-    const late = say('I passed my exam!');
-    const opened = await queueInBurst(queue, bursts, first, anyReplyMayStart);
-    await (await queue.queue.getJob(opened!.jobId))!.promote();
-
+    const { late } = await burstAlreadyStarted();
     expect(await queueInBurst(queue, bursts, late, async () => false)).toBeUndefined();
     expect(await queue.queue.getJob(messageJobId(late.messageId))).toBeUndefined();
   });
