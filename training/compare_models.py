@@ -39,6 +39,7 @@ MEASURES = [
     ("goemotions_six", "GoEmotions dev six-label macro-F1", 4),
     ("written_self_reports_six", "written self-reports held out, six-way F1", 4),
     ("written_self_reports_b_six", "second file's written self-reports held out, six-way F1", 4),
+    ("written_self_reports_c_six", "third file's written self-reports held out, six-way F1", 4),
     ("dailydialog_neutral_recall", "DailyDialog \"no emotion\" recall", 4),
     ("dailydialog_neutral_answered", "DailyDialog \"no emotion\" answered by auto mode", 4),
     ("dailydialog_six", "DailyDialog emotional turns, six-way F1", 4),
@@ -93,6 +94,7 @@ def measure(model_dir):
     chat = named_set_report(model_dir, "chat-phrases-heldout")
     written = named_set_report(model_dir, "self-reports-heldout")
     written_b = named_set_report(model_dir, "self-reports-b-heldout")
+    written_c = named_set_report(model_dir, "self-reports-c-heldout")
     messages = named_set_report(model_dir, "chat-messages-heldout")
     check = feelbot_eval(model_dir, CHAT_CHECK)
     check_b = feelbot_eval(model_dir, CHAT_CHECK_B)
@@ -106,6 +108,7 @@ def measure(model_dir):
         "goemotions_six": goemotions["macro_f1_six_way"],
         "written_self_reports_six": written["macro_f1_six_way"],
         "written_self_reports_b_six": written_b["macro_f1_six_way"],
+        "written_self_reports_c_six": written_c["macro_f1_six_way"],
         "dailydialog_neutral_recall": dialogue["neutral"]["recall"],
         "dailydialog_neutral_answered": dialogue["neutral"]["auto_mode_answer_rate"],
         "dailydialog_six": dialogue["macro_f1_six_way"],

@@ -6,6 +6,7 @@
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw
     /usr/bin/python3 training/evaluate.py self-reports-heldout  # ISEAR-style answers about events training never saw
     /usr/bin/python3 training/evaluate.py self-reports-b-heldout  # the same from the second file's held-out fifth
+    /usr/bin/python3 training/evaluate.py self-reports-c-heldout  # the same from the third file's held-out fifth
     /usr/bin/python3 training/evaluate.py dair-validation-handles  # the same sentences after a pasted "@handle"
     /usr/bin/python3 training/evaluate.py dair-self-reports  # dair-ai's 219 ISEAR-style rows (--hold-out-self-reports)
 
@@ -34,7 +35,8 @@ from feelbot_train.labels import LABELS  # noqa: E402
 from feelbot_train.normalize import normalize_chat_text  # noqa: E402
 from feelbot_train.routing import no_feel_word_reader, reader_dtype, routes_to_reader  # noqa: E402
 from feelbot_train.self_reports import only_self_reports  # noqa: E402
-from feelbot_train.written_self_reports import SECOND_SELF_REPORTS_FILE, written_self_report_examples  # noqa: E402
+from feelbot_train.written_self_reports import (  # noqa: E402
+    SECOND_SELF_REPORTS_FILE, THIRD_SELF_REPORTS_FILE, written_self_report_examples)
 
 CHAT_HELDOUT_PER_LABEL = 150
 HELDOUT_SEED = 7
@@ -53,6 +55,9 @@ NAMED_SETS = {
     # The held-out fifth of the second file (training/data/self-report-events-b.json).
     "self-reports-b-heldout": lambda: written_self_report_examples(
         "heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED, SECOND_SELF_REPORTS_FILE),
+    # The held-out fifth of the third file (training/data/self-report-events-c.json).
+    "self-reports-c-heldout": lambda: written_self_report_examples(
+        "heldout", SELF_REPORTS_HELDOUT_PER_LABEL, HELDOUT_SEED, THIRD_SELF_REPORTS_FILE),
     # dair-ai's real ISEAR-style self-reports, train.txt's 195 then validation's 24: unseen only by a
     # model trained with `--hold-out-self-reports` (the shipped model trained on the 195).
     "dair-self-reports": lambda: dair_self_reports(DEFAULT_DATA_DIR),

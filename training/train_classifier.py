@@ -129,6 +129,9 @@ def parse_args(argv=None):
     p.add_argument("--second-self-reports-weight", type=float, default=0.5,
                    help="loss weight of the answers made from training/data/self-report-events-b.json (0: off)")
     p.add_argument("--second-self-reports-per-label", type=int, default=300)
+    p.add_argument("--third-self-reports-weight", type=float, default=0.0,
+                   help="loss weight of the answers made from training/data/self-report-events-c.json (0: off)")
+    p.add_argument("--third-self-reports-per-label", type=int, default=300)
     p.add_argument("--goemotions-max-neutral", type=int, default=6_000)
     p.add_argument("--augment-fraction", type=float, default=0.3)
     p.add_argument("--augment-weight", type=float, default=0.5)

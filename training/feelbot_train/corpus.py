@@ -12,7 +12,8 @@ from .datasets import read_dailydialog, read_dair, read_goemotions, read_text_la
 from .labels import EMOTION_LABELS, LABEL_TO_ID, LABELS, NEUTRAL_ID
 from .normalize import NORMALIZER_VERSION, normalize_chat_text
 from .self_reports import self_report_weights, without_self_reports
-from .written_self_reports import SECOND_SELF_REPORTS_FILE, written_self_report_examples
+from .written_self_reports import (
+    SECOND_SELF_REPORTS_FILE, SELF_REPORTS_FILE, THIRD_SELF_REPORTS_FILE, written_self_report_examples)
 
 
 @dataclass
@@ -99,16 +100,21 @@ def build_training_split(options):
                   options.chat_phrases_weight)
     if options.chat_messages_weight > 0:
         split.add(*chat_message_examples("train"), options.chat_messages_weight)
-    if options.written_self_reports_weight > 0:
-        split.add(*written_self_report_examples("train", options.written_self_reports_per_label, options.seed),
-                  options.written_self_reports_weight)
-    if options.second_self_reports_weight > 0:
-        split.add(*written_self_report_examples("train", options.second_self_reports_per_label, options.seed,
-                                                SECOND_SELF_REPORTS_FILE),
-                  options.second_self_reports_weight)
+    for path, weight, per_label in written_self_report_files(options):
+        if weight > 0:
+            split.add(*written_self_report_examples("train", per_label, options.seed, path), weight)
     for path in options.extra:
         split.add(*read_text_label_file(path), options.extra_weight)
     return split
+
+
+def written_self_report_files(options):
+    """(file, loss weight, answers per label) for each file of written self-reports, in training order."""
+    return [
+        (SELF_REPORTS_FILE, options.written_self_reports_weight, options.written_self_reports_per_label),
+        (SECOND_SELF_REPORTS_FILE, options.second_self_reports_weight, options.second_self_reports_per_label),
+        (THIRD_SELF_REPORTS_FILE, options.third_self_reports_weight, options.third_self_reports_per_label),
+    ]
 
 
 def build_selection_sets(data_dir, normalizer=NORMALIZER_VERSION):

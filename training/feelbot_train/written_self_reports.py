@@ -9,7 +9,9 @@ the evaluation set describes situations the model never saw (in frames it did se
 
 A second file, self-report-events-b.json (nineteenth session), has the same form with other events,
 moments and frames, written by an author who saw neither dair-ai's self-reports nor the data sets;
-`--second-self-reports-weight` trains on it (probe V, training/README.md).
+`--second-self-reports-weight` trains on it (probe V, training/README.md). A third,
+self-report-events-c.json (twenty-first session), has the widest variety for anger and fear, the two
+labels real self-reports are still read worst on; `--third-self-reports-weight` trains on it (probe X).
 """
 
 import json
@@ -21,6 +23,7 @@ from .labels import LABEL_TO_ID
 
 SELF_REPORTS_FILE = Path(__file__).resolve().parent.parent / "data" / "self-report-events.json"
 SECOND_SELF_REPORTS_FILE = SELF_REPORTS_FILE.with_name("self-report-events-b.json")
+THIRD_SELF_REPORTS_FILE = SELF_REPORTS_FILE.with_name("self-report-events-c.json")
 
 
 def _answers(spec, parts, part):
