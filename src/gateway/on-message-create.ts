@@ -13,6 +13,7 @@ import { personaWebhookIds } from './persona-webhooks.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { SerialByKey } from './serial-by-key.js';
 
 export interface MessageHandlerDeps {
   readonly queue: MessageQueue;
@@ -25,16 +26,22 @@ export interface MessageHandlerDeps {
   readonly logger: Logger;
 }
 
-/** Decides whether a message deserves a reply and, if so, queues it. Never loads a model. */
+/**
+ * Decides whether a message deserves a reply and, if so, queues it. Never loads a model. One
+ * author's messages in one channel are taken in arrival order, since the burst, the cooldown and
+ * the debounced job all assume the earlier message goes first.
+ */
 export function createMessageHandler(deps: MessageHandlerDeps): (message: Message) => Promise<void> {
-  return async (message) => {
-    const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
-    try {
-      await retryWhileRedisDown(() => considerMessage(message, deps, log));
-    } catch (error) {
-      log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
-    }
-  };
+  const inOrder = new SerialByKey();
+  return (message) =>
+    inOrder.run(`${message.channelId}:${message.author.id}`, async () => {
+      const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
+      try {
+        await retryWhileRedisDown(() => considerMessage(message, deps, log));
+      } catch (error) {
+        log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
+      }
+    });
 }
 
 async function considerMessage(message: Message, deps: MessageHandlerDeps, log: Logger): Promise<void> {
