@@ -18,8 +18,9 @@ export interface TerminalReply {
 export type TurnResult = { readonly kind: 'reply'; readonly reply: TerminalReply } | { readonly kind: 'silent'; readonly reason: string };
 
 /**
- * One person talking to the personas from a terminal. Each line becomes a job in the same queue
- * Discord messages use; any worker answers it into this session's Redis stream.
+ * One person talking to the personas from a terminal. Each line becomes a reply job, the kind
+ * Discord messages make, on the terminal queue; the session's worker answers it into this
+ * session's Redis stream.
  */
 export class TerminalSession {
   readonly sessionId = localSnowflake();

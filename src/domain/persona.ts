@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EMOTIONS } from './emotions.js';
+import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from './webhook-name.js';
 
 /** Discord caps webhook messages at 2,000 characters. */
 export const DISCORD_MESSAGE_LIMIT = 2_000;
@@ -14,12 +15,8 @@ export const SamplingSchema = z.object({
 
 export const PersonaSchema = z.object({
   emotion: z.enum(EMOTIONS),
-  /** Shown as the webhook's username; Discord allows 1-80 characters and forbids "discord". */
-  name: z
-    .string()
-    .min(1)
-    .max(80)
-    .refine((name) => !/discord/i.test(name), 'must not contain "discord"'),
+  /** Shown as the webhook message's username, so it must be a name Discord accepts. */
+  name: z.string().refine(isAllowedWebhookName, `must be ${WEBHOOK_NAME_RULE}`),
   /** 0xRRGGBB, used for embeds and the /feel chart. */
   color: z.number().int().min(0).max(0xff_ff_ff),
   emoji: z.string().min(1).max(16),

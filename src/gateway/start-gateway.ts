@@ -32,7 +32,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     recentMessages: config.contextMessages,
     logger,
   });
-  const onInteraction = createInteractionHandler({ queue: queue.queue, settings, logger });
+  const onInteraction = createInteractionHandler({ queue, settings, logger });
   client.on(Events.MessageCreate, (message) => void onMessage(message));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));

@@ -17,6 +17,8 @@ export interface JobWorkerOptions {
   readonly lockDurationMs: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The queue to drain (default: the shared reply queue). */
+  readonly queueName?: string;
 }
 
 export interface JobWorker {
@@ -38,7 +40,7 @@ export function createJobWorker(
   const shutdown = new AbortController();
   const { logger, metrics } = options;
   const worker = new Worker(
-    REPLY_QUEUE,
+    options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
       const log = logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
       const started = performance.now();

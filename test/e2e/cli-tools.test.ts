@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../src/adapters/bullmq/message-queue.js';
 import { EMOTIONS } from '../../src/domain/emotions.js';
+import { buildMessageJob, snowflake } from '../factories.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
@@ -136,6 +139,12 @@ describe('feelbot chat', () => {
   });
 
   it('answers each line with the detected emotion and the persona, through the queue and worker, with no Discord', async () => {
+    // A live deployment's jobs on the same Redis and prefix: the terminal worker must leave them be.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const production = new MessageQueue(connection, '{chat-test}');
+    const discordJob = buildMessageJob({ messageId: snowflake(), channelId: snowflake(), content: 'a Discord message waiting for a worker' });
+    const discordJobId = await production.enqueueDebounced(discordJob, 'burst-discord', 60_000);
+    await (await production.queue.getJob(discordJobId))!.promote();
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
       cwd: fileURLToPath(new URL('../../', import.meta.url)),
       env: {
@@ -164,5 +173,13 @@ describe('feelbot chat', () => {
     expect(turns).toHaveLength(2);
     expect(turns[0]).toMatch(/^\(joy \d+%\) \w+: ./);
     expect(turns[1]).toMatch(/^\(fear \d+%\) \w+: ./);
+    try {
+      const left = await production.queue.getJob(discordJobId);
+      expect(await left!.getState()).toBe('prioritized');
+      expect(left!.attemptsMade).toBe(0);
+    } finally {
+      await production.close();
+      connection.disconnect();
+    }
   }, 120_000);
 });

@@ -266,6 +266,20 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
       { name: 'avatar_url', type: STRING, value: 'http://insecure.example.test/x.png' },
     ]);
     expect((refused.body.data as { content: string }).content).toMatch(/https URL/);
+    const clyde = await runSettings(discord.world.users.admin.id, 'persona', [
+      { name: 'name', type: STRING, value: 'fear' },
+      { name: 'enabled', type: BOOLEAN, value: true },
+      { name: 'display_name', type: STRING, value: 'Clydesdale' },
+    ]);
+    expect((clyde.body.data as { content: string }).content).toMatch(/without "discord" or "clyde"/);
+    // Silencing and allowing joy again, with no look given, keeps the look its admins set.
+    for (const enabled of [false, true]) {
+      const toggled = await runSettings(discord.world.users.admin.id, 'persona', [
+        { name: 'name', type: STRING, value: 'joy' },
+        { name: 'enabled', type: BOOLEAN, value: enabled },
+      ]);
+      expect((toggled.body.data as { content: string }).content).toContain('joy → Sunny, https://cdn.example.test/sunny.png');
+    }
     const message = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: newMember(), content: 'best news ever, I am so happy!', mentionsBot: true });
     expect((await done(message.id)).outcome).toMatchObject({ status: 'posted', persona: 'joy' });
     const post = discord.webhookExecutions().at(-1)!;

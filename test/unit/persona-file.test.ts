@@ -39,6 +39,13 @@ describe('persona override file', () => {
     expect(message).toContain('rage');
   });
 
+  it('a name Discord refuses for a webhook username ("clyde", over 80 characters) is refused at start-up', async () => {
+    const error = await loadPersonas(file('clyde.json', { personas: { fear: { name: 'Clydesdale' }, love: { name: 'x'.repeat(81) } } })).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    expect((error as Error).message).toContain('personas.fear.name');
+    expect((error as Error).message).toContain('personas.love.name');
+  });
+
   it('a file that is not JSON says so', async () => {
     const error = await loadPersonas(file('broken.json', '{ nope')).catch((e: unknown) => e);
     expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);

@@ -1,6 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
+import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
 
 export const DEFAULT_JOB_OPTIONS = {
@@ -16,8 +18,8 @@ export const DEFAULT_JOB_OPTIONS = {
 export class MessageQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
-    this.queue = new Queue(REPLY_QUEUE, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  constructor(connection: Redis, prefix: string, name: string = REPLY_QUEUE) {
+    this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
   /**
@@ -29,9 +31,17 @@ export class MessageQueue {
     const added = await this.queue.add('reply', data, {
       jobId: messageJobId(data.messageId),
       delay: windowMs,
+      priority: JobPriority.reply,
       deduplication: { id: burstId, ttl: windowMs, extend: true, replace: true },
     });
     return added.id ?? messageJobId(data.messageId);
+  }
+
+  /** Queues a `/feel` analysis ahead of the replies waiting; the interaction id makes it once-only. */
+  async enqueueAnalysis(job: AnalysisJob): Promise<string> {
+    const data = AnalysisJobSchema.parse(job);
+    const added = await this.queue.add('analysis', data, { jobId: analysisJobId(data.interactionId), priority: JobPriority.analysis });
+    return added.id ?? analysisJobId(data.interactionId);
   }
 
   async close(): Promise<void> {

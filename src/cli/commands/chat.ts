@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
-import { REPLY_QUEUE } from '../../adapters/bullmq/queue-names.js';
+import { TERMINAL_QUEUE } from '../../adapters/bullmq/queue-names.js';
 import { loadPersonas } from '../../adapters/files/persona-file.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { RedisDeliveryLedger } from '../../adapters/redis/redis-delivery-ledger.js';
@@ -29,10 +29,10 @@ export const chatCommand: Command = {
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
   async run({ config, logger }) {
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
-    const queue = new MessageQueue(redis, config.redis.prefix);
+    const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
     // QueueEvents blocks on its connection, so it gets one of its own.
     const eventsConnection = createRedis(config.redis.url, 'worker', 'feelbot-chat-events');
-    const events = new QueueEvents(REPLY_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
+    const events = new QueueEvents(TERMINAL_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
     const personas = await loadPersonas(config.personasFile);
     const engines = await createEngines(config, logger, NO_METRICS);
     const worker = createJobWorker(
@@ -57,7 +57,7 @@ export const chatCommand: Command = {
             signal,
           ),
       },
-      { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS },
+      { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS, queueName: TERMINAL_QUEUE },
     );
     const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you');
     const interactive = process.stdin.isTTY === true;

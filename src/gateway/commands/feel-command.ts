@@ -1,6 +1,6 @@
 import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
-import type { Queue } from 'bullmq';
-import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
+import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import { AnalysisJobSchema, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
 
 /**
@@ -9,7 +9,7 @@ import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
  */
 export async function deferAnalysis(
   interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-  queue: Queue,
+  queue: Pick<MessageQueue, 'enqueueAnalysis'>,
 ): Promise<void> {
   const text = interaction.isChatInputCommand()
     ? interaction.options.getString('text', true)
@@ -32,6 +32,5 @@ export async function deferAnalysis(
     source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
     receivedAt: Date.now(),
   });
-  // Explicit requests jump ahead of ambient chat replies.
-  await queue.add('analysis', job, { jobId: analysisJobId(interaction.id), priority: 1 });
+  await queue.enqueueAnalysis(job);
 }

@@ -1,5 +1,5 @@
 import { MessageFlags, type Interaction } from 'discord.js';
-import type { Queue } from 'bullmq';
+import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { errorCodeOf } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
@@ -8,7 +8,7 @@ import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
 
 export interface InteractionDeps {
-  readonly queue: Queue;
+  readonly queue: Pick<MessageQueue, 'enqueueAnalysis'>;
   readonly settings: SettingsStore;
   readonly logger: Logger;
 }

@@ -1,6 +1,7 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import { PersonaLookSchema, type GuildSettings, type ReplyMode } from '../../domain/guild-settings.js';
+import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from '../../domain/webhook-name.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { describeSettings } from './describe-settings.js';
 
@@ -35,10 +36,12 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
         avatarUrl: interaction.options.getString('avatar_url') ?? undefined,
       });
       if (!look.success) return 'The avatar must be an https URL of an image, and the name 1 to 80 characters.';
-      if (/discord/i.test(look.data.name ?? '')) return 'Discord does not allow "discord" in a webhook name.';
+      if (look.data.name !== undefined && !isAllowedWebhookName(look.data.name)) return `The name must be ${WEBHOOK_NAME_RULE}: Discord refuses others.`;
+      // Only what this command gave replaces the stored look: toggling a persona keeps its name and avatar.
+      const given = Object.fromEntries(Object.entries(look.data).filter(([, value]) => value !== undefined));
       const next = await store.update(guildId, (current) => ({
         ...withPersona(current, name, enabled),
-        personaLooks: { ...current.personaLooks, [name]: { ...current.personaLooks[name], ...look.data } },
+        personaLooks: { ...current.personaLooks, [name]: { ...current.personaLooks[name], ...given } },
       }));
       return `${capitalize(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
     }

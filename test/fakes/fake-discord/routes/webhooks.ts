@@ -100,7 +100,7 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
   if (!hasMessageContent(req.body, req.files)) {
     throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
   }
-  const username = typeof req.body.username === 'string' ? req.body.username : null;
+  const username = req.body.username === undefined ? null : validName(req.body.username, 'username');
   const content = typeof req.body.content === 'string' ? req.body.content : '';
   const embeds = (Array.isArray(req.body.embeds) ? req.body.embeds : []) as APIEmbed[];
   const message = deliverMessage(ctx, {
@@ -161,10 +161,10 @@ function requireManageWebhooks(ctx: FakeContext, channelId: string): void {
   if (!hasPermission(permissions, PermissionFlagsBits.ManageWebhooks)) throw missingPermissions();
 }
 
-/** Webhook names are 1–80 characters and may not contain "clyde" or "discord". */
-function validName(name: unknown): string {
+/** Webhook names, and the usernames webhook messages post under, are 1–80 characters without "clyde" or "discord". */
+function validName(name: unknown, field = 'name'): string {
   if (typeof name !== 'string' || name.length < 1 || name.length > 80 || /clyde|discord/i.test(name)) {
-    throw invalidFormBody('Invalid Form Body: name');
+    throw invalidFormBody(`Invalid Form Body: ${field}`);
   }
   return name;
 }

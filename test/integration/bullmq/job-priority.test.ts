@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
+import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
+import { buildMessageJob, snowflake } from '../../factories.js';
+import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+function analysisJob(): AnalysisJob {
+  return {
+    version: 1,
+    interactionId: snowflake(),
+    applicationId: snowflake(),
+    token: 'interaction-token-for-the-test',
+    guildId: snowflake(),
+    channelId: snowflake(),
+    userId: snowflake(),
+    text: 'why is this still broken',
+    source: 'slash',
+    receivedAt: Date.now(),
+  };
+}
+
+describe('job order on the shared queue (real Redis, BullMQ and job worker)', () => {
+  let redis: PrivateRedis;
+  let connection: Redis;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  });
+
+  afterAll(async () => {
+    connection?.disconnect();
+    await redis?.stop();
+  });
+
+  it('a /feel analysis queued behind a backlog of chat replies is served before all of them', async () => {
+    const prefix = `{order-${randomUUID().slice(0, 8)}}`;
+    const queue = new MessageQueue(connection, prefix);
+    try {
+      const replies = [];
+      for (let i = 0; i < 3; i += 1) {
+        const job = buildMessageJob({ messageId: snowflake(), channelId: snowflake(), content: `message ${i}` });
+        const jobId = await queue.enqueueDebounced(job, `burst-${i}`, 60_000);
+        // Its burst window over: the reply now waits to be served, as a backlog does.
+        await (await queue.queue.getJob(jobId))!.promote();
+        replies.push(jobId);
+      }
+      expect((await queue.queue.getJobCounts('delayed')).delayed).toBe(0);
+      const analysis = await queue.enqueueAnalysis(analysisJob());
+
+      const served: string[] = [];
+      const record: JobHandler = async (data) => {
+        const id = (data as { messageId?: string; interactionId?: string }).messageId ?? (data as { interactionId: string }).interactionId;
+        served.push(id);
+        return { status: 'posted' };
+      };
+      const worker = createJobWorker(connection.duplicate(), prefix, { reply: record, analysis: record }, {
+        concurrency: 1,
+        lockDurationMs: 4_000,
+        logger: createLogger('silent', 'test'),
+        metrics: NO_METRICS,
+      });
+      try {
+        await expect.poll(() => served.length, { timeout: 10_000 }).toBe(4);
+      } finally {
+        await worker.stop(1_000);
+      }
+      const idOf = async (jobId: string) => {
+        const data = (await queue.queue.getJob(jobId))!.data as { messageId?: string; interactionId?: string };
+        return data.messageId ?? data.interactionId;
+      };
+      expect(served[0]).toBe(await idOf(analysis));
+      expect(served.slice(1)).toEqual(await Promise.all(replies.map(idOf)));
+    } finally {
+      await queue.close();
+    }
+  }, 30_000);
+});
