@@ -79,7 +79,8 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     expect(await lateJob!.getState()).toBe('delayed');
     const firstJob = await queue.queue.getJob(messageJobId(first.messageId));
     expect(firstJob!.data.content).toBe('guess what');
-    expect(await firstJob!.getState()).toBe('waiting');
+    // Ready to be served: BullMQ names that state "prioritized" for a job with a priority, as replies have.
+    expect(await firstJob!.getState()).toBe('prioritized');
 
     // The late message's new burst takes its own follow-ups again.
     const after = say('and I got the top mark');
