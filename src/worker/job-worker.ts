@@ -11,6 +11,9 @@ const MAX_STALLED_INTERVAL_MS = 30_000;
 /** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
 export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
 
+/** Runs once when a job of its kind has failed for good (a permanent error, or its last attempt). */
+export type GiveUpHandler = (data: unknown, error: unknown, log: Logger) => Promise<unknown>;
+
 export interface JobWorkerOptions {
   readonly concurrency: number;
   /** BullMQ renews a job's lock at half this; a dead worker's job is retried after about this long. */
@@ -19,6 +22,8 @@ export interface JobWorkerOptions {
   readonly metrics: Metrics;
   /** The queue to drain (default: the shared reply queue). */
   readonly queueName?: string;
+  /** Per job name: what to do once a job of that kind will not be tried again. */
+  readonly giveUp?: Readonly<Record<string, GiveUpHandler>>;
 }
 
 export interface JobWorker {
@@ -62,7 +67,9 @@ export function createJobWorker(
         metrics.observeJob('failed', seconds());
         metrics.countFailure(errorCodeOf(error));
         log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1 }, 'job failed');
-        if (isFeelbotError(error) && error.permanent) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        const permanent = isFeelbotError(error) && error.permanent;
+        if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await giveUp(job, error, log);
+        if (permanent) throw new UnrecoverableError(`${error.code}: ${error.message}`);
         throw error;
       }
     },
@@ -75,6 +82,16 @@ export function createJobWorker(
     },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+
+  async function giveUp(job: Job, error: unknown, log: Logger): Promise<void> {
+    const handler = options.giveUp?.[job.name];
+    if (!handler) return;
+    try {
+      await handler(job.data, error, log);
+    } catch (giveUpError) {
+      log.warn({ err: giveUpError, code: errorCodeOf(giveUpError) }, 'the failed job could not be answered');
+    }
+  }
   return {
     worker,
     async stop(graceMs) {

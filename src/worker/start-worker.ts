@@ -18,6 +18,7 @@ import { createJobWorker } from './job-worker.js';
 import { RoutingReplier } from './routing-replier.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
 import { handleMessageJob, type MessageJobDeps } from '../jobs/handle-message-job.js';
+import { answerFailedAnalysis } from '../jobs/answer-failed-analysis.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis-job.js';
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
@@ -80,7 +81,13 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
         handleMessageJob(data, { ...messageDeps, logger: log, typing: new DiscordTypingIndicator(rest, log) }, signal),
       analysis: (data, log, signal) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal),
     },
-    { concurrency: generator.parallelism, lockDurationMs: config.jobLockMs, logger, metrics },
+    {
+      concurrency: generator.parallelism,
+      lockDurationMs: config.jobLockMs,
+      logger,
+      metrics,
+      giveUp: { analysis: (data, error) => answerFailedAnalysis(data, error, analysisDeps.responder) },
+    },
   );
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {

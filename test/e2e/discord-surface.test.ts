@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REPLY_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { analysisJobId } from '../../src/jobs/analysis-job.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
@@ -104,6 +107,27 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect((embed.image as { url: string }).url).toBe('attachment://emotions.png');
     const scores = (embed.fields as Array<{ value: string }>)[0]!.value;
     for (const name of ['Sadness', 'Joy', 'Love', 'Anger', 'Fear', 'Surprise']) expect(scores).toContain(name);
+  });
+
+  it('a /feel whose answer Discord refuses (400) fails once, without retries, and the user is told so with the code', async () => {
+    discord.failNext('PATCH /webhooks/:id/:token/messages/@original', [{ status: 400, code: 50_035, message: 'Invalid Form Body' }]);
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
+      commandName: 'feel',
+      options: [{ name: 'text', type: STRING, value: 'my cat knocked the tree over again' }],
+    });
+    const failed = await worker.waitForLog((line) => line.msg === 'job failed' && line.jobId === analysisJobId(sent.id), 60_000);
+    expect(failed.code).toBe('DISCORD_REQUEST_FAILED');
+    expect(failed.attempt).toBe(1);
+    const responses = await discord.waitFor(() => discord.interactionResponses(sent.id).length >= 2 && discord.interactionResponses(sent.id), { timeoutMs: 10_000 });
+    const edit = responses[1]!;
+    expect(edit.kind).toBe('editOriginal');
+    expect(edit.body.content).toBe('Sorry, the analysis failed (DISCORD_REQUEST_FAILED). Please try again in a moment.');
+    expect(edit.body.embeds).toEqual([]);
+    const job = await new Queue(REPLY_QUEUE, { connection, prefix }).getJob(analysisJobId(sent.id));
+    expect(await job!.getState()).toBe('failed');
+    expect(job!.attemptsMade).toBe(1);
   });
 
   it('/feel public:true answers for everyone to see', async () => {

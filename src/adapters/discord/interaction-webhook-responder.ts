@@ -1,5 +1,6 @@
 import { Routes, type REST } from 'discord.js';
 import type { InteractionEmbed, InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
+import { asDiscordRequestError } from './discord-request-error.js';
 import { NO_PINGS } from './webhook-replier.js';
 
 /** PATCH /webhooks/{application}/{token}/messages/@original, with attachments as multipart. */
@@ -16,6 +17,8 @@ export class InteractionWebhookResponder implements InteractionResponder {
         attachments: response.files.map((file, id) => ({ id, filename: file.name })),
       },
       files: response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType })),
+    }).catch((error: unknown) => {
+      throw asDiscordRequestError(error, 'the answer to the interaction');
     });
   }
 }

@@ -4,6 +4,7 @@ import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/pers
 import type { AvatarStore } from '../files/avatar-store.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import { asDiscordRequestError } from './discord-request-error.js';
 import type { StoredWebhook, WebhookDirectory, WebhookSpec } from './webhook-directory.js';
 
 /** No @everyone, @here, role or user pings, whatever the text says. */
@@ -40,7 +41,14 @@ export class WebhookReplier implements PersonaReplier {
   ) {}
 
   async post(reply: PersonaReply): Promise<PostedReply> {
-    if (!reply.target.guildId) return this.postDirect(reply);
+    try {
+      return await (reply.target.guildId ? this.postInGuild(reply) : this.postDirect(reply));
+    } catch (error) {
+      throw asDiscordRequestError(error, `the reply in <#${reply.target.channelId}>`);
+    }
+  }
+
+  private async postInGuild(reply: PersonaReply): Promise<PostedReply> {
     const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
     const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
     const spec = this.webhookSpec(reply.persona);

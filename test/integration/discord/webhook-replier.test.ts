@@ -99,6 +99,22 @@ describe('posting as a persona through webhooks', () => {
     expect(after[0]!.at - started).toBeGreaterThanOrEqual(500);
   });
 
+  it('Discord refusing the post (400) is a coded, permanent error; a 5xx that outlasts REST retries is coded and retryable', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'warm up' });
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 400, code: 50_035, message: 'Invalid Form Body' }]);
+    const refused = await post.post({ target: guildTarget(), persona: personas.joy, content: 'x' }).catch((e: unknown) => e);
+    expect(isFeelbotError(refused, ErrorCodes.DiscordRequestFailed)).toBe(true);
+    expect(refused).toMatchObject({ permanent: true, details: { status: 400, discordCode: 50_035 } });
+    expect((refused as Error).message).toMatch(/HTTP 400, code 50035/);
+    expect((refused as Error).message).not.toMatch(/webhooks\//);
+
+    discord.failNext('POST /webhooks/:id/:token', Array.from({ length: 4 }, () => ({ status: 503 })));
+    const down = await post.post({ target: guildTarget(), persona: personas.joy, content: 'y' }).catch((e: unknown) => e);
+    expect(isFeelbotError(down, ErrorCodes.DiscordRequestFailed)).toBe(true);
+    expect(down).toMatchObject({ permanent: false, details: { status: 503 } });
+  });
+
   it('in a DM, the reply is an embed with the persona name and avatar, and no webhook', async () => {
     const { dm } = discord.world.channels;
     const hooksBefore = discord.webhookExecutions().length;
