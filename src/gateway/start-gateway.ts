@@ -3,6 +3,7 @@ import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
 import { BurstBuffer } from './burst-buffer.js';
@@ -37,7 +38,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
-  await client.login(token);
+  try {
+    await client.login(token);
+  } catch (error) {
+    // discord.js has destroyed its client; the Redis side must go too, or the process never exits.
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+    throw new FeelbotError(
+      ErrorCodes.ConfigInvalid,
+      `Discord refused the login (${error instanceof Error ? error.message : String(error)}). Check DISCORD_TOKEN, and enable the Message Content intent for the bot in the developer portal.`,
+      { cause: error, userFacing: true, permanent: true },
+    );
+  }
   return {
     client,
     async stop() {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR } from '../support/fixtures.js';
+import { stackEnv } from '../support/feelbot-stack.js';
+import { startPrivateRedis } from '../support/redis-server.js';
+import { startFakeDiscord } from '../fakes/fake-discord/index.js';
 
 describe('feelbot start-up errors', () => {
   it('start without DISCORD_TOKEN says what is missing and how to get it, and exits non-zero at once', async () => {
@@ -49,4 +52,25 @@ describe('feelbot start-up errors', () => {
     expect(await feelbot.waitForExit()).toBe(2);
     expect(feelbot.output.join('\n')).toMatch(/Usage: feelbot <command>[\s\S]*analyze/);
   });
+});
+
+describe('a gateway whose login Discord refuses', () => {
+  it('says why, names the fix, never prints the token, and exits instead of hanging on its Redis connection', async () => {
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const wrongToken = `${discord.token.slice(0, -4)}XXXX`;
+      const gateway = new FeelbotProcess(['gateway'], { ...stackEnv(discord, redis, '{login-test}'), DISCORD_TOKEN: wrongToken });
+      const exited = await Promise.race([gateway.waitForExit(), new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+      if (exited === 'still running') await gateway.stop();
+      expect(exited).toBe(1);
+      const output = gateway.output.join('\n');
+      expect(output).toContain('Discord refused the login');
+      expect(output).toContain('CONFIG_INVALID');
+      expect(output).not.toContain(wrongToken);
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
 });

@@ -17,13 +17,15 @@ export const startCommand: Command = {
     const worker = await startWorker(config, logger, metrics);
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
     const queue = new MessageQueue(redis, config.redis.prefix);
+    let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
     try {
-      const gateway = await startGateway(config, logger);
+      gateway = await startGateway(config, logger);
       const http = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => worker.classifier });
       logger.info({ signal: await stopped }, 'stopping');
       await http.close();
-      await gateway.stop();
     } finally {
+      // Also when the HTTP API fails to start: a gateway left running would keep queueing.
+      await gateway?.stop();
       await worker.stop();
       await queue.close();
       redis.disconnect();
