@@ -5,7 +5,7 @@ import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
-import { buildMessageJob } from './build-message-job.js';
+import { buildMessageJob, contentOf } from './build-message-job.js';
 import { channelPlace } from './channel-place.js';
 import type { BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
@@ -52,6 +52,11 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   const isPersonaMessage = (m: Message) =>
     (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
 
+  // A bare mention or an image alone has nothing to answer, so it must not use up a cooldown.
+  if (contentOf(message, botUserId).length === 0) {
+    log.debug('message has no text to answer');
+    return;
+  }
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
   const replyMayStart = () => deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN);
@@ -63,10 +68,6 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   }
 
   const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage });
-  if (job.content.length === 0) {
-    log.debug('message has no text to answer');
-    return;
-  }
   const queued = await queueInBurst(deps.queue, deps.bursts, job, async (answeredBy) => {
     // The burst's reply has started without this message: it now needs a reply of its own.
     if (wantsReply(message, addressed, settings) && (await replyMayStart())) return true;

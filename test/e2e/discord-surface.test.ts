@@ -18,6 +18,7 @@ const SUBCOMMAND = 1;
 const STRING = 3;
 const BOOLEAN = 5;
 const CHANNEL = 7;
+const INTEGER = 4;
 
 describe('the Discord surface: /feel, admin settings and good citizenship', () => {
   let redis: PrivateRedis;
@@ -274,6 +275,18 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(notices).toHaveLength(1);
     expect(notices[0]!.content).toMatch(/15 webhooks/);
     expect(notices[0]!.content).toContain(`<#${crowded.id}>`);
+  });
+
+  it("a bare mention gets no reply and does not use up the person's cooldown", async () => {
+    await runSettings(discord.world.users.admin.id, 'cooldown', [{ name: 'user', type: INTEGER, value: 60 }]);
+    const member = newMember();
+    const bare = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: member, content: '', mentionsBot: true });
+    await gateway.waitForLog((line) => line.msg === 'message has no text to answer' && line.messageId === bare.id, 20_000);
+    const real = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: member, content: 'I got the job, I am so happy!', mentionsBot: true });
+    expect((await done(real.id)).outcome).toMatchObject({ status: 'posted' });
+    // The cooldown did start with that reply.
+    const again = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: member, content: 'and I start on Monday!', mentionsBot: true });
+    await gateway.waitForLog((line) => line.msg === 'rate limited or cooling down' && line.messageId === again.id, 20_000);
   });
 
   it("a guild's own name and avatar for a persona show on its replies", async () => {
