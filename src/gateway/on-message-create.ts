@@ -24,6 +24,14 @@ export interface MessageHandlerDeps {
   readonly prefix: string;
   readonly recentMessages: number;
   readonly logger: Logger;
+  /** Aborted when the gateway stops: a message still waiting for Redis then gives up at once. */
+  readonly shutdown?: AbortSignal;
+}
+
+export interface MessageHandler {
+  handle(message: Message): Promise<void>;
+  /** Settles once every message handed in has been queued or given up. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -31,17 +39,20 @@ export interface MessageHandlerDeps {
  * author's messages in one channel are taken in arrival order, since the burst, the cooldown and
  * the debounced job all assume the earlier message goes first.
  */
-export function createMessageHandler(deps: MessageHandlerDeps): (message: Message) => Promise<void> {
+export function createMessageHandler(deps: MessageHandlerDeps): MessageHandler {
   const inOrder = new SerialByKey();
-  return (message) =>
-    inOrder.run(`${message.channelId}:${message.author.id}`, async () => {
-      const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
-      try {
-        await retryWhileRedisDown(() => considerMessage(message, deps, log));
-      } catch (error) {
-        log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
-      }
-    });
+  return {
+    handle: (message) =>
+      inOrder.run(`${message.channelId}:${message.author.id}`, async () => {
+        const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
+        try {
+          await retryWhileRedisDown(() => considerMessage(message, deps, log), { signal: deps.shutdown });
+        } catch (error) {
+          log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
+        }
+      }),
+    drain: () => inOrder.drain(),
+  };
 }
 
 async function considerMessage(message: Message, deps: MessageHandlerDeps, log: Logger): Promise<void> {

@@ -7,9 +7,11 @@ export interface RetryOptions {
   readonly initialDelayMs?: number;
   /** Defaults to 2 s. */
   readonly maxDelayMs?: number;
+  /** Aborted at shutdown: the connection was closed on purpose and will not come back, so stop waiting. */
+  readonly signal?: AbortSignal;
 }
 
-const DEFAULTS = { maxWaitMs: 120_000, initialDelayMs: 100, maxDelayMs: 2_000 } as const satisfies Required<RetryOptions>;
+const DEFAULTS = { maxWaitMs: 120_000, initialDelayMs: 100, maxDelayMs: 2_000 } as const satisfies Required<Omit<RetryOptions, 'signal'>>;
 
 /**
  * The gateway's producer fails fast while Redis is down (no offline queue), so a message in hand
@@ -24,10 +26,13 @@ export async function retryWhileRedisDown<T>(work: () => Promise<T>, options: Re
       return await work();
     } catch (error) {
       if (!isConnectionError(error)) throw error;
+      if (options.signal?.aborted) {
+        throw new FeelbotError(ErrorCodes.RedisUnavailable, 'Redis was unreachable when the process stopped.', { cause: error });
+      }
       if (Date.now() + delay > deadline) {
         throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis stayed unreachable for ${settings.maxWaitMs} ms.`, { cause: error });
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await pause(delay, options.signal);
       delay = Math.min(delay * 2, settings.maxDelayMs);
     }
   }
@@ -39,4 +44,17 @@ export function isConnectionError(error: unknown): boolean {
   return /Stream isn't writeable|enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|max retries per request|MaxRetriesPerRequest|connect ETIMEDOUT|LOADING/i.test(
     error.message,
   );
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

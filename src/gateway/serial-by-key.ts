@@ -21,6 +21,11 @@ export class SerialByKey {
     return result;
   }
 
+  /** Settles once every task handed in so far, and any handed in meanwhile, has settled. */
+  async drain(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+
   /** Keys with a task queued or running; empty once every task has settled. */
   get busyKeys(): number {
     return this.tails.size;

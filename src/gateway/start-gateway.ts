@@ -16,6 +16,9 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** How long a stopping gateway waits for the messages in hand to be queued (Redis may be down). */
+const DRAIN_MS = 10_000;
+
 /** Process 1: reads Discord, queues work. It holds no model and no state besides Redis. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const token = requireDiscordToken(config);
@@ -23,7 +26,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const client = createDiscordClient(config.discord.apiUrl);
-  const onMessage = createMessageHandler({
+  const shutdown = new AbortController();
+  const messages = createMessageHandler({
     queue,
     settings,
     bursts: new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs),
@@ -32,9 +36,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     prefix: config.redis.prefix,
     recentMessages: config.contextMessages,
     logger,
+    shutdown: shutdown.signal,
   });
   const onInteraction = createInteractionHandler({ queue, settings, logger });
-  client.on(Events.MessageCreate, (message) => void onMessage(message));
+  client.on(Events.MessageCreate, (message) => void messages.handle(message));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
@@ -53,9 +58,24 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   return {
     client,
     async stop() {
+      // No new messages after this; the ones in hand get a moment to reach the queue.
       await client.destroy();
+      if (!(await settlesWithin(messages.drain(), DRAIN_MS))) {
+        shutdown.abort();
+        await messages.drain();
+      }
       await queue.close();
       redis.disconnect();
     },
   };
+}
+
+async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -49,6 +49,25 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     expect(gateway.logs.some((line) => line.msg === 'stopping gateway')).toBe(true);
   }, 120_000);
 
+  it('SIGTERM on a gateway holding a message while Redis is down: it gives the message up with a code and exits 0, not at the forced exit', async () => {
+    stack = await FeelbotStack.start();
+    const gateway = await stack.spawn('gateway');
+    await stack.redis.crash();
+    const message = stack.discord.sendMessage({
+      channelId: stack.discord.world.channels.text.id,
+      authorId: stack.discord.world.users.member.id,
+      content: 'is anyone there? I feel so alone',
+      mentionsBot: true,
+    });
+    // A moment for the gateway to receive it, try Redis and start waiting for it to come back.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const exit = await terminate(gateway);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    const givenUp = gateway.logs.find((line) => line.msg === 'could not queue message' && line.messageId === message.id);
+    expect(givenUp?.code).toBe('REDIS_UNAVAILABLE');
+  }, 120_000);
+
   it('SIGTERM during a short generation: the reply is posted once before the worker exits with 0', async () => {
     stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };

@@ -52,4 +52,27 @@ describe('SerialByKey', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(serial.busyKeys).toBe(0);
   });
+  it('drain settles only once every task, including one queued behind another, has settled', async () => {
+    const serial = new SerialByKey();
+    const slow = deferred();
+    const finished: string[] = [];
+    void serial.run('c1:a', async () => {
+      await slow.promise;
+      finished.push('first');
+    });
+    void serial.run('c1:a', async () => {
+      finished.push('second');
+    });
+    void serial.run('c2:b', async () => {
+      throw new Error('a failed task still counts as settled');
+    }).catch(() => undefined);
+    let drained = false;
+    const draining = serial.drain().then(() => (drained = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(drained).toBe(false);
+    slow.resolve();
+    await draining;
+    expect(finished).toEqual(['first', 'second']);
+    expect(serial.busyKeys).toBe(0);
+  });
 });
