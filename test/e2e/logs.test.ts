@@ -28,9 +28,10 @@ describe('structured logs of real gateway and worker processes at LOG_LEVEL=debu
     await worker.waitForLog((line) => line.msg === 'worker ready');
     await gateway.waitForLog((line) => line.msg === 'gateway ready');
 
-    // Failures make the processes log errors that carry Discord URLs: a webhook post rejected once
-    // (its URL holds the webhook token) and a typing call refused.
-    discord.failNext('POST /webhooks/:id/:token', [{ status: 400 }]);
+    // Failures make the processes log errors that carry Discord URLs: a webhook post failing with
+    // 500s until REST's own 3 retries are spent (its URL holds the webhook token; the job fails once
+    // and is retried, since a 4xx would be permanent) and a typing call refused.
+    discord.failNext('POST /webhooks/:id/:token', Array.from({ length: 4 }, () => ({ status: 500 })));
     discord.failNext('POST /channels/:id/typing', [{ status: 403 }]);
     const { guild, channels } = discord.world;
     for (const content of ['I finally got the job, I am so happy!', 'this is so unfair, I am furious']) {
