@@ -58,16 +58,16 @@ export function createMessageHandler(deps: MessageHandlerDeps): MessageHandler {
 async function considerMessage(message: Message, deps: MessageHandlerDeps, log: Logger): Promise<void> {
   if (judgeMessage(message) !== 'queue') return;
   const botUserId = message.client.user.id;
-  const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
-  const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
-  const isPersonaMessage = (m: Message) =>
-    (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
-
   // A bare mention or an image alone has nothing to answer, so it must not use up a cooldown.
   if (contentOf(message, botUserId).length === 0) {
     log.debug('message has no text to answer');
     return;
   }
+  const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
+  const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
+  const isPersonaMessage = (m: Message) =>
+    (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
+
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
   const replyMayStart = () => deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 
 export interface RetryOptions {
@@ -32,7 +33,8 @@ export async function retryWhileRedisDown<T>(work: () => Promise<T>, options: Re
       if (Date.now() + delay > deadline) {
         throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis stayed unreachable for ${settings.maxWaitMs} ms.`, { cause: error });
       }
-      await pause(delay, options.signal);
+      // An abort cuts the pause short; the next failed try then gives up.
+      await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
       delay = Math.min(delay * 2, settings.maxDelayMs);
     }
   }
@@ -46,15 +48,3 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
-/** Waits `ms`, or less when `signal` aborts first. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}

@@ -12,7 +12,7 @@ const MAX_STALLED_INTERVAL_MS = 30_000;
 export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
 
 /** Runs once when a job of its kind has failed for good (a permanent error, or its last attempt). */
-export type GiveUpHandler = (data: unknown, error: unknown, log: Logger) => Promise<unknown>;
+export type GiveUpHandler = (data: unknown, error: unknown, log: Logger) => Promise<void>;
 
 export interface JobWorkerOptions {
   readonly concurrency: number;

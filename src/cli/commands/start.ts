@@ -2,7 +2,7 @@ import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { requireDiscordToken } from '../../config.js';
-import { startGateway } from '../../gateway/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { startHttp } from '../../http/start-http.js';
 import { startWorker } from '../../worker/start-worker.js';
 import type { Command } from '../command.js';
@@ -17,7 +17,7 @@ export const startCommand: Command = {
     const worker = await startWorker(config, logger, metrics);
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
     const queue = new MessageQueue(redis, config.redis.prefix);
-    let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+    let gateway: RunningGateway | undefined;
     try {
       gateway = await startGateway(config, logger);
       const http = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => worker.classifier });

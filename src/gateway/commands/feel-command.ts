@@ -1,6 +1,6 @@
 import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
-import { AnalysisJobSchema, type AnalysisJob } from '../../jobs/analysis-job.js';
+import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
 
 /**
@@ -20,7 +20,7 @@ export async function deferAnalysis(
     return;
   }
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-  const job: AnalysisJob = AnalysisJobSchema.parse({
+  const job: AnalysisJob = {
     version: 1,
     interactionId: interaction.id,
     applicationId: interaction.applicationId,
@@ -31,6 +31,7 @@ export async function deferAnalysis(
     text: text.slice(0, MAX_MESSAGE_CHARS),
     source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
     receivedAt: Date.now(),
-  });
+  };
+  // enqueueAnalysis validates it.
   await queue.enqueueAnalysis(job);
 }

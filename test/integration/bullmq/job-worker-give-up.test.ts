@@ -37,7 +37,11 @@ describe('the job worker gives up on a job once (real Redis and BullMQ)', () => 
       lockDurationMs: 4_000,
       logger: createLogger('silent', 'test'),
       metrics: NO_METRICS,
-      giveUp: { analysis: async (data, error) => gaveUp.push({ data, error, afterTries: tried.length }) },
+      giveUp: {
+        analysis: async (data, error) => {
+          gaveUp.push({ data, error, afterTries: tried.length });
+        },
+      },
     });
     try {
       const job = await queue.add('analysis', { n: 1 }, { attempts, backoff: { type: 'fixed', delay: 50 } });
