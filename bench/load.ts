@@ -19,7 +19,7 @@ import { DEFAULT_BURST_WINDOW_MS as BURST_WINDOW_MS } from '../src/config.js';
 import { buildPrompt } from '../src/domain/build-prompt.js';
 import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
 import { pickPersona } from '../src/domain/pick-persona.js';
-import { RATE_LIMITS } from '../src/gateway/rate-limiter.js';
+import { RATE_LIMITS } from '../src/adapters/redis/redis-rate-limiter.js';
 import { messageJobId } from '../src/jobs/message-job.js';
 import { startFakeDiscord } from '../test/fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../test/support/feelbot-process.js';

@@ -4,6 +4,7 @@ import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
+import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { buildMessageJob, contentOf } from './build-message-job.js';
 import { channelPlace } from './channel-place.js';
@@ -12,14 +13,13 @@ import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
-import type { RateLimiter } from './rate-limiter.js';
 import { SerialByKey } from './serial-by-key.js';
 
 export interface MessageHandlerDeps {
   readonly queue: MessageQueue;
   readonly settings: SettingsStore;
   readonly bursts: BurstBuffer;
-  readonly limiter: RateLimiter;
+  readonly limiter: ReplyLimiter;
   readonly redis: Redis;
   readonly prefix: string;
   readonly recentMessages: number;
@@ -70,7 +70,10 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
 
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
-  const replyMayStart = () => deps.limiter.tryStart(message.guildId ?? 'dm', message.channelId, message.author.id, settings ?? NO_COOLDOWN);
+  // Only asked here: the worker takes the start once it knows it will answer (in `auto` mode it
+  // may stay quiet), so a message nobody answers uses up no cooldown.
+  const replyMayStart = () =>
+    deps.limiter.mayStart({ scope: message.guildId ?? 'dm', channelId: message.channelId, userId: message.author.id, cooldowns: settings ?? NO_COOLDOWN });
   const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
   if (!burstOpen && !wantsReply(message, addressed, settings)) return;
   if (!burstOpen && !(await replyMayStart())) {
@@ -88,8 +91,6 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   if (!queued) return;
   log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');
 }
-
-const NO_COOLDOWN = { userCooldownSeconds: 0, channelCooldownSeconds: 0 } as const;
 
 async function repliesToPersona(message: Message, isPersonaMessage: (m: Message) => boolean): Promise<boolean> {
   if (!message.reference?.messageId) return false;

@@ -1,6 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
@@ -9,7 +10,6 @@ import { createDiscordClient } from './create-client.js';
 import { BurstBuffer } from './burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
-import { RateLimiter } from './rate-limiter.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -31,7 +31,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     queue,
     settings,
     bursts: new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs),
-    limiter: new RateLimiter(redis, config.redis.prefix),
+    limiter: new RedisRateLimiter(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,
     recentMessages: config.contextMessages,

@@ -12,6 +12,7 @@ import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classi
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { PersonaReplier } from '../ports/persona-replier.js';
+import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
@@ -28,6 +29,7 @@ export interface MessageJobDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly notifier: AdminNotifier;
+  readonly limiter: ReplyLimiter;
 }
 
 export type MessageJobOutcome =
@@ -40,6 +42,7 @@ export type SkipReason =
   | 'not-addressed'
   | 'not-emotional'
   | 'no-persona-allowed'
+  | 'rate-limited'
   | 'empty-reply'
   | 'cannot-post';
 
@@ -49,7 +52,7 @@ function isAdminProblem(error: unknown): error is FeelbotError {
 
 /**
  * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
- * persona, write the reply, post it once.
+ * persona, take a start from the rate limits, write the reply, post it once.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const job = parseMessageJob(data);
@@ -66,6 +69,10 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
   const persona = applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]);
+
+  // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
+  const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
+  if (!(await deps.limiter.tryStart(start, job.messageId))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
   const content = await writeReply(job, deps, persona, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };

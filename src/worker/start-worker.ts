@@ -6,6 +6,7 @@ import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js'
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
@@ -61,6 +62,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     logger,
     metrics,
     notifier: new LogChannelNotifier(rest, redis, config.redis.prefix, settings, logger),
+    limiter: new RedisRateLimiter(redis, config.redis.prefix),
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../src/adapters/bullmq/message-queue.js';
 import { REPLY_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
+import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { analysisJobId } from '../../src/jobs/analysis-job.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
+import { buildMessageJob, snowflake } from '../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { stackEnv } from '../support/feelbot-stack.js';
@@ -195,6 +198,41 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     const heated = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'I am so furious, they cancelled it again, this is so unfair!' });
     expect((await done(heated.id)).outcome).toMatchObject({ status: 'posted' });
     expect(discord.webhookExecutions().length).toBe(before + 1);
+  });
+
+  it("in auto mode, a message the bot stays quiet on does not use up the channel's cooldown", async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: 'auto-cooldown' }).id;
+    await runSettings(discord.world.users.admin.id, 'channel', [
+      { name: 'mode', type: STRING, value: 'auto' },
+      { name: 'channel', type: CHANNEL, value: channel },
+    ]);
+    await runSettings(discord.world.users.admin.id, 'cooldown', [{ name: 'channel', type: INTEGER, value: 60 }]);
+    const plain = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'ok see you at 5' });
+    expect((await done(plain.id)).outcome).toMatchObject({ status: 'skipped', reason: 'not-emotional' });
+    const heated = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'I am so furious, they cancelled it again, this is so unfair!' });
+    expect((await done(heated.id)).outcome).toMatchObject({ status: 'posted' });
+    // The reply did start the channel's cooldown.
+    const next = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'I am so scared of tomorrow, I cannot sleep' });
+    await gateway.waitForLog((line) => line.msg === 'rate limited or cooling down' && line.messageId === next.id, 20_000);
+  });
+
+  it('a queued reply whose channel started cooling down meanwhile is skipped by the worker and posts nothing', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: 'raced' }).id;
+    await runSettings(discord.world.users.admin.id, 'cooldown', [{ name: 'channel', type: INTEGER, value: 60 }]);
+    // Another reply in this channel started between the gateway queueing this one and a worker taking it.
+    const limiter = new RedisRateLimiter(connection, prefix);
+    const cooldowns = { userCooldownSeconds: 0, channelCooldownSeconds: 60 };
+    expect(await limiter.tryStart({ scope: discord.world.guild.id, channelId: channel, userId: newMember(), cooldowns }, snowflake())).toBe(true);
+    const before = discord.webhookExecutions().length;
+    const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel, author: { id: newMember(), displayName: 'Ann' } });
+    const queue = new MessageQueue(connection, prefix);
+    try {
+      await queue.enqueueDebounced(job, `burst-${job.messageId}`, 1);
+      expect((await done(job.messageId)).outcome).toMatchObject({ status: 'skipped', reason: 'rate-limited' });
+    } finally {
+      await queue.close();
+    }
+    expect(discord.webhookExecutions().length).toBe(before);
   });
 
   it('three quick messages from one author produce one reply that reads all of them', async () => {

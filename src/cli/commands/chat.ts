@@ -12,6 +12,7 @@ import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
+import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
 import { createEngines } from '../../worker/create-engines.js';
 import { createJobWorker } from '../../worker/job-worker.js';
 import { RoutingReplier } from '../../worker/routing-replier.js';
@@ -53,6 +54,7 @@ export const chatCommand: Command = {
               logger: log,
               metrics: NO_METRICS,
               notifier: { notify: async () => undefined },
+              limiter: NO_REPLY_LIMITS,
             },
             signal,
           ),
