@@ -12,6 +12,7 @@ export const ErrorCodes = {
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
   ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
   GpuUnavailable: 'GPU_UNAVAILABLE',
+  LlmOutOfMemory: 'LLM_OUT_OF_MEMORY',
   GenerationTimeout: 'GENERATION_TIMEOUT',
   GenerationAborted: 'GENERATION_ABORTED',
   PersonaFileInvalid: 'PERSONA_FILE_INVALID',
@@ -23,6 +24,7 @@ export const ErrorCodes = {
   UsageInvalid: 'USAGE_INVALID',
   InputUnreadable: 'INPUT_UNREADABLE',
   InputInvalid: 'INPUT_INVALID',
+  OutputUnwritable: 'OUTPUT_UNWRITABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -51,8 +51,9 @@ function quote(message: ConversationMessage): string {
   return `<<<${sanitizeName(message.authorName)}: ${defuse(clip(message.content))}>>>`;
 }
 
+/** Keeps a long message's end: a burst reads oldest first, and the question usually comes last. */
 function clip(text: string): string {
-  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}…` : text;
+  return text.length > MAX_QUOTED_CHARS ? `…${text.slice(-MAX_QUOTED_CHARS)}` : text;
 }
 
 /** Angle-bracket runs would let a user close the quote and write outside it. */

@@ -8,7 +8,7 @@ export interface LabelMetrics {
 export interface ClassificationReport {
   readonly n: number;
   readonly accuracy: number;
-  /** Unweighted mean of the per-label F1 over the gold labels present. */
+  /** Unweighted mean of the per-label F1 over the labels present in the gold labels or the predictions. */
   readonly macro_f1: number;
   readonly per_label: Record<string, LabelMetrics>;
   /** confusion[gold][predicted] = count. */
@@ -30,6 +30,7 @@ export function classificationReport(
     if (row && p in row) row[p]! += 1;
   });
   const per_label: Record<string, LabelMetrics> = {};
+  const exactF1: Record<string, number> = {};
   for (const label of labels) {
     const tp = confusion[label]![label]!;
     const support = Object.values(confusion[label]!).reduce((a, b) => a + b, 0);
@@ -37,10 +38,12 @@ export function classificationReport(
     const precision = predictedCount ? tp / predictedCount : 0;
     const recall = support ? tp / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    exactF1[label] = f1;
     per_label[label] = { precision: round(precision), recall: round(recall), f1: round(f1), support };
   }
-  const present = labels.filter((label) => per_label[label]!.support > 0);
-  const macro = present.reduce((sum, label) => sum + per_label[label]!.f1, 0) / (present.length || 1);
+  // As scikit-learn does: a label nobody wrote but the model predicted still counts, with its F1 of 0.
+  const present = labels.filter((label) => per_label[label]!.support > 0 || labels.some((g) => confusion[g]![label]! > 0));
+  const macro = present.reduce((sum, label) => sum + exactF1[label]!, 0) / (present.length || 1);
   return { n: gold.length, accuracy: round(gold.length ? correct / gold.length : 0), macro_f1: round(macro), per_label, confusion };
 }
 

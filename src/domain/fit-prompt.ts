@@ -4,9 +4,16 @@ import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
 export const TOKENS_PER_TURN_MARKUP = 8;
 
 /**
- * Makes a prompt fit a token budget: the oldest turns go first, then the start of the last
- * message, so the model always sees the persona and the newest words. The system text is never cut:
- * it carries the rules that keep replies safe.
+ * One quoted message as build-prompt writes it: `<<<Name: text>>>`. Names hold no colon or line
+ * break, and marker runs inside the text are defused, so a match is always one whole message.
+ */
+const QUOTED_MESSAGE = /<<<([^:\n]*): ([\s\S]*?)>>>\n?/g;
+
+/**
+ * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of
+ * the last turn, then the start of the newest message, so the model always sees the persona and
+ * the newest words. A message is never cut outside its quote markers: user text stays data. The
+ * system text is never cut: it carries the rules that keep replies safe.
  */
 export function fitPrompt(prompt: Prompt, budget: number, countTokens: (text: string) => number): Prompt {
   const systemTokens = countTokens(prompt.system) + TOKENS_PER_TURN_MARKUP;
@@ -19,19 +26,35 @@ export function fitPrompt(prompt: Prompt, budget: number, countTokens: (text: st
   const last = turns.at(-1);
   if (total > budget && last) {
     const room = Math.max(1, budget - systemTokens - TOKENS_PER_TURN_MARKUP);
-    turns[turns.length - 1] = { role: last.role, text: keepTail(last.text, room, countTokens) };
+    turns[turns.length - 1] = { role: last.role, text: shorten(last.text, room, countTokens) };
   }
   return { system: prompt.system, turns };
 }
 
-function keepTail(text: string, tokens: number, countTokens: (text: string) => number): string {
+function shorten(text: string, tokens: number, countTokens: (text: string) => number): string {
+  const quotes = [...text.matchAll(QUOTED_MESSAGE)];
+  const newest = quotes.at(-1);
+  if (!newest) return `…${longestTail(text, tokens - countTokens('…'), countTokens)}`;
+  // Whole quoted messages go first, oldest first.
+  for (const quote of quotes) {
+    const rest = text.slice(quote.index);
+    if (countTokens(rest) <= tokens) return rest;
+  }
+  // The newest message alone is too long: cut the start of its text, inside its own markers.
+  const opener = `<<<${newest[1]}: …`;
+  const after = text.slice(newest.index + newest[0].length - (newest[0].endsWith('\n') ? 4 : 3));
+  const room = tokens - countTokens(opener) - countTokens(after);
+  return `${opener}${longestTail(newest[2]!, room, countTokens)}${after}`;
+}
+
+/** The longest end of `text` within `tokens`, found by a binary search on the cut point. */
+function longestTail(text: string, tokens: number, countTokens: (text: string) => number): string {
   let low = 0;
   let high = text.length;
-  // Binary search on the cut point: the longest tail within the budget.
   while (low < high) {
     const middle = Math.floor((low + high) / 2);
     if (countTokens(text.slice(middle)) <= tokens) high = middle;
     else low = middle + 1;
   }
-  return low === 0 ? text : `…${text.slice(low + 1)}`;
+  return text.slice(low);
 }

@@ -41,16 +41,28 @@ export interface MappingResult {
   readonly unmapped: readonly string[];
 }
 
+const GENERIC_LABEL = /^label_\d+$/i;
+
+/**
+ * Generic names (`LABEL_0`…) mean nothing by themselves, so a known mapping of them fits only a
+ * model with exactly that label set: a 3-class sentiment model's LABEL_0..2 are not dair-ai's.
+ */
+function fitsOnlyWhole(candidate: LabelMapping): boolean {
+  return Object.keys(candidate).every((label) => GENERIC_LABEL.test(label));
+}
+
 /**
  * Finds a mapping that covers every label of a model, case-insensitively. An operator's own
- * mapping wins over the known ones.
+ * mapping wins over the known ones. A model that states no labels has none to map.
  */
 export function resolveLabelMapping(labels: readonly string[], custom?: LabelMapping): MappingResult {
+  if (labels.length === 0) return { unmapped: [] };
   const candidates = custom ? [custom] : Object.values(KNOWN_LABEL_MAPPINGS);
   let best: MappingResult = { unmapped: labels };
   for (const candidate of candidates) {
     const lower = new Map(Object.entries(candidate).map(([label, target]) => [label.toLowerCase(), target]));
     const unmapped = labels.filter((label) => !lower.has(label.toLowerCase()));
+    if (!custom && fitsOnlyWhole(candidate) && labels.length !== lower.size) continue;
     if (unmapped.length === 0) {
       const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(label.toLowerCase())!]));
       return { mapping, unmapped };

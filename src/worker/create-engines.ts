@@ -1,6 +1,8 @@
 import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generator.js';
 import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
 import { loadLlamaRuntime } from './load-llama-runtime.js';
+import { asOutOfMemory, outOfMemoryBackend } from '../adapters/llama/out-of-memory.js';
+import { ErrorCodes } from '../errors.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { BatchingClassifier } from '../classifier/batching-classifier.js';
 import { InstrumentedClassifier } from '../classifier/instrumented-classifier.js';
@@ -19,8 +21,25 @@ export interface Engines {
   dispose(): Promise<void>;
 }
 
-/** Loads everything before the first job, so a missing or corrupt model fails at start-up. */
-export async function createEngines(config: Config, logger: Logger, metrics: Metrics): Promise<Engines> {
+export type LoadEngines = (config: Config, logger: Logger, metrics: Metrics) => Promise<Engines>;
+
+/**
+ * Loads everything before the first job, so a missing or corrupt model fails at start-up. With
+ * `LLM_GPU=auto`, a GPU too small for the model and its contexts is left for the CPU (as a GPU
+ * that fails to load is), with a warning; a GPU named explicitly fails with what to lower.
+ */
+export async function createEngines(config: Config, logger: Logger, metrics: Metrics, load: LoadEngines = loadEngines): Promise<Engines> {
+  try {
+    return await load(config, logger, metrics);
+  } catch (error) {
+    const backend = outOfMemoryBackend(error);
+    if (config.llm.gpu !== 'auto' || backend === undefined || backend === 'cpu') throw error;
+    logger.warn({ code: ErrorCodes.LlmOutOfMemory, backend }, `the model and its contexts do not fit in ${backend} GPU memory; using the CPU`);
+    return load({ ...config, llm: { ...config.llm, gpu: 'cpu' } }, logger, metrics);
+  }
+}
+
+async function loadEngines(config: Config, logger: Logger, metrics: Metrics): Promise<Engines> {
   const runtime = await loadLlamaRuntime(config, logger);
   const disposers: Array<() => Promise<void>> = [];
   try {
@@ -48,6 +67,6 @@ export async function createEngines(config: Config, logger: Logger, metrics: Met
   } catch (error) {
     for (const dispose of disposers.reverse()) await dispose().catch(() => undefined);
     await runtime.dispose();
-    throw error;
+    throw asOutOfMemory(error, runtime.backend, `LLM_SEQUENCES=${config.llm.sequences} contexts of ${config.llm.contextSize} tokens`);
   }
 }

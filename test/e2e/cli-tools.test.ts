@@ -71,6 +71,29 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(output).not.toContain('unexpected failure');
   });
 
+  it('eval prints its report even when the plot cannot be written, then names that failure with its code', async () => {
+    const file = `${GENERATED_DIR}eval-plot-blocked.txt`;
+    writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
+    // The plot's folder would have to be the evaluation file itself.
+    const evaluate = new FeelbotProcess(['eval', file, '--plot', `${file}/confusion.png`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(1);
+    expect((resultLine(evaluate) as { n: number }).n).toBe(EVAL_LINES.length);
+    const output = evaluate.output.join('\n');
+    expect(output).toContain('(OUTPUT_UNWRITABLE)');
+    expect(output).not.toContain('unexpected failure');
+  });
+
+  it('eval refuses a file with no text;label lines instead of scoring nothing as 0', async () => {
+    const file = `${GENERATED_DIR}eval-empty.txt`;
+    writeFileSync(file, 'text;label\n\n\n');
+    const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(1);
+    const output = evaluate.output.join('\n');
+    expect(output).toContain('has no text;label lines');
+    expect(output).toContain('(INPUT_INVALID)');
+    expect(output).not.toContain('"accuracy"');
+  });
+
   it('eval names a file it cannot read, with an error code and no stack trace', async () => {
     const evaluate = new FeelbotProcess(['eval', `${GENERATED_DIR}no-such-file.txt`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await evaluate.waitForExit()).toBe(1);

@@ -53,4 +53,15 @@ describe('buildPrompt', () => {
     expect(prompt.turns).toHaveLength(1);
     expect(prompt.turns[0]!.text).toMatch(/one[\s\S]*two[\s\S]*three/);
   });
+  it("keeps the end of a message too long to quote whole, where a burst's newest words and the question are", () => {
+    const prompt = buildPrompt({
+      persona: personas.joy,
+      context: [],
+      message: { authorName: 'Ann', content: `${'and then we talked about the schedule again. '.repeat(60)}so what should I do??` },
+    });
+    const text = prompt.turns[0]!.text;
+    expect(text).toContain('so what should I do??>>>');
+    expect(text).toMatch(/^<<<Ann: …/);
+    expect(text.length).toBeLessThan(1_700);
+  });
 });

@@ -28,6 +28,21 @@ describe('resolveLabelMapping', () => {
     expect(result.mapping).toBeUndefined();
     expect(result.unmapped).toEqual(['boredom', 'hunger']);
   });
+
+  it("maps dair-ai's generic LABEL_0…LABEL_5 only when a model has exactly those six", () => {
+    const six = ['LABEL_0', 'LABEL_1', 'LABEL_2', 'LABEL_3', 'LABEL_4', 'LABEL_5'];
+    expect(resolveLabelMapping(six).mapping?.LABEL_2).toBe('love');
+    // A 3-class sentiment model (negative, neutral, positive) must not pass as sadness, joy, love.
+    const sentiment = resolveLabelMapping(['LABEL_0', 'LABEL_1', 'LABEL_2']);
+    expect(sentiment.mapping).toBeUndefined();
+    expect(sentiment.unmapped).toEqual(['LABEL_0', 'LABEL_1', 'LABEL_2']);
+    // An operator who knows what their generic labels mean may still map them.
+    expect(resolveLabelMapping(['LABEL_0', 'LABEL_1'], { LABEL_0: 'neutral', LABEL_1: 'joy' }).mapping?.LABEL_1).toBe('joy');
+  });
+
+  it('maps nothing for a model that states no labels', () => {
+    expect(resolveLabelMapping([])).toEqual({ unmapped: [] });
+  });
 });
 
 describe('aggregateScores', () => {

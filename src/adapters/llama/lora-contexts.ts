@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { resolveProjectPath } from '../files/package-root.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { PooledContext } from './pooled-context.js';
 
@@ -15,7 +15,7 @@ export class LoraContexts {
 
   /** The context for `loraPath`, creating it on first use. */
   get(loraPath: string): Promise<PooledContext> {
-    const path = resolve(loraPath);
+    const path = resolveProjectPath(loraPath);
     let pending = this.byPath.get(path);
     if (pending === undefined) {
       pending = this.open(path);

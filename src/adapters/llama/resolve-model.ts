@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { resolveProjectPath } from '../files/package-root.js';
 import { resolveModelFile } from 'node-llama-cpp';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 
@@ -38,7 +38,7 @@ export async function resolveModel(spec: string, options: ResolveModelOptions): 
 }
 
 async function resolveLocal(spec: string): Promise<string> {
-  const path = resolve(spec);
+  const path = resolveProjectPath(spec);
   try {
     await access(path);
   } catch (error) {

@@ -64,7 +64,9 @@ export class TransformersClassifier implements EmotionClassifier {
       await classifier.dispose();
       throw new FeelbotError(
         ErrorCodes.ModelLabelsUnmapped,
-        `EMOTION_MODEL ${options.model} has labels feelbot cannot map: ${unmapped.join(', ')}. ` +
+        (labels.length === 0
+          ? `EMOTION_MODEL ${options.model} states no labels (its config.json has no id2label), so feelbot cannot map them. `
+          : `EMOTION_MODEL ${options.model} has labels feelbot cannot map: ${unmapped.join(', ')}. `) +
           'Set EMOTION_LABEL_MAP to a JSON file mapping each of them to sadness, joy, love, anger, fear, surprise or neutral.',
         { userFacing: true, permanent: true, details: { unmapped } },
       );
@@ -83,7 +85,11 @@ export class TransformersClassifier implements EmotionClassifier {
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
-    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text.slice(0, MAX_INPUT_CHARS)) || text.slice(0, MAX_INPUT_CHARS), this.windowWords));
+    // A burst folds several messages oldest first, so past the limit the newest words are kept.
+    const windowsPerText = texts.map((text) => {
+      const newest = text.slice(-MAX_INPUT_CHARS);
+      return splitIntoWindows(this.normalize(newest) || newest, this.windowWords);
+    });
     const windows = windowsPerText.flat();
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {

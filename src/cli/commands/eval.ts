@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { classificationReport } from '../../domain/classification-metrics.js';
+import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -25,6 +25,20 @@ async function readInput(file: string): Promise<string> {
   }
 }
 
+async function writePlot(path: string, report: ClassificationReport, labels: readonly string[]): Promise<void> {
+  const { writeConfusionPlot } = await import('../../adapters/images/confusion-plot.js');
+  try {
+    await writeConfusionPlot(path, report, labels);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new FeelbotError(ErrorCodes.OutputUnwritable, `Cannot write the confusion plot to ${path} (${reason}); the report above is complete`, {
+      userFacing: true,
+      permanent: true,
+      cause: error,
+    });
+  }
+}
+
 export const evalCommand: Command = {
   name: 'eval',
   usage: USAGE,
@@ -34,6 +48,9 @@ export const evalCommand: Command = {
     const file = positionals[0];
     if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     const rows = parseLabelledLines(await readInput(file));
+    if (rows.length === 0) {
+      throw new FeelbotError(ErrorCodes.InputInvalid, `The evaluation file ${file} has no text;label lines to score`, { userFacing: true, permanent: true });
+    }
     const classifier = await createClassifier(config, logger);
     const analyses: EmotionAnalysis[] = [];
     try {
@@ -48,10 +65,8 @@ export const evalCommand: Command = {
     const labels = withNeutral ? [...EMOTIONS, NEUTRAL] : [...EMOTIONS];
     const predicted = analyses.map((analysis) => (withNeutral && analysis.neutral ? NEUTRAL : analysis.emotion));
     const report = classificationReport(rows.map((row) => row.label), predicted, labels);
-    if (values.plot) {
-      const { writeConfusionPlot } = await import('../../adapters/images/confusion-plot.js');
-      await writeConfusionPlot(values.plot, report, labels);
-    }
+    // The report first: a plot that cannot be written must not throw the scoring away.
     process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (values.plot) await writePlot(values.plot, report, labels);
   },
 };

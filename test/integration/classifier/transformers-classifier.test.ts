@@ -67,6 +67,15 @@ describe('the shipped classifier through transformers.js', () => {
     const [result] = await shipped.classify([text]);
     expect(result!.emotion).toBe('sadness');
   });
+
+  it("a burst longer than 4,000 characters is read from its newest words, where the author's feeling is", async () => {
+    const logistics = 'the meeting moved to room four at five and bring the slides please. '.repeat(61);
+    const text = `${logistics}i feel so lonely and heartbroken since she left`;
+    expect(text.length).toBeGreaterThan(4_000);
+    const [result] = await shipped.classify([text]);
+    expect(result!.emotion).toBe('sadness');
+    expect(result!.neutral).toBe(false);
+  });
 });
 
 describe('hub models with other label sets', () => {
@@ -102,6 +111,20 @@ describe('hub models with other label sets', () => {
     const error = await loadError({ model: dir });
     expect(isFeelbotError(error, ErrorCodes.ModelLabelsUnmapped)).toBe(true);
     expect((error as Error).message).toContain('boredom, hunger');
+  });
+
+  it("a 7-output model with generic names is not taken for dair-ai's six, and one with no labels says so", async () => {
+    const genericLabels = EKMAN_LABELS.map((_, id) => `LABEL_${id}`);
+    const generic = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}generic7-classifier`, genericLabels);
+    const error = await loadError({ model: generic });
+    expect(isFeelbotError(error, ErrorCodes.ModelLabelsUnmapped)).toBe(true);
+    expect((error as Error).message).toContain(genericLabels.join(', '));
+    const unlabelled = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}unlabelled-classifier`, EKMAN_LABELS, {
+      extraConfig: { id2label: undefined, label2id: undefined },
+    });
+    const none = await loadError({ model: unlabelled });
+    expect(isFeelbotError(none, ErrorCodes.ModelLabelsUnmapped)).toBe(true);
+    expect((none as Error).message).toContain('no id2label');
   });
 
   it('a missing folder is MODEL_NOT_FOUND with the path', async () => {

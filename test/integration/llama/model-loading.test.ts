@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
+import { PACKAGE_ROOT } from '../../../src/adapters/files/package-root.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
 
@@ -16,6 +19,18 @@ describe('model resolution and loading', () => {
       expect(runtime.model.tokenizer('hello').length).toBeGreaterThan(0);
     } finally {
       await runtime.dispose();
+    }
+  });
+
+  it('a relative LLM_MODEL path is found from the package folder when the bot starts elsewhere (as EMOTION_MODEL is)', async () => {
+    const { model } = ensureLlamaFixtures();
+    const fromPackage = relative(PACKAGE_ROOT, model);
+    const previous = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(await resolveModel(fromPackage, { modelsDir: GENERATED_DIR })).toBe(model);
+    } finally {
+      process.chdir(previous);
     }
   });
 

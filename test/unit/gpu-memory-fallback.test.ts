@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { InsufficientMemoryError } from 'node-llama-cpp';
+import { describe, expect, it } from 'vitest';
+import { asOutOfMemory } from '../../src/adapters/llama/out-of-memory.js';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+import { loadConfig } from '../../src/config.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import { createEngines, type Engines } from '../../src/worker/create-engines.js';
+
+/** What a GPU of this machine's kind would answer: node-llama-cpp's own "does not fit" error. */
+const VRAM_FULL = new InsufficientMemoryError('A context size of 4096 is too large for the available VRAM');
+
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('info', 'test', sink), lines };
+}
+
+/** Stands in for the real loader: the GPU's memory is too small, the CPU's is not. */
+function loaderWithSmallGpu(tried: string[]) {
+  const cpuEngines = { runtime: { backend: 'cpu' } } as unknown as Engines;
+  return async (config: ReturnType<typeof loadConfig>) => {
+    tried.push(config.llm.gpu);
+    if (config.llm.gpu !== 'cpu') throw asOutOfMemory(VRAM_FULL, 'cuda', 'LLM_SEQUENCES=4 contexts of 4096 tokens');
+    return cpuEngines;
+  };
+}
+
+describe('a GPU too small for the model and its contexts', () => {
+  it("is node-llama-cpp's InsufficientMemoryError as LLM_OUT_OF_MEMORY naming the backend and what to lower", () => {
+    const error = asOutOfMemory(VRAM_FULL, 'cuda', 'LLM_SEQUENCES=4 contexts of 4096 tokens');
+    expect(isFeelbotError(error, ErrorCodes.LlmOutOfMemory)).toBe(true);
+    expect((error as Error).message).toMatch(/cuda GPU memory.*LLM_SEQUENCES or LLM_CONTEXT_SIZE/s);
+    const other = new Error('something else');
+    expect(asOutOfMemory(other, 'cuda', 'x')).toBe(other);
+  });
+
+  it('with LLM_GPU=auto, the worker loads on the CPU instead and warns', async () => {
+    const tried: string[] = [];
+    const { logger, lines } = capturedLogger();
+    const engines = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, loaderWithSmallGpu(tried));
+    expect(engines.runtime.backend).toBe('cpu');
+    expect(tried).toEqual(['auto', 'cpu']);
+    expect(lines.some((line) => line.code === ErrorCodes.LlmOutOfMemory && line.level === 'warn')).toBe(true);
+  });
+
+  it('with a GPU named explicitly, start-up fails with LLM_OUT_OF_MEMORY and no CPU attempt', async () => {
+    const tried: string[] = [];
+    const { logger } = capturedLogger();
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, loaderWithSmallGpu(tried)).catch((error: unknown) => error);
+    expect(isFeelbotError(failure, ErrorCodes.LlmOutOfMemory)).toBe(true);
+    expect(tried).toEqual(['cuda']);
+  });
+});
