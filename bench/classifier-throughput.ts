@@ -6,12 +6,12 @@
  * Prints messages/s, single-message latency p50/p99 and the ratios against the baseline.
  *   npx tsx bench/classifier-throughput.ts [--messages 2000] [--model models/emotion] [--dtype fp32|q8]
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEmotionModel } from '../src/adapters/transformers/load-emotion-model.js';
 import { BatchingClassifier } from '../src/classifier/batching-classifier.js';
 import { namesAFeeling } from '../src/domain/names-a-feeling.js';
 import { normalizeChatText } from '../src/domain/normalize-chat-text.js';
+import { readSharedData } from './lib/shared-data.js';
 import { percentile, peakRssMiB } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -21,12 +21,12 @@ const count = Number(values.messages);
 const BATCH = 64;
 const WARMUP = 50;
 
-const texts = readFileSync(new URL('../../shared/data/emotion/validation.txt', import.meta.url), 'utf8')
+const texts = readSharedData('emotion/validation.txt')
   .split('\n')
   .filter(Boolean)
   .map((line) => line.slice(0, line.lastIndexOf(';')));
 // Real chat: GoEmotions' Reddit comments (text, labels, id per line), which mostly name no feeling.
-const comments = readFileSync(new URL('../../shared/data/goemotions/dev.tsv', import.meta.url), 'utf8')
+const comments = readSharedData('goemotions/dev.tsv')
   .split('\n')
   .filter(Boolean)
   .map((line) => line.split('\t')[0]!);

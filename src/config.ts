@@ -87,7 +87,7 @@ export interface Config {
 
 /** Reads the whole environment at once, so a bad boot lists every problem rather than the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new FeelbotError(ErrorCodes.ConfigInvalid, `Invalid configuration:\n  - ${problems.join('\n  - ')}`, {
@@ -97,6 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
   }
   return Object.freeze(toConfig(parsed.data));
+}
+
+/**
+ * A variable set to nothing (`HTTP_PORT=` in a .env file, `${VAR:-}` in compose) means "not set":
+ * its default applies, instead of 0 for a number (a random port, no context) or an error.
+ */
+function withoutBlanks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || value.trim() !== ''));
 }
 
 function toConfig(env: Env): Config {

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { body, errorHandler } from './http-error.js';
-import { registerEmotionRoute } from './routes/emotion-route.js';
+import { MAX_BATCH_TEXTS, MAX_TEXT_CHARS, registerEmotionRoute } from './routes/emotion-route.js';
 import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 
@@ -16,8 +16,12 @@ const STRICT_AJV = { allErrors: false, coerceTypes: false, removeAdditional: fal
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-/** Room for 256 texts of 4,000 characters in JSON, and not much more. */
-export const BODY_LIMIT_BYTES = 1_200_000;
+/**
+ * Room for the largest valid request however its client encodes it: 256 texts of 4,000
+ * characters, each written as a 6-byte `\uXXXX` escape (Python's json.dumps does that for every
+ * non-ASCII character), plus the JSON around them. Anything larger is refused unread.
+ */
+export const BODY_LIMIT_BYTES = MAX_BATCH_TEXTS * MAX_TEXT_CHARS * 6 + 64 * 1024;
 
 export interface ServerParts {
   readonly logger: Logger;

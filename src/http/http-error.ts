@@ -8,7 +8,6 @@ export interface ApiErrorBody {
 }
 
 const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
 };
@@ -23,6 +22,10 @@ export function errorHandler(logger: Logger) {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const sent = request.headers['content-type'] ?? 'none';
       return reply.status(415).send(body('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (the content type was "${sent}").`));
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return reply.status(413).send(body('BODY_TOO_LARGE', `The request body is over the limit of ${limit.toLocaleString('en-US')} bytes; send fewer texts per request.`));
     }
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST');

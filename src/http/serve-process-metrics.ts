@@ -5,6 +5,7 @@ import { createRedis } from '../adapters/redis/redis-connection.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import type { HealthCheck } from './routes/health-route.js';
 import { startHttp } from './start-http.js';
 
 export interface ProcessMetricsServer {
@@ -17,13 +18,14 @@ export async function serveProcessMetrics(
   logger: Logger,
   metrics: PrometheusMetrics,
   classifier?: () => EmotionClassifier | undefined,
+  checks?: Record<string, HealthCheck>,
 ): Promise<ProcessMetricsServer> {
   if (config.metricsPort === 0) return { close: async () => undefined };
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-metrics');
   const queue = new MessageQueue(redis, config.redis.prefix);
   let app: FastifyInstance;
   try {
-    app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, port: config.metricsPort, ...(classifier ? { classifier } : {}) });
+    app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, port: config.metricsPort, ...(classifier ? { classifier } : {}), ...(checks ? { checks } : {}) });
   } catch (error) {
     await queue.close();
     redis.disconnect();

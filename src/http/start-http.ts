@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { buildServer } from './build-server.js';
-import type { CheckState } from './routes/health-route.js';
+import type { CheckState, HealthCheck } from './routes/health-route.js';
 
 export interface HttpParts {
   readonly config: Config;
@@ -18,6 +18,19 @@ export interface HttpParts {
   readonly classifier?: () => EmotionClassifier | undefined;
   /** Defaults to HTTP_PORT. */
   readonly port?: number;
+  /** More /healthz checks of this process (the gateway's Discord session). */
+  readonly checks?: Record<string, HealthCheck>;
+}
+
+/** A scrape gives up on the queue's figures after this long. */
+const QUEUE_READ_MS = 2_000;
+
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -25,13 +38,18 @@ export interface HttpParts {
  * separate worker or gateway on METRICS_PORT.
  */
 export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
-  parts.metrics.addQueueGauges(() => parts.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'));
+  // BullMQ waits for a connection that was never made instead of failing, so a scrape while Redis
+  // is unreachable must not ask it: /metrics then answers with feelbot's own metrics alone.
+  const whenRedisReady = <T>(read: () => Promise<T>) => () =>
+    parts.redis.status === 'ready' ? withinMs(read(), QUEUE_READ_MS) : Promise.reject(new Error('Redis is not connected'));
+  parts.metrics.addQueueGauges(whenRedisReady(() => parts.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized')));
   const app = await buildServer({
     logger: parts.logger,
     registry: parts.metrics.registry,
     classifier: parts.classifier,
-    bullmqMetrics: () => parts.queue.exportPrometheusMetrics(),
+    bullmqMetrics: whenRedisReady(() => parts.queue.exportPrometheusMetrics()),
     health: {
+      ...parts.checks,
       redis: async (): Promise<CheckState> => ((await parts.redis.ping()) === 'PONG' ? 'up' : 'down'),
       classifier: async (): Promise<CheckState> => {
         if (!parts.classifier) return 'disabled';

@@ -23,15 +23,17 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
   let connection: Redis;
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   let metricsPort: number;
+  let gatewayMetricsPort: number;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
     discord = await startFakeDiscord();
     metricsPort = await freePort();
+    gatewayMetricsPort = await freePort();
     const env = stackEnv(discord, redis, prefix);
     const workerEnv = { ...env, METRICS_PORT: String(metricsPort) };
     worker = new FeelbotProcess(['worker'], workerEnv);
-    gateway = new FeelbotProcess(['gateway'], env);
+    gateway = new FeelbotProcess(['gateway'], { ...env, METRICS_PORT: String(gatewayMetricsPort) });
     await worker.waitForLog((line) => line.msg === 'worker ready');
     await gateway.waitForLog((line) => line.msg === 'gateway ready');
     connection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -112,6 +114,12 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
       expect(userTurns).toContain(`<<<fan-of-${persona.emotion}: ${text}>>>`);
     }
     await settings.update(guild.id, (current) => ({ ...current, disabledPersonas: [] }));
+  });
+
+  it("a separate gateway's health covers its Discord session as well as Redis", async () => {
+    const health = await fetch(`http://127.0.0.1:${gatewayMetricsPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { discord: 'up', redis: 'up', classifier: 'disabled' } });
   });
 
   it("a separate worker serves its health and its own job metrics on METRICS_PORT", async () => {

@@ -58,8 +58,17 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
 
 async function launch(args: string[], port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   const deadline = Date.now() + 10_000;
   for (;;) {
+    if (spawnError) {
+      throw new Error(
+        `The tests start their own redis-server and could not run one (${spawnError.message}). ` +
+          'Install it: apt-get install redis-server (Debian/Ubuntu) or brew install redis (macOS).',
+        { cause: spawnError },
+      );
+    }
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
     try {

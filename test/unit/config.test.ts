@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('a variable set to nothing takes its default, as one not set does', () => {
+    const blank = loadConfig({ HTTP_PORT: '', CONTEXT_MESSAGES: ' ', LLM_SEQUENCES: '', LLM_GPU: '', EMOTION_MODEL: '' });
+    const unset = loadConfig({});
+    expect(blank.http.port).toBe(8_080);
+    expect(blank.contextMessages).toBe(unset.contextMessages);
+    expect(blank.llm).toEqual(unset.llm);
+    expect(blank.emotion.model).toBe(unset.emotion.model);
+  });
+
   it('without DISCORD_TOKEN, says what is missing and how to get it', () => {
     expect(() => requireDiscordToken(loadConfig({}))).toThrow(/DISCORD_TOKEN is not set[\s\S]*developers\/applications/);
   });

@@ -12,6 +12,7 @@ interface Service {
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const gpuOverride = parse(readFileSync('docker-compose.gpu.yml', 'utf8')) as { services: Record<string, Service> };
 
 describe('docker-compose.yml', () => {
   it('runs Redis, the gateway, the workers and the API', () => {
@@ -47,11 +48,25 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('workers reserve an NVIDIA GPU and keep models on a volume', () => {
+  it('workers start on a host without a GPU, and the GPU file reserves an NVIDIA GPU for them', () => {
     const worker = compose.services.worker!;
-    const device = worker.deploy?.resources?.reservations?.devices?.[0];
+    // Docker refuses to start a container whose GPU reservation the host cannot meet.
+    expect(worker.deploy?.resources?.reservations?.devices).toBeUndefined();
+    expect(worker.volumes?.some((volume) => volume.startsWith('models:'))).toBe(true);
+    expect(Object.keys(gpuOverride.services)).toEqual(['worker']);
+    const device = gpuOverride.services.worker!.deploy?.resources?.reservations?.devices?.[0];
     expect(device?.driver).toBe('nvidia');
     expect(device?.capabilities).toContain('gpu');
-    expect(worker.volumes?.some((volume) => volume.startsWith('models:'))).toBe(true);
+  });
+
+  it("every feelbot service polls its own /healthz on the port it serves it", () => {
+    const ports: Record<string, string> = { gateway: '9464', worker: '9464', api: '8080' };
+    for (const [name, port] of Object.entries(ports)) {
+      const service = compose.services[name]!;
+      const served = service.environment?.METRICS_PORT ?? service.environment?.HTTP_PORT;
+      expect(String(served), `${name} serves health on`).toBe(port);
+      const test = (service.healthcheck as { test?: string[] } | undefined)?.test?.join(' ') ?? '';
+      expect(test, `${name} healthcheck`).toContain(`http://127.0.0.1:${port}/healthz`);
+    }
   });
 });

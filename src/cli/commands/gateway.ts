@@ -1,5 +1,7 @@
+import { Status } from 'discord.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { startGateway } from '../../gateway/start-gateway.js';
+import type { CheckState } from '../../http/routes/health-route.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import type { Command } from '../command.js';
 
@@ -9,7 +11,9 @@ export const gatewayCommand: Command = {
   summary: 'connect to Discord and queue the messages to answer (no models; /metrics on METRICS_PORT)',
   async run({ config, logger, stopped }) {
     const gateway = await startGateway(config, logger);
-    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics()).catch(async (error: unknown) => {
+    // Alive but logged out of Discord is not healthy: the orchestrator should restart it.
+    const discord = async (): Promise<CheckState> => (gateway.client.ws.status === Status.Ready ? 'up' : 'down');
+    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), undefined, { discord }).catch(async (error: unknown) => {
       await gateway.stop();
       throw error;
     });

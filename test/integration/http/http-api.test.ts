@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../../src/domain/emotions.js';
+import { BODY_LIMIT_BYTES } from '../../../src/http/build-server.js';
 import { FeelbotProcess } from '../../support/feelbot-process.js';
 import { SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
@@ -79,6 +80,14 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     });
   });
 
+  it("the largest valid batch is served even when every character is escaped, as Python's json.dumps writes it", async () => {
+    // 256 texts of 4,000 "é", each sent as the 6-byte escape \u00e9: 6.1 MB of JSON.
+    const escaped = `"${'\\u00e9'.repeat(4_000)}"`;
+    const response = await post(`{"texts": [${Array.from({ length: 256 }, () => escaped).join(',')}]}`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { results: Analysis[] }).results).toHaveLength(256);
+  });
+
   describe('bad input gets a 4xx with { error: { code, message } } and the server keeps serving', () => {
     const cases: [name: string, send: () => Promise<Response>, status: number, code: string, message: RegExp][] = [
       ['malformed JSON', () => post('{"text": "hi"'), 400, 'INVALID_JSON', /JSON/i],
@@ -93,6 +102,8 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['neither text nor texts', () => postJson({}), 400, 'INVALID_REQUEST', /text/],
       ['a number instead of a text', () => postJson({ text: 42 }), 400, 'INVALID_REQUEST', /text.*string/],
       ['a GET on the POST route', () => fetch(`${base}/v1/emotion`), 405, 'METHOD_NOT_ALLOWED', /POST/],
+      // Just over the limit: the little the server leaves unread still fits the socket's buffers.
+      ['a body just over the limit', () => post(`{"text": "${'a'.repeat(BODY_LIMIT_BYTES)}"}`), 413, 'BODY_TOO_LARGE', /over the limit of [\d,]+ bytes/],
     ];
 
     it.each(cases)('%s', async (_name, send, status, code, message) => {
@@ -152,6 +163,29 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
 
     await redis.revive();
     await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200);
+  });
+
+  it('a process started while Redis is unreachable still answers /metrics (its own metrics) and /healthz (503) at once', async () => {
+    const lonely = new FeelbotProcess(['api'], {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      QUEUE_PREFIX: `{http-${randomUUID().slice(0, 8)}}`,
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const listening = await lonely.waitForLog((line) => line.msg === 'http listening');
+      const [address] = listening.address as { address: string; port: number }[];
+      const lonelyBase = `http://127.0.0.1:${address!.port}`;
+      const health = await fetch(`${lonelyBase}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      expect(health.status).toBe(503);
+      const metrics = await fetch(`${lonelyBase}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^# HELP feelbot_classification_duration_seconds/m);
+    } finally {
+      await lonely.stop('SIGKILL');
+    }
   });
 
   it('SIGTERM stops the process with exit code 0', async () => {
