@@ -1,4 +1,4 @@
-import type { Message } from 'discord.js';
+import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { channelPlace } from './channel-place.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
@@ -33,19 +33,13 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
   };
 }
 
-/** The text as people read it, without the leading bot mention. */
+/**
+ * The text as people read it, without the bot's mention: user, role and channel mentions become
+ * names (discord.js's cleanContent), as they do when the bot is not mentioned.
+ */
 export function contentOf(message: Message, botUserId: string): string {
   const withoutBot = message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), '').trim();
-  const readable = withoutBot === message.content.trim() ? message.cleanContent : cleanMentions(message, withoutBot);
-  return readable.trim().slice(0, MAX_MESSAGE_CHARS);
-}
-
-function cleanMentions(message: Message, text: string): string {
-  return text.replace(/<@!?(\d+)>/g, (_, id: string) => {
-    const member = message.guild?.members.cache.get(id);
-    const user = message.client.users.cache.get(id);
-    return `@${member?.displayName ?? user?.displayName ?? 'someone'}`;
-  });
+  return cleanContent(withoutBot, message.channel).trim().slice(0, MAX_MESSAGE_CHARS);
 }
 
 function displayName(message: Message): string {
@@ -57,7 +51,7 @@ async function gatherContext(message: Message, options: ContextOptions): Promise
   for (const earlier of await recentMessages(message, options.recentMessages)) byId.set(earlier.id, earlier);
   for (const link of await replyChain(message)) byId.set(link.id, link);
   return [...byId.values()]
-    .filter((earlier) => earlier.content.trim().length > 0 && !earlier.system)
+    .filter((earlier) => textOf(earlier).trim().length > 0 && !earlier.system)
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp || (a.id < b.id ? -1 : 1))
     .slice(-MAX_CONTEXT_MESSAGES)
     .map((earlier) => toConversationMessage(earlier, options));
@@ -87,11 +81,21 @@ async function replyChain(message: Message): Promise<Message[]> {
   return chain;
 }
 
+/**
+ * What a message says: its text, or for the bot's own DM replies (an embed with the persona as its
+ * author) the embed's text, so a DM conversation keeps both sides.
+ */
+function textOf(message: Message): string {
+  return message.cleanContent.trim() || (message.webhookId === null ? (message.embeds[0]?.description ?? '') : '');
+}
+
 function toConversationMessage(message: Message, options: ContextOptions): ConversationMessage {
-  const persona = options.isPersonaMessage(message) ? message.author.username : undefined;
+  const fromPersona = options.isPersonaMessage(message);
+  const persona = fromPersona ? (message.webhookId ? message.author.username : (message.embeds[0]?.author?.name ?? message.author.username)) : undefined;
   return {
+    messageId: message.id,
     authorName: persona ?? displayName(message),
-    content: message.cleanContent.slice(0, MAX_MESSAGE_CHARS),
+    content: textOf(message).slice(0, MAX_MESSAGE_CHARS),
     persona,
   };
 }

@@ -41,6 +41,7 @@ export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): Messag
     content: [...earlier.map((entry) => entry.content), job.content].join('\n').slice(-MAX_MESSAGE_CHARS * 2),
     addressed: job.addressed || earlier.some((entry) => entry.addressed),
     burst: earlier.map((entry) => entry.messageId),
-    context: job.context.filter((m) => !earlier.some((entry) => entry.content === m.content)),
+    // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
+    context: job.context.filter((m) => !earlier.some((entry) => entry.messageId === m.messageId)),
   };
 }

@@ -1,6 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
@@ -40,6 +41,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const onInteraction = createInteractionHandler({ queue, settings, logger });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
+  const deleted = new RedisDeletedMessages(redis, config.redis.prefix);
+  const markDeleted = (ids: string[]) =>
+    void deleted.mark(ids).catch((error: unknown) => logger.warn({ err: error, messageIds: ids }, 'could not record deleted messages'));
+  client.on(Events.MessageDelete, (message) => markDeleted([message.id]));
+  client.on(Events.MessageBulkDelete, (removed) => markDeleted([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));

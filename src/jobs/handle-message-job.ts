@@ -7,6 +7,7 @@ import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
 import type { AdminNotifier } from '../ports/admin-notifier.js';
+import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
@@ -30,6 +31,7 @@ export interface MessageJobDeps {
   readonly metrics: Metrics;
   readonly notifier: AdminNotifier;
   readonly limiter: ReplyLimiter;
+  readonly deleted: DeletedMessages;
 }
 
 export type MessageJobOutcome =
@@ -38,6 +40,7 @@ export type MessageJobOutcome =
 
 export type SkipReason =
   | 'already-answered'
+  | 'deleted'
   | 'mode-off'
   | 'not-addressed'
   | 'not-emotional'
@@ -57,6 +60,8 @@ function isAdminProblem(error: unknown): error is FeelbotError {
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const job = parseMessageJob(data);
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+  const answered = [job.messageId, ...job.burst];
+  if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const [analysis] = await deps.classifier.classify([job.content]);
@@ -77,8 +82,10 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   const content = await writeReply(job, deps, persona, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
-  // Another worker may have answered while this one was generating (a stalled job moved on).
+  // Another worker may have answered while this one was generating (a stalled job moved on),
+  // or the author may have deleted what this reply answers.
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+  if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
   let posted;
   try {
     posted = await deps.replier.post({

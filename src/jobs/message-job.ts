@@ -11,6 +11,7 @@ export const MAX_BURST_MESSAGES = 8;
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
 
 const ContextMessageSchema = z.object({
+  messageId: Snowflake.optional(),
   authorName: z.string().min(1).max(100),
   content: z.string().max(MAX_MESSAGE_CHARS),
   persona: z.string().optional(),

@@ -6,6 +6,7 @@ import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js'
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
@@ -63,6 +64,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     metrics,
     notifier: new LogChannelNotifier(rest, redis, config.redis.prefix, settings, logger),
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
+    deleted: new RedisDeletedMessages(redis, config.redis.prefix),
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,

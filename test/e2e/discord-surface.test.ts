@@ -162,6 +162,24 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(edit!.files.some((file) => file.fileName === 'emotions.png')).toBe(true);
   });
 
+  it('"Analyze emotion" on a forwarded message reads the forwarded text', async () => {
+    const original = discord.sendMessage({ channelId: discord.world.channels.categorized.id, authorId: newMember(), content: 'i am terrified of the dark' });
+    const forward = discord.sendMessage({
+      channelId: discord.world.channels.text.id,
+      authorId: newMember(),
+      content: '',
+      forwardOf: { channelId: discord.world.channels.categorized.id, messageId: original.id },
+    });
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
+      commandName: 'Analyze emotion',
+      targetMessageId: forward.id,
+    });
+    const [, edit] = await discord.waitFor(() => discord.interactionResponses(sent.id).length >= 2 && discord.interactionResponses(sent.id), { timeoutMs: 60_000 });
+    expect(((edit!.body.embeds as Array<Record<string, unknown>>)[0]!).title).toMatch(/Core emotion: Fear/);
+  });
+
   it('a member without Manage Server who sends the settings interaction anyway is refused, and nothing changes', async () => {
     const answer = await runSettings(discord.world.users.member.id, 'persona', [
       { name: 'name', type: STRING, value: 'joy' },
@@ -235,6 +253,17 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(discord.webhookExecutions().length).toBe(before);
   });
 
+  it('a message deleted before its reply is written gets no reply', async () => {
+    const channel = discord.world.channels.text.id;
+    const before = discord.webhookExecutions().length;
+    const regretted = discord.sendMessage({ channelId: channel, authorId: newMember(), content: 'I am so angry at all of you, you are all idiots', mentionsBot: true });
+    // Within the burst window, so the reply has not started yet.
+    await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === regretted.id, 10_000);
+    discord.deleteMessage(channel, regretted.id);
+    expect((await done(regretted.id)).outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
+    expect(discord.webhookExecutions().length).toBe(before);
+  });
+
   it('three quick messages from one author produce one reply that reads all of them', async () => {
     const author = newMember();
     const channel = discord.world.channels.text.id;
@@ -283,13 +312,35 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(post.threadId).toBe(forumPost.id);
   });
 
-  it('in a DM the persona answers with an embed, without webhooks', async () => {
+  it('in a DM the persona answers with an embed, without webhooks, and remembers what it said', async () => {
     const { dm } = discord.world.channels;
     const message = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I love my new puppy so much' });
     expect((await done(message.id)).outcome).toMatchObject({ status: 'posted' });
     const reply = discord.channelMessages(dm.id).at(-1)!;
-    expect(Object.values(DEFAULT_PERSONAS).map((persona) => persona.name)).toContain(reply.embeds[0]?.author?.name);
+    const personaName = reply.embeds[0]?.author?.name;
+    expect(Object.values(DEFAULT_PERSONAS).map((persona) => persona.name)).toContain(personaName);
     expect(reply.embeds[0]?.description?.length).toBeGreaterThan(0);
+    // The next DM's prompt holds both sides: the persona's embed reply is its own turn.
+    const next = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'what should I name him?' });
+    expect((await done(next.id)).outcome).toMatchObject({ status: 'posted' });
+    const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(next.id))?.prompt as { turns: Array<{ role: string; text: string }> };
+    const said = reply.embeds[0]!.description!;
+    expect(prompt.turns.some((turn) => turn.role === 'assistant' && turn.text.includes(said.slice(0, 40)))).toBe(true);
+  });
+
+  it("a mentioned message's role and channel mentions reach the persona as names", async () => {
+    const { roles, channels } = discord.world;
+    const message = discord.sendMessage({
+      channelId: channels.text.id,
+      authorId: newMember(),
+      content: `<@&${roles.admin.id}> keeps ignoring me in <#${channels.categorized.id}>, I am so upset`,
+      mentionsBot: true,
+    });
+    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted' });
+    const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(message.id))?.prompt as { turns: Array<{ text: string }> };
+    const text = prompt.turns.at(-1)!.text;
+    expect(text).toContain('@Admin keeps ignoring me in #vent');
+    expect(text).not.toMatch(/<@&|<#/);
   });
 
   it('a channel at the 15-webhook limit: admins are told once in their log channel, and nothing crashes', async () => {

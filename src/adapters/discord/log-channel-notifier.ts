@@ -8,6 +8,8 @@ import { NO_PINGS } from './webhook-replier.js';
 
 /** Once a day at most per problem and channel: a reminder, not spam. */
 const NOTICE_TTL_SECONDS = 24 * 3_600;
+/** Without a log channel the notice is only logged; again after this long, not once a day. */
+const UNDELIVERED_TTL_SECONDS = 10 * 60;
 
 /** Posts notices to the log channel admins chose with /feelbot logchannel; logs them otherwise. */
 export class LogChannelNotifier implements AdminNotifier {
@@ -19,17 +21,27 @@ export class LogChannelNotifier implements AdminNotifier {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * The day's quiet starts only once the notice reached the log channel: a notice raised before
+   * admins chose one is logged again after a short while (and posted once they have), and one
+   * whose post failed may be posted by the next occurrence.
+   */
   async notify(notice: AdminNotice): Promise<void> {
     const key = feelbotKey(this.prefix, 'notice', notice.guildId, notice.code, notice.channelId);
+    // Claimed first, so two workers hitting the same problem post it once.
     if ((await this.redis.set(key, '1', 'EX', NOTICE_TTL_SECONDS, 'NX')) !== 'OK') return;
     const { logChannelId } = await this.settings.get(notice.guildId);
     this.logger.warn({ guildId: notice.guildId, channelId: notice.channelId, code: notice.code, notice: notice.message }, 'admin notice');
-    if (!logChannelId) return;
+    if (!logChannelId) {
+      await this.redis.expire(key, UNDELIVERED_TTL_SECONDS);
+      return;
+    }
     try {
       await this.rest.post(Routes.channelMessages(logChannelId), {
         body: { content: `⚠️ feelbot can't answer in <#${notice.channelId}>: ${notice.message}`, allowed_mentions: NO_PINGS },
       });
     } catch (error) {
+      await this.redis.del(key);
       this.logger.warn({ err: error, guildId: notice.guildId }, 'could not post the admin notice to the log channel');
     }
   }

@@ -12,6 +12,7 @@ import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
+import { NO_DELETIONS } from '../../ports/deleted-messages.js';
 import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
 import { createEngines } from '../../worker/create-engines.js';
 import { createJobWorker } from '../../worker/job-worker.js';
@@ -55,6 +56,7 @@ export const chatCommand: Command = {
               metrics: NO_METRICS,
               notifier: { notify: async () => undefined },
               limiter: NO_REPLY_LIMITS,
+              deleted: NO_DELETIONS,
             },
             signal,
           ),

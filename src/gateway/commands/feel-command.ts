@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
@@ -11,9 +11,7 @@ export async function deferAnalysis(
   interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
   queue: Pick<MessageQueue, 'enqueueAnalysis'>,
 ): Promise<void> {
-  const text = interaction.isChatInputCommand()
-    ? interaction.options.getString('text', true)
-    : interaction.targetMessage.content || interaction.targetMessage.embeds.map((embed) => embed.description ?? '').join('\n');
+  const text = interaction.isChatInputCommand() ? interaction.options.getString('text', true) : messageText(interaction.targetMessage);
   const isPublic = interaction.isChatInputCommand() ? (interaction.options.getBoolean('public') ?? false) : false;
   if (!text.trim()) {
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
@@ -34,4 +32,12 @@ export async function deferAnalysis(
   };
   // enqueueAnalysis validates it.
   await queue.enqueueAnalysis(job);
+}
+
+/** A message's own text, its embeds' text, or for a forward (which has none of its own) the original's. */
+function messageText(message: Message): string {
+  const own = message.content || message.embeds.map((embed) => embed.description ?? '').join('\n');
+  if (own.trim()) return own;
+  const forwarded = message.messageSnapshots.first();
+  return forwarded ? forwarded.content || forwarded.embeds.map((embed) => embed.description ?? '').join('\n') : '';
 }

@@ -20,7 +20,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { seedWorld, type SeededWorld } from './seed.js';
 import { nextSnowflake, randomToken } from './snowflake.js';
 import { FakeStore } from './store.js';
-import { sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
+import { deleteUserMessage, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
 import * as world from './world.js';
 
 export interface FakeDiscordOptions {
@@ -162,6 +162,11 @@ export class FakeDiscord {
   /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */
   sendMessage(input: SendMessageInput): APIMessage {
     return sendUserMessage(this.#context, input);
+  }
+
+  /** Removes a user's message and dispatches MESSAGE_DELETE, as when its author deletes it. */
+  deleteMessage(channelId: string, messageId: string): void {
+    deleteUserMessage(this.#context, channelId, messageId);
   }
 
   /** Dispatches INTERACTION_CREATE for a slash command, or a message context menu command with `targetMessageId`. */

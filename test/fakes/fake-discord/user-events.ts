@@ -19,6 +19,8 @@ export interface SendMessageInput {
   /** Forces `author.bot`. Defaults to the stored user's flag. */
   bot?: boolean;
   type?: MessageType;
+  /** Forwards this stored message (channel and id): the new message has no content, the original sits in its snapshot. */
+  forwardOf?: { channelId: string; messageId: string };
 }
 
 export interface SentInteraction {
@@ -40,7 +42,17 @@ export function sendUserMessage(context: FakeContext, input: SendMessageInput): 
     ...(input.replyPing === undefined ? {} : { replyPing: input.replyPing }),
     ...(input.webhookId ? { webhookId: input.webhookId } : {}),
     ...(input.type === undefined ? {} : { type: input.type }),
+    ...(input.forwardOf ? { forwarded: context.store.message(input.forwardOf.channelId, input.forwardOf.messageId) } : {}),
   });
+}
+
+/** What a person (or a moderator) does when they delete a message: it leaves the channel and Discord dispatches MESSAGE_DELETE. */
+export function deleteUserMessage(context: FakeContext, channelId: string, messageId: string): void {
+  const list = context.store.channelMessages(channelId);
+  const index = list.findIndex((message) => message.id === messageId);
+  if (index === -1) throw new Error(`fake-discord: no message ${messageId} in channel ${channelId}`);
+  list.splice(index, 1);
+  context.gateway.dispatch('MESSAGE_DELETE', { id: messageId, channel_id: channelId, guild_id: context.store.channel(channelId).guildId });
 }
 
 /** What a person does when they run a command: Discord dispatches INTERACTION_CREATE and waits for a callback. */

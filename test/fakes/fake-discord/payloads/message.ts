@@ -19,6 +19,8 @@ export interface MessagePayloadInput {
   embeds?: APIEmbed[];
   attachments?: APIAttachment[];
   flags?: number;
+  /** Makes this a forward of that message: no content of its own, the original in message_snapshots. */
+  forwarded?: APIMessage;
 }
 
 const USER_MENTION = /<@!?(\d+)>/g;
@@ -65,6 +67,7 @@ export function messagePayload(store: FakeStore, input: MessagePayloadInput): AP
     components: [],
     ...(input.webhookId ? { webhook_id: input.webhookId } : {}),
     ...(input.applicationId ? { application_id: input.applicationId } : {}),
+    ...(input.forwarded ? forwardFields(input.forwarded) : {}),
     ...(referenced
       ? {
           message_reference: {
@@ -85,4 +88,26 @@ function mentionedUser(store: FakeStore, guildId: string | null, id: string, fal
   if (!member) return user;
   const { user: _user, ...partialMember } = memberPayload(store, member);
   return { ...user, member: partialMember };
+}
+
+/** What Discord puts on a forward: a type-1 reference and a snapshot of the original's text and media. */
+function forwardFields(original: APIMessage & { guild_id?: string }) {
+  return {
+    message_reference: { type: 1, message_id: original.id, channel_id: original.channel_id, ...(original.guild_id ? { guild_id: original.guild_id } : {}) },
+    message_snapshots: [
+      {
+        message: {
+          type: original.type,
+          content: original.content,
+          embeds: original.embeds,
+          attachments: original.attachments,
+          timestamp: original.timestamp,
+          edited_timestamp: original.edited_timestamp,
+          flags: original.flags ?? 0,
+          mentions: original.mentions,
+          mention_roles: original.mention_roles,
+        },
+      },
+    ],
+  };
 }

@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import type { DeletedMessages } from '../../ports/deleted-messages.js';
+import { feelbotKey } from './redis-connection.js';
+
+/** Longer than any reply stays queued or in generation; then the marker goes. */
+const DELETED_TTL_SECONDS = 60 * 60;
+
+/** One short-lived key per deleted message. */
+export class RedisDeletedMessages implements DeletedMessages {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async mark(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    const batch = this.redis.multi();
+    for (const id of messageIds) batch.set(this.key(id), '1', 'EX', DELETED_TTL_SECONDS);
+    await batch.exec();
+  }
+
+  async anyDeleted(messageIds: readonly string[]): Promise<boolean> {
+    if (messageIds.length === 0) return false;
+    return (await this.redis.exists(...messageIds.map((id) => this.key(id)))) > 0;
+  }
+
+  private key(messageId: string): string {
+    return feelbotKey(this.prefix, 'deleted', messageId);
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { LogChannelNotifier } from '../../../src/adapters/discord/log-channel-notifier.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+const QUIET = createLogger('silent', 'test', new Writable({ write: (_chunk, _encoding, done) => done() }));
+
+describe('admin notices in the log channel', () => {
+  let redis: PrivateRedis;
+  let connection: Redis;
+  let discord: FakeDiscord;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    discord = await startFakeDiscord();
+  });
+
+  afterAll(async () => {
+    connection.disconnect();
+    await discord.close();
+    await redis.stop();
+  });
+
+  function setup() {
+    const prefix = `{notice-${randomUUID().slice(0, 8)}}`;
+    const settings = new RedisSettingsStore(connection, prefix);
+    const notifier = new LogChannelNotifier(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, settings, QUIET);
+    const { guild } = discord.world;
+    const logChannel = discord.addChannel({ guildId: guild.id, type: 0, name: `log-${randomUUID().slice(0, 4)}` });
+    const notice = { guildId: guild.id, channelId: discord.world.channels.text.id, code: 'WEBHOOK_LIMIT_REACHED', message: 'This channel has 15 webhooks.' };
+    const chooseLogChannel = () => settings.update(guild.id, () => ({ ...DEFAULT_GUILD_SETTINGS, logChannelId: logChannel.id }));
+    return { notifier, notice, logChannel, chooseLogChannel, settings, prefix };
+  }
+
+  it('posts a notice once a day, with no pings', async () => {
+    const { notifier, notice, logChannel, chooseLogChannel } = setup();
+    await chooseLogChannel();
+    await notifier.notify(notice);
+    await notifier.notify(notice);
+    const posted = discord.channelMessages(logChannel.id);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.content).toContain(`<#${notice.channelId}>`);
+  });
+
+  it('a notice raised before admins chose a log channel is not silenced for the day', async () => {
+    const { notifier, notice, logChannel, chooseLogChannel, settings, prefix } = setup();
+    await settings.update(notice.guildId, () => DEFAULT_GUILD_SETTINGS);
+    await notifier.notify(notice);
+    await chooseLogChannel();
+    // The next occurrence after the short reminder window reaches the new log channel.
+    const key = `${prefix}:notice:${notice.guildId}:${notice.code}:${notice.channelId}`;
+    const ttl = await connection.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(600);
+    await connection.del(key); // As if those minutes had passed.
+    await notifier.notify(notice);
+    expect(discord.channelMessages(logChannel.id)).toHaveLength(1);
+  });
+
+  it('a notice whose post failed is posted by the next occurrence', async () => {
+    const { notifier, notice, logChannel, chooseLogChannel } = setup();
+    await chooseLogChannel();
+    discord.failNext('POST /channels/:id/messages', [{ status: 403, code: 50_013, message: 'Missing Permissions' }]);
+    await notifier.notify(notice);
+    expect(discord.channelMessages(logChannel.id)).toHaveLength(0);
+    await notifier.notify(notice);
+    expect(discord.channelMessages(logChannel.id)).toHaveLength(1);
+  });
+});
