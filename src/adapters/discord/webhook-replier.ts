@@ -15,7 +15,11 @@ const WEBHOOK_NAME_PREFIX = 'feelbot';
 
 interface ApiMessage {
   id?: string;
+  channel_id?: string;
 }
+
+/** A cached webhook that an admin moved to another channel: what it posted is in the wrong place. */
+class WebhookMoved extends Error {}
 
 /** A Discord that answers an execute without the message (no `wait`) still posted it. */
 function postedId(message: ApiMessage | undefined): string {
@@ -56,7 +60,13 @@ export class WebhookReplier implements PersonaReplier {
     try {
       return await this.execute(webhook, reply, threadId);
     } catch (error) {
-      if (!hasDiscordCode(error, DiscordCodes.UnknownWebhook)) throw error;
+      // Deleted (Unknown Webhook) or moved by an admin to another channel (the post lands there,
+      // or a thread of this channel is unknown to it): forget it and post through a fresh one.
+      const stale =
+        hasDiscordCode(error, DiscordCodes.UnknownWebhook) ||
+        error instanceof WebhookMoved ||
+        (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
+      if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
       return this.execute(await this.webhooks.get(hostChannel, spec), reply, threadId);
     }
@@ -91,6 +101,12 @@ export class WebhookReplier implements PersonaReplier {
       .catch((error: unknown) => {
         throw translatePostError(error, reply.target.channelId, threadId !== undefined);
       })) as ApiMessage | undefined;
+    const landedIn = message?.channel_id;
+    if (landedIn !== undefined && landedIn !== reply.target.channelId && message?.id) {
+      // Take the misplaced reply back: that channel may be private, and the reply is not for it.
+      await this.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, message.id), { auth: false }).catch(() => undefined);
+      throw new WebhookMoved(`webhook ${webhook.id} now posts in another channel`);
+    }
     return { messageId: postedId(message) };
   }
 

@@ -87,6 +87,43 @@ describe('posting as a persona through webhooks', () => {
     expect(after[0]!.webhookId).not.toBe(first.webhookId);
   });
 
+  it('a webhook an admin moved to another channel: the reply is taken back from there and posted here through a fresh one', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.anger, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `private-${randomUUID().slice(0, 4)}` });
+    const moved = await fetch(`${discord.apiUrl}/v10/webhooks/${first.webhookId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel_id: elsewhere.id }),
+    });
+    expect(moved.status).toBe(200);
+    await post.post({ target: guildTarget(), persona: personas.anger, content: 'second' });
+    expect(discord.channelMessages(elsewhere.id)).toHaveLength(0);
+    const here = discord.channelMessages(discord.world.channels.text.id).at(-1)!;
+    expect(here.content).toBe('second');
+    expect(here.webhook_id).not.toBe(first.webhookId);
+  });
+
+  it('in a thread, a webhook moved away from its parent channel is replaced, and the reply lands in the thread', async () => {
+    const { thread, text } = discord.world.channels;
+    const post = replier();
+    const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id };
+    await post.post({ target, persona: personas.love, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `elsewhere-${randomUUID().slice(0, 4)}` });
+    await fetch(`${discord.apiUrl}/v10/webhooks/${first.webhookId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel_id: elsewhere.id }),
+    });
+    await post.post({ target, persona: personas.love, content: 'second' });
+    const last = discord.webhookExecutions().at(-1)!;
+    expect(last.content).toBe('second');
+    expect(last.threadId).toBe(thread.id);
+    expect(last.webhookId).not.toBe(first.webhookId);
+  });
+
   it('Discord answering 500 and then 429 delays the post, which still lands once', async () => {
     const post = replier();
     await post.post({ target: guildTarget(), persona: personas.joy, content: 'warm up' });
