@@ -11,11 +11,8 @@ const GPU_MODES = ['auto', 'cuda', 'vulkan', 'cpu'] as const;
 const EMOTION_BACKENDS = ['onnx', 'llm'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+/** Blank values never get here (see withoutBlanks); the rest are trimmed. */
+const optionalString = z.string().trim().optional();
 
 /** How long a reply waits for the same author's follow-up messages, by default. */
 export const DEFAULT_BURST_WINDOW_MS = 2_500;
@@ -41,7 +38,7 @@ const EnvSchema = z.object({
   JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,
-  AVATAR_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  AVATAR_BASE_URL: z.url().optional(),
   CONTEXT_MESSAGES: integer(6, 0, 50),
   BURST_WINDOW_MS: integer(DEFAULT_BURST_WINDOW_MS, 250, 60_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),

@@ -47,6 +47,13 @@ function pushTurn(turns: PromptTurn[], turn: PromptTurn): void {
   else turns.push(turn);
 }
 
+/**
+ * One quoted message as quote() writes it, with the line break after it: `<<<Name: text>>>`.
+ * Names hold no colon or line break, and marker runs inside the text are defused, so a match is
+ * always one whole message (groups: the name, the text).
+ */
+export const QUOTED_MESSAGE = /<<<([^:\n]*): ([\s\S]*?)>>>\n?/g;
+
 function quote(message: ConversationMessage): string {
   return `<<<${sanitizeName(message.authorName)}: ${defuse(clip(message.content))}>>>`;
 }

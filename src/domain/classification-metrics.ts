@@ -30,7 +30,8 @@ export function classificationReport(
     if (row && p in row) row[p]! += 1;
   });
   const per_label: Record<string, LabelMetrics> = {};
-  const exactF1: Record<string, number> = {};
+  // As scikit-learn does: a label nobody wrote but the model predicted still counts, with its F1 of 0.
+  const countedF1: number[] = [];
   for (const label of labels) {
     const tp = confusion[label]![label]!;
     const support = Object.values(confusion[label]!).reduce((a, b) => a + b, 0);
@@ -38,12 +39,10 @@ export function classificationReport(
     const precision = predictedCount ? tp / predictedCount : 0;
     const recall = support ? tp / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    exactF1[label] = f1;
+    if (support > 0 || predictedCount > 0) countedF1.push(f1);
     per_label[label] = { precision: round(precision), recall: round(recall), f1: round(f1), support };
   }
-  // As scikit-learn does: a label nobody wrote but the model predicted still counts, with its F1 of 0.
-  const present = labels.filter((label) => per_label[label]!.support > 0 || labels.some((g) => confusion[g]![label]! > 0));
-  const macro = present.reduce((sum, label) => sum + exactF1[label]!, 0) / (present.length || 1);
+  const macro = countedF1.reduce((sum, f1) => sum + f1, 0) / (countedF1.length || 1);
   return { n: gold.length, accuracy: round(gold.length ? correct / gold.length : 0), macro_f1: round(macro), per_label, confusion };
 }
 

@@ -1,13 +1,8 @@
 import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
+import { QUOTED_MESSAGE } from './build-prompt.js';
 
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
 export const TOKENS_PER_TURN_MARKUP = 8;
-
-/**
- * One quoted message as build-prompt writes it: `<<<Name: text>>>`. Names hold no colon or line
- * break, and marker runs inside the text are defused, so a match is always one whole message.
- */
-const QUOTED_MESSAGE = /<<<([^:\n]*): ([\s\S]*?)>>>\n?/g;
 
 /**
  * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of

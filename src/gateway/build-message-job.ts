@@ -51,10 +51,11 @@ async function gatherContext(message: Message, options: ContextOptions): Promise
   for (const earlier of await recentMessages(message, options.recentMessages)) byId.set(earlier.id, earlier);
   for (const link of await replyChain(message)) byId.set(link.id, link);
   return [...byId.values()]
-    .filter((earlier) => textOf(earlier).trim().length > 0 && !earlier.system)
+    .filter((earlier) => !earlier.system)
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp || (a.id < b.id ? -1 : 1))
-    .slice(-MAX_CONTEXT_MESSAGES)
-    .map((earlier) => toConversationMessage(earlier, options));
+    .map((earlier) => toConversationMessage(earlier, options))
+    .filter((earlier) => earlier.content.trim().length > 0)
+    .slice(-MAX_CONTEXT_MESSAGES);
 }
 
 async function recentMessages(message: Message, limit: number): Promise<Message[]> {

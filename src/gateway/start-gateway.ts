@@ -6,6 +6,7 @@ import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
+import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
 import { BurstBuffer } from './burst-buffer.js';
@@ -66,7 +67,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     async stop() {
       // No new messages after this; the ones in hand get a moment to reach the queue.
       await client.destroy();
-      if (!(await settlesWithin(messages.drain(), DRAIN_MS))) {
+      const drained = await withinMs(messages.drain(), DRAIN_MS).then(() => true, () => false);
+      if (!drained) {
         shutdown.abort();
         await messages.drain();
       }
@@ -74,14 +76,4 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       redis.disconnect();
     },
   };
-}
-
-async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -3,10 +3,8 @@ import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import type { Config } from '../config.js';
-import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
-import type { HealthCheck } from './routes/health-route.js';
-import { startHttp } from './start-http.js';
+import { startHttp, type HttpParts } from './start-http.js';
 
 export interface ProcessMetricsServer {
   close(): Promise<void>;
@@ -17,15 +15,14 @@ export async function serveProcessMetrics(
   config: Config,
   logger: Logger,
   metrics: PrometheusMetrics,
-  classifier?: () => EmotionClassifier | undefined,
-  checks?: Record<string, HealthCheck>,
+  extra: Pick<HttpParts, 'classifier' | 'checks'> = {},
 ): Promise<ProcessMetricsServer> {
   if (config.metricsPort === 0) return { close: async () => undefined };
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-metrics');
   const queue = new MessageQueue(redis, config.redis.prefix);
   let app: FastifyInstance;
   try {
-    app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, port: config.metricsPort, ...(classifier ? { classifier } : {}), ...(checks ? { checks } : {}) });
+    app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, port: config.metricsPort, ...extra });
   } catch (error) {
     await queue.close();
     redis.disconnect();

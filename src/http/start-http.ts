@@ -5,6 +5,7 @@ import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.j
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import { withinMs } from '../time-limit.js';
 import { buildServer } from './build-server.js';
 import type { CheckState, HealthCheck } from './routes/health-route.js';
 
@@ -24,14 +25,6 @@ export interface HttpParts {
 
 /** A scrape gives up on the queue's figures after this long. */
 const QUEUE_READ_MS = 2_000;
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The HTTP service: all of it for `feelbot api` and `start` on HTTP_PORT; health and metrics for a

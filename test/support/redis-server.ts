@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface PrivateRedis {
   readonly url: string;
@@ -20,6 +21,37 @@ export interface PrivateRedis {
 export interface PrivateRedisOptions {
   /** Append-only file persistence, so a restart keeps the data. Defaults to false. */
   readonly appendOnly?: boolean;
+}
+
+export interface PrivateRedisForFile {
+  readonly server: PrivateRedis;
+  /** A connection BullMQ accepts (no per-request retry limit); `duplicate()` it for a blocking worker. */
+  readonly connection: Redis;
+}
+
+/**
+ * A private redis-server and one connection to it for the calling test file: started before its
+ * tests and stopped after them. Read `server` and `connection` inside tests and hooks.
+ */
+export function usePrivateRedis(): PrivateRedisForFile {
+  let server: PrivateRedis | undefined;
+  let connection: Redis | undefined;
+  beforeAll(async () => {
+    server = await startPrivateRedis();
+    connection = new Redis(server.url, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    connection?.disconnect();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get connection() {
+      return connection!;
+    },
+  };
 }
 
 /** A redis-server of the test run's own on a free loopback port; never the machine's shared one. */

@@ -13,7 +13,7 @@ export const gatewayCommand: Command = {
     const gateway = await startGateway(config, logger);
     // Alive but logged out of Discord is not healthy: the orchestrator should restart it.
     const discord = async (): Promise<CheckState> => (gateway.client.ws.status === Status.Ready ? 'up' : 'down');
-    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), undefined, { discord }).catch(async (error: unknown) => {
+    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), { checks: { discord } }).catch(async (error: unknown) => {
       await gateway.stop();
       throw error;
     });

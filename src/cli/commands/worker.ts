@@ -10,7 +10,7 @@ export const workerCommand: Command = {
   async run({ config, logger, stopped }) {
     const metrics = new PrometheusMetrics();
     const worker = await startWorker(config, logger, metrics);
-    const http = await serveProcessMetrics(config, logger, metrics, () => worker.classifier).catch(async (error: unknown) => {
+    const http = await serveProcessMetrics(config, logger, metrics, { classifier: () => worker.classifier }).catch(async (error: unknown) => {
       await worker.stop();
       throw error;
     });

@@ -36,8 +36,12 @@ export async function deferAnalysis(
 
 /** A message's own text, its embeds' text, or for a forward (which has none of its own) the original's. */
 function messageText(message: Message): string {
-  const own = message.content || message.embeds.map((embed) => embed.description ?? '').join('\n');
+  const own = textWithEmbeds(message);
   if (own.trim()) return own;
   const forwarded = message.messageSnapshots.first();
-  return forwarded ? forwarded.content || forwarded.embeds.map((embed) => embed.description ?? '').join('\n') : '';
+  return forwarded ? textWithEmbeds(forwarded) : '';
+}
+
+function textWithEmbeds(message: Pick<Message, 'content' | 'embeds'>): string {
+  return message.content || message.embeds.map((embed) => embed.description ?? '').join('\n');
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
-import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
 
 function analysisJob(): AnalysisJob {
   return {
@@ -25,22 +24,11 @@ function analysisJob(): AnalysisJob {
 }
 
 describe('job order on the shared queue (real Redis, BullMQ and job worker)', () => {
-  let redis: PrivateRedis;
-  let connection: Redis;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-  });
-
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const redis = usePrivateRedis();
 
   it('a /feel analysis queued behind a backlog of chat replies is served before all of them', async () => {
     const prefix = `{order-${randomUUID().slice(0, 8)}}`;
-    const queue = new MessageQueue(connection, prefix);
+    const queue = new MessageQueue(redis.connection, prefix);
     try {
       const replies = [];
       for (let i = 0; i < 3; i += 1) {
@@ -59,7 +47,7 @@ describe('job order on the shared queue (real Redis, BullMQ and job worker)', ()
         served.push(id);
         return { status: 'posted' };
       };
-      const worker = createJobWorker(connection.duplicate(), prefix, { reply: record, analysis: record }, {
+      const worker = createJobWorker(redis.connection.duplicate(), prefix, { reply: record, analysis: record }, {
         concurrency: 1,
         lockDurationMs: 4_000,
         logger: createLogger('silent', 'test'),

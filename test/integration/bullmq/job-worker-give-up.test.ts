@@ -1,38 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
-import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
 
 describe('the job worker gives up on a job once (real Redis and BullMQ)', () => {
-  let redis: PrivateRedis;
-  let connection: Redis;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-  });
-
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const redis = usePrivateRedis();
 
   async function run(failure: () => Error, attempts: number) {
     const prefix = `{give-up-${randomUUID().slice(0, 8)}}`;
-    const queue = new Queue(REPLY_QUEUE, { connection, prefix });
+    const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
     const tried: number[] = [];
     const gaveUp: Array<{ data: unknown; error: unknown; afterTries: number }> = [];
     const failing: JobHandler = async () => {
       tried.push(Date.now());
       throw failure();
     };
-    const worker = createJobWorker(connection.duplicate(), prefix, { analysis: failing }, {
+    const worker = createJobWorker(redis.connection.duplicate(), prefix, { analysis: failing }, {
       concurrency: 1,
       lockDurationMs: 4_000,
       logger: createLogger('silent', 'test'),

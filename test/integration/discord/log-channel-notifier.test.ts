@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { LogChannelNotifier } from '../../../src/adapters/discord/log-channel-notifier.js';
@@ -8,31 +7,26 @@ import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
 
 const QUIET = createLogger('silent', 'test', new Writable({ write: (_chunk, _encoding, done) => done() }));
 
 describe('admin notices in the log channel', () => {
-  let redis: PrivateRedis;
-  let connection: Redis;
+  const redis = usePrivateRedis();
   let discord: FakeDiscord;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     discord = await startFakeDiscord();
   });
 
   afterAll(async () => {
-    connection.disconnect();
     await discord.close();
-    await redis.stop();
   });
 
   function setup() {
     const prefix = `{notice-${randomUUID().slice(0, 8)}}`;
-    const settings = new RedisSettingsStore(connection, prefix);
-    const notifier = new LogChannelNotifier(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, settings, QUIET);
+    const settings = new RedisSettingsStore(redis.connection, prefix);
+    const notifier = new LogChannelNotifier(createDiscordRest(discord.apiUrl, discord.token), redis.connection, prefix, settings, QUIET);
     const { guild } = discord.world;
     const logChannel = discord.addChannel({ guildId: guild.id, type: 0, name: `log-${randomUUID().slice(0, 4)}` });
     const notice = { guildId: guild.id, channelId: discord.world.channels.text.id, code: 'WEBHOOK_LIMIT_REACHED', message: 'This channel has 15 webhooks.' };
@@ -57,10 +51,10 @@ describe('admin notices in the log channel', () => {
     await chooseLogChannel();
     // The next occurrence after the short reminder window reaches the new log channel.
     const key = `${prefix}:notice:${notice.guildId}:${notice.code}:${notice.channelId}`;
-    const ttl = await connection.ttl(key);
+    const ttl = await redis.connection.ttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600);
-    await connection.del(key); // As if those minutes had passed.
+    await redis.connection.del(key); // As if those minutes had passed.
     await notifier.notify(notice);
     expect(discord.channelMessages(logChannel.id)).toHaveLength(1);
   });

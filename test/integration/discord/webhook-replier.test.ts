@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
@@ -8,29 +7,24 @@ import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
 import { personas } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
 
 describe('posting as a persona through webhooks', () => {
-  let redis: PrivateRedis;
-  let connection: Redis;
+  const redis = usePrivateRedis();
   let discord: FakeDiscord;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     discord = await startFakeDiscord();
   });
 
   afterAll(async () => {
-    connection.disconnect();
     await discord.close();
-    await redis.stop();
   });
 
   function replier(options: { avatarBaseUrl?: string } = {}) {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
-    const directory = new WebhookDirectory(rest, connection, prefix, async () => discord.applicationId);
+    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
     return new WebhookReplier(rest, directory, new AvatarStore(), options);
   }
 

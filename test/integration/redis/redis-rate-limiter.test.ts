@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RATE_LIMITS, RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
 import { NO_COOLDOWN, type CooldownSettings, type ReplyStart } from '../../../src/ports/reply-limiter.js';
 import { snowflake } from '../../factories.js';
-import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
 
 describe('the reply rate limiter, on a real Redis', () => {
-  let redis: PrivateRedis;
-  let connection: Redis;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-  });
-
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const redis = usePrivateRedis();
 
   function freshPrefix(): string {
     return `{limits-${randomUUID().slice(0, 8)}}`;
   }
-  const freshLimiter = () => new RedisRateLimiter(connection, freshPrefix());
+  const freshLimiter = () => new RedisRateLimiter(redis.connection, freshPrefix());
   const reply = (channelId: string, userId: string, cooldowns: CooldownSettings = NO_COOLDOWN): ReplyStart => ({ scope: 'g', channelId, userId, cooldowns });
   /** A new reply each call, as a new message's job would be. */
   const startNew = (limits: RedisRateLimiter, start: ReplyStart) => limits.tryStart(start, snowflake());
@@ -95,9 +83,9 @@ describe('the reply rate limiter, on a real Redis', () => {
 
   it('two workers racing for the last reply the limits allow: exactly one gets it', async () => {
     const prefix = freshPrefix();
-    const second = connection.duplicate();
+    const second = redis.connection.duplicate();
     try {
-      const workers = [new RedisRateLimiter(connection, prefix), new RedisRateLimiter(second, prefix)];
+      const workers = [new RedisRateLimiter(redis.connection, prefix), new RedisRateLimiter(second, prefix)];
       const start = reply(snowflake(), snowflake(), { userCooldownSeconds: 30, channelCooldownSeconds: 0 });
       const raced = await Promise.all(workers.map((limits) => startNew(limits, start)));
       expect(raced.filter(Boolean)).toHaveLength(1);
