@@ -24,6 +24,8 @@ export class BatchingClassifier implements EmotionClassifier {
   private queue: Pending[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Model calls not yet settled; dispose waits for them, so no caller meets a disposed model. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly inner: EmotionClassifier,
@@ -34,7 +36,7 @@ export class BatchingClassifier implements EmotionClassifier {
 
   classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return Promise.resolve([]);
-    if (texts.length >= this.options.maxBatch) return this.inner.classify(texts);
+    if (texts.length >= this.options.maxBatch) return this.track(this.inner.classify(texts));
     return new Promise((resolve, reject) => {
       this.queue.push({ texts, resolve, reject });
       this.queued += texts.length;
@@ -43,8 +45,11 @@ export class BatchingClassifier implements EmotionClassifier {
     });
   }
 
+  /** Answers the texts still queued, waits for every model call, then disposes the model. */
   async dispose(): Promise<void> {
     this.flush();
+    // Failures already reached their callers; here they only must not stop the disposal.
+    await Promise.all([...this.inFlight].map((call) => call.catch(() => undefined)));
     await this.inner.dispose();
   }
 
@@ -55,7 +60,7 @@ export class BatchingClassifier implements EmotionClassifier {
     this.queue = [];
     this.queued = 0;
     if (batch.length === 0) return;
-    this.inner.classify(batch.flatMap((pending) => pending.texts)).then(
+    this.track(this.inner.classify(batch.flatMap((pending) => pending.texts))).then(
       (results) => {
         let offset = 0;
         for (const pending of batch) {
@@ -65,5 +70,12 @@ export class BatchingClassifier implements EmotionClassifier {
       },
       (error: unknown) => batch.forEach((pending) => pending.reject(error)),
     );
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    const settled = () => this.inFlight.delete(call);
+    call.then(settled, settled);
+    return call;
   }
 }

@@ -14,5 +14,10 @@ export interface Command {
   readonly name: string;
   readonly usage: string;
   readonly summary: string;
+  /**
+   * True when the arguments are free text (analyze): a bare `help` is then text, only `--help` and
+   * `-h` ask for the usage, and `--` lets the text itself start with a dash. Defaults to false.
+   */
+  readonly takesText?: boolean;
   run(context: CommandContext): Promise<void>;
 }

@@ -6,10 +6,12 @@ import { loadConfig } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command } from './command.js';
+import { asksForHelp } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
 
 /** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
 const FORCED_EXIT_MS = 30_000;
+/** What asks for the list of commands in place of a command's name. */
 const HELP = ['help', '--help', '-h'];
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(usage(name));
     return name && !HELP.includes(name) ? 2 : 0;
   }
-  if (args.length === 1 && HELP.includes(args[0]!)) {
+  if (asksForHelp(command, args)) {
     process.stdout.write(commandUsage(command));
     return 0;
   }

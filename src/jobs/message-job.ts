@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { parseJob } from './parse-job.js';
 
-/** Discord's own limit for a Nitro message; longer text is a malformed job. */
-export const MAX_MESSAGE_CHARS = 4_000;
+// Discord's own limit for a Nitro message; longer text is a malformed job.
+export { MAX_MESSAGE_CHARS };
 /** Enough conversation for the persona to keep up, small enough for a 2K-token context. */
 export const MAX_CONTEXT_MESSAGES = 20;
 /** The gateway keeps at most this many messages of one burst. */

@@ -4,14 +4,13 @@ import { loadLlamaRuntime } from './load-llama-runtime.js';
 import { asOutOfMemory, outOfMemoryBackend } from '../adapters/llama/out-of-memory.js';
 import { ErrorCodes } from '../errors.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
-import { BatchingClassifier } from '../classifier/batching-classifier.js';
-import { InstrumentedClassifier } from '../classifier/instrumented-classifier.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import { createOnnxClassifier } from './create-classifier.js';
+import { workerClassifier } from './worker-classifier.js';
 
 /** The models a worker holds: one llama.cpp model, one classifier, both loaded once. */
 export interface Engines {
@@ -53,7 +52,7 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics): Pr
       config.emotion.backend === 'llm'
         ? await createLlmEmotionClassifier(runtime.model)
         : await createOnnxClassifier(config, logger);
-    const classifier = new BatchingClassifier(new InstrumentedClassifier(inner, metrics));
+    const classifier = workerClassifier(inner, metrics);
     disposers.push(() => classifier.dispose());
     return {
       runtime,

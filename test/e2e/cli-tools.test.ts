@@ -121,6 +121,78 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(output).not.toContain('"scores"');
   });
 
+  it('analyze reads the bare word "help" as text, -- lets a text start with a dash, and -h asks for the usage', async () => {
+    for (const args of [['help'], ['--', '--help']]) {
+      const analyze = new FeelbotProcess(['analyze', ...args], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+      expect(await analyze.waitForExit(), args.join(' ')).toBe(0);
+      expect(Object.keys(resultLine(analyze)).sort()).toEqual(['confidence', 'emotion', 'neutral', 'scores']);
+    }
+    const help = new FeelbotProcess(['analyze', '-h'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await help.waitForExit()).toBe(0);
+    expect(help.output.join('\n')).toContain('Usage: feelbot analyze "<text>"');
+  });
+
+  it('feelbot help and feelbot --help list the commands', async () => {
+    for (const flag of ['help', '--help']) {
+      const help = new FeelbotProcess([flag], {});
+      expect(await help.waitForExit(), flag).toBe(0);
+      expect(help.output.join('\n'), flag).toContain('Usage: feelbot <command>');
+    }
+  });
+
+  it('analyze refuses a text over 4,000 characters with INPUT_INVALID, naming the limit and its length; exactly 4,000 is read', async () => {
+    const sentence = 'i feel so happy today. ';
+    const text = sentence.repeat(Math.ceil(4_000 / sentence.length)).slice(0, 4_000);
+    const tooLong = new FeelbotProcess(['analyze', `${text}!`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await tooLong.waitForExit()).toBe(1);
+    const output = tooLong.output.join('\n');
+    expect(output).toContain('The text is 4,001 characters; feelbot reads at most 4,000');
+    expect(output).toContain('(INPUT_INVALID)');
+    expect(output).not.toContain('"scores"');
+    const atLimit = new FeelbotProcess(['analyze', text], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await atLimit.waitForExit()).toBe(0);
+    expect(resultLine(atLimit).emotion).toBe('joy');
+  });
+
+  it('eval refuses a file with texts over 4,000 characters, naming their lines, before loading the model', async () => {
+    const file = `${GENERATED_DIR}eval-too-long.txt`;
+    const long = 'the meeting moved to room four. '.repeat(130);
+    expect(long.length).toBeGreaterThan(4_000);
+    writeFileSync(file, [EVAL_LINES[0], `${long};neutral`, EVAL_LINES[1], `${long}i feel sad;sadness`].join('\n'));
+    const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(1);
+    const output = evaluate.output.join('\n');
+    expect(output).toContain('lines 2, 4: text longer than 4,000 characters');
+    expect(output).toContain('(INPUT_INVALID)');
+    expect(output).not.toContain('"accuracy"');
+    expect(evaluate.logs.some((line) => line.msg === 'emotion classifier loaded')).toBe(false);
+  });
+
+  it('eval reads a file with old Mac line ends (a lone CR) as one row per line', async () => {
+    const file = `${GENERATED_DIR}eval-cr.txt`;
+    writeFileSync(file, 'i feel so happy today;joy\ri am terrified of tomorrow;fear\rok see you at 5;neutral\r');
+    const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(0);
+    expect((resultLine(evaluate) as { n: number }).n).toBe(3);
+  });
+
+  it('eval reads a UTF-16 file with a byte-order mark (Notepad\'s "Unicode") and refuses Latin-1, saying to save as UTF-8', async () => {
+    const utf16 = `${GENERATED_DIR}eval-utf16.txt`;
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${EVAL_LINES.join('\r\n')}\r\n`, 'utf16le')]));
+    const evaluate = new FeelbotProcess(['eval', utf16], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await evaluate.waitForExit()).toBe(0);
+    expect((resultLine(evaluate) as { n: number }).n).toBe(EVAL_LINES.length);
+
+    const latin1 = `${GENERATED_DIR}eval-latin1.txt`;
+    writeFileSync(latin1, Buffer.from('i feel so happy in the caf\u00e9 today;joy\n', 'latin1'));
+    const refused = new FeelbotProcess(['eval', latin1], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await refused.waitForExit()).toBe(1);
+    const output = refused.output.join('\n');
+    expect(output).toContain('has bytes that are not UTF-8 (first at line 1). Save it as UTF-8');
+    expect(output).toContain('(INPUT_UNREADABLE)');
+    expect(output).not.toContain('"accuracy"');
+  });
+
   it('with EMOTION_BACKEND=llm, every line of an evaluation file gets a valid label', async () => {
     const file = `${GENERATED_DIR}eval-llm.txt`;
     writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);

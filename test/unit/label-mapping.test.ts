@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateScores } from '../../src/domain/aggregate-scores.js';
-import { resolveLabelMapping } from '../../src/domain/label-mapping.js';
+import { KNOWN_LABEL_MAPPINGS, resolveLabelMapping } from '../../src/domain/label-mapping.js';
 
 describe('resolveLabelMapping', () => {
   it('maps a 7-label Ekman model, disgust onto anger', () => {
@@ -82,5 +82,22 @@ describe('aggregateScores', () => {
     const flat = [{ label: 'joy', score: 0.3 }, { label: 'anger', score: 0.7 }];
     expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.8 }).neutral).toBe(true);
     expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.5 }).neutral).toBe(false);
+  });
+
+  it('for a multi-label model, takes each emotion\'s strongest label, not the sum of its many sigmoids', () => {
+    // GoEmotions maps ten labels onto joy and two onto fear; summed sigmoids would make this joy.
+    const goemotions = KNOWN_LABEL_MAPPINGS.goemotions28!;
+    const labelScores = Object.keys(goemotions).map((label) => ({
+      label,
+      score: label === 'fear' ? 0.35 : label === 'neutral' ? 0.2 : 0.04,
+    }));
+    const analysis = aggregateScores(labelScores, goemotions, { hasNeutral: true, multiLabel: true });
+    expect(analysis.emotion).toBe('fear');
+    // Seven outcomes: fear 0.35, neutral 0.2 and five emotions at 0.04 each, renormalised.
+    expect(analysis.confidence).toBeCloseTo(0.35 / 0.75);
+    expect(analysis.scores.fear).toBeCloseTo(0.35 / 0.55);
+    expect(analysis.scores.joy).toBeCloseTo(0.04 / 0.55);
+    expect(Object.values(analysis.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(analysis.neutral).toBe(false);
   });
 });

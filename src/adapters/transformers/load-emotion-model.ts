@@ -7,7 +7,7 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { readModelConfig } from './model-config.js';
 import { locateModel } from './model-location.js';
-import { MAX_INPUT_CHARS, TransformersClassifier, type TransformersClassifierOptions } from './transformers-classifier.js';
+import { TransformersClassifier, type TransformersClassifierOptions } from './transformers-classifier.js';
 
 /**
  * The classifier EMOTION_MODEL names. A local feelbot folder whose config.json names a
@@ -37,8 +37,6 @@ export async function loadEmotionModel(options: TransformersClassifierOptions): 
       throw error;
     },
   );
-  return new RoutedClassifier(main, other, (text) => {
-    const clipped = text.slice(0, MAX_INPUT_CHARS);
-    return !namesAFeeling(normalizeChatText(clipped) || clipped);
-  });
+  // The route reads the whole text, as the readers do: a feel-word anywhere in what they read counts.
+  return new RoutedClassifier(main, other, (text) => !namesAFeeling(normalizeChatText(text) || text));
 }

@@ -1,6 +1,6 @@
 import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
-import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type LabelScore } from '../../domain/aggregate-scores.js';
-import { NEUTRAL } from '../../domain/emotions.js';
+import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type AggregateOptions, type LabelScore } from '../../domain/aggregate-scores.js';
+import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
 import { poolWindows } from '../../domain/pool-windows.js';
 import { splitIntoWindows, wordsPerWindow } from '../../domain/split-for-classifier.js';
@@ -24,8 +24,8 @@ export interface TransformersClassifierOptions {
   readonly neutralThreshold?: number;
 }
 
-/** Discord's longest message; anything longer is not chat. */
-export const MAX_INPUT_CHARS = 4_000;
+/** What a model's label may be mapped to, as the unmapped-labels error lists it. */
+const TARGETS = `${EMOTIONS.join(', ')} or ${NEUTRAL}`;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
 /** Assumed when a tokenizer states no usable limit (some hub tokenizers say 1e30): BERT's 512. */
@@ -40,8 +40,7 @@ export class TransformersClassifier implements EmotionClassifier {
     private readonly classifier: TextClassificationPipeline,
     private readonly mapping: LabelMapping,
     private readonly normalize: (text: string) => string,
-    private readonly hasNeutral: boolean,
-    private readonly neutralThreshold: number,
+    private readonly aggregate: AggregateOptions,
     private readonly windowWords: number,
   ) {}
 
@@ -58,7 +57,8 @@ export class TransformersClassifier implements EmotionClassifier {
     } catch (cause) {
       throw loadError(options.model, location, cause);
     }
-    const labels = Object.values((classifier.model.config as { id2label?: Record<string, string> }).id2label ?? {});
+    const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
+    const labels = Object.values(modelConfig.id2label ?? {});
     const { mapping, unmapped } = resolveLabelMapping(labels, options.labelMapping);
     if (!mapping) {
       await classifier.dispose();
@@ -67,29 +67,26 @@ export class TransformersClassifier implements EmotionClassifier {
         (labels.length === 0
           ? `EMOTION_MODEL ${options.model} states no labels (its config.json has no id2label), so feelbot cannot map them. `
           : `EMOTION_MODEL ${options.model} has labels feelbot cannot map: ${unmapped.join(', ')}. `) +
-          'Set EMOTION_LABEL_MAP to a JSON file mapping each of them to sadness, joy, love, anger, fear, surprise or neutral.',
+          (options.labelMapping && labels.length > 0
+            ? `Add ${unmapped.length === 1 ? 'it' : 'them'} to the EMOTION_LABEL_MAP file, mapping each to ${TARGETS}.`
+            : `Set EMOTION_LABEL_MAP to a JSON file mapping each of them to ${TARGETS}.`),
         { userFacing: true, permanent: true, details: { unmapped } },
       );
     }
     const normalize = config?.feelbot_normalizer ? normalizeChatText : (text: string) => text;
-    const hasNeutral = Object.values(mapping).includes(NEUTRAL);
-    return new TransformersClassifier(
-      classifier,
-      mapping,
-      normalize,
-      hasNeutral,
-      options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,
-      wordsPerWindow(tokenLimit(classifier)),
-    );
+    const aggregate: AggregateOptions = {
+      hasNeutral: Object.values(mapping).includes(NEUTRAL),
+      neutralThreshold: options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,
+      // transformers.js scores such a model with a sigmoid per label, not one softmax.
+      multiLabel: modelConfig.problem_type === 'multi_label_classification',
+    };
+    return new TransformersClassifier(classifier, mapping, normalize, aggregate, wordsPerWindow(tokenLimit(classifier)));
   }
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
-    // A burst folds several messages oldest first, so past the limit the newest words are kept.
-    const windowsPerText = texts.map((text) => {
-      const newest = text.slice(-MAX_INPUT_CHARS);
-      return splitIntoWindows(this.normalize(newest) || newest, this.windowWords);
-    });
+    // Texts are read whole: their length is bounded where they come in (the CLI, the HTTP API, the worker).
+    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text) || text, this.windowWords));
     const windows = windowsPerText.flat();
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
@@ -100,7 +97,7 @@ export class TransformersClassifier implements EmotionClassifier {
     let offset = 0;
     return windowsPerText.map((windows) => {
       const labelScores = poolWindows(output.slice(offset, (offset += windows.length)), this.mapping);
-      return aggregateScores(labelScores, this.mapping, { hasNeutral: this.hasNeutral, neutralThreshold: this.neutralThreshold });
+      return aggregateScores(labelScores, this.mapping, this.aggregate);
     });
   }
 

@@ -1,18 +1,32 @@
+import { MAX_INPUT_CHARS } from '../../classifier/max-input-chars.js';
 import { createClassifier } from '../../worker/create-classifier.js';
 import { FeelbotError, ErrorCodes } from '../../errors.js';
 import type { Command } from '../command.js';
+import { textOf } from '../command-arguments.js';
+
+function tooLong(length: number): FeelbotError {
+  const format = (count: number) => count.toLocaleString('en-US');
+  return new FeelbotError(
+    ErrorCodes.InputInvalid,
+    `The text is ${format(length)} characters; feelbot reads at most ${format(MAX_INPUT_CHARS)}, as its HTTP API does. Shorten it.`,
+    { userFacing: true, permanent: true, details: { length, maxChars: MAX_INPUT_CHARS } },
+  );
+}
 
 export const analyzeCommand: Command = {
   name: 'analyze',
   usage: 'analyze "<text>"',
-  summary: 'print the emotion scores of a text as JSON',
+  summary: 'print the emotion scores of a text as JSON (-- before a text that starts with -)',
+  takesText: true,
   async run({ args, config, logger }) {
-    const text = args.join(' ').trim();
+    const text = textOf(args);
     if (!text) {
       throw new FeelbotError(ErrorCodes.MessageEmpty, 'Give a text to analyze: feelbot analyze "I got the job!"', {
         userFacing: true,
       });
     }
+    // Checked before the model loads, and never cut: a silently shortened text gets another answer.
+    if (text.length > MAX_INPUT_CHARS) throw tooLong(text.length);
     const classifier = await createClassifier(config, logger);
     try {
       const [analysis] = await classifier.classify([text]);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { MAX_INPUT_CHARS } from '../../classifier/max-input-chars.js';
 import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
@@ -7,14 +8,16 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis } from '../../ports/emotion-classifier.js';
 import { createClassifier } from '../../worker/create-classifier.js';
 import type { Command } from '../command.js';
+import { decodeTextFile } from '../decode-text-file.js';
 
 /** Big enough to amortise ONNX Runtime's per-call cost, small enough to keep memory flat. */
 const EVAL_BATCH = 64;
 const USAGE = 'eval <file> [--plot confusion.png]';
 
 async function readInput(file: string): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new FeelbotError(ErrorCodes.InputUnreadable, `Cannot read the evaluation file ${file} (${reason})`, {
@@ -23,6 +26,7 @@ async function readInput(file: string): Promise<string> {
       cause: error,
     });
   }
+  return decodeTextFile(bytes, `The evaluation file ${file}`);
 }
 
 async function writePlot(path: string, report: ClassificationReport, labels: readonly string[]): Promise<void> {
@@ -47,7 +51,8 @@ export const evalCommand: Command = {
     const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
     const file = positionals[0];
     if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
-    const rows = parseLabelledLines(await readInput(file));
+    // Checked before the model loads: a text too long to read is the file's mistake, found at once.
+    const rows = parseLabelledLines(await readInput(file), { maxTextChars: MAX_INPUT_CHARS });
     if (rows.length === 0) {
       throw new FeelbotError(ErrorCodes.InputInvalid, `The evaluation file ${file} has no text;label lines to score`, { userFacing: true, permanent: true });
     }

@@ -9,13 +9,14 @@ import {
 } from 'discord.js';
 import { EMOTIONS } from '../../domain/emotions.js';
 import { REPLY_MODES } from '../../domain/guild-settings.js';
+import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 
 export const FEEL_COMMAND = 'feel';
 export const ANALYZE_MESSAGE_COMMAND = 'Analyze emotion';
 export const SETTINGS_COMMAND = 'feelbot';
 
 /** Discord caps a string option at 6,000; a chat message is at most 4,000. */
-const MAX_FEEL_TEXT = 4_000;
+const MAX_FEEL_TEXT = MAX_MESSAGE_CHARS;
 /** A day: longer cooldowns are better expressed as turning the channel off. */
 const MAX_COOLDOWN_SECONDS = 86_400;
 

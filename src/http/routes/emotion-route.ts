@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { EMOTIONS } from '../../domain/emotions.js';
+import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
 
 /** The longest chat message Discord allows; longer texts are not chat. */
-export const MAX_TEXT_CHARS = 4_000;
+export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
 /** One batch fills the classifier once; bigger batches only add queueing delay for others. */
 export const MAX_BATCH_TEXTS = 256;
 

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRelabelledClassifier, writeRoutedClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
+import { ownLabels, writeRelabelledClassifier, writeRoutedClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
 import { loadEmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
 import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
 import { EMOTIONS, type Emotion } from '../../../src/domain/emotions.js';
@@ -9,6 +9,8 @@ import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
 import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
 
+/** The shipped model's labels, in its output order. */
+const OWN_LABELS = ownLabels(SHIPPED_EMOTION_MODEL);
 /** An Ekman-style 7-label set in another order, as a hub model might have it. */
 const EKMAN_LABELS = ['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'];
 
@@ -67,15 +69,6 @@ describe('the shipped classifier through transformers.js', () => {
     const [result] = await shipped.classify([text]);
     expect(result!.emotion).toBe('sadness');
   });
-
-  it("a burst longer than 4,000 characters is read from its newest words, where the author's feeling is", async () => {
-    const logistics = 'the meeting moved to room four at five and bring the slides please. '.repeat(61);
-    const text = `${logistics}i feel so lonely and heartbroken since she left`;
-    expect(text.length).toBeGreaterThan(4_000);
-    const [result] = await shipped.classify([text]);
-    expect(result!.emotion).toBe('sadness');
-    expect(result!.neutral).toBe(false);
-  });
 });
 
 describe('hub models with other label sets', () => {
@@ -104,6 +97,44 @@ describe('hub models with other label sets', () => {
     } finally {
       await classifier.dispose();
     }
+  });
+
+  it('a multi-label model (sigmoid per label) scores each emotion by its strongest label, however many labels it has', async () => {
+    // 28 GoEmotions labels over the shipped graph: each repeats the logit of the emotion it maps to,
+    // so joy has ten copies and fear two; per emotion it says exactly what a 7-label copy says.
+    const goemotions = KNOWN_LABEL_MAPPINGS.goemotions28!;
+    const labels = Object.keys(goemotions);
+    const multiLabel = { problem_type: 'multi_label_classification' };
+    const wide = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}goemotions-multi-label-classifier`, labels, {
+      outputsFrom: labels.map((label) => OWN_LABELS.indexOf(goemotions[label]!)),
+      extraConfig: multiLabel,
+    });
+    const narrow = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}own-multi-label-classifier`, OWN_LABELS, { extraConfig: multiLabel });
+    const [goemotionsModel, ownModel] = await Promise.all([TransformersClassifier.load({ model: wide }), TransformersClassifier.load({ model: narrow })]);
+    try {
+      const texts = ['i am a bit nervous about the exam', 'i feel terrified of what comes next', 'ok see you at 5'];
+      const results = await goemotionsModel.classify(texts);
+      const expected = await ownModel.classify(texts);
+      texts.forEach((text, i) => {
+        expect(results[i]!.emotion, text).toBe(expected[i]!.emotion);
+        expect(results[i]!.confidence, text).toBeCloseTo(expected[i]!.confidence, 5);
+        expect(results[i]!.neutral, text).toBe(expected[i]!.neutral);
+        for (const emotion of EMOTIONS) expect(results[i]!.scores[emotion], `${text}: ${emotion}`).toBeCloseTo(expected[i]!.scores[emotion], 5);
+      });
+      expect(results[0]!.emotion).toBe('fear');
+    } finally {
+      await Promise.all([goemotionsModel.dispose(), ownModel.dispose()]);
+    }
+  });
+
+  it('an operator label map that misses labels says to add them to that file', async () => {
+    const labels = ['blue', 'sunny', 'warm', 'stormy', 'shaky', 'startled', 'calm'];
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}weather-classifier-partial-map`, labels);
+    const error = await loadError({ model: dir, labelMapping: { blue: 'sadness', sunny: 'joy', warm: 'love', stormy: 'anger', shaky: 'fear' } });
+    expect(isFeelbotError(error, ErrorCodes.ModelLabelsUnmapped)).toBe(true);
+    expect((error as Error).message).toContain('startled, calm');
+    expect((error as Error).message).toContain('Add them to the EMOTION_LABEL_MAP file');
+    expect((error as Error).message).not.toContain('Set EMOTION_LABEL_MAP');
   });
 
   it('a model whose labels cannot be mapped fails at start-up naming them', async () => {
@@ -171,6 +202,17 @@ describe('a model folder with a no-feel-word reader', () => {
       expect(results[i]!.emotion, text).toBe(expected[alone[i]!.emotion]);
       expect(results[i]!.neutral, text).toBe(alone[i]!.neutral);
     });
+  });
+
+  it('a long text is routed by all the words its reader reads: a feel-word at its very end sends it to the folder\'s own model', async () => {
+    const logistics = 'the meeting moved to room four at five and bring the slides please. '.repeat(61);
+    const text = `${logistics}i feel so lonely and heartbroken since she left`;
+    expect(text.length).toBeGreaterThan(4_000);
+    expect(text.slice(0, 4_000)).not.toMatch(/feel/);
+    const [alone] = await own.classify([text]);
+    const [result] = await routed.classify([text]);
+    expect(result!.emotion).toBe(alone!.emotion);
+    for (const emotion of EMOTIONS) expect(result!.scores[emotion]).toBeCloseTo(alone!.scores[emotion], 6);
   });
 
   it('a folder naming a reader that is not there is MODEL_CORRUPT naming the path', async () => {
