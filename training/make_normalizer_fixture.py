@@ -1,10 +1,13 @@
-"""Writes test/fixtures/normalize-chat-text.json: chat inputs and what the Python normaliser makes of them.
+"""Prints chat inputs and what the Python normaliser makes of them, as JSON.
 
-    /usr/bin/python3 training/make_normalizer_fixture.py
+    /usr/bin/python3 training/make_normalizer_fixture.py               # to stdout
+    /usr/bin/python3 training/make_normalizer_fixture.py --out x.json  # to a file
 
-test/unit/normalize-chat-text.test.ts checks that the TypeScript port gives the same outputs.
+test/unit/normalize-chat-text.test.ts runs this at test time (the output is never committed) and
+checks that the TypeScript port gives the same outputs. Standard library only.
 """
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -12,8 +15,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feelbot_train.normalize import NORMALIZER_VERSION, normalize_chat_text  # noqa: E402
-
-FIXTURE = Path(__file__).resolve().parent.parent / "test" / "fixtures" / "normalize-chat-text.json"
 
 INPUTS = [
     "",
@@ -64,15 +65,50 @@ INPUTS = [
     "<#987654321> and # heading and #",
     "@José ok",
     "love you &lt;3 &amp; miss you &gt;:( &quot;ok&quot; don&#39;t &apos;go&apos; &amp;amp; &AMP; &nbsp;",
+    # Non-ASCII parts words (v4), except combining marks, which go. Only characters Unicode 14
+    # assigns, the table of Python 3.11, so that both sides read the same Unicode data.
+    "ok whatever—devastated",
+    "wait–what ‒ and ― too",
+    "hmm…ok",
+    "ok。bye 終わった。悲しい",
+    "happy👍thanks",
+    "sure☀️fine",
+    "i❤️u",
+    "nice👍🏽work and 🙏🏼thanks",
+    "family👨‍👩‍👧day ❤️‍🔥burning",
+    "1️⃣st place",
+    "ｉ’ｍ ｓａｄ ｄｏｎ＇ｔ",
+    "crème brûlée Ångström Œuvre straße søren",
+    "cafe\u0301 and e\u0308\u0301 marks",
+    "我很难过today 悲しいsad",
+    "مَرْحَباhello شكرا",
+    "привет friend and ㅋㅋㅋ 안녕",
+    "x\u200by zero\u200dwidth tab\u00a0nbsp soft\u00adhyphen",
+    "ﬁne ½ ™ ①",
+    "can‘t stop, wonʼt stop, don’t",
+    "un\u00adhappy and sad\u200bness and \u200eright\u200f and \ufeffbom",
+    # Discord timestamps and command mentions are markup, not words (v4).
+    "<t:1700000000:R> is when i leave",
+    "see you <t:1700000000> ok",
+    "<t:1700000000:t><t:1700000000:T><t:1700000000:d><t:1700000000:D><t:1700000000:f><t:1700000000:F><t:1700000000:R>",
+    "not markup: <t:abc> <t:1700000000:X> <t:>",
+    "use </feel:123456789012345678> to ask",
+    "</feel now:42> and </config emotion set:99> done",
+    "not commands: </feel:> </:12> </a b c d:12>",
 ]
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, help="write the JSON to this file instead of stdout")
+    args = parser.parse_args()
     cases = [{"input": text, "expected": normalize_chat_text(text)} for text in INPUTS]
-    payload = {"normalizer": NORMALIZER_VERSION, "cases": cases}
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {len(cases)} cases to {FIXTURE}")
+    # ASCII-only JSON, so that no locale's stdout encoding can garble it.
+    payload = json.dumps({"normalizer": NORMALIZER_VERSION, "cases": cases}, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(payload)
+    else:
+        args.out.write_text(payload, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 /**
  * Turns Discord chat into text shaped like the classifier's training data (dair-ai/emotion:
- * lower-case, no punctuation). Mirrors training/feelbot_train/normalize.py step for step;
- * test/fixtures/normalize-chat-text.json holds Python's outputs and the unit test checks parity.
- * Only ASCII survives, so Python's and JavaScript's Unicode tables never disagree.
+ * lower-case, no punctuation). Mirrors training/feelbot_train/normalize.py step for step; the unit
+ * test runs training/make_normalizer_fixture.py for Python's outputs and checks parity.
+ * Only ASCII survives. Past ASCII, the only Unicode data either side reads is NFKD and the general
+ * categories M (combining marks) and Cf (format characters), which agree for every character both
+ * languages' tables assign.
  */
 
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
-export const NORMALIZER_VERSION = 'feelbot-chat-v3';
+export const NORMALIZER_VERSION = 'feelbot-chat-v4';
 
 // The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
 const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&#39;': "'" };
@@ -16,6 +18,10 @@ const INLINE_CODE = /`[^`]*`/g;
 const URL = /(https?:\/\/|www\.)\S+/gi;
 // User, role and channel mentions carry no emotion.
 const MENTION = /<(@[!&]?|#)[0-9]+>/g;
+// Neither do timestamps ("<t:1700000000:R>", shown as "in 2 hours") or command mentions
+// ("</feel now:123>"); a command is a name plus up to two sub-command words. (v4)
+const TIMESTAMP = /<t:[0-9]+(:[tTdDfFR])?>/g;
+const COMMAND_MENTION = /<\/[^\x00-\x20:<>/]+( [^\x00-\x20:<>/]+){0,2}:[0-9]+>/gu;
 // Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
 const CUSTOM_EMOJI = /<a?:([A-Za-z0-9_]+):[0-9]+>/g;
 // Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
@@ -78,8 +84,12 @@ const SLANG: ReadonlyMap<string, string> = new Map(Object.entries({
   gr8: 'great', luv: 'love', ily: 'i love you', tho: 'though', srsly: 'seriously',
 }));
 
-const NON_ASCII = /[^\x00-\x7f]/g;
-const APOSTROPHES = /['’`]/g;
+// ‘ and ʼ stand in for an apostrophe too ("can‘t"); before v4 they vanished with the rest of non-ASCII.
+const APOSTROPHES = /['’`‘ʼ]/g;
+// Combining marks (accents) and invisible format characters (soft hyphen, zero-width space and
+// joiner, bidi marks) sit inside words, so they go without leaving a space. (v4)
+const INSIDE_WORD = /[\p{M}\p{Cf}]/gu;
+const NON_ASCII = /[^\x00-\x7f]/gu;
 const NON_ALNUM = /[^a-z0-9?!]+/g;
 // "?" and "!" are kept as words of their own: a question is how chat shows curiosity (GoEmotions'
 // curiosity maps to surprise) and "!" its intensity. A run of them becomes one mark; "?" wins in "?!".
@@ -94,6 +104,8 @@ export function normalizeChatText(text: string): string {
     .replace(INLINE_CODE, ' ')
     .replace(URL, ' ')
     .replace(MENTION, ' ')
+    .replace(TIMESTAMP, ' ')
+    .replace(COMMAND_MENTION, ' ')
     .replace(HANDLE, ' ')
     .replace(HASHTAG, (_match, tag: string) => ` ${tag.replace(CAMEL_BOUNDARY, '$1 $2')} `)
     .replace(CUSTOM_EMOJI, (_match, name: string) => ` ${name.replaceAll('_', ' ')} `)
@@ -102,10 +114,16 @@ export function normalizeChatText(text: string): string {
     const word = EMOJI_TO_WORD.get(char);
     return word === undefined ? char : ` ${word} `;
   }).join('');
-  // NFKD splits accents off letters ("café" -> "cafe"); everything non-ASCII is then dropped.
-  out = out.normalize('NFKD').replace(NON_ASCII, '').toLowerCase();
+  // NFKD splits accents off letters ("café" -> "cafe") and folds wide forms ("ＯＫ" -> "OK").
   out = out
+    .normalize('NFKD')
+    // Before the non-ASCII step, so that "don’t" stays one word.
     .replace(APOSTROPHES, '')
+    // Accents and invisible format characters go; any other non-ASCII character (a dash, an emoji,
+    // a CJK letter) parts words.
+    .replace(INSIDE_WORD, '')
+    .replace(NON_ASCII, ' ')
+    .toLowerCase()
     .replace(NON_ALNUM, ' ')
     .replace(MARK_RUN, (run) => (run.includes('?') ? ' ? ' : ' ! '))
     .replace(REPEATED_LETTER, '$1$1');
