@@ -1,3 +1,4 @@
+import { neutralizeLinks } from './neutralize-links.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
 
 /** A cut shorter than this fraction of the limit would drop too much; cut at a word instead. */
@@ -9,16 +10,23 @@ export interface CleanReplyOptions {
   readonly maxChars: number;
   /** True when generation stopped at its token limit, so the last sentence may be unfinished. */
   readonly truncated?: boolean;
+  /**
+   * The text of the message(s) being answered: a URL or invite the reply repeats from it stays,
+   * any other is removed. Defaults to '' (the reply keeps no link).
+   */
+  readonly answering?: string;
 }
 
 /**
- * Makes a model's raw text safe and tidy to post: no mass or role pings, no user pings, no
- * "Joy:" prefix, no half sentence at the cut, and within Discord's 2,000 characters.
+ * Makes a model's raw text safe and tidy to post: no mass or role pings, no user pings, no masked
+ * links, no URL or invite the person did not write, no "Joy:" prefix, no half sentence at the
+ * cut, and within Discord's 2,000 characters.
  * Returns '' when nothing usable is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
   let text = stripSpecialTokens(raw).trim();
   text = stripNamePrefix(text, options.personaName);
+  text = neutralizeLinks(text, options.answering ?? '');
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
   const limit = Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT);

@@ -1,6 +1,7 @@
 import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { channelPlace } from './channel-place.js';
+import { repliesInChannel } from './reply-reference.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
@@ -71,7 +72,7 @@ async function recentMessages(message: Message, limit: number): Promise<Message[
 async function replyChain(message: Message): Promise<Message[]> {
   const chain: Message[] = [];
   let current = message;
-  while (current.reference?.messageId && chain.length < MAX_REPLY_CHAIN) {
+  while (repliesInChannel(current) && chain.length < MAX_REPLY_CHAIN) {
     try {
       current = await current.fetchReference();
       chain.push(current);

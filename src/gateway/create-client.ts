@@ -14,8 +14,9 @@ export const GATEWAY_INTENTS = [
 export function createDiscordClient(apiUrl: string): Client {
   return new Client({
     intents: [...GATEWAY_INTENTS],
-    // DM channels are not cached until their first message arrives.
-    partials: [Partials.Channel],
+    // DM channels are not cached until their first message arrives; a message deleted after it
+    // left the cache (or before this gateway started) must still reach the deletion handler.
+    partials: [Partials.Channel, Partials.Message],
     rest: { api: apiUrl },
     allowedMentions: { parse: [], repliedUser: false },
   });

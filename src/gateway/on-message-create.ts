@@ -12,6 +12,7 @@ import type { BurstBuffer } from './burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from './persona-webhooks.js';
 import { queueInBurst } from './queue-in-burst.js';
+import { repliesInChannel } from './reply-reference.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import { SerialByKey } from './serial-by-key.js';
 
@@ -93,7 +94,7 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
 }
 
 async function repliesToPersona(message: Message, isPersonaMessage: (m: Message) => boolean): Promise<boolean> {
-  if (!message.reference?.messageId) return false;
+  if (!repliesInChannel(message)) return false;
   try {
     return isPersonaMessage(await message.fetchReference());
   } catch {

@@ -1,6 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
@@ -12,6 +13,7 @@ import { createDiscordClient } from './create-client.js';
 import { BurstBuffer } from './burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
+import { createDeletionHandler } from './on-message-delete.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -20,6 +22,8 @@ export interface RunningGateway {
 
 /** How long a stopping gateway waits for the messages in hand to be queued (Redis may be down). */
 const DRAIN_MS = 10_000;
+/** How often finished jobs past their retention are swept out of Redis. */
+const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 /** Process 1: reads Discord, queues work. It holds no model and no state besides Redis. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
@@ -40,20 +44,28 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     shutdown: shutdown.signal,
   });
-  const onInteraction = createInteractionHandler({ queue, settings, logger });
+  const onInteraction = createInteractionHandler({
+    queue,
+    settings,
+    analysisLimiter: new RedisAnalysisLimiter(redis, config.redis.prefix),
+    logger,
+  });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
-  const deleted = new RedisDeletedMessages(redis, config.redis.prefix);
-  const markDeleted = (ids: string[]) =>
-    void deleted.mark(ids).catch((error: unknown) => logger.warn({ err: error, messageIds: ids }, 'could not record deleted messages'));
-  client.on(Events.MessageDelete, (message) => markDeleted([message.id]));
-  client.on(Events.MessageBulkDelete, (removed) => markDeleted([...removed.keys()]));
+  const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis, config.redis.prefix), queue, logger });
+  client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
+  client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  const sweeper = setInterval(() => {
+    queue.sweep().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
   try {
     await client.login(token);
   } catch (error) {
     // discord.js has destroyed its client; the Redis side must go too, or the process never exits.
+    clearInterval(sweeper);
     await queue.close().catch(() => undefined);
     redis.disconnect();
     throw new FeelbotError(
@@ -66,6 +78,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     client,
     async stop() {
       // No new messages after this; the ones in hand get a moment to reach the queue.
+      clearInterval(sweeper);
       await client.destroy();
       const drained = await withinMs(messages.drain(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {

@@ -60,7 +60,12 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
       loraPath: persona.lora,
       signal,
     });
-    return cleanReply(result.text, { personaName: persona.name, maxChars: ANALYSIS_LINE_MAX_CHARS, truncated: result.tokens >= ANALYSIS_LINE_MAX_TOKENS });
+    return cleanReply(result.text, {
+      personaName: persona.name,
+      maxChars: ANALYSIS_LINE_MAX_CHARS,
+      truncated: result.tokens >= ANALYSIS_LINE_MAX_TOKENS,
+      answering: job.text,
+    });
   } catch (error) {
     // The analysis is the answer; the line is a bonus, so a failed generation still answers.
     deps.logger.warn({ err: error }, 'persona line failed');

@@ -131,6 +131,8 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
       personaName: persona.name,
       maxChars: persona.maxReplyChars,
       truncated: result.tokens >= persona.sampling.maxTokens,
+      // The author's own text (the whole burst): only links they wrote may be repeated.
+      answering: job.content,
     });
   } finally {
     stopTyping();

@@ -7,3 +7,13 @@ export interface Logger {
   warn(object: object | string, message?: string): void;
   error(object: object | string, message?: string): void;
 }
+
+/** For adapters and tools run without a logger: every line is dropped. */
+export const NO_LOGS: Logger = {
+  child: () => NO_LOGS,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -260,7 +260,17 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     // Within the burst window, so the reply has not started yet.
     await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === regretted.id, 10_000);
     discord.deleteMessage(channel, regretted.id);
-    expect((await done(regretted.id)).outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
+    // The gateway withdraws the waiting job, text and all; had a worker taken it already, the
+    // worker's own check would skip it. Either way, no reply.
+    const withdrawn = gateway.waitForLog(
+      (line) => line.msg === 'withdrew replies to deleted messages' && (line.withdrawn as string[]).includes(messageJobId(regretted.id)),
+      45_000,
+    );
+    const skipped = done(regretted.id).then((line) => expect(line.outcome).toMatchObject({ status: 'skipped', reason: 'deleted' }));
+    await Promise.any([withdrawn, skipped]);
+    // Past the burst window: a job that was not withdrawn would have been answered by now.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(worker.logs.some((line) => line.msg === 'job done' && line.jobId === messageJobId(regretted.id) && (line.outcome as { status: string }).status === 'posted')).toBe(false);
     expect(discord.webhookExecutions().length).toBe(before);
   });
 

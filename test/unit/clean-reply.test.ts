@@ -37,4 +37,26 @@ describe('cleanReply', () => {
   it('drops control characters and broken bytes that would render as junk', () => {
     expect(cleanReply('Hi\u0003 there\u0000!\ufffd\nBye.', options)).toBe('Hi there!\nBye.');
   });
+
+  it('a masked link becomes just its text, so a reply cannot hide a phishing URL behind a label', () => {
+    const cleaned = cleanReply('So happy for you! [Claim your free Nitro](https://evil.example/gift)', options);
+    expect(cleaned).toBe('So happy for you! Claim your free Nitro');
+    expect(cleanReply('Read [this](<https://evil.example/a> "title") now.', options)).toBe('Read this now.');
+  });
+
+  it('a URL or invite the person did not write is removed from the reply', () => {
+    const phishing = 'Yay! Grab it at https://evil.example/gift. Join discord.gg/scam1 or <https://discord.com/invite/scam2> now!';
+    const cleaned = cleanReply(phishing, { ...options, answering: 'I got the job!' });
+    expect(cleaned).toBe('Yay! Grab it at. Join or now!');
+    expect(cleaned).not.toMatch(/https?:|discord\.gg|invite/);
+  });
+
+  it("a URL or invite from the person's own message may be repeated, but not behind a label", () => {
+    const answering = 'look at my art https://art.example/me and join discord.gg/ArtClub';
+    expect(cleanReply('I love https://art.example/me! See you at discord.com/invite/ArtClub.', { ...options, answering })).toBe(
+      'I love https://art.example/me! See you at discord.com/invite/ArtClub.',
+    );
+    expect(cleanReply('Your [gallery](https://art.example/me) is lovely.', { ...options, answering })).toBe('Your gallery is lovely.');
+    expect(cleanReply('Also try https://art.example/other', { ...options, answering })).toBe('Also try');
+  });
 });

@@ -2,23 +2,55 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
+import { feelbotKey } from '../redis/redis-connection.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
+
+/**
+ * How long a finished job stays in Redis. A reply job holds its author's text and up to 20
+ * context messages of other people; an analysis job an interaction token.
+ */
+export const JOB_RETENTION = {
+  /**
+   * A completed reply's id still stops a MESSAGE_CREATE delivered twice (a gateway resuming, two
+   * gateways during a roll-out) from queueing the message again; later, the worker's
+   * `answered:<id>` ledger still keeps a second reply from being posted.
+   */
+  completedReplySeconds: 10 * 60,
+  /** Long enough for an operator to look at a failed job; its code and reason are in the logs too. */
+  failedSeconds: 60 * 60,
+} as const;
+
+/** Most finished jobs BullMQ keeps, whatever their age. */
+const MAX_FINISHED_JOBS = 10_000;
+/** Jobs one sweep removes per state; a sweep every few minutes keeps up with any real load. */
+const SWEEP_BATCH = 1_000;
+/** The carrier of a message lives as long as the deleted-message marker the worker checks. */
+const CARRIER_TTL_SECONDS = 60 * 60;
 
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 4,
   // 2 s, 4 s, 8 s: long enough for a Discord outage blip or a worker restart.
   backoff: { type: 'exponential', delay: 2_000 },
-  // Completed ids double as "seen" markers for the job-id dedupe, so keep a day of them.
-  removeOnComplete: { age: 24 * 3_600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3_600, count: 10_000 },
+  removeOnComplete: { age: JOB_RETENTION.completedReplySeconds, count: MAX_FINISHED_JOBS },
+  removeOnFail: { age: JOB_RETENTION.failedSeconds, count: MAX_FINISHED_JOBS },
+} as const satisfies JobsOptions;
+
+/** The interaction token is spent once answered, and a failed one only needs a short look. */
+const ANALYSIS_JOB_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: { age: JOB_RETENTION.failedSeconds },
 } as const satisfies JobsOptions;
 
 /** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
 export class MessageQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string, name: string = REPLY_QUEUE) {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    name: string = REPLY_QUEUE,
+  ) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
@@ -28,23 +60,62 @@ export class MessageQueue {
    */
   async enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string> {
     const data = MessageJobSchema.parse(job);
+    const jobId = messageJobId(data.messageId);
     const added = await this.queue.add('reply', data, {
-      jobId: messageJobId(data.messageId),
+      jobId,
       delay: windowMs,
       priority: JobPriority.reply,
       deduplication: { id: burstId, ttl: windowMs, extend: true, replace: true },
     });
-    return added.id ?? messageJobId(data.messageId);
+    if ((added.id ?? jobId) === jobId) await this.recordCarrier([data.messageId, ...data.burst], jobId);
+    return added.id ?? jobId;
   }
 
   /** Queues a `/feel` analysis ahead of the replies waiting; the interaction id makes it once-only. */
   async enqueueAnalysis(job: AnalysisJob): Promise<string> {
     const data = AnalysisJobSchema.parse(job);
-    const added = await this.queue.add('analysis', data, { jobId: analysisJobId(data.interactionId), priority: JobPriority.analysis });
+    const added = await this.queue.add('analysis', data, { jobId: analysisJobId(data.interactionId), priority: JobPriority.analysis, ...ANALYSIS_JOB_OPTIONS });
     return added.id ?? analysisJobId(data.interactionId);
+  }
+
+  /**
+   * Removes the reply jobs that carry these (deleted) messages' text, unless a worker holds one:
+   * that one checks for deletions itself before it posts. Returns the ids of the jobs removed.
+   */
+  async withdraw(messageIds: readonly string[]): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const carriers = await this.connection.mget(...messageIds.map((id) => this.carrierKey(id)));
+    const jobIds = new Set([...carriers.filter((id): id is string => id !== null), ...messageIds.map(messageJobId)]);
+    const removed: string[] = [];
+    for (const jobId of jobIds) {
+      if (!(await this.queue.getJob(jobId))) continue;
+      // 0 when a worker holds the job's lock: BullMQ never removes an active job.
+      if ((await this.queue.remove(jobId)) === 1) removed.push(jobId);
+    }
+    return removed;
+  }
+
+  /**
+   * Removes finished jobs past their retention. BullMQ trims them only when another job finishes
+   * in the same state, so on a quiet queue a failed job would otherwise stay for good.
+   */
+  async sweep(): Promise<void> {
+    await this.queue.clean(JOB_RETENTION.completedReplySeconds * 1_000, SWEEP_BATCH, 'completed');
+    await this.queue.clean(JOB_RETENTION.failedSeconds * 1_000, SWEEP_BATCH, 'failed');
   }
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  /** Which job holds each message's text: a burst's job holds all of its messages. */
+  private async recordCarrier(messageIds: readonly string[], jobId: string): Promise<void> {
+    const batch = this.connection.multi();
+    for (const id of messageIds) batch.set(this.carrierKey(id), jobId, 'EX', CARRIER_TTL_SECONDS);
+    await batch.exec();
+  }
+
+  private carrierKey(messageId: string): string {
+    return feelbotKey(this.prefix, 'carrier', messageId);
   }
 }

@@ -7,6 +7,7 @@ export const DiscordCodes = {
   MaximumWebhooks: 30_007,
   MissingAccess: 50_001,
   MissingPermissions: 50_013,
+  InvalidWebhookToken: 50_027,
 } as const;
 
 export function hasDiscordCode(error: unknown, code: number): boolean {

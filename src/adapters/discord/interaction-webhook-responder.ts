@@ -1,4 +1,4 @@
-import { Routes, type REST } from 'discord.js';
+import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { InteractionEmbed, InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import { NO_PINGS } from './webhook-replier.js';
@@ -14,6 +14,9 @@ export class InteractionWebhookResponder implements InteractionResponder {
         content: response.content ?? '',
         embeds: response.embeds.map(toApiEmbed),
         allowed_mentions: NO_PINGS,
+        // No preview card for a link in the text. Discord hides a suppressed message's own embeds
+        // too, so an answer made of embeds (whose text never unfurls) goes without the flag.
+        ...(response.embeds.length === 0 ? { flags: MessageFlags.SuppressEmbeds } : {}),
         attachments: response.files.map((file, id) => ({ id, filename: file.name })),
       },
       files: response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType })),

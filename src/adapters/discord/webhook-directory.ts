@@ -1,12 +1,16 @@
 import { Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
+import { withRedisLock } from '../redis/redis-lock.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import { locateWebhook, type WebhookCredentials } from './webhook-location.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 
-export interface StoredWebhook {
-  readonly id: string;
-  readonly token: string;
+export type StoredWebhook = WebhookCredentials;
+
+/** A cache entry: the webhook and when Discord last confirmed it posts in this channel (epoch ms). */
+interface CachedWebhook extends StoredWebhook {
+  readonly checkedAt?: number;
 }
 
 interface ApiWebhook {
@@ -25,30 +29,55 @@ export interface WebhookSpec {
   readonly avatar?: () => Promise<string | undefined>;
 }
 
+export interface WebhookDirectoryOptions {
+  /**
+   * A cached webhook not confirmed for this long is asked where it posts before it is used, so
+   * one an admin moved to another channel is replaced before a reply lands there. Defaults to 5 minutes.
+   */
+  readonly revalidateAfterMs?: number;
+}
+
+const DEFAULT_OPTIONS = { revalidateAfterMs: 5 * 60_000 } as const satisfies Required<WebhookDirectoryOptions>;
+
 /** Two workers must not create the same webhook at once; a creation takes well under this. */
 const CREATE_LOCK_MS = 10_000;
-const LOCK_POLL_MS = 100;
+
+/**
+ * Replaces a cache entry (or removes it, given '') only if it is still the one this worker read,
+ * so a worker holding a stale entry never undoes the replacement another worker just cached.
+ */
+const SWAP_ENTRY = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+`;
 
 /**
  * Finds or creates feelbot's webhooks, one per channel and slot, cached in Redis so every worker
- * reuses them. A webhook deleted under the bot is forgotten and made again.
+ * reuses them. A webhook deleted under the bot is forgotten and made again; so is one an admin
+ * moved to another channel, found out when it is revalidated before use.
  */
 export class WebhookDirectory {
+  private readonly options: Required<WebhookDirectoryOptions>;
+
   constructor(
     private readonly rest: REST,
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly applicationId: () => Promise<string>,
-  ) {}
+    options: WebhookDirectoryOptions = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
 
   async get(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {
     const cached = await this.cached(channelId, spec.slot);
-    if (cached) return cached;
-    return this.withCreateLock(channelId, async () => {
+    if (cached && (await this.stillPostsHere(channelId, spec.slot, cached))) return cached.webhook;
+    return withRedisLock(this.redis, feelbotKey(this.prefix, 'webhook-lock', channelId), CREATE_LOCK_MS, async () => {
       const again = await this.cached(channelId, spec.slot);
-      if (again) return again;
+      if (again && again.raw !== cached?.raw) return again.webhook;
       const found = (await this.findExisting(channelId, spec.name)) ?? (await this.create(channelId, spec));
-      await this.redis.hset(this.key(channelId), spec.slot, JSON.stringify(found));
+      await this.redis.hset(this.key(channelId), spec.slot, JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook));
       return found;
     });
   }
@@ -57,9 +86,24 @@ export class WebhookDirectory {
     await this.redis.hdel(this.key(channelId), slot);
   }
 
-  private async cached(channelId: string, slot: string): Promise<StoredWebhook | undefined> {
+  private async cached(channelId: string, slot: string): Promise<{ raw: string; webhook: CachedWebhook } | undefined> {
     const raw = await this.redis.hget(this.key(channelId), slot);
-    return raw ? (JSON.parse(raw) as StoredWebhook) : undefined;
+    return raw ? { raw, webhook: JSON.parse(raw) as CachedWebhook } : undefined;
+  }
+
+  /**
+   * True when the cached webhook was confirmed recently, or Discord says it still posts in this
+   * channel (or cannot say: the post itself still catches a stale webhook). A moved or deleted
+   * one is dropped from the cache.
+   */
+  private async stillPostsHere(channelId: string, slot: string, cached: { raw: string; webhook: CachedWebhook }): Promise<boolean> {
+    if (Date.now() - (cached.webhook.checkedAt ?? 0) < this.options.revalidateAfterMs) return true;
+    const location = await locateWebhook(this.rest, cached.webhook);
+    if (location === 'unknown') return true;
+    const here = location !== 'gone' && location.channelId === channelId;
+    const replacement = here ? JSON.stringify({ id: cached.webhook.id, token: cached.webhook.token, checkedAt: Date.now() } satisfies CachedWebhook) : '';
+    await this.redis.eval(SWAP_ENTRY, 1, this.key(channelId), slot, cached.raw, replacement);
+    return here;
   }
 
   /** Reuses a webhook feelbot made before (after a Redis flush); any failure here just means "make one". */
@@ -86,21 +130,6 @@ export class WebhookDirectory {
       return { id: hook.id, token: hook.token };
     } catch (error) {
       throw translateCreateError(error, channelId);
-    }
-  }
-
-  private async withCreateLock<T>(channelId: string, work: () => Promise<T>): Promise<T> {
-    const lock = feelbotKey(this.prefix, 'webhook-lock', channelId);
-    const owner = `${process.pid}-${Math.random()}`;
-    const deadline = Date.now() + CREATE_LOCK_MS;
-    while ((await this.redis.set(lock, owner, 'PX', CREATE_LOCK_MS, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) break; // The holder died; its lock has expired or is about to.
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
-    try {
-      return await work();
-    } finally {
-      if ((await this.redis.get(lock)) === owner) await this.redis.del(lock);
     }
   }
 

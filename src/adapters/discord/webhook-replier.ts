@@ -1,5 +1,6 @@
 import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
+import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -29,6 +30,8 @@ function postedId(message: ApiMessage | undefined): string {
 export interface WebhookReplierOptions {
   /** Where operators host the avatar PNGs; when set one webhook per channel serves every persona. */
   readonly avatarBaseUrl?: string | undefined;
+  /** Where a failed clean-up is reported. Defaults to no logs. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -95,6 +98,8 @@ export class WebhookReplier implements PersonaReplier {
         username: reply.persona.name,
         ...(avatarUrl ? { avatar_url: avatarUrl } : {}),
         allowed_mentions: NO_PINGS,
+        // No preview card for any link the reply still carries (one the person wrote themselves).
+        flags: MessageFlags.SuppressEmbeds,
       },
       auth: false,
       })
@@ -104,7 +109,13 @@ export class WebhookReplier implements PersonaReplier {
     const landedIn = message?.channel_id;
     if (landedIn !== undefined && landedIn !== reply.target.channelId && message?.id) {
       // Take the misplaced reply back: that channel may be private, and the reply is not for it.
-      await this.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, message.id), { auth: false }).catch(() => undefined);
+      await this.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, message.id), { auth: false }).catch((error: unknown) => {
+        // Someone must delete it by hand; the error's URL carries the token, which the logger strips.
+        (this.options.logger ?? NO_LOGS).error(
+          { err: error, webhookId: webhook.id, channelId: landedIn, messageId: message.id, meantFor: reply.target.channelId },
+          'could not delete a reply posted in the wrong channel',
+        );
+      });
       throw new WebhookMoved(`webhook ${webhook.id} now posts in another channel`);
     }
     return { messageId: postedId(message) };

@@ -1,6 +1,7 @@
 import { pino, type DestinationStream } from 'pino';
 import type { Logger } from '../../ports/logger.js';
 import { redactSecrets } from './redact-secrets.js';
+import { serializeError, serializeErrorsIn } from './serialize-error.js';
 
 /** Paths that may hold a secret in anything feelbot logs; pino replaces their values. */
 const REDACTED_PATHS = [
@@ -23,7 +24,7 @@ export function createLogger(level: string, name: string, destination?: Destinat
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg)) as typeof args);
+          method.apply(this, args.map(cleanArgument) as typeof args);
         },
       },
       formatters: { level: (label) => ({ level: label }) },
@@ -33,10 +34,10 @@ export function createLogger(level: string, name: string, destination?: Destinat
   );
 }
 
-function serializeError(error: unknown): unknown {
-  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
-  for (const key of ['message', 'stack'] as const) {
-    if (typeof serialized[key] === 'string') serialized[key] = redactSecrets(serialized[key]);
-  }
-  return serialized;
+/** Free text loses its token patterns; an error logged under any key but `err` is serialised here. */
+function cleanArgument(arg: unknown): unknown {
+  if (typeof arg === 'string') return redactSecrets(arg);
+  // A bare error becomes { err } in pino, and so meets the err serializer.
+  if (arg instanceof Error || arg === null || typeof arg !== 'object') return arg;
+  return serializeErrorsIn(arg as Record<string, unknown>);
 }

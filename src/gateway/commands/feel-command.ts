@@ -1,22 +1,39 @@
 import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import { replyModeFor } from '../../domain/guild-settings.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
+import type { AnalysisLimiter, AnalysisVerdict } from '../../ports/analysis-limiter.js';
+import type { SettingsStore } from '../../ports/settings-store.js';
+import { placeOf } from '../channel-place.js';
+
+export interface AnalysisDeps {
+  readonly queue: Pick<MessageQueue, 'enqueueAnalysis'>;
+  readonly limiter: AnalysisLimiter;
+  readonly settings: SettingsStore;
+}
+
+type AnalysisInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
+
+/** What became of the request: queued for a worker, or answered at once. */
+export type AnalysisOutcome = 'queued' | 'no-text' | 'rate-limited';
 
 /**
- * /feel and "Analyze emotion": defer at once (Discord allows 3 seconds), then hand the work to a
- * worker, which edits the deferred answer through the interaction webhook.
+ * /feel and "Analyze emotion": check the limits, defer at once (Discord allows 3 seconds), then
+ * hand the work to a worker, which edits the deferred answer through the interaction webhook.
  */
-export async function deferAnalysis(
-  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-  queue: Pick<MessageQueue, 'enqueueAnalysis'>,
-): Promise<void> {
+export async function deferAnalysis(interaction: AnalysisInteraction, deps: AnalysisDeps): Promise<AnalysisOutcome> {
   const text = interaction.isChatInputCommand() ? interaction.options.getString('text', true) : messageText(interaction.targetMessage);
-  const isPublic = interaction.isChatInputCommand() ? (interaction.options.getBoolean('public') ?? false) : false;
   if (!text.trim()) {
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
-    return;
+    return 'no-text';
   }
+  const verdict = await deps.limiter.tryStart({ scope: interaction.guildId ?? 'dm', userId: interaction.user.id });
+  if (!verdict.allowed) {
+    await interaction.reply({ content: refusal(verdict), flags: MessageFlags.Ephemeral });
+    return 'rate-limited';
+  }
+  const isPublic = await answersPublicly(interaction, deps.settings);
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const job: AnalysisJob = {
     version: 1,
@@ -31,7 +48,23 @@ export async function deferAnalysis(
     receivedAt: Date.now(),
   };
   // enqueueAnalysis validates it.
-  await queue.enqueueAnalysis(job);
+  await deps.queue.enqueueAnalysis(job);
+  return 'queued';
+}
+
+/** Only a /feel that asks for it, and never where the admins turned the bot off: there it answers privately. */
+async function answersPublicly(interaction: AnalysisInteraction, settings: SettingsStore): Promise<boolean> {
+  if (!interaction.isChatInputCommand() || !(interaction.options.getBoolean('public') ?? false)) return false;
+  if (!interaction.guildId) return true;
+  const place = placeOf(interaction.channel, interaction.channelId);
+  return replyModeFor(await settings.get(interaction.guildId), place) !== 'off';
+}
+
+function refusal(verdict: Extract<AnalysisVerdict, { allowed: false }>): string {
+  // Discord shows <t:…:R> as a live "in 40 seconds" in the reader's own language.
+  const when = `<t:${Math.ceil((Date.now() + verdict.retryAfterMs) / 1_000)}:R>`;
+  const who = verdict.limit === 'user' ? 'You have' : 'This server has';
+  return `${who} asked for many analyses in the last minute. Please try again ${when}.`;
 }
 
 /** A message's own text, its embeds' text, or for a forward (which has none of its own) the original's. */

@@ -1,6 +1,7 @@
 import { MessageFlags, type Interaction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { errorCodeOf } from '../../errors.js';
+import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
@@ -10,6 +11,8 @@ import { handleSettingsCommand } from './settings-command.js';
 export interface InteractionDeps {
   readonly queue: Pick<MessageQueue, 'enqueueAnalysis'>;
   readonly settings: SettingsStore;
+  /** The limits on /feel and "Analyze emotion". */
+  readonly analysisLimiter: AnalysisLimiter;
   readonly logger: Logger;
 }
 
@@ -19,13 +22,15 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
     const log = deps.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, command: interaction.commandName });
     try {
-      if (interaction.isChatInputCommand() && interaction.commandName === FEEL_COMMAND) await deferAnalysis(interaction, deps.queue);
+      const analysis = { queue: deps.queue, limiter: deps.analysisLimiter, settings: deps.settings };
+      let outcome: string | undefined;
+      if (interaction.isChatInputCommand() && interaction.commandName === FEEL_COMMAND) outcome = await deferAnalysis(interaction, analysis);
       else if (interaction.isMessageContextMenuCommand() && interaction.commandName === ANALYZE_MESSAGE_COMMAND) {
-        await deferAnalysis(interaction, deps.queue);
+        outcome = await deferAnalysis(interaction, analysis);
       } else if (interaction.isChatInputCommand() && interaction.commandName === SETTINGS_COMMAND) {
         await handleSettingsCommand(interaction, deps.settings);
       }
-      log.info('interaction handled');
+      log.info(outcome ? { outcome } : {}, 'interaction handled');
     } catch (error) {
       log.error({ err: error, code: errorCodeOf(error) }, 'interaction failed');
       const answer = { content: 'Something went wrong on our side; please try again in a moment.', flags: MessageFlags.Ephemeral } as const;

@@ -128,6 +128,32 @@ describe('fake Discord with the real discord.js client', () => {
     expect((error as DiscordAPIError).code).toBe(10_015);
   });
 
+  it('takes the flags Execute Webhook accepts, serialises a SUPPRESS_EMBEDS message without embeds, and refuses other flags', async () => {
+    const webhook = await client.rest.post(Routes.channelWebhooks(fake.world.channels.text.id), { body: { name: 'Flags' } });
+    const { id, token } = webhook as { id: string; token: string };
+    const flags = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications;
+    const sent = (await client.rest.post(Routes.webhook(id, token), {
+      body: { content: 'see https://example.test', embeds: [{ description: 'hidden' }], flags },
+      query: new URLSearchParams({ wait: 'true' }),
+      auth: false,
+    })) as { flags: number; embeds: unknown[] };
+    expect(sent).toMatchObject({ flags, embeds: [] });
+    expect(fake.webhookExecutions().at(-1)!.flags).toBe(flags);
+    await expect(
+      client.rest.post(Routes.webhook(id, token), { body: { content: 'x', flags: MessageFlags.Ephemeral }, auth: false }),
+    ).rejects.toMatchObject({ code: 50_035, status: 400 });
+  });
+
+  it('dispatches MESSAGE_DELETE_BULK for a purge', async () => {
+    const channelId = fake.world.channels.text.id;
+    const purged = [1, 2].map((n) => fake.sendMessage({ channelId, authorId: fake.world.users.member.id, content: `purge me ${n}` }).id);
+    const deleted = once(client, Events.MessageBulkDelete);
+    fake.deleteMessages(channelId, purged);
+    const [messages] = (await deleted) as [Map<string, Message>];
+    expect([...messages.keys()].sort()).toEqual([...purged].sort());
+    expect(fake.channelMessages(channelId).some((message) => purged.includes(message.id))).toBe(false);
+  });
+
   it('retries after a 500 and waits out a 429 retry_after', async () => {
     const channelId = fake.world.channels.text.id;
     fake.failNext('POST /channels/:id/messages', [{ status: 500 }, { status: 429, retryAfter: 0.3 }]);

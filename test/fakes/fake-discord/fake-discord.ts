@@ -20,7 +20,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { seedWorld, type SeededWorld } from './seed.js';
 import { nextSnowflake, randomToken } from './snowflake.js';
 import { FakeStore } from './store.js';
-import { deleteUserMessage, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
+import { deleteUserMessage, deleteUserMessages, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
 import * as world from './world.js';
 
 export interface FakeDiscordOptions {
@@ -167,6 +167,11 @@ export class FakeDiscord {
   /** Removes a user's message and dispatches MESSAGE_DELETE, as when its author deletes it. */
   deleteMessage(channelId: string, messageId: string): void {
     deleteUserMessage(this.#context, channelId, messageId);
+  }
+
+  /** Removes several messages of one channel at once and dispatches MESSAGE_DELETE_BULK, as a moderator's purge does. */
+  deleteMessages(channelId: string, messageIds: readonly string[]): void {
+    deleteUserMessages(this.#context, channelId, messageIds);
   }
 
   /** Dispatches INTERACTION_CREATE for a slash command, or a message context menu command with `targetMessageId`. */

@@ -9,7 +9,7 @@ export function shapeForIntents(event: string, data: unknown, intents: number, b
   const message = data as { guild_id?: string; author?: { id: string }; mentions?: { id: string }[] };
   const needed = message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
   if ((intents & needed) === 0) return null;
-  if (intents & GatewayIntentBits.MessageContent || !message.guild_id || event === 'MESSAGE_DELETE') return { data };
+  if (intents & GatewayIntentBits.MessageContent || !message.guild_id || event.startsWith('MESSAGE_DELETE')) return { data };
   const exempt = message.author?.id === botUserId || message.mentions?.some((user) => user.id === botUserId);
   return { data: exempt ? data : { ...message, content: '', embeds: [], attachments: [], components: [] } };
 }

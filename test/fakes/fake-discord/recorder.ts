@@ -36,6 +36,8 @@ export interface WebhookExecution {
   content: string;
   embeds: APIEmbed[];
   allowedMentions: APIAllowedMentions | null;
+  /** The message flags the execute asked for (0 when absent). */
+  flags: number;
   files: RecordedFile[];
   messageId: string;
 }

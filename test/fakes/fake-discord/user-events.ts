@@ -55,6 +55,17 @@ export function deleteUserMessage(context: FakeContext, channelId: string, messa
   context.gateway.dispatch('MESSAGE_DELETE', { id: messageId, channel_id: channelId, guild_id: context.store.channel(channelId).guildId });
 }
 
+/** What a moderator does when they purge messages: they leave the channel and Discord dispatches one MESSAGE_DELETE_BULK. */
+export function deleteUserMessages(context: FakeContext, channelId: string, messageIds: readonly string[]): void {
+  const list = context.store.channelMessages(channelId);
+  for (const messageId of messageIds) {
+    const index = list.findIndex((message) => message.id === messageId);
+    if (index === -1) throw new Error(`fake-discord: no message ${messageId} in channel ${channelId}`);
+    list.splice(index, 1);
+  }
+  context.gateway.dispatch('MESSAGE_DELETE_BULK', { ids: [...messageIds], channel_id: channelId, guild_id: context.store.channel(channelId).guildId });
+}
+
 /** What a person does when they run a command: Discord dispatches INTERACTION_CREATE and waits for a callback. */
 export function sendApplicationCommand(context: FakeContext, input: InteractionInput): SentInteraction {
   const payload = interactionPayload(context.store, context.applicationId, context.botUserId, input);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { MessageFlags } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
 import { personas } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
@@ -21,11 +23,23 @@ describe('posting as a persona through webhooks', () => {
     await discord.close();
   });
 
-  function replier(options: { avatarBaseUrl?: string } = {}) {
+  function replier(options: { avatarBaseUrl?: string; revalidateAfterMs?: number; logLines?: string[] } = {}) {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
-    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
-    return new WebhookReplier(rest, directory, new AvatarStore(), options);
+    const { revalidateAfterMs, logLines, ...replierOptions } = options;
+    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId, revalidateAfterMs === undefined ? {} : { revalidateAfterMs });
+    const logger = logLines ? createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) }) : undefined;
+    return new WebhookReplier(rest, directory, new AvatarStore(), { ...replierOptions, ...(logger ? { logger } : {}) });
+  }
+
+  /** What an admin does in Channel settings > Integrations: move a webhook to another channel. */
+  async function moveWebhook(webhookId: string, channelId: string) {
+    const moved = await fetch(`${discord.apiUrl}/v10/webhooks/${webhookId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel_id: channelId }),
+    });
+    expect(moved.status).toBe(200);
   }
 
   const guildTarget = () => ({ origin: 'discord' as const, guildId: discord.world.guild.id, channelId: discord.world.channels.text.id });
@@ -166,5 +180,62 @@ describe('posting as a persona through webhooks', () => {
       .catch((e: unknown) => e);
     expect(isFeelbotError(error, ErrorCodes.WebhookLimitReached)).toBe(true);
     expect((error as { permanent: boolean }).permanent).toBe(true);
+  });
+
+  it('a persona post carries SUPPRESS_EMBEDS, so a link left in the reply shows no preview card', async () => {
+    const before = discord.webhookExecutions().length;
+    await replier().post({ target: guildTarget(), persona: personas.joy, content: 'Your art https://art.example/me is great!' });
+    const [execution] = discord.webhookExecutions().slice(before);
+    expect(execution!.flags & MessageFlags.SuppressEmbeds).toBe(MessageFlags.SuppressEmbeds);
+  });
+
+  it('a cached webhook an admin moved is caught before posting: nothing ever lands in the other channel', async () => {
+    const post = replier({ revalidateAfterMs: 0 });
+    await post.post({ target: guildTarget(), persona: personas.fear, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `private-${randomUUID().slice(0, 4)}` });
+    await moveWebhook(first.webhookId, elsewhere.id);
+    const before = discord.webhookExecutions().length;
+    await post.post({ target: guildTarget(), persona: personas.fear, content: 'second' });
+    const after = discord.webhookExecutions().slice(before);
+    expect(after.map((e) => [e.channelId, e.content])).toEqual([[discord.world.channels.text.id, 'second']]);
+    expect(after[0]!.webhookId).not.toBe(first.webhookId);
+    expect(discord.requests.some((r) => r.method === 'DELETE' && r.path.startsWith(`/webhooks/${first.webhookId}/`))).toBe(false);
+  });
+
+  it('a cached webhook deleted under the bot is found out before posting, and the reply posted once through a new one', async () => {
+    const post = replier({ revalidateAfterMs: 0 });
+    await post.post({ target: guildTarget(), persona: personas.love, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    discord.deleteWebhook(first.webhookId);
+    const since = discord.requests.length;
+    await post.post({ target: guildTarget(), persona: personas.love, content: 'second' });
+    expect(discord.requests.slice(since).some((r) => r.method === 'POST' && r.path.startsWith(`/webhooks/${first.webhookId}/`))).toBe(false);
+    expect(discord.webhookExecutions().at(-1)).toMatchObject({ content: 'second' });
+  });
+
+  it('a cached webhook confirmed recently is not asked again before each post', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.surprise, content: 'one' });
+    const hook = discord.webhookExecutions().at(-1)!.webhookId;
+    await post.post({ target: guildTarget(), persona: personas.surprise, content: 'two' });
+    expect(discord.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/webhooks/${hook}/`))).toHaveLength(0);
+  });
+
+  it('a misplaced post that cannot be taken back is logged for the admins, without the webhook token', async () => {
+    const logLines: string[] = [];
+    const post = replier({ logLines });
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `private-${randomUUID().slice(0, 4)}` });
+    await moveWebhook(first.webhookId, elsewhere.id);
+    discord.failNext('DELETE /webhooks/:id/:token/messages/:messageId', [{ status: 403, code: 50_013, message: 'Missing Permissions' }]);
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' });
+    const misplaced = discord.channelMessages(elsewhere.id);
+    expect(misplaced).toHaveLength(1);
+    const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'could not delete a reply posted in the wrong channel');
+    expect(line).toMatchObject({ level: 'error', webhookId: first.webhookId, channelId: elsewhere.id, messageId: misplaced[0]!.id });
+    const token = discord.store.webhooks.get(first.webhookId)!.token;
+    expect(logLines.join('\n')).not.toContain(token);
   });
 });

@@ -2,9 +2,13 @@ import { MessageFlags, type APIMessage } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, unknownMessage } from '../api-error.js';
 import type { FakeContext, InteractionRecord } from '../context.js';
 import { attachmentsFor, deliverMessage } from '../deliver-message.js';
+import { validFlags } from '../valid-flags.js';
 import { userPayload } from '../payloads/user.js';
 import type { InteractionResponseKind } from '../recorder.js';
 import type { Route, RouteRequest, RouteResponse } from '../router.js';
+
+/** The only message flags Edit Webhook Message (and so an interaction edit) accepts; the others stay as they were. */
+const EDITABLE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
 
 /** Interaction callback types from the API docs. */
 const CallbackType = { ChannelMessage: 4, DeferredChannelMessage: 5, DeferredUpdate: 6, UpdateMessage: 7 } as const;
@@ -97,6 +101,9 @@ function editMessage(req: RouteRequest, ctx: FakeContext): RouteResponse {
   if (req.body.embeds !== undefined) edited.embeds = Array.isArray(req.body.embeds) ? req.body.embeds : [];
   if (req.files.length > 0) edited.attachments = [...edited.attachments, ...attachmentsFor(ctx, message.channel_id, req.files)];
   edited.flags = Number(edited.flags ?? 0) & ~MessageFlags.Loading;
+  if (req.body.flags !== undefined) edited.flags = (edited.flags & ~EDITABLE_FLAGS) | validFlags(req.body.flags, EDITABLE_FLAGS);
+  // Discord serialises a message with SUPPRESS_EMBEDS without any embed, its own included.
+  if (edited.flags & MessageFlags.SuppressEmbeds) edited.embeds = [];
   edited.edited_timestamp = new Date().toISOString();
   if ((Number(edited.flags) & MessageFlags.Ephemeral) === 0) ctx.gateway.dispatch('MESSAGE_UPDATE', edited);
   return { body: edited };

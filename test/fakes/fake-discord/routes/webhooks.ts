@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, type APIAllowedMentions, type APIEmbed } from 'discord-api-types/v10';
+import { ChannelType, MessageFlags, PermissionFlagsBits, type APIAllowedMentions, type APIEmbed } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, invalidFormBody, missingPermissions, unknownChannel } from '../api-error.js';
 import type { FakeContext } from '../context.js';
 import { attachmentsFor, decodeAvatar, deliverMessage, hasMessageContent } from '../deliver-message.js';
@@ -6,12 +6,16 @@ import { webhookAuthor, webhookPayload } from '../payloads/webhook.js';
 import { channelPermissions, hasPermission } from '../permissions.js';
 import type { Route, RouteRequest } from '../router.js';
 import { nextSnowflake, randomToken } from '../snowflake.js';
+import { validFlags } from '../valid-flags.js';
 import type { WebhookRecord } from '../store.js';
 import { visibleChannel } from './guilds.js';
 import { interactionWebhookRoutes, postFollowup } from './interactions.js';
 
 /** Discord allows at most 15 webhooks per channel. */
 const MAX_WEBHOOKS_PER_CHANNEL = 15;
+
+/** The only message flags Execute Webhook accepts (Discord API, "Execute Webhook"). */
+const EXECUTE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 
 /** Channel types that can own webhooks; threads, categories and DMs cannot. */
 const WEBHOOK_CHANNEL_TYPES: ReadonlySet<ChannelType> = new Set([
@@ -103,13 +107,16 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
   const username = req.body.username === undefined ? null : validName(req.body.username, 'username');
   const content = typeof req.body.content === 'string' ? req.body.content : '';
   const embeds = (Array.isArray(req.body.embeds) ? req.body.embeds : []) as APIEmbed[];
+  const flags = validFlags(req.body.flags, EXECUTE_FLAGS);
   const message = deliverMessage(ctx, {
     channelId,
     author: webhookAuthor(webhook, username ?? undefined),
     content,
-    embeds,
+    // Discord serialises a message with SUPPRESS_EMBEDS without any embed, its own included.
+    embeds: flags & MessageFlags.SuppressEmbeds ? [] : embeds,
     attachments: attachmentsFor(ctx, channelId, req.files),
     webhookId: webhook.id,
+    flags,
   });
   ctx.recorder.webhookExecutions.push({
     at: Date.now(),
@@ -123,6 +130,7 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
     content,
     embeds,
     allowedMentions: (req.body.allowed_mentions as APIAllowedMentions | undefined) ?? null,
+    flags,
     files: req.files,
     messageId: message.id,
   });

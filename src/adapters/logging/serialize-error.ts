@@ -1,0 +1,67 @@
+import { pino } from 'pino';
+import { redactSecrets } from './redact-secrets.js';
+
+/**
+ * Fields that may hold a secret whatever the error: discord.js's DiscordAPIError and HTTPError
+ * keep the request URL (a webhook's or interaction's token sits in its path) and its body.
+ */
+const SECRET_FIELDS = new Set(['url', 'requestBody']);
+/** Errors nest (cause, AggregateError, an error kept in a field); deeper than this is cut, not walked. */
+const MAX_ERROR_DEPTH = 8;
+/** How far into a log line's plain objects errors are looked for. */
+const MAX_FIELD_DEPTH = 3;
+
+/**
+ * An error as a plain object for the logs, in pino's standard shape (type, message with its
+ * causes' messages, stack with its causes' stacks, own fields), with every error nested in it
+ * serialised the same way and no secret left in any of them: no URL or request body, and token
+ * patterns redacted from every string.
+ */
+export function serializeError(error: unknown): unknown {
+  return scrub(error, 0, new WeakSet());
+}
+
+/**
+ * A log line's fields with every error in them serialised by serializeError, under whatever key
+ * (`{ error }`, `{ details: { cause } }`). `err` is left to pino, whose serializer for it is
+ * serializeError.
+ */
+export function serializeErrorsIn(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    if (depth === 0 && key === 'err') continue;
+    const serialized = withErrorsSerialized(value, depth);
+    if (serialized !== value) (out ??= { ...fields })[key] = serialized;
+  }
+  return out ?? fields;
+}
+
+function withErrorsSerialized(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return serializeError(value);
+  if (depth >= MAX_FIELD_DEPTH) return value;
+  if (Array.isArray(value)) return value.some((item) => item instanceof Error) ? value.map((item) => withErrorsSerialized(item, depth + 1)) : value;
+  return isPlainObject(value) ? serializeErrorsIn(value, depth + 1) : value;
+}
+
+function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_ERROR_DEPTH) return '[too deep]';
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1, seen));
+  const fields = (value instanceof Error ? pino.stdSerializers.err(value) : value) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // for…in, not Object.entries: pino's serialised error keeps type, message and stack on its prototype.
+  for (const key in fields) {
+    if (!SECRET_FIELDS.has(key)) out[key] = scrub(fields[key], depth + 1, seen);
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
+import { analysisJobId } from '../../src/jobs/analysis-job.js';
+import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
+import { FeelbotStack } from '../support/feelbot-stack.js';
+import type { FeelbotProcess } from '../support/feelbot-process.js';
+
+const EPHEMERAL = 64;
+const STRING = 3;
+const BOOLEAN = 5;
+/** Interaction callback types: a message at once, or "thinking…" to be edited later. */
+const CHANNEL_MESSAGE = 4;
+const DEFERRED = 5;
+
+/**
+ * What the gateway lets into the queue, on a real gateway process (no worker: every job it
+ * queues stays there to be looked at) with the real discord.js client against the fake Discord.
+ */
+describe('the gateway guards the shared queue', () => {
+  let stack: FeelbotStack;
+  let gateway: FeelbotProcess;
+  let connection: Redis;
+  let settings: RedisSettingsStore;
+
+  beforeAll(async () => {
+    stack = await FeelbotStack.start();
+    // A long burst window keeps every reply job delayed, so a test sees it before any worker could.
+    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '30000' });
+    connection = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
+    settings = new RedisSettingsStore(connection, stack.prefix);
+  });
+
+  afterAll(async () => {
+    connection?.disconnect();
+    await stack?.stop();
+  });
+
+  const discord = () => stack.discord;
+
+  function newMember(): string {
+    const user = discord().addUser({ username: `m-${randomUUID().slice(0, 6)}` });
+    discord().addMember({ guildId: discord().world.guild.id, userId: user.id });
+    return user.id;
+  }
+
+  const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 10_000);
+  const jobFor = (messageId: string) => stack.replyQueue().getJob(messageJobId(messageId));
+
+  function feel(userId: string, text: string, options: { channelId?: string; public?: boolean } = {}) {
+    return discord().sendInteraction({
+      channelId: options.channelId ?? discord().world.channels.text.id,
+      userId,
+      commandName: 'feel',
+      options: [
+        { name: 'text', type: STRING, value: text },
+        ...(options.public === undefined ? [] : [{ name: 'public', type: BOOLEAN, value: options.public }]),
+      ],
+    });
+  }
+
+  async function firstAnswer(interactionId: string) {
+    const [answer] = await discord().waitFor(() => discord().interactionResponses(interactionId).length > 0 && discord().interactionResponses(interactionId), {
+      timeoutMs: 10_000,
+    });
+    return { type: answer!.callbackType, data: (answer!.body.data ?? {}) as { flags?: number; content?: string } };
+  }
+
+  it('a deleted message loses its waiting reply job, and its text leaves the queue', async () => {
+    const { text } = discord().world.channels;
+    const regretted = stack.mention('I am so angry at all of you, you are all idiots');
+    await queued(regretted.id);
+    expect(await jobFor(regretted.id)).toBeDefined();
+    discord().deleteMessage(text.id, regretted.id);
+    await expect.poll(() => jobFor(regretted.id), { timeout: 10_000 }).toBeUndefined();
+  });
+
+  it("a moderator's bulk delete withdraws the waiting replies of every message it removed", async () => {
+    const { text } = discord().world.channels;
+    const purged = [stack.mention('first rant, I am furious'), stack.mention('second rant, this is so unfair')];
+    for (const message of purged) await queued(message.id);
+    discord().deleteMessages(text.id, purged.map((message) => message.id));
+    for (const message of purged) await expect.poll(() => jobFor(message.id), { timeout: 10_000 }).toBeUndefined();
+  });
+
+  it('/feel past the per-person limit is refused with a private "try again", and queues nothing', async () => {
+    // The limit counts per calendar minute: start well inside one.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await sleep(60_000 - intoMinute + 100);
+    const flooder = newMember();
+    const sent = Array.from({ length: 6 }, (_, i) => feel(flooder, `analysis number ${i}, I am so happy`));
+    const answers = await Promise.all(sent.map((interaction) => firstAnswer(interaction.id)));
+    expect(answers.filter((answer) => answer.type === DEFERRED)).toHaveLength(5);
+    const refusedAt = answers.findIndex((answer) => answer.type === CHANNEL_MESSAGE);
+    const refused = answers[refusedAt]!;
+    expect((refused.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(refused.data.content).toMatch(/try again <t:\d+:R>/);
+    for (const interaction of sent) await gateway.waitForLog((line) => line.msg === 'interaction handled' && line.interactionId === interaction.id, 10_000);
+    const jobs = await Promise.all(sent.map((interaction) => stack.replyQueue().getJob(analysisJobId(interaction.id))));
+    expect(jobs.map((job) => job !== undefined)).toEqual(answers.map((answer) => answer.type === DEFERRED));
+    // Someone else in the same server is not held back by it.
+    expect((await firstAnswer(feel(newMember(), 'I am fine, thanks').id)).type).toBe(DEFERRED);
+  });
+
+  it("a public /feel in a channel whose reply mode is off is answered privately", async () => {
+    const { guild, channels } = discord().world;
+    await settings.update(guild.id, (current) => ({ ...current, modes: { ...current.modes, [channels.categorized.id]: 'off' } }));
+    const silenced = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: channels.categorized.id, public: true }).id);
+    expect(silenced.type).toBe(DEFERRED);
+    expect((silenced.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    const elsewhere = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: channels.text.id, public: true }).id);
+    expect((elsewhere.data.flags ?? 0) & EPHEMERAL).toBe(0);
+  });
+
+  it("a reply to a forward does not follow the forward into its source channel's messages", async () => {
+    const { text, categorized } = discord().world.channels;
+    const secret = discord().sendMessage({ channelId: categorized.id, authorId: newMember(), content: 'the staff door code is 4711' });
+    const forward = discord().sendMessage({ channelId: text.id, authorId: newMember(), content: '', forwardOf: { channelId: categorized.id, messageId: secret.id } });
+    const reply = discord().sendMessage({ channelId: text.id, authorId: newMember(), content: 'what do you think of this?', mentionsBot: true, referencedMessageId: forward.id });
+    await queued(reply.id);
+    const job = (await jobFor(reply.id))!.data as MessageJob;
+    expect(JSON.stringify(job.context)).not.toContain('4711');
+  });
+
+  it("a forward of the bot's own message does not count as talking to the bot", async () => {
+    const { text, categorized } = discord().world.channels;
+    const botSaid = discord().sendMessage({ channelId: categorized.id, authorId: discord().botUser.id, content: 'I feel you, that sounds hard.' });
+    const author = newMember();
+    const forward = discord().sendMessage({
+      channelId: text.id,
+      authorId: author,
+      content: 'look what the bot said lol',
+      forwardOf: { channelId: categorized.id, messageId: botSaid.id },
+    });
+    // The same author's next message is taken after the forward, so once it is queued the forward was judged.
+    const control = discord().sendMessage({ channelId: text.id, authorId: author, content: 'anyway I am so happy today', mentionsBot: true });
+    await queued(control.id);
+    expect(await jobFor(forward.id)).toBeUndefined();
+    const job = (await jobFor(control.id))!.data as MessageJob;
+    expect(job.burst ?? []).not.toContain(forward.id);
+  });
+});

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
+import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
+import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
+import { analysisJobId, type AnalysisJob } from '../../../src/jobs/analysis-job.js';
+import { messageJobId } from '../../../src/jobs/message-job.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
+import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
+import { buildMessageJob, snowflake } from '../../factories.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
+
+/** Long enough that nothing leaves the delayed set unless a test wants it to. */
+const LONG_WINDOW_MS = 30_000;
+const HOUR_SECONDS = 3_600;
+
+function buildAnalysisJob(): AnalysisJob {
+  return {
+    version: 1,
+    interactionId: snowflake(),
+    applicationId: snowflake(),
+    token: `interaction-token-${randomUUID()}`,
+    guildId: snowflake(),
+    channelId: snowflake(),
+    userId: snowflake(),
+    text: 'I am scared of the storm',
+    source: 'slash',
+    receivedAt: 1_700_000_000_000,
+  };
+}
+
+describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ)', () => {
+  const redis = usePrivateRedis();
+
+  /** Every value stored under a prefix, as text: job hashes, event streams, lists and sets. */
+  async function everythingUnder(prefix: string): Promise<string> {
+    const connection = redis.connection;
+    const values: unknown[] = [];
+    for (const key of await connection.keys(`${prefix}*`)) {
+      const type = await connection.type(key);
+      if (type === 'string') values.push(await connection.get(key));
+      else if (type === 'hash') values.push(await connection.hgetall(key));
+      else if (type === 'list') values.push(await connection.lrange(key, 0, -1));
+      else if (type === 'set') values.push(await connection.smembers(key));
+      else if (type === 'zset') values.push(await connection.zrange(key, 0, -1));
+      else if (type === 'stream') values.push(await connection.xrange(key, '-', '+'));
+    }
+    return JSON.stringify(values);
+  }
+  const opened: Array<{ close(): Promise<void> } | JobWorker> = [];
+
+  afterEach(async () => {
+    for (const thing of opened.splice(0).reverse()) await ('stop' in thing ? thing.stop(1_000) : thing.close());
+  });
+
+  function freshQueue() {
+    const prefix = `{retention-${randomUUID().slice(0, 8)}}`;
+    const queue = new MessageQueue(redis.connection, prefix);
+    opened.push(queue);
+    return { queue, prefix };
+  }
+
+  function startWorker(prefix: string, handlers: Record<string, JobHandler>) {
+    const worker = createJobWorker(redis.connection.duplicate(), prefix, handlers, {
+      concurrency: 1,
+      lockDurationMs: 4_000,
+      logger: createLogger('silent', 'test'),
+      metrics: NO_METRICS,
+    });
+    opened.push(worker);
+    return worker;
+  }
+
+  it('an answered /feel job leaves Redis at once, interaction token and all', async () => {
+    const { queue, prefix } = freshQueue();
+    const job = buildAnalysisJob();
+    startWorker(prefix, { analysis: async () => ({ status: 'answered' }) });
+    await queue.enqueueAnalysis(job);
+    await expect.poll(async () => queue.queue.getJob(analysisJobId(job.interactionId)), { timeout: 10_000 }).toBeUndefined();
+    expect(await everythingUnder(prefix)).not.toContain(job.token);
+  });
+
+  it('a failed /feel job is kept for a short look only', async () => {
+    const { queue, prefix } = freshQueue();
+    const job = buildAnalysisJob();
+    startWorker(prefix, { analysis: async () => Promise.reject(new FeelbotError(ErrorCodes.JobInvalid, 'bad', { permanent: true })) });
+    await queue.enqueueAnalysis(job);
+    const stored = async () => queue.queue.getJob(analysisJobId(job.interactionId));
+    await expect.poll(async () => (await stored())?.getState(), { timeout: 10_000 }).toBe('failed');
+    expect((await stored())!.opts.removeOnFail).toEqual({ age: HOUR_SECONDS });
+  });
+
+  it("a reply job's text stays minutes after its reply, an hour after a failure, not days", async () => {
+    const { queue } = freshQueue();
+    const message = buildMessageJob();
+    await queue.enqueueDebounced(message, `burst-${message.messageId}`, LONG_WINDOW_MS);
+    const { opts } = (await queue.queue.getJob(messageJobId(message.messageId)))!;
+    expect((opts.removeOnComplete as { age: number }).age).toBeLessThanOrEqual(10 * 60);
+    expect((opts.removeOnFail as { age: number }).age).toBeLessThanOrEqual(HOUR_SECONDS);
+  });
+
+  it('a message queued again right after its reply is still not answered twice', async () => {
+    const { queue, prefix } = freshQueue();
+    const handled: unknown[] = [];
+    startWorker(prefix, { reply: async (data) => (handled.push(data), { status: 'posted' }) });
+    const message = buildMessageJob();
+    await queue.enqueueDebounced(message, `burst-${message.messageId}`, 1);
+    await expect.poll(async () => (await queue.queue.getJob(messageJobId(message.messageId)))?.getState(), { timeout: 10_000 }).toBe('completed');
+    // The same MESSAGE_CREATE again, as a resuming gateway may deliver it.
+    expect(await queue.enqueueDebounced(message, `burst-again-${message.messageId}`, 1)).toBe(messageJobId(message.messageId));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(handled).toHaveLength(1);
+  });
+
+  it("a deleted message's waiting reply is withdrawn, and so is the burst job that carries its text", async () => {
+    const { queue, prefix } = freshQueue();
+    const bursts = new BurstBuffer(redis.connection, prefix, LONG_WINDOW_MS);
+    const author = { id: snowflake(), displayName: 'Ann' };
+    const channelId = snowflake();
+    const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+    const [first, second] = [say('guess what'), say('I said something I regret')];
+    await queueInBurst(queue, bursts, first, async () => true);
+    const burst = await queueInBurst(queue, bursts, second, async () => true);
+    expect(burst!.jobId).toBe(messageJobId(second.messageId));
+
+    // Deleting the burst's first message takes the burst's job: it carries that text too.
+    expect(await queue.withdraw([first.messageId])).toEqual([messageJobId(second.messageId)]);
+    expect(await queue.queue.getJob(messageJobId(second.messageId))).toBeUndefined();
+
+    const lone = buildMessageJob();
+    await queue.enqueueDebounced(lone, `burst-${lone.messageId}`, LONG_WINDOW_MS);
+    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([messageJobId(lone.messageId)]);
+    expect(await queue.queue.getJob(messageJobId(lone.messageId))).toBeUndefined();
+  });
+
+  it('a reply a worker is already writing is left to the worker, which checks for deletions itself', async () => {
+    const { queue, prefix } = freshQueue();
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    startWorker(prefix, {
+      reply: () =>
+        new Promise((resolve) => {
+          started();
+          release = () => resolve({ status: 'skipped', reason: 'deleted' });
+        }),
+    });
+    const message = buildMessageJob();
+    await queue.enqueueDebounced(message, `burst-${message.messageId}`, 1);
+    await running;
+    try {
+      expect(await queue.withdraw([message.messageId])).toEqual([]);
+      expect(await (await queue.queue.getJob(messageJobId(message.messageId)))!.getState()).toBe('active');
+    } finally {
+      release();
+    }
+  });
+});

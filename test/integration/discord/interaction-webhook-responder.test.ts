@@ -1,0 +1,53 @@
+import { MessageFlags } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+
+/** InteractionResponseType.DeferredChannelMessageWithSource. */
+const DEFERRED = 5;
+
+describe('answering a deferred /feel through the interaction webhook', () => {
+  let discord: FakeDiscord;
+  let responder: InteractionWebhookResponder;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+    responder = new InteractionWebhookResponder(createDiscordRest(discord.apiUrl, discord.token));
+  });
+
+  afterAll(async () => {
+    await discord.close();
+  });
+
+  /** A /feel the gateway has deferred ephemerally, as it does by default. */
+  async function deferredFeel() {
+    const sent = discord.sendInteraction({ channelId: discord.world.channels.text.id, userId: discord.world.users.member.id, commandName: 'feel' });
+    const deferred = await fetch(`${discord.apiUrl}/v10/interactions/${sent.id}/${sent.token}/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: DEFERRED, data: { flags: MessageFlags.Ephemeral } }),
+    });
+    expect(deferred.status).toBe(204);
+    return sent;
+  }
+
+  const editOf = (interactionId: string) => discord.interactionResponses(interactionId).find((response) => response.kind === 'editOriginal')!;
+
+  it('a text-only answer carries SUPPRESS_EMBEDS, so no link in it unfurls, and stays ephemeral', async () => {
+    const sent = await deferredFeel();
+    await responder.editOriginal(discord.applicationId, sent.token, { content: 'Sorry, the analysis failed (UNEXPECTED).', embeds: [], files: [] });
+    expect(Number(editOf(sent.id).body.flags ?? 0) & MessageFlags.SuppressEmbeds).toBe(MessageFlags.SuppressEmbeds);
+    const original = (await (await fetch(`${discord.apiUrl}/v10/webhooks/${discord.applicationId}/${sent.token}/messages/@original`)).json()) as { flags: number };
+    expect(original.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+  });
+
+  it('the analysis embed is not suppressed, since Discord would hide the answer itself', async () => {
+    const sent = await deferredFeel();
+    await responder.editOriginal(discord.applicationId, sent.token, {
+      embeds: [{ title: 'Core emotion: Joy, 90% confident', description: 'How lovely!' }],
+      files: [],
+    });
+    expect(Number(editOf(sent.id).body.flags ?? 0) & MessageFlags.SuppressEmbeds).toBe(0);
+  });
+});

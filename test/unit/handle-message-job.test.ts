@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
+import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { PersonaReply } from '../../src/ports/persona-replier.js';
+import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
+import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
+import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factories.js';
+
+/** A model that says whatever the test wants, as one talked into advertising would. */
+function saying(text: string): ReplyGenerator {
+  return { parallelism: 1, generate: async () => ({ text, tokens: 12, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined };
+}
+
+/** The use case on in-memory ports; `posted` collects what reached Discord. */
+function depsWith(overrides: Partial<MessageJobDeps> = {}) {
+  const posted: PersonaReply[] = [];
+  const deps: MessageJobDeps = {
+    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    generator: saying('How wonderful!'),
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }) },
+    ledger: { find: async () => undefined, record: async () => undefined },
+    typing: { start: () => () => undefined },
+    logger: createLogger('silent', 'test'),
+    metrics: NO_METRICS,
+    notifier: { notify: async () => undefined },
+    limiter: NO_REPLY_LIMITS,
+    deleted: NO_DELETIONS,
+    ...overrides,
+  };
+  return { deps, posted };
+}
+
+describe('handleMessageJob', () => {
+  it('a reply keeps no masked link or foreign invite, only a link its author wrote', async () => {
+    const phishing = 'So happy for you! [Claim your free Nitro](https://evil.example/gift) or join discord.gg/freenitro. Loved https://art.example/me too!';
+    const { deps, posted } = depsWith({ generator: saying(phishing) });
+    const outcome = await handleMessageJob(buildMessageJob({ content: 'I finished my painting! https://art.example/me' }), deps);
+    expect(outcome.status).toBe('posted');
+    expect(posted[0]!.content).toBe('So happy for you! Claim your free Nitro or join. Loved https://art.example/me too!');
+  });
+
+  it('a message deleted while its reply was being written gets no reply', async () => {
+    let deletedYet = false;
+    const { deps, posted } = depsWith({
+      generator: { ...saying('So sorry to hear that.'), generate: async () => ((deletedYet = true), { text: 'So sorry to hear that.', tokens: 5, firstTokenMs: 1, totalMs: 2 }) },
+      deleted: { mark: async () => undefined, anyDeleted: async () => deletedYet },
+    });
+    const outcome = await handleMessageJob(buildMessageJob(), deps);
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
+    expect(posted).toHaveLength(0);
+  });
+});

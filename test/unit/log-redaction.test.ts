@@ -1,0 +1,65 @@
+import { DiscordAPIError } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { asDiscordRequestError } from '../../src/adapters/discord/discord-request-error.js';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+
+const WEBHOOK_TOKEN = 'Wq3xVb9_kLm2Np4Rs6Tu8Vw0Xy1Za3Bc5De7Fg9Hi1Jk3Lm5No7Pq9Rs1Tu3Vw5Xy7';
+const INTERACTION_TOKEN = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmFiY2RlZmdoaWprbG1ub3A';
+
+/** What discord.js throws when a webhook execute is refused: the URL holds the webhook's token. */
+function refusedWebhookPost(): DiscordAPIError {
+  const url = `https://discord.com/api/v10/webhooks/1200000000000000001/${WEBHOOK_TOKEN}?wait=true`;
+  return new DiscordAPIError({ code: 10_015, message: 'Unknown Webhook' }, 10_015, 404, 'POST', url, {
+    body: { content: 'hi', token: WEBHOOK_TOKEN },
+  });
+}
+
+function refusedInteractionCallback(): DiscordAPIError {
+  const url = `https://discord.com/api/v10/interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`;
+  return new DiscordAPIError({ code: 10_062, message: 'Unknown interaction' }, 10_062, 404, 'POST', url, { body: { type: 5 } });
+}
+
+/** Logs one line through the real logger and returns it as written. */
+function logged(write: (logger: ReturnType<typeof createLogger>) => void): string {
+  const lines: string[] = [];
+  write(createLogger('debug', 'test', { write: (line: string) => void lines.push(line) }));
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+function expectNoSecrets(line: string): void {
+  expect(line).not.toContain(WEBHOOK_TOKEN);
+  expect(line).not.toContain(INTERACTION_TOKEN);
+  expect(JSON.parse(line)).toBeTruthy();
+}
+
+describe('errors in the logs never carry a webhook or interaction token', () => {
+  it('a Discord error logged under a key other than err', () => {
+    const line = logged((logger) => logger.warn({ error: refusedWebhookPost(), cause: refusedInteractionCallback() }, 'post failed'));
+    expectNoSecrets(line);
+    const fields = JSON.parse(line) as { error: Record<string, unknown> };
+    expect(fields.error).toMatchObject({ type: 'DiscordAPIError', code: 10_015, status: 404 });
+    expect(fields.error).not.toHaveProperty('url');
+    expect(fields.error).not.toHaveProperty('requestBody');
+  });
+
+  it('a Discord error inside an AggregateError, and one kept in another error field', () => {
+    const aggregate = new AggregateError([refusedWebhookPost(), refusedInteractionCallback()], 'both posts failed');
+    expectNoSecrets(logged((logger) => logger.error({ err: aggregate }, 'job failed')));
+    const wrapped = Object.assign(new Error('could not answer'), { original: refusedWebhookPost() });
+    expectNoSecrets(logged((logger) => logger.error({ err: wrapped }, 'job failed')));
+  });
+
+  it("a Discord error as the cause of feelbot's own error, logged under err or nested deeper", () => {
+    const coded = asDiscordRequestError(refusedWebhookPost(), 'the reply');
+    expectNoSecrets(logged((logger) => logger.error({ err: coded }, 'job failed')));
+    expectNoSecrets(logged((logger) => logger.error({ details: { failure: coded, attempts: [refusedWebhookPost()] } }, 'job failed')));
+    expectNoSecrets(logged((logger) => logger.error(new AggregateError([coded]), 'job failed')));
+  });
+
+  it('a token in an error message or in free text is redacted by pattern', () => {
+    const error = new Error(`fetch failed for /webhooks/1200000000000000001/${WEBHOOK_TOKEN} and /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`);
+    expectNoSecrets(logged((logger) => logger.warn({ problem: error }, 'request failed')));
+    expectNoSecrets(logged((logger) => logger.warn(`retrying /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`)));
+  });
+});
