@@ -1,7 +1,14 @@
 # One image for every role: the command picks gateway, worker, api or start.
-# Workers get the GPU from docker-compose's device reservation; node-llama-cpp's prebuilt CUDA
-# binaries load when the NVIDIA runtime provides the driver, and it falls back to the CPU otherwise.
-FROM node:20-bookworm-slim AS build
+#   docker build .               the CPU image (the last stage): every role, workers on the CPU
+#   docker build --target gpu .  workers on NVIDIA GPUs (docker-compose.gpu.yml builds this one)
+# node-llama-cpp's prebuilt CUDA binaries link libcudart and libcublas from the CUDA runtime, which
+# the NVIDIA Container Toolkit does not provide (it adds only the driver), so the GPU image starts
+# from NVIDIA's CUDA runtime image. CUDA_VERSION's major must match those binaries' (13 for
+# node-llama-cpp 3.21: `readelf -d node_modules/@node-llama-cpp/linux-x64-cuda/bins/*/libggml-cuda.so`).
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG CUDA_VERSION=13.0.0
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
@@ -11,7 +18,27 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE} AS node
+
+FROM nvidia/cuda:${CUDA_VERSION}-runtime-ubuntu24.04 AS gpu
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+WORKDIR /app
+ENV NODE_ENV=production \
+    MODELS_DIR=/models \
+    EMOTION_MODEL=/app/models/emotion \
+    LLM_GPU=cuda
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY models/emotion ./models/emotion
+COPY assets ./assets
+RUN useradd --system --create-home feelbot && mkdir -p /models && chown feelbot:feelbot /models
+USER feelbot
+VOLUME ["/models"]
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["worker"]
+
+FROM ${NODE_IMAGE} AS cpu
 WORKDIR /app
 ENV NODE_ENV=production \
     MODELS_DIR=/models \

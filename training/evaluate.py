@@ -1,6 +1,6 @@
 """Print the metrics JSON of an exported model folder on a `text;label` file (split on the last ';').
 
-    /usr/bin/python3 training/evaluate.py /work/shared/data/emotion/test.txt --model models/emotion
+    /usr/bin/python3 training/evaluate.py ../shared/data/emotion/test.txt --model models/emotion
     /usr/bin/python3 training/evaluate.py goemotions-dev      # the mapped GoEmotions dev set
     /usr/bin/python3 training/evaluate.py dailydialog-dev     # the held-out DailyDialog dialogues
     /usr/bin/python3 training/evaluate.py chat-phrases-heldout  # chat messages from phrases training never saw

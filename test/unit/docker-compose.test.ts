@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 
 interface Service {
+  build?: string | { context?: string; target?: string };
   command?: string[];
   environment?: Record<string, string>;
   healthcheck?: unknown;
@@ -57,6 +58,27 @@ describe('docker-compose.yml', () => {
     const device = gpuOverride.services.worker!.deploy?.resources?.reservations?.devices?.[0];
     expect(device?.driver).toBe('nvidia');
     expect(device?.capabilities).toContain('gpu');
+  });
+
+  it('GPU workers run the image that carries the CUDA runtime, and fail rather than fall back to the CPU', () => {
+    const worker = gpuOverride.services.worker!;
+    expect(worker.build).toEqual({ context: '.', target: 'gpu' });
+    expect(worker.environment?.LLM_GPU).toBe('${LLM_GPU:-cuda}');
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile).toMatch(/^FROM nvidia\/cuda:\$\{CUDA_VERSION\}-runtime-\S+ AS gpu$/m);
+    // The CPU image is the last stage, so a plain `build: .` (every other service) builds it.
+    expect(dockerfile.trim().split('\n').filter((line) => line.startsWith('FROM ')).at(-1)).toMatch(/ AS cpu$/);
+  });
+
+  it('CPU workers default to the documented conversations and context size (config.ts)', () => {
+    const env = compose.services.worker!.environment ?? {};
+    expect(env.LLM_SEQUENCES).toBe('${LLM_SEQUENCES:-4}');
+    expect(env.LLM_CONTEXT_SIZE).toBe('${LLM_CONTEXT_SIZE:-4096}');
+  });
+
+  it('keeps secrets, local models and caches out of the Docker build context', () => {
+    const ignored = readFileSync('.dockerignore', 'utf8').split('\n').map((line) => line.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['.env', 'node_modules', 'models/llm', 'models/hub', '.git']));
   });
 
   it("every feelbot service polls its own /healthz on the port it serves it", () => {

@@ -1,11 +1,14 @@
 """Readers for the corpora under shared/data, each returning (texts, label ids) with raw text."""
 
 import json
+import os
 from pathlib import Path
 
 from .labels import DAILYDIALOG_TO_LABEL, GOEMOTIONS_TO_LABEL, LABEL_TO_ID
 
-DEFAULT_DATA_DIR = Path("/work/shared/data")
+# The shared corpora sit beside the repository (../shared/data); FEELBOT_DATA_DIR points elsewhere.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = Path(os.environ.get("FEELBOT_DATA_DIR") or REPO_ROOT.parent / "shared" / "data").resolve()
 # Every tenth DailyDialog dialogue is held out to select and evaluate the neutral class.
 DAILYDIALOG_DEV_EVERY = 10
 
