@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
   LLM_GPU: z.enum(GPU_MODES).default('auto'),
   LLM_SEQUENCES: integer(4, 1, 64),
+  LLM_LORA_SEQUENCES: integer(1, 1, 64),
   LLM_CONTEXT_SIZE: integer(4_096, 256, 131_072),
   LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
   JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
@@ -67,7 +68,10 @@ export interface Config {
     readonly model: string;
     readonly gpu: (typeof GPU_MODES)[number];
     readonly sequences: number;
+    /** Sequences of each LoRA adapter's own context: one persona's replies generated at once. */
+    readonly loraSequences: number;
     readonly contextSize: number;
+    /** Longest one reply's generation may take; waiting for a free sequence does not count. */
     readonly timeoutMs: number;
   };
   readonly modelsDir: string;
@@ -118,6 +122,7 @@ function toConfig(env: Env): Config {
       model: env.LLM_MODEL,
       gpu: env.LLM_GPU,
       sequences: env.LLM_SEQUENCES,
+      loraSequences: env.LLM_LORA_SEQUENCES,
       contextSize: env.LLM_CONTEXT_SIZE,
       timeoutMs: env.LLM_TIMEOUT_MS,
     },

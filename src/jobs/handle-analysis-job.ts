@@ -63,7 +63,7 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
     return cleanReply(result.text, {
       personaName: persona.name,
       maxChars: ANALYSIS_LINE_MAX_CHARS,
-      truncated: result.tokens >= ANALYSIS_LINE_MAX_TOKENS,
+      truncated: result.truncated,
       answering: job.text,
     });
   } catch (error) {

@@ -130,7 +130,7 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
     return cleanReply(result.text, {
       personaName: persona.name,
       maxChars: persona.maxReplyChars,
-      truncated: result.tokens >= persona.sampling.maxTokens,
+      truncated: result.truncated,
       // The author's own text (the whole burst): only links they wrote may be repeated.
       answering: job.content,
     });

@@ -28,6 +28,8 @@ export interface GenerationRequest {
 export interface GenerationResult {
   readonly text: string;
   readonly tokens: number;
+  /** True when generation stopped before the model ended its turn: the token limit or the deadline. */
+  readonly truncated: boolean;
   readonly firstTokenMs: number;
   readonly totalMs: number;
 }

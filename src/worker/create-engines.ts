@@ -2,6 +2,7 @@ import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generat
 import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
 import { loadLlamaRuntime } from './load-llama-runtime.js';
 import { asOutOfMemory, outOfMemoryBackend } from '../adapters/llama/out-of-memory.js';
+import { modelLoadFailedOn } from '../adapters/llama/load-model.js';
 import { ErrorCodes } from '../errors.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import type { Config } from '../config.js';
@@ -24,16 +25,24 @@ export type LoadEngines = (config: Config, logger: Logger, metrics: Metrics) => 
 
 /**
  * Loads everything before the first job, so a missing or corrupt model fails at start-up. With
- * `LLM_GPU=auto`, a GPU too small for the model and its contexts is left for the CPU (as a GPU
- * that fails to load is), with a warning; a GPU named explicitly fails with what to lower.
+ * `LLM_GPU=auto`, a GPU too small for the model and its contexts, or whose llama.cpp cannot load
+ * the model, is left for the CPU with a warning (the file is called corrupt only if the CPU fails
+ * too); a GPU named explicitly fails with what to lower or fix.
  */
 export async function createEngines(config: Config, logger: Logger, metrics: Metrics, load: LoadEngines = loadEngines): Promise<Engines> {
   try {
     return await load(config, logger, metrics);
   } catch (error) {
-    const backend = outOfMemoryBackend(error);
-    if (config.llm.gpu !== 'auto' || backend === undefined || backend === 'cpu') throw error;
-    logger.warn({ code: ErrorCodes.LlmOutOfMemory, backend }, `the model and its contexts do not fit in ${backend} GPU memory; using the CPU`);
+    if (config.llm.gpu !== 'auto') throw error;
+    const tooSmall = outOfMemoryBackend(error);
+    const failedOn = modelLoadFailedOn(error);
+    if (tooSmall !== undefined && tooSmall !== 'cpu') {
+      logger.warn({ code: ErrorCodes.LlmOutOfMemory, backend: tooSmall }, `the model and its contexts do not fit in ${tooSmall} GPU memory; using the CPU`);
+    } else if (failedOn !== undefined && failedOn !== 'cpu') {
+      logger.warn({ code: ErrorCodes.ModelCorrupt, backend: failedOn, err: error }, `llama.cpp on ${failedOn} could not load the model; retrying on the CPU`);
+    } else {
+      throw error;
+    }
     return load({ ...config, llm: { ...config.llm, gpu: 'cpu' } }, logger, metrics);
   }
 }
@@ -44,8 +53,10 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics): Pr
   try {
     const generator = await createLlamaReplyGenerator(runtime.model, {
       sequences: config.llm.sequences,
+      loraSequences: config.llm.loraSequences,
       contextSize: config.llm.contextSize,
       timeoutMs: config.llm.timeoutMs,
+      logger,
     });
     disposers.push(() => generator.dispose());
     const inner =

@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(blank.emotion.model).toBe(unset.emotion.model);
   });
 
+  it('LLM_LORA_SEQUENCES sets how many replies of one LoRA persona generate at once, one by default', () => {
+    expect(loadConfig({}).llm.loraSequences).toBe(1);
+    expect(loadConfig({ LLM_LORA_SEQUENCES: '3' }).llm.loraSequences).toBe(3);
+    expect(() => loadConfig({ LLM_LORA_SEQUENCES: '0' })).toThrow(/LLM_LORA_SEQUENCES/);
+  });
+
   it('without DISCORD_TOKEN, says what is missing and how to get it', () => {
     expect(() => requireDiscordToken(loadConfig({}))).toThrow(/DISCORD_TOKEN is not set[\s\S]*developers\/applications/);
   });

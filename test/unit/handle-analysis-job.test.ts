@@ -28,7 +28,7 @@ describe('handleAnalysisJob', () => {
     const line = 'So happy for you! [Claim your free Nitro](https://evil.example/gift) or join discord.gg/freenitro. Loved https://art.example/me too!';
     await handleAnalysisJob(buildAnalysisJob({ text: 'I finished my painting! https://art.example/me' }), {
       classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-      generator: { parallelism: 1, generate: async () => ({ text: line, tokens: 12, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
+      generator: { parallelism: 1, generate: async () => ({ text: line, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
       personas,
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder: { editOriginal: async (_app, _token, response) => void answers.push(response) },

@@ -11,7 +11,7 @@ import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factorie
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
 function saying(text: string): ReplyGenerator {
-  return { parallelism: 1, generate: async () => ({ text, tokens: 12, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined };
+  return { parallelism: 1, generate: async () => ({ text, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined };
 }
 
 /** The use case on in-memory ports; `posted` collects what reached Discord. */
@@ -44,10 +44,18 @@ describe('handleMessageJob', () => {
     expect(posted[0]!.content).toBe('So happy for you! Claim your free Nitro or join. Loved https://art.example/me too!');
   });
 
+  it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {
+    const cut = { text: 'I hear you. That sounds so hard and', tokens: 9, truncated: true, firstTokenMs: 1, totalMs: 2 };
+    const { deps, posted } = depsWith({ generator: { ...saying(cut.text), generate: async () => cut } });
+    const outcome = await handleMessageJob(buildMessageJob(), deps);
+    expect(outcome.status).toBe('posted');
+    expect(posted[0]!.content).toBe('I hear you.');
+  });
+
   it('a message deleted while its reply was being written gets no reply', async () => {
     let deletedYet = false;
     const { deps, posted } = depsWith({
-      generator: { ...saying('So sorry to hear that.'), generate: async () => ((deletedYet = true), { text: 'So sorry to hear that.', tokens: 5, firstTokenMs: 1, totalMs: 2 }) },
+      generator: { ...saying('So sorry to hear that.'), generate: async () => ((deletedYet = true), { text: 'So sorry to hear that.', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }) },
       deleted: { mark: async () => undefined, anyDeleted: async () => deletedYet },
     });
     const outcome = await handleMessageJob(buildMessageJob(), deps);

@@ -5,7 +5,8 @@ export interface GenerationSignalSources {
   readonly request?: AbortSignal | undefined;
   /** Aborted when the generator is disposed. */
   readonly shutdown: AbortSignal;
-  readonly timeoutMs: number;
+  /** GENERATION_TIMEOUT after this long. Defaults to no timeout (waiting for a sequence has none). */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface GenerationSignal {
@@ -15,7 +16,7 @@ export interface GenerationSignal {
   done(): void;
 }
 
-/** One signal for a reply that fires on the caller's abort, on shutdown, or after `timeoutMs`. */
+/** One signal for a reply that fires on the caller's abort, on shutdown, or after `timeoutMs` when given. */
 export function createGenerationSignal(sources: GenerationSignalSources): GenerationSignal {
   const controller = new AbortController();
   const abortWith = (error: FeelbotError): void => {
@@ -25,15 +26,19 @@ export function createGenerationSignal(sources: GenerationSignalSources): Genera
     abortWith(new FeelbotError(ErrorCodes.GenerationAborted, 'The reply was cancelled.', { cause: sources.request?.reason }));
   const onShutdown = (): void =>
     abortWith(new FeelbotError(ErrorCodes.GenerationAborted, 'The reply generator is shutting down.', { permanent: true }));
-  const timer = setTimeout(
-    () =>
-      abortWith(
-        new FeelbotError(ErrorCodes.GenerationTimeout, `The reply took longer than ${sources.timeoutMs} ms.`, {
-          details: { timeoutMs: sources.timeoutMs },
-        }),
-      ),
-    sources.timeoutMs,
-  );
+  const { timeoutMs } = sources;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            abortWith(
+              new FeelbotError(ErrorCodes.GenerationTimeout, `The reply took longer than ${timeoutMs} ms.`, {
+                details: { timeoutMs },
+              }),
+            ),
+          timeoutMs,
+        );
 
   if (sources.request?.aborted) onRequestAbort();
   if (sources.shutdown.aborted) onShutdown();

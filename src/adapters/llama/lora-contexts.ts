@@ -1,7 +1,9 @@
 import { access } from 'node:fs/promises';
 import { resolveProjectPath } from '../files/package-root.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { asOutOfMemory } from './out-of-memory.js';
 import type { PooledContext } from './pooled-context.js';
+import type { GpuBackend } from './select-gpu.js';
 
 /**
  * llama.cpp applies a LoRA adapter to a whole context, not to one sequence, so each adapter
@@ -11,7 +13,11 @@ import type { PooledContext } from './pooled-context.js';
 export class LoraContexts {
   private readonly byPath = new Map<string, Promise<PooledContext>>();
 
-  constructor(private readonly create: (loraPath: string) => Promise<PooledContext>) {}
+  constructor(
+    private readonly create: (loraPath: string) => Promise<PooledContext>,
+    /** Where the contexts live, named by an LLM_OUT_OF_MEMORY error. */
+    private readonly backend: GpuBackend,
+  ) {}
 
   /** The context for `loraPath`, creating it on first use. */
   get(loraPath: string): Promise<PooledContext> {
@@ -46,7 +52,10 @@ export class LoraContexts {
     try {
       return await this.create(path);
     } catch (error) {
-      throw new FeelbotError(ErrorCodes.ModelCorrupt, `LoRA adapter ${path} could not be applied to the model.`, {
+      const tooLarge = asOutOfMemory(error, this.backend, `The context of LoRA adapter ${path}`);
+      if (tooLarge !== error) throw tooLarge;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new FeelbotError(ErrorCodes.ModelCorrupt, `LoRA adapter ${path} could not be applied to the model (${reason}).`, {
         cause: error,
         userFacing: true,
         permanent: true,

@@ -79,6 +79,8 @@ async function resolveRemote(spec: string, options: ResolveModelOptions): Promis
         directory: settings.modelsDir,
         cli: settings.showProgress,
         signal: controller.signal,
+        // Keep the .ipull partial file on a stall, so the next start resumes where this one stopped.
+        deleteTempFileOnCancel: false,
         onProgress: armStallTimer,
       }),
       stalled,

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
 import { ErrorCodes } from '../../../src/errors.js';
@@ -41,5 +43,34 @@ describe('per-request LoRA', () => {
       code: ErrorCodes.ModelNotFound,
       message: expect.stringContaining(missing),
     });
+  });
+
+  it('an adapter whose context does not fit in memory is left out of the reply, with one warning', async () => {
+    const warnings: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        warnings.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    });
+    // Far more sequences than any machine's RAM holds, so node-llama-cpp refuses the LoRA context up front.
+    const tooMany = await createLlamaReplyGenerator(runtime.model, {
+      sequences: 1,
+      contextSize: 512,
+      loraSequences: 1_000_000,
+      logger: createLogger('warn', 'test', sink),
+    });
+    try {
+      const plain = await tooMany.generate(buildGenerationRequest());
+      const first = await tooMany.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
+      const second = await tooMany.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
+      expect(first.text).toBe(plain.text);
+      expect(second.text).toBe(plain.text);
+      const outOfMemory = warnings.filter((line) => line.code === ErrorCodes.LlmOutOfMemory);
+      expect(outOfMemory).toHaveLength(1);
+      expect(JSON.stringify(outOfMemory[0])).toContain('too large for the available RAM');
+    } finally {
+      await tooMany.dispose();
+    }
   });
 });

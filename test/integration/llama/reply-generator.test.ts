@@ -86,18 +86,59 @@ describe('llama reply generator', () => {
     }
   });
 
-  it('a reply past its timeout fails with GENERATION_TIMEOUT', async () => {
+  it('a reply past its timeout stops there and returns the text generated so far', async () => {
     // 300 ms: far less than 3,000 tokens take, and enough for a 2-token reply on a loaded CI machine.
     const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096, timeoutMs: 300 });
     try {
       const started = performance.now();
-      await expect(generator.generate(buildGenerationRequest({ sampling: { maxTokens: 3_000 } }))).rejects.toMatchObject({
-        code: ErrorCodes.GenerationTimeout,
-      });
+      const partial = await generator.generate(buildGenerationRequest({ sampling: { maxTokens: 3_000 } }));
       expect(performance.now() - started).toBeLessThan(2_000);
+      expect(partial.text.length).toBeGreaterThan(0);
+      expect(partial.tokens).toBeGreaterThan(0);
+      expect(partial.tokens).toBeLessThan(3_000);
+      // Cut by the deadline, not ended by the model: the job drops its unfinished last sentence.
+      expect(partial.truncated).toBe(true);
       // The sequence went back to the pool: the next reply still works.
       const next = await generator.generate(buildGenerationRequest({ sampling: { maxTokens: 2 } }));
       expect(next.tokens).toBeGreaterThan(0);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('a reply whose timeout comes before its first token fails with GENERATION_TIMEOUT', async () => {
+    // 1 ms: less than evaluating a long prompt takes, so not one token is out by then.
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096, timeoutMs: 1 });
+    const longText = 'tell me everything about your day '.repeat(60);
+    try {
+      await expect(
+        generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text: longText }] } })),
+      ).rejects.toMatchObject({ code: ErrorCodes.GenerationTimeout });
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('waiting for a free sequence does not count toward the timeout', async () => {
+    // Long enough (a few hundred ms) that timer and scheduling noise stay small beside it.
+    const request = buildGenerationRequest({ sampling: { maxTokens: 400 } });
+    const measuring = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 1_024 });
+    let solo: GenerationResult;
+    let slowest = 0;
+    try {
+      solo = await measuring.generate(request);
+      for (let i = 0; i < 2; i++) slowest = Math.max(slowest, (await measuring.generate(request)).totalMs);
+    } finally {
+      await measuring.dispose();
+    }
+    // Room for one reply at a time (2.5 times the slowest), not for the fourth queued behind three others.
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 1_024, timeoutMs: Math.ceil(slowest * 2.5) });
+    try {
+      const queued = await Promise.all(prompts.map(() => generator.generate(request)));
+      for (const result of queued) {
+        expect(result.tokens).toBe(solo.tokens);
+        expect(result.text).toBe(solo.text);
+      }
     } finally {
       await generator.dispose();
     }

@@ -1,0 +1,72 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../../src/adapters/llama/load-model.js';
+import { selectLlama } from '../../../src/adapters/llama/select-gpu.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { loadConfig, type Config } from '../../../src/config.js';
+import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
+import { createEngines, type Engines } from '../../../src/worker/create-engines.js';
+import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
+
+/** The tiny model cut short: its header and tensor list parse, its tensor data ends early. */
+function truncatedModel(): string {
+  const whole = readFileSync(ensureLlamaFixtures().model);
+  const path = `${GENERATED_DIR}truncated-tensors.gguf`;
+  writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
+  return path;
+}
+
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('info', 'test', sink), lines };
+}
+
+/**
+ * Loads `modelPath` with the real binding. This machine has no GPU, so the CPU binding stands in
+ * for one when the config asks for a GPU; loadModel is told which backend it is on.
+ */
+function realLoader(modelPath: string, tried: string[]) {
+  return async (config: Config): Promise<Engines> => {
+    tried.push(config.llm.gpu);
+    const { llama } = await selectLlama('cpu');
+    try {
+      await loadModel(llama, modelPath, config.llm.gpu === 'cpu' ? 'cpu' : 'cuda');
+    } finally {
+      await llama.dispose();
+    }
+    throw new Error('the truncated model loaded');
+  };
+}
+
+describe('a model that a GPU backend fails to load', () => {
+  it('with LLM_GPU=auto, is retried on the CPU with a warning, and is MODEL_CORRUPT only when the CPU fails too', async () => {
+    const tried: string[] = [];
+    const { logger, lines } = capturedLogger();
+    const path = truncatedModel();
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, realLoader(path, tried)).catch((error: unknown) => error);
+    expect(tried).toEqual(['auto', 'cpu']);
+    expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
+    expect((failure as Error).message).toContain(path);
+    expect((failure as { details: Record<string, unknown> }).details.backend).toBe('cpu');
+    const retry = lines.find((line) => line.level === 'warn' && line.code === ErrorCodes.ModelCorrupt);
+    expect(retry?.msg).toMatch(/cuda.*retrying on the CPU/);
+  });
+
+  it('with a GPU named explicitly, fails with MODEL_CORRUPT and no CPU attempt', async () => {
+    const tried: string[] = [];
+    const { logger } = capturedLogger();
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, realLoader(truncatedModel(), tried)).catch(
+      (error: unknown) => error,
+    );
+    expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
+    expect(tried).toEqual(['cuda']);
+  });
+});

@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import { GENERATED_DIR } from './fixtures.js';
+
+// ipull saves progress in whole 5 MB chunks, so the stall must come after at least one of them.
+const MODEL_BYTES = 24 * 1024 * 1024;
+const STALL_AFTER_BYTES = MODEL_BYTES / 2;
+const STALL_TIMEOUT_MS = 1_500;
+
+const model = Buffer.alloc(MODEL_BYTES);
+for (let i = 0; i < MODEL_BYTES; i++) model[i] = (i * 31 + 7) % 251;
+
+interface StallingHost {
+  readonly server: Server;
+  readonly url: string;
+  /** Until called, no byte past the first half is sent: connections go silent there without closing. */
+  recover(): void;
+}
+
+/** A file host whose connection goes silent halfway through the file, as a dropped network does. */
+function stallingHost(ranges: Array<string | undefined>): Promise<StallingHost> {
+  let stalling = true;
+  const server = createServer((request: IncomingMessage, response) => {
+    if (request.method === 'HEAD') {
+      response.writeHead(200, { 'content-length': MODEL_BYTES, 'accept-ranges': 'bytes' }).end();
+      return;
+    }
+    ranges.push(request.headers.range);
+    const match = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
+    const start = match ? Number(match[1]) : 0;
+    const end = match?.[2] ? Number(match[2]) + 1 : MODEL_BYTES;
+    const headers = { 'content-length': end - start, 'accept-ranges': 'bytes' };
+    if (match) response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end - 1}/${MODEL_BYTES}` });
+    else response.writeHead(200, headers);
+    if (!stalling) {
+      response.end(model.subarray(start, end));
+      return;
+    }
+    if (start < STALL_AFTER_BYTES) response.write(model.subarray(start, Math.min(end, STALL_AFTER_BYTES)));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}/resumable.Q8_0.gguf`, recover: () => (stalling = false) });
+    }),
+  );
+}
+
+/** Bytes a `Range: bytes=a-b` header asks for; 0 for ipull's unranged size probe. */
+function rangeLength(range: string | undefined): number {
+  const match = /bytes=(\d+)-(\d+)/.exec(range ?? '');
+  return match ? Number(match[2]) - Number(match[1]) + 1 : 0;
+}
+
+describe('a model download that stalls', () => {
+  const dir = `${GENERATED_DIR}downloads-${process.pid}/`;
+  let server: Server | undefined;
+
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its partial file, and the next start resumes from it with a Range request', async () => {
+    const ranges: Array<string | undefined> = [];
+    const host = await stallingHost(ranges);
+    server = host.server;
+    const options = { modelsDir: dir, showProgress: false, stallTimeoutMs: STALL_TIMEOUT_MS };
+
+    await expect(resolveModel(host.url, options)).rejects.toMatchObject({ code: ErrorCodes.ModelDownloadFailed });
+    expect(readdirSync(dir).some((name) => name.endsWith('.ipull'))).toBe(true);
+
+    host.recover();
+    const requestsBefore = ranges.length;
+    const path = await resolveModel(host.url, options);
+    expect(readFileSync(path).equals(model)).toBe(true);
+    // A fresh download would ask for every byte again; a resumed one skips the chunks it kept.
+    const rangedBytes = ranges.slice(requestsBefore).reduce((sum, range) => sum + rangeLength(range), 0);
+    expect(rangedBytes).toBeGreaterThan(0);
+    expect(rangedBytes).toBeLessThan(MODEL_BYTES);
+  }, 30_000);
+});
