@@ -17,6 +17,8 @@ export const ErrorCodes = {
   GenerationAborted: 'GENERATION_ABORTED',
   PersonaFileInvalid: 'PERSONA_FILE_INVALID',
   DiscordRequestFailed: 'DISCORD_REQUEST_FAILED',
+  /** Discord could not be reached or answered 5xx at start-up; a restart may succeed. */
+  DiscordUnavailable: 'DISCORD_UNAVAILABLE',
   DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',
   WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   NotAllowed: 'NOT_ALLOWED',

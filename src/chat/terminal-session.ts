@@ -4,9 +4,10 @@ import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { localSnowflake } from '../domain/snowflake.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
+import { replyWaitMs } from './reply-wait.js';
 
-/** Generation on a CPU can be slow; a reply that takes longer is reported as lost, not waited for. */
-const REPLY_TIMEOUT_MS = 180_000;
+/** The LLM's default timeout (LLM_TIMEOUT_MS); `feelbot chat` passes the configured one. */
+const DEFAULT_GENERATION_TIMEOUT_MS = 60_000;
 
 export interface TerminalReply {
   readonly persona: string;
@@ -15,7 +16,12 @@ export interface TerminalReply {
   readonly content: string;
 }
 
-export type TurnResult = { readonly kind: 'reply'; readonly reply: TerminalReply } | { readonly kind: 'silent'; readonly reason: string };
+export type TurnResult =
+  | { readonly kind: 'reply'; readonly reply: TerminalReply }
+  | { readonly kind: 'silent'; readonly reason: string }
+  | { readonly kind: 'lost'; readonly reason: string };
+
+type JobOutcome = { status: string; reason?: string; replyId?: string };
 
 /**
  * One person talking to the personas from a terminal. Each line becomes a reply job, the kind
@@ -25,7 +31,6 @@ export type TurnResult = { readonly kind: 'reply'; readonly reply: TerminalReply
 export class TerminalSession {
   readonly sessionId = localSnowflake();
   private readonly history: ConversationMessage[] = [];
-  private lastStreamId = '0';
 
   constructor(
     private readonly queue: Queue,
@@ -33,6 +38,8 @@ export class TerminalSession {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly userName: string,
+    /** Longest wait for one reply, retries included. Defaults to what a 60 s LLM timeout needs. */
+    private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_GENERATION_TIMEOUT_MS),
   ) {}
 
   async say(text: string): Promise<TurnResult> {
@@ -53,20 +60,30 @@ export class TerminalSession {
       receivedAt: Date.now(),
     };
     const added = await this.queue.add('reply', MessageJobSchema.parse(job), { jobId: messageJobId(messageId) });
-    const outcome = (await added.waitUntilFinished(this.events, REPLY_TIMEOUT_MS)) as { status: string; reason?: string };
+    let outcome: JobOutcome;
+    try {
+      outcome = (await added.waitUntilFinished(this.events, this.replyTimeoutMs)) as JobOutcome;
+    } catch (error) {
+      // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
+      // until it ends; its late reply is never shown, since replies are read by the job's reply id.
+      await added.remove().catch(() => undefined);
+      this.history.push({ authorName: this.userName, content: text });
+      return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
+    }
     this.history.push({ authorName: this.userName, content: text });
     if (outcome.status !== 'posted') return { kind: 'silent', reason: outcome.reason ?? outcome.status };
-    const reply = await this.readReply();
+    const reply = outcome.replyId ? await this.readReply(outcome.replyId) : undefined;
+    if (!reply) return { kind: 'lost', reason: 'the worker reported a reply, but none reached this session' };
     this.history.push({ authorName: reply.persona, content: reply.content, persona: reply.persona });
     return { kind: 'reply', reply };
   }
 
-  private async readReply(): Promise<TerminalReply> {
+  /** The stream entry this job's reply was posted as, not merely the next one: a late reply may sit before it. */
+  private async readReply(replyId: string): Promise<TerminalReply | undefined> {
     const key = terminalStreamKey(this.prefix, this.sessionId);
-    const entries = await this.redis.xread('COUNT', 1, 'STREAMS', key, this.lastStreamId);
-    const [id, fields] = entries?.[0]?.[1]?.[0] ?? [];
-    if (!id || !fields) throw new Error('The worker reported a reply, but none reached this session.');
-    this.lastStreamId = id;
+    const [entry] = await this.redis.xrange(key, replyId, replyId);
+    if (!entry) return undefined;
+    const [, fields] = entry;
     const value = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
     return { persona: value('persona'), emotion: value('emotion'), confidence: Number(value('confidence')), content: value('content') };
   }

@@ -1,8 +1,17 @@
 import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import { QUOTED_MESSAGE } from './build-prompt.js';
 
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
 export const TOKENS_PER_TURN_MARKUP = 8;
+
+/** Fewer tokens than this cannot carry the marker, a few words of the message and the instruction line. */
+export const MIN_MESSAGE_TOKENS = 64;
+
+/** Tokens left for the newest turn once the system text and both turns' markup are paid for. */
+export function messageRoom(system: string, budget: number, countTokens: (text: string) => number): number {
+  return budget - countTokens(system) - 2 * TOKENS_PER_TURN_MARKUP;
+}
 
 /**
  * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of
@@ -20,10 +29,20 @@ export function fitPrompt(prompt: Prompt, budget: number, countTokens: (text: st
   while (turns.length > 1 && turns[0]!.role === 'assistant') total -= cost(turns.shift()!);
   const last = turns.at(-1);
   if (total > budget && last) {
-    const room = Math.max(1, budget - systemTokens - TOKENS_PER_TURN_MARKUP);
+    const room = messageRoom(prompt.system, budget, countTokens);
+    if (room < MIN_MESSAGE_TOKENS) throw noRoomForMessage(room, budget);
     turns[turns.length - 1] = { role: last.role, text: shorten(last.text, room, countTokens) };
   }
   return { system: prompt.system, turns };
+}
+
+/** The persona's system text leaves the message too little room: a config problem, never a retry. */
+function noRoomForMessage(room: number, budget: number): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.ConfigInvalid,
+    `The system prompt leaves ${room} tokens of a ${budget}-token prompt budget for the message; at least ${MIN_MESSAGE_TOKENS} are needed. Shorten the persona's system prompt or maxTokens, or raise LLM_CONTEXT_SIZE.`,
+    { permanent: true, details: { room, budget, minimum: MIN_MESSAGE_TOKENS } },
+  );
 }
 
 function shorten(text: string, tokens: number, countTokens: (text: string) => number): string {

@@ -6,10 +6,10 @@ import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.j
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
-import { ErrorCodes, FeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
+import { loginFailure } from './login-failure.js';
 import { BurstBuffer } from './burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
@@ -61,6 +61,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     queue.sweep().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // discord.js rejects a 4014 with a bare "Used disallowed intents"; the close code says which failure it was.
+  let closeCode: number | undefined;
+  const onDisconnect = (event: { code: number }) => {
+    closeCode = event.code;
+  };
+  client.on(Events.ShardDisconnect, onDisconnect);
   try {
     await client.login(token);
   } catch (error) {
@@ -68,11 +74,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     clearInterval(sweeper);
     await queue.close().catch(() => undefined);
     redis.disconnect();
-    throw new FeelbotError(
-      ErrorCodes.ConfigInvalid,
-      `Discord refused the login (${error instanceof Error ? error.message : String(error)}). Check DISCORD_TOKEN, and enable the Message Content intent for the bot in the developer portal.`,
-      { cause: error, userFacing: true, permanent: true },
-    );
+    throw loginFailure(error, config.discord.apiUrl, closeCode);
+  } finally {
+    client.off(Events.ShardDisconnect, onDisconnect);
   }
   return {
     client,

@@ -5,6 +5,7 @@ import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
 import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js';
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
+import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
@@ -25,6 +26,7 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
 import { chartColors } from '../domain/persona-colors.js';
+import { checkPersonasFitContext } from '../domain/check-personas-fit-context.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -43,6 +45,17 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
   const engines = await createEngines(config, logger, metrics);
+  try {
+    checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
+  } catch (error) {
+    await engines.dispose();
+    throw error;
+  }
+  // Checked once the models load (their errors need no Redis), and before "worker ready" could be logged without it.
+  await checkRedisReachable(config.redis.url).catch(async (error: unknown) => {
+    await engines.dispose();
+    throw error;
+  });
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);

@@ -54,6 +54,31 @@ describe('feelbot start-up errors', () => {
   });
 });
 
+describe('a worker whose persona leaves no room for the message', () => {
+  it('stops at start-up with CONFIG_INVALID naming the persona and the numbers, instead of answering messages it cannot see', async () => {
+    const personasFile = `${GENERATED_DIR}persona-fills-context.json`;
+    const systemPrompt = 'Zyx kqv, '.repeat(422).slice(0, 3_800);
+    writeFileSync(personasFile, JSON.stringify({ personas: { fear: { systemPrompt, sampling: { temperature: 0.8, topP: 0.9, repeatPenalty: 1.1, maxTokens: 1_024 } } } }));
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const env = { ...stackEnv(discord, redis, '{persona-fit-test}'), LLM_CONTEXT_SIZE: '2048', PERSONAS_FILE: personasFile };
+      const worker = new FeelbotProcess(['worker'], env);
+      const exited = await Promise.race([worker.waitForExit(), new Promise((resolve) => setTimeout(() => resolve('still running'), 40_000))]);
+      if (exited === 'still running') await worker.stop();
+      expect(exited).toBe(1);
+      const output = worker.output.join('\n');
+      expect(output).toContain('CONFIG_INVALID');
+      expect(output).toContain('Persona fear');
+      expect(output).toContain('LLM_CONTEXT_SIZE=2048');
+      expect(output).toContain('maxTokens 1024');
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
 describe('a gateway whose login Discord refuses', () => {
   it('says why, names the fix, never prints the token, and exits instead of hanging on its Redis connection', async () => {
     const redis = await startPrivateRedis();

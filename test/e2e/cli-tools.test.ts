@@ -222,6 +222,25 @@ describe('feelbot synth', () => {
     const texts = lines.map((line) => line.slice(0, line.lastIndexOf(';')).toLowerCase().replace(/\s+/g, ''));
     expect(new Set(texts).size).toBe(texts.length);
   }, 120_000);
+
+  it('an --out it cannot write fails with OUTPUT_UNWRITABLE before loading the model', async () => {
+    const out = `${GENERATED_DIR}no-such-dir/synth.txt`;
+    const synth = new FeelbotProcess(['synth', '--per-emotion', '1', '--out', out], { LLM_MODEL: '/nonexistent/model.gguf', LLM_GPU: 'cpu' });
+    expect(await synth.waitForExit()).toBe(1);
+    const output = synth.output.join('\n');
+    expect(output).toContain('OUTPUT_UNWRITABLE');
+    expect(output).toContain(out);
+    expect(output).not.toContain('MODEL_NOT_FOUND');
+  });
+
+  it('a write that fails mid-run is OUTPUT_UNWRITABLE, not an unexpected failure', async () => {
+    const synth = new FeelbotProcess(['synth', '--per-emotion', '1', '--out', '/dev/full'], { LLM_MODEL: tinyModelPath(), LLM_GPU: 'cpu' });
+    expect(await synth.waitForExit()).toBe(1);
+    const output = synth.output.join('\n');
+    expect(output).toContain('OUTPUT_UNWRITABLE');
+    expect(output).toContain('ENOSPC');
+    expect(output).not.toContain('unexpected failure');
+  }, 120_000);
 });
 
 describe('feelbot chat', () => {

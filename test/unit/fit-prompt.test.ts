@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../src/domain/build-prompt.js';
 import { fitPrompt } from '../../src/domain/fit-prompt.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { personas } from '../factories.js';
 
 /** One token per character, like a byte-level vocabulary at its worst. */
@@ -65,5 +66,21 @@ describe('fitPrompt', () => {
     expect(text.startsWith('<<<Al: …')).toBe(true);
     expect(text).toContain('please help me>>>');
     expect(outsideQuotes(text)).toBe('Reply to Al as Joy.');
+  });
+
+  it('refuses, with a coded error, a system prompt that leaves the newest message no room instead of sending an empty quote', () => {
+    const prompt = buildPrompt({
+      persona: { ...personas.joy, systemPrompt: 'R'.repeat(3_800) },
+      context: [],
+      message: { authorName: 'Ann', content: 'can you see this message?' },
+    });
+    let thrown: unknown;
+    try {
+      fitPrompt(prompt, 2_048 - 1_024, chars);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isFeelbotError(thrown, ErrorCodes.ConfigInvalid)).toBe(true);
+    expect((thrown as Error).message).toMatch(/at least 64/);
   });
 });

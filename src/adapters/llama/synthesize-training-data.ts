@@ -1,4 +1,5 @@
 import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
+import { stripControlCharacters } from '../../domain/strip-control-characters.js';
 
 /** Produces up to `count` candidate sentences for one emotion; duplicates and junk are fine. */
 export type SentenceSource = (emotion: Emotion, count: number) => Promise<readonly string[]>;
@@ -13,6 +14,8 @@ export interface SynthesizeOptions {
   readonly maxRoundsPerEmotion?: number;
   /** Shortest sentence kept, in characters after normalising. Defaults to `3`. */
   readonly minChars?: number;
+  /** Called with each emotion's lines once it is done, so a long run can be saved as it goes. */
+  readonly onEmotion?: (emotion: Emotion, lines: readonly string[]) => Promise<void>;
 }
 
 export const DefaultSynthesizeOptions = {
@@ -31,6 +34,7 @@ export async function synthesizeTrainingData(options: SynthesizeOptions): Promis
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const emotion of settings.emotions) {
+    const start = lines.length;
     let kept = 0;
     for (let round = 0; round < settings.maxRoundsPerEmotion && kept < settings.perEmotion; round++) {
       for (const candidate of await settings.source(emotion, settings.perEmotion - kept)) {
@@ -42,13 +46,17 @@ export async function synthesizeTrainingData(options: SynthesizeOptions): Promis
         kept++;
       }
     }
+    await settings.onEmotion?.(emotion, lines.slice(start));
   }
   return lines;
 }
 
-/** One line, single spaces, trimmed, with ';' (the column separator) turned into ','. */
+/**
+ * One line, single spaces, trimmed, with ';' (the column separator) turned into ',' and control
+ * characters gone: Python's splitlines() in the training script would split a line on some of them.
+ */
 export function normaliseSentence(text: string): string {
-  return text.replaceAll(';', ',').replace(/\s+/gu, ' ').trim();
+  return stripControlCharacters(text).replaceAll(';', ',').replace(/\s+/gu, ' ').trim();
 }
 
 function dedupeKey(text: string): string {

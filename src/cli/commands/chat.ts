@@ -4,11 +4,14 @@ import { QueueEvents } from 'bullmq';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { TERMINAL_QUEUE } from '../../adapters/bullmq/queue-names.js';
 import { loadPersonas } from '../../adapters/files/persona-file.js';
+import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { RedisDeliveryLedger } from '../../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../../adapters/redis/redis-settings-store.js';
 import { TerminalReplier } from '../../adapters/redis/terminal-replier.js';
 import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js';
+import { replyWaitMs } from '../../chat/reply-wait.js';
+import { checkPersonasFitContext } from '../../domain/check-personas-fit-context.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
@@ -30,6 +33,8 @@ export const chatCommand: Command = {
   usage: 'chat',
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
   async run({ config, logger }) {
+    // Only at start-up, before the models load: without Redis the session could not hold a turn.
+    await checkRedisReachable(config.redis.url);
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
     const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
     // QueueEvents blocks on its connection, so it gets one of its own.
@@ -37,6 +42,16 @@ export const chatCommand: Command = {
     const events = new QueueEvents(TERMINAL_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
     const personas = await loadPersonas(config.personasFile);
     const engines = await createEngines(config, logger, NO_METRICS);
+    try {
+      checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
+    } catch (error) {
+      await engines.dispose();
+      await events.close();
+      await queue.close();
+      eventsConnection.disconnect();
+      redis.disconnect();
+      throw error;
+    }
     const worker = createJobWorker(
       redis,
       config.redis.prefix,
@@ -63,7 +78,7 @@ export const chatCommand: Command = {
       },
       { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS, queueName: TERMINAL_QUEUE },
     );
-    const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you');
+    const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you', replyWaitMs(config.llm.timeoutMs));
     const interactive = process.stdin.isTTY === true;
     const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
     terminal.setPrompt('you> ');
@@ -91,6 +106,7 @@ export const chatCommand: Command = {
 
 export function formatTurn(result: TurnResult): string {
   if (result.kind === 'silent') return `(no reply: ${result.reason})`;
+  if (result.kind === 'lost') return `(reply lost: ${result.reason}; say something else to go on)`;
   const { reply } = result;
   return `(${reply.emotion} ${Math.round(reply.confidence * 100)}%) ${reply.persona}: ${reply.content}`;
 }

@@ -1,7 +1,9 @@
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
+import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { requireDiscordToken } from '../../config.js';
+import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { startHttp } from '../../http/start-http.js';
 import { startWorker } from '../../worker/start-worker.js';
@@ -12,7 +14,10 @@ export const startCommand: Command = {
   usage: 'start',
   summary: 'gateway, worker and HTTP API in one process, for small servers',
   async run({ config, logger, stopped }) {
-    requireDiscordToken(config); // Before any model loads: a missing token must fail in milliseconds.
+    // Before any model loads: a missing or wrong token, or a missing Redis, must fail in seconds.
+    const token = requireDiscordToken(config);
+    await checkRedisReachable(config.redis.url);
+    await checkDiscordToken(config.discord.apiUrl, token);
     const metrics = new PrometheusMetrics();
     const worker = await startWorker(config, logger, metrics);
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');

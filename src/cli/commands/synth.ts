@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLlmSentenceSource } from '../../adapters/llama/llm-sentence-source.js';
 import { synthesizeTrainingData } from '../../adapters/llama/synthesize-training-data.js';
@@ -18,13 +18,22 @@ export const synthCommand: Command = {
     if (!Number.isInteger(perEmotion) || perEmotion < 1 || !values.out) {
       throw new FeelbotError(ErrorCodes.ConfigInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     }
+    const out = values.out;
+    // An unwritable --out fails now, before the model loads and generates for minutes.
+    await writeOutput(out, () => writeFile(out, ''));
     const runtime = await loadLlamaRuntime(config, logger);
     try {
       const source = await createLlmSentenceSource(runtime.model);
       try {
-        const lines = await synthesizeTrainingData({ source: source.source, perEmotion });
-        await writeFile(values.out, lines.length ? `${lines.join('\n')}\n` : '');
-        process.stdout.write(`Wrote ${lines.length} sentences to ${values.out}.\n`);
+        const lines = await synthesizeTrainingData({
+          source: source.source,
+          perEmotion,
+          // Each emotion is saved once done, so a long run that fails later keeps what it made.
+          onEmotion: async (_emotion, done) => {
+            if (done.length) await writeOutput(out, () => appendFile(out, `${done.join('\n')}\n`));
+          },
+        });
+        process.stdout.write(`Wrote ${lines.length} sentences to ${out}.\n`);
       } finally {
         await source.dispose();
       }
@@ -33,3 +42,16 @@ export const synthCommand: Command = {
     }
   },
 };
+
+async function writeOutput(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new FeelbotError(ErrorCodes.OutputUnwritable, `Cannot write the training sentences to ${path} (${reason})`, {
+      userFacing: true,
+      permanent: true,
+      cause: error,
+    });
+  }
+}

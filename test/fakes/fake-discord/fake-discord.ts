@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { FakeContext, InteractionRecord } from './context.js';
 import { FaultInjector, type FaultResponse, type RouteMatcher } from './faults.js';
-import { GatewayServer, type GatewayStats } from './gateway-server.js';
+import { GatewayServer, PRIVILEGED_INTENTS, type GatewayStats } from './gateway-server.js';
 import { createRequestListener } from './http-server.js';
 import { channelPayload as channelPayloadFor } from './payloads/channel.js';
 import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
@@ -30,6 +30,11 @@ export interface FakeDiscordOptions {
   botUsername?: string;
   /** HELLO's heartbeat interval. Defaults to 41_250, Discord's usual value. */
   heartbeatIntervalMs?: number;
+  /**
+   * The privileged intents switched on in the developer portal; an IDENTIFY asking for another is
+   * closed with 4014. Defaults to all of them.
+   */
+  privilegedIntents?: number;
 }
 
 /** A local Discord: REST under `apiUrl`, the gateway at `gatewayUrl`, one seeded guild. */
@@ -61,7 +66,7 @@ export class FakeDiscord {
       apiBase: '',
       gatewayUrl: '',
     };
-    this.#gateway = new GatewayServer(this.#context, options.heartbeatIntervalMs ?? 41_250);
+    this.#gateway = new GatewayServer(this.#context, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? PRIVILEGED_INTENTS);
     const router = new Router().add([
       ...metaRoutes,
       ...commandRoutes,

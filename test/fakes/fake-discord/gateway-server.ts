@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
+import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord-api-types/v10';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeContext } from './context.js';
 import { shapeForIntents } from './intents.js';
@@ -27,6 +27,11 @@ export interface GatewayStats {
 const AUTHENTICATION_FAILED = 4004;
 /** 4002: Discord's close code for a frame that is not valid JSON. */
 const DECODE_ERROR = 4002;
+/** 4014: Discord's close code for an IDENTIFY asking a privileged intent the portal has not enabled. */
+const DISALLOWED_INTENTS = 4014;
+
+/** The intents a bot must switch on in the developer portal before it may ask for them. */
+export const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 
 interface GatewayFrame {
   op: number;
@@ -52,6 +57,7 @@ export class GatewayServer {
   constructor(
     private readonly context: FakeContext,
     private readonly heartbeatIntervalMs: number,
+    private readonly enabledPrivilegedIntents: number = PRIVILEGED_INTENTS,
   ) {}
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -91,6 +97,7 @@ export class GatewayServer {
         ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
       } else if (payload.op === GatewayOpcodes.Identify) {
         if (d.token !== this.context.token) return ws.close(AUTHENTICATION_FAILED, 'Authentication failed.');
+        if (Number(d.intents ?? 0) & PRIVILEGED_INTENTS & ~this.enabledPrivilegedIntents) return ws.close(DISALLOWED_INTENTS, 'Disallowed intent(s).');
         session = this.#identify(ws, Number(d.intents ?? 0));
       } else if (payload.op === GatewayOpcodes.Resume) {
         session = this.#resume(ws, d);

@@ -31,6 +31,37 @@ describe('training data synthesis', () => {
     expect(lines).toEqual(['Oh wow;joy']);
   });
 
+  it('control characters and U+FFFD the grammar allows are removed, so Python splitlines() keeps each line whole', async () => {
+    const source: SentenceSource = async () => [
+      'nul\u0000here and fffd\ufffd there',
+      'file\u001csep group\u001dsep record\u001esep',
+      'next\u0085line and line\u2028sep and para\u2029sep',
+      'bell\u0007 and escape\u001b[31m and del\u007f',
+    ];
+    const lines = await synthesizeTrainingData({ source, perEmotion: 4, emotions: ['joy'] });
+    expect(lines).toHaveLength(4);
+    // Every character Python's str.splitlines() breaks on, and every other control character.
+    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/u);
+    expect(lines[1]).toBe('file sep group sep record sep;joy');
+  });
+
+  it('hands each emotion its lines as soon as it is done, before the next emotion is asked', async () => {
+    const events: string[] = [];
+    const source: SentenceSource = async (emotion) => {
+      events.push(`ask ${emotion}`);
+      return [`a ${emotion} sentence`];
+    };
+    await synthesizeTrainingData({
+      source,
+      perEmotion: 1,
+      emotions: ['joy', 'fear'],
+      onEmotion: async (emotion, lines) => {
+        events.push(`done ${emotion}: ${lines.join('|')}`);
+      },
+    });
+    expect(events).toEqual(['ask joy', 'done joy: a joy sentence;joy', 'ask fear', 'done fear: a fear sentence;fear']);
+  });
+
   it('the grammar-constrained model yields text;label lines with no ";" inside the text', async () => {
     const { source, dispose } = await createLlmSentenceSource(runtime.model, { maxSentenceChars: 40 });
     try {

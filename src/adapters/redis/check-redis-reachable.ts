@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { withinMs } from '../../time-limit.js';
+
+/** How long start-up waits for Redis to answer a PING: covers a Redis that starts beside us, not a missing one. */
+export const REDIS_STARTUP_DEADLINE_MS = 5_000;
+/** Between connection attempts during that wait. */
+const RETRY_DELAY_MS = 250;
+
+/**
+ * Start-up only: PINGs Redis on a connection of its own and fails with REDIS_UNAVAILABLE, naming
+ * REDIS_URL without its password, when no answer comes within `deadlineMs`. The long-lived
+ * connections keep reconnecting forever, so Redis going down later is survived as before.
+ */
+export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
+  let lastError: unknown;
+  const redis = new Redis(url, {
+    connectionName: 'feelbot-startup-check',
+    // The PING waits in the offline queue while connection attempts repeat, until the deadline.
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: () => RETRY_DELAY_MS,
+  });
+  redis.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await withinMs(redis.ping(), deadlineMs);
+  } catch (error) {
+    const reason = describe(lastError ?? error);
+    throw new FeelbotError(
+      ErrorCodes.RedisUnavailable,
+      `Redis at REDIS_URL=${withoutPassword(url)} did not answer within ${deadlineMs / 1000} s (${reason}). Start Redis, or point REDIS_URL at it.`,
+      { cause: lastError ?? error, userFacing: true },
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The URL as the operator wrote it, with any password replaced, safe to print. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable)';
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  return error instanceof Error ? error.message : String(error);
+}
