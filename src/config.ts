@@ -16,6 +16,8 @@ const optionalString = z.string().trim().optional();
 
 /** How long a reply waits for the same author's follow-up messages, by default. */
 export const DEFAULT_BURST_WINDOW_MS = 2_500;
+/** LLM_TIMEOUT_MS's default: one reply's generation. */
+export const DEFAULT_LLM_TIMEOUT_MS = 60_000;
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -35,7 +37,7 @@ const EnvSchema = z.object({
   LLM_SEQUENCES: integer(4, 1, 64),
   LLM_LORA_SEQUENCES: integer(1, 1, 64),
   LLM_CONTEXT_SIZE: integer(4_096, 256, 131_072),
-  LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  LLM_TIMEOUT_MS: integer(DEFAULT_LLM_TIMEOUT_MS, 1_000, 600_000),
   JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,

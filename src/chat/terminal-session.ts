@@ -4,10 +4,8 @@ import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { localSnowflake } from '../domain/snowflake.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
+import { DEFAULT_LLM_TIMEOUT_MS } from '../config.js';
 import { replyWaitMs } from './reply-wait.js';
-
-/** The LLM's default timeout (LLM_TIMEOUT_MS); `feelbot chat` passes the configured one. */
-const DEFAULT_GENERATION_TIMEOUT_MS = 60_000;
 
 export interface TerminalReply {
   readonly persona: string;
@@ -39,7 +37,7 @@ export class TerminalSession {
     private readonly prefix: string,
     private readonly userName: string,
     /** Longest wait for one reply, retries included. Defaults to what a 60 s LLM timeout needs. */
-    private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_GENERATION_TIMEOUT_MS),
+    private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_LLM_TIMEOUT_MS),
   ) {}
 
   async say(text: string): Promise<TurnResult> {

@@ -1,3 +1,4 @@
+import { LINE_END } from '../domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 
 /** UTF-16 is recognised only by its byte-order mark: Windows Notepad's "Unicode" writes FF FE. */
@@ -5,7 +6,6 @@ const UTF16_MARKS = [
   { mark: [0xff, 0xfe], encoding: 'utf-16le' },
   { mark: [0xfe, 0xff], encoding: 'utf-16be' },
 ] as const;
-const LINE_END = /\r\n|\r|\n/;
 
 /**
  * The text of a file the user hands feelbot: UTF-8 (a byte-order mark is dropped) or UTF-16 with

@@ -10,7 +10,8 @@ const LABELS: readonly string[] = [...EMOTIONS, NEUTRAL];
 // A spreadsheet export's first line names its columns; it is not a row.
 const HEADER = /^\s*text\s*;\s*label\s*$/i;
 const BYTE_ORDER_MARK = /^\uFEFF/;
-const LINE_END = /\r\n|\r|\n/;
+/** Windows (CRLF), Unix (LF) and old Mac (CR) line endings alike. */
+export const LINE_END = /\r\n|\r|\n/;
 /** A file of long texts should not print thousands of line numbers. */
 const MAX_LINES_NAMED = 20;
 

@@ -14,7 +14,8 @@ const PORTAL_URL = 'https://discord.com/developers/applications';
 /**
  * Why Discord turned the bot away at start-up, told apart so only a real configuration mistake is
  * marked permanent: a bad token (TokenInvalid, a 401, gateway close 4004), intents the portal has
- * not enabled (close 4014), or anything else, which is Discord or the network being unavailable.
+ * not enabled (close 4014), another 4xx (Discord answered and refused), or anything else, which is
+ * Discord or the network being unavailable.
  * `closeCode` is the gateway's last unrecoverable close code, when there was one.
  */
 export function loginFailure(error: unknown, apiUrl: string, closeCode?: number): FeelbotError {
@@ -30,6 +31,14 @@ export function loginFailure(error: unknown, apiUrl: string, closeCode?: number)
     return new FeelbotError(
       ErrorCodes.ConfigInvalid,
       `Discord refused the login (${reason}). Check DISCORD_TOKEN: reset it under Bot at ${PORTAL_URL} if it was revoked.`,
+      { cause: error, userFacing: true, permanent: true },
+    );
+  }
+  if (error instanceof DiscordAPIError && error.status < 500) {
+    // Another 4xx (403, 429, 400): Discord answered, so the network is fine and a restart won't help at once.
+    return new FeelbotError(
+      ErrorCodes.ConfigInvalid,
+      `Discord refused the bot's start-up request with HTTP ${error.status} (${reason}). Check the bot's application at ${PORTAL_URL}.`,
       { cause: error, userFacing: true, permanent: true },
     );
   }

@@ -63,7 +63,9 @@ describe('docker-compose.yml', () => {
   it('GPU workers run the image that carries the CUDA runtime, and fail rather than fall back to the CPU', () => {
     const worker = gpuOverride.services.worker!;
     expect(worker.build).toEqual({ context: '.', target: 'gpu' });
-    expect(worker.environment?.LLM_GPU).toBe('${LLM_GPU:-cuda}');
+    // Fixed in the file: a .env made from .env.example says LLM_GPU=auto, which would hide a missing CUDA.
+    expect(worker.environment?.LLM_GPU).toBe('cuda');
+    expect(worker.environment?.LLM_SEQUENCES).toBe('8');
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     expect(dockerfile).toMatch(/^FROM nvidia\/cuda:\$\{CUDA_VERSION\}-runtime-\S+ AS gpu$/m);
     // The CPU image is the last stage, so a plain `build: .` (every other service) builds it.

@@ -114,13 +114,15 @@ class LlamaReplyGenerator implements ReplyGenerator {
     const started = performance.now();
     const { pooled, sequence } = await this.takeSequence(request);
     // The timeout starts now: replies queued behind one persona's LoRA context are not late for waiting.
-    const deadline = createGenerationSignal({
-      request: request.signal,
-      shutdown: this.shutdown.signal,
-      timeoutMs: this.settings.timeoutMs,
-    });
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false });
+    let deadline: ReturnType<typeof createGenerationSignal> | undefined;
+    let chat: LlamaChat | undefined;
     try {
+      deadline = createGenerationSignal({
+        request: request.signal,
+        shutdown: this.shutdown.signal,
+        timeoutMs: this.settings.timeoutMs,
+      });
+      chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false });
       // A sequence is reused across conversations; start each reply from an empty KV cache.
       await sequence.clearHistory();
       let firstTokenAt: number | undefined;
@@ -153,10 +155,11 @@ class LlamaReplyGenerator implements ReplyGenerator {
         totalMs: finished - started,
       };
     } catch (error) {
-      throw deadline.signal.aborted ? deadline.signal.reason : error;
+      throw deadline?.signal.aborted ? deadline.signal.reason : error;
     } finally {
-      deadline.done();
-      chat.dispose({ disposeSequence: false });
+      // Whatever failed, even before generation, the timer stops and the sequence goes back to the pool.
+      deadline?.done();
+      chat?.dispose({ disposeSequence: false });
       pooled.sequences.release(sequence);
     }
   }

@@ -19,11 +19,13 @@ export const synthCommand: Command = {
       throw new FeelbotError(ErrorCodes.ConfigInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     }
     const out = values.out;
-    // An unwritable --out fails now, before the model loads and generates for minutes.
-    await writeOutput(out, () => writeFile(out, ''));
+    // An unwritable --out fails now, before the model loads and generates for minutes; an existing
+    // file is left as it is until the model has loaded.
+    await writeOutput(out, () => appendFile(out, ''));
     const runtime = await loadLlamaRuntime(config, logger);
     try {
       const source = await createLlmSentenceSource(runtime.model);
+      await writeOutput(out, () => writeFile(out, ''));
       try {
         const lines = await synthesizeTrainingData({
           source: source.source,
