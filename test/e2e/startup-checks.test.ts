@@ -12,18 +12,19 @@ const PASSWORD = 's3cret-redis-pass';
 
 const readyLogged = (process: FeelbotProcess) => process.logs.some((line) => line.msg === 'worker ready' || line.msg === 'gateway ready');
 
-describe('a process started without a reachable Redis', () => {
-  let discord: FakeDiscord;
-  let redis: PrivateRedis;
-  beforeAll(async () => {
-    discord = await startFakeDiscord();
-    redis = await startPrivateRedis();
-  });
-  afterAll(async () => {
-    await discord.close();
-    await redis.stop();
-  });
+// One fake Discord and one Redis for the file; every process gets a queue prefix of its own.
+let discord: FakeDiscord;
+let redis: PrivateRedis;
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  redis = await startPrivateRedis();
+});
+afterAll(async () => {
+  await discord.close();
+  await redis.stop();
+});
 
+describe('a process started without a reachable Redis', () => {
   it.each(['gateway', 'worker', 'start', 'chat'])(
     '%s exits non-zero with REDIS_UNAVAILABLE, naming REDIS_URL without its password, instead of saying it is ready',
     async (command) => {
@@ -42,17 +43,6 @@ describe('a process started without a reachable Redis', () => {
 });
 
 describe('feelbot start checks the Discord token before it loads any model', () => {
-  let discord: FakeDiscord;
-  let redis: PrivateRedis;
-  beforeAll(async () => {
-    discord = await startFakeDiscord();
-    redis = await startPrivateRedis();
-  });
-  afterAll(async () => {
-    await discord.close();
-    await redis.stop();
-  });
-
   it('a wrong token fails with CONFIG_INVALID before the worker is ready', async () => {
     const process = new FeelbotProcess(['start'], { ...stackEnv(discord, redis, '{start-token}'), DISCORD_TOKEN: `${discord.token.slice(0, -4)}XXXX`, HTTP_PORT: '0' });
     expect(await exitWithin(process, EXIT_WITHIN_MS)).toBe(1);

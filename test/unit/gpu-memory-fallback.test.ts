@@ -1,26 +1,14 @@
-import { Writable } from 'node:stream';
 import { InsufficientMemoryError } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { asOutOfMemory } from '../../src/adapters/llama/out-of-memory.js';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { loadConfig } from '../../src/config.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import { createEngines, type Engines } from '../../src/worker/create-engines.js';
+import { capturedLogger } from '../support/captured-logger.js';
 
 /** What a GPU of this machine's kind would answer: node-llama-cpp's own "does not fit" error. */
 const VRAM_FULL = new InsufficientMemoryError('A context size of 4096 is too large for the available VRAM');
-
-function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger('info', 'test', sink), lines };
-}
 
 /** Stands in for the real loader: the GPU's memory is too small, the CPU's is not. */
 function loaderWithSmallGpu(tried: string[]) {

@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/adapters/llama/load-model.js';
 import { selectLlama } from '../../../src/adapters/llama/select-gpu.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createEngines, type Engines } from '../../../src/worker/create-engines.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 
 /** The tiny model cut short: its header and tensor list parse, its tensor data ends early. */
 function truncatedModel(): string {
@@ -16,17 +15,6 @@ function truncatedModel(): string {
   const path = `${GENERATED_DIR}truncated-tensors.gguf`;
   writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
   return path;
-}
-
-function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger('info', 'test', sink), lines };
 }
 
 /**

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import type { ReplyGenerator } from '../../../src/ports/reply-generator.js';
 import { buildGenerationRequest, ensureLlamaFixtures, fixturePaths, GENERATED_DIR } from './fixtures.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 
 let runtime: LlamaRuntime;
 let generator: ReplyGenerator;
@@ -46,19 +45,13 @@ describe('per-request LoRA', () => {
   });
 
   it('an adapter whose context does not fit in memory is left out of the reply, with one warning', async () => {
-    const warnings: Array<Record<string, unknown>> = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        warnings.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-        done();
-      },
-    });
+    const { logger, lines: warnings } = capturedLogger('warn');
     // Far more sequences than any machine's RAM holds, so node-llama-cpp refuses the LoRA context up front.
     const tooMany = await createLlamaReplyGenerator(runtime.model, {
       sequences: 1,
       contextSize: 512,
       loraSequences: 1_000_000,
-      logger: createLogger('warn', 'test', sink),
+      logger,
     });
     try {
       const plain = await tooMany.generate(buildGenerationRequest());
