@@ -58,7 +58,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   const sweeper = setInterval(() => {
-    queue.sweep().catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
+    queue
+      .sweep()
+      .then((removed) => logger.debug(removed, 'swept finished jobs'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   // discord.js rejects a 4014 with a bare "Used disallowed intents"; the close code says which failure it was.

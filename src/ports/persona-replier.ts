@@ -1,4 +1,5 @@
 import type { Persona } from '../domain/persona.js';
+import type { Logger } from './logger.js';
 
 /** Where a reply goes. In a thread, webhooks live on the parent channel and post with thread_id. */
 export interface ReplyTarget {
@@ -24,5 +25,6 @@ export interface PostedReply {
 
 /** Posts as a persona: a webhook with the persona's name and avatar in guilds, an embed in DMs. */
 export interface PersonaReplier {
-  post(reply: PersonaReply): Promise<PostedReply>;
+  /** `log` carries the job's ids, for anything the post must report that it cannot throw. */
+  post(reply: PersonaReply, log?: Logger): Promise<PostedReply>;
 }

@@ -44,6 +44,8 @@ export interface RunningWorker {
 export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
+  // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
+  await checkRedisReachable(config.redis.url);
   const engines = await createEngines(config, logger, metrics);
   try {
     checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
@@ -51,11 +53,6 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     await engines.dispose();
     throw error;
   }
-  // Checked once the models load (their errors need no Redis), and before "worker ready" could be logged without it.
-  await checkRedisReachable(config.redis.url).catch(async (error: unknown) => {
-    await engines.dispose();
-    throw error;
-  });
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);
@@ -68,7 +65,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     personas,
     settings,
     replier: new RoutingReplier({
-      discord: new WebhookReplier(rest, webhooks, avatars, { avatarBaseUrl: config.avatarBaseUrl, logger }),
+      discord: new WebhookReplier(rest, webhooks, avatars, { avatarBaseUrl: config.avatarBaseUrl }),
       terminal: new TerminalReplier(redis, config.redis.prefix),
     }),
     ledger: new RedisDeliveryLedger(redis, config.redis.prefix),

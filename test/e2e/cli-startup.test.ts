@@ -28,8 +28,9 @@ describe('feelbot start-up errors', () => {
   });
 
   it('a missing model file is a clear start-up error, not a crash', async () => {
-    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', LLM_MODEL: '/nonexistent/model.gguf' });
-    expect(await feelbot.waitForExit()).toBe(1);
+    const redis = await startPrivateRedis();
+    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', REDIS_URL: redis.url, LLM_MODEL: '/nonexistent/model.gguf' });
+    expect(await feelbot.waitForExit().finally(() => redis.stop())).toBe(1);
     const output = feelbot.output.join('\n');
     expect(output).toContain('/nonexistent/model.gguf');
     expect(output).toContain('MODEL_NOT_FOUND');
@@ -39,8 +40,9 @@ describe('feelbot start-up errors', () => {
   it('a corrupt model file is a clear start-up error, not a crash', async () => {
     const path = `${GENERATED_DIR}corrupt-start.gguf`;
     writeFileSync(path, 'GGUF but not really '.repeat(100));
-    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', LLM_MODEL: path, LLM_GPU: 'cpu' });
-    expect(await feelbot.waitForExit()).toBe(1);
+    const redis = await startPrivateRedis();
+    const feelbot = new FeelbotProcess(['worker'], { DISCORD_TOKEN: 'not-used-before-the-model-loads', REDIS_URL: redis.url, LLM_MODEL: path, LLM_GPU: 'cpu' });
+    expect(await feelbot.waitForExit().finally(() => redis.stop())).toBe(1);
     const output = feelbot.output.join('\n');
     expect(output).toContain('MODEL_CORRUPT');
     expect(output).toContain(path);

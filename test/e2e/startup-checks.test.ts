@@ -37,6 +37,8 @@ describe('a process started without a reachable Redis', () => {
       expect(output).toContain(`REDIS_URL=redis://:***@127.0.0.1:${port}/0`);
       expect(output).not.toContain(PASSWORD);
       expect(readyLogged(process)).toBe(false);
+      // Told before any model loads: a first start may download gigabytes before it could say so.
+      expect(process.logs.some((line) => line.msg === 'emotion classifier loaded')).toBe(false);
     },
     75_000,
   );

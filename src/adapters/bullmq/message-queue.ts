@@ -99,9 +99,10 @@ export class MessageQueue {
    * Removes finished jobs past their retention. BullMQ trims them only when another job finishes
    * in the same state, so on a quiet queue a failed job would otherwise stay for good.
    */
-  async sweep(): Promise<void> {
-    await this.queue.clean(JOB_RETENTION.completedReplySeconds * 1_000, SWEEP_BATCH, 'completed');
-    await this.queue.clean(JOB_RETENTION.failedSeconds * 1_000, SWEEP_BATCH, 'failed');
+  async sweep(): Promise<{ completed: number; failed: number }> {
+    const completed = await this.queue.clean(JOB_RETENTION.completedReplySeconds * 1_000, SWEEP_BATCH, 'completed');
+    const failed = await this.queue.clean(JOB_RETENTION.failedSeconds * 1_000, SWEEP_BATCH, 'failed');
+    return { completed: completed.length, failed: failed.length };
   }
 
   async close(): Promise<void> {

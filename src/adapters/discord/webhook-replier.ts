@@ -30,8 +30,6 @@ function postedId(message: ApiMessage | undefined): string {
 export interface WebhookReplierOptions {
   /** Where operators host the avatar PNGs; when set one webhook per channel serves every persona. */
   readonly avatarBaseUrl?: string | undefined;
-  /** Where a failed clean-up is reported. Defaults to no logs. */
-  readonly logger?: Logger;
 }
 
 /**
@@ -47,21 +45,21 @@ export class WebhookReplier implements PersonaReplier {
     private readonly options: WebhookReplierOptions = {},
   ) {}
 
-  async post(reply: PersonaReply): Promise<PostedReply> {
+  async post(reply: PersonaReply, log?: Logger): Promise<PostedReply> {
     try {
-      return await (reply.target.guildId ? this.postInGuild(reply) : this.postDirect(reply));
+      return await (reply.target.guildId ? this.postInGuild(reply, log ?? NO_LOGS) : this.postDirect(reply));
     } catch (error) {
       throw asDiscordRequestError(error, `the reply in <#${reply.target.channelId}>`);
     }
   }
 
-  private async postInGuild(reply: PersonaReply): Promise<PostedReply> {
+  private async postInGuild(reply: PersonaReply, log: Logger): Promise<PostedReply> {
     const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
     const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
     const spec = this.webhookSpec(reply.persona);
     const webhook = await this.webhooks.get(hostChannel, spec);
     try {
-      return await this.execute(webhook, reply, threadId);
+      return await this.execute(webhook, reply, threadId, log);
     } catch (error) {
       // Deleted (Unknown Webhook) or moved by an admin to another channel (the post lands there,
       // or a thread of this channel is unknown to it): forget it and post through a fresh one.
@@ -71,7 +69,7 @@ export class WebhookReplier implements PersonaReplier {
         (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
-      return this.execute(await this.webhooks.get(hostChannel, spec), reply, threadId);
+      return this.execute(await this.webhooks.get(hostChannel, spec), reply, threadId, log);
     }
   }
 
@@ -86,7 +84,7 @@ export class WebhookReplier implements PersonaReplier {
     };
   }
 
-  private async execute(webhook: StoredWebhook, reply: PersonaReply, threadId: string | undefined): Promise<PostedReply> {
+  private async execute(webhook: StoredWebhook, reply: PersonaReply, threadId: string | undefined, log: Logger): Promise<PostedReply> {
     const query = new URLSearchParams({ wait: 'true' });
     if (threadId) query.set('thread_id', threadId);
     const avatarUrl = this.avatars.publicUrl(reply.persona, this.options.avatarBaseUrl);
@@ -111,7 +109,7 @@ export class WebhookReplier implements PersonaReplier {
       // Take the misplaced reply back: that channel may be private, and the reply is not for it.
       await this.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, message.id), { auth: false }).catch((error: unknown) => {
         // Someone must delete it by hand; the error's URL carries the token, which the logger strips.
-        (this.options.logger ?? NO_LOGS).error(
+        log.error(
           { err: error, webhookId: webhook.id, channelId: landedIn, messageId: message.id, meantFor: reply.target.channelId },
           'could not delete a reply posted in the wrong channel',
         );

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AnalysisLimiter, AnalysisRequest, AnalysisVerdict } from '../../ports/analysis-limiter.js';
+import { minuteWindow } from './minute-window.js';
 import { feelbotKey } from './redis-connection.js';
 
 export interface AnalysisLimits {
@@ -17,8 +18,6 @@ export const ANALYSIS_LIMITS = {
   perUserPerMinute: 5,
   perGuildPerMinute: 20,
 } as const satisfies AnalysisLimits;
-
-const MINUTE_MS = 60_000;
 
 /**
  * Counts a request against the person's window and the server's (none in DMs: limit 0), both or
@@ -47,18 +46,17 @@ export class RedisAnalysisLimiter implements AnalysisLimiter {
   ) {}
 
   async tryStart({ scope, userId }: AnalysisRequest): Promise<AnalysisVerdict> {
-    const now = Date.now();
-    const window = Math.floor(now / MINUTE_MS);
+    const window = minuteWindow();
     const refused = await this.redis.eval(
       TRY_START,
       2,
-      feelbotKey(this.prefix, `analysis:u:${userId}:${window}`),
-      feelbotKey(this.prefix, `analysis:g:${scope}:${window}`),
+      feelbotKey(this.prefix, `analysis:u:${userId}:${window.index}`),
+      feelbotKey(this.prefix, `analysis:g:${scope}:${window.index}`),
       this.limits.perUserPerMinute,
       scope === 'dm' ? 0 : this.limits.perGuildPerMinute,
-      MINUTE_MS * 2,
+      window.counterTtlMs,
     );
     if (refused === 0) return { allowed: true };
-    return { allowed: false, limit: refused === 1 ? 'user' : 'guild', retryAfterMs: (window + 1) * MINUTE_MS - now };
+    return { allowed: false, limit: refused === 1 ? 'user' : 'guild', retryAfterMs: window.endsInMs };
   }
 }

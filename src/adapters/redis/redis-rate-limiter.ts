@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ReplyLimiter, ReplyStart } from '../../ports/reply-limiter.js';
+import { minuteWindow } from './minute-window.js';
 import { feelbotKey } from './redis-connection.js';
 
 /**
@@ -11,7 +12,6 @@ export const RATE_LIMITS = {
   perUserPerMinute: 6,
 } as const;
 
-const MINUTE_MS = 60_000;
 /** A retried job keeps its start this long; BullMQ's retries of one reply end well before. */
 const START_CLAIM_SECONDS = 24 * 60 * 60;
 
@@ -57,20 +57,20 @@ export class RedisRateLimiter implements ReplyLimiter {
   }
 
   private async run({ scope, channelId, userId, cooldowns }: ReplyStart, mode: 'check' | 'take', claimKey: string): Promise<boolean> {
-    const window = Math.floor(Date.now() / MINUTE_MS);
+    const window = minuteWindow();
     const started = await this.redis.eval(
       START,
       5,
       feelbotKey(this.prefix, 'cooldown', `u:${scope}:${userId}`),
       feelbotKey(this.prefix, 'cooldown', `c:${channelId}`),
-      feelbotKey(this.prefix, `rate:c:${channelId}:${window}`),
-      feelbotKey(this.prefix, `rate:u:${userId}:${window}`),
+      feelbotKey(this.prefix, `rate:c:${channelId}:${window.index}`),
+      feelbotKey(this.prefix, `rate:u:${userId}:${window.index}`),
       claimKey,
       Math.max(0, Math.floor(cooldowns.userCooldownSeconds)),
       Math.max(0, Math.floor(cooldowns.channelCooldownSeconds)),
       RATE_LIMITS.perChannelPerMinute,
       RATE_LIMITS.perUserPerMinute,
-      MINUTE_MS * 2,
+      window.counterTtlMs,
       mode,
       START_CLAIM_SECONDS,
     );

@@ -28,12 +28,15 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
     return 'no-text';
   }
-  const verdict = await deps.limiter.tryStart({ scope: interaction.guildId ?? 'dm', userId: interaction.user.id });
+  // One Redis round trip of Discord's 3 seconds, not two: the channel's mode is read alongside the limit.
+  const [verdict, isPublic] = await Promise.all([
+    deps.limiter.tryStart({ scope: interaction.guildId ?? 'dm', userId: interaction.user.id }),
+    answersPublicly(interaction, deps.settings),
+  ]);
   if (!verdict.allowed) {
     await interaction.reply({ content: refusal(verdict), flags: MessageFlags.Ephemeral });
     return 'rate-limited';
   }
-  const isPublic = await answersPublicly(interaction, deps.settings);
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const job: AnalysisJob = {
     version: 1,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
@@ -52,6 +52,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
   const opened: Array<{ close(): Promise<void> } | JobWorker> = [];
 
   afterEach(async () => {
+    vi.useRealTimers();
     for (const thing of opened.splice(0).reverse()) await ('stop' in thing ? thing.stop(1_000) : thing.close());
   });
 
@@ -156,5 +157,42 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
     } finally {
       release();
     }
+  });
+
+  it("the gateway's sweep removes finished jobs past their retention on a queue where nothing else finishes", async () => {
+    const { queue, prefix } = freshQueue();
+    startWorker(prefix, {
+      reply: async (data) => {
+        if ((data as { content: string }).content === 'fail me') throw new FeelbotError(ErrorCodes.JobInvalid, 'bad', { permanent: true });
+        return { status: 'posted' };
+      },
+    });
+    const answered = buildMessageJob({ content: 'answer me' });
+    const failed = buildMessageJob({ content: 'fail me' });
+    for (const job of [answered, failed]) await queue.enqueueDebounced(job, `burst-${job.messageId}`, 1);
+    const state = async (job: typeof answered) => (await queue.queue.getJob(messageJobId(job.messageId)))?.getState();
+    await expect.poll(() => state(answered), { timeout: 10_000 }).toBe('completed');
+    await expect.poll(() => state(failed), { timeout: 10_000 }).toBe('failed');
+
+    const start = Date.now();
+    const sweepAt = async (laterMs: number) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(start + laterMs);
+      try {
+        return await queue.sweep();
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    expect(await sweepAt(0)).toEqual({ completed: 0, failed: 0 });
+    expect(await state(answered)).toBe('completed');
+
+    expect(await sweepAt(11 * 60_000)).toEqual({ completed: 1, failed: 0 });
+    expect(await state(answered)).toBeUndefined();
+    expect(await state(failed)).toBe('failed');
+
+    expect(await sweepAt(61 * 60_000)).toEqual({ completed: 0, failed: 1 });
+    expect(await state(failed)).toBeUndefined();
+    expect(await everythingUnder(prefix)).not.toContain('fail me');
   });
 });

@@ -23,13 +23,12 @@ describe('posting as a persona through webhooks', () => {
     await discord.close();
   });
 
-  function replier(options: { avatarBaseUrl?: string; revalidateAfterMs?: number; logLines?: string[] } = {}) {
+  function replier(options: { avatarBaseUrl?: string; revalidateAfterMs?: number } = {}) {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
-    const { revalidateAfterMs, logLines, ...replierOptions } = options;
+    const { revalidateAfterMs, ...replierOptions } = options;
     const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId, revalidateAfterMs === undefined ? {} : { revalidateAfterMs });
-    const logger = logLines ? createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) }) : undefined;
-    return new WebhookReplier(rest, directory, new AvatarStore(), { ...replierOptions, ...(logger ? { logger } : {}) });
+    return new WebhookReplier(rest, directory, new AvatarStore(), replierOptions);
   }
 
   /** What an admin does in Channel settings > Integrations: move a webhook to another channel. */
@@ -222,19 +221,20 @@ describe('posting as a persona through webhooks', () => {
     expect(discord.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/webhooks/${hook}/`))).toHaveLength(0);
   });
 
-  it('a misplaced post that cannot be taken back is logged for the admins, without the webhook token', async () => {
+  it("a misplaced post that cannot be taken back is logged for the admins with the job's ids, without the webhook token", async () => {
     const logLines: string[] = [];
-    const post = replier({ logLines });
+    const post = replier();
+    const jobLog = createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) }).child({ jobId: 'reply-1234' });
     await post.post({ target: guildTarget(), persona: personas.sadness, content: 'first' });
     const first = discord.webhookExecutions().at(-1)!;
     const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `private-${randomUUID().slice(0, 4)}` });
     await moveWebhook(first.webhookId, elsewhere.id);
     discord.failNext('DELETE /webhooks/:id/:token/messages/:messageId', [{ status: 403, code: 50_013, message: 'Missing Permissions' }]);
-    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' });
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' }, jobLog);
     const misplaced = discord.channelMessages(elsewhere.id);
     expect(misplaced).toHaveLength(1);
     const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'could not delete a reply posted in the wrong channel');
-    expect(line).toMatchObject({ level: 'error', webhookId: first.webhookId, channelId: elsewhere.id, messageId: misplaced[0]!.id });
+    expect(line).toMatchObject({ level: 'error', jobId: 'reply-1234', webhookId: first.webhookId, channelId: elsewhere.id, messageId: misplaced[0]!.id });
     const token = discord.store.webhooks.get(first.webhookId)!.token;
     expect(logLines.join('\n')).not.toContain(token);
   });
