@@ -4,6 +4,24 @@ import { feelbotKey } from '../adapters/redis/redis-connection.js';
 /** A burst longer than this many messages keeps only the latest; a reply can't read a wall of text. */
 const MAX_BURST_MESSAGES = 8;
 
+/**
+ * Drops the deleted messages from a burst in one step, and closes the burst when none is left.
+ * KEYS: the burst's entries, its id. ARGV: the deleted message ids. Returns {id or '', entries kept}.
+ */
+const FORGET = `
+local deleted = {}
+for _, id in ipairs(ARGV) do deleted[id] = true end
+local kept = {}
+for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if deleted[cjson.decode(item).messageId] then redis.call('LREM', KEYS[1], 0, item) else table.insert(kept, item) end
+end
+if #kept == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return {'', kept}
+end
+return {redis.call('GET', KEYS[2]) or '', kept}
+`;
+
 export interface BurstEntry {
   readonly messageId: string;
   readonly content: string;
@@ -51,6 +69,17 @@ export class BurstBuffer {
     const id = (results?.[2]?.[1] as string | null) ?? entry.messageId;
     const raw = (results?.[6]?.[1] ?? []) as string[];
     return { id, entries: raw.map((item) => JSON.parse(item) as BurstEntry) };
+  }
+
+  /**
+   * Takes deleted messages out of the author's burst, so no later message of the burst carries
+   * their text. Returns what is left, or undefined when the burst is now closed.
+   */
+  async forget(channelId: string, authorId: string, messageIds: readonly string[]): Promise<Burst | undefined> {
+    const [id, raw] = (await this.redis.eval(FORGET, 2, this.key(channelId, authorId), this.idKey(channelId, authorId), ...messageIds)) as [string, string[]];
+    if (raw.length === 0) return undefined;
+    const entries = raw.map((item) => JSON.parse(item) as BurstEntry);
+    return { id: id || entries[0]!.messageId, entries };
   }
 
   /** Closes the open burst, whose reply has already started, and opens a new one with this message. */

@@ -33,10 +33,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const client = createDiscordClient(config.discord.apiUrl);
   const shutdown = new AbortController();
+  const bursts = new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs);
   const messages = createMessageHandler({
     queue,
     settings,
-    bursts: new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs),
+    bursts,
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,
@@ -51,7 +52,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
   });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
-  const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis, config.redis.prefix), queue, logger });
+  const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis, config.redis.prefix), queue, bursts, logger });
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));

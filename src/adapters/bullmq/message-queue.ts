@@ -42,6 +42,11 @@ const ANALYSIS_JOB_OPTIONS = {
   removeOnFail: { age: JOB_RETENTION.failedSeconds },
 } as const satisfies JobsOptions;
 
+export interface WithdrawnJob {
+  readonly jobId: string;
+  readonly job: MessageJob;
+}
+
 /** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
 export class MessageQueue {
   readonly queue: Queue;
@@ -80,17 +85,19 @@ export class MessageQueue {
 
   /**
    * Removes the reply jobs that carry these (deleted) messages' text, unless a worker holds one:
-   * that one checks for deletions itself before it posts. Returns the ids of the jobs removed.
+   * that one checks for deletions itself before it posts. Returns the jobs removed, with their
+   * data: a burst's job also carried messages that were not deleted, which still need a reply.
    */
-  async withdraw(messageIds: readonly string[]): Promise<string[]> {
+  async withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]> {
     if (messageIds.length === 0) return [];
     const carriers = await this.connection.mget(...messageIds.map((id) => this.carrierKey(id)));
     const jobIds = new Set([...carriers.filter((id): id is string => id !== null), ...messageIds.map(messageJobId)]);
-    const removed: string[] = [];
+    const removed: WithdrawnJob[] = [];
     for (const jobId of jobIds) {
-      if (!(await this.queue.getJob(jobId))) continue;
+      const job = await this.queue.getJob(jobId);
+      if (!job || job.name !== 'reply') continue;
       // 0 when a worker holds the job's lock: BullMQ never removes an active job.
-      if ((await this.queue.remove(jobId)) === 1) removed.push(jobId);
+      if ((await this.queue.remove(jobId)) === 1) removed.push({ jobId, job: job.data as MessageJob });
     }
     return removed;
   }

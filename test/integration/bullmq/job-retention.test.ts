@@ -4,9 +4,11 @@ import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
+import { createDeletionHandler } from '../../../src/gateway/on-message-delete.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
+import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
 import { analysisJobId, type AnalysisJob } from '../../../src/jobs/analysis-job.js';
-import { messageJobId } from '../../../src/jobs/message-job.js';
+import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
@@ -127,13 +129,72 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
     expect(burst!.jobId).toBe(messageJobId(second.messageId));
 
     // Deleting the burst's first message takes the burst's job: it carries that text too.
-    expect(await queue.withdraw([first.messageId])).toEqual([messageJobId(second.messageId)]);
+    expect((await queue.withdraw([first.messageId])).map((w) => w.jobId)).toEqual([messageJobId(second.messageId)]);
     expect(await queue.queue.getJob(messageJobId(second.messageId))).toBeUndefined();
 
     const lone = buildMessageJob();
     await queue.enqueueDebounced(lone, `burst-${lone.messageId}`, LONG_WINDOW_MS);
-    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([messageJobId(lone.messageId)]);
+    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([{ jobId: messageJobId(lone.messageId), job: expect.objectContaining(lone) }]);
     expect(await queue.queue.getJob(messageJobId(lone.messageId))).toBeUndefined();
+  });
+
+  describe('a deletion inside a burst still answers the messages that are left', () => {
+    function burstOf(prefix: string, queue: MessageQueue) {
+      const bursts = new BurstBuffer(redis.connection, prefix, LONG_WINDOW_MS);
+      const author = { id: snowflake(), displayName: 'Ann' };
+      const channelId = snowflake();
+      const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+      const send = (job: ReturnType<typeof say>) => queueInBurst(queue, bursts, job, async () => true);
+      const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis.connection, prefix), queue, bursts, logger: createLogger('silent', 'test') });
+      return { say, send, onDelete };
+    }
+    const waiting = async (queue: MessageQueue) => (await queue.queue.getJobs(['delayed', 'waiting', 'prioritized'])).map((job) => job.data as MessageJob);
+
+    it("the burst's first message deleted: the rest is queued again, without its text", async () => {
+      const { queue, prefix } = freshQueue();
+      const { say, send, onDelete } = burstOf(prefix, queue);
+      const [first, second, third] = [say('I said something I regret'), say('anyway'), say('how is everyone')];
+      for (const job of [first, second, third]) await send(job);
+      await onDelete([first.messageId]);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: third.messageId, content: 'anyway\nhow is everyone', burst: [second.messageId] });
+      expect(await everythingUnder(prefix)).not.toContain('I said something I regret');
+    });
+
+    it("the burst's newest message deleted: the earlier ones are answered as the burst", async () => {
+      const { queue, prefix } = freshQueue();
+      const { say, send, onDelete } = burstOf(prefix, queue);
+      const [first, second] = [say('today was awful'), say('my boss yelled at me')];
+      for (const job of [first, second]) await send(job);
+      await onDelete([second.messageId]);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: first.messageId, content: 'today was awful', burst: [] });
+      expect(await everythingUnder(prefix)).not.toContain('my boss yelled at me');
+    });
+
+    it('a message sent after the burst lost its only message opens a burst of its own, not silenced by the deleted one', async () => {
+      const { queue, prefix } = freshQueue();
+      const { say, send, onDelete } = burstOf(prefix, queue);
+      const [regretted, next] = [say('oops wrong channel'), say('so scared about tomorrow')];
+      await send(regretted);
+      await onDelete([regretted.messageId]);
+      expect(await waiting(queue)).toEqual([]);
+      await send(next);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: next.messageId, content: 'so scared about tomorrow', burst: [] });
+    });
+
+    it('a whole burst deleted at once (a bulk delete) leaves nothing queued', async () => {
+      const { queue, prefix } = freshQueue();
+      const { say, send, onDelete } = burstOf(prefix, queue);
+      const messages = [say('one'), say('two')];
+      for (const job of messages) await send(job);
+      await onDelete(messages.map((m) => m.messageId));
+      expect(await waiting(queue)).toEqual([]);
+    });
   });
 
   it('a reply a worker is already writing is left to the worker, which checks for deletions itself', async () => {
