@@ -79,9 +79,12 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
   it('an answered /feel job leaves Redis at once, interaction token and all', async () => {
     const { queue, prefix } = freshQueue();
     const job = buildAnalysisJob();
-    startWorker(prefix, { analysis: async () => ({ status: 'answered' }) });
+    const handled: unknown[] = [];
+    startWorker(prefix, { analysis: async (data) => (handled.push(data), { status: 'answered' }) });
     await queue.enqueueAnalysis(job);
+    await expect.poll(() => handled.length, { timeout: 10_000 }).toBe(1);
     await expect.poll(async () => queue.queue.getJob(analysisJobId(job.interactionId)), { timeout: 10_000 }).toBeUndefined();
+    expect(handled).toEqual([job]);
     expect(await everythingUnder(prefix)).not.toContain(job.token);
   });
 
@@ -110,10 +113,14 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
     startWorker(prefix, { reply: async (data) => (handled.push(data), { status: 'posted' }) });
     const message = buildMessageJob();
     await queue.enqueueDebounced(message, `burst-${message.messageId}`, 1);
-    await expect.poll(async () => (await queue.queue.getJob(messageJobId(message.messageId)))?.getState(), { timeout: 10_000 }).toBe('completed');
+    const stored = () => queue.queue.getJob(messageJobId(message.messageId));
+    await expect.poll(async () => (await stored())?.getState(), { timeout: 10_000 }).toBe('completed');
+    const { finishedOn } = (await stored())!;
     // The same MESSAGE_CREATE again, as a resuming gateway may deliver it.
     expect(await queue.enqueueDebounced(message, `burst-again-${message.messageId}`, 1)).toBe(messageJobId(message.messageId));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing was queued: the completed job is the one BullMQ knows, finished once, and no other waits.
+    expect((await stored())!.finishedOn).toBe(finishedOn);
+    expect(await queue.queue.getJobCounts('delayed', 'waiting', 'prioritized', 'active')).toMatchObject({ delayed: 0, waiting: 0, prioritized: 0, active: 0 });
     expect(handled).toHaveLength(1);
   });
 
@@ -194,6 +201,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
       for (const job of messages) await send(job);
       await onDelete(messages.map((m) => m.messageId));
       expect(await waiting(queue)).toEqual([]);
+      expect(await everythingUnder(prefix)).not.toMatch(/"content":"(one|two)"/);
     });
   });
 
