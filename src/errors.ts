@@ -6,6 +6,8 @@
 export const ErrorCodes = {
   ConfigInvalid: 'CONFIG_INVALID',
   JobInvalid: 'JOB_INVALID',
+  /** BullMQ failed the job without running it: it stalled (its worker died) more often than allowed. */
+  JobStalled: 'JOB_STALLED',
   MessageEmpty: 'MESSAGE_EMPTY',
   ModelNotFound: 'MODEL_NOT_FOUND',
   ModelCorrupt: 'MODEL_CORRUPT',
@@ -17,6 +19,8 @@ export const ErrorCodes = {
   GenerationAborted: 'GENERATION_ABORTED',
   PersonaFileInvalid: 'PERSONA_FILE_INVALID',
   DiscordRequestFailed: 'DISCORD_REQUEST_FAILED',
+  /** A Discord rate limit asked for a longer wait than the REST client waits out; details.retryAfterMs says how long. */
+  DiscordRateLimited: 'DISCORD_RATE_LIMITED',
   /** Discord could not be reached or answered 5xx at start-up; a restart may succeed. */
   DiscordUnavailable: 'DISCORD_UNAVAILABLE',
   DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',

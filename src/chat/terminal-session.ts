@@ -2,7 +2,9 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
+import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { localSnowflake } from '../domain/snowflake.js';
+import { ErrorCodes } from '../errors.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
 import { DEFAULT_LLM_TIMEOUT_MS } from '../config.js';
 import { replyWaitMs } from './reply-wait.js';
@@ -17,7 +19,9 @@ export interface TerminalReply {
 export type TurnResult =
   | { readonly kind: 'reply'; readonly reply: TerminalReply }
   | { readonly kind: 'silent'; readonly reason: string }
-  | { readonly kind: 'lost'; readonly reason: string };
+  | { readonly kind: 'lost'; readonly reason: string }
+  /** The line was never sent: the user's mistake, told with its code, as `feelbot analyze` does. */
+  | { readonly kind: 'refused'; readonly code: typeof ErrorCodes.InputInvalid; readonly reason: string };
 
 type JobOutcome = { status: string; reason?: string; replyId?: string };
 
@@ -40,7 +44,18 @@ export class TerminalSession {
     private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_LLM_TIMEOUT_MS),
   ) {}
 
+  /** One turn. Never throws: a turn that fails is reported, and the session goes on. */
   async say(text: string): Promise<TurnResult> {
+    // Checked before queueing, and never cut: a silently shortened line gets another answer.
+    if (text.length > MAX_MESSAGE_CHARS) return tooLong(text.length);
+    try {
+      return await this.exchange(text);
+    } catch (error) {
+      return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async exchange(text: string): Promise<TurnResult> {
     const messageId = localSnowflake();
     const job: MessageJob = {
       version: 1,
@@ -65,15 +80,22 @@ export class TerminalSession {
       // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
       // until it ends; its late reply is never shown, since replies are read by the job's reply id.
       await added.remove().catch(() => undefined);
-      this.history.push({ authorName: this.userName, content: text });
+      this.remember({ authorName: this.userName, content: text });
       return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
     }
-    this.history.push({ authorName: this.userName, content: text });
+    this.remember({ authorName: this.userName, content: text });
     if (outcome.status !== 'posted') return { kind: 'silent', reason: outcome.reason ?? outcome.status };
     const reply = outcome.replyId ? await this.readReply(outcome.replyId) : undefined;
     if (!reply) return { kind: 'lost', reason: 'the worker reported a reply, but none reached this session' };
-    this.history.push({ authorName: reply.persona, content: reply.content, persona: reply.persona });
+    this.remember({ authorName: reply.persona, content: reply.content, persona: reply.persona });
     return { kind: 'reply', reply };
+  }
+
+  /** A context entry holds at most MAX_MESSAGE_CHARS; a longer one would make every later job invalid. */
+  private remember(message: ConversationMessage): void {
+    this.history.push({ ...message, content: keepFirstChars(message.content, MAX_MESSAGE_CHARS) });
+    // Only the newest entries are ever sent, so older ones need not be kept.
+    if (this.history.length > MAX_CONTEXT_MESSAGES) this.history.splice(0, this.history.length - MAX_CONTEXT_MESSAGES);
   }
 
   /** The stream entry this job's reply was posted as, not merely the next one: a late reply may sit before it. */
@@ -85,4 +107,18 @@ export class TerminalSession {
     const value = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
     return { persona: value('persona'), emotion: value('emotion'), confidence: Number(value('confidence')), content: value('content') };
   }
+}
+
+function tooLong(length: number): TurnResult {
+  const format = (count: number) => count.toLocaleString('en-US');
+  return {
+    kind: 'refused',
+    code: ErrorCodes.InputInvalid,
+    reason: `The line is ${format(length)} characters; feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as Discord does. Shorten it.`,
+  };
+}
+
+/** The first `max` characters, without half of an emoji at the cut. */
+function keepFirstChars(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
 }

@@ -1,15 +1,25 @@
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import { errorCodeOf } from '../errors.js';
 import type { MessageJob } from '../jobs/message-job.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { BurstBuffer } from './burst-buffer.js';
 import { foldBurst } from './queue-in-burst.js';
+import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
   readonly queue: Pick<MessageQueue, 'withdraw' | 'enqueueDebounced'>;
   readonly bursts: Pick<BurstBuffer, 'forget' | 'windowMs'>;
   readonly logger: Logger;
+  /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
+  readonly shutdown?: AbortSignal;
+}
+
+export interface DeletionHandler {
+  (messageIds: string[]): Promise<void>;
+  /** Settles once every deletion handed in has been recorded or given up. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -17,19 +27,35 @@ export interface DeletionDeps {
  * leaves Redis. It is marked for the worker, which checks before it writes and before it posts a
  * reply already under way; a reply job not yet started is withdrawn, text and all. When that job
  * also carried messages of the same burst that are still there, they are queued again without it.
+ * Like a new message, a deletion waits for Redis to come back rather than being lost to an outage.
  */
-export function createDeletionHandler(deps: DeletionDeps): (messageIds: string[]) => Promise<void> {
-  return async (messageIds) => {
-    try {
-      await deps.deleted.mark(messageIds);
-      const withdrawn = await deps.queue.withdraw(messageIds);
-      if (withdrawn.length === 0) return;
-      deps.logger.info({ messageIds, withdrawn: withdrawn.map((w) => w.jobId) }, 'withdrew replies to deleted messages');
-      for (const { job } of withdrawn) await answerTheRest(job, messageIds, deps);
-    } catch (error) {
-      deps.logger.warn({ err: error, messageIds }, 'could not record deleted messages');
-    }
+export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
+  const inFlight = new Set<Promise<void>>();
+  const handle = (messageIds: string[]) => {
+    const done = recordDeletion(messageIds, deps);
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+    return done;
   };
+  const drain = async () => {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  };
+  return Object.assign(handle, { drain });
+}
+
+/** Never rejects: a deletion that cannot be recorded is logged with its code. */
+async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise<void> {
+  // Each step is retried on its own, so a failure late on does not repeat a withdrawal and lose its job.
+  const whileDown = <T>(work: () => Promise<T>) => retryWhileRedisDown(work, { signal: deps.shutdown });
+  try {
+    await whileDown(() => deps.deleted.mark(messageIds));
+    const withdrawn = await whileDown(() => deps.queue.withdraw(messageIds));
+    if (withdrawn.length === 0) return;
+    deps.logger.info({ messageIds, withdrawn: withdrawn.map((w) => w.jobId) }, 'withdrew replies to deleted messages');
+    for (const { job } of withdrawn) await whileDown(() => answerTheRest(job, messageIds, deps));
+  } catch (error) {
+    deps.logger.error({ err: error, code: errorCodeOf(error), messageIds }, 'could not record deleted messages');
+  }
 }
 
 /** Takes the deleted messages out of the job's burst and queues what is left as one reply, as before. */

@@ -20,7 +20,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** How long a stopping gateway waits for the messages in hand to be queued (Redis may be down). */
+/** How long a stopping gateway waits for the messages and deletions in hand to reach Redis (it may be down). */
 const DRAIN_MS = 10_000;
 /** How often finished jobs past their retention are swept out of Redis. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -52,7 +52,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
   });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
-  const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis, config.redis.prefix), queue, bursts, logger });
+  const onDelete = createDeletionHandler({
+    deleted: new RedisDeletedMessages(redis, config.redis.prefix),
+    queue,
+    bursts,
+    logger,
+    shutdown: shutdown.signal,
+  });
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
@@ -85,13 +91,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   return {
     client,
     async stop() {
-      // No new messages after this; the ones in hand get a moment to reach the queue.
+      // No new events after this; the messages and deletions in hand get a moment to reach Redis.
       clearInterval(sweeper);
       await client.destroy();
-      const drained = await withinMs(messages.drain(), DRAIN_MS).then(() => true, () => false);
+      const inHand = () => Promise.all([messages.drain(), onDelete.drain()]);
+      const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();
-        await messages.drain();
+        await inHand();
       }
       await queue.close();
       redis.disconnect();

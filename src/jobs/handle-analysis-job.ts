@@ -14,6 +14,13 @@ import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 
 export const CHART_FILE = 'emotions.png';
 
+/** Discord's interaction tokens last 15 minutes; past that, the deferred answer cannot be edited. */
+const INTERACTION_LIFETIME_MS = 15 * 60_000;
+/** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
+const ANSWER_MARGIN_MS = 60_000;
+/** The persona line may take a whole LLM timeout (60 s by default) on top of the answer's margin. */
+const LINE_MARGIN_MS = ANSWER_MARGIN_MS + 60_000;
+
 export interface AnalysisJobDeps {
   readonly classifier: EmotionClassifier;
   readonly generator: ReplyGenerator;
@@ -25,21 +32,28 @@ export interface AnalysisJobDeps {
   readonly logger: Logger;
 }
 
-export interface AnalysisOutcome {
-  readonly status: 'answered';
-  readonly emotion: Emotion;
-  readonly persona: Emotion | null;
-}
+export type AnalysisOutcome =
+  | { readonly status: 'answered'; readonly emotion: Emotion; readonly persona: Emotion | null }
+  /** Queued past its token's lifetime (a worker outage, say): no answer could reach Discord. */
+  | { readonly status: 'skipped'; readonly reason: 'interaction-expired' };
 
-/** The story of /feel: classify, let the matching persona say one line, draw the chart, answer. */
+/**
+ * The story of /feel: check the interaction can still be answered, classify, let the matching
+ * persona say one line if there is time, draw the chart, answer.
+ */
 export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal): Promise<AnalysisOutcome> {
   const job = parseAnalysisJob(data);
+  if (msLeft(job) < ANSWER_MARGIN_MS) {
+    deps.logger.info({ interactionId: job.interactionId, ageMs: Date.now() - job.receivedAt }, '/feel skipped: its interaction expired while queued');
+    return { status: 'skipped', reason: 'interaction-expired' };
+  }
   const [analysis] = await deps.classifier.classify([job.text]);
   if (!analysis) throw new Error('The classifier returned no analysis for one input.');
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;
-  const line = persona ? await personaLine(job, persona, deps, signal) : '';
+  // The line is a bonus: with too little of the token left, the analysis goes without it.
+  const line = persona && msLeft(job) >= LINE_MARGIN_MS ? await personaLine(job, persona, deps, signal) : '';
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
   const hostedAvatar = persona && /^https:\/\//.test(persona.avatar) ? persona.avatar : undefined;
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
@@ -50,6 +64,11 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
     files,
   });
   return { status: 'answered', emotion: analysis.emotion, persona: personaEmotion ?? null };
+}
+
+/** How long the interaction token of `job` still lives. */
+function msLeft(job: AnalysisJob): number {
+  return INTERACTION_LIFETIME_MS - (Date.now() - job.receivedAt);
 }
 
 async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJobDeps, signal?: AbortSignal): Promise<string> {

@@ -1,9 +1,10 @@
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
 import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
+import { rateLimitedUntil } from './rate-limit-delay.js';
 
 /** The stalled-job check need not run more often than the lock can expire, nor less than every 30 s. */
 const MAX_STALLED_INTERVAL_MS = 30_000;
@@ -34,7 +35,9 @@ export interface JobWorker {
 
 /**
  * The BullMQ side of process 2. A permanent error (malformed job, missing persona file, webhook
- * limit) fails the job once, without retries; anything else is retried with backoff.
+ * limit) fails the job once, without retries; a Discord rate limit delays the job without using
+ * up an attempt; anything else is retried with backoff. A job BullMQ fails without running it
+ * (stalled too often) is logged, counted and given up like the others.
  */
 export function createJobWorker(
   connection: Redis,
@@ -44,6 +47,8 @@ export function createJobWorker(
 ): JobWorker {
   const shutdown = new AbortController();
   const { logger, metrics } = options;
+  // What the processor threw, so the 'failed' event can tell those from failures BullMQ made alone.
+  const processorFailures = new WeakSet<Error>();
   const worker = new Worker(
     options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
@@ -64,13 +69,23 @@ export function createJobWorker(
           log.info('job returned to the queue at shutdown');
           throw new WaitingError();
         }
+        const delayedUntil = token ? rateLimitedUntil(error, job.timestamp, Date.now()) : undefined;
+        if (delayedUntil !== undefined && token) {
+          const delayMs = delayedUntil - Date.now();
+          await job.moveToDelayed(delayedUntil, token);
+          metrics.observeJob('rate-limited', seconds());
+          log.info({ code: errorCodeOf(error), delayMs }, 'job delayed by a Discord rate limit');
+          throw new DelayedError();
+        }
         metrics.observeJob('failed', seconds());
         metrics.countFailure(errorCodeOf(error));
-        log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1 }, 'job failed');
         const permanent = isFeelbotError(error) && error.permanent;
-        if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await giveUp(job, error, log);
-        if (permanent) throw new UnrecoverableError(`${error.code}: ${error.message}`);
-        throw error;
+        const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1, final }, 'job failed');
+        if (final) await giveUp(job, error, log);
+        const thrown = permanent ? new UnrecoverableError(`${error.code}: ${error.message}`) : asError(error);
+        processorFailures.add(thrown);
+        throw thrown;
       }
     },
     {
@@ -82,6 +97,20 @@ export function createJobWorker(
     },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => {
+    if (!processorFailures.has(error)) void failedWithoutRunning(job, error);
+  });
+
+  // With feelbot's worker options, BullMQ fails a job without calling the processor only when it
+  // stalled (its worker died or hung past the lock) more than maxStalledCount times.
+  async function failedWithoutRunning(job: Job | undefined, error: Error): Promise<void> {
+    const stalled = new FeelbotError(ErrorCodes.JobStalled, `The job failed without running: ${error.message}`, { cause: error, permanent: true });
+    metrics.countFailure(stalled.code);
+    const log = job ? logger.child({ jobId: job.id, guildId: guildIdOf(job.data) }) : logger;
+    const final = job?.finishedOn !== undefined;
+    log.error({ err: error, code: stalled.code, jobName: job?.name, final }, 'job failed without running: it stalled too often');
+    if (job && final) await giveUp(job, stalled, log);
+  }
 
   async function giveUp(job: Job, error: unknown, log: Logger): Promise<void> {
     const handler = options.giveUp?.[job.name];
@@ -104,6 +133,11 @@ export function createJobWorker(
       }
     },
   };
+}
+
+/** BullMQ reads `message` off whatever is thrown; a thrown string or object becomes an Error. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error), { cause: error });
 }
 
 function guildIdOf(data: unknown): unknown {

@@ -16,12 +16,13 @@ import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from './application-id.js';
+import { checkLoraFiles } from './check-lora-files.js';
 import { createEngines } from './create-engines.js';
+import { giveUpHandlers } from './give-up-handlers.js';
 import { createJobWorker } from './job-worker.js';
 import { RoutingReplier } from './routing-replier.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
 import { handleMessageJob, type MessageJobDeps } from '../jobs/handle-message-job.js';
-import { answerFailedAnalysis } from '../jobs/answer-failed-analysis.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis-job.js';
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
@@ -44,6 +45,7 @@ export interface RunningWorker {
 export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
+  await checkLoraFiles(personas);
   // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
   await checkRedisReachable(config.redis.url);
   const engines = await createEngines(config, logger, metrics);
@@ -100,7 +102,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       lockDurationMs: config.jobLockMs,
       logger,
       metrics,
-      giveUp: { analysis: (data, error) => answerFailedAnalysis(data, error, analysisDeps.responder) },
+      giveUp: giveUpHandlers(analysisDeps.responder),
     },
   );
   logger.info({ concurrency: generator.parallelism }, 'worker ready');

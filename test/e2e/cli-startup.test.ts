@@ -81,6 +81,32 @@ describe('a worker whose persona leaves no room for the message', () => {
   }, 60_000);
 });
 
+describe('a worker whose persona names a LoRA adapter that is not there', () => {
+  it('stops at start-up with MODEL_NOT_FOUND naming the persona and the path, instead of failing every reply of that persona', async () => {
+    const personasFile = `${GENERATED_DIR}persona-missing-lora.json`;
+    const loraPath = `${GENERATED_DIR}no-such-lora.gguf`;
+    writeFileSync(personasFile, JSON.stringify({ personas: { anger: { lora: loraPath } } }));
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const worker = new FeelbotProcess(['worker'], { ...stackEnv(discord, redis, '{missing-lora-test}'), PERSONAS_FILE: personasFile });
+      // Resolves false when the worker exits first.
+      const becameReady = await worker.waitForLog((line) => line.msg === 'worker ready', 40_000).then(() => true, () => false);
+      if (becameReady) await worker.stop();
+      expect(becameReady).toBe(false);
+      expect(await worker.waitForExit()).toBe(1);
+      const output = worker.output.join('\n');
+      expect(output).toContain('MODEL_NOT_FOUND');
+      expect(output).toContain('Persona anger');
+      expect(output).toContain(loraPath);
+      expect(output).not.toContain('unexpected failure');
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
 describe('a gateway whose login Discord refuses', () => {
   it('says why, names the fix, never prints the token, and exits instead of hanging on its Redis connection', async () => {
     const redis = await startPrivateRedis();

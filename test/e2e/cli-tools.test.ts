@@ -243,6 +243,38 @@ describe('feelbot synth', () => {
   }, 120_000);
 });
 
+/** A chat that has not exited by then is stuck; it is killed, and its exit code is null. */
+const CHAT_EXIT_MS = 90_000;
+
+/** Runs `feelbot chat` on the tiny models, types `lines` into it, and waits for it to exit. */
+async function chat(redis: PrivateRedis, prefix: string, lines: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: {
+      ...process.env,
+      FEELBOT_ENV_FILE: '',
+      DISCORD_TOKEN: '',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
+      LLM_MODEL: tinyModelPath(),
+      LLM_GPU: 'cpu',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  for (const line of lines) child.stdin.write(`${line}\n`);
+  child.stdin.end();
+  const stuck = setTimeout(() => child.kill('SIGKILL'), CHAT_EXIT_MS);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(stuck));
+  return { code, stdout, stderr };
+}
+
 describe('feelbot chat', () => {
   let redis: PrivateRedis;
   beforeAll(async () => {
@@ -259,28 +291,7 @@ describe('feelbot chat', () => {
     const discordJob = buildMessageJob({ messageId: snowflake(), channelId: snowflake(), content: 'a Discord message waiting for a worker' });
     const discordJobId = await production.enqueueDebounced(discordJob, 'burst-discord', 60_000);
     await (await production.queue.getJob(discordJobId))!.promote();
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
-      cwd: fileURLToPath(new URL('../../', import.meta.url)),
-      env: {
-        ...process.env,
-        FEELBOT_ENV_FILE: '',
-        DISCORD_TOKEN: '',
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: '{chat-test}',
-        EMOTION_MODEL: SHIPPED_EMOTION_MODEL,
-        LLM_MODEL: tinyModelPath(),
-        LLM_GPU: 'cpu',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.resume();
-    child.stdin.write('I got the job, I am so happy!\n');
-    child.stdin.write('but I am scared of my new boss\n');
-    child.stdin.end();
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout } = await chat(redis, '{chat-test}', ['I got the job, I am so happy!', 'but I am scared of my new boss']);
     expect(code).toBe(0);
     // A reply may span lines; each turn starts with its detected emotion and the persona's name.
     const turns = stdout.split('\n').filter((line) => /^\(\w+ \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): /.test(line));
@@ -295,5 +306,33 @@ describe('feelbot chat', () => {
       await production.close();
       connection.disconnect();
     }
+  }, 120_000);
+
+  it('refuses a line over 4,000 characters with INPUT_INVALID and goes on answering the next lines', async () => {
+    const { code, stdout, stderr } = await chat(redis, '{chat-long-line}', ['a'.repeat(4_001), 'I got the job, I am so happy!', 'I am so happy for you!']);
+    expect(stderr).not.toContain('unexpected failure');
+    expect(code).toBe(0);
+    expect(stdout).toContain('(not sent: The line is 4,001 characters; feelbot reads at most 4,000, as Discord does. Shorten it. (INPUT_INVALID))');
+    const turns = stdout.split('\n').filter((line) => /^\(\w+ \d+%\) (Sadness|Joy|Love|Anger|Fear|Surprise): /.test(line));
+    expect(turns).toHaveLength(2);
+  }, 120_000);
+
+  it('a missing model file ends it at start-up with MODEL_NOT_FOUND, instead of leaving it hung on its Redis connections', async () => {
+    const { code, stderr } = await chat(redis, '{chat-missing-model}', ['hello'], { LLM_MODEL: '/nonexistent/model.gguf' });
+    expect(stderr).toContain('MODEL_NOT_FOUND');
+    expect(stderr).toContain('/nonexistent/model.gguf');
+    expect(code).toBe(1);
+  }, 120_000);
+
+  it('a persona whose LoRA adapter is missing stops it at start-up with MODEL_NOT_FOUND, naming the persona and the path', async () => {
+    const personasFile = `${GENERATED_DIR}chat-missing-lora.json`;
+    const loraPath = `${GENERATED_DIR}no-such-chat-lora.gguf`;
+    writeFileSync(personasFile, JSON.stringify({ personas: { joy: { lora: loraPath } } }));
+    const { code, stderr } = await chat(redis, '{chat-missing-lora}', ['hello'], { PERSONAS_FILE: personasFile });
+    expect(code).toBe(1);
+    expect(stderr).toContain('MODEL_NOT_FOUND');
+    expect(stderr).toContain('Persona joy');
+    expect(stderr).toContain(loraPath);
+    expect(stderr).not.toContain('unexpected failure');
   }, 120_000);
 });

@@ -134,6 +134,33 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(job!.attemptsMade).toBe(1);
   });
 
+  it('a /feel queued longer than its 15-minute interaction token lives is skipped by the worker, and nothing is sent to Discord for it', async () => {
+    const interactionId = snowflake();
+    const token = `expired-token-${randomUUID()}`;
+    const queue = new MessageQueue(connection, prefix);
+    try {
+      // Queued by the gateway before a 16-minute worker outage.
+      await queue.enqueueAnalysis({
+        version: 1,
+        interactionId,
+        applicationId: discord.applicationId,
+        token,
+        guildId: discord.world.guild.id,
+        channelId: discord.world.channels.text.id,
+        userId: discord.world.users.member.id,
+        text: 'I passed every exam, I am so happy!',
+        source: 'slash',
+        receivedAt: Date.now() - 16 * 60_000,
+      });
+    } finally {
+      await queue.close();
+    }
+    const finished = await worker.waitForLog((line) => (line.msg === 'job done' || line.msg === 'job failed') && line.jobId === analysisJobId(interactionId), 45_000);
+    expect(finished.msg).toBe('job done');
+    expect(finished.outcome).toEqual({ status: 'skipped', reason: 'interaction-expired' });
+    expect(discord.requests.filter((request) => request.path.includes(token))).toEqual([]);
+  });
+
   it('/feel public:true answers for everyone to see', async () => {
     const sent = discord.sendInteraction({
       channelId: discord.world.channels.text.id,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
@@ -5,6 +6,13 @@ import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 
 const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown }) =>
   line.msg === 'job done' && line.jobId === messageJobId(messageId);
+const withdrew = (messageId: string) => (line: { msg?: string; messageIds?: unknown }) =>
+  line.msg === 'withdrew replies to deleted messages' && Array.isArray(line.messageIds) && line.messageIds.includes(messageId);
+
+const EPHEMERAL = 64;
+const STRING_OPTION = 3;
+/** Interaction callback type: a message at once. */
+const CHANNEL_MESSAGE = 4;
 
 describe('faults, on real processes and a real Redis', () => {
   let stack: FeelbotStack | undefined;
@@ -49,6 +57,64 @@ describe('faults, on real processes and a real Redis', () => {
     expect(outcomes.every((statuses) => statuses.filter((status) => status === 'posted').length === 1)).toBe(true);
     expect(stack.discord.webhookExecutions()).toHaveLength(sent.length);
   }, 180_000);
+
+  it('a message sent and deleted while Redis is down is not answered once Redis is back', async () => {
+    stack = await FeelbotStack.start();
+    const worker = await stack.spawn('worker');
+    const gateway = await stack.spawn('gateway');
+    await stack.redis.crash();
+    const regretted = stack.mention('I am so angry at all of you, you are all idiots');
+    stack.discord.deleteMessage(regretted.channel_id, regretted.id);
+    // Both events must reach the gateway while Redis is still down.
+    await sleep(1_500);
+    await stack.redis.revive();
+
+    const control = stack.mention('what a wonderful surprise!');
+    await worker.waitForLog(doneFor(control.id), 90_000);
+    // Withdrawn before a worker saw it, or seen by a worker as deleted: either way never posted.
+    const settled = () => worker.logs.some(doneFor(regretted.id)) || gateway.logs.some(withdrew(regretted.id));
+    await expect.poll(settled, { timeout: 90_000, interval: 100 }).toBe(true);
+    const outcomes = worker.logs.filter(doneFor(regretted.id)).map((line) => line.outcome);
+    expect(outcomes.every((outcome) => (outcome as { reason?: string }).reason === 'deleted')).toBe(true);
+    expect(stack.discord.webhookExecutions()).toHaveLength(1);
+  }, 180_000);
+
+  it('SIGTERM on a gateway holding a deletion while Redis is down: it gives the deletion up with a code and exits 0', async () => {
+    stack = await FeelbotStack.start();
+    const gateway = await stack.spawn('gateway');
+    await stack.redis.crash();
+    const regretted = stack.mention('I should not have said that');
+    stack.discord.deleteMessage(regretted.channel_id, regretted.id);
+    // A moment for the gateway to receive both, try Redis and start waiting for it to come back.
+    await sleep(1_000);
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    const givenUp = gateway.logs.find(
+      (line) => line.msg === 'could not record deleted messages' && Array.isArray(line.messageIds) && line.messageIds.includes(regretted.id),
+    );
+    expect(givenUp?.code).toBe('REDIS_UNAVAILABLE');
+  }, 120_000);
+
+  it('/feel while Redis is down gets a private "briefly unavailable", logged as REDIS_UNAVAILABLE', async () => {
+    stack = await FeelbotStack.start();
+    const gateway = await stack.spawn('gateway');
+    await stack.redis.crash();
+    const { discord } = stack;
+    const user = discord.addUser({ username: 'asker' });
+    discord.addMember({ guildId: discord.world.guild.id, userId: user.id });
+    const interaction = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: user.id,
+      commandName: 'feel',
+      options: [{ name: 'text', type: STRING_OPTION, value: 'I am so happy today' }],
+    });
+    const failed = await gateway.waitForLog((line) => line.msg === 'interaction failed' && line.interactionId === interaction.id, 10_000);
+    expect(failed.code).toBe('REDIS_UNAVAILABLE');
+    const [answer] = await discord.waitFor(() => discord.interactionResponses(interaction.id).length > 0 && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
+    expect(answer!.callbackType).toBe(CHANNEL_MESSAGE);
+    const data = (answer!.body.data ?? {}) as { flags?: number; content?: string };
+    expect((data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(data.content).toMatch(/briefly unavailable.*try again in a minute/);
+  });
 
   describe('on one running stack', () => {
     it('Discord answering 500 and then 429 with retry_after: the reply is posted once, after the wait', async () => {

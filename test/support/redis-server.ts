@@ -54,11 +54,13 @@ export function usePrivateRedis(): PrivateRedisForFile {
   };
 }
 
+/** Ports tried before giving up: another process can take a free port before redis-server binds it. */
+const LAUNCH_ATTEMPTS = 5;
+
 /** A redis-server of the test run's own on a free loopback port; never the machine's shared one. */
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
-  const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'feelbot-redis-'));
-  const args = [
+  const argsFor = (port: number) => [
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--save', '',
@@ -67,7 +69,23 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     '--maxmemory-policy', 'noeviction',
     '--dir', dir,
   ];
-  let child = await launch(args, port);
+  let started: { port: number; child: ChildProcess } | undefined;
+  for (let attempt = 1; !started; attempt += 1) {
+    const port = await freePort();
+    try {
+      started = { port, child: await launch(argsFor(port), port) };
+    } catch (error) {
+      // The port was taken between freePort() and the bind: our server exited; try another port.
+      if (!(error instanceof ExitedEarly) || attempt >= LAUNCH_ATTEMPTS) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+  let { child } = started;
+  const { port } = started;
+  // A revived server must come back on the same port: its URL is already in use by the test.
+  const args = argsFor(port);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -88,10 +106,25 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   };
 }
 
+/** The redis-server we started exited before it answered: most often, its port was taken. */
+class ExitedEarly extends Error {}
+
+/** Output kept from a starting server, for the error when it does not come up. */
+const OUTPUT_TAIL_CHARS = 2_000;
+
+/**
+ * Starts redis-server and resolves once it answers. A Redis answering on the port counts only when
+ * its INFO names our child's pid: a server another test file started on the same port is not ours.
+ */
 async function launch(args: string[], port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let spawnError: Error | undefined;
+  let output = '';
   child.on('error', (error) => (spawnError = error));
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (output = (output + chunk).slice(-OUTPUT_TAIL_CHARS)));
+  }
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (spawnError) {
@@ -101,18 +134,30 @@ async function launch(args: string[], port: number): Promise<ChildProcess> {
         { cause: spawnError },
       );
     }
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') return child;
-    } catch {
-      // Not listening yet.
-    } finally {
-      probe.disconnect();
+    if ((await serverPid(port)) === child.pid) return child;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new ExitedEarly(`redis-server exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}:\n${output}`);
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+    if (Date.now() > deadline) {
+      await kill(child, 'SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The process_id of the Redis answering on `port`, or undefined when none answers. */
+async function serverPid(port: number): Promise<number | undefined> {
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    const pid = /^process_id:(\d+)/m.exec(await probe.info('server'))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } catch {
+    return undefined; // Not listening yet.
+  } finally {
+    probe.disconnect();
   }
 }
 

@@ -21,8 +21,16 @@ describe('fitPrompt', () => {
     expect(fitPrompt(prompt, 10_000, chars)).toEqual(prompt);
   });
 
-  it('drops the oldest turns first, and never starts on an assistant turn', () => {
+  // Costs with the markup: system 108, the old question 268, the old answer 228, the newest message 26.
+  it('drops the oldest turns first, until the prompt fits', () => {
     const fitted = fitPrompt(prompt, 250, chars);
+    expect(fitted.system).toBe(prompt.system);
+    expect(fitted.turns).toEqual([prompt.turns[2]]);
+  });
+
+  it('never starts on an assistant turn, even one that fits', () => {
+    // 400 fits once the old question is gone (362 tokens); only the opening-turn rule drops the old answer.
+    const fitted = fitPrompt(prompt, 400, chars);
     expect(fitted.system).toBe(prompt.system);
     expect(fitted.turns).toEqual([prompt.turns[2]]);
   });

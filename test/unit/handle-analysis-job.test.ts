@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import type { AnalysisJob } from '../../src/jobs/analysis-job.js';
-import { handleAnalysisJob } from '../../src/jobs/handle-analysis-job.js';
+import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
 import { buildAnalysis, personas, snowflake } from '../factories.js';
+import { capturedLogger } from '../support/captured-logger.js';
+
+const MINUTE_MS = 60_000;
 
 function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
   return {
@@ -17,25 +20,78 @@ function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
     userId: snowflake(),
     text: 'I finished my painting!',
     source: 'slash',
-    receivedAt: 1_700_000_000_000,
+    receivedAt: Date.now(),
     ...overrides,
   };
 }
 
+/** The use case's parts, recording what was classified, generated and edited. */
+function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJobDeps> = {}) {
+  const classified: string[] = [];
+  const generated: string[] = [];
+  const answers: InteractionResponse[] = [];
+  const deps: AnalysisJobDeps = {
+    classifier: {
+      classify: async (texts) => {
+        classified.push(...texts);
+        return texts.map(() => buildAnalysis());
+      },
+      dispose: async () => undefined,
+    },
+    generator: {
+      parallelism: 1,
+      generate: async (request) => {
+        generated.push(request.prompt.system);
+        return { text: line, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 };
+      },
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    responder: { editOriginal: async (_app, _token, response) => void answers.push(response) },
+    renderChart: () => Buffer.from('png'),
+    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
+    logger: createLogger('silent', 'test'),
+    ...overrides,
+  };
+  return { deps, classified, generated, answers };
+}
+
 describe('handleAnalysisJob', () => {
   it("the persona line in the /feel embed keeps no masked link or foreign invite, only a link from the analysed text", async () => {
-    const answers: InteractionResponse[] = [];
     const line = 'So happy for you! [Claim your free Nitro](https://evil.example/gift) or join discord.gg/freenitro. Loved https://art.example/me too!';
-    await handleAnalysisJob(buildAnalysisJob({ text: 'I finished my painting! https://art.example/me' }), {
-      classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-      generator: { parallelism: 1, generate: async () => ({ text: line, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
-      personas,
-      settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-      responder: { editOriginal: async (_app, _token, response) => void answers.push(response) },
-      renderChart: () => Buffer.from('png'),
-      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
-      logger: createLogger('silent', 'test'),
-    });
+    const { deps, answers } = recordingDeps(line);
+    await handleAnalysisJob(buildAnalysisJob({ text: 'I finished my painting! https://art.example/me' }), deps);
     expect(answers[0]!.embeds[0]!.description).toBe('So happy for you! Claim your free Nitro or join. Loved https://art.example/me too!');
+  });
+
+  it('a /feel queued past the 15 minutes its interaction token lives is skipped before classifying, with nothing edited', async () => {
+    const { logger, lines } = capturedLogger();
+    const { deps, classified, generated, answers } = recordingDeps(undefined, { logger });
+    const outcome = await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 16 * MINUTE_MS }), deps);
+    expect(outcome).toEqual({ status: 'skipped', reason: 'interaction-expired' });
+    expect(classified).toEqual([]);
+    expect(generated).toEqual([]);
+    expect(answers).toEqual([]);
+    const logged = lines.find((entry) => entry.level === 'info' && /expired/.test(String(entry.msg)));
+    expect(logged).toMatchObject({ ageMs: expect.any(Number) });
+    expect(JSON.stringify(lines)).not.toContain('interaction-token-0123456789');
+  });
+
+  it('a /feel with little of its interaction token left is answered without the persona line', async () => {
+    const { deps, classified, generated, answers } = recordingDeps();
+    const outcome = await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 13.5 * MINUTE_MS }), deps);
+    expect(outcome).toMatchObject({ status: 'answered' });
+    expect(classified).toHaveLength(1);
+    expect(generated).toEqual([]);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.embeds[0]!.description).toBeUndefined();
+  });
+
+  it('a /feel with time to spare gets the persona line', async () => {
+    const { deps, generated, answers } = recordingDeps();
+    await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 5 * MINUTE_MS }), deps);
+    expect(generated).toHaveLength(1);
+    expect(answers[0]!.embeds[0]!.description).toBe('So happy for you!');
   });
 });

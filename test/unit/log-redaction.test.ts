@@ -1,4 +1,4 @@
-import { DiscordAPIError } from 'discord.js';
+import { DiscordAPIError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { asDiscordRequestError } from '../../src/adapters/discord/discord-request-error.js';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
@@ -55,6 +55,25 @@ describe('errors in the logs never carry a webhook or interaction token', () => 
     expectNoSecrets(logged((logger) => logger.error({ err: coded }, 'job failed')));
     expectNoSecrets(logged((logger) => logger.error({ details: { failure: coded, attempts: [refusedWebhookPost()] } }, 'job failed')));
     expectNoSecrets(logged((logger) => logger.error(new AggregateError([coded]), 'job failed')));
+  });
+
+  it("a rate limit on a webhook route, whose major parameter is the webhook's id and token", () => {
+    const limited = new RateLimitError({
+      timeToReset: 120_000,
+      limit: 5,
+      method: 'POST',
+      hash: 'Global(POST:/webhooks/:id/:token)',
+      url: `https://discord.com/api/v10/webhooks/1200000000000000001/${WEBHOOK_TOKEN}?wait=true`,
+      route: '/webhooks/:id/:token',
+      majorParameter: `1200000000000000001/${WEBHOOK_TOKEN}`,
+      global: false,
+      retryAfter: 120_000,
+      sublimitTimeout: 0,
+      scope: 'user',
+    });
+    const line = logged((logger) => logger.error({ err: limited }, 'could not delete a reply posted in the wrong channel'));
+    expectNoSecrets(line);
+    expect(JSON.parse(line)).toMatchObject({ err: { type: 'RateLimitError', route: '/webhooks/:id/:token', retryAfter: 120_000 } });
   });
 
   it('a token in an error message or in free text is redacted by pattern', () => {

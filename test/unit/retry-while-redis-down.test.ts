@@ -19,6 +19,20 @@ describe('retryWhileRedisDown', () => {
     expect(calls).toBe(3);
   });
 
+  it('retries a command Redis never answered (ioredis timed it out) until Redis answers', async () => {
+    let calls = 0;
+    const result = await retryWhileRedisDown(
+      async () => {
+        calls += 1;
+        if (calls < 2) throw new Error('Command timed out');
+        return 'queued';
+      },
+      { initialDelayMs: 1, maxDelayMs: 2 },
+    );
+    expect(result).toBe('queued');
+    expect(calls).toBe(2);
+  });
+
   it('does not retry an error Redis answered', async () => {
     let calls = 0;
     const error = await retryWhileRedisDown(async () => {

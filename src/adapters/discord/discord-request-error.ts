@@ -1,17 +1,23 @@
-import { DiscordAPIError, HTTPError } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
+import { rateLimitWaitMs } from './discord-rest.js';
 
-/** Client errors that a later attempt can still get past: a timeout and a rate limit. */
-const RETRYABLE_CLIENT_STATUSES = new Set([408, 429]);
+/**
+ * A 4xx that a later attempt can still get past: a request timeout. (A 429 never gets here: the
+ * REST client waits it out, or throws a RateLimitError when the wait is too long.)
+ */
+const RETRYABLE_CLIENT_STATUSES = new Set([408]);
 
 /**
  * A failed Discord request as feelbot's own error, with a code: a 4xx (a bad form, an unknown
  * channel, closed DMs) is permanent, because the same request fails the same way however often it
- * is sent; a 5xx that outlived REST's own retries is not, so the job is retried with backoff.
+ * is sent; a 5xx that outlived REST's own retries is not, so the job is retried with backoff; a
+ * rate limit too long to wait out is DISCORD_RATE_LIMITED, with the wait in `details.retryAfterMs`.
  * The message names the status and Discord's code, never the URL, which may carry a webhook token.
  */
 export function asDiscordRequestError(error: unknown, what: string): unknown {
   if (isFeelbotError(error)) return error;
+  if (error instanceof RateLimitError) return rateLimited(error, what);
   if (!(error instanceof DiscordAPIError) && !(error instanceof HTTPError)) return error;
   const code = error instanceof DiscordAPIError ? error.code : undefined;
   const permanent = error.status >= 400 && error.status < 500 && !RETRYABLE_CLIENT_STATUSES.has(error.status);
@@ -19,5 +25,16 @@ export function asDiscordRequestError(error: unknown, what: string): unknown {
     ErrorCodes.DiscordRequestFailed,
     `Discord refused ${what}: HTTP ${error.status}${code === undefined ? '' : `, code ${code}: ${error.message}`}.`,
     { cause: error, permanent, details: { status: error.status, ...(code === undefined ? {} : { discordCode: code }) } },
+  );
+}
+
+/** Names the bucket route, where the REST client has already put `:id` and `:token` for the real ones. */
+function rateLimited(error: RateLimitError, what: string): FeelbotError {
+  const retryAfterMs = Math.ceil(rateLimitWaitMs(error));
+  const scope = error.global ? 'global rate limit' : 'rate limit';
+  return new FeelbotError(
+    ErrorCodes.DiscordRateLimited,
+    `Discord's ${scope} on ${error.method.toUpperCase()} ${error.route} holds back ${what} for ${(retryAfterMs / 1000).toFixed(1)} s; not waiting that long.`,
+    { cause: error, permanent: false, details: { retryAfterMs } },
   );
 }

@@ -1,10 +1,28 @@
-import { REST } from 'discord.js';
+import { REST, type RateLimitData } from 'discord.js';
 
-/** @discordjs/rest retries 5xx and waits out 429s itself; 3 retries matches its default. */
+/** @discordjs/rest retries 5xx and waits out short 429s itself; 3 retries matches its default. */
 const REST_RETRIES = 3;
 /** Long enough for a slow webhook execute, short enough that a hung request frees the worker. */
 const REST_TIMEOUT_MS = 15_000;
+/**
+ * A rate limit that asks for a longer wait fails the request (DISCORD_RATE_LIMITED) instead of
+ * parking the job's slot; the job is delayed instead. Half the worker's 20 s shutdown grace.
+ */
+export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+
+/**
+ * How long Discord asks the request to wait: its Retry-After, or the bucket's reset when that is
+ * later (@discordjs/rest waits for whichever applies; both include its 50 ms safety offset).
+ */
+export function rateLimitWaitMs(limit: Pick<RateLimitData, 'retryAfter' | 'timeToReset'>): number {
+  return Math.max(limit.retryAfter, limit.timeToReset, 0);
+}
+
+/** Shorter rate limits are waited out by the client, local and global alike; longer ones throw a RateLimitError. */
+function rejectsLongWaits(limit: RateLimitData): boolean {
+  return rateLimitWaitMs(limit) > MAX_RATE_LIMIT_WAIT_MS;
+}
 
 export function createDiscordRest(apiUrl: string, token: string): REST {
-  return new REST({ api: apiUrl, retries: REST_RETRIES, timeout: REST_TIMEOUT_MS }).setToken(token);
+  return new REST({ api: apiUrl, retries: REST_RETRIES, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits }).setToken(token);
 }

@@ -1,4 +1,4 @@
-import { Routes, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { withRedisLock } from '../redis/redis-lock.js';
@@ -115,6 +115,9 @@ export class WebhookDirectory {
       return ours?.token ? { id: ours.id, token: ours.token } : undefined;
     } catch (error) {
       if (hasDiscordCode(error, DiscordCodes.MissingPermissions)) throw translateCreateError(error, channelId);
+      // Discord down, a rate limit or a lost connection says nothing about what the channel holds:
+      // creating anyway would leave a second webhook for each such blip, toward the 15 a channel allows.
+      if (!(error instanceof DiscordAPIError) || error.status >= 500 || error.status === 429) throw error;
       return undefined;
     }
   }

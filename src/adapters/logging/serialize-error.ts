@@ -3,9 +3,10 @@ import { redactSecrets } from './redact-secrets.js';
 
 /**
  * Fields that may hold a secret whatever the error: discord.js's DiscordAPIError and HTTPError
- * keep the request URL (a webhook's or interaction's token sits in its path) and its body.
+ * keep the request URL (a webhook's or interaction's token sits in its path) and its body; a
+ * RateLimitError's `majorParameter` is `<webhook id>/<token>` on webhook routes.
  */
-const SECRET_FIELDS = new Set(['url', 'requestBody']);
+const SECRET_FIELDS = new Set(['url', 'requestBody', 'majorParameter']);
 /** Errors nest (cause, AggregateError, an error kept in a field); deeper than this is cut, not walked. */
 const MAX_ERROR_DEPTH = 8;
 /** How far into a log line's plain objects errors are looked for. */

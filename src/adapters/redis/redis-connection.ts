@@ -3,11 +3,19 @@ import { Redis, type RedisOptions } from 'ioredis';
 /**
  * Producers fail fast when Redis is down (the caller gets an error instead of a silently
  * queued command), workers wait forever for it to come back, as BullMQ's production guide asks.
+ * A producer also gives up on a command Redis never answers (a host gone without closing the
+ * connection); a worker cannot, since its blocking BZPOPMIN waits on purpose.
  */
 export type RedisRole = 'producer' | 'worker';
 
+/**
+ * A producer's commands are single keys and short scripts a live Redis answers at once; 2 s stays
+ * inside the 3 s Discord gives a gateway to answer an interaction.
+ */
+const PRODUCER_COMMAND_TIMEOUT_MS = 2_000;
+
 const ROLE_OPTIONS = {
-  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS },
   worker: { enableOfflineQueue: true, maxRetriesPerRequest: null },
 } as const satisfies Record<RedisRole, RedisOptions>;
 

@@ -16,7 +16,8 @@ export class RedisDeletedMessages implements DeletedMessages {
     if (messageIds.length === 0) return;
     const batch = this.redis.multi();
     for (const id of messageIds) batch.set(this.key(id), '1', 'EX', DELETED_TTL_SECONDS);
-    await batch.exec();
+    // null: the MULTI was aborted by a WATCH someone left on this connection, and nothing was marked.
+    if ((await batch.exec()) === null) throw new Error(`Redis aborted the transaction marking ${messageIds.length} deleted messages.`);
   }
 
   async anyDeleted(messageIds: readonly string[]): Promise<boolean> {

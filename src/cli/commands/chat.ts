@@ -17,6 +17,7 @@ import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
 import { NO_DELETIONS } from '../../ports/deleted-messages.js';
 import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
+import { checkLoraFiles } from '../../worker/check-lora-files.js';
 import { createEngines } from '../../worker/create-engines.js';
 import { createJobWorker } from '../../worker/job-worker.js';
 import { RoutingReplier } from '../../worker/routing-replier.js';
@@ -35,23 +36,21 @@ export const chatCommand: Command = {
   async run({ config, logger }) {
     // Only at start-up, before the models load: without Redis the session could not hold a turn.
     await checkRedisReachable(config.redis.url);
-    const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
-    const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
-    // QueueEvents blocks on its connection, so it gets one of its own.
-    const eventsConnection = createRedis(config.redis.url, 'worker', 'feelbot-chat-events');
-    const events = new QueueEvents(TERMINAL_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
+    // The personas and models before any connection opens: an open one would keep a failed start-up from exiting.
     const personas = await loadPersonas(config.personasFile);
+    await checkLoraFiles(personas);
     const engines = await createEngines(config, logger, NO_METRICS);
     try {
       checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
     } catch (error) {
       await engines.dispose();
-      await events.close();
-      await queue.close();
-      eventsConnection.disconnect();
-      redis.disconnect();
       throw error;
     }
+    const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
+    const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
+    // QueueEvents blocks on its connection, so it gets one of its own.
+    const eventsConnection = createRedis(config.redis.url, 'worker', 'feelbot-chat-events');
+    const events = new QueueEvents(TERMINAL_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
     const worker = createJobWorker(
       redis,
       config.redis.prefix,
@@ -107,6 +106,7 @@ export const chatCommand: Command = {
 export function formatTurn(result: TurnResult): string {
   if (result.kind === 'silent') return `(no reply: ${result.reason})`;
   if (result.kind === 'lost') return `(reply lost: ${result.reason}; say something else to go on)`;
+  if (result.kind === 'refused') return `(not sent: ${result.reason} (${result.code}))`;
   const { reply } = result;
   return `(${reply.emotion} ${Math.round(reply.confidence * 100)}%) ${reply.persona}: ${reply.content}`;
 }

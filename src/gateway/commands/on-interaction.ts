@@ -1,9 +1,10 @@
 import { MessageFlags, type Interaction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
-import { errorCodeOf } from '../../errors.js';
+import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
+import { isConnectionError } from '../retry-while-redis-down.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
@@ -16,7 +17,13 @@ export interface InteractionDeps {
   readonly logger: Logger;
 }
 
-/** Routes slash and context-menu commands; a failure gets a generic ephemeral answer and a log line. */
+const GENERIC_ANSWER = 'Something went wrong on our side; please try again in a moment.';
+const REDIS_DOWN_ANSWER = 'feelbot is briefly unavailable; please try again in a minute.';
+
+/**
+ * Routes slash and context-menu commands. A failure gets an ephemeral answer and a log line with
+ * its code: a Redis outage is told as a short one, anything else as a generic error.
+ */
 export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
   return async (interaction) => {
     if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
@@ -32,10 +39,16 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       }
       log.info(outcome ? { outcome } : {}, 'interaction handled');
     } catch (error) {
-      log.error({ err: error, code: errorCodeOf(error) }, 'interaction failed');
-      const answer = { content: 'Something went wrong on our side; please try again in a moment.', flags: MessageFlags.Ephemeral } as const;
-      if (interaction.deferred) await interaction.editReply({ content: answer.content }).catch(() => undefined);
-      else if (!interaction.replied) await interaction.reply(answer).catch(() => undefined);
+      // Not retried: Discord wants an answer within 3 seconds, and an outage lasts longer.
+      const redisDown = isRedisDown(error);
+      log.error({ err: error, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(error) }, 'interaction failed');
+      const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
+      if (interaction.deferred) await interaction.editReply({ content }).catch(() => undefined);
+      else if (!interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
     }
   };
+}
+
+function isRedisDown(error: unknown): boolean {
+  return isConnectionError(error) || isFeelbotError(error, ErrorCodes.RedisUnavailable);
 }

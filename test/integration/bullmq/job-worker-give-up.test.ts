@@ -1,44 +1,90 @@
+import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { describe, expect, it } from 'vitest';
+import { Queue, Worker } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
+import { errorCodeOf, ErrorCodes, FeelbotError } from '../../../src/errors.js';
+import { parseAnalysisJob, type AnalysisJob } from '../../../src/jobs/analysis-job.js';
+import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
-import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
+import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
+import { createJobWorker, type JobHandler, type JobWorker, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
+import { buildMessageJob, snowflake } from '../../factories.js';
+
+const redis = usePrivateRedis();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A queue of its own for one test, closed after it. */
+function newQueue(): { queue: Queue; prefix: string } {
+  const prefix = `{give-up-${randomUUID().slice(0, 8)}}`;
+  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
+  cleanups.push(() => queue.close());
+  return { queue, prefix };
+}
+
+function startJobWorker(prefix: string, handlers: Record<string, JobHandler>, options: Partial<JobWorkerOptions> = {}): JobWorker {
+  const worker = createJobWorker(redis.connection.duplicate(), prefix, handlers, {
+    concurrency: 1,
+    lockDurationMs: 4_000,
+    logger: createLogger('silent', 'test'),
+    metrics: NO_METRICS,
+    ...options,
+  });
+  cleanups.push(() => worker.stop(1_000));
+  return worker;
+}
+
+/** A responder that records each edit of a deferred interaction, as the interaction webhook would receive it. */
+function recordingResponder() {
+  const edits: Array<{ applicationId: string; token: string; response: InteractionResponse }> = [];
+  return { edits, editOriginal: async (applicationId: string, token: string, response: InteractionResponse) => void edits.push({ applicationId, token, response }) };
+}
+
+function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
+  return {
+    version: 1,
+    interactionId: snowflake(),
+    applicationId: snowflake(),
+    token: 'interaction-token-0123456789',
+    guildId: snowflake(),
+    channelId: snowflake(),
+    userId: snowflake(),
+    text: 'I finished my painting!',
+    source: 'slash',
+    receivedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+async function stateOf(queue: Queue, jobId: string): Promise<string> {
+  return (await queue.getJob(jobId))!.getState();
+}
 
 describe('the job worker gives up on a job once (real Redis and BullMQ)', () => {
-  const redis = usePrivateRedis();
-
   async function run(failure: () => Error, attempts: number) {
-    const prefix = `{give-up-${randomUUID().slice(0, 8)}}`;
-    const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
+    const { queue, prefix } = newQueue();
     const tried: number[] = [];
     const gaveUp: Array<{ data: unknown; error: unknown; afterTries: number }> = [];
     const failing: JobHandler = async () => {
       tried.push(Date.now());
       throw failure();
     };
-    const worker = createJobWorker(redis.connection.duplicate(), prefix, { analysis: failing }, {
-      concurrency: 1,
-      lockDurationMs: 4_000,
-      logger: createLogger('silent', 'test'),
-      metrics: NO_METRICS,
+    startJobWorker(prefix, { analysis: failing }, {
       giveUp: {
         analysis: async (data, error) => {
           gaveUp.push({ data, error, afterTries: tried.length });
         },
       },
     });
-    try {
-      const job = await queue.add('analysis', { n: 1 }, { attempts, backoff: { type: 'fixed', delay: 50 } });
-      await expect.poll(async () => (await queue.getJob(job.id!))!.getState(), { timeout: 10_000 }).toBe('failed');
-      return { tried: tried.length, gaveUp };
-    } finally {
-      await worker.stop(1_000);
-      await queue.close();
-    }
+    const job = await queue.add('analysis', { n: 1 }, { attempts, backoff: { type: 'fixed', delay: 50 } });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('failed');
+    return { tried: tried.length, gaveUp };
   }
 
   it('a job that keeps failing is given up after its last attempt, not before', async () => {
@@ -54,5 +100,151 @@ describe('the job worker gives up on a job once (real Redis and BullMQ)', () => 
     expect(tried).toBe(1);
     expect(gaveUp).toHaveLength(1);
     expect(gaveUp[0]!.afterTries).toBe(1);
+  });
+});
+
+describe('a job that stalled more often than allowed (its worker killed twice) is failed by BullMQ without running', () => {
+  /** Takes the job twice and lets its lock lapse each time, as a worker OOM-killed mid-job would. */
+  async function stallTwice(prefix: string, jobId: string): Promise<void> {
+    const killed = new Worker(REPLY_QUEUE, null, { connection: redis.connection.duplicate(), prefix, lockDuration: 100, stalledInterval: 100, maxStalledCount: 1 });
+    try {
+      for (const attempt of [1, 2]) {
+        const stalled = once(killed, 'stalled');
+        const taken = await killed.getNextJob(`killed-worker-${attempt}`);
+        expect(taken?.id).toBe(jobId);
+        await killed.startStalledCheckTimer();
+        await stalled;
+      }
+    } finally {
+      await killed.close();
+    }
+  }
+
+  it('the next worker logs it at error level with JOB_STALLED, counts it, and gives it up once', async () => {
+    const { queue, prefix } = newQueue();
+    const job = await queue.add('analysis', { n: 1 }, { attempts: 3 });
+    await stallTwice(prefix, job.id!);
+    const { logger, lines } = capturedLogger();
+    const failures: string[] = [];
+    const ran: unknown[] = [];
+    const gaveUp: unknown[] = [];
+    startJobWorker(prefix, { analysis: async (data) => (ran.push(data), { status: 'answered' }) }, {
+      logger,
+      metrics: { ...NO_METRICS, countFailure: (code) => void failures.push(code) },
+      giveUp: { analysis: async (_data, error) => void gaveUp.push(error) },
+    });
+    await expect.poll(() => gaveUp.length, { timeout: 10_000 }).toBe(1);
+    expect(await stateOf(queue, job.id!)).toBe('failed');
+    expect(ran).toEqual([]);
+    expect(errorCodeOf(gaveUp[0])).toBe('JOB_STALLED');
+    expect(failures).toEqual(['JOB_STALLED']);
+    expect(lines.filter((line) => line.level === 'error' && line.code === 'JOB_STALLED')).toEqual([
+      expect.objectContaining({ jobId: job.id, msg: 'job failed without running: it stalled too often' }),
+    ]);
+  });
+});
+
+describe('a /feel whose job is malformed is still answered', () => {
+  async function failAnalysis(data: unknown) {
+    const { queue, prefix } = newQueue();
+    const responder = recordingResponder();
+    const { logger, lines } = capturedLogger();
+    startJobWorker(prefix, { analysis: async (job) => ({ status: parseAnalysisJob(job).source }) }, { logger, giveUp: giveUpHandlers(responder) });
+    const job = await queue.add('analysis', data, { attempts: 3 });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('failed');
+    return { edits: responder.edits, lines };
+  }
+
+  it.each([
+    ['a version the worker does not know', { version: 2 }],
+    ['a text over 4,000 characters', { text: 'a'.repeat(4_001) }],
+  ])('with %s, the deferred reply is edited to explain JOB_INVALID', async (_case, overrides) => {
+    const job = buildAnalysisJob();
+    const { edits } = await failAnalysis({ ...job, ...overrides });
+    await expect.poll(() => edits.length).toBe(1);
+    expect(edits[0]).toMatchObject({ applicationId: job.applicationId, token: job.token });
+    expect(edits[0]!.response.content).toContain('(JOB_INVALID)');
+  });
+
+  it('with no interaction token to answer with, it says so at error level', async () => {
+    const { token: _token, ...withoutToken } = buildAnalysisJob();
+    const { edits, lines } = await failAnalysis(withoutToken);
+    await expect.poll(() => lines.filter((line) => line.level === 'error')).toEqual([
+      expect.objectContaining({ code: 'JOB_INVALID', msg: 'the failed /feel cannot be answered: its job has no application id and token' }),
+    ]);
+    expect(edits).toEqual([]);
+  });
+});
+
+describe('a reply job that fails for good is logged at error level, once', () => {
+  async function runReply(failures: Array<() => Error>, attempts: number) {
+    const { queue, prefix } = newQueue();
+    const { logger, lines } = capturedLogger();
+    const remaining = [...failures];
+    startJobWorker(prefix, {
+      reply: async () => {
+        const failure = remaining.shift();
+        if (failure) throw failure();
+        return { status: 'replied' };
+      },
+    }, { logger, giveUp: giveUpHandlers(recordingResponder()) });
+    const data = buildMessageJob();
+    const job = await queue.add('reply', data, { attempts, backoff: { type: 'fixed', delay: 50 } });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toMatch(/^(completed|failed)$/);
+    return { data, givenUp: lines.filter((line) => line.msg === 'reply given up'), state: await stateOf(queue, job.id!) };
+  }
+
+  it('a permanent error: one error line with the message, channel and code', async () => {
+    const { data, givenUp } = await runReply([() => new FeelbotError(ErrorCodes.WebhookLimitReached, 'full', { permanent: true })], 3);
+    expect(givenUp).toEqual([
+      expect.objectContaining({ level: 'error', messageId: data.messageId, channelId: data.channelId, code: 'WEBHOOK_LIMIT_REACHED' }),
+    ]);
+  });
+
+  it('a retryable error on the last attempt: one error line', async () => {
+    const { givenUp } = await runReply([() => new Error('Discord 503'), () => new Error('Discord 503')], 2);
+    expect(givenUp).toEqual([expect.objectContaining({ level: 'error', code: 'UNEXPECTED' })]);
+  });
+
+  it('a retryable error with attempts left, then a success: no such line', async () => {
+    const { givenUp, state } = await runReply([() => new Error('Discord 503')], 2);
+    expect(state).toBe('completed');
+    expect(givenUp).toEqual([]);
+  });
+});
+
+describe('a Discord rate limit delays the job without using up an attempt', () => {
+  const rateLimited = (retryAfterMs: number) =>
+    new FeelbotError(ErrorCodes.DiscordRateLimited, 'Discord asked to wait', { details: { retryAfterMs } });
+
+  it('the job runs again no sooner than retry-after and completes with one attempt counted', async () => {
+    const { queue, prefix } = newQueue();
+    const { logger, lines } = capturedLogger();
+    const runs: number[] = [];
+    startJobWorker(prefix, {
+      reply: async () => {
+        runs.push(Date.now());
+        if (runs.length === 1) throw rateLimited(300);
+        return { status: 'replied' };
+      },
+    }, { logger });
+    // A second attempt with a short backoff, so a counted failure would also complete, only sooner.
+    const job = await queue.add('reply', buildMessageJob(), { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('completed');
+    expect(runs).toHaveLength(2);
+    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(300);
+    expect((await queue.getJob(job.id!))!.attemptsMade).toBe(1);
+    expect(lines.filter((line) => line.msg === 'job delayed by a Discord rate limit')).toEqual([
+      expect.objectContaining({ level: 'info', code: 'DISCORD_RATE_LIMITED', delayMs: expect.any(Number) }),
+    ]);
+  });
+
+  it('a wait that would end past the deadline is not waited for: the job fails as usual', async () => {
+    const { queue, prefix } = newQueue();
+    const gaveUp: unknown[] = [];
+    startJobWorker(prefix, { reply: async () => { throw rateLimited(11 * 60_000); } }, { giveUp: { reply: async (_data, error) => void gaveUp.push(error) } });
+    const job = await queue.add('reply', buildMessageJob(), { attempts: 1 });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('failed');
+    expect(gaveUp.map(errorCodeOf)).toEqual(['DISCORD_RATE_LIMITED']);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { TERMINAL_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
@@ -68,6 +68,35 @@ describe('a terminal chat session (real Redis and BullMQ)', () => {
     const key = terminalStreamKey(prefix, session.sessionId);
     await expect.poll(() => redis.connection.xlen(key), { timeout: 10_000 }).toBe(1);
     expect(await session.say('hello')).toMatchObject({ kind: 'reply', reply: { content: 'reply to hello' } });
+  });
+
+  it('refuses a line over 4,000 characters with INPUT_INVALID, queues nothing, and answers the next line', async () => {
+    const session = new TerminalSession(queue.queue, events, redis.connection, prefix, 'Ann');
+    const refused = await session.say('a'.repeat(4_001));
+    expect(refused).toMatchObject({ kind: 'refused', code: ErrorCodes.InputInvalid });
+    expect(refused.kind === 'refused' && refused.reason).toMatch(/4,001 characters.*at most 4,000/);
+    expect(await queue.queue.getJobCountByTypes('completed', 'failed', 'waiting', 'active', 'delayed')).toBe(0);
+    expect(await session.say('hi')).toMatchObject({ kind: 'reply', reply: { content: 'reply to hi' } });
+  });
+
+  it('a line of exactly 4,000 characters is answered, and its reply, longer than a context entry may be, does not break the next turn', async () => {
+    const session = new TerminalSession(queue.queue, events, redis.connection, prefix, 'Ann');
+    // The stub's reply is "reply to " plus the line: 4,009 characters, over the 4,000 a context entry holds.
+    expect(await session.say('a'.repeat(4_000))).toMatchObject({ kind: 'reply', reply: { content: `reply to ${'a'.repeat(4_000)}` } });
+    expect(await session.say('hi')).toMatchObject({ kind: 'reply', reply: { content: 'reply to hi' } });
+  });
+
+  it('when the job cannot even be queued, the turn is reported lost instead of throwing', async () => {
+    const connection = redis.connection.duplicate();
+    const unreachable = new Queue(TERMINAL_QUEUE, { connection, prefix });
+    await unreachable.waitUntilReady();
+    connection.disconnect();
+    try {
+      const session = new TerminalSession(unreachable, events, redis.connection, prefix, 'Ann');
+      expect(await session.say('hello')).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/closed/i) });
+    } finally {
+      await unreachable.close().catch(() => undefined);
+    }
   });
 
   it('shows the reply posted for its own message, not whatever entry comes next in the stream', async () => {

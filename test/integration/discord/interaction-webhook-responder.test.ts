@@ -2,6 +2,7 @@ import { MessageFlags } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
+import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../../src/errors.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 
 /** InteractionResponseType.DeferredChannelMessageWithSource. */
@@ -49,5 +50,21 @@ describe('answering a deferred /feel through the interaction webhook', () => {
       files: [],
     });
     expect(Number(editOf(sent.id).body.flags ?? 0) & MessageFlags.SuppressEmbeds).toBe(0);
+  });
+
+  it('a 429 asking for 120 s fails the answer at once with DISCORD_RATE_LIMITED, sent once and without the interaction token', async () => {
+    const sent = await deferredFeel();
+    const since = discord.requests.length;
+    discord.failNext('PATCH /webhooks/:id/:token/messages/:messageId', [{ status: 429, retryAfter: 120 }]);
+    const limited = await responder.editOriginal(discord.applicationId, sent.token, { content: 'Joy, 90% confident.', embeds: [], files: [] }).catch((e: unknown) => e);
+    expect(isFeelbotError(limited, ErrorCodes.DiscordRateLimited)).toBe(true);
+    const { permanent, details, message } = limited as FeelbotError;
+    expect(permanent).toBe(false);
+    expect(details.retryAfterMs).toBeGreaterThanOrEqual(120_000);
+    expect(details.retryAfterMs).toBeLessThanOrEqual(121_000);
+    expect(message).toContain('PATCH /webhooks/:id/:token/messages/');
+    expect(message).not.toContain(sent.token);
+    expect(discord.requests.slice(since).filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([429]);
+    expect(discord.interactionResponses(sent.id).filter((response) => response.kind === 'editOriginal')).toHaveLength(0);
   });
 });

@@ -42,6 +42,9 @@ describe('admin notices in the log channel', () => {
     const posted = discord.channelMessages(logChannel.id);
     expect(posted).toHaveLength(1);
     expect(posted[0]!.content).toContain(`<#${notice.channelId}>`);
+    const posts = discord.requests.filter((request) => request.method === 'POST' && request.path === `/channels/${logChannel.id}/messages`);
+    expect(posts).toHaveLength(1);
+    expect((posts[0]!.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [], users: [], roles: [] });
   });
 
   it('a notice raised before admins chose a log channel is not silenced for the day', async () => {

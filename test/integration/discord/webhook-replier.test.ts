@@ -6,7 +6,7 @@ import { WebhookDirectory } from '../../../src/adapters/discord/webhook-director
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
+import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../../src/errors.js';
 import { personas } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -55,6 +55,24 @@ describe('posting as a persona through webhooks', () => {
     expect(executions[2]!.webhookId).not.toBe(executions[0]!.webhookId);
     expect(executions[0]!.webhookAvatarBytes?.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(executions.every((e) => e.allowedMentions?.parse?.length === 0)).toBe(true);
+  });
+
+  it('Discord failing to list a channel\'s webhooks fails the post as retryable, without creating a second webhook', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `list-fails-${randomUUID().slice(0, 4)}` });
+    const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+    const post = replier();
+    await post.post({ target, persona: personas.joy, content: 'first' });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    // A fresh cache (another worker's Redis prefix), and Discord down while it looks for the webhook.
+    const fresh = replier();
+    discord.failNext('GET /channels/:id/webhooks', Array.from({ length: 4 }, () => ({ status: 503 })));
+    const failure = await fresh.post({ target, persona: personas.joy, content: 'second' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'DISCORD_REQUEST_FAILED', permanent: false });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    // Once Discord is back, the retry finds and reuses the webhook it already has.
+    await fresh.post({ target, persona: personas.joy, content: 'second' });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    expect(discord.webhookExecutions().at(-1)).toMatchObject({ channelId: channel.id, content: 'second' });
   });
 
   it('with AVATAR_BASE_URL, one webhook per channel carries each persona avatar as a URL', async () => {
@@ -141,6 +159,43 @@ describe('posting as a persona through webhooks', () => {
     const after = discord.webhookExecutions().slice(before);
     expect(after.map((e) => e.content)).toEqual(['after the storm']);
     expect(after[0]!.at - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('a 429 asking for 120 s fails the post at once with DISCORD_RATE_LIMITED and the wait, without retrying it or naming the token', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.joy, content: 'warm up' });
+    const hook = discord.webhookExecutions().at(-1)!.webhookId;
+    const since = discord.requests.length;
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 429, retryAfter: 120 }]);
+    const limited = await post.post({ target: guildTarget(), persona: personas.joy, content: 'later' }).catch((e: unknown) => e);
+    expect(isFeelbotError(limited, ErrorCodes.DiscordRateLimited)).toBe(true);
+    const { permanent, details, message } = limited as FeelbotError;
+    expect(permanent).toBe(false);
+    expect(details.retryAfterMs).toBeGreaterThanOrEqual(120_000);
+    expect(details.retryAfterMs).toBeLessThanOrEqual(121_000);
+    expect(message).toContain('POST /webhooks/:id/:token');
+    expect(message).toContain('120.');
+    const token = discord.store.webhooks.get(hook)!.token;
+    expect(message).not.toContain(token);
+    const logLines: string[] = [];
+    createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) }).error({ err: limited }, 'job failed');
+    expect(logLines.join('\n')).not.toContain(token);
+    const executes = discord.requests.slice(since).filter((r) => r.method === 'POST' && r.path.startsWith(`/webhooks/${hook}/`));
+    expect(executes.map((r) => r.status)).toEqual([429]);
+    expect(discord.webhookExecutions().filter((e) => e.content === 'later')).toHaveLength(0);
+  });
+
+  it('a 429 asking for 0.3 s is waited out by the REST client, and the post lands once', async () => {
+    const post = replier();
+    await post.post({ target: guildTarget(), persona: personas.fear, content: 'warm up' });
+    const before = discord.webhookExecutions().length;
+    const since = discord.requests.length;
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 429, retryAfter: 0.3 }]);
+    await post.post({ target: guildTarget(), persona: personas.fear, content: 'after a short wait' });
+    expect(discord.webhookExecutions().slice(before).map((e) => e.content)).toEqual(['after a short wait']);
+    const [limited, posted] = discord.requests.slice(since).filter((r) => r.method === 'POST' && r.path.startsWith('/webhooks/'));
+    expect(limited!.status).toBe(429);
+    expect(posted!.at - limited!.at).toBeGreaterThanOrEqual(300);
   });
 
   it('Discord refusing the post (400) is a coded, permanent error; a 5xx that outlasts REST retries is coded and retryable', async () => {

@@ -18,16 +18,20 @@ describe('GPU selection', () => {
     expect(backend).toBe('cpu');
   });
 
-  it('asking for CUDA where it cannot load fails with GPU_UNAVAILABLE and says what to do', async () => {
-    const error = await selectLlama('cuda').then(
-      async ({ llama }) => {
+  it('asking for CUDA gets CUDA, or fails with GPU_UNAVAILABLE saying what to do: never another backend', async () => {
+    const outcome = await selectLlama('cuda').then(
+      async ({ llama, backend }) => {
+        const loaded = { backend, gpu: llama.gpu };
         await llama.dispose();
-        return undefined;
+        return { loaded };
       },
-      (caught: unknown) => caught,
+      (error: unknown) => ({ error }),
     );
-    // On a machine with CUDA there is nothing to assert here.
-    if (error === undefined) return;
-    expect(error).toMatchObject({ code: ErrorCodes.GpuUnavailable, message: expect.stringContaining('LLM_GPU=cpu') });
+    if ('loaded' in outcome) {
+      // A machine with CUDA: the binding that loaded is CUDA's, not a quiet fallback to another backend.
+      expect(outcome.loaded).toEqual({ backend: 'cuda', gpu: 'cuda' });
+    } else {
+      expect(outcome.error).toMatchObject({ code: ErrorCodes.GpuUnavailable, message: expect.stringContaining('LLM_GPU=cpu') });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RATE_LIMITS, RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
 import { NO_COOLDOWN, type CooldownSettings, type ReplyStart } from '../../../src/ports/reply-limiter.js';
 import { snowflake } from '../../factories.js';
@@ -7,6 +8,12 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 
 describe('the reply rate limiter, on a real Redis', () => {
   const redis = usePrivateRedis();
+
+  // The per-minute counters are keyed by calendar minute: a test must not straddle one's end.
+  beforeEach(async () => {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 2_000) await sleep(left + 50);
+  });
 
   function freshPrefix(): string {
     return `{limits-${randomUUID().slice(0, 8)}}`;
