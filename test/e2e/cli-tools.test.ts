@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../src/adapters/bullmq/message-queue.js';
 import { EMOTIONS } from '../../src/domain/emotions.js';
 import { buildMessageJob, snowflake } from '../factories.js';
-import { FeelbotProcess } from '../support/feelbot-process.js';
+import { FeelbotProcess, withoutFeelbotEnv } from '../support/feelbot-process.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
@@ -251,7 +251,7 @@ async function chat(redis: PrivateRedis, prefix: string, lines: readonly string[
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: {
-      ...process.env,
+      ...withoutFeelbotEnv(process.env),
       FEELBOT_ENV_FILE: '',
       DISCORD_TOKEN: '',
       REDIS_URL: redis.url,

@@ -6,6 +6,7 @@ import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-stor
 import { analysisJobId } from '../../src/jobs/analysis-job.js';
 import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
+import { everythingUnder } from '../support/redis-contents.js';
 import type { FeelbotProcess } from '../support/feelbot-process.js';
 
 const EPHEMERAL = 64;
@@ -75,6 +76,8 @@ describe('the gateway guards the shared queue', () => {
     expect(await jobFor(regretted.id)).toBeDefined();
     discord().deleteMessage(text.id, regretted.id);
     await expect.poll(() => jobFor(regretted.id), { timeout: 10_000 }).toBeUndefined();
+    // Not in the job, nor in the author's burst buffer, nor anywhere else under the prefix.
+    expect(await everythingUnder(connection, stack.prefix)).not.toContain('you are all idiots');
   });
 
   it("a moderator's bulk delete withdraws the waiting replies of every message it removed", async () => {
@@ -83,6 +86,9 @@ describe('the gateway guards the shared queue', () => {
     for (const message of purged) await queued(message.id);
     discord().deleteMessages(text.id, purged.map((message) => message.id));
     for (const message of purged) await expect.poll(() => jobFor(message.id), { timeout: 10_000 }).toBeUndefined();
+    const stored = await everythingUnder(connection, stack.prefix);
+    expect(stored).not.toContain('first rant');
+    expect(stored).not.toContain('second rant');
   });
 
   it('/feel past the per-person limit is refused with a private "try again", and queues nothing', async () => {

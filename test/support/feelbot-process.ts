@@ -79,7 +79,7 @@ export class FeelbotProcess {
 }
 
 /** The test's own settings only: nothing a developer exported for a real bot leaks into a test process. */
-function withoutFeelbotEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function withoutFeelbotEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const keep: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && !/^(DISCORD_|REDIS_URL|QUEUE_PREFIX|EMOTION_|LLM_|MODELS_DIR|PERSONAS_FILE|AVATAR_BASE_URL|HTTP_|LOG_LEVEL|BURST_WINDOW_MS|CONTEXT_MESSAGES|JOB_LOCK_MS)/.test(key)) {

@@ -12,6 +12,7 @@ import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js'
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
+import { everythingUnder as storedUnder } from '../../support/redis-contents.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /** Long enough that nothing leaves the delayed set unless a test wants it to. */
@@ -36,21 +37,7 @@ function buildAnalysisJob(): AnalysisJob {
 describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ)', () => {
   const redis = usePrivateRedis();
 
-  /** Every value stored under a prefix, as text: job hashes, event streams, lists and sets. */
-  async function everythingUnder(prefix: string): Promise<string> {
-    const connection = redis.connection;
-    const values: unknown[] = [];
-    for (const key of await connection.keys(`${prefix}*`)) {
-      const type = await connection.type(key);
-      if (type === 'string') values.push(await connection.get(key));
-      else if (type === 'hash') values.push(await connection.hgetall(key));
-      else if (type === 'list') values.push(await connection.lrange(key, 0, -1));
-      else if (type === 'set') values.push(await connection.smembers(key));
-      else if (type === 'zset') values.push(await connection.zrange(key, 0, -1));
-      else if (type === 'stream') values.push(await connection.xrange(key, '-', '+'));
-    }
-    return JSON.stringify(values);
-  }
+  const everythingUnder = (prefix: string) => storedUnder(redis.connection, prefix);
   const opened: Array<{ close(): Promise<void> } | JobWorker> = [];
 
   afterEach(async () => {
