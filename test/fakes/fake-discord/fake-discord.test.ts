@@ -144,6 +144,18 @@ describe('fake Discord with the real discord.js client', () => {
     ).rejects.toMatchObject({ code: 50_035, status: 400 });
   });
 
+  it('refuses, as Discord does, a bot or webhook message over 2,000 characters and an embed description over 4,096', async () => {
+    const channelId = fake.addChannel({ guildId: fake.world.guild.id, type: 0, name: 'long-messages' }).id;
+    const webhook = (await client.rest.post(Routes.channelWebhooks(channelId), { body: { name: 'Long' } })) as { id: string; token: string };
+    const tooLong = 'a'.repeat(2_001);
+    await expect(client.rest.post(Routes.webhook(webhook.id, webhook.token), { body: { content: tooLong }, auth: false })).rejects.toMatchObject({ code: 50_035, status: 400 });
+    await expect(client.rest.post(Routes.channelMessages(channelId), { body: { content: tooLong } })).rejects.toMatchObject({ code: 50_035, status: 400 });
+    await expect(client.rest.post(Routes.channelMessages(channelId), { body: { embeds: [{ description: 'b'.repeat(4_097) }] } })).rejects.toMatchObject({ code: 50_035 });
+    // The limit counts characters, not UTF-16 units: 2,000 emoji still go through.
+    await client.rest.post(Routes.webhook(webhook.id, webhook.token), { body: { content: '😀'.repeat(2_000) }, auth: false });
+    expect(fake.webhookExecutions().at(-1)!.content).toBe('😀'.repeat(2_000));
+  });
+
   it('dispatches MESSAGE_DELETE_BULK for a purge', async () => {
     const channelId = fake.world.channels.text.id;
     const purged = [1, 2].map((n) => fake.sendMessage({ channelId, authorId: fake.world.users.member.id, content: `purge me ${n}` }).id);

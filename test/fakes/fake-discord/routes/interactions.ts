@@ -1,3 +1,4 @@
+import { checkSentContent } from '../valid-content.js';
 import { MessageFlags, type APIMessage } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, unknownMessage } from '../api-error.js';
 import type { FakeContext, InteractionRecord } from '../context.js';
@@ -32,10 +33,11 @@ function callback(req: RouteRequest, ctx: FakeContext): RouteResponse {
   if (interaction.acknowledged) {
     throw new FakeApiError(400, DiscordErrorCode.InteractionAlreadyAcknowledged, 'Interaction has already been acknowledged.');
   }
-  interaction.acknowledged = true;
   const type = Number(req.body.type);
   const data = (req.body.data ?? {}) as Record<string, unknown>;
   record(ctx, interaction, 'callback', req, type);
+  checkSentContent(data);
+  interaction.acknowledged = true;
   let message: APIMessage | null = null;
   if (type === CallbackType.ChannelMessage || type === CallbackType.DeferredChannelMessage) {
     const flags = Number(data.flags ?? 0) | (type === CallbackType.DeferredChannelMessage ? MessageFlags.Loading : 0);
@@ -76,6 +78,7 @@ function callback(req: RouteRequest, ctx: FakeContext): RouteResponse {
 export function postFollowup(req: RouteRequest, ctx: FakeContext): RouteResponse {
   const interaction = byToken(ctx, req);
   record(ctx, interaction, 'followup', req, null);
+  checkSentContent(req.body);
   const message = deliverMessage(ctx, {
     channelId: interaction.channelId,
     author: userPayload(ctx.store.user(ctx.botUserId)),
@@ -96,6 +99,7 @@ function getMessage(req: RouteRequest, ctx: FakeContext): RouteResponse {
 function editMessage(req: RouteRequest, ctx: FakeContext): RouteResponse {
   const { message, interaction } = findMessage(ctx, req);
   if (interaction) record(ctx, interaction, req.params.messageId === '@original' ? 'editOriginal' : 'editFollowup', req, null);
+  checkSentContent(req.body);
   const edited = message as APIMessage & Record<string, unknown>;
   if (req.body.content !== undefined) edited.content = String(req.body.content ?? '');
   if (req.body.embeds !== undefined) edited.embeds = Array.isArray(req.body.embeds) ? req.body.embeds : [];

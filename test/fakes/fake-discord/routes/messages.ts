@@ -1,3 +1,4 @@
+import { checkSentContent } from '../valid-content.js';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, missingPermissions } from '../api-error.js';
 import { attachmentsFor, deliverMessage, hasMessageContent } from '../deliver-message.js';
@@ -48,6 +49,7 @@ export const messageRoutes: Route[] = [
       if (!hasMessageContent(req.body, req.files)) {
         throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
       }
+      checkSentContent(req.body);
       const reference = req.body.message_reference as { message_id?: string } | undefined;
       const message = deliverMessage(ctx, {
         channelId: channel.id,

@@ -1,4 +1,5 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits, type APIAllowedMentions, type APIEmbed } from 'discord-api-types/v10';
+import { checkSentContent } from '../valid-content.js';
 import { DiscordErrorCode, FakeApiError, invalidFormBody, missingPermissions, unknownChannel } from '../api-error.js';
 import type { FakeContext } from '../context.js';
 import { attachmentsFor, decodeAvatar, deliverMessage, hasMessageContent } from '../deliver-message.js';
@@ -104,6 +105,7 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
   if (!hasMessageContent(req.body, req.files)) {
     throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
   }
+  checkSentContent(req.body);
   const username = req.body.username === undefined ? null : validName(req.body.username, 'username');
   const content = typeof req.body.content === 'string' ? req.body.content : '';
   const embeds = (Array.isArray(req.body.embeds) ? req.body.embeds : []) as APIEmbed[];
