@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
+import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { SettingsStore } from '../ports/settings-store.js';
@@ -25,6 +26,9 @@ export interface MessageHandlerDeps {
   readonly prefix: string;
   readonly recentMessages: number;
   readonly logger: Logger;
+  /** Whether a message was deleted, and what a deletion does: checked once a message is queued. */
+  readonly deleted: Pick<DeletedMessages, 'anyDeleted'>;
+  readonly onDeleted: (messageIds: string[]) => Promise<void>;
   /** Aborted when the gateway stops: a message still waiting for Redis then gives up at once. */
   readonly shutdown?: AbortSignal;
 }
@@ -90,6 +94,13 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     return false;
   });
   if (!queued) return;
+  // Its MESSAGE_DELETE may have been handled while this was building the job (or both waited out a
+  // Redis outage): the deletion found nothing to withdraw then, so it is applied again now.
+  if (await deps.deleted.anyDeleted([message.id])) {
+    await deps.onDeleted([message.id]);
+    log.info({ jobId: queued.jobId }, 'deleted while it was being queued; withdrawn');
+    return;
+  }
   log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');
 }
 

@@ -34,10 +34,20 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const client = createDiscordClient(config.discord.apiUrl);
   const shutdown = new AbortController();
   const bursts = new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs);
+  const deleted = new RedisDeletedMessages(redis, config.redis.prefix);
+  const onDelete = createDeletionHandler({
+    deleted,
+    queue,
+    bursts,
+    logger,
+    shutdown: shutdown.signal,
+  });
   const messages = createMessageHandler({
     queue,
     settings,
     bursts,
+    deleted,
+    onDeleted: onDelete,
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,
@@ -52,13 +62,6 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
   });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
-  const onDelete = createDeletionHandler({
-    deleted: new RedisDeletedMessages(redis, config.redis.prefix),
-    queue,
-    bursts,
-    logger,
-    shutdown: shutdown.signal,
-  });
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));

@@ -80,6 +80,16 @@ describe('the gateway guards the shared queue', () => {
     expect(await everythingUnder(connection, stack.prefix)).not.toContain('you are all idiots');
   });
 
+  it('a message deleted at once, before the gateway has queued it, is not left queued either', async () => {
+    const { text } = discord().world.channels;
+    const regretted = stack.mention('I am so scared nobody will ever like me, forget I said it');
+    // The deletion reaches the gateway while it is still building the job (it reads the channel's history).
+    discord().deleteMessage(text.id, regretted.id);
+    await gateway.waitForLog((line) => line.messageId === regretted.id && (line.msg === 'queued' || line.msg === 'deleted while it was being queued; withdrawn'), 10_000);
+    await expect.poll(() => jobFor(regretted.id), { timeout: 10_000 }).toBeUndefined();
+    expect(await everythingUnder(connection, stack.prefix)).not.toContain('nobody will ever like me');
+  });
+
   it("a moderator's bulk delete withdraws the waiting replies of every message it removed", async () => {
     const { text } = discord().world.channels;
     const purged = [stack.mention('first rant, I am furious'), stack.mention('second rant, this is so unfair')];
