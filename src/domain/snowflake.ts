@@ -7,3 +7,8 @@ export function localSnowflake(now = Date.now()): string {
   sequence = (sequence + 1n) & 0xf_ffn;
   return (((BigInt(now) - DISCORD_EPOCH_MS) << 22n) | (BigInt(process.pid & 0x3ff) << 12n) | sequence).toString();
 }
+
+/** The smallest snowflake of a moment: `after` it in Discord's message history is "since then". */
+export function snowflakeAt(ms: number): string {
+  return ((BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH_MS) << 22n).toString();
+}

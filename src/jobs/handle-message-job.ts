@@ -12,7 +12,7 @@ import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { PersonaReplier } from '../ports/persona-replier.js';
+import type { PersonaReplier, ReplyTarget } from '../ports/persona-replier.js';
 import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
@@ -60,6 +60,8 @@ function isAdminProblem(error: unknown): error is FeelbotError {
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const job = parseMessageJob(data);
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+  const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
+  if (await landedEarlier(job.messageId, target, deps)) return { status: 'skipped', reason: 'already-answered' };
   const answered = [job.messageId, ...job.burst];
   if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted' };
 
@@ -88,8 +90,9 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
   let posted;
   try {
+    await deps.ledger.recordAttempt(job.messageId, { content, persona: persona.name, startedAt: Date.now() });
     posted = await deps.replier.post({
-      target: { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null },
+      target,
       persona,
       content,
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
@@ -102,6 +105,20 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   }
   await deps.ledger.record(job.messageId, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
+}
+
+/**
+ * True when an earlier attempt's post landed although it failed (a 5xx or a timeout after Discord
+ * had posted): the ledger then records it, and this attempt posts nothing.
+ */
+async function landedEarlier(messageId: string, target: ReplyTarget, deps: MessageJobDeps): Promise<boolean> {
+  const attempt = await deps.ledger.findAttempt(messageId);
+  if (!attempt) return false;
+  const landed = await deps.replier.findPosted(target, attempt);
+  if (!landed) return false;
+  await deps.ledger.record(messageId, landed.messageId);
+  deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
+  return true;
 }
 
 function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {

@@ -1,4 +1,5 @@
 import type { Persona } from '../domain/persona.js';
+import type { PostAttempt } from './delivery-ledger.js';
 import type { Logger } from './logger.js';
 
 /** Where a reply goes. In a thread, webhooks live on the parent channel and post with thread_id. */
@@ -27,4 +28,9 @@ export interface PostedReply {
 export interface PersonaReplier {
   /** `log` carries the job's ids, for anything the post must report that it cannot throw. */
   post(reply: PersonaReply, log?: Logger): Promise<PostedReply>;
+  /**
+   * The earlier post of `attempt` in `target`, if it landed although the post failed: Discord can
+   * answer 5xx or time out after it has posted.
+   */
+  findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined>;
 }

@@ -67,7 +67,10 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     personas,
     settings,
     replier: new RoutingReplier({
-      discord: new WebhookReplier(rest, webhooks, avatars, { avatarBaseUrl: config.avatarBaseUrl }),
+      discord: new WebhookReplier(rest, webhooks, avatars, {
+        avatarBaseUrl: config.avatarBaseUrl,
+        postRest: createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false }),
+      }),
       terminal: new TerminalReplier(redis, config.redis.prefix),
     }),
     ledger: new RedisDeliveryLedger(redis, config.redis.prefix),

@@ -37,6 +37,19 @@ describe('faults, on real processes and a real Redis', () => {
     expect(stack.discord.webhookExecutions()).toHaveLength(1);
   }, 180_000);
 
+  it('Discord posts a reply and then answers 502: the retry finds the post, and the reply appears once', async () => {
+    stack = await FeelbotStack.start();
+    const worker = await stack.spawn('worker');
+    await stack.spawn('gateway');
+    stack.discord.failNext('POST /webhooks/:id/:token', [{ status: 502, afterHandling: true }]);
+    const message = stack.mention('I finally got the job, I am so happy!');
+    const done = await worker.waitForLog(doneFor(message.id), 90_000);
+    expect(done.outcome).toEqual({ status: 'skipped', reason: 'already-answered' });
+    expect(worker.logs.some((line) => line.msg === 'job failed' && line.jobId === messageJobId(message.id) && line.code === 'DISCORD_REQUEST_FAILED')).toBe(true);
+    expect(stack.discord.webhookExecutions()).toHaveLength(1);
+    expect(stack.discord.channelMessages(message.channel_id).filter((posted) => posted.webhook_id)).toHaveLength(1);
+  }, 120_000);
+
   it('Redis restarted (AOF) in the middle of a stream of messages: none is lost, none is answered twice', async () => {
     stack = await FeelbotStack.start({ appendOnly: true });
     const worker = await stack.spawn('worker');

@@ -4,6 +4,7 @@ import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
 import type { PersonaReply } from '../../src/ports/persona-replier.js';
 import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
 import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
@@ -22,8 +23,8 @@ function depsWith(overrides: Partial<MessageJobDeps> = {}) {
     generator: saying('How wonderful!'),
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }) },
-    ledger: { find: async () => undefined, record: async () => undefined },
+    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
+    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined },
     typing: { start: () => () => undefined },
     logger: createLogger('silent', 'test'),
     metrics: NO_METRICS,
@@ -50,6 +51,65 @@ describe('handleMessageJob', () => {
     const outcome = await handleMessageJob(buildMessageJob(), deps);
     expect(outcome.status).toBe('posted');
     expect(posted[0]!.content).toBe('I hear you.');
+  });
+
+  describe('a post that failed with no answer from Discord (a 5xx, a timeout)', () => {
+    /** The ledger's attempts and answers in memory, as Redis keeps them between a job's attempts. */
+    function memoryLedger() {
+      const answered = new Map<string, string>();
+      const attempts = new Map<string, PostAttempt>();
+      const ledger: DeliveryLedger = {
+        find: async (id) => answered.get(id),
+        record: async (id, replyId) => void answered.set(id, replyId),
+        recordAttempt: async (id, attempt) => void attempts.set(id, attempt),
+        findAttempt: async (id) => attempts.get(id),
+      };
+      return { ledger, answered, attempts };
+    }
+
+    it('had landed: the retry records it as the answer and writes and posts nothing', async () => {
+      const { ledger, answered, attempts } = memoryLedger();
+      const job = buildMessageJob();
+      let generated = 0;
+      const generator = { ...saying('How wonderful!'), generate: async () => (generated++, { text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+      let fail = true;
+      const { deps, posted } = depsWith({ ledger, generator });
+      const replier = {
+        post: async (reply: PersonaReply) => {
+          posted.push(reply);
+          if (fail) throw new Error('502 Bad Gateway, after Discord had posted');
+          return { messageId: snowflake() };
+        },
+        findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => p.content === attempt.content) ? { messageId: 'landed-1' } : undefined),
+      };
+      await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
+      expect(attempts.get(job.messageId)).toMatchObject({ content: 'How wonderful!', persona: expect.any(String) });
+      fail = false;
+      expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
+      expect(answered.get(job.messageId)).toBe('landed-1');
+      expect(posted).toHaveLength(1);
+      expect(generated).toBe(1);
+    });
+
+    it('had not landed: the retry writes and posts the reply', async () => {
+      const { ledger, answered } = memoryLedger();
+      const job = buildMessageJob();
+      let fail = true;
+      const { deps, posted } = depsWith({ ledger });
+      const replier = {
+        post: async (reply: PersonaReply) => {
+          if (fail) throw new Error('Request timed out');
+          posted.push(reply);
+          return { messageId: 'reply-2' };
+        },
+        findPosted: async () => undefined,
+      };
+      await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('timed out');
+      fail = false;
+      expect(await handleMessageJob(job, { ...deps, replier })).toMatchObject({ status: 'posted', replyId: 'reply-2' });
+      expect(posted).toHaveLength(1);
+      expect(answered.get(job.messageId)).toBe('reply-2');
+    });
   });
 
   it('a message deleted while its reply was being written gets no reply', async () => {

@@ -23,6 +23,11 @@ function rejectsLongWaits(limit: RateLimitData): boolean {
   return rateLimitWaitMs(limit) > MAX_RATE_LIMIT_WAIT_MS;
 }
 
-export function createDiscordRest(apiUrl: string, token: string): REST {
-  return new REST({ api: apiUrl, retries: REST_RETRIES, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits }).setToken(token);
+/**
+ * `repeatsFailedRequests: false` is for posts: a 5xx or a timeout may come after Discord posted, so
+ * the caller decides, after looking, instead of the client sending the message again at once.
+ */
+export function createDiscordRest(apiUrl: string, token: string, options: { repeatsFailedRequests?: boolean } = {}): REST {
+  const retries = (options.repeatsFailedRequests ?? true) ? REST_RETRIES : 0;
+  return new REST({ api: apiUrl, retries, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits }).setToken(token);
 }

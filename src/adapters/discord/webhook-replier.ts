@@ -1,7 +1,9 @@
-import { MessageFlags, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, MessageFlags, Routes, type REST } from 'discord.js';
+import { snowflakeAt } from '../../domain/snowflake.js';
+import type { PostAttempt } from '../../ports/delivery-ledger.js';
 import type { Persona } from '../../domain/persona.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
-import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/persona-replier.js';
+import type { PersonaReplier, PersonaReply, PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
@@ -19,6 +21,20 @@ interface ApiMessage {
   channel_id?: string;
 }
 
+/** What finding an earlier post reads of each message in the channel's history. */
+interface HistoryMessage {
+  id: string;
+  content?: string;
+  webhook_id?: string;
+  author?: { username?: string };
+  embeds?: Array<{ description?: string; author?: { name?: string } }>;
+}
+
+/** How far before the attempt, by this machine's clock, a post it made may be stamped by Discord's. */
+const CLOCK_SKEW_MS = 60_000;
+/** Discord's most messages per history page; a reply's few seconds of a channel fit in one. */
+const HISTORY_PAGE = 100;
+
 /** A cached webhook that an admin moved to another channel: what it posted is in the wrong place. */
 class WebhookMoved extends Error {}
 
@@ -30,6 +46,12 @@ function postedId(message: ApiMessage | undefined): string {
 export interface WebhookReplierOptions {
   /** Where operators host the avatar PNGs; when set one webhook per channel serves every persona. */
   readonly avatarBaseUrl?: string | undefined;
+  /**
+   * The client that posts (default: the one given): it must not repeat a post on a 5xx or a
+   * timeout by itself, since Discord may have posted before failing; the job retries instead,
+   * after looking for the earlier post (`findPosted`).
+   */
+  readonly postRest?: REST;
 }
 
 /**
@@ -51,6 +73,28 @@ export class WebhookReplier implements PersonaReplier {
     } catch (error) {
       throw asDiscordRequestError(error, `the reply in <#${reply.target.channelId}>`);
     }
+  }
+
+  async findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
+    const query = new URLSearchParams({ after: snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS), limit: String(HISTORY_PAGE) });
+    let history: HistoryMessage[];
+    try {
+      history = (await this.rest.get(Routes.channelMessages(target.channelId), { query })) as HistoryMessage[];
+    } catch (error) {
+      // No Read Message History, or the channel is gone: nothing can be found, so the reply is posted again.
+      if (error instanceof DiscordAPIError && error.status < 500) return undefined;
+      throw asDiscordRequestError(error, `the history of <#${target.channelId}>`);
+    }
+    const landed = history.find((message) =>
+      target.guildId
+        ? message.webhook_id !== undefined && message.author?.username === attempt.persona && message.content === attempt.content
+        : message.embeds?.[0]?.author?.name === attempt.persona && message.embeds[0].description === attempt.content,
+    );
+    return landed ? { messageId: landed.id } : undefined;
+  }
+
+  private get posting(): REST {
+    return this.options.postRest ?? this.rest;
   }
 
   private async postInGuild(reply: PersonaReply, log: Logger): Promise<PostedReply> {
@@ -88,7 +132,7 @@ export class WebhookReplier implements PersonaReplier {
     const query = new URLSearchParams({ wait: 'true' });
     if (threadId) query.set('thread_id', threadId);
     const avatarUrl = this.avatars.publicUrl(reply.persona, this.options.avatarBaseUrl);
-    const message = (await this.rest
+    const message = (await this.posting
       .post(Routes.webhook(webhook.id, webhook.token), {
       query,
       body: {
@@ -123,7 +167,7 @@ export class WebhookReplier implements PersonaReplier {
     const { persona } = reply;
     const avatarUrl = this.avatars.publicUrl(persona, this.options.avatarBaseUrl);
     const image = avatarUrl ? undefined : await this.avatars.image(persona);
-    const message = (await this.rest.post(Routes.channelMessages(reply.target.channelId), {
+    const message = (await this.posting.post(Routes.channelMessages(reply.target.channelId), {
       body: {
         embeds: [
           {

@@ -34,4 +34,9 @@ export class TerminalReplier implements PersonaReplier {
     await this.redis.expire(key, SESSION_TTL_SECONDS);
     return { messageId: id ?? '' };
   }
+
+  /** A stream append either happens or fails with Redis's own answer: there is no half-known post. */
+  async findPosted(): Promise<PostedReply | undefined> {
+    return undefined;
+  }
 }

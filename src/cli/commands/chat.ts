@@ -27,6 +27,7 @@ const NO_DISCORD = {
   post: async () => {
     throw new FeelbotError(ErrorCodes.ConfigInvalid, 'feelbot chat answers only terminal messages.', { permanent: true });
   },
+  findPosted: async () => undefined,
 };
 
 export const chatCommand: Command = {

@@ -156,6 +156,14 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.webhookExecutions().at(-1)!.content).toBe('😀'.repeat(2_000));
   });
 
+  it('a fault after handling posts the message and then answers the failure, as Discord behind a 502 may', async () => {
+    const channelId = fake.addChannel({ guildId: fake.world.guild.id, type: 0, name: 'posted-then-502' }).id;
+    fake.failNext('POST /channels/:id/messages', [{ status: 502, afterHandling: true }]);
+    const noRetries = new REST({ api: fake.apiUrl, retries: 0 }).setToken(fake.token);
+    await expect(noRetries.post(Routes.channelMessages(channelId), { body: { content: 'did it land?' } })).rejects.toMatchObject({ status: 502 });
+    expect(fake.channelMessages(channelId).map((message) => message.content)).toEqual(['did it land?']);
+  });
+
   it('dispatches MESSAGE_DELETE_BULK for a purge', async () => {
     const channelId = fake.world.channels.text.id;
     const purged = [1, 2].map((n) => fake.sendMessage({ channelId, authorId: fake.world.users.member.id, content: `purge me ${n}` }).id);

@@ -7,6 +7,11 @@ export interface FaultResponse {
   /** JSON error code in the body. Defaults to 0. */
   code?: number;
   message?: string;
+  /**
+   * Handle the request first (post the message, create the webhook), then answer with this
+   * failure, as Discord sometimes does behind a gateway timeout or a 502.
+   */
+  afterHandling?: boolean;
 }
 
 export interface RequestSummary {
@@ -25,6 +30,7 @@ export interface InjectedResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  afterHandling: boolean;
 }
 
 interface PendingFault {
@@ -46,7 +52,7 @@ export class FaultInjector {
     const fault = this.#pending[index]!;
     const response = fault.responses.shift()!;
     if (fault.responses.length === 0) this.#pending.splice(index, 1);
-    return toInjected(response);
+    return { ...toInjected(response), afterHandling: response.afterHandling ?? false };
   }
 }
 
@@ -60,7 +66,7 @@ function toPredicate(matcher: RouteMatcher): (request: RequestSummary) => boolea
   return (request) => (method === null || request.method === method) && regex.test(request.path);
 }
 
-function toInjected(fault: FaultResponse): InjectedResponse {
+function toInjected(fault: FaultResponse): Omit<InjectedResponse, 'afterHandling'> {
   if (fault.status !== 429) {
     return {
       status: fault.status,

@@ -51,7 +51,7 @@ export function createRequestListener(router: Router, faults: FaultInjector, con
     };
 
     const injected = faults.take({ method, path });
-    if (injected) {
+    if (injected && !injected.afterHandling) {
       record.injected = true;
       return reply(injected.status, injected.body, injected.headers);
     }
@@ -68,6 +68,10 @@ export function createRequestListener(router: Router, faults: FaultInjector, con
         { params: matched.params, query: url.searchParams, body: asObject(body), rawBody: body, files },
         context,
       );
+      if (injected) {
+        record.injected = true;
+        return reply(injected.status, injected.body, injected.headers);
+      }
       reply(result.status ?? (result.body === undefined ? 204 : 200), result.body);
     } catch (error) {
       if (!(error instanceof FakeApiError)) throw error;

@@ -225,6 +225,41 @@ describe('posting as a persona through webhooks', () => {
     expect(message.embeds[0]?.author?.icon_url).toMatch(/love\.png/);
   });
 
+  describe('finding a post that landed although it failed', () => {
+    it('in a guild: the persona\'s post of exactly that text since the attempt, not an older one or another persona\'s', async () => {
+      const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `find-${randomUUID().slice(0, 4)}` });
+      const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+      const post = replier();
+      await post.post({ target, persona: personas.joy, content: 'So happy for you!' });
+      const startedAt = Date.now();
+      await post.post({ target, persona: personas.love, content: 'So happy for you!' });
+      const landed = await post.post({ target, persona: personas.joy, content: 'What great news!' });
+      expect(await post.findPosted(target, { persona: 'Joy', content: 'What great news!', startedAt })).toEqual(landed);
+      expect(await post.findPosted(target, { persona: 'Joy', content: 'Something else', startedAt })).toBeUndefined();
+      expect(await post.findPosted(target, { persona: 'Fear', content: 'What great news!', startedAt })).toBeUndefined();
+      // A post before the attempt (beyond the clock-skew margin) is not this attempt's.
+      expect(await post.findPosted(target, { persona: 'Joy', content: 'So happy for you!', startedAt: Date.now() + 120_000 })).toBeUndefined();
+    });
+
+    it('in a DM: the embed with the persona\'s name and that text', async () => {
+      const { dm } = discord.world.channels;
+      const target = { origin: 'discord' as const, guildId: null, channelId: dm.id };
+      const startedAt = Date.now();
+      const landed = await replier().post({ target, persona: personas.sadness, content: 'I am here with you.' });
+      expect(await replier().findPosted(target, { persona: 'Sadness', content: 'I am here with you.', startedAt })).toEqual(landed);
+      expect(await replier().findPosted(target, { persona: 'Joy', content: 'I am here with you.', startedAt })).toBeUndefined();
+    });
+
+    it('a history Discord refuses to show (403) finds nothing; one it fails to serve (5xx) is a retryable error', async () => {
+      const target = guildTarget();
+      const attempt = { persona: 'Joy', content: 'anything', startedAt: Date.now() };
+      discord.failNext('GET /channels/:id/messages', [{ status: 403, code: 50_001, message: 'Missing Access' }]);
+      expect(await replier().findPosted(target, attempt)).toBeUndefined();
+      discord.failNext('GET /channels/:id/messages', Array.from({ length: 4 }, () => ({ status: 502 })));
+      await expect(replier().findPosted(target, attempt)).rejects.toMatchObject({ code: 'DISCORD_REQUEST_FAILED', permanent: false });
+    });
+  });
+
   it('a channel with 15 webhooks fails with WEBHOOK_LIMIT_REACHED, a clear permanent error', async () => {
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: 'crowded' });
     const rest = createDiscordRest(discord.apiUrl, discord.token);
