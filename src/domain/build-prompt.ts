@@ -1,5 +1,6 @@
 import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
 import type { ConversationMessage } from './conversation.js';
+import { headChars, tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
 
@@ -60,7 +61,7 @@ function quote(message: ConversationMessage): string {
 
 /** Keeps a long message's end: a burst reads oldest first, and the question usually comes last. */
 function clip(text: string): string {
-  return text.length > MAX_QUOTED_CHARS ? `…${text.slice(-MAX_QUOTED_CHARS)}` : text;
+  return text.length > MAX_QUOTED_CHARS ? `…${tailChars(text, MAX_QUOTED_CHARS)}` : text;
 }
 
 /** Angle-bracket runs would let a user close the quote and write outside it. */
@@ -69,5 +70,5 @@ function defuse(text: string): string {
 }
 
 function sanitizeName(name: string): string {
-  return defuse(name.replace(/[\r\n:]+/g, ' ').trim()).slice(0, 64) || 'someone';
+  return headChars(defuse(name.replace(/[\r\n:]+/g, ' ').trim()), 64) || 'someone';
 }

@@ -1,3 +1,4 @@
+import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
 
@@ -62,11 +63,11 @@ function defuseMentions(text: string): string {
 }
 
 function cutAtSentence(text: string, limit: number): string {
-  const window = text.slice(0, limit);
+  const window = headChars(text, limit);
   const end = lastSentenceEnd(window);
   if (end >= limit * MIN_SENTENCE_CUT_RATIO) return window.slice(0, end);
   const space = window.lastIndexOf(' ', limit - 1);
-  return `${window.slice(0, space > 0 ? space : limit - 1).trimEnd()}…`;
+  return `${(space > 0 ? window.slice(0, space) : headChars(window, limit - 1)).trimEnd()}…`;
 }
 
 function dropUnfinishedSentence(text: string): string {

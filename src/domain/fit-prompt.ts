@@ -1,6 +1,7 @@
 import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { QUOTED_MESSAGE } from './build-prompt.js';
+import { tailChars } from './cut-text.js';
 
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
 export const TOKENS_PER_TURN_MARKUP = 8;
@@ -70,5 +71,5 @@ function longestTail(text: string, tokens: number, countTokens: (text: string) =
     if (countTokens(text.slice(middle)) <= tokens) high = middle;
     else low = middle + 1;
   }
-  return text.slice(low);
+  return tailChars(text, text.length - low);
 }

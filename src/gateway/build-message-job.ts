@@ -1,5 +1,6 @@
 import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
+import { headChars } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { repliesInChannel } from './reply-reference.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
@@ -40,11 +41,11 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
  */
 export function contentOf(message: Message, botUserId: string): string {
   const withoutBot = message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), '').trim();
-  return cleanContent(withoutBot, message.channel).trim().slice(0, MAX_MESSAGE_CHARS);
+  return headChars(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS);
 }
 
 function displayName(message: Message): string {
-  return (message.member?.displayName ?? message.author.displayName ?? message.author.username).slice(0, 100) || 'someone';
+  return headChars(message.member?.displayName ?? message.author.displayName ?? message.author.username, 100) || 'someone';
 }
 
 async function gatherContext(message: Message, options: ContextOptions): Promise<ConversationMessage[]> {
@@ -97,7 +98,7 @@ function toConversationMessage(message: Message, options: ContextOptions): Conve
   return {
     messageId: message.id,
     authorName: persona ?? displayName(message),
-    content: textOf(message).slice(0, MAX_MESSAGE_CHARS),
+    content: headChars(textOf(message), MAX_MESSAGE_CHARS),
     persona,
   };
 }

@@ -1,4 +1,5 @@
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import { tailChars } from '../domain/cut-text.js';
 import { MAX_MESSAGE_CHARS, messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from './burst-buffer.js';
 
@@ -38,7 +39,7 @@ export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): Messag
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
   return {
     ...job,
-    content: [...earlier.map((entry) => entry.content), job.content].join('\n').slice(-MAX_MESSAGE_CHARS * 2),
+    content: tailChars([...earlier.map((entry) => entry.content), job.content].join('\n'), MAX_MESSAGE_CHARS * 2),
     addressed: job.addressed || earlier.some((entry) => entry.addressed),
     burst: earlier.map((entry) => entry.messageId),
     // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../src/domain/build-prompt.js';
 import { personas } from '../factories.js';
 
+/** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 describe('buildPrompt', () => {
   it('carries the persona system prompt and quotes the user text as data', () => {
     const prompt = buildPrompt({
@@ -63,5 +66,19 @@ describe('buildPrompt', () => {
     expect(text).toContain('so what should I do??>>>');
     expect(text).toMatch(/^<<<Ann: …/);
     expect(text.length).toBeLessThan(1_700);
+  });
+
+  it('a long emoji message is clipped to its end without half an emoji', () => {
+    // Keeping the last 1,500 of its 2,001 units would start on the second half of an emoji.
+    const prompt = buildPrompt({ persona: personas.joy, context: [], message: { authorName: 'Ann', content: `${'😀'.repeat(1_000)}!` } });
+    expect(prompt.turns[0]!.text).not.toMatch(LONE_SURROGATE);
+    expect(prompt.turns[0]!.text).toContain(`<<<Ann: …😀`);
+  });
+
+  it('a long emoji name is cut without half an emoji', () => {
+    // Its first 64 units would end on the first half of an emoji.
+    const prompt = buildPrompt({ persona: personas.joy, context: [], message: { authorName: `a${'😀'.repeat(40)}`, content: 'hi' } });
+    expect(prompt.turns[0]!.text).not.toMatch(LONE_SURROGATE);
+    expect(prompt.turns[0]!.text).toContain(`<<<a${'😀'.repeat(31)}: hi>>>`);
   });
 });

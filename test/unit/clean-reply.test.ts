@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cleanReply } from '../../src/domain/clean-reply.js';
 
+/** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const options = { personaName: 'Joy', maxChars: 600 };
 
 describe('cleanReply', () => {
@@ -58,5 +61,11 @@ describe('cleanReply', () => {
     );
     expect(cleanReply('Your [gallery](https://art.example/me) is lovely.', { ...options, answering })).toBe('Your gallery is lovely.');
     expect(cleanReply('Also try https://art.example/other', { ...options, answering })).toBe('Also try');
+  });
+
+  it('a long reply of emoji without a sentence end or space is cut without half an emoji', () => {
+    const cleaned = cleanReply('😀'.repeat(1_000), { personaName: 'Joy', maxChars: 600 });
+    expect(cleaned).not.toMatch(LONE_SURROGATE);
+    expect(cleaned).toBe(`${'😀'.repeat(299)}…`);
   });
 });

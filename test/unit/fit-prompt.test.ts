@@ -4,6 +4,9 @@ import { fitPrompt } from '../../src/domain/fit-prompt.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { personas } from '../factories.js';
 
+/** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** One token per character, like a byte-level vocabulary at its worst. */
 const chars = (text: string) => text.length;
 
@@ -90,5 +93,13 @@ describe('fitPrompt', () => {
     }
     expect(isFeelbotError(thrown, ErrorCodes.ConfigInvalid)).toBe(true);
     expect((thrown as Error).message).toMatch(/at least 64/);
+  });
+
+  it('cuts the start of a huge emoji message without half an emoji', () => {
+    const huge = { system: 'rules', turns: [{ role: 'user' as const, text: '😀'.repeat(1_000) }] };
+    // 101 leaves 79 units after the ellipsis: the last 79 of 2,000 would start on the second half of an emoji.
+    const text = fitPrompt(huge, 101, chars).turns[0]!.text;
+    expect(text).not.toMatch(LONE_SURROGATE);
+    expect(text).toBe(`…${'😀'.repeat(39)}`);
   });
 });

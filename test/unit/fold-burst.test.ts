@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { foldBurst } from '../../src/gateway/queue-in-burst.js';
 import { buildMessageJob, snowflake } from '../factories.js';
 
+/** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 describe('foldBurst', () => {
   it("drops the burst's own messages from the context by id, not by text", () => {
     const [first, second] = [snowflake(), snowflake()];
@@ -23,5 +26,18 @@ describe('foldBurst', () => {
     expect(folded.context).toEqual([{ messageId: newest.context[1]!.messageId, authorName: 'Bob', content: 'lol' }]);
     expect(folded.content).toBe('hey\nlol\nlol');
     expect(folded.addressed).toBe(true);
+  });
+
+  it('a burst too long to keep whole keeps its newest characters without half an emoji at the cut', () => {
+    const newest = buildMessageJob({ content: '😀'.repeat(2_000) });
+    const folded = foldBurst(newest, [
+      { messageId: snowflake(), content: '😀'.repeat(2_000), addressed: false },
+      { messageId: snowflake(), content: '😀'.repeat(2_000), addressed: false },
+      { messageId: newest.messageId, content: newest.content, addressed: false },
+    ]);
+    // The joined text is 12,002 units; keeping the last 8,000 would start on the second half of an emoji.
+    expect(folded.content).not.toMatch(LONE_SURROGATE);
+    expect(folded.content.length).toBe(7_999);
+    expect(folded.content.endsWith(newest.content)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
-import { withRedisLock } from '../redis/redis-lock.js';
+import { RedisLockTimeoutError, withRedisLock } from '../redis/redis-lock.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { locateWebhook, type WebhookCredentials } from './webhook-location.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -39,8 +39,12 @@ export interface WebhookDirectoryOptions {
 
 const DEFAULT_OPTIONS = { revalidateAfterMs: 5 * 60_000 } as const satisfies Required<WebhookDirectoryOptions>;
 
-/** Two workers must not create the same webhook at once; a creation takes well under this. */
-const CREATE_LOCK_MS = 10_000;
+/**
+ * Two workers must not create the same webhook at once. The holder renews the lock while it lists
+ * and creates, so a slow create (REST timeouts and retries, rate-limit waits) never lets a waiter in;
+ * this long covers the worst case of both requests (4 attempts of 15 s, plus 10 s waits, each).
+ */
+const CREATE_LOCK_MAX_WAIT_MS = 3 * 60_000;
 
 /**
  * Replaces a cache entry (or removes it, given '') only if it is still the one this worker read,
@@ -73,13 +77,25 @@ export class WebhookDirectory {
   async get(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {
     const cached = await this.cached(channelId, spec.slot);
     if (cached && (await this.stillPostsHere(channelId, spec.slot, cached))) return cached.webhook;
-    return withRedisLock(this.redis, feelbotKey(this.prefix, 'webhook-lock', channelId), CREATE_LOCK_MS, async () => {
-      const again = await this.cached(channelId, spec.slot);
-      if (again && again.raw !== cached?.raw) return again.webhook;
-      const found = (await this.findExisting(channelId, spec.name)) ?? (await this.create(channelId, spec));
-      await this.redis.hset(this.key(channelId), spec.slot, JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook));
-      return found;
-    });
+    const lock = feelbotKey(this.prefix, 'webhook-lock', channelId);
+    try {
+      return await withRedisLock(this.redis, lock, () => this.findOrCreate(channelId, spec, cached?.raw), { maxWaitMs: CREATE_LOCK_MAX_WAIT_MS });
+    } catch (error) {
+      if (!(error instanceof RedisLockTimeoutError)) throw error;
+      throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Another worker is still creating the webhook for <#${channelId}> after ${error.waitedMs} ms.`, {
+        cause: error,
+        details: { channelId },
+      });
+    }
+  }
+
+  /** Under the creation lock: another worker may have cached the webhook while this one waited. */
+  private async findOrCreate(channelId: string, spec: WebhookSpec, staleRaw: string | undefined): Promise<StoredWebhook> {
+    const again = await this.cached(channelId, spec.slot);
+    if (again && again.raw !== staleRaw) return again.webhook;
+    const found = (await this.findExisting(channelId, spec.name)) ?? (await this.create(channelId, spec));
+    await this.redis.hset(this.key(channelId), spec.slot, JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook));
+    return found;
   }
 
   async forget(channelId: string, slot: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import { headChars } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
@@ -46,7 +47,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     userId: interaction.user.id,
-    text: text.slice(0, MAX_MESSAGE_CHARS),
+    text: headChars(text, MAX_MESSAGE_CHARS),
     source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
     receivedAt: Date.now(),
   };

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
+
+/** Each under the 10 s the REST client waits out; three in a row (18 s) outlast the lock's 15 s TTL, so only its renewal keeps the waiter out. */
+const RATE_LIMIT_WAIT_S = 6;
+
+describe('finding or creating a channel\'s webhook from several workers', () => {
+  const redis = usePrivateRedis();
+  const connections: Redis[] = [];
+  let discord: FakeDiscord;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+  });
+
+  afterAll(async () => {
+    for (const connection of connections) connection.disconnect();
+    await discord.close();
+  });
+
+  /** A worker process of its own: its own REST client and Redis connection, the deployment's shared prefix. */
+  function worker(prefix: string): WebhookDirectory {
+    const connection = redis.connection.duplicate();
+    connections.push(connection);
+    return new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, async () => discord.applicationId);
+  }
+
+  it('while one worker\'s create is held up by rate limits for longer than the lock TTL, the other waits and reuses its webhook', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `slow-create-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const [first, second] = [worker(prefix), worker(prefix)];
+    const spec = { slot: 'joy', name: 'Joy' };
+    discord.failNext(`POST /channels/${channel.id}/webhooks`, Array.from({ length: 3 }, () => ({ status: 429, retryAfter: RATE_LIMIT_WAIT_S })));
+
+    const slow = first.get(channel.id, spec);
+    // The second worker asks only once the first holds the lock and its create is being rate limited.
+    await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
+    const waiting = second.get(channel.id, spec);
+    const [made, reused] = await Promise.all([slow, waiting]);
+
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    expect(reused).toMatchObject({ id: made.id, token: made.token });
+  }, 60_000);
+});
