@@ -1,4 +1,5 @@
-import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, GatewayCloseCodes, GatewayIntentBits } from 'discord.js';
+import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, GatewayCloseCodes, GatewayIntentBits, RateLimitError } from 'discord.js';
+import { rateLimitWaitMs } from '../adapters/discord/discord-rest.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { GATEWAY_INTENTS } from './create-client.js';
 
@@ -25,6 +26,14 @@ export function loginFailure(error: unknown, apiUrl: string, closeCode?: number)
       ErrorCodes.ConfigInvalid,
       `Discord refused the gateway intents (close code 4014). Enable ${privilegedIntentNames()} for the bot under Bot → Privileged Gateway Intents at ${PORTAL_URL}.`,
       { cause: error, userFacing: true, permanent: true },
+    );
+  }
+  if (error instanceof RateLimitError) {
+    const seconds = Math.ceil(rateLimitWaitMs(error) / 1_000);
+    return new FeelbotError(
+      ErrorCodes.DiscordRateLimited,
+      `Discord rate-limits the bot's start-up requests for ${seconds} s (many restarts or logins in a short time). The process exits so its supervisor can start it again later.`,
+      { cause: error, userFacing: true, permanent: false, details: { retryAfterMs: rateLimitWaitMs(error) } },
     );
   }
   if (isTokenRejection(error, closeCode)) {
