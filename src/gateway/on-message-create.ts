@@ -51,7 +51,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): MessageHandler {
       inOrder.run(`${message.channelId}:${message.author.id}`, async () => {
         const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
         try {
-          await retryWhileRedisDown(() => considerMessage(message, deps, log), { signal: deps.shutdown });
+          await retryWhileRedisDown(() => considerMessage(message, deps, log), { signal: deps.shutdown, logger: log });
         } catch (error) {
           log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
         }

@@ -46,7 +46,7 @@ export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
 /** Never rejects: a deletion that cannot be recorded is logged with its code. */
 async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise<void> {
   // Each step is retried on its own, so a failure late on does not repeat a withdrawal and lose its job.
-  const whileDown = <T>(work: () => Promise<T>) => retryWhileRedisDown(work, { signal: deps.shutdown });
+  const whileDown = <T>(work: () => Promise<T>) => retryWhileRedisDown(work, { signal: deps.shutdown, logger: deps.logger.child({ messageIds }) });
   try {
     await whileDown(() => deps.deleted.mark(messageIds));
     const withdrawn = await whileDown(() => deps.queue.withdraw(messageIds));

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, FeelbotError } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
 
 export interface RetryOptions {
   /** How long a message may wait for Redis to come back before it is given up. Defaults to 120 s. */
@@ -10,9 +11,11 @@ export interface RetryOptions {
   readonly maxDelayMs?: number;
   /** Aborted at shutdown: the connection was closed on purpose and will not come back, so stop waiting. */
   readonly signal?: AbortSignal;
+  /** Told at debug level of each try that found Redis down. Defaults to no logs. */
+  readonly logger?: Logger;
 }
 
-const DEFAULTS = { maxWaitMs: 120_000, initialDelayMs: 100, maxDelayMs: 2_000 } as const satisfies Required<Omit<RetryOptions, 'signal'>>;
+const DEFAULTS = { maxWaitMs: 120_000, initialDelayMs: 100, maxDelayMs: 2_000 } as const satisfies Required<Omit<RetryOptions, 'signal' | 'logger'>>;
 
 /**
  * The gateway's producer fails fast while Redis is down (no offline queue), so a message in hand
@@ -33,6 +36,7 @@ export async function retryWhileRedisDown<T>(work: () => Promise<T>, options: Re
       if (Date.now() + delay > deadline) {
         throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis stayed unreachable for ${settings.maxWaitMs} ms.`, { cause: error });
       }
+      options.logger?.debug({ err: error, delayMs: delay }, 'redis down; retrying');
       // An abort cuts the pause short; the next failed try then gives up.
       await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
       delay = Math.min(delay * 2, settings.maxDelayMs);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../src/adapters/bullmq/message-queue.js';
 import { REPLY_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.js';
@@ -9,11 +9,12 @@ import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-stor
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { analysisJobId } from '../../src/jobs/analysis-job.js';
-import { messageJobId } from '../../src/jobs/message-job.js';
+import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
 import { buildMessageJob, snowflake } from '../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
-import { stackEnv } from '../support/feelbot-stack.js';
+import { FeelbotStack, stackEnv } from '../support/feelbot-stack.js';
+import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const EPHEMERAL = 64;
@@ -22,6 +23,19 @@ const STRING = 3;
 const BOOLEAN = 5;
 const CHANNEL = 7;
 const INTEGER = 4;
+/** On the slow model a reply this long takes seconds: time for a deletion to land while it is written. */
+const LONG_REPLY_TOKENS = 1_000;
+
+/** The reply jobs still to run (waiting, delayed or running) that carry any of these messages, by job id. */
+async function jobsToRunCarrying(replies: Queue, messageIds: readonly string[]): Promise<string[]> {
+  const jobs = await replies.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'paused']);
+  return jobs
+    .filter((job) => {
+      const data = job?.data as Partial<MessageJob> | undefined;
+      return job?.name === 'reply' && [data?.messageId, ...(data?.burst ?? [])].some((id) => id !== undefined && messageIds.includes(id));
+    })
+    .map((job) => job.id!);
+}
 
 describe('the Discord surface: /feel, admin settings and good citizenship', () => {
   let redis: PrivateRedis;
@@ -30,6 +44,7 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
   let gateway: FeelbotProcess;
   let connection: Redis;
   let settings: RedisSettingsStore;
+  let replies: Queue;
   const prefix = `{surface-${randomUUID().slice(0, 8)}}`;
   let env: Record<string, string>;
 
@@ -45,10 +60,12 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     await gateway.waitForLog((line) => line.msg === 'gateway ready');
     connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     settings = new RedisSettingsStore(connection, prefix);
+    replies = new Queue(REPLY_QUEUE, { connection, prefix });
   });
 
   afterAll(async () => {
     await Promise.all([gateway?.stop(), worker?.stop()]);
+    await replies?.close();
     connection?.disconnect();
     await discord?.close();
     await redis?.stop();
@@ -289,15 +306,16 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     discord.deleteMessage(channel, regretted.id);
     // The gateway withdraws the waiting job, text and all; had a worker taken it already, the
     // worker's own check would skip it. Either way, no reply.
-    const withdrawn = gateway.waitForLog(
-      (line) => line.msg === 'withdrew replies to deleted messages' && (line.withdrawn as string[]).includes(messageJobId(regretted.id)),
-      45_000,
-    );
-    const skipped = done(regretted.id).then((line) => expect(line.outcome).toMatchObject({ status: 'skipped', reason: 'deleted' }));
-    await Promise.any([withdrawn, skipped]);
-    // Past the burst window: a job that was not withdrawn would have been answered by now.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    expect(worker.logs.some((line) => line.msg === 'job done' && line.jobId === messageJobId(regretted.id) && (line.outcome as { status: string }).status === 'posted')).toBe(false);
+    const jobId = messageJobId(regretted.id);
+    const withdrawn = () => gateway.logs.some((line) => line.msg === 'withdrew replies to deleted messages' && (line.withdrawn as string[]).includes(jobId));
+    const ran = () => worker.logs.some((line) => line.msg === 'job done' && line.jobId === jobId);
+    await expect.poll(() => withdrawn() || ran(), { timeout: 45_000, interval: 100 }).toBe(true);
+    // Settled: it was queued, so it leaves the queue only once withdrawn or run; nothing is left to answer it later.
+    await expect.poll(() => jobsToRunCarrying(replies, [regretted.id]), { timeout: 10_000 }).toEqual([]);
+    const finished = await replies.getJob(jobId);
+    const outcome = finished?.returnvalue as { status: string; reason?: string } | undefined;
+    const fate = outcome ? `${outcome.status}:${outcome.reason}` : withdrawn() ? 'withdrawn' : 'gone without a trace';
+    expect(['withdrawn', 'skipped:deleted']).toContain(fate);
     expect(discord.webhookExecutions().length).toBe(before);
   });
 
@@ -312,7 +330,11 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(result.outcome).toMatchObject({ status: 'posted' });
     const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(messages[2]!.id))?.prompt as { turns: Array<{ text: string }> };
     expect(prompt.turns.at(-1)!.text).toMatch(/guess what[\s\S]*baby[\s\S]*aunt/);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Settled: the earlier messages' own jobs were replaced before they ran, and no job carrying
+    // any of the three is left to post a second reply.
+    const ids = messages.map((message) => message.id);
+    for (const id of ids.slice(0, 2)) expect(await replies.getJob(messageJobId(id))).toBeUndefined();
+    await expect.poll(() => jobsToRunCarrying(replies, ids), { timeout: 10_000 }).toEqual([]);
     expect(discord.webhookExecutions().length).toBe(before + 1);
   });
 
@@ -449,4 +471,31 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(post.username).toBe('Sunny');
     expect(post.avatarUrl).toBe('https://cdn.example.test/sunny.png');
   });
+});
+
+describe('a message deleted while its reply is being written (the slow model, on a stack of its own)', () => {
+  let stack: FeelbotStack | undefined;
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it('the written reply is dropped before it is posted: the job ends skipped as deleted and nothing is sent to Discord', async () => {
+    stack = await FeelbotStack.start();
+    const worker = await stack.spawn('worker', { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(LONG_REPLY_TOKENS) });
+    await stack.spawn('gateway');
+    const message = stack.mention('I am so angry at all of you, you are all idiots');
+    const jobId = messageJobId(message.id);
+    // Past the worker's first deletion check: the reply is being written.
+    await worker.waitForLog((line) => line.msg === 'prompt' && line.jobId === jobId);
+    stack.discord.deleteMessage(message.channel_id, message.id);
+
+    const done = await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === jobId, 120_000);
+    expect(done.outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
+    // The check after writing stopped it: one attempt, whose reply was written in full.
+    expect(worker.logs.filter((line) => line.msg === 'prompt' && line.jobId === jobId)).toHaveLength(1);
+    expect(worker.logs.some((line) => line.msg === 'generated' && line.jobId === jobId)).toBe(true);
+    expect(stack.discord.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/webhooks/'))).toEqual([]);
+    expect(stack.discord.webhookExecutions()).toHaveLength(0);
+  }, 180_000);
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
@@ -8,6 +7,11 @@ const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown })
   line.msg === 'job done' && line.jobId === messageJobId(messageId);
 const withdrew = (messageId: string) => (line: { msg?: string; messageIds?: unknown }) =>
   line.msg === 'withdrew replies to deleted messages' && Array.isArray(line.messageIds) && line.messageIds.includes(messageId);
+
+/** The gateway's debug line each time a message, or a deletion, finds Redis down and waits to try again. */
+const retryingFor = (messageId: string) => (line: { msg?: string; messageId?: unknown }) => line.msg === 'redis down; retrying' && line.messageId === messageId;
+const retryingDeletionOf = (messageId: string) => (line: { msg?: string; messageIds?: unknown }) =>
+  line.msg === 'redis down; retrying' && Array.isArray(line.messageIds) && line.messageIds.includes(messageId);
 
 const EPHEMERAL = 64;
 const STRING_OPTION = 3;
@@ -78,8 +82,9 @@ describe('faults, on real processes and a real Redis', () => {
     await stack.redis.crash();
     const regretted = stack.mention('I am so angry at all of you, you are all idiots');
     stack.discord.deleteMessage(regretted.channel_id, regretted.id);
-    // Both events must reach the gateway while Redis is still down.
-    await sleep(1_500);
+    // Both events must reach the gateway, and wait for Redis, while it is still down.
+    await gateway.waitForLog(retryingFor(regretted.id), 30_000);
+    await gateway.waitForLog(retryingDeletionOf(regretted.id), 30_000);
     await stack.redis.revive();
 
     const control = stack.mention('what a wonderful surprise!');
@@ -98,8 +103,8 @@ describe('faults, on real processes and a real Redis', () => {
     await stack.redis.crash();
     const regretted = stack.mention('I should not have said that');
     stack.discord.deleteMessage(regretted.channel_id, regretted.id);
-    // A moment for the gateway to receive both, try Redis and start waiting for it to come back.
-    await sleep(1_000);
+    // The gateway has received the deletion, tried Redis and is waiting for it to come back.
+    await gateway.waitForLog(retryingDeletionOf(regretted.id), 30_000);
     expect(await gateway.stop('SIGTERM')).toBe(0);
     const givenUp = gateway.logs.find(
       (line) => line.msg === 'could not record deleted messages' && Array.isArray(line.messageIds) && line.messageIds.includes(regretted.id),

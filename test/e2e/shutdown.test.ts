@@ -59,8 +59,8 @@ describe('graceful shutdown of real worker and gateway processes', () => {
       content: 'is anyone there? I feel so alone',
       mentionsBot: true,
     });
-    // A moment for the gateway to receive it, try Redis and start waiting for it to come back.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The gateway has received it, found Redis down and is waiting for it to come back.
+    await gateway.waitForLog((line) => line.msg === 'redis down; retrying' && line.messageId === message.id, 20_000);
     const exit = await terminate(gateway);
     expect(exit.code).toBe(0);
     expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
@@ -108,7 +108,11 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     for (const id of ids.filter((id) => !answeredBefore.includes(id))) {
       await next.waitForLog((line) => line.msg === 'job done' && line.jobId === id, 60_000);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Settled: every job has completed and none is left to run, so no later answer can come.
+    const queue = stack.replyQueue();
+    await expect.poll(async () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState())), { timeout: 10_000 }).toEqual(ids.map(() => 'completed'));
+    const pending = await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children']);
+    expect(pending.map((job) => job.id)).toEqual([]);
     expect(next.logs.filter((line) => line.msg === 'job done').map((line) => String(line.jobId)).sort()).toEqual(
       ids.filter((id) => !answeredBefore.includes(id)).sort(),
     );
