@@ -27,7 +27,7 @@ export interface MessageHandlerDeps {
   readonly recentMessages: number;
   readonly logger: Logger;
   /** Whether a message was deleted, and what a deletion does: checked once a message is queued. */
-  readonly deleted: Pick<DeletedMessages, 'anyDeleted'>;
+  readonly deleted: Pick<DeletedMessages, 'deletedAmong'>;
   readonly onDeleted: (messageIds: string[]) => Promise<void>;
   /** Aborted when the gateway stops: a message still waiting for Redis then gives up at once. */
   readonly shutdown?: AbortSignal;
@@ -94,11 +94,13 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     return false;
   });
   if (!queued) return;
-  // Its MESSAGE_DELETE may have been handled while this was building the job (or both waited out a
-  // Redis outage): the deletion found nothing to withdraw then, so it is applied again now.
-  if (await deps.deleted.anyDeleted([message.id])) {
-    await deps.onDeleted([message.id]);
-    log.info({ jobId: queued.jobId }, 'deleted while it was being queued; withdrawn');
+  // A MESSAGE_DELETE of this message, or of one its burst just took in, may have been handled while
+  // this was queueing (or both waited out a Redis outage): it found nothing to withdraw then, so it
+  // is applied again now.
+  const deleted = await deps.deleted.deletedAmong(queued.burst.entries.map((entry) => entry.messageId));
+  if (deleted.length > 0) {
+    await deps.onDeleted(deleted);
+    log.info({ jobId: queued.jobId, deleted }, 'deleted while it was being queued; withdrawn');
     return;
   }
   log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');

@@ -1,10 +1,10 @@
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { errorCodeOf } from '../errors.js';
-import type { MessageJob } from '../jobs/message-job.js';
+import { withoutDeleted } from '../jobs/burst-parts.js';
+import type { ParsedMessageJob } from '../jobs/message-job.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { BurstBuffer } from './burst-buffer.js';
-import { foldBurst } from './queue-in-burst.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
@@ -52,29 +52,24 @@ async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise
     const withdrawn = await whileDown(() => deps.queue.withdraw(messageIds));
     if (withdrawn.length === 0) return;
     deps.logger.info({ messageIds, withdrawn: withdrawn.map((w) => w.jobId) }, 'withdrew replies to deleted messages');
-    for (const { job } of withdrawn) await whileDown(() => answerTheRest(job, messageIds, deps));
+    for (const { job, finished } of withdrawn) {
+      if (job && !finished) await whileDown(() => answerTheRest(job, messageIds, deps));
+    }
   } catch (error) {
     deps.logger.error({ err: error, code: errorCodeOf(error), messageIds }, 'could not record deleted messages');
   }
 }
 
-/** Takes the deleted messages out of the job's burst and queues what is left as one reply, as before. */
-async function answerTheRest(job: MessageJob, deletedIds: readonly string[], deps: DeletionDeps): Promise<void> {
-  const rest = await deps.bursts.forget(job.channelId, job.author.id, deletedIds);
+/**
+ * Queues what is left of a withdrawn burst job, without the deleted messages. It keeps the
+ * author's open burst (whose deleted entries are dropped) when the job was that burst's, so later
+ * messages still join it.
+ */
+async function answerTheRest(job: ParsedMessageJob, deletedIds: readonly string[], deps: DeletionDeps): Promise<void> {
+  const open = await deps.bursts.forget(job.channelId, job.author.id, deletedIds);
+  const rest = withoutDeleted(job, new Set(deletedIds));
   if (!rest) return;
-  const newest = rest.entries.at(-1)!;
-  const deleted = new Set(deletedIds);
-  const requeued = foldBurst(
-    {
-      ...job,
-      messageId: newest.messageId,
-      content: newest.content,
-      addressed: newest.addressed,
-      burst: [],
-      context: job.context.filter((message) => message.messageId === undefined || !deleted.has(message.messageId)),
-    },
-    rest.entries,
-  );
-  const jobId = await deps.queue.enqueueDebounced(requeued, `burst-${rest.id}`, deps.bursts.windowMs);
-  deps.logger.info({ jobId, burst: rest.entries.length }, 'queued the rest of a burst without its deleted messages');
+  const burstId = open?.entries.some((entry) => entry.messageId === rest.messageId) ? open.id : rest.messageId;
+  const jobId = await deps.queue.enqueueDebounced(rest, `burst-${burstId}`, deps.bursts.windowMs);
+  deps.logger.info({ jobId, burst: rest.parts.length }, 'queued the rest of a burst without its deleted messages');
 }

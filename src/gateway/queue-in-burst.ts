@@ -1,6 +1,6 @@
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
-import { tailChars } from '../domain/cut-text.js';
-import { MAX_MESSAGE_CHARS, messageJobId, type MessageJob } from '../jobs/message-job.js';
+import { foldedContent } from '../jobs/burst-parts.js';
+import { messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from './burst-buffer.js';
 
 export interface QueuedInBurst {
@@ -39,9 +39,10 @@ export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): Messag
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
   return {
     ...job,
-    content: tailChars([...earlier.map((entry) => entry.content), job.content].join('\n'), MAX_MESSAGE_CHARS * 2),
+    content: foldedContent([...earlier.map((entry) => entry.content), job.content]),
     addressed: job.addressed || earlier.some((entry) => entry.addressed),
     burst: earlier.map((entry) => entry.messageId),
+    parts: [...earlier, { messageId: job.messageId, content: job.content, addressed: job.addressed }].map(({ messageId, content, addressed }) => ({ messageId, content, addressed })),
     // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
     context: job.context.filter((m) => !earlier.some((entry) => entry.messageId === m.messageId)),
   };

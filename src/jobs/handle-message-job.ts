@@ -17,6 +17,7 @@ import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
+import { withoutDeleted } from './burst-parts.js';
 import { parseMessageJob, type ParsedMessageJob } from './message-job.js';
 
 export interface MessageJobDeps {
@@ -58,12 +59,14 @@ function isAdminProblem(error: unknown): error is FeelbotError {
  * persona, take a start from the rate limits, write the reply, post it once.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
-  const job = parseMessageJob(data);
+  const queued = parseMessageJob(data);
+  // A burst some of whose messages were deleted is answered for the rest, without their text.
+  const job = withoutDeleted(queued, new Set(await deps.deleted.deletedAmong(answeredBy(queued))));
+  if (!job) return { status: 'skipped', reason: 'deleted' };
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
   if (await landedEarlier(job.messageId, target, deps)) return { status: 'skipped', reason: 'already-answered' };
-  const answered = [job.messageId, ...job.burst];
-  if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted' };
+  const answered = answeredBy(job);
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const [analysis] = await deps.classifier.classify([job.content]);
@@ -105,6 +108,11 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   }
   await deps.ledger.record(job.messageId, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
+}
+
+/** The messages a job's reply answers: its own and its burst's. */
+function answeredBy(job: ParsedMessageJob): string[] {
+  return [job.messageId, ...job.burst];
 }
 
 /**

@@ -41,6 +41,14 @@ export const MessageJobSchema = z.object({
   addressed: z.boolean(),
   /** Earlier messages of the same quick burst, folded into `content`; the reply answers them all. */
   burst: z.array(Snowflake).max(MAX_BURST_MESSAGES).default([]),
+  /**
+   * A burst's messages one by one, oldest first (empty for a lone message): when some of them are
+   * deleted before the reply, the rest is still answered, without their text.
+   */
+  parts: z
+    .array(z.object({ messageId: Snowflake, content: z.string().max(MAX_MESSAGE_CHARS), addressed: z.boolean() }))
+    .max(MAX_BURST_MESSAGES)
+    .default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
   receivedAt: z.number().int().nonnegative(),
 });

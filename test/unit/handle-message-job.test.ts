@@ -112,11 +112,39 @@ describe('handleMessageJob', () => {
     });
   });
 
+  it("a burst one of whose messages was deleted before the worker took it is answered for the rest, without the deleted text", async () => {
+    const [regretted, rest] = [snowflake(), snowflake()];
+    const job = buildMessageJob({
+      content: 'you are all idiots\nanyway, I got the job!',
+      burst: [regretted],
+      parts: [
+        { messageId: regretted, content: 'you are all idiots', addressed: false },
+        { messageId: rest, content: 'anyway, I got the job!', addressed: true },
+      ],
+      messageId: rest,
+    });
+    const prompts: string[] = [];
+    const generator = { ...saying('Congratulations!'), generate: async (request: { prompt: unknown }) => (prompts.push(JSON.stringify(request.prompt)), { text: 'Congratulations!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    const { deps, posted } = depsWith({ generator, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => id === regretted) } });
+    const outcome = await handleMessageJob(job, deps);
+    expect(outcome).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+    expect(prompts.join('')).toContain('anyway, I got the job!');
+    expect(prompts.join('')).not.toContain('idiots');
+  });
+
+  it('a lone message deleted before the worker took it gets no reply', async () => {
+    const job = buildMessageJob();
+    const { deps, posted } = depsWith({ deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => [...ids] } });
+    expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'deleted' });
+    expect(posted).toHaveLength(0);
+  });
+
   it('a message deleted while its reply was being written gets no reply', async () => {
     let deletedYet = false;
     const { deps, posted } = depsWith({
       generator: { ...saying('So sorry to hear that.'), generate: async () => ((deletedYet = true), { text: 'So sorry to hear that.', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }) },
-      deleted: { mark: async () => undefined, anyDeleted: async () => deletedYet },
+      deleted: { mark: async () => undefined, anyDeleted: async () => deletedYet, deletedAmong: async (ids) => (deletedYet ? [...ids] : []) },
     });
     const outcome = await handleMessageJob(buildMessageJob(), deps);
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });

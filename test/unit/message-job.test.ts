@@ -15,7 +15,7 @@ function parseError(data: unknown) {
 describe('message job schema', () => {
   it('accepts a well-formed job', () => {
     const job = buildMessageJob();
-    expect(parseMessageJob(job)).toEqual({ ...job, origin: 'discord', burst: [] });
+    expect(parseMessageJob(job)).toEqual({ ...job, origin: 'discord', burst: [], parts: [] });
   });
 
   it('an empty message is a permanent JOB_INVALID error naming the field', () => {

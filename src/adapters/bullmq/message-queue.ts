@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
-import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
+import { messageJobId, MessageJobSchema, type MessageJob, type ParsedMessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
@@ -44,7 +44,10 @@ const ANALYSIS_JOB_OPTIONS = {
 
 export interface WithdrawnJob {
   readonly jobId: string;
-  readonly job: MessageJob;
+  /** The job as queued; undefined when its data no longer parses (a job of another version). */
+  readonly job: ParsedMessageJob | undefined;
+  /** True when it had already been answered (or failed for good): only its text was still here. */
+  readonly finished: boolean;
 }
 
 /** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
@@ -96,8 +99,11 @@ export class MessageQueue {
     for (const jobId of jobIds) {
       const job = await this.queue.getJob(jobId);
       if (!job || job.name !== 'reply') continue;
+      const state = await job.getState();
       // 0 when a worker holds the job's lock: BullMQ never removes an active job.
-      if ((await this.queue.remove(jobId)) === 1) removed.push({ jobId, job: job.data as MessageJob });
+      if ((await this.queue.remove(jobId)) !== 1) continue;
+      const parsed = MessageJobSchema.safeParse(job.data);
+      removed.push({ jobId, job: parsed.success ? parsed.data : undefined, finished: state === 'completed' || state === 'failed' });
     }
     return removed;
   }

@@ -25,6 +25,12 @@ export class RedisDeletedMessages implements DeletedMessages {
     return (await this.redis.exists(...messageIds.map((id) => this.key(id)))) > 0;
   }
 
+  async deletedAmong(messageIds: readonly string[]): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const marks = await this.redis.mget(...messageIds.map((id) => this.key(id)));
+    return messageIds.filter((_, index) => marks[index] !== null);
+  }
+
   private key(messageId: string): string {
     return feelbotKey(this.prefix, 'deleted', messageId);
   }

@@ -128,7 +128,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
 
     const lone = buildMessageJob();
     await queue.enqueueDebounced(lone, `burst-${lone.messageId}`, LONG_WINDOW_MS);
-    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([{ jobId: messageJobId(lone.messageId), job: expect.objectContaining(lone) }]);
+    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([{ jobId: messageJobId(lone.messageId), job: expect.objectContaining(lone), finished: false }]);
     expect(await queue.queue.getJob(messageJobId(lone.messageId))).toBeUndefined();
   });
 
@@ -179,6 +179,24 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
       const jobs = await waiting(queue);
       expect(jobs).toHaveLength(1);
       expect(jobs[0]).toMatchObject({ messageId: next.messageId, content: 'so scared about tomorrow', burst: [] });
+    });
+
+    it('a deletion after the burst window closed, while the job still waits for a worker: the rest is still queued', async () => {
+      const { queue, prefix } = freshQueue();
+      const bursts = new BurstBuffer(redis.connection, prefix, 300);
+      const author = { id: snowflake(), displayName: 'Ann' };
+      const channelId = snowflake();
+      const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+      const [first, second, third] = [say('I said something I regret'), say('anyway'), say('how is everyone')];
+      for (const job of [first, second, third]) await queueInBurst(queue, bursts, job, async () => true);
+      // Past the window: the burst buffer is gone, and with no worker free the job still waits.
+      await expect.poll(async () => redis.connection.exists(`${prefix}:burst:${channelId}:${author.id}`), { timeout: 5_000 }).toBe(0);
+      const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis.connection, prefix), queue, bursts, logger: createLogger('silent', 'test') });
+      await onDelete([first.messageId]);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: third.messageId, content: 'anyway\nhow is everyone', burst: [second.messageId] });
+      expect(await everythingUnder(prefix)).not.toContain('I said something I regret');
     });
 
     it('a whole burst deleted at once (a bulk delete) leaves nothing queued', async () => {

@@ -1,0 +1,27 @@
+import { tailChars } from '../domain/cut-text.js';
+import { MAX_MESSAGE_CHARS, type ParsedMessageJob } from './message-job.js';
+
+/** A burst's texts as the reply reads them: one per line, oldest first, the newest kept when too long. */
+export function foldedContent(texts: readonly string[]): string {
+  return tailChars(texts.join('\n'), MAX_MESSAGE_CHARS * 2);
+}
+
+/**
+ * The job without its deleted messages: the rest of its burst, answered as one reply named after
+ * its newest message left, or undefined when nothing of it is left.
+ */
+export function withoutDeleted(job: ParsedMessageJob, deleted: ReadonlySet<string>): ParsedMessageJob | undefined {
+  if (job.parts.length === 0) return deleted.has(job.messageId) ? undefined : job;
+  const kept = job.parts.filter((part) => !deleted.has(part.messageId));
+  if (kept.length === 0) return undefined;
+  if (kept.length === job.parts.length) return job;
+  return {
+    ...job,
+    messageId: kept.at(-1)!.messageId,
+    content: foldedContent(kept.map((part) => part.content)),
+    addressed: kept.some((part) => part.addressed),
+    burst: kept.slice(0, -1).map((part) => part.messageId),
+    parts: kept.length > 1 ? kept : [],
+    context: job.context.filter((message) => message.messageId === undefined || !deleted.has(message.messageId)),
+  };
+}
