@@ -58,7 +58,9 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);
-  const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config));
+  // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
+  const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false });
+  const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config), { createRest: onceRest });
   const avatars = new AvatarStore();
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {
@@ -69,7 +71,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     replier: new RoutingReplier({
       discord: new WebhookReplier(rest, webhooks, avatars, {
         avatarBaseUrl: config.avatarBaseUrl,
-        postRest: createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false }),
+        postRest: onceRest,
       }),
       terminal: new TerminalReplier(redis, config.redis.prefix),
     }),

@@ -35,9 +35,15 @@ export interface WebhookDirectoryOptions {
    * one an admin moved to another channel is replaced before a reply lands there. Defaults to 5 minutes.
    */
   readonly revalidateAfterMs?: number;
+  /**
+   * The client that creates webhooks (default: the one given). It must not repeat a create on a
+   * 5xx or a timeout by itself: Discord may have made the webhook before failing, and the next
+   * attempt lists the channel's webhooks first and reuses it.
+   */
+  readonly createRest?: REST;
 }
 
-const DEFAULT_OPTIONS = { revalidateAfterMs: 5 * 60_000 } as const satisfies Required<WebhookDirectoryOptions>;
+const DEFAULT_OPTIONS = { revalidateAfterMs: 5 * 60_000 } as const satisfies Required<Omit<WebhookDirectoryOptions, 'createRest'>>;
 
 /**
  * Two workers must not create the same webhook at once. The holder renews the lock while it lists
@@ -62,7 +68,7 @@ return 1
  * moved to another channel, found out when it is revalidated before use.
  */
 export class WebhookDirectory {
-  private readonly options: Required<WebhookDirectoryOptions>;
+  private readonly options: Required<Omit<WebhookDirectoryOptions, 'createRest'>> & Pick<WebhookDirectoryOptions, 'createRest'>;
 
   constructor(
     private readonly rest: REST,
@@ -141,7 +147,7 @@ export class WebhookDirectory {
   private async create(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {
     const avatar = await spec.avatar?.();
     try {
-      const hook = (await this.rest.post(Routes.channelWebhooks(channelId), {
+      const hook = (await (this.options.createRest ?? this.rest).post(Routes.channelWebhooks(channelId), {
         body: { name: spec.name, ...(avatar ? { avatar } : {}) },
         reason: 'feelbot posts each persona under its own name and avatar',
       })) as ApiWebhook;

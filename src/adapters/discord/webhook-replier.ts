@@ -32,8 +32,10 @@ interface HistoryMessage {
 
 /** How far before the attempt, by this machine's clock, a post it made may be stamped by Discord's. */
 const CLOCK_SKEW_MS = 60_000;
-/** Discord's most messages per history page; a reply's few seconds of a channel fit in one. */
+/** Discord's most messages per history page. */
 const HISTORY_PAGE = 100;
+/** Pages read forward from the attempt: 500 messages, more than a busy channel posts in the minutes a retry takes. */
+const MAX_HISTORY_PAGES = 5;
 
 /** A cached webhook that an admin moved to another channel: what it posted is in the wrong place. */
 class WebhookMoved extends Error {}
@@ -76,21 +78,33 @@ export class WebhookReplier implements PersonaReplier {
   }
 
   async findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
-    const query = new URLSearchParams({ after: snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS), limit: String(HISTORY_PAGE) });
-    let history: HistoryMessage[];
+    const isTheReply = (message: HistoryMessage) =>
+      target.guildId
+        ? message.webhook_id !== undefined && message.author?.username === attempt.persona && message.content === attempt.content
+        : message.embeds?.[0]?.author?.name === attempt.persona && message.embeds[0].description === attempt.content;
+    // Discord answers `after` with the oldest messages after it, newest first: read forward page by page.
+    let after = snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS);
+    for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+      const history = await this.historyAfter(target.channelId, after);
+      if (history === undefined) return undefined;
+      const landed = history.find(isTheReply);
+      if (landed) return { messageId: landed.id };
+      if (history.length < HISTORY_PAGE) return undefined;
+      after = history.reduce((newest, message) => (BigInt(message.id) > BigInt(newest) ? message.id : newest), after);
+    }
+    return undefined;
+  }
+
+  /** A page of the channel's history after `after`; undefined when Discord will not show it. */
+  private async historyAfter(channelId: string, after: string): Promise<HistoryMessage[] | undefined> {
+    const query = new URLSearchParams({ after, limit: String(HISTORY_PAGE) });
     try {
-      history = (await this.rest.get(Routes.channelMessages(target.channelId), { query })) as HistoryMessage[];
+      return (await this.rest.get(Routes.channelMessages(channelId), { query })) as HistoryMessage[];
     } catch (error) {
       // No Read Message History, or the channel is gone: nothing can be found, so the reply is posted again.
       if (error instanceof DiscordAPIError && error.status < 500) return undefined;
-      throw asDiscordRequestError(error, `the history of <#${target.channelId}>`);
+      throw asDiscordRequestError(error, `the history of <#${channelId}>`);
     }
-    const landed = history.find((message) =>
-      target.guildId
-        ? message.webhook_id !== undefined && message.author?.username === attempt.persona && message.content === attempt.content
-        : message.embeds?.[0]?.author?.name === attempt.persona && message.embeds[0].description === attempt.content,
-    );
-    return landed ? { messageId: landed.id } : undefined;
   }
 
   private get posting(): REST {

@@ -30,6 +30,23 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     return new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, async () => discord.applicationId);
   }
 
+  it('a create Discord carried out before answering 502 is not repeated: the next attempt finds the webhook and reuses it', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `created-then-502-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const connection = redis.connection.duplicate();
+    connections.push(connection);
+    const rest = createDiscordRest(discord.apiUrl, discord.token);
+    const directory = new WebhookDirectory(rest, connection, prefix, async () => discord.applicationId, {
+      createRest: createDiscordRest(discord.apiUrl, discord.token, { repeatsFailedRequests: false }),
+    });
+    const spec = { slot: 'joy', name: 'Joy' };
+    discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 502, afterHandling: true }]);
+    await expect(directory.get(channel.id, spec)).rejects.toMatchObject({ status: 502 });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    const reused = await directory.get(channel.id, spec);
+    expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([reused.id]);
+  });
+
   it('while one worker\'s create is held up by rate limits for longer than the lock TTL, the other waits and reuses its webhook', async () => {
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `slow-create-${randomUUID().slice(0, 4)}` });
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;

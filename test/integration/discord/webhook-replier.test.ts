@@ -241,6 +241,15 @@ describe('posting as a persona through webhooks', () => {
       expect(await post.findPosted(target, { persona: 'Joy', content: 'So happy for you!', startedAt: Date.now() + 120_000 })).toBeUndefined();
     });
 
+    it('in a busy channel, past the first page of history after the attempt', async () => {
+      const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `busy-${randomUUID().slice(0, 4)}` });
+      const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+      const startedAt = Date.now();
+      for (let i = 0; i < 150; i++) discord.sendMessage({ channelId: channel.id, authorId: discord.world.users.member.id, content: `chatter ${i}` });
+      const landed = await replier().post({ target, persona: personas.fear, content: 'Be careful out there.' });
+      expect(await replier().findPosted(target, { persona: 'Fear', content: 'Be careful out there.', startedAt })).toEqual(landed);
+    });
+
     it('in a DM: the embed with the persona\'s name and that text', async () => {
       const { dm } = discord.world.channels;
       const target = { origin: 'discord' as const, guildId: null, channelId: dm.id };

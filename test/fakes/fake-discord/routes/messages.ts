@@ -22,10 +22,13 @@ export const messageRoutes: Route[] = [
       const limit = Math.min(Number(req.query.get('limit') ?? DEFAULT_FETCH_LIMIT), MAX_FETCH_LIMIT);
       const before = req.query.get('before');
       const after = req.query.get('after');
-      // Snowflakes sort by time; compare as bigints because they outgrow doubles.
-      let messages = [...ctx.store.channelMessages(channel.id)].reverse();
+      // Snowflakes sort by time; compare as bigints because they outgrow doubles. As Discord does,
+      // `after` gives the `limit` messages right after it (the oldest ones), and every page is
+      // sorted newest first.
+      const stored = ctx.store.channelMessages(channel.id);
+      if (after) return { body: stored.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit).reverse() };
+      let messages = [...stored].reverse();
       if (before) messages = messages.filter((m) => BigInt(m.id) < BigInt(before));
-      if (after) messages = messages.filter((m) => BigInt(m.id) > BigInt(after));
       return { body: messages.slice(0, limit) };
     },
   },
