@@ -49,6 +49,24 @@ describe('feelbot start-up errors', () => {
     expect(output).not.toContain('unexpected failure');
   });
 
+  it('register-commands against a Discord that rate-limits it for minutes fails at once with DISCORD_RATE_LIMITED and the wait', async () => {
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      discord.failNext('PUT /applications/:id/guilds/:guildId/commands', [{ status: 429, retryAfter: 120 }]);
+      const register = new FeelbotProcess(['register-commands', '--guild', discord.world.guild.id], stackEnv(discord, redis, '{register-limited}'));
+      expect(await register.waitForExit()).toBe(1);
+      const output = register.output.join('\n');
+      expect(output).toContain('DISCORD_RATE_LIMITED');
+      expect(output).toMatch(/for 12\d\.\d s/);
+      expect(output).not.toContain('unexpected failure');
+      expect(output).not.toContain(discord.token);
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+
   it('an unknown command prints the usage and exits 2', async () => {
     const feelbot = new FeelbotProcess(['fly'], {});
     expect(await feelbot.waitForExit()).toBe(2);

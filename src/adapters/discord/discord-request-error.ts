@@ -35,6 +35,7 @@ function rateLimited(error: RateLimitError, what: string): FeelbotError {
   return new FeelbotError(
     ErrorCodes.DiscordRateLimited,
     `Discord's ${scope} on ${error.method.toUpperCase()} ${error.route} holds back ${what} for ${(retryAfterMs / 1000).toFixed(1)} s; not waiting that long.`,
-    { cause: error, permanent: false, details: { retryAfterMs } },
+    // Not a bug: the message is what an operator needs to read.
+    { cause: error, userFacing: true, permanent: false, details: { retryAfterMs } },
   );
 }
