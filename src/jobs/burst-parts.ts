@@ -8,9 +8,12 @@ export function foldedContent(texts: readonly string[]): string {
 
 /**
  * The job without its deleted messages: the rest of its burst, answered as one reply named after
- * its newest message left, or undefined when nothing of it is left.
+ * its newest message left, or undefined when nothing of it is left; deleted messages of the
+ * conversation leave its context too.
  */
-export function withoutDeleted(job: ParsedMessageJob, deleted: ReadonlySet<string>): ParsedMessageJob | undefined {
+export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<string>): ParsedMessageJob | undefined {
+  if (deleted.size === 0) return queued;
+  const job = { ...queued, context: queued.context.filter((message) => message.messageId === undefined || !deleted.has(message.messageId)) };
   if (job.parts.length === 0) return deleted.has(job.messageId) ? undefined : job;
   const kept = job.parts.filter((part) => !deleted.has(part.messageId));
   if (kept.length === 0) return undefined;
@@ -22,6 +25,5 @@ export function withoutDeleted(job: ParsedMessageJob, deleted: ReadonlySet<strin
     addressed: kept.some((part) => part.addressed),
     burst: kept.slice(0, -1).map((part) => part.messageId),
     parts: kept.length > 1 ? kept : [],
-    context: job.context.filter((message) => message.messageId === undefined || !deleted.has(message.messageId)),
   };
 }

@@ -60,8 +60,11 @@ function isAdminProblem(error: unknown): error is FeelbotError {
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
-  // A burst some of whose messages were deleted is answered for the rest, without their text.
-  const job = withoutDeleted(queued, new Set(await deps.deleted.deletedAmong(answeredBy(queued))));
+  const contextIds = queued.context.flatMap((message) => (message.messageId ? [message.messageId] : []));
+  const deleted = new Set(await deps.deleted.deletedAmong([...answeredBy(queued), ...contextIds]));
+  // A burst some of whose messages were deleted is answered for the rest, without their text; and
+  // no deleted message of the conversation reaches the prompt.
+  const job = withoutDeleted(queued, deleted);
   if (!job) return { status: 'skipped', reason: 'deleted' };
   if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };

@@ -133,6 +133,23 @@ describe('handleMessageJob', () => {
     expect(prompts.join('')).not.toContain('idiots');
   });
 
+  it("someone else's message deleted from the conversation never reaches the prompt", async () => {
+    const [kept, removed] = [snowflake(), snowflake()];
+    const job = buildMessageJob({
+      context: [
+        { messageId: removed, authorName: 'Bo', content: 'my phone number is 555-0100' },
+        { messageId: kept, authorName: 'Cy', content: 'good luck with the interview' },
+      ],
+    });
+    const prompts: string[] = [];
+    const generator = { ...saying('You will do great!'), generate: async (request: { prompt: unknown }) => (prompts.push(JSON.stringify(request.prompt)), { text: 'You will do great!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    const { deps, posted } = depsWith({ generator, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => id === removed) } });
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+    expect(prompts.join('')).toContain('good luck with the interview');
+    expect(prompts.join('')).not.toContain('555-0100');
+  });
+
   it('a lone message deleted before the worker took it gets no reply', async () => {
     const job = buildMessageJob();
     const { deps, posted } = depsWith({ deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => [...ids] } });
