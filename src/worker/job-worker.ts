@@ -101,15 +101,20 @@ export function createJobWorker(
     if (!processorFailures.has(error)) void failedWithoutRunning(job, error);
   });
 
-  // With feelbot's worker options, BullMQ fails a job without calling the processor only when it
-  // stalled (its worker died or hung past the lock) more than maxStalledCount times.
+  // BullMQ fails a job without calling the processor when it stalled (its worker died or hung past
+  // the lock) more than maxStalledCount times; a failure around the processor (moving a job back
+  // to wait or to delayed lost its lock) is told apart by its own message and code.
   async function failedWithoutRunning(job: Job | undefined, error: Error): Promise<void> {
-    const stalled = new FeelbotError(ErrorCodes.JobStalled, `The job failed without running: ${error.message}`, { cause: error, permanent: true });
-    metrics.countFailure(stalled.code);
+    const stalledTooOften = /stalled more than allowable limit/i.test(error.message);
+    const failure = stalledTooOften
+      ? new FeelbotError(ErrorCodes.JobStalled, `The job failed without running: ${error.message}`, { cause: error, permanent: true })
+      : error;
+    const code = errorCodeOf(failure);
+    metrics.countFailure(code);
     const log = job ? logger.child({ jobId: job.id, guildId: guildIdOf(job.data) }) : logger;
     const final = job?.finishedOn !== undefined;
-    log.error({ err: error, code: stalled.code, jobName: job?.name, final }, 'job failed without running: it stalled too often');
-    if (job && final) await giveUp(job, stalled, log);
+    log.error({ err: error, code, jobName: job?.name, final }, stalledTooOften ? 'job failed without running: it stalled too often' : 'job failed outside its handler');
+    if (job && final) await giveUp(job, failure, log);
   }
 
   async function giveUp(job: Job, error: unknown, log: Logger): Promise<void> {
