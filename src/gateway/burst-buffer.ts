@@ -5,6 +5,27 @@ import { feelbotKey } from '../adapters/redis/redis-connection.js';
 const MAX_BURST_MESSAGES = 8;
 
 /**
+ * Adds a message to the author's burst, or opens one with it, in one step; a message already in
+ * the burst (a retried append whose first try Redis ran but never answered) is not added again.
+ * KEYS: the burst's entries, its id. ARGV: the entry (JSON), its message id, the window ms, the
+ * most entries kept. Returns {the burst's id, its entries}.
+ */
+const APPEND = `
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX')
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local present = false
+for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if cjson.decode(item).messageId == ARGV[2] then present = true end
+end
+if not present then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  redis.call('LTRIM', KEYS[1], -tonumber(ARGV[4]), -1)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {redis.call('GET', KEYS[2]), redis.call('LRANGE', KEYS[1], 0, -1)}
+`;
+
+/**
  * Drops the deleted messages from a burst in one step, and closes the burst when none is left.
  * KEYS: the burst's entries, its id. ARGV: the deleted message ids. Returns {id or '', entries kept}.
  */
@@ -54,21 +75,17 @@ export class BurstBuffer {
 
   /** Adds a message to the open burst, or opens one with it, and returns the burst so far. */
   async append(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
-    const key = this.key(channelId, authorId);
-    const idKey = this.idKey(channelId, authorId);
-    const results = await this.redis
-      .multi()
-      .set(idKey, entry.messageId, 'PX', this.windowMs, 'NX')
-      .pexpire(idKey, this.windowMs)
-      .get(idKey)
-      .rpush(key, JSON.stringify(entry))
-      .ltrim(key, -MAX_BURST_MESSAGES, -1)
-      .pexpire(key, this.windowMs)
-      .lrange(key, 0, -1)
-      .exec();
-    const id = (results?.[2]?.[1] as string | null) ?? entry.messageId;
-    const raw = (results?.[6]?.[1] ?? []) as string[];
-    return { id, entries: raw.map((item) => JSON.parse(item) as BurstEntry) };
+    const [id, raw] = (await this.redis.eval(
+      APPEND,
+      2,
+      this.key(channelId, authorId),
+      this.idKey(channelId, authorId),
+      JSON.stringify(entry),
+      entry.messageId,
+      this.windowMs,
+      MAX_BURST_MESSAGES,
+    )) as [string | null, string[]];
+    return { id: id ?? entry.messageId, entries: raw.map((item) => JSON.parse(item) as BurstEntry) };
   }
 
   /**

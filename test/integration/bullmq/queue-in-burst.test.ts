@@ -63,6 +63,18 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     expect(job!.data).toMatchObject({ content: 'guess what\nI passed my exam!', burst: [first.messageId] });
   });
 
+  it('a message queued twice (a retry after Redis ran the first try but never answered) is in its burst once', async () => {
+    const say = conversation();
+    const first = say('guess what');
+    const second = say('I passed my exam!');
+    await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await queueInBurst(queue, bursts, second, anyReplyMayStart);
+    const again = await queueInBurst(queue, bursts, second, anyReplyMayStart);
+    expect(again!.burst.entries.map((entry) => entry.messageId)).toEqual([first.messageId, second.messageId]);
+    const job = await queue.queue.getJob(again!.jobId);
+    expect(job!.data).toMatchObject({ content: 'guess what\nI passed my exam!', burst: [first.messageId] });
+  });
+
   it('a message that comes after its burst\'s job left the delayed set gets a job of its own, not lost', async () => {
     const { say, first, late } = await burstAlreadyStarted();
     const asked: string[] = [];
