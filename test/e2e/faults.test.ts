@@ -15,8 +15,10 @@ const retryingDeletionOf = (messageId: string) => (line: { msg?: string; message
 
 const EPHEMERAL = 64;
 const STRING_OPTION = 3;
-/** Interaction callback type: a message at once. */
+const BOOLEAN_OPTION = 5;
+/** Interaction callback types: a message at once, or "thinking…" to be edited later. */
 const CHANNEL_MESSAGE = 4;
+const DEFERRED = 5;
 
 describe('faults, on real processes and a real Redis', () => {
   let stack: FeelbotStack | undefined;
@@ -132,6 +134,35 @@ describe('faults, on real processes and a real Redis', () => {
     const data = (answer!.body.data ?? {}) as { flags?: number; content?: string };
     expect((data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(data.content).toMatch(/briefly unavailable.*try again in a minute/);
+  });
+
+  it('a public /feel that fails after its public "thinking…" is told privately, and the public placeholder goes', async () => {
+    stack = await FeelbotStack.start();
+    // A Redis user that may read settings and count analyses but not touch the queue: the gateway
+    // defers publicly, then fails to queue the analysis.
+    const password = 'queue-refused-pass';
+    await stack.redisConnection().call('ACL', 'SETUSER', 'noqueue', 'on', `>${password}`, `~${stack.prefix}:analysis:*`, `~${stack.prefix}:settings:*`, '+@all');
+    const gateway = await stack.spawn('gateway', { REDIS_URL: stack.redis.url.replace('redis://', `redis://noqueue:${password}@`) });
+    const { discord } = stack;
+    const user = discord.addUser({ username: 'public-asker' });
+    discord.addMember({ guildId: discord.world.guild.id, userId: user.id });
+    const interaction = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: user.id,
+      commandName: 'feel',
+      options: [
+        { name: 'text', type: STRING_OPTION, value: 'I am so happy today' },
+        { name: 'public', type: BOOLEAN_OPTION, value: true },
+      ],
+    });
+    await gateway.waitForLog((line) => line.msg === 'interaction failed' && line.interactionId === interaction.id, 10_000);
+    const responses = await discord.waitFor(() => discord.interactionResponses(interaction.id).some((r) => r.kind === 'deleteOriginal') && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
+    expect(responses.map((r) => r.kind)).toEqual(['callback', 'followup', 'deleteOriginal']);
+    expect(responses[0]!.callbackType).toBe(DEFERRED);
+    expect(((responses[0]!.body.data ?? {}) as { flags?: number }).flags ?? 0).toBe(0);
+    const followup = responses[1]!.body as { flags?: number; content?: string };
+    expect((followup.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(followup.content).toMatch(/went wrong/);
   });
 
   describe('on one running stack', () => {

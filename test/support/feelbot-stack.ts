@@ -52,9 +52,14 @@ export class FeelbotStack {
     return process;
   }
 
-  replyQueue(): Queue {
+  /** The test's own connection to the stack's Redis. */
+  redisConnection(): Redis {
     this.connection ??= new Redis(this.redis.url, { maxRetriesPerRequest: null });
-    this.queue ??= new Queue('replies', { connection: this.connection, prefix: this.prefix });
+    return this.connection;
+  }
+
+  replyQueue(): Queue {
+    this.queue ??= new Queue('replies', { connection: this.redisConnection(), prefix: this.prefix });
     return this.queue;
   }
 

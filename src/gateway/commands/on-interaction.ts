@@ -43,8 +43,12 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       const redisDown = isRedisDown(error);
       log.error({ err: error, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(error) }, 'interaction failed');
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
-      if (interaction.deferred) await interaction.editReply({ content }).catch(() => undefined);
-      else if (!interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
+      else if (interaction.deferred) {
+        // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and the placeholder goes.
+        await interaction.followUp({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+        await interaction.deleteReply().catch(() => undefined);
+      } else if (!interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
     }
   };
 }
