@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
 import type { EmotionScores } from '../src/domain/emotions.js';
 import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../src/domain/guild-settings.js';
+import type { AnalysisJob } from '../src/jobs/analysis-job.js';
 import type { MessageJob } from '../src/jobs/message-job.js';
 import type { EmotionAnalysis } from '../src/ports/emotion-classifier.js';
 
@@ -25,6 +27,23 @@ export function buildMessageJob(overrides: Partial<MessageJob> = {}): MessageJob
     addressed: true,
     context: [],
     receivedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+/** A `/feel` analysis job, queued just now, with an interaction token of its own. */
+export function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
+  return {
+    version: 1,
+    interactionId: snowflake(),
+    applicationId: snowflake(),
+    token: `interaction-token-${randomUUID()}`,
+    guildId: snowflake(),
+    channelId: snowflake(),
+    userId: snowflake(),
+    text: 'I finished my painting!',
+    source: 'slash',
+    receivedAt: Date.now(),
     ...overrides,
   };
 }

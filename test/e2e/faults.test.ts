@@ -14,8 +14,6 @@ const retryingDeletionOf = (messageId: string) => (line: { msg?: string; message
   line.msg === 'redis down; retrying' && Array.isArray(line.messageIds) && line.messageIds.includes(messageId);
 
 const EPHEMERAL = 64;
-const STRING_OPTION = 3;
-const BOOLEAN_OPTION = 5;
 /** Interaction callback types: a message at once, or "thinking…" to be edited later. */
 const CHANNEL_MESSAGE = 4;
 const DEFERRED = 5;
@@ -119,14 +117,7 @@ describe('faults, on real processes and a real Redis', () => {
     const gateway = await stack.spawn('gateway');
     await stack.redis.crash();
     const { discord } = stack;
-    const user = discord.addUser({ username: 'asker' });
-    discord.addMember({ guildId: discord.world.guild.id, userId: user.id });
-    const interaction = discord.sendInteraction({
-      channelId: discord.world.channels.text.id,
-      userId: user.id,
-      commandName: 'feel',
-      options: [{ name: 'text', type: STRING_OPTION, value: 'I am so happy today' }],
-    });
+    const interaction = stack.feel('I am so happy today');
     const failed = await gateway.waitForLog((line) => line.msg === 'interaction failed' && line.interactionId === interaction.id, 10_000);
     expect(failed.code).toBe('REDIS_UNAVAILABLE');
     const [answer] = await discord.waitFor(() => discord.interactionResponses(interaction.id).length > 0 && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
@@ -144,17 +135,7 @@ describe('faults, on real processes and a real Redis', () => {
     await stack.redisConnection().call('ACL', 'SETUSER', 'noqueue', 'on', `>${password}`, `~${stack.prefix}:analysis:*`, `~${stack.prefix}:settings:*`, '+@all');
     const gateway = await stack.spawn('gateway', { REDIS_URL: stack.redis.url.replace('redis://', `redis://noqueue:${password}@`) });
     const { discord } = stack;
-    const user = discord.addUser({ username: 'public-asker' });
-    discord.addMember({ guildId: discord.world.guild.id, userId: user.id });
-    const interaction = discord.sendInteraction({
-      channelId: discord.world.channels.text.id,
-      userId: user.id,
-      commandName: 'feel',
-      options: [
-        { name: 'text', type: STRING_OPTION, value: 'I am so happy today' },
-        { name: 'public', type: BOOLEAN_OPTION, value: true },
-      ],
-    });
+    const interaction = stack.feel('I am so happy today', { public: true });
     await gateway.waitForLog((line) => line.msg === 'interaction failed' && line.interactionId === interaction.id, 10_000);
     const responses = await discord.waitFor(() => discord.interactionResponses(interaction.id).some((r) => r.kind === 'deleteOriginal') && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
     expect(responses.map((r) => r.kind)).toEqual(['callback', 'followup', 'deleteOriginal']);

@@ -1,3 +1,4 @@
+import { ApplicationCommandOptionType } from 'discord.js';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -68,6 +69,21 @@ export class FeelbotStack {
     const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
     this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
     return this.discord.sendMessage({ channelId, authorId: user.id, content, mentionsBot: true });
+  }
+
+  /** `/feel <text>` from a member of its own, in the text channel; `public` asks for a public answer. */
+  feel(text: string, options: { public?: boolean } = {}) {
+    const user = this.discord.addUser({ username: `asker-${randomUUID().slice(0, 6)}` });
+    this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
+    return this.discord.sendInteraction({
+      channelId: this.discord.world.channels.text.id,
+      userId: user.id,
+      commandName: 'feel',
+      options: [
+        { name: 'text', type: ApplicationCommandOptionType.String as const, value: text },
+        ...(options.public === undefined ? [] : [{ name: 'public', type: ApplicationCommandOptionType.Boolean as const, value: options.public }]),
+      ],
+    });
   }
 
   async stop(): Promise<void> {

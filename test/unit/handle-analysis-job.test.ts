@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
-import type { AnalysisJob } from '../../src/jobs/analysis-job.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
-import { buildAnalysis, personas, snowflake } from '../factories.js';
+import { buildAnalysis, buildAnalysisJob, personas } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 const MINUTE_MS = 60_000;
 
-function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
-  return {
-    version: 1,
-    interactionId: snowflake(),
-    applicationId: snowflake(),
-    token: 'interaction-token-0123456789',
-    guildId: snowflake(),
-    channelId: snowflake(),
-    userId: snowflake(),
-    text: 'I finished my painting!',
-    source: 'slash',
-    receivedAt: Date.now(),
-    ...overrides,
-  };
-}
 
 /** The use case's parts, recording what was classified, generated and edited. */
 function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJobDeps> = {}) {
@@ -68,14 +52,15 @@ describe('handleAnalysisJob', () => {
   it('a /feel queued past the 15 minutes its interaction token lives is skipped before classifying, with nothing edited', async () => {
     const { logger, lines } = capturedLogger();
     const { deps, classified, generated, answers } = recordingDeps(undefined, { logger });
-    const outcome = await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 16 * MINUTE_MS }), deps);
+    const job = buildAnalysisJob({ receivedAt: Date.now() - 16 * MINUTE_MS });
+    const outcome = await handleAnalysisJob(job, deps);
     expect(outcome).toEqual({ status: 'skipped', reason: 'interaction-expired' });
     expect(classified).toEqual([]);
     expect(generated).toEqual([]);
     expect(answers).toEqual([]);
     const logged = lines.find((entry) => entry.level === 'info' && /expired/.test(String(entry.msg)));
     expect(logged).toMatchObject({ ageMs: expect.any(Number) });
-    expect(JSON.stringify(lines)).not.toContain('interaction-token-0123456789');
+    expect(JSON.stringify(lines)).not.toContain(job.token);
   });
 
   it('a /feel with little of its interaction token left is answered without the persona line', async () => {

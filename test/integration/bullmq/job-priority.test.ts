@@ -2,26 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
-import { buildMessageJob, snowflake } from '../../factories.js';
+import { buildAnalysisJob, buildMessageJob, snowflake } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
-function analysisJob(): AnalysisJob {
-  return {
-    version: 1,
-    interactionId: snowflake(),
-    applicationId: snowflake(),
-    token: 'interaction-token-for-the-test',
-    guildId: snowflake(),
-    channelId: snowflake(),
-    userId: snowflake(),
-    text: 'why is this still broken',
-    source: 'slash',
-    receivedAt: Date.now(),
-  };
-}
 
 describe('job order on the shared queue (real Redis, BullMQ and job worker)', () => {
   const redis = usePrivateRedis();
@@ -40,7 +25,7 @@ describe('job order on the shared queue (real Redis, BullMQ and job worker)', ()
       }
       expect((await queue.queue.getJobCounts('delayed')).delayed).toBe(0);
       // Ids from the jobs as queued: an answered analysis job leaves Redis at once.
-      const analysis = analysisJob();
+      const analysis = buildAnalysisJob({ text: 'why is this still broken' });
       await queue.enqueueAnalysis(analysis);
 
       const served: string[] = [];

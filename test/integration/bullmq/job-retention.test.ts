@@ -7,11 +7,11 @@ import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
 import { createDeletionHandler } from '../../../src/gateway/on-message-delete.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
-import { analysisJobId, type AnalysisJob } from '../../../src/jobs/analysis-job.js';
+import { analysisJobId } from '../../../src/jobs/analysis-job.js';
 import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
-import { buildMessageJob, snowflake } from '../../factories.js';
+import { buildAnalysisJob, buildMessageJob, snowflake } from '../../factories.js';
 import { everythingUnder as storedUnder } from '../../support/redis-contents.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -19,20 +19,6 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 const LONG_WINDOW_MS = 30_000;
 const HOUR_SECONDS = 3_600;
 
-function buildAnalysisJob(): AnalysisJob {
-  return {
-    version: 1,
-    interactionId: snowflake(),
-    applicationId: snowflake(),
-    token: `interaction-token-${randomUUID()}`,
-    guildId: snowflake(),
-    channelId: snowflake(),
-    userId: snowflake(),
-    text: 'I am scared of the storm',
-    source: 'slash',
-    receivedAt: 1_700_000_000_000,
-  };
-}
 
 describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ)', () => {
   const redis = usePrivateRedis();
@@ -65,7 +51,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
 
   it('an answered /feel job leaves Redis at once, interaction token and all', async () => {
     const { queue, prefix } = freshQueue();
-    const job = buildAnalysisJob();
+    const job = buildAnalysisJob({ text: 'I am scared of the storm' });
     const handled: unknown[] = [];
     startWorker(prefix, { analysis: async (data) => (handled.push(data), { status: 'answered' }) });
     await queue.enqueueAnalysis(job);
@@ -77,7 +63,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
 
   it('a failed /feel job is kept for a short look only', async () => {
     const { queue, prefix } = freshQueue();
-    const job = buildAnalysisJob();
+    const job = buildAnalysisJob({ text: 'I am scared of the storm' });
     startWorker(prefix, { analysis: async () => Promise.reject(new FeelbotError(ErrorCodes.JobInvalid, 'bad', { permanent: true })) });
     await queue.enqueueAnalysis(job);
     const stored = async () => queue.queue.getJob(analysisJobId(job.interactionId));
@@ -133,14 +119,15 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
   });
 
   describe('a deletion inside a burst still answers the messages that are left', () => {
-    function burstOf(prefix: string, queue: MessageQueue) {
-      const bursts = new BurstBuffer(redis.connection, prefix, LONG_WINDOW_MS);
+    function burstOf(prefix: string, queue: MessageQueue, windowMs = LONG_WINDOW_MS) {
+      const bursts = new BurstBuffer(redis.connection, prefix, windowMs);
       const author = { id: snowflake(), displayName: 'Ann' };
       const channelId = snowflake();
       const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
       const send = (job: ReturnType<typeof say>) => queueInBurst(queue, bursts, job, async () => true);
       const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis.connection, prefix), queue, bursts, logger: createLogger('silent', 'test') });
-      return { say, send, onDelete };
+      const burstKey = `${prefix}:burst:${channelId}:${author.id}`;
+      return { say, send, onDelete, burstKey };
     }
     const waiting = async (queue: MessageQueue) => (await queue.queue.getJobs(['delayed', 'waiting', 'prioritized'])).map((job) => job.data as MessageJob);
 
@@ -183,15 +170,11 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
 
     it('a deletion after the burst window closed, while the job still waits for a worker: the rest is still queued', async () => {
       const { queue, prefix } = freshQueue();
-      const bursts = new BurstBuffer(redis.connection, prefix, 300);
-      const author = { id: snowflake(), displayName: 'Ann' };
-      const channelId = snowflake();
-      const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+      const { say, send, onDelete, burstKey } = burstOf(prefix, queue, 300);
       const [first, second, third] = [say('I said something I regret'), say('anyway'), say('how is everyone')];
-      for (const job of [first, second, third]) await queueInBurst(queue, bursts, job, async () => true);
+      for (const job of [first, second, third]) await send(job);
       // Past the window: the burst buffer is gone, and with no worker free the job still waits.
-      await expect.poll(async () => redis.connection.exists(`${prefix}:burst:${channelId}:${author.id}`), { timeout: 5_000 }).toBe(0);
-      const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis.connection, prefix), queue, bursts, logger: createLogger('silent', 'test') });
+      await expect.poll(async () => redis.connection.exists(burstKey), { timeout: 5_000 }).toBe(0);
       await onDelete([first.messageId]);
       const jobs = await waiting(queue);
       expect(jobs).toHaveLength(1);

@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { errorCodeOf, ErrorCodes, FeelbotError } from '../../../src/errors.js';
-import { parseAnalysisJob, type AnalysisJob } from '../../../src/jobs/analysis-job.js';
+import { parseAnalysisJob } from '../../../src/jobs/analysis-job.js';
 import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
 import { createJobWorker, type JobHandler, type JobWorker, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
-import { buildMessageJob, snowflake } from '../../factories.js';
+import { buildAnalysisJob, buildMessageJob } from '../../factories.js';
 
 const redis = usePrivateRedis();
 const cleanups: Array<() => Promise<void>> = [];
@@ -46,21 +46,6 @@ function recordingResponder() {
   return { edits, editOriginal: async (applicationId: string, token: string, response: InteractionResponse) => void edits.push({ applicationId, token, response }) };
 }
 
-function buildAnalysisJob(overrides: Partial<AnalysisJob> = {}): AnalysisJob {
-  return {
-    version: 1,
-    interactionId: snowflake(),
-    applicationId: snowflake(),
-    token: 'interaction-token-0123456789',
-    guildId: snowflake(),
-    channelId: snowflake(),
-    userId: snowflake(),
-    text: 'I finished my painting!',
-    source: 'slash',
-    receivedAt: 1_700_000_000_000,
-    ...overrides,
-  };
-}
 
 async function stateOf(queue: Queue, jobId: string): Promise<string> {
   return (await queue.getJob(jobId))!.getState();
