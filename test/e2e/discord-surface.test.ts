@@ -146,8 +146,9 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(edit.kind).toBe('editOriginal');
     expect(edit.body.content).toBe('Sorry, the analysis failed (DISCORD_REQUEST_FAILED). Please try again in a moment.');
     expect(edit.body.embeds).toEqual([]);
-    const job = await new Queue(REPLY_QUEUE, { connection, prefix }).getJob(analysisJobId(sent.id));
-    expect(await job!.getState()).toBe('failed');
+    // The worker logs and answers before BullMQ records the failure, so wait for the record itself.
+    await expect.poll(() => replies.getJobState(analysisJobId(sent.id)), { timeout: 10_000 }).toBe('failed');
+    const job = await replies.getJob(analysisJobId(sent.id));
     expect(job!.attemptsMade).toBe(1);
   });
 

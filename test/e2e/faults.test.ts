@@ -183,8 +183,9 @@ describe('faults, on real processes and a real Redis', () => {
       await worker.waitForLog((line) => line.msg === 'job failed' && line.jobId === bad.id);
       const good = stack.mention('what a wonderful surprise!');
       await worker.waitForLog(doneFor(good.id));
-      const failed = await stack.replyQueue().getJob(bad.id!);
-      expect(await failed!.getState()).toBe('failed');
+      const replies = stack.replyQueue();
+      await expect.poll(() => replies.getJobState(bad.id!), { timeout: 10_000 }).toBe('failed');
+      const failed = await replies.getJob(bad.id!);
       expect(failed!.attemptsMade).toBe(1);
       expect(failed!.failedReason).toMatch(/JOB_INVALID: Malformed message job: .*channelId/);
       expect(stack.discord.webhookExecutions()).toHaveLength(1);
