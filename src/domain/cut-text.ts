@@ -1,31 +1,31 @@
 /**
- * Cuts that count UTF-16 units, as `.length` and every limit in feelbot do, but never keep half of
- * a surrogate pair: when the cut falls inside an emoji, it drops the whole emoji (one unit more).
+ * Cuts that count UTF-16 units, as `.length` and every limit in feelbot do, but only between
+ * graphemes (what a reader sees as one character): a cut that would fall inside an emoji (a
+ * surrogate pair, a family or a flag joined from several), or between a letter and its accent,
+ * drops that whole grapheme instead, so no text ever shows half of one or a different one.
  */
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The grapheme boundaries of `text`, from 0 to `text.length`. */
+function boundaries(text: string): number[] {
+  const found = [...graphemes.segment(text)].map((segment) => segment.index);
+  found.push(text.length);
+  return found;
 }
 
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** True when a cut just before index `at` would separate a surrogate pair. */
-function splitsPair(text: string, at: number): boolean {
-  return at > 0 && at < text.length && isHighSurrogate(text.charCodeAt(at - 1)) && isLowSurrogate(text.charCodeAt(at));
-}
-
-/** The first `n` UTF-16 units of `text`, or `n - 1` when the n-th is the first half of an emoji. */
+/** At most the first `n` UTF-16 units of `text`, ending on a grapheme boundary. */
 export function headChars(text: string, n: number): string {
   if (text.length <= n) return text;
-  const end = Math.max(n, 0);
-  return text.slice(0, splitsPair(text, end) ? end - 1 : end);
+  const limit = Math.max(n, 0);
+  const end = boundaries(text).findLast((at) => at <= limit) ?? 0;
+  return text.slice(0, end);
 }
 
-/** The last `n` UTF-16 units of `text`, or `n - 1` when the first of them is the second half of an emoji. */
+/** At most the last `n` UTF-16 units of `text`, starting on a grapheme boundary. */
 export function tailChars(text: string, n: number): string {
   if (text.length <= n) return text;
-  const start = text.length - Math.max(n, 0);
-  return text.slice(splitsPair(text, start) ? start + 1 : start);
+  const limit = text.length - Math.max(n, 0);
+  const start = boundaries(text).find((at) => at >= limit) ?? text.length;
+  return text.slice(start);
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { headChars, tailChars } from '../../src/domain/cut-text.js';
 
+const FAMILY = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}'; // woman, ZWJ, woman, ZWJ, girl: 8 units, one emoji
+const FLAG = '\u{1F1EB}\u{1F1F7}'; // two regional indicators: 4 units, one flag (France)
+const ACCENTED = 'e\u0301'; // e and a combining acute accent: 2 units, one letter
 /** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -20,6 +23,15 @@ describe('headChars', () => {
     expect(headChars('abc', 3)).toBe('abc');
     expect(headChars('abc', 0)).toBe('');
   });
+
+  it('never cuts a joined emoji, a flag or an accented letter into a different one', () => {
+    // Cut after "👩‍👩", a valid but different emoji, or after the first regional indicator, a lone letter.
+    expect(headChars(`a${FAMILY}b`, 6)).toBe('a');
+    expect(headChars(`a${FAMILY}b`, 9)).toBe(`a${FAMILY}`);
+    expect(headChars(`a${FLAG}`, 3)).toBe('a');
+    expect(headChars(`caf${ACCENTED}s`, 4)).toBe('caf');
+    expect(headChars(`caf${ACCENTED}s`, 5)).toBe(`caf${ACCENTED}`);
+  });
 });
 
 describe('tailChars', () => {
@@ -38,5 +50,13 @@ describe('tailChars', () => {
     expect(tailChars('abc', 3)).toBe('abc');
     // slice(-0) would keep everything.
     expect(tailChars('abc', 0)).toBe('');
+  });
+
+  it('never starts inside a joined emoji, a flag or an accented letter', () => {
+    expect(tailChars(`a${FAMILY}b`, 6)).toBe('b');
+    expect(tailChars(`a${FAMILY}b`, 9)).toBe(`${FAMILY}b`);
+    expect(tailChars(`${FLAG}b`, 3)).toBe('b');
+    // Starting at the accent alone would put it on nothing.
+    expect(tailChars(`caf${ACCENTED}s`, 2)).toBe('s');
   });
 });
