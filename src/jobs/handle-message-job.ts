@@ -102,7 +102,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
       persona,
       content,
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
-    }, deps.logger);
+    }, { log: deps.logger, signal });
   } catch (error) {
     if (!job.guildId || !isAdminProblem(error)) throw error;
     // Retrying can't grant a permission; tell the admins once and let the worker move on.

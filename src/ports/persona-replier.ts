@@ -20,14 +20,23 @@ export interface PersonaReply {
   readonly detected?: { readonly emotion: string; readonly confidence: number };
 }
 
+export interface PostContext {
+  /** Carries the job's ids, for anything the post must report that it cannot throw. */
+  readonly log?: Logger;
+  /**
+   * The worker's shutdown: a post still waiting for another worker (to make the channel's
+   * webhook) stops waiting and rejects with an AbortError, so its job goes back to the queue.
+   */
+  readonly signal?: AbortSignal;
+}
+
 export interface PostedReply {
   readonly messageId: string;
 }
 
 /** Posts as a persona: a webhook with the persona's name and avatar in guilds, an embed in DMs. */
 export interface PersonaReplier {
-  /** `log` carries the job's ids, for anything the post must report that it cannot throw. */
-  post(reply: PersonaReply, log?: Logger): Promise<PostedReply>;
+  post(reply: PersonaReply, context?: PostContext): Promise<PostedReply>;
   /**
    * The earlier post of `attempt` in `target`, if it landed although the post failed: Discord can
    * answer 5xx or time out after it has posted.

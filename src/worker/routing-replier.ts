@@ -1,13 +1,12 @@
-import type { Logger } from '../ports/logger.js';
 import type { PostAttempt } from '../ports/delivery-ledger.js';
-import type { PersonaReplier, PersonaReply, PostedReply, ReplyTarget } from '../ports/persona-replier.js';
+import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarget } from '../ports/persona-replier.js';
 
 /** Sends each reply back where its message came from: Discord or a terminal chat. */
 export class RoutingReplier implements PersonaReplier {
   constructor(private readonly routes: Readonly<Record<PersonaReply['target']['origin'], PersonaReplier>>) {}
 
-  post(reply: PersonaReply, log?: Logger): Promise<PostedReply> {
-    return this.routes[reply.target.origin].post(reply, log);
+  post(reply: PersonaReply, context?: PostContext): Promise<PostedReply> {
+    return this.routes[reply.target.origin].post(reply, context);
   }
 
   findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {

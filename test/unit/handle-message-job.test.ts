@@ -5,7 +5,7 @@ import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-mes
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
-import type { PersonaReply } from '../../src/ports/persona-replier.js';
+import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.js';
 import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
 import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factories.js';
@@ -51,6 +51,15 @@ describe('handleMessageJob', () => {
     const outcome = await handleMessageJob(buildMessageJob(), deps);
     expect(outcome.status).toBe('posted');
     expect(posted[0]!.content).toBe('I hear you.');
+  });
+
+  it("the post is given the job's shutdown signal and log, so a wait for another worker's webhook ends at shutdown", async () => {
+    const contexts: Array<PostContext | undefined> = [];
+    const replier = { post: async (_reply: PersonaReply, context?: PostContext) => (contexts.push(context), { messageId: snowflake() }), findPosted: async () => undefined };
+    const { deps } = depsWith({ replier });
+    const shutdown = new AbortController();
+    expect((await handleMessageJob(buildMessageJob(), deps, shutdown.signal)).status).toBe('posted');
+    expect(contexts).toEqual([{ log: deps.logger, signal: shutdown.signal }]);
   });
 
   describe('a post that failed with no answer from Discord (a 5xx, a timeout)', () => {

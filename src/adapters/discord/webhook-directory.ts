@@ -1,7 +1,7 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
-import { RedisLockTimeoutError, withRedisLock } from '../redis/redis-lock.js';
+import { IF_HELD, RedisLockTimeoutError, withRedisLock, type HeldLock } from '../redis/redis-lock.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { locateWebhook, type WebhookCredentials } from './webhook-location.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -63,6 +63,14 @@ return 1
 `;
 
 /**
+ * Caches the webhook found or made under the creation lock (KEYS[1], owner ARGV[1]) only while this
+ * worker still holds it: one that stalled past the lock's TTL must not overwrite what the worker
+ * that took the lock over has cached since.
+ */
+const CACHE_IF_HELD = `${IF_HELD}redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`;
+
+/**
  * Finds or creates feelbot's webhooks, one per channel and slot, cached in Redis so every worker
  * reuses them. A webhook deleted under the bot is forgotten and made again; so is one an admin
  * moved to another channel, found out when it is revalidated before use.
@@ -80,12 +88,16 @@ export class WebhookDirectory {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  async get(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {
+  /** `signal` (a worker's shutdown) stops a wait for another worker's creation lock: it rejects with an AbortError. */
+  async get(channelId: string, spec: WebhookSpec, signal?: AbortSignal): Promise<StoredWebhook> {
     const cached = await this.cached(channelId, spec.slot);
     if (cached && (await this.stillPostsHere(channelId, spec.slot, cached))) return cached.webhook;
-    const lock = feelbotKey(this.prefix, 'webhook-lock', channelId);
+    const lockKey = feelbotKey(this.prefix, 'webhook-lock', channelId);
     try {
-      return await withRedisLock(this.redis, lock, () => this.findOrCreate(channelId, spec, cached?.raw), { maxWaitMs: CREATE_LOCK_MAX_WAIT_MS });
+      return await withRedisLock(this.redis, lockKey, (lock) => this.findOrCreate(channelId, spec, cached?.raw, lock), {
+        maxWaitMs: CREATE_LOCK_MAX_WAIT_MS,
+        signal,
+      });
     } catch (error) {
       if (!(error instanceof RedisLockTimeoutError)) throw error;
       throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Another worker is still creating the webhook for <#${channelId}> after ${error.waitedMs} ms.`, {
@@ -96,12 +108,32 @@ export class WebhookDirectory {
   }
 
   /** Under the creation lock: another worker may have cached the webhook while this one waited. */
-  private async findOrCreate(channelId: string, spec: WebhookSpec, staleRaw: string | undefined): Promise<StoredWebhook> {
+  private async findOrCreate(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, lock: HeldLock): Promise<StoredWebhook> {
     const again = await this.cached(channelId, spec.slot);
     if (again && again.raw !== staleRaw) return again.webhook;
-    const found = (await this.findExisting(channelId, spec.name)) ?? (await this.create(channelId, spec));
-    await this.redis.hset(this.key(channelId), spec.slot, JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook));
-    return found;
+    const existing = await this.findExisting(channelId, spec.name);
+    const found = existing ?? (await this.create(channelId, spec));
+    const entry = JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook);
+    if (await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, spec.slot, entry)) return found;
+    return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);
+  }
+
+  /**
+   * This worker stalled past the lock's TTL while it listed or created, and another took the lock
+   * over. What that one cached wins, and a webhook this one made meanwhile is deleted rather than
+   * left behind toward the channel's 15. With nothing new cached yet, this one's webhook serves
+   * this post, uncached: the next post asks under the lock again.
+   */
+  private async afterLosingLock(channelId: string, slot: string, staleRaw: string | undefined, found: StoredWebhook, madeHere: boolean): Promise<StoredWebhook> {
+    const winner = await this.cached(channelId, slot);
+    if (!winner || winner.raw === staleRaw) return found;
+    if (madeHere && found.id !== winner.webhook.id) await this.deleteQuietly(found);
+    return winner.webhook;
+  }
+
+  /** A webhook this worker made and no one uses; failing to delete it only leaves it unused. */
+  private async deleteQuietly(webhook: StoredWebhook): Promise<void> {
+    await this.rest.delete(Routes.webhook(webhook.id, webhook.token), { auth: false, reason: 'a duplicate feelbot made while another worker made the same one' }).catch(() => undefined);
   }
 
   async forget(channelId: string, slot: string): Promise<void> {

@@ -3,7 +3,7 @@ import { snowflakeAt } from '../../domain/snowflake.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
 import type { Persona } from '../../domain/persona.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
-import type { PersonaReplier, PersonaReply, PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
+import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
@@ -69,9 +69,9 @@ export class WebhookReplier implements PersonaReplier {
     private readonly options: WebhookReplierOptions = {},
   ) {}
 
-  async post(reply: PersonaReply, log?: Logger): Promise<PostedReply> {
+  async post(reply: PersonaReply, context: PostContext = {}): Promise<PostedReply> {
     try {
-      return await (reply.target.guildId ? this.postInGuild(reply, log ?? NO_LOGS) : this.postDirect(reply));
+      return await (reply.target.guildId ? this.postInGuild(reply, context.log ?? NO_LOGS, context.signal) : this.postDirect(reply));
     } catch (error) {
       throw asDiscordRequestError(error, `the reply in <#${reply.target.channelId}>`);
     }
@@ -111,11 +111,11 @@ export class WebhookReplier implements PersonaReplier {
     return this.options.postRest ?? this.rest;
   }
 
-  private async postInGuild(reply: PersonaReply, log: Logger): Promise<PostedReply> {
+  private async postInGuild(reply: PersonaReply, log: Logger, signal: AbortSignal | undefined): Promise<PostedReply> {
     const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
     const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
     const spec = this.webhookSpec(reply.persona);
-    const webhook = await this.webhooks.get(hostChannel, spec);
+    const webhook = await this.webhooks.get(hostChannel, spec, signal);
     try {
       return await this.execute(webhook, reply, threadId, log);
     } catch (error) {
@@ -127,7 +127,7 @@ export class WebhookReplier implements PersonaReplier {
         (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
-      return this.execute(await this.webhooks.get(hostChannel, spec), reply, threadId, log);
+      return this.execute(await this.webhooks.get(hostChannel, spec, signal), reply, threadId, log);
     }
   }
 

@@ -63,4 +63,43 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
     expect(reused).toMatchObject({ id: made.id, token: made.token });
   }, 60_000);
+
+  it('a worker that stalled past the lock TTL mid-create leaves one webhook: the one the worker that took over cached', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `lost-lock-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const [stalled, successor] = [worker(prefix), worker(prefix)];
+    const spec = { slot: 'joy', name: 'Joy' };
+    // Holds the first create back for 3 s, which the REST client waits out.
+    discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 429, retryAfter: 3 }]);
+
+    const slow = stalled.get(channel.id, spec);
+    await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
+    // Its lock expires as it would during a stall (a paused process, renewals that could not reach Redis).
+    await redis.connection.del(`${prefix}:webhook-lock:${channel.id}`);
+    const taken = await successor.get(channel.id, spec);
+    const late = await slow;
+
+    expect(late).toMatchObject({ id: taken.id, token: taken.token });
+    expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([taken.id]);
+    expect(await stalled.get(channel.id, spec)).toMatchObject({ id: taken.id });
+  }, 30_000);
+
+  it('a worker shutting down while it waits for another\'s create stops waiting and creates nothing', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `shutdown-wait-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const [first, second] = [worker(prefix), worker(prefix)];
+    const spec = { slot: 'joy', name: 'Joy' };
+    discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 429, retryAfter: 3 }]);
+
+    const slow = first.get(channel.id, spec);
+    await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
+    const shutdown = new AbortController();
+    const waiting = second.get(channel.id, spec, shutdown.signal).then(() => 'got a webhook', (error: unknown) => error);
+    shutdown.abort();
+    expect(await waiting).toMatchObject({ name: 'AbortError' });
+    // Answered while the first worker's create was still held back by its rate limit.
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(0);
+    const made = await slow;
+    expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([made.id]);
+  }, 30_000);
 });

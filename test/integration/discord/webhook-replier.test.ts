@@ -329,7 +329,7 @@ describe('posting as a persona through webhooks', () => {
     const elsewhere = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `private-${randomUUID().slice(0, 4)}` });
     await moveWebhook(first.webhookId, elsewhere.id);
     discord.failNext('DELETE /webhooks/:id/:token/messages/:messageId', [{ status: 403, code: 50_013, message: 'Missing Permissions' }]);
-    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' }, jobLog);
+    await post.post({ target: guildTarget(), persona: personas.sadness, content: 'second' }, { log: jobLog });
     const misplaced = discord.channelMessages(elsewhere.id);
     expect(misplaced).toHaveLength(1);
     const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'could not delete a reply posted in the wrong channel');
