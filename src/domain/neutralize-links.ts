@@ -25,6 +25,18 @@ const REMOVED_WITH_BLANKS = /([ \t]*)\u0000+([ \t]*)(?=([\s\S]?))/g;
  */
 export function neutralizeLinks(text: string, answering: string): string {
   const allowed = new Set(findLinks(answering).map(linkKey));
+  // Taking a link out joins the text around it, which can spell a new one ("disc<https://a.b>ord.gg/x"
+  // is "discord.gg/x" without it): the passes repeat until nothing changes. Each change shortens the text.
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = onePass(previous, allowed);
+  } while (current !== previous);
+  return current;
+}
+
+function onePass(text: string, allowed: ReadonlySet<string>): string {
   const unmasked = text.replace(MASKED_LINK, (_link, label: string) => label);
   return unmasked
     .replace(LINK, (match) => {

@@ -63,6 +63,14 @@ describe('cleanReply', () => {
     expect(cleanReply('Also try https://art.example/other', { ...options, answering })).toBe('Also try');
   });
 
+  it('taking a link out never joins the text around it into a new link, invite or masked link', () => {
+    const answering = 'my site is https://evil.example/login';
+    expect(cleanReply('Come to disc<https://a.example>ord.gg/raid now', { ...options, answering: 'hi' })).not.toMatch(/discord\.gg/i);
+    expect(cleanReply('Log in at https:<https://a.example>//evil.example/x', { ...options, answering: 'hi' })).not.toMatch(/:\/\//);
+    // The author wrote the URL, but not behind a label.
+    expect(cleanReply('[Claim your Nitro](<https://other.example>https://evil.example/login)', { ...options, answering })).toBe('Claim your Nitro');
+  });
+
   it('a long reply of emoji without a sentence end or space is cut without half an emoji', () => {
     const cleaned = cleanReply('😀'.repeat(1_000), { personaName: 'Joy', maxChars: 600 });
     expect(cleaned).not.toMatch(LONE_SURROGATE);
