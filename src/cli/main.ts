@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { registerSecret } from '../adapters/logging/redact-secrets.js';
+import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfig } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
@@ -30,6 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
   const config = loadConfig();
   registerSecret(config.discord.token);
+  for (const password of passwordsIn(config.redis.url)) registerSecret(password);
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
   try {
     await command.run({ args, config, logger, stopped: stopSignal() });

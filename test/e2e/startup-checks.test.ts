@@ -25,16 +25,22 @@ afterAll(async () => {
 });
 
 describe('a process started without a reachable Redis', () => {
-  it.each(['gateway', 'worker', 'start', 'chat'])(
-    '%s exits non-zero with REDIS_UNAVAILABLE, naming REDIS_URL without its password, instead of saying it is ready',
-    async (command) => {
+  it.each([
+    { command: 'gateway', url: (port: number) => `redis://:${PASSWORD}@127.0.0.1:${port}/0`, shown: (port: number) => `redis://:***@127.0.0.1:${port}/0` },
+    { command: 'worker', url: (port: number) => `redis://:${PASSWORD}@127.0.0.1:${port}/0`, shown: (port: number) => `redis://:***@127.0.0.1:${port}/0` },
+    { command: 'start', url: (port: number) => `redis://:${PASSWORD}@127.0.0.1:${port}/0`, shown: (port: number) => `redis://:***@127.0.0.1:${port}/0` },
+    // ioredis also takes the password from the query.
+    { command: 'chat', url: (port: number) => `redis://127.0.0.1:${port}/0?password=${PASSWORD}`, shown: (port: number) => `redis://127.0.0.1:${port}/0?password=***` },
+  ])(
+    '$command exits non-zero with REDIS_UNAVAILABLE, naming REDIS_URL without its password, instead of saying it is ready',
+    async ({ command, url, shown }) => {
       const port = await closedPort();
-      const env = { ...stackEnv(discord, redis, `{no-redis-${command}}`), REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${port}/0`, HTTP_PORT: '0' };
+      const env = { ...stackEnv(discord, redis, `{no-redis-${command}}`), REDIS_URL: url(port), HTTP_PORT: '0' };
       const process = new FeelbotProcess([command], env);
       expect(await exitWithin(process, EXIT_WITHIN_MS)).toBe(1);
       const output = process.output.join('\n');
       expect(output).toContain('REDIS_UNAVAILABLE');
-      expect(output).toContain(`REDIS_URL=redis://:***@127.0.0.1:${port}/0`);
+      expect(output).toContain(`REDIS_URL=${shown(port)}`);
       expect(output).not.toContain(PASSWORD);
       expect(readyLogged(process)).toBe(false);
       // Told before any model loads: a first start may download gigabytes before it could say so.

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
+import { withoutPassword } from './redis-url-secrets.js';
 
 /** How long start-up waits for Redis to answer a PING: covers a Redis that starts beside us, not a missing one. */
 export const REDIS_STARTUP_DEADLINE_MS = 5_000;
@@ -35,17 +36,6 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
     );
   } finally {
     redis.disconnect();
-  }
-}
-
-/** The URL as the operator wrote it, with any password replaced, safe to print. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable)';
   }
 }
 
