@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ChannelType } from 'discord-api-types/v10';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
@@ -128,6 +129,15 @@ describe('the gateway guards the shared queue', () => {
     expect((silenced.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     const elsewhere = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: channels.text.id, public: true }).id);
     expect((elsewhere.data.flags ?? 0) & EPHEMERAL).toBe(0);
+  });
+
+  it('a public /feel in a private thread the gateway was never told of, under a channel set to off, is answered privately', async () => {
+    const { guild, channels } = discord().world;
+    await settings.update(guild.id, (current) => ({ ...current, modes: { ...current.modes, [channels.categorized.id]: 'off' } }));
+    const hidden = discord().addChannel({ guildId: guild.id, type: ChannelType.PrivateThread, name: 'staff-only', parentId: channels.categorized.id }, { announced: false });
+    const answer = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: hidden.id, public: true }).id);
+    expect(answer.type).toBe(DEFERRED);
+    expect((answer.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
   });
 
   it("a reply to a forward does not follow the forward into its source channel's messages", async () => {

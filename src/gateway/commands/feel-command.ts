@@ -56,11 +56,17 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
   return 'queued';
 }
 
-/** Only a /feel that asks for it, and never where the admins turned the bot off: there it answers privately. */
+/**
+ * Only a /feel that asks for it, and never where the admins turned the bot off: there it answers
+ * privately. So does one in a channel the gateway has not cached (a private thread the bot is not
+ * in): an "off" on its parent or category could not be seen.
+ */
 async function answersPublicly(interaction: AnalysisInteraction, settings: SettingsStore): Promise<boolean> {
   if (!interaction.isChatInputCommand() || !(interaction.options.getBoolean('public') ?? false)) return false;
   if (!interaction.guildId) return true;
-  const place = placeOf(interaction.channel, interaction.channelId);
+  const channel = interaction.channel;
+  if (!channel || (channel.isThread() && !channel.parent)) return false;
+  const place = placeOf(channel, interaction.channelId);
   return replyModeFor(await settings.get(interaction.guildId), place) !== 'off';
 }
 

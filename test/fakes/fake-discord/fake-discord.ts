@@ -154,10 +154,13 @@ export class FakeDiscord {
     return guild;
   }
 
-  /** Adds a channel or thread and announces it with CHANNEL_CREATE / THREAD_CREATE. */
-  addChannel(input: world.AddChannelInput) {
+  /**
+   * Adds a channel or thread and announces it with CHANNEL_CREATE / THREAD_CREATE, unless
+   * `announced` is false: Discord tells a bot without Manage Threads nothing of a private thread it is not in.
+   */
+  addChannel(input: world.AddChannelInput, { announced = true }: { announced?: boolean } = {}) {
     const channel = world.addChannel(this.store, input);
-    if (channel.guildId) {
+    if (channel.guildId && announced) {
       const isThreadChannel = channel.type >= 10 && channel.type <= 12;
       this.#gateway.dispatch(isThreadChannel ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelPayloadFor(this.store, channel));
     }
