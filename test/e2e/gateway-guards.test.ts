@@ -131,13 +131,21 @@ describe('the gateway guards the shared queue', () => {
     expect((elsewhere.data.flags ?? 0) & EPHEMERAL).toBe(0);
   });
 
-  it('a public /feel in a private thread the gateway was never told of, under a channel set to off, is answered privately', async () => {
+  it('a public /feel in a thread of a channel the bot cannot see, in a category set to off, is answered privately', async () => {
     const { guild, channels } = discord().world;
-    await settings.update(guild.id, (current) => ({ ...current, modes: { ...current.modes, [channels.categorized.id]: 'off' } }));
-    const hidden = discord().addChannel({ guildId: guild.id, type: ChannelType.PrivateThread, name: 'staff-only', parentId: channels.categorized.id }, { announced: false });
-    const answer = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: hidden.id, public: true }).id);
+    const category = discord().addChannel({ guildId: guild.id, type: ChannelType.GuildCategory, name: 'staff' });
+    await settings.update(guild.id, (current) => ({ ...current, modes: { ...current.modes, [category.id]: 'off' } }));
+    // Discord tells the bot nothing of a channel it cannot view, nor of its threads; the interaction
+    // names the thread and its parent, but the parent's category stays unknown.
+    const hidden = discord().addChannel({ guildId: guild.id, type: ChannelType.GuildText, name: 'mods', parentId: category.id }, { announced: false });
+    const thread = discord().addChannel({ guildId: guild.id, type: ChannelType.PrivateThread, name: 'case-12', parentId: hidden.id }, { announced: false });
+    const answer = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: thread.id, public: true }).id);
     expect(answer.type).toBe(DEFERRED);
     expect((answer.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    // A thread whose parent the bot sees still answers publicly where the mode allows it.
+    const visible = discord().addChannel({ guildId: guild.id, type: ChannelType.PublicThread, name: 'chat', parentId: channels.text.id }, { announced: false });
+    const open = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: visible.id, public: true }).id);
+    expect((open.data.flags ?? 0) & EPHEMERAL).toBe(0);
   });
 
   it("a reply to a forward does not follow the forward into its source channel's messages", async () => {

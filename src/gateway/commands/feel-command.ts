@@ -58,8 +58,9 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
 
 /**
  * Only a /feel that asks for it, and never where the admins turned the bot off: there it answers
- * privately. So does one in a channel the gateway has not cached (a private thread the bot is not
- * in): an "off" on its parent or category could not be seen.
+ * privately. So does one whose place the gateway cannot fully read (a thread of a channel the bot
+ * cannot see: the interaction names the thread and its parent, not the parent's category), since an
+ * "off" there could not be seen.
  */
 async function answersPublicly(interaction: AnalysisInteraction, settings: SettingsStore): Promise<boolean> {
   if (!interaction.isChatInputCommand() || !(interaction.options.getBoolean('public') ?? false)) return false;
