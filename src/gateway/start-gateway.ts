@@ -22,6 +22,8 @@ export interface RunningGateway {
 
 /** How long a stopping gateway waits for the messages and deletions in hand to reach Redis (it may be down). */
 const DRAIN_MS = 10_000;
+/** The events a stopping gateway stops taking in before it drains what it holds. */
+const INTAKE_EVENTS = [Events.MessageCreate, Events.MessageDelete, Events.MessageBulkDelete, Events.InteractionCreate] as const;
 /** How often finished jobs past their retention are swept out of Redis. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -95,14 +97,17 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     client,
     async stop() {
       // No new events after this; the messages and deletions in hand get a moment to reach Redis.
+      // The client stays up meanwhile: a message in hand still reads its context over Discord's REST
+      // API, which the client's destroy() would cut off (it drops the token).
       clearInterval(sweeper);
-      await client.destroy();
+      for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
       const inHand = () => Promise.all([messages.drain(), onDelete.drain()]);
       const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();
         await inHand();
       }
+      await client.destroy();
       await queue.close();
       redis.disconnect();
     },

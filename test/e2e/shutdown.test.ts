@@ -68,6 +68,24 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     expect(givenUp?.code).toBe('REDIS_UNAVAILABLE');
   }, 120_000);
 
+  it('SIGTERM on a gateway holding a message while Redis is down, Redis back during the drain: the message is queued with its conversation', async () => {
+    stack = await FeelbotStack.start();
+    const gateway = await stack.spawn('gateway');
+    const channelId = stack.discord.world.channels.text.id;
+    stack.discord.sendMessage({ channelId, authorId: stack.discord.world.users.member.id, content: 'my dog died yesterday' });
+    await stack.redis.crash();
+    const message = stack.mention('I still cannot stop crying');
+    await gateway.waitForLog((line) => line.msg === 'redis down; retrying' && line.messageId === message.id, 20_000);
+    const exiting = terminate(gateway);
+    await gateway.waitForLog((line) => line.msg === 'stopping gateway');
+    await stack.redis.revive();
+    expect((await exiting).code).toBe(0);
+    expect(gateway.logs.some((line) => line.msg === 'queued' && line.messageId === message.id)).toBe(true);
+    const job = await stack.replyQueue().getJob(messageJobId(message.id));
+    // Read over Discord's REST API during the drain: the conversation is still there.
+    expect(job!.data.context.map((m: { content: string }) => m.content)).toContain('my dog died yesterday');
+  }, 120_000);
+
   it('SIGTERM during a short generation: the reply is posted once before the worker exits with 0', async () => {
     stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
