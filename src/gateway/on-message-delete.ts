@@ -1,7 +1,5 @@
-import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import type { MessageQueue, WithdrawnJob } from '../adapters/bullmq/message-queue.js';
 import { errorCodeOf } from '../errors.js';
-import { withoutDeleted } from '../jobs/burst-parts.js';
-import type { ParsedMessageJob } from '../jobs/message-job.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { BurstBuffer } from './burst-buffer.js';
@@ -9,7 +7,7 @@ import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
-  readonly queue: Pick<MessageQueue, 'withdraw' | 'enqueueDebounced'>;
+  readonly queue: Pick<MessageQueue, 'withdraw' | 'settle' | 'enqueueDebounced'>;
   readonly bursts: Pick<BurstBuffer, 'forget' | 'windowMs'>;
   readonly logger: Logger;
   /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
@@ -45,15 +43,18 @@ export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
 
 /** Never rejects: a deletion that cannot be recorded is logged with its code. */
 async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise<void> {
-  // Each step is retried on its own, so a failure late on does not repeat a withdrawal and lose its job.
+  // Each step is retried on its own, and each is safe to repeat: a withdrawal Redis ran but never
+  // answered keeps the rest of its job until that rest is queued again (MessageQueue.settle).
   const whileDown = <T>(work: () => Promise<T>) => retryWhileRedisDown(work, { signal: deps.shutdown, logger: deps.logger.child({ messageIds }) });
   try {
     await whileDown(() => deps.deleted.mark(messageIds));
     const withdrawn = await whileDown(() => deps.queue.withdraw(messageIds));
     if (withdrawn.length === 0) return;
     deps.logger.info({ messageIds, withdrawn: withdrawn.map((w) => w.jobId) }, 'withdrew replies to deleted messages');
-    for (const { job, finished } of withdrawn) {
-      if (job && !finished) await whileDown(() => answerTheRest(job, messageIds, deps));
+    for (const withdrawal of withdrawn) {
+      if (!withdrawal.burst) continue;
+      await whileDown(() => answerTheRest(withdrawal, messageIds, deps));
+      await whileDown(() => deps.queue.settle(withdrawal.jobId));
     }
   } catch (error) {
     deps.logger.error({ err: error, code: errorCodeOf(error), messageIds }, 'could not record deleted messages');
@@ -63,13 +64,21 @@ async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise
 /**
  * Queues what is left of a withdrawn burst job, without the deleted messages. It keeps the
  * author's open burst (whose deleted entries are dropped) when the job was that burst's, so later
- * messages still join it.
+ * messages still join it. When a newer message has joined that burst since the job was read, the
+ * burst's newer job already carries the rest (and its own check for deletions drops the deleted
+ * text): queueing this older copy would replace it and lose the newer message.
  */
-async function answerTheRest(job: ParsedMessageJob, deletedIds: readonly string[], deps: DeletionDeps): Promise<void> {
-  const open = await deps.bursts.forget(job.channelId, job.author.id, deletedIds);
-  const rest = withoutDeleted(job, new Set(deletedIds));
+async function answerTheRest(withdrawal: WithdrawnJob, deletedIds: readonly string[], deps: DeletionDeps): Promise<void> {
+  const { rest, burst } = withdrawal;
+  if (!burst) return;
+  const open = await deps.bursts.forget(burst.channelId, burst.authorId, deletedIds);
   if (!rest) return;
-  const burstId = open?.entries.some((entry) => entry.messageId === rest.messageId) ? open.id : rest.messageId;
-  const jobId = await deps.queue.enqueueDebounced(rest, `burst-${burstId}`, deps.bursts.windowMs);
+  const sameBurst = open !== undefined && open.id === burst.id;
+  const carried = new Set([rest.messageId, ...rest.burst]);
+  if (sameBurst && open.entries.some((entry) => !carried.has(entry.messageId))) {
+    deps.logger.info({ jobId: withdrawal.jobId }, 'the rest of a burst is carried by its newer job');
+    return;
+  }
+  const jobId = await deps.queue.enqueueDebounced(rest, `burst-${sameBurst ? open.id : rest.messageId}`, deps.bursts.windowMs);
   deps.logger.info({ jobId, burst: rest.parts.length }, 'queued the rest of a burst without its deleted messages');
 }

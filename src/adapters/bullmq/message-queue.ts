@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
+import { withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob, type ParsedMessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { JobPriority } from './job-priorities.js';
@@ -27,6 +28,8 @@ const MAX_FINISHED_JOBS = 10_000;
 const SWEEP_BATCH = 1_000;
 /** The carrier of a message lives as long as the deleted-message marker the worker checks. */
 const CARRIER_TTL_SECONDS = 60 * 60;
+/** The rest of a withdrawn job is kept this long for a withdrawal retried after Redis ran it unanswered. */
+const WITHDRAWN_REST_TTL_SECONDS = 10 * 60;
 
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 4,
@@ -44,10 +47,23 @@ const ANALYSIS_JOB_OPTIONS = {
 
 export interface WithdrawnJob {
   readonly jobId: string;
-  /** The job as queued; undefined when its data no longer parses (a job of another version). */
-  readonly job: ParsedMessageJob | undefined;
-  /** True when it had already been answered (or failed for good): only its text was still here. */
-  readonly finished: boolean;
+  /**
+   * What the job carried that was not deleted (the rest of its burst), still to be answered; undefined
+   * when nothing is left, when it had already been answered or failed for good (only its text was
+   * still here), or when its data no longer parses (a job of another version).
+   */
+  readonly rest: ParsedMessageJob | undefined;
+  /**
+   * The author's burst the job answered, whose deleted messages must leave it too: the message that
+   * opened it (`id`), where and by whom. Undefined when the job was finished or does not parse.
+   */
+  readonly burst: WithdrawnBurst | undefined;
+}
+
+export interface WithdrawnBurst {
+  readonly id: string;
+  readonly channelId: string;
+  readonly authorId: string;
 }
 
 /** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
@@ -88,24 +104,49 @@ export class MessageQueue {
 
   /**
    * Removes the reply jobs that carry these (deleted) messages' text, unless a worker holds one:
-   * that one checks for deletions itself before it posts. Returns the jobs removed, with their
-   * data: a burst's job also carried messages that were not deleted, which still need a reply.
+   * that one checks for deletions itself before it posts. Returns the jobs removed, each with its
+   * rest: a burst's job also carried messages that were not deleted, which still need a reply.
+   *
+   * Safe to run again after a try Redis ran but never answered (a timeout, a dropped connection):
+   * the rest is kept before its job is removed, without the deleted text, until `settle`.
    */
   async withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]> {
     if (messageIds.length === 0) return [];
+    const deleted = new Set(messageIds);
     const carriers = await this.connection.mget(...messageIds.map((id) => this.carrierKey(id)));
     const jobIds = new Set([...carriers.filter((id): id is string => id !== null), ...messageIds.map(messageJobId)]);
     const removed: WithdrawnJob[] = [];
     for (const jobId of jobIds) {
       const job = await this.queue.getJob(jobId);
-      if (!job || job.name !== 'reply') continue;
+      if (!job) {
+        const kept = await this.connection.get(this.withdrawnKey(jobId));
+        if (kept) removed.push(keptWithdrawal(jobId, kept));
+        continue;
+      }
+      if (job.name !== 'reply') continue;
       const state = await job.getState();
-      // 0 when a worker holds the job's lock: BullMQ never removes an active job.
-      if ((await this.queue.remove(jobId)) !== 1) continue;
       const parsed = MessageJobSchema.safeParse(job.data);
-      removed.push({ jobId, job: parsed.success ? parsed.data : undefined, finished: state === 'completed' || state === 'failed' });
+      const finished = state === 'completed' || state === 'failed';
+      const open = parsed.success && !finished ? parsed.data : undefined;
+      const withdrawal: WithdrawnJob = {
+        jobId,
+        rest: open && withoutDeleted(open, deleted),
+        burst: open && { id: open.parts[0]?.messageId ?? open.messageId, channelId: open.channelId, authorId: open.author.id },
+      };
+      if (open) await this.connection.set(this.withdrawnKey(jobId), JSON.stringify(withdrawal), 'EX', WITHDRAWN_REST_TTL_SECONDS);
+      // 0 when a worker holds the job's lock: BullMQ never removes an active job.
+      if ((await this.queue.remove(jobId)) !== 1) {
+        if (open) await this.connection.del(this.withdrawnKey(jobId));
+        continue;
+      }
+      removed.push(withdrawal);
     }
     return removed;
+  }
+
+  /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */
+  async settle(withdrawnJobId: string): Promise<void> {
+    await this.connection.del(this.withdrawnKey(withdrawnJobId));
   }
 
   /**
@@ -129,7 +170,18 @@ export class MessageQueue {
     await batch.exec();
   }
 
+  private withdrawnKey(jobId: string): string {
+    return feelbotKey(this.prefix, 'withdrawn', jobId);
+  }
+
   private carrierKey(messageId: string): string {
     return feelbotKey(this.prefix, 'carrier', messageId);
   }
+}
+
+/** A withdrawal kept for its retry, as `withdraw` wrote it (it holds no deleted text). */
+function keptWithdrawal(jobId: string, kept: string): WithdrawnJob {
+  const { rest, burst } = JSON.parse(kept) as { rest?: unknown; burst?: WithdrawnBurst };
+  const parsed = MessageJobSchema.safeParse(rest);
+  return { jobId, rest: parsed.success ? parsed.data : undefined, burst };
 }

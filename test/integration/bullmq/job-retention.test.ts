@@ -114,7 +114,9 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
 
     const lone = buildMessageJob();
     await queue.enqueueDebounced(lone, `burst-${lone.messageId}`, LONG_WINDOW_MS);
-    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([{ jobId: messageJobId(lone.messageId), job: expect.objectContaining(lone), finished: false }]);
+    expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([
+      { jobId: messageJobId(lone.messageId), rest: undefined, burst: { id: lone.messageId, channelId: lone.channelId, authorId: lone.author.id } },
+    ]);
     expect(await queue.queue.getJob(messageJobId(lone.messageId))).toBeUndefined();
   });
 
@@ -181,6 +183,63 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
       expect(jobs[0]).toMatchObject({ messageId: third.messageId, content: 'anyway\nhow is everyone', burst: [second.messageId] });
       expect(await everythingUnder(prefix)).not.toContain('I said something I regret');
     });
+
+    it('a withdrawal Redis carried out but never answered (a timeout) is retried, and the rest of the burst is still answered', async () => {
+      const { queue, prefix } = freshQueue();
+      const { say, send, onDelete } = burstOf(prefix, queue);
+      const [regretted, kept] = [say('I said something I regret'), say('I passed my exam!')];
+      for (const job of [regretted, kept]) await send(job);
+      const remove = queue.queue.remove.bind(queue.queue);
+      let timedOut = false;
+      vi.spyOn(queue.queue, 'remove').mockImplementation(async (...args) => {
+        const removed = await remove(...args);
+        if (timedOut) return removed;
+        timedOut = true;
+        throw new Error('Command timed out');
+      });
+      await onDelete([regretted.messageId]);
+      expect(timedOut).toBe(true);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: kept.messageId, content: 'I passed my exam!', burst: [] });
+      expect(await everythingUnder(prefix)).not.toContain('I said something I regret');
+      // The copy kept for the retry is gone once the rest is queued.
+      expect(await redis.connection.keys(`${prefix}:withdrawn:*`)).toEqual([]);
+    });
+
+    it.each(['before', 'after'])(
+      "a message the author sends while a deletion of the burst is being applied is still answered (its own deletion check runs %s the deletion's re-queue)",
+      async (order) => {
+        const { queue, prefix } = freshQueue();
+        const { say, send, onDelete } = burstOf(prefix, queue);
+        const deleted = new RedisDeletedMessages(redis.connection, prefix);
+        const [opener, typo, retyped] = [say('guess what'), say('I pased'), say('I passed my exam!')];
+        for (const job of [opener, typo]) await send(job);
+        // What the gateway does with a new message: queue it, then withdraw what was deleted meanwhile.
+        const checkDeletions = async () => {
+          const gone = await deleted.deletedAmong([opener, typo, retyped].map((m) => m.messageId));
+          if (gone.length > 0) await onDelete(gone);
+        };
+        const remove = queue.queue.remove.bind(queue.queue);
+        let interleaved = false;
+        vi.spyOn(queue.queue, 'remove').mockImplementation(async (...args) => {
+          if (!interleaved) {
+            interleaved = true;
+            // The retyped message is queued between the deletion reading the burst's job and removing it.
+            await send(retyped);
+            if (order === 'before') await checkDeletions();
+          }
+          return remove(...args);
+        });
+        await onDelete([typo.messageId]);
+        if (order === 'after') await checkDeletions();
+        expect(interleaved).toBe(true);
+        const jobs = await waiting(queue);
+        expect(jobs).toHaveLength(1);
+        expect(jobs[0]).toMatchObject({ messageId: retyped.messageId, content: 'guess what\nI passed my exam!', burst: [opener.messageId] });
+        expect(await everythingUnder(prefix)).not.toContain('I pased');
+      },
+    );
 
     it('a whole burst deleted at once (a bulk delete) leaves nothing queued', async () => {
       const { queue, prefix } = freshQueue();
