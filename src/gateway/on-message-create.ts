@@ -103,7 +103,8 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     log.info({ jobId: queued.jobId, deleted }, 'deleted while it was being queued; withdrawn');
     return;
   }
-  log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');
+  if (queued.duplicate) log.info({ jobId: queued.jobId }, 'already queued; delivered twice');
+  else log.info({ jobId: queued.jobId, addressed, burst: queued.burst.entries.length }, 'queued');
 }
 
 async function repliesToPersona(message: Message, isPersonaMessage: (m: Message) => boolean): Promise<boolean> {

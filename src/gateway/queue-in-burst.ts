@@ -6,7 +6,13 @@ import type { Burst, BurstBuffer, BurstEntry } from './burst-buffer.js';
 export interface QueuedInBurst {
   /** The job that will answer this message (its own id, since the burst's newest message names the job). */
   readonly jobId: string;
+  /** The burst so far; for a message delivered twice, this message alone. */
   readonly burst: Burst;
+  /**
+   * True when the message had been queued before (delivered twice: a resumed session, two gateways
+   * during a roll-out): nothing was queued now, and `jobId` is the job that holds it.
+   */
+  readonly duplicate: boolean;
 }
 
 /**
@@ -23,14 +29,17 @@ export async function queueInBurst(
 ): Promise<QueuedInBurst | undefined> {
   const { channelId, messageId } = job;
   const entry: BurstEntry = { messageId, content: job.content, addressed: job.addressed };
+  // Its job id alone would not tell: a burst's earlier messages lose theirs to the newest message's.
+  const carrier = await queue.carrierOf(messageId);
+  if (carrier) return { jobId: carrier, burst: { id: messageId, entries: [entry] }, duplicate: true };
   const enqueue = (burst: Burst) => queue.enqueueDebounced(foldBurst(job, burst.entries), `burst-${burst.id}`, bursts.windowMs);
   const burst = await bursts.append(channelId, job.author.id, entry);
   const jobId = await enqueue(burst);
-  if (jobId === messageJobId(messageId)) return { jobId, burst };
+  if (jobId === messageJobId(messageId)) return { jobId, burst, duplicate: false };
 
   if (!(await mayStartNewReply(jobId))) return undefined;
   const fresh = await bursts.restart(channelId, job.author.id, entry);
-  return { jobId: await enqueue(fresh), burst: fresh };
+  return { jobId: await enqueue(fresh), burst: fresh, duplicate: false };
 }
 
 /** One job for the whole burst: every message's text, addressed if any of them was. */

@@ -13,9 +13,10 @@ import { REPLY_QUEUE } from './queue-names.js';
  */
 export const JOB_RETENTION = {
   /**
-   * A completed reply's id still stops a MESSAGE_CREATE delivered twice (a gateway resuming, two
-   * gateways during a roll-out) from queueing the message again; later, the worker's
-   * `answered:<id>` ledger still keeps a second reply from being posted.
+   * A completed reply's job id is kept a while; what stops a MESSAGE_CREATE delivered twice (a
+   * gateway resuming, two gateways during a roll-out) from queueing a message again is its carrier
+   * (an hour; see `carrierOf`), which also covers a burst's earlier messages, whose own job ids
+   * were replaced. The worker's `answered:<id>` ledger then keeps a second reply from being posted.
    */
   completedReplySeconds: 10 * 60,
   /** Long enough for an operator to look at a failed job; its code and reason are in the logs too. */
@@ -142,6 +143,14 @@ export class MessageQueue {
       removed.push(withdrawal);
     }
     return removed;
+  }
+
+  /**
+   * The job that holds this message's text, when it was queued in the last hour (alone, in a
+   * burst, or as the rest of a burst after a deletion).
+   */
+  async carrierOf(messageId: string): Promise<string | undefined> {
+    return (await this.connection.get(this.carrierKey(messageId))) ?? undefined;
   }
 
   /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */

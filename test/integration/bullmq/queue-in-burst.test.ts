@@ -70,10 +70,31 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     await queueInBurst(queue, bursts, first, anyReplyMayStart);
     await queueInBurst(queue, bursts, second, anyReplyMayStart);
     const again = await queueInBurst(queue, bursts, second, anyReplyMayStart);
-    expect(again!.burst.entries.map((entry) => entry.messageId)).toEqual([first.messageId, second.messageId]);
+    expect(again).toMatchObject({ jobId: messageJobId(second.messageId), duplicate: true });
     const job = await queue.queue.getJob(again!.jobId);
     expect(job!.data).toMatchObject({ content: 'guess what\nI passed my exam!', burst: [first.messageId] });
+    // A retry whose first try stopped after the append (before the job was queued) appends nothing twice.
+    const entry = { messageId: second.messageId, content: second.content, addressed: second.addressed };
+    const burst = await bursts.append(second.channelId, second.author.id, entry);
+    expect(burst.entries.map((e) => e.messageId)).toEqual([first.messageId, second.messageId]);
   });
+
+  it.each(['while its burst is open', 'after its burst closed'])(
+    "a burst's earlier message delivered again (a second gateway during a roll-out) %s is not queued again",
+    async (when) => {
+      const windowMs = when === 'while its burst is open' ? WINDOW_MS : 300;
+      const shortBursts = new BurstBuffer(connection, queue.queue.opts.prefix!, windowMs);
+      const say = conversation();
+      const [first, second] = [say('so tired today'), say('work was awful')];
+      await queueInBurst(queue, shortBursts, first, anyReplyMayStart);
+      await queueInBurst(queue, shortBursts, second, anyReplyMayStart);
+      if (windowMs < WINDOW_MS) await expect.poll(() => shortBursts.isOpen(first.channelId, first.author.id), { timeout: 5_000 }).toBe(false);
+      const again = await queueInBurst(queue, shortBursts, first, anyReplyMayStart);
+      expect(again).toMatchObject({ jobId: messageJobId(second.messageId), duplicate: true });
+      expect(await queue.queue.getJob(messageJobId(first.messageId))).toBeUndefined();
+      expect((await queue.queue.getJob(messageJobId(second.messageId)))!.data).toMatchObject({ content: 'so tired today\nwork was awful' });
+    },
+  );
 
   it('a message that comes after its burst\'s job left the delayed set gets a job of its own, not lost', async () => {
     const { say, first, late } = await burstAlreadyStarted();
