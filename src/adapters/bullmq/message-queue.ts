@@ -103,6 +103,11 @@ export class MessageQueue {
     return added.id ?? analysisJobId(data.interactionId);
   }
 
+  /** True when this interaction's analysis is queued (or being answered). */
+  async hasAnalysis(interactionId: string): Promise<boolean> {
+    return (await this.queue.getJob(analysisJobId(interactionId))) !== undefined;
+  }
+
   /**
    * Removes the reply jobs that carry these (deleted) messages' text, unless a worker holds one:
    * that one checks for deletions itself before it posts. Returns the jobs removed, each with its

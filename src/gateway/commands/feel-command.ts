@@ -7,9 +7,10 @@ import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
 import type { AnalysisLimiter, AnalysisVerdict } from '../../ports/analysis-limiter.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { placeOf } from '../channel-place.js';
+import { isConnectionError } from '../retry-while-redis-down.js';
 
 export interface AnalysisDeps {
-  readonly queue: Pick<MessageQueue, 'enqueueAnalysis'>;
+  readonly queue: Pick<MessageQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
   readonly limiter: AnalysisLimiter;
   readonly settings: SettingsStore;
 }
@@ -52,7 +53,13 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     receivedAt: Date.now(),
   };
   // enqueueAnalysis validates it.
-  await deps.queue.enqueueAnalysis(job);
+  try {
+    await deps.queue.enqueueAnalysis(job);
+  } catch (error) {
+    // A command that timed out may still have run: then a worker will answer, and telling the user
+    // to try again would cost them a second analysis of their minute's allowance.
+    if (!isConnectionError(error) || !(await deps.queue.hasAnalysis(job.interactionId).catch(() => false))) throw error;
+  }
   return 'queued';
 }
 

@@ -10,7 +10,7 @@ import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
 
 export interface InteractionDeps {
-  readonly queue: Pick<MessageQueue, 'enqueueAnalysis'>;
+  readonly queue: Pick<MessageQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
   readonly settings: SettingsStore;
   /** The limits on /feel and "Analyze emotion". */
   readonly analysisLimiter: AnalysisLimiter;
