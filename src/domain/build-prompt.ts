@@ -27,11 +27,14 @@ export function buildPrompt({ persona, context, message }: PromptInput): Prompt 
   ].join('\n');
   const turns: PromptTurn[] = [];
   for (const previous of context) pushTurn(turns, toTurn(previous));
-  pushTurn(turns, {
-    role: 'user',
-    text: `${quote(message)}\nReply to ${sanitizeName(message.authorName)} as ${persona.name}.`,
-  });
+  // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
+  pushTurn(turns, { role: 'user', text: `${quote(message)}\n${replyInstruction(persona)}` });
   return { system, turns };
+}
+
+/** The one line of the last turn outside any quote. */
+function replyInstruction(persona: Persona): string {
+  return `Reply to the author of the last quoted message, as ${persona.name}.`;
 }
 
 function toTurn(message: ConversationMessage): PromptTurn {

@@ -62,7 +62,7 @@ describe('fitPrompt', () => {
     const text = fitted.turns[0]!.text;
     expect(text).not.toContain('OVERRIDE');
     expect(text.startsWith('<<<Al: hi there')).toBe(true);
-    expect(outsideQuotes(text)).toBe('Reply to Al as Joy.');
+    expect(outsideQuotes(text)).toBe('Reply to the author of the last quoted message, as Joy.');
   });
 
   it('cuts the start of a newest message too long alone inside its own markers', () => {
@@ -76,7 +76,7 @@ describe('fitPrompt', () => {
     expect(text.length).toBeLessThanOrEqual(budget - prompt.system.length - 2 * 8);
     expect(text.startsWith('<<<Al: …')).toBe(true);
     expect(text).toContain('please help me>>>');
-    expect(outsideQuotes(text)).toBe('Reply to Al as Joy.');
+    expect(outsideQuotes(text)).toBe('Reply to the author of the last quoted message, as Joy.');
   });
 
   it('refuses, with a coded error, a system prompt that leaves the newest message no room instead of sending an empty quote', () => {
