@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChannelType } from 'discord-api-types/v10';
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
@@ -129,6 +129,19 @@ describe('the gateway guards the shared queue', () => {
     expect((silenced.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     const elsewhere = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: channels.text.id, public: true }).id);
     expect((elsewhere.data.flags ?? 0) & EPHEMERAL).toBe(0);
+  });
+
+  it('a public /feel from a member who may not send messages in the channel is answered privately', async () => {
+    const { guild } = discord().world;
+    const readOnly = discord().addChannel({
+      guildId: guild.id,
+      type: ChannelType.GuildText,
+      name: 'announcements',
+      overwrites: [{ id: guild.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }],
+    });
+    const answer = await firstAnswer(feel(newMember(), 'I am so happy today', { channelId: readOnly.id, public: true }).id);
+    expect(answer.type).toBe(DEFERRED);
+    expect((answer.data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
   });
 
   it('a public /feel in a thread of a channel the bot cannot see, in a category set to off, is answered privately', async () => {

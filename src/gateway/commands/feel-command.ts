@@ -1,4 +1,4 @@
-import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { headChars } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
@@ -67,13 +67,16 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
  * Only a /feel that asks for it, and never where the admins turned the bot off: there it answers
  * privately. So does one whose place the gateway cannot fully read (a thread of a channel the bot
  * cannot see: the interaction names the thread and its parent, not the parent's category), since an
- * "off" there could not be seen.
+ * "off" there could not be seen. A member who may not send messages in the channel gets a private
+ * answer too: a public one would post there for them.
  */
 async function answersPublicly(interaction: AnalysisInteraction, settings: SettingsStore): Promise<boolean> {
   if (!interaction.isChatInputCommand() || !(interaction.options.getBoolean('public') ?? false)) return false;
   if (!interaction.guildId) return true;
   const channel = interaction.channel;
   if (!channel || (channel.isThread() && !channel.parent)) return false;
+  const send = channel.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  if (!interaction.memberPermissions?.has(send)) return false;
   const place = placeOf(channel, interaction.channelId);
   return replyModeFor(await settings.get(interaction.guildId), place) !== 'off';
 }

@@ -1,6 +1,6 @@
 import type { APIGuildMember, APIRole, GuildMemberFlags, RoleFlags } from 'discord-api-types/v10';
-import { basePermissions } from '../permissions.js';
-import type { FakeStore, GuildRecord, MemberRecord, RoleRecord } from '../store.js';
+import { channelPermissions } from '../permissions.js';
+import type { ChannelRecord, FakeStore, GuildRecord, MemberRecord, RoleRecord } from '../store.js';
 import { channelPayload } from './channel.js';
 import { userPayload } from './user.js';
 
@@ -39,11 +39,14 @@ export function memberPayload(store: FakeStore, member: MemberRecord): APIGuildM
   };
 }
 
-/** A member as embedded in interactions: it carries the resolved `permissions` string. */
-export function interactionMemberPayload(store: FakeStore, member: MemberRecord) {
+/**
+ * A member as embedded in interactions: it carries the resolved `permissions` string, which Discord
+ * computes for the interaction's channel, overwrites included.
+ */
+export function interactionMemberPayload(store: FakeStore, member: MemberRecord, channel: ChannelRecord) {
   return {
     ...memberPayload(store, member),
-    permissions: basePermissions(store, member.guildId, member.userId).toString(),
+    permissions: channelPermissions(store, channel, member.userId).toString(),
   };
 }
 

@@ -49,7 +49,7 @@ export function interactionPayload(store: FakeStore, applicationId: string, botU
         ...(guildId ? { guild_id: guildId } : {}),
       };
   const who = guildId
-    ? { member: interactionMemberPayload(store, store.member(guildId, input.userId)) }
+    ? { member: interactionMemberPayload(store, store.member(guildId, input.userId), channel) }
     : { user: userPayload(store.user(input.userId)) };
   return {
     id: nextSnowflake(),
