@@ -1,8 +1,9 @@
 /**
  * A masked link: `[text](url)`, `[text](<url>)` or `[text](url "title")`. The text may hold one
- * level of brackets and the URL one level of parentheses (Wikipedia-style paths).
+ * level of brackets, and a lone `]` before its closing one, as Discord's markdown allows; the URL
+ * may hold one level of parentheses (Wikipedia-style paths).
  */
-const MASKED_LINK = /\[((?:[^[\]\n]|\[[^[\]\n]*\])*)\]\(\s*<?(?:[^()\s<>]|\([^()\s<>]*\))*>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const MASKED_LINK = /\[((?:[^[\]\n]|\[[^[\]\n]*\]|\](?=[^[\n]*\]))*)\]\(\s*<?(?:[^()\s<>]|\([^()\s<>]*\))*>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
 
 /**
  * Anything Discord turns into a link: a URL with a scheme, or an invite written without one.

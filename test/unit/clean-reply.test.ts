@@ -60,6 +60,8 @@ describe('cleanReply', () => {
       'I love https://art.example/me! See you at discord.com/invite/ArtClub.',
     );
     expect(cleanReply('Your [gallery](https://art.example/me) is lovely.', { ...options, answering })).toBe('Your gallery is lovely.');
+    // Discord's markdown takes a lone "]" inside a link's text.
+    expect(cleanReply('Your [free ] gallery](https://art.example/me) is lovely.', { ...options, answering })).toBe('Your free ] gallery is lovely.');
     expect(cleanReply('Also try https://art.example/other', { ...options, answering })).toBe('Also try');
   });
 
