@@ -5,7 +5,9 @@
 # the NVIDIA Container Toolkit does not provide (it adds only the driver), so the GPU image starts
 # from NVIDIA's CUDA runtime image. CUDA_VERSION's major must match those binaries' (13 for
 # node-llama-cpp 3.21: `readelf -d node_modules/@node-llama-cpp/linux-x64-cuda/bins/*/libggml-cuda.so`).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22 (LTS): Node 20 left maintenance in April 2026. Pin by digest (node:22-bookworm-slim@sha256:…)
+# for builds that must not change under the lockfile.
+ARG NODE_IMAGE=node:22-bookworm-slim
 ARG CUDA_VERSION=13.0.0
 
 FROM ${NODE_IMAGE} AS build
@@ -32,17 +34,20 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY models/emotion ./models/emotion
 COPY assets ./assets
-RUN useradd --system --create-home feelbot && mkdir -p /models && chown feelbot:feelbot /models
-USER feelbot
+# uid 1000 (the CUDA image's "ubuntu" user), as the CPU image's "node": both write the shared models volume.
+RUN mkdir -p /models && chown 1000:1000 /models
+USER 1000:1000
 VOLUME ["/models"]
 ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["worker"]
 
 FROM ${NODE_IMAGE} AS cpu
 WORKDIR /app
+# HTTP_HOST: inside a container the API must listen beyond loopback for `docker run -p` to reach it.
 ENV NODE_ENV=production \
     MODELS_DIR=/models \
-    EMOTION_MODEL=/app/models/emotion
+    EMOTION_MODEL=/app/models/emotion \
+    HTTP_HOST=0.0.0.0
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -131,6 +131,9 @@ async function measurePipeline(inputs: readonly string[]): Promise<Measured & { 
     LLM_SEQUENCES: String(sequences),
     LLM_CONTEXT_SIZE: '4096',
     BURST_WINDOW_MS: String(BURST_WINDOW_MS),
+    // The in-process baseline's prompts carry no earlier messages; nor do the pipeline's, so the
+    // ratio measures the queue, gateway and Discord round trips, not longer prompts.
+    CONTEXT_MESSAGES: '0',
     LOG_LEVEL: 'info',
   };
   const worker = new FeelbotProcess(['worker'], env);

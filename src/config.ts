@@ -27,7 +27,8 @@ const EnvSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  // ioredis reads any other scheme as a Unix socket path, and then fails with a puzzling ENOENT.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
   EMOTION_MODEL: z.string().min(1).default('models/emotion'),
   EMOTION_BACKEND: z.enum(EMOTION_BACKENDS).default('onnx'),

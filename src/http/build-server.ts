@@ -23,6 +23,12 @@ const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 export const BODY_LIMIT_BYTES = MAX_BATCH_TEXTS * MAX_TEXT_CHARS * 6 + 64 * 1024;
 
+/**
+ * A connection that sends nothing for this long is closed, so a client trickling its request in (or
+ * leaving it half sent) holds no socket and body buffer for long. A 256-text analysis takes seconds.
+ */
+const IDLE_TIMEOUT_MS = 30_000;
+
 export interface ServerParts {
   readonly logger: Logger;
   readonly registry: Registry;
@@ -30,10 +36,20 @@ export interface ServerParts {
   /** When given, POST /v1/emotion is served; it returns undefined while the model loads. */
   readonly classifier?: () => EmotionClassifier | undefined;
   readonly bullmqMetrics?: () => Promise<string>;
+  /** How long a connection may stay silent; defaults to 30 s. */
+  readonly idleTimeoutMs?: number;
 }
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, ajv: { customOptions: STRICT_AJV } });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    connectionTimeout: parts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    logger: false,
+    ajv: { customOptions: STRICT_AJV },
+  });
+  // JSON sent as text/plain (fetch's default for a string body) is told to use application/json (415),
+  // rather than failing the schema as one long string.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler(parts.logger));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;

@@ -10,12 +10,15 @@ export interface ProcessMetricsServer {
   close(): Promise<void>;
 }
 
-/** /healthz and /metrics of a separate worker or gateway on METRICS_PORT; nothing when it is 0. */
+/**
+ * /healthz and /metrics of a separate worker or gateway on METRICS_PORT; nothing when it is 0. It
+ * never serves analyses: the port is open to the scraper, and a worker's classifier is its jobs'.
+ */
 export async function serveProcessMetrics(
   config: Config,
   logger: Logger,
   metrics: PrometheusMetrics,
-  extra: Pick<HttpParts, 'classifier' | 'checks'> = {},
+  extra: Pick<HttpParts, 'checks'> = {},
 ): Promise<ProcessMetricsServer> {
   if (config.metricsPort === 0) return { close: async () => undefined };
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-metrics');

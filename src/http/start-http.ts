@@ -19,7 +19,7 @@ export interface HttpParts {
   readonly classifier?: () => EmotionClassifier | undefined;
   /** Defaults to HTTP_PORT. */
   readonly port?: number;
-  /** More /healthz checks of this process (the gateway's Discord session). */
+  /** More /healthz checks of this process (the gateway's Discord session), or its own `classifier` check. */
   readonly checks?: Record<string, HealthCheck>;
 }
 
@@ -42,12 +42,12 @@ export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
     classifier: parts.classifier,
     bullmqMetrics: whenRedisReady(() => parts.queue.exportPrometheusMetrics()),
     health: {
-      ...parts.checks,
       redis: async (): Promise<CheckState> => ((await parts.redis.ping()) === 'PONG' ? 'up' : 'down'),
       classifier: async (): Promise<CheckState> => {
         if (!parts.classifier) return 'disabled';
         return parts.classifier() ? 'up' : 'loading';
       },
+      ...parts.checks,
     },
   });
   await app.listen({ host: parts.config.http.host, port: parts.port ?? parts.config.http.port });

@@ -130,5 +130,8 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
     expect(metrics).toMatch(/feelbot_job_duration_seconds_count\{outcome="posted"\} [1-9]/);
     expect(metrics).toMatch(/feelbot_generated_tokens_total [1-9]/);
     expect(metrics).toMatch(/feelbot_classification_duration_seconds_count [1-9]/);
+    // The scrape port is no API: the worker's classifier serves its jobs only.
+    const analysis = await fetch(`http://127.0.0.1:${metricsPort}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    expect(analysis.status).toBe(404);
   });
 });

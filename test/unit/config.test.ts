@@ -25,6 +25,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('REDIS_URL must be a redis:// or rediss:// URL, which is what ioredis reads as a server', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL.*redis:\/\/ or rediss:\/\//);
+    expect(loadConfig({ REDIS_URL: 'rediss://user:secret@cache.example:6380/2' }).redis.url).toBe('rediss://user:secret@cache.example:6380/2');
+  });
+
   it('a variable set to nothing takes its default, as one not set does', () => {
     const blank = loadConfig({ HTTP_PORT: '', CONTEXT_MESSAGES: ' ', LLM_SEQUENCES: '', LLM_GPU: '', EMOTION_MODEL: '' });
     const unset = loadConfig({});

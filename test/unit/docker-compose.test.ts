@@ -5,6 +5,8 @@ import { CONFIG_VARIABLES } from '../../src/config.js';
 
 interface Service {
   build?: string | { context?: string; target?: string };
+  restart?: string;
+  stop_grace_period?: string;
   command?: string[];
   environment?: Record<string, string>;
   healthcheck?: unknown;
@@ -76,6 +78,27 @@ describe('docker-compose.yml', () => {
     const env = compose.services.worker!.environment ?? {};
     expect(env.LLM_SEQUENCES).toBe('${LLM_SEQUENCES:-4}');
     expect(env.LLM_CONTEXT_SIZE).toBe('${LLM_CONTEXT_SIZE:-4096}');
+  });
+
+  it('every feelbot service comes back after a host or Docker restart, where it exited 0 on SIGTERM', () => {
+    for (const name of ['gateway', 'worker', 'api']) expect(compose.services[name]!.restart, name).toBe('unless-stopped');
+    // The gateway drains what it holds for up to 10 s, Docker's default time before it kills.
+    expect(compose.services.gateway!.stop_grace_period).toBe('20s');
+  });
+
+  it('the API container, the one facing HTTP, carries no Discord token', () => {
+    expect(Object.keys(compose.services.api!.environment ?? {})).not.toContain('DISCORD_TOKEN');
+  });
+
+  it('the GPU and CPU images run as one uid, since both write the shared models volume', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const userOf = (stage: string) => /^USER (\S+)$/m.exec(stage)?.[1];
+    const gpu = stages.find((stage) => / AS gpu\n/.test(stage))!;
+    const cpu = stages.find((stage) => / AS cpu\n/.test(stage))!;
+    expect(userOf(gpu)).toBe('1000:1000');
+    // The node images' "node" user is uid 1000.
+    expect(userOf(cpu)).toBe('node');
   });
 
   it('keeps secrets, local models and caches out of the Docker build context', () => {

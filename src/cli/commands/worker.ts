@@ -1,4 +1,5 @@
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
+import type { CheckState } from '../../http/routes/health-route.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import { startWorker } from '../../worker/start-worker.js';
 import type { Command } from '../command.js';
@@ -10,7 +11,8 @@ export const workerCommand: Command = {
   async run({ config, logger, stopped }) {
     const metrics = new PrometheusMetrics();
     const worker = await startWorker(config, logger, metrics);
-    const http = await serveProcessMetrics(config, logger, metrics, { classifier: () => worker.classifier }).catch(async (error: unknown) => {
+    const classifier = async (): Promise<CheckState> => (worker.classifier ? 'up' : 'loading');
+    const http = await serveProcessMetrics(config, logger, metrics, { checks: { classifier } }).catch(async (error: unknown) => {
       await worker.stop();
       throw error;
     });

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { EMOTIONS } from '../../domain/emotions.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
+import { body as errorBody } from '../http-error.js';
+import { describeSchemaError } from '../validation-message.js';
 
 /** The longest chat message Discord allows; longer texts are not chat. */
 export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
@@ -53,10 +55,25 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
   app.post<{ Body: EmotionBody }>('/v1/emotion', { schema }, async (request, reply) => {
     const ready = classifier();
     if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
+    const tooLong = overLongText(request.body);
+    if (tooLong) return reply.status(400).send(errorBody('INVALID_REQUEST', `Invalid request: ${tooLong}`));
     if ('text' in request.body) {
       const [result] = await ready.classify([request.body.text]);
       return result;
     }
     return { results: await ready.classify(request.body.texts) };
   });
+}
+
+/**
+ * The schema counts a text's length in code points, and the rest of feelbot (the worker's cut, the
+ * CLI, Discord) in UTF-16 units, where an emoji counts 2: a text within one limit and over the other
+ * would be cut silently where the worker's classifier serves the API. So the units decide here too.
+ */
+function overLongText(request: EmotionBody): string | undefined {
+  const texts = 'text' in request ? [request.text] : request.texts;
+  const index = texts.findIndex((text) => text.length > MAX_TEXT_CHARS);
+  if (index === -1) return undefined;
+  const instancePath = 'text' in request ? '/text' : `/texts/${index}`;
+  return `${describeSchemaError({ keyword: 'maxLength', instancePath, params: { limit: MAX_TEXT_CHARS } }, request)} An emoji counts as 2.`;
 }

@@ -107,6 +107,10 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['an empty string', () => postJson({ text: '' }), 400, 'INVALID_REQUEST', /text.*(empty|at least 1)/i],
       ['a whitespace-only string', () => postJson({ text: '   ' }), 400, 'INVALID_REQUEST', /text/i],
       ['a wrong content type', () => post('text=hello', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
+      ['JSON sent as text/plain', () => post('{"text":"hi"}', 'text/plain;charset=UTF-8'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
+      // 4,002 UTF-16 units, feelbot's measure everywhere (2,001 code points, the schema's).
+      ['2,001 emoji', () => postJson({ text: '\u{1F600}'.repeat(2_001) }), 400, 'INVALID_REQUEST', /"text" is longer than 4000 characters/],
+      ['a batch holding 2,001 emoji', () => postJson({ texts: ['hi', '\u{1F600}'.repeat(2_001)] }), 400, 'INVALID_REQUEST', /"texts\.1" is longer than 4000/],
       ['unknown fields', () => postJson({ text: 'hello', mood: 'happy' }), 400, 'INVALID_REQUEST', /mood/],
       ['both text and texts', () => postJson({ text: 'hello', texts: ['hi'] }), 400, 'INVALID_REQUEST', /text.*texts|either/i],
       ['neither text nor texts', () => postJson({}), 400, 'INVALID_REQUEST', /text/],
