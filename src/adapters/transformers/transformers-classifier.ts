@@ -5,6 +5,7 @@ import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mappi
 import { poolWindows } from '../../domain/pool-windows.js';
 import { splitIntoWindows, wordsPerWindow } from '../../domain/split-for-classifier.js';
 import { normalizeChatText } from '../../domain/normalize-chat-text.js';
+import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
@@ -86,7 +87,11 @@ export class TransformersClassifier implements EmotionClassifier {
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
     // Texts are read whole: their length is bounded where they come in (the CLI, the HTTP API, the worker).
-    const windowsPerText = texts.map((text) => splitIntoWindows(this.normalize(text) || text, this.windowWords));
+    // A text the normaliser empties has nothing this model can read; see UNREADABLE_TEXT_ANALYSIS.
+    const windowsPerText = texts.map((text) => {
+      const readable = this.normalize(text);
+      return readable ? splitIntoWindows(readable, this.windowWords) : [];
+    });
     const windows = windowsPerText.flat();
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
@@ -96,6 +101,7 @@ export class TransformersClassifier implements EmotionClassifier {
     }
     let offset = 0;
     return windowsPerText.map((windows) => {
+      if (windows.length === 0) return UNREADABLE_TEXT_ANALYSIS;
       const labelScores = poolWindows(output.slice(offset, (offset += windows.length)), this.mapping);
       return aggregateScores(labelScores, this.mapping, this.aggregate);
     });

@@ -4,6 +4,7 @@ import { ownLabels, writeRelabelledClassifier, writeRoutedClassifier } from '../
 import { loadEmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
 import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
 import { EMOTIONS, type Emotion } from '../../../src/domain/emotions.js';
+import { AUTO_MODE_MIN_CONFIDENCE } from '../../../src/domain/guild-settings.js';
 import { KNOWN_LABEL_MAPPINGS } from '../../../src/domain/label-mapping.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
 import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
@@ -60,6 +61,24 @@ describe('the shipped classifier through transformers.js', () => {
   it('an empty text still gets an answer', async () => {
     const [result] = await shipped.classify(['']);
     expect(EMOTIONS).toContain(result!.emotion);
+  });
+
+  it('a text with nothing it can read (another script, a bare link, a code block, "....") is no emotion, not confident joy', async () => {
+    const unreadable = [
+      'Мне сегодня очень грустно',
+      '我今天很难过',
+      'https://github.com/a/b/pull/12',
+      '```\nconst x = 1;\n```',
+      '....',
+    ];
+    const results = await shipped.classify(unreadable);
+    for (const [index, result] of results.entries()) {
+      expect(result.neutral, unreadable[index]).toBe(true);
+      expect(result.confidence, unreadable[index]).toBeLessThan(AUTO_MODE_MIN_CONFIDENCE);
+    }
+    // Read beside them in one batch, a text it can read keeps its own answer.
+    const [mixed] = await shipped.classify(['i feel so happy and grateful today', ...unreadable]);
+    expect(mixed).toMatchObject({ emotion: 'joy', neutral: false });
   });
 
   it('a 4,000-character message is read to its end: one sad sentence after a wall of logistics reads as sad', async () => {
