@@ -18,7 +18,11 @@ export const CHART_FILE = 'emotions.png';
 const INTERACTION_LIFETIME_MS = 15 * 60_000;
 /** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
 const ANSWER_MARGIN_MS = 60_000;
-/** The persona line may take a whole LLM timeout (60 s by default) on top of the answer's margin. */
+/**
+ * A persona line is tried only with this much of the token left; it is cut off (and the analysis
+ * answered without it) once only the answer's margin is left, however long its generation or its
+ * wait for a free sequence would take.
+ */
 const LINE_MARGIN_MS = ANSWER_MARGIN_MS + 60_000;
 
 export interface AnalysisJobDeps {
@@ -72,12 +76,14 @@ function msLeft(job: AnalysisJob): number {
 }
 
 async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJobDeps, signal?: AbortSignal): Promise<string> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error('the interaction token is about to expire')), msLeft(job) - ANSWER_MARGIN_MS);
   try {
     const result = await deps.generator.generate({
       prompt: buildAnalysisPrompt(persona, job.text, 'someone'),
       sampling: { ...persona.sampling, maxTokens: ANALYSIS_LINE_MAX_TOKENS },
       loraPath: persona.lora,
-      signal,
+      signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
     });
     return cleanReply(result.text, {
       personaName: persona.name,
@@ -89,6 +95,8 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
     // The analysis is the answer; the line is a bonus, so a failed generation still answers.
     deps.logger.warn({ err: error }, 'persona line failed');
     return '';
+  } finally {
+    clearTimeout(timer);
   }
 }
 

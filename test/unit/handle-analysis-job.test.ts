@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
@@ -42,6 +42,32 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
 }
 
 describe('handleAnalysisJob', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a persona line still running as the token nears its end is cut off, and the analysis is answered in time', async () => {
+    vi.useFakeTimers();
+    const answeredAt: number[] = [];
+    // A slow line: 3 minutes of generation or waiting for a free sequence, unless told to stop.
+    const generate = (request: { signal?: AbortSignal }) =>
+      new Promise<never>((_resolve, reject) => {
+        setTimeout(() => reject(new Error('finished too late to matter')), 3 * MINUTE_MS);
+        request.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    const { deps } = recordingDeps(undefined, {
+      generator: { parallelism: 1, generate, dispose: async () => undefined },
+      responder: { editOriginal: async () => void answeredAt.push(Date.now()) },
+    });
+    // Picked up 12.5 minutes after the command: 2.5 minutes of token left, enough to try a line.
+    const job = buildAnalysisJob({ receivedAt: Date.now() - 12.5 * MINUTE_MS });
+    const handled = handleAnalysisJob(job, deps);
+    await vi.advanceTimersByTimeAsync(3 * MINUTE_MS);
+    await handled;
+    expect(answeredAt).toHaveLength(1);
+    expect(answeredAt[0]! - job.receivedAt).toBeLessThan(15 * MINUTE_MS);
+  });
+
   it("the persona line in the /feel embed keeps no masked link or foreign invite, only a link from the analysed text", async () => {
     const line = 'So happy for you! [Claim your free Nitro](https://evil.example/gift) or join discord.gg/freenitro. Loved https://art.example/me too!';
     const { deps, answers } = recordingDeps(line);
