@@ -1,28 +1,59 @@
 import { access } from 'node:fs/promises';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { EMOTIONS } from '../domain/emotions.js';
 import type { PersonaSet } from '../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 
+interface LoraProblem {
+  readonly persona: string;
+  readonly name: string;
+  readonly path: string;
+  readonly problem: string;
+}
+
 /**
- * Fails at start-up when a persona names a LoRA adapter file that is not there, listing every
- * such persona. Otherwise the worker would say it is ready and fail each of their replies for good.
- * Paths resolve as LoraContexts resolves them when it opens the adapter.
+ * Fails at start-up when a persona names a LoRA adapter file that is not there (MODEL_NOT_FOUND),
+ * or one that is not a GGUF LoRA adapter: random bytes, a download cut short in its header, a whole
+ * model (MODEL_CORRUPT). Every such persona is listed. Otherwise the worker would say it is ready
+ * and fail each of their replies for good. Paths resolve as LoraContexts resolves them when it
+ * opens the adapter. An adapter made for another base model is found only when it is applied.
  */
 export async function checkLoraFiles(personas: PersonaSet): Promise<void> {
-  const missing: Array<{ persona: string; name: string; path: string }> = [];
+  const missing: LoraProblem[] = [];
+  const invalid: LoraProblem[] = [];
   for (const emotion of EMOTIONS) {
     const { lora, name } = personas[emotion];
     if (lora === undefined) continue;
     const path = resolveProjectPath(lora);
-    const found = await access(path).then(() => true, () => false);
-    if (!found) missing.push({ persona: emotion, name, path });
+    if (!(await access(path).then(() => true, () => false))) {
+      missing.push({ persona: emotion, name, path, problem: 'LoRA adapter not found' });
+      continue;
+    }
+    const problem = await adapterProblem(path);
+    if (problem) invalid.push({ persona: emotion, name, path, problem });
   }
-  if (missing.length === 0) return;
-  const lines = missing.map(({ persona, name, path }) => `Persona ${persona} (${name}): LoRA adapter not found: ${path}`);
-  throw new FeelbotError(
-    ErrorCodes.ModelNotFound,
-    `${lines.join('\n')}\nFix the "lora" path in PERSONAS_FILE, or remove it to use the base model.`,
-    { userFacing: true, permanent: true, details: { missing } },
-  );
+  const fix = 'Fix the "lora" path in PERSONAS_FILE, or remove it to use the base model.';
+  const describe = (problems: LoraProblem[]) => problems.map(({ persona, name, path, problem }) => `Persona ${persona} (${name}): ${problem}: ${path}`).join('\n');
+  if (missing.length > 0) {
+    throw new FeelbotError(ErrorCodes.ModelNotFound, `${describe([...missing, ...invalid])}\n${fix}`, { userFacing: true, permanent: true, details: { missing, invalid } });
+  }
+  if (invalid.length > 0) {
+    throw new FeelbotError(ErrorCodes.ModelCorrupt, `${describe(invalid)}\n${fix}`, { userFacing: true, permanent: true, details: { invalid } });
+  }
+}
+
+/** Why the file is not a GGUF LoRA adapter, read from its header alone; undefined when it is one. */
+async function adapterProblem(path: string): Promise<string | undefined> {
+  try {
+    const { metadata } = await readGgufFileInfo(path, { readTensorInfo: false });
+    const general = metadata.general as { type?: unknown } | undefined;
+    const adapter = (metadata as { adapter?: { type?: unknown } }).adapter;
+    if (general?.type !== 'adapter' || adapter?.type !== 'lora') {
+      return `not a LoRA adapter (its GGUF header says general.type ${JSON.stringify(general?.type ?? null)})`;
+    }
+    return undefined;
+  } catch (error) {
+    return `not a readable GGUF file (${error instanceof Error ? error.message : String(error)})`;
+  }
 }

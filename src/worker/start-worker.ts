@@ -16,6 +16,7 @@ import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from './application-id.js';
+import { checkAvatarFiles } from './check-avatar-files.js';
 import { checkLoraFiles } from './check-lora-files.js';
 import { createEngines } from './create-engines.js';
 import { giveUpHandlers } from './give-up-handlers.js';
@@ -46,6 +47,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
   await checkLoraFiles(personas);
+  const avatars = new AvatarStore();
+  await checkAvatarFiles(personas, avatars, config.avatarBaseUrl);
   // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
   await checkRedisReachable(config.redis.url);
   const engines = await createEngines(config, logger, metrics);
@@ -61,7 +64,6 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false });
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config), { createRest: onceRest });
-  const avatars = new AvatarStore();
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {
     classifier,

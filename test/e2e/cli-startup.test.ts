@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { FeelbotProcess } from '../support/feelbot-process.js';
-import { GENERATED_DIR } from '../support/fixtures.js';
+import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
 import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis } from '../support/redis-server.js';
 import { startFakeDiscord } from '../fakes/fake-discord/index.js';
@@ -122,6 +123,43 @@ describe('a worker whose persona names a LoRA adapter that is not there', () => 
       await discord.close();
       await redis.stop();
     }
+  }, 60_000);
+});
+
+describe('a worker whose persona files are there but unusable', () => {
+  async function startupFailure(name: string, personas: unknown): Promise<string> {
+    const personasFile = `${GENERATED_DIR}persona-${name}.json`;
+    writeFileSync(personasFile, JSON.stringify({ personas }));
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const worker = new FeelbotProcess(['worker'], { ...stackEnv(discord, redis, `{${name}}`), PERSONAS_FILE: personasFile });
+      const becameReady = await worker.waitForLog((line) => line.msg === 'worker ready', 40_000).then(() => true, () => false);
+      if (becameReady) await worker.stop();
+      expect(becameReady).toBe(false);
+      expect(await worker.waitForExit()).toBe(1);
+      const output = worker.output.join('\n');
+      expect(output).not.toContain('unexpected failure');
+      return output;
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }
+
+  it('a LoRA file that is not a LoRA adapter (random bytes, a whole model) stops it at start-up with MODEL_CORRUPT naming each persona', async () => {
+    const noise = `${GENERATED_DIR}noise-lora.gguf`;
+    writeFileSync(noise, randomBytes(4_096));
+    const output = await startupFailure('corrupt-lora', { anger: { lora: noise }, joy: { lora: tinyModelPath() } });
+    expect(output).toContain('MODEL_CORRUPT');
+    expect(output).toMatch(/Persona anger \(.*\): not a readable GGUF file/);
+    expect(output).toMatch(/Persona joy \(.*\): not a LoRA adapter \(its GGUF header says general.type "model"\)/);
+  }, 60_000);
+
+  it('an avatar image that is not there stops it at start-up with PERSONA_FILE_INVALID, instead of failing every reply that needs it', async () => {
+    const output = await startupFailure('missing-avatar', { sadness: { avatar: 'rainy-cat.png' } });
+    expect(output).toContain('PERSONA_FILE_INVALID');
+    expect(output).toMatch(/Persona sadness \(.*\): Avatar image .*rainy-cat\.png cannot be read/);
   }, 60_000);
 });
 
