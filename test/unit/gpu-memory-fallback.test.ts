@@ -29,6 +29,16 @@ describe('a GPU too small for the model and its contexts', () => {
     expect(asOutOfMemory(other, 'cuda', 'x')).toBe(other);
   });
 
+  it('is also a GPU context llama.cpp failed to allocate although the estimate said it fits', () => {
+    // What node-llama-cpp throws when llama_init_from_model returns no context.
+    const notAllocated = new Error('Failed to create context');
+    const error = asOutOfMemory(notAllocated, 'vulkan', 'LLM_SEQUENCES=4 contexts of 4096 tokens');
+    expect(isFeelbotError(error, ErrorCodes.LlmOutOfMemory)).toBe(true);
+    expect((error as { details: { backend: string } }).details.backend).toBe('vulkan');
+    // On the CPU there is nothing to fall back to: the error stays what it is.
+    expect(asOutOfMemory(notAllocated, 'cpu', 'x')).toBe(notAllocated);
+  });
+
   it('with LLM_GPU=auto, the worker loads on the CPU instead and warns', async () => {
     const tried: string[] = [];
     const { logger, lines } = capturedLogger();
