@@ -66,10 +66,10 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   // no deleted message of the conversation reaches the prompt.
   const job = withoutDeleted(queued, deleted);
   if (!job) return { status: 'skipped', reason: 'deleted' };
-  if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
-  const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
-  if (await landedEarlier(job.messageId, target, deps)) return { status: 'skipped', reason: 'already-answered' };
   const answered = answeredBy(job);
+  if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
+  const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
+  if (await landedEarlier(answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const [analysis] = await deps.classifier.classify([job.content]);
@@ -85,18 +85,19 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
   const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
-  if (!(await deps.limiter.tryStart(start, job.messageId))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
+  // Claimed under the burst's first message, which stays its id when a later one is deleted between attempts.
+  if (!(await deps.limiter.tryStart(start, job.burst[0] ?? job.messageId))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
   const content = await writeReply(job, deps, persona, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
   // Another worker may have answered while this one was generating (a stalled job moved on),
   // or the author may have deleted what this reply answers.
-  if (await deps.ledger.find(job.messageId)) return { status: 'skipped', reason: 'already-answered' };
+  if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
   let posted;
   try {
-    await deps.ledger.recordAttempt(job.messageId, { content, persona: persona.name, startedAt: Date.now() });
+    await deps.ledger.recordAttempt(answered, { content, persona: persona.name, startedAt: Date.now() });
     posted = await deps.replier.post({
       target,
       persona,
@@ -109,7 +110,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
     await deps.notifier.notify({ guildId: job.guildId, channelId: job.channelId, code: error.code, message: error.message });
     return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
   }
-  await deps.ledger.record(job.messageId, posted.messageId);
+  await deps.ledger.record(answered, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
 }
 
@@ -122,12 +123,12 @@ function answeredBy(job: ParsedMessageJob): string[] {
  * True when an earlier attempt's post landed although it failed (a 5xx or a timeout after Discord
  * had posted): the ledger then records it, and this attempt posts nothing.
  */
-async function landedEarlier(messageId: string, target: ReplyTarget, deps: MessageJobDeps): Promise<boolean> {
-  const attempt = await deps.ledger.findAttempt(messageId);
+async function landedEarlier(answered: readonly string[], target: ReplyTarget, deps: MessageJobDeps): Promise<boolean> {
+  const attempt = await deps.ledger.findAttempt(answered);
   if (!attempt) return false;
   const landed = await deps.replier.findPosted(target, attempt);
   if (!landed) return false;
-  await deps.ledger.record(messageId, landed.messageId);
+  await deps.ledger.record(answered, landed.messageId);
   deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
   return true;
 }

@@ -1,17 +1,21 @@
 /**
  * Remembers which messages were answered, so a retried or re-run job never posts twice.
  * Shared by every worker (Redis), because any worker may pick up a job another one started.
+ *
+ * One reply answers a whole burst, and a burst whose newest message is deleted between attempts
+ * is answered under another message's id; so a reply and an attempt are noted under every message
+ * they answer, and found under any of them.
  */
 export interface DeliveryLedger {
-  /** The id of the reply already posted for `messageId`, if any. */
-  find(messageId: string): Promise<string | undefined>;
-  record(messageId: string, replyId: string): Promise<void>;
+  /** The id of the reply already posted for any of these messages, if any. */
+  find(messageIds: readonly string[]): Promise<string | undefined>;
+  record(messageIds: readonly string[], replyId: string): Promise<void>;
   /**
    * Notes a reply about to be posted. A post that fails with no answer from Discord (a 5xx, a
    * timeout) may still have landed; the next attempt then looks for it before posting again.
    */
-  recordAttempt(messageId: string, attempt: PostAttempt): Promise<void>;
-  findAttempt(messageId: string): Promise<PostAttempt | undefined>;
+  recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void>;
+  findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined>;
 }
 
 /** A reply as it was sent to Discord: its text, whose voice, and when (epoch ms). */

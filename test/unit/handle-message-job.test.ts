@@ -68,10 +68,10 @@ describe('handleMessageJob', () => {
       const answered = new Map<string, string>();
       const attempts = new Map<string, PostAttempt>();
       const ledger: DeliveryLedger = {
-        find: async (id) => answered.get(id),
-        record: async (id, replyId) => void answered.set(id, replyId),
-        recordAttempt: async (id, attempt) => void attempts.set(id, attempt),
-        findAttempt: async (id) => attempts.get(id),
+        find: async (ids) => ids.map((id) => answered.get(id)).find(Boolean),
+        record: async (ids, replyId) => ids.forEach((id) => answered.set(id, replyId)),
+        recordAttempt: async (ids, attempt) => ids.forEach((id) => attempts.set(id, attempt)),
+        findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find(Boolean),
       };
       return { ledger, answered, attempts };
     }
@@ -98,6 +98,42 @@ describe('handleMessageJob', () => {
       expect(answered.get(job.messageId)).toBe('landed-1');
       expect(posted).toHaveLength(1);
       expect(generated).toBe(1);
+    });
+
+    it("had landed, then the burst's newest message was deleted before the retry: the rest is not answered a second time", async () => {
+      const { ledger, answered } = memoryLedger();
+      const [first, second, newest] = [snowflake(), snowflake(), snowflake()];
+      const job = buildMessageJob({
+        messageId: newest,
+        content: 'guess what\nI passed\nmy exam!',
+        burst: [first, second],
+        parts: [
+          { messageId: first, content: 'guess what', addressed: true },
+          { messageId: second, content: 'I passed', addressed: false },
+          { messageId: newest, content: 'my exam!', addressed: false },
+        ],
+      });
+      const claims: string[] = [];
+      const limiter = { ...NO_REPLY_LIMITS, tryStart: async (_start: unknown, replyId: string) => (claims.push(replyId), true) };
+      let fail = true;
+      const deleted = new Set<string>();
+      const { deps, posted } = depsWith({ ledger, limiter, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => deleted.has(id)), anyDeleted: async (ids) => ids.some((id) => deleted.has(id)) } });
+      const replier = {
+        post: async (reply: PersonaReply) => {
+          posted.push(reply);
+          if (fail) throw new Error('502 Bad Gateway, after Discord had posted');
+          return { messageId: snowflake() };
+        },
+        findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => p.content === attempt.content) ? { messageId: 'landed-1' } : undefined),
+      };
+      await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
+      // The author deletes the newest message during the retry's backoff.
+      deleted.add(newest);
+      fail = false;
+      expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
+      expect(posted).toHaveLength(1);
+      expect(answered.get(second)).toBe('landed-1');
+      expect(new Set(claims).size).toBe(1);
     });
 
     it('had not landed: the retry writes and posts the reply', async () => {

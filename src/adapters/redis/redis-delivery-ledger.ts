@@ -13,21 +13,32 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     private readonly prefix: string,
   ) {}
 
-  async find(messageId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.key(messageId))) ?? undefined;
+  async find(messageIds: readonly string[]): Promise<string | undefined> {
+    return this.first(messageIds.map((id) => this.key(id)));
   }
 
-  async record(messageId: string, replyId: string): Promise<void> {
-    await this.redis.set(this.key(messageId), replyId, 'EX', ANSWERED_TTL_SECONDS);
+  async record(messageIds: readonly string[], replyId: string): Promise<void> {
+    await this.setAll(messageIds.map((id) => this.key(id)), replyId, ANSWERED_TTL_SECONDS);
   }
 
-  async recordAttempt(messageId: string, attempt: PostAttempt): Promise<void> {
-    await this.redis.set(this.attemptKey(messageId), JSON.stringify(attempt), 'EX', ATTEMPT_TTL_SECONDS);
+  async recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void> {
+    await this.setAll(messageIds.map((id) => this.attemptKey(id)), JSON.stringify(attempt), ATTEMPT_TTL_SECONDS);
   }
 
-  async findAttempt(messageId: string): Promise<PostAttempt | undefined> {
-    const raw = await this.redis.get(this.attemptKey(messageId));
+  async findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined> {
+    const raw = await this.first(messageIds.map((id) => this.attemptKey(id)));
     return raw ? (JSON.parse(raw) as PostAttempt) : undefined;
+  }
+
+  private async first(keys: readonly string[]): Promise<string | undefined> {
+    if (keys.length === 0) return undefined;
+    return (await this.redis.mget(...keys)).find((value): value is string => value !== null);
+  }
+
+  private async setAll(keys: readonly string[], value: string, ttlSeconds: number): Promise<void> {
+    const batch = this.redis.multi();
+    for (const key of keys) batch.set(key, value, 'EX', ttlSeconds);
+    await batch.exec();
   }
 
   private attemptKey(messageId: string): string {
