@@ -4,6 +4,7 @@ import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { requireDiscordToken } from '../../config.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
+import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { startHttp } from '../../http/start-http.js';
 import { startWorker } from '../../worker/start-worker.js';
@@ -25,7 +26,15 @@ export const startCommand: Command = {
     let gateway: RunningGateway | undefined;
     try {
       gateway = await startGateway(config, logger);
-      const http = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => worker.classifier });
+      const http = await startHttp({
+        config,
+        logger,
+        metrics,
+        redis,
+        queue: queue.queue,
+        classifier: () => worker.classifier,
+        checks: { discord: discordSessionCheck(gateway.client) },
+      });
       logger.info({ signal: await stopped }, 'stopping');
       await http.close();
     } finally {
