@@ -38,6 +38,8 @@ export interface ServerParts {
   readonly bullmqMetrics?: () => Promise<string>;
   /** How long a connection may stay silent; defaults to 30 s. */
   readonly idleTimeoutMs?: number;
+  /** Texts analysed at once before the API answers 503 BUSY; defaults to MAX_TEXTS_IN_FLIGHT. */
+  readonly maxTextsInFlight?: number;
 }
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
@@ -68,6 +70,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoute(app, parts.health);
   registerMetricsRoute(app, parts.registry, parts.bullmqMetrics);
-  if (parts.classifier) registerEmotionRoute(app, parts.classifier);
+  if (parts.classifier) registerEmotionRoute(app, parts.classifier, parts.maxTextsInFlight);
   return app;
 }

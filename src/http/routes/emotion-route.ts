@@ -9,6 +9,12 @@ import { describeSchemaError } from '../validation-message.js';
 export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
 /** One batch fills the classifier once; bigger batches only add queueing delay for others. */
 export const MAX_BATCH_TEXTS = 256;
+/**
+ * Texts being analysed at once, over all requests: four full batches, about a minute of CPU at
+ * worst. Past it the API answers 503 BUSY with Retry-After instead of queueing without end.
+ */
+export const MAX_TEXTS_IN_FLIGHT = 4 * MAX_BATCH_TEXTS;
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 const text = { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: '\\S' } as const;
 
@@ -51,17 +57,27 @@ const schema = {
 type EmotionBody = { text: string } | { texts: string[] };
 
 /** POST /v1/emotion: the earlier project's FastAPI endpoint, with limits and a schema. */
-export function registerEmotionRoute(app: FastifyInstance, classifier: () => EmotionClassifier | undefined): void {
+export function registerEmotionRoute(app: FastifyInstance, classifier: () => EmotionClassifier | undefined, maxTextsInFlight = MAX_TEXTS_IN_FLIGHT): void {
+  let inFlight = 0;
   app.post<{ Body: EmotionBody }>('/v1/emotion', { schema }, async (request, reply) => {
     const ready = classifier();
     if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
     const tooLong = overLongText(request.body);
     if (tooLong) return reply.status(400).send(errorBody('INVALID_REQUEST', `Invalid request: ${tooLong}`));
-    if ('text' in request.body) {
-      const [result] = await ready.classify([request.body.text]);
-      return result;
+    const texts = 'text' in request.body ? [request.body.text] : request.body.texts;
+    if (inFlight + texts.length > maxTextsInFlight) {
+      return reply
+        .status(503)
+        .header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
+        .send(errorBody('BUSY', `${inFlight} texts are being analysed; try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`));
     }
-    return { results: await ready.classify(request.body.texts) };
+    inFlight += texts.length;
+    try {
+      const results = await ready.classify(texts);
+      return 'text' in request.body ? results[0] : { results };
+    } finally {
+      inFlight -= texts.length;
+    }
   });
 }
 
