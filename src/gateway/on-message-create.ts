@@ -68,18 +68,20 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     log.debug('message has no text to answer');
     return;
   }
+  const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
+  const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
+  // Where the bot is off, nothing is asked of Discord (whose message a reply answers) or of Redis.
+  if (!burstOpen && !wantsReply(message, true, settings)) return;
   const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
   const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
   const isPersonaMessage = (m: Message) =>
     (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
 
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
-  const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
   // Only asked here: the worker takes the start once it knows it will answer (in `auto` mode it
   // may stay quiet), so a message nobody answers uses up no cooldown.
   const replyMayStart = () =>
     deps.limiter.mayStart({ scope: message.guildId ?? 'dm', channelId: message.channelId, userId: message.author.id, cooldowns: settings ?? NO_COOLDOWN });
-  const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
   if (!burstOpen && !wantsReply(message, addressed, settings)) return;
   if (!burstOpen && !(await replyMayStart())) {
     log.info('rate limited or cooling down');
