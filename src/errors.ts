@@ -13,6 +13,8 @@ export const ErrorCodes = {
   ModelCorrupt: 'MODEL_CORRUPT',
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
   ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
+  /** The classifier answered nothing usable for a text (no analysis, or an LLM answer that is no label); a retry may do better. */
+  ClassifierFailed: 'CLASSIFIER_FAILED',
   GpuUnavailable: 'GPU_UNAVAILABLE',
   LlmOutOfMemory: 'LLM_OUT_OF_MEMORY',
   GenerationTimeout: 'GENERATION_TIMEOUT',
@@ -25,6 +27,12 @@ export const ErrorCodes = {
   DiscordUnavailable: 'DISCORD_UNAVAILABLE',
   DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',
   WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
+  /** Another worker held the channel's webhook-creation lock past the wait; a retry reuses its webhook. */
+  WebhookBusy: 'WEBHOOK_BUSY',
+  /** A cached webhook posts in another channel now (an admin moved it); the post is retried through a new one. */
+  WebhookMoved: 'WEBHOOK_MOVED',
+  /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
+  SettingsConflict: 'SETTINGS_CONFLICT',
   NotAllowed: 'NOT_ALLOWED',
   RedisUnavailable: 'REDIS_UNAVAILABLE',
   UsageInvalid: 'USAGE_INVALID',

@@ -11,6 +11,7 @@ import type { Logger } from '../ports/logger.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
+import { classifyOne } from './classify-one.js';
 
 export const CHART_FILE = 'emotions.png';
 
@@ -51,8 +52,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
     deps.logger.info({ interactionId: job.interactionId, ageMs: Date.now() - job.receivedAt }, '/feel skipped: its interaction expired while queued');
     return { status: 'skipped', reason: 'interaction-expired' };
   }
-  const [analysis] = await deps.classifier.classify([job.text]);
-  if (!analysis) throw new Error('The classifier returned no analysis for one input.');
+  const analysis = await classifyOne(deps.classifier, job.text);
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;

@@ -17,6 +17,7 @@ import { NO_COOLDOWN, type ReplyLimiter } from '../ports/reply-limiter.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
+import { classifyOne } from './classify-one.js';
 import { withoutDeleted } from './burst-parts.js';
 import { parseMessageJob, type ParsedMessageJob } from './message-job.js';
 
@@ -72,8 +73,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   if (await landedEarlier(answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
-  const [analysis] = await deps.classifier.classify([job.content]);
-  if (!analysis) throw new Error('The classifier returned no analysis for one input.');
+  const analysis = await classifyOne(deps.classifier, job.content);
   deps.logger.debug({ analysis }, 'classified');
 
   const refusal = shouldStayQuiet(job, settings, analysis);

@@ -100,7 +100,7 @@ export class WebhookDirectory {
       });
     } catch (error) {
       if (!(error instanceof RedisLockTimeoutError)) throw error;
-      throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Another worker is still creating the webhook for <#${channelId}> after ${error.waitedMs} ms.`, {
+      throw new FeelbotError(ErrorCodes.WebhookBusy, `Another worker is still creating the webhook for <#${channelId}> after ${error.waitedMs} ms.`, {
         cause: error,
         details: { channelId },
       });
@@ -183,7 +183,7 @@ export class WebhookDirectory {
         body: { name: spec.name, ...(avatar ? { avatar } : {}) },
         reason: 'feelbot posts each persona under its own name and avatar',
       })) as ApiWebhook;
-      if (!hook.token) throw new Error(`Discord created webhook ${hook.id} without a token.`);
+      if (!hook.token) throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Discord created webhook ${hook.id} without a token.`, { details: { webhookId: hook.id } });
       return { id: hook.id, token: hook.token };
     } catch (error) {
       throw translateCreateError(error, channelId);

@@ -5,7 +5,7 @@ import type { Persona } from '../../domain/persona.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
-import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import type { StoredWebhook, WebhookDirectory, WebhookSpec } from './webhook-directory.js';
@@ -37,8 +37,6 @@ const HISTORY_PAGE = 100;
 /** Pages read forward from the attempt: 500 messages, more than a busy channel posts in the minutes a retry takes. */
 const MAX_HISTORY_PAGES = 5;
 
-/** A cached webhook that an admin moved to another channel: what it posted is in the wrong place. */
-class WebhookMoved extends Error {}
 
 /** A Discord that answers an execute without the message (no `wait`) still posted it. */
 function postedId(message: ApiMessage | undefined): string {
@@ -123,7 +121,7 @@ export class WebhookReplier implements PersonaReplier {
       // or a thread of this channel is unknown to it): forget it and post through a fresh one.
       const stale =
         hasDiscordCode(error, DiscordCodes.UnknownWebhook) ||
-        error instanceof WebhookMoved ||
+        isFeelbotError(error, ErrorCodes.WebhookMoved) ||
         (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
@@ -172,7 +170,7 @@ export class WebhookReplier implements PersonaReplier {
           'could not delete a reply posted in the wrong channel',
         );
       });
-      throw new WebhookMoved(`webhook ${webhook.id} now posts in another channel`);
+      throw new FeelbotError(ErrorCodes.WebhookMoved, `Webhook ${webhook.id} now posts in another channel.`, { details: { webhookId: webhook.id, channelId: landedIn } });
     }
     return { messageId: postedId(message) };
   }

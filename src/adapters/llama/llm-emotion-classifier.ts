@@ -67,7 +67,7 @@ export async function createLlmEmotionClassifier(
       const answer = grammar.parse(raw);
       return toAnalysis(answer.emotion, answer.confidence);
     } catch (error) {
-      throw new FeelbotError(ErrorCodes.ModelLabelsUnmapped, `The model's answer is not a label: ${raw.slice(0, 200)}`, {
+      throw new FeelbotError(ErrorCodes.ClassifierFailed, `The model's answer is not a label: ${raw.slice(0, 200)}`, {
         cause: error,
       });
     }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { DeletedMessages } from '../../ports/deleted-messages.js';
 import { feelbotKey } from './redis-connection.js';
 
@@ -17,7 +18,9 @@ export class RedisDeletedMessages implements DeletedMessages {
     const batch = this.redis.multi();
     for (const id of messageIds) batch.set(this.key(id), '1', 'EX', DELETED_TTL_SECONDS);
     // null: the MULTI was aborted by a WATCH someone left on this connection, and nothing was marked.
-    if ((await batch.exec()) === null) throw new Error(`Redis aborted the transaction marking ${messageIds.length} deleted messages.`);
+    if ((await batch.exec()) === null) {
+      throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis aborted the transaction marking ${messageIds.length} deleted messages.`);
+    }
   }
 
   async anyDeleted(messageIds: readonly string[]): Promise<boolean> {

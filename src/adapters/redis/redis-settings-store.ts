@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { DEFAULT_GUILD_SETTINGS, GuildSettingsSchema, type GuildSettings } from '../../domain/guild-settings.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { feelbotKey } from './redis-connection.js';
 
 /** Optimistic updates retry when another process wrote the same guild in between. */
@@ -35,7 +36,9 @@ export class RedisSettingsStore implements SettingsStore {
       const next = GuildSettingsSchema.parse(change(parseSettings(read)));
       if ((await this.redis.eval(COMPARE_AND_SET, 1, key, read ?? '', JSON.stringify(next))) === 1) return next;
     }
-    throw new Error(`Settings of guild ${guildId} kept changing under ${MAX_UPDATE_ATTEMPTS} updates.`);
+    throw new FeelbotError(ErrorCodes.SettingsConflict, `Settings of guild ${guildId} kept changing under ${MAX_UPDATE_ATTEMPTS} updates.`, {
+      details: { guildId, attempts: MAX_UPDATE_ATTEMPTS },
+    });
   }
 
   private key(guildId: string): string {

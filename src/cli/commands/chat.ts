@@ -25,7 +25,7 @@ import type { Command } from '../command.js';
 
 const NO_DISCORD = {
   post: async () => {
-    throw new FeelbotError(ErrorCodes.ConfigInvalid, 'feelbot chat answers only terminal messages.', { permanent: true });
+    throw new FeelbotError(ErrorCodes.JobInvalid, 'feelbot chat answers only terminal messages.', { permanent: true });
   },
   findPosted: async () => undefined,
 };

@@ -11,7 +11,7 @@ export const modelsCommand: Command = {
   summary: 'download LLM_MODEL (and a hub EMOTION_MODEL) ahead of time, with progress',
   async run({ args, config, logger }) {
     if (args[0] !== 'pull') {
-      throw new FeelbotError(ErrorCodes.ConfigInvalid, 'Usage: feelbot models pull', { userFacing: true });
+      throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot models pull', { userFacing: true });
     }
     const llmPath = await resolveModel(config.llm.model, {
       modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),

@@ -16,7 +16,7 @@ export const synthCommand: Command = {
     const { values } = parseArgs({ args: [...args], options: { 'per-emotion': { type: 'string' }, out: { type: 'string' } } });
     const perEmotion = Number(values['per-emotion']);
     if (!Number.isInteger(perEmotion) || perEmotion < 1 || !values.out) {
-      throw new FeelbotError(ErrorCodes.ConfigInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
+      throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     }
     const out = values.out;
     // An unwritable --out fails now, before the model loads and generates for minutes; an existing
