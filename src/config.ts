@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodes, FeelbotError } from './errors.js';
+import { MAX_CONTEXT_MESSAGES } from './jobs/message-job.js';
 
 /** Hash-tagged so every BullMQ key of one queue lands in one Redis Cluster slot. */
 export const DEFAULT_QUEUE_PREFIX = '{feelbot}';
@@ -43,7 +44,8 @@ const EnvSchema = z.object({
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,
   AVATAR_BASE_URL: z.url().optional(),
-  CONTEXT_MESSAGES: integer(6, 0, 50),
+  // A job carries at most MAX_CONTEXT_MESSAGES earlier messages; more would be dropped silently.
+  CONTEXT_MESSAGES: integer(6, 0, MAX_CONTEXT_MESSAGES),
   BURST_WINDOW_MS: integer(DEFAULT_BURST_WINDOW_MS, 250, 60_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: integer(8_080, 0, 65_535),

@@ -2,6 +2,7 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
+import { headChars } from '../domain/cut-text.js';
 import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { localSnowflake } from '../domain/snowflake.js';
 import { ErrorCodes } from '../errors.js';
@@ -93,7 +94,7 @@ export class TerminalSession {
 
   /** A context entry holds at most MAX_MESSAGE_CHARS; a longer one would make every later job invalid. */
   private remember(message: ConversationMessage): void {
-    this.history.push({ ...message, content: keepFirstChars(message.content, MAX_MESSAGE_CHARS) });
+    this.history.push({ ...message, content: headChars(message.content, MAX_MESSAGE_CHARS) });
     // Only the newest entries are ever sent, so older ones need not be kept.
     if (this.history.length > MAX_CONTEXT_MESSAGES) this.history.splice(0, this.history.length - MAX_CONTEXT_MESSAGES);
   }
@@ -118,7 +119,4 @@ function tooLong(length: number): TurnResult {
   };
 }
 
-/** The first `max` characters, without half of an emoji at the cut. */
-function keepFirstChars(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
-}
+

@@ -1,15 +1,17 @@
+import { tailChars } from '../domain/cut-text.js';
+import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
-import { keepNewestChars } from './max-input-chars.js';
 
 /**
- * Reads only the newest MAX_INPUT_CHARS characters of each text. A Discord burst folds several
- * messages oldest first (up to 8 × 4,000 characters), and what the author feels now is at its end.
+ * Reads only the newest MAX_MESSAGE_CHARS characters of each text, Discord's longest message and
+ * what the CLI and the HTTP API accept. A Discord burst folds several messages oldest first (up to
+ * 8,000 characters), and what the author feels now is at its end.
  */
 export class NewestCharsClassifier implements EmotionClassifier {
   constructor(private readonly inner: EmotionClassifier) {}
 
   classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
-    return this.inner.classify(texts.map(keepNewestChars));
+    return this.inner.classify(texts.map((text) => tailChars(text, MAX_MESSAGE_CHARS)));
   }
 
   dispose(): Promise<void> {

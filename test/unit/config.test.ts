@@ -30,6 +30,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://user:secret@cache.example:6380/2' }).redis.url).toBe('rediss://user:secret@cache.example:6380/2');
   });
 
+  it('CONTEXT_MESSAGES goes up to the 20 earlier messages a job carries, not past them where they would be dropped', () => {
+    expect(loadConfig({ CONTEXT_MESSAGES: '20' }).contextMessages).toBe(20);
+    expect(() => loadConfig({ CONTEXT_MESSAGES: '50' })).toThrow(/CONTEXT_MESSAGES/);
+  });
+
   it('a variable set to nothing takes its default, as one not set does', () => {
     const blank = loadConfig({ HTTP_PORT: '', CONTEXT_MESSAGES: ' ', LLM_SEQUENCES: '', LLM_GPU: '', EMOTION_MODEL: '' });
     const unset = loadConfig({});

@@ -1,4 +1,4 @@
-import { MAX_INPUT_CHARS } from '../../classifier/max-input-chars.js';
+import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { createClassifier } from '../../worker/create-classifier.js';
 import { FeelbotError, ErrorCodes } from '../../errors.js';
 import type { Command } from '../command.js';
@@ -8,8 +8,8 @@ function tooLong(length: number): FeelbotError {
   const format = (count: number) => count.toLocaleString('en-US');
   return new FeelbotError(
     ErrorCodes.InputInvalid,
-    `The text is ${format(length)} characters; feelbot reads at most ${format(MAX_INPUT_CHARS)}, as its HTTP API does. Shorten it.`,
-    { userFacing: true, permanent: true, details: { length, maxChars: MAX_INPUT_CHARS } },
+    `The text is ${format(length)} characters; feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as its HTTP API does. Shorten it.`,
+    { userFacing: true, permanent: true, details: { length, maxChars: MAX_MESSAGE_CHARS } },
   );
 }
 
@@ -26,7 +26,7 @@ export const analyzeCommand: Command = {
       });
     }
     // Checked before the model loads, and never cut: a silently shortened text gets another answer.
-    if (text.length > MAX_INPUT_CHARS) throw tooLong(text.length);
+    if (text.length > MAX_MESSAGE_CHARS) throw tooLong(text.length);
     const classifier = await createClassifier(config, logger);
     try {
       const [analysis] = await classifier.classify([text]);

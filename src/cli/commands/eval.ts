@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MAX_INPUT_CHARS } from '../../classifier/max-input-chars.js';
+import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
@@ -52,7 +52,7 @@ export const evalCommand: Command = {
     const file = positionals[0];
     if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
     // Checked before the model loads: a text too long to read is the file's mistake, found at once.
-    const rows = parseLabelledLines(await readInput(file), { maxTextChars: MAX_INPUT_CHARS });
+    const rows = parseLabelledLines(await readInput(file), { maxTextChars: MAX_MESSAGE_CHARS });
     if (rows.length === 0) {
       throw new FeelbotError(ErrorCodes.InputInvalid, `The evaluation file ${file} has no text;label lines to score`, { userFacing: true, permanent: true });
     }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { NewestCharsClassifier } from '../../src/classifier/newest-chars-classifier.js';
+import { MAX_MESSAGE_CHARS } from '../../src/domain/message-limits.js';
+import { buildAnalysis } from '../factories.js';
+
+/** The classifier under the cut, recording what it was given to read. */
+function reading() {
+  const read: string[] = [];
+  const classifier = new NewestCharsClassifier({ classify: async (texts) => (read.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined });
+  return { classifier, read };
+}
+
+describe('NewestCharsClassifier', () => {
+  it('passes a text of up to 4,000 characters as it is, and the last 4,000 of a longer one', async () => {
+    const { classifier, read } = reading();
+    const atLimit = 'a'.repeat(MAX_MESSAGE_CHARS);
+    await classifier.classify([atLimit, `old ${atLimit}`]);
+    expect(read).toEqual([atLimit, atLimit]);
+  });
+
+  it('never starts what it reads with part of an emoji: half a surrogate pair, or the tail of a joined family', async () => {
+    const { classifier, read } = reading();
+    const family = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}'; // 8 units
+    await classifier.classify([`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS / 2)}!`, `${family}${'b'.repeat(MAX_MESSAGE_CHARS - 3)}`]);
+    expect(read[0]).toBe(`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS / 2 - 1)}!`);
+    expect(read[1]).toBe('b'.repeat(MAX_MESSAGE_CHARS - 3));
+  });
+});
