@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
@@ -87,7 +87,11 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
   it('a worker shutting down while it waits for another\'s create stops waiting and creates nothing', async () => {
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `shutdown-wait-${randomUUID().slice(0, 4)}` });
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
-    const [first, second] = [worker(prefix), worker(prefix)];
+    const first = worker(prefix);
+    const secondConnection = redis.connection.duplicate();
+    connections.push(secondConnection);
+    const second = new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), secondConnection, prefix, async () => discord.applicationId);
+    const lockTries = vi.spyOn(secondConnection, 'set');
     const spec = { slot: 'joy', name: 'Joy' };
     discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 429, retryAfter: 3 }]);
 
@@ -95,6 +99,8 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
     const shutdown = new AbortController();
     const waiting = second.get(channel.id, spec, shutdown.signal).then(() => 'got a webhook', (error: unknown) => error);
+    // It is waiting for the first worker's lock: it has asked for it more than once.
+    await vi.waitFor(() => expect(lockTries.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     shutdown.abort();
     expect(await waiting).toMatchObject({ name: 'AbortError' });
     // Answered while the first worker's create was still held back by its rate limit.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IF_HELD, withRedisLock } from '../../../src/adapters/redis/redis-lock.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -25,11 +25,18 @@ describe('withRedisLock', () => {
     const holder = await holdLock(key);
     const shutdown = new AbortController();
     let ran = false;
-    const waiting = withRedisLock(redis.connection, key, async () => void (ran = true), { signal: shutdown.signal });
-    const outcome = waiting.then(() => 'ran', (error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    shutdown.abort();
-    expect(await outcome).toMatchObject({ name: 'AbortError' });
+    const waiter = redis.connection.duplicate();
+    const tries = vi.spyOn(waiter, 'set');
+    try {
+      const waiting = withRedisLock(waiter, key, async () => void (ran = true), { signal: shutdown.signal });
+      const outcome = waiting.then(() => 'ran', (error: unknown) => error);
+      // It is waiting: it has asked for the held lock more than once.
+      await vi.waitFor(() => expect(tries.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      shutdown.abort();
+      expect(await outcome).toMatchObject({ name: 'AbortError' });
+    } finally {
+      waiter.disconnect();
+    }
     await holder.release();
     expect(ran).toBe(false);
     // The holder's release was not disturbed, and the waiter took nothing: the key is free.
@@ -48,19 +55,27 @@ describe('withRedisLock', () => {
     const key = `lock-${randomUUID()}`;
     const target = `target-${randomUUID()}`;
     const write = `${IF_HELD}redis.call('SET', KEYS[2], ARGV[2])\nreturn 1`;
-    await withRedisLock(
-      redis.connection,
-      key,
-      async (lock) => {
-        expect(await redis.connection.eval(write, 2, lock.key, target, lock.owner, 'while held')).toBe(1);
-        // The lock expired during a stall and another process took it.
-        await redis.connection.set(key, 'successor', 'PX', 60_000);
-        expect(await redis.connection.eval(write, 2, lock.key, target, lock.owner, 'after losing it')).toBe(0);
-        // Past a renewal tick (a third of the TTL): the successor's TTL is left as it was.
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      },
-      { ttlMs: 900 },
-    );
+    const holder = redis.connection.duplicate();
+    const scripts = vi.spyOn(holder, 'eval');
+    const renewals = () => scripts.mock.calls.filter((call) => String(call[0]).includes('PEXPIRE')).length;
+    try {
+      await withRedisLock(
+        holder,
+        key,
+        async (lock) => {
+          expect(await redis.connection.eval(write, 2, lock.key, target, lock.owner, 'while held')).toBe(1);
+          // The lock expired during a stall and another process took it.
+          await redis.connection.set(key, 'successor', 'PX', 60_000);
+          expect(await redis.connection.eval(write, 2, lock.key, target, lock.owner, 'after losing it')).toBe(0);
+          // A renewal tick (every third of the TTL) comes after the takeover, and leaves the successor's TTL as it was.
+          const before = renewals();
+          await vi.waitFor(() => expect(renewals()).toBeGreaterThan(before), { timeout: 5_000 });
+        },
+        { ttlMs: 900 },
+      );
+    } finally {
+      holder.disconnect();
+    }
     expect(await redis.connection.get(target)).toBe('while held');
     expect(await redis.connection.get(key)).toBe('successor');
     expect(await redis.connection.pttl(key)).toBeGreaterThan(55_000);
