@@ -57,7 +57,7 @@ describe('faults, on real processes and a real Redis', () => {
   it('Redis restarted (AOF) in the middle of a stream of messages: none is lost, none is answered twice', async () => {
     stack = await FeelbotStack.start({ appendOnly: true });
     const worker = await stack.spawn('worker');
-    await stack.spawn('gateway');
+    const gateway = await stack.spawn('gateway');
     const channels = [stack.discord.world.channels.text.id, stack.discord.world.channels.categorized.id];
     const sent = [];
     for (let i = 0; i < 6; i++) sent.push(stack.mention(`message ${i}: I am thrilled about the trip!`, channels[i % 2]));
@@ -65,11 +65,15 @@ describe('faults, on real processes and a real Redis', () => {
     await stack.redis.crash();
     // These arrive while Redis is down: the gateway must hold them until it is back.
     for (let i = 6; i < 9; i++) sent.push(stack.mention(`message ${i}: this is so unfair, I am furious`, channels[i % 2]));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const held of sent.slice(6)) await gateway.waitForLog((line) => line.msg === 'redis down; retrying' && line.messageId === held.id, 20_000);
     await stack.redis.revive();
     for (let i = 9; i < 12; i++) sent.push(stack.mention(`message ${i}: I am scared of the storm`, channels[i % 2]));
 
     for (const message of sent) await worker.waitForLog(doneFor(message.id), 90_000);
+    // Nothing left that could still post a second answer.
+    const replies = stack.replyQueue();
+    const pending = async () => Object.values(await replies.getJobCounts('waiting', 'delayed', 'active', 'prioritized')).reduce((a, b) => a + b, 0);
+    await expect.poll(pending, { timeout: 30_000 }).toBe(0);
     const outcomes = sent.map((message) => worker.logs.filter(doneFor(message.id)).map((line) => (line.outcome as { status: string }).status));
     expect(outcomes.every((statuses) => statuses.filter((status) => status === 'posted').length === 1)).toBe(true);
     expect(stack.discord.webhookExecutions()).toHaveLength(sent.length);
