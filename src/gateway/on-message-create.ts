@@ -71,7 +71,10 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
   const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
   // Where the bot is off, nothing is asked of Discord (whose message a reply answers) or of Redis.
-  if (!burstOpen && !wantsReply(message, true, settings)) return;
+  if (!burstOpen && !wantsReply(message, true, settings)) {
+    log.debug('the bot is off here');
+    return;
+  }
   const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
   const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
   const isPersonaMessage = (m: Message) =>

@@ -357,8 +357,10 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     ]);
     const before = discord.webhookExecutions().length;
     const silenced = discord.sendMessage({ channelId: thread.id, authorId: newMember(), content: 'hello bot, I am so sad', mentionsBot: true });
+    await gateway.waitForLog((line) => line.msg === 'the bot is off here' && line.messageId === silenced.id, 10_000);
     const control = discord.sendMessage({ channelId: discord.world.channels.categorized.id, authorId: newMember(), content: 'I am so sad today', mentionsBot: true });
     await done(control.id);
+    expect(await replies.getJob(messageJobId(silenced.id))).toBeUndefined();
     expect(worker.logs.some((line) => line.jobId === messageJobId(silenced.id))).toBe(false);
     expect(discord.webhookExecutions().slice(before).every((post) => post.threadId !== thread.id)).toBe(true);
   });
