@@ -32,8 +32,14 @@ export class FeelbotProcess {
         buffered = lines.pop() ?? '';
         for (const line of lines) this.take(line);
       });
+      // A last line without a newline (a crash message) still counts.
+      stream.on('end', () => {
+        if (buffered) this.take(buffered);
+        buffered = '';
+      });
     }
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': only then has all of the process's output been read.
+    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
   }
 
   get pid(): number | undefined {
@@ -49,9 +55,11 @@ export class FeelbotProcess {
         if (found) {
           clearInterval(timer);
           resolve(found);
-        } else if (this.child.exitCode !== null || Date.now() - started > timeoutMs) {
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null || Date.now() - started > timeoutMs) {
+          // Exited, killed by a signal (a crash in native code, the OOM killer), or out of time.
           clearInterval(timer);
-          reject(new Error(`no matching log line (exit ${this.child.exitCode}); output:\n${this.output.slice(-30).join('\n')}`));
+          const ended = this.child.signalCode ?? this.child.exitCode;
+          reject(new Error(`no matching log line (exit ${ended}); output:\n${this.output.slice(-30).join('\n')}`));
         }
       }, 25);
     });
