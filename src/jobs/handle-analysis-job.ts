@@ -34,6 +34,8 @@ export interface AnalysisJobDeps {
   readonly responder: InteractionResponder;
   readonly renderChart: (scores: EmotionScores, personas: PersonaSet) => Buffer;
   readonly avatarImage: (persona: Persona) => Promise<{ fileName: string; bytes: Buffer }>;
+  /** The persona's public avatar URL, where replies use one (its own URL, or AVATAR_BASE_URL's); else its image is attached. */
+  readonly avatarUrl: (persona: Persona) => string | undefined;
   readonly logger: Logger;
 }
 
@@ -59,7 +61,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   // The line is a bonus: with too little of the token left, the analysis goes without it.
   const line = persona && msLeft(job) >= LINE_MARGIN_MS ? await personaLine(job, persona, deps, signal) : '';
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
-  const hostedAvatar = persona && /^https:\/\//.test(persona.avatar) ? persona.avatar : undefined;
+  const hostedAvatar = persona ? deps.avatarUrl(persona) : undefined;
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
   if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: 'image/png' });
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);

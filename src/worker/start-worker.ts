@@ -93,6 +93,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     responder: new InteractionWebhookResponder(rest),
     renderChart: (scores, set) => renderEmotionChart(scores, chartColors(set)),
     avatarImage: (persona) => avatars.image(persona),
+    avatarUrl: (persona) => avatars.publicUrl(persona, config.avatarBaseUrl),
     logger,
   };
   const running = createJobWorker(

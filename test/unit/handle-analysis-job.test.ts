@@ -35,6 +35,7 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response) },
     renderChart: () => Buffer.from('png'),
     avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
+    avatarUrl: () => undefined,
     logger: createLogger('silent', 'test'),
     ...overrides,
   };
@@ -66,6 +67,18 @@ describe('handleAnalysisJob', () => {
     await handled;
     expect(answeredAt).toHaveLength(1);
     expect(answeredAt[0]! - job.receivedAt).toBeLessThan(15 * MINUTE_MS);
+  });
+
+  it("the speaking persona's avatar is the URL replies use where there is one (hosted, or AVATAR_BASE_URL), else its attached image", async () => {
+    const hosted = recordingDeps(undefined, { avatarUrl: () => 'http://cdn.example/avatars/joy.png' });
+    await handleAnalysisJob(buildAnalysisJob(), hosted.deps);
+    expect(hosted.answers[0]!.embeds[0]!.author?.iconUrl).toBe('http://cdn.example/avatars/joy.png');
+    expect(hosted.answers[0]!.files.map((file) => file.name)).toEqual(['emotions.png']);
+
+    const attached = recordingDeps();
+    await handleAnalysisJob(buildAnalysisJob(), attached.deps);
+    expect(attached.answers[0]!.embeds[0]!.author?.iconUrl).toBe('attachment://joy.png');
+    expect(attached.answers[0]!.files.map((file) => file.name)).toEqual(['emotions.png', 'joy.png']);
   });
 
   it("the persona line in the /feel embed keeps no masked link or foreign invite, only a link from the analysed text", async () => {
