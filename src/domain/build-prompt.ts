@@ -4,7 +4,7 @@ import { headChars, tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
 
-/** Enough for a long chat message; the gateway already caps content at 4,000 characters. */
+/** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
 const MAX_QUOTED_CHARS = 1_500;
 
 export interface PromptInput {

@@ -4,7 +4,7 @@ import { parseJob } from './parse-job.js';
 
 // Discord's own limit for a Nitro message; longer text is a malformed job.
 export { MAX_MESSAGE_CHARS };
-/** Enough conversation for the persona to keep up, small enough for a 2K-token context. */
+/** Enough conversation for the persona to keep up; fitPrompt drops the oldest where the context is too small. */
 export const MAX_CONTEXT_MESSAGES = 20;
 /** The gateway keeps at most this many messages of one burst. */
 export const MAX_BURST_MESSAGES = 8;

@@ -34,8 +34,8 @@ export interface JobWorker {
 }
 
 /**
- * The BullMQ side of process 2. A permanent error (malformed job, missing persona file, webhook
- * limit) fails the job once, without retries; a Discord rate limit delays the job without using
+ * The BullMQ side of process 2. A permanent error (a malformed job, an avatar that cannot be
+ * read, Discord refusing the post with a 4xx) fails the job once, without retries; a Discord rate limit delays the job without using
  * up an attempt; anything else is retried with backoff. A job BullMQ fails without running it
  * (stalled too often) is logged, counted and given up like the others.
  */

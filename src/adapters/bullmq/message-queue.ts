@@ -67,7 +67,11 @@ export interface WithdrawnBurst {
   readonly authorId: string;
 }
 
-/** The gateway's side of the queue. The job id is the message id, so a message is queued once. */
+/**
+ * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
+ * `msg-<id>` after its newest message), `/feel` analyses, withdrawal after a deletion, and the
+ * sweep. A message is queued once because its carrier says which job holds it (`carrierOf`).
+ */
 export class MessageQueue {
   readonly queue: Queue;
 

@@ -6,7 +6,8 @@ const REST_RETRIES = 3;
 const REST_TIMEOUT_MS = 15_000;
 /**
  * A rate limit that asks for a longer wait fails the request (DISCORD_RATE_LIMITED) instead of
- * parking the job's slot; the job is delayed instead. Half the worker's 20 s shutdown grace.
+ * parking the job's slot; the job is delayed instead. Kept well under the worker's shutdown grace
+ * (SHUTDOWN_GRACE_MS), so a wait in progress never holds a stopping worker past it.
  */
 export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 

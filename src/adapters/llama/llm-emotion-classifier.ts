@@ -9,7 +9,7 @@ import { createPooledContext } from './pooled-context.js';
 export interface LlmEmotionClassifierOptions {
   /** Texts classified at once (sequences of the classifier's own context). Defaults to `2`. */
   readonly sequences?: number;
-  /** Tokens each classification can see; longer texts are cut to fit. Defaults to `1_024`. */
+  /** Tokens each classification can see. Defaults to `1_024`; texts are cut by characters (`maxTextChars`), not to this. */
   readonly contextSize?: number;
   /** Characters of a text shown to the model. Defaults to `2_000`. */
   readonly maxTextChars?: number;

@@ -66,7 +66,7 @@ export class PrometheusMetrics implements Metrics {
     this.failures.inc({ code });
   }
 
-  /** Adds the queue's depth and BullMQ's own metrics, read from Redis at scrape time. */
+  /** Adds the queue's depth per state, read from Redis at scrape time (BullMQ's own metrics are served by the metrics route). */
   addQueueGauges(depth: () => Promise<Record<string, number>>): void {
     new Gauge({
       name: 'feelbot_queue_jobs',
