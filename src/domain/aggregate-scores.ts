@@ -1,6 +1,6 @@
 import { EMOTIONS, NEUTRAL, rankEmotions, type EmotionScores } from './emotions.js';
 import type { LabelMapping } from './label-mapping.js';
-import type { EmotionAnalysis } from '../ports/emotion-classifier.js';
+import type { EmotionAnalysis } from './emotion-analysis.js';
 
 /**
  * Under this probability a model without a neutral class is treated as unsure, i.e. neutral.

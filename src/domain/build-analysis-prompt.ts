@@ -1,4 +1,4 @@
-import type { Prompt } from '../ports/reply-generator.js';
+import type { Prompt } from './prompt.js';
 import { buildPrompt } from './build-prompt.js';
 import type { Persona } from './persona.js';
 

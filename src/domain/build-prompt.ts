@@ -1,4 +1,4 @@
-import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
+import type { Prompt, PromptTurn } from './prompt.js';
 import type { ConversationMessage } from './conversation.js';
 import { headChars, tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';

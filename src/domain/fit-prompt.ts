@@ -1,4 +1,4 @@
-import type { Prompt, PromptTurn } from '../ports/reply-generator.js';
+import type { Prompt, PromptTurn } from './prompt.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { QUOTED_MESSAGE } from './build-prompt.js';
 import { tailChars } from './cut-text.js';

@@ -1,5 +1,5 @@
 import { EMOTIONS, rankEmotions, type EmotionScores } from './emotions.js';
-import type { EmotionAnalysis } from '../ports/emotion-classifier.js';
+import type { EmotionAnalysis } from './emotion-analysis.js';
 
 const EVEN = Object.fromEntries(EMOTIONS.map((emotion) => [emotion, 1 / EMOTIONS.length])) as EmotionScores;
 

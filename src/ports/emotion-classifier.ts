@@ -1,16 +1,6 @@
-import type { Emotion, EmotionScores } from '../domain/emotions.js';
+import type { EmotionAnalysis } from '../domain/emotion-analysis.js';
 
-/** What a classifier says about one text. */
-export interface EmotionAnalysis {
-  /** The strongest of the six emotions, even when the text is neutral. */
-  readonly emotion: Emotion;
-  /** Calibrated probability that `emotion` is the text's emotion (0..1). */
-  readonly confidence: number;
-  /** True when the text carries no strong emotion. */
-  readonly neutral: boolean;
-  /** The six emotions' scores; they sum to 1. */
-  readonly scores: EmotionScores;
-}
+export type { EmotionAnalysis } from '../domain/emotion-analysis.js';
 
 export interface EmotionClassifier {
   /** Classifies a batch; the result is in input order. Batching is the caller's speed lever. */

@@ -1,14 +1,6 @@
-/** One turn of the conversation as the model sees it. */
-export interface PromptTurn {
-  readonly role: 'user' | 'assistant';
-  readonly text: string;
-}
+import type { Prompt } from '../domain/prompt.js';
 
-/** A fully built prompt: the system text plus the conversation, last turn from the user. */
-export interface Prompt {
-  readonly system: string;
-  readonly turns: readonly PromptTurn[];
-}
+export type { Prompt, PromptTurn } from '../domain/prompt.js';
 
 export interface SamplingSettings {
   readonly temperature: number;

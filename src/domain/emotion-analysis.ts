@@ -1,0 +1,13 @@
+import type { Emotion, EmotionScores } from './emotions.js';
+
+/** What a classifier says about one text. */
+export interface EmotionAnalysis {
+  /** The strongest of the six emotions, even when the text is neutral. */
+  readonly emotion: Emotion;
+  /** Calibrated probability that `emotion` is the text's emotion (0..1). */
+  readonly confidence: number;
+  /** True when the text carries no strong emotion. */
+  readonly neutral: boolean;
+  /** The six emotions' scores; they sum to 1. */
+  readonly scores: EmotionScores;
+}
