@@ -2,7 +2,7 @@ import type { MessageQueue, WithdrawnJob } from '../adapters/bullmq/message-queu
 import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
-import type { BurstBuffer } from './burst-buffer.js';
+import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {

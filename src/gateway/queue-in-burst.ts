@@ -1,7 +1,7 @@
 import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { foldedContent } from '../jobs/burst-parts.js';
 import { messageJobId, type MessageJob } from '../jobs/message-job.js';
-import type { Burst, BurstBuffer, BurstEntry } from './burst-buffer.js';
+import type { Burst, BurstBuffer, BurstEntry } from '../adapters/redis/redis-burst-buffer.js';
 
 export interface QueuedInBurst {
   /** The job that will answer this message (its own id, since the burst's newest message names the job). */

@@ -10,7 +10,7 @@ import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
 import { loginFailure } from './login-failure.js';
-import { BurstBuffer } from './burst-buffer.js';
+import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
 import { createDeletionHandler } from './on-message-delete.js';

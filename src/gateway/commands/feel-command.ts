@@ -7,7 +7,7 @@ import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
 import type { AnalysisLimiter, AnalysisVerdict } from '../../ports/analysis-limiter.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { placeOf } from '../channel-place.js';
-import { isConnectionError } from '../retry-while-redis-down.js';
+import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 
 export interface AnalysisDeps {
   readonly queue: Pick<MessageQueue, 'enqueueAnalysis' | 'hasAnalysis'>;

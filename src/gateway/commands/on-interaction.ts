@@ -4,7 +4,7 @@ import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
-import { isConnectionError } from '../retry-while-redis-down.js';
+import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
-import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
+import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { createDeletionHandler } from '../../../src/gateway/on-message-delete.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
-import { BurstBuffer } from '../../../src/gateway/burst-buffer.js';
+import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
 import { buildMessageJob, snowflake } from '../../factories.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { feelbotKey } from '../adapters/redis/redis-connection.js';
+import { feelbotKey } from './redis-connection.js';
 // A burst longer than this many messages keeps only the latest (the job's schema takes no more).
-import { MAX_BURST_MESSAGES } from '../jobs/message-job.js';
+import { MAX_BURST_MESSAGES } from '../../jobs/message-job.js';
 
 /**
  * Adds a message to the author's burst, or opens one with it, in one step; a message already in

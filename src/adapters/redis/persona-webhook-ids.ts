@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { feelbotKey } from '../adapters/redis/redis-connection.js';
+import { feelbotKey } from './redis-connection.js';
 
 /** The ids of feelbot's persona webhooks in one channel, read from the workers' shared cache. */
 export async function personaWebhookIds(redis: Redis, prefix: string, hostChannelId: string): Promise<Set<string>> {
