@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
+import { loraAdapterProblem } from '../adapters/llama/lora-file-info.js';
 import { EMOTIONS } from '../domain/emotions.js';
 import type { PersonaSet } from '../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
@@ -30,7 +30,7 @@ export async function checkLoraFiles(personas: PersonaSet): Promise<void> {
       missing.push({ persona: emotion, name, path, problem: 'LoRA adapter not found' });
       continue;
     }
-    const problem = await adapterProblem(path);
+    const problem = await loraAdapterProblem(path);
     if (problem) invalid.push({ persona: emotion, name, path, problem });
   }
   const fix = 'Fix the "lora" path in PERSONAS_FILE, or remove it to use the base model.';
@@ -40,20 +40,5 @@ export async function checkLoraFiles(personas: PersonaSet): Promise<void> {
   }
   if (invalid.length > 0) {
     throw new FeelbotError(ErrorCodes.ModelCorrupt, `${describe(invalid)}\n${fix}`, { userFacing: true, permanent: true, details: { invalid } });
-  }
-}
-
-/** Why the file is not a GGUF LoRA adapter, read from its header alone; undefined when it is one. */
-async function adapterProblem(path: string): Promise<string | undefined> {
-  try {
-    const { metadata } = await readGgufFileInfo(path, { readTensorInfo: false });
-    const general = metadata.general as { type?: unknown } | undefined;
-    const adapter = (metadata as { adapter?: { type?: unknown } }).adapter;
-    if (general?.type !== 'adapter' || adapter?.type !== 'lora') {
-      return `not a LoRA adapter (its GGUF header says general.type ${JSON.stringify(general?.type ?? null)})`;
-    }
-    return undefined;
-  } catch (error) {
-    return `not a readable GGUF file (${error instanceof Error ? error.message : String(error)})`;
   }
 }

@@ -15,7 +15,7 @@ import { requireDiscordToken, type Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
-import { applicationIdResolver } from './application-id.js';
+import { applicationIdResolver } from '../adapters/discord/application-id.js';
 import { checkAvatarFiles } from './check-avatar-files.js';
 import { checkLoraFiles } from './check-lora-files.js';
 import { createEngines } from './create-engines.js';

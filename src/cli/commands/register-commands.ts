@@ -4,7 +4,7 @@ import { asDiscordRequestError } from '../../adapters/discord/discord-request-er
 import { createDiscordRest } from '../../adapters/discord/discord-rest.js';
 import { requireDiscordToken } from '../../config.js';
 import { commandDefinitions } from '../../gateway/commands/command-definitions.js';
-import { applicationIdResolver } from '../../worker/application-id.js';
+import { applicationIdResolver } from '../../adapters/discord/application-id.js';
 import type { Command } from '../command.js';
 
 export const registerCommandsCommand: Command = {

@@ -1,5 +1,5 @@
 import { Routes, type REST } from 'discord.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 /**
  * The bot's application id: from config when set, else asked of Discord once, else read from the
