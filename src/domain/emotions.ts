@@ -3,6 +3,11 @@ export const EMOTIONS = ['sadness', 'joy', 'love', 'anger', 'fear', 'surprise'] 
 
 export type Emotion = (typeof EMOTIONS)[number];
 
+/** How an emotion is named to people: "Sadness", "Joy", … */
+export function emotionLabel(emotion: Emotion): string {
+  return emotion[0]!.toUpperCase() + emotion.slice(1);
+}
+
 /** The classifier's extra outcome for text that carries no strong emotion. */
 export const NEUTRAL = 'neutral' as const;
 

@@ -1,7 +1,6 @@
 import { buildAnalysisPrompt, ANALYSIS_LINE_MAX_CHARS, ANALYSIS_LINE_MAX_TOKENS } from '../domain/build-analysis-prompt.js';
 import { cleanReply } from '../domain/clean-reply.js';
-import type { EMOTIONS} from '../domain/emotions.js';
-import { rankEmotions, type Emotion, type EmotionScores } from '../domain/emotions.js';
+import { emotionLabel, rankEmotions, type Emotion, type EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
@@ -121,7 +120,7 @@ function analysisEmbed(
       {
         name: 'Scores',
         value: rankEmotions(analysis.scores)
-          .map((emotion) => `${emotion === analysis.emotion ? '**' : ''}${capitalize(emotion)} ${percent(analysis.scores[emotion])}${emotion === analysis.emotion ? '**' : ''}`)
+          .map((emotion) => `${emotion === analysis.emotion ? '**' : ''}${emotionLabel(emotion)} ${percent(analysis.scores[emotion])}${emotion === analysis.emotion ? '**' : ''}`)
           .join(' · '),
       },
     ],
@@ -129,6 +128,3 @@ function analysisEmbed(
   };
 }
 
-function capitalize(emotion: (typeof EMOTIONS)[number]): string {
-  return emotion[0]!.toUpperCase() + emotion.slice(1);
-}

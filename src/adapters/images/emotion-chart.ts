@@ -1,4 +1,4 @@
-import { EMOTIONS, rankEmotions, type Emotion, type EmotionScores } from '../../domain/emotions.js';
+import { emotionLabel, EMOTIONS, rankEmotions, type Emotion, type EmotionScores } from '../../domain/emotions.js';
 import { fillRect, rgbOf } from './canvas.js';
 import { drawText, measureText } from './draw-text.js';
 import { createImage, encodePng, type RgbaImage } from './png-encoder.js';
@@ -31,9 +31,6 @@ const RING_GAP = 2;
 /** The font's cap height, 7 rows, is what reads as the text's vertical extent. */
 const CAP_ROWS = 7;
 
-const LABELS: Record<Emotion, string> = {
-  sadness: 'Sadness', joy: 'Joy', love: 'Love', anger: 'Anger', fear: 'Fear', surprise: 'Surprise',
-};
 
 /** A horizontal bar per emotion in its persona's colour, the strongest ringed in white, as PNG bytes. */
 export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion, number>, options: EmotionChartOptions = {}): Buffer {
@@ -42,7 +39,7 @@ export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion
   const top = options.title ? MARGIN + TITLE_HEIGHT : MARGIN;
   if (options.title) drawText(image, options.title, MARGIN, MARGIN, { color: STRONG, scale: TEXT_SCALE, bold: true });
 
-  const labelWidth = Math.max(...EMOTIONS.map((emotion) => measureText(LABELS[emotion], { scale: TEXT_SCALE, bold: true }).width));
+  const labelWidth = Math.max(...EMOTIONS.map((emotion) => measureText(emotionLabel(emotion), { scale: TEXT_SCALE, bold: true }).width));
   const barLeft = MARGIN + labelWidth + LABEL_GAP;
   const trackLength = WIDTH - MARGIN - VALUE_WIDTH - barLeft;
   const rowHeight = (HEIGHT - MARGIN - top) / EMOTIONS.length;
@@ -56,7 +53,7 @@ export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion
     const isStrongest = emotion === strongest;
     const text = { color: isStrongest ? STRONG : LABEL, scale: TEXT_SCALE, bold: isStrongest };
 
-    drawText(image, LABELS[emotion], MARGIN, barTop + textOffset, text);
+    drawText(image, emotionLabel(emotion), MARGIN, barTop + textOffset, text);
     fillRect(image, rgbOf(TRACK), barLeft, barTop, barLeft + trackLength, barTop + BAR_HEIGHT);
     if (isStrongest) ring(image, barLeft, barTop, Math.max(length, 1), BAR_HEIGHT);
     fillRect(image, rgbOf(colors[emotion]), barLeft, barTop, barLeft + length, barTop + BAR_HEIGHT);

@@ -7,7 +7,7 @@ import {
   SlashCommandBuilder,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
-import { EMOTIONS } from '../../domain/emotions.js';
+import { emotionLabel, EMOTIONS } from '../../domain/emotions.js';
 import { REPLY_MODES } from '../../domain/guild-settings.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 
@@ -20,7 +20,6 @@ const MAX_FEEL_TEXT = MAX_MESSAGE_CHARS;
 /** A day: longer cooldowns are better expressed as turning the channel off. */
 const MAX_COOLDOWN_SECONDS = 86_400;
 
-const capitalize = (word: string) => word[0]!.toUpperCase() + word.slice(1);
 
 const feel = new SlashCommandBuilder()
   .setName(FEEL_COMMAND)
@@ -51,7 +50,7 @@ const settings = new SlashCommandBuilder()
           .setName('name')
           .setDescription('The character')
           .setRequired(true)
-          .addChoices(...EMOTIONS.map((emotion) => ({ name: capitalize(emotion), value: emotion }))),
+          .addChoices(...EMOTIONS.map((emotion) => ({ name: emotionLabel(emotion), value: emotion }))),
       )
       .addBooleanOption((option) => option.setName('enabled').setDescription('Whether it may answer').setRequired(true))
       .addStringOption((option) =>

@@ -1,5 +1,5 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
+import { emotionLabel, EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import { PersonaLookSchema, type GuildSettings, type ReplyMode } from '../../domain/guild-settings.js';
 import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from '../../domain/webhook-name.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
@@ -43,7 +43,7 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
         ...withPersona(current, name, enabled),
         personaLooks: { ...current.personaLooks, [name]: { ...current.personaLooks[name], ...given } },
       }));
-      return `${capitalize(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
+      return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
     }
     case 'channel': {
       const mode = interaction.options.getString('mode', true) as ReplyMode;
@@ -78,9 +78,6 @@ function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean
   return { ...settings, disabledPersonas: EMOTIONS.filter((e) => disabled.has(e)) };
 }
 
-function capitalize(word: string): string {
-  return word[0]!.toUpperCase() + word.slice(1);
-}
 
 /** What the bot needs in a channel to speak there as the personas. */
 const SPEAKING_PERMISSIONS = [
