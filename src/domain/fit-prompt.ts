@@ -4,7 +4,7 @@ import { QUOTED_MESSAGE } from './build-prompt.js';
 import { tailChars } from './cut-text.js';
 
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
-export const TOKENS_PER_TURN_MARKUP = 8;
+const TOKENS_PER_TURN_MARKUP = 8;
 
 /** Fewer tokens than this cannot carry the marker, a few words of the message and the instruction line. */
 export const MIN_MESSAGE_TOKENS = 64;

@@ -12,7 +12,7 @@ import type { SettingsStore } from '../ports/settings-store.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { classifyOne } from './classify-one.js';
 
-export const CHART_FILE = 'emotions.png';
+const CHART_FILE = 'emotions.png';
 
 /** Discord's interaction tokens last 15 minutes; past that, the deferred answer cannot be edited. */
 const INTERACTION_LIFETIME_MS = 15 * 60_000;

@@ -28,7 +28,6 @@ export interface JobWorkerOptions {
 }
 
 export interface JobWorker {
-  readonly worker: Worker;
   /** Stops taking jobs, lets the ones in flight finish for up to `graceMs`, then aborts them. */
   stop(graceMs: number): Promise<void>;
 }
@@ -127,7 +126,6 @@ export function createJobWorker(
     }
   }
   return {
-    worker,
     async stop(graceMs) {
       const closing = worker.close();
       const timer = setTimeout(() => shutdown.abort(), graceMs);

@@ -4,10 +4,10 @@ import { isFeelbotError } from '../errors.js';
  * A rate-limited job is not delayed to past this long after it was queued: a reply that late is
  * stale, and a /feel's interaction token dies 15 minutes after the command.
  */
-export const RATE_LIMIT_DEADLINE_MS = 10 * 60_000;
+const RATE_LIMIT_DEADLINE_MS = 10 * 60_000;
 
 /** The wait a Discord rate limit asked for, when a retryable error carries one in `details.retryAfterMs`. */
-export function retryAfterMsOf(error: unknown): number | undefined {
+function retryAfterMsOf(error: unknown): number | undefined {
   if (!isFeelbotError(error) || error.permanent) return undefined;
   const retryAfterMs: unknown = error.details.retryAfterMs;
   return typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : undefined;

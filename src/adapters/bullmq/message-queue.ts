@@ -11,7 +11,7 @@ import { REPLY_QUEUE } from './queue-names.js';
  * How long a finished job stays in Redis. A reply job holds its author's text and up to 20
  * context messages of other people; an analysis job an interaction token.
  */
-export const JOB_RETENTION = {
+const JOB_RETENTION = {
   /**
    * A completed reply's job id is kept a while; what stops a MESSAGE_CREATE delivered twice (a
    * gateway resuming, two gateways during a roll-out) from queueing a message again is its carrier

@@ -7,7 +7,7 @@ export function rgbOf(color: number): Rgb {
 }
 
 /** Blends a colour into one pixel with the given coverage (0..1), for soft edges. */
-export function blend(image: RgbaImage, x: number, y: number, [r, g, b]: Rgb, coverage: number): void {
+function blend(image: RgbaImage, x: number, y: number, [r, g, b]: Rgb, coverage: number): void {
   if (x < 0 || y < 0 || x >= image.width || y >= image.height || coverage <= 0) return;
   const i = (y * image.width + x) * 4;
   const a = Math.min(1, coverage);

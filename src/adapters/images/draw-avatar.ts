@@ -3,7 +3,7 @@ import { fillShape, rgbOf, type Rgb } from './canvas.js';
 import { createImage, encodePng } from './png-encoder.js';
 
 /** Discord shows avatars at up to 128 px; 256 keeps them sharp on high-density screens. */
-export const AVATAR_SIZE = 256;
+const AVATAR_SIZE = 256;
 
 const INK: Rgb = [34, 30, 46];
 const HEART: Rgb = [196, 24, 80];

@@ -80,7 +80,7 @@ export async function createLlmEmotionClassifier(
 }
 
 /** The chosen label gets the confidence; the other five share the rest equally, so scores sum to 1. */
-export function toAnalysis(emotion: Emotion, confidenceWord: ConfidenceWord): EmotionAnalysis {
+function toAnalysis(emotion: Emotion, confidenceWord: ConfidenceWord): EmotionAnalysis {
   const confidence = CONFIDENCE[confidenceWord];
   const rest = (1 - confidence) / (EMOTIONS.length - 1);
   const scores = Object.fromEntries(EMOTIONS.map((label) => [label, label === emotion ? confidence : rest])) as EmotionScores;

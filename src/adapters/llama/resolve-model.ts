@@ -25,7 +25,7 @@ export const DefaultResolveModelOptions = {
 
 const REMOTE_PREFIXES = ['hf:', 'huggingface:', 'https://', 'http://'];
 
-export function isRemoteModel(spec: string): boolean {
+function isRemoteModel(spec: string): boolean {
   return REMOTE_PREFIXES.some((prefix) => spec.startsWith(prefix));
 }
 

@@ -4,7 +4,7 @@ import { withinMs } from '../../time-limit.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
 /** How long start-up waits for Redis to answer a PING: covers a Redis that starts beside us, not a missing one. */
-export const REDIS_STARTUP_DEADLINE_MS = 5_000;
+const REDIS_STARTUP_DEADLINE_MS = 5_000;
 /** Between connection attempts during that wait. */
 const RETRY_DELAY_MS = 250;
 

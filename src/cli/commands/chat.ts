@@ -104,7 +104,7 @@ export const chatCommand: Command = {
   },
 };
 
-export function formatTurn(result: TurnResult): string {
+function formatTurn(result: TurnResult): string {
   if (result.kind === 'silent') return `(no reply: ${result.reason})`;
   if (result.kind === 'lost') return `(reply lost: ${result.reason}; say something else to go on)`;
   if (result.kind === 'refused') return `(not sent: ${result.reason} (${result.code}))`;
