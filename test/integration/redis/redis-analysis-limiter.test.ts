@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ANALYSIS_LIMITS, RedisAnalysisLimiter, type AnalysisLimits } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { snowflake } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -26,6 +26,14 @@ describe('the /feel and "Analyze emotion" rate limiter, on a real Redis', () => 
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(await limiter.tryStart({ scope: guild, userId: bob })).toEqual({ allowed: true });
+    // Once the minute is over (the clock the limiter reads moved past it), Alice is allowed again.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + retryAfterMs + 1);
+      expect(await limiter.tryStart({ scope: guild, userId: alice })).toEqual({ allowed: true });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("one person's limit spans every server and DMs, so they cannot spread a flood across them", async () => {
