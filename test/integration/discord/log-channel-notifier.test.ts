@@ -35,15 +35,23 @@ describe('admin notices in the log channel', () => {
   }
 
   it('posts a notice once a day, with no pings', async () => {
-    const { notifier, notice, logChannel, chooseLogChannel } = setup();
+    const { notifier, notice, logChannel, chooseLogChannel, prefix } = setup();
     await chooseLogChannel();
     await notifier.notify(notice);
     await notifier.notify(notice);
     const posted = discord.channelMessages(logChannel.id);
     expect(posted).toHaveLength(1);
+    // Silenced for a day, then told again.
+    const key = `${prefix}:notice:${notice.guildId}:${notice.code}:${notice.channelId}`;
+    const ttl = await redis.connection.ttl(key);
+    expect(ttl).toBeGreaterThan(24 * 3_600 - 60);
+    expect(ttl).toBeLessThanOrEqual(24 * 3_600);
+    await redis.connection.del(key); // As if the day had passed.
+    await notifier.notify(notice);
+    expect(discord.channelMessages(logChannel.id)).toHaveLength(2);
     expect(posted[0]!.content).toContain(`<#${notice.channelId}>`);
     const posts = discord.requests.filter((request) => request.method === 'POST' && request.path === `/channels/${logChannel.id}/messages`);
-    expect(posts).toHaveLength(1);
+    expect(posts).toHaveLength(2);
     expect((posts[0]!.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [], users: [], roles: [] });
   });
 
