@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { exitWithin } from '../support/exit-within.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
 import { stackEnv } from '../support/feelbot-stack.js';
@@ -9,15 +10,16 @@ import { startFakeDiscord } from '../fakes/fake-discord/index.js';
 
 describe('feelbot start-up errors', () => {
   it('start without DISCORD_TOKEN says what is missing and how to get it, and exits non-zero at once', async () => {
-    const started = Date.now();
-    const feelbot = new FeelbotProcess(['start'], {});
+    // Models that are not there: a start that looked for them before the token would say so (and
+    // with the defaults would download gigabytes from the hub).
+    const feelbot = new FeelbotProcess(['start'], { LLM_MODEL: '/nonexistent/model.gguf', EMOTION_MODEL: '/nonexistent' });
     const code = await feelbot.waitForExit();
     const output = feelbot.output.join('\n');
     expect(code).toBe(1);
     expect(output).toContain('DISCORD_TOKEN is not set');
     expect(output).toContain('discord.com/developers/applications');
-    // No model is loaded before the token check, so it fails long before a model could load.
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(output).not.toContain('MODEL_NOT_FOUND');
+    expect(feelbot.logs.some((line) => line.msg === 'emotion classifier loaded')).toBe(false);
   });
 
   it('an invalid setting lists every problem', async () => {
@@ -85,9 +87,7 @@ describe('a worker whose persona leaves no room for the message', () => {
     try {
       const env = { ...stackEnv(discord, redis, '{persona-fit-test}'), LLM_CONTEXT_SIZE: '2048', PERSONAS_FILE: personasFile };
       const worker = new FeelbotProcess(['worker'], env);
-      const exited = await Promise.race([worker.waitForExit(), new Promise((resolve) => setTimeout(() => resolve('still running'), 40_000))]);
-      if (exited === 'still running') await worker.stop();
-      expect(exited).toBe(1);
+      expect(await exitWithin(worker, 40_000)).toBe(1);
       const output = worker.output.join('\n');
       expect(output).toContain('CONFIG_INVALID');
       expect(output).toContain('Persona fear');
@@ -170,9 +170,7 @@ describe('a gateway whose login Discord refuses', () => {
     try {
       const wrongToken = `${discord.token.slice(0, -4)}XXXX`;
       const gateway = new FeelbotProcess(['gateway'], { ...stackEnv(discord, redis, '{login-test}'), DISCORD_TOKEN: wrongToken });
-      const exited = await Promise.race([gateway.waitForExit(), new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
-      if (exited === 'still running') await gateway.stop();
-      expect(exited).toBe(1);
+      expect(await exitWithin(gateway, 30_000)).toBe(1);
       const output = gateway.output.join('\n');
       expect(output).toContain('Discord refused the login');
       expect(output).toContain('CONFIG_INVALID');
