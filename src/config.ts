@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodes, FeelbotError } from './errors.js';
+import { LLM_DEFAULTS } from './adapters/llama/llm-defaults.js';
 import { MAX_CONTEXT_MESSAGES } from './jobs/message-job.js';
 
 /** Hash-tagged so every BullMQ key of one queue lands in one Redis Cluster slot. */
@@ -18,7 +19,7 @@ const optionalString = z.string().trim().optional();
 /** How long a reply waits for the same author's follow-up messages, by default. */
 export const DEFAULT_BURST_WINDOW_MS = 2_500;
 /** LLM_TIMEOUT_MS's default: one reply's generation. */
-export const DEFAULT_LLM_TIMEOUT_MS = 60_000;
+export const DEFAULT_LLM_TIMEOUT_MS = LLM_DEFAULTS.timeoutMs;
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -36,9 +37,9 @@ const EnvSchema = z.object({
   EMOTION_LABEL_MAP: optionalString,
   LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
   LLM_GPU: z.enum(GPU_MODES).default('auto'),
-  LLM_SEQUENCES: integer(4, 1, 64),
-  LLM_LORA_SEQUENCES: integer(1, 1, 64),
-  LLM_CONTEXT_SIZE: integer(4_096, 256, 131_072),
+  LLM_SEQUENCES: integer(LLM_DEFAULTS.sequences, 1, 64),
+  LLM_LORA_SEQUENCES: integer(LLM_DEFAULTS.loraSequences, 1, 64),
+  LLM_CONTEXT_SIZE: integer(LLM_DEFAULTS.contextSize, 256, 131_072),
   LLM_TIMEOUT_MS: integer(DEFAULT_LLM_TIMEOUT_MS, 1_000, 600_000),
   JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
   MODELS_DIR: z.string().min(1).default('models'),

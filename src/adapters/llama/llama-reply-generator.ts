@@ -10,6 +10,7 @@ import { outOfMemoryBackend } from './out-of-memory.js';
 import type { GpuBackend } from './select-gpu.js';
 import { createPooledContext, type PooledContext } from './pooled-context.js';
 import { defaultThreads } from './default-threads.js';
+import { LLM_DEFAULTS } from './llm-defaults.js';
 
 export interface LlamaReplyGeneratorOptions {
   /** Conversations generated at once, as sequences of one context. Defaults to `4`. */
@@ -32,10 +33,7 @@ export interface LlamaReplyGeneratorOptions {
 }
 
 export const DefaultLlamaReplyGeneratorOptions = {
-  sequences: 4,
-  contextSize: 2_048,
-  timeoutMs: 60_000,
-  loraSequences: 1,
+  ...LLM_DEFAULTS,
   flashAttention: true,
 } as const satisfies LlamaReplyGeneratorOptions;
 
