@@ -1,6 +1,6 @@
 import type { Message } from 'discord.js';
 import type { Redis } from 'ioredis';
-import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import type { ReplyQueue } from '../ports/reply-queue.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
@@ -18,7 +18,7 @@ import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import { SerialByKey } from './serial-by-key.js';
 
 export interface MessageHandlerDeps {
-  readonly queue: MessageQueue;
+  readonly queue: ReplyQueue;
   readonly settings: SettingsStore;
   readonly bursts: BurstBuffer;
   readonly limiter: ReplyLimiter;

@@ -1,4 +1,4 @@
-import type { MessageQueue, WithdrawnJob } from '../adapters/bullmq/message-queue.js';
+import type { ReplyQueue, WithdrawnJob } from '../ports/reply-queue.js';
 import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
@@ -7,7 +7,7 @@ import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
-  readonly queue: Pick<MessageQueue, 'withdraw' | 'settle' | 'enqueueDebounced'>;
+  readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle' | 'enqueueDebounced'>;
   readonly bursts: Pick<BurstBuffer, 'forget' | 'windowMs'>;
   readonly logger: Logger;
   /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
@@ -44,7 +44,7 @@ export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
 /** Never rejects: a deletion that cannot be recorded is logged with its code. */
 async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise<void> {
   // Each step is retried on its own, and each is safe to repeat: a withdrawal Redis ran but never
-  // answered keeps the rest of its job until that rest is queued again (MessageQueue.settle).
+  // answered keeps the rest of its job until that rest is queued again (ReplyQueue.settle).
   const whileDown = <T>(work: () => Promise<T>) => retryWhileRedisDown(work, { signal: deps.shutdown, logger: deps.logger.child({ messageIds }) });
   try {
     await whileDown(() => deps.deleted.mark(messageIds));

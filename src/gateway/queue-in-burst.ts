@@ -1,4 +1,4 @@
-import type { MessageQueue } from '../adapters/bullmq/message-queue.js';
+import type { ReplyQueue } from '../ports/reply-queue.js';
 import { foldedContent } from '../jobs/burst-parts.js';
 import { messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from '../adapters/redis/redis-burst-buffer.js';
@@ -22,7 +22,7 @@ export interface QueuedInBurst {
  * instead of being lost. Returns undefined when a new reply may not start.
  */
 export async function queueInBurst(
-  queue: MessageQueue,
+  queue: ReplyQueue,
   bursts: BurstBuffer,
   job: MessageJob,
   mayStartNewReply: (answeredBy: string) => Promise<boolean>,

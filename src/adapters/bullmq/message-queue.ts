@@ -2,10 +2,11 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { withoutDeleted } from '../../jobs/burst-parts.js';
-import { messageJobId, MessageJobSchema, type MessageJob, type ParsedMessageJob } from '../../jobs/message-job.js';
+import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
+import type { ReplyQueue, WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
 
 /**
  * How long a finished job stays in Redis. A reply job holds its author's text and up to 20
@@ -46,33 +47,12 @@ const ANALYSIS_JOB_OPTIONS = {
   removeOnFail: { age: JOB_RETENTION.failedSeconds },
 } as const satisfies JobsOptions;
 
-export interface WithdrawnJob {
-  readonly jobId: string;
-  /**
-   * What the job carried that was not deleted (the rest of its burst), still to be answered; undefined
-   * when nothing is left, when it had already been answered or failed for good (only its text was
-   * still here), or when its data no longer parses (a job of another version).
-   */
-  readonly rest: ParsedMessageJob | undefined;
-  /**
-   * The author's burst the job answered, whose deleted messages must leave it too: the message that
-   * opened it (`id`), where and by whom. Undefined when the job was finished or does not parse.
-   */
-  readonly burst: WithdrawnBurst | undefined;
-}
-
-export interface WithdrawnBurst {
-  readonly id: string;
-  readonly channelId: string;
-  readonly authorId: string;
-}
-
 /**
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
  * `msg-<id>` after its newest message), `/feel` analyses, withdrawal after a deletion, and the
  * sweep. A message is queued once because its carrier says which job holds it (`carrierOf`).
  */
-export class MessageQueue {
+export class MessageQueue implements ReplyQueue {
   readonly queue: Queue;
 
   constructor(

@@ -1,5 +1,5 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
-import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { headChars } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
@@ -10,7 +10,7 @@ import { placeOf } from '../channel-place.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 
 export interface AnalysisDeps {
-  readonly queue: Pick<MessageQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
+  readonly queue: Pick<ReplyQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
   readonly limiter: AnalysisLimiter;
   readonly settings: SettingsStore;
 }

@@ -1,5 +1,5 @@
 import { MessageFlags, type Interaction } from 'discord.js';
-import type { MessageQueue } from '../../adapters/bullmq/message-queue.js';
+import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
@@ -10,7 +10,7 @@ import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
 
 export interface InteractionDeps {
-  readonly queue: Pick<MessageQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
+  readonly queue: Pick<ReplyQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
   readonly settings: SettingsStore;
   /** The limits on /feel and "Analyze emotion". */
   readonly analysisLimiter: AnalysisLimiter;

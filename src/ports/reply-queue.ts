@@ -1,0 +1,43 @@
+import type { AnalysisJob } from '../jobs/analysis-job.js';
+import type { MessageJob, ParsedMessageJob } from '../jobs/message-job.js';
+
+/**
+ * The gateway's side of the reply queue: what it queues (bursts debounced, `/feel` analyses), and
+ * what a deletion takes back. Every operation is safe to repeat after a try Redis ran but never
+ * answered, since the gateway retries its steps while Redis is down.
+ */
+export interface ReplyQueue {
+  /** Queues a burst's latest state, replacing its delayed job; returns the id of the job that holds the message. */
+  enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string>;
+  /** Queues a `/feel` analysis ahead of the replies waiting. */
+  enqueueAnalysis(job: AnalysisJob): Promise<string>;
+  /** True when this interaction's analysis is queued (or being answered). */
+  hasAnalysis(interactionId: string): Promise<boolean>;
+  /** The job that holds this message's text, when it was queued in the last hour. */
+  carrierOf(messageId: string): Promise<string | undefined>;
+  /** Removes the waiting jobs that carry these (deleted) messages' text; each with what is left of it to answer. */
+  withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]>;
+  /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */
+  settle(withdrawnJobId: string): Promise<void>;
+}
+
+export interface WithdrawnJob {
+  readonly jobId: string;
+  /**
+   * What the job carried that was not deleted (the rest of its burst), still to be answered; undefined
+   * when nothing is left, when it had already been answered or failed for good (only its text was
+   * still here), or when its data no longer parses (a job of another version).
+   */
+  readonly rest: ParsedMessageJob | undefined;
+  /**
+   * The author's burst the job answered, whose deleted messages must leave it too: the message that
+   * opened it (`id`), where and by whom. Undefined when the job was finished or does not parse.
+   */
+  readonly burst: WithdrawnBurst | undefined;
+}
+
+export interface WithdrawnBurst {
+  readonly id: string;
+  readonly channelId: string;
+  readonly authorId: string;
+}
