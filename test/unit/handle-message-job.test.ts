@@ -76,13 +76,12 @@ describe('handleMessageJob', () => {
       return { ledger, answered, attempts };
     }
 
-    it('had landed: the retry records it as the answer and writes and posts nothing', async () => {
-      const { ledger, answered, attempts } = memoryLedger();
-      const job = buildMessageJob();
-      let generated = 0;
-      const generator = { ...saying('How wonderful!'), generate: async () => (generated++, { text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    /**
+     * A replier whose posts land in the channel (`posted`) but answer 502 until `recover()`, and
+     * which finds an earlier post by its text, as the channel history would show it.
+     */
+    function landingThen502(posted: PersonaReply[]) {
       let fail = true;
-      const { deps, posted } = depsWith({ ledger, generator });
       const replier = {
         post: async (reply: PersonaReply) => {
           posted.push(reply);
@@ -91,9 +90,19 @@ describe('handleMessageJob', () => {
         },
         findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => p.content === attempt.content) ? { messageId: 'landed-1' } : undefined),
       };
+      return { replier, recover: () => void (fail = false) };
+    }
+
+    it('had landed: the retry records it as the answer and writes and posts nothing', async () => {
+      const { ledger, answered, attempts } = memoryLedger();
+      const job = buildMessageJob();
+      let generated = 0;
+      const generator = { ...saying('How wonderful!'), generate: async () => (generated++, { text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+      const { deps, posted } = depsWith({ ledger, generator });
+      const { replier, recover } = landingThen502(posted);
       await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
       expect(attempts.get(job.messageId)).toMatchObject({ content: 'How wonderful!', persona: expect.any(String) });
-      fail = false;
+      recover();
       expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
       expect(answered.get(job.messageId)).toBe('landed-1');
       expect(posted).toHaveLength(1);
@@ -115,21 +124,13 @@ describe('handleMessageJob', () => {
       });
       const claims: string[] = [];
       const limiter = { ...NO_REPLY_LIMITS, tryStart: async (_start: unknown, replyId: string) => (claims.push(replyId), true) };
-      let fail = true;
       const deleted = new Set<string>();
       const { deps, posted } = depsWith({ ledger, limiter, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => deleted.has(id)), anyDeleted: async (ids) => ids.some((id) => deleted.has(id)) } });
-      const replier = {
-        post: async (reply: PersonaReply) => {
-          posted.push(reply);
-          if (fail) throw new Error('502 Bad Gateway, after Discord had posted');
-          return { messageId: snowflake() };
-        },
-        findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => p.content === attempt.content) ? { messageId: 'landed-1' } : undefined),
-      };
+      const { replier, recover } = landingThen502(posted);
       await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
       // The author deletes the newest message during the retry's backoff.
       deleted.add(newest);
-      fail = false;
+      recover();
       expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
       expect(posted).toHaveLength(1);
       expect(answered.get(second)).toBe('landed-1');

@@ -4,6 +4,7 @@ import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/a
 import { withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
+import { setAllWithTtl } from '../redis/set-all.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
 import type { ReplyQueue, WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
@@ -163,9 +164,7 @@ export class MessageQueue implements ReplyQueue {
 
   /** Which job holds each message's text: a burst's job holds all of its messages. */
   private async recordCarrier(messageIds: readonly string[], jobId: string): Promise<void> {
-    const batch = this.connection.multi();
-    for (const id of messageIds) batch.set(this.carrierKey(id), jobId, 'EX', CARRIER_TTL_SECONDS);
-    await batch.exec();
+    await setAllWithTtl(this.connection, messageIds.map((id) => this.carrierKey(id)), jobId, CARRIER_TTL_SECONDS);
   }
 
   private withdrawnKey(jobId: string): string {

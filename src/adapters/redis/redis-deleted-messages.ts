@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { DeletedMessages } from '../../ports/deleted-messages.js';
 import { feelbotKey } from './redis-connection.js';
+import { setAllWithTtl } from './set-all.js';
 
 /** Longer than any reply stays queued or in generation; then the marker goes. */
 const DELETED_TTL_SECONDS = 60 * 60;
@@ -15,10 +16,8 @@ export class RedisDeletedMessages implements DeletedMessages {
 
   async mark(messageIds: readonly string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    const batch = this.redis.multi();
-    for (const id of messageIds) batch.set(this.key(id), '1', 'EX', DELETED_TTL_SECONDS);
-    // null: the MULTI was aborted by a WATCH someone left on this connection, and nothing was marked.
-    if ((await batch.exec()) === null) {
+    // Nothing was marked when Redis aborted the MULTI: the deletion must not pass for recorded.
+    if (!(await setAllWithTtl(this.redis, messageIds.map((id) => this.key(id)), '1', DELETED_TTL_SECONDS))) {
       throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis aborted the transaction marking ${messageIds.length} deleted messages.`);
     }
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DeliveryLedger, PostAttempt } from '../../ports/delivery-ledger.js';
 import { feelbotKey } from './redis-connection.js';
+import { setAllWithTtl } from './set-all.js';
 
 /** Longer than any job can stay queued or be retried. */
 const ANSWERED_TTL_SECONDS = 7 * 24 * 3_600;
@@ -18,11 +19,11 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   }
 
   async record(messageIds: readonly string[], replyId: string): Promise<void> {
-    await this.setAll(messageIds.map((id) => this.key(id)), replyId, ANSWERED_TTL_SECONDS);
+    await setAllWithTtl(this.redis, messageIds.map((id) => this.key(id)), replyId, ANSWERED_TTL_SECONDS);
   }
 
   async recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void> {
-    await this.setAll(messageIds.map((id) => this.attemptKey(id)), JSON.stringify(attempt), ATTEMPT_TTL_SECONDS);
+    await setAllWithTtl(this.redis, messageIds.map((id) => this.attemptKey(id)), JSON.stringify(attempt), ATTEMPT_TTL_SECONDS);
   }
 
   async findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined> {
@@ -33,12 +34,6 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   private async first(keys: readonly string[]): Promise<string | undefined> {
     if (keys.length === 0) return undefined;
     return (await this.redis.mget(...keys)).find((value): value is string => value !== null);
-  }
-
-  private async setAll(keys: readonly string[], value: string, ttlSeconds: number): Promise<void> {
-    const batch = this.redis.multi();
-    for (const key of keys) batch.set(key, value, 'EX', ttlSeconds);
-    await batch.exec();
   }
 
   private attemptKey(messageId: string): string {

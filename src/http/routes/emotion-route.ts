@@ -62,9 +62,9 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
   app.post<{ Body: EmotionBody }>('/v1/emotion', { schema }, async (request, reply) => {
     const ready = classifier();
     if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
-    const tooLong = overLongText(request.body);
-    if (tooLong) return reply.status(400).send(errorBody('INVALID_REQUEST', `Invalid request: ${tooLong}`));
     const texts = 'text' in request.body ? [request.body.text] : request.body.texts;
+    const tooLong = overLongText(texts, request.body);
+    if (tooLong) return reply.status(400).send(errorBody('INVALID_REQUEST', `Invalid request: ${tooLong}`));
     if (inFlight + texts.length > maxTextsInFlight) {
       return reply
         .status(503)
@@ -86,8 +86,7 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
  * CLI, Discord) in UTF-16 units, where an emoji counts 2: a text within one limit and over the other
  * would be cut silently where the worker's classifier serves the API. So the units decide here too.
  */
-function overLongText(request: EmotionBody): string | undefined {
-  const texts = 'text' in request ? [request.text] : request.texts;
+function overLongText(texts: readonly string[], request: EmotionBody): string | undefined {
   const index = texts.findIndex((text) => text.length > MAX_TEXT_CHARS);
   if (index === -1) return undefined;
   const instancePath = 'text' in request ? '/text' : `/texts/${index}`;
