@@ -17,7 +17,8 @@ interface LoraProblem {
  * or one that is not a GGUF LoRA adapter: random bytes, a download cut short in its header, a whole
  * model (MODEL_CORRUPT). Every such persona is listed. Otherwise the worker would say it is ready
  * and fail each of their replies for good. Paths resolve as LoraContexts resolves them when it
- * opens the adapter. An adapter made for another base model is found only when it is applied.
+ * opens the adapter. An adapter made for another base model is found once the model has loaded
+ * (checkLorasFitModel).
  */
 export async function checkLoraFiles(personas: PersonaSet): Promise<void> {
   const missing: LoraProblem[] = [];

@@ -18,6 +18,7 @@ import { NO_METRICS, type Metrics } from '../ports/metrics.js';
 import { applicationIdResolver } from '../adapters/discord/application-id.js';
 import { checkAvatarFiles } from './check-avatar-files.js';
 import { checkLoraFiles } from './check-lora-files.js';
+import { checkPersonasFitEngines } from './check-personas-fit-engines.js';
 import { createEngines } from './create-engines.js';
 import { giveUpHandlers } from './give-up-handlers.js';
 import { createJobWorker } from './job-worker.js';
@@ -28,7 +29,6 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
 import { chartColors } from '../domain/persona-colors.js';
-import { checkPersonasFitContext } from '../domain/check-personas-fit-context.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -52,12 +52,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
   await checkRedisReachable(config.redis.url);
   const engines = await createEngines(config, logger, metrics);
-  try {
-    checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
-  } catch (error) {
-    await engines.dispose();
-    throw error;
-  }
+  await checkPersonasFitEngines(personas, config, engines);
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
   const rest = createDiscordRest(config.discord.apiUrl, token);

@@ -7,6 +7,7 @@ import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
 import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis } from '../support/redis-server.js';
 import { startFakeDiscord } from '../fakes/fake-discord/index.js';
+import { writeTinyLora } from '../../scripts/fixtures/tiny-lora.js';
 
 describe('feelbot start-up errors', () => {
   it('start without DISCORD_TOKEN says what is missing and how to get it, and exits non-zero at once', async () => {
@@ -154,6 +155,16 @@ describe('a worker whose persona files are there but unusable', () => {
     expect(output).toContain('MODEL_CORRUPT');
     expect(output).toMatch(/Persona anger \(.*\): not a readable GGUF file/);
     expect(output).toMatch(/Persona joy \(.*\): not a LoRA adapter \(its GGUF header says general.type "model"\)/);
+  }, 60_000);
+
+  it('a LoRA adapter made for another base model stops it at start-up with LORA_MODEL_MISMATCH naming the persona and the tensor', async () => {
+    // A sound adapter, for a model twice as wide as the one LLM_MODEL names: llama.cpp would refuse
+    // it at every reply of that persona.
+    const wider = `${GENERATED_DIR}wider-model-lora.gguf`;
+    writeTinyLora(wider, { model: { shape: { embedding: 128, feedForward: 256 } } });
+    const output = await startupFailure('lora-other-model', { fear: { lora: wider } });
+    expect(output).toContain('LORA_MODEL_MISMATCH');
+    expect(output).toMatch(/Persona fear \(.*\): made for another base model: blk\.0\.\w+\.weight is \d+×\d+ in the model, the adapter is for \d+×\d+/);
   }, 60_000);
 
   it('an avatar image that is not there stops it at start-up with PERSONA_FILE_INVALID, instead of failing every reply that needs it', async () => {

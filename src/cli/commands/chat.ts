@@ -11,13 +11,13 @@ import { RedisSettingsStore } from '../../adapters/redis/redis-settings-store.js
 import { TerminalReplier } from '../../adapters/redis/terminal-replier.js';
 import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js';
 import { replyWaitMs } from '../../chat/reply-wait.js';
-import { checkPersonasFitContext } from '../../domain/check-personas-fit-context.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
 import { NO_DELETIONS } from '../../ports/deleted-messages.js';
 import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
 import { checkLoraFiles } from '../../worker/check-lora-files.js';
+import { checkPersonasFitEngines } from '../../worker/check-personas-fit-engines.js';
 import { createEngines } from '../../worker/create-engines.js';
 import { createJobWorker } from '../../worker/job-worker.js';
 import { RoutingReplier } from '../../worker/routing-replier.js';
@@ -41,12 +41,7 @@ export const chatCommand: Command = {
     const personas = await loadPersonas(config.personasFile);
     await checkLoraFiles(personas);
     const engines = await createEngines(config, logger, NO_METRICS);
-    try {
-      checkPersonasFitContext(personas, config.llm.contextSize, (text) => engines.runtime.model.tokenize(text).length);
-    } catch (error) {
-      await engines.dispose();
-      throw error;
-    }
+    await checkPersonasFitEngines(personas, config, engines);
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
     const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
     // QueueEvents blocks on its connection, so it gets one of its own.

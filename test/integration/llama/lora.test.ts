@@ -5,6 +5,8 @@ import { ErrorCodes } from '../../../src/errors.js';
 import type { ReplyGenerator } from '../../../src/ports/reply-generator.js';
 import { buildGenerationRequest, ensureLlamaFixtures, fixturePaths, GENERATED_DIR } from './fixtures.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { loraModelMismatch } from '../../../src/adapters/llama/lora-model-mismatch.js';
+import { writeTinyLora } from '../../../scripts/fixtures/tiny-lora.js';
 
 let runtime: LlamaRuntime;
 let generator: ReplyGenerator;
@@ -65,5 +67,24 @@ describe('per-request LoRA', () => {
     } finally {
       await tooMany.dispose();
     }
+  });
+
+  describe('the start-up check for an adapter made for another base model agrees with llama.cpp', () => {
+    it('passes the adapter made for this model', async () => {
+      expect(await loraModelMismatch(fixturePaths.lora, runtime.model)).toBeUndefined();
+    });
+
+    it.each([
+      ['a wider model', { embedding: 128, feedForward: 256 }, /blk\.0\.\w+\.weight is 64×\d+ in the model, the adapter is for 128×\d+/],
+      ['a deeper model', { layers: 3 }, /the model has no blk\.2\.\w+\.weight/],
+    ])('refuses one made for %s, which llama.cpp also refuses to apply', async (name, shape, reason) => {
+      const path = `${GENERATED_DIR}lora-for-${name.replace(/\W+/g, '-')}.gguf`;
+      writeTinyLora(path, { model: { shape } });
+      expect(await loraModelMismatch(path, runtime.model)).toMatch(reason);
+      await expect(generator.generate(buildGenerationRequest({ loraPath: path }))).rejects.toMatchObject({
+        code: ErrorCodes.ModelCorrupt,
+        message: expect.stringContaining('could not be applied'),
+      });
+    });
   });
 });
