@@ -1,22 +1,39 @@
+import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Interaction } from 'discord.js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction } from 'discord.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
-import { snowflake } from '../../factories.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /**
- * The gateway's /feel handler on a real Redis and BullMQ queue. Only the interaction object is
- * stood in for: what is asserted is what the handler tells Discord, recorded call by call.
+ * The gateway's /feel handler on a real Redis and BullMQ queue, and a real discord.js client logged
+ * in to the fake Discord. Only the queue's answer is made to time out; what is asserted is what the
+ * handler told Discord, as the fake Discord recorded it.
  */
 describe('a /feel whose queueing timed out', () => {
   const redis = usePrivateRedis();
   const queues: MessageQueue[] = [];
+  let discord: FakeDiscord;
+  let client: Client;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
+    const ready = once(client, Events.ClientReady);
+    await client.login(discord.token);
+    await ready;
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await discord?.close();
+  });
 
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -35,44 +52,19 @@ describe('a /feel whose queueing timed out', () => {
     return { queue, handle };
   }
 
-  /** A /feel in a DM, as discord.js hands it to the gateway; `told` records every answer. */
-  function feelInteraction() {
-    const told: Array<{ call: string; body?: unknown }> = [];
-    const interaction = {
-      id: snowflake(),
-      applicationId: snowflake(),
-      token: `token-${randomUUID()}`,
-      guildId: null,
-      channelId: snowflake(),
-      channel: null,
-      user: { id: snowflake() },
+  /** A member's private /feel, sent through the fake Discord; resolves with its id once `handle` is done with it. */
+  async function sendFeel(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
+    const handled = new Promise<void>((resolve, reject) => {
+      client.once(Events.InteractionCreate, (interaction) => void handle(interaction).then(resolve, reject));
+    });
+    const sent = discord.sendInteraction({
+      channelId: discord.world.channels.text.id,
+      userId: discord.world.users.member.id,
       commandName: 'feel',
-      deferred: false,
-      ephemeral: null as boolean | null,
-      replied: false,
-      isChatInputCommand: () => true,
-      isMessageContextMenuCommand: () => false,
-      options: { getString: () => 'I got the job, I am so happy!', getBoolean: () => null },
-      async reply(body: unknown) {
-        told.push({ call: 'reply', body });
-        interaction.replied = true;
-      },
-      async deferReply(body: { flags?: number }) {
-        told.push({ call: 'deferReply', body });
-        interaction.deferred = true;
-        interaction.ephemeral = ((body.flags ?? 0) & 64) === 64;
-      },
-      async editReply(body: unknown) {
-        told.push({ call: 'editReply', body });
-      },
-      async followUp(body: unknown) {
-        told.push({ call: 'followUp', body });
-      },
-      async deleteReply() {
-        told.push({ call: 'deleteReply' });
-      },
-    };
-    return { interaction, told, asDiscord: interaction as unknown as Interaction };
+      options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
+    });
+    await handled;
+    return sent.id;
   }
 
   it('after Redis had queued it: the user keeps the "thinking…" the worker will edit, and is not told to try again', async () => {
@@ -83,22 +75,23 @@ describe('a /feel whose queueing timed out', () => {
       await enqueue(job);
       throw new Error('Command timed out');
     });
-    const { interaction, told, asDiscord } = feelInteraction();
-    await handle(asDiscord);
-    expect(await queue.hasAnalysis(interaction.id)).toBe(true);
-    expect(told.map((t) => t.call)).toEqual(['deferReply']);
+    const interactionId = await sendFeel(handle);
+    expect(await queue.hasAnalysis(interactionId)).toBe(true);
+    expect(discord.interactionResponses(interactionId).map((response) => [response.kind, response.callbackType])).toEqual([['callback', 5]]);
   });
 
   it('before Redis queued it: the user is told privately that feelbot is briefly unavailable', async () => {
     const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
     const { queue, handle } = handlerWith(prefix);
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
-    const { interaction, told, asDiscord } = feelInteraction();
-    await handle(asDiscord);
-    expect(await queue.queue.getJob(analysisJobId(interaction.id))).toBeUndefined();
-    expect(told).toEqual([
-      { call: 'deferReply', body: { flags: 64 } },
-      { call: 'editReply', body: { content: 'feelbot is briefly unavailable; please try again in a minute.' } },
+    const interactionId = await sendFeel(handle);
+    expect(await queue.queue.getJob(analysisJobId(interactionId))).toBeUndefined();
+    const responses = discord.interactionResponses(interactionId);
+    expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([
+      ['callback', 5],
+      ['editOriginal', null],
     ]);
+    expect(responses[0]!.body).toMatchObject({ data: { flags: MessageFlags.Ephemeral } });
+    expect(responses[1]!.body).toMatchObject({ content: 'feelbot is briefly unavailable; please try again in a minute.' });
   });
 });
