@@ -1,8 +1,8 @@
-import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import type { REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { IF_HELD, RedisLockTimeoutError, withRedisLock, type HeldLock } from '../redis/redis-lock.js';
-import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import { ChannelWebhooks, type WebhookSpec } from './channel-webhooks.js';
 import { locateWebhook, type WebhookCredentials } from './webhook-location.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 
@@ -11,22 +11,6 @@ export type StoredWebhook = WebhookCredentials;
 /** A cache entry: the webhook and when Discord last confirmed it posts in this channel (epoch ms). */
 interface CachedWebhook extends StoredWebhook {
   readonly checkedAt?: number;
-}
-
-interface ApiWebhook {
-  id: string;
-  token?: string;
-  name: string | null;
-  application_id: string | null;
-}
-
-export interface WebhookSpec {
-  /** The cache slot: a persona's emotion, or "shared" when one webhook serves every persona. */
-  readonly slot: string;
-  /** The webhook's own name, how feelbot recognises its webhooks in a channel. */
-  readonly name: string;
-  /** A data URI of the avatar image, so the persona's face shows without any public URL. */
-  readonly avatar?: () => Promise<string | undefined>;
 }
 
 export interface WebhookDirectoryOptions {
@@ -76,16 +60,19 @@ return 1`;
  * moved to another channel, found out when it is revalidated before use.
  */
 export class WebhookDirectory {
-  private readonly options: Required<Omit<WebhookDirectoryOptions, 'createRest'>> & Pick<WebhookDirectoryOptions, 'createRest'>;
+  private readonly options: Required<Omit<WebhookDirectoryOptions, 'createRest'>>;
+  private readonly discord: ChannelWebhooks;
 
   constructor(
     private readonly rest: REST,
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly applicationId: () => Promise<string>,
+    applicationId: () => Promise<string>,
     options: WebhookDirectoryOptions = {},
   ) {
-    this.options = { ...DEFAULT_OPTIONS, ...options };
+    const { createRest, ...settings } = options;
+    this.options = { ...DEFAULT_OPTIONS, ...settings };
+    this.discord = new ChannelWebhooks(this.rest, createRest ?? this.rest, applicationId);
   }
 
   /** `signal` (a worker's shutdown) stops a wait for another worker's creation lock: it rejects with an AbortError. */
@@ -111,8 +98,8 @@ export class WebhookDirectory {
   private async findOrCreate(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, lock: HeldLock): Promise<StoredWebhook> {
     const again = await this.cached(channelId, spec.slot);
     if (again && again.raw !== staleRaw) return again.webhook;
-    const existing = await this.findExisting(channelId, spec.name);
-    const found = existing ?? (await this.create(channelId, spec));
+    const existing = await this.discord.findOurs(channelId, spec.name);
+    const found = existing ?? (await this.discord.create(channelId, spec));
     const entry = JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook);
     if (await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, spec.slot, entry)) return found;
     return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);
@@ -127,13 +114,8 @@ export class WebhookDirectory {
   private async afterLosingLock(channelId: string, slot: string, staleRaw: string | undefined, found: StoredWebhook, madeHere: boolean): Promise<StoredWebhook> {
     const winner = await this.cached(channelId, slot);
     if (!winner || winner.raw === staleRaw) return found;
-    if (madeHere && found.id !== winner.webhook.id) await this.deleteQuietly(found);
+    if (madeHere && found.id !== winner.webhook.id) await this.discord.deleteQuietly(found);
     return winner.webhook;
-  }
-
-  /** A webhook this worker made and no one uses; failing to delete it only leaves it unused. */
-  private async deleteQuietly(webhook: StoredWebhook): Promise<void> {
-    await this.rest.delete(Routes.webhook(webhook.id, webhook.token), { auth: false, reason: 'a duplicate feelbot made while another worker made the same one' }).catch(() => undefined);
   }
 
   async forget(channelId: string, slot: string): Promise<void> {
@@ -160,56 +142,7 @@ export class WebhookDirectory {
     return here;
   }
 
-  /** Reuses a webhook feelbot made before (after a Redis flush); any failure here just means "make one". */
-  private async findExisting(channelId: string, name: string): Promise<StoredWebhook | undefined> {
-    try {
-      const appId = await this.applicationId();
-      const hooks = (await this.rest.get(Routes.channelWebhooks(channelId))) as ApiWebhook[];
-      const ours = hooks.find((hook) => hook.name === name && hook.application_id === appId && hook.token);
-      return ours?.token ? { id: ours.id, token: ours.token } : undefined;
-    } catch (error) {
-      if (hasDiscordCode(error, DiscordCodes.MissingPermissions)) throw translateCreateError(error, channelId);
-      // Discord down, a rate limit or a lost connection says nothing about what the channel holds:
-      // creating anyway would leave a second webhook for each such blip, toward the 15 a channel allows.
-      if (!(error instanceof DiscordAPIError) || error.status >= 500 || error.status === 429) throw error;
-      return undefined;
-    }
-  }
-
-  private async create(channelId: string, spec: WebhookSpec): Promise<StoredWebhook> {
-    const avatar = await spec.avatar?.();
-    try {
-      const hook = (await (this.options.createRest ?? this.rest).post(Routes.channelWebhooks(channelId), {
-        body: { name: spec.name, ...(avatar ? { avatar } : {}) },
-        reason: 'feelbot posts each persona under its own name and avatar',
-      })) as ApiWebhook;
-      if (!hook.token) throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Discord created webhook ${hook.id} without a token.`, { details: { webhookId: hook.id } });
-      return { id: hook.id, token: hook.token };
-    } catch (error) {
-      throw translateCreateError(error, channelId);
-    }
-  }
-
   private key(channelId: string): string {
     return feelbotKey(this.prefix, 'webhooks', channelId);
   }
-}
-
-function translateCreateError(error: unknown, channelId: string): unknown {
-  if (hasDiscordCode(error, DiscordCodes.MaximumWebhooks)) {
-    return new FeelbotError(ErrorCodes.WebhookLimitReached, `<#${channelId}> already has 15 webhooks, Discord's limit; delete an unused one (Channel settings > Integrations > Webhooks).`, {
-      cause: error,
-      userFacing: true,
-      permanent: true,
-      details: { channelId },
-    });
-  }
-  if (hasDiscordCode(error, DiscordCodes.MissingPermissions) || hasDiscordCode(error, DiscordCodes.MissingAccess)) {
-    return new FeelbotError(
-      ErrorCodes.DiscordPermissionMissing,
-      `feelbot needs the Manage Webhooks permission in <#${channelId}>.`,
-      { cause: error, userFacing: true, permanent: true, details: { channelId, permission: 'ManageWebhooks' } },
-    );
-  }
-  return error;
 }

@@ -1,5 +1,4 @@
-import { DiscordAPIError, MessageFlags, Routes, type REST } from 'discord.js';
-import { snowflakeAt } from '../../domain/snowflake.js';
+import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
 import type { Persona } from '../../domain/persona.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
@@ -8,7 +7,9 @@ import type { AvatarStore } from '../files/avatar-store.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
-import type { StoredWebhook, WebhookDirectory, WebhookSpec } from './webhook-directory.js';
+import { findPostedReply } from './find-posted-reply.js';
+import type { WebhookSpec } from './channel-webhooks.js';
+import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
 
 /** No @everyone, @here, role or user pings, whatever the text says. */
 export const NO_PINGS = { parse: [] as string[], users: [] as string[], roles: [] as string[] } as const;
@@ -20,23 +21,6 @@ interface ApiMessage {
   id?: string;
   channel_id?: string;
 }
-
-/** What finding an earlier post reads of each message in the channel's history. */
-interface HistoryMessage {
-  id: string;
-  content?: string;
-  webhook_id?: string;
-  author?: { username?: string };
-  embeds?: Array<{ description?: string; author?: { name?: string } }>;
-}
-
-/** How far before the attempt, by this machine's clock, a post it made may be stamped by Discord's. */
-const CLOCK_SKEW_MS = 60_000;
-/** Discord's most messages per history page. */
-const HISTORY_PAGE = 100;
-/** Pages read forward from the attempt: 500 messages, more than a busy channel posts in the minutes a retry takes. */
-const MAX_HISTORY_PAGES = 5;
-
 
 /** A Discord that answers an execute without the message (no `wait`) still posted it. */
 function postedId(message: ApiMessage | undefined): string {
@@ -75,34 +59,8 @@ export class WebhookReplier implements PersonaReplier {
     }
   }
 
-  async findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
-    const isTheReply = (message: HistoryMessage) =>
-      target.guildId
-        ? message.webhook_id !== undefined && message.author?.username === attempt.persona && message.content === attempt.content
-        : message.embeds?.[0]?.author?.name === attempt.persona && message.embeds[0].description === attempt.content;
-    // Discord answers `after` with the oldest messages after it, newest first: read forward page by page.
-    let after = snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS);
-    for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
-      const history = await this.historyAfter(target.channelId, after);
-      if (history === undefined) return undefined;
-      const landed = history.find(isTheReply);
-      if (landed) return { messageId: landed.id };
-      if (history.length < HISTORY_PAGE) return undefined;
-      after = history.reduce((newest, message) => (BigInt(message.id) > BigInt(newest) ? message.id : newest), after);
-    }
-    return undefined;
-  }
-
-  /** A page of the channel's history after `after`; undefined when Discord will not show it. */
-  private async historyAfter(channelId: string, after: string): Promise<HistoryMessage[] | undefined> {
-    const query = new URLSearchParams({ after, limit: String(HISTORY_PAGE) });
-    try {
-      return (await this.rest.get(Routes.channelMessages(channelId), { query })) as HistoryMessage[];
-    } catch (error) {
-      // No Read Message History, or the channel is gone: nothing can be found, so the reply is posted again.
-      if (error instanceof DiscordAPIError && error.status < 500) return undefined;
-      throw asDiscordRequestError(error, `the history of <#${channelId}>`);
-    }
+  findPosted(target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
+    return findPostedReply(this.rest, target, attempt);
   }
 
   private get posting(): REST {

@@ -1,0 +1,88 @@
+import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import type { WebhookCredentials } from './webhook-location.js';
+
+interface ApiWebhook {
+  id: string;
+  token?: string;
+  name: string | null;
+  application_id: string | null;
+}
+
+/** The webhook feelbot wants in a channel. */
+export interface WebhookSpec {
+  /** The cache slot: a persona's emotion, or "shared" when one webhook serves every persona. */
+  readonly slot: string;
+  /** The webhook's own name, how feelbot recognises its webhooks in a channel. */
+  readonly name: string;
+  /** A data URI of the avatar image, so the persona's face shows without any public URL. */
+  readonly avatar?: () => Promise<string | undefined>;
+}
+
+/** Discord's side of a channel's webhooks: find feelbot's, make one, delete a duplicate. */
+export class ChannelWebhooks {
+  /**
+   * `createRest` must not repeat a create on a 5xx or a timeout by itself: Discord may have made
+   * the webhook before failing, and the next attempt lists the channel's webhooks first and reuses it.
+   */
+  constructor(
+    private readonly rest: REST,
+    private readonly createRest: REST,
+    private readonly applicationId: () => Promise<string>,
+  ) {}
+
+  /** Reuses a webhook feelbot made before (after a Redis flush); any failure here just means "make one". */
+  async findOurs(channelId: string, name: string): Promise<WebhookCredentials | undefined> {
+    try {
+      const appId = await this.applicationId();
+      const hooks = (await this.rest.get(Routes.channelWebhooks(channelId))) as ApiWebhook[];
+      const ours = hooks.find((hook) => hook.name === name && hook.application_id === appId && hook.token);
+      return ours?.token ? { id: ours.id, token: ours.token } : undefined;
+    } catch (error) {
+      if (hasDiscordCode(error, DiscordCodes.MissingPermissions)) throw translateCreateError(error, channelId);
+      // Discord down, a rate limit or a lost connection says nothing about what the channel holds:
+      // creating anyway would leave a second webhook for each such blip, toward the 15 a channel allows.
+      if (!(error instanceof DiscordAPIError) || error.status >= 500 || error.status === 429) throw error;
+      return undefined;
+    }
+  }
+
+  async create(channelId: string, spec: WebhookSpec): Promise<WebhookCredentials> {
+    const avatar = await spec.avatar?.();
+    try {
+      const hook = (await this.createRest.post(Routes.channelWebhooks(channelId), {
+        body: { name: spec.name, ...(avatar ? { avatar } : {}) },
+        reason: 'feelbot posts each persona under its own name and avatar',
+      })) as ApiWebhook;
+      if (!hook.token) throw new FeelbotError(ErrorCodes.DiscordRequestFailed, `Discord created webhook ${hook.id} without a token.`, { details: { webhookId: hook.id } });
+      return { id: hook.id, token: hook.token };
+    } catch (error) {
+      throw translateCreateError(error, channelId);
+    }
+  }
+
+  /** A webhook this worker made and no one uses; failing to delete it only leaves it unused. */
+  async deleteQuietly(webhook: WebhookCredentials): Promise<void> {
+    await this.rest.delete(Routes.webhook(webhook.id, webhook.token), { auth: false, reason: 'a duplicate feelbot made while another worker made the same one' }).catch(() => undefined);
+  }
+}
+
+function translateCreateError(error: unknown, channelId: string): unknown {
+  if (hasDiscordCode(error, DiscordCodes.MaximumWebhooks)) {
+    return new FeelbotError(ErrorCodes.WebhookLimitReached, `<#${channelId}> already has 15 webhooks, Discord's limit; delete an unused one (Channel settings > Integrations > Webhooks).`, {
+      cause: error,
+      userFacing: true,
+      permanent: true,
+      details: { channelId },
+    });
+  }
+  if (hasDiscordCode(error, DiscordCodes.MissingPermissions) || hasDiscordCode(error, DiscordCodes.MissingAccess)) {
+    return new FeelbotError(
+      ErrorCodes.DiscordPermissionMissing,
+      `feelbot needs the Manage Webhooks permission in <#${channelId}>.`,
+      { cause: error, userFacing: true, permanent: true, details: { channelId, permission: 'ManageWebhooks' } },
+    );
+  }
+  return error;
+}
