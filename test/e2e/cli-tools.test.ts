@@ -39,10 +39,13 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(Object.keys(result.scores as object).sort()).toEqual([...EMOTIONS].sort());
   });
 
-  it('analyze without text says how to use it', async () => {
+  it('analyze without text says how to use it, with the usage exit code 2; an empty text is MESSAGE_EMPTY', async () => {
     const analyze = new FeelbotProcess(['analyze'], {});
-    expect(await analyze.waitForExit()).toBe(1);
-    expect(analyze.output.join('\n')).toContain('feelbot analyze "');
+    expect(await analyze.waitForExit()).toBe(2);
+    expect(analyze.output.join('\n')).toContain('Usage: feelbot analyze "');
+    const empty = new FeelbotProcess(['analyze', '  '], {});
+    expect(await empty.waitForExit()).toBe(1);
+    expect(empty.output.join('\n')).toContain('MESSAGE_EMPTY');
   });
 
   it('eval splits on the last ";" and prints n, accuracy, macro_f1, per_label and confusion; --plot draws a PNG', async () => {
@@ -56,6 +59,7 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(report.per_label.love!.support).toBe(1);
     expect(Object.values(report.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)).toBe(6);
     expect(report.accuracy).toBeGreaterThanOrEqual(5 / 6);
+    expect(report).toMatchObject({ scored: 'six-way', neutral_predicted: 0 });
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(plot).subarray(1, 4).toString('ascii')).toBe('PNG');
   });
@@ -71,6 +75,34 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(output).not.toContain('unexpected failure');
   });
 
+  it('a six-label file is scored six ways and counts what the model called neutral; a file with neutral rows is scored seven ways', async () => {
+    const file = `${GENERATED_DIR}eval-unreadable.txt`;
+    // A bare link is no text the classifier can read: the model calls it neutral.
+    writeFileSync(file, `${[...EVAL_LINES, 'https://example.com/x;anger'].join('\n')}\n`);
+    const sixWay = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await sixWay.waitForExit()).toBe(0);
+    const six = resultLine(sixWay) as { scored: string; neutral_predicted: number; confusion: Record<string, Record<string, number>> };
+    expect(six).toMatchObject({ scored: 'six-way', neutral_predicted: 1 });
+    expect(Object.keys(six.confusion)).toEqual([...EMOTIONS]);
+    const withNeutral = `${GENERATED_DIR}eval-seven.txt`;
+    writeFileSync(withNeutral, `${[...EVAL_LINES, 'https://example.com/x;anger', 'ok see you at 5;neutral'].join('\n')}\n`);
+    const sevenWay = new FeelbotProcess(['eval', withNeutral], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await sevenWay.waitForExit()).toBe(0);
+    const seven = resultLine(sevenWay) as { scored: string; confusion: Record<string, Record<string, number>> };
+    expect(seven.scored).toBe('seven-way');
+    expect(seven.confusion.anger!.neutral).toBe(1);
+  });
+
+  it('eval with an empty --plot or a second file answers with its usage and exit code 2', async () => {
+    const file = `${GENERATED_DIR}eval-usage.txt`;
+    writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
+    for (const args of [[file, '--plot='], [file, `${file}.other`]]) {
+      const evaluate = new FeelbotProcess(['eval', ...args], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+      expect(await evaluate.waitForExit(), args.join(' ')).toBe(2);
+      expect(evaluate.output.join('\n')).toContain('Usage: feelbot eval <file>');
+    }
+  });
+
   it('eval prints its report even when the plot cannot be written, then names that failure with its code', async () => {
     const file = `${GENERATED_DIR}eval-plot-blocked.txt`;
     writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
@@ -80,6 +112,8 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect((resultLine(evaluate) as { n: number }).n).toBe(EVAL_LINES.length);
     const output = evaluate.output.join('\n');
     expect(output).toContain('(OUTPUT_UNWRITABLE)');
+    // A part of the plot's folder is a file: said as such, not as mkdir's EEXIST.
+    expect(output).toContain('(ENOTDIR)');
     expect(output).not.toContain('unexpected failure');
   });
 
@@ -146,7 +180,7 @@ describe('feelbot analyze and eval on the shipped model', () => {
     const tooLong = new FeelbotProcess(['analyze', `${text}!`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await tooLong.waitForExit()).toBe(1);
     const output = tooLong.output.join('\n');
-    expect(output).toContain('The text is 4,001 characters; feelbot reads at most 4,000');
+    expect(output).toContain('The text is 4,001 UTF-16 code units long (an emoji counts 2); feelbot reads at most 4,000');
     expect(output).toContain('(INPUT_INVALID)');
     expect(output).not.toContain('"scores"');
     const atLimit = new FeelbotProcess(['analyze', text], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });

@@ -73,7 +73,11 @@ export function renderConfusionPlot(report: ClassificationReport, labels: readon
 
 /** Renders the plot and writes it to `path`, creating its folder. */
 export async function writeConfusionPlot(path: string, report: ClassificationReport, labels: readonly string[]): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    // mkdir answers EEXIST when a part of the folder's path is a file.
+    if (error.code === 'EEXIST') error.code = 'ENOTDIR';
+    throw error;
+  });
   await writeFile(path, renderConfusionPlot(report, labels));
 }
 
@@ -82,6 +86,8 @@ function shade(share: number): Rgb {
   return [mix(EMPTY_SHADE[0], FULL_SHADE[0]), mix(EMPTY_SHADE[1], FULL_SHADE[1]), mix(EMPTY_SHADE[2], FULL_SHADE[2])];
 }
 
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
+/** A share as the title shows it, to one decimal, rounded half up from the share itself. */
+export function percent(value: number): string {
+  // Rounded from the exact count's share: 0.9285 * 100 is 92.849999… in binary, which toFixed rounds down.
+  return `${(Math.round(value * 1_000) / 10).toFixed(1)}%`;
 }

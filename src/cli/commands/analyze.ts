@@ -8,7 +8,7 @@ function tooLong(length: number): FeelbotError {
   const format = (count: number) => count.toLocaleString('en-US');
   return new FeelbotError(
     ErrorCodes.InputInvalid,
-    `The text is ${format(length)} characters; feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as its HTTP API does. Shorten it.`,
+    `The text is ${format(length)} UTF-16 code units long (an emoji counts 2); feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as Discord and its HTTP API count them. Shorten it.`,
     { userFacing: true, permanent: true, details: { length, maxChars: MAX_MESSAGE_CHARS } },
   );
 }
@@ -19,6 +19,9 @@ export const analyzeCommand: Command = {
   summary: 'print the emotion scores of a text as JSON (-- before a text that starts with -)',
   takesText: true,
   async run({ args, config, logger }) {
+    if (args.filter((arg) => arg !== '--').length === 0) {
+      throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot analyze "<text>", for example feelbot analyze "I got the job!"', { userFacing: true });
+    }
     const text = textOf(args);
     if (!text) {
       throw new FeelbotError(ErrorCodes.MessageEmpty, 'Give a text to analyze: feelbot analyze "I got the job!"', {

@@ -49,8 +49,12 @@ export const evalCommand: Command = {
   summary: 'score the classifier on text;label lines (JSON on stdout)',
   async run({ args, config, logger }) {
     const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
-    const file = positionals[0];
+    const [file, ...extra] = positionals;
     if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
+    if (extra.length > 0) throw new FeelbotError(ErrorCodes.UsageInvalid, `eval scores one file; also given: ${extra.join(' ')}\nUsage: feelbot ${USAGE}`, { userFacing: true });
+    if (values.plot !== undefined && values.plot.trim() === '') {
+      throw new FeelbotError(ErrorCodes.UsageInvalid, `--plot needs a file name\nUsage: feelbot ${USAGE}`, { userFacing: true });
+    }
     // Checked before the model loads: a text too long to read is the file's mistake, found at once.
     const rows = parseLabelledLines(await readInput(file), { maxTextChars: MAX_MESSAGE_CHARS });
     if (rows.length === 0) {
@@ -65,13 +69,18 @@ export const evalCommand: Command = {
     } finally {
       await classifier.dispose();
     }
-    // A file with neutral gold labels scores seven ways; a six-label file scores the six emotions.
+    // A file with neutral gold labels scores seven ways; a six-label file scores the six emotions
+    // (each row's top emotion), and says how many rows the model called neutral.
     const withNeutral = rows.some((row) => row.label === NEUTRAL);
     const labels = withNeutral ? [...EMOTIONS, NEUTRAL] : [...EMOTIONS];
     const predicted = analyses.map((analysis) => (withNeutral && analysis.neutral ? NEUTRAL : analysis.emotion));
-    const report = classificationReport(rows.map((row) => row.label), predicted, labels);
+    const report = {
+      ...classificationReport(rows.map((row) => row.label), predicted, labels),
+      scored: withNeutral ? 'seven-way' : 'six-way',
+      neutral_predicted: analyses.filter((analysis) => analysis.neutral).length,
+    };
     // The report first: a plot that cannot be written must not throw the scoring away.
     process.stdout.write(`${JSON.stringify(report)}\n`);
-    if (values.plot) await writePlot(values.plot, report, labels);
+    if (values.plot !== undefined) await writePlot(values.plot, report, labels);
   },
 };

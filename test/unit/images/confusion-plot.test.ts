@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderConfusionPlot, writeConfusionPlot } from '../../../src/adapters/images/confusion-plot.js';
+import { percent, renderConfusionPlot, writeConfusionPlot } from '../../../src/adapters/images/confusion-plot.js';
 import { classificationReport } from '../../../src/domain/classification-metrics.js';
 import { EMOTIONS } from '../../../src/domain/emotions.js';
 import { countPixels, decodePng, luma, PNG_SIGNATURE, pngSize, type DecodedPng } from './decode-png.js';
@@ -110,3 +110,12 @@ describe('writeConfusionPlot', () => {
     }
   });
 });
+
+describe("the plot title's accuracy", () => {
+  it('rounds 1,857 of 2,000 (92.85 %) up, as the JSON report would read it', () => {
+    expect(percent(1_857 / 2_000)).toBe('92.9%');
+    expect(percent(5 / 6)).toBe('83.3%');
+    expect(percent(1)).toBe('100.0%');
+  });
+});
+
