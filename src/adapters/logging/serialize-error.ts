@@ -7,6 +7,12 @@ import { redactSecrets } from './redact-secrets.js';
  * RateLimitError's `majorParameter` is `<webhook id>/<token>` on webhook routes.
  */
 const SECRET_FIELDS = new Set(['url', 'requestBody', 'majorParameter']);
+/**
+ * ioredis's errors keep the command Redis refused with every argument it was sent (a job's data
+ * with an interaction token and the user's text, a cached webhook with its token, AUTH's password):
+ * only the command's name is logged.
+ */
+const COMMAND_FIELD = 'command';
 /** Errors nest (cause, AggregateError, an error kept in a field); deeper than this is cut, not walked. */
 const MAX_ERROR_DEPTH = 8;
 /** How far into a log line's plain objects errors are looked for. */
@@ -56,9 +62,16 @@ function scrub(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   const out: Record<string, unknown> = {};
   // for…in, not Object.entries: pino's serialised error keeps type, message and stack on its prototype.
   for (const key in fields) {
-    if (!SECRET_FIELDS.has(key)) out[key] = scrub(fields[key], depth + 1, seen);
+    if (SECRET_FIELDS.has(key)) continue;
+    out[key] = key === COMMAND_FIELD ? commandName(fields[key]) : scrub(fields[key], depth + 1, seen);
   }
   return out;
+}
+
+function commandName(command: unknown): unknown {
+  if (typeof command === 'string') return redactSecrets(command);
+  const name = (command as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? { name } : '[command]';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
