@@ -58,7 +58,8 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;
   // The line is a bonus: with too little of the token left, the analysis goes without it.
-  const line = persona && msLeft(job) >= LINE_MARGIN_MS ? await personaLine(job, persona, deps, signal) : '';
+  // Written by the operator's persona; the server's look only shows it (an admin's name is no prompt line).
+  const line = personaEmotion && msLeft(job) >= LINE_MARGIN_MS ? await personaLine(job, deps.personas[personaEmotion], deps, signal) : '';
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
   const hostedAvatar = persona ? deps.avatarUrl(persona) : undefined;
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;

@@ -81,14 +81,17 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
-  const persona = applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]);
+  // The operator's persona writes the reply; the server's look (its admins' name and avatar) only
+  // shows it, so nothing an admin types becomes a line of the prompt.
+  const voice = deps.personas[personaEmotion];
+  const persona = applyPersonaLook(voice, settings?.personaLooks[personaEmotion]);
 
   // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
   const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
   // Claimed under the burst's first message, which stays its id when a later one is deleted between attempts.
   if (!(await deps.limiter.tryStart(start, job.burst[0] ?? job.messageId))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
-  const content = await writeReply(job, deps, persona, signal);
+  const content = await writeReply(job, deps, voice, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
   // Another worker may have answered while this one was generating (a stalled job moved on),
