@@ -120,6 +120,8 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(deferred!.callbackType).toBe(5);
     expect(((deferred!.body.data as { flags?: number } | undefined)?.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(edit!.kind).toBe('editOriginal');
+    // The analysis quotes nothing that pings, and says so to Discord too.
+    expect(edit!.body.allowed_mentions).toEqual({ parse: [], users: [], roles: [] });
     const chart = edit!.files.find((file) => file.fileName === 'emotions.png');
     expect(chart?.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
     const embed = (edit!.body.embeds as Array<Record<string, unknown>>)[0]!;
@@ -232,6 +234,8 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     ]);
     expect(answer.callbackType).toBe(4);
     expect((answer.body.data as { content: string }).content).toMatch(/Manage Server/);
+    // The gateway's own answers ping no one either (the client's default allowed_mentions).
+    expect((answer.body.data as { allowed_mentions?: { parse?: unknown } }).allowed_mentions?.parse).toEqual([]);
     expect(((answer.body.data as { flags?: number }).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect((await settings.get(discord.world.guild.id)).disabledPersonas).toEqual([]);
   });
