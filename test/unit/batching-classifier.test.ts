@@ -13,6 +13,27 @@ class RecordingClassifier implements EmotionClassifier {
   async dispose(): Promise<void> {}
 }
 
+/** Holds every call until released, so a test decides when the model is busy. */
+class HeldClassifier extends RecordingClassifier {
+  private releaseAll: () => void = () => undefined;
+  private readonly held = new Promise<void>((resolve) => (this.releaseAll = resolve));
+
+  override async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
+    const results = await super.classify(texts);
+    await this.held;
+    return results;
+  }
+
+  release(): void {
+    this.releaseAll();
+  }
+
+  /** Resolves once `count` model calls have started. */
+  async started(count: number): Promise<void> {
+    while (this.batches.length < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 describe('BatchingClassifier', () => {
   it('concurrent calls share one model call and each gets its own results in order', async () => {
     const inner = new RecordingClassifier();
@@ -28,6 +49,39 @@ describe('BatchingClassifier', () => {
     const batching = new BatchingClassifier(inner, { maxBatch: 2, maxWaitMs: 60_000 });
     await Promise.all([batching.classify(['a']), batching.classify(['b'])]);
     expect(inner.batches).toEqual([['a', 'b']]);
+  });
+
+  it('a lone text finds the model idle and goes out at once, whatever the wait allowed', async () => {
+    const inner = new RecordingClassifier();
+    const batching = new BatchingClassifier(inner, { maxWaitMs: 60_000 });
+    const [result] = await batching.classify(['alone']);
+    expect(result!.confidence).toBe(0.05);
+    expect(inner.batches).toEqual([['alone']]);
+  });
+
+  it('texts that arrive while a model call runs go out together when it ends', async () => {
+    const inner = new HeldClassifier();
+    const batching = new BatchingClassifier(inner, { maxWaitMs: 60_000 });
+    const first = batching.classify(['a']);
+    await inner.started(1);
+    const later = [batching.classify(['b']), batching.classify(['c', 'd'])];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(inner.batches).toEqual([['a']]);
+    inner.release();
+    await Promise.all([first, ...later]);
+    expect(inner.batches).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('texts waiting behind a long model call go out on their own after maxWaitMs', async () => {
+    const inner = new HeldClassifier();
+    const batching = new BatchingClassifier(inner, { maxWaitMs: 10 });
+    const first = batching.classify(['a']);
+    await inner.started(1);
+    const later = batching.classify(['b']);
+    await inner.started(2);
+    expect(inner.batches).toEqual([['a'], ['b']]);
+    inner.release();
+    await Promise.all([first, later]);
   });
 
   it('a failure reaches every caller of the batch', async () => {
