@@ -83,12 +83,14 @@ describe('the gateway guards the shared queue', () => {
 
   it('a message deleted at once, before the gateway has queued it, is not left queued either', async () => {
     const { text } = discord().world.channels;
-    // The gateway's read of the channel's history, while it builds the job, is held back by a short rate limit.
-    discord().failNext(`GET /channels/${text.id}/messages`, [{ status: 429, retryAfter: 1 }]);
+    // The gateway's read of the channel's history, while it builds the job, is held unanswered.
+    const release = discord().holdNext(`GET /channels/${text.id}/messages`);
     const regretted = stack.mention('I am so scared nobody will ever like me, forget I said it');
-    await discord().waitFor(() => discord().requests.find((r) => r.method === 'GET' && r.path === `/channels/${text.id}/messages` && r.status === 429));
-    // The deletion reaches the gateway while it is still building the job.
+    await discord().waitFor(() => discord().requests.find((r) => r.method === 'GET' && r.path === `/channels/${text.id}/messages`));
+    // The deletion reaches the gateway while it is still building the job; the history answers once it is marked.
     discord().deleteMessage(text.id, regretted.id);
+    await expect.poll(() => connection.exists(`${stack.prefix}:deleted:${regretted.id}`), { timeout: 10_000 }).toBe(1);
+    release();
     await gateway.waitForLog((line) => line.messageId === regretted.id && line.msg === 'deleted while it was being queued; withdrawn', 10_000);
     await expect.poll(() => jobFor(regretted.id), { timeout: 10_000 }).toBeUndefined();
     expect(await everythingUnder(connection, stack.prefix)).not.toContain('nobody will ever like me');

@@ -337,6 +337,18 @@ describe('fake Discord with the real discord.js client', () => {
     expect(attempts.at(-1)!.at - attempts.at(-2)!.at).toBeGreaterThanOrEqual(200);
   });
 
+  it('holds a request unanswered until the test releases it, then serves it as usual', async () => {
+    const release = fake.holdNext('GET /users/@me');
+    let answered = false;
+    const request = client.rest.get(Routes.user('@me')).then((user) => ((answered = true), user));
+    const held = await fake.waitFor(() => fake.requests.find((r) => r.path === '/users/@me' && r.status === 0));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    release();
+    expect(((await request) as { id: string }).id).toBe(fake.botUser.id);
+    expect(held.status).toBe(200);
+  });
+
   it('blanks message content for a client without the MessageContent intent unless it is mentioned', async () => {
     const blind = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: fake.apiUrl } });
     const ready = once(blind, Events.ClientReady);

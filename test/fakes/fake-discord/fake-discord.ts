@@ -192,6 +192,14 @@ export class FakeDiscord {
     this.#faults.failNext(matcher, responses);
   }
 
+  /**
+   * Holds the next matching request unanswered (recorded, with status 0) until the returned function
+   * is called, so a test decides when it completes instead of racing a clock.
+   */
+  holdNext(matcher: RouteMatcher): () => void {
+    return this.#faults.holdNext(matcher);
+  }
+
   /** Deletes a webhook behind the bot's back; later executes get 404 / 10015. */
   deleteWebhook(id: string): void {
     this.store.webhook(id);

@@ -38,9 +38,30 @@ interface PendingFault {
   responses: FaultResponse[];
 }
 
+interface PendingHold {
+  matches: (request: RequestSummary) => boolean;
+  released: Promise<void>;
+}
+
 /** Queued failures: each matching request consumes the next response of the first matching entry. */
 export class FaultInjector {
   readonly #pending: PendingFault[] = [];
+  readonly #holds: PendingHold[] = [];
+
+  /** The next matching request waits, unanswered, until the returned function is called; then it is served as usual. */
+  holdNext(matcher: RouteMatcher): () => void {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.#holds.push({ matches: toPredicate(matcher), released });
+    return release;
+  }
+
+  /** What the request must wait for first, if a hold matches it (each hold holds one request). */
+  takeHold(request: RequestSummary): Promise<void> | null {
+    const index = this.#holds.findIndex((hold) => hold.matches(request));
+    if (index === -1) return null;
+    return this.#holds.splice(index, 1)[0]!.released;
+  }
 
   failNext(matcher: RouteMatcher, responses: FaultResponse[]): void {
     this.#pending.push({ matches: toPredicate(matcher), responses: [...responses] });

@@ -50,6 +50,8 @@ export function createRequestListener(router: Router, faults: FaultInjector, con
       send(res, status, payload, headers);
     };
 
+    const hold = faults.takeHold({ method, path });
+    if (hold) await hold;
     const injected = faults.take({ method, path });
     if (injected && !injected.afterHandling) {
       record.injected = true;

@@ -69,14 +69,15 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
     const [stalled, successor] = [worker(prefix), worker(prefix)];
     const spec = { slot: 'joy', name: 'Joy' };
-    // Holds the first create back for 3 s, which the REST client waits out.
-    discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 429, retryAfter: 3 }]);
+    // The first create stays unanswered until the successor has made and cached its own.
+    const release = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
 
     const slow = stalled.get(channel.id, spec);
     await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
     // Its lock expires as it would during a stall (a paused process, renewals that could not reach Redis).
     await redis.connection.del(`${prefix}:webhook-lock:${channel.id}`);
     const taken = await successor.get(channel.id, spec);
+    release();
     const late = await slow;
 
     expect(late).toMatchObject({ id: taken.id, token: taken.token });
@@ -93,7 +94,8 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     const second = new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), secondConnection, prefix, async () => discord.applicationId);
     const lockTries = vi.spyOn(secondConnection, 'set');
     const spec = { slot: 'joy', name: 'Joy' };
-    discord.failNext(`POST /channels/${channel.id}/webhooks`, [{ status: 429, retryAfter: 3 }]);
+    // The first worker's create stays unanswered until the second has given up.
+    const release = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
 
     const slow = first.get(channel.id, spec);
     await discord.waitFor(() => discord.requests.find((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`));
@@ -103,8 +105,9 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     await vi.waitFor(() => expect(lockTries.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     shutdown.abort();
     expect(await waiting).toMatchObject({ name: 'AbortError' });
-    // Answered while the first worker's create was still held back by its rate limit.
-    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(0);
+    // It stopped while the first worker's create was still unanswered, and asked Discord for nothing.
+    expect(discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`)).toHaveLength(1);
+    release();
     const made = await slow;
     expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([made.id]);
   }, 30_000);

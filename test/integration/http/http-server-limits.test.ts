@@ -41,7 +41,7 @@ describe('the HTTP server under a slow or greedy client (real Fastify on a local
       fetch(`http://127.0.0.1:${port}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts }) });
     const first = analyse(['one', 'two']);
     // The first request is in the classifier before the second arrives.
-    await expect.poll(() => calls).toBe(1);
+    await expect.poll(() => calls, { timeout: 10_000 }).toBe(1);
     const busy = await analyse(['three', 'four']);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ANALYSIS_LIMITS, RedisAnalysisLimiter, type AnalysisLimits } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { snowflake } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -9,10 +8,15 @@ describe('the /feel and "Analyze emotion" rate limiter, on a real Redis', () => 
   const redis = usePrivateRedis();
   const freshLimiter = (limits: AnalysisLimits = ANALYSIS_LIMITS) => new RedisAnalysisLimiter(redis.connection, `{analysis-${randomUUID().slice(0, 8)}}`, limits);
 
-  // The windows are calendar minutes: a test must not straddle one's end.
-  beforeEach(async () => {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 2_000) await sleep(left + 50);
+  // The windows are calendar minutes: each test starts its own minute's first second by the clock
+  // the limiter reads, so no stall of a busy machine can carry it over a minute's end.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((Math.floor(Date.now() / 60_000) + 1) * 60_000 + 1_000);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it("a person past their limit is refused until the minute is over, and someone else is not", async () => {
@@ -27,13 +31,8 @@ describe('the /feel and "Analyze emotion" rate limiter, on a real Redis', () => 
     expect(retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(await limiter.tryStart({ scope: guild, userId: bob })).toEqual({ allowed: true });
     // Once the minute is over (the clock the limiter reads moved past it), Alice is allowed again.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + retryAfterMs + 1);
-      expect(await limiter.tryStart({ scope: guild, userId: alice })).toEqual({ allowed: true });
-    } finally {
-      vi.useRealTimers();
-    }
+    vi.setSystemTime(Date.now() + retryAfterMs + 1);
+    expect(await limiter.tryStart({ scope: guild, userId: alice })).toEqual({ allowed: true });
   });
 
   it("one person's limit spans every server and DMs, so they cannot spread a flood across them", async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RATE_LIMITS, RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
 import { NO_COOLDOWN, type CooldownSettings, type ReplyStart } from '../../../src/ports/reply-limiter.js';
 import { snowflake } from '../../factories.js';
@@ -9,10 +8,15 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 describe('the reply rate limiter, on a real Redis', () => {
   const redis = usePrivateRedis();
 
-  // The per-minute counters are keyed by calendar minute: a test must not straddle one's end.
-  beforeEach(async () => {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 2_000) await sleep(left + 50);
+  // The per-minute counters are keyed by calendar minute: each test starts its own minute's first
+  // second by the clock the limiter reads, so no stall of a busy machine carries it over a minute's end.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((Math.floor(Date.now() / 60_000) + 1) * 60_000 + 1_000);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   function freshPrefix(): string {
