@@ -1,6 +1,7 @@
 /**
  * Classifier speed on this machine, baseline and contenders in one run, over the same messages:
- *   baseline   - the naive pipeline: one transformers.js call per message, one after another;
+ *   baseline   - the naive pipeline: one call of the classifier (one transformers.js pipeline call) per
+ *                message, one after another;
  *   batched    - the same messages in batches of 64 (what eval does);
  *   app, alone - one message at a time through the worker's classifier (newest-characters cut,
  *                batching, metrics), the path a lone chat message takes: its latency is the
@@ -139,7 +140,7 @@ const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
 console.log(`classifier ${values.model} (${dtype ?? 'model default'} weights), ${count} messages x ${rounds} rounds, node ${process.version}`);
 console.log(`${(namingAFeeling * 100).toFixed(0)} % of the messages name a feeling; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (2 cores: above 2 means another process shared them)`);
 console.log('medians over the rounds; each ratio is against the baseline of its own round');
-console.log(row('baseline: one pipeline call per message', 'baseline'));
+console.log(row('baseline: one classifier call per message', 'baseline'));
 console.log(row(`batched: ${BATCH} per call`, 'batched'));
 console.log(row("app path, one message at a time", 'appAlone'));
 console.log(row(`app path, ${BATCH} messages in flight`, 'appLoaded', 'latency under load'));
