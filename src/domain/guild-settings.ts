@@ -3,7 +3,12 @@ import { EMOTIONS } from './emotions.js';
 
 export const PersonaLookSchema = z.object({
   name: z.string().min(1).max(80).optional(),
-  avatarUrl: z.url({ protocol: /^https$/ }).optional(),
+  // Stored as the URL parser spells it ("HTTPS://x" and "https:x" become "https://x/…"), the one
+  // form the repliers recognise as a URL rather than a file of the operator's.
+  avatarUrl: z
+    .url({ protocol: /^https$/ })
+    .transform((url) => new URL(url).href)
+    .optional(),
 });
 
 export type PersonaLook = z.infer<typeof PersonaLookSchema>;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replyModeFor } from '../../src/domain/guild-settings.js';
+import { AvatarStore } from '../../src/adapters/files/avatar-store.js';
+import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
+import { PersonaLookSchema, replyModeFor } from '../../src/domain/guild-settings.js';
 import { buildSettings } from '../factories.js';
 
 describe('replyModeFor', () => {
@@ -23,5 +25,27 @@ describe('replyModeFor', () => {
 
   it('anything else uses the guild default', () => {
     expect(replyModeFor(settings, { channelId: '95' })).toBe('mention');
+  });
+});
+
+describe("a persona's look, as the settings command stores it", () => {
+  it('keeps an avatar URL in the one spelling the repliers read as a URL, however the admin wrote its scheme', () => {
+    for (const written of ['HTTPS://cdn.example.test/joy.png', 'Https://cdn.example.test/joy.png', 'https:cdn.example.test/joy.png']) {
+      const { avatarUrl } = PersonaLookSchema.parse({ avatarUrl: written });
+      expect(avatarUrl, written).toBe('https://cdn.example.test/joy.png');
+      expect(new AvatarStore().publicUrl({ ...DEFAULT_PERSONAS.joy, avatar: avatarUrl! }, undefined), written).toBe(avatarUrl);
+    }
+  });
+
+  it('refuses an avatar URL that is not https', () => {
+    for (const written of ['http://cdn.example.test/joy.png', 'data:image/png;base64,AAAA', 'javascript:alert(1)']) {
+      expect(PersonaLookSchema.safeParse({ avatarUrl: written }).success, written).toBe(false);
+    }
+  });
+});
+
+describe("an operator's persona avatar", () => {
+  it('is a URL whatever the case of its scheme', () => {
+    expect(new AvatarStore().publicUrl({ ...DEFAULT_PERSONAS.joy, avatar: 'HTTPS://cdn.example.test/joy.png' }, undefined)).toBe('HTTPS://cdn.example.test/joy.png');
   });
 });

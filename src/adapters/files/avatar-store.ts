@@ -17,7 +17,7 @@ export class AvatarStore {
 
   /** The persona's public avatar URL, when it has one or the operator hosts the images. */
   publicUrl(persona: Persona, baseUrl: string | undefined): string | undefined {
-    if (/^https?:\/\//.test(persona.avatar)) return persona.avatar;
+    if (/^https?:\/\//i.test(persona.avatar)) return persona.avatar;
     return baseUrl ? `${baseUrl}/${basename(persona.avatar)}` : undefined;
   }
 
