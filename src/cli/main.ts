@@ -70,5 +70,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`feelbot: unexpected failure\n${error instanceof Error ? error.stack : String(error)}\n`);
       process.exitCode = 1;
     }
+    // The command failed and said why: whatever it left running (a download node-llama-cpp keeps
+    // retrying after the stall timeout gave up on it, a socket) must not keep the process alive.
+    process.exit();
   },
 );

@@ -11,7 +11,8 @@ export async function loadLlamaRuntime(config: Config, logger: Logger): Promise<
     model: config.llm.model,
     gpu: config.llm.gpu,
     modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
-    showProgress: process.stderr.isTTY,
+    // isTTY is undefined, not false, when stderr is a pipe or a file: no spinner frames in logs.
+    showProgress: process.stderr.isTTY === true,
   });
   logger.info({ backend: runtime.backend, model: runtime.modelPath, ms: Date.now() - started }, `llama.cpp is using ${runtime.backend}`);
   return runtime;

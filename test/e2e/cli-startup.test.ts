@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exitWithin } from '../support/exit-within.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
@@ -52,6 +54,26 @@ describe('feelbot start-up errors', () => {
     expect(output).toContain(path);
     expect(output).not.toContain('unexpected failure');
   });
+
+  it('a model host that never answers stops `models pull` with MODEL_DOWNLOAD_FAILED once the download stalls, and the process exits', async () => {
+    // Accepts every connection and answers nothing, as a host behind a dead route would.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const pull = new FeelbotProcess(['models', 'pull'], { LLM_MODEL: `http://127.0.0.1:${port}/never.gguf`, MODELS_DIR: `${GENERATED_DIR}models-never` });
+      // The stall timeout is 15 s; a process that kept waiting for the request would not end here.
+      expect(await exitWithin(pull, 45_000)).toBe(1);
+      const output = pull.output.join('\n');
+      expect(output).toContain('MODEL_DOWNLOAD_FAILED');
+      expect(output).toContain('no download progress');
+      // Its output is not a terminal: no progress spinner in it.
+      expect(output).not.toMatch(/Gathering information|\r/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 60_000);
 
   it('register-commands against a Discord that rate-limits it for minutes fails at once with DISCORD_RATE_LIMITED and the wait', async () => {
     const redis = await startPrivateRedis();

@@ -15,7 +15,8 @@ export const modelsCommand: Command = {
     }
     const llmPath = await resolveModel(config.llm.model, {
       modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
-      showProgress: true,
+      // A progress bar in a terminal; in a pipe or a log file its frames would be noise.
+      showProgress: process.stderr.isTTY === true,
     });
     process.stdout.write(`LLM_MODEL ready: ${llmPath}\n`);
     // Loading the classifier downloads a hub model into the cache; the shipped one is already here.
