@@ -13,6 +13,9 @@ export const SamplingSchema = z.object({
   maxTokens: z.number().int().min(8).max(1_024),
 });
 
+/** Text that must say something: blanks only are refused. */
+const someText = (max: number) => z.string().max(max).refine((text) => text.trim().length > 0, 'must not be empty or blanks only');
+
 export const PersonaSchema = z.object({
   emotion: z.enum(EMOTIONS),
   /** Shown as the webhook message's username, so it must be a name Discord accepts. */
@@ -21,15 +24,15 @@ export const PersonaSchema = z.object({
   color: z.number().int().min(0).max(0xff_ff_ff),
   emoji: z.string().min(1).max(16),
   /** File name under assets/avatars/, or an https URL. */
-  avatar: z.string().min(1),
+  avatar: someText(2_000),
   /** One line on how the character talks; part of the system prompt. */
-  voice: z.string().min(1).max(500),
+  voice: someText(500),
   /** Who the character is and what it must never do. */
-  systemPrompt: z.string().min(1).max(4_000),
+  systemPrompt: someText(4_000),
   sampling: SamplingSchema,
   maxReplyChars: z.number().int().min(40).max(DISCORD_MESSAGE_LIMIT),
   /** Path of a LoRA adapter (GGUF) that tunes this persona's voice; none when absent. */
-  lora: z.string().min(1).optional(),
+  lora: someText(2_000).optional(),
 });
 
 export type Persona = z.infer<typeof PersonaSchema>;

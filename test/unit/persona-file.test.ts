@@ -46,9 +46,40 @@ describe('persona override file', () => {
     expect((error as Error).message).toContain('personas.love.name');
   });
 
-  it('a file that is not JSON says so', async () => {
+  it('a file that is not JSON says so, with where the parser stopped', async () => {
     const error = await loadPersonas(file('broken.json', '{ nope')).catch((e: unknown) => e);
     expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
-    expect((error as Error).message).toMatch(/cannot be read as JSON/);
+    expect((error as Error).message).toMatch(/is not valid JSON \(.*position/);
+  });
+
+  it('a file that is not there says so, not that it is bad JSON', async () => {
+    const error = await loadPersonas(join(dir, 'missing.json')).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    expect((error as Error).message).toMatch(/cannot be read \(ENOENT\)/);
+  });
+
+  it('a file saved with a byte-order mark is read', async () => {
+    const personas = await loadPersonas(file('bom.json', `\uFEFF${JSON.stringify({ personas: { joy: { name: 'Sunny' } } })}`));
+    expect(personas.joy.name).toBe('Sunny');
+  });
+
+  it('a misspelt key is refused by name instead of being ignored', async () => {
+    const error = await loadPersonas(file('typo.json', { personas: { joy: { systemPromt: 'You are a pirate.' } } })).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    expect((error as Error).message).toContain('systemPromt');
+    const topLevel = await loadPersonas(file('typo-top.json', { persona: { joy: { name: 'Sunny' } } })).catch((e: unknown) => e);
+    expect((topLevel as Error).message).toContain('persona');
+  });
+
+  it('a prompt or name of blanks only is refused', async () => {
+    const error = await loadPersonas(file('blank.json', { personas: { joy: { systemPrompt: '   ' }, anger: { voice: ' \n ' } } })).catch((e: unknown) => e);
+    expect(isFeelbotError(error, ErrorCodes.PersonaFileInvalid)).toBe(true);
+    expect((error as Error).message).toContain('personas.joy.systemPrompt');
+    expect((error as Error).message).toContain('personas.anger.voice');
+  });
+
+  it('a sampling override changes only the settings it names', async () => {
+    const personas = await loadPersonas(file('sampling.json', { personas: { joy: { sampling: { temperature: 0.3 } } } }));
+    expect(personas.joy.sampling).toEqual({ ...DEFAULT_PERSONAS.joy.sampling, temperature: 0.3 });
   });
 });
