@@ -45,18 +45,21 @@ export class TerminalSession {
     private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_LLM_TIMEOUT_MS),
   ) {}
 
-  /** One turn. Never throws: a turn that fails is reported, and the session goes on. */
-  async say(text: string): Promise<TurnResult> {
+  /**
+   * One turn. Never throws: a turn that fails is reported, and the session goes on. `signal` (the
+   * session ending) stops the wait for the reply: the turn is lost and its job withdrawn.
+   */
+  async say(text: string, signal?: AbortSignal): Promise<TurnResult> {
     // Checked before queueing, and never cut: a silently shortened line gets another answer.
     if (text.length > MAX_MESSAGE_CHARS) return tooLong(text.length);
     try {
-      return await this.exchange(text);
+      return await this.exchange(text, signal);
     } catch (error) {
       return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
     }
   }
 
-  private async exchange(text: string): Promise<TurnResult> {
+  private async exchange(text: string, signal?: AbortSignal): Promise<TurnResult> {
     const messageId = localSnowflake();
     const job: MessageJob = {
       version: 1,
@@ -76,7 +79,7 @@ export class TerminalSession {
     const added = await this.queue.add('reply', MessageJobSchema.parse(job), { jobId: messageJobId(messageId) });
     let outcome: JobOutcome;
     try {
-      outcome = (await added.waitUntilFinished(this.events, this.replyTimeoutMs)) as JobOutcome;
+      outcome = (await Promise.race([added.waitUntilFinished(this.events, this.replyTimeoutMs), aborted(signal)])) as JobOutcome;
     } catch (error) {
       // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
       // until it ends; its late reply is never shown, since replies are read by the job's reply id.
@@ -119,4 +122,12 @@ function tooLong(length: number): TurnResult {
   };
 }
 
-
+/** Rejects once `signal` aborts (never, without one). */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    const fail = () => reject(new Error('the session ended before the reply came'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../src/adapters/bullmq/message-queue.js';
 import { EMOTIONS } from '../../src/domain/emotions.js';
 import { buildMessageJob, snowflake } from '../factories.js';
@@ -282,6 +282,21 @@ const CHAT_EXIT_MS = 90_000;
 
 /** Runs `feelbot chat` on the tiny models, types `lines` into it, and waits for it to exit. */
 async function chat(redis: PrivateRedis, prefix: string, lines: readonly string[], env: Record<string, string> = {}) {
+  const { child, output } = startChat(redis, prefix, env);
+  for (const line of lines) child.stdin.write(`${line}\n`);
+  child.stdin.end();
+  const code = await exitOf(child);
+  return { code, ...output() };
+}
+
+/** The exit code of `child`, or null once it has been killed for not exiting within CHAT_EXIT_MS. */
+async function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
+  const stuck = setTimeout(() => child.kill('SIGKILL'), CHAT_EXIT_MS);
+  return new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(stuck));
+}
+
+/** `feelbot chat` on the tiny models, its input left open; `output` reads what it has printed so far. */
+function startChat(redis: PrivateRedis, prefix: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: {
@@ -302,11 +317,7 @@ async function chat(redis: PrivateRedis, prefix: string, lines: readonly string[
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (const line of lines) child.stdin.write(`${line}\n`);
-  child.stdin.end();
-  const stuck = setTimeout(() => child.kill('SIGKILL'), CHAT_EXIT_MS);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => clearTimeout(stuck));
-  return { code, stdout, stderr };
+  return { child, output: () => ({ stdout, stderr }) };
 }
 
 describe('feelbot chat', () => {
@@ -341,6 +352,18 @@ describe('feelbot chat', () => {
       connection.disconnect();
     }
   }, 120_000);
+
+  it('Ctrl-C (SIGINT) or SIGTERM ends a session whose input is still open, as Ctrl-D does, with exit code 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const { child, output } = startChat(redis, `{chat-${signal.toLowerCase()}}`);
+      child.stdin.write('I got the job, I am so happy!\n');
+      // Answered: the session is up and waiting for the next line.
+      await vi.waitFor(() => expect(output().stdout).toMatch(/^\(joy \d+%\) /m), { timeout: 60_000, interval: 100 });
+      child.kill(signal);
+      // Before the fix it ignored the signal until main's 30 s forced exit, which exits with 1.
+      expect(await exitOf(child), `${signal}\n${output().stderr}`).toBe(0);
+    }
+  }, 180_000);
 
   it('refuses a line over 4,000 characters with INPUT_INVALID and goes on answering the next lines', async () => {
     const { code, stdout, stderr } = await chat(redis, '{chat-long-line}', ['a'.repeat(4_001), 'I got the job, I am so happy!', 'I am so happy for you!']);

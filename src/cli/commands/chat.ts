@@ -34,7 +34,7 @@ export const chatCommand: Command = {
   name: 'chat',
   usage: 'chat',
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
-  async run({ config, logger }) {
+  async run({ config, logger, stopped }) {
     // Only at start-up, before the models load: without Redis the session could not hold a turn.
     await checkRedisReachable(config.redis.url);
     // The personas and models before any connection opens: an open one would keep a failed start-up from exiting.
@@ -77,6 +77,15 @@ export const chatCommand: Command = {
     const interactive = process.stdin.isTTY === true;
     const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
     terminal.setPrompt('you> ');
+    // Once closed (Ctrl-D, the end of piped input, a stop signal), no prompt: it would reopen the input.
+    let closed = false;
+    terminal.once('close', () => (closed = true));
+    // Ctrl-C or SIGTERM ends the session as Ctrl-D does, also while a reply is being written.
+    const stop = new AbortController();
+    void stopped.then(() => {
+      stop.abort();
+      terminal.close();
+    });
     if (interactive) {
       process.stdout.write('Talk to the personas. Ctrl-D to leave.\n');
       terminal.prompt();
@@ -84,8 +93,9 @@ export const chatCommand: Command = {
     try {
       // Lines typed (or piped) while a reply is being written wait their turn in the iterator.
       for await (const line of terminal) {
-        if (line.trim()) process.stdout.write(`${formatTurn(await session.say(line))}\n`);
-        if (interactive) terminal.prompt();
+        if (line.trim()) process.stdout.write(`${formatTurn(await session.say(line, stop.signal))}\n`);
+        if (stop.signal.aborted) break;
+        if (interactive && !closed) terminal.prompt();
       }
     } finally {
       terminal.close();
