@@ -477,6 +477,16 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     const post = discord.webhookExecutions().at(-1)!;
     expect(post.username).toBe('Sunny');
     expect(post.avatarUrl).toBe('https://cdn.example.test/sunny.png');
+    // reset_look gives the persona back the operator's name and avatar.
+    const reset = await runSettings(discord.world.users.admin.id, 'persona', [
+      { name: 'name', type: STRING, value: 'joy' },
+      { name: 'enabled', type: BOOLEAN, value: true },
+      { name: 'reset_look', type: BOOLEAN, value: true },
+    ]);
+    expect((reset.body.data as { content: string }).content).not.toContain('Sunny');
+    const after = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: newMember(), content: 'what a wonderful day, I am so happy!', mentionsBot: true });
+    expect((await done(after.id)).outcome).toMatchObject({ status: 'posted', persona: 'joy' });
+    expect(discord.webhookExecutions().at(-1)!.username).toBe('Joy');
   });
 });
 

@@ -58,6 +58,9 @@ const settings = new SlashCommandBuilder()
       )
       .addStringOption((option) =>
         option.setName('avatar_url').setDescription("This server's avatar for it: an https image URL").setMaxLength(500),
+      )
+      .addBooleanOption((option) =>
+        option.setName('reset_look').setDescription("Back to feelbot's own name and avatar for it (before any given here)"),
       ),
   )
   .addSubcommand((sub) =>

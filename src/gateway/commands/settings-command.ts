@@ -37,12 +37,15 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       });
       if (!look.success) return 'The avatar must be an https URL of an image, and the name 1 to 80 characters.';
       if (look.data.name !== undefined && !isAllowedWebhookName(look.data.name)) return `The name must be ${WEBHOOK_NAME_RULE}: Discord refuses others.`;
-      // Only what this command gave replaces the stored look: toggling a persona keeps its name and avatar.
+      // Only what this command gave replaces the stored look: toggling a persona keeps its name and
+      // avatar. reset_look drops the stored look first, so the operator's own shows again.
       const given = Object.fromEntries(Object.entries(look.data).filter(([, value]) => value !== undefined));
-      const next = await store.update(guildId, (current) => ({
-        ...withPersona(current, name, enabled),
-        personaLooks: { ...current.personaLooks, [name]: { ...current.personaLooks[name], ...given } },
-      }));
+      const reset = interaction.options.getBoolean('reset_look') ?? false;
+      const next = await store.update(guildId, (current) => {
+        const { [name]: stored, ...otherLooks } = current.personaLooks;
+        const kept = { ...(reset ? {} : stored), ...given };
+        return { ...withPersona(current, name, enabled), personaLooks: Object.keys(kept).length > 0 ? { ...otherLooks, [name]: kept } : otherLooks };
+      });
       return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
     }
     case 'channel': {
