@@ -9,6 +9,7 @@ import { ErrorCodes } from '../errors.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
 import { DEFAULT_LLM_TIMEOUT_MS } from '../config.js';
 import { replyWaitMs } from './reply-wait.js';
+import { withinMs } from '../time-limit.js';
 
 export interface TerminalReply {
   readonly persona: string;
@@ -31,6 +32,9 @@ type JobOutcome = { status: string; reason?: string; replyId?: string };
  * Discord messages make, on the terminal queue; the session's worker answers it into this
  * session's Redis stream.
  */
+/** Longest wait for Redis to take a line, before the turn is reported lost. */
+const QUEUE_ADD_MS = 10_000;
+
 export class TerminalSession {
   readonly sessionId = localSnowflake();
   private readonly history: ConversationMessage[] = [];
@@ -76,7 +80,12 @@ export class TerminalSession {
       context: this.history.slice(-MAX_CONTEXT_MESSAGES),
       receivedAt: Date.now(),
     };
-    const added = await this.queue.add('reply', MessageJobSchema.parse(job), { jobId: messageJobId(messageId) });
+    // chat's connection queues commands while Redis is away and retries for ever: bounded here, so
+    // the person hears that the line was lost instead of waiting on it.
+    const queueing = this.queue.add('reply', MessageJobSchema.parse(job), { jobId: messageJobId(messageId) });
+    const added = await withinMs(queueing, Math.min(this.replyTimeoutMs, QUEUE_ADD_MS)).catch((error: unknown) => {
+      throw new Error(`Redis did not take the line (${error instanceof Error ? error.message : String(error)}); is it running?`, { cause: error });
+    });
     let outcome: JobOutcome;
     try {
       outcome = (await Promise.race([added.waitUntilFinished(this.events, this.replyTimeoutMs), aborted(signal)])) as JobOutcome;

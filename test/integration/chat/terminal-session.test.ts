@@ -11,7 +11,8 @@ import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { MessageJobSchema } from '../../../src/jobs/message-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
-import { usePrivateRedis } from '../../support/redis-server.js';
+import { startPrivateRedis, usePrivateRedis } from '../../support/redis-server.js';
+import { Redis } from 'ioredis';
 
 describe('a terminal chat session (real Redis and BullMQ)', () => {
   const redis = usePrivateRedis();
@@ -98,6 +99,23 @@ describe('a terminal chat session (real Redis and BullMQ)', () => {
       await unreachable.close().catch(() => undefined);
     }
   });
+
+  it('while Redis is down, the turn is reported lost once the line could not be queued in time, instead of hanging', async () => {
+    // A connection as chat's own: it queues commands while Redis is away and retries for ever.
+    const down = await startPrivateRedis();
+    const connection = new Redis(down.url, { maxRetriesPerRequest: null });
+    const stranded = new Queue(TERMINAL_QUEUE, { connection, prefix });
+    await stranded.waitUntilReady();
+    await down.crash();
+    try {
+      const session = new TerminalSession(stranded, events, connection, prefix, 'Ann', 1_000);
+      expect(await session.say('hello')).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/Redis did not take the line/) });
+    } finally {
+      connection.disconnect();
+      await stranded.close().catch(() => undefined);
+      await down.stop().catch(() => undefined);
+    }
+  }, 20_000);
 
   it('shows the reply posted for its own message, not whatever entry comes next in the stream', async () => {
     const session = new TerminalSession(queue.queue, events, redis.connection, prefix, 'Ann');
