@@ -4,11 +4,11 @@ import { registerSecret } from '../adapters/logging/redact-secrets.js';
 import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfig } from '../config.js';
-import { ErrorCodes, FeelbotError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command } from './command.js';
 import { asksForHelp } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
+import { fatalMessage } from './fatal-message.js';
 
 /** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
 const FORCED_EXIT_MS = 30_000;
@@ -63,13 +63,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof FeelbotError && error.userFacing) {
-      process.stderr.write(`feelbot: ${error.message}\n(${error.code})\n`);
-      process.exitCode = error.code === ErrorCodes.UsageInvalid ? 2 : 1;
-    } else {
-      process.stderr.write(`feelbot: unexpected failure\n${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    }
+    const { text, exitCode } = fatalMessage(error);
+    process.stderr.write(text);
+    process.exitCode = exitCode;
     // The command failed and said why: whatever it left running (a download node-llama-cpp keeps
     // retrying after the stall timeout gave up on it, a socket) must not keep the process alive.
     process.exit();
