@@ -88,7 +88,7 @@ export class TerminalSession {
     });
     let outcome: JobOutcome;
     try {
-      outcome = (await Promise.race([added.waitUntilFinished(this.events, this.replyTimeoutMs), aborted(signal)])) as JobOutcome;
+      outcome = (await unlessAborted(added.waitUntilFinished(this.events, this.replyTimeoutMs), signal)) as JobOutcome;
     } catch (error) {
       // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
       // until it ends; its late reply is never shown, since replies are read by the job's reply id.
@@ -131,12 +131,15 @@ function tooLong(length: number): TurnResult {
   };
 }
 
-/** Rejects once `signal` aborts (never, without one). */
-function aborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return;
-    const fail = () => reject(new Error('the session ended before the reply came'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
+/**
+ * Settles as `work` does, or rejects once `signal` aborts. The listener goes when the work settles:
+ * the session's signal outlives every turn, and a listener per turn would pile up on it.
+ */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  let fail: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (fail = () => reject(new Error('the session ended before the reply came'))));
+  if (signal.aborted) fail();
+  else signal.addEventListener('abort', fail, { once: true });
+  return Promise.race([work, stopped]).finally(() => signal.removeEventListener('abort', fail));
 }

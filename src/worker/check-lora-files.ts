@@ -5,7 +5,8 @@ import { EMOTIONS } from '../domain/emotions.js';
 import type { PersonaSet } from '../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 
-interface LoraProblem {
+/** A persona whose LoRA adapter cannot be used, and why. */
+export interface LoraProblem {
   readonly persona: string;
   readonly name: string;
   readonly path: string;
@@ -35,11 +36,15 @@ export async function checkLoraFiles(personas: PersonaSet): Promise<void> {
     if (problem) invalid.push({ persona: emotion, name, path, problem });
   }
   const fix = 'Fix the "lora" path in PERSONAS_FILE, or remove it to use the base model.';
-  const describe = (problems: LoraProblem[]) => problems.map(({ persona, name, path, problem }) => `Persona ${persona} (${name}): ${problem}: ${path}`).join('\n');
   if (missing.length > 0) {
-    throw new FeelbotError(ErrorCodes.ModelNotFound, `${describe([...missing, ...invalid])}\n${fix}`, { userFacing: true, permanent: true, details: { missing, invalid } });
+    throw new FeelbotError(ErrorCodes.ModelNotFound, `${describeLoraProblems([...missing, ...invalid])}\n${fix}`, { userFacing: true, permanent: true, details: { missing, invalid } });
   }
   if (invalid.length > 0) {
-    throw new FeelbotError(ErrorCodes.ModelCorrupt, `${describe(invalid)}\n${fix}`, { userFacing: true, permanent: true, details: { invalid } });
+    throw new FeelbotError(ErrorCodes.ModelCorrupt, `${describeLoraProblems(invalid)}\n${fix}`, { userFacing: true, permanent: true, details: { invalid } });
   }
+}
+
+/** One line per persona: `Persona joy (Joy): <problem>: <path>`. */
+export function describeLoraProblems(problems: readonly LoraProblem[]): string {
+  return problems.map(({ persona, name, path, problem }) => `Persona ${persona} (${name}): ${problem}: ${path}`).join('\n');
 }

@@ -12,7 +12,7 @@ const LORA_B = '.lora_b';
 /** llama.cpp's input embedding adapter has A and B the other way round (llm_build_inp_embd). */
 const TOKEN_EMBEDDING = 'token_embd.weight';
 
-export function ggufShapes(info: GgufFileInfo): GgufShapes {
+function ggufShapes(info: GgufFileInfo): GgufShapes {
   const general = info.metadata.general as { architecture?: unknown } | undefined;
   const tensorInfo = info.fullTensorInfo ?? info.tensorInfo;
   return {
@@ -39,19 +39,24 @@ export function loraMismatch(lora: GgufShapes, model: GgufShapes): string | unde
     if (b === undefined) return `not a usable LoRA adapter: ${base} has ${LORA_A} without ${LORA_B}`;
     const target = model.tensors.get(base);
     if (target === undefined) return `made for another base model: the model has no ${base}`;
-    const adapted = base.endsWith(TOKEN_EMBEDDING) ? [b[1], a[1]] : [a[0], b[1]];
+    const isEmbedding = base.endsWith(TOKEN_EMBEDDING);
+    const adapted = isEmbedding ? [b[1], a[1]] : [a[0], b[1]];
     if (target[0] !== adapted[0] || target[1] !== adapted[1]) {
       return `made for another base model: ${base} is ${size(target.slice(0, 2))} in the model, the adapter is for ${size(adapted as number[])}`;
     }
-    if (!base.endsWith(TOKEN_EMBEDDING) && a[1] !== b[0]) {
+    if (!isEmbedding && a[1] !== b[0]) {
       return `not a usable LoRA adapter: ${base}${LORA_A} is not transposed (an adapter from llama.cpp's old finetune example)`;
     }
   }
   return undefined;
 }
 
-/** Why the adapter at `path` cannot be applied to the loaded model; undefined when it can. */
-export async function loraModelMismatch(path: string, model: LlamaModel): Promise<string | undefined> {
-  const lora = ggufShapes(await readGgufFileInfo(path, { readTensorInfo: true }));
-  return loraMismatch(lora, ggufShapes(model.fileInfo));
+/** The loaded model's shapes, read once for every adapter checked against it. */
+export function modelShapes(model: LlamaModel): GgufShapes {
+  return ggufShapes(model.fileInfo);
+}
+
+/** Why the adapter at `path` cannot be applied to a model of these shapes; undefined when it can. */
+export async function loraModelMismatch(path: string, model: GgufShapes): Promise<string | undefined> {
+  return loraMismatch(ggufShapes(await readGgufFileInfo(path, { readTensorInfo: true })), model);
 }

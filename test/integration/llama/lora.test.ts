@@ -5,7 +5,7 @@ import { ErrorCodes } from '../../../src/errors.js';
 import type { ReplyGenerator } from '../../../src/ports/reply-generator.js';
 import { buildGenerationRequest, ensureLlamaFixtures, fixturePaths, GENERATED_DIR } from './fixtures.js';
 import { capturedLogger } from '../../support/captured-logger.js';
-import { loraModelMismatch } from '../../../src/adapters/llama/lora-model-mismatch.js';
+import { loraModelMismatch, modelShapes } from '../../../src/adapters/llama/lora-model-mismatch.js';
 import { writeTinyLora } from '../../../scripts/fixtures/tiny-lora.js';
 
 let runtime: LlamaRuntime;
@@ -71,7 +71,7 @@ describe('per-request LoRA', () => {
 
   describe('the start-up check for an adapter made for another base model agrees with llama.cpp', () => {
     it('passes the adapter made for this model', async () => {
-      expect(await loraModelMismatch(fixturePaths.lora, runtime.model)).toBeUndefined();
+      expect(await loraModelMismatch(fixturePaths.lora, modelShapes(runtime.model))).toBeUndefined();
     });
 
     it.each([
@@ -80,7 +80,7 @@ describe('per-request LoRA', () => {
     ])('refuses one made for %s, which llama.cpp also refuses to apply', async (name, shape, reason) => {
       const path = `${GENERATED_DIR}lora-for-${name.replace(/\W+/g, '-')}.gguf`;
       writeTinyLora(path, { model: { shape } });
-      expect(await loraModelMismatch(path, runtime.model)).toMatch(reason);
+      expect(await loraModelMismatch(path, modelShapes(runtime.model))).toMatch(reason);
       await expect(generator.generate(buildGenerationRequest({ loraPath: path }))).rejects.toMatchObject({
         code: ErrorCodes.ModelCorrupt,
         message: expect.stringContaining('could not be applied'),

@@ -66,7 +66,6 @@ describe('an error from a write Redis refused, in the logs', () => {
       expect(JSON.stringify(lines)).not.toContain(job.text);
       expect((lines[0]!.err as { command?: unknown }).command).toEqual({ name: 'eval' });
     } finally {
-      await redis.connection.config('SET', 'min-replicas-to-write', '0');
       await queue.close();
     }
   });
