@@ -92,18 +92,49 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
+export type ConfigVariable = keyof Env;
+
+export interface LoadConfigOptions {
+  /**
+   * The variables the command reads (default: all). A bad value in any other one does not stop it:
+   * that variable takes its default and the problem comes back in `ignored`, to be warned about.
+   */
+  readonly reads?: readonly ConfigVariable[];
+}
+
+/** What loadConfigFor read, and the problems it set aside in variables the command does not read. */
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly ignored: readonly string[];
+}
+
 /** Reads the whole environment at once, so a bad boot lists every problem rather than the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(withoutBlanks(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return loadConfigFor(env).config;
+}
+
+/**
+ * loadConfig for one command: a variable the command does not read (a worker's REDIS_URL in a
+ * .env that `feelbot analyze` happens to find) cannot stop it, but is not silently accepted either.
+ */
+export function loadConfigFor(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): LoadedConfig {
+  const given = withoutBlanks(env);
+  const parsed = EnvSchema.safeParse(given);
+  if (parsed.success) return { config: Object.freeze(toConfig(parsed.data)), ignored: [] };
+  const reads = new Set<string>(options.reads ?? CONFIG_VARIABLES);
+  const describe = (issue: z.core.$ZodIssue) => `${issue.path.join('.')}: ${issue.message}`;
+  const fatal = parsed.error.issues.filter((issue) => reads.has(String(issue.path[0])));
+  if (fatal.length > 0) {
+    const problems = fatal.map(describe);
     throw new FeelbotError(ErrorCodes.ConfigInvalid, `Invalid configuration:\n  - ${problems.join('\n  - ')}`, {
       userFacing: true,
       permanent: true,
       details: { problems },
     });
   }
-  return Object.freeze(toConfig(parsed.data));
+  const unread = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  const kept = Object.fromEntries(Object.entries(given).filter(([name]) => !unread.has(name)));
+  return { config: Object.freeze(toConfig(EnvSchema.parse(kept))), ignored: parsed.error.issues.map(describe) };
 }
 
 /**

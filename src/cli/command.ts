@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config, ConfigVariable } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 
 export interface CommandContext {
@@ -19,5 +19,10 @@ export interface Command {
    * `-h` ask for the usage, and `--` lets the text itself start with a dash. Defaults to false.
    */
   readonly takesText?: boolean;
+  /**
+   * The variables the command reads, when it reads only a few (the offline tools): a bad value in
+   * another one (a worker's REDIS_URL in the .env it finds) is a warning, not a failure. Defaults to all.
+   */
+  readonly reads?: readonly ConfigVariable[];
   run(context: CommandContext): Promise<void>;
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { registerSecret } from '../adapters/logging/redact-secrets.js';
 import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
-import { loadConfig } from '../config.js';
+import { loadConfigFor } from '../config.js';
+import { ErrorCodes } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command } from './command.js';
 import { asksForHelp } from './command-arguments.js';
@@ -29,10 +30,12 @@ async function main(argv: readonly string[]): Promise<number> {
   // FEELBOT_ENV_FILE picks another file, or none when empty (tests run without a developer's .env).
   const envFile = process.env.FEELBOT_ENV_FILE ?? '.env';
   if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
-  const config = loadConfig();
+  const { config, ignored } = loadConfigFor(process.env, { reads: command.reads });
   registerSecret(config.discord.token);
-  for (const password of passwordsIn(config.redis.url)) registerSecret(password);
+  // The URL as given: one the command ignored as invalid may still hold a password.
+  for (const password of passwordsIn(process.env.REDIS_URL ?? config.redis.url)) registerSecret(password);
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
+  if (ignored.length > 0) logger.warn({ code: ErrorCodes.ConfigInvalid, problems: ignored }, `${command.name} does not read these settings, so it ignores them; other commands will refuse them`);
   try {
     await command.run({ args, config, logger, stopped: stopSignal() });
   } catch (error) {

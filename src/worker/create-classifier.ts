@@ -3,7 +3,7 @@ import { loadLabelMap } from '../adapters/files/label-map-file.js';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { loadEmotionModel } from '../adapters/transformers/load-emotion-model.js';
-import type { Config } from '../config.js';
+import type { Config, ConfigVariable } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { loadLlamaRuntime } from './load-llama-runtime.js';
@@ -19,6 +19,9 @@ export async function createOnnxClassifier(config: Config, logger: Logger): Prom
   logger.info({ model: config.emotion.model, ms: Date.now() - started }, 'emotion classifier loaded');
   return classifier;
 }
+
+/** What createClassifier reads, with the log level: all an offline tool (analyze, eval) needs. */
+export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = ['EMOTION_MODEL', 'EMOTION_BACKEND', 'EMOTION_LABEL_MAP', 'MODELS_DIR', 'LLM_MODEL', 'LLM_GPU', 'LOG_LEVEL'];
 
 /**
  * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with

@@ -128,6 +128,25 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(output).not.toContain('"accuracy"');
   });
 
+  it("a .env holding a worker's bad REDIS_URL does not stop analyze, which does not read it: a warning names it; a bad EMOTION_BACKEND does stop it", async () => {
+    const envFile = `${GENERATED_DIR}stray.env`;
+    writeFileSync(envFile, 'REDIS_URL=localhost:6379\nHTTP_PORT=eighty\n');
+    const analyze = new FeelbotProcess(['analyze', 'I finally got the job!'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL, FEELBOT_ENV_FILE: envFile });
+    expect(await analyze.waitForExit()).toBe(0);
+    expect(resultLine(analyze).emotion).toBe('joy');
+    const warning = analyze.logs.find((line) => line.level === 'warn');
+    expect(warning?.code).toBe('CONFIG_INVALID');
+    expect((warning?.problems as string[]).map((problem) => problem.split(':')[0]).sort()).toEqual(['HTTP_PORT', 'REDIS_URL']);
+
+    writeFileSync(envFile, 'REDIS_URL=localhost:6379\nEMOTION_BACKEND=gpu\n');
+    const refused = new FeelbotProcess(['analyze', 'I finally got the job!'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL, FEELBOT_ENV_FILE: envFile });
+    expect(await refused.waitForExit()).toBe(1);
+    const output = refused.output.join('\n');
+    expect(output).toContain('EMOTION_BACKEND');
+    expect(output).toContain('CONFIG_INVALID');
+    expect(output).not.toContain('REDIS_URL');
+  });
+
   it('eval names a file it cannot read, with an error code and no stack trace', async () => {
     const evaluate = new FeelbotProcess(['eval', `${GENERATED_DIR}no-such-file.txt`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await evaluate.waitForExit()).toBe(1);

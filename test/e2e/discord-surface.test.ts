@@ -492,8 +492,8 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
 
 describe('a message deleted while its reply is being written (the slow model, on a stack of its own)', () => {
   let stack: FeelbotStack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
+  afterEach(async (context) => {
+    await stack?.stop(context);
     stack = undefined;
   });
 

@@ -20,8 +20,8 @@ const DEFERRED = 5;
 
 describe('faults, on real processes and a real Redis', () => {
   let stack: FeelbotStack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
+  afterEach(async (context) => {
+    await stack?.stop(context);
     stack = undefined;
   });
 

@@ -31,8 +31,8 @@ const doneFor = (messageId: string) => (line: { msg?: string; jobId?: unknown })
 
 describe('graceful shutdown of real worker and gateway processes', () => {
   let stack: FeelbotStack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
+  afterEach(async (context) => {
+    await stack?.stop(context);
     stack = undefined;
   });
 

@@ -17,7 +17,10 @@ export class FeelbotProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
-  constructor(args: readonly string[], env: Record<string, string>) {
+  constructor(
+    readonly args: readonly string[],
+    env: Record<string, string>,
+  ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       cwd: ROOT,
       env: { ...withoutFeelbotEnv(process.env), FEELBOT_ENV_FILE: '', ...env, FORCE_COLOR: '0' },

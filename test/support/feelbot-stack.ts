@@ -86,7 +86,14 @@ export class FeelbotStack {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Each process's last lines, labelled: what a failed test prints to say what the stack did. */
+  outputs(lines = 40): string {
+    return this.processes.map((process, i) => `--- process ${i + 1} (${process.args.join(' ')}), last ${lines} lines:\n${process.output.slice(-lines).join('\n')}`).join('\n');
+  }
+
+  /** Kills the processes and frees the ports; after a failed test it first prints `outputs()`. */
+  async stop(context?: { task: { result?: { state?: string } } }): Promise<void> {
+    if (context?.task.result?.state === 'fail') console.error(this.outputs());
     await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
     await this.queue?.close();
     this.connection?.disconnect();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireDiscordToken } from '../../src/config.js';
+import { loadConfig, loadConfigFor, requireDiscordToken } from '../../src/config.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
@@ -52,5 +52,23 @@ describe('loadConfig', () => {
 
   it('without DISCORD_TOKEN, says what is missing and how to get it', () => {
     expect(() => requireDiscordToken(loadConfig({}))).toThrow(/DISCORD_TOKEN is not set[\s\S]*developers\/applications/);
+  });
+
+  it('for a command that reads a few variables, a bad value in another one is set aside with its problem, not fatal', () => {
+    const env = { REDIS_URL: 'localhost:6379', HTTP_PORT: 'abc', EMOTION_MODEL: 'models/other' };
+    const { config, ignored } = loadConfigFor(env, { reads: ['EMOTION_MODEL', 'LOG_LEVEL'] });
+    expect(config.emotion.model).toBe('models/other');
+    expect(config.redis.url).toBe(loadConfig({}).redis.url);
+    expect(config.http.port).toBe(8_080);
+    expect(ignored).toHaveLength(2);
+    expect(ignored.find((problem) => problem.startsWith('REDIS_URL:'))).toMatch(/redis:\/\/ or rediss:\/\//);
+    expect(ignored.find((problem) => problem.startsWith('HTTP_PORT:'))).toBeDefined();
+  });
+
+  it('a bad value in a variable the command reads still stops it, naming only what it reads', () => {
+    const load = () => loadConfigFor({ EMOTION_BACKEND: 'gpu', REDIS_URL: 'localhost' }, { reads: ['EMOTION_BACKEND'] });
+    expect(load).toThrow(/EMOTION_BACKEND/);
+    expect(load).not.toThrow(/REDIS_URL/);
+    expect(() => loadConfigFor({ REDIS_URL: 'localhost' })).toThrow(/REDIS_URL/);
   });
 });

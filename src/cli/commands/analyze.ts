@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
-import { createClassifier } from '../../worker/create-classifier.js';
+import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import { FeelbotError, ErrorCodes } from '../../errors.js';
 import type { Command } from '../command.js';
 import { textOf } from '../command-arguments.js';
@@ -18,6 +18,7 @@ export const analyzeCommand: Command = {
   usage: 'analyze "<text>"',
   summary: 'print the emotion scores of a text as JSON (-- before a text that starts with -)',
   takesText: true,
+  reads: CLASSIFIER_SETTINGS,
   async run({ args, config, logger }) {
     if (args.filter((arg) => arg !== '--').length === 0) {
       throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot analyze "<text>", for example feelbot analyze "I got the job!"', { userFacing: true });

@@ -6,7 +6,7 @@ import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis } from '../../ports/emotion-classifier.js';
-import { createClassifier } from '../../worker/create-classifier.js';
+import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import type { Command } from '../command.js';
 import { decodeTextFile } from '../decode-text-file.js';
 
@@ -47,6 +47,7 @@ export const evalCommand: Command = {
   name: 'eval',
   usage: USAGE,
   summary: 'score the classifier on text;label lines (JSON on stdout)',
+  reads: CLASSIFIER_SETTINGS,
   async run({ args, config, logger }) {
     const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
     const [file, ...extra] = positionals;
