@@ -12,8 +12,6 @@ const HEADER = /^\s*text\s*;\s*label\s*$/i;
 const BYTE_ORDER_MARK = /^\uFEFF/;
 /** Windows (CRLF), Unix (LF) and old Mac (CR) line endings alike. */
 export const LINE_END = /\r\n|\r|\n/;
-/** A file of long texts should not print thousands of line numbers. */
-const MAX_LINES_NAMED = 20;
 
 function invalidLine(lineNumber: number, reason: string): FeelbotError {
   return new FeelbotError(ErrorCodes.InputInvalid, `line ${lineNumber}: ${reason}`, {
@@ -23,21 +21,14 @@ function invalidLine(lineNumber: number, reason: string): FeelbotError {
   });
 }
 
-export interface ParseOptions {
-  /** Lines whose text is longer than this fail the file, all named at once. Defaults to no limit. */
-  readonly maxTextChars?: number;
-}
-
 /**
  * Parses `text;label` lines, splitting on the LAST ';' (text may contain ';'). Lines end in \n,
  * \r\n or a lone \r (old Mac exports). Labels are read case-insensitively; blank lines, a byte-order
  * mark and a `text;label` header line are skipped. A bad line fails the whole file with its number,
  * so no row is scored against a label it does not have.
  */
-export function parseLabelledLines(content: string, options: ParseOptions = {}): LabelledText[] {
+export function parseLabelledLines(content: string): LabelledText[] {
   const rows: LabelledText[] = [];
-  const maxTextChars = options.maxTextChars ?? Infinity;
-  const tooLong: number[] = [];
   content.replace(BYTE_ORDER_MARK, '').split(LINE_END).forEach((line, index) => {
     if (!line.trim() || (index === 0 && HEADER.test(line))) return;
     const cut = line.lastIndexOf(';');
@@ -49,19 +40,7 @@ export function parseLabelledLines(content: string, options: ParseOptions = {}):
       throw invalidLine(index + 1, `label ${JSON.stringify(label)} is not one of ${LABELS.join(', ')}`);
     }
     if (!text.trim()) throw invalidLine(index + 1, 'empty text');
-    if (text.length > maxTextChars) tooLong.push(index + 1);
     rows.push({ text, label: label as EmotionOrNeutral });
   });
-  if (tooLong.length > 0) throw textsTooLong(tooLong, maxTextChars);
   return rows;
-}
-
-function textsTooLong(lines: readonly number[], max: number): FeelbotError {
-  const shown =
-    lines.length > MAX_LINES_NAMED ? `${lines.slice(0, MAX_LINES_NAMED).join(', ')} and ${lines.length - MAX_LINES_NAMED} more` : lines.join(', ');
-  return new FeelbotError(
-    ErrorCodes.InputInvalid,
-    `${lines.length === 1 ? 'line' : 'lines'} ${shown}: text longer than ${max.toLocaleString('en-US')} characters, the most the classifier reads; shorten or split ${lines.length === 1 ? 'it' : 'them'}`,
-    { userFacing: true, permanent: true, details: { lines, maxTextChars: max } },
-  );
 }

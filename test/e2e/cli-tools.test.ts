@@ -207,18 +207,16 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(resultLine(atLimit).emotion).toBe('joy');
   });
 
-  it('eval refuses a file with texts over 4,000 characters, naming their lines, before loading the model', async () => {
-    const file = `${GENERATED_DIR}eval-too-long.txt`;
-    const long = 'the meeting moved to room four. '.repeat(130);
-    expect(long.length).toBeGreaterThan(4_000);
-    writeFileSync(file, [EVAL_LINES[0], `${long};neutral`, EVAL_LINES[1], `${long}i feel sad;sadness`].join('\n'));
+  it('eval reads a row over 4,000 characters by its newest 4,000, as the bot reads a message, and counts such rows in long_rows', async () => {
+    const file = `${GENERATED_DIR}eval-long-row.txt`;
+    // Joy first, fear in the newest 4,000 characters: read from the end, the row is fear.
+    const long = `${'i am so happy and grateful today. '.repeat(150)}${'i feel terrified and scared of what comes next. '.repeat(90)}`;
+    expect(long.length).toBeGreaterThan(8_000);
+    writeFileSync(file, [EVAL_LINES[0], `${long};fear`].join('\n'));
     const evaluate = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
-    expect(await evaluate.waitForExit()).toBe(1);
-    const output = evaluate.output.join('\n');
-    expect(output).toContain('lines 2, 4: text longer than 4,000 characters');
-    expect(output).toContain('(INPUT_INVALID)');
-    expect(output).not.toContain('"accuracy"');
-    expect(evaluate.logs.some((line) => line.msg === 'emotion classifier loaded')).toBe(false);
+    expect(await evaluate.waitForExit()).toBe(0);
+    const report = resultLine(evaluate);
+    expect(report).toMatchObject({ n: 2, accuracy: 1, long_rows: 1 });
   });
 
   it('eval reads a file with old Mac line ends (a lone CR) as one row per line', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabelledLines, type ParseOptions } from '../../src/domain/labelled-text.js';
+import { parseLabelledLines } from '../../src/domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 
-function failure(content: string, options?: ParseOptions): FeelbotError {
+function failure(content: string): FeelbotError {
   try {
-    parseLabelledLines(content, options);
+    parseLabelledLines(content);
   } catch (error) {
     if (error instanceof FeelbotError) return error;
     throw error;
@@ -60,16 +60,6 @@ describe('parseLabelledLines', () => {
     expect(failure('fine;j\u0000o\u0000y\n').message).toBe(
       'line 1: label "j\\u0000o\\u0000y" is not one of sadness, joy, love, anger, fear, surprise, neutral',
     );
-  });
-
-  it('with a text limit, names every line whose text is longer, with INPUT_INVALID; a text of exactly the limit is read', () => {
-    const limit = 10;
-    expect(parseLabelledLines(`${'a'.repeat(limit)};joy\n`, { maxTextChars: limit })).toHaveLength(1);
-    const error = failure(`short;joy\n${'a'.repeat(limit + 1)};joy\nshort;fear\n${'b'.repeat(50)};sadness\n`, { maxTextChars: limit });
-    expect(error.code).toBe(ErrorCodes.InputInvalid);
-    expect(error.userFacing).toBe(true);
-    expect(error.message).toMatch(/^lines 2, 4: text longer than 10 characters/);
-    expect(error.details).toMatchObject({ lines: [2, 4] });
   });
 });
 

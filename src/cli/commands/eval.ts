@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { NewestCharsClassifier } from '../../classifier/newest-chars-classifier.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
@@ -56,12 +57,13 @@ export const evalCommand: Command = {
     if (values.plot !== undefined && values.plot.trim() === '') {
       throw new FeelbotError(ErrorCodes.UsageInvalid, `--plot needs a file name\nUsage: feelbot ${USAGE}`, { userFacing: true });
     }
-    // Checked before the model loads: a text too long to read is the file's mistake, found at once.
-    const rows = parseLabelledLines(await readInput(file), { maxTextChars: MAX_MESSAGE_CHARS });
+    // Checked before the model loads: a bad line is the file's mistake, found at once.
+    const rows = parseLabelledLines(await readInput(file));
     if (rows.length === 0) {
       throw new FeelbotError(ErrorCodes.InputInvalid, `The evaluation file ${file} has no text;label lines to score`, { userFacing: true, permanent: true });
     }
-    const classifier = await createClassifier(config, logger);
+    // A row longer than a Discord message is read as the bot reads one: by its newest 4,000 characters.
+    const classifier = new NewestCharsClassifier(await createClassifier(config, logger));
     const analyses: EmotionAnalysis[] = [];
     try {
       for (let start = 0; start < rows.length; start += EVAL_BATCH) {
@@ -79,6 +81,7 @@ export const evalCommand: Command = {
       ...classificationReport(rows.map((row) => row.label), predicted, labels),
       scored: withNeutral ? 'seven-way' : 'six-way',
       neutral_predicted: analyses.filter((analysis) => analysis.neutral).length,
+      long_rows: rows.filter((row) => row.text.length > MAX_MESSAGE_CHARS).length,
     };
     // The report first: a plot that cannot be written must not throw the scoring away.
     process.stdout.write(`${JSON.stringify(report)}\n`);
