@@ -30,7 +30,7 @@ const SWEEP_INTERVAL_MS = 5 * 60_000;
 /** Process 1: reads Discord, queues work. It holds no model and no state besides Redis. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const token = requireDiscordToken(config);
-  const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway');
+  const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger);
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const client = createDiscordClient(config.discord.apiUrl);

@@ -54,7 +54,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const engines = await createEngines(config, logger, metrics);
   await checkPersonasFitEngines(personas, config, engines);
   const { generator, classifier } = engines;
-  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker');
+  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
   const rest = createDiscordRest(config.discord.apiUrl, token);
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false });

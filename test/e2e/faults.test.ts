@@ -90,6 +90,8 @@ describe('faults, on real processes and a real Redis', () => {
     await gateway.waitForLog(retryingFor(regretted.id), 30_000);
     await gateway.waitForLog(retryingDeletionOf(regretted.id), 30_000);
     await stack.redis.revive();
+    // The worker's own connection says it is back (and, in a failure's output, when).
+    await worker.waitForLog((line) => line.msg === 'redis connection back', 60_000);
 
     const control = stack.mention('what a wonderful surprise!');
     await worker.waitForLog(doneFor(control.id), 90_000);

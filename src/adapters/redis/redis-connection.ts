@@ -1,4 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { ErrorCodes } from '../../errors.js';
+import type { Logger } from '../../ports/logger.js';
 
 /**
  * Producers fail fast when Redis is down (the caller gets an error instead of a silently
@@ -22,7 +24,11 @@ const ROLE_OPTIONS = {
 /** Reconnect quickly at first, then every 5 seconds at most, forever. */
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
-export function createRedis(url: string, role: RedisRole, name: string): Redis {
+/**
+ * `logger` hears when a connection that was ready is lost, and when it is ready again: an
+ * operator reading the logs sees the outage and its end once each, not every failed retry.
+ */
+export function createRedis(url: string, role: RedisRole, name: string, logger?: Logger): Redis {
   const redis = new Redis(url, {
     ...ROLE_OPTIONS[role],
     connectionName: name,
@@ -31,7 +37,23 @@ export function createRedis(url: string, role: RedisRole, name: string): Redis {
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   redis.on('error', () => undefined);
+  if (logger) logConnectionState(redis, name, logger);
   return redis;
+}
+
+function logConnectionState(redis: Redis, name: string, logger: Logger): void {
+  let lostAt: number | undefined;
+  let readyBefore = false;
+  redis.on('close', () => {
+    if (!readyBefore || lostAt !== undefined) return;
+    lostAt = Date.now();
+    logger.warn({ code: ErrorCodes.RedisUnavailable, connection: name }, 'redis connection lost; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (lostAt !== undefined) logger.info({ connection: name, downMs: Date.now() - lostAt }, 'redis connection back');
+    lostAt = undefined;
+    readyBefore = true;
+  });
 }
 
 /** Keys feelbot owns beside BullMQ's, under the same hash-tagged prefix. */
