@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,34 @@ describe('persona override file', () => {
     expect(personas.joy.lora).toBe('adapters/joy.gguf');
     expect(personas.joy.systemPrompt).toBe(DEFAULT_PERSONAS.joy.systemPrompt);
     expect(personas.fear).toEqual(DEFAULT_PERSONAS.fear);
+  });
+
+  it("reads a relative lora or avatar path from the file's own folder, wherever feelbot runs from", async () => {
+    const folder = join(dir, 'operator-config');
+    mkdirSync(join(folder, 'adapters'), { recursive: true });
+    mkdirSync(join(folder, 'faces'), { recursive: true });
+    for (const made of ['adapters/joy.gguf', 'faces/sunny.png', 'grumpy.png']) writeFileSync(join(folder, made), 'x');
+    const path = join(folder, 'personas.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        personas: {
+          joy: { lora: 'adapters/joy.gguf', avatar: 'faces/sunny.png' },
+          anger: { avatar: 'grumpy.png', lora: './adapters/missing.gguf' },
+          fear: { avatar: 'https://cdn.example/fear.png' },
+          love: { avatar: 'love.png' },
+        },
+      }),
+    );
+    const personas = await loadPersonas(path);
+    expect(personas.joy.lora).toBe(join(folder, 'adapters/joy.gguf'));
+    expect(personas.joy.avatar).toBe(join(folder, 'faces/sunny.png'));
+    expect(personas.anger.avatar).toBe(join(folder, 'grumpy.png'));
+    // Nothing beside the file: kept as written, for the working directory and the package, as before.
+    expect(personas.anger.lora).toBe('./adapters/missing.gguf');
+    expect(personas.love.avatar).toBe('love.png');
+    expect(personas.fear.avatar).toBe('https://cdn.example/fear.png');
+    expect(personas.sadness.avatar).toBe(DEFAULT_PERSONAS.sadness.avatar);
   });
 
   it('without a file, the defaults', async () => {

@@ -5,6 +5,7 @@ import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import { PersonaSchema, SamplingSchema, type Persona, type PersonaSet } from '../../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { resolveProjectPath } from './package-root.js';
+import { relativeToFile } from './relative-to-file.js';
 
 /**
  * An override file changes only what it names (within `sampling` too); everything else keeps the
@@ -47,13 +48,23 @@ export async function loadPersonas(file: string | undefined): Promise<PersonaSet
   const merged: Partial<Record<Emotion, Persona>> = {};
   for (const emotion of EMOTIONS) {
     const defaults = DEFAULT_PERSONAS[emotion];
-    const override = parsed.data.personas[emotion];
+    const override = withPathsFrom(path, parsed.data.personas[emotion]);
     const candidate = { ...defaults, ...override, sampling: { ...defaults.sampling, ...override?.sampling }, emotion };
     const checked = PersonaSchema.safeParse(candidate);
     if (!checked.success) throw invalid(`PERSONAS_FILE ${path}: persona ${emotion} is invalid: ${checked.error.message}`);
     merged[emotion] = checked.data;
   }
   return merged as PersonaSet;
+}
+
+/** The file's own `lora` and `avatar` paths, read from the file's folder (relativeToFile). */
+function withPathsFrom<T extends { lora?: string; avatar?: string }>(file: string, override: T | undefined): T | undefined {
+  if (!override) return override;
+  return {
+    ...override,
+    ...(override.lora === undefined ? {} : { lora: relativeToFile(file, override.lora) }),
+    ...(override.avatar === undefined ? {} : { avatar: relativeToFile(file, override.avatar) }),
+  };
 }
 
 function invalid(message: string, cause?: unknown): FeelbotError {
