@@ -1,4 +1,4 @@
-import { DEFAULT_JOB_OPTIONS } from '../adapters/bullmq/message-queue.js';
+import { DEFAULT_JOB_OPTIONS } from '../adapters/bullmq/job-options.js';
 
 /** Classifying, queueing and posting around the generation itself, per attempt. */
 const ATTEMPT_OVERHEAD_MS = 15_000;

@@ -1,52 +1,21 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { setAllWithTtl } from '../redis/set-all.js';
+import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
 import type { ReplyQueue, WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
 
-/**
- * How long a finished job stays in Redis. A reply job holds its author's text and up to 20
- * context messages of other people; an analysis job an interaction token.
- */
-const JOB_RETENTION = {
-  /**
-   * A completed reply's job id is kept a while; what stops a MESSAGE_CREATE delivered twice (a
-   * gateway resuming, two gateways during a roll-out) from queueing a message again is its carrier
-   * (an hour; see `carrierOf`), which also covers a burst's earlier messages, whose own job ids
-   * were replaced. The worker's `answered:<id>` ledger then keeps a second reply from being posted.
-   */
-  completedReplySeconds: 10 * 60,
-  /** Long enough for an operator to look at a failed job; its code and reason are in the logs too. */
-  failedSeconds: 60 * 60,
-} as const;
-
-/** Most finished jobs BullMQ keeps, whatever their age. */
-const MAX_FINISHED_JOBS = 10_000;
 /** Jobs one sweep removes per state; a sweep every few minutes keeps up with any real load. */
 const SWEEP_BATCH = 1_000;
 /** The carrier of a message lives as long as the deleted-message marker the worker checks. */
 const CARRIER_TTL_SECONDS = 60 * 60;
 /** The rest of a withdrawn job is kept this long for a withdrawal retried after Redis ran it unanswered. */
 const WITHDRAWN_REST_TTL_SECONDS = 10 * 60;
-
-export const DEFAULT_JOB_OPTIONS = {
-  attempts: 4,
-  // 2 s, 4 s, 8 s: long enough for a Discord outage blip or a worker restart.
-  backoff: { type: 'exponential', delay: 2_000 },
-  removeOnComplete: { age: JOB_RETENTION.completedReplySeconds, count: MAX_FINISHED_JOBS },
-  removeOnFail: { age: JOB_RETENTION.failedSeconds, count: MAX_FINISHED_JOBS },
-} as const satisfies JobsOptions;
-
-/** The interaction token is spent once answered, and a failed one only needs a short look. */
-const ANALYSIS_JOB_OPTIONS = {
-  removeOnComplete: true,
-  removeOnFail: { age: JOB_RETENTION.failedSeconds },
-} as const satisfies JobsOptions;
 
 /**
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
