@@ -105,6 +105,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
       target,
       persona,
       content,
+      nonce: job.messageId,
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
     }, { log: deps.logger, signal });
   } catch (error) {

@@ -16,6 +16,11 @@ export interface PersonaReply {
   readonly target: ReplyTarget;
   readonly persona: Persona;
   readonly content: string;
+  /**
+   * The same on every attempt to post this reply (the id of the message it answers). Where Discord
+   * checks it (a bot message in a DM), a second post returns the first instead of repeating it.
+   */
+  readonly nonce?: string;
   /** What the classifier saw, for surfaces that show it (the terminal chat). */
   readonly detected?: { readonly emotion: string; readonly confidence: number };
 }

@@ -45,6 +45,16 @@ describe('handleMessageJob', () => {
     expect(posted[0]!.content).toBe('So happy for you! Claim your free Nitro or join. Loved https://art.example/me too!');
   });
 
+  it("every attempt at one job's reply carries the same nonce, the answered message's id, for Discord to post it once", async () => {
+    const job = buildMessageJob();
+    const { deps, posted } = depsWith({});
+    await handleMessageJob(job, deps);
+    const again = depsWith({});
+    await handleMessageJob(job, again.deps);
+    expect(posted[0]!.nonce).toBe(job.messageId);
+    expect(again.posted[0]!.nonce).toBe(job.messageId);
+  });
+
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {
     const cut = { text: 'I hear you. That sounds so hard and', tokens: 9, truncated: true, firstTokenMs: 1, totalMs: 2 };
     const { deps, posted } = depsWith({ generator: { ...saying(cut.text), generate: async () => cut } });

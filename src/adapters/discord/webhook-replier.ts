@@ -148,6 +148,8 @@ export class WebhookReplier implements PersonaReplier {
         ],
         allowed_mentions: NO_PINGS,
         flags: MessageFlags.SuppressNotifications,
+        // Two attempts at one reply (a retry after a lost answer, two workers on a stalled job) post it once.
+        ...(reply.nonce ? { nonce: reply.nonce, enforce_nonce: true } : {}),
       },
       files: image ? [{ name: image.fileName, data: image.bytes, contentType: 'image/png' }] : [],
     })) as ApiMessage | undefined;

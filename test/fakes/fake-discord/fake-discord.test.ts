@@ -329,6 +329,21 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.channelMessages(dm.id).at(-1)).toMatchObject({ content: 'are you okay?', author: { id: fake.botUser.id } });
   });
 
+  it('with enforce_nonce, a second message with the same nonce returns the first instead of posting again; a long nonce is refused', async () => {
+    const user = await client.users.fetch(fake.world.users.member.id);
+    const dm = await user.createDM();
+    const before = fake.channelMessages(dm.id).length;
+    const first = await dm.send({ content: 'once', nonce: '1234567890', enforceNonce: true });
+    const again = await dm.send({ content: 'once', nonce: '1234567890', enforceNonce: true });
+    expect(again.id).toBe(first.id);
+    // Without enforce_nonce the nonce is only echoed back: two messages.
+    await dm.send({ content: 'twice', nonce: '555' });
+    await dm.send({ content: 'twice', nonce: '555' });
+    expect(fake.channelMessages(dm.id).length - before).toBe(3);
+    // discord.js refuses a long nonce itself; the fake refuses it too, for clients that do not.
+    await expect(client.rest.post(Routes.channelMessages(dm.id), { body: { content: 'x', nonce: 'n'.repeat(26) } })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/nonce/) });
+  });
+
   it('waits out a global 429 before the next request', async () => {
     fake.failNext('GET /users/@me', [{ status: 429, retryAfter: 0.2, global: true }]);
     await client.rest.get(Routes.user('@me'));

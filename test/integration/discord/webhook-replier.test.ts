@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { REST } from 'discord.js';
 import { MessageFlags } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
@@ -7,7 +8,7 @@ import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../../src/errors.js';
-import { personas } from '../../factories.js';
+import { personas, snowflake } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -23,7 +24,7 @@ describe('posting as a persona through webhooks', () => {
     await discord.close();
   });
 
-  function replier(options: { avatarBaseUrl?: string; revalidateAfterMs?: number } = {}) {
+  function replier(options: { avatarBaseUrl?: string; revalidateAfterMs?: number; postRest?: REST } = {}) {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
     const prefix = `{test-${randomUUID().slice(0, 8)}}`;
     const { revalidateAfterMs, ...replierOptions } = options;
@@ -223,6 +224,22 @@ describe('posting as a persona through webhooks', () => {
     expect(message.embeds[0]?.author?.name).toBe('Love');
     expect(message.embeds[0]?.description).toBe('You matter.');
     expect(message.embeds[0]?.author?.icon_url).toMatch(/love\.png/);
+  });
+
+  it('in a DM, a second attempt at a reply that landed although it failed returns the first post instead of posting again (enforce_nonce)', async () => {
+    const { dm } = discord.world.channels;
+    const target = { origin: 'discord' as const, guildId: null, channelId: dm.id };
+    const reply = { target, persona: personas.fear, content: 'Breathe. You are safe.', nonce: snowflake() };
+    const before = discord.channelMessages(dm.id).length;
+    // As the worker posts: a failed create is not repeated by the client, the job retries it.
+    const post = replier({ postRest: createDiscordRest(discord.apiUrl, discord.token, { repeatsFailedRequests: false }) });
+    discord.failNext('POST /channels/:channelId/messages', [{ status: 502, afterHandling: true }]);
+    const lost = await post.post(reply).catch((error: unknown) => error);
+    expect(isFeelbotError(lost, ErrorCodes.DiscordRequestFailed)).toBe(true);
+    expect(discord.channelMessages(dm.id).length - before).toBe(1);
+    const retried = await post.post(reply);
+    expect(retried.messageId).toBe(discord.channelMessages(dm.id).at(-1)!.id);
+    expect(discord.channelMessages(dm.id).length - before).toBe(1);
   });
 
   describe('finding a post that landed although it failed', () => {

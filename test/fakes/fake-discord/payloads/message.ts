@@ -21,6 +21,8 @@ export interface MessagePayloadInput {
   flags?: number;
   /** Makes this a forward of that message: no content of its own, the original in message_snapshots. */
   forwarded?: APIMessage;
+  /** The sender's nonce, which Discord echoes on the message it creates. */
+  nonce?: string | number;
 }
 
 const USER_MENTION = /<@!?(\d+)>/g;
@@ -65,6 +67,7 @@ export function messagePayload(store: FakeStore, input: MessagePayloadInput): AP
     pinned: false,
     flags: input.flags ?? 0,
     components: [],
+    ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
     ...(input.webhookId ? { webhook_id: input.webhookId } : {}),
     ...(input.applicationId ? { application_id: input.applicationId } : {}),
     ...(input.forwarded ? forwardFields(input.forwarded) : {}),

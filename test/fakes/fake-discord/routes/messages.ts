@@ -1,6 +1,7 @@
 import { checkSentContent } from '../valid-content.js';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { DiscordErrorCode, FakeApiError, missingPermissions } from '../api-error.js';
+import { DiscordErrorCode, FakeApiError, invalidFormBody, missingPermissions } from '../api-error.js';
+import type { FakeContext } from '../context.js';
 import { attachmentsFor, deliverMessage, hasMessageContent } from '../deliver-message.js';
 import { userPayload } from '../payloads/user.js';
 import { channelPermissions, hasPermission, isThread } from '../permissions.js';
@@ -10,6 +11,32 @@ import { visibleChannel } from './guilds.js';
 /** Discord's cap for GET /channels/:id/messages `limit`. */
 const MAX_FETCH_LIMIT = 100;
 const DEFAULT_FETCH_LIMIT = 50;
+
+/** Discord's cap on a nonce's length (a string; an integer nonce is within it by type). */
+const MAX_NONCE_CHARS = 25;
+/** How long Discord checks an enforced nonce for uniqueness: "the past few minutes". */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * A message the same author created with the same nonce within the window, which Discord returns
+ * instead of creating another when the request sets `enforce_nonce`.
+ */
+function earlierWithNonce(ctx: FakeContext, authorId: string, nonce: string | number) {
+  const since = Date.now() - NONCE_WINDOW_MS;
+  for (const messages of ctx.store.messages.values()) {
+    const found = messages.find((m) => m.author.id === authorId && (m as { nonce?: unknown }).nonce === nonce && Date.parse(m.timestamp) >= since);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function checkedNonce(body: Record<string, unknown>): string | number | undefined {
+  const { nonce } = body;
+  if (nonce === undefined || nonce === null) return undefined;
+  if (typeof nonce === 'number' && Number.isInteger(nonce)) return nonce;
+  if (typeof nonce === 'string' && nonce.length <= MAX_NONCE_CHARS) return nonce;
+  throw invalidFormBody(`Invalid Form Body: nonce: Must be an integer or a string of ${MAX_NONCE_CHARS} or fewer in length.`);
+}
 
 /** Message history, bot messages and typing. */
 export const messageRoutes: Route[] = [
@@ -53,8 +80,14 @@ export const messageRoutes: Route[] = [
         throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
       }
       checkSentContent(req.body);
+      const nonce = checkedNonce(req.body);
+      if (nonce !== undefined && req.body.enforce_nonce === true) {
+        const earlier = earlierWithNonce(ctx, ctx.botUserId, nonce);
+        if (earlier) return { body: earlier };
+      }
       const reference = req.body.message_reference as { message_id?: string } | undefined;
       const message = deliverMessage(ctx, {
+        ...(nonce === undefined ? {} : { nonce }),
         channelId: channel.id,
         author: userPayload(ctx.store.user(ctx.botUserId)),
         content: typeof req.body.content === 'string' ? req.body.content : '',
