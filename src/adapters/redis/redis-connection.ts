@@ -44,7 +44,8 @@ export function createRedis(url: string, role: RedisRole, name: string, logger?:
 function logConnectionState(redis: Redis, name: string, logger: Logger): void {
   let lostAt: number | undefined;
   let readyBefore = false;
-  redis.on('close', () => {
+  // 'reconnecting', not 'close': a connection closed on purpose (a shutdown) is not lost.
+  redis.on('reconnecting', () => {
     if (!readyBefore || lostAt !== undefined) return;
     lostAt = Date.now();
     logger.warn({ code: ErrorCodes.RedisUnavailable, connection: name }, 'redis connection lost; reconnecting');

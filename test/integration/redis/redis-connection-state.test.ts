@@ -30,4 +30,15 @@ describe('a Redis connection tells the logs when it is lost and when it is back'
     expect(lines[0]).toMatchObject({ level: 'warn', code: 'REDIS_UNAVAILABLE', connection: 'feelbot-test' });
     expect(lines[1]!.downMs).toBeGreaterThanOrEqual(1_500);
   });
+
+  it('a connection closed on purpose (a shutdown) logs nothing', async () => {
+    redis = await startPrivateRedis();
+    const { logger, lines } = capturedLogger('info');
+    connection = createRedis(redis.url, 'worker', 'feelbot-test', logger);
+    expect(await connection.ping()).toBe('PONG');
+    const ended = new Promise((resolve) => connection!.once('end', resolve));
+    connection.disconnect();
+    await ended;
+    expect(lines).toEqual([]);
+  });
 });
