@@ -13,6 +13,8 @@ import { fatalMessage } from './fatal-message.js';
 
 /** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
 const FORCED_EXIT_MS = 30_000;
+/** How long a finished command's process may stay alive for what is still being written out. */
+const LINGER_MS = 1_000;
 /** What asks for the list of commands in place of a command's name. */
 const HELP = ['help', '--help', '-h'];
 
@@ -64,6 +66,9 @@ function usage(unknown: string | undefined): string {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Everything feelbot opened is closed by now; a library's leftover timer (BullMQ's stalled-job
+    // check, when Redis was down as the worker stopped) must not keep the process alive.
+    setTimeout(() => process.exit(), LINGER_MS).unref();
   },
   (error: unknown) => {
     const { text, exitCode } = fatalMessage(error);

@@ -6,6 +6,7 @@ import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.j
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
+import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
@@ -83,13 +84,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   };
   client.on(Events.ShardDisconnect, onDisconnect);
   try {
+    // Before Discord: a queue BullMQ could not set up on Redis would drop every message it is given.
+    await queue.ready();
     await client.login(token);
   } catch (error) {
-    // discord.js has destroyed its client; the Redis side must go too, or the process never exits.
+    // discord.js has destroyed its client (or never started it); the Redis side must go too, or the process never exits.
     clearInterval(sweeper);
     await queue.close().catch(() => undefined);
     redis.disconnect();
-    throw loginFailure(error, config.discord.apiUrl, closeCode);
+    throw isFeelbotError(error, ErrorCodes.RedisUnavailable) ? error : loginFailure(error, config.discord.apiUrl, closeCode);
   } finally {
     client.off(Events.ShardDisconnect, onDisconnect);
   }

@@ -5,9 +5,15 @@ import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import { rateLimitedUntil } from './rate-limit-delay.js';
+import { isConnectionError } from '../adapters/redis/redis-connection-error.js';
+import { withinMs } from '../time-limit.js';
 
 /** The stalled-job check need not run more often than the lock can expire, nor less than every 30 s. */
 const MAX_STALLED_INTERVAL_MS = 30_000;
+/** How long a stop waits for BullMQ's close beyond the grace period, or at all when there is nothing to finish. */
+const CLOSE_MARGIN_MS = 2_000;
+/** How long start-up waits for BullMQ to check Redis on both of the worker's connections. */
+const READY_DEADLINE_MS = 10_000;
 
 /** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
 export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
@@ -28,6 +34,8 @@ export interface JobWorkerOptions {
 }
 
 export interface JobWorker {
+  /** Resolves once BullMQ has checked Redis on its connections; REDIS_UNAVAILABLE if that fails. */
+  ready(): Promise<void>;
   /** Stops taking jobs, lets the ones in flight finish for up to `graceMs`, then aborts them. */
   stop(graceMs: number): Promise<void>;
 }
@@ -48,43 +56,15 @@ export function createJobWorker(
   const { logger, metrics } = options;
   // What the processor threw, so the 'failed' event can tell those from failures BullMQ made alone.
   const processorFailures = new WeakSet<Error>();
+  let inFlight = 0;
   const worker = new Worker(
     options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
-      const log = logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
-      const started = performance.now();
-      const seconds = () => (performance.now() - started) / 1_000;
+      inFlight++;
       try {
-        const handler = handlers[job.name];
-        if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
-        const outcome = await handler(job.data, log, shutdown.signal);
-        metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
-        log.info({ outcome }, 'job done');
-        return outcome;
-      } catch (error) {
-        if (shutdown.signal.aborted && token) {
-          // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
-          await job.moveToWait(token);
-          log.info('job returned to the queue at shutdown');
-          throw new WaitingError();
-        }
-        const delayedUntil = token ? rateLimitedUntil(error, job.timestamp, Date.now()) : undefined;
-        if (delayedUntil !== undefined && token) {
-          const delayMs = delayedUntil - Date.now();
-          await job.moveToDelayed(delayedUntil, token);
-          metrics.observeJob('rate-limited', seconds());
-          log.info({ code: errorCodeOf(error), delayMs }, 'job delayed by a Discord rate limit');
-          throw new DelayedError();
-        }
-        metrics.observeJob('failed', seconds());
-        metrics.countFailure(errorCodeOf(error));
-        const permanent = isFeelbotError(error) && error.permanent;
-        const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1, final }, 'job failed');
-        if (final) await giveUp(job, error, log);
-        const thrown = permanent ? new UnrecoverableError(`${error.code}: ${error.message}`) : asError(error);
-        processorFailures.add(thrown);
-        throw thrown;
+        return await runJob(job, token);
+      } finally {
+        inFlight--;
       }
     },
     {
@@ -95,7 +75,52 @@ export function createJobWorker(
       stalledInterval: Math.min(options.lockDurationMs, MAX_STALLED_INTERVAL_MS),
     },
   );
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+
+  /** One job through its handler; a failure is sorted into retried, delayed, returned or given up. */
+  async function runJob(job: Job, token: string | undefined) {
+    const log = logger.child({ jobId: job.id, guildId: guildIdOf(job.data) });
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1_000;
+    try {
+      const handler = handlers[job.name];
+      if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
+      const outcome = await handler(job.data, log, shutdown.signal);
+      metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
+      log.info({ outcome }, 'job done');
+      return outcome;
+    } catch (error) {
+      if (shutdown.signal.aborted && token) {
+        // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
+        await job.moveToWait(token);
+        log.info('job returned to the queue at shutdown');
+        throw new WaitingError();
+      }
+      const delayedUntil = token ? rateLimitedUntil(error, job.timestamp, Date.now()) : undefined;
+      if (delayedUntil !== undefined && token) {
+        const delayMs = delayedUntil - Date.now();
+        await job.moveToDelayed(delayedUntil, token);
+        metrics.observeJob('rate-limited', seconds());
+        log.info({ code: errorCodeOf(error), delayMs }, 'job delayed by a Discord rate limit');
+        throw new DelayedError();
+      }
+      metrics.observeJob('failed', seconds());
+      metrics.countFailure(errorCodeOf(error));
+      const permanent = isFeelbotError(error) && error.permanent;
+      const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1, final }, 'job failed');
+      if (final) await giveUp(job, error, log);
+      const thrown = permanent ? new UnrecoverableError(`${error.code}: ${error.message}`) : asError(error);
+      processorFailures.add(thrown);
+      throw thrown;
+    }
+  }
+
+  // While Redis is down BullMQ reports every failed reconnect of both its connections; the
+  // connection's own lost/back lines say it once (createRedis), so those go to debug.
+  worker.on('error', (error) => {
+    if (isConnectionError(error)) logger.debug({ err: error }, 'worker connection error');
+    else logger.error({ err: error }, 'worker error');
+  });
   worker.on('failed', (job, error) => {
     if (!processorFailures.has(error)) void failedWithoutRunning(job, error);
   });
@@ -126,11 +151,24 @@ export function createJobWorker(
     }
   }
   return {
+    async ready() {
+      try {
+        await withinMs(worker.waitUntilReady(), READY_DEADLINE_MS);
+      } catch (cause) {
+        throw new FeelbotError(ErrorCodes.RedisUnavailable, `The job queue could not start on Redis (${asError(cause).message}).`, { cause, userFacing: true });
+      }
+    },
     async stop(graceMs) {
+      // With nothing in flight and Redis down there is nothing to finish: no grace period to wait.
+      const idleAndCut = inFlight === 0 && connection.status !== 'ready';
       const closing = worker.close();
       const timer = setTimeout(() => shutdown.abort(), graceMs);
       try {
-        await closing;
+        // BullMQ's close waits for its blocking connection to end, which never comes while that
+        // connection is between two reconnect attempts (its disconnect cancels the retry).
+        await withinMs(closing, idleAndCut ? CLOSE_MARGIN_MS : graceMs + CLOSE_MARGIN_MS).catch(() => {
+          logger.warn({ code: ErrorCodes.RedisUnavailable, inFlight }, 'the queue did not close cleanly');
+        });
       } finally {
         clearTimeout(timer);
       }

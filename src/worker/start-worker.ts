@@ -108,6 +108,13 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       giveUp: giveUpHandlers(analysisDeps.responder),
     },
   );
+  // Ready means BullMQ has checked Redis on its connections, not only that it was told to start.
+  await running.ready().catch(async (error: unknown) => {
+    await running.stop(0);
+    await engines.dispose();
+    redis.disconnect();
+    throw error;
+  });
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {
     classifier,

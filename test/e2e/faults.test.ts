@@ -94,6 +94,8 @@ describe('faults, on real processes and a real Redis', () => {
     await worker.waitForLog((line) => line.msg === 'redis connection back', 60_000);
 
     const control = stack.mention('what a wonderful surprise!');
+    // Queued by the gateway, then answered by the worker: a failure says which side stalled.
+    await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === control.id, 60_000);
     await worker.waitForLog(doneFor(control.id), 90_000);
     // Withdrawn before a worker saw it, or seen by a worker as deleted: either way never posted.
     const settled = () => worker.logs.some(doneFor(regretted.id)) || gateway.logs.some(withdrew(regretted.id));

@@ -49,6 +49,22 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     expect(gateway.logs.some((line) => line.msg === 'stopping gateway')).toBe(true);
   }, 120_000);
 
+  it('SIGTERM on an idle worker while Redis is down: it exits 0 at once, not at the forced exit, and the outage is one warning, not an error per retry', async () => {
+    stack = await FeelbotStack.start();
+    const worker = await stack.spawn('worker');
+    await stack.redis.crash();
+    await worker.waitForLog((line) => line.msg === 'redis connection lost; reconnecting', 20_000);
+    // Between two reconnect attempts, where BullMQ's close used to wait for good.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const exit = await terminate(worker);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    expect(worker.logs.find((line) => line.msg === 'the queue did not close cleanly')?.code).toBe('REDIS_UNAVAILABLE');
+    // The outage was told once, by the connection; BullMQ's failed reconnects stay at debug level.
+    expect(worker.logs.filter((line) => line.level === 'error').map((line) => line.msg)).toEqual([]);
+    expect(worker.logs.some((line) => line.msg === 'worker connection error' && line.level === 'debug')).toBe(true);
+  }, 120_000);
+
   it('SIGTERM on a gateway holding a message while Redis is down: it gives the message up with a code and exits 0, not at the forced exit', async () => {
     stack = await FeelbotStack.start();
     const gateway = await stack.spawn('gateway');
