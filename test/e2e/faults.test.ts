@@ -146,12 +146,16 @@ describe('faults, on real processes and a real Redis', () => {
     const interaction = stack.feel('I am so happy today', { public: true });
     await gateway.waitForLog((line) => line.msg === 'interaction failed' && line.interactionId === interaction.id, 10_000);
     const responses = await discord.waitFor(() => discord.interactionResponses(interaction.id).some((r) => r.kind === 'deleteOriginal') && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
-    expect(responses.map((r) => r.kind)).toEqual(['callback', 'followup', 'deleteOriginal']);
+    // Discord reads a first follow-up to a deferral as its answer, public like it: the edit resolves it first.
+    expect(responses.map((r) => r.kind)).toEqual(['callback', 'editOriginal', 'followup', 'deleteOriginal']);
     expect(responses[0]!.callbackType).toBe(DEFERRED);
     expect(((responses[0]!.body.data ?? {}) as { flags?: number }).flags ?? 0).toBe(0);
-    const followup = responses[1]!.body as { flags?: number; content?: string };
+    const followup = responses[2]!.body as { flags?: number; content?: string };
     expect((followup.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     expect(followup.content).toMatch(/went wrong/);
+    // What the channel shows: the asker's private notice, and no public trace of the failure.
+    const shown = discord.channelMessages(discord.world.channels.text.id).filter((message) => message.application_id === discord.applicationId);
+    expect(shown.map((message) => [message.content, (message.flags ?? 0) & EPHEMERAL])).toEqual([[followup.content, EPHEMERAL]]);
   });
 
   describe('on one running stack', () => {

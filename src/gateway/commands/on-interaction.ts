@@ -18,6 +18,8 @@ export interface InteractionDeps {
 }
 
 const GENERIC_ANSWER = 'Something went wrong on our side; please try again in a moment.';
+/** What others see, for a moment, of a public /feel that failed: its asker gets the reason privately. */
+const PUBLIC_FAILURE_NOTE = 'This analysis could not be made.';
 const REDIS_DOWN_ANSWER = 'feelbot is briefly unavailable; please try again in a minute.';
 
 /**
@@ -45,7 +47,10 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
       if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
-        // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and the placeholder goes.
+        // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and
+        // the placeholder goes. Discord reads the first follow-up to a deferral as the deferral's own
+        // answer, public like it, so the placeholder is resolved by an edit first.
+        await interaction.editReply({ content: PUBLIC_FAILURE_NOTE }).catch(() => undefined);
         await interaction.followUp({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
         await interaction.deleteReply().catch(() => undefined);
       } else if (!interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);

@@ -212,6 +212,21 @@ describe('fake Discord with the real discord.js client', () => {
     expect(file?.bytes.equals(PNG_BYTES)).toBe(true);
   });
 
+  it('the first follow-up to a public deferral is its answer, public whatever its flags; a later one is a message of its own', async () => {
+    const received = once(client, Events.InteractionCreate) as Promise<[ChatInputCommandInteraction]>;
+    fake.sendInteraction({ channelId: fake.world.channels.text.id, userId: fake.world.users.admin.id, commandName: 'mood', options: [] });
+    const [interaction] = await received;
+    await interaction.deferReply();
+    const first = await interaction.followUp({ content: 'meant to be private', flags: MessageFlags.Ephemeral });
+    const second = await interaction.followUp({ content: 'private indeed', flags: MessageFlags.Ephemeral });
+    const original = await interaction.fetchReply();
+    expect(first.id).toBe(original.id);
+    expect(first.flags.has(MessageFlags.Ephemeral)).toBe(false);
+    expect(original.content).toBe('meant to be private');
+    expect(second.id).not.toBe(original.id);
+    expect(second.flags.has(MessageFlags.Ephemeral)).toBe(true);
+  });
+
   it('resumes after the gateway drops and replays missed events', async () => {
     const resumed = once(client, Events.ShardResume);
     fake.disconnectGateway();

@@ -79,6 +79,18 @@ export function postFollowup(req: RouteRequest, ctx: FakeContext): RouteResponse
   const interaction = byToken(ctx, req);
   record(ctx, interaction, 'followup', req, null);
   checkSentContent(req.body);
+  // As Discord does for backwards compatibility: the first follow-up to a deferral that is still
+  // "thinking…" resolves it, editing that message, whose visibility (public or ephemeral) it keeps.
+  const original = interaction.originalMessageId ? ctx.store.findMessage(interaction.originalMessageId) : undefined;
+  if (original && (Number(original.flags ?? 0) & MessageFlags.Loading) !== 0) {
+    const resolved = original as APIMessage & Record<string, unknown>;
+    resolved.content = String(req.body.content ?? '');
+    resolved.embeds = Array.isArray(req.body.embeds) ? req.body.embeds : [];
+    resolved.attachments = attachmentsFor(ctx, original.channel_id, req.files);
+    resolved.flags = Number(original.flags) & ~MessageFlags.Loading;
+    if ((resolved.flags & MessageFlags.Ephemeral) === 0) ctx.gateway.dispatch('MESSAGE_UPDATE', resolved);
+    return { body: resolved };
+  }
   const message = deliverMessage(ctx, {
     channelId: interaction.channelId,
     author: userPayload(ctx.store.user(ctx.botUserId)),
