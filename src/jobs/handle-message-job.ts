@@ -7,6 +7,7 @@ import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
 import type { AdminNotifier } from '../ports/admin-notifier.js';
+import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
@@ -34,6 +35,7 @@ export interface MessageJobDeps {
   readonly notifier: AdminNotifier;
   readonly limiter: ReplyLimiter;
   readonly deleted: DeletedMessages;
+  readonly blocks: ChannelBlocks;
 }
 
 export type MessageJobOutcome =
@@ -71,6 +73,9 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
   if (await landedEarlier(answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
+
+  // A channel where the last post failed for want of an admin's fix: no generation, no refused request.
+  if (job.guildId && (await deps.blocks.isBlocked(job.channelId))) return { status: 'skipped', reason: 'cannot-post' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const analysis = await classifyOne(deps.classifier, job.content);
@@ -111,6 +116,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   } catch (error) {
     if (!job.guildId || !isAdminProblem(error)) throw error;
     // Retrying can't grant a permission; tell the admins once and let the worker move on.
+    await deps.blocks.block(job.channelId, error.code);
     await deps.notifier.notify({ guildId: job.guildId, channelId: job.channelId, code: error.code, message: error.message });
     return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
   }

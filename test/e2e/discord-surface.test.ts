@@ -426,6 +426,10 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect((await done(first.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
     const second = discord.sendMessage({ channelId: crowded.id, authorId: newMember(), content: 'I am so happy today', mentionsBot: true });
     expect((await done(second.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    // The channel is blocked for a while: the second message costs no generation and no refused request.
+    expect(worker.logs.some((line) => line.msg === 'prompt' && line.jobId === messageJobId(second.id))).toBe(false);
+    const refused = discord.requests.filter((request) => request.method === 'POST' && request.path.endsWith(`/channels/${crowded.id}/webhooks`) && request.status >= 400);
+    expect(refused).toHaveLength(1);
     const notices = discord.channelMessages(modLog.id);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.content).toMatch(/15 webhooks/);

@@ -1,3 +1,4 @@
+import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
@@ -31,6 +32,7 @@ function depsWith(overrides: Partial<MessageJobDeps> = {}) {
     notifier: { notify: async () => undefined },
     limiter: NO_REPLY_LIMITS,
     deleted: NO_DELETIONS,
+    blocks: NO_CHANNEL_BLOCKS,
     ...overrides,
   };
   return { deps, posted };

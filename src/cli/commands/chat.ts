@@ -1,3 +1,4 @@
+import { NO_CHANNEL_BLOCKS } from '../../ports/channel-blocks.js';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
@@ -67,6 +68,7 @@ export const chatCommand: Command = {
               notifier: { notify: async () => undefined },
               limiter: NO_REPLY_LIMITS,
               deleted: NO_DELETIONS,
+              blocks: NO_CHANNEL_BLOCKS,
             },
             signal,
           ),
