@@ -77,6 +77,14 @@ function translateCreateError(error: unknown, channelId: string): unknown {
       details: { channelId },
     });
   }
+  if (hasDiscordCode(error, DiscordCodes.MaximumGuildWebhooks)) {
+    return new FeelbotError(ErrorCodes.WebhookLimitReached, `This server already has 1,000 webhooks, Discord's limit, so feelbot cannot add one for <#${channelId}>; delete unused ones (Server settings > Integrations > Webhooks).`, {
+      cause: error,
+      userFacing: true,
+      permanent: true,
+      details: { channelId, scope: 'server' },
+    });
+  }
   if (hasDiscordCode(error, DiscordCodes.MissingPermissions) || hasDiscordCode(error, DiscordCodes.MissingAccess)) {
     return new FeelbotError(
       ErrorCodes.DiscordPermissionMissing,

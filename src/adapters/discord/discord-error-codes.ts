@@ -5,6 +5,7 @@ export const DiscordCodes = {
   UnknownChannel: 10_003,
   UnknownWebhook: 10_015,
   MaximumWebhooks: 30_007,
+  MaximumGuildWebhooks: 30_058,
   MissingAccess: 50_001,
   MissingPermissions: 50_013,
   InvalidWebhookToken: 50_027,

@@ -10,6 +10,7 @@ export const DiscordErrorCode = {
   UnknownWebhook: 10_015,
   UnknownApplication: 10_002,
   MaximumWebhooks: 30_007,
+  MaximumGuildWebhooks: 30_058,
   Unauthorized: 40_001,
   InteractionAlreadyAcknowledged: 40_060,
   MissingAccess: 50_001,

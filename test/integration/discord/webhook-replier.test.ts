@@ -297,6 +297,35 @@ describe('posting as a persona through webhooks', () => {
     expect((error as { permanent: boolean }).permanent).toBe(true);
   });
 
+  it("a server with Discord's 1,000 webhooks fails with WEBHOOK_LIMIT_REACHED naming the server's limit, a clear permanent error", async () => {
+    const { guild } = discord.world;
+    const channel = discord.addChannel({ guildId: guild.id, type: 0, name: 'busy-server' });
+    const elsewhere = discord.addChannel({ guildId: guild.id, type: 0, name: 'bridges' });
+    // Another integration's webhooks, spread over the server (a channel holds at most 15).
+    const seeded = Array.from({ length: 1_000 }, (_, i) => ({
+      id: snowflake(),
+      token: `t${i}`,
+      channelId: elsewhere.id,
+      guildId: guild.id,
+      name: `bridge ${i}`,
+      avatarHash: null,
+      avatarBytes: null,
+      creatorId: discord.world.users.admin.id,
+      applicationId: snowflake(),
+    }));
+    for (const webhook of seeded) discord.store.webhooks.set(webhook.id, webhook);
+    try {
+      const error = await replier()
+        .post({ target: { origin: 'discord' as const, guildId: guild.id, channelId: channel.id }, persona: personas.joy, content: 'hi' })
+        .catch((e: unknown) => e);
+      expect(isFeelbotError(error, ErrorCodes.WebhookLimitReached)).toBe(true);
+      expect((error as FeelbotError).permanent).toBe(true);
+      expect((error as FeelbotError).message).toMatch(/server already has 1,000 webhooks/);
+    } finally {
+      for (const webhook of seeded) discord.store.webhooks.delete(webhook.id);
+    }
+  });
+
   it('a persona post carries SUPPRESS_EMBEDS, so a link left in the reply shows no preview card', async () => {
     const before = discord.webhookExecutions().length;
     await replier().post({ target: guildTarget(), persona: personas.joy, content: 'Your art https://art.example/me is great!' });

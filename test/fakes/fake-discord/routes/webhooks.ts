@@ -12,6 +12,8 @@ import type { WebhookRecord } from '../store.js';
 import { visibleChannel } from './guilds.js';
 import { interactionWebhookRoutes, postFollowup } from './interactions.js';
 
+/** Discord allows at most 1,000 webhooks per guild. */
+const MAX_WEBHOOKS_PER_GUILD = 1_000;
 /** Discord allows at most 15 webhooks per channel. */
 const MAX_WEBHOOKS_PER_CHANNEL = 15;
 
@@ -56,6 +58,9 @@ function createWebhook(req: RouteRequest, ctx: FakeContext) {
   const name = validName(req.body.name);
   if (ctx.store.channelWebhooks(channel.id).length >= MAX_WEBHOOKS_PER_CHANNEL) {
     throw new FakeApiError(400, DiscordErrorCode.MaximumWebhooks, 'Maximum number of webhooks reached (15)');
+  }
+  if ([...ctx.store.webhooks.values()].filter((w) => w.guildId === channel.guildId).length >= MAX_WEBHOOKS_PER_GUILD) {
+    throw new FakeApiError(400, DiscordErrorCode.MaximumGuildWebhooks, 'Maximum number of guild webhooks reached (1000)');
   }
   const avatar = decodeAvatar(req.body.avatar);
   const webhook: WebhookRecord = {
