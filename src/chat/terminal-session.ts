@@ -27,14 +27,14 @@ export type TurnResult =
 
 type JobOutcome = { status: string; reason?: string; replyId?: string };
 
+/** Longest wait for Redis to take a line, before the turn is reported lost. */
+const QUEUE_ADD_MS = 10_000;
+
 /**
  * One person talking to the personas from a terminal. Each line becomes a reply job, the kind
  * Discord messages make, on the terminal queue; the session's worker answers it into this
  * session's Redis stream.
  */
-/** Longest wait for Redis to take a line, before the turn is reported lost. */
-const QUEUE_ADD_MS = 10_000;
-
 export class TerminalSession {
   readonly sessionId = localSnowflake();
   private readonly history: ConversationMessage[] = [];

@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
+import { untilReady } from '../adapters/bullmq/until-ready.js';
 import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
@@ -12,8 +13,6 @@ import { withinMs } from '../time-limit.js';
 const MAX_STALLED_INTERVAL_MS = 30_000;
 /** How long a stop waits for BullMQ's close beyond the grace period, or at all when there is nothing to finish. */
 const CLOSE_MARGIN_MS = 2_000;
-/** How long start-up waits for BullMQ to check Redis on both of the worker's connections. */
-const READY_DEADLINE_MS = 10_000;
 
 /** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
 export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
@@ -151,12 +150,8 @@ export function createJobWorker(
     }
   }
   return {
-    async ready() {
-      try {
-        await withinMs(worker.waitUntilReady(), READY_DEADLINE_MS);
-      } catch (cause) {
-        throw new FeelbotError(ErrorCodes.RedisUnavailable, `The job queue could not start on Redis (${asError(cause).message}).`, { cause, userFacing: true });
-      }
+    ready() {
+      return untilReady(worker.waitUntilReady());
     },
     async stop(graceMs) {
       // With nothing in flight and Redis down there is nothing to finish: no grace period to wait.

@@ -1,9 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 
-/** How reply and analysis jobs are retried, and how long a finished one stays in Redis. */
-
 /**
- * How long a finished job stays in Redis. A reply job holds its author's text and up to 20
+ * How long a finished job stays in Redis (the retries are in DEFAULT_JOB_OPTIONS). A reply job holds its author's text and up to 20
  * context messages of other people; an analysis job an interaction token.
  */
 export const JOB_RETENTION = {

@@ -3,17 +3,14 @@ import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
-import { ErrorCodes, FeelbotError } from '../../errors.js';
-import { withinMs } from '../../time-limit.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { setAllWithTtl } from '../redis/set-all.js';
 import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
 import { REPLY_QUEUE } from './queue-names.js';
+import { untilReady } from './until-ready.js';
 import type { ReplyQueue, WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
 
-/** How long a producer's start-up waits for BullMQ's check of Redis. */
-const READY_DEADLINE_MS = 10_000;
 /** Jobs one sweep removes per state; a sweep every few minutes keeps up with any real load. */
 const SWEEP_BATCH = 1_000;
 /** The carrier of a message lives as long as the deleted-message marker the worker checks. */
@@ -37,18 +34,9 @@ export class MessageQueue implements ReplyQueue {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   }
 
-  /**
-   * Resolves once BullMQ has checked Redis on this connection (REDIS_UNAVAILABLE otherwise). BullMQ
-   * makes that check once and keeps its outcome: a queue whose check met Redis going away would
-   * fail every later add until the process restarts, so a producer takes work only after it passed.
-   */
-  async ready(deadlineMs = READY_DEADLINE_MS): Promise<void> {
-    try {
-      await withinMs(this.queue.waitUntilReady(), deadlineMs);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new FeelbotError(ErrorCodes.RedisUnavailable, `The job queue could not start on Redis (${reason}).`, { cause, userFacing: true });
-    }
+  /** Resolves once BullMQ has checked Redis on this connection (untilReady); REDIS_UNAVAILABLE otherwise. */
+  ready(deadlineMs?: number): Promise<void> {
+    return untilReady(this.queue.waitUntilReady(), deadlineMs);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { NO_CHANNEL_BLOCKS } from '../../ports/channel-blocks.js';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
@@ -15,6 +14,7 @@ import { replyWaitMs } from '../../chat/reply-wait.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
+import { NO_CHANNEL_BLOCKS } from '../../ports/channel-blocks.js';
 import { NO_DELETIONS } from '../../ports/deleted-messages.js';
 import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
 import { checkLoraFiles } from '../../worker/check-lora-files.js';
