@@ -2,6 +2,7 @@ import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { headChars } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
+import { mayShowTyping } from './may-show-typing.js';
 import { repliesInChannel } from './reply-reference.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 
@@ -30,6 +31,7 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
     author: { id: message.author.id, displayName: displayName(message) },
     content: contentOf(message, options.botUserId),
     addressed,
+    typing: mayShowTyping(message),
     context: await gatherContext(message, options),
     receivedAt: Date.now(),
   };

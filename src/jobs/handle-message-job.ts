@@ -161,7 +161,7 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
     message: { authorName: job.author.displayName, content: job.content },
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
-  const stopTyping = job.origin === 'discord' ? deps.typing.start(job.channelId) : () => undefined;
+  const stopTyping = job.origin === 'discord' && job.typing ? deps.typing.start(job.channelId) : () => undefined;
   try {
     const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, signal });
     deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);

@@ -39,6 +39,12 @@ export const MessageJobSchema = z.object({
     .refine((text) => text.trim().length > 0, 'must not be empty'),
   /** True when the bot was mentioned or one of its personas was replied to. */
   addressed: z.boolean(),
+  /**
+   * Whether the worker may show "typing" where the reply goes: false where the bot may not send
+   * messages (it posts through webhooks), since Discord refuses it there. Jobs queued before the
+   * field existed lack it and keep showing it.
+   */
+  typing: z.boolean().default(true),
   /** Earlier messages of the same quick burst, folded into `content`; the reply answers them all. */
   burst: z.array(Snowflake).max(MAX_BURST_MESSAGES).default([]),
   /**

@@ -166,6 +166,21 @@ describe('the gateway guards the shared queue', () => {
     expect((open.data.flags ?? 0) & EPHEMERAL).toBe(0);
   });
 
+  it('a job from a channel where the bot may not send messages (it posts through webhooks) asks the worker not to show "typing"', async () => {
+    const { guild, roles, channels } = discord().world;
+    const webhooksOnly = discord().addChannel({
+      guildId: guild.id,
+      type: ChannelType.GuildText,
+      name: 'webhooks-only',
+      overwrites: [{ id: roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }],
+    });
+    const there = discord().sendMessage({ channelId: webhooksOnly.id, authorId: newMember(), content: 'I am so happy today', mentionsBot: true });
+    const here = discord().sendMessage({ channelId: channels.text.id, authorId: newMember(), content: 'I am so happy today', mentionsBot: true });
+    await Promise.all([queued(there.id), queued(here.id)]);
+    expect(((await jobFor(there.id))!.data as MessageJob).typing).toBe(false);
+    expect(((await jobFor(here.id))!.data as MessageJob).typing).toBe(true);
+  });
+
   it("a reply to a forward does not follow the forward into its source channel's messages", async () => {
     const { text, categorized } = discord().world.channels;
     const secret = discord().sendMessage({ channelId: categorized.id, authorId: newMember(), content: 'the staff door code is 4711' });

@@ -57,6 +57,17 @@ describe('handleMessageJob', () => {
     expect(again.posted[0]!.nonce).toBe(job.messageId);
   });
 
+  it('"typing" is shown while the reply is written, unless the gateway found the bot may not send messages there', async () => {
+    for (const typing of [true, false]) {
+      const started: string[] = [];
+      const { deps, posted } = depsWith({ typing: { start: (channelId) => (started.push(channelId), () => undefined) } });
+      const job = buildMessageJob({ typing });
+      expect((await handleMessageJob(job, deps)).status).toBe('posted');
+      expect(posted).toHaveLength(1);
+      expect(started).toEqual(typing ? [job.channelId] : []);
+    }
+  });
+
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {
     const cut = { text: 'I hear you. That sounds so hard and', tokens: 9, truncated: true, firstTokenMs: 1, totalMs: 2 };
     const { deps, posted } = depsWith({ generator: { ...saying(cut.text), generate: async () => cut } });

@@ -189,6 +189,21 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.typingCalls.at(-1)?.channelId).toBe(fake.world.channels.text.id);
   });
 
+  it('refuses typing (50013) where the bot may not send messages, as in a thread of such a channel', async () => {
+    const channel = fake.addChannel({
+      guildId: fake.world.guild.id,
+      type: ChannelType.GuildText,
+      name: 'webhook-only',
+      overwrites: [{ id: fake.world.roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages | PermissionFlagsBits.SendMessagesInThreads }],
+    });
+    const thread = fake.addChannel({ guildId: fake.world.guild.id, type: ChannelType.PublicThread, name: 'chat', parentId: channel.id });
+    const before = fake.typingCalls.length;
+    for (const where of [channel.id, thread.id]) {
+      await expect(client.rest.post(Routes.channelTyping(where))).rejects.toMatchObject({ code: 50_013, status: 403 });
+    }
+    expect(fake.typingCalls.length).toBe(before);
+  });
+
   it('round-trips a slash command: deferReply then editReply with a PNG', async () => {
     const received = once(client, Events.InteractionCreate) as Promise<[ChatInputCommandInteraction]>;
     const sent = fake.sendInteraction({

@@ -6,6 +6,7 @@ import { attachmentsFor, deliverMessage, hasMessageContent } from '../deliver-me
 import { userPayload } from '../payloads/user.js';
 import { channelPermissions, hasPermission, isThread } from '../permissions.js';
 import type { Route } from '../router.js';
+import type { ChannelRecord } from '../store.js';
 import { visibleChannel } from './guilds.js';
 
 /** Discord's cap for GET /channels/:id/messages `limit`. */
@@ -36,6 +37,11 @@ function checkedNonce(body: Record<string, unknown>): string | number | undefine
   if (typeof nonce === 'number' && Number.isInteger(nonce)) return nonce;
   if (typeof nonce === 'string' && nonce.length <= MAX_NONCE_CHARS) return nonce;
   throw invalidFormBody(`Invalid Form Body: nonce: Must be an integer or a string of ${MAX_NONCE_CHARS} or fewer in length.`);
+}
+
+/** What sending in `channel` takes: Send Messages, or in a thread Send Messages in Threads. */
+function sendPermissionIn(channel: ChannelRecord): bigint {
+  return isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
 }
 
 /** Message history, bot messages and typing. */
@@ -74,8 +80,7 @@ export const messageRoutes: Route[] = [
     auth: 'bot',
     handler: (req, ctx) => {
       const channel = visibleChannel(ctx, req.params.channelId ?? '');
-      const needed = isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
-      if (!hasPermission(channelPermissions(ctx.store, channel, ctx.botUserId), needed)) throw missingPermissions();
+      if (!hasPermission(channelPermissions(ctx.store, channel, ctx.botUserId), sendPermissionIn(channel))) throw missingPermissions();
       if (!hasMessageContent(req.body, req.files)) {
         throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
       }
@@ -104,6 +109,8 @@ export const messageRoutes: Route[] = [
     auth: 'bot',
     handler: (req, ctx) => {
       const channel = visibleChannel(ctx, req.params.channelId ?? '');
+      // Showing "typing" takes the right to send there: without it Discord answers 403 (50013).
+      if (!hasPermission(channelPermissions(ctx.store, channel, ctx.botUserId), sendPermissionIn(channel))) throw missingPermissions();
       ctx.recorder.typingCalls.push({ at: Date.now(), channelId: channel.id });
       return {};
     },
