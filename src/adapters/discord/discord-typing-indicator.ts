@@ -22,7 +22,7 @@ export class DiscordTypingIndicator implements TypingIndicator {
   }
 
   start(channelId: string): () => void {
-    let timer: NodeJS.Timeout | undefined;
+    const timer = setInterval(() => send(), this.renewMs);
     const stop = () => clearInterval(timer);
     const send = () => {
       this.rest.post(Routes.channelTyping(channelId)).catch((error: unknown) => {
@@ -35,7 +35,6 @@ export class DiscordTypingIndicator implements TypingIndicator {
       });
     };
     send();
-    timer = setInterval(send, this.renewMs);
     return stop;
   }
 }
