@@ -28,6 +28,8 @@ export const ErrorCodes = {
   /** Discord could not be reached or answered 5xx at start-up; a restart may succeed. */
   DiscordUnavailable: 'DISCORD_UNAVAILABLE',
   DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',
+  /** Logged, not thrown: Discord refused many of a process's requests (401, 403, 429), on the way to an IP ban. */
+  DiscordInvalidRequests: 'DISCORD_INVALID_REQUESTS',
   WebhookLimitReached: 'WEBHOOK_LIMIT_REACHED',
   /** Another worker held the channel's webhook-creation lock past the wait; a retry reuses its webhook. */
   WebhookBusy: 'WEBHOOK_BUSY',

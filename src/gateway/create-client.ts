@@ -1,4 +1,5 @@
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { invalidRequestOptions } from '../adapters/discord/invalid-requests.js';
 
 /**
  * Only what feelbot reads: guild messages (and their text, a privileged intent), DMs, and guilds
@@ -17,7 +18,7 @@ export function createDiscordClient(apiUrl: string): Client {
     // DM channels are not cached until their first message arrives; a message deleted after it
     // left the cache (or before this gateway started) must still reach the deletion handler.
     partials: [Partials.Channel, Partials.Message],
-    rest: { api: apiUrl },
+    rest: { api: apiUrl, ...invalidRequestOptions() },
     allowedMentions: { parse: [], repliedUser: false },
   });
 }

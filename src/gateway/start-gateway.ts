@@ -10,6 +10,7 @@ import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
+import { warnOfInvalidRequests } from '../adapters/discord/invalid-requests.js';
 import { loginFailure } from './login-failure.js';
 import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
@@ -35,6 +36,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const client = createDiscordClient(config.discord.apiUrl);
+  warnOfInvalidRequests(client.rest, logger);
   const shutdown = new AbortController();
   const bursts = new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs);
   const deleted = new RedisDeletedMessages(redis, config.redis.prefix);

@@ -56,9 +56,9 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   await checkPersonasFitEngines(personas, config, engines);
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
-  const rest = createDiscordRest(config.discord.apiUrl, token);
+  const rest = createDiscordRest(config.discord.apiUrl, token, { logger });
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
-  const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false });
+  const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config), { createRest: onceRest });
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {

@@ -15,7 +15,9 @@ function parseError(data: unknown) {
 describe('message job schema', () => {
   it('accepts a well-formed job', () => {
     const job = buildMessageJob();
-    expect(parseMessageJob(job)).toEqual({ ...job, origin: 'discord', burst: [], parts: [] });
+    // A job queued before a field existed gets its default: `typing` shows "typing" as before.
+    expect(parseMessageJob(job)).toEqual({ ...job, origin: 'discord', burst: [], parts: [], typing: true });
+    expect(parseMessageJob({ ...job, typing: false }).typing).toBe(false);
   });
 
   it('an empty message is a permanent JOB_INVALID error naming the field', () => {

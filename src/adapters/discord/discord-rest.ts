@@ -1,4 +1,6 @@
 import { REST, type RateLimitData } from 'discord.js';
+import type { Logger } from '../../ports/logger.js';
+import { invalidRequestOptions, warnOfInvalidRequests } from './invalid-requests.js';
 
 /** @discordjs/rest retries 5xx and waits out short 429s itself; 3 retries matches its default. */
 const REST_RETRIES = 3;
@@ -24,11 +26,22 @@ function rejectsLongWaits(limit: RateLimitData): boolean {
   return rateLimitWaitMs(limit) > MAX_RATE_LIMIT_WAIT_MS;
 }
 
+export interface DiscordRestOptions {
+  readonly repeatsFailedRequests?: boolean;
+  /** Where to warn when Discord refuses many requests (on the way to an IP ban); unwatched without it. */
+  readonly logger?: Logger;
+  /** Warn every this many refused requests (INVALID_REQUEST_WARNING_EVERY). */
+  readonly warnEveryInvalid?: number;
+}
+
 /**
  * `repeatsFailedRequests: false` is for posts: a 5xx or a timeout may come after Discord posted, so
  * the caller decides, after looking, instead of the client sending the message again at once.
  */
-export function createDiscordRest(apiUrl: string, token: string, options: { repeatsFailedRequests?: boolean } = {}): REST {
+export function createDiscordRest(apiUrl: string, token: string, options: DiscordRestOptions = {}): REST {
   const retries = (options.repeatsFailedRequests ?? true) ? REST_RETRIES : 0;
-  return new REST({ api: apiUrl, retries, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits }).setToken(token);
+  const watched = options.logger ? invalidRequestOptions(options.warnEveryInvalid) : {};
+  const rest = new REST({ api: apiUrl, retries, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits, ...watched }).setToken(token);
+  if (options.logger) warnOfInvalidRequests(rest, options.logger);
+  return rest;
 }
