@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { APIAttachment, APIMessage } from 'discord-api-types/v10';
+import { PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord-api-types/v10';
 import { invalidFormBody } from './api-error.js';
 import type { FakeContext } from './context.js';
 import { messagePayload, type MessagePayloadInput } from './payloads/message.js';
+import { channelPermissions, hasPermission } from './permissions.js';
 import type { RecordedFile } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
 
-/** Stores a new message and dispatches MESSAGE_CREATE, as Discord does for every posted message. */
+/**
+ * Stores a new message and dispatches MESSAGE_CREATE, as Discord does for every posted message
+ * the bot can see: none from a channel it may not view.
+ */
 export function deliverMessage(context: FakeContext, input: MessagePayloadInput, options: { dispatch?: boolean } = {}): APIMessage {
   const message = messagePayload(context.store, input);
   context.store.channelMessages(input.channelId).push(message);
   // The gateway event carries the channel's type (the REST message object does not); discord.js
   // needs it to build a DM channel it has not cached yet.
-  const channelType = context.store.channel(input.channelId).type;
-  if (options.dispatch ?? true) context.gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: channelType });
+  const channel = context.store.channel(input.channelId);
+  const seen = hasPermission(channelPermissions(context.store, channel, context.botUserId), PermissionFlagsBits.ViewChannel);
+  if ((options.dispatch ?? true) && seen) context.gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: channel.type });
   return message;
 }
 

@@ -87,6 +87,41 @@ describe('fake Discord with the real discord.js client', () => {
     expect(message.member?.id).toBe(fake.world.users.member.id);
   });
 
+  it('dispatches no message from a channel the bot may not view', async () => {
+    const hidden = fake.addChannel({
+      guildId: fake.world.guild.id,
+      type: ChannelType.GuildText,
+      name: 'staff-only',
+      overwrites: [{ id: fake.world.roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ViewChannel }],
+    });
+    const seen: string[] = [];
+    const listener = (message: Message) => seen.push(message.channelId);
+    client.on(Events.MessageCreate, listener);
+    const control = nextMessage(client, (message) => message.content === 'after the secret');
+    fake.sendMessage({ channelId: hidden.id, authorId: fake.world.users.member.id, content: 'the secret', mentionsBot: true });
+    fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.world.users.member.id, content: 'after the secret' });
+    // One gateway connection delivers in order, so once the later message is here the earlier one was not sent.
+    await control;
+    client.off(Events.MessageCreate, listener);
+    expect(seen).toEqual([fake.world.channels.text.id]);
+    expect(fake.channelMessages(hidden.id).at(-1)?.content).toContain('the secret');
+  });
+
+  it('without Read Message History, lists no history and refuses a single message', async () => {
+    const channel = fake.addChannel({
+      guildId: fake.world.guild.id,
+      type: ChannelType.GuildText,
+      name: 'no-history',
+      overwrites: [{ id: fake.world.roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ReadMessageHistory }],
+    });
+    const message = fake.sendMessage({ channelId: channel.id, authorId: fake.world.users.member.id, content: 'earlier words' });
+    await expect(client.rest.get(Routes.channelMessages(channel.id))).resolves.toEqual([]);
+    await expect(client.rest.get(Routes.channelMessage(channel.id, message.id))).rejects.toMatchObject({ code: 50_013, status: 403 });
+    // Where it may read history, the same requests answer.
+    const readable = fake.sendMessage({ channelId: fake.world.channels.text.id, authorId: fake.world.users.member.id, content: 'readable words' });
+    await expect(client.rest.get(Routes.channelMessage(fake.world.channels.text.id, readable.id))).resolves.toMatchObject({ content: 'readable words' });
+  });
+
   it('fetches a channel over REST', async () => {
     const channel = await client.channels.fetch(fake.world.channels.categorized.id, { force: true });
     expect(channel?.type).toBe(ChannelType.GuildText);

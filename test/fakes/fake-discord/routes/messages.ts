@@ -44,6 +44,10 @@ function sendPermissionIn(channel: ChannelRecord): bigint {
   return isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
 }
 
+function readsHistory(ctx: FakeContext, channel: ChannelRecord): boolean {
+  return hasPermission(channelPermissions(ctx.store, channel, ctx.botUserId), PermissionFlagsBits.ReadMessageHistory);
+}
+
 /** Message history, bot messages and typing. */
 export const messageRoutes: Route[] = [
   {
@@ -52,6 +56,8 @@ export const messageRoutes: Route[] = [
     auth: 'bot',
     handler: (req, ctx) => {
       const channel = visibleChannel(ctx, req.params.channelId ?? '');
+      // As documented: without Read Message History the list is empty, not refused.
+      if (!readsHistory(ctx, channel)) return { body: [] };
       const limit = Math.min(Number(req.query.get('limit') ?? DEFAULT_FETCH_LIMIT), MAX_FETCH_LIMIT);
       const before = req.query.get('before');
       const after = req.query.get('after');
@@ -71,6 +77,7 @@ export const messageRoutes: Route[] = [
     auth: 'bot',
     handler: (req, ctx) => {
       const channel = visibleChannel(ctx, req.params.channelId ?? '');
+      if (!readsHistory(ctx, channel)) throw missingPermissions();
       return { body: ctx.store.message(channel.id, req.params.messageId ?? '') };
     },
   },
