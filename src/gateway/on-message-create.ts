@@ -1,4 +1,4 @@
-import type { Message } from 'discord.js';
+import type { Message, PartialMessage } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { ReplyQueue } from '../ports/reply-queue.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
@@ -12,6 +12,7 @@ import { channelPlace } from './channel-place.js';
 import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from '../adapters/redis/persona-webhook-ids.js';
+import { reviseQueuedMessage } from './on-message-update.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { repliesInChannel } from './reply-reference.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
@@ -35,6 +36,8 @@ export interface MessageHandlerDeps {
 
 export interface MessageHandler {
   handle(message: Message): Promise<void>;
+  /** An edit of a message (`before` as cached, when it was), taken in order with its author's messages. */
+  revise(before: Message | PartialMessage | undefined, message: Message): Promise<void>;
   /** Settles once every message handed in has been queued or given up. */
   drain(): Promise<void>;
 }
@@ -54,6 +57,15 @@ export function createMessageHandler(deps: MessageHandlerDeps): MessageHandler {
           await retryWhileRedisDown(() => considerMessage(message, deps, log), { signal: deps.shutdown, logger: log });
         } catch (error) {
           log.error({ err: error, code: errorCodeOf(error) }, 'could not queue message');
+        }
+      }),
+    revise: (before, message) =>
+      inOrder.run(`${message.channelId}:${message.author.id}`, async () => {
+        const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
+        try {
+          await retryWhileRedisDown(() => reviseQueuedMessage(before, message, deps, log), { signal: deps.shutdown, logger: log });
+        } catch (error) {
+          log.error({ err: error, code: errorCodeOf(error) }, 'could not revise an edited message');
         }
       }),
     drain: () => inOrder.drain(),

@@ -25,7 +25,7 @@ export interface RunningGateway {
 /** How long a stopping gateway waits for the messages and deletions in hand to reach Redis (it may be down). */
 const DRAIN_MS = 10_000;
 /** The events a stopping gateway stops taking in before it drains what it holds. */
-const INTAKE_EVENTS = [Events.MessageCreate, Events.MessageDelete, Events.MessageBulkDelete, Events.InteractionCreate] as const;
+const INTAKE_EVENTS = [Events.MessageCreate, Events.MessageUpdate, Events.MessageDelete, Events.MessageBulkDelete, Events.InteractionCreate] as const;
 /** How often finished jobs past their retention are swept out of Redis. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -67,6 +67,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
   });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
+  client.on(Events.MessageUpdate, (before, after) => {
+    // An uncached message whose update does not say who wrote it cannot be placed in a burst.
+    if (!after.partial) void messages.revise(before, after);
+  });
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));

@@ -27,3 +27,14 @@ export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<st
     parts: kept.length > 1 ? kept : [],
   };
 }
+
+/**
+ * The job with one of the messages it answers edited: a lone message's text, or its part of a
+ * burst, folded again. Undefined when the job does not answer that message.
+ */
+export function withEdited(queued: ParsedMessageJob, messageId: string, content: string): ParsedMessageJob | undefined {
+  if (queued.parts.length === 0) return queued.messageId === messageId ? { ...queued, content } : undefined;
+  if (!queued.parts.some((part) => part.messageId === messageId)) return undefined;
+  const parts = queued.parts.map((part) => (part.messageId === messageId ? { ...part, content } : part));
+  return { ...queued, content: foldedContent(parts.map((part) => part.content)), parts };
+}

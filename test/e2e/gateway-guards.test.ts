@@ -81,6 +81,33 @@ describe('the gateway guards the shared queue', () => {
     expect(await everythingUnder(connection, stack.prefix)).not.toContain('you are all idiots');
   });
 
+  it("a message edited while its reply waits is answered as edited, in a burst too; an edit that adds the bot's mention asks for nothing", async () => {
+    const { text } = discord().world.channels;
+    const author = newMember();
+    const first = discord().sendMessage({ channelId: text.id, authorId: author, content: 'I am so happy', mentionsBot: true });
+    const second = discord().sendMessage({ channelId: text.id, authorId: author, content: 'my exam went well' });
+    await Promise.all([queued(first.id), queued(second.id)]);
+    discord().editMessage(text.id, first.id, `<@${discord().botUser.id}> I am so sad, I typed that wrong`);
+    const revised = (line: Record<string, unknown>) => line.messageId === first.id && line.msg === 'edited before its reply; the reply answers the new text';
+    await gateway.waitForLog(revised, 10_000);
+    const job = (await jobFor(second.id))!.data as MessageJob;
+    expect(job.content).toBe('I am so sad, I typed that wrong\nmy exam went well');
+    expect(JSON.stringify(job)).not.toContain('I am so happy');
+    // A message that was never queued (no mention, in a mention-only channel) stays unanswered when a
+    // mention is edited in. The same author's edits are taken in order, so once the later one is
+    // handled, the earlier one was.
+    await settings.update(discord().world.guild.id, (current) => ({ ...current, modes: { ...current.modes, [text.id]: 'mention' } }));
+    const other = newMember();
+    const quiet = discord().sendMessage({ channelId: text.id, authorId: other, content: 'nobody asked you' });
+    const control = discord().sendMessage({ channelId: text.id, authorId: other, content: 'hello bot', mentionsBot: true });
+    await queued(control.id);
+    discord().editMessage(text.id, quiet.id, `<@${discord().botUser.id}> nobody asked you`);
+    discord().editMessage(text.id, control.id, `<@${discord().botUser.id}> hello again bot`);
+    await gateway.waitForLog((line) => line.messageId === control.id && line.msg === 'edited before its reply; the reply answers the new text', 10_000);
+    expect(await jobFor(quiet.id)).toBeUndefined();
+    await settings.update(discord().world.guild.id, (current) => ({ ...current, modes: Object.fromEntries(Object.entries(current.modes).filter(([id]) => id !== text.id)) }));
+  });
+
   it('a message deleted at once, before the gateway has queued it, is not left queued either', async () => {
     const { text } = discord().world.channels;
     // The gateway's read of the channel's history, while it builds the job, is held unanswered.

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
-import { withoutDeleted } from '../../jobs/burst-parts.js';
+import { withEdited, withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { setAllWithTtl } from '../redis/set-all.js';
@@ -17,6 +17,8 @@ const SWEEP_BATCH = 1_000;
 const CARRIER_TTL_SECONDS = 60 * 60;
 /** The rest of a withdrawn job is kept this long for a withdrawal retried after Redis ran it unanswered. */
 const WITHDRAWN_REST_TTL_SECONDS = 10 * 60;
+/** Where a job waits for a worker (or for its burst window to close); BullMQ's names. */
+const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
 /**
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
@@ -108,6 +110,23 @@ export class MessageQueue implements ReplyQueue {
       removed.push(withdrawal);
     }
     return removed;
+  }
+
+  /**
+   * Puts an edited message's new text into the job that will answer it, while that job waits (in
+   * its burst window, or for a worker). Returns the job's id, or undefined when no waiting job holds
+   * the message: it was never queued, or its reply is under way or done. A worker that takes the
+   * job between the check and the update answers the text it read.
+   */
+  async revise(messageId: string, content: string): Promise<string | undefined> {
+    const jobId = await this.carrierOf(messageId);
+    const job = jobId ? await this.queue.getJob(jobId) : undefined;
+    if (!job || job.name !== 'reply' || !WAITING_STATES.has(await job.getState())) return undefined;
+    const parsed = MessageJobSchema.safeParse(job.data);
+    const edited = parsed.success ? withEdited(parsed.data, messageId, content) : undefined;
+    if (!edited) return undefined;
+    await job.updateData(edited);
+    return jobId;
   }
 
   /**

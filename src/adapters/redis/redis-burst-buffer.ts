@@ -42,6 +42,22 @@ end
 return {redis.call('GET', KEYS[2]) or '', kept}
 `;
 
+/**
+ * Gives an edited message of a burst its new text in one step. KEYS: the burst's entries. ARGV: the
+ * message id, its new text. Returns 1 when the burst held the message, else 0.
+ */
+const REVISE = `
+for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local entry = cjson.decode(item)
+  if entry.messageId == ARGV[1] then
+    entry.content = ARGV[2]
+    redis.call('LSET', KEYS[1], i - 1, cjson.encode(entry))
+    return 1
+  end
+end
+return 0
+`;
+
 export interface BurstEntry {
   readonly messageId: string;
   readonly content: string;
@@ -96,6 +112,14 @@ export class BurstBuffer {
     if (raw.length === 0) return undefined;
     const entries = raw.map((item) => JSON.parse(item) as BurstEntry);
     return { id: id || entries[0]!.messageId, entries };
+  }
+
+  /**
+   * Gives an edited message its new text in the author's open burst, so the burst's later jobs
+   * read it. Returns false when no open burst holds the message.
+   */
+  async revise(channelId: string, authorId: string, messageId: string, content: string): Promise<boolean> {
+    return (await this.redis.eval(REVISE, 1, this.key(channelId, authorId), messageId, content)) === 1;
   }
 
   /** Closes the open burst, whose reply has already started, and opens a new one with this message. */

@@ -20,7 +20,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { seedWorld, type SeededWorld } from './seed.js';
 import { nextSnowflake, randomToken } from './snowflake.js';
 import { FakeStore } from './store.js';
-import { deleteUserMessage, deleteUserMessages, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
+import { deleteUserMessage, deleteUserMessages, editUserMessage, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
 import * as world from './world.js';
 
 export interface FakeDiscordOptions {
@@ -170,6 +170,11 @@ export class FakeDiscord {
   /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */
   sendMessage(input: SendMessageInput): APIMessage {
     return sendUserMessage(this.#context, input);
+  }
+
+  /** Changes a user's message and dispatches MESSAGE_UPDATE, as when its author edits it. */
+  editMessage(channelId: string, messageId: string, content: string): APIMessage {
+    return editUserMessage(this.#context, channelId, messageId, content);
   }
 
   /** Removes a user's message and dispatches MESSAGE_DELETE, as when its author deletes it. */

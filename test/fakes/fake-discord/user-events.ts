@@ -1,6 +1,7 @@
-import type { APIMessage, MessageType } from 'discord-api-types/v10';
+import { PermissionFlagsBits, type APIMessage, type MessageType } from 'discord-api-types/v10';
 import type { FakeContext } from './context.js';
 import { deliverMessage } from './deliver-message.js';
+import { channelPermissions, hasPermission } from './permissions.js';
 import { interactionPayload, type InteractionInput } from './payloads/interaction.js';
 import { userPayload } from './payloads/user.js';
 import { webhookAuthor } from './payloads/webhook.js';
@@ -44,6 +45,23 @@ export function sendUserMessage(context: FakeContext, input: SendMessageInput): 
     ...(input.type === undefined ? {} : { type: input.type }),
     ...(input.forwardOf ? { forwarded: context.store.message(input.forwardOf.channelId, input.forwardOf.messageId) } : {}),
   });
+}
+
+/**
+ * What a person does when they edit their message: its text changes, it is stamped as edited, and
+ * Discord dispatches MESSAGE_UPDATE with the whole message (to a bot that can see the channel).
+ */
+export function editUserMessage(context: FakeContext, channelId: string, messageId: string, content: string): APIMessage {
+  const list = context.store.channelMessages(channelId);
+  const index = list.findIndex((message) => message.id === messageId);
+  if (index === -1) throw new Error(`fake-discord: no message ${messageId} in channel ${channelId}`);
+  const edited: APIMessage = { ...list[index]!, content, edited_timestamp: new Date().toISOString() };
+  list[index] = edited;
+  const channel = context.store.channel(channelId);
+  if (hasPermission(channelPermissions(context.store, channel, context.botUserId), PermissionFlagsBits.ViewChannel)) {
+    context.gateway.dispatch('MESSAGE_UPDATE', edited);
+  }
+  return edited;
 }
 
 /** What a person (or a moderator) does when they delete a message: it leaves the channel and Discord dispatches MESSAGE_DELETE. */

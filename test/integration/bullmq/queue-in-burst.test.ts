@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
@@ -61,6 +62,59 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     const job = await queue.queue.getJob(queued!.jobId);
     expect(await job!.getState()).toBe('delayed');
     expect(job!.data).toMatchObject({ content: 'guess what\nI passed my exam!', burst: [first.messageId] });
+  });
+
+  /** What the gateway does with an edit: the open burst first, then the waiting job. */
+  async function edit(job: MessageJob, content: string) {
+    await bursts.revise(job.channelId, job.author.id, job.messageId, content);
+    return queue.revise(job.messageId, content);
+  }
+
+  it("an edit of a burst's earlier message reaches its waiting job and the burst's later jobs", async () => {
+    const say = conversation();
+    const first = say('guess what');
+    const second = say('I failed my exam');
+    await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await queueInBurst(queue, bursts, second, anyReplyMayStart);
+    expect(await edit(first, 'guess what, again')).toBe(messageJobId(second.messageId));
+    const job = await queue.queue.getJob(messageJobId(second.messageId));
+    expect(await job!.getState()).toBe('delayed');
+    expect(job!.data).toMatchObject({ content: 'guess what, again\nI failed my exam', parts: [{ content: 'guess what, again' }, { content: 'I failed my exam' }] });
+    // The next message of the burst builds its job from the burst buffer, which has the edit too.
+    const third = say('but I passed the retake!');
+    const queued = await queueInBurst(queue, bursts, third, anyReplyMayStart);
+    expect((await queue.queue.getJob(queued!.jobId))!.data.content).toBe('guess what, again\nI failed my exam\nbut I passed the retake!');
+  });
+
+  it('an edit once a worker holds the job, or after it finished, changes nothing; nor does one of a message never queued', async () => {
+    // A queue of its own, so its worker takes no other test's job.
+    const prefix = `{edit-${randomUUID().slice(0, 8)}}`;
+    const queue = new MessageQueue(connection, prefix);
+    const bursts = new BurstBuffer(connection, prefix, WINDOW_MS);
+    const edit = async (job: MessageJob, content: string) => {
+      await bursts.revise(job.channelId, job.author.id, job.messageId, content);
+      return queue.revise(job.messageId, content);
+    };
+    const say = conversation();
+    const lone = say('I am so nervous');
+    const opened = await queueInBurst(queue, bursts, lone, anyReplyMayStart);
+    let finish = () => undefined as void;
+    let worker: Worker | undefined;
+    const workerConnection = connection.duplicate();
+    const taken = new Promise<void>((resolveTaken) => {
+      worker = new Worker(queue.queue.name, () => new Promise<void>((resolve) => ((finish = resolve), resolveTaken())), { connection: workerConnection, prefix: queue.queue.opts.prefix });
+    });
+    await (await queue.queue.getJob(opened!.jobId))!.promote();
+    await taken;
+    expect(await edit(lone, 'I am so nervous, edited')).toBeUndefined();
+    finish();
+    await vi.waitFor(async () => expect(await (await queue.queue.getJob(opened!.jobId))!.getState()).toBe('completed'));
+    await worker!.close();
+    workerConnection.disconnect();
+    expect(await edit(lone, 'I am so nervous, edited again')).toBeUndefined();
+    expect((await queue.queue.getJob(opened!.jobId))!.data.content).toBe('I am so nervous');
+    expect(await edit(say('never queued'), 'edited')).toBeUndefined();
+    await queue.close();
   });
 
   it('a message queued twice (a retry after Redis ran the first try but never answered) is in its burst once', async () => {
