@@ -20,6 +20,8 @@ export const ErrorCodes = {
   GpuUnavailable: 'GPU_UNAVAILABLE',
   LlmOutOfMemory: 'LLM_OUT_OF_MEMORY',
   GenerationTimeout: 'GENERATION_TIMEOUT',
+  /** A prompt does not fit the model's context; it is refused rather than answered with part of it dropped. */
+  PromptTooLong: 'PROMPT_TOO_LONG',
   GenerationAborted: 'GENERATION_ABORTED',
   PersonaFileInvalid: 'PERSONA_FILE_INVALID',
   DiscordRequestFailed: 'DISCORD_REQUEST_FAILED',

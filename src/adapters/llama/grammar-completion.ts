@@ -1,4 +1,5 @@
-import { LlamaChat, type ChatHistoryItem, type ChatWrapper, type LlamaGrammar } from 'node-llama-cpp';
+import { LlamaChat, type ChatHistoryItem, type ChatWrapper, type LlamaGrammar, type LlamaModel } from 'node-llama-cpp';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { PooledContext } from './pooled-context.js';
 
 export interface GrammarCompletionRequest {
@@ -16,6 +17,7 @@ export async function completeWithGrammar(
   chatWrapper: ChatWrapper,
   request: GrammarCompletionRequest,
 ): Promise<string> {
+  refuseUnfitting(pooled, chatWrapper, request);
   const sequence = await pooled.sequences.acquire(request.signal);
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
   try {
@@ -31,4 +33,24 @@ export async function completeWithGrammar(
     chat.dispose({ disposeSequence: false });
     pooled.sequences.release(sequence);
   }
+}
+
+/**
+ * A prompt and answer longer than a sequence's context would be shifted to fit, and the default
+ * shift drops whole turns (the user's message, say) and answers without them: such a prompt is
+ * refused instead.
+ */
+function refuseUnfitting(pooled: PooledContext, chatWrapper: ChatWrapper, request: GrammarCompletionRequest): void {
+  const needed = promptTokens(pooled.context.model, chatWrapper, request.history) + request.maxTokens;
+  if (needed <= pooled.context.contextSize) return;
+  throw new FeelbotError(
+    ErrorCodes.PromptTooLong,
+    `The prompt and its answer need ${needed} tokens; the context holds ${pooled.context.contextSize}.`,
+    { permanent: true, details: { needed, contextSize: pooled.context.contextSize } },
+  );
+}
+
+/** The tokens `history` takes as the chat template renders it, markup and all. */
+export function promptTokens(model: LlamaModel, chatWrapper: ChatWrapper, history: ChatHistoryItem[]): number {
+  return chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
 }

@@ -1,17 +1,19 @@
-import { resolveChatWrapper, type LlamaModel } from 'node-llama-cpp';
+import { resolveChatWrapper, type ChatHistoryItem, type LlamaModel } from 'node-llama-cpp';
+import { tailChars } from '../../domain/cut-text.js';
 import { EMOTIONS, type Emotion, type EmotionScores } from '../../domain/emotions.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { defaultThreads } from './default-threads.js';
-import { completeWithGrammar } from './grammar-completion.js';
+import { completeWithGrammar, promptTokens } from './grammar-completion.js';
+import { newestWithinTokens } from './newest-within-tokens.js';
 import { createPooledContext } from './pooled-context.js';
 
 export interface LlmEmotionClassifierOptions {
   /** Texts classified at once (sequences of the classifier's own context). Defaults to `2`. */
   readonly sequences?: number;
-  /** Tokens each classification can see. Defaults to `1_024`; texts are cut by characters (`maxTextChars`), not to this. */
+  /** Tokens each classification can see. Defaults to `1_024`; a longer text is shown by its newest tokens that fit. */
   readonly contextSize?: number;
-  /** Characters of a text shown to the model. Defaults to `2_000`. */
+  /** The newest characters of a text that are read at most, before it is fitted to the context. Defaults to `2_000`. */
   readonly maxTextChars?: number;
 }
 
@@ -52,14 +54,19 @@ export async function createLlmEmotionClassifier(
   const pooled = await createPooledContext(model, { ...settings, threads: defaultThreads(model.llama) });
   const grammar = await model.llama.createGrammarForJsonSchema(ANSWER_SCHEMA);
   const chatWrapper = resolveChatWrapper(model);
+  const history = (text: string): ChatHistoryItem[] => [
+    { type: 'system', text: SYSTEM_PROMPT },
+    { type: 'user', text: `Message: ${JSON.stringify(text)}` },
+    { type: 'model', response: [] },
+  ];
+  // A text too long for the context is read by its newest tokens that fit, counted as the template
+  // renders the whole prompt; unfitted, the completion would refuse it (PROMPT_TOO_LONG).
+  const fitted = (text: string) =>
+    newestWithinTokens(tailChars(text, settings.maxTextChars), settings.contextSize - ANSWER_MAX_TOKENS, (part) => promptTokens(model, chatWrapper, history(part)));
 
   const classifyOne = async (text: string): Promise<EmotionAnalysis> => {
     const raw = await completeWithGrammar(pooled, chatWrapper, {
-      history: [
-        { type: 'system', text: SYSTEM_PROMPT },
-        { type: 'user', text: `Message: ${JSON.stringify(text.slice(0, settings.maxTextChars))}` },
-        { type: 'model', response: [] },
-      ],
+      history: history(fitted(text)),
       grammar,
       maxTokens: ANSWER_MAX_TOKENS,
     });

@@ -1,4 +1,8 @@
+import { resolveChatWrapper } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeWithGrammar } from '../../../src/adapters/llama/grammar-completion.js';
+import { createPooledContext } from '../../../src/adapters/llama/pooled-context.js';
+import { ErrorCodes } from '../../../src/errors.js';
 import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { createLlmEmotionClassifier } from '../../../src/adapters/llama/llm-emotion-classifier.js';
 import { EMOTIONS } from '../../../src/domain/emotions.js';
@@ -39,6 +43,29 @@ describe('LLM emotion classifier', () => {
       expect(Object.keys(analysis.scores).sort()).toEqual([...EMOTIONS].sort());
       expect(Object.values(analysis.scores).reduce((sum, score) => sum + score, 0)).toBeCloseTo(1, 10);
       expect(analysis.scores[analysis.emotion]).toBe(analysis.confidence);
+    }
+  });
+
+  it('a text far longer than its context is labelled from its newest tokens that fit; a prompt that does not fit is refused, never answered without its message', async () => {
+    const small = await createLlmEmotionClassifier(runtime.model, { sequences: 1, contextSize: 512, maxTextChars: 4_000 });
+    try {
+      const long = `${'🙂 '.repeat(1_500)}and now I am terrified`;
+      const [analysis] = await small.classify([long]);
+      expect(EMOTIONS).toContain(analysis!.emotion);
+      // The same prompt unfitted: the context cannot hold it, and the completion says so.
+      const pooled = await createPooledContext(runtime.model, { sequences: 1, contextSize: 512, threads: 1 });
+      try {
+        const unfitted = completeWithGrammar(pooled, resolveChatWrapper(runtime.model), {
+          history: [{ type: 'user', text: long }, { type: 'model', response: [] }],
+          grammar: await runtime.model.llama.createGrammarForJsonSchema({ type: 'object', properties: { emotion: { enum: [...EMOTIONS] } }, required: ['emotion'] }),
+          maxTokens: 16,
+        });
+        await expect(unfitted).rejects.toMatchObject({ code: ErrorCodes.PromptTooLong });
+      } finally {
+        await pooled.context.dispose();
+      }
+    } finally {
+      await small.dispose();
     }
   });
 
