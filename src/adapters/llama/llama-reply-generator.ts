@@ -166,6 +166,8 @@ class LlamaReplyGenerator implements ReplyGenerator {
   private async takeSequence(request: GenerationRequest): Promise<{ pooled: PooledContext; sequence: LlamaContextSequence }> {
     const waiting = createGenerationSignal({ request: request.signal, shutdown: this.shutdown.signal });
     try {
+      // A stopped generator makes no new context (a LoRA's, on first use) that only the model's dispose would free.
+      if (waiting.signal.aborted) throw waiting.signal.reason;
       const pooled = await this.contextFor(request.loraPath);
       return { pooled, sequence: await pooled.sequences.acquire(waiting.signal) };
     } catch (error) {

@@ -23,6 +23,18 @@ afterAll(async () => {
 });
 
 describe('per-request LoRA', () => {
+  it('a generator already disposed refuses a LoRA reply without making its context', async () => {
+    const created: string[] = [];
+    const createContext = runtime.model.createContext.bind(runtime.model);
+    const watched = Object.create(runtime.model, {
+      createContext: { value: (options: Parameters<typeof createContext>[0]) => (created.push(String(options?.lora ?? 'base')), createContext(options)) },
+    }) as typeof runtime.model;
+    const stopped = await createLlamaReplyGenerator(watched, { sequences: 1, contextSize: 256 });
+    await stopped.dispose();
+    await expect(stopped.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }))).rejects.toMatchObject({ code: ErrorCodes.GenerationAborted });
+    expect(created).toEqual(['base']);
+  });
+
   it('a LoRA adapter changes the reply', async () => {
     const plain = await generator.generate(buildGenerationRequest());
     const adapted = await generator.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
