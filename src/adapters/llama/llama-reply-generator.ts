@@ -26,15 +26,14 @@ export interface LlamaReplyGeneratorOptions {
   readonly threads?: number;
   /** Sequences of each LoRA adapter's own context (`LLM_LORA_SEQUENCES`). Defaults to `1`. */
   readonly loraSequences?: number;
-  /** Flash attention in llama.cpp (ignored where unsupported). Defaults to `true`. */
-  readonly flashAttention?: boolean;
+  /** Flash attention in llama.cpp: on, off, or its own choice. Defaults to `defaultFlashAttention`. */
+  readonly flashAttention?: boolean | 'auto';
   /** Where warnings go (a LoRA adapter left out for lack of memory). Defaults to dropping them. */
   readonly logger?: Logger;
 }
 
 export const DefaultLlamaReplyGeneratorOptions = {
   ...LLM_DEFAULTS,
-  flashAttention: true,
 } as const satisfies LlamaReplyGeneratorOptions;
 
 // A repeat penalty of 1 is llama.cpp's "off".

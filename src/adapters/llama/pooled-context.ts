@@ -6,14 +6,21 @@ export interface PooledContextOptions {
   /** Tokens each sequence (conversation) can see. */
   readonly contextSize: number;
   readonly threads: number;
-  /** Flash attention; ignored by llama.cpp where the model or backend lacks it. Defaults to `true`. */
-  readonly flashAttention?: boolean;
+  /** Flash attention: on, off, or llama.cpp's choice. Defaults to `defaultFlashAttention`. */
+  readonly flashAttention?: boolean | 'auto';
   /** LoRA adapter applied to the whole context; none when absent. */
   readonly loraPath?: string | undefined;
 }
 
-// node-llama-cpp's "auto" left it off on CPU; forcing it measured 1.7x faster on a SmolLM-135M shape.
-const FLASH_ATTENTION_DEFAULT = true;
+/**
+ * Flash attention on the CPU wherever the model supports it: llama.cpp's "auto" left it off there,
+ * and forcing it measured 1.7x faster on a SmolLM-135M shape. Elsewhere llama.cpp decides ("auto"):
+ * forced on, it skips the checks that keep it off for a model that lacks it (Gemma-2, say) and off
+ * a GPU that would have to run its attention on the CPU.
+ */
+export function defaultFlashAttention(model: Pick<LlamaModel, 'flashAttentionSupported'> & { readonly llama: Pick<LlamaModel['llama'], 'gpu'> }): boolean | 'auto' {
+  return model.llama.gpu === false && model.flashAttentionSupported ? true : 'auto';
+}
 
 /** One llama.cpp context whose sequences are handed out one conversation at a time. */
 export interface PooledContext {
@@ -30,7 +37,7 @@ export async function createPooledContext(model: LlamaModel, options: PooledCont
     sequences: options.sequences,
     contextSize: options.contextSize,
     threads: options.threads,
-    flashAttention: options.flashAttention ?? FLASH_ATTENTION_DEFAULT,
+    flashAttention: options.flashAttention ?? defaultFlashAttention(model),
     ...(options.loraPath === undefined ? {} : { lora: options.loraPath }),
   });
   const all = Array.from({ length: options.sequences }, () => context.getSequence());

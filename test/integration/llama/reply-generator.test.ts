@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
+import { createPooledContext, defaultFlashAttention } from '../../../src/adapters/llama/pooled-context.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import type { GenerationResult } from '../../../src/ports/reply-generator.js';
 import { buildGenerationRequest, ensureLlamaFixtures } from './fixtures.js';
@@ -41,6 +42,19 @@ describe('llama reply generator', () => {
     } finally {
       await generator.dispose();
     }
+  });
+
+  it('flash attention is on for the CPU where the model supports it, and left to llama.cpp on a GPU or for a model without it', async () => {
+    const pooled = await createPooledContext(runtime.model, { sequences: 1, contextSize: 256, threads: 1 });
+    try {
+      expect(runtime.model.llama.gpu).toBe(false);
+      expect(runtime.model.flashAttentionSupported).toBe(true);
+      expect(pooled.context.flashAttention).toBe(true);
+    } finally {
+      await pooled.context.dispose();
+    }
+    expect(defaultFlashAttention({ llama: { gpu: 'cuda' }, flashAttentionSupported: true })).toBe('auto');
+    expect(defaultFlashAttention({ llama: { gpu: false }, flashAttentionSupported: false })).toBe('auto');
   });
 
   it('with one sequence, conversations wait their turn', async () => {
