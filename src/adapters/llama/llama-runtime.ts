@@ -8,6 +8,8 @@ export interface LlamaRuntimeOptions extends Omit<ResolveModelOptions, 'download
   readonly model: string;
   /** `LLM_GPU`. Defaults to `"auto"`. */
   readonly gpu?: GpuMode;
+  /** Tokens of every context the process will make on the model, which the layers on a GPU leave room for. */
+  readonly contextTokens?: number;
 }
 
 /** The process's single llama.cpp binding and loaded model; generators and classifiers borrow it. */
@@ -25,7 +27,7 @@ export async function createLlamaRuntime(options: LlamaRuntimeOptions): Promise<
   const modelPath = await resolveModel(options.model, options);
   const { llama, backend } = await selectLlama(options.gpu ?? 'auto');
   try {
-    const model = await loadModel(llama, modelPath, backend);
+    const model = await loadModel(llama, modelPath, backend, options.contextTokens);
     return {
       llama,
       model,

@@ -8,9 +8,9 @@ import type { GpuBackend } from './select-gpu.js';
  * else llama.cpp cannot read (random bytes, truncation, wrong format) is MODEL_CORRUPT, naming
  * the backend, since a GPU backend can also fail on a sound file (`LLM_GPU=auto` then tries the CPU).
  */
-export async function loadModel(llama: Llama, modelPath: string, backend: GpuBackend): Promise<LlamaModel> {
+export async function loadModel(llama: Pick<Llama, 'loadModel'>, modelPath: string, backend: GpuBackend, contextTokens?: number): Promise<LlamaModel> {
   try {
-    return await llama.loadModel({ modelPath });
+    return await llama.loadModel({ modelPath, gpuLayers: gpuLayersFor(contextTokens) });
   } catch (error) {
     const tooLarge = asOutOfMemory(error, backend, `Model ${modelPath}`);
     if (tooLarge !== error) throw tooLarge;
@@ -21,6 +21,15 @@ export async function loadModel(llama: Llama, modelPath: string, backend: GpuBac
       { cause: error, userFacing: true, permanent: true, details: { path: modelPath, backend } },
     );
   }
+}
+
+/**
+ * As many layers on the GPU as leave room for the contexts the process will make: node-llama-cpp's
+ * "auto" leaves room for one context of its own "auto" size, and contexts larger than that would
+ * not fit, so the worker would fall back to the CPU altogether instead of offloading fewer layers.
+ */
+export function gpuLayersFor(contextTokens: number | undefined): 'auto' | { fitContext: { contextSize: number } } {
+  return contextTokens === undefined ? 'auto' : { fitContext: { contextSize: contextTokens } };
 }
 
 /** The backend a MODEL_CORRUPT load failure happened on, if `error` is one. */
