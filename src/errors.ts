@@ -19,6 +19,8 @@ export const ErrorCodes = {
   ClassifierFailed: 'CLASSIFIER_FAILED',
   GpuUnavailable: 'GPU_UNAVAILABLE',
   LlmOutOfMemory: 'LLM_OUT_OF_MEMORY',
+  /** A LoRA persona's sequences were all busy and the request asked not to wait; details.retryAfterMs says when to try again. */
+  LlmBusy: 'LLM_BUSY',
   GenerationTimeout: 'GENERATION_TIMEOUT',
   /** A prompt does not fit the model's context; it is refused rather than answered with part of it dropped. */
   PromptTooLong: 'PROMPT_TOO_LONG',

@@ -163,7 +163,9 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
   const stopTyping = job.origin === 'discord' && job.typing ? deps.typing.start(job.channelId) : () => undefined;
   try {
-    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, signal });
+    // A LoRA persona whose sequences are busy gives the job's slot back (LLM_BUSY, retried shortly)
+    // rather than holding it while other personas' replies could run.
+    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', signal });
     deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
     return cleanReply(result.text, {

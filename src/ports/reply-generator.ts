@@ -14,6 +14,12 @@ export interface GenerationRequest {
   readonly sampling: SamplingSettings;
   /** Path of a LoRA adapter (GGUF) to apply for this reply; none when absent. */
   readonly loraPath?: string | undefined;
+  /**
+   * When the LoRA adapter's own sequences are all busy: `wait` for one (the default), or `refuse`
+   * at once with LLM_BUSY, retryable after `details.retryAfterMs`, so a queued job gives its slot
+   * back instead of holding it while the base context may be idle.
+   */
+  readonly whenBusy?: 'wait' | 'refuse';
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -98,8 +98,9 @@ export function createJobWorker(
       if (delayedUntil !== undefined && token) {
         const delayMs = delayedUntil - Date.now();
         await job.moveToDelayed(delayedUntil, token);
-        metrics.observeJob('rate-limited', seconds());
-        log.info({ code: errorCodeOf(error), delayMs }, 'job delayed by a Discord rate limit');
+        const discord = isFeelbotError(error, ErrorCodes.DiscordRateLimited);
+        metrics.observeJob(discord ? 'rate-limited' : 'delayed', seconds());
+        log.info({ code: errorCodeOf(error), delayMs }, discord ? 'job delayed by a Discord rate limit' : 'job delayed until it can run');
         throw new DelayedError();
       }
       metrics.observeJob('failed', seconds());

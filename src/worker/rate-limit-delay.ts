@@ -6,7 +6,10 @@ import { isFeelbotError } from '../errors.js';
  */
 const RATE_LIMIT_DEADLINE_MS = 10 * 60_000;
 
-/** The wait a Discord rate limit asked for, when a retryable error carries one in `details.retryAfterMs`. */
+/**
+ * The wait a retryable error asks for in `details.retryAfterMs`: a Discord rate limit's, or a busy
+ * LoRA persona's (LLM_BUSY).
+ */
 function retryAfterMsOf(error: unknown): number | undefined {
   if (!isFeelbotError(error) || error.permanent) return undefined;
   const retryAfterMs: unknown = error.details.retryAfterMs;

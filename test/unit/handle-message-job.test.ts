@@ -68,6 +68,14 @@ describe('handleMessageJob', () => {
     }
   });
 
+  it("the reply asks not to wait for a LoRA persona's busy sequences, so the job gives its slot back instead", async () => {
+    const asked: Array<string | undefined> = [];
+    const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => (asked.push(request.whenBusy), saying('Hello!').generate(request)) };
+    const { deps } = depsWith({ generator });
+    expect((await handleMessageJob(buildMessageJob(), deps)).status).toBe('posted');
+    expect(asked).toEqual(['refuse']);
+  });
+
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {
     const cut = { text: 'I hear you. That sounds so hard and', tokens: 9, truncated: true, firstTokenMs: 1, totalMs: 2 };
     const { deps, posted } = depsWith({ generator: { ...saying(cut.text), generate: async () => cut } });

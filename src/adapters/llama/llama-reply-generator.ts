@@ -1,5 +1,5 @@
 import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
-import { ErrorCodes, isFeelbotError } from '../../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../ports/reply-generator.js';
 import { fitPrompt } from '../../domain/fit-prompt.js';
@@ -168,6 +168,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
       // A stopped generator makes no new context (a LoRA's, on first use) that only the model's dispose would free.
       if (waiting.signal.aborted) throw waiting.signal.reason;
       const pooled = await this.contextFor(request.loraPath);
+      if (pooled !== this.base && request.whenBusy === 'refuse' && pooled.sequences.available === 0) throw loraBusy(request.loraPath);
       return { pooled, sequence: await pooled.sequences.acquire(waiting.signal) };
     } catch (error) {
       throw waiting.signal.aborted ? waiting.signal.reason : error;
@@ -175,4 +176,14 @@ class LlamaReplyGenerator implements ReplyGenerator {
       waiting.done();
     }
   }
+}
+
+/** A short wait: a reply takes seconds, and the job is taken up again then (its classification is cheap). */
+const LORA_BUSY_RETRY_MS = 2_000;
+
+function loraBusy(loraPath: string | undefined): FeelbotError {
+  return new FeelbotError(ErrorCodes.LlmBusy, `Every sequence of LoRA adapter ${loraPath}'s context is busy.`, {
+    permanent: false,
+    details: { retryAfterMs: LORA_BUSY_RETRY_MS, loraPath },
+  });
 }

@@ -224,6 +224,24 @@ describe('a Discord rate limit delays the job without using up an attempt', () =
     ]);
   });
 
+  it("a LoRA persona's busy sequences (LLM_BUSY) delay the job the same way, so its slot is free for other replies", async () => {
+    const { queue, prefix } = newQueue();
+    const { logger, lines } = capturedLogger();
+    const runs: number[] = [];
+    const busy = new FeelbotError(ErrorCodes.LlmBusy, 'busy', { details: { retryAfterMs: 200 } });
+    startJobWorker(prefix, {
+      reply: async () => {
+        runs.push(Date.now());
+        if (runs.length === 1) throw busy;
+        return { status: 'replied' };
+      },
+    }, { logger });
+    const job = await queue.add('reply', buildMessageJob(), { attempts: 1 });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('completed');
+    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(200);
+    expect(lines.filter((line) => line.msg === 'job delayed until it can run')).toEqual([expect.objectContaining({ code: 'LLM_BUSY' })]);
+  });
+
   it('a wait that would end past the deadline is not waited for: the job fails as usual', async () => {
     const { queue, prefix } = newQueue();
     const gaveUp: unknown[] = [];

@@ -35,6 +35,29 @@ describe('per-request LoRA', () => {
     expect(created).toEqual(['base']);
   });
 
+  it("a reply that may not wait is refused with LLM_BUSY while the LoRA's one sequence is busy, and a base reply still runs meanwhile", async () => {
+    const busy = await createLlamaReplyGenerator(runtime.model, { sequences: 2, contextSize: 512, loraSequences: 1 });
+    try {
+      const long = busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, sampling: { maxTokens: 200 } }));
+      // Once its LoRA context exists and its sequence is taken, the next LoRA reply finds none free.
+      let refused: unknown;
+      await expect.poll(async () => {
+        refused = await busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, whenBusy: 'refuse', sampling: { maxTokens: 1 } })).catch((error: unknown) => error);
+        return (refused as { code?: string }).code;
+      }, { timeout: 10_000, interval: 5 }).toBe(ErrorCodes.LlmBusy);
+      expect(refused).toMatchObject({ permanent: false, details: { retryAfterMs: expect.any(Number) } });
+      // The base context is not held up by it, even for a request that may not wait.
+      const plain = await busy.generate(buildGenerationRequest({ whenBusy: 'refuse', sampling: { maxTokens: 4 } }));
+      expect(plain.tokens).toBeGreaterThan(0);
+      // A request that may wait (the default) gets the sequence once it is free.
+      const waited = busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, sampling: { maxTokens: 4 } }));
+      expect((await long).tokens).toBeGreaterThan(0);
+      expect((await waited).tokens).toBeGreaterThan(0);
+    } finally {
+      await busy.dispose();
+    }
+  });
+
   it('a LoRA adapter changes the reply', async () => {
     const plain = await generator.generate(buildGenerationRequest());
     const adapted = await generator.generate(buildGenerationRequest({ loraPath: fixturePaths.lora }));
