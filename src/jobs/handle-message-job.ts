@@ -74,8 +74,9 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
   if (await landedEarlier(answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
 
-  // A channel where the last post failed for want of an admin's fix: no generation, no refused request.
-  if (job.guildId && (await deps.blocks.isBlocked(job.channelId))) return { status: 'skipped', reason: 'cannot-post' };
+  // Where the last post failed for want of an admin's fix (this channel or thread, the channel whose
+  // webhooks a thread's reply uses, or the whole server): no generation, no refused request.
+  if (job.guildId && (await anyBlocked(deps.blocks, [job.channelId, target.threadParentId, job.guildId]))) return { status: 'skipped', reason: 'cannot-post' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const analysis = await classifyOne(deps.classifier, job.content);
@@ -115,13 +116,27 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
     }, { log: deps.logger, signal });
   } catch (error) {
     if (!job.guildId || !isAdminProblem(error)) throw error;
-    // Retrying can't grant a permission; tell the admins once and let the worker move on.
-    await deps.blocks.block(job.channelId, error.code);
-    await deps.notifier.notify({ guildId: job.guildId, channelId: job.channelId, code: error.code, message: error.message });
+    // Retrying can't grant a permission; tell the admins once and let the worker move on. Both go
+    // under the place the problem is about: for a thread's reply that is often its parent channel,
+    // whose webhooks it uses, so its other threads are blocked and reported with it.
+    const about = placeOf(error, job.channelId);
+    await deps.blocks.block(error.details.scope === 'server' ? job.guildId : about, error.code);
+    await deps.notifier.notify({ guildId: job.guildId, channelId: about, code: error.code, message: error.message });
     return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
   }
   await deps.ledger.record(answered, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
+}
+
+async function anyBlocked(blocks: MessageJobDeps['blocks'], places: ReadonlyArray<string | null | undefined>): Promise<boolean> {
+  const blocked = await Promise.all([...new Set(places.filter((place): place is string => typeof place === 'string'))].map((place) => blocks.isBlocked(place)));
+  return blocked.some(Boolean);
+}
+
+/** The channel an admin's problem is about, as the error names it; else the one replied in. */
+function placeOf(error: FeelbotError, channelId: string): string {
+  const named = error.details.channelId;
+  return typeof named === 'string' ? named : channelId;
 }
 
 /** The messages a job's reply answers: its own and its burst's. */

@@ -1,7 +1,8 @@
 /**
- * Channels where a post just failed for a reason only an admin can fix (a missing permission, the
- * channel's webhook limit). Replies there are not written or tried again for a while: each try
- * would spend a generation and a refused request, and Discord bans clients that make too many.
+ * Places where a post just failed for a reason only an admin can fix (a missing permission, the
+ * channel's webhook limit): a channel or thread, or a whole server (its webhook limit), by id.
+ * Replies there are not written or tried again for a while: each try would spend a generation and
+ * a refused request, and Discord bans clients that make too many.
  */
 export interface ChannelBlocks {
   isBlocked(channelId: string): Promise<boolean>;

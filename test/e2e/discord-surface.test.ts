@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -434,6 +435,31 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(notices).toHaveLength(1);
     expect(notices[0]!.content).toMatch(/15 webhooks/);
     expect(notices[0]!.content).toContain(`<#${crowded.id}>`);
+  });
+
+  it("threads of a channel without Manage Webhooks: blocked and reported once, for the channel, not per thread", async () => {
+    const { guild, roles } = discord.world;
+    const locked = discord.addChannel({
+      guildId: guild.id,
+      type: 0,
+      name: 'no-webhooks',
+      overwrites: [{ id: roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ManageWebhooks }],
+    });
+    const threads = ['first', 'second'].map((name) => discord.addChannel({ guildId: guild.id, type: ChannelType.PublicThread, name, parentId: locked.id }));
+    const modLog = discord.addChannel({ guildId: guild.id, type: 0, name: 'mod-log-2' });
+    await runSettings(discord.world.users.admin.id, 'logchannel', [{ name: 'channel', type: CHANNEL, value: modLog.id }]);
+    const first = discord.sendMessage({ channelId: threads[0]!.id, authorId: newMember(), content: 'I am so sad today', mentionsBot: true });
+    expect((await done(first.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    const second = discord.sendMessage({ channelId: threads[1]!.id, authorId: newMember(), content: 'I am so happy today', mentionsBot: true });
+    expect((await done(second.id)).outcome).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    // The other thread is blocked with its channel: no generation, no second refused request.
+    expect(worker.logs.some((line) => line.msg === 'prompt' && line.jobId === messageJobId(second.id))).toBe(false);
+    const refused = discord.requests.filter((request) => request.path.endsWith(`/channels/${locked.id}/webhooks`) && request.status >= 400);
+    expect(refused).toHaveLength(1);
+    const notices = discord.channelMessages(modLog.id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.content).toContain(`<#${locked.id}>`);
+    expect(notices[0]!.content).toMatch(/Manage Webhooks/);
   });
 
   it("a bare mention gets no reply and does not use up the person's cooldown", async () => {

@@ -1,6 +1,7 @@
 import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
@@ -74,6 +75,20 @@ describe('handleMessageJob', () => {
     const { deps } = depsWith({ generator });
     expect((await handleMessageJob(buildMessageJob(), deps)).status).toBe('posted');
     expect(asked).toEqual(['refuse']);
+  });
+
+  it("the server's webhook limit blocks the whole server: a message in another channel then writes nothing", async () => {
+    const blocked = new Set<string>();
+    const blocks = { isBlocked: async (place: string) => blocked.has(place), block: async (place: string) => void blocked.add(place) };
+    let generated = 0;
+    const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => ((generated += 1), saying('Hello!').generate(request)) };
+    const full = new FeelbotError(ErrorCodes.WebhookLimitReached, 'This server already has 1,000 webhooks', { permanent: true, details: { channelId: '1100000000000000002', scope: 'server' } });
+    const replier = { post: async () => { throw full; }, findPosted: async () => undefined };
+    const { deps } = depsWith({ blocks, generator, replier });
+    expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    expect([...blocked]).toEqual(['1100000000000000001']);
+    expect(await handleMessageJob(buildMessageJob({ channelId: '1100000000000000099' }), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
+    expect(generated).toBe(1);
   });
 
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {
