@@ -462,6 +462,19 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     expect(notices[0]!.content).toMatch(/Manage Webhooks/);
   });
 
+  it('an admin choosing a channel or a log channel the bot cannot use is told at once what it lacks there', async () => {
+    const { guild, roles } = discord.world;
+    const denied = (name: string, deny: bigint) => discord.addChannel({ guildId: guild.id, type: 0, name, overwrites: [{ id: roles.bot.id, type: 0, allow: 0n, deny }] });
+    const noWebhooks = denied('no-hooks', PermissionFlagsBits.ManageWebhooks);
+    const readOnly = denied('read-only', PermissionFlagsBits.SendMessages);
+    const fine = discord.addChannel({ guildId: guild.id, type: 0, name: 'fine-log' });
+    const content = async (sub: string, options: Array<{ name: string; type: number; value: unknown }>) =>
+      ((await runSettings(discord.world.users.admin.id, sub, options)).body.data as { content: string }).content;
+    expect(await content('channel', [{ name: 'mode', type: STRING, value: 'mention' }, { name: 'channel', type: CHANNEL, value: noWebhooks.id }])).toMatch(/missing ManageWebhooks/);
+    expect(await content('logchannel', [{ name: 'channel', type: CHANNEL, value: readOnly.id }])).toMatch(/missing SendMessages in <#\d+>; notices there will fail/);
+    expect(await content('logchannel', [{ name: 'channel', type: CHANNEL, value: fine.id }])).not.toMatch(/missing/);
+  });
+
   it("a bare mention gets no reply and does not use up the person's cooldown", async () => {
     await runSettings(discord.world.users.admin.id, 'cooldown', [{ name: 'user', type: INTEGER, value: 60 }]);
     const member = newMember();

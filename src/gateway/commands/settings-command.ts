@@ -67,7 +67,7 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
     case 'logchannel': {
       const channelId = interaction.options.getChannel('channel', true).id;
       const next = await store.update(guildId, (current) => ({ ...current, logChannelId: channelId }));
-      return `Admin notices go to <#${channelId}>.\n${describeSettings(next)}`;
+      return `Admin notices go to <#${channelId}>.${logChannelWarning(interaction, channelId)}\n${describeSettings(next)}`;
     }
     default:
       return describeSettings(await store.get(guildId));
@@ -90,11 +90,25 @@ const SPEAKING_PERMISSIONS = [
   PermissionFlagsBits.ReadMessageHistory,
 ];
 
+/** What admin notices need in the log channel: they are posted as the bot's own messages. */
+const NOTICE_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages];
+
 /** Tells the admin at once, in the interaction, when the bot could not speak where it was told to. */
 function missingPermissionWarning(interaction: ChatInputCommandInteraction, channelId: string, mode: string): string {
   if (mode === 'off') return '';
-  const me = interaction.guild?.members.me;
-  if (!me || !interaction.guild?.channels.cache.has(channelId)) return '';
-  const missing = me.permissionsIn(channelId).missing(SPEAKING_PERMISSIONS);
+  const missing = missingIn(interaction, channelId, SPEAKING_PERMISSIONS);
   return missing.length ? `\n⚠️ I am missing ${missing.join(', ')} in <#${channelId}>; replies there will fail until an admin grants it.` : '';
+}
+
+/** Tells the admin at once when notices could not be posted in the log channel they chose. */
+function logChannelWarning(interaction: ChatInputCommandInteraction, channelId: string): string {
+  const missing = missingIn(interaction, channelId, NOTICE_PERMISSIONS);
+  return missing.length ? `\n⚠️ I am missing ${missing.join(', ')} in <#${channelId}>; notices there will fail until an admin grants it.` : '';
+}
+
+/** The bot's permissions among `needed` that it lacks in the channel, as far as the gateway's cache knows. */
+function missingIn(interaction: ChatInputCommandInteraction, channelId: string, needed: bigint[]): string[] {
+  const me = interaction.guild?.members.me;
+  if (!me || !interaction.guild?.channels.cache.has(channelId)) return [];
+  return me.permissionsIn(channelId).missing(needed);
 }
