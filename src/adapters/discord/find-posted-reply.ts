@@ -29,8 +29,8 @@ const MAX_HISTORY_PAGES = 5;
 export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
   const isTheReply = (message: HistoryMessage) =>
     target.guildId
-      ? message.webhook_id !== undefined && message.author?.username === attempt.persona && message.content === attempt.content
-      : message.embeds?.[0]?.author?.name === attempt.persona && message.embeds[0].description === attempt.content;
+      ? message.webhook_id !== undefined && sameName(message.author?.username, attempt.persona) && sameText(message.content, attempt.content)
+      : sameName(message.embeds?.[0]?.author?.name, attempt.persona) && sameText(message.embeds?.[0]?.description, attempt.content);
   // Discord answers `after` with the oldest messages after it, newest first: read forward page by page.
   let after = snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS);
   for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
@@ -42,6 +42,17 @@ export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: 
     after = history.reduce((newest, message) => (BigInt(message.id) > BigInt(newest) ? message.id : newest), after);
   }
   return undefined;
+}
+
+/** Names as Discord may show them: trimmed, with runs of spaces collapsed (an admin's display name may have them). */
+function sameName(shown: string | undefined, sent: string): boolean {
+  const normal = (name: string) => name.trim().replace(/\s+/g, ' ');
+  return shown !== undefined && normal(shown) === normal(sent);
+}
+
+/** Texts as Discord keeps them: without leading or trailing whitespace. */
+function sameText(shown: string | undefined, sent: string): boolean {
+  return shown !== undefined && shown.trim() === sent.trim();
 }
 
 /** A page of the channel's history after `after`; undefined when Discord will not show it. */

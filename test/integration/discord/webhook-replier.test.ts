@@ -254,6 +254,9 @@ describe('posting as a persona through webhooks', () => {
       expect(await post.findPosted(target, { persona: 'Joy', content: 'What great news!', startedAt })).toEqual(landed);
       expect(await post.findPosted(target, { persona: 'Joy', content: 'Something else', startedAt })).toBeUndefined();
       expect(await post.findPosted(target, { persona: 'Fear', content: 'What great news!', startedAt })).toBeUndefined();
+      // A name or text that Discord shows trimmed, with runs of spaces collapsed, is still the same post.
+      const spaced = await post.post({ target, persona: { ...personas.joy, name: 'Sunny Day' }, content: 'Look at you go!' });
+      expect(await post.findPosted(target, { persona: ' Sunny  Day', content: 'Look at you go!\n', startedAt })).toEqual(spaced);
       // A post before the attempt (beyond the clock-skew margin) is not this attempt's.
       expect(await post.findPosted(target, { persona: 'Joy', content: 'So happy for you!', startedAt: Date.now() + 120_000 })).toBeUndefined();
     });
