@@ -17,14 +17,14 @@ export async function completeWithGrammar(
   chatWrapper: ChatWrapper,
   request: GrammarCompletionRequest,
 ): Promise<string> {
-  refuseUnfitting(pooled, chatWrapper, request);
+  const maxTokens = answerRoom(pooled, chatWrapper, request);
   const sequence = await pooled.sequences.acquire(request.signal);
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
   try {
     await sequence.clearHistory();
     const { response } = await chat.generateResponse(request.history, {
       grammar: request.grammar,
-      maxTokens: request.maxTokens,
+      maxTokens,
       temperature: request.temperature ?? 0,
       signal: request.signal,
     });
@@ -36,18 +36,18 @@ export async function completeWithGrammar(
 }
 
 /**
- * A prompt and answer longer than a sequence's context would be shifted to fit, and the default
- * shift drops whole turns (the user's message, say) and answers without them: such a prompt is
- * refused instead.
+ * The answer's token limit within what the prompt leaves of a sequence's context. A completion
+ * past the context would be shifted, and the default shift drops whole turns (the user's message,
+ * say) and answers without them; a prompt that leaves no room at all is refused.
  */
-function refuseUnfitting(pooled: PooledContext, chatWrapper: ChatWrapper, request: GrammarCompletionRequest): void {
-  const needed = promptTokens(pooled.context.model, chatWrapper, request.history) + request.maxTokens;
-  if (needed <= pooled.context.contextSize) return;
-  throw new FeelbotError(
-    ErrorCodes.PromptTooLong,
-    `The prompt and its answer need ${needed} tokens; the context holds ${pooled.context.contextSize}.`,
-    { permanent: true, details: { needed, contextSize: pooled.context.contextSize } },
-  );
+function answerRoom(pooled: PooledContext, chatWrapper: ChatWrapper, request: GrammarCompletionRequest): number {
+  const prompt = promptTokens(pooled.context.model, chatWrapper, request.history);
+  const room = pooled.context.contextSize - prompt;
+  if (room > 0) return Math.min(request.maxTokens, room);
+  throw new FeelbotError(ErrorCodes.PromptTooLong, `The prompt takes ${prompt} tokens; the context holds ${pooled.context.contextSize}.`, {
+    permanent: true,
+    details: { prompt, contextSize: pooled.context.contextSize },
+  });
 }
 
 /** The tokens `history` takes as the chat template renders it, markup and all. */

@@ -1,4 +1,4 @@
-import { resolveChatWrapper, type ChatHistoryItem, type LlamaModel } from 'node-llama-cpp';
+import { resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { tailChars } from '../../domain/cut-text.js';
 import { EMOTIONS, type Emotion, type EmotionScores } from '../../domain/emotions.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -54,19 +54,10 @@ export async function createLlmEmotionClassifier(
   const pooled = await createPooledContext(model, { ...settings, threads: defaultThreads(model.llama) });
   const grammar = await model.llama.createGrammarForJsonSchema(ANSWER_SCHEMA);
   const chatWrapper = resolveChatWrapper(model);
-  const history = (text: string): ChatHistoryItem[] => [
-    { type: 'system', text: SYSTEM_PROMPT },
-    { type: 'user', text: `Message: ${JSON.stringify(text)}` },
-    { type: 'model', response: [] },
-  ];
-  // A text too long for the context is read by its newest tokens that fit, counted as the template
-  // renders the whole prompt; unfitted, the completion would refuse it (PROMPT_TOO_LONG).
-  const fitted = (text: string) =>
-    newestWithinTokens(tailChars(text, settings.maxTextChars), settings.contextSize - ANSWER_MAX_TOKENS, (part) => promptTokens(model, chatWrapper, history(part)));
 
   const classifyOne = async (text: string): Promise<EmotionAnalysis> => {
     const raw = await completeWithGrammar(pooled, chatWrapper, {
-      history: history(fitted(text)),
+      history: labellingPrompt(model, chatWrapper, text, settings),
       grammar,
       maxTokens: ANSWER_MAX_TOKENS,
     });
@@ -84,6 +75,26 @@ export async function createLlmEmotionClassifier(
     classify: (texts) => Promise.all(texts.map(classifyOne)),
     dispose: () => pooled.context.dispose(),
   };
+}
+
+/**
+ * The prompt that labels `text`: the instructions, then the newest part of the text that fits the
+ * context beside them and the answer, counted as the chat template renders the whole prompt.
+ * Unfitted, a long text would be cut short of its answer, or refused (PROMPT_TOO_LONG).
+ */
+export function labellingPrompt(
+  model: LlamaModel,
+  chatWrapper: ChatWrapper,
+  text: string,
+  settings: { readonly contextSize: number; readonly maxTextChars: number },
+): ChatHistoryItem[] {
+  const prompt = (part: string): ChatHistoryItem[] => [
+    { type: 'system', text: SYSTEM_PROMPT },
+    { type: 'user', text: `Message: ${JSON.stringify(part)}` },
+    { type: 'model', response: [] },
+  ];
+  const room = settings.contextSize - ANSWER_MAX_TOKENS;
+  return prompt(newestWithinTokens(tailChars(text, settings.maxTextChars), room, (part) => promptTokens(model, chatWrapper, prompt(part))));
 }
 
 /** The chosen label gets the confidence; the other five share the rest equally, so scores sum to 1. */

@@ -1,10 +1,10 @@
 import { resolveChatWrapper } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeWithGrammar } from '../../../src/adapters/llama/grammar-completion.js';
+import { completeWithGrammar, promptTokens } from '../../../src/adapters/llama/grammar-completion.js';
 import { createPooledContext } from '../../../src/adapters/llama/pooled-context.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
-import { createLlmEmotionClassifier } from '../../../src/adapters/llama/llm-emotion-classifier.js';
+import { createLlmEmotionClassifier, labellingPrompt } from '../../../src/adapters/llama/llm-emotion-classifier.js';
 import { EMOTIONS } from '../../../src/domain/emotions.js';
 import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
@@ -52,6 +52,13 @@ describe('LLM emotion classifier', () => {
       const long = `${'🙂 '.repeat(1_500)}and now I am terrified`;
       const [analysis] = await small.classify([long]);
       expect(EMOTIONS).toContain(analysis!.emotion);
+      // What it was shown: the text's ending, with room left for the answer.
+      const chatWrapper = resolveChatWrapper(runtime.model);
+      const prompt = labellingPrompt(runtime.model, chatWrapper, long, { contextSize: 512, maxTextChars: 4_000 });
+      const shown = prompt.find((item) => item.type === 'user')!.text;
+      expect(shown).toMatch(/🙂 and now I am terrified"$/);
+      expect(shown.length).toBeLessThan(long.length / 4);
+      expect(promptTokens(runtime.model, chatWrapper, prompt)).toBeLessThanOrEqual(512 - 64);
       // The same prompt unfitted: the context cannot hold it, and the completion says so.
       const pooled = await createPooledContext(runtime.model, { sequences: 1, contextSize: 512, threads: 1 });
       try {
@@ -61,6 +68,13 @@ describe('LLM emotion classifier', () => {
           maxTokens: 16,
         });
         await expect(unfitted).rejects.toMatchObject({ code: ErrorCodes.PromptTooLong });
+        // A short prompt whose answer may run long (many synthesized sentences) is answered within the room left.
+        const roomy = await completeWithGrammar(pooled, resolveChatWrapper(runtime.model), {
+          history: [{ type: 'user', text: 'How do you feel?' }, { type: 'model', response: [] }],
+          grammar: await runtime.model.llama.createGrammarForJsonSchema({ type: 'object', properties: { emotion: { enum: [...EMOTIONS] } }, required: ['emotion'] }),
+          maxTokens: 100_000,
+        });
+        expect(roomy.length).toBeGreaterThan(0);
       } finally {
         await pooled.context.dispose();
       }
