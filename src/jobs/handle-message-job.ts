@@ -76,7 +76,7 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   // Where the last post failed for want of an admin's fix (this channel or thread, the channel whose
   // webhooks a thread's reply uses, or the whole server): no generation, no refused request.
-  if (job.guildId && (await anyBlocked(deps.blocks, [job.channelId, target.threadParentId, job.guildId]))) return { status: 'skipped', reason: 'cannot-post' };
+  if (job.guildId && (await anyBlocked(deps.blocks, [job.channelId, target.threadParentId, serverPlace(job.guildId)]))) return { status: 'skipped', reason: 'cannot-post' };
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const analysis = await classifyOne(deps.classifier, job.content);
@@ -120,8 +120,9 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
     // under the place the problem is about: for a thread's reply that is often its parent channel,
     // whose webhooks it uses, so its other threads are blocked and reported with it.
     const about = placeOf(error, job.channelId);
-    await deps.blocks.block(error.details.scope === 'server' ? job.guildId : about, error.code);
-    await deps.notifier.notify({ guildId: job.guildId, channelId: about, code: error.code, message: error.message });
+    const place = error.details.scope === 'server' ? serverPlace(job.guildId) : about;
+    await deps.blocks.block(place, error.code);
+    await deps.notifier.notify({ guildId: job.guildId, channelId: about, place, code: error.code, message: error.message });
     return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
   }
   await deps.ledger.record(answered, posted.messageId);
@@ -131,6 +132,14 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 async function anyBlocked(blocks: MessageJobDeps['blocks'], places: ReadonlyArray<string | null | undefined>): Promise<boolean> {
   const blocked = await Promise.all([...new Set(places.filter((place): place is string => typeof place === 'string'))].map((place) => blocks.isBlocked(place)));
   return blocked.some(Boolean);
+}
+
+/**
+ * A whole server as a blocked place. Not its bare id: a server made before 2017 shares its id
+ * with its first channel, whose own block would then stop every channel of the server.
+ */
+function serverPlace(guildId: string): string {
+  return `server:${guildId}`;
 }
 
 /** The channel an admin's problem is about, as the error names it; else the one replied in. */

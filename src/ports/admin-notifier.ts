@@ -2,6 +2,8 @@
 export interface AdminNotice {
   readonly guildId: string;
   readonly channelId: string;
+  /** Where the once-a-day quiet applies: the channel (the default), or the server's place for a server-wide problem. */
+  readonly place?: string;
   /** The error code, so one problem is reported once however often it recurs. */
   readonly code: string;
   readonly message: string;

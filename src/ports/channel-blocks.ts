@@ -1,6 +1,6 @@
 /**
  * Places where a post just failed for a reason only an admin can fix (a missing permission, the
- * channel's webhook limit): a channel or thread, or a whole server (its webhook limit), by id.
+ * channel's webhook limit): a channel or thread by its id, or a whole server (its webhook limit).
  * Replies there are not written or tried again for a while: each try would spend a generation and
  * a refused request, and Discord bans clients that make too many.
  */

@@ -6,6 +6,7 @@ import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { AdminNotice } from '../../src/ports/admin-notifier.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
 import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.js';
 import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
@@ -84,11 +85,25 @@ describe('handleMessageJob', () => {
     const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => ((generated += 1), saying('Hello!').generate(request)) };
     const full = new FeelbotError(ErrorCodes.WebhookLimitReached, 'This server already has 1,000 webhooks', { permanent: true, details: { channelId: '1100000000000000002', scope: 'server' } });
     const replier = { post: async () => { throw full; }, findPosted: async () => undefined };
-    const { deps } = depsWith({ blocks, generator, replier });
+    const notices: AdminNotice[] = [];
+    const { deps } = depsWith({ blocks, generator, replier, notifier: { notify: async (notice) => void notices.push(notice) } });
     expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
-    expect([...blocked]).toEqual(['1100000000000000001']);
+    expect([...blocked]).toEqual(['server:1100000000000000001']);
     expect(await handleMessageJob(buildMessageJob({ channelId: '1100000000000000099' }), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
     expect(generated).toBe(1);
+    // Told once for the server, not once per channel that meets the limit.
+    expect(notices.map((notice) => notice.place)).toEqual(['server:1100000000000000001']);
+  });
+
+  it("a server made before 2017 shares its id with its first channel: that channel's block stops only that channel", async () => {
+    const blocked = new Set<string>();
+    const blocks = { isBlocked: async (place: string) => blocked.has(place), block: async (place: string) => void blocked.add(place) };
+    const guildId = '1100000000000000001';
+    const missing = new FeelbotError(ErrorCodes.DiscordPermissionMissing, 'feelbot needs Manage Webhooks', { permanent: true, details: { channelId: guildId } });
+    const failing = depsWith({ blocks, replier: { post: async () => { throw missing; }, findPosted: async () => undefined } });
+    expect(await handleMessageJob(buildMessageJob({ guildId, channelId: guildId }), failing.deps)).toMatchObject({ reason: 'cannot-post' });
+    const elsewhere = depsWith({ blocks });
+    expect((await handleMessageJob(buildMessageJob({ guildId, channelId: '1100000000000000099' }), elsewhere.deps)).status).toBe('posted');
   });
 
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {

@@ -6,7 +6,7 @@ import type { SettingsStore } from '../../ports/settings-store.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { NO_PINGS } from './webhook-replier.js';
 
-/** Once a day at most per problem and channel: a reminder, not spam. */
+/** Once a day at most per problem and place (a channel, or the server for a server-wide one): a reminder, not spam. */
 const NOTICE_TTL_SECONDS = 24 * 3_600;
 /** Without a log channel the notice is only logged; again after this long, not once a day. */
 const UNDELIVERED_TTL_SECONDS = 10 * 60;
@@ -27,7 +27,7 @@ export class LogChannelNotifier implements AdminNotifier {
    * whose post failed may be posted by the next occurrence.
    */
   async notify(notice: AdminNotice): Promise<void> {
-    const key = feelbotKey(this.prefix, 'notice', notice.guildId, notice.code, notice.channelId);
+    const key = feelbotKey(this.prefix, 'notice', notice.guildId, notice.code, notice.place ?? notice.channelId);
     // Claimed first, so two workers hitting the same problem post it once.
     if ((await this.redis.set(key, '1', 'EX', NOTICE_TTL_SECONDS, 'NX')) !== 'OK') return;
     const { logChannelId } = await this.settings.get(notice.guildId);
