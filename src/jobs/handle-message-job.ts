@@ -185,11 +185,15 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
     message: { authorName: job.author.displayName, content: job.content },
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
-  const stopTyping = job.origin === 'discord' && job.typing ? deps.typing.start(job.channelId) : () => undefined;
+  // "Typing" shows once the reply is being written, not while it waits for a sequence or is refused one.
+  let stopTyping = () => undefined as void;
+  const startTyping = () => {
+    if (job.origin === 'discord' && job.typing) stopTyping = deps.typing.start(job.channelId);
+  };
   try {
     // A LoRA persona whose sequences are busy gives the job's slot back (LLM_BUSY, retried shortly)
     // rather than holding it while other personas' replies could run.
-    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', signal });
+    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', onStart: startTyping, signal });
     deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
     return cleanReply(result.text, {

@@ -20,6 +20,8 @@ export interface GenerationRequest {
    * back instead of holding it while the base context may be idle.
    */
   readonly whenBusy?: 'wait' | 'refuse';
+  /** Called once the reply has its sequence and starts, after any wait for one; not for a refused reply. */
+  readonly onStart?: () => void;
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -15,7 +15,11 @@ import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factorie
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
 function saying(text: string): ReplyGenerator {
-  return { parallelism: 1, generate: async () => ({ text, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined };
+  return {
+    parallelism: 1,
+    generate: async (request) => (request.onStart?.(), { text, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+    dispose: async () => undefined,
+  };
 }
 
 /** The use case on in-memory ports; `posted` collects what reached Discord. */
@@ -57,6 +61,14 @@ describe('handleMessageJob', () => {
     await handleMessageJob(job, again.deps);
     expect(posted[0]!.nonce).toBe(job.messageId);
     expect(again.posted[0]!.nonce).toBe(job.messageId);
+  });
+
+  it('"typing" is not shown for a reply refused a busy LoRA sequence, which is retried later', async () => {
+    const started: string[] = [];
+    const busy = new FeelbotError(ErrorCodes.LlmBusy, 'busy', { details: { retryAfterMs: 2_000 } });
+    const { deps } = depsWith({ typing: { start: (channelId) => (started.push(channelId), () => undefined) }, generator: { ...saying(''), generate: async () => { throw busy; } } });
+    await expect(handleMessageJob(buildMessageJob(), deps)).rejects.toBe(busy);
+    expect(started).toEqual([]);
   });
 
   it('"typing" is shown while the reply is written, unless the gateway found the bot may not send messages there', async () => {

@@ -115,8 +115,8 @@ export class MessageQueue implements ReplyQueue {
   /**
    * Puts an edited message's new text into the job that will answer it, while that job waits (in
    * its burst window, or for a worker). Returns the job's id, or undefined when no waiting job holds
-   * the message: it was never queued, or its reply is under way or done. A worker that takes the
-   * job between the check and the update answers the text it read.
+   * the message: it was never queued, or its reply is under way or done (also when a worker took
+   * the job while it was being updated: that worker answers the text it read).
    */
   async revise(messageId: string, content: string): Promise<string | undefined> {
     const jobId = await this.carrierOf(messageId);
@@ -126,7 +126,8 @@ export class MessageQueue implements ReplyQueue {
     const edited = parsed.success ? withEdited(parsed.data, messageId, content) : undefined;
     if (!edited) return undefined;
     await job.updateData(edited);
-    return jobId;
+    // A worker that took the job between the check and the update answers the text it read.
+    return WAITING_STATES.has(await job.getState()) ? jobId : undefined;
   }
 
   /**

@@ -110,6 +110,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
   private async generateReply(request: GenerationRequest): Promise<GenerationResult> {
     const started = performance.now();
     const { pooled, sequence } = await this.takeSequence(request);
+    request.onStart?.();
     // The timeout starts now: replies queued behind one persona's LoRA context are not late for waiting.
     let deadline: ReturnType<typeof createGenerationSignal> | undefined;
     let chat: LlamaChat | undefined;

@@ -38,14 +38,20 @@ describe('per-request LoRA', () => {
   it("a reply that may not wait is refused with LLM_BUSY while the LoRA's one sequence is busy, and a base reply still runs meanwhile", async () => {
     const busy = await createLlamaReplyGenerator(runtime.model, { sequences: 2, contextSize: 512, loraSequences: 1 });
     try {
-      const long = busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, sampling: { maxTokens: 200 } }));
+      const starts = { long: 0, refused: 0 };
+      const long = busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, sampling: { maxTokens: 200 }, onStart: () => void (starts.long += 1) }));
       // Once its LoRA context exists and its sequence is taken, the next LoRA reply finds none free.
       let refused: unknown;
       await expect.poll(async () => {
-        refused = await busy.generate(buildGenerationRequest({ loraPath: fixturePaths.lora, whenBusy: 'refuse', sampling: { maxTokens: 1 } })).catch((error: unknown) => error);
+        starts.refused = 0;
+        refused = await busy
+          .generate(buildGenerationRequest({ loraPath: fixturePaths.lora, whenBusy: 'refuse', sampling: { maxTokens: 1 }, onStart: () => void (starts.refused += 1) }))
+          .catch((error: unknown) => error);
         return (refused as { code?: string }).code;
       }, { timeout: 10_000, interval: 5 }).toBe(ErrorCodes.LlmBusy);
       expect(refused).toMatchObject({ permanent: false, details: { retryAfterMs: expect.any(Number) } });
+      // Only a reply that got its sequence says it started (the worker then shows "typing").
+      expect(starts).toEqual({ long: 1, refused: 0 });
       // The base context is not held up by it, even for a request that may not wait.
       const plain = await busy.generate(buildGenerationRequest({ whenBusy: 'refuse', sampling: { maxTokens: 4 } }));
       expect(plain.tokens).toBeGreaterThan(0);
