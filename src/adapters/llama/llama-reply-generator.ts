@@ -179,7 +179,10 @@ class LlamaReplyGenerator implements ReplyGenerator {
   }
 }
 
-/** A short wait: a reply takes seconds, and the job is taken up again then (its classification is cheap). */
+/**
+ * A short wait: a reply takes seconds. The job is classified again when it is taken up, about a
+ * millisecond with the ONNX classifier (one short completion with EMOTION_BACKEND=llm).
+ */
 const LORA_BUSY_RETRY_MS = 2_000;
 
 function loraBusy(loraPath: string | undefined): FeelbotError {
