@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { body, errorHandler } from './http-error.js';
+import { parseJsonBodies } from './json-body.js';
 import { MAX_BATCH_TEXTS, MAX_TEXT_CHARS, registerEmotionRoute } from './routes/emotion-route.js';
 import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
@@ -24,10 +25,17 @@ const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const BODY_LIMIT_BYTES = MAX_BATCH_TEXTS * MAX_TEXT_CHARS * 6 + 64 * 1024;
 
 /**
- * A connection that sends nothing for this long is closed, so a client trickling its request in (or
- * leaving it half sent) holds no socket and body buffer for long. A 256-text analysis takes seconds.
+ * A connection that sends nothing for this long is closed, so a client leaving its request half
+ * sent holds no socket and body buffer for long. A 256-text analysis takes seconds.
  */
 const IDLE_TIMEOUT_MS = 30_000;
+/**
+ * A whole request must arrive within this long: a client trickling a byte in every few seconds is
+ * never idle for 30 s, and Fastify sets no such limit of its own (it also lifts Node's 300 s one).
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** A request's headers must arrive within this long. */
+const HEADERS_TIMEOUT_MS = 30_000;
 
 export interface ServerParts {
   readonly logger: Logger;
@@ -38,20 +46,32 @@ export interface ServerParts {
   readonly bullmqMetrics?: () => Promise<string>;
   /** How long a connection may stay silent; defaults to 30 s. */
   readonly idleTimeoutMs?: number;
+  /** How long a whole request may take to arrive; defaults to 60 s. */
+  readonly requestTimeoutMs?: number;
   /** Texts analysed at once before the API answers 503 BUSY; defaults to MAX_TEXTS_IN_FLIGHT. */
   readonly maxTextsInFlight?: number;
 }
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
+  const requestTimeoutMs = parts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     connectionTimeout: parts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs,
+    http: {
+      // Node checks the request time only this often (every 30 s by default), and not at all while
+      // the headers' own limit is the longer one, as it is when only the request time is lowered.
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, requestTimeoutMs / 4)),
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+    },
     logger: false,
     ajv: { customOptions: STRICT_AJV },
   });
   // JSON sent as text/plain (fetch's default for a string body) is told to use application/json (415),
   // rather than failing the schema as one long string.
   app.removeContentTypeParser('text/plain');
+  parseJsonBodies(app);
   app.setErrorHandler(errorHandler(parts.logger));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../ports/logger.js';
+import { BodyError } from './json-body.js';
 import { describeSchemaError } from './validation-message.js';
 
 /** Every error the API returns has this shape, so clients need one parser. */
@@ -16,6 +17,7 @@ const FASTIFY_CODES: Record<string, string> = {
 export function errorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode ?? 500;
+    if (error instanceof BodyError) return reply.status(error.statusCode).send(body(error.apiCode, error.message));
     if (error.validation) {
       return reply.status(400).send(body('INVALID_REQUEST', `Invalid request: ${describeSchemaError(error.validation[0], request.body)}`));
     }

@@ -38,7 +38,7 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     await redis?.stop();
   });
 
-  const post = (body: string, contentType = 'application/json') =>
+  const post = (body: string | Buffer, contentType = 'application/json') =>
     fetch(`${base}/v1/emotion`, { method: 'POST', headers: { 'content-type': contentType }, body });
   const postJson = (value: unknown) => post(JSON.stringify(value));
 
@@ -98,6 +98,14 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     expect(((await response.json()) as { results: Analysis[] }).results).toHaveLength(256);
   });
 
+  it('JSON that names its charset as UTF-8 is read like JSON that names none', async () => {
+    for (const contentType of ['application/json; charset=utf-8', 'application/json;charset="UTF-8"']) {
+      const response = await post('{"text":"I am so happy"}', contentType);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as Analysis).emotion).toBeDefined();
+    }
+  });
+
   describe('bad input gets a 4xx with { error: { code, message } } and the server keeps serving', () => {
     const cases: [name: string, send: () => Promise<Response>, status: number, code: string, message: RegExp][] = [
       ['malformed JSON', () => post('{"text": "hi"'), 400, 'INVALID_JSON', /JSON/i],
@@ -117,6 +125,11 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['a number instead of a text', () => postJson({ text: 42 }), 400, 'INVALID_REQUEST', /text.*string/],
       ['a GET on the POST route', () => fetch(`${base}/v1/emotion`), 405, 'METHOD_NOT_ALLOWED', /POST/],
       ['a body over the limit', () => postDeclaring(BODY_LIMIT_BYTES + 1), 413, 'BODY_TOO_LARGE', /over the limit of [\d,]+ bytes/],
+      ['an empty body', () => post(''), 400, 'BAD_REQUEST', /empty/],
+      ['bytes that are not UTF-8', () => post(Buffer.from('{"text":"caf\xe9 \xff\xfe great"}', 'latin1')), 400, 'INVALID_ENCODING', /UTF-8/],
+      ['a charset other than UTF-8', () => post('{"text":"hi"}', 'application/json; charset=latin1'), 415, 'UNSUPPORTED_MEDIA_TYPE', /UTF-8.*latin1/],
+      ['arrays nested deeper than any request', () => post(`{"text":${'['.repeat(200_000)}${']'.repeat(200_000)}}`), 400, 'INVALID_REQUEST', /deeper than 3/],
+      ['a __proto__ key', () => post('{"__proto__":{"x":1},"text":"hi"}'), 400, 'INVALID_REQUEST', /__proto__/],
     ];
 
     it.each(cases)('%s', async (_name, send, status, code, message) => {

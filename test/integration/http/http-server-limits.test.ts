@@ -26,6 +26,22 @@ describe('the HTTP server under a slow or greedy client (real Fastify on a local
     expect(outcome).toBe('closed');
   });
 
+  it('closes a connection that trickles its body in, never idle long enough for the idle timeout, once the request time is up', async () => {
+    app = await buildServer({ logger: createLogger('silent', 'test'), registry: new Registry(), health: {}, classifier: () => undefined, idleTimeoutMs: 5_000, requestTimeoutMs: 500 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /v1/emotion HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+    // Writes racing the server's close fail with EPIPE, which is the outcome looked for.
+    socket.on('error', () => undefined);
+    const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+    const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 4_000))]);
+    clearInterval(trickle);
+    socket.destroy();
+    expect(outcome).toBe('closed');
+  });
+
   it('answers 503 BUSY with Retry-After past its texts in flight, instead of queueing without end, and serves again once they are done', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
