@@ -5,6 +5,7 @@ import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.j
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
 import { buildServer } from './build-server.js';
 import type { CheckState, HealthCheck } from './routes/health-route.js';
@@ -50,7 +51,31 @@ export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
       ...parts.checks,
     },
   });
-  await app.listen({ host: parts.config.http.host, port: parts.port ?? parts.config.http.port });
+  const host = parts.config.http.host;
+  const port = parts.port ?? parts.config.http.port;
+  await app.listen({ host, port }).catch(async (error: unknown) => {
+    await app.close();
+    throw cannotListen(error, host, port, parts.port === undefined ? 'HTTP_HOST / HTTP_PORT' : 'HTTP_HOST / METRICS_PORT');
+  });
   parts.logger.info({ address: app.addresses() }, 'http listening');
   return app;
+}
+
+/** Why a port cannot be listened on, as the operator can fix it: another address or port. */
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'another process already listens there',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  EACCES: 'this user may not listen there (ports under 1024 need privileges)',
+};
+
+function cannotListen(error: unknown, host: string, port: number, settings: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  const why = typeof code === 'string' ? LISTEN_FAILURES[code] : undefined;
+  if (why === undefined) return error;
+  return new FeelbotError(ErrorCodes.ConfigInvalid, `Cannot listen on ${host}:${port}: ${why} (${code}); set ${settings} to another.`, {
+    cause: error,
+    userFacing: true,
+    permanent: true,
+    details: { host, port, code },
+  });
 }

@@ -14,10 +14,15 @@ export const apiCommand: Command = {
   summary: 'serve POST /v1/emotion, /healthz and /metrics on HTTP_HOST:HTTP_PORT',
   async run({ config, logger, stopped }) {
     const metrics = new PrometheusMetrics();
-    const redis = createRedis(config.redis.url, 'producer', 'feelbot-api');
+    // Analysis needs no Redis: the API serves without it, says so in /healthz, and logs an outage once.
+    const redis = createRedis(config.redis.url, 'producer', 'feelbot-api', logger);
     const queue = new MessageQueue(redis, config.redis.prefix);
     let classifier: EmotionClassifier | undefined;
-    const app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => classifier });
+    const app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => classifier }).catch(async (error: unknown) => {
+      await queue.close();
+      redis.disconnect();
+      throw error;
+    });
     try {
       classifier = new BatchingClassifier(new InstrumentedClassifier(await createClassifier(config, logger), metrics));
       logger.info({ signal: await stopped }, 'stopping api');

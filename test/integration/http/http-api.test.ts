@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +200,23 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       // Whatever failed above, the tests after this one get their Redis, and a process connected to it, back.
       await redis.revive();
       await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200);
+    }
+  });
+
+  it('a port another process listens on stops it with CONFIG_INVALID naming the setting, not a stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const clash = new FeelbotProcess(['api'], { REDIS_URL: redis.url, EMOTION_MODEL: SHIPPED_EMOTION_MODEL, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) });
+    try {
+      expect(await clash.waitForExit()).not.toBe(0);
+      const output = clash.output.join('\n');
+      expect(output).toContain('CONFIG_INVALID');
+      expect(output).toMatch(new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port}: another process already listens there \\(EADDRINUSE\\); set HTTP_HOST / HTTP_PORT`));
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      await clash.stop('SIGKILL');
+      taken.close();
     }
   });
 
