@@ -93,6 +93,31 @@ describe('feelbot start-up errors', () => {
     }
   }, 60_000);
 
+  it('register-commands in a server the bot is not in, or with a wrong token, or with Discord unreachable, says what to fix, with a code and no stack trace', async () => {
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    const run = async (args: string[], env: Record<string, string>) => {
+      const register = new FeelbotProcess(['register-commands', ...args], env);
+      const code = await register.waitForExit();
+      const output = register.output.join('\n');
+      expect(code).toBe(1);
+      expect(output).not.toContain('unexpected failure');
+      expect(output).not.toMatch(/\n\s+at /);
+      expect(output).not.toContain(discord.token);
+      return output;
+    };
+    try {
+      const env = stackEnv(discord, redis, '{register-errors}');
+      discord.failNext('PUT /applications/:id/guilds/:guildId/commands', [{ status: 403, code: 50_001, message: 'Missing Access' }]);
+      expect(await run(['--guild', discord.world.guild.id], env)).toMatch(/HTTP 403, code 50001[\s\S]*Is the bot in server \d+\? Invite it with the bot and applications\.commands scopes[\s\S]*DISCORD_REQUEST_FAILED/);
+      expect(await run(['--guild', discord.world.guild.id], { ...env, DISCORD_TOKEN: 'MTIz.wrong.token' })).toMatch(/Check DISCORD_TOKEN[\s\S]*CONFIG_INVALID/);
+      expect(await run(['--guild', discord.world.guild.id], { ...env, DISCORD_API_URL: 'http://127.0.0.1:9/api' })).toContain('DISCORD_UNAVAILABLE');
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+
   it('an unknown command prints the usage and exits 2', async () => {
     const feelbot = new FeelbotProcess(['fly'], {});
     expect(await feelbot.waitForExit()).toBe(2);

@@ -6,6 +6,8 @@ import { requireDiscordToken } from '../../config.js';
 import { commandDefinitions } from '../../gateway/commands/command-definitions.js';
 import { applicationIdResolver } from '../../adapters/discord/application-id.js';
 import type { Command } from '../command.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
+import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 
 export const registerCommandsCommand: Command = {
   name: 'register-commands',
@@ -13,7 +15,10 @@ export const registerCommandsCommand: Command = {
   summary: 'register /feel, "Analyze emotion" and /feelbot (guild: instant; global: up to an hour)',
   async run({ args, config, logger }) {
     const { values } = parseArgs({ args: [...args], options: { guild: { type: 'string' } } });
-    const rest = createDiscordRest(config.discord.apiUrl, requireDiscordToken(config));
+    const token = requireDiscordToken(config);
+    // A wrong token or an unreachable Discord is told as at start-up (CONFIG_INVALID, DISCORD_UNAVAILABLE).
+    await checkDiscordToken(config.discord.apiUrl, token);
+    const rest = createDiscordRest(config.discord.apiUrl, token);
     let registered: Array<{ name: string }>;
     try {
       const applicationId = await applicationIdResolver(rest, config)();
@@ -22,10 +27,26 @@ export const registerCommandsCommand: Command = {
         : Routes.applicationCommands(applicationId);
       registered = (await rest.put(route, { body: commandDefinitions() })) as Array<{ name: string }>;
     } catch (error) {
-      // A refusal, an outage or a long rate limit, with its code and without the token.
-      throw asDiscordRequestError(error, 'the command registration');
+      // A refusal, an outage or a long rate limit, with its code and without the token, told to the operator.
+      throw registrationFailure(asDiscordRequestError(error, 'the command registration'), values.guild);
     }
     logger.info({ scope: values.guild ? `guild ${values.guild}` : 'global', commands: registered.map((c) => c.name) }, 'commands registered');
     process.stdout.write(`Registered ${registered.map((c) => c.name).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}.\n`);
   },
 };
+
+/** What the operator can do about a failed registration; a refusal in a server most often means the bot is not in it. */
+function registrationFailure(error: unknown, guildId: string | undefined): unknown {
+  if (!isFeelbotError(error)) {
+    return new FeelbotError(ErrorCodes.DiscordUnavailable, `Discord could not be reached to register the commands (${error instanceof Error ? error.message : String(error)}); try again.`, {
+      cause: error,
+      userFacing: true,
+    });
+  }
+  const status = error.details.status;
+  const hint =
+    guildId && (status === 403 || status === 404)
+      ? ` Is the bot in server ${guildId}? Invite it with the bot and applications.commands scopes.`
+      : '';
+  return new FeelbotError(error.code, `${error.message}${hint}`, { cause: error, userFacing: true, permanent: error.permanent, details: error.details });
+}
