@@ -22,8 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    process.stderr.write(usage(name));
-    return name && !HELP.includes(name) ? 2 : 0;
+    // Asked for, the list is the answer (stdout); after a mistake, or no command at all, it is a complaint (stderr).
+    const asked = name !== undefined && HELP.includes(name);
+    (asked ? process.stdout : process.stderr).write(usage(name));
+    return name && !asked ? 2 : 0;
   }
   if (asksForHelp(command, args)) {
     process.stdout.write(commandUsage(command));

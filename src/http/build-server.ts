@@ -15,7 +15,8 @@ import { registerMetricsRoute } from './routes/metrics-route.js';
  */
 const STRICT_AJV = { allErrors: false, coerceTypes: false, removeAdditional: false } as const;
 
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+// HEAD is served wherever GET is (Fastify's exposeHeadRoutes), so a 405's Allow names it too.
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * Room for the largest valid request however its client encodes it: 256 texts of 4,000

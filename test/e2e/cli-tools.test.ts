@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -185,12 +185,23 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(help.output.join('\n')).toContain('Usage: feelbot analyze "<text>"');
   });
 
-  it('feelbot help and feelbot --help list the commands', async () => {
+  it('feelbot help and feelbot --help list the commands on stdout; an unknown command gets them on stderr', () => {
+    const run = (arg: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', CLI, arg], {
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
+        env: { ...withoutFeelbotEnv(process.env), FEELBOT_ENV_FILE: '' },
+        encoding: 'utf8',
+      });
     for (const flag of ['help', '--help']) {
-      const help = new FeelbotProcess([flag], {});
-      expect(await help.waitForExit(), flag).toBe(0);
-      expect(help.output.join('\n'), flag).toContain('Usage: feelbot <command>');
+      const help = run(flag);
+      expect(help.status, flag).toBe(0);
+      expect(help.stdout, flag).toContain('Usage: feelbot <command>');
+      expect(help.stderr, flag).toBe('');
     }
+    const unknown = run('fly');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('Usage: feelbot <command>');
   });
 
   it('analyze refuses a text over 4,000 characters with INPUT_INVALID, naming the limit and its length; exactly 4,000 is read', async () => {

@@ -125,6 +125,7 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['neither text nor texts', () => postJson({}), 400, 'INVALID_REQUEST', /text/],
       ['a number instead of a text', () => postJson({ text: 42 }), 400, 'INVALID_REQUEST', /text.*string/],
       ['a GET on the POST route', () => fetch(`${base}/v1/emotion`), 405, 'METHOD_NOT_ALLOWED', /POST/],
+      ['a POST on a GET route (which also serves HEAD)', () => fetch(`${base}/healthz`, { method: 'POST' }), 405, 'METHOD_NOT_ALLOWED', /use GET or HEAD/],
       ['a body over the limit', () => postDeclaring(BODY_LIMIT_BYTES + 1), 413, 'BODY_TOO_LARGE', /over the limit of [\d,]+ bytes/],
       ['an empty body', () => post(''), 400, 'BAD_REQUEST', /empty/],
       ['bytes that are not UTF-8', () => post(Buffer.from('{"text":"caf\xe9 \xff\xfe great"}', 'latin1')), 400, 'INVALID_ENCODING', /UTF-8/],
