@@ -3,6 +3,7 @@ import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
+import { withTextsOf } from '../jobs/burst-parts.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
@@ -79,6 +80,8 @@ async function answerTheRest(withdrawal: WithdrawnJob, deletedIds: readonly stri
     deps.logger.info({ jobId: withdrawal.jobId }, 'the rest of a burst is carried by its newer job');
     return;
   }
-  const jobId = await deps.queue.enqueueDebounced(rest, `burst-${sameBurst ? open.id : rest.messageId}`, deps.bursts.windowMs);
-  deps.logger.info({ jobId, burst: rest.parts.length }, 'queued the rest of a burst without its deleted messages');
+  // An edit made while the job was out of the queue reached the open burst but no job: its text is taken from there.
+  const current = sameBurst ? withTextsOf(rest, open.entries) : rest;
+  const jobId = await deps.queue.enqueueDebounced(current, `burst-${sameBurst ? open.id : rest.messageId}`, deps.bursts.windowMs);
+  deps.logger.info({ jobId, burst: current.parts.length }, 'queued the rest of a burst without its deleted messages');
 }

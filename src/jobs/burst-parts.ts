@@ -38,3 +38,13 @@ export function withEdited(queued: ParsedMessageJob, messageId: string, content:
   const parts = queued.parts.map((part) => (part.messageId === messageId ? { ...part, content } : part));
   return { ...queued, content: foldedContent(parts.map((part) => part.content)), parts };
 }
+
+/**
+ * The job with each message's text as `current` has it (a burst buffer's entries, which edits
+ * reach): an edit made while the job was out of the queue (withdrawn after a deletion) is kept.
+ */
+export function withTextsOf(queued: ParsedMessageJob, current: ReadonlyArray<{ readonly messageId: string; readonly content: string }>): ParsedMessageJob {
+  let job = queued;
+  for (const entry of current) job = withEdited(job, entry.messageId, entry.content) ?? job;
+  return job;
+}

@@ -145,6 +145,31 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
       expect(await everythingUnder(prefix)).not.toContain('I said something I regret');
     });
 
+    it("an edit made while a deletion had the burst's job out of the queue is kept in the rest queued again", async () => {
+      const { queue, prefix } = freshQueue();
+      const bursts = new BurstBuffer(redis.connection, prefix, LONG_WINDOW_MS);
+      const channelId = snowflake();
+      const author = { id: snowflake(), displayName: 'Alice' };
+      const say = (content: string) => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+      const [first, second, third] = [say('I said something I regret'), say('I am so hapy'), say('how is everyone')];
+      for (const job of [first, second, third]) await queueInBurst(queue, bursts, job, async () => true);
+      // The edit lands between the withdrawal (which read the job) and the rest being queued again, as the gateway would apply it.
+      const racing = Object.assign(Object.create(queue) as MessageQueue, {
+        withdraw: async (ids: readonly string[]) => {
+          const withdrawn = await queue.withdraw(ids);
+          await bursts.revise(channelId, author.id, second.messageId, 'I am so happy');
+          expect(await queue.revise(second.messageId, 'I am so happy')).toBeUndefined();
+          return withdrawn;
+        },
+      });
+      const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(redis.connection, prefix), queue: racing, bursts, logger: createLogger('silent', 'test') });
+      await onDelete([first.messageId]);
+      const jobs = await waiting(queue);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({ messageId: third.messageId, content: 'I am so happy\nhow is everyone' });
+      expect(JSON.stringify(jobs[0])).not.toContain('hapy');
+    });
+
     it("the burst's newest message deleted: the earlier ones are answered as the burst", async () => {
       const { queue, prefix } = freshQueue();
       const { say, send, onDelete } = burstOf(prefix, queue);
