@@ -18,14 +18,15 @@ export interface EditDeps {
 export async function reviseQueuedMessage(before: Message | PartialMessage | undefined, message: Message, deps: EditDeps, log: Logger): Promise<void> {
   // Discord also sends an update when a link's preview is added; the text is then the same.
   if (before && !before.partial && before.content === message.content) return;
-  if (!(await deps.queue.carrierOf(message.id))) return;
+  const carrier = await deps.queue.carrierOf(message.id);
+  if (!carrier) return;
   const content = contentOf(message, message.client.user.id);
   if (content.length === 0) {
     log.info('edited to no text; its reply answers the text as first sent');
     return;
   }
   await deps.bursts.revise(message.channelId, message.author.id, message.id, content);
-  const jobId = await deps.queue.revise(message.id, content);
+  const jobId = await deps.queue.revise(carrier, message.id, content);
   if (jobId) log.info({ jobId }, 'edited before its reply; the reply answers the new text');
   else log.info('edited after its reply started; the reply answers the text as first sent');
 }

@@ -64,7 +64,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       // the headers' own limit is the longer one, as it is when only the request time is lowered.
       connectionsCheckingInterval: Math.max(100, Math.min(5_000, requestTimeoutMs / 4)),
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
-      requestTimeout: requestTimeoutMs,
     },
     logger: false,
     ajv: { customOptions: STRICT_AJV },

@@ -76,7 +76,10 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   // Where the last post failed for want of an admin's fix (this channel or thread, the channel whose
   // webhooks a thread's reply uses, or the whole server): no generation, no refused request.
-  if (job.guildId && (await anyBlocked(deps.blocks, [job.channelId, target.threadParentId, serverPlace(job.guildId)]))) return { status: 'skipped', reason: 'cannot-post' };
+  if (job.guildId) {
+    const places = [job.channelId, ...(target.threadParentId ? [target.threadParentId] : []), serverPlace(job.guildId)];
+    if (await deps.blocks.anyBlocked(places)) return { status: 'skipped', reason: 'cannot-post' };
+  }
 
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const analysis = await classifyOne(deps.classifier, job.content);
@@ -127,11 +130,6 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
   }
   await deps.ledger.record(answered, posted.messageId);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
-}
-
-async function anyBlocked(blocks: MessageJobDeps['blocks'], places: ReadonlyArray<string | null | undefined>): Promise<boolean> {
-  const blocked = await Promise.all([...new Set(places.filter((place): place is string => typeof place === 'string'))].map((place) => blocks.isBlocked(place)));
-  return blocked.some(Boolean);
 }
 
 /**

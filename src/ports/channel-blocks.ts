@@ -5,13 +5,14 @@
  * a refused request, and Discord bans clients that make too many.
  */
 export interface ChannelBlocks {
-  isBlocked(channelId: string): Promise<boolean>;
-  /** Blocks the channel for a while; `code` is the error that blocked it. */
-  block(channelId: string, code: string): Promise<void>;
+  /** True when any of these places is blocked; asked in one step. */
+  anyBlocked(places: readonly string[]): Promise<boolean>;
+  /** Blocks the place for a while; `code` is the error that blocked it. */
+  block(place: string, code: string): Promise<void>;
 }
 
 /** For `feelbot chat`: a terminal is never blocked. */
 export const NO_CHANNEL_BLOCKS: ChannelBlocks = {
-  isBlocked: async () => false,
+  anyBlocked: async () => false,
   block: async () => undefined,
 };

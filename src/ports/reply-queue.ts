@@ -16,10 +16,10 @@ export interface ReplyQueue {
   /** The job that holds this message's text, when it was queued in the last hour. */
   carrierOf(messageId: string): Promise<string | undefined>;
   /**
-   * Puts an edited message's new text into the job that answers it, while that job still waits;
-   * returns the job's id, or undefined when no waiting job holds the message.
+   * Puts an edited message's new text into its carrier job, while that job still waits; returns the
+   * job's id, or undefined when it no longer waits.
    */
-  revise(messageId: string, content: string): Promise<string | undefined>;
+  revise(jobId: string, messageId: string, content: string): Promise<string | undefined>;
   /** Removes the waiting jobs that carry these (deleted) messages' text; each with what is left of it to answer. */
   withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]>;
   /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */

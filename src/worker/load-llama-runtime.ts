@@ -20,7 +20,6 @@ export async function loadLlamaRuntime(config: Config, logger: Logger): Promise<
   return runtime;
 }
 
-
 /**
  * The KV cells of the contexts made at start-up: the replies' (a context per sequence's worth) and,
  * with EMOTION_BACKEND=llm, the classifier's. A LoRA persona's context comes later, on first use,

@@ -92,7 +92,7 @@ describe('handleMessageJob', () => {
 
   it("the server's webhook limit blocks the whole server: a message in another channel then writes nothing", async () => {
     const blocked = new Set<string>();
-    const blocks = { isBlocked: async (place: string) => blocked.has(place), block: async (place: string) => void blocked.add(place) };
+    const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };
     let generated = 0;
     const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => ((generated += 1), saying('Hello!').generate(request)) };
     const full = new FeelbotError(ErrorCodes.WebhookLimitReached, 'This server already has 1,000 webhooks', { permanent: true, details: { channelId: '1100000000000000002', scope: 'server' } });
@@ -109,7 +109,7 @@ describe('handleMessageJob', () => {
 
   it("a server made before 2017 shares its id with its first channel: that channel's block stops only that channel", async () => {
     const blocked = new Set<string>();
-    const blocks = { isBlocked: async (place: string) => blocked.has(place), block: async (place: string) => void blocked.add(place) };
+    const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };
     const guildId = '1100000000000000001';
     const missing = new FeelbotError(ErrorCodes.DiscordPermissionMissing, 'feelbot needs Manage Webhooks', { permanent: true, details: { channelId: guildId } });
     const failing = depsWith({ blocks, replier: { post: async () => { throw missing; }, findPosted: async () => undefined } });

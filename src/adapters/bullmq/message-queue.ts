@@ -113,14 +113,13 @@ export class MessageQueue implements ReplyQueue {
   }
 
   /**
-   * Puts an edited message's new text into the job that will answer it, while that job waits (in
-   * its burst window, or for a worker). Returns the job's id, or undefined when no waiting job holds
-   * the message: it was never queued, or its reply is under way or done (also when a worker took
-   * the job while it was being updated: that worker answers the text it read).
+   * Puts an edited message's new text into `jobId`, the message's carrier (`carrierOf`), while that
+   * job waits (in its burst window, or for a worker). Returns the job's id, or undefined when it no
+   * longer waits: its reply is under way or done (also when a worker took the job while it was
+   * being updated: that worker answers the text it read), or a deletion took it out.
    */
-  async revise(messageId: string, content: string): Promise<string | undefined> {
-    const jobId = await this.carrierOf(messageId);
-    const job = jobId ? await this.queue.getJob(jobId) : undefined;
+  async revise(jobId: string, messageId: string, content: string): Promise<string | undefined> {
+    const job = await this.queue.getJob(jobId);
     if (!job || job.name !== 'reply' || !WAITING_STATES.has(await job.getState())) return undefined;
     const parsed = MessageJobSchema.safeParse(job.data);
     const edited = parsed.success ? withEdited(parsed.data, messageId, content) : undefined;

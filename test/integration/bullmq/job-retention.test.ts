@@ -158,7 +158,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
         withdraw: async (ids: readonly string[]) => {
           const withdrawn = await queue.withdraw(ids);
           await bursts.revise(channelId, author.id, second.messageId, 'I am so happy');
-          expect(await queue.revise(second.messageId, 'I am so happy')).toBeUndefined();
+          expect(await queue.revise((await queue.carrierOf(second.messageId))!, second.messageId, 'I am so happy')).toBeUndefined();
           return withdrawn;
         },
       });

@@ -66,8 +66,9 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
 
   /** What the gateway does with an edit: the open burst first, then the waiting job. */
   async function edit(job: MessageJob, content: string) {
+    const carrier = await queue.carrierOf(job.messageId);
     await bursts.revise(job.channelId, job.author.id, job.messageId, content);
-    return queue.revise(job.messageId, content);
+    return carrier ? queue.revise(carrier, job.messageId, content) : undefined;
   }
 
   it("an edit of a burst's earlier message reaches its waiting job and the burst's later jobs", async () => {
@@ -92,8 +93,9 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     const queue = new MessageQueue(connection, prefix);
     const bursts = new BurstBuffer(connection, prefix, WINDOW_MS);
     const edit = async (job: MessageJob, content: string) => {
+      const carrier = await queue.carrierOf(job.messageId);
       await bursts.revise(job.channelId, job.author.id, job.messageId, content);
-      return queue.revise(job.messageId, content);
+      return carrier ? queue.revise(carrier, job.messageId, content) : undefined;
     };
     const say = conversation();
     const lone = say('I am so nervous');

@@ -15,8 +15,8 @@ describe('channels blocked after a post an admin must fix (real Redis)', () => {
     const otherWorker = new RedisChannelBlocks(otherConnection, prefix);
     const [blocked, open] = [snowflake(), snowflake()];
     await blocks.block(blocked, 'DISCORD_WEBHOOK_LIMIT');
-    expect(await otherWorker.isBlocked(blocked)).toBe(true);
-    expect(await otherWorker.isBlocked(open)).toBe(false);
+    expect(await otherWorker.anyBlocked([blocked])).toBe(true);
+    expect(await otherWorker.anyBlocked([open])).toBe(false);
     const [key] = await redis.connection.keys(`${prefix}:blocked:*`);
     expect(await redis.connection.get(key!)).toBe('DISCORD_WEBHOOK_LIMIT');
     const ttl = await redis.connection.ttl(key!);
