@@ -60,7 +60,8 @@ const namingAFeeling = inputs.filter((text) => namesAFeeling(normalizeChatText(t
 const dtype = values.dtype as 'fp32' | 'q8' | undefined;
 const model = await loadEmotionModel({ model: values.model!, ...(dtype ? { dtype } : {}) });
 // The worker's classifier around the same loaded model; disposing it disposes the model, at the end.
-const app = workerClassifier(model, NO_METRICS);
+// It remembers no analysis, so every round (and the warm-up's texts) reaches the model again.
+const app = workerClassifier(model, NO_METRICS, { rememberedAnalyses: 0 });
 
 interface Timing {
   readonly seconds: number;

@@ -30,6 +30,20 @@ describe("the worker's classifier on the shipped model", () => {
     expect(result).toEqual((await model.classify([text.slice(-4_000)]))[0]);
   });
 
+  it('a text classified lately (a retried job\'s) is answered from memory: the model is not run again, the answer is the same', async () => {
+    let modelCalls = 0;
+    const counted: EmotionClassifier = { classify: (texts) => ((modelCalls += 1), model.classify(texts)), dispose: async () => undefined };
+    const retried = workerClassifier(counted, NO_METRICS);
+    const text = 'i have an exam tomorrow and i am terrified';
+    const first = await retried.classify([text]);
+    const second = await retried.classify([text]);
+    expect(modelCalls).toBe(1);
+    expect(second).toEqual(first);
+    expect(first).toEqual(await model.classify([text]));
+    await retried.classify(['a different text now']);
+    expect(modelCalls).toBe(2);
+  });
+
   it('a text of up to 4,000 characters is read whole', async () => {
     const text = `i am so furious and angry at them. ${'the meeting moved to room four at five. '.repeat(95)}`;
     expect(text.length).toBeLessThanOrEqual(4_000);
