@@ -39,6 +39,8 @@ export const ErrorCodes = {
   WebhookBusy: 'WEBHOOK_BUSY',
   /** A cached webhook posts in another channel now (an admin moved it); the post is retried through a new one. */
   WebhookMoved: 'WEBHOOK_MOVED',
+  /** The thread a reply was for was archived or locked meanwhile (a moderator closed it); nothing is posted. */
+  ThreadClosed: 'THREAD_CLOSED',
   /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
   SettingsConflict: 'SETTINGS_CONFLICT',
   NotAllowed: 'NOT_ALLOWED',

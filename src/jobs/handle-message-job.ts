@@ -51,7 +51,8 @@ export type SkipReason =
   | 'no-persona-allowed'
   | 'rate-limited'
   | 'empty-reply'
-  | 'cannot-post';
+  | 'cannot-post'
+  | 'thread-closed';
 
 function isAdminProblem(error: unknown): error is FeelbotError {
   return isFeelbotError(error, ErrorCodes.WebhookLimitReached) || isFeelbotError(error, ErrorCodes.DiscordPermissionMissing);
@@ -118,6 +119,8 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
     }, { log: deps.logger, signal });
   } catch (error) {
+    // A moderator archived or locked the thread while the reply was written: posting would reopen it.
+    if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
     if (!job.guildId || !isAdminProblem(error)) throw error;
     // Retrying can't grant a permission; tell the admins once and let the worker move on. Both go
     // under the place the problem is about: for a thread's reply that is often its parent channel,

@@ -107,6 +107,21 @@ describe('handleMessageJob', () => {
     expect(notices.map((notice) => notice.place)).toEqual(['server:1100000000000000001']);
   });
 
+  it('a thread closed by a moderator while the reply was written gets no reply, and blocks or reports nothing', async () => {
+    const blocked: string[] = [];
+    const notices: AdminNotice[] = [];
+    const closed = new FeelbotError(ErrorCodes.ThreadClosed, 'archived', { permanent: true, details: { channelId: '1100000000000000005' } });
+    const { deps } = depsWith({
+      blocks: { anyBlocked: async () => false, block: async (place) => void blocked.push(place) },
+      notifier: { notify: async (notice) => void notices.push(notice) },
+      replier: { post: async () => { throw closed; }, findPosted: async () => undefined },
+    });
+    const job = buildMessageJob({ isThread: true, channelId: '1100000000000000005', parentId: '1100000000000000002' });
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'skipped', reason: 'thread-closed', emotion: 'joy' });
+    expect(blocked).toEqual([]);
+    expect(notices).toEqual([]);
+  });
+
   it("a server made before 2017 shares its id with its first channel: that channel's block stops only that channel", async () => {
     const blocked = new Set<string>();
     const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };

@@ -17,6 +17,10 @@ export const NO_PINGS = { parse: [] as string[], users: [] as string[], roles: [
 /** Webhook names are how feelbot recognises its own webhooks in a channel. */
 const WEBHOOK_NAME_PREFIX = 'feelbot';
 
+interface ApiThread {
+  thread_metadata?: { archived?: boolean; locked?: boolean };
+}
+
 interface ApiMessage {
   id?: string;
   channel_id?: string;
@@ -70,6 +74,12 @@ export class WebhookReplier implements PersonaReplier {
   private async postInGuild(reply: PersonaReply, log: Logger, signal: AbortSignal | undefined): Promise<PostedReply> {
     const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
     const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
+    if (threadId && (await this.isClosed(threadId, log))) {
+      throw new FeelbotError(ErrorCodes.ThreadClosed, `Thread <#${threadId}> was archived or locked before the reply was posted.`, {
+        permanent: true,
+        details: { channelId: threadId },
+      });
+    }
     const spec = this.webhookSpec(reply.persona);
     const webhook = await this.webhooks.get(hostChannel, spec, signal);
     try {
@@ -84,6 +94,21 @@ export class WebhookReplier implements PersonaReplier {
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
       return this.execute(await this.webhooks.get(hostChannel, spec, signal), reply, threadId, log);
+    }
+  }
+
+  /**
+   * True when the thread is archived or locked now. A webhook post with `thread_id` unarchives an
+   * archived thread, so a reply written while a moderator closed the thread would reopen it. Asked
+   * right before the post; when Discord cannot say, the post goes ahead and meets whatever it meets.
+   */
+  private async isClosed(threadId: string, log: Logger): Promise<boolean> {
+    try {
+      const thread = (await this.rest.get(Routes.channel(threadId))) as ApiThread;
+      return thread.thread_metadata?.archived === true || thread.thread_metadata?.locked === true;
+    } catch (error) {
+      log.debug({ err: error, threadId }, 'could not read the thread before posting; posting anyway');
+      return false;
     }
   }
 

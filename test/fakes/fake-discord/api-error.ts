@@ -19,6 +19,7 @@ export const DiscordErrorCode = {
   InvalidWebhookToken: 50_027,
   InvalidFormBody: 50_035,
   WrongChannelType: 50_024,
+  ThreadArchived: 50_083,
   ForumWebhookNeedsThread: 220_001,
 } as const;
 

@@ -6,12 +6,14 @@ import { messagePayload, type MessagePayloadInput } from './payloads/message.js'
 import { channelPermissions, hasPermission } from './permissions.js';
 import type { RecordedFile } from './recorder.js';
 import { nextSnowflake } from './snowflake.js';
+import { reopenForMessage } from './thread-state.js';
 
 /**
  * Stores a new message and dispatches MESSAGE_CREATE, as Discord does for every posted message
  * the bot can see: none from a channel it may not view.
  */
 export function deliverMessage(context: FakeContext, input: MessagePayloadInput, options: { dispatch?: boolean } = {}): APIMessage {
+  reopenForMessage(context, context.store.channel(input.channelId));
   const message = messagePayload(context.store, input);
   context.store.channelMessages(input.channelId).push(message);
   // The gateway event carries the channel's type (the REST message object does not); discord.js

@@ -146,6 +146,28 @@ describe('fake Discord with the real discord.js client', () => {
     webhookClient.destroy();
   });
 
+  it("archives a thread with THREAD_UPDATE; a webhook's post reopens it, unless it is locked (50083)", async () => {
+    const parent = client.channels.cache.get(fake.world.channels.text.id);
+    if (parent?.type !== ChannelType.GuildText) throw new Error('seeded text channel missing');
+    const webhook = await parent.createWebhook({ name: 'Joy' });
+    const webhookClient = new WebhookClient({ id: webhook.id, token: webhook.token! }, { rest: { api: fake.apiUrl } });
+    const open = fake.addChannel({ guildId: fake.world.guild.id, type: ChannelType.PublicThread, name: 'to-archive', parentId: parent.id });
+    const archived = once(client, Events.ThreadUpdate);
+    fake.closeThread(open.id);
+    const [, after] = (await archived) as [unknown, { archived: boolean | null }];
+    expect(after.archived).toBe(true);
+    const reopened = once(client, Events.ThreadUpdate);
+    await webhookClient.send({ content: 'back', threadId: open.id });
+    expect(((await reopened) as [unknown, { archived: boolean | null }])[1].archived).toBe(false);
+    expect(fake.store.channel(open.id).archived).toBe(false);
+
+    const locked = fake.addChannel({ guildId: fake.world.guild.id, type: ChannelType.PublicThread, name: 'to-lock', parentId: parent.id });
+    fake.closeThread(locked.id, { locked: true });
+    await expect(webhookClient.send({ content: 'no', threadId: locked.id })).rejects.toMatchObject({ code: 50_083, status: 400 });
+    expect(fake.store.channel(locked.id)).toMatchObject({ archived: true, locked: true });
+    webhookClient.destroy();
+  });
+
   it('refuses webhooks on threads like Discord does', async () => {
     await expect(
       client.rest.post(Routes.channelWebhooks(fake.world.channels.thread.id), { body: { name: 'Nope' } }),

@@ -6,6 +6,7 @@ import { FaultInjector, type FaultResponse, type RouteMatcher } from './faults.j
 import { GatewayServer, PRIVILEGED_INTENTS, type GatewayStats } from './gateway-server.js';
 import { createRequestListener } from './http-server.js';
 import { channelPayload as channelPayloadFor } from './payloads/channel.js';
+import { setThreadState } from './thread-state.js';
 import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
 import type { InteractionInput } from './payloads/interaction.js';
 import { userPayload } from './payloads/user.js';
@@ -165,6 +166,11 @@ export class FakeDiscord {
       this.#gateway.dispatch(isThreadChannel ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelPayloadFor(this.store, channel));
     }
     return channel;
+  }
+
+  /** Archives a thread (and locks it, as a moderator may) and dispatches THREAD_UPDATE. */
+  closeThread(threadId: string, { locked = false }: { locked?: boolean } = {}) {
+    return setThreadState(this.#context, threadId, { archived: true, locked });
   }
 
   /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */

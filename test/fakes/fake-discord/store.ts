@@ -55,6 +55,10 @@ export interface ChannelRecord {
   recipientIds: string[];
   /** Threads only: who started it. */
   ownerId: string | null;
+  /** Threads only: archived (closed until a message or a moderator reopens it). */
+  archived: boolean;
+  /** Threads only: locked by a moderator (only Manage Threads may reopen it). */
+  locked: boolean;
 }
 
 export interface WebhookRecord {

@@ -134,6 +134,8 @@ export function addChannel(store: FakeStore, input: AddChannelInput): ChannelRec
     topic: input.topic ?? null,
     recipientIds: input.recipientIds ?? [],
     ownerId: input.ownerId ?? null,
+    archived: false,
+    locked: false,
   };
   store.channels.set(channel.id, channel);
   return channel;

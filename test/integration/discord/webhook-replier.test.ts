@@ -100,6 +100,30 @@ describe('posting as a persona through webhooks', () => {
     expect(execution!.channelId).toBe(text.id);
   });
 
+  it('a thread a moderator archived or locked before the post gets no reply (THREAD_CLOSED), and stays closed', async () => {
+    const { text } = discord.world.channels;
+    const post = replier();
+    for (const state of [{ archived: true, locked: false }, { archived: true, locked: true }, { archived: false, locked: true }]) {
+      const thread = discord.addChannel({ guildId: discord.world.guild.id, type: 11, name: `closed-${randomUUID().slice(0, 4)}`, parentId: text.id });
+      const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id };
+      if (state.archived) discord.closeThread(thread.id, { locked: state.locked });
+      else discord.store.channel(thread.id).locked = true;
+      const before = discord.webhookExecutions().length;
+      const failure = await post.post({ target, persona: personas.joy, content: 'Yay!' }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: ErrorCodes.ThreadClosed, permanent: true, details: { channelId: thread.id } });
+      expect(discord.webhookExecutions().slice(before)).toEqual([]);
+      expect(discord.store.channel(thread.id)).toMatchObject(state);
+    }
+  });
+
+  it('a thread that could not be read before the post is posted in all the same', async () => {
+    const { thread, text } = discord.world.channels;
+    discord.failNext(`GET /channels/${thread.id}`, [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }]);
+    const before = discord.webhookExecutions().length;
+    await replier().post({ target: { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: thread.id, threadParentId: text.id }, persona: personas.joy, content: 'Still here' });
+    expect(discord.webhookExecutions().slice(before)).toMatchObject([{ threadId: thread.id, content: 'Still here' }]);
+  });
+
   it('a webhook deleted under the bot is recreated and the reply posted once', async () => {
     const post = replier();
     await post.post({ target: guildTarget(), persona: personas.sadness, content: 'first' });

@@ -32,10 +32,10 @@ export function channelPayload(store: FakeStore, channel: ChannelRecord): Record
       member_count: 1,
       total_message_sent: store.channelMessages(channel.id).length,
       thread_metadata: {
-        archived: false,
+        archived: channel.archived,
         auto_archive_duration: 1440,
         archive_timestamp: new Date(0).toISOString(),
-        locked: false,
+        locked: channel.locked,
         create_timestamp: new Date(0).toISOString(),
       },
     };

@@ -77,6 +77,8 @@ export const metaRoutes: Route[] = [
         topic: null,
         recipientIds: [recipientId],
         ownerId: null,
+        archived: false,
+        locked: false,
       };
       ctx.store.channels.set(channel.id, channel);
       return { body: channelPayload(ctx.store, channel) };
