@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_CDN_URL: z.url().default('https://cdn.discordapp.com'),
   // ioredis reads any other scheme as a Unix socket path, and then fails with a puzzling ENOENT.
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
@@ -61,6 +62,8 @@ export interface Config {
     readonly token: string | undefined;
     readonly applicationId: string | undefined;
     readonly apiUrl: string;
+    /** Where Discord serves images (the personas' avatars, uploaded as the application's emojis). */
+    readonly cdnUrl: string;
   };
   readonly redis: { readonly url: string; readonly prefix: string };
   /** A worker holds a job's lock this long between renewals; a dead worker's job moves on after it. */
@@ -151,6 +154,7 @@ function toConfig(env: Env): Config {
       token: env.DISCORD_TOKEN,
       applicationId: env.DISCORD_APPLICATION_ID,
       apiUrl: env.DISCORD_API_URL.replace(/\/+$/, ''),
+      cdnUrl: env.DISCORD_CDN_URL.replace(/\/+$/, ''),
     },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     jobLockMs: env.JOB_LOCK_MS,

@@ -1,6 +1,7 @@
 import { createDiscordRest } from '../adapters/discord/discord-rest.js';
 import { DiscordTypingIndicator } from '../adapters/discord/discord-typing-indicator.js';
 import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
+import { EmojiAvatars } from '../adapters/discord/emoji-avatars.js';
 import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
 import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js';
 import { AvatarStore } from '../adapters/files/avatar-store.js';
@@ -59,7 +60,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const rest = createDiscordRest(config.discord.apiUrl, token, { logger });
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
-  const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationIdResolver(rest, config), { createRest: onceRest });
+  const applicationId = applicationIdResolver(rest, config);
+  const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationId, { createRest: onceRest });
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {
     classifier,
@@ -69,6 +71,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     replier: new RoutingReplier({
       discord: new WebhookReplier(rest, webhooks, avatars, {
         avatarBaseUrl: config.avatarBaseUrl,
+        emojiAvatars: new EmojiAvatars(rest, avatars, applicationId, { cdnUrl: config.discord.cdnUrl, createRest: onceRest, logger }),
         postRest: onceRest,
       }),
       terminal: new TerminalReplier(redis, config.redis.prefix),

@@ -73,7 +73,8 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
     expect(discord.webhookExecutions()).toHaveLength(1);
     expect(post!.channelId).toBe(channels.text.id);
     expect(PERSONA_NAMES).toContain(post!.username);
-    expect(post!.webhookAvatarBytes?.subarray(1, 4).toString('ascii')).toBe('PNG');
+    // The avatar is the application's emoji of the persona's image, shown from Discord's CDN.
+    expect(discord.imageAt(post!.avatarUrl)?.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(post!.content.trim().length).toBeGreaterThan(0);
     expect(post!.allowedMentions).toMatchObject({ parse: [] });
     expect(post!.allowedMentions?.users ?? []).toEqual([]);
@@ -103,7 +104,7 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
 
       const post = discord.webhookExecutions().at(-1)!;
       expect(post.username).toBe(persona.name);
-      expect(post.webhookAvatarBytes?.equals(readFileSync(`assets/avatars/${persona.avatar}`))).toBe(true);
+      expect(discord.imageAt(post.avatarUrl)?.equals(readFileSync(`assets/avatars/${persona.avatar}`))).toBe(true);
       expect(post.allowedMentions).toMatchObject({ parse: [] });
 
       const promptLog = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(message.id));
@@ -113,6 +114,8 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
       expect(userTurns).toContain(`earlier words before ${persona.name}`);
       expect(userTurns).toContain(`<<<fan-of-${persona.emotion}: ${text}>>>`);
     }
+    // Six personas, one webhook: a channel holds at most 15, a server 1,000.
+    expect(discord.store.channelWebhooks(channels.categorized.id)).toHaveLength(1);
     await settings.update(guild.id, (current) => ({ ...current, disabledPersonas: [] }));
   });
 

@@ -12,6 +12,7 @@ export function stackEnv(discord: FakeDiscord, redis: PrivateRedis, prefix: stri
   return {
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
+    DISCORD_CDN_URL: discord.cdnUrl,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: prefix,
     EMOTION_MODEL: SHIPPED_EMOTION_MODEL,

@@ -9,6 +9,7 @@ import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import { findPostedReply } from './find-posted-reply.js';
 import type { WebhookSpec } from './channel-webhooks.js';
+import type { EmojiAvatars } from './emoji-avatars.js';
 import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
 
 /** No @everyone, @here, role or user pings, whatever the text says. */
@@ -35,6 +36,11 @@ export interface WebhookReplierOptions {
   /** Where operators host the avatar PNGs; when set one webhook per channel serves every persona. */
   readonly avatarBaseUrl?: string | undefined;
   /**
+   * Without AVATAR_BASE_URL: the avatar files as the application's emojis on Discord's CDN, so one
+   * webhook per channel still serves every persona. Without either, each persona has its own.
+   */
+  readonly emojiAvatars?: EmojiAvatars;
+  /**
    * The client that posts (default: the one given): it must not repeat a post on a 5xx or a
    * timeout by itself, since Discord may have posted before failing; the job retries instead,
    * after looking for the earlier post (`findPosted`).
@@ -44,7 +50,8 @@ export interface WebhookReplierOptions {
 
 /**
  * Posts as a persona. In guilds: through a webhook that carries the persona's name and avatar
- * (one webhook per persona, created with its avatar, unless avatars have public URLs). In DMs,
+ * (one webhook per channel whose posts carry the avatar's public URL: the operator's hosting, or
+ * the application's emoji of it; else one webhook per persona, created with its avatar). In DMs,
  * where webhooks don't exist: a bot message whose embed carries the persona's name and avatar.
  */
 export class WebhookReplier implements PersonaReplier {
@@ -80,10 +87,11 @@ export class WebhookReplier implements PersonaReplier {
         details: { channelId: threadId },
       });
     }
-    const spec = this.webhookSpec(reply.persona);
+    const avatarUrl = await this.avatarUrl(reply.persona);
+    const spec = this.webhookSpec(reply.persona, avatarUrl);
     const webhook = await this.webhooks.get(hostChannel, spec, signal);
     try {
-      return await this.execute(webhook, reply, threadId, log);
+      return await this.execute(webhook, reply, { threadId, avatarUrl }, log);
     } catch (error) {
       // Deleted (Unknown Webhook) or moved by an admin to another channel (the post lands there,
       // or a thread of this channel is unknown to it): forget it and post through a fresh one.
@@ -93,7 +101,7 @@ export class WebhookReplier implements PersonaReplier {
         (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
-      return this.execute(await this.webhooks.get(hostChannel, spec, signal), reply, threadId, log);
+      return this.execute(await this.webhooks.get(hostChannel, spec, signal), reply, { threadId, avatarUrl }, log);
     }
   }
 
@@ -112,8 +120,13 @@ export class WebhookReplier implements PersonaReplier {
     }
   }
 
-  private webhookSpec(persona: Persona): WebhookSpec {
-    if (this.avatars.publicUrl(persona, this.options.avatarBaseUrl)) {
+  /** Where Discord can fetch the persona's avatar: its own URL, the operator's hosting, or the application's emoji of it. */
+  private async avatarUrl(persona: Persona): Promise<string | undefined> {
+    return this.avatars.publicUrl(persona, this.options.avatarBaseUrl) ?? (await this.options.emojiAvatars?.urlFor(persona));
+  }
+
+  private webhookSpec(persona: Persona, avatarUrl: string | undefined): WebhookSpec {
+    if (avatarUrl) {
       return { slot: 'shared', name: WEBHOOK_NAME_PREFIX };
     }
     return {
@@ -123,10 +136,14 @@ export class WebhookReplier implements PersonaReplier {
     };
   }
 
-  private async execute(webhook: StoredWebhook, reply: PersonaReply, threadId: string | undefined, log: Logger): Promise<PostedReply> {
+  private async execute(
+    webhook: StoredWebhook,
+    reply: PersonaReply,
+    { threadId, avatarUrl }: { threadId: string | undefined; avatarUrl: string | undefined },
+    log: Logger,
+  ): Promise<PostedReply> {
     const query = new URLSearchParams({ wait: 'true' });
     if (threadId) query.set('thread_id', threadId);
-    const avatarUrl = this.avatars.publicUrl(reply.persona, this.options.avatarBaseUrl);
     const message = (await this.posting
       .post(Routes.webhook(webhook.id, webhook.token), {
       query,
@@ -160,7 +177,7 @@ export class WebhookReplier implements PersonaReplier {
 
   private async postDirect(reply: PersonaReply): Promise<PostedReply> {
     const { persona } = reply;
-    const avatarUrl = this.avatars.publicUrl(persona, this.options.avatarBaseUrl);
+    const avatarUrl = await this.avatarUrl(persona);
     const image = avatarUrl ? undefined : await this.avatars.image(persona);
     const message = (await this.posting.post(Routes.channelMessages(reply.target.channelId), {
       body: {

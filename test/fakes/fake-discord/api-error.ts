@@ -11,6 +11,7 @@ export const DiscordErrorCode = {
   UnknownApplication: 10_002,
   MaximumWebhooks: 30_007,
   MaximumGuildWebhooks: 30_058,
+  MaximumEmojis: 30_008,
   Unauthorized: 40_001,
   InteractionAlreadyAcknowledged: 40_060,
   MissingAccess: 50_001,

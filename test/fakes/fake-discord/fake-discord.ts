@@ -12,6 +12,7 @@ import type { InteractionInput } from './payloads/interaction.js';
 import { userPayload } from './payloads/user.js';
 import { Recorder, type WaitForOptions } from './recorder.js';
 import { Router } from './router.js';
+import { applicationEmojiRoutes } from './routes/application-emojis.js';
 import { commandRoutes } from './routes/commands.js';
 import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
@@ -71,6 +72,7 @@ export class FakeDiscord {
     const router = new Router().add([
       ...metaRoutes,
       ...commandRoutes,
+      ...applicationEmojiRoutes,
       ...guildRoutes,
       ...messageRoutes,
       ...webhookRoutes,
@@ -96,6 +98,17 @@ export class FakeDiscord {
 
   get gatewayUrl(): string {
     return this.#context.gatewayUrl;
+  }
+
+  /** Where this Discord "serves" images (DISCORD_CDN_URL); `imageAt` reads what a URL under it shows. */
+  get cdnUrl(): string {
+    return `${new URL(this.#context.apiBase).origin}/cdn`;
+  }
+
+  /** The image a CDN URL shows: an application emoji's bytes for `<cdnUrl>/emojis/<id>.png`. */
+  imageAt(url: string | null | undefined): Buffer | undefined {
+    const id = url?.startsWith(`${this.cdnUrl}/emojis/`) ? /^(\d+)\.png$/.exec(url.slice(this.cdnUrl.length + 8))?.[1] : undefined;
+    return id ? this.store.applicationEmojis.get(id)?.bytes : undefined;
   }
 
   get botUser() {

@@ -61,6 +61,12 @@ export interface ChannelRecord {
   locked: boolean;
 }
 
+export interface ApplicationEmojiRecord {
+  id: string;
+  name: string;
+  bytes: Buffer;
+}
+
 export interface WebhookRecord {
   id: string;
   token: string;
@@ -83,6 +89,8 @@ export class FakeStore {
   readonly messages = new Map<string, APIMessage[]>();
   /** Keyed by "global" or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
+  /** The application's own emojis (Discord's "application emojis"), by id. */
+  readonly applicationEmojis = new Map<string, ApplicationEmojiRecord>();
 
   user(id: string): UserRecord {
     return this.users.get(id) ?? throwError(unknownUser());
