@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { EMOTIONS } from './emotions.js';
+import { cleanWebhookName, WEBHOOK_NAME_MAX_CHARS } from './webhook-name.js';
 
 export const PersonaLookSchema = z.object({
-  name: z.string().min(1).max(80).optional(),
+  // Kept as Discord shows it (trimmed, inner whitespace collapsed); applyPersonaLook passes over one Discord would not take.
+  name: z.string().min(1).max(WEBHOOK_NAME_MAX_CHARS).transform(cleanWebhookName).optional(),
   // Stored as the URL parser spells it ("HTTPS://x" and "https:x" become "https://x/…"), the one
   // form the repliers recognise as a URL rather than a file of the operator's.
   avatarUrl: z

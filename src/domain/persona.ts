@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EMOTIONS } from './emotions.js';
-import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from './webhook-name.js';
+import { cleanWebhookName, isAllowedWebhookName, WEBHOOK_NAME_RULE } from './webhook-name.js';
 
 /** Discord caps webhook messages at 2,000 characters. */
 export const DISCORD_MESSAGE_LIMIT = 2_000;
@@ -19,7 +19,7 @@ const someText = (max: number) => z.string().max(max).refine((text) => text.trim
 export const PersonaSchema = z.object({
   emotion: z.enum(EMOTIONS),
   /** Shown as the webhook message's username, so it must be a name Discord accepts. */
-  name: z.string().refine(isAllowedWebhookName, `must be ${WEBHOOK_NAME_RULE}`),
+  name: z.string().transform(cleanWebhookName).refine(isAllowedWebhookName, `must be ${WEBHOOK_NAME_RULE}`),
   /** 0xRRGGBB, used for embeds and the /feel chart. */
   color: z.number().int().min(0).max(0xff_ff_ff),
   emoji: z.string().min(1).max(16),

@@ -4,8 +4,34 @@ export const WEBHOOK_NAME_MAX_CHARS = 80;
 /** Discord refuses a webhook name or username that contains either word, in any case (400 Invalid Form Body). */
 const FORBIDDEN_IN_WEBHOOK_NAMES = /discord|clyde/i;
 
-export const WEBHOOK_NAME_RULE = `1 to ${WEBHOOK_NAME_MAX_CHARS} characters, without "discord" or "clyde"`;
+/** Characters that show nothing: format characters (zero-width spaces and joiners, BOM), controls, spaces. */
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{Z}\s]/gu;
 
+export const WEBHOOK_NAME_RULE = `1 to ${WEBHOOK_NAME_MAX_CHARS} characters with something visible, without "discord" or "clyde"`;
+
+/**
+ * A name as Discord keeps it: "sanitized and trimmed of leading, trailing, and excessive internal
+ * whitespace" (its Usernames and Nicknames rules), so it is stored and sent in that form.
+ */
+export function cleanWebhookName(name: string): string {
+  return name.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * True when Discord takes the name as it is meant. A username with nothing visible in it (blanks,
+ * zero-width spaces) is dropped silently, and the post shows the webhook's own name instead; one
+ * that spells a forbidden word around invisible characters is refused once Discord removes them.
+ */
 export function isAllowedWebhookName(name: string): boolean {
-  return name.length >= 1 && name.length <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(name);
+  const visible = name.replace(INVISIBLE, '');
+  return visible.length >= 1 && name.length <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(name) && !FORBIDDEN_IN_WEBHOOK_NAMES.test(visible);
+}
+
+/**
+ * Whether a name Discord shows is the one sent: compared without the characters Discord may drop
+ * or collapse (invisible ones, runs of whitespace).
+ */
+export function sameWebhookName(shown: string | undefined, sent: string): boolean {
+  const normal = (name: string) => name.replace(/[\p{Cf}\p{Cc}]/gu, '').replace(/\s+/g, ' ').trim();
+  return shown !== undefined && normal(shown) === normal(sent);
 }

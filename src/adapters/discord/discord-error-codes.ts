@@ -9,6 +9,8 @@ export const DiscordCodes = {
   MissingAccess: 50_001,
   MissingPermissions: 50_013,
   InvalidWebhookToken: 50_027,
+  /** An execute without thread_id into a forum or media channel: the webhook was moved into one. */
+  ForumWebhookNeedsThread: 220_001,
 } as const;
 
 export function hasDiscordCode(error: unknown, code: number): boolean {

@@ -1,5 +1,6 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import { snowflakeAt } from '../../domain/snowflake.js';
+import { sameWebhookName } from '../../domain/webhook-name.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
 import type { PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
 import { asDiscordRequestError } from './discord-request-error.js';
@@ -29,8 +30,8 @@ const MAX_HISTORY_PAGES = 5;
 export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
   const isTheReply = (message: HistoryMessage) =>
     target.guildId
-      ? message.webhook_id !== undefined && sameName(message.author?.username, attempt.persona) && sameText(message.content, attempt.content)
-      : sameName(message.embeds?.[0]?.author?.name, attempt.persona) && sameText(message.embeds?.[0]?.description, attempt.content);
+      ? message.webhook_id !== undefined && sameWebhookName(message.author?.username, attempt.persona) && sameText(message.content, attempt.content)
+      : sameWebhookName(message.embeds?.[0]?.author?.name, attempt.persona) && sameText(message.embeds?.[0]?.description, attempt.content);
   // Discord answers `after` with the oldest messages after it, newest first: read forward page by page.
   let after = snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS);
   for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
@@ -42,12 +43,6 @@ export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: 
     after = history.reduce((newest, message) => (BigInt(message.id) > BigInt(newest) ? message.id : newest), after);
   }
   return undefined;
-}
-
-/** Names as Discord may show them: trimmed, with runs of spaces collapsed (an admin's display name may have them). */
-function sameName(shown: string | undefined, sent: string): boolean {
-  const normal = (name: string) => name.trim().replace(/\s+/g, ' ');
-  return shown !== undefined && normal(shown) === normal(sent);
 }
 
 /** Texts as Discord keeps them: without leading or trailing whitespace. */

@@ -93,12 +93,15 @@ export class WebhookReplier implements PersonaReplier {
     try {
       return await this.execute(webhook, reply, { threadId, avatarUrl }, log);
     } catch (error) {
-      // Deleted (Unknown Webhook) or moved by an admin to another channel (the post lands there,
-      // or a thread of this channel is unknown to it): forget it and post through a fresh one.
+      // Deleted (Unknown Webhook), its token reset (Invalid Webhook Token), or moved by an admin to
+      // another channel (the post lands there; a thread of this channel is unknown to it; a forum or
+      // media channel wants a thread): forget it and post through a fresh one.
       const stale =
         hasDiscordCode(error, DiscordCodes.UnknownWebhook) ||
+        hasDiscordCode(error, DiscordCodes.InvalidWebhookToken) ||
         isFeelbotError(error, ErrorCodes.WebhookMoved) ||
-        (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel));
+        (threadId !== undefined && hasDiscordCode(error, DiscordCodes.UnknownChannel)) ||
+        (threadId === undefined && hasDiscordCode(error, DiscordCodes.ForumWebhookNeedsThread));
       if (!stale) throw error;
       await this.webhooks.forget(hostChannel, spec.slot);
       return this.execute(await this.webhooks.get(hostChannel, spec, signal), reply, { threadId, avatarUrl }, log);

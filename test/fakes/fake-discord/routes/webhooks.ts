@@ -111,7 +111,7 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
     throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
   }
   checkSentContent(req.body);
-  const username = req.body.username === undefined ? null : validName(req.body.username, 'username');
+  const username = shownUsername(req.body.username);
   const content = typeof req.body.content === 'string' ? req.body.content : '';
   const embeds = (Array.isArray(req.body.embeds) ? req.body.embeds : []) as APIEmbed[];
   const flags = validFlags(req.body.flags, EXECUTE_FLAGS);
@@ -178,8 +178,22 @@ function requireManageWebhooks(ctx: FakeContext, channelId: string): void {
 
 /** Webhook names, and the usernames webhook messages post under, are 1–80 characters without "clyde" or "discord". */
 function validName(name: unknown, field = 'name'): string {
-  if (typeof name !== 'string' || name.length < 1 || name.length > 80 || /clyde|discord/i.test(name)) {
+  if (typeof name !== 'string' || name.length < 1 || name.length > 80 || /clyde|discord/i.test(name.replace(INVISIBLE, ''))) {
     throw invalidFormBody(`Invalid Form Body: ${field}`);
   }
   return name;
+}
+
+/** Zero-width and other characters that show nothing, which Discord's name sanitiser removes. */
+const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
+
+/**
+ * The username an execute posts under, as Discord's sanitiser leaves it: invisible characters
+ * dropped, whitespace trimmed and collapsed; nothing left means the webhook's own name shows
+ * (discord-api-docs#4218: a blank username is ignored silently).
+ */
+function shownUsername(name: unknown): string | null {
+  if (name === undefined) return null;
+  const cleaned = validName(name, 'username').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return cleaned.length > 0 ? cleaned : null;
 }
