@@ -466,11 +466,16 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     const { guild, roles } = discord.world;
     const denied = (name: string, deny: bigint) => discord.addChannel({ guildId: guild.id, type: 0, name, overwrites: [{ id: roles.bot.id, type: 0, allow: 0n, deny }] });
     const noWebhooks = denied('no-hooks', PermissionFlagsBits.ManageWebhooks);
+    const noHistory = denied('no-history', PermissionFlagsBits.ReadMessageHistory);
     const readOnly = denied('read-only', PermissionFlagsBits.SendMessages);
     const fine = discord.addChannel({ guildId: guild.id, type: 0, name: 'fine-log' });
     const content = async (sub: string, options: Array<{ name: string; type: number; value: unknown }>) =>
       ((await runSettings(discord.world.users.admin.id, sub, options)).body.data as { content: string }).content;
     expect(await content('channel', [{ name: 'mode', type: STRING, value: 'mention' }, { name: 'channel', type: CHANNEL, value: noWebhooks.id }])).toMatch(/missing ManageWebhooks/);
+    // Without history a reply still posts, only without the conversation before it.
+    const withoutHistory = await content('channel', [{ name: 'mode', type: STRING, value: 'mention' }, { name: 'channel', type: CHANNEL, value: noHistory.id }]);
+    expect(withoutHistory).toMatch(/missing ReadMessageHistory in <#\d+>; replies there will not see the messages before/);
+    expect(withoutHistory).not.toMatch(/will fail/);
     expect(await content('logchannel', [{ name: 'channel', type: CHANNEL, value: readOnly.id }])).toMatch(/missing SendMessages in <#\d+>; notices there will fail/);
     expect(await content('logchannel', [{ name: 'channel', type: CHANNEL, value: fine.id }])).not.toMatch(/missing/);
   });

@@ -1,3 +1,4 @@
+import { ChannelType } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../src/gateway/commands/command-definitions.js';
 
@@ -9,6 +10,7 @@ interface Option {
   description: string;
   options?: Option[];
   choices?: Array<{ name: string }>;
+  channel_types?: number[];
 }
 
 function allOptions(options: Option[] = []): Option[] {
@@ -16,6 +18,14 @@ function allOptions(options: Option[] = []): Option[] {
 }
 
 describe('command definitions', () => {
+  it('/feelbot channel can name every kind of channel feelbot answers in: voice and stage chats, media channels too', () => {
+    const feelbot = commandDefinitions().find((command) => command.name === 'feelbot') as unknown as Option;
+    const option = feelbot.options!.find((sub) => sub.name === 'channel')!.options!.find((o) => o.name === 'channel')!;
+    expect([...option.channel_types!].sort((a, b) => a - b)).toEqual(
+      [ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.GuildCategory, ChannelType.GuildAnnouncement, ChannelType.GuildStageVoice, ChannelType.GuildForum, ChannelType.GuildMedia].sort((a, b) => a - b),
+    );
+  });
+
   it('names and descriptions are within Discord limits', () => {
     for (const command of commandDefinitions()) {
       const body = command as unknown as Option & { type?: number };

@@ -78,7 +78,17 @@ const settings = new SlashCommandBuilder()
         option
           .setName('channel')
           .setDescription('Channel or category (default: this channel)')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildForum, ChannelType.GuildCategory, ChannelType.GuildAnnouncement),
+          // Every kind of channel feelbot answers in: voice and stage channels have text chats, and
+          // media channels' posts are threads like a forum's.
+          .addChannelTypes(
+            ChannelType.GuildText,
+            ChannelType.GuildAnnouncement,
+            ChannelType.GuildForum,
+            ChannelType.GuildMedia,
+            ChannelType.GuildVoice,
+            ChannelType.GuildStageVoice,
+            ChannelType.GuildCategory,
+          ),
       ),
   )
   .addSubcommand((sub) =>

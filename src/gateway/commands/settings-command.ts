@@ -82,13 +82,11 @@ function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean
 }
 
 
-/** What the bot needs in a channel to speak there as the personas. */
-const SPEAKING_PERMISSIONS = [
-  PermissionFlagsBits.ViewChannel,
-  PermissionFlagsBits.ManageWebhooks,
-  PermissionFlagsBits.SendMessagesInThreads,
-  PermissionFlagsBits.ReadMessageHistory,
-];
+/** What the bot needs in a channel to speak there as the personas (its webhooks), and in its threads. */
+const SPEAKING_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ManageWebhooks, PermissionFlagsBits.SendMessagesInThreads];
+
+/** What a reply reads with: the messages before the one it answers. Without it replies still post. */
+const HISTORY_PERMISSIONS = [PermissionFlagsBits.ReadMessageHistory];
 
 /** What admin notices need in the log channel: they are posted as the bot's own messages. */
 const NOTICE_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages];
@@ -97,7 +95,11 @@ const NOTICE_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits
 function missingPermissionWarning(interaction: ChatInputCommandInteraction, channelId: string, mode: string): string {
   if (mode === 'off') return '';
   const missing = missingIn(interaction, channelId, SPEAKING_PERMISSIONS);
-  return missing.length ? `\n⚠️ I am missing ${missing.join(', ')} in <#${channelId}>; replies there will fail until an admin grants it.` : '';
+  const blind = missingIn(interaction, channelId, HISTORY_PERMISSIONS);
+  return (
+    (missing.length ? `\n⚠️ I am missing ${missing.join(', ')} in <#${channelId}>; replies there will fail until an admin grants it.` : '') +
+    (blind.length ? `\n⚠️ I am missing ${blind.join(', ')} in <#${channelId}>; replies there will not see the messages before the one they answer.` : '')
+  );
 }
 
 /** Tells the admin at once when notices could not be posted in the log channel they chose. */
