@@ -8,6 +8,14 @@ export interface InteractionRecord {
   channelId: string;
   acknowledged: boolean;
   originalMessageId: string | null;
+  /** When Discord dispatched it (epoch ms): its callback and its token expire from then. */
+  createdAt: number;
+}
+
+/** How long Discord waits for an interaction's first response, and how long its token then lives. */
+export interface InteractionDeadlines {
+  responseMs: number;
+  tokenMs: number;
 }
 
 export interface Dispatcher {
@@ -23,6 +31,7 @@ export interface FakeContext {
   botUserId: string;
   applicationId: string;
   interactions: Map<string, InteractionRecord>;
+  interactionDeadlines: InteractionDeadlines;
   /** e.g. `ws://127.0.0.1:1234/gateway`; filled in once the server listens. */
   gatewayUrl: string;
   /** e.g. `http://127.0.0.1:1234/api/v10`; filled in once the server listens. */

@@ -473,3 +473,41 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.unhandledRequests.at(-1)?.path).toBe('/nothing/here');
   });
 });
+
+describe("fake Discord's interaction deadlines", () => {
+  let fake: FakeDiscord;
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord({ interactionResponseMs: 100, interactionTokenMs: 300 });
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const command = () => fake.sendInteraction({ channelId: fake.world.channels.text.id, userId: fake.world.users.admin.id, commandName: 'mood', options: [] });
+  const callback = (sent: { id: string; token: string }) =>
+    fetch(`${fake.apiUrl}/v10/interactions/${sent.id}/${sent.token}/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 5 }) });
+  const followUp = (sent: { token: string }) =>
+    fetch(`${fake.apiUrl}/v10/webhooks/${fake.applicationId}/${sent.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'late' }) });
+
+  it('an interaction not answered in time is unknown (10062), as Discord forgets it after 3 s', async () => {
+    const late = command();
+    await sleep(150);
+    const refused = await callback(late);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ code: 10_062 });
+    expect((await callback(command())).status).toBe(204);
+  });
+
+  it("an interaction's token serves follow-ups until it expires, then answers 401 Invalid Webhook Token (50027)", async () => {
+    const sent = command();
+    expect((await callback(sent)).status).toBe(204);
+    expect((await followUp(sent)).status).toBe(200);
+    await sleep(350);
+    const expired = await followUp(sent);
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ code: 50_027 });
+  });
+});

@@ -37,6 +37,10 @@ export interface FakeDiscordOptions {
    * closed with 4014. Defaults to all of them.
    */
   privilegedIntents?: number;
+  /** How long an interaction waits for its first response, as Discord's 3 s. */
+  interactionResponseMs?: number;
+  /** How long an interaction's token serves follow-ups and edits, as Discord's 15 minutes. */
+  interactionTokenMs?: number;
 }
 
 /** A local Discord: REST under `apiUrl`, the gateway at `gatewayUrl`, one seeded guild. */
@@ -65,6 +69,7 @@ export class FakeDiscord {
       botUserId: bot.id,
       applicationId: this.applicationId,
       interactions: new Map<string, InteractionRecord>(),
+      interactionDeadlines: { responseMs: options.interactionResponseMs ?? 3_000, tokenMs: options.interactionTokenMs ?? 15 * 60_000 },
       apiBase: '',
       gatewayUrl: '',
     };

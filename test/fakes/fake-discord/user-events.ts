@@ -93,6 +93,7 @@ export function sendApplicationCommand(context: FakeContext, input: InteractionI
     channelId: input.channelId,
     acknowledged: false,
     originalMessageId: null,
+    createdAt: Date.now(),
   });
   context.gateway.dispatch('INTERACTION_CREATE', payload);
   return { id: payload.id, token: payload.token, payload };

@@ -33,6 +33,10 @@ function callback(req: RouteRequest, ctx: FakeContext): RouteResponse {
   if (interaction.acknowledged) {
     throw new FakeApiError(400, DiscordErrorCode.InteractionAlreadyAcknowledged, 'Interaction has already been acknowledged.');
   }
+  // Discord forgets an interaction not answered within 3 s: the user sees "The application did not respond".
+  if (Date.now() - interaction.createdAt > ctx.interactionDeadlines.responseMs) {
+    throw new FakeApiError(404, DiscordErrorCode.UnknownInteraction, 'Unknown interaction');
+  }
   const type = Number(req.body.type);
   const data = (req.body.data ?? {}) as Record<string, unknown>;
   record(ctx, interaction, 'callback', req, type);
@@ -155,6 +159,10 @@ function findMessage(ctx: FakeContext, req: RouteRequest): { message: APIMessage
 function byToken(ctx: FakeContext, req: RouteRequest): InteractionRecord {
   const interaction = [...ctx.interactions.values()].find((i) => i.token === req.params.token);
   if (!interaction) throw new FakeApiError(404, DiscordErrorCode.UnknownWebhook, 'Unknown Webhook');
+  // An interaction token serves follow-ups and edits for 15 minutes after the command.
+  if (Date.now() - interaction.createdAt > ctx.interactionDeadlines.tokenMs) {
+    throw new FakeApiError(401, DiscordErrorCode.InvalidWebhookToken, 'Invalid Webhook Token');
+  }
   return interaction;
 }
 
