@@ -124,6 +124,35 @@ describe('posting as a persona through webhooks', () => {
     expect(discord.webhookExecutions().slice(before)).toMatchObject([{ threadId: thread.id, content: 'Still here' }]);
   });
 
+  it('a webhook an admin moved into a forum channel (which refuses a post without a thread, 220001) is replaced, and the reply lands here', async () => {
+    const post = replier();
+    const target = guildTarget();
+    await post.post({ target, persona: personas.anger, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    const forum = discord.addChannel({ guildId: discord.world.guild.id, type: 15, name: `forum-${randomUUID().slice(0, 4)}` });
+    await moveWebhook(first.webhookId, forum.id);
+    await post.post({ target, persona: personas.anger, content: 'second' });
+    const last = discord.webhookExecutions().at(-1)!;
+    expect(last).toMatchObject({ channelId: target.channelId, content: 'second' });
+    expect(last.webhookId).not.toBe(first.webhookId);
+    expect(discord.channelMessages(forum.id)).toHaveLength(0);
+  });
+
+  it("a webhook whose token was reset (401, 50027 Invalid Webhook Token) is looked up again, and the reply posted once", async () => {
+    const post = replier();
+    const target = guildTarget();
+    await post.post({ target, persona: personas.love, content: 'first' });
+    const first = discord.webhookExecutions().at(-1)!;
+    discord.store.webhook(first.webhookId).token = 'reset-by-an-admin';
+    const before = discord.webhookExecutions().length;
+    await post.post({ target, persona: personas.love, content: 'second' });
+    const after = discord.webhookExecutions().slice(before);
+    expect(after).toHaveLength(1);
+    // Found again in the channel's list, with its new token: no second webhook.
+    expect(after[0]).toMatchObject({ content: 'second', channelId: target.channelId, webhookId: first.webhookId });
+    expect(discord.store.channelWebhooks(target.channelId).filter((hook) => hook.id === first.webhookId)).toHaveLength(1);
+  });
+
   it('a webhook deleted under the bot is recreated and the reply posted once', async () => {
     const post = replier();
     await post.post({ target: guildTarget(), persona: personas.sadness, content: 'first' });
