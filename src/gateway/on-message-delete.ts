@@ -4,11 +4,12 @@ import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { withTextsOf } from '../jobs/burst-parts.js';
+import { messageJobId } from '../jobs/message-job.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
-  readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle' | 'enqueueDebounced'>;
+  readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle' | 'enqueueRest'>;
   readonly bursts: Pick<BurstBuffer, 'forget' | 'windowMs'>;
   readonly logger: Logger;
   /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
@@ -63,25 +64,29 @@ async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise
 }
 
 /**
- * Queues what is left of a withdrawn burst job, without the deleted messages. It keeps the
- * author's open burst (whose deleted entries are dropped) when the job was that burst's, so later
- * messages still join it. When a newer message has joined that burst since the job was read, the
- * burst's newer job already carries the rest (and its own check for deletions drops the deleted
- * text): queueing this older copy would replace it and lose the newer message.
+ * Queues what is left of a withdrawn burst job, without the deleted messages. While the author's
+ * burst is still open, the rest is queued under its id, so later messages still join it; the
+ * burst's id is the message that opened it, which may be gone (deleted earlier, or dropped from a
+ * burst longer than MAX_BURST_MESSAGES), so the burst is told by the messages it holds. When a
+ * newer message has joined the burst since the job was read, its job already holds the burst's id
+ * and carries the rest: the queue keeps it (enqueueRest), and its own check for deletions drops any
+ * deleted text.
  */
 async function answerTheRest(withdrawal: WithdrawnJob, deletedIds: readonly string[], deps: DeletionDeps): Promise<void> {
   const { rest, burst } = withdrawal;
   if (!burst) return;
   const open = await deps.bursts.forget(burst.channelId, burst.authorId, deletedIds);
   if (!rest) return;
-  const sameBurst = open !== undefined && open.id === burst.id;
   const carried = new Set([rest.messageId, ...rest.burst]);
-  if (sameBurst && open.entries.some((entry) => !carried.has(entry.messageId))) {
-    deps.logger.info({ jobId: withdrawal.jobId }, 'the rest of a burst is carried by its newer job');
-    return;
-  }
+  // A message belongs to one burst only: an open burst that still holds one of the rest's messages is the job's.
+  const sameBurst = open !== undefined && open.entries.some((entry) => carried.has(entry.messageId));
   // An edit made while the job was out of the queue reached the open burst but no job: its text is taken from there.
   const current = sameBurst ? withTextsOf(rest, open.entries) : rest;
-  const jobId = await deps.queue.enqueueDebounced(current, `burst-${sameBurst ? open.id : rest.messageId}`, deps.bursts.windowMs);
+  const burstId = sameBurst ? `burst-${open.id}` : (burst.queuedUnder ?? `burst-${rest.messageId}`);
+  const jobId = await deps.queue.enqueueRest(current, burstId, deps.bursts.windowMs);
+  if (jobId !== messageJobId(current.messageId)) {
+    deps.logger.info({ jobId: withdrawal.jobId, carriedBy: jobId }, 'the rest of a burst is carried by its newer job');
+    return;
+  }
   deps.logger.info({ jobId, burst: current.parts.length }, 'queued the rest of a burst without its deleted messages');
 }

@@ -1,5 +1,5 @@
 import { tailChars } from '../domain/cut-text.js';
-import { MAX_MESSAGE_CHARS, type ParsedMessageJob } from './message-job.js';
+import { MAX_MESSAGE_CHARS, replyIdOf, type ParsedMessageJob } from './message-job.js';
 
 /** A burst's texts as the reply reads them: one per line, oldest first, the newest kept when too long. */
 export function foldedContent(texts: readonly string[]): string {
@@ -8,8 +8,8 @@ export function foldedContent(texts: readonly string[]): string {
 
 /**
  * The job without its deleted messages: the rest of its burst, answered as one reply named after
- * its newest message left, or undefined when nothing of it is left; deleted messages of the
- * conversation leave its context too.
+ * its newest message left (claimed under the burst's `replyIdOf`), or undefined when nothing of it
+ * is left; deleted messages of the conversation leave its context too.
  */
 export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<string>): ParsedMessageJob | undefined {
   if (deleted.size === 0) return queued;
@@ -20,6 +20,8 @@ export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<st
   if (kept.length === job.parts.length) return job;
   return {
     ...job,
+    // The rest is the same reply: it keeps the start the whole burst took (or will take).
+    replyId: replyIdOf(queued),
     messageId: kept.at(-1)!.messageId,
     content: foldedContent(kept.map((part) => part.content)),
     addressed: kept.some((part) => part.addressed),

@@ -20,7 +20,7 @@ import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
 import { classifyOne } from './classify-one.js';
 import { withoutDeleted } from './burst-parts.js';
-import { parseMessageJob, type ParsedMessageJob } from './message-job.js';
+import { parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
 
 export interface MessageJobDeps {
   readonly classifier: EmotionClassifier;
@@ -59,11 +59,27 @@ function isAdminProblem(error: unknown): error is FeelbotError {
 }
 
 /**
+ * Part of a burst was deleted while its reply was written (too late for the gateway to withdraw
+ * the job): the reply is written again for the messages that are left.
+ */
+const WRITE_AGAIN = Symbol('write again');
+
+/**
  * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
  * persona, take a start from the rate limits, write the reply, post it once.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
+  // Each new try follows another deletion among the burst's messages, so there are at most as many as it has.
+  for (;;) {
+    const outcome = await answer(queued, deps, signal);
+    if (outcome !== WRITE_AGAIN) return outcome;
+    deps.logger.info({ messageId: queued.messageId }, 'part of the burst was deleted while its reply was written: writing it again for the rest');
+  }
+}
+
+/** One try at the reply, from the messages of the burst not deleted by now. */
+async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome | typeof WRITE_AGAIN> {
   const contextIds = queued.context.flatMap((message) => (message.messageId ? [message.messageId] : []));
   const deleted = new Set(await deps.deleted.deletedAmong([...answeredBy(queued), ...contextIds]));
   // A burst some of whose messages were deleted is answered for the rest, without their text; and
@@ -98,16 +114,19 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 
   // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
   const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
-  // Claimed under the burst's first message, which stays its id when a later one is deleted between attempts.
-  if (!(await deps.limiter.tryStart(start, job.burst[0] ?? job.messageId))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
+  // Claimed under the job as queued, which no deletion between attempts (or tries) changes: a retry keeps its start.
+  if (!(await deps.limiter.tryStart(start, replyIdOf(queued)))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
   const content = await writeReply(job, deps, voice, signal);
   if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
-  // Another worker may have answered while this one was generating (a stalled job moved on),
-  // or the author may have deleted what this reply answers.
+  // Another worker may have answered while this one was generating (a stalled job moved on), or
+  // the author may have deleted what this reply answers: what is left of a burst is written again.
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
-  if (await deps.deleted.anyDeleted(answered)) return { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
+  const deletedSince = await deps.deleted.deletedAmong(answered);
+  if (deletedSince.length > 0) {
+    return withoutDeleted(job, new Set(deletedSince)) ? WRITE_AGAIN : { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
+  }
   let posted;
   try {
     await deps.ledger.recordAttempt(answered, { content, persona: persona.name, startedAt: Date.now() });

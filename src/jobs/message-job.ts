@@ -56,6 +56,12 @@ export const MessageJobSchema = z.object({
     .max(MAX_BURST_MESSAGES)
     .default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
+  /**
+   * The id the reply's start is claimed under (`replyIdOf`), set when a deletion takes messages out
+   * of a burst: the rest, retried or queued again, keeps the start its first attempt took. Jobs
+   * without it (a burst no deletion touched, or queued before the field existed) use their first message.
+   */
+  replyId: Snowflake.optional(),
   receivedAt: z.number().int().nonnegative(),
 });
 
@@ -65,6 +71,14 @@ export type ParsedMessageJob = z.output<typeof MessageJobSchema>;
 /** BullMQ rejects purely numeric custom ids, and a snowflake is one. */
 export function messageJobId(messageId: string): string {
   return `msg-${messageId}`;
+}
+
+/**
+ * The id a job's reply is claimed under (ReplyLimiter.tryStart): its burst's first message as first
+ * queued, which a deletion between attempts does not change, so a retry takes no second start.
+ */
+export function replyIdOf(job: ParsedMessageJob): string {
+  return job.replyId ?? job.burst[0] ?? job.messageId;
 }
 
 export function parseMessageJob(data: unknown): ParsedMessageJob {

@@ -4,8 +4,6 @@
  */
 export interface DeletedMessages {
   mark(messageIds: readonly string[]): Promise<void>;
-  /** True when any of these messages was deleted. */
-  anyDeleted(messageIds: readonly string[]): Promise<boolean>;
   /** Those of these messages that were deleted. */
   deletedAmong(messageIds: readonly string[]): Promise<string[]>;
 }
@@ -13,6 +11,5 @@ export interface DeletedMessages {
 /** For `feelbot chat`: nothing in a terminal is ever deleted. */
 export const NO_DELETIONS: DeletedMessages = {
   mark: async () => undefined,
-  anyDeleted: async () => false,
   deletedAmong: async () => [],
 };

@@ -9,6 +9,12 @@ import type { MessageJob, ParsedMessageJob } from '../jobs/message-job.js';
 export interface ReplyQueue {
   /** Queues a burst's latest state, replacing its delayed job; returns the id of the job that holds the message. */
   enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string>;
+  /**
+   * Queues the rest of a withdrawn job again under its burst's id, unless a job already holds that
+   * id: that one was queued from the burst after the deletion, so it carries the rest (and newer
+   * messages). Returns the id of the job that holds the rest.
+   */
+  enqueueRest(job: MessageJob, burstId: string, windowMs: number): Promise<string>;
   /** Queues a `/feel` analysis ahead of the replies waiting. */
   enqueueAnalysis(job: AnalysisJob): Promise<string>;
   /** True when this interaction's analysis is queued (or being answered). */
@@ -35,14 +41,20 @@ export interface WithdrawnJob {
    */
   readonly rest: ParsedMessageJob | undefined;
   /**
-   * The author's burst the job answered, whose deleted messages must leave it too: the message that
-   * opened it (`id`), where and by whom. Undefined when the job was finished or does not parse.
+   * The author's burst the job answered, whose deleted messages must leave it too. Undefined when
+   * the job was finished or does not parse.
    */
   readonly burst: WithdrawnBurst | undefined;
 }
 
 export interface WithdrawnBurst {
-  readonly id: string;
+  /**
+   * The burst id the job was queued under (enqueueDebounced's `burstId`), which its rest keeps when
+   * the burst is no longer open. Not read from the job's messages: the one that opened the burst may
+   * have been deleted earlier, or dropped from a burst longer than MAX_BURST_MESSAGES. Undefined for
+   * a withdrawal kept by an older version.
+   */
+  readonly queuedUnder: string | undefined;
   readonly channelId: string;
   readonly authorId: string;
 }

@@ -213,7 +213,7 @@ describe('handleMessageJob', () => {
       const claims: string[] = [];
       const limiter = { ...NO_REPLY_LIMITS, tryStart: async (_start: unknown, replyId: string) => (claims.push(replyId), true) };
       const deleted = new Set<string>();
-      const { deps, posted } = depsWith({ ledger, limiter, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => deleted.has(id)), anyDeleted: async (ids) => ids.some((id) => deleted.has(id)) } });
+      const { deps, posted } = depsWith({ ledger, limiter, deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => deleted.has(id)) } });
       const { replier, recover } = landingThen502(posted);
       await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
       // The author deletes the newest message during the retry's backoff.
@@ -309,7 +309,7 @@ describe('handleMessageJob', () => {
     let deletedYet = false;
     const { deps, posted } = depsWith({
       generator: { ...saying('So sorry to hear that.'), generate: async () => ((deletedYet = true), { text: 'So sorry to hear that.', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }) },
-      deleted: { mark: async () => undefined, anyDeleted: async () => deletedYet, deletedAmong: async (ids) => (deletedYet ? [...ids] : []) },
+      deleted: { mark: async () => undefined, deletedAmong: async (ids) => (deletedYet ? [...ids] : []) },
     });
     const outcome = await handleMessageJob(buildMessageJob(), deps);
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
-import { MAX_BURST_MESSAGES, MAX_MESSAGE_CHARS, messageJobId, parseMessageJob } from '../../src/jobs/message-job.js';
-import { buildMessageJob } from '../factories.js';
+import { withoutDeleted } from '../../src/jobs/burst-parts.js';
+import { MAX_BURST_MESSAGES, MAX_MESSAGE_CHARS, messageJobId, parseMessageJob, replyIdOf } from '../../src/jobs/message-job.js';
+import { buildMessageJob, snowflake } from '../factories.js';
 
 function parseError(data: unknown) {
   try {
@@ -39,6 +40,24 @@ describe('message job schema', () => {
   it('garbage is rejected with a clear reason', () => {
     const error = parseError({ hello: 'world' });
     expect((error as Error).message).toMatch(/Malformed message job: .*channelId/);
+  });
+
+  it("a reply is claimed under its burst's first message, and the rest left by a deletion keeps that claim", () => {
+    const [first, second, third] = [snowflake(), snowflake(), snowflake()];
+    const burst = parseMessageJob(
+      buildMessageJob({
+        messageId: third,
+        content: 'one\ntwo\nthree',
+        burst: [first, second],
+        parts: [first, second, third].map((messageId, i) => ({ messageId, content: ['one', 'two', 'three'][i]!, addressed: false })),
+      }),
+    );
+    expect(replyIdOf(parseMessageJob(buildMessageJob({ messageId: first })))).toBe(first);
+    expect(replyIdOf(burst)).toBe(first);
+    const rest = parseMessageJob(withoutDeleted(burst, new Set([first]))!);
+    expect(rest).toMatchObject({ messageId: third, burst: [second] });
+    expect(replyIdOf(rest)).toBe(first);
+    expect(replyIdOf(parseMessageJob(withoutDeleted(rest, new Set([second]))!))).toBe(first);
   });
 
   it('job ids are never purely numeric, as BullMQ requires', () => {

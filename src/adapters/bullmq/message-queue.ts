@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type DeduplicationOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { withEdited, withoutDeleted } from '../../jobs/burst-parts.js';
@@ -22,8 +22,9 @@ const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prio
 
 /**
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
- * `msg-<id>` after its newest message), `/feel` analyses, withdrawal after a deletion, and the
- * sweep. A message is queued once because its carrier says which job holds it (`carrierOf`).
+ * `msg-<id>` after its newest message), `/feel` analyses, withdrawal after a deletion (and the rest
+ * of a burst queued again), and the sweep. A message is queued once because its carrier says which
+ * job holds it (`carrierOf`).
  */
 export class MessageQueue implements ReplyQueue {
   readonly queue: Queue;
@@ -45,17 +46,17 @@ export class MessageQueue implements ReplyQueue {
    * Queues a burst's latest state, debounced: while the burst grows, the delayed job is replaced
    * by the newer one and its wait starts again, so the burst gets one reply that reads it all.
    */
-  async enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string> {
-    const data = MessageJobSchema.parse(job);
-    const jobId = messageJobId(data.messageId);
-    const added = await this.queue.add('reply', data, {
-      jobId,
-      delay: windowMs,
-      priority: JobPriority.reply,
-      deduplication: { id: burstId, ttl: windowMs, extend: true, replace: true },
-    });
-    if ((added.id ?? jobId) === jobId) await this.recordCarrier([data.messageId, ...data.burst], jobId);
-    return added.id ?? jobId;
+  enqueueDebounced(job: MessageJob, burstId: string, windowMs: number): Promise<string> {
+    return this.addReply(job, windowMs, { id: burstId, ttl: windowMs, extend: true, replace: true });
+  }
+
+  /**
+   * Queues the rest of a withdrawn job under its burst's id, unless a job already holds that id. The
+   * check and the add are one step in BullMQ's Lua (SET NX on the id), so a newer message of the
+   * burst queued at the same moment is never replaced by this older copy of the burst.
+   */
+  enqueueRest(job: MessageJob, burstId: string, windowMs: number): Promise<string> {
+    return this.addReply(job, windowMs, { id: burstId, ttl: windowMs });
   }
 
   /** Queues a `/feel` analysis ahead of the replies waiting; the interaction id makes it once-only. */
@@ -99,7 +100,7 @@ export class MessageQueue implements ReplyQueue {
       const withdrawal: WithdrawnJob = {
         jobId,
         rest: open && withoutDeleted(open, deleted),
-        burst: open && { id: open.parts[0]?.messageId ?? open.messageId, channelId: open.channelId, authorId: open.author.id },
+        burst: open && { queuedUnder: job.deduplicationId, channelId: open.channelId, authorId: open.author.id },
       };
       if (open) await this.connection.set(this.withdrawnKey(jobId), JSON.stringify(withdrawal), 'EX', WITHDRAWN_REST_TTL_SECONDS);
       // 0 when a worker holds the job's lock: BullMQ never removes an active job.
@@ -154,6 +155,15 @@ export class MessageQueue implements ReplyQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  /** Adds a reply job after its burst window; returns the id of the job that holds it (another, when deduplicated). */
+  private async addReply(job: MessageJob, windowMs: number, deduplication: DeduplicationOptions): Promise<string> {
+    const data = MessageJobSchema.parse(job);
+    const jobId = messageJobId(data.messageId);
+    const added = await this.queue.add('reply', data, { jobId, delay: windowMs, priority: JobPriority.reply, deduplication });
+    if ((added.id ?? jobId) === jobId) await this.recordCarrier([data.messageId, ...data.burst], jobId);
+    return added.id ?? jobId;
   }
 
   /** Which job holds each message's text: a burst's job holds all of its messages. */

@@ -22,11 +22,6 @@ export class RedisDeletedMessages implements DeletedMessages {
     }
   }
 
-  async anyDeleted(messageIds: readonly string[]): Promise<boolean> {
-    if (messageIds.length === 0) return false;
-    return (await this.redis.exists(...messageIds.map((id) => this.key(id)))) > 0;
-  }
-
   async deletedAmong(messageIds: readonly string[]): Promise<string[]> {
     if (messageIds.length === 0) return [];
     const marks = await this.redis.mget(...messageIds.map((id) => this.key(id)));

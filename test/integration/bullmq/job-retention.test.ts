@@ -115,7 +115,7 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
     const lone = buildMessageJob();
     await queue.enqueueDebounced(lone, `burst-${lone.messageId}`, LONG_WINDOW_MS);
     expect(await queue.withdraw([lone.messageId, snowflake()])).toEqual([
-      { jobId: messageJobId(lone.messageId), rest: undefined, burst: { id: lone.messageId, channelId: lone.channelId, authorId: lone.author.id } },
+      { jobId: messageJobId(lone.messageId), rest: undefined, burst: { queuedUnder: `burst-${lone.messageId}`, channelId: lone.channelId, authorId: lone.author.id } },
     ]);
     expect(await queue.queue.getJob(messageJobId(lone.messageId))).toBeUndefined();
   });

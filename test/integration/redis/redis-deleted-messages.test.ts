@@ -16,8 +16,8 @@ describe('deleted-message markers, on a real Redis', () => {
     const deleted = new RedisDeletedMessages(redis.connection, freshPrefix());
     const [gone, kept] = [snowflake(), snowflake()];
     await deleted.mark([gone]);
-    expect(await deleted.anyDeleted([kept, gone])).toBe(true);
-    expect(await deleted.anyDeleted([kept])).toBe(false);
+    expect(await deleted.deletedAmong([kept, gone])).toEqual([gone]);
+    expect(await deleted.deletedAmong([kept])).toEqual([]);
   });
 
   it('a mark Redis aborts (a WATCH left on the connection saw a change) fails instead of passing for recorded', async () => {
@@ -29,6 +29,6 @@ describe('deleted-message markers, on a real Redis', () => {
     await redis.connection.set(watched, 'changed by another process');
     const message = snowflake();
     await expect(new RedisDeletedMessages(shared, prefix).mark([message])).rejects.toThrow(/aborted/);
-    expect(await new RedisDeletedMessages(redis.connection, prefix).anyDeleted([message])).toBe(false);
+    expect(await new RedisDeletedMessages(redis.connection, prefix).deletedAmong([message])).toEqual([]);
   });
 });
