@@ -10,4 +10,10 @@ export interface EmotionAnalysis {
   readonly neutral: boolean;
   /** The six emotions' scores; they sum to 1. */
   readonly scores: EmotionScores;
+  /**
+   * True when the classifier could read nothing in the text (another script, a bare link, "....").
+   * `emotion` is then only the first label of even scores, not a finding: nothing is said in any
+   * persona's name about such a text.
+   */
+  readonly unreadable?: boolean;
 }

@@ -13,4 +13,5 @@ export const UNREADABLE_TEXT_ANALYSIS: EmotionAnalysis = Object.freeze({
   confidence: 0,
   neutral: true,
   scores: Object.freeze({ ...EVEN }),
+  unreadable: true,
 });

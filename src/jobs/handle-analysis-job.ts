@@ -40,6 +40,8 @@ export interface AnalysisJobDeps {
 
 export type AnalysisOutcome =
   | { readonly status: 'answered'; readonly emotion: Emotion; readonly persona: Emotion | null }
+  /** Nothing in the text could be read: told so, with no emotion named and no persona speaking. */
+  | { readonly status: 'answered'; readonly emotion: null; readonly persona: null }
   /** Queued past its token's lifetime (a worker outage, say): no answer could reach Discord. */
   | { readonly status: 'skipped'; readonly reason: 'interaction-expired' };
 
@@ -54,6 +56,10 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
     return { status: 'skipped', reason: 'interaction-expired' };
   }
   const analysis = await classifyOne(deps.classifier, job.text);
+  if (analysis.unreadable) {
+    await deps.responder.editOriginal(job.applicationId, job.token, { embeds: [UNREADABLE_EMBED], files: [] });
+    return { status: 'answered', emotion: null, persona: null };
+  }
   const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;
@@ -71,6 +77,15 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   });
   return { status: 'answered', emotion: analysis.emotion, persona: personaEmotion ?? null };
 }
+
+/**
+ * The answer for a text the classifier could read nothing in: saying so, rather than naming the
+ * first label of even scores as its core emotion and letting that persona speak.
+ */
+const UNREADABLE_EMBED: InteractionEmbed = {
+  title: 'No emotion found',
+  description: 'There is nothing in this text I can read for emotion: I read English words, not links, code or other scripts.',
+};
 
 /** How long the interaction token of `job` still lives. */
 function msLeft(job: AnalysisJob): number {

@@ -48,6 +48,7 @@ export type SkipReason =
   | 'mode-off'
   | 'not-addressed'
   | 'not-emotional'
+  | 'unreadable'
   | 'no-persona-allowed'
   | 'rate-limited'
   | 'empty-reply'
@@ -188,6 +189,8 @@ async function landedEarlier(answered: readonly string[], target: ReplyTarget, d
 }
 
 function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {
+  // No persona's voice fits a text nothing of which could be read (a bare link, another script), even when addressed.
+  if (analysis.unreadable) return 'unreadable';
   if (!settings) return undefined; // DMs are always answered.
   const mode = replyModeFor(settings, { channelId: job.channelId, parentId: job.parentId, categoryId: job.categoryId });
   if (mode === 'off') return 'mode-off';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
 import { buildAnalysis, buildAnalysisJob, personas } from '../factories.js';
@@ -45,6 +46,20 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
 describe('handleAnalysisJob', () => {
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('a text nothing of which could be read (a bare link) is told "no emotion found": no emotion named, no persona speaking, no chart', async () => {
+    const { deps, answers, generated } = recordingDeps('Oh, that makes me feel so blue.', {
+      classifier: { classify: async (texts) => texts.map(() => UNREADABLE_TEXT_ANALYSIS), dispose: async () => undefined },
+    });
+    expect(await handleAnalysisJob(buildAnalysisJob({ text: 'https://example.com/x' }), deps)).toEqual({ status: 'answered', emotion: null, persona: null });
+    const [answer] = answers;
+    expect(answer!.embeds).toHaveLength(1);
+    expect(answer!.embeds[0]!.title).toBe('No emotion found');
+    expect(answer!.embeds[0]!.author).toBeUndefined();
+    expect(JSON.stringify(answer)).not.toMatch(/sadness|Core emotion/i);
+    expect(answer!.files).toEqual([]);
+    expect(generated).toEqual([]);
   });
 
   it('a persona line still running as the token nears its end is cut off, and the analysis is answered in time', async () => {

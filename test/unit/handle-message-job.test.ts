@@ -11,6 +11,7 @@ import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledge
 import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.js';
 import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
 import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
+import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factories.js';
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
@@ -105,6 +106,14 @@ describe('handleMessageJob', () => {
     expect(generated).toBe(1);
     // Told once for the server, not once per channel that meets the limit.
     expect(notices.map((notice) => notice.place)).toEqual(['server:1100000000000000001']);
+  });
+
+  it('a text nothing of which could be read (a bare link, another script) gets no reply, even when addressed or in a DM', async () => {
+    const { deps, posted } = depsWith({ classifier: { classify: async (texts) => texts.map(() => UNREADABLE_TEXT_ANALYSIS), dispose: async () => undefined } });
+    for (const job of [buildMessageJob({ addressed: true, content: 'https://example.com/x' }), buildMessageJob({ guildId: null, content: '我今天很难过' })]) {
+      expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'skipped', reason: 'unreadable' });
+    }
+    expect(posted).toEqual([]);
   });
 
   it('a thread closed by a moderator while the reply was written gets no reply, and blocks or reports nothing', async () => {

@@ -25,6 +25,8 @@ const analysis = {
     emotion: { type: 'string', enum: [...EMOTIONS] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     neutral: { type: 'boolean' },
+    /** Present (true) when nothing in the text could be read; `emotion` is then no finding. */
+    unreadable: { type: 'boolean' },
     scores: {
       type: 'object',
       required: [...EMOTIONS],

@@ -75,10 +75,12 @@ describe('the shipped classifier through transformers.js', () => {
     for (const [index, result] of results.entries()) {
       expect(result.neutral, unreadable[index]).toBe(true);
       expect(result.confidence, unreadable[index]).toBeLessThan(AUTO_MODE_MIN_CONFIDENCE);
+      expect(result.unreadable, unreadable[index]).toBe(true);
     }
     // Read beside them in one batch, a text it can read keeps its own answer.
     const [mixed] = await shipped.classify(['i feel so happy and grateful today', ...unreadable]);
     expect(mixed).toMatchObject({ emotion: 'joy', neutral: false });
+    expect(mixed!.unreadable).toBeUndefined();
   });
 
   it('a 4,000-character message is read to its end: one sad sentence after a wall of logistics reads as sad', async () => {

@@ -89,6 +89,12 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       const singles = await Promise.all(texts.map(async (text) => ((await (await postJson({ text })).json()) as Analysis).emotion));
       expect(singles).toEqual(['fear', 'joy', 'anger']);
     });
+
+    it('a text nothing of which can be read (a bare link) says so with "unreadable": true; a readable one carries no such field', async () => {
+      const { results } = (await (await postJson({ texts: ['https://example.com/x', 'I finally got the job, I am so happy!'] })).json()) as { results: Array<Analysis & { unreadable?: boolean }> };
+      expect(results[0]).toMatchObject({ neutral: true, confidence: 0, unreadable: true });
+      expect(results[1]!.unreadable).toBeUndefined();
+    });
   });
 
   it("the largest valid batch is served even when every character is escaped, as Python's json.dumps writes it", async () => {
