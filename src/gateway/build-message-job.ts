@@ -4,6 +4,7 @@ import { headChars } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
 import { repliesInChannel } from './reply-reference.js';
+import { botRoleIdsIn } from './classify-message.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
@@ -42,7 +43,8 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
  * names (discord.js's cleanContent), as they do when the bot is not mentioned.
  */
 export function contentOf(message: Message, botUserId: string): string {
-  const withoutBot = message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), '').trim();
+  const botMentions = [`<@!?${botUserId}>`, ...botRoleIdsIn(message, botUserId).map((roleId) => `<@&${roleId}>`)];
+  const withoutBot = message.content.replace(new RegExp(botMentions.join('|'), 'g'), '').trim();
   return headChars(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS);
 }
 

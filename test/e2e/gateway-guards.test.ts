@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordRest } from '../../src/adapters/discord/discord-rest.js';
+import { WebhookDirectory } from '../../src/adapters/discord/webhook-directory.js';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { analysisJobId } from '../../src/jobs/analysis-job.js';
 import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
@@ -216,6 +218,41 @@ describe('the gateway guards the shared queue', () => {
     await queued(reply.id);
     const job = (await jobFor(reply.id))!.data as MessageJob;
     expect(JSON.stringify(job.context)).not.toContain('4711');
+  });
+
+  it("a mention of the bot through the role Discord made for it (the @ picker offers both) is talking to the bot; another role is not", async () => {
+    const { channels, roles } = discord().world;
+    const author = newMember();
+    const viaRole = discord().sendMessage({ channelId: channels.text.id, authorId: author, content: `<@&${roles.bot.id}> I am so happy today, I passed my exam!` });
+    await queued(viaRole.id);
+    const job = (await jobFor(viaRole.id))!.data as MessageJob;
+    expect(job.addressed).toBe(true);
+    expect(job.content).toBe('I am so happy today, I passed my exam!');
+    const other = newMember();
+    const viaAdmins = discord().sendMessage({ channelId: channels.text.id, authorId: other, content: `<@&${roles.admin.id}> I am so happy today` });
+    // The same author's next message is taken after the first, so once it is queued the first was judged.
+    const control = discord().sendMessage({ channelId: channels.text.id, authorId: other, content: 'hello?', mentionsBot: true });
+    await queued(control.id);
+    expect(((await jobFor(control.id))!.data as MessageJob).burst ?? []).not.toContain(viaAdmins.id);
+    expect(await jobFor(viaAdmins.id)).toBeUndefined();
+  });
+
+  it("a reply to a persona's message posted through a webhook since deleted and made again is still talking to the bot", async () => {
+    // A channel of its own: other tests here set the category's reply mode to off.
+    const categorized = discord().addChannel({ guildId: discord().world.guild.id, type: ChannelType.GuildText, name: `personas-${randomUUID().slice(0, 4)}` });
+    // A worker's webhook directory, on the stack's Redis: it makes the channel's webhook and caches it.
+    const rest = createDiscordRest(discord().apiUrl, discord().token);
+    const directory = new WebhookDirectory(rest, connection, stack.prefix, async () => discord().applicationId);
+    const spec = { slot: 'shared', name: 'feelbot' };
+    const webhook = await directory.get(categorized.id, spec);
+    const personaSaid = discord().sendMessage({ channelId: categorized.id, authorId: discord().botUser.id, webhookId: webhook.id, content: 'What a day that was!' });
+    // An admin deletes the webhook; the next reply forgets it and makes another.
+    discord().deleteWebhook(webhook.id);
+    await directory.forget(categorized.id, spec.slot);
+    expect((await directory.get(categorized.id, spec)).id).not.toBe(webhook.id);
+    const reply = discord().sendMessage({ channelId: categorized.id, authorId: newMember(), content: 'haha what do you mean by that?', referencedMessageId: personaSaid.id });
+    await queued(reply.id);
+    expect(((await jobFor(reply.id))!.data as MessageJob).addressed).toBe(true);
   });
 
   it("a forward of the bot's own message does not count as talking to the bot", async () => {

@@ -1,5 +1,6 @@
 import type { REST } from 'discord.js';
 import type { Redis } from 'ioredis';
+import { recordPersonaWebhook } from '../redis/persona-webhook-ids.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { IF_HELD, RedisLockTimeoutError, withRedisLock, type HeldLock } from '../redis/redis-lock.js';
 import { ChannelWebhooks, type WebhookSpec } from './channel-webhooks.js';
@@ -100,6 +101,7 @@ export class WebhookDirectory {
     if (again && again.raw !== staleRaw) return again.webhook;
     const existing = await this.discord.findOurs(channelId, spec.name);
     const found = existing ?? (await this.discord.create(channelId, spec));
+    await recordPersonaWebhook(this.redis, this.prefix, channelId, found.id);
     const entry = JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook);
     if (await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, spec.slot, entry)) return found;
     return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);

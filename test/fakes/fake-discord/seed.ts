@@ -26,7 +26,7 @@ export function seedWorld(store: FakeStore, bot: UserRecord): SeededWorld {
   const otherBot = addUser(store, { username: 'otherbot', bot: true });
   const guild = addGuild(store, { name: 'Feelbot Test Guild', ownerId: owner.id });
   const adminRole = addRole(store, { guildId: guild.id, name: 'Admin', permissions: PermissionFlagsBits.ManageGuild });
-  const botRole = addRole(store, { guildId: guild.id, name: bot.username, permissions: BOT_PERMISSIONS, managed: true });
+  const botRole = addRole(store, { guildId: guild.id, name: bot.username, permissions: BOT_PERMISSIONS, managed: true, botId: bot.id });
   addMember(store, { guildId: guild.id, userId: bot.id, roleIds: [botRole.id] });
   addMember(store, { guildId: guild.id, userId: admin.id, roleIds: [adminRole.id] });
   addMember(store, { guildId: guild.id, userId: member.id });

@@ -16,6 +16,8 @@ export interface RoleRecord {
   position: number;
   /** Set on a bot's own integration role. Defaults to false. */
   managed: boolean;
+  /** The bot a managed role belongs to (its `tags.bot_id`): the role Discord makes when a bot joins. */
+  botId: string | null;
 }
 
 export interface GuildRecord {

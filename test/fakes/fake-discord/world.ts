@@ -40,6 +40,7 @@ export interface AddRoleInput {
   name: string;
   permissions: bigint;
   managed?: boolean;
+  botId?: string;
 }
 
 export interface AddMemberInput {
@@ -86,6 +87,7 @@ export function addGuild(store: FakeStore, input: AddGuildInput): GuildRecord {
     permissions: input.everyonePermissions ?? EVERYONE_PERMISSIONS,
     position: 0,
     managed: false,
+    botId: null,
   };
   const guild: GuildRecord = { id, name: input.name, ownerId: input.ownerId, roles: [everyone] };
   store.guilds.set(id, guild);
@@ -101,6 +103,7 @@ export function addRole(store: FakeStore, input: AddRoleInput): RoleRecord {
     permissions: input.permissions,
     position: guild.roles.length,
     managed: input.managed ?? false,
+    botId: input.botId ?? null,
   };
   guild.roles.push(role);
   return role;

@@ -16,6 +16,7 @@ export function rolePayload(role: RoleRecord): APIRole {
     position: role.position,
     permissions: role.permissions.toString(),
     managed: role.managed,
+    ...(role.botId ? { tags: { bot_id: role.botId } } : {}),
     mentionable: false,
     // The flag enums have no zero member; 0 is the API's "no flags".
     flags: 0 as RoleFlags,
