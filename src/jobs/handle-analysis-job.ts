@@ -24,6 +24,8 @@ const ANSWER_MARGIN_MS = 60_000;
  * wait for a free sequence would take.
  */
 const LINE_MARGIN_MS = ANSWER_MARGIN_MS + 60_000;
+/** With less of the token left than an answer needs but at least this much, the user is told to try again. */
+const LATE_NOTICE_MS = 5_000;
 
 export interface AnalysisJobDeps {
   readonly classifier: EmotionClassifier;
@@ -53,6 +55,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const job = parseAnalysisJob(data);
   if (msLeft(job) < ANSWER_MARGIN_MS) {
     deps.logger.info({ interactionId: job.interactionId, ageMs: Date.now() - job.receivedAt }, '/feel skipped: its interaction expired while queued');
+    if (msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
     return { status: 'skipped', reason: 'interaction-expired' };
   }
   const analysis = await classifyOne(deps.classifier, job.text);
@@ -86,6 +89,22 @@ const UNREADABLE_EMBED: InteractionEmbed = {
   title: 'No emotion found',
   description: 'There is nothing in this text I can read for emotion: I read English words, not links, code or other scripts.',
 };
+
+/**
+ * In place of a "thinking…" that would never end: one quick edit while the token still takes it.
+ * A failure here is logged; the user is no worse off than without it.
+ */
+async function tellTooLate(job: AnalysisJob, deps: AnalysisJobDeps): Promise<void> {
+  try {
+    await deps.responder.editOriginal(job.applicationId, job.token, {
+      content: 'Sorry, this analysis waited too long to be answered. Please try again.',
+      embeds: [],
+      files: [],
+    });
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not tell the user their /feel came too late');
+  }
+}
 
 /** How long the interaction token of `job` still lives. */
 function msLeft(job: AnalysisJob): number {

@@ -117,6 +117,18 @@ describe('handleAnalysisJob', () => {
     expect(JSON.stringify(lines)).not.toContain(job.token);
   });
 
+  it('a /feel with too little of its token left to be answered is told to try again at once, not left "thinking…"', async () => {
+    const { deps, classified, generated, answers } = recordingDeps();
+    const outcome = await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), deps);
+    expect(outcome).toEqual({ status: 'skipped', reason: 'interaction-expired' });
+    expect(classified).toEqual([]);
+    expect(generated).toEqual([]);
+    expect(answers).toEqual([{ content: 'Sorry, this analysis waited too long to be answered. Please try again.', embeds: [], files: [] }]);
+    // An edit Discord refuses changes nothing for the user: the job still ends as skipped.
+    const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')) } });
+    expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), refusing.deps)).toEqual({ status: 'skipped', reason: 'interaction-expired' });
+  });
+
   it('a /feel with little of its interaction token left is answered without the persona line', async () => {
     const { deps, classified, generated, answers } = recordingDeps();
     const outcome = await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 13.5 * MINUTE_MS }), deps);
