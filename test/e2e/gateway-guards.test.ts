@@ -255,6 +255,15 @@ describe('the gateway guards the shared queue', () => {
     expect(((await jobFor(reply.id))!.data as MessageJob).addressed).toBe(true);
   });
 
+  it('"Analyze emotion" reads the message as people read it: mentions as names, not <@…> markup', async () => {
+    const { channels, users, roles } = discord().world;
+    const target = discord().sendMessage({ channelId: channels.text.id, authorId: newMember(), content: `<@${users.admin.id}> <@&${roles.admin.id}> i am terrified of the dark` });
+    const sent = discord().sendInteraction({ channelId: channels.text.id, userId: users.member.id, commandName: 'Analyze emotion', targetMessageId: target.id });
+    await firstAnswer(sent.id);
+    const { text } = (await stack.replyQueue().getJob(analysisJobId(sent.id)))!.data as { text: string };
+    expect(text).toBe('@Ada Admin @Admin i am terrified of the dark');
+  });
+
   it("a forward of the bot's own message does not count as talking to the bot", async () => {
     const { text, categorized } = discord().world.channels;
     const botSaid = discord().sendMessage({ channelId: categorized.id, authorId: discord().botUser.id, content: 'I feel you, that sounds hard.' });

@@ -1,4 +1,4 @@
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
+import { cleanContent, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { headChars } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
@@ -88,12 +88,16 @@ function refusal(verdict: Extract<AnalysisVerdict, { allowed: false }>): string 
   return `${who} asked for many analyses in the last minute. Please try again ${when}.`;
 }
 
-/** A message's own text, its embeds' text, or for a forward (which has none of its own) the original's. */
+/**
+ * A message's own text, its embeds' text, or for a forward (which has none of its own) the
+ * original's; as people read it, with mentions as names (discord.js's cleanContent), as the chat
+ * path reads messages: `<@123…>` markup is no text to analyse or to quote in the persona's line.
+ */
 function messageText(message: Message): string {
   const own = textWithEmbeds(message);
-  if (own.trim()) return own;
   const forwarded = message.messageSnapshots.first();
-  return forwarded ? textWithEmbeds(forwarded) : '';
+  const text = own.trim() || !forwarded ? own : textWithEmbeds(forwarded);
+  return cleanContent(text, message.channel);
 }
 
 function textWithEmbeds(message: Pick<Message, 'content' | 'embeds'>): string {
