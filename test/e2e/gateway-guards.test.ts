@@ -255,13 +255,19 @@ describe('the gateway guards the shared queue', () => {
     expect(((await jobFor(reply.id))!.data as MessageJob).addressed).toBe(true);
   });
 
-  it('"Analyze emotion" reads the message as people read it: mentions as names, not <@…> markup', async () => {
+  it('"Analyze emotion" and /feel read text as people read it: mentions as names, not <@…> markup', async () => {
     const { channels, users, roles } = discord().world;
     const target = discord().sendMessage({ channelId: channels.text.id, authorId: newMember(), content: `<@${users.admin.id}> <@&${roles.admin.id}> i am terrified of the dark` });
-    const sent = discord().sendInteraction({ channelId: channels.text.id, userId: users.member.id, commandName: 'Analyze emotion', targetMessageId: target.id });
+    // A fresh member: another test here uses up the seeded member's analyses for the minute.
+    const asker = newMember();
+    const sent = discord().sendInteraction({ channelId: channels.text.id, userId: asker, commandName: 'Analyze emotion', targetMessageId: target.id });
     await firstAnswer(sent.id);
     const { text } = (await stack.replyQueue().getJob(analysisJobId(sent.id)))!.data as { text: string };
     expect(text).toBe('@Ada Admin @Admin i am terrified of the dark');
+    // /feel's own text too: a mention picked while typing it arrives as markup.
+    const typed = feel(asker, `<@${users.admin.id}> makes me so happy`);
+    await firstAnswer(typed.id);
+    expect(((await stack.replyQueue().getJob(analysisJobId(typed.id)))!.data as { text: string }).text).toBe('@Ada Admin makes me so happy');
   });
 
   it("a forward of the bot's own message does not count as talking to the bot", async () => {

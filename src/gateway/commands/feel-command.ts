@@ -25,7 +25,7 @@ export type AnalysisOutcome = 'queued' | 'no-text' | 'rate-limited';
  * hand the work to a worker, which edits the deferred answer through the interaction webhook.
  */
 export async function deferAnalysis(interaction: AnalysisInteraction, deps: AnalysisDeps): Promise<AnalysisOutcome> {
-  const text = interaction.isChatInputCommand() ? interaction.options.getString('text', true) : messageText(interaction.targetMessage);
+  const text = interaction.isChatInputCommand() ? typedText(interaction) : messageText(interaction.targetMessage);
   if (!text.trim()) {
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
     return 'no-text';
@@ -86,6 +86,12 @@ function refusal(verdict: Extract<AnalysisVerdict, { allowed: false }>): string 
   const when = `<t:${Math.ceil((Date.now() + verdict.retryAfterMs) / 1_000)}:R>`;
   const who = verdict.limit === 'user' ? 'You have' : 'This server has';
   return `${who} asked for many analyses in the last minute. Please try again ${when}.`;
+}
+
+/** /feel's text as typed: a mention picked in it arrives as <@…> markup, read as the name it shows. */
+function typedText(interaction: ChatInputCommandInteraction): string {
+  const typed = interaction.options.getString('text', true);
+  return interaction.channel ? cleanContent(typed, interaction.channel) : typed;
 }
 
 /**
