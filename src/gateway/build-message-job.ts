@@ -5,6 +5,7 @@ import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
 import { repliesInChannel } from './reply-reference.js';
 import { botRoleIdsIn } from './classify-message.js';
+import { contextTextOf } from './context-text.js';
 import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
@@ -88,21 +89,13 @@ async function replyChain(message: Message): Promise<Message[]> {
   return chain;
 }
 
-/**
- * What a message says: its text, or for the bot's own DM replies (an embed with the persona as its
- * author) the embed's text, so a DM conversation keeps both sides.
- */
-function textOf(message: Message): string {
-  return message.cleanContent.trim() || (message.webhookId === null ? (message.embeds[0]?.description ?? '') : '');
-}
-
 function toConversationMessage(message: Message, options: ContextOptions): ConversationMessage {
   const fromPersona = options.isPersonaMessage(message);
   const persona = fromPersona ? (message.webhookId ? message.author.username : (message.embeds[0]?.author?.name ?? message.author.username)) : undefined;
   return {
     messageId: message.id,
     authorName: persona ?? displayName(message),
-    content: headChars(textOf(message), MAX_MESSAGE_CHARS),
+    content: contextTextOf(message),
     persona,
   };
 }

@@ -1,12 +1,32 @@
 import type { Message, PartialMessage } from 'discord.js';
 import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
+import { errorCodeOf } from '../errors.js';
+import type { DeletedMessages } from '../ports/deleted-messages.js';
+import type { EditedMessages } from '../ports/edited-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReplyQueue } from '../ports/reply-queue.js';
 import { contentOf } from './build-message-job.js';
+import { contextTextOf } from './context-text.js';
+import { retryWhileRedisDown } from './retry-while-redis-down.js';
+import { SerialByKey } from './serial-by-key.js';
 
 export interface EditDeps {
   readonly queue: Pick<ReplyQueue, 'carrierOf' | 'revise'>;
   readonly bursts: Pick<BurstBuffer, 'revise'>;
+}
+
+export interface ContextEditDeps {
+  readonly edited: Pick<EditedMessages, 'mark' | 'forget'>;
+  readonly deleted: Pick<DeletedMessages, 'deletedAmong'>;
+  readonly logger: Logger;
+  /** Aborted when the gateway stops: an edit still waiting for Redis then gives up at once. */
+  readonly shutdown?: AbortSignal;
+}
+
+export interface ContextEditHandler {
+  (before: Message | PartialMessage | undefined, message: Message): Promise<void>;
+  /** Settles once every edit handed in has been recorded or given up. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -16,8 +36,7 @@ export interface EditDeps {
  * being written answers the text its worker read.
  */
 export async function reviseQueuedMessage(before: Message | PartialMessage | undefined, message: Message, deps: EditDeps, log: Logger): Promise<void> {
-  // Discord also sends an update when a link's preview is added; the text is then the same.
-  if (before && !before.partial && before.content === message.content) return;
+  if (!textChanged(before, message)) return;
   const carrier = await deps.queue.carrierOf(message.id);
   if (!carrier) return;
   const content = contentOf(message, message.client.user.id);
@@ -29,4 +48,39 @@ export async function reviseQueuedMessage(before: Message | PartialMessage | und
   const jobId = await deps.queue.revise(carrier, message.id, content);
   if (jobId) log.info({ jobId }, 'edited before its reply; the reply answers the new text');
   else log.info('edited after its reply started; the reply answers the text as first sent');
+}
+
+/**
+ * MESSAGE_UPDATE, for the replies whose context holds the message: every job copied the channel's
+ * recent messages when it was queued, so the edit is recorded for the worker (as a deletion is),
+ * which reads each context message as last edited, or leaves it out when no text is left. One
+ * message's edits are recorded in order, so the newest text wins; like a deletion, an edit waits
+ * for Redis to come back rather than being lost to an outage.
+ */
+export function createContextEditHandler(deps: ContextEditDeps): ContextEditHandler {
+  const inOrder = new SerialByKey();
+  const handle = (before: Message | PartialMessage | undefined, message: Message) =>
+    inOrder.run(message.id, async () => {
+      // System messages (joins, pins) are never in a context.
+      if (message.system || !textChanged(before, message)) return;
+      const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
+      try {
+        await retryWhileRedisDown(() => recordContextEdit(message, deps), { signal: deps.shutdown, logger: log });
+        log.debug('edited; replies with it in their context read the new text');
+      } catch (error) {
+        log.error({ err: error, code: errorCodeOf(error) }, 'could not record an edited message');
+      }
+    });
+  return Object.assign(handle, { drain: () => inOrder.drain() });
+}
+
+async function recordContextEdit(message: Message, deps: ContextEditDeps): Promise<void> {
+  await deps.edited.mark(message.id, contextTextOf(message));
+  // A deletion handled meanwhile (both may have waited out an outage) found no edit to take out of Redis: this one goes now.
+  if ((await deps.deleted.deletedAmong([message.id])).length > 0) await deps.edited.forget([message.id]);
+}
+
+/** Discord also sends an update when a link's preview is added; the text is then the same. */
+function textChanged(before: Message | PartialMessage | undefined, message: Message): boolean {
+  return !before || before.partial || before.content !== message.content;
 }

@@ -3,6 +3,7 @@ import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
+import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
@@ -16,13 +17,15 @@ import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
 import { createDeletionHandler } from './on-message-delete.js';
+import { createContextEditHandler } from './on-message-update.js';
+import { forgettingEdits } from './forget-edits-of-deleted.js';
 
 export interface RunningGateway {
   readonly client: Client;
   stop(): Promise<void>;
 }
 
-/** How long a stopping gateway waits for the messages and deletions in hand to reach Redis (it may be down). */
+/** How long a stopping gateway waits for the messages, edits and deletions in hand to reach Redis (it may be down). */
 const DRAIN_MS = 10_000;
 /** The events a stopping gateway stops taking in before it drains what it holds. */
 const INTAKE_EVENTS = [Events.MessageCreate, Events.MessageUpdate, Events.MessageDelete, Events.MessageBulkDelete, Events.InteractionCreate] as const;
@@ -40,8 +43,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const shutdown = new AbortController();
   const bursts = new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs);
   const deleted = new RedisDeletedMessages(redis, config.redis.prefix);
+  const edited = new RedisEditedMessages(redis, config.redis.prefix);
   const onDelete = createDeletionHandler({
-    deleted,
+    deleted: forgettingEdits(deleted, edited),
     queue,
     bursts,
     logger,
@@ -60,6 +64,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     shutdown: shutdown.signal,
   });
+  const onContextEdit = createContextEditHandler({ edited, deleted, logger, shutdown: shutdown.signal });
   const onInteraction = createInteractionHandler({
     queue,
     settings,
@@ -68,8 +73,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
   client.on(Events.MessageUpdate, (before, after) => {
-    // An uncached message whose update does not say who wrote it cannot be placed in a burst.
-    if (!after.partial) void messages.revise(before, after);
+    // An uncached message whose update does not say who wrote it cannot be placed in a burst, nor read.
+    if (after.partial) return;
+    void messages.revise(before, after);
+    void onContextEdit(before, after);
   });
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
@@ -105,12 +112,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   return {
     client,
     async stop() {
-      // No new events after this; the messages and deletions in hand get a moment to reach Redis.
+      // No new events after this; the messages, edits and deletions in hand get a moment to reach Redis.
       // The client stays up meanwhile: a message in hand still reads its context over Discord's REST
       // API, which the client's destroy() would cut off (it drops the token).
       clearInterval(sweeper);
       for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
-      const inHand = () => Promise.all([messages.drain(), onDelete.drain()]);
+      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain()]);
       const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();

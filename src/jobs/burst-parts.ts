@@ -31,6 +31,20 @@ export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<st
 }
 
 /**
+ * The job with its conversation as last edited (EditedMessages): an edited message reads as it
+ * does now, and one edited down to no text leaves the context, as it would have at queue time.
+ */
+export function withEditedContext(queued: ParsedMessageJob, edits: ReadonlyMap<string, string>): ParsedMessageJob {
+  if (edits.size === 0) return queued;
+  const context = queued.context.flatMap((message) => {
+    const edited = message.messageId === undefined ? undefined : edits.get(message.messageId);
+    if (edited === undefined) return [message];
+    return edited.trim().length === 0 ? [] : [{ ...message, content: edited }];
+  });
+  return { ...queued, context };
+}
+
+/**
  * The job with one of the messages it answers edited: a lone message's text, or its part of a
  * burst, folded again. Undefined when the job does not answer that message.
  */

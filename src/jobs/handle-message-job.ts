@@ -10,6 +10,7 @@ import type { AdminNotifier } from '../ports/admin-notifier.js';
 import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
+import type { EditedMessages } from '../ports/edited-messages.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
@@ -19,7 +20,7 @@ import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
 import { classifyOne } from './classify-one.js';
-import { withoutDeleted } from './burst-parts.js';
+import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
 
 export interface MessageJobDeps {
@@ -35,6 +36,7 @@ export interface MessageJobDeps {
   readonly notifier: AdminNotifier;
   readonly limiter: ReplyLimiter;
   readonly deleted: DeletedMessages;
+  readonly edited: Pick<EditedMessages, 'editsAmong'>;
   readonly blocks: ChannelBlocks;
 }
 
@@ -82,10 +84,10 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 /** One try at the reply, from the messages of the burst not deleted by now. */
 async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome | typeof WRITE_AGAIN> {
   const contextIds = queued.context.flatMap((message) => (message.messageId ? [message.messageId] : []));
-  const deleted = new Set(await deps.deleted.deletedAmong([...answeredBy(queued), ...contextIds]));
+  const [deletedIds, edits] = await Promise.all([deps.deleted.deletedAmong([...answeredBy(queued), ...contextIds]), deps.edited.editsAmong(contextIds)]);
   // A burst some of whose messages were deleted is answered for the rest, without their text; and
-  // no deleted message of the conversation reaches the prompt.
-  const job = withoutDeleted(queued, deleted);
+  // no deleted message of the conversation reaches the prompt, nor an edited one as it first read.
+  const job = withoutDeleted(withEditedContext(queued, edits), new Set(deletedIds));
   if (!job) return { status: 'skipped', reason: 'deleted' };
   const answered = answeredBy(job);
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };

@@ -10,6 +10,7 @@ import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js'
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
+import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
@@ -83,6 +84,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     notifier: new LogChannelNotifier(rest, redis, config.redis.prefix, settings, logger),
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
     deleted: new RedisDeletedMessages(redis, config.redis.prefix),
+    edited: new RedisEditedMessages(redis, config.redis.prefix),
     blocks: new RedisChannelBlocks(redis, config.redis.prefix),
   };
   const analysisDeps: AnalysisJobDeps = {

@@ -5,6 +5,7 @@ import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
+import { NO_EDITS } from '../../src/ports/edited-messages.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { AdminNotice } from '../../src/ports/admin-notifier.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
@@ -39,6 +40,7 @@ function depsWith(overrides: Partial<MessageJobDeps> = {}) {
     notifier: { notify: async () => undefined },
     limiter: NO_REPLY_LIMITS,
     deleted: NO_DELETIONS,
+    edited: NO_EDITS,
     blocks: NO_CHANNEL_BLOCKS,
     ...overrides,
   };
@@ -291,6 +293,32 @@ describe('handleMessageJob', () => {
     expect(posted).toHaveLength(1);
     expect(prompts.join('')).toContain('good luck with the interview');
     expect(prompts.join('')).not.toContain('555-0100');
+  });
+
+  it("someone else's message edited after the job was queued reaches the prompt as edited, and one edited down to nothing not at all", async () => {
+    const [regretted, emptied, kept] = [snowflake(), snowflake(), snowflake()];
+    const job = buildMessageJob({
+      context: [
+        { messageId: regretted, authorName: 'Bo', content: 'my phone number is 555-0199, call me tonight' },
+        { messageId: emptied, authorName: 'Cy', content: 'I live at 12 Elm Street' },
+        { messageId: kept, authorName: 'Di', content: 'good luck with the interview' },
+      ],
+    });
+    const prompts: string[] = [];
+    const generator = { ...saying('You will do great!'), generate: async (request: { prompt: unknown }) => (prompts.push(JSON.stringify(request.prompt)), { text: 'You will do great!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    const edits = new Map([[regretted, 'never mind, forget it'], [emptied, '']]);
+    const asked: string[][] = [];
+    const edited = { ...NO_EDITS, editsAmong: async (ids: readonly string[]) => (asked.push([...ids]), new Map([...edits].filter(([id]) => ids.includes(id)))) };
+    const { deps, posted } = depsWith({ generator, edited });
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+    const prompt = prompts.join('');
+    expect(prompt).toContain('never mind, forget it');
+    expect(prompt).toContain('good luck with the interview');
+    expect(prompt).not.toContain('555-0199');
+    expect(prompt).not.toContain('Elm Street');
+    // The answered message's own edits reach its job through the gateway (ReplyQueue.revise): only the context is asked for.
+    expect(asked).toEqual([[regretted, emptied, kept]]);
   });
 
   it("a server's display name for the persona is how the reply is shown, never a line of the prompt", async () => {

@@ -16,6 +16,7 @@ import { handleMessageJob } from '../../jobs/handle-message-job.js';
 import { NO_METRICS } from '../../ports/metrics.js';
 import { NO_CHANNEL_BLOCKS } from '../../ports/channel-blocks.js';
 import { NO_DELETIONS } from '../../ports/deleted-messages.js';
+import { NO_EDITS } from '../../ports/edited-messages.js';
 import { NO_REPLY_LIMITS } from '../../ports/reply-limiter.js';
 import { checkLoraFiles } from '../../worker/check-lora-files.js';
 import { checkPersonasFitEngines } from '../../worker/check-personas-fit-engines.js';
@@ -68,6 +69,7 @@ export const chatCommand: Command = {
               notifier: { notify: async () => undefined },
               limiter: NO_REPLY_LIMITS,
               deleted: NO_DELETIONS,
+              edited: NO_EDITS,
               blocks: NO_CHANNEL_BLOCKS,
             },
             signal,

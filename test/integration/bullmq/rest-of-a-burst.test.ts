@@ -13,6 +13,7 @@ import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
 import { MAX_BURST_MESSAGES, messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
+import { NO_EDITS } from '../../../src/ports/edited-messages.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import type { PersonaReply } from '../../../src/ports/persona-replier.js';
 import { buildAnalysis, buildMessageJob, personas, snowflake } from '../../factories.js';
@@ -69,6 +70,7 @@ describe('the rest of a burst queued again after a deletion, and the messages th
       notifier: { notify: async () => undefined },
       limiter: new RedisRateLimiter(redis.connection, prefix),
       deleted,
+      edited: NO_EDITS,
       blocks: NO_CHANNEL_BLOCKS,
       ...overrides,
     };

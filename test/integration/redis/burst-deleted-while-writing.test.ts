@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
+import { NO_EDITS } from '../../../src/ports/edited-messages.js';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
 import { RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
 import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../../../src/domain/guild-settings.js';
@@ -60,6 +61,7 @@ describe("deletions that come after a burst's reply started (real Redis ledger, 
       notifier: { notify: async () => undefined },
       limiter: new RedisRateLimiter(redis.connection, prefix),
       deleted: new RedisDeletedMessages(redis.connection, prefix),
+      edited: NO_EDITS,
       blocks: NO_CHANNEL_BLOCKS,
     };
     return { deps, posted, prompts };

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageJobId } from '../../src/jobs/message-job.js';
+import { FeelbotStack } from '../support/feelbot-stack.js';
+import type { FeelbotProcess } from '../support/feelbot-process.js';
+
+/**
+ * Another member's message in the conversation a reply is written from, edited after that reply
+ * was queued: on a real gateway and worker against the fake Discord, in the default `mention` mode.
+ */
+describe('a message edited after a reply took it into its context', () => {
+  let stack: FeelbotStack;
+  let gateway: FeelbotProcess;
+  let worker: FeelbotProcess;
+
+  beforeAll(async () => {
+    stack = await FeelbotStack.start();
+    worker = await stack.spawn('worker');
+    // Long enough for a test to edit while a reply job waits in its burst window.
+    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '4000' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const discord = () => stack.discord;
+
+  function newMember(): string {
+    const user = discord().addUser({ username: `m-${randomUUID().slice(0, 6)}` });
+    discord().addMember({ guildId: discord().world.guild.id, userId: user.id });
+    return user.id;
+  }
+
+  const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 15_000);
+  const editRecorded = (messageId: string) => gateway.waitForLog((line) => line.msg === 'edited; replies with it in their context read the new text' && line.messageId === messageId, 15_000);
+  const done = (messageId: string) => worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId), 45_000);
+  const promptOf = (messageId: string) => worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(messageId))?.prompt;
+
+  it("another member's phone number, edited out before the reply is written, reaches the prompt only as edited", async () => {
+    const { channels } = discord().world;
+    const other = newMember();
+    const regretted = discord().sendMessage({ channelId: channels.text.id, authorId: other, content: 'my phone number is 555-0199, call me tonight' });
+    const asker = newMember();
+    const mention = discord().sendMessage({ channelId: channels.text.id, authorId: asker, content: 'what do you all think, I am so nervous', mentionsBot: true });
+    await queued(mention.id);
+    // Within the asker's burst window the other member edits the number out, naming the asker as people do.
+    discord().editMessage(channels.text.id, regretted.id, `never mind, <@${asker}> forget it`);
+    await editRecorded(regretted.id);
+    await done(mention.id);
+    const prompt = JSON.stringify(promptOf(mention.id));
+    expect(prompt).toContain('never mind');
+    expect(prompt).toContain('forget it');
+    expect(prompt).not.toContain('555-0199');
+    // Read as the gateway reads any context message: a mention is a name, never a raw id.
+    expect(prompt).not.toContain(asker);
+  });
+});
