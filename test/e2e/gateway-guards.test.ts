@@ -261,12 +261,13 @@ describe('the gateway guards the shared queue', () => {
     // A fresh member: another test here uses up the seeded member's analyses for the minute.
     const asker = newMember();
     const sent = discord().sendInteraction({ channelId: channels.text.id, userId: asker, commandName: 'Analyze emotion', targetMessageId: target.id });
-    await firstAnswer(sent.id);
+    // The job is queued after the deferral: the gateway's "interaction handled" line says it is there.
+    await gateway.waitForLog((line) => line.msg === 'interaction handled' && line.interactionId === sent.id, 10_000);
     const { text } = (await stack.replyQueue().getJob(analysisJobId(sent.id)))!.data as { text: string };
     expect(text).toBe('@Ada Admin @Admin i am terrified of the dark');
     // /feel's own text too: a mention picked while typing it arrives as markup.
     const typed = feel(asker, `<@${users.admin.id}> makes me so happy`);
-    await firstAnswer(typed.id);
+    await gateway.waitForLog((line) => line.msg === 'interaction handled' && line.interactionId === typed.id, 10_000);
     expect(((await stack.replyQueue().getJob(analysisJobId(typed.id)))!.data as { text: string }).text).toBe('@Ada Admin makes me so happy');
   });
 
