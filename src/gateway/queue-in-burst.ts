@@ -32,7 +32,8 @@ export async function queueInBurst(
   // Its job id alone would not tell: a burst's earlier messages lose theirs to the newest message's.
   const carrier = await queue.carrierOf(messageId);
   if (carrier) return { jobId: carrier, burst: { id: messageId, entries: [entry] }, duplicate: true };
-  const enqueue = (burst: Burst) => queue.enqueueDebounced(foldBurst(job, burst.entries), `burst-${burst.id}`, bursts.windowMs);
+  // The reply's start is claimed under the burst's id, which no deletion of its messages changes.
+  const enqueue = (burst: Burst) => queue.enqueueDebounced({ ...foldBurst(job, burst.entries), replyId: burst.id }, `burst-${burst.id}`, bursts.windowMs);
   const burst = await bursts.append(channelId, job.author.id, entry);
   const jobId = await enqueue(burst);
   if (jobId === messageJobId(messageId)) return { jobId, burst, duplicate: false };

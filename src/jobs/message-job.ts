@@ -57,9 +57,10 @@ export const MessageJobSchema = z.object({
     .default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
   /**
-   * The id the reply's start is claimed under (`replyIdOf`), set when a deletion takes messages out
-   * of a burst: the rest, retried or queued again, keeps the start its first attempt took. Jobs
-   * without it (a burst no deletion touched, or queued before the field existed) use their first message.
+   * The id the reply's start is claimed under (`replyIdOf`): the burst's id, which the gateway sets
+   * and a deletion of some of the burst's messages keeps, so the rest, retried or queued again (with
+   * newer messages too), keeps the start its first attempt took. Jobs queued before the field
+   * existed use their first message.
    */
   replyId: Snowflake.optional(),
   receivedAt: z.number().int().nonnegative(),

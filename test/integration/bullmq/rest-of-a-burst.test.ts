@@ -169,4 +169,27 @@ describe('the rest of a burst queued again after a deletion, and the messages th
     expect(await handleMessageJob(jobs[0]!.data, deps)).toMatchObject({ status: 'posted' });
     expect(posted.map((reply) => reply.nonce)).toEqual([kept.messageId]);
   });
+
+  it("with a user cooldown, a failed attempt, a deletion of the burst's first message and then one more message: the burst is still answered", async () => {
+    const chat = conversation();
+    const [regretted, kept, more] = [chat.say('ugh, my ex texted'), chat.say('my exam went badly'), chat.say('and I have to retake it')];
+    for (const job of [regretted, kept]) await chat.send(job);
+    const settings = { ...DEFAULT_GUILD_SETTINGS, userCooldownSeconds: 60 };
+    const cooling = { get: async () => settings, update: async () => settings };
+    const discordDown = workerOf(chat, {
+      settings: cooling,
+      replier: { post: async () => Promise.reject(new FeelbotError(ErrorCodes.DiscordUnavailable, 'Discord answered 503')), findPosted: async () => undefined },
+    });
+    const [job] = await waiting(chat.queue);
+    await expect(handleMessageJob(job!.data, discordDown.deps)).rejects.toThrow('503');
+    await chat.onDelete([regretted.messageId]);
+    // The author goes on while the rest waits in the open burst: the new job replaces the rest, and keeps its start.
+    await chat.send(more);
+
+    const { deps, posted } = workerOf(chat, { settings: cooling });
+    const jobs = await waiting(chat.queue);
+    expect(jobs.map((queued) => queued.id)).toEqual([messageJobId(more.messageId)]);
+    expect(await handleMessageJob(jobs[0]!.data, deps)).toMatchObject({ status: 'posted' });
+    expect(posted.map((reply) => reply.nonce)).toEqual([more.messageId]);
+  });
 });
