@@ -120,7 +120,14 @@ export class WebhookDirectory {
     return winner.webhook;
   }
 
+  /**
+   * Drops a deleted or moved webhook from the cache. It stays among the webhooks feelbot posted
+   * through in the channel (cached before those were remembered, it is remembered now): replies
+   * to the personas' messages it posted still talk to the bot.
+   */
   async forget(channelId: string, slot: string): Promise<void> {
+    const cached = await this.cached(channelId, slot);
+    if (cached) await recordPersonaWebhook(this.redis, this.prefix, channelId, cached.webhook.id);
     await this.redis.hdel(this.key(channelId), slot);
   }
 
@@ -139,6 +146,8 @@ export class WebhookDirectory {
     const location = await locateWebhook(this.rest, cached.webhook);
     if (location === 'unknown') return true;
     const here = location !== 'gone' && location.channelId === channelId;
+    // Still in use: remembered again, so a webhook serving a channel for months is never let expire.
+    if (here) await recordPersonaWebhook(this.redis, this.prefix, channelId, cached.webhook.id);
     const replacement = here ? JSON.stringify({ id: cached.webhook.id, token: cached.webhook.token, checkedAt: Date.now() } satisfies CachedWebhook) : '';
     await this.redis.eval(SWAP_ENTRY, 1, this.key(channelId), slot, cached.raw, replacement);
     return here;

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
+import { personaWebhookIds } from '../../../src/adapters/redis/persona-webhook-ids.js';
+import { feelbotKey } from '../../../src/adapters/redis/redis-connection.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -29,6 +31,35 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     connections.push(connection);
     return new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, async () => discord.applicationId);
   }
+
+  it('a webhook forgotten after deletion stays among those feelbot posted through, also once the remembered set had aged out, or was cached before it existed', async () => {
+    const prefix = `{known-${randomUUID().slice(0, 8)}}`;
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `known-${randomUUID().slice(0, 4)}` });
+    const directory = new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), redis.connection, prefix, async () => discord.applicationId);
+    const spec = { slot: 'shared', name: 'feelbot' };
+    const webhook = await directory.get(channel.id, spec);
+    const knownKey = feelbotKey(prefix, 'persona-webhooks', channel.id);
+    expect(await redis.connection.smembers(knownKey)).toEqual([webhook.id]);
+    // The set gone (its 90 days run out, or a webhook cached by a version that kept none), the webhook still in use.
+    await redis.connection.del(knownKey);
+    discord.deleteWebhook(webhook.id);
+    await directory.forget(channel.id, spec.slot);
+    const replacement = await directory.get(channel.id, spec);
+    expect(await personaWebhookIds(redis.connection, prefix, channel.id)).toEqual(new Set([webhook.id, replacement.id]));
+    expect(await redis.connection.ttl(knownKey)).toBeGreaterThan(89 * 24 * 60 * 60);
+  });
+
+  it('a webhook in use is remembered again each time it is revalidated, so it never ages out of the set', async () => {
+    const prefix = `{known-${randomUUID().slice(0, 8)}}`;
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `reval-${randomUUID().slice(0, 4)}` });
+    const directory = new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), redis.connection, prefix, async () => discord.applicationId, { revalidateAfterMs: 0 });
+    const spec = { slot: 'shared', name: 'feelbot' };
+    const webhook = await directory.get(channel.id, spec);
+    const knownKey = feelbotKey(prefix, 'persona-webhooks', channel.id);
+    await redis.connection.expire(knownKey, 60);
+    expect((await directory.get(channel.id, spec)).id).toBe(webhook.id);
+    expect(await redis.connection.ttl(knownKey)).toBeGreaterThan(89 * 24 * 60 * 60);
+  });
 
   it('a create Discord carried out before answering 502 is not repeated: the next attempt finds the webhook and reuses it', async () => {
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `created-then-502-${randomUUID().slice(0, 4)}` });
