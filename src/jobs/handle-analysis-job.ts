@@ -51,11 +51,12 @@ export type AnalysisOutcome =
  * The story of /feel: check the interaction can still be answered, classify, let the matching
  * persona say one line if there is time, draw the chart, answer.
  */
-export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal): Promise<AnalysisOutcome> {
+export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal, run: { readonly started: number } = { started: 1 }): Promise<AnalysisOutcome> {
   const job = parseAnalysisJob(data);
   if (msLeft(job) < ANSWER_MARGIN_MS) {
     deps.logger.info({ interactionId: job.interactionId, ageMs: Date.now() - job.receivedAt }, '/feel skipped: its interaction expired while queued');
-    if (msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
+    // Only a first run: an earlier one may have answered before it failed (a 502 after Discord took the edit).
+    if (run.started <= 1 && msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
     return { status: 'skipped', reason: 'interaction-expired' };
   }
   const analysis = await classifyOne(deps.classifier, job.text);

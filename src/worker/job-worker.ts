@@ -14,8 +14,13 @@ const MAX_STALLED_INTERVAL_MS = 30_000;
 /** How long a stop waits for BullMQ's close beyond the grace period, or at all when there is nothing to finish. */
 const CLOSE_MARGIN_MS = 2_000;
 
+/** Which run of its job a handler is in: 1 the first time a worker took it, more after a retry, a stall or a delay. */
+export interface JobRun {
+  readonly started: number;
+}
+
 /** Handles one kind of job (by BullMQ job name); `log` already carries the job and guild ids. */
-export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal) => Promise<{ status: string; reason?: string }>;
+export type JobHandler = (data: unknown, log: Logger, signal: AbortSignal, run: JobRun) => Promise<{ status: string; reason?: string }>;
 
 /** Runs once when a job of its kind has failed for good (a permanent error, or its last attempt). */
 export type GiveUpHandler = (data: unknown, error: unknown, log: Logger) => Promise<void>;
@@ -83,7 +88,7 @@ export function createJobWorker(
     try {
       const handler = handlers[job.name];
       if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
-      const outcome = await handler(job.data, log, shutdown.signal);
+      const outcome = await handler(job.data, log, shutdown.signal, { started: job.attemptsStarted });
       metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
       log.info({ outcome }, 'job done');
       return outcome;

@@ -105,7 +105,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       // The typing indicator logs its failures; built on the job's logger, they carry jobId and guildId.
       reply: (data, log, signal) =>
         handleMessageJob(data, { ...messageDeps, logger: log, typing: new DiscordTypingIndicator(rest, log) }, signal),
-      analysis: (data, log, signal) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal),
+      analysis: (data, log, signal, run) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal, run),
     },
     {
       concurrency: generator.parallelism,

@@ -124,6 +124,10 @@ describe('handleAnalysisJob', () => {
     expect(classified).toEqual([]);
     expect(generated).toEqual([]);
     expect(answers).toEqual([{ content: 'Sorry, this analysis waited too long to be answered. Please try again.', embeds: [], files: [] }]);
+    // A later run tells nothing: an earlier one may have answered before it failed (a 502 after Discord took the edit).
+    const retried = recordingDeps();
+    expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), retried.deps, undefined, { started: 2 })).toEqual({ status: 'skipped', reason: 'interaction-expired' });
+    expect(retried.answers).toEqual([]);
     // An edit Discord refuses changes nothing for the user: the job still ends as skipped.
     const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')) } });
     expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), refusing.deps)).toEqual({ status: 'skipped', reason: 'interaction-expired' });

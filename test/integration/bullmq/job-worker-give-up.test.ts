@@ -72,6 +72,21 @@ describe('the job worker gives up on a job once (real Redis and BullMQ)', () => 
     return { tried: tried.length, gaveUp };
   }
 
+  it('a handler is told which run of its job it is in: 1 the first time, more after a retry', async () => {
+    const { queue, prefix } = newQueue();
+    const runs: number[] = [];
+    startJobWorker(prefix, {
+      analysis: async (_data, _log, _signal, run) => {
+        runs.push(run.started);
+        if (runs.length < 3) throw new Error('Discord answered 502');
+        return { status: 'answered' };
+      },
+    });
+    const job = await queue.add('analysis', { n: 1 }, { attempts: 4, backoff: { type: 'fixed', delay: 50 } });
+    await expect.poll(() => stateOf(queue, job.id!), { timeout: 10_000 }).toBe('completed');
+    expect(runs).toEqual([1, 2, 3]);
+  });
+
   it('a job that keeps failing is given up after its last attempt, not before', async () => {
     const { tried, gaveUp } = await run(() => new Error('the model crashed'), 3);
     expect(tried).toBe(3);
