@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { REST } from 'discord.js';
+import { DiscordAPIError, type REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
 import { errorCodeOf, ErrorCodes, isFeelbotError } from '../../errors.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
@@ -37,8 +37,9 @@ export function emojiAvatarName(emotion: string, image: Buffer): string {
  * one of the application's own emojis (Discord's "application emojis", up to 2,000 an app, not
  * tied to any server), and Discord's CDN serves it from then on. A webhook's post takes it as
  * `avatar_url`, so one webhook per channel serves every persona instead of one each: a channel
- * holds at most 15 webhooks and a server 1,000. Whatever fails (Discord down, the app's emoji
- * limit, an image over 256 KiB) leaves that avatar to its own webhook for a while, as before.
+ * holds at most 15 webhooks and a server 1,000. An upload Discord refuses (the app's emoji limit,
+ * an image over 256 KiB) leaves that avatar to its own webhook for a while, as before; one Discord
+ * could not take just now fails the post as retryable.
  */
 export class EmojiAvatars {
   private listing: { readonly at: number; readonly byName: Promise<Map<string, string>> } | undefined;
@@ -66,7 +67,9 @@ export class EmojiAvatars {
       this.failedAt.delete(name);
       return `${this.options.cdnUrl}/emojis/${id}.png`;
     } catch (error) {
-      if (isFeelbotError(error, ErrorCodes.PersonaFileInvalid)) throw error;
+      // Discord down or busy for a moment: the post fails as retryable and is tried again shortly.
+      // A webhook of the persona's own made now would stay in the channel for good.
+      if (isFeelbotError(error, ErrorCodes.PersonaFileInvalid) || !isRefusal(error)) throw error;
       this.failedAt.set(name, this.now());
       (this.options.logger ?? NO_LOGS).warn(
         { err: error, code: errorCodeOf(error), persona: persona.emotion },
@@ -113,4 +116,9 @@ export class EmojiAvatars {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** Discord said no to the request itself (a 4xx other than a rate limit): asking again soon changes nothing. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

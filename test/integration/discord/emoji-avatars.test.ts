@@ -94,6 +94,20 @@ describe("the personas' avatars as the application's emojis", () => {
     expect(discord.webhookExecutions().at(-1)!.webhookId).not.toBe(own!.webhookId);
   });
 
+  it('Discord failing an upload for a moment (503) fails the post as retryable and makes no webhook of the persona\'s own; the retry posts with the emoji', async () => {
+    discord.store.applicationEmojis.clear();
+    const { replier } = worker();
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `blip-${randomUUID().slice(0, 4)}` });
+    const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+    discord.failNext('POST /applications/:id/emojis', Array.from({ length: 4 }, () => ({ status: 503 })));
+    const failure = await replier.post({ target, persona: personas.sadness, content: 'oh no' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'DISCORD_REQUEST_FAILED', permanent: false });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(0);
+    await replier.post({ target, persona: personas.sadness, content: 'oh no' });
+    expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
+    expect(discord.webhookExecutions().at(-1)).toMatchObject({ channelId: channel.id, avatarUrl: `${CDN}/emojis/${emojiIdOf('sadness')}.png` });
+  });
+
   it('an avatar file that cannot be read fails the post as PERSONA_FILE_INVALID, as it would for its own webhook', async () => {
     const { replier } = worker();
     const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: discord.world.channels.text.id };
