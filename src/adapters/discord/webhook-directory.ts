@@ -146,10 +146,10 @@ export class WebhookDirectory {
     const location = await locateWebhook(this.rest, cached.webhook);
     if (location === 'unknown') return true;
     const here = location !== 'gone' && location.channelId === channelId;
-    // Still in use: remembered again, so a webhook serving a channel for months is never let expire.
-    if (here) await recordPersonaWebhook(this.redis, this.prefix, channelId, cached.webhook.id);
     const replacement = here ? JSON.stringify({ id: cached.webhook.id, token: cached.webhook.token, checkedAt: Date.now() } satisfies CachedWebhook) : '';
     await this.redis.eval(SWAP_ENTRY, 1, this.key(channelId), slot, cached.raw, replacement);
+    // Still in use: remembered again, so a webhook serving a channel for months is never let expire.
+    if (here) await recordPersonaWebhook(this.redis, this.prefix, channelId, cached.webhook.id);
     return here;
   }
 
