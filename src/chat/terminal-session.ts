@@ -2,8 +2,8 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
-import { headChars } from '../domain/cut-text.js';
-import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
+import { headCharacters } from '../domain/cut-text.js';
+import { characterCount, MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { localSnowflake } from '../domain/snowflake.js';
 import { ErrorCodes } from '../errors.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
@@ -55,7 +55,8 @@ export class TerminalSession {
    */
   async say(text: string, signal?: AbortSignal): Promise<TurnResult> {
     // Checked before queueing, and never cut: a silently shortened line gets another answer.
-    if (text.length > MAX_MESSAGE_CHARS) return tooLong(text.length);
+    const length = characterCount(text);
+    if (length > MAX_MESSAGE_CHARS) return tooLong(length);
     try {
       return await this.exchange(text, signal);
     } catch (error) {
@@ -106,7 +107,7 @@ export class TerminalSession {
 
   /** A context entry holds at most MAX_MESSAGE_CHARS; a longer one would make every later job invalid. */
   private remember(message: ConversationMessage): void {
-    this.history.push({ ...message, content: headChars(message.content, MAX_MESSAGE_CHARS) });
+    this.history.push({ ...message, content: headCharacters(message.content, MAX_MESSAGE_CHARS) });
     // Only the newest entries are ever sent, so older ones need not be kept.
     if (this.history.length > MAX_CONTEXT_MESSAGES) this.history.splice(0, this.history.length - MAX_CONTEXT_MESSAGES);
   }

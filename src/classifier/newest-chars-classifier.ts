@@ -1,4 +1,4 @@
-import { tailChars } from '../domain/cut-text.js';
+import { tailCharacters } from '../domain/cut-text.js';
 import { MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 
@@ -11,7 +11,7 @@ export class NewestCharsClassifier implements EmotionClassifier {
   constructor(private readonly inner: EmotionClassifier) {}
 
   classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
-    return this.inner.classify(texts.map((text) => tailChars(text, MAX_MESSAGE_CHARS)));
+    return this.inner.classify(texts.map((text) => tailCharacters(text, MAX_MESSAGE_CHARS)));
   }
 
   dispose(): Promise<void> {

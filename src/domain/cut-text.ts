@@ -1,5 +1,6 @@
 /**
- * Cuts that count UTF-16 units, as `.length` and every limit in feelbot do, but only between
+ * Cuts that count UTF-16 units (`.length`) or characters (code points, as Discord and feelbot's
+ * limits count them), but only between
  * graphemes (what a reader sees as one character): a cut that would fall inside an emoji (a
  * surrogate pair, a family or a flag joined from several), or between a letter and its accent,
  * drops that whole grapheme instead, so no text ever shows half of one or a different one.
@@ -28,4 +29,18 @@ export function tailChars(text: string, n: number): string {
   const limit = text.length - Math.max(n, 0);
   const start = boundaries(text).find((at) => at >= limit) ?? text.length;
   return text.slice(start);
+}
+
+/** At most the first `n` characters (code points, as Discord counts them) of `text`, ending on a grapheme boundary. */
+export function headCharacters(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const points = [...text];
+  return points.length <= n ? text : headChars(text, points.slice(0, Math.max(n, 0)).join('').length);
+}
+
+/** At most the last `n` characters (code points, as Discord counts them) of `text`, starting on a grapheme boundary. */
+export function tailCharacters(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const points = [...text];
+  return points.length <= n ? text : tailChars(text, n > 0 ? points.slice(-n).join('').length : 0);
 }

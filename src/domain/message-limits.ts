@@ -1,5 +1,16 @@
 /**
- * The longest message Discord allows (with Nitro). Chat jobs, `/feel`, the HTTP API and the CLI
- * all read at most this much text; the classifier's input bound is the same number.
+ * The longest message Discord allows (with Nitro), in characters as Discord counts them: code
+ * points, an emoji being one. Chat jobs, `/feel`, the HTTP API, the CLI and the classifier's input
+ * all hold at most this many characters.
  */
 export const MAX_MESSAGE_CHARS = 4_000;
+
+/** The most UTF-16 units (`.length`) a text of MAX_MESSAGE_CHARS characters takes: two each at most. */
+export const MAX_MESSAGE_UNITS = 2 * MAX_MESSAGE_CHARS;
+
+/** A text's length as Discord counts it: in characters (code points), an emoji being one. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

@@ -1,6 +1,6 @@
 import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
-import { headChars } from '../domain/cut-text.js';
+import { headChars, headCharacters } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
 import { repliesInChannel } from './reply-reference.js';
@@ -46,7 +46,7 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
 export function contentOf(message: Message, botUserId: string): string {
   const botMentions = [`<@!?${botUserId}>`, ...botRoleIdsIn(message, botUserId).map((roleId) => `<@&${roleId}>`)];
   const withoutBot = message.content.replace(new RegExp(botMentions.join('|'), 'g'), '').trim();
-  return headChars(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS);
+  return headCharacters(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS);
 }
 
 function displayName(message: Message): string {

@@ -1,5 +1,5 @@
 import type { Message } from 'discord.js';
-import { headChars } from '../domain/cut-text.js';
+import { headCharacters } from '../domain/cut-text.js';
 import { MAX_MESSAGE_CHARS } from '../jobs/message-job.js';
 
 /**
@@ -9,5 +9,5 @@ import { MAX_MESSAGE_CHARS } from '../jobs/message-job.js';
  */
 export function contextTextOf(message: Message): string {
   const text = message.cleanContent.trim() || (message.webhookId === null ? (message.embeds[0]?.description ?? '') : '');
-  return headChars(text, MAX_MESSAGE_CHARS);
+  return headCharacters(text, MAX_MESSAGE_CHARS);
 }

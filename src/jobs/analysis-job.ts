@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseJob } from './parse-job.js';
-import { MAX_MESSAGE_CHARS } from './message-job.js';
+import { MAX_MESSAGE_UNITS } from '../domain/message-limits.js';
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
 
@@ -19,7 +19,7 @@ export const AnalysisJobSchema = z.object({
   userId: Snowflake,
   text: z
     .string()
-    .max(MAX_MESSAGE_CHARS)
+    .max(MAX_MESSAGE_UNITS)
     .refine((text) => text.trim().length > 0, 'must not be empty'),
   source: z.enum(['slash', 'message-menu']),
   receivedAt: z.number().int().nonnegative(),

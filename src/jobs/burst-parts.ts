@@ -1,9 +1,9 @@
-import { tailChars } from '../domain/cut-text.js';
+import { tailCharacters } from '../domain/cut-text.js';
 import { MAX_MESSAGE_CHARS, replyIdOf, type ParsedMessageJob } from './message-job.js';
 
 /** A burst's texts as the reply reads them: one per line, oldest first, the newest kept when too long. */
 export function foldedContent(texts: readonly string[]): string {
-  return tailChars(texts.join('\n'), MAX_MESSAGE_CHARS * 2);
+  return tailCharacters(texts.join('\n'), MAX_MESSAGE_CHARS * 2);
 }
 
 /**

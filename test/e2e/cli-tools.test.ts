@@ -210,12 +210,18 @@ describe('feelbot analyze and eval on the shipped model', () => {
     const tooLong = new FeelbotProcess(['analyze', `${text}!`], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await tooLong.waitForExit()).toBe(1);
     const output = tooLong.output.join('\n');
-    expect(output).toContain('The text is 4,001 UTF-16 code units long (an emoji counts 2); feelbot reads at most 4,000');
+    expect(output).toContain('The text is 4,001 characters long; feelbot reads at most 4,000, as Discord counts them (an emoji is one)');
     expect(output).toContain('(INPUT_INVALID)');
     expect(output).not.toContain('"scores"');
     const atLimit = new FeelbotProcess(['analyze', text], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await atLimit.waitForExit()).toBe(0);
     expect(resultLine(atLimit).emotion).toBe('joy');
+    // 4,000 characters with emoji in them, as Discord counts them (4,166 UTF-16 units): read too.
+    const withEmoji = [...'i feel so happy today \u{1F600} '.repeat(200)].slice(0, 4_000).join('');
+    expect(withEmoji.length).toBeGreaterThan(4_000);
+    const emojiAtLimit = new FeelbotProcess(['analyze', withEmoji], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await emojiAtLimit.waitForExit()).toBe(0);
+    expect(resultLine(emojiAtLimit).emotion).toBe('joy');
   });
 
   it('eval reads a row over 4,000 characters by its newest 4,000, as the bot reads a message, and counts such rows in long_rows', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headChars, tailChars } from '../../src/domain/cut-text.js';
+import { headChars, headCharacters, tailChars, tailCharacters } from '../../src/domain/cut-text.js';
 
 const FAMILY = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}'; // woman, ZWJ, woman, ZWJ, girl: 8 units, one emoji
 const FLAG = '\u{1F1EB}\u{1F1F7}'; // two regional indicators: 4 units, one flag (France)
@@ -58,5 +58,16 @@ describe('tailChars', () => {
     expect(tailChars(`${FLAG}b`, 3)).toBe('b');
     // Starting at the accent alone would put it on nothing.
     expect(tailChars(`caf${ACCENTED}s`, 2)).toBe('s');
+  });
+
+  it('cuts by characters as Discord counts them (an emoji is one), still between graphemes', () => {
+    const emoji = '\u{1F600}';
+    expect(headCharacters(emoji.repeat(3), 2)).toBe(emoji.repeat(2));
+    expect(tailCharacters(`a${emoji.repeat(3)}`, 3)).toBe(emoji.repeat(3));
+    expect(headCharacters('abc', 5)).toBe('abc');
+    expect(tailCharacters(emoji.repeat(2), 2)).toBe(emoji.repeat(2));
+    // A family is five code points joined into one grapheme: a cut inside it drops it whole.
+    expect(tailCharacters(`${FAMILY}b`, 3)).toBe('b');
+    expect(headCharacters(`a${FAMILY}`, 3)).toBe('a');
   });
 });

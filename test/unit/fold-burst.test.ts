@@ -28,16 +28,16 @@ describe('foldBurst', () => {
     expect(folded.addressed).toBe(true);
   });
 
-  it('a burst too long to keep whole keeps its newest characters without half an emoji at the cut', () => {
-    const newest = buildMessageJob({ content: '😀'.repeat(2_000) });
+  it('a burst too long to keep whole keeps its newest 8,000 characters, counted as Discord counts them, without half an emoji at the cut', () => {
+    const newest = buildMessageJob({ content: '😀'.repeat(4_000) });
     const folded = foldBurst(newest, [
-      { messageId: snowflake(), content: '😀'.repeat(2_000), addressed: false },
-      { messageId: snowflake(), content: '😀'.repeat(2_000), addressed: false },
+      { messageId: snowflake(), content: '😀'.repeat(4_000), addressed: false },
+      { messageId: snowflake(), content: '😀'.repeat(4_000), addressed: false },
       { messageId: newest.messageId, content: newest.content, addressed: false },
     ]);
-    // The joined text is 12,002 units; keeping the last 8,000 would start on the second half of an emoji.
+    // The joined text is 12,002 characters (24,002 units): the newest message, its line break and 3,999 emoji of the one before.
     expect(folded.content).not.toMatch(LONE_SURROGATE);
-    expect(folded.content.length).toBe(7_999);
-    expect(folded.content.endsWith(newest.content)).toBe(true);
+    expect([...folded.content]).toHaveLength(8_000);
+    expect(folded.content.endsWith(`\n${newest.content}`)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { withoutDeleted } from '../../src/jobs/burst-parts.js';
 import { MAX_BURST_MESSAGES, MAX_MESSAGE_CHARS, messageJobId, parseMessageJob, replyIdOf } from '../../src/jobs/message-job.js';
+import { MAX_MESSAGE_UNITS } from '../../src/domain/message-limits.js';
 import { buildMessageJob, snowflake } from '../factories.js';
 
 function parseError(data: unknown) {
@@ -27,9 +28,10 @@ describe('message job schema', () => {
     expect((error as Error).message).toContain('content');
   });
 
-  it('a 4,000-character message is accepted; more than a full burst of them is not', () => {
+  it('a 4,000-character message is accepted, emoji too (two UTF-16 units each); more than a full burst of them is not', () => {
     expect(parseMessageJob(buildMessageJob({ content: 'a'.repeat(4_000) })).content).toHaveLength(4_000);
-    const tooLong = 'a'.repeat(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES + 1);
+    expect(parseMessageJob(buildMessageJob({ content: '\u{1F600}'.repeat(MAX_MESSAGE_CHARS) })).content).toHaveLength(MAX_MESSAGE_UNITS);
+    const tooLong = 'a'.repeat(MAX_MESSAGE_UNITS * MAX_BURST_MESSAGES + 1);
     expect(isFeelbotError(parseError(buildMessageJob({ content: tooLong })), ErrorCodes.JobInvalid)).toBe(true);
   });
 

@@ -18,11 +18,18 @@ describe('NewestCharsClassifier', () => {
     expect(read).toEqual([atLimit, atLimit]);
   });
 
+  it('counts characters as Discord does: 4,000 emoji (8,000 UTF-16 units) are read whole, 4,001 from the second', async () => {
+    const { classifier, read } = reading();
+    const emoji = '\u{1F600}'.repeat(MAX_MESSAGE_CHARS);
+    await classifier.classify([emoji, `x${emoji}`]);
+    expect(read).toEqual([emoji, emoji]);
+  });
+
   it('never starts what it reads with part of an emoji: half a surrogate pair, or the tail of a joined family', async () => {
     const { classifier, read } = reading();
     const family = '\u{1F469}\u200D\u{1F469}\u200D\u{1F467}'; // 8 units
-    await classifier.classify([`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS / 2)}!`, `${family}${'b'.repeat(MAX_MESSAGE_CHARS - 3)}`]);
-    expect(read[0]).toBe(`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS / 2 - 1)}!`);
+    await classifier.classify([`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS)}!`, `${family}${'b'.repeat(MAX_MESSAGE_CHARS - 3)}`]);
+    expect(read[0]).toBe(`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS - 1)}!`);
     expect(read[1]).toBe('b'.repeat(MAX_MESSAGE_CHARS - 3));
   });
 });

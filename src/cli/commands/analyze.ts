@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
+import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import { FeelbotError, ErrorCodes } from '../../errors.js';
 import type { Command } from '../command.js';
@@ -8,7 +8,7 @@ function tooLong(length: number): FeelbotError {
   const format = (count: number) => count.toLocaleString('en-US');
   return new FeelbotError(
     ErrorCodes.InputInvalid,
-    `The text is ${format(length)} UTF-16 code units long (an emoji counts 2); feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as Discord and its HTTP API count them. Shorten it.`,
+    `The text is ${format(length)} characters long; feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as Discord counts them (an emoji is one). Shorten it.`,
     { userFacing: true, permanent: true, details: { length, maxChars: MAX_MESSAGE_CHARS } },
   );
 }
@@ -30,7 +30,8 @@ export const analyzeCommand: Command = {
       });
     }
     // Checked before the model loads, and never cut: a silently shortened text gets another answer.
-    if (text.length > MAX_MESSAGE_CHARS) throw tooLong(text.length);
+    const length = characterCount(text);
+    if (length > MAX_MESSAGE_CHARS) throw tooLong(length);
     const classifier = await createClassifier(config, logger);
     try {
       const [analysis] = await classifier.classify([text]);

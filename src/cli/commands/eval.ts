@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { NewestCharsClassifier } from '../../classifier/newest-chars-classifier.js';
-import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
+import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
@@ -81,7 +81,7 @@ export const evalCommand: Command = {
       ...classificationReport(rows.map((row) => row.label), predicted, labels),
       scored: withNeutral ? 'seven-way' : 'six-way',
       neutral_predicted: analyses.filter((analysis) => analysis.neutral).length,
-      long_rows: rows.filter((row) => row.text.length > MAX_MESSAGE_CHARS).length,
+      long_rows: rows.filter((row) => characterCount(row.text) > MAX_MESSAGE_CHARS).length,
     };
     // The report first: a plot that cannot be written must not throw the scoring away.
     process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,6 +1,6 @@
 import { cleanContent, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
-import { headChars } from '../../domain/cut-text.js';
+import { headCharacters } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
@@ -48,7 +48,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     userId: interaction.user.id,
-    text: headChars(text, MAX_MESSAGE_CHARS),
+    text: headCharacters(text, MAX_MESSAGE_CHARS),
     source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
     receivedAt: Date.now(),
   };

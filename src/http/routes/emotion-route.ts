@@ -3,9 +3,8 @@ import { EMOTIONS } from '../../domain/emotions.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { body as errorBody } from '../http-error.js';
-import { describeSchemaError } from '../validation-message.js';
 
-/** The longest chat message Discord allows; longer texts are not chat. */
+/** The longest chat message Discord allows, in characters as it counts them (the schema's maxLength counts code points too); longer texts are not chat. */
 export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
 /** One batch fills the classifier once; bigger batches only add queueing delay for others. */
 export const MAX_BATCH_TEXTS = 256;
@@ -65,8 +64,6 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
     const ready = classifier();
     if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
     const texts = 'text' in request.body ? [request.body.text] : request.body.texts;
-    const tooLong = overLongText(texts, request.body);
-    if (tooLong) return reply.status(400).send(errorBody('INVALID_REQUEST', `Invalid request: ${tooLong}`));
     if (inFlight + texts.length > maxTextsInFlight) {
       return reply
         .status(503)
@@ -81,16 +78,4 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
       inFlight -= texts.length;
     }
   });
-}
-
-/**
- * The schema counts a text's length in code points, and the rest of feelbot (the worker's cut, the
- * CLI, Discord) in UTF-16 units, where an emoji counts 2: a text within one limit and over the other
- * would be cut silently where the worker's classifier serves the API. So the units decide here too.
- */
-function overLongText(texts: readonly string[], request: EmotionBody): string | undefined {
-  const index = texts.findIndex((text) => text.length > MAX_TEXT_CHARS);
-  if (index === -1) return undefined;
-  const instancePath = 'text' in request ? '/text' : `/texts/${index}`;
-  return `${describeSchemaError({ keyword: 'maxLength', instancePath, params: { limit: MAX_TEXT_CHARS } }, request)} An emoji counts as 2.`;
 }

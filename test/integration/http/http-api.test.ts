@@ -80,6 +80,14 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       expect(Object.values(analysis.scores).reduce((sum, score) => sum + score, 0)).toBeCloseTo(1, 2);
     });
 
+    it('a text of 4,000 characters is read, emoji counting one each as Discord counts them', async () => {
+      const text = [...'i am so happy today \u{1F600} '.repeat(300)].slice(0, 4_000).join('');
+      expect(text.length).toBeGreaterThan(4_000);
+      const response = await postJson({ text });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as Analysis).emotion).toBe('joy');
+    });
+
     it('a batch of texts gets one result per text, in the order sent', async () => {
       const texts = ['I am terrified of the dark alley', 'I finally got the job, I am so happy!', 'this is so unfair, I am furious'];
       const response = await postJson({ texts });
@@ -123,9 +131,9 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['a whitespace-only string', () => postJson({ text: '   ' }), 400, 'INVALID_REQUEST', /text/i],
       ['a wrong content type', () => post('text=hello', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
       ['JSON sent as text/plain', () => post('{"text":"hi"}', 'text/plain;charset=UTF-8'), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
-      // 4,002 UTF-16 units, feelbot's measure everywhere (2,001 code points, the schema's).
-      ['2,001 emoji', () => postJson({ text: '\u{1F600}'.repeat(2_001) }), 400, 'INVALID_REQUEST', /"text" is longer than 4000 characters/],
-      ['a batch holding 2,001 emoji', () => postJson({ texts: ['hi', '\u{1F600}'.repeat(2_001)] }), 400, 'INVALID_REQUEST', /"texts\.1" is longer than 4000/],
+      // Characters as Discord counts them: an emoji is one (two UTF-16 units).
+      ['4,001 emoji', () => postJson({ text: '\u{1F600}'.repeat(4_001) }), 400, 'INVALID_REQUEST', /"text" is longer than 4000 characters/],
+      ['a batch holding 4,001 emoji', () => postJson({ texts: ['hi', '\u{1F600}'.repeat(4_001)] }), 400, 'INVALID_REQUEST', /"texts\.1" is longer than 4000/],
       ['unknown fields', () => postJson({ text: 'hello', mood: 'happy' }), 400, 'INVALID_REQUEST', /mood/],
       ['both text and texts', () => postJson({ text: 'hello', texts: ['hi'] }), 400, 'INVALID_REQUEST', /text.*texts|either/i],
       ['neither text nor texts', () => postJson({}), 400, 'INVALID_REQUEST', /text/],
