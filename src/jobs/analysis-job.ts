@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseJob } from './parse-job.js';
-import { MAX_MESSAGE_UNITS } from '../domain/message-limits.js';
+import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS, withinCharacters } from '../domain/message-limits.js';
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
 
@@ -20,6 +20,7 @@ export const AnalysisJobSchema = z.object({
   text: z
     .string()
     .max(MAX_MESSAGE_UNITS)
+    .refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`)
     .refine((text) => text.trim().length > 0, 'must not be empty'),
   source: z.enum(['slash', 'message-menu']),
   receivedAt: z.number().int().nonnegative(),

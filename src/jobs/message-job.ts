@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS } from '../domain/message-limits.js';
+import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS, withinCharacters } from '../domain/message-limits.js';
 import { parseJob } from './parse-job.js';
 
 // Discord's own limit for a Nitro message; longer text is a malformed job.
@@ -14,7 +14,7 @@ const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
 const ContextMessageSchema = z.object({
   messageId: Snowflake.optional(),
   authorName: z.string().min(1).max(100),
-  content: z.string().max(MAX_MESSAGE_UNITS),
+  content: z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`),
   persona: z.string().optional(),
 });
 
@@ -36,6 +36,7 @@ export const MessageJobSchema = z.object({
   content: z
     .string()
     .max(MAX_MESSAGE_UNITS * MAX_BURST_MESSAGES)
+    .refine(withinCharacters(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES), `must be at most ${MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES} characters`)
     .refine((text) => text.trim().length > 0, 'must not be empty'),
   /** True when the bot was mentioned or one of its personas was replied to. */
   addressed: z.boolean(),
@@ -52,7 +53,7 @@ export const MessageJobSchema = z.object({
    * deleted before the reply, the rest is still answered, without their text.
    */
   parts: z
-    .array(z.object({ messageId: Snowflake, content: z.string().max(MAX_MESSAGE_UNITS), addressed: z.boolean() }))
+    .array(z.object({ messageId: Snowflake, content: z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS)), addressed: z.boolean() }))
     .max(MAX_BURST_MESSAGES)
     .default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),

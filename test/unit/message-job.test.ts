@@ -31,7 +31,7 @@ describe('message job schema', () => {
   it('a 4,000-character message is accepted, emoji too (two UTF-16 units each); more than a full burst of them is not', () => {
     expect(parseMessageJob(buildMessageJob({ content: 'a'.repeat(4_000) })).content).toHaveLength(4_000);
     expect(parseMessageJob(buildMessageJob({ content: '\u{1F600}'.repeat(MAX_MESSAGE_CHARS) })).content).toHaveLength(MAX_MESSAGE_UNITS);
-    const tooLong = 'a'.repeat(MAX_MESSAGE_UNITS * MAX_BURST_MESSAGES + 1);
+    const tooLong = 'a'.repeat(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES + 1);
     expect(isFeelbotError(parseError(buildMessageJob({ content: tooLong })), ErrorCodes.JobInvalid)).toBe(true);
   });
 
