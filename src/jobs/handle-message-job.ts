@@ -63,9 +63,16 @@ function isAdminProblem(error: unknown): error is FeelbotError {
 
 /**
  * Part of a burst was deleted while its reply was written (too late for the gateway to withdraw
- * the job): the reply is written again for the messages that are left.
+ * the job), or a message of its conversation was edited or deleted: the reply is written again
+ * for the messages that are left, from the conversation as it reads now.
  */
 const WRITE_AGAIN = Symbol('write again');
+
+/**
+ * How many times a reply is written again for its conversation's edits and deletions alone: a
+ * conversation still changing after that is answered as it read when the last try began.
+ */
+const MAX_REWRITES_FOR_CONTEXT = 3;
 
 /**
  * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
@@ -73,18 +80,46 @@ const WRITE_AGAIN = Symbol('write again');
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
-  // Each new try follows another deletion among the burst's messages, so there are at most as many as it has.
-  for (;;) {
-    const outcome = await answer(queued, deps, signal);
+  // Each new try follows another deletion among the burst's messages (at most as many as it has),
+  // or a change to its conversation (at most MAX_REWRITES_FOR_CONTEXT).
+  for (let rewrites = 0; ; rewrites++) {
+    const outcome = await answer(queued, deps, { rewriteForContext: rewrites < MAX_REWRITES_FOR_CONTEXT }, signal);
     if (outcome !== WRITE_AGAIN) return outcome;
-    deps.logger.info({ messageId: queued.messageId }, 'part of the burst was deleted while its reply was written: writing it again for the rest');
+    deps.logger.info({ messageId: queued.messageId }, 'the messages a reply was written from changed while it was written: writing it again');
   }
 }
 
-/** One try at the reply, from the messages of the burst not deleted by now. */
-async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome | typeof WRITE_AGAIN> {
-  const contextIds = queued.context.flatMap((message) => (message.messageId ? [message.messageId] : []));
+/** A conversation as a try read it: its deleted messages and the newest text of its edited ones. */
+interface ConversationState {
+  readonly deletedIds: readonly string[];
+  readonly edits: ReadonlyMap<string, string>;
+}
+
+async function conversationState(queued: ParsedMessageJob, deps: MessageJobDeps): Promise<ConversationState> {
+  const contextIds = contextIdsOf(queued);
   const [deletedIds, edits] = await Promise.all([deps.deleted.deletedAmong([...answeredBy(queued), ...contextIds]), deps.edited.editsAmong(contextIds)]);
+  return { deletedIds, edits };
+}
+
+function contextIdsOf(job: ParsedMessageJob): string[] {
+  return job.context.flatMap((message) => (message.messageId ? [message.messageId] : []));
+}
+
+/** True when a message of the conversation was deleted or edited since `before` was read. */
+function contextChanged(before: ConversationState, now: ConversationState, contextIds: readonly string[]): boolean {
+  const deletedBefore = new Set(before.deletedIds);
+  return contextIds.some((id) => (now.deletedIds.includes(id) && !deletedBefore.has(id)) || now.edits.get(id) !== before.edits.get(id));
+}
+
+/** One try at the reply, from the messages of the burst not deleted by now, and its conversation as it reads now. */
+async function answer(
+  queued: ParsedMessageJob,
+  deps: MessageJobDeps,
+  options: { readonly rewriteForContext: boolean },
+  signal?: AbortSignal,
+): Promise<MessageJobOutcome | typeof WRITE_AGAIN> {
+  const read = await conversationState(queued, deps);
+  const { deletedIds, edits } = read;
   // A burst some of whose messages were deleted is answered for the rest, without their text; and
   // no deleted message of the conversation reaches the prompt, nor an edited one as it first read.
   const job = withoutDeleted(withEditedContext(queued, edits), new Set(deletedIds));
@@ -126,10 +161,13 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, signal?: A
   // Another worker may have answered while this one was generating (a stalled job moved on), or
   // the author may have deleted what this reply answers: what is left of a burst is written again.
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
-  const deletedSince = await deps.deleted.deletedAmong(answered);
+  const now = await conversationState(queued, deps);
+  const deletedSince = now.deletedIds.filter((id) => answered.includes(id));
   if (deletedSince.length > 0) {
     return withoutDeleted(job, new Set(deletedSince)) ? WRITE_AGAIN : { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
   }
+  // Someone took back what they wrote (edited or deleted) while the reply, which may quote it, was written.
+  if (options.rewriteForContext && contextChanged(read, now, contextIdsOf(queued))) return WRITE_AGAIN;
   let posted;
   try {
     await deps.ledger.recordAttempt(answered, { content, persona: persona.name, startedAt: Date.now() });

@@ -317,8 +317,53 @@ describe('handleMessageJob', () => {
     expect(prompt).toContain('good luck with the interview');
     expect(prompt).not.toContain('555-0199');
     expect(prompt).not.toContain('Elm Street');
-    // The answered message's own edits reach its job through the gateway (ReplyQueue.revise): only the context is asked for.
-    expect(asked).toEqual([[regretted, emptied, kept]]);
+    // The answered message's own edits reach its job through the gateway (ReplyQueue.revise): only the
+    // context is asked for, before the reply is written and again before it is posted.
+    expect(asked).toEqual([[regretted, emptied, kept], [regretted, emptied, kept]]);
+  });
+
+  it('a message of the conversation edited or deleted while the reply is written has the reply written again from it as it reads now, at most 3 times', async () => {
+    const [regretted, gone] = [snowflake(), snowflake()];
+    const job = buildMessageJob({
+      context: [
+        { messageId: regretted, authorName: 'Bo', content: 'my phone number is 555-0199, call me tonight' },
+        { messageId: gone, authorName: 'Cy', content: 'I live at 12 Elm Street' },
+      ],
+    });
+    const edits = new Map<string, string>();
+    const deleted = new Set<string>();
+    const prompts: string[] = [];
+    // Bo edits the number out while the first reply is written, Cy deletes the address while the second is.
+    const changes = [() => edits.set(regretted, 'never mind'), () => deleted.add(gone)];
+    const generator = {
+      ...saying('You will do great!'),
+      generate: async (request: { prompt: unknown }) => {
+        prompts.push(JSON.stringify(request.prompt));
+        changes.shift()?.();
+        return { text: 'You will do great!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 };
+      },
+    };
+    const { deps, posted } = depsWith({
+      generator,
+      edited: { ...NO_EDITS, editsAmong: async (ids) => new Map([...edits].filter(([id]) => ids.includes(id))) },
+      deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => ids.filter((id) => deleted.has(id)) },
+    });
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+    expect(prompts).toHaveLength(3);
+    expect(prompts[2]).toContain('never mind');
+    expect(prompts[2]).not.toContain('555-0199');
+    expect(prompts[2]).not.toContain('Elm Street');
+
+    // A conversation that keeps changing is answered as it read when the fourth try began.
+    let edit = 0;
+    const restless = depsWith({
+      generator: { ...saying('Hi!'), generate: async (request) => ((edit += 1), saying('Hi!').generate(request)) },
+      edited: { ...NO_EDITS, editsAmong: async (ids) => new Map(ids.map((id) => [id, `edit ${edit}`])) },
+    });
+    expect(await handleMessageJob(job, restless.deps)).toMatchObject({ status: 'posted' });
+    expect(edit).toBe(4);
+    expect(restless.posted).toHaveLength(1);
   });
 
   it("a server's display name for the persona is how the reply is shown, never a line of the prompt", async () => {
