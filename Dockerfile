@@ -28,7 +28,8 @@ WORKDIR /app
 ENV NODE_ENV=production \
     MODELS_DIR=/models \
     EMOTION_MODEL=/app/models/emotion \
-    LLM_GPU=cuda
+    LLM_GPU=cuda \
+    HTTP_HOST=0.0.0.0
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -43,7 +43,6 @@ export const ErrorCodes = {
   ThreadClosed: 'THREAD_CLOSED',
   /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
   SettingsConflict: 'SETTINGS_CONFLICT',
-  NotAllowed: 'NOT_ALLOWED',
   RedisUnavailable: 'REDIS_UNAVAILABLE',
   UsageInvalid: 'USAGE_INVALID',
   InputUnreadable: 'INPUT_UNREADABLE',

@@ -21,7 +21,18 @@ export async function createOnnxClassifier(config: Config, logger: Logger): Prom
 }
 
 /** What createClassifier reads, with the log level: all an offline tool (analyze, eval) needs. */
-export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = ['EMOTION_MODEL', 'EMOTION_BACKEND', 'EMOTION_LABEL_MAP', 'MODELS_DIR', 'LLM_MODEL', 'LLM_GPU', 'LOG_LEVEL'];
+export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = [
+  'EMOTION_MODEL',
+  'EMOTION_BACKEND',
+  'EMOTION_LABEL_MAP',
+  'MODELS_DIR',
+  'LLM_MODEL',
+  'LLM_GPU',
+  // With EMOTION_BACKEND=llm, the GPU layers are sized for these contexts.
+  'LLM_CONTEXT_SIZE',
+  'LLM_SEQUENCES',
+  'LOG_LEVEL',
+];
 
 /**
  * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with
