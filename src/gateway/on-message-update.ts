@@ -5,6 +5,9 @@ import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { EditedMessages } from '../ports/edited-messages.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReplyQueue } from '../ports/reply-queue.js';
+import type { SettingsStore } from '../ports/settings-store.js';
+import { replyModeFor } from '../domain/guild-settings.js';
+import { channelPlace } from './channel-place.js';
 import { contentOf } from './build-message-job.js';
 import { contextTextOf } from './context-text.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
@@ -17,6 +20,8 @@ export interface EditDeps {
 
 export interface ContextEditDeps {
   readonly edited: Pick<EditedMessages, 'mark' | 'forget'>;
+  /** Where the bot is off, no reply has the message in its context: its edits are not kept. */
+  readonly settings: Pick<SettingsStore, 'get'>;
   readonly deleted: Pick<DeletedMessages, 'deletedAmong'>;
   readonly logger: Logger;
   /** Aborted when the gateway stops: an edit still waiting for Redis then gives up at once. */
@@ -65,8 +70,8 @@ export function createContextEditHandler(deps: ContextEditDeps): ContextEditHand
       if (message.system || !textChanged(before, message)) return;
       const log = deps.logger.child({ messageId: message.id, guildId: message.guildId, channelId: message.channelId });
       try {
-        await retryWhileRedisDown(() => recordContextEdit(message, deps), { signal: deps.shutdown, logger: log });
-        log.debug('edited; replies with it in their context read the new text');
+        const done = await retryWhileRedisDown(() => recordContextEdit(message, deps), { signal: deps.shutdown, logger: log });
+        log.debug(done === 'recorded' ? 'edited; replies with it in their context read the new text' : 'edited where the bot is off; not kept');
       } catch (error) {
         log.error({ err: error, code: errorCodeOf(error) }, 'could not record an edited message');
       }
@@ -74,10 +79,12 @@ export function createContextEditHandler(deps: ContextEditDeps): ContextEditHand
   return Object.assign(handle, { drain: () => inOrder.drain() });
 }
 
-async function recordContextEdit(message: Message, deps: ContextEditDeps): Promise<void> {
+async function recordContextEdit(message: Message, deps: ContextEditDeps): Promise<'recorded' | 'bot off here'> {
+  if (message.guildId && replyModeFor(await deps.settings.get(message.guildId), channelPlace(message)) === 'off') return 'bot off here';
   await deps.edited.mark(message.id, contextTextOf(message));
   // A deletion handled meanwhile (both may have waited out an outage) found no edit to take out of Redis: this one goes now.
   if ((await deps.deleted.deletedAmong([message.id])).length > 0) await deps.edited.forget([message.id]);
+  return 'recorded';
 }
 
 /** Discord also sends an update when a link's preview is added; the text is then the same. */

@@ -64,7 +64,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     shutdown: shutdown.signal,
   });
-  const onContextEdit = createContextEditHandler({ edited, deleted, logger, shutdown: shutdown.signal });
+  const onContextEdit = createContextEditHandler({ edited, deleted, settings, logger, shutdown: shutdown.signal });
   const onInteraction = createInteractionHandler({
     queue,
     settings,

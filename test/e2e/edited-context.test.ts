@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelType } from 'discord-api-types/v10';
+import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
 import type { FeelbotProcess } from '../support/feelbot-process.js';
@@ -54,5 +56,17 @@ describe('a message edited after a reply took it into its context', () => {
     expect(prompt).not.toContain('555-0199');
     // Read as the gateway reads any context message: a mention is a name, never a raw id.
     expect(prompt).not.toContain(asker);
+    // The edited text is kept where replies may read it, under the message's id.
+    expect(await stack.redisConnection().get(`${stack.prefix}:edited:${regretted.id}`)).toContain('never mind');
+  });
+
+  it('an edit where the bot is off is not kept: no reply there has the message in its context', async () => {
+    const settings = new RedisSettingsStore(stack.redisConnection(), stack.prefix);
+    const quiet = discord().addChannel({ guildId: discord().world.guild.id, type: ChannelType.GuildText, name: `quiet-${randomUUID().slice(0, 4)}` });
+    await settings.update(discord().world.guild.id, (current) => ({ ...current, modes: { ...current.modes, [quiet.id]: 'off' } }));
+    const said = discord().sendMessage({ channelId: quiet.id, authorId: newMember(), content: 'my address is 12 Elm Street' });
+    discord().editMessage(quiet.id, said.id, 'never mind');
+    await gateway.waitForLog((line) => line.msg === 'edited where the bot is off; not kept' && line.messageId === said.id, 15_000);
+    expect(await stack.redisConnection().keys(`${stack.prefix}:edited:*`)).not.toContain(`${stack.prefix}:edited:${said.id}`);
   });
 });
