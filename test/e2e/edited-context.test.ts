@@ -28,11 +28,7 @@ describe('a message edited after a reply took it into its context', () => {
 
   const discord = () => stack.discord;
 
-  function newMember(): string {
-    const user = discord().addUser({ username: `m-${randomUUID().slice(0, 6)}` });
-    discord().addMember({ guildId: discord().world.guild.id, userId: user.id });
-    return user.id;
-  }
+  const newMember = () => stack.newMember();
 
   const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 15_000);
   const editRecorded = (messageId: string) => gateway.waitForLog((line) => line.msg === 'edited; replies with it in their context read the new text' && line.messageId === messageId, 15_000);

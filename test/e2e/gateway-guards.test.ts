@@ -44,11 +44,7 @@ describe('the gateway guards the shared queue', () => {
 
   const discord = () => stack.discord;
 
-  function newMember(): string {
-    const user = discord().addUser({ username: `m-${randomUUID().slice(0, 6)}` });
-    discord().addMember({ guildId: discord().world.guild.id, userId: user.id });
-    return user.id;
-  }
+  const newMember = () => stack.newMember();
 
   const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 10_000);
   const jobFor = (messageId: string) => stack.replyQueue().getJob(messageJobId(messageId));

@@ -67,9 +67,14 @@ export class FeelbotStack {
 
   /** A member of its own per message, so bursts and per-user limits never merge or drop them. */
   mention(content: string, channelId = this.discord.world.channels.text.id) {
+    return this.discord.sendMessage({ channelId, authorId: this.newMember(), content, mentionsBot: true });
+  }
+
+  /** A new member of the seeded guild, with no cooldown or burst of its own yet; returns its user id. */
+  newMember(): string {
     const user = this.discord.addUser({ username: `user-${randomUUID().slice(0, 6)}` });
     this.discord.addMember({ guildId: this.discord.world.guild.id, userId: user.id });
-    return this.discord.sendMessage({ channelId, authorId: user.id, content, mentionsBot: true });
+    return user.id;
   }
 
   /** `/feel <text>` from a member of its own, in the text channel; `public` asks for a public answer. */

@@ -77,6 +77,23 @@ describe('the rest of a burst queued again after a deletion, and the messages th
     return { deps, posted, prompts };
   }
 
+  /**
+   * With a user cooldown: the waiting job's first attempt takes the start, then Discord fails it;
+   * while it waits for its retry, a deletion withdraws it. Returns the settings the worker reads.
+   */
+  async function failFirstAttemptThenDelete(chat: ReturnType<typeof conversation>, deletedId: string) {
+    const settings = { ...DEFAULT_GUILD_SETTINGS, userCooldownSeconds: 60 };
+    const cooling = { get: async () => settings, update: async () => settings };
+    const discordDown = workerOf(chat, {
+      settings: cooling,
+      replier: { post: async () => Promise.reject(new FeelbotError(ErrorCodes.DiscordUnavailable, 'Discord answered 503')), findPosted: async () => undefined },
+    });
+    const [job] = await waiting(chat.queue);
+    await expect(handleMessageJob(job!.data, discordDown.deps)).rejects.toThrow('503');
+    await chat.onDelete([deletedId]);
+    return cooling;
+  }
+
   /** What the workers do with every job waiting, oldest first. */
   async function answerEveryWaitingJob(chat: ReturnType<typeof conversation>) {
     const { deps, posted, prompts } = workerOf(chat);
@@ -152,16 +169,7 @@ describe('the rest of a burst queued again after a deletion, and the messages th
     const chat = conversation();
     const [regretted, kept] = [chat.say('ugh, my ex texted'), chat.say('my exam went badly')];
     for (const job of [regretted, kept]) await chat.send(job);
-    const settings = { ...DEFAULT_GUILD_SETTINGS, userCooldownSeconds: 60 };
-    const cooling = { get: async () => settings, update: async () => settings };
-    // The first attempt takes the start, then Discord fails it; while it waits for its retry, a deletion withdraws it.
-    const discordDown = workerOf(chat, {
-      settings: cooling,
-      replier: { post: async () => Promise.reject(new FeelbotError(ErrorCodes.DiscordUnavailable, 'Discord answered 503')), findPosted: async () => undefined },
-    });
-    const [job] = await waiting(chat.queue);
-    await expect(handleMessageJob(job!.data, discordDown.deps)).rejects.toThrow('503');
-    await chat.onDelete([regretted.messageId]);
+    const cooling = await failFirstAttemptThenDelete(chat, regretted.messageId);
 
     const { deps, posted } = workerOf(chat, { settings: cooling });
     const jobs = await waiting(chat.queue);
@@ -174,15 +182,7 @@ describe('the rest of a burst queued again after a deletion, and the messages th
     const chat = conversation();
     const [regretted, kept, more] = [chat.say('ugh, my ex texted'), chat.say('my exam went badly'), chat.say('and I have to retake it')];
     for (const job of [regretted, kept]) await chat.send(job);
-    const settings = { ...DEFAULT_GUILD_SETTINGS, userCooldownSeconds: 60 };
-    const cooling = { get: async () => settings, update: async () => settings };
-    const discordDown = workerOf(chat, {
-      settings: cooling,
-      replier: { post: async () => Promise.reject(new FeelbotError(ErrorCodes.DiscordUnavailable, 'Discord answered 503')), findPosted: async () => undefined },
-    });
-    const [job] = await waiting(chat.queue);
-    await expect(handleMessageJob(job!.data, discordDown.deps)).rejects.toThrow('503');
-    await chat.onDelete([regretted.messageId]);
+    const cooling = await failFirstAttemptThenDelete(chat, regretted.messageId);
     // The author goes on while the rest waits in the open burst: the new job replaces the rest, and keeps its start.
     await chat.send(more);
 
