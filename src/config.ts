@@ -13,6 +13,19 @@ const GPU_MODES = ['auto', 'cuda', 'vulkan', 'cpu'] as const;
 const EMOTION_BACKENDS = ['onnx', 'llm'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A setting that takes one of a few words. */
+export interface ChoiceSetting<Value extends string = string> {
+  readonly values: readonly [Value, ...Value[]];
+  readonly default: Value;
+}
+
+/** The word settings' allowed values and defaults: the schema's, and what the README's table must say. */
+export const CHOICE_SETTINGS = {
+  EMOTION_BACKEND: { values: EMOTION_BACKENDS, default: 'onnx' },
+  LLM_GPU: { values: GPU_MODES, default: 'auto' },
+  LOG_LEVEL: { values: LOG_LEVELS, default: 'info' },
+} as const satisfies Record<string, ChoiceSetting>;
+
 /** Blank values never get here (see withoutBlanks); the rest are trimmed. */
 const optionalString = z.string().trim().optional();
 
@@ -21,8 +34,29 @@ export const DEFAULT_BURST_WINDOW_MS = 2_500;
 /** LLM_TIMEOUT_MS's default: one reply's generation. */
 export const DEFAULT_LLM_TIMEOUT_MS = LLM_DEFAULTS.timeoutMs;
 
-const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+/** A whole-number setting: inclusive bounds, and its value when unset. */
+export interface IntegerSetting {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+
+/** The number settings' allowed ranges and defaults: the schema's, and what the README's table must say. */
+export const INTEGER_SETTINGS = {
+  LLM_SEQUENCES: { min: 1, max: 64, default: LLM_DEFAULTS.sequences },
+  LLM_LORA_SEQUENCES: { min: 1, max: 64, default: LLM_DEFAULTS.loraSequences },
+  LLM_CONTEXT_SIZE: { min: 256, max: 131_072, default: LLM_DEFAULTS.contextSize },
+  LLM_TIMEOUT_MS: { min: 1_000, max: 600_000, default: DEFAULT_LLM_TIMEOUT_MS },
+  JOB_LOCK_MS: { min: 1_000, max: 600_000, default: 30_000 },
+  // A job carries at most MAX_CONTEXT_MESSAGES earlier messages; more would be dropped silently.
+  CONTEXT_MESSAGES: { min: 0, max: MAX_CONTEXT_MESSAGES, default: 6 },
+  BURST_WINDOW_MS: { min: 250, max: 60_000, default: DEFAULT_BURST_WINDOW_MS },
+  HTTP_PORT: { min: 0, max: 65_535, default: 8_080 },
+  METRICS_PORT: { min: 0, max: 65_535, default: 0 },
+} as const satisfies Record<string, IntegerSetting>;
+
+const integer = ({ min, max, default: fallback }: IntegerSetting) => z.coerce.number().int().min(min).max(max).default(fallback);
+const choice = <Value extends string>({ values, default: fallback }: ChoiceSetting<Value>) => z.enum(values).default(fallback);
 
 /** Every variable feelbot reads. `.env.example` documents each one. */
 const EnvSchema = z.object({
@@ -34,25 +68,24 @@ const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
   EMOTION_MODEL: z.string().min(1).default('models/emotion'),
-  EMOTION_BACKEND: z.enum(EMOTION_BACKENDS).default('onnx'),
+  EMOTION_BACKEND: choice(CHOICE_SETTINGS.EMOTION_BACKEND),
   EMOTION_LABEL_MAP: optionalString,
   LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
-  LLM_GPU: z.enum(GPU_MODES).default('auto'),
-  LLM_SEQUENCES: integer(LLM_DEFAULTS.sequences, 1, 64),
-  LLM_LORA_SEQUENCES: integer(LLM_DEFAULTS.loraSequences, 1, 64),
-  LLM_CONTEXT_SIZE: integer(LLM_DEFAULTS.contextSize, 256, 131_072),
-  LLM_TIMEOUT_MS: integer(DEFAULT_LLM_TIMEOUT_MS, 1_000, 600_000),
-  JOB_LOCK_MS: integer(30_000, 1_000, 600_000),
+  LLM_GPU: choice(CHOICE_SETTINGS.LLM_GPU),
+  LLM_SEQUENCES: integer(INTEGER_SETTINGS.LLM_SEQUENCES),
+  LLM_LORA_SEQUENCES: integer(INTEGER_SETTINGS.LLM_LORA_SEQUENCES),
+  LLM_CONTEXT_SIZE: integer(INTEGER_SETTINGS.LLM_CONTEXT_SIZE),
+  LLM_TIMEOUT_MS: integer(INTEGER_SETTINGS.LLM_TIMEOUT_MS),
+  JOB_LOCK_MS: integer(INTEGER_SETTINGS.JOB_LOCK_MS),
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,
   AVATAR_BASE_URL: z.url().optional(),
-  // A job carries at most MAX_CONTEXT_MESSAGES earlier messages; more would be dropped silently.
-  CONTEXT_MESSAGES: integer(6, 0, MAX_CONTEXT_MESSAGES),
-  BURST_WINDOW_MS: integer(DEFAULT_BURST_WINDOW_MS, 250, 60_000),
+  CONTEXT_MESSAGES: integer(INTEGER_SETTINGS.CONTEXT_MESSAGES),
+  BURST_WINDOW_MS: integer(INTEGER_SETTINGS.BURST_WINDOW_MS),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  HTTP_PORT: integer(8_080, 0, 65_535),
-  METRICS_PORT: integer(0, 0, 65_535),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  HTTP_PORT: integer(INTEGER_SETTINGS.HTTP_PORT),
+  METRICS_PORT: integer(INTEGER_SETTINGS.METRICS_PORT),
+  LOG_LEVEL: choice(CHOICE_SETTINGS.LOG_LEVEL),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -180,6 +213,9 @@ function toConfig(env: Env): Config {
 
 /** The names of every variable, for checks that docs and compose files stay in step with the schema. */
 export const CONFIG_VARIABLES = Object.freeze(Object.keys(EnvSchema.shape));
+
+/** Every variable's value when unset (undefined for those with none), for checks that the docs say the same. */
+export const CONFIG_DEFAULTS: Readonly<Env> = Object.freeze(EnvSchema.parse({}));
 
 /** A process that talks to Discord cannot start without a token; say how to get one. */
 export function requireDiscordToken(config: Config): string {

@@ -13,6 +13,8 @@ export const ErrorCodes = {
   ModelCorrupt: 'MODEL_CORRUPT',
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
   ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
+  /** A warning, not an error: a model's generic labels (LABEL_0…) were read in an assumed order. */
+  ModelLabelsGuessed: 'MODEL_LABELS_GUESSED',
   /** A persona's LoRA adapter was made for another base model than LLM_MODEL. */
   LoraModelMismatch: 'LORA_MODEL_MISMATCH',
   /** The classifier answered nothing usable for a text (no analysis, or an LLM answer that is no label); a retry may do better. */

@@ -11,30 +11,40 @@ export interface ClassificationReport {
   /** Unweighted mean of the per-label F1 over the labels present in the gold labels or the predictions. */
   readonly macro_f1: number;
   readonly per_label: Record<string, LabelMetrics>;
-  /** confusion[gold][predicted] = count. */
+  /** confusion[gold][predicted] = count. A row with no prediction is in no cell, so a row may sum to less than its support. */
   readonly confusion: Record<string, Record<string, number>>;
 }
 
-/** Accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix over `labels`. */
+/**
+ * What a row's prediction is when the model named no label (an unreadable text scored six ways):
+ * wrong for its gold label, so in that label's support and recall, but in no label's precision.
+ */
+export const NO_PREDICTION = null;
+
+/**
+ * Accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix over `labels`; a
+ * `predicted` entry may be NO_PREDICTION.
+ */
 export function classificationReport(
   gold: readonly string[],
-  predicted: readonly string[],
+  predicted: readonly (string | null)[],
   labels: readonly string[],
 ): ClassificationReport {
   const confusion = Object.fromEntries(labels.map((g) => [g, Object.fromEntries(labels.map((p) => [p, 0]))]));
   let correct = 0;
   gold.forEach((g, i) => {
-    const p = predicted[i]!;
+    const p = predicted[i];
     if (g === p) correct++;
     const row = confusion[g];
-    if (row && p in row) row[p]! += 1;
+    if (row && p != null && p in row) row[p]! += 1;
   });
   const per_label: Record<string, LabelMetrics> = {};
   // As scikit-learn does: a label nobody wrote but the model predicted still counts, with its F1 of 0.
   const countedF1: number[] = [];
   for (const label of labels) {
     const tp = confusion[label]![label]!;
-    const support = Object.values(confusion[label]!).reduce((a, b) => a + b, 0);
+    // Counted from the gold labels, not the confusion row, which leaves out rows with no prediction.
+    const support = gold.filter((g) => g === label).length;
     const predictedCount = labels.reduce((sum, g) => sum + confusion[g]![label]!, 0);
     const precision = predictedCount ? tp / predictedCount : 0;
     const recall = support ? tp / support : 0;

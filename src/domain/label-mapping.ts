@@ -36,10 +36,13 @@ export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
   },
 };
 
-export interface MappingResult {
-  readonly mapping?: LabelMapping;
-  readonly unmapped: readonly string[];
-}
+/** The name resolveLabelMapping gives an operator's own mapping. */
+export const CUSTOM_LABEL_MAPPING = 'custom';
+
+/** A mapping that covers every label, named after its KNOWN_LABEL_MAPPINGS key; or the labels none covers. */
+export type MappingResult =
+  | { readonly mapping: LabelMapping; readonly name: string; readonly unmapped: readonly string[] }
+  | { readonly mapping?: undefined; readonly name?: undefined; readonly unmapped: readonly string[] };
 
 const GENERIC_LABEL = /^label_\d+$/i;
 
@@ -57,17 +60,26 @@ function fitsOnlyWhole(candidate: LabelMapping): boolean {
  */
 export function resolveLabelMapping(labels: readonly string[], custom?: LabelMapping): MappingResult {
   if (labels.length === 0) return { unmapped: [] };
-  const candidates = custom ? [custom] : Object.values(KNOWN_LABEL_MAPPINGS);
+  const candidates = custom ? [[CUSTOM_LABEL_MAPPING, custom] as const] : Object.entries(KNOWN_LABEL_MAPPINGS);
   let best: MappingResult = { unmapped: labels };
-  for (const candidate of candidates) {
+  for (const [name, candidate] of candidates) {
     const lower = new Map(Object.entries(candidate).map(([label, target]) => [label.toLowerCase(), target]));
     const unmapped = labels.filter((label) => !lower.has(label.toLowerCase()));
     if (!custom && fitsOnlyWhole(candidate) && labels.length !== lower.size) continue;
     if (unmapped.length === 0) {
       const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(label.toLowerCase())!]));
-      return { mapping, unmapped };
+      return { mapping, name, unmapped };
     }
     if (unmapped.length < best.unmapped.length) best = { unmapped };
   }
   return best;
+}
+
+/**
+ * Whether the known mapping `name` guesses what a model's labels mean: generic names (`LABEL_0`…)
+ * say nothing, so it assumes one training order, and only the model's card can confirm it.
+ */
+export function guessesLabelOrder(name: string): boolean {
+  const known = name === CUSTOM_LABEL_MAPPING ? undefined : KNOWN_LABEL_MAPPINGS[name];
+  return known !== undefined && fitsOnlyWhole(known);
 }

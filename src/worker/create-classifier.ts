@@ -4,6 +4,8 @@ import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { loadEmotionModel } from '../adapters/transformers/load-emotion-model.js';
 import type { Config, ConfigVariable } from '../config.js';
+import { ErrorCodes } from '../errors.js';
+import { guessesLabelOrder, KNOWN_LABEL_MAPPINGS } from '../domain/label-mapping.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { loadLlamaRuntime } from './load-llama-runtime.js';
@@ -17,7 +19,18 @@ export async function createOnnxClassifier(config: Config, logger: Logger): Prom
     labelMapping: await loadLabelMap(config.emotion.labelMapFile),
   });
   logger.info({ model: config.emotion.model, ms: Date.now() - started }, 'emotion classifier loaded');
+  if (guessesLabelOrder(classifier.labelMappingName)) warnLabelOrderAssumed(config.emotion.model, classifier.labelMappingName, logger);
   return classifier;
+}
+
+/** Generic labels (LABEL_0…) were read in one assumed order, which a model trained on another would silently swap. */
+function warnLabelOrderAssumed(model: string, mappingName: string, logger: Logger): void {
+  const assumed = Object.entries(KNOWN_LABEL_MAPPINGS[mappingName] ?? {}).map(([label, emotion]) => `${label}=${emotion}`);
+  logger.warn(
+    { code: ErrorCodes.ModelLabelsGuessed, model, labelMapping: mappingName, assumed },
+    `EMOTION_MODEL ${model} names its labels only generically, so feelbot assumes dair-ai/emotion's order: ${assumed.join(', ')}. ` +
+      "If the model's card gives another order, set EMOTION_LABEL_MAP to a JSON file mapping each label to its emotion.",
+  );
 }
 
 /** What createClassifier reads, with the log level: all an offline tool (analyze, eval) needs. */

@@ -93,6 +93,33 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(seven.confusion.anger!.neutral).toBe(1);
   });
 
+  it('a row the model cannot read (a bare link, another script) is no sadness: six ways a miss for its gold label, seven ways neutral; unreadable_rows counts it', async () => {
+    // Its six even scores would otherwise make it sadness, the first of them.
+    const unreadable = ['https://example.com/x;sadness', 'Мне сегодня очень грустно;sadness', '我今天很生气;anger'];
+    const file = `${GENERATED_DIR}eval-unreadable-rows.txt`;
+    writeFileSync(file, `${[...EVAL_LINES, ...unreadable].join('\n')}\n`);
+    const sixWay = new FeelbotProcess(['eval', file], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await sixWay.waitForExit()).toBe(0);
+    type Report = { n: number; unreadable_rows: number; per_label: Record<string, { recall: number; support: number }>; confusion: Record<string, Record<string, number>> };
+    const six = resultLine(sixWay) as Report;
+    expect(six).toMatchObject({ n: 9, scored: 'six-way' });
+    // In the support, lowering recall; in no cell of the confusion matrix, so in no label's precision.
+    expect(six.per_label.sadness!.support).toBe(3);
+    expect(six.per_label.sadness!.recall).toBeLessThanOrEqual(1 / 3);
+    expect(six.per_label.anger!.support).toBe(2);
+    expect(Object.values(six.confusion).reduce((sum, row) => sum + row.sadness!, 0)).toBeLessThanOrEqual(1);
+    expect(Object.values(six.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)).toBe(EVAL_LINES.length);
+    expect(six.unreadable_rows).toBe(3);
+    const withNeutral = `${GENERATED_DIR}eval-unreadable-rows-seven.txt`;
+    writeFileSync(withNeutral, `${[...EVAL_LINES, ...unreadable, 'ok see you at 5;neutral'].join('\n')}\n`);
+    const sevenWay = new FeelbotProcess(['eval', withNeutral], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+    expect(await sevenWay.waitForExit()).toBe(0);
+    const seven = resultLine(sevenWay) as Report;
+    expect(seven).toMatchObject({ scored: 'seven-way', unreadable_rows: 3 });
+    expect(seven.confusion.sadness!.neutral).toBe(2);
+    expect(seven.confusion.anger!.neutral).toBe(1);
+  });
+
   it('eval with an empty --plot or a second file answers with its usage and exit code 2', async () => {
     const file = `${GENERATED_DIR}eval-usage.txt`;
     writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);

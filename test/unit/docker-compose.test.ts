@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES } from '../../src/config.js';
+import { CLASSIFIER_SETTINGS } from '../../src/worker/create-classifier.js';
 
 interface Service {
   build?: string | { context?: string; target?: string };
@@ -84,6 +85,17 @@ describe('docker-compose.yml', () => {
     for (const name of ['gateway', 'worker', 'api']) expect(compose.services[name]!.restart, name).toBe('unless-stopped');
     // The gateway drains what it holds for up to 10 s, Docker's default time before it kills.
     expect(compose.services.gateway!.stop_grace_period).toBe('20s');
+  });
+
+  it('the API classifies as the workers do: with EMOTION_BACKEND=llm it gets their LLM settings and the models volume with the GGUF', () => {
+    const worker = compose.services.worker!;
+    const api = compose.services.api!;
+    const passedByWorker = CLASSIFIER_SETTINGS.filter((name) => worker.environment?.[name] !== undefined);
+    expect(passedByWorker).toEqual(expect.arrayContaining(['EMOTION_BACKEND', 'LLM_MODEL', 'LLM_GPU', 'MODELS_DIR']));
+    const notAsTheWorker = passedByWorker.filter((name) => api.environment?.[name] !== worker.environment?.[name]);
+    expect(notAsTheWorker, 'classifier settings the api does not pass as the worker does').toEqual([]);
+    const modelsVolume = (service: Service) => service.volumes?.find((volume) => volume.startsWith('models:'));
+    expect(modelsVolume(api)).toBe(modelsVolume(worker));
   });
 
   it('the API container, the one facing HTTP, carries no Discord token', () => {

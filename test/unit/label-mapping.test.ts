@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateScores } from '../../src/domain/aggregate-scores.js';
-import { KNOWN_LABEL_MAPPINGS, resolveLabelMapping } from '../../src/domain/label-mapping.js';
+import { CUSTOM_LABEL_MAPPING, guessesLabelOrder, KNOWN_LABEL_MAPPINGS, resolveLabelMapping } from '../../src/domain/label-mapping.js';
 
 describe('resolveLabelMapping', () => {
   it('maps a 7-label Ekman model, disgust onto anger', () => {
@@ -38,6 +38,19 @@ describe('resolveLabelMapping', () => {
     expect(sentiment.unmapped).toEqual(['LABEL_0', 'LABEL_1', 'LABEL_2']);
     // An operator who knows what their generic labels mean may still map them.
     expect(resolveLabelMapping(['LABEL_0', 'LABEL_1'], { LABEL_0: 'neutral', LABEL_1: 'joy' }).mapping?.LABEL_1).toBe('joy');
+  });
+
+  it('names the mapping it chose, so a guess can be told from a match', () => {
+    expect(resolveLabelMapping(['sadness', 'joy', 'love', 'anger', 'fear', 'surprise', 'neutral']).name).toBe('feelbot');
+    expect(resolveLabelMapping(['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise']).name).toBe('ekman7');
+    expect(resolveLabelMapping(['LABEL_0', 'LABEL_1', 'LABEL_2', 'LABEL_3', 'LABEL_4', 'LABEL_5']).name).toBe('generic6');
+    expect(resolveLabelMapping(['LABEL_0', 'LABEL_1'], { LABEL_0: 'neutral', LABEL_1: 'joy' }).name).toBe(CUSTOM_LABEL_MAPPING);
+    expect(resolveLabelMapping(['joy', 'boredom']).name).toBeUndefined();
+  });
+
+  it("only a mapping of generic names (LABEL_0…) guesses the labels' order; named labels and an operator's map do not", () => {
+    expect(guessesLabelOrder('generic6')).toBe(true);
+    for (const name of ['feelbot', 'ekman7', 'goemotions28', CUSTOM_LABEL_MAPPING]) expect(guessesLabelOrder(name), name).toBe(false);
   });
 
   it('maps nothing for a model that states no labels', () => {

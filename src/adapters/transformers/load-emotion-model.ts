@@ -9,12 +9,18 @@ import { readModelConfig } from './model-config.js';
 import { locateModel } from './model-location.js';
 import { TransformersClassifier, type TransformersClassifierOptions } from './transformers-classifier.js';
 
+/** A loaded emotion model: its classifier, and which label mapping read the model's own labels. */
+export interface EmotionModel extends EmotionClassifier {
+  /** A KNOWN_LABEL_MAPPINGS key, or "custom" for the operator's EMOTION_LABEL_MAP. */
+  readonly labelMappingName: string;
+}
+
 /**
  * The classifier EMOTION_MODEL names. A local feelbot folder whose config.json names a
  * `feelbot_no_feel_word_reader` subfolder becomes two readers: texts that name their feeling go to
  * the folder's own model, the rest (most chat, self-reports, dialogue) to the subfolder's.
  */
-export async function loadEmotionModel(options: TransformersClassifierOptions): Promise<EmotionClassifier> {
+export async function loadEmotionModel(options: TransformersClassifierOptions): Promise<EmotionModel> {
   const location = locateModel(options.model);
   if (location.kind === 'hub') return TransformersClassifier.load(options);
   const reader = (await readModelConfig(location.dir)).feelbot_no_feel_word_reader;
@@ -38,5 +44,10 @@ export async function loadEmotionModel(options: TransformersClassifierOptions): 
     },
   );
   // The route reads the whole text, as the readers do: a feel-word anywhere in what they read counts.
-  return new RoutedClassifier(main, other, (text) => !namesAFeeling(normalizeChatText(text) || text));
+  const routed = new RoutedClassifier(main, other, (text) => !namesAFeeling(normalizeChatText(text) || text));
+  return {
+    labelMappingName: main.labelMappingName,
+    classify: (texts) => routed.classify(texts),
+    dispose: () => routed.dispose(),
+  };
 }

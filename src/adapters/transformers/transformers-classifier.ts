@@ -38,6 +38,8 @@ const FALLBACK_MAX_TOKENS = 512;
  */
 export class TransformersClassifier implements EmotionClassifier {
   private constructor(
+    /** Which mapping read the model's labels: a KNOWN_LABEL_MAPPINGS key, or "custom" for the operator's. */
+    readonly labelMappingName: string,
     private readonly classifier: TextClassificationPipeline,
     private readonly mapping: LabelMapping,
     private readonly normalize: (text: string) => string,
@@ -60,7 +62,7 @@ export class TransformersClassifier implements EmotionClassifier {
     }
     const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
     const labels = Object.values(modelConfig.id2label ?? {});
-    const { mapping, unmapped } = resolveLabelMapping(labels, options.labelMapping);
+    const { mapping, name, unmapped } = resolveLabelMapping(labels, options.labelMapping);
     if (!mapping) {
       await classifier.dispose();
       throw new FeelbotError(
@@ -81,7 +83,7 @@ export class TransformersClassifier implements EmotionClassifier {
       // transformers.js scores such a model with a sigmoid per label, not one softmax.
       multiLabel: modelConfig.problem_type === 'multi_label_classification',
     };
-    return new TransformersClassifier(classifier, mapping, normalize, aggregate, wordsPerWindow(tokenLimit(classifier)));
+    return new TransformersClassifier(name, classifier, mapping, normalize, aggregate, wordsPerWindow(tokenLimit(classifier)));
   }
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {

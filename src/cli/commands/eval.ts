@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { NewestCharsClassifier } from '../../classifier/newest-chars-classifier.js';
 import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
-import { classificationReport, type ClassificationReport } from '../../domain/classification-metrics.js';
+import { classificationReport, NO_PREDICTION, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { parseLabelledLines } from '../../domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -44,6 +44,17 @@ async function writePlot(path: string, report: ClassificationReport, labels: rea
   }
 }
 
+/**
+ * The label a row is scored as. Seven ways, a neutral analysis (an unreadable one too) is neutral.
+ * Six ways, an unreadable text's six even scores name no emotion (their top is only the first of
+ * six), so it is no prediction: a miss for its gold label that lowers no label's precision, and
+ * left out of the confusion matrix while it stays in `n` and support.
+ */
+function predictionOf(analysis: EmotionAnalysis, withNeutral: boolean): string | null {
+  if (withNeutral) return analysis.neutral ? NEUTRAL : analysis.emotion;
+  return analysis.unreadable ? NO_PREDICTION : analysis.emotion;
+}
+
 export const evalCommand: Command = {
   name: 'eval',
   usage: USAGE,
@@ -76,11 +87,12 @@ export const evalCommand: Command = {
     // (each row's top emotion), and says how many rows the model called neutral.
     const withNeutral = rows.some((row) => row.label === NEUTRAL);
     const labels = withNeutral ? [...EMOTIONS, NEUTRAL] : [...EMOTIONS];
-    const predicted = analyses.map((analysis) => (withNeutral && analysis.neutral ? NEUTRAL : analysis.emotion));
+    const predicted = analyses.map((analysis) => predictionOf(analysis, withNeutral));
     const report = {
       ...classificationReport(rows.map((row) => row.label), predicted, labels),
       scored: withNeutral ? 'seven-way' : 'six-way',
       neutral_predicted: analyses.filter((analysis) => analysis.neutral).length,
+      unreadable_rows: analyses.filter((analysis) => analysis.unreadable).length,
       long_rows: rows.filter((row) => characterCount(row.text) > MAX_MESSAGE_CHARS).length,
     };
     // The report first: a plot that cannot be written must not throw the scoring away.
