@@ -12,8 +12,19 @@ export type AnalysisVerdict =
 /**
  * Limits on /feel and "Analyze emotion", shared by all gateways. Their jobs run ahead of chat
  * replies on the shared workers, so without a limit one person could hold every worker. The
- * gateway asks before deferring; a request that is allowed counts at once.
+ * gateway claims a start for the interaction before deferring, and gives the claim back when the
+ * deferral fails and so no analysis will run.
  */
 export interface AnalysisLimiter {
-  tryStart(request: AnalysisRequest): Promise<AnalysisVerdict>;
+  /**
+   * Allowed when the interaction `interactionId` may start an analysis; then, and only then, it
+   * counts it. Asking again for the same interaction (a second gateway handling it during a
+   * roll-out) is allowed and counts nothing twice.
+   */
+  tryStart(request: AnalysisRequest, interactionId: string): Promise<AnalysisVerdict>;
+  /**
+   * Gives back the count `tryStart` took for `interactionId`, if it took one in the window still
+   * running; otherwise does nothing. The interaction may then be counted again.
+   */
+  release(request: AnalysisRequest, interactionId: string): Promise<void>;
 }

@@ -21,10 +21,14 @@ export const ANALYSIS_LIMITS = {
 
 /**
  * Counts a request against the person's window and the server's (none in DMs: limit 0), both or
- * neither, in one step. Returns 0 when counted, 1 when the person's limit refused, 2 the server's.
- * KEYS: user window, guild window. ARGV: user limit, guild limit, window TTL ms.
+ * neither, in one step, and records the interaction's claim; an interaction that already holds
+ * one (a second gateway handling it) is allowed and counts nothing. The claim lives as long as the
+ * counters it counted in: Discord's 3 seconds to defer are over long before.
+ * Returns 0 when allowed, 1 when the person's limit refused, 2 the server's.
+ * KEYS: user window, guild window, the interaction's claim. ARGV: user limit, guild limit, window TTL ms, claim.
  */
 const TRY_START = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 1 end
 local guarded = tonumber(ARGV[2]) > 0
 if guarded and tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[2]) then return 2 end
@@ -34,10 +38,27 @@ if guarded then
   redis.call('INCR', KEYS[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
 end
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
 return 0
 `;
 
-/** Fixed one-minute windows in Redis, like the reply limits. */
+/**
+ * Drops the interaction's claim and, when it counted this request in the window still running,
+ * takes its counts back from both windows (not the server's in DMs). A claim of an earlier window
+ * counted in a minute that is over: there is nothing left to give back. Returns 1 when it gave back.
+ * KEYS: user window, guild window, the interaction's claim. ARGV: the claim this request would hold now, guarded (1 or 0).
+ */
+const RELEASE = `
+local claim = redis.call('GET', KEYS[3])
+if not claim then return 0 end
+redis.call('DEL', KEYS[3])
+if claim ~= ARGV[1] then return 0 end
+redis.call('DECR', KEYS[1])
+if ARGV[2] == '1' then redis.call('DECR', KEYS[2]) end
+return 1
+`;
+
+/** Fixed one-minute windows in Redis, like the reply limits, with a claim per interaction. */
 export class RedisAnalysisLimiter implements AnalysisLimiter {
   constructor(
     private readonly redis: Redis,
@@ -45,18 +66,42 @@ export class RedisAnalysisLimiter implements AnalysisLimiter {
     private readonly limits: AnalysisLimits = ANALYSIS_LIMITS,
   ) {}
 
-  async tryStart({ scope, userId }: AnalysisRequest): Promise<AnalysisVerdict> {
+  async tryStart(request: AnalysisRequest, interactionId: string): Promise<AnalysisVerdict> {
     const window = minuteWindow();
     const refused = await this.redis.eval(
       TRY_START,
-      2,
-      feelbotKey(this.prefix, `analysis:u:${userId}:${window.index}`),
-      feelbotKey(this.prefix, `analysis:g:${scope}:${window.index}`),
+      3,
+      ...this.keys(request, window.index, interactionId),
       this.limits.perUserPerMinute,
-      scope === 'dm' ? 0 : this.limits.perGuildPerMinute,
+      request.scope === 'dm' ? 0 : this.limits.perGuildPerMinute,
       window.counterTtlMs,
+      claimOf(request, window.index),
     );
     if (refused === 0) return { allowed: true };
     return { allowed: false, limit: refused === 1 ? 'user' : 'guild', retryAfterMs: window.endsInMs };
   }
+
+  async release(request: AnalysisRequest, interactionId: string): Promise<void> {
+    const window = minuteWindow();
+    await this.redis.eval(
+      RELEASE,
+      3,
+      ...this.keys(request, window.index, interactionId),
+      claimOf(request, window.index),
+      request.scope === 'dm' ? 0 : 1,
+    );
+  }
+
+  private keys({ scope, userId }: AnalysisRequest, windowIndex: number, interactionId: string): [string, string, string] {
+    return [
+      feelbotKey(this.prefix, `analysis:u:${userId}:${windowIndex}`),
+      feelbotKey(this.prefix, `analysis:g:${scope}:${windowIndex}`),
+      feelbotKey(this.prefix, `analysis:claim:${interactionId}`),
+    ];
+  }
+}
+
+/** What a claim holds: the window and the request it counted, so a release gives back only what it took. */
+function claimOf({ scope, userId }: AnalysisRequest, windowIndex: number): string {
+  return `${windowIndex}:${scope}:${userId}`;
 }

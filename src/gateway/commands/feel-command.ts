@@ -1,12 +1,21 @@
-import { cleanContent, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
+import {
+  cleanContent,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+} from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { headCharacters } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
 import type { AnalysisJob } from '../../jobs/analysis-job.js';
 import { MAX_MESSAGE_CHARS } from '../../jobs/message-job.js';
-import type { AnalysisLimiter, AnalysisVerdict } from '../../ports/analysis-limiter.js';
+import type { AnalysisLimiter, AnalysisRequest, AnalysisVerdict } from '../../ports/analysis-limiter.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { placeOf } from '../channel-place.js';
+import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 
 export interface AnalysisDeps {
@@ -17,12 +26,16 @@ export interface AnalysisDeps {
 
 type AnalysisInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
 
-/** What became of the request: queued for a worker, or answered at once. */
-export type AnalysisOutcome = 'queued' | 'no-text' | 'rate-limited';
+/**
+ * What became of the request: queued for a worker, answered at once, or acknowledged by another
+ * gateway (during a roll-out two receive the same interaction), which queues it.
+ */
+export type AnalysisOutcome = 'queued' | 'no-text' | 'rate-limited' | 'acknowledged-elsewhere';
 
 /**
- * /feel and "Analyze emotion": check the limits, defer at once (Discord allows 3 seconds), then
- * hand the work to a worker, which edits the deferred answer through the interaction webhook.
+ * /feel and "Analyze emotion": claim a start under the limits, defer at once (Discord allows 3
+ * seconds), then hand the work to a worker, which edits the deferred answer through the interaction
+ * webhook. A deferral that fails gives the claim back, unless another gateway acknowledged it.
  */
 export async function deferAnalysis(interaction: AnalysisInteraction, deps: AnalysisDeps): Promise<AnalysisOutcome> {
   const text = interaction.isChatInputCommand() ? typedText(interaction) : messageText(interaction.targetMessage);
@@ -30,16 +43,23 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
     return 'no-text';
   }
+  const request: AnalysisRequest = { scope: interaction.guildId ?? 'dm', userId: interaction.user.id };
   // One Redis round trip of Discord's 3 seconds, not two: the channel's mode is read alongside the limit.
-  const [verdict, isPublic] = await Promise.all([
-    deps.limiter.tryStart({ scope: interaction.guildId ?? 'dm', userId: interaction.user.id }),
-    answersPublicly(interaction, deps.settings),
-  ]);
+  const [verdict, isPublic] = await Promise.all([deps.limiter.tryStart(request, interaction.id), answersPublicly(interaction, deps.settings)]);
   if (!verdict.allowed) {
     await interaction.reply({ content: refusal(verdict), flags: MessageFlags.Ephemeral });
     return 'rate-limited';
   }
-  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  try {
+    await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  } catch (error) {
+    // The gateway that acknowledged it holds the same claim and queues the analysis.
+    if (hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) return 'acknowledged-elsewhere';
+    // Nobody acknowledged it (10062: too late) or this answer failed: no analysis will run for it. A
+    // release that fails costs the person one analysis of this minute; the deferral's error is the one to report.
+    await deps.limiter.release(request, interaction.id).catch(() => undefined);
+    throw error;
+  }
   const job: AnalysisJob = {
     version: 1,
     interactionId: interaction.id,
@@ -58,7 +78,10 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
   } catch (error) {
     // A command that timed out may still have run: then a worker will answer, and telling the user
     // to try again would cost them a second analysis of their minute's allowance.
-    if (!isConnectionError(error) || !(await deps.queue.hasAnalysis(job.interactionId).catch(() => false))) throw error;
+    if (isConnectionError(error) && (await deps.queue.hasAnalysis(job.interactionId).catch(() => false))) return 'queued';
+    // Not queued: no analysis will run, so the person keeps this minute's slot for trying again.
+    await deps.limiter.release(request, interaction.id).catch(() => undefined);
+    throw error;
   }
   return 'queued';
 }

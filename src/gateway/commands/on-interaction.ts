@@ -1,9 +1,10 @@
-import { MessageFlags, type Interaction } from 'discord.js';
+import { MessageFlags, RESTJSONErrorCodes, type Interaction } from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
+import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
@@ -53,7 +54,10 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
         await interaction.editReply({ content: PUBLIC_FAILURE_NOTE }).catch(() => undefined);
         await interaction.followUp({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
         await interaction.deleteReply().catch(() => undefined);
-      } else if (!interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      } else if (!interaction.replied && !hasDiscordCode(error, RESTJSONErrorCodes.UnknownInteraction)) {
+        // Not to one Discord has forgotten (10062, answered too late): it would refuse this answer too.
+        await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      }
     }
   };
 }

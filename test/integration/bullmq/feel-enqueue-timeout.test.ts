@@ -94,4 +94,17 @@ describe('a /feel whose queueing timed out', () => {
     expect(responses[0]!.body).toMatchObject({ data: { flags: MessageFlags.Ephemeral } });
     expect(responses[1]!.body).toMatchObject({ content: 'feelbot is briefly unavailable; please try again in a minute.' });
   });
+
+  it('before Redis queued it: the analysis that never ran does not count against the user\'s minute', async () => {
+    const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
+    const { queue, handle } = handlerWith(prefix);
+    vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
+    await sendFeel(handle);
+    const limiter = new RedisAnalysisLimiter(redis.connection, prefix, { perUserPerMinute: 5, perGuildPerMinute: 20 });
+    const request = { scope: discord.world.channels.text.guildId, userId: discord.world.users.member.id };
+    const verdicts = [];
+    for (let i = 0; i < 5; i++) verdicts.push((await limiter.tryStart(request, randomUUID())).allowed);
+    // Unless the minute turned over between the failed /feel and these claims, which only adds room.
+    expect(verdicts).toEqual([true, true, true, true, true]);
+  });
 });
