@@ -101,7 +101,7 @@ describe('a /feel whose queueing timed out', () => {
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
     await sendFeel(handle);
     const limiter = new RedisAnalysisLimiter(redis.connection, prefix, { perUserPerMinute: 5, perGuildPerMinute: 20 });
-    const request = { scope: discord.world.channels.text.guildId, userId: discord.world.users.member.id };
+    const request = { scope: discord.world.guild.id, userId: discord.world.users.member.id };
     const verdicts = [];
     for (let i = 0; i < 5; i++) verdicts.push((await limiter.tryStart(request, randomUUID())).allowed);
     // Unless the minute turned over between the failed /feel and these claims, which only adds room.
