@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { loadLabelMap } from '../adapters/files/label-map-file.js';
 import { resolveProjectPath } from '../adapters/files/package-root.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
+import { asOutOfMemory } from '../adapters/llama/out-of-memory.js';
 import { loadEmotionModel } from '../adapters/transformers/load-emotion-model.js';
 import type { Config, ConfigVariable } from '../config.js';
 import { ErrorCodes } from '../errors.js';
 import { guessesLabelOrder, KNOWN_LABEL_MAPPINGS } from '../domain/label-mapping.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
-import { loadLlamaRuntime } from './load-llama-runtime.js';
+import { CLASSIFIER_CONTEXT_TOKENS, loadLlamaRuntime } from './load-llama-runtime.js';
+import { loadWithCpuFallback } from './load-with-cpu-fallback.js';
 
 /** The ONNX classifier (EMOTION_BACKEND=onnx), loaded once per process. */
 export async function createOnnxClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
@@ -41,22 +43,26 @@ export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = [
   'MODELS_DIR',
   'LLM_MODEL',
   'LLM_GPU',
-  // With EMOTION_BACKEND=llm, the GPU layers are sized for these contexts.
-  'LLM_CONTEXT_SIZE',
-  'LLM_SEQUENCES',
   'LOG_LEVEL',
 ];
 
 /**
  * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with
- * EMOTION_BACKEND=llm the reply model under a JSON-schema grammar, which then owns its model.
+ * EMOTION_BACKEND=llm the reply model under a JSON-schema grammar, which then owns its model and,
+ * as in the worker, leaves for the CPU a GPU that cannot hold or load it (loadWithCpuFallback).
  */
 export async function createClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
   if (config.emotion.backend === 'onnx') return createOnnxClassifier(config, logger);
-  const runtime = await loadLlamaRuntime(config, logger);
+  return loadWithCpuFallback(config, logger, (onBackend) => loadLlmClassifier(onBackend, logger));
+}
+
+/** LLM_MODEL with room on a GPU for the classifier's own context only: this process makes no reply contexts. */
+async function loadLlmClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
+  const runtime = await loadLlamaRuntime(config, logger, CLASSIFIER_CONTEXT_TOKENS);
   const classifier = await createLlmEmotionClassifier(runtime.model).catch(async (error: unknown) => {
     await runtime.dispose();
-    throw error;
+    // Its size is fixed, so there is no setting to lower for it.
+    throw asOutOfMemory(error, runtime.backend, `The emotion classifier's context of ${CLASSIFIER_CONTEXT_TOKENS} tokens`, []);
   });
   return {
     classify: (texts) => classifier.classify(texts),

@@ -1,9 +1,7 @@
 import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generator.js';
 import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
-import { loadLlamaRuntime } from './load-llama-runtime.js';
-import { asOutOfMemory, outOfMemoryBackend } from '../adapters/llama/out-of-memory.js';
-import { modelLoadFailedOn } from '../adapters/llama/load-model.js';
-import { ErrorCodes } from '../errors.js';
+import { loadLlamaRuntime, workerContextTokens } from './load-llama-runtime.js';
+import { asOutOfMemory } from '../adapters/llama/out-of-memory.js';
 import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
@@ -11,6 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import { createOnnxClassifier } from './create-classifier.js';
+import { loadWithCpuFallback } from './load-with-cpu-fallback.js';
 import { workerClassifier } from './worker-classifier.js';
 
 /** The models a worker holds: one llama.cpp model, one classifier, both loaded once. */
@@ -24,31 +23,15 @@ export interface Engines {
 export type LoadEngines = (config: Config, logger: Logger, metrics: Metrics) => Promise<Engines>;
 
 /**
- * Loads everything before the first job, so a missing or corrupt model fails at start-up. With
- * `LLM_GPU=auto`, a GPU too small for the model and its contexts, or whose llama.cpp cannot load
- * the model, is left for the CPU with a warning (the file is called corrupt only if the CPU fails
- * too); a GPU named explicitly fails with what to lower or fix.
+ * Loads everything before the first job, so a missing or corrupt model fails at start-up; with
+ * `LLM_GPU=auto` a GPU that cannot hold or load the model is left for the CPU (loadWithCpuFallback).
  */
-export async function createEngines(config: Config, logger: Logger, metrics: Metrics, load: LoadEngines = loadEngines): Promise<Engines> {
-  try {
-    return await load(config, logger, metrics);
-  } catch (error) {
-    if (config.llm.gpu !== 'auto') throw error;
-    const tooSmall = outOfMemoryBackend(error);
-    const failedOn = modelLoadFailedOn(error);
-    if (tooSmall !== undefined && tooSmall !== 'cpu') {
-      logger.warn({ code: ErrorCodes.LlmOutOfMemory, backend: tooSmall }, `the model and its contexts do not fit in ${tooSmall} GPU memory; using the CPU`);
-    } else if (failedOn !== undefined && failedOn !== 'cpu') {
-      logger.warn({ code: ErrorCodes.ModelCorrupt, backend: failedOn, err: error }, `llama.cpp on ${failedOn} could not load the model; retrying on the CPU`);
-    } else {
-      throw error;
-    }
-    return load({ ...config, llm: { ...config.llm, gpu: 'cpu' } }, logger, metrics);
-  }
+export function createEngines(config: Config, logger: Logger, metrics: Metrics, load: LoadEngines = loadEngines): Promise<Engines> {
+  return loadWithCpuFallback(config, logger, (onBackend) => load(onBackend, logger, metrics));
 }
 
 async function loadEngines(config: Config, logger: Logger, metrics: Metrics): Promise<Engines> {
-  const runtime = await loadLlamaRuntime(config, logger);
+  const runtime = await loadLlamaRuntime(config, logger, workerContextTokens(config));
   const disposers: Array<() => Promise<void>> = [];
   try {
     const generator = await createLlamaReplyGenerator(runtime.model, {

@@ -5,13 +5,17 @@ import { DefaultLlmEmotionClassifierOptions } from '../adapters/llama/llm-emotio
 import type { Config } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 
-/** Resolves (downloading with a progress bar when interactive) and loads LLM_MODEL on LLM_GPU. */
-export async function loadLlamaRuntime(config: Config, logger: Logger): Promise<LlamaRuntime> {
+/**
+ * Resolves (downloading with a progress bar when interactive) and loads LLM_MODEL on LLM_GPU, with
+ * the layers on a GPU leaving room for `contextTokens`: the contexts this process will make.
+ * Defaults to the worker's (workerContextTokens).
+ */
+export async function loadLlamaRuntime(config: Config, logger: Logger, contextTokens = workerContextTokens(config)): Promise<LlamaRuntime> {
   const started = Date.now();
   const runtime = await createLlamaRuntime({
     model: config.llm.model,
     gpu: config.llm.gpu,
-    contextTokens: contextTokensOf(config),
+    contextTokens,
     modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
     // isTTY is undefined, not false, when stderr is a pipe or a file: no spinner frames in logs.
     showProgress: process.stderr.isTTY === true,
@@ -20,13 +24,16 @@ export async function loadLlamaRuntime(config: Config, logger: Logger): Promise<
   return runtime;
 }
 
+/** The KV cells of the LLM classifier's own context (EMOTION_BACKEND=llm): its context size for each of its sequences. */
+export const CLASSIFIER_CONTEXT_TOKENS = DefaultLlmEmotionClassifierOptions.contextSize * DefaultLlmEmotionClassifierOptions.sequences;
+
 /**
- * The KV cells of the contexts made at start-up: the replies' (a context per sequence's worth) and,
- * with EMOTION_BACKEND=llm, the classifier's. A LoRA persona's context comes later, on first use,
- * and is left out of replies with a warning when it does not fit.
+ * The KV cells of the contexts a worker makes at start-up: the replies' (a context per sequence's
+ * worth) and, with EMOTION_BACKEND=llm, the classifier's. A LoRA persona's context comes later, on
+ * first use, and is left out of replies with a warning when it does not fit. A process that only
+ * classifies (api, analyze, eval) makes the classifier's alone: CLASSIFIER_CONTEXT_TOKENS.
  */
-export function contextTokensOf(config: Config): number {
+export function workerContextTokens(config: Config): number {
   const replies = config.llm.contextSize * config.llm.sequences;
-  const { contextSize, sequences } = DefaultLlmEmotionClassifierOptions;
-  return replies + (config.emotion.backend === 'llm' ? contextSize * sequences : 0);
+  return replies + (config.emotion.backend === 'llm' ? CLASSIFIER_CONTEXT_TOKENS : 0);
 }

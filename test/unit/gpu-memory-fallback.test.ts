@@ -39,6 +39,14 @@ describe('a GPU too small for the model and its contexts', () => {
     expect(asOutOfMemory(notAllocated, 'cpu', 'x')).toBe(notAllocated);
   });
 
+  it('advises only what applies: no setting to lower for a context of fixed size, and no CPU fallback for what the RAM cannot hold', () => {
+    const classifierContext = asOutOfMemory(VRAM_FULL, 'cuda', "The emotion classifier's context of 2048 tokens", []) as Error;
+    expect(classifierContext.message).not.toMatch(/LLM_SEQUENCES|LLM_CONTEXT_SIZE/);
+    expect(classifierContext.message).toMatch(/Use a smaller LLM_MODEL, or set LLM_GPU=auto to fall back to the CPU\.$/);
+    const inRam = asOutOfMemory(new InsufficientMemoryError('A context size of 4096 is too large for the available RAM'), 'cpu', 'x') as Error;
+    expect(inRam.message).toMatch(/the RAM .*Lower LLM_SEQUENCES or LLM_CONTEXT_SIZE, or use a smaller LLM_MODEL\.$/);
+  });
+
   it('with LLM_GPU=auto, the worker loads on the CPU instead and warns', async () => {
     const tried: string[] = [];
     const { logger, lines } = capturedLogger();

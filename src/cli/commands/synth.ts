@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createLlmSentenceSource } from '../../adapters/llama/llm-sentence-source.js';
+import { createLlmSentenceSource, DefaultLlmSentenceSourceOptions } from '../../adapters/llama/llm-sentence-source.js';
 import { synthesizeTrainingData } from '../../adapters/llama/synthesize-training-data.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { loadLlamaRuntime } from '../../worker/load-llama-runtime.js';
@@ -22,7 +22,8 @@ export const synthCommand: Command = {
     // An unwritable --out fails now, before the model loads and generates for minutes; an existing
     // file is left as it is until the model has loaded.
     await writeOutput(out, () => appendFile(out, ''));
-    const runtime = await loadLlamaRuntime(config, logger);
+    // The GPU layers are sized for the one context the sentence source creates, not the worker's reply contexts.
+    const runtime = await loadLlamaRuntime(config, logger, DefaultLlmSentenceSourceOptions.contextSize);
     try {
       const source = await createLlmSentenceSource(runtime.model);
       await writeOutput(out, () => writeFile(out, ''));
