@@ -27,6 +27,8 @@ export const ErrorCodes = {
   /** A prompt does not fit the model's context; it is refused rather than answered with part of it dropped. */
   PromptTooLong: 'PROMPT_TOO_LONG',
   GenerationAborted: 'GENERATION_ABORTED',
+  /** The model wrote nothing visible (whitespace, zero-width characters, only what cleaning removes); another sample may. */
+  GenerationEmpty: 'GENERATION_EMPTY',
   PersonaFileInvalid: 'PERSONA_FILE_INVALID',
   DiscordRequestFailed: 'DISCORD_REQUEST_FAILED',
   /** A Discord rate limit asked for a longer wait than the REST client waits out; details.retryAfterMs says how long. */
@@ -45,6 +47,8 @@ export const ErrorCodes = {
   ThreadClosed: 'THREAD_CLOSED',
   /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
   SettingsConflict: 'SETTINGS_CONFLICT',
+  /** A guild's stored settings are no JSON object at all; an update refuses to overwrite them, and reads see the defaults. */
+  SettingsUnreadable: 'SETTINGS_UNREADABLE',
   RedisUnavailable: 'REDIS_UNAVAILABLE',
   UsageInvalid: 'USAGE_INVALID',
   InputUnreadable: 'INPUT_UNREADABLE',

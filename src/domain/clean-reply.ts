@@ -6,6 +6,24 @@ import { DISCORD_MESSAGE_LIMIT } from './persona.js';
 const MIN_SENTENCE_CUT_RATIO = 0.5;
 const ZERO_WIDTH_SPACE = '\u200b';
 
+/** The prompt's quote markers (build-prompt's `<<<Name: text>>>`): a run of three or more reads as one. */
+const MARKER_RUN = /<{3,}|>{3,}/g;
+/** Anything a reader sees: not a format character (zero-width, BOM), a separator or whitespace. */
+const VISIBLE = /[^\p{Cf}\p{Z}\s]/u;
+
+/** Closing quotes, brackets and markdown that belong to the sentence they follow. */
+const CLOSERS = String.raw`["'”’»)\]」』*_~]*`;
+/** Emoji (with their joiners, skin tones, keycaps, flag tags) and Discord's custom `<:name:id>` ones. */
+const EMOJI = String.raw`(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3\u{e0020}-\u{e007f}]|<a?:\w+:\d+>)`;
+/**
+ * A sentence's end with its closers and an emoji run. Latin punctuation ends one only before
+ * whitespace or the end of the text, so "5.5", "e.g" and a link's "art.example" are no ends (a link
+ * holds no whitespace, and Discord leaves a trailing period out of it); CJK marks need no space.
+ */
+const SENTENCE_END = new RegExp(String.raw`[.!?…]+${CLOSERS}(?:[ \t]*${EMOJI})*(?=\s|$)|[。！？]+${CLOSERS}(?:[ \t]*${EMOJI})*`, 'gu');
+/** Abbreviations whose period seldom ends a sentence ("Dr. Lee"). */
+const ABBREVIATION = /(?:^|[^\p{L}.])(?:mr|mrs|ms|dr|prof|st|vs|e\.g|i\.e)$/iu;
+
 export interface CleanReplyOptions {
   readonly personaName: string;
   readonly maxChars: number;
@@ -20,12 +38,13 @@ export interface CleanReplyOptions {
 
 /**
  * Makes a model's raw text safe and tidy to post: no mass or role pings, no user pings, no masked
- * links, no URL or invite the person did not write, no "Joy:" prefix, no half sentence at the
- * cut, and within Discord's 2,000 characters.
- * Returns '' when nothing usable is left.
+ * links, no URL or invite the person did not write, no "Joy:" prefix, no line written as another
+ * member in the prompt's quote format, no half sentence at the cut, and within Discord's 2,000 characters.
+ * Returns '' when nothing visible is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
   let text = stripSpecialTokens(raw).trim();
+  text = speakOnlyAsPersona(text, options.personaName).trim();
   text = stripNamePrefix(text, options.personaName);
   text = neutralizeLinks(text, options.answering ?? '');
   text = defuseMentions(text);
@@ -33,7 +52,8 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
   const limit = Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT);
   if (text.length > limit) text = cutAtSentence(text, limit);
   else if (options.truncated) text = dropUnfinishedSentence(text);
-  return text.trim();
+  text = text.trim();
+  return VISIBLE.test(text) ? text : '';
 }
 
 function stripSpecialTokens(text: string): string {
@@ -43,15 +63,33 @@ function stripSpecialTokens(text: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, '');
 }
 
+/**
+ * Small models copy the prompt's `<<<Name: text>>>` transcript: the persona's own words wrapped
+ * in it are unwrapped, and from any other marker on the text is a line made up for someone else.
+ */
+function speakOnlyAsPersona(text: string, name: string): string {
+  const ownQuote = new RegExp(`^<<<\\s*${escapeRegExp(name)}\\s*:\\s*`, 'i');
+  let reply = text;
+  // Its closing marker may be missing: generation stops at one.
+  if (ownQuote.test(reply)) reply = reply.replace(ownQuote, '').replace(/>{3,}/, '');
+  const otherQuote = reply.indexOf('<<<');
+  if (otherQuote >= 0) reply = reply.slice(0, otherQuote);
+  return reply.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
+}
+
+/** "Joy:", "**Joy:**", "Joy - " or "Joy says:"; never "Joy-filled" or "Joy says a lot". */
 function stripNamePrefix(text: string, name: string): string {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const prefix = new RegExp(`^[*_]{0,2}${escaped}[*_]{0,2}\\s*(?:[:\\-–—]|says:?)[*_]{0,2}\\s*`, 'i');
+  const prefix = new RegExp(`^[*_]{0,2}${escapeRegExp(name)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
   let previous;
   do {
     previous = text;
     text = text.replace(prefix, '').trimStart();
   } while (text !== previous);
   return text;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** allowed_mentions is the real guard; this keeps the text itself from showing pings. */
@@ -64,7 +102,8 @@ function defuseMentions(text: string): string {
 
 function cutAtSentence(text: string, limit: number): string {
   const window = headChars(text, limit);
-  const end = lastSentenceEnd(window);
+  // Read in the whole text: whether a period ends a sentence depends on what follows the window.
+  const end = lastSentenceEnd(text, window.length);
   if (end >= limit * MIN_SENTENCE_CUT_RATIO) return window.slice(0, end);
   const space = window.lastIndexOf(' ', limit - 1);
   return `${(space > 0 ? window.slice(0, space) : headChars(window, limit - 1)).trimEnd()}…`;
@@ -75,10 +114,14 @@ function dropUnfinishedSentence(text: string): string {
   return end > 0 ? text.slice(0, end) : text;
 }
 
-/** Index just past the last sentence-ending punctuation (with any closing quote or emoji run). */
-function lastSentenceEnd(text: string): number {
-  const pattern = /[.!?…。！？]+["'”’)\]]*/g;
+/** Index just past the last sentence end (with its closers and emoji run) that ends by `within`; -1 when none. */
+function lastSentenceEnd(text: string, within = text.length): number {
   let end = -1;
-  for (const match of text.matchAll(pattern)) end = match.index + match[0].length;
+  for (const match of text.matchAll(SENTENCE_END)) {
+    const after = match.index + match[0].length;
+    if (after > within) break;
+    if (match[0].startsWith('.') && !match[0].startsWith('..') && ABBREVIATION.test(text.slice(0, match.index))) continue;
+    end = after;
+  }
   return end;
 }

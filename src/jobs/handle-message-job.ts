@@ -5,7 +5,7 @@ import { AUTO_MODE_MIN_CONFIDENCE, replyModeFor, type GuildSettings } from '../d
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
-import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import type { AdminNotifier } from '../ports/admin-notifier.js';
 import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
@@ -53,7 +53,6 @@ export type SkipReason =
   | 'unreadable'
   | 'no-persona-allowed'
   | 'rate-limited'
-  | 'empty-reply'
   | 'cannot-post'
   | 'thread-closed';
 
@@ -156,7 +155,6 @@ async function answer(
   if (!(await deps.limiter.tryStart(start, replyIdOf(queued)))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
   const content = await writeReply(job, deps, voice, signal);
-  if (!content) return { status: 'skipped', reason: 'empty-reply', emotion: analysis.emotion };
 
   // Another worker may have answered while this one was generating (a stalled job moved on), or
   // the author may have deleted what this reply answers: what is left of a burst is written again.
@@ -241,6 +239,10 @@ function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefi
   return undefined;
 }
 
+/**
+ * The reply, cleaned; GENERATION_EMPTY when nothing visible is left. That is retried: sampling
+ * writes another reply, and the retry keeps the start it claimed (the same reply id).
+ */
 async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: Persona, signal?: AbortSignal): Promise<string> {
   const prompt = buildPrompt({
     persona,
@@ -259,14 +261,23 @@ async function writeReply(job: ParsedMessageJob, deps: MessageJobDeps, persona: 
     const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', onStart: startTyping, signal });
     deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
-    return cleanReply(result.text, {
+    const content = cleanReply(result.text, {
       personaName: persona.name,
       maxChars: persona.maxReplyChars,
       truncated: result.truncated,
       // The author's own text (the whole burst): only links they wrote may be repeated.
       answering: job.content,
     });
+    if (!content) throw nothingVisible(persona, result.tokens);
+    return content;
   } finally {
     stopTyping();
   }
+}
+
+function nothingVisible(persona: Persona, tokens: number): FeelbotError {
+  return new FeelbotError(ErrorCodes.GenerationEmpty, `${persona.name}'s reply had nothing visible left to post.`, {
+    permanent: false,
+    details: { persona: persona.name, tokens },
+  });
 }

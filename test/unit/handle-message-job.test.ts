@@ -1,7 +1,7 @@
 import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
-import { ErrorCodes, FeelbotError } from '../../src/errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
@@ -10,10 +10,11 @@ import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { AdminNotice } from '../../src/ports/admin-notifier.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
 import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.js';
-import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
-import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
+import { NO_REPLY_LIMITS, type ReplyLimiter } from '../../src/ports/reply-limiter.js';
+import type { GenerationResult, ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
-import { buildAnalysis, buildMessageJob, personas, snowflake } from '../factories.js';
+import { buildAnalysis, buildMessageJob, buildSettings, personas, snowflake } from '../factories.js';
+import { capturedLogger } from '../support/captured-logger.js';
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
 function saying(text: string): ReplyGenerator {
@@ -22,6 +23,50 @@ function saying(text: string): ReplyGenerator {
     generate: async (request) => (request.onStart?.(), { text, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2 }),
     dispose: async () => undefined,
   };
+}
+
+/** A model that says each text in turn, the last one again after that; `results` overrides their other fields. */
+function sayingInTurn(texts: readonly string[], results: Partial<GenerationResult> = {}): ReplyGenerator {
+  let calls = 0;
+  return {
+    parallelism: 1,
+    generate: async (request) => {
+      request.onStart?.();
+      const text = texts[Math.min(calls++, texts.length - 1)]!;
+      return { text, tokens: 12, truncated: false, firstTokenMs: 1, totalMs: 2, ...results };
+    },
+    dispose: async () => undefined,
+  };
+}
+
+/**
+ * The ReplyLimiter contract in memory, with a person's cooldown and no end to it: a start is
+ * claimed per reply id, and asking again for a claimed one is true and takes nothing more.
+ */
+function cooldownLimiter(): ReplyLimiter & { readonly claims: string[] } {
+  const claims: string[] = [];
+  const cooling = new Set<string>();
+  return {
+    claims,
+    mayStart: async (start) => !cooling.has(start.userId),
+    tryStart: async (start, replyId) => {
+      if (claims.includes(replyId)) return true;
+      if (cooling.has(start.userId)) return false;
+      cooling.add(start.userId);
+      claims.push(replyId);
+      return true;
+    },
+  };
+}
+
+/** One attempt, then BullMQ's retry of it when it failed with a retryable coded error. */
+async function withOneRetry(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isFeelbotError(error) && !error.permanent) return run();
+    throw error;
+  }
 }
 
 /** The use case on in-memory ports; `posted` collects what reached Discord. */
@@ -396,5 +441,59 @@ describe('handleMessageJob', () => {
     const outcome = await handleMessageJob(buildMessageJob(), deps);
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
     expect(posted).toHaveLength(0);
+  });
+  it("a reply the model cut short inside the author's link is posted with the link whole", async () => {
+    const cut = { text: 'Loved https://art.example/me so much, and the', truncated: true };
+    const { deps, posted } = depsWith({ generator: sayingInTurn([cut.text], cut) });
+    await handleMessageJob(buildMessageJob({ content: 'I finished my painting! https://art.example/me' }), deps);
+    expect(posted[0]!.content).toBe('Loved https://art.example/me so much, and the');
+  });
+
+  it('never posts a line the model made up for another member in the quote format of the prompt', async () => {
+    const madeUp = 'Congrats on the job!\n<<<Bob: Everyone, Alice told me she cheated on the interview.>>>';
+    const { deps, posted } = depsWith({ generator: sayingInTurn([madeUp]) });
+    expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'posted' });
+    expect(posted[0]!.content).toBe('Congrats on the job!');
+  });
+
+  it("a reply the model wrapped in the prompt's quote markers as the persona is posted without them", async () => {
+    const { deps, posted } = depsWith({ generator: sayingInTurn(['<<<Joy: So happy for you, Alice!>>>']) });
+    expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'posted', persona: 'joy' });
+    expect(posted[0]!.content).toBe('So happy for you, Alice!');
+  });
+
+  it('a reply with nothing visible fails with a retryable GENERATION_EMPTY instead of leaving the message unanswered', async () => {
+    for (const nothing of ['  \n\t ', '\u200b\u2060\ufeff', 'Joy:', '<<<Bob: I am Alice now.>>>']) {
+      const { deps, posted } = depsWith({ generator: sayingInTurn([nothing]) });
+      const failure = await handleMessageJob(buildMessageJob(), deps).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: ErrorCodes.GenerationEmpty, permanent: false });
+      expect(posted).toEqual([]);
+    }
+  });
+
+  it('the retry after an empty reply keeps the start its first attempt claimed: its own cooldown does not refuse it', async () => {
+    const limiter = cooldownLimiter();
+    const settings = buildSettings({ userCooldownSeconds: 600 });
+    const { deps, posted } = depsWith({ limiter, generator: sayingInTurn(['  \n\t ', 'That is wonderful news!']), settings: { get: async () => settings, update: async () => settings } });
+    const job = buildMessageJob();
+    expect(await withOneRetry(() => handleMessageJob(job, deps))).toMatchObject({ status: 'posted' });
+    expect(posted.map((reply) => reply.content)).toEqual(['That is wonderful news!']);
+    expect(limiter.claims).toHaveLength(1);
+    // The cooldown it claimed is real: the same person's next message is refused.
+    expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'skipped', reason: 'rate-limited' });
+  });
+
+  it('a bot token or webhook URL pasted into chat is redacted from the prompt and the generation logged at debug', async () => {
+    const botToken = 'MTEwMDAwMDAwMDAwMDAwMDAwMw.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
+    const webhookToken = 'Wq3xVb9_kLm2Np4Rs6Tu8Vw0Xy1Za3Bc5De7Fg9Hi1Jk3Lm5No7Pq9Rs1Tu3Vw5Xy7';
+    const pasted = `oops, I pasted ${botToken} and https://discord.com/api/webhooks/1200000000000000001/${webhookToken}`;
+    const { logger, lines } = capturedLogger('debug');
+    const { deps } = depsWith({ logger, generator: sayingInTurn([`Careful, ${botToken} is a secret!`]) });
+    await handleMessageJob(buildMessageJob({ content: pasted, context: [{ authorName: 'Bo', content: `mine is ${botToken}` }] }), deps);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['prompt', 'generated']));
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(botToken);
+    expect(logged).not.toContain(webhookToken);
+    expect(logged).toContain('[redacted]');
   });
 });

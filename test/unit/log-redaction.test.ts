@@ -81,4 +81,14 @@ describe('errors in the logs never carry a webhook or interaction token', () => 
     expectNoSecrets(logged((logger) => logger.warn({ problem: error }, 'request failed')));
     expectNoSecrets(logged((logger) => logger.warn(`retrying /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`)));
   });
+
+  it("a token in any field's text, however nested, is redacted by pattern: a prompt quoting what someone pasted in chat", () => {
+    const pasted = `my webhook is https://discord.com/api/webhooks/1200000000000000001/${WEBHOOK_TOKEN}`;
+    const prompt = { system: 'Be kind.', turns: [{ role: 'user', text: `<<<Alice: ${pasted}>>>` }] };
+    const line = logged((logger) => logger.debug({ persona: 'Joy', prompt, raw: `Never share /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback!` }, 'prompt'));
+    expectNoSecrets(line);
+    expect(JSON.parse(line)).toMatchObject({ persona: 'Joy', prompt: { system: 'Be kind.', turns: [{ role: 'user', text: expect.stringContaining('[redacted]') }] } });
+    // The caller's object is left as it was.
+    expect(prompt.turns[0]!.text).toContain(WEBHOOK_TOKEN);
+  });
 });

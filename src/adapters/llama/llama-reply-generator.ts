@@ -15,7 +15,7 @@ import { LLM_DEFAULTS } from './llm-defaults.js';
 export interface LlamaReplyGeneratorOptions {
   /** Conversations generated at once, as sequences of one context. Defaults to `4`. */
   readonly sequences?: number;
-  /** Tokens each conversation can see (prompt plus reply). Defaults to `2_048`. */
+  /** Tokens each conversation can see (prompt plus reply). Defaults to `4_096`. */
   readonly contextSize?: number;
   /**
    * Longest generating a reply may take; waiting for a free sequence does not count. On the
@@ -38,6 +38,14 @@ export const DefaultLlamaReplyGeneratorOptions = {
 
 // A repeat penalty of 1 is llama.cpp's "off".
 const NO_REPEAT_PENALTY = 1;
+
+/**
+ * Where a reply goes on as the chat transcript the prompt shows (`<<<Name: text>>>`, build-prompt):
+ * a marker after the reply's start opens a line made up for someone else, and a closing one ends a
+ * reply the model wrapped as its own quote. Not a bare `<<<`: a reply that opens with the persona's
+ * own quote would stop before its first word; cleanReply unwraps that one.
+ */
+const TRANSCRIPT_STOP_TRIGGERS = ['\n<<<', ' <<<', '>>>'] as const;
 
 /**
  * Creates the generator on an already loaded model (one per process, owned by the caller).
@@ -134,6 +142,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
         topP: sampling.topP,
         repeatPenalty: sampling.repeatPenalty === NO_REPEAT_PENALTY ? false : { penalty: sampling.repeatPenalty },
         signal: deadline.signal,
+        customStopTriggers: TRANSCRIPT_STOP_TRIGGERS,
         // On the deadline, keep what was generated; cancel and shutdown still throw below.
         stopOnAbortSignal: true,
         onToken: (chunk) => {

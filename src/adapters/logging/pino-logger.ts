@@ -1,6 +1,6 @@
 import { pino, type DestinationStream } from 'pino';
 import type { Logger } from '../../ports/logger.js';
-import { redactSecrets } from './redact-secrets.js';
+import { redactSecrets, redactSecretsIn } from './redact-secrets.js';
 import { serializeError, serializeErrorsIn } from './serialize-error.js';
 
 /** Paths that may hold a secret in anything feelbot logs; pino replaces their values. */
@@ -15,7 +15,7 @@ const REDACTED_PATHS = [
   'err.url',
 ];
 
-/** Structured JSON logs with secrets redacted by path and, for free text, by pattern. */
+/** Structured JSON logs with secrets redacted by path and, in every string of a line, by pattern. */
 export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -34,10 +34,13 @@ export function createLogger(level: string, name: string, destination?: Destinat
   );
 }
 
-/** Free text loses its token patterns; an error logged under any key but `err` is serialised here. */
+/**
+ * Free text loses its token patterns, in the message and in any field (a prompt logged at debug
+ * quotes whatever people pasted in chat); an error logged under any key but `err` is serialised here.
+ */
 function cleanArgument(arg: unknown): unknown {
   if (typeof arg === 'string') return redactSecrets(arg);
   // A bare error becomes { err } in pino, and so meets the err serializer.
   if (arg instanceof Error || arg === null || typeof arg !== 'object') return arg;
-  return serializeErrorsIn(arg as Record<string, unknown>);
+  return redactSecretsIn(serializeErrorsIn(arg as Record<string, unknown>));
 }

@@ -18,3 +18,32 @@ export function redactSecrets(text: string): string {
   for (const secret of extraSecrets) out = out.split(secret).join('[redacted]');
   return out.replace(BOT_TOKEN, '[redacted]').replace(WEBHOOK_URL, '$1[redacted]').replace(INTERACTION_URL, '$1[redacted]').replace(AUTH_HEADER, '$1 [redacted]');
 }
+
+/** How deep into a log line's objects and arrays strings are looked at; a prompt's turn text sits at 4. */
+const MAX_FIELD_DEPTH = 8;
+
+/**
+ * `value` with token patterns redacted from every string in it, through plain objects and arrays:
+ * a log line's fields carry free text too (a prompt, a model's raw reply quoting a chat message).
+ * Parts with nothing to redact are returned as they are; nothing is mutated.
+ */
+export function redactSecretsIn(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth >= MAX_FIELD_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => redactSecretsIn(item, depth + 1));
+    return items.some((item, index) => item !== value[index]) ? items : value;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const redacted = redactSecretsIn(field, depth + 1);
+    if (redacted !== field) (out ??= { ...value })[key] = redacted;
+  }
+  return out ?? value;
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
