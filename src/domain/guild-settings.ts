@@ -25,6 +25,20 @@ export type PersonaLook = z.infer<typeof PersonaLookSchema>;
 export const REPLY_MODES = ['mention', 'always', 'auto', 'off'] as const;
 export type ReplyMode = (typeof REPLY_MODES)[number];
 
+/** Not a mode: a channel given it drops its own and follows its parent, its category or the default again. */
+export const INHERIT = 'inherit';
+/** What an admin may give one channel or category. */
+export const CHANNEL_MODE_CHOICES = [...REPLY_MODES, INHERIT] as const;
+export type ChannelModeChoice = (typeof CHANNEL_MODE_CHOICES)[number];
+
+export function isReplyMode(value: string): value is ReplyMode {
+  return (REPLY_MODES as readonly string[]).includes(value);
+}
+
+export function isChannelModeChoice(value: string): value is ChannelModeChoice {
+  return (CHANNEL_MODE_CHOICES as readonly string[]).includes(value);
+}
+
 export const GuildSettingsSchema = z.object({
   disabledPersonas: z.array(z.enum(EMOTIONS)).default([]),
   /** Reply mode per channel or category id; a thread inherits its parent's, a channel its category's. */
@@ -61,4 +75,16 @@ export function replyModeFor(settings: GuildSettings, place: ChannelPlace): Repl
     if (mode) return mode;
   }
   return settings.defaultMode;
+}
+
+/** The settings with a channel's own mode set, or removed for `inherit`. */
+export function withChannelMode(settings: GuildSettings, channelId: string, choice: ChannelModeChoice): GuildSettings {
+  if (choice !== INHERIT) return { ...settings, modes: { ...settings.modes, [channelId]: choice } };
+  return { ...settings, modes: Object.fromEntries(Object.entries(settings.modes).filter(([id]) => id !== channelId)) };
+}
+
+/** The settings with admin notices sent to `channelId`, or to no channel when it is undefined. */
+export function withLogChannel(settings: GuildSettings, channelId: string | undefined): GuildSettings {
+  const { logChannelId: _previous, ...rest } = settings;
+  return channelId === undefined ? rest : { ...rest, logChannelId: channelId };
 }

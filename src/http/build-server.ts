@@ -3,20 +3,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
-import { body, errorHandler } from './http-error.js';
+import { errorHandler } from './http-error.js';
 import { parseJsonBodies } from './json-body.js';
 import { MAX_BATCH_TEXTS, MAX_TEXT_CHARS, registerEmotionRoute } from './routes/emotion-route.js';
 import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
+import { answerUnmatchedRoutes } from './unmatched-route.js';
 
 /**
  * Fastify's Ajv defaults coerce types ({"text": 42} became "42") and silently drop unknown
  * fields; an API should reject both. One error is enough to report and stops early on 10,000 items.
  */
 const STRICT_AJV = { allErrors: false, coerceTypes: false, removeAdditional: false } as const;
-
-// HEAD is served wherever GET is (Fastify's exposeHeadRoutes), so a 405's Allow names it too.
-const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * Room for the largest valid request however its client encodes it: 256 texts of 4,000
@@ -55,6 +53,7 @@ export interface ServerParts {
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
   const requestTimeoutMs = parts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const handleError = errorHandler(parts.logger);
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     connectionTimeout: parts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
@@ -67,23 +66,15 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     },
     logger: false,
     ajv: { customOptions: STRICT_AJV },
+    // What Fastify answers before routing (a path with a malformed %-escape) gets the API's shape too.
+    frameworkErrors: handleError,
   });
   // JSON sent as text/plain (fetch's default for a string body) is told to use application/json (415),
   // rather than failing the schema as one long string.
   app.removeContentTypeParser('text/plain');
   parseJsonBodies(app);
-  app.setErrorHandler(errorHandler(parts.logger));
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    const allowed = HTTP_METHODS.filter((method) => app.hasRoute({ method, url: path }));
-    if (allowed.length > 0) {
-      return reply
-        .status(405)
-        .header('allow', allowed.join(', '))
-        .send(body('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`));
-    }
-    return reply.status(404).send(body('NOT_FOUND', `No route ${request.method} ${path}.`));
-  });
+  app.setErrorHandler(handleError);
+  answerUnmatchedRoutes(app);
   await app.register(swagger, {
     openapi: { info: { title: 'feelbot', version: '1', description: 'Emotion analysis, health and metrics.' } },
   });

@@ -25,6 +25,9 @@ export function errorHandler(logger: Logger) {
       const sent = request.headers['content-type'] ?? 'none';
       return reply.status(415).send(body('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (the content type was "${sent}").`));
     }
+    if (error.code === 'FST_ERR_BAD_URL') {
+      return reply.status(400).send(body('BAD_REQUEST', 'The path is not a valid URL: each "%" must begin an escape of two hexadecimal digits, of UTF-8 bytes.'));
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = request.routeOptions.bodyLimit ?? 0;
       return reply.status(413).send(body('BODY_TOO_LARGE', `The request body is over the limit of ${limit.toLocaleString('en-US')} bytes; send fewer texts per request.`));

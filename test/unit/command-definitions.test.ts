@@ -1,5 +1,6 @@
 import { ChannelType } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
+import { REPLY_MODES } from '../../src/domain/guild-settings.js';
 import { commandDefinitions } from '../../src/gateway/commands/command-definitions.js';
 
 /** Discord's documented limits for application commands. */
@@ -9,13 +10,17 @@ interface Option {
   name: string;
   description: string;
   options?: Option[];
-  choices?: Array<{ name: string }>;
+  choices?: Array<{ name: string; value?: unknown }>;
   channel_types?: number[];
+  required?: boolean;
 }
 
 function allOptions(options: Option[] = []): Option[] {
   return options.flatMap((option) => [option, ...allOptions(option.options)]);
 }
+
+const feelbotCommand = () => commandDefinitions().find((command) => command.name === 'feelbot') as unknown as Option;
+const optionOf = (subcommand: string, name: string) => feelbotCommand().options!.find((sub) => sub.name === subcommand)!.options!.find((o) => o.name === name)!;
 
 describe('command definitions', () => {
   it('/feelbot channel can name every kind of channel feelbot answers in: voice and stage chats, media channels too', () => {
@@ -45,10 +50,24 @@ describe('command definitions', () => {
     expect(settings.default_member_permissions).toBe('32');
   });
 
-  it('carries the persona, channel, cooldown and settings subcommands', () => {
-    const settings = commandDefinitions().find((command) => command.name === 'feelbot') as unknown as Option;
-    expect(settings.options?.map((option) => option.name)).toEqual(
-      expect.arrayContaining(['persona', 'channel', 'cooldown', 'settings']),
+  it('carries the persona, channel, default, cooldown, logchannel and settings subcommands', () => {
+    expect(feelbotCommand().options?.map((option) => option.name)).toEqual(
+      expect.arrayContaining(['persona', 'channel', 'default', 'cooldown', 'logchannel', 'settings']),
     );
+  });
+
+  it('/feelbot default sets the server-wide mode that "Default mode" shows, so an admin can make feelbot speak only where invited', () => {
+    const mode = optionOf('default', 'mode');
+    expect(mode.required).toBe(true);
+    expect(mode.choices!.map((choice) => choice.value)).toEqual([...REPLY_MODES]);
+  });
+
+  it("/feelbot channel can take a channel's own mode away again (inherit), besides setting one of the reply modes", () => {
+    const mode = optionOf('channel', 'mode');
+    expect(mode.choices!.map((choice) => choice.value)).toEqual([...REPLY_MODES, 'inherit']);
+  });
+
+  it('/feelbot logchannel can be run without a channel, to stop the notices', () => {
+    expect(optionOf('logchannel', 'channel').required ?? false).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AvatarStore } from '../../src/adapters/files/avatar-store.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
-import { PersonaLookSchema, replyModeFor } from '../../src/domain/guild-settings.js';
+import { PersonaLookSchema, replyModeFor, withChannelMode, withLogChannel } from '../../src/domain/guild-settings.js';
 import { buildSettings } from '../factories.js';
 
 describe('replyModeFor', () => {
@@ -25,6 +25,32 @@ describe('replyModeFor', () => {
 
   it('anything else uses the guild default', () => {
     expect(replyModeFor(settings, { channelId: '95' })).toBe('mention');
+  });
+});
+
+describe("a channel's own mode, as /feelbot channel sets it", () => {
+  const place = { channelId: '40', parentId: '30' };
+
+  it('inherit removes it, so the channel follows its category again, and leaves the other channels alone', () => {
+    const pinned = withChannelMode(buildSettings({ modes: { '30': 'off', '10': 'always' } }), '40', 'always');
+    expect(replyModeFor(pinned, place)).toBe('always');
+    const followed = withChannelMode(pinned, '40', 'inherit');
+    expect(followed.modes).toEqual({ '30': 'off', '10': 'always' });
+    expect(replyModeFor(followed, place)).toBe('off');
+  });
+
+  it('inherit on a channel with no mode of its own changes nothing', () => {
+    const settings = buildSettings({ modes: { '30': 'off' } });
+    expect(withChannelMode(settings, '40', 'inherit')).toEqual(settings);
+  });
+});
+
+describe('the log channel, as /feelbot logchannel sets it', () => {
+  it('is replaced by a channel given, and removed when none is', () => {
+    expect(withLogChannel(buildSettings({ logChannelId: '1' }), '2').logChannelId).toBe('2');
+    const cleared = withLogChannel(buildSettings({ logChannelId: '1' }), undefined);
+    expect(cleared).toEqual(buildSettings());
+    expect('logChannelId' in cleared).toBe(false);
   });
 });
 

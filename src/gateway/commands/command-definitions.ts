@@ -8,7 +8,7 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import { emotionLabel, EMOTIONS } from '../../domain/emotions.js';
-import { REPLY_MODES } from '../../domain/guild-settings.js';
+import { CHANNEL_MODE_CHOICES, REPLY_MODES } from '../../domain/guild-settings.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 
 export const FEEL_COMMAND = 'feel';
@@ -19,7 +19,6 @@ export const SETTINGS_COMMAND = 'feelbot';
 const MAX_FEEL_TEXT = MAX_MESSAGE_CHARS;
 /** A day: longer cooldowns are better expressed as turning the channel off. */
 const MAX_COOLDOWN_SECONDS = 86_400;
-
 
 const feel = new SlashCommandBuilder()
   .setName(FEEL_COMMAND)
@@ -70,9 +69,9 @@ const settings = new SlashCommandBuilder()
       .addStringOption((option) =>
         option
           .setName('mode')
-          .setDescription('mention: when mentioned; always; auto: clear emotions only; off')
+          .setDescription('mention: when mentioned; always; auto: clear emotions only; off; inherit: as its parent')
           .setRequired(true)
-          .addChoices(...REPLY_MODES.map((mode) => ({ name: mode, value: mode }))),
+          .addChoices(...CHANNEL_MODE_CHOICES.map((mode) => ({ name: mode, value: mode }))),
       )
       .addChannelOption((option) =>
         option
@@ -93,6 +92,18 @@ const settings = new SlashCommandBuilder()
   )
   .addSubcommand((sub) =>
     sub
+      .setName('default')
+      .setDescription('When feelbot answers where no channel or category has a mode of its own')
+      .addStringOption((option) =>
+        option
+          .setName('mode')
+          .setDescription('mention: when mentioned; always; auto: clear emotions only; off: only where given a mode')
+          .setRequired(true)
+          .addChoices(...REPLY_MODES.map((mode) => ({ name: mode, value: mode }))),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
       .setName('cooldown')
       .setDescription('Seconds between replies to one person and in one channel (0 = none)')
       .addIntegerOption((option) => option.setName('user').setDescription('Per person').setMinValue(0).setMaxValue(MAX_COOLDOWN_SECONDS))
@@ -103,7 +114,7 @@ const settings = new SlashCommandBuilder()
       .setName('logchannel')
       .setDescription('Where feelbot tells admins about missing permissions')
       .addChannelOption((option) =>
-        option.setName('channel').setDescription('A text channel').setRequired(true).addChannelTypes(ChannelType.GuildText),
+        option.setName('channel').setDescription('A text channel (leave out to send no notices)').addChannelTypes(ChannelType.GuildText),
       ),
   )
   .addSubcommand((sub) => sub.setName('settings').setDescription('Show all settings at a glance'));

@@ -1,6 +1,16 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { emotionLabel, EMOTIONS, type Emotion } from '../../domain/emotions.js';
-import { PersonaLookSchema, type GuildSettings, type ReplyMode } from '../../domain/guild-settings.js';
+import {
+  INHERIT,
+  isChannelModeChoice,
+  isReplyMode,
+  PersonaLookSchema,
+  replyModeFor,
+  withChannelMode,
+  withLogChannel,
+  type ChannelPlace,
+  type GuildSettings,
+} from '../../domain/guild-settings.js';
 import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from '../../domain/webhook-name.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { describeSettings } from './describe-settings.js';
@@ -49,10 +59,21 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
     }
     case 'channel': {
-      const mode = interaction.options.getString('mode', true) as ReplyMode;
+      const choice = interaction.options.getString('mode', true);
+      if (!isChannelModeChoice(choice)) return `Unknown mode "${choice}".`;
       const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
-      const next = await store.update(guildId, (current) => ({ ...current, modes: { ...current.modes, [channelId]: mode } }));
-      return `Reply mode in <#${channelId}> is now **${mode}**.${missingPermissionWarning(interaction, channelId, mode)}\n${describeSettings(next)}`;
+      const next = await store.update(guildId, (current) => withChannelMode(current, channelId, choice));
+      if (choice === INHERIT) {
+        const follows = replyModeFor(next, placeIn(interaction, channelId));
+        return `<#${channelId}> has no mode of its own now: it follows its parent, its category or the server's default (**${follows}** at present).\n${describeSettings(next)}`;
+      }
+      return `Reply mode in <#${channelId}> is now **${choice}**.${missingPermissionWarning(interaction, channelId, choice)}\n${describeSettings(next)}`;
+    }
+    case 'default': {
+      const mode = interaction.options.getString('mode', true);
+      if (!isReplyMode(mode)) return `Unknown mode "${mode}".`;
+      const next = await store.update(guildId, (current) => ({ ...current, defaultMode: mode }));
+      return `Where no channel or category has a mode of its own, the reply mode is now **${mode}**.\n${describeSettings(next)}`;
     }
     case 'cooldown': {
       const user = interaction.options.getInteger('user');
@@ -65,8 +86,10 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       return `Cooldowns updated.\n${describeSettings(next)}`;
     }
     case 'logchannel': {
-      const channelId = interaction.options.getChannel('channel', true).id;
-      const next = await store.update(guildId, (current) => ({ ...current, logChannelId: channelId }));
+      // Without a channel the notices stop: the way to drop a log channel that was deleted.
+      const channelId = interaction.options.getChannel('channel')?.id;
+      const next = await store.update(guildId, (current) => withLogChannel(current, channelId));
+      if (channelId === undefined) return `Admin notices go nowhere now.\n${describeSettings(next)}`;
       return `Admin notices go to <#${channelId}>.${logChannelWarning(interaction, channelId)}\n${describeSettings(next)}`;
     }
     default:
@@ -81,6 +104,12 @@ function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean
   return { ...settings, disabledPersonas: EMOTIONS.filter((e) => disabled.has(e)) };
 }
 
+/** Where a channel sits, as far as the gateway's cache knows: one it has not cached counts by its id alone. */
+function placeIn(interaction: ChatInputCommandInteraction, channelId: string): ChannelPlace {
+  const channel = interaction.guild?.channels.cache.get(channelId);
+  if (!channel) return { channelId };
+  return { channelId, parentId: channel.parentId, categoryId: channel.isThread() ? channel.parent?.parentId : null };
+}
 
 /** What the bot needs in a channel to speak there as the personas (its webhooks), and in its threads. */
 const SPEAKING_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ManageWebhooks, PermissionFlagsBits.SendMessagesInThreads];

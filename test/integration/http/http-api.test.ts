@@ -146,6 +146,9 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
       ['a charset other than UTF-8', () => post('{"text":"hi"}', 'application/json; charset=latin1'), 415, 'UNSUPPORTED_MEDIA_TYPE', /UTF-8.*latin1/],
       ['arrays nested deeper than any request', () => post(`{"text":${'['.repeat(200_000)}${']'.repeat(200_000)}}`), 400, 'INVALID_REQUEST', /deeper than 3/],
       ['a __proto__ key', () => post('{"__proto__":{"x":1},"text":"hi"}'), 400, 'INVALID_REQUEST', /__proto__/],
+      // Answered by Fastify before routing, and so before the error handler, unless it is told otherwise.
+      ['a path with a malformed percent-escape', () => fetch(`${base}/v1/%ZZ`), 400, 'BAD_REQUEST', /not a valid URL/],
+      ['an unknown path that reads as a route pattern', () => fetch(`${base}/:a(`), 404, 'NOT_FOUND', /No route GET \/:a\(/],
     ];
 
     it.each(cases)('%s', async (_name, send, status, code, message) => {

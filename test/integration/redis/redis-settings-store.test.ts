@@ -53,4 +53,83 @@ describe('guild settings, on a real Redis', () => {
     expect(isFeelbotError(failure, ErrorCodes.SettingsConflict)).toBe(true);
     expect(await store.get(guild)).toMatchObject({ userCooldownSeconds: rivalWrites, defaultMode: DEFAULT_GUILD_SETTINGS.defaultMode });
   });
+
+  describe('a stored value written by another feelbot version (a rolling deploy)', () => {
+    const keyOf = (prefix: string, guild: string) => `${prefix}:settings:${guild}`;
+    const storedAt = async (prefix: string, guild: string) => JSON.parse((await redis.connection.get(keyOf(prefix, guild)))!) as Record<string, unknown>;
+
+    it('with a field this version does not know and a mode it cannot read, an update of another field loses nothing', async () => {
+      const prefix = freshPrefix();
+      const store = new RedisSettingsStore(redis.connection, prefix);
+      const [guild, silenced, whispering, logs] = [snowflake(), snowflake(), snowflake(), snowflake()];
+      await redis.connection.set(
+        keyOf(prefix, guild),
+        JSON.stringify({
+          ...DEFAULT_GUILD_SETTINGS,
+          disabledPersonas: ['anger', 'boredom'],
+          modes: { [silenced]: 'off', [whispering]: 'whisper' },
+          defaultMode: 'off',
+          logChannelId: logs,
+          personaLooks: { joy: { name: 'Sunny' } },
+          quietHours: { from: '22:00', to: '07:00' },
+        }),
+      );
+      // The bot's own decisions read everything this version understands.
+      expect(await store.get(guild)).toEqual({
+        ...DEFAULT_GUILD_SETTINGS,
+        disabledPersonas: ['anger'],
+        modes: { [silenced]: 'off' },
+        defaultMode: 'off',
+        logChannelId: logs,
+        personaLooks: { joy: { name: 'Sunny' } },
+      });
+
+      await store.update(guild, (current) => ({ ...current, userCooldownSeconds: 30 }));
+
+      expect(await storedAt(prefix, guild)).toEqual({
+        ...DEFAULT_GUILD_SETTINGS,
+        disabledPersonas: ['anger', 'boredom'],
+        modes: { [silenced]: 'off', [whispering]: 'whisper' },
+        defaultMode: 'off',
+        logChannelId: logs,
+        personaLooks: { joy: { name: 'Sunny' } },
+        quietHours: { from: '22:00', to: '07:00' },
+        userCooldownSeconds: 30,
+      });
+    });
+
+    it('a field whose whole value this version cannot read reads as its default, stays as stored through other updates, and is replaced when an update sets it', async () => {
+      const prefix = freshPrefix();
+      const store = new RedisSettingsStore(redis.connection, prefix);
+      const [guild, silenced] = [snowflake(), snowflake()];
+      await redis.connection.set(
+        keyOf(prefix, guild),
+        JSON.stringify({ ...DEFAULT_GUILD_SETTINGS, modes: { [silenced]: 'off' }, defaultMode: { weekdays: 'off', weekends: 'always' } }),
+      );
+      expect(await store.get(guild)).toMatchObject({ modes: { [silenced]: 'off' }, defaultMode: DEFAULT_GUILD_SETTINGS.defaultMode });
+
+      await store.update(guild, (current) => ({ ...current, channelCooldownSeconds: 10 }));
+      expect(await storedAt(prefix, guild)).toMatchObject({
+        modes: { [silenced]: 'off' },
+        defaultMode: { weekdays: 'off', weekends: 'always' },
+        channelCooldownSeconds: 10,
+      });
+
+      await store.update(guild, (current) => ({ ...current, defaultMode: 'always' }));
+      expect(await storedAt(prefix, guild)).toMatchObject({ modes: { [silenced]: 'off' }, defaultMode: 'always', channelCooldownSeconds: 10 });
+    });
+
+    it('a value that is no JSON object reads as the defaults, and an update refuses with SETTINGS_UNREADABLE instead of overwriting it', async () => {
+      const prefix = freshPrefix();
+      const store = new RedisSettingsStore(redis.connection, prefix);
+      const guild = snowflake();
+      for (const garbage of ['{"modes": {"1": "off"', '["off"]']) {
+        await redis.connection.set(keyOf(prefix, guild), garbage);
+        expect(await store.get(guild), garbage).toEqual(DEFAULT_GUILD_SETTINGS);
+        const failure = await store.update(guild, (current) => ({ ...current, defaultMode: 'always' })).catch((error: unknown) => error);
+        expect(isFeelbotError(failure, ErrorCodes.SettingsUnreadable), garbage).toBe(true);
+        expect(await redis.connection.get(keyOf(prefix, guild)), garbage).toBe(garbage);
+      }
+    });
+  });
 });
