@@ -1,6 +1,6 @@
 import { buildPrompt } from '../domain/build-prompt.js';
 import { cleanReply } from '../domain/clean-reply.js';
-import type { Emotion } from '../domain/emotions.js';
+import { EMOTIONS, type Emotion } from '../domain/emotions.js';
 import { AUTO_MODE_MIN_CONFIDENCE, replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
@@ -73,19 +73,46 @@ const WRITE_AGAIN = Symbol('write again');
  */
 const MAX_REWRITES_FOR_CONTEXT = 3;
 
+/** An admin disabled the persona writing the reply while it was written: the next allowed persona writes it again. */
+const WRITE_AS_ANOTHER = Symbol('write again as another persona');
+
+/**
+ * How many times a reply is written again for its persona being disabled meanwhile: once per other
+ * persona, so disabling them one after another is followed to the last, and an admin who keeps
+ * allowing them again does not keep the job writing.
+ */
+const MAX_REWRITES_FOR_PERSONA = EMOTIONS.length - 1;
+
 /**
  * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
- * persona, take a start from the rate limits, write the reply, post it once.
+ * persona, take a start from the rate limits, write the reply, check again that it may still be
+ * posted (deletions, edits, the settings as they read now), post it once.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
   // Each new try follows another deletion among the burst's messages (at most as many as it has),
-  // or a change to its conversation (at most MAX_REWRITES_FOR_CONTEXT).
-  for (let rewrites = 0; ; rewrites++) {
-    const outcome = await answer(queued, deps, { rewriteForContext: rewrites < MAX_REWRITES_FOR_CONTEXT }, signal);
-    if (outcome !== WRITE_AGAIN) return outcome;
-    deps.logger.info({ messageId: queued.messageId }, 'the messages a reply was written from changed while it was written: writing it again');
+  // a change to its conversation (at most MAX_REWRITES_FOR_CONTEXT), or its persona being disabled
+  // (at most MAX_REWRITES_FOR_PERSONA).
+  let rewrites = 0;
+  let personaRewrites = 0;
+  for (;;) {
+    const options = { rewriteForContext: rewrites < MAX_REWRITES_FOR_CONTEXT, rewriteForPersona: personaRewrites < MAX_REWRITES_FOR_PERSONA };
+    const outcome = await answer(queued, deps, options, signal);
+    if (outcome === WRITE_AGAIN) {
+      rewrites++;
+      deps.logger.info({ messageId: queued.messageId }, 'the messages a reply was written from changed while it was written: writing it again');
+    } else if (outcome === WRITE_AS_ANOTHER) {
+      personaRewrites++;
+      deps.logger.info({ messageId: queued.messageId }, 'the persona writing a reply was disabled meanwhile: another persona writes it again');
+    } else return outcome;
   }
+}
+
+interface TryOptions {
+  /** Whether a change to the conversation while the reply is written has it written again. */
+  readonly rewriteForContext: boolean;
+  /** Whether its persona disabled while it is written has another persona write it; else it is not posted. */
+  readonly rewriteForPersona: boolean;
 }
 
 /** A conversation as a try read it: its deleted messages and the newest text of its edited ones. */
@@ -114,9 +141,9 @@ function contextChanged(before: ConversationState, now: ConversationState, conte
 async function answer(
   queued: ParsedMessageJob,
   deps: MessageJobDeps,
-  options: { readonly rewriteForContext: boolean },
+  options: TryOptions,
   signal?: AbortSignal,
-): Promise<MessageJobOutcome | typeof WRITE_AGAIN> {
+): Promise<MessageJobOutcome | typeof WRITE_AGAIN | typeof WRITE_AS_ANOTHER> {
   const read = await conversationState(queued, deps);
   const { deletedIds, edits } = read;
   // A burst some of whose messages were deleted is answered for the rest, without their text; and
@@ -135,7 +162,7 @@ async function answer(
     if (await deps.blocks.anyBlocked(places)) return { status: 'skipped', reason: 'cannot-post' };
   }
 
-  const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
+  const settings = await settingsOf(job, deps);
   const analysis = await classifyOne(deps.classifier, job.content);
   deps.logger.debug({ analysis }, 'classified');
 
@@ -144,10 +171,7 @@ async function answer(
 
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
-  // The operator's persona writes the reply; the server's look (its admins' name and avatar) only
-  // shows it, so nothing an admin types becomes a line of the prompt.
   const voice = deps.personas[personaEmotion];
-  const persona = applyPersonaLook(voice, settings?.personaLooks[personaEmotion]);
 
   // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
   const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
@@ -159,13 +183,20 @@ async function answer(
   // Another worker may have answered while this one was generating (a stalled job moved on), or
   // the author may have deleted what this reply answers: what is left of a burst is written again.
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
-  const now = await conversationState(queued, deps);
+  const [now, settingsNow] = await Promise.all([conversationState(queued, deps), settingsOf(job, deps)]);
   const deletedSince = now.deletedIds.filter((id) => answered.includes(id));
   if (deletedSince.length > 0) {
     return withoutDeleted(job, new Set(deletedSince)) ? WRITE_AGAIN : { status: 'skipped', reason: 'deleted', emotion: analysis.emotion };
   }
+  // An admin may have silenced the place or the persona while the reply was written (up to LLM_TIMEOUT_MS).
+  const refusedNow = refusalNow(job, settingsNow, analysis, personaEmotion, options);
+  if (refusedNow === WRITE_AS_ANOTHER) return WRITE_AS_ANOTHER;
+  if (refusedNow) return { status: 'skipped', reason: refusedNow, emotion: analysis.emotion };
   // Someone took back what they wrote (edited or deleted) while the reply, which may quote it, was written.
   if (options.rewriteForContext && contextChanged(read, now, contextIdsOf(queued))) return WRITE_AGAIN;
+  // The operator's persona wrote the reply; the server's look as it is now (its admins' name and
+  // avatar) only shows it, so nothing an admin types becomes a line of the prompt.
+  const persona = applyPersonaLook(voice, settingsNow?.personaLooks[personaEmotion]);
   let posted;
   try {
     await deps.ledger.recordAttempt(answered, { content, persona: persona.name, startedAt: Date.now() });
@@ -224,6 +255,32 @@ async function landedEarlier(answered: readonly string[], target: ReplyTarget, d
   await deps.ledger.record(answered, landed.messageId);
   deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
   return true;
+}
+
+/**
+ * A guild's settings as they read now; none for a DM. A read Redis fails is thrown, as the
+ * ledger's, deletions' and edits' are: the attempt fails and is retried, never posted unchecked.
+ */
+async function settingsOf(job: ParsedMessageJob, deps: MessageJobDeps): Promise<GuildSettings | undefined> {
+  return job.guildId ? deps.settings.get(job.guildId) : undefined;
+}
+
+/**
+ * What settings read again once the reply is written say against posting it: the reason the start
+ * would have given, WRITE_AS_ANOTHER when only its persona was disabled (another is allowed and a
+ * rewrite is left), or undefined when nothing.
+ */
+function refusalNow(
+  job: ParsedMessageJob,
+  settings: GuildSettings | undefined,
+  analysis: EmotionAnalysis,
+  persona: Emotion,
+  options: TryOptions,
+): SkipReason | typeof WRITE_AS_ANOTHER | undefined {
+  const quiet = shouldStayQuiet(job, settings, analysis);
+  if (quiet) return quiet;
+  if (!settings?.disabledPersonas.includes(persona)) return undefined;
+  return options.rewriteForPersona && pickPersona(analysis.scores, settings.disabledPersonas) ? WRITE_AS_ANOTHER : 'no-persona-allowed';
 }
 
 function shouldStayQuiet(job: ParsedMessageJob, settings: GuildSettings | undefined, analysis: EmotionAnalysis): SkipReason | undefined {
