@@ -2,9 +2,10 @@
  * Aggregate tokens/s of N conversations generated at once through one context (N sequences)
  * versus the same N conversations one after another, on a generated fixture model.
  *
- *   npx tsx bench/llm-concurrency.ts [--preset tiny|smol-135m] [--max-tokens 64] [--gpu cpu] [--threads N] [--repeats 3]
+ *   npx tsx bench/llm-concurrency.ts [--preset tiny|smol-135m] [--max-tokens 64] [--gpu cpu] [--threads N] [--repeats 4]
  *
- * Each figure is the median of `--repeats` alternating runs, since a shared VM's timings are noisy.
+ * Each figure is the median of `--repeats` runs, since a shared VM's timings are noisy; which of the
+ * two runs first alternates from one repeat to the next, so an even `--repeats` favours neither.
  */
 import { fileURLToPath } from 'node:url';
 import { parseFlags } from '../scripts/fixtures/cli-args.js';
@@ -26,7 +27,7 @@ const preset = flags.get('preset') ?? 'tiny';
 if (!isPresetName(preset)) throw new Error(`unknown --preset ${preset}; use tiny or smol-135m`);
 const maxTokens = Number(flags.get('max-tokens') ?? 64);
 const gpu = (flags.get('gpu') ?? 'cpu') as GpuMode;
-const repeats = Number(flags.get('repeats') ?? 3);
+const repeats = Number(flags.get('repeats') ?? 4);
 const threads = flags.has('threads') ? Number(flags.get('threads')) : undefined;
 
 const modelPath = fileURLToPath(new URL(`.generated/${preset}.gguf`, import.meta.url));
@@ -83,8 +84,14 @@ for (const count of CONCURRENCY_LEVELS) {
   const concurrentRuns: RunStats[] = [];
   const sequentialRuns: RunStats[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
-    concurrentRuns.push(await runConcurrent(generator, count));
-    sequentialRuns.push(await runSequential(generator, count));
+    // Alternate which runs first, so an order effect (the second meeting what the first warmed up) favours neither.
+    if (repeat % 2 === 0) {
+      concurrentRuns.push(await runConcurrent(generator, count));
+      sequentialRuns.push(await runSequential(generator, count));
+    } else {
+      sequentialRuns.push(await runSequential(generator, count));
+      concurrentRuns.push(await runConcurrent(generator, count));
+    }
   }
   const concurrent = medianRun(concurrentRuns);
   const sequential = medianRun(sequentialRuns);

@@ -27,34 +27,60 @@ function logged(write: (logger: ReturnType<typeof createLogger>) => void): strin
   return lines[0]!;
 }
 
-function expectNoSecrets(line: string): void {
+/** The line, parsed, for checks that what was logged is still there: dropping a field would also hide its token. */
+function expectNoSecrets(line: string): Record<string, unknown> {
   expect(line).not.toContain(WEBHOOK_TOKEN);
   expect(line).not.toContain(INTERACTION_TOKEN);
-  expect(JSON.parse(line)).toBeTruthy();
+  return JSON.parse(line) as Record<string, unknown>;
 }
+
+/** A refused request as logged: what an operator needs is kept, the URL and body that held the token are not. */
+function discordErrorLogged(code: number, message: string) {
+  return { type: 'DiscordAPIError', code, message, status: 404, method: 'POST' };
+}
+
+const CODED_REFUSAL = {
+  type: 'FeelbotError',
+  code: 'DISCORD_REQUEST_FAILED',
+  message: expect.stringContaining('HTTP 404, code 10015: Unknown Webhook') as unknown,
+  details: { status: 404, discordCode: 10_015 },
+};
 
 describe('errors in the logs never carry a webhook or interaction token', () => {
   it('a Discord error logged under a key other than err', () => {
     const line = logged((logger) => logger.warn({ error: refusedWebhookPost(), cause: refusedInteractionCallback() }, 'post failed'));
-    expectNoSecrets(line);
-    const fields = JSON.parse(line) as { error: Record<string, unknown> };
-    expect(fields.error).toMatchObject({ type: 'DiscordAPIError', code: 10_015, status: 404 });
-    expect(fields.error).not.toHaveProperty('url');
-    expect(fields.error).not.toHaveProperty('requestBody');
+    const fields = expectNoSecrets(line);
+    expect(fields).toMatchObject({ msg: 'post failed', error: discordErrorLogged(10_015, 'Unknown Webhook'), cause: discordErrorLogged(10_062, 'Unknown interaction') });
+    for (const key of ['error', 'cause']) {
+      expect(fields[key]).not.toHaveProperty('url');
+      expect(fields[key]).not.toHaveProperty('requestBody');
+    }
   });
 
   it('a Discord error inside an AggregateError, and one kept in another error field', () => {
     const aggregate = new AggregateError([refusedWebhookPost(), refusedInteractionCallback()], 'both posts failed');
-    expectNoSecrets(logged((logger) => logger.error({ err: aggregate }, 'job failed')));
+    expect(expectNoSecrets(logged((logger) => logger.error({ err: aggregate }, 'job failed')))).toMatchObject({
+      err: {
+        type: 'AggregateError',
+        message: 'both posts failed',
+        aggregateErrors: [discordErrorLogged(10_015, 'Unknown Webhook'), discordErrorLogged(10_062, 'Unknown interaction')],
+      },
+    });
     const wrapped = Object.assign(new Error('could not answer'), { original: refusedWebhookPost() });
-    expectNoSecrets(logged((logger) => logger.error({ err: wrapped }, 'job failed')));
+    expect(expectNoSecrets(logged((logger) => logger.error({ err: wrapped }, 'job failed')))).toMatchObject({
+      err: { type: 'Error', message: 'could not answer', original: discordErrorLogged(10_015, 'Unknown Webhook') },
+    });
   });
 
   it("a Discord error as the cause of feelbot's own error, logged under err or nested deeper", () => {
     const coded = asDiscordRequestError(refusedWebhookPost(), 'the reply');
-    expectNoSecrets(logged((logger) => logger.error({ err: coded }, 'job failed')));
-    expectNoSecrets(logged((logger) => logger.error({ details: { failure: coded, attempts: [refusedWebhookPost()] } }, 'job failed')));
-    expectNoSecrets(logged((logger) => logger.error(new AggregateError([coded]), 'job failed')));
+    expect(expectNoSecrets(logged((logger) => logger.error({ err: coded }, 'job failed')))).toMatchObject({ err: CODED_REFUSAL });
+    expect(expectNoSecrets(logged((logger) => logger.error({ details: { failure: coded, attempts: [refusedWebhookPost()] } }, 'job failed')))).toMatchObject({
+      details: { failure: CODED_REFUSAL, attempts: [discordErrorLogged(10_015, 'Unknown Webhook')] },
+    });
+    expect(expectNoSecrets(logged((logger) => logger.error(new AggregateError([coded]), 'job failed')))).toMatchObject({
+      err: { type: 'AggregateError', aggregateErrors: [CODED_REFUSAL] },
+    });
   });
 
   it("a rate limit on a webhook route, whose major parameter is the webhook's id and token", () => {
@@ -72,22 +98,31 @@ describe('errors in the logs never carry a webhook or interaction token', () => 
       scope: 'user',
     });
     const line = logged((logger) => logger.error({ err: limited }, 'could not delete a reply posted in the wrong channel'));
-    expectNoSecrets(line);
-    expect(JSON.parse(line)).toMatchObject({ err: { type: 'RateLimitError', route: '/webhooks/:id/:token', retryAfter: 120_000 } });
+    const fields = expectNoSecrets(line);
+    expect(fields).toMatchObject({ err: { type: 'RateLimitError', route: '/webhooks/:id/:token', retryAfter: 120_000 } });
+    expect(fields.err).not.toHaveProperty('majorParameter');
   });
 
   it('a token in an error message or in free text is redacted by pattern', () => {
     const error = new Error(`fetch failed for /webhooks/1200000000000000001/${WEBHOOK_TOKEN} and /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`);
-    expectNoSecrets(logged((logger) => logger.warn({ problem: error }, 'request failed')));
-    expectNoSecrets(logged((logger) => logger.warn(`retrying /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`)));
+    expect(expectNoSecrets(logged((logger) => logger.warn({ problem: error }, 'request failed')))).toMatchObject({
+      msg: 'request failed',
+      problem: { type: 'Error', message: 'fetch failed for /webhooks/1200000000000000001/[redacted] and /interactions/1200000000000000002/[redacted]/callback' },
+    });
+    expect(expectNoSecrets(logged((logger) => logger.warn(`retrying /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback`)))).toMatchObject({
+      msg: 'retrying /interactions/1200000000000000002/[redacted]/callback',
+    });
   });
 
   it("a token in any field's text, however nested, is redacted by pattern: a prompt quoting what someone pasted in chat", () => {
     const pasted = `my webhook is https://discord.com/api/webhooks/1200000000000000001/${WEBHOOK_TOKEN}`;
     const prompt = { system: 'Be kind.', turns: [{ role: 'user', text: `<<<Alice: ${pasted}>>>` }] };
     const line = logged((logger) => logger.debug({ persona: 'Joy', prompt, raw: `Never share /interactions/1200000000000000002/${INTERACTION_TOKEN}/callback!` }, 'prompt'));
-    expectNoSecrets(line);
-    expect(JSON.parse(line)).toMatchObject({ persona: 'Joy', prompt: { system: 'Be kind.', turns: [{ role: 'user', text: expect.stringContaining('[redacted]') }] } });
+    expect(expectNoSecrets(line)).toMatchObject({
+      persona: 'Joy',
+      prompt: { system: 'Be kind.', turns: [{ role: 'user', text: '<<<Alice: my webhook is https://discord.com/api/webhooks/1200000000000000001/[redacted]>>>' }] },
+      raw: 'Never share /interactions/1200000000000000002/[redacted]/callback!',
+    });
     // The caller's object is left as it was.
     expect(prompt.turns[0]!.text).toContain(WEBHOOK_TOKEN);
   });

@@ -418,8 +418,13 @@ describe('posting as a persona through webhooks', () => {
     const post = replier();
     await post.post({ target: guildTarget(), persona: personas.surprise, content: 'one' });
     const hook = discord.webhookExecutions().at(-1)!.webhookId;
+    const { token } = discord.store.webhooks.get(hook)!;
+    const since = discord.requests.length;
+    const executionsBefore = discord.webhookExecutions().length;
     await post.post({ target: guildTarget(), persona: personas.surprise, content: 'two' });
-    expect(discord.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/webhooks/${hook}/`))).toHaveLength(0);
+    // Neither asked where the webhook posts nor looked up among the channel's webhooks: only the post itself.
+    expect(discord.requests.slice(since).map((r) => `${r.method} ${r.path}`)).toEqual([`POST /webhooks/${hook}/${token}`]);
+    expect(discord.webhookExecutions().slice(executionsBefore)).toMatchObject([{ webhookId: hook, content: 'two', channelId: discord.world.channels.text.id }]);
   });
 
   it("a misplaced post that cannot be taken back is logged for the admins with the job's ids, without the webhook token", async () => {

@@ -33,12 +33,16 @@ describe("deletions that come after a burst's reply started (real Redis ledger, 
     return { regretted, kept, job };
   }
 
-  /** A worker's deps on one private prefix; the generator records each prompt and may act while it writes. */
+  /**
+   * A worker's deps on one private prefix; the generator records each prompt and may act while it
+   * writes, and the replier answers every post with `replyId`.
+   */
   function worker(options: { settings?: GuildSettings; whileWriting?: () => Promise<void>; replier?: PersonaReplier } = {}) {
     const prefix = `{written-${randomUUID().slice(0, 8)}}`;
     const settings = options.settings ?? DEFAULT_GUILD_SETTINGS;
     const posted: PersonaReply[] = [];
     const prompts: string[] = [];
+    const replyId = snowflake();
     const generator: ReplyGenerator = {
       parallelism: 1,
       generate: async ({ prompt }) => {
@@ -53,7 +57,7 @@ describe("deletions that come after a burst's reply started (real Redis ledger, 
       generator,
       personas,
       settings: { get: async () => settings, update: async () => settings },
-      replier: options.replier ?? { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
+      replier: options.replier ?? { post: async (reply) => (posted.push(reply), { messageId: replyId }), findPosted: async () => undefined },
       ledger: new RedisDeliveryLedger(redis.connection, prefix),
       typing: { start: () => () => undefined },
       logger: createLogger('silent', 'test'),
@@ -64,26 +68,27 @@ describe("deletions that come after a burst's reply started (real Redis ledger, 
       edited: NO_EDITS,
       blocks: NO_CHANNEL_BLOCKS,
     };
-    return { deps, posted, prompts };
+    return { deps, posted, prompts, replyId };
   }
 
   it('part of a burst deleted while its reply is written: the rest is answered, and the deleted text reaches no prompt of it', async () => {
     const { regretted, kept, job } = burstJob();
     let deletedYet = false;
     // The job is locked by the worker, so the gateway can only mark the deletion.
-    const { deps, posted, prompts } = worker({
+    const { deps, posted, prompts, replyId } = worker({
       whileWriting: async () => {
         if (!deletedYet) await deps.deleted.mark([regretted]);
         deletedYet = true;
       },
     });
 
-    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted', replyId });
     expect(posted.map((reply) => reply.nonce)).toEqual([kept]);
     expect(prompts).toHaveLength(2);
     expect(prompts[1]).toContain('my exam went badly');
     expect(prompts[1]).not.toContain('my ex texted');
-    expect(await deps.ledger.find([kept])).toBeDefined();
+    // A retry of the job finds the reply that answered what is left of the burst.
+    expect(await deps.ledger.find([kept])).toBe(replyId);
   });
 
   it('every message of a burst deleted while its reply is written: no reply', async () => {
