@@ -1,0 +1,46 @@
+import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
+import type { ReplyTarget } from '../ports/persona-replier.js';
+import type { MessageJobDeps } from './message-job-deps.js';
+import type { ParsedMessageJob } from './message-job.js';
+
+/**
+ * A whole server as a blocked place. Not its bare id: a server made before 2017 shares its id
+ * with its first channel, whose own block would then stop every channel of the server.
+ */
+function serverPlace(guildId: string): string {
+  return `server:${guildId}`;
+}
+
+/** The channel an admin's problem is about, as the error names it; else the one replied in. */
+function placeOf(error: FeelbotError, channelId: string): string {
+  const named = error.details.channelId;
+  return typeof named === 'string' ? named : channelId;
+}
+
+/** A failure only an admin can fix, which retrying would not. */
+export function isAdminProblem(error: unknown): error is FeelbotError {
+  return isFeelbotError(error, ErrorCodes.WebhookLimitReached) || isFeelbotError(error, ErrorCodes.DiscordPermissionMissing);
+}
+
+/**
+ * True when the last post failed for want of an admin's fix (a permission, the webhook limit) where
+ * this job posts: its channel or thread, the channel whose webhooks a thread's reply uses, or the
+ * whole server. Never for a DM.
+ */
+export async function isBlocked(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<boolean> {
+  if (!job.guildId) return false;
+  const places = [job.channelId, ...(target.threadParentId ? [target.threadParentId] : []), serverPlace(job.guildId)];
+  return deps.blocks.anyBlocked(places);
+}
+
+/**
+ * Blocks the place an admin's problem is about and tells the admins, once. Both go under that
+ * place: for a thread's reply it is often its parent channel, whose webhooks it uses, so its other
+ * threads are blocked and reported with it.
+ */
+export async function blockForAdmins(error: FeelbotError, guildId: string, channelId: string, deps: Pick<MessageJobDeps, 'blocks' | 'notifier'>): Promise<void> {
+  const about = placeOf(error, channelId);
+  const place = error.details.scope === 'server' ? serverPlace(guildId) : about;
+  await deps.blocks.block(place, error.code);
+  await deps.notifier.notify({ guildId, channelId: about, place, code: error.code, message: error.message });
+}

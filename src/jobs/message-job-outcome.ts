@@ -1,0 +1,18 @@
+import type { Emotion } from '../domain/emotions.js';
+
+/** How a message job ended: its reply posted, or the reason the bot stayed quiet. */
+export type MessageJobOutcome =
+  | { readonly status: 'posted'; readonly emotion: Emotion; readonly persona: Emotion; readonly replyId: string }
+  | { readonly status: 'skipped'; readonly reason: SkipReason; readonly emotion?: Emotion };
+
+export type SkipReason =
+  | 'already-answered'
+  | 'deleted'
+  | 'mode-off'
+  | 'not-addressed'
+  | 'not-emotional'
+  | 'unreadable'
+  | 'no-persona-allowed'
+  | 'rate-limited'
+  | 'cannot-post'
+  | 'thread-closed';

@@ -1,0 +1,54 @@
+import { buildPrompt } from '../domain/build-prompt.js';
+import { cleanReply } from '../domain/clean-reply.js';
+import type { Persona } from '../domain/persona.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
+import type { MessageJobDeps } from './message-job-deps.js';
+import type { ParsedMessageJob } from './message-job.js';
+
+/**
+ * The reply, cleaned; GENERATION_EMPTY when nothing visible is left. That is retried: sampling
+ * writes another reply, and the retry keeps the start it claimed (the same reply id).
+ */
+export async function writeReply(
+  job: ParsedMessageJob,
+  deps: Pick<MessageJobDeps, 'generator' | 'typing' | 'logger' | 'metrics'>,
+  persona: Persona,
+  signal?: AbortSignal,
+): Promise<string> {
+  const prompt = buildPrompt({
+    persona,
+    context: job.context,
+    message: { authorName: job.author.displayName, content: job.content },
+  });
+  deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
+  // "Typing" shows once the reply is being written, not while it waits for a sequence or is refused one.
+  let stopTyping = () => undefined as void;
+  const startTyping = () => {
+    if (job.origin === 'discord' && job.typing) stopTyping = deps.typing.start(job.channelId);
+  };
+  try {
+    // A LoRA persona whose sequences are busy gives the job's slot back (LLM_BUSY, retried shortly)
+    // rather than holding it while other personas' replies could run.
+    const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', onStart: startTyping, signal });
+    deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
+    deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
+    const content = cleanReply(result.text, {
+      personaName: persona.name,
+      maxChars: persona.maxReplyChars,
+      truncated: result.truncated,
+      // The author's own text (the whole burst): only links they wrote may be repeated.
+      answering: job.content,
+    });
+    if (!content) throw nothingVisible(persona, result.tokens);
+    return content;
+  } finally {
+    stopTyping();
+  }
+}
+
+function nothingVisible(persona: Persona, tokens: number): FeelbotError {
+  return new FeelbotError(ErrorCodes.GenerationEmpty, `${persona.name}'s reply had nothing visible left to post.`, {
+    permanent: false,
+    details: { persona: persona.name, tokens },
+  });
+}
