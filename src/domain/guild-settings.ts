@@ -88,3 +88,14 @@ export function withLogChannel(settings: GuildSettings, channelId: string | unde
   const { logChannelId: _previous, ...rest } = settings;
   return channelId === undefined ? rest : { ...rest, logChannelId: channelId };
 }
+
+/** Whether a setting names the channel: its own mode, or admin notices sent there. */
+export function namesChannel(settings: GuildSettings, channelId: string): boolean {
+  return Object.hasOwn(settings.modes, channelId) || settings.logChannelId === channelId;
+}
+
+/** The settings with nothing left of a deleted channel, category or thread: no mode of its own, no notices sent there. */
+export function withoutChannel(settings: GuildSettings, channelId: string): GuildSettings {
+  const unmoded = withChannelMode(settings, channelId, INHERIT);
+  return settings.logChannelId === channelId ? withLogChannel(unmoded, undefined) : unmoded;
+}

@@ -19,6 +19,7 @@ import { createMessageHandler } from './on-message-create.js';
 import { createDeletionHandler } from './on-message-delete.js';
 import { createContextEditHandler } from './on-message-update.js';
 import { forgettingEdits } from './forget-edits-of-deleted.js';
+import { createChannelDeletionHandler, listenForDeletedChannels } from './on-channel-delete.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -65,6 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     shutdown: shutdown.signal,
   });
   const onContextEdit = createContextEditHandler({ edited, deleted, settings, logger, shutdown: shutdown.signal });
+  const onChannelDelete = createChannelDeletionHandler({ settings, logger, shutdown: shutdown.signal });
   const onInteraction = createInteractionHandler({
     queue,
     settings,
@@ -81,6 +83,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
+  const stopDeletedChannels = listenForDeletedChannels(client, onChannelDelete);
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   const sweeper = setInterval(() => {
@@ -117,7 +120,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       // API, which the client's destroy() would cut off (it drops the token).
       clearInterval(sweeper);
       for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
-      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain()]);
+      stopDeletedChannels();
+      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain()]);
       const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();

@@ -1,9 +1,13 @@
 import { Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
+import { withLogChannel } from '../../domain/guild-settings.js';
+import { ErrorCodes, errorCodeOf } from '../../errors.js';
 import type { AdminNotice, AdminNotifier } from '../../ports/admin-notifier.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { feelbotKey } from '../redis/redis-connection.js';
+import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
+import { asDiscordRequestError } from './discord-request-error.js';
 import { NO_PINGS } from './webhook-replier.js';
 
 /** Once a day at most per problem and place (a channel, or the server for a server-wide one): a reminder, not spam. */
@@ -42,7 +46,33 @@ export class LogChannelNotifier implements AdminNotifier {
       });
     } catch (error) {
       await this.redis.del(key);
-      this.logger.warn({ err: error, guildId: notice.guildId }, 'could not post the admin notice to the log channel');
+      await this.postFailed(error, notice.guildId, logChannelId);
+    }
+  }
+
+  /**
+   * A log channel Discord no longer knows (10003: deleted) is cleared, so /feelbot settings stops
+   * listing it; one the bot may not see or post in (50001, 50013) is the admins' to fix, and stays.
+   */
+  private async postFailed(error: unknown, guildId: string, logChannelId: string): Promise<void> {
+    const failure = asDiscordRequestError(error, 'an admin notice');
+    const fields = { err: failure, guildId, logChannelId };
+    if (hasDiscordCode(error, DiscordCodes.UnknownChannel)) {
+      this.logger.warn({ ...fields, code: errorCodeOf(failure) }, 'the log channel is gone; clearing it');
+      await this.forgetLogChannel(guildId, logChannelId);
+      return;
+    }
+    const refused = hasDiscordCode(error, DiscordCodes.MissingAccess) || hasDiscordCode(error, DiscordCodes.MissingPermissions);
+    const code = refused ? ErrorCodes.DiscordPermissionMissing : errorCodeOf(failure);
+    this.logger.warn({ ...fields, code }, 'could not post the admin notice to the log channel');
+  }
+
+  /** Only if it still names that channel: admins may have chosen another meanwhile. */
+  private async forgetLogChannel(guildId: string, logChannelId: string): Promise<void> {
+    try {
+      await this.settings.update(guildId, (current) => (current.logChannelId === logChannelId ? withLogChannel(current, undefined) : current));
+    } catch (error) {
+      this.logger.warn({ err: error, code: errorCodeOf(error), guildId, logChannelId }, 'could not clear the deleted log channel');
     }
   }
 }

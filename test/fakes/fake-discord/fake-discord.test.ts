@@ -6,6 +6,7 @@ import {
   Client,
   DiscordAPIError,
   Events,
+  GatewayDispatchEvents,
   GatewayIntentBits,
   REST,
   Routes,
@@ -166,6 +167,25 @@ describe('fake Discord with the real discord.js client', () => {
     await expect(webhookClient.send({ content: 'no', threadId: locked.id })).rejects.toMatchObject({ code: 50_083, status: 400 });
     expect(fake.store.channel(locked.id)).toMatchObject({ archived: true, locked: true });
     webhookClient.destroy();
+  });
+
+  it('deletes a channel with CHANNEL_DELETE and a thread with THREAD_DELETE (id, guild_id, parent_id, type); requests naming them get 10003', async () => {
+    const guildId = fake.world.guild.id;
+    const category = fake.addChannel({ guildId, type: ChannelType.GuildCategory, name: 'to-delete' });
+    const child = fake.addChannel({ guildId, type: ChannelType.GuildText, name: 'stays', parentId: category.id });
+    const thread = fake.addChannel({ guildId, type: ChannelType.PublicThread, name: 'to-delete', parentId: child.id });
+    await fake.waitFor(() => client.channels.cache.has(thread.id));
+
+    const threadGone = once(client.ws, GatewayDispatchEvents.ThreadDelete);
+    fake.deleteChannel(thread.id);
+    expect((await threadGone)[0]).toEqual({ id: thread.id, guild_id: guildId, parent_id: child.id, type: ChannelType.PublicThread });
+
+    const categoryGone = once(client, Events.ChannelDelete);
+    const childMoved = once(client, Events.ChannelUpdate);
+    fake.deleteChannel(category.id);
+    expect(((await categoryGone) as [{ id: string }])[0].id).toBe(category.id);
+    expect(((await childMoved) as [unknown, { id: string; parentId: string | null }])[1]).toMatchObject({ id: child.id, parentId: null });
+    await expect(client.rest.post(Routes.channelMessages(category.id), { body: { content: 'hi' } })).rejects.toMatchObject({ code: 10_003, status: 404 });
   });
 
   it('refuses webhooks on threads like Discord does', async () => {

@@ -7,6 +7,7 @@ import { GatewayServer, PRIVILEGED_INTENTS, type GatewayStats } from './gateway-
 import { createRequestListener } from './http-server.js';
 import { channelPayload as channelPayloadFor } from './payloads/channel.js';
 import { setThreadState } from './thread-state.js';
+import { deleteChannel } from './channel-deletion.js';
 import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
 import type { InteractionInput } from './payloads/interaction.js';
 import { userPayload } from './payloads/user.js';
@@ -189,6 +190,14 @@ export class FakeDiscord {
   /** Archives a thread (and locks it, as a moderator may) and dispatches THREAD_UPDATE. */
   closeThread(threadId: string, { locked = false }: { locked?: boolean } = {}) {
     return setThreadState(this.#context, threadId, { archived: true, locked });
+  }
+
+  /**
+   * Deletes a guild channel, category or thread, as an admin does, and dispatches CHANNEL_DELETE or
+   * THREAD_DELETE; later requests naming it get 404 / 10003.
+   */
+  deleteChannel(channelId: string): void {
+    deleteChannel(this.#context, channelId);
   }
 
   /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */

@@ -7,6 +7,7 @@ import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const QUIET = createLogger('silent', 'test', new Writable({ write: (_chunk, _encoding, done) => done() }));
@@ -23,10 +24,10 @@ describe('admin notices in the log channel', () => {
     await discord.close();
   });
 
-  function setup() {
+  function setup(logger = QUIET) {
     const prefix = `{notice-${randomUUID().slice(0, 8)}}`;
     const settings = new RedisSettingsStore(redis.connection, prefix);
-    const notifier = new LogChannelNotifier(createDiscordRest(discord.apiUrl, discord.token), redis.connection, prefix, settings, QUIET);
+    const notifier = new LogChannelNotifier(createDiscordRest(discord.apiUrl, discord.token), redis.connection, prefix, settings, logger);
     const { guild } = discord.world;
     const logChannel = discord.addChannel({ guildId: guild.id, type: 0, name: `log-${randomUUID().slice(0, 4)}` });
     const notice = { guildId: guild.id, channelId: discord.world.channels.text.id, code: 'WEBHOOK_LIMIT_REACHED', message: 'This channel has 15 webhooks.' };
@@ -78,5 +79,42 @@ describe('admin notices in the log channel', () => {
     expect(discord.channelMessages(logChannel.id)).toHaveLength(0);
     await notifier.notify(notice);
     expect(discord.channelMessages(logChannel.id)).toHaveLength(1);
+  });
+
+  it('a notice to a log channel Discord no longer knows (10003, deleted) clears it, and the next notice is only logged', async () => {
+    const { notifier, notice, logChannel, chooseLogChannel, settings, prefix } = setup();
+    await chooseLogChannel();
+    discord.deleteChannel(logChannel.id);
+    await notifier.notify(notice);
+    expect((await settings.get(notice.guildId)).logChannelId).toBeUndefined();
+
+    // Not silenced for the day: nothing reached the admins.
+    await redis.connection.del(`${prefix}:notice:${notice.guildId}:${notice.code}:${notice.channelId}`);
+    await notifier.notify(notice);
+    expect(discord.requests.filter((request) => request.path === `/channels/${logChannel.id}/messages`)).toHaveLength(1);
+  });
+
+  it('a 10003 for a log channel admins replaced while the notice was on its way leaves their new choice', async () => {
+    const { notifier, notice, logChannel, chooseLogChannel, settings } = setup();
+    await chooseLogChannel();
+    const release = discord.holdNext(`POST /channels/${logChannel.id}/messages`);
+    const notified = notifier.notify(notice);
+    await discord.waitFor(() => discord.requests.some((request) => request.path === `/channels/${logChannel.id}/messages`));
+    const replacement = discord.addChannel({ guildId: notice.guildId, type: 0, name: `new-log-${randomUUID().slice(0, 4)}` });
+    await settings.update(notice.guildId, (current) => ({ ...current, logChannelId: replacement.id }));
+    discord.deleteChannel(logChannel.id);
+    release();
+    await notified;
+    expect((await settings.get(notice.guildId)).logChannelId).toBe(replacement.id);
+  });
+
+  it('a log channel the bot may not see (50001 Missing Access) stays chosen for the admins to fix, and the failure is logged with a code', async () => {
+    const { logger, lines } = capturedLogger('warn');
+    const { notifier, notice, logChannel, chooseLogChannel, settings } = setup(logger);
+    await chooseLogChannel();
+    discord.failNext(`POST /channels/${logChannel.id}/messages`, [{ status: 403, code: 50_001, message: 'Missing Access' }]);
+    await notifier.notify(notice);
+    expect((await settings.get(notice.guildId)).logChannelId).toBe(logChannel.id);
+    expect(lines.find((line) => line.msg === 'could not post the admin notice to the log channel')).toMatchObject({ code: 'DISCORD_PERMISSION_MISSING', logChannelId: logChannel.id });
   });
 });

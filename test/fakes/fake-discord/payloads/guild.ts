@@ -101,7 +101,8 @@ export function guildCreatePayload(store: FakeStore, guild: GuildRecord) {
     voice_states: [],
     members: members.map((member) => memberPayload(store, member)),
     channels: channels.filter((c) => !isThreadRecord(c.type)).map((c) => channelPayload(store, c)),
-    threads: channels.filter((c) => isThreadRecord(c.type)).map((c) => channelPayload(store, c)),
+    // Active threads only, as Discord sends: an archived one is known to a client only once it is fetched.
+    threads: channels.filter((c) => isThreadRecord(c.type) && !c.archived).map((c) => channelPayload(store, c)),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

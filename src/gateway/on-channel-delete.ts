@@ -1,0 +1,90 @@
+import { GatewayDispatchEvents, type Client } from 'discord.js';
+import { namesChannel, withoutChannel } from '../domain/guild-settings.js';
+import { errorCodeOf } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { SettingsStore } from '../ports/settings-store.js';
+import { retryWhileRedisDown } from './retry-while-redis-down.js';
+
+/** A guild channel, category or thread Discord says is gone. */
+export interface DeletedChannel {
+  readonly guildId: string;
+  readonly channelId: string;
+}
+
+export interface ChannelDeletionDeps {
+  readonly settings: Pick<SettingsStore, 'get' | 'update'>;
+  readonly logger: Logger;
+  /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
+  readonly shutdown?: AbortSignal;
+}
+
+export interface ChannelDeletionHandler {
+  (deleted: DeletedChannel): Promise<void>;
+  /** Settles once every deletion handed in has been applied or given up. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The raw dispatches, not discord.js's ChannelDelete and ThreadDelete: those fire only for a
+ * channel in the client's cache, and an archived thread is not in it.
+ */
+const DELETION_EVENTS = [GatewayDispatchEvents.ChannelDelete, GatewayDispatchEvents.ThreadDelete] as const;
+
+/**
+ * CHANNEL_DELETE and THREAD_DELETE: a deleted place's own mode, and the log channel when it was
+ * that place, leave the guild's settings, since no channel picker can name a deleted channel for
+ * an admin to clear them. Every gateway sees the event, and handling it twice leaves the same
+ * settings: one that finds nothing named writes nothing. Like a deleted message, it waits for Redis to come back.
+ */
+export function createChannelDeletionHandler(deps: ChannelDeletionDeps): ChannelDeletionHandler {
+  const inFlight = new Set<Promise<void>>();
+  const handle = (deleted: DeletedChannel) => {
+    const done = forgetDeletedChannel(deleted, deps);
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+    return done;
+  };
+  const drain = async () => {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+  };
+  return Object.assign(handle, { drain });
+}
+
+/** Hands every deleted guild channel and thread to `handler`; returns what stops listening. */
+export function listenForDeletedChannels(client: Client, handler: ChannelDeletionHandler): () => void {
+  const listener = (data: unknown) => {
+    const deleted = deletedChannelOf(data);
+    if (deleted) void handler(deleted);
+  };
+  for (const event of DELETION_EVENTS) client.ws.on(event, listener);
+  return () => {
+    for (const event of DELETION_EVENTS) client.ws.off(event, listener);
+  };
+}
+
+/** The guild and channel a CHANNEL_DELETE or THREAD_DELETE names; undefined for a DM's, which has no settings. */
+export function deletedChannelOf(data: unknown): DeletedChannel | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { id, guild_id: guildId } = data as { id?: unknown; guild_id?: unknown };
+  return typeof id === 'string' && typeof guildId === 'string' ? { guildId, channelId: id } : undefined;
+}
+
+/** Never rejects: settings that cannot be cleaned are logged with their code, and stay. */
+async function forgetDeletedChannel(deleted: DeletedChannel, deps: ChannelDeletionDeps): Promise<void> {
+  const log = deps.logger.child({ guildId: deleted.guildId, channelId: deleted.channelId });
+  try {
+    const forgotten = await retryWhileRedisDown(() => forget(deleted, deps.settings), { signal: deps.shutdown, logger: log });
+    if (forgotten) log.info(forgotten, 'forgot the settings of a deleted channel');
+    else log.debug('a deleted channel had no settings');
+  } catch (error) {
+    log.error({ err: error, code: errorCodeOf(error) }, 'could not forget the settings of a deleted channel');
+  }
+}
+
+/** What named the channel, now removed; undefined, with nothing written, when nothing did. Safe to repeat. */
+async function forget({ guildId, channelId }: DeletedChannel, settings: ChannelDeletionDeps['settings']) {
+  const current = await settings.get(guildId);
+  if (!namesChannel(current, channelId)) return undefined;
+  await settings.update(guildId, (latest) => withoutChannel(latest, channelId));
+  return { mode: current.modes[channelId], logChannel: current.logChannelId === channelId };
+}
