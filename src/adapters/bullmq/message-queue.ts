@@ -1,24 +1,18 @@
 import { Queue, type DeduplicationOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
-import { withEdited, withoutDeleted } from '../../jobs/burst-parts.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
-import { feelbotKey } from '../redis/redis-connection.js';
-import { setAllWithTtl } from '../redis/set-all.js';
 import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
+import { JobWithdrawals } from './job-withdrawals.js';
+import { MessageCarriers } from './message-carriers.js';
 import { REPLY_QUEUE } from './queue-names.js';
+import { reviseWaitingJob } from './revise-waiting-job.js';
 import { untilReady } from './until-ready.js';
-import type { ReplyQueue, WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
+import type { ReplyQueue, WithdrawnJob } from '../../ports/reply-queue.js';
 
 /** Jobs one sweep removes per state; a sweep every few minutes keeps up with any real load. */
 const SWEEP_BATCH = 1_000;
-/** The carrier of a message lives as long as the deleted-message marker the worker checks. */
-const CARRIER_TTL_SECONDS = 60 * 60;
-/** The rest of a withdrawn job is kept this long for a withdrawal retried after Redis ran it unanswered. */
-const WITHDRAWN_REST_TTL_SECONDS = 10 * 60;
-/** Where a job waits for a worker (or for its burst window to close); BullMQ's names. */
-const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
 
 /**
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
@@ -28,13 +22,13 @@ const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prio
  */
 export class MessageQueue implements ReplyQueue {
   readonly queue: Queue;
+  private readonly carriers: MessageCarriers;
+  private readonly withdrawals: JobWithdrawals;
 
-  constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
-    name: string = REPLY_QUEUE,
-  ) {
+  constructor(connection: Redis, prefix: string, name: string = REPLY_QUEUE) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    this.carriers = new MessageCarriers(connection, prefix);
+    this.withdrawals = new JobWithdrawals(this.queue, connection, prefix, this.carriers);
   }
 
   /** Resolves once BullMQ has checked Redis on this connection (untilReady); REDIS_UNAVAILABLE otherwise. */
@@ -71,76 +65,27 @@ export class MessageQueue implements ReplyQueue {
     return (await this.queue.getJob(analysisJobId(interactionId))) !== undefined;
   }
 
-  /**
-   * Removes the reply jobs that carry these (deleted) messages' text, unless a worker holds one:
-   * that one checks for deletions itself before it posts. Returns the jobs removed, each with its
-   * rest: a burst's job also carried messages that were not deleted, which still need a reply.
-   *
-   * Safe to run again after a try Redis ran but never answered (a timeout, a dropped connection):
-   * the rest is kept before its job is removed, without the deleted text, until `settle`.
-   */
-  async withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]> {
-    if (messageIds.length === 0) return [];
-    const deleted = new Set(messageIds);
-    const carriers = await this.connection.mget(...messageIds.map((id) => this.carrierKey(id)));
-    const jobIds = new Set([...carriers.filter((id): id is string => id !== null), ...messageIds.map(messageJobId)]);
-    const removed: WithdrawnJob[] = [];
-    for (const jobId of jobIds) {
-      const job = await this.queue.getJob(jobId);
-      if (!job) {
-        const kept = await this.connection.get(this.withdrawnKey(jobId));
-        if (kept) removed.push(keptWithdrawal(jobId, kept));
-        continue;
-      }
-      if (job.name !== 'reply') continue;
-      const state = await job.getState();
-      const parsed = MessageJobSchema.safeParse(job.data);
-      const finished = state === 'completed' || state === 'failed';
-      const open = parsed.success && !finished ? parsed.data : undefined;
-      const withdrawal: WithdrawnJob = {
-        jobId,
-        rest: open && withoutDeleted(open, deleted),
-        burst: open && { queuedUnder: job.deduplicationId, channelId: open.channelId, authorId: open.author.id },
-      };
-      if (open) await this.connection.set(this.withdrawnKey(jobId), JSON.stringify(withdrawal), 'EX', WITHDRAWN_REST_TTL_SECONDS);
-      // 0 when a worker holds the job's lock: BullMQ never removes an active job.
-      if ((await this.queue.remove(jobId)) !== 1) {
-        if (open) await this.connection.del(this.withdrawnKey(jobId));
-        continue;
-      }
-      removed.push(withdrawal);
-    }
-    return removed;
+  /** Removes the waiting reply jobs that carry these (deleted) messages' text (JobWithdrawals). */
+  withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]> {
+    return this.withdrawals.withdraw(messageIds);
   }
 
-  /**
-   * Puts an edited message's new text into `jobId`, the message's carrier (`carrierOf`), while that
-   * job waits (in its burst window, or for a worker). Returns the job's id, or undefined when it no
-   * longer waits: its reply is under way or done (also when a worker took the job while it was
-   * being updated: that worker answers the text it read), or a deletion took it out.
-   */
-  async revise(jobId: string, messageId: string, content: string): Promise<string | undefined> {
-    const job = await this.queue.getJob(jobId);
-    if (!job || job.name !== 'reply' || !WAITING_STATES.has(await job.getState())) return undefined;
-    const parsed = MessageJobSchema.safeParse(job.data);
-    const edited = parsed.success ? withEdited(parsed.data, messageId, content) : undefined;
-    if (!edited) return undefined;
-    await job.updateData(edited);
-    // A worker that took the job between the check and the update answers the text it read.
-    return WAITING_STATES.has(await job.getState()) ? jobId : undefined;
+  /** Puts an edited message's new text into its carrier job while that job waits (reviseWaitingJob). */
+  revise(jobId: string, messageId: string, content: string): Promise<string | undefined> {
+    return reviseWaitingJob(this.queue, jobId, messageId, content);
   }
 
   /**
    * The job that holds this message's text, when it was queued in the last hour (alone, in a
    * burst, or as the rest of a burst after a deletion).
    */
-  async carrierOf(messageId: string): Promise<string | undefined> {
-    return (await this.connection.get(this.carrierKey(messageId))) ?? undefined;
+  carrierOf(messageId: string): Promise<string | undefined> {
+    return this.carriers.of(messageId);
   }
 
   /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */
-  async settle(withdrawnJobId: string): Promise<void> {
-    await this.connection.del(this.withdrawnKey(withdrawnJobId));
+  settle(withdrawnJobId: string): Promise<void> {
+    return this.withdrawals.settle(withdrawnJobId);
   }
 
   /**
@@ -162,27 +107,7 @@ export class MessageQueue implements ReplyQueue {
     const data = MessageJobSchema.parse(job);
     const jobId = messageJobId(data.messageId);
     const added = await this.queue.add('reply', data, { jobId, delay: windowMs, priority: JobPriority.reply, deduplication });
-    if ((added.id ?? jobId) === jobId) await this.recordCarrier([data.messageId, ...data.burst], jobId);
+    if ((added.id ?? jobId) === jobId) await this.carriers.record([data.messageId, ...data.burst], jobId);
     return added.id ?? jobId;
   }
-
-  /** Which job holds each message's text: a burst's job holds all of its messages. */
-  private async recordCarrier(messageIds: readonly string[], jobId: string): Promise<void> {
-    await setAllWithTtl(this.connection, messageIds.map((id) => this.carrierKey(id)), jobId, CARRIER_TTL_SECONDS);
-  }
-
-  private withdrawnKey(jobId: string): string {
-    return feelbotKey(this.prefix, 'withdrawn', jobId);
-  }
-
-  private carrierKey(messageId: string): string {
-    return feelbotKey(this.prefix, 'carrier', messageId);
-  }
-}
-
-/** A withdrawal kept for its retry, as `withdraw` wrote it (it holds no deleted text). */
-function keptWithdrawal(jobId: string, kept: string): WithdrawnJob {
-  const { rest, burst } = JSON.parse(kept) as { rest?: unknown; burst?: WithdrawnBurst };
-  const parsed = MessageJobSchema.safeParse(rest);
-  return { jobId, rest: parsed.success ? parsed.data : undefined, burst };
 }

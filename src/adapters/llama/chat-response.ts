@@ -1,0 +1,51 @@
+import type { LLamaChatGenerateResponseOptions, LlamaChatResponse, Token } from 'node-llama-cpp';
+import { ErrorCodes, isFeelbotError } from '../../errors.js';
+import type { SamplingSettings } from '../../ports/reply-generator.js';
+
+// A repeat penalty of 1 is llama.cpp's "off".
+const NO_REPEAT_PENALTY = 1;
+
+/**
+ * Where a reply goes on as the chat transcript the prompt shows (`<<<Name: text>>>`, build-prompt):
+ * a marker after the reply's start opens a line made up for someone else, and a closing one ends a
+ * reply the model wrapped as its own quote. Not a bare `<<<`: a reply that opens with the persona's
+ * own quote would stop before its first word; cleanReply unwraps that one.
+ */
+const TRANSCRIPT_STOP_TRIGGERS = ['\n<<<', ' <<<', '>>>'] as const;
+
+/**
+ * What one reply asks of LlamaChat: the request's sampling, the transcript's stop triggers, and
+ * `signal` (the reply's deadline, cancel and shutdown), which stops generation with the text so far.
+ */
+export function responseOptions(
+  sampling: SamplingSettings,
+  signal: AbortSignal,
+  onToken: (tokens: Token[]) => void,
+): LLamaChatGenerateResponseOptions {
+  return {
+    maxTokens: sampling.maxTokens,
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    repeatPenalty: sampling.repeatPenalty === NO_REPEAT_PENALTY ? false : { penalty: sampling.repeatPenalty },
+    signal,
+    customStopTriggers: TRANSCRIPT_STOP_TRIGGERS,
+    // On the deadline, keep what was generated; cancel and shutdown still throw (keptOnAbort).
+    stopOnAbortSignal: true,
+    onToken,
+  };
+}
+
+/**
+ * Throws the signal's reason when it stopped the reply, unless that was the deadline and text had
+ * come by then: that text is the reply. A cancel, a shutdown, or a deadline before any text fails.
+ */
+export function keptOnAbort(signal: AbortSignal, text: string): void {
+  if (signal.aborted && !(isFeelbotError(signal.reason, ErrorCodes.GenerationTimeout) && text.trim() !== '')) {
+    throw signal.reason;
+  }
+}
+
+/** A reply cut short: at its token budget, or at the deadline. */
+export function isTruncated(response: LlamaChatResponse): boolean {
+  return response.metadata.stopReason === 'maxTokens' || response.metadata.stopReason === 'abort';
+}

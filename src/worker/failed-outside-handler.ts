@@ -1,0 +1,32 @@
+import type { Job } from 'bullmq';
+import { errorCodeOf, ErrorCodes, FeelbotError } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
+import { giveUpJob } from './give-up-job.js';
+import type { GiveUpHandler } from './job-handler.js';
+import { jobLog } from './job-log.js';
+
+export interface FailedOutsideHandlerContext {
+  readonly giveUp: Readonly<Record<string, GiveUpHandler>> | undefined;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * Logs, counts and, when BullMQ will not try it again, gives up a job that failed without its
+ * handler failing. BullMQ fails a job without calling the processor when it stalled (its worker
+ * died or hung past the lock) more than maxStalledCount times (JOB_STALLED); a failure around the
+ * processor (moving a job back to wait or to delayed lost its lock) keeps its own message and code.
+ */
+export async function reportFailedOutsideHandler(job: Job | undefined, error: Error, context: FailedOutsideHandlerContext): Promise<void> {
+  const stalledTooOften = /stalled more than allowable limit/i.test(error.message);
+  const failure = stalledTooOften
+    ? new FeelbotError(ErrorCodes.JobStalled, `The job failed without running: ${error.message}`, { cause: error, permanent: true })
+    : error;
+  const code = errorCodeOf(failure);
+  context.metrics.countFailure(code);
+  const log = job ? jobLog(context.logger, job) : context.logger;
+  const final = job?.finishedOn !== undefined;
+  log.error({ err: error, code, jobName: job?.name, final }, stalledTooOften ? 'job failed without running: it stalled too often' : 'job failed outside its handler');
+  if (job && final) await giveUpJob(context.giveUp, job, failure, log);
+}
