@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   EMOTION_BACKEND: choice(CHOICE_SETTINGS.EMOTION_BACKEND),
   EMOTION_LABEL_MAP: optionalString,
   LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
+  // Read from the environment by node-llama-cpp and transformers.js themselves, for gated or private models; listed so it is documented and redacted.
+  HF_TOKEN: optionalString,
   LLM_GPU: choice(CHOICE_SETTINGS.LLM_GPU),
   LLM_SEQUENCES: integer(INTEGER_SETTINGS.LLM_SEQUENCES),
   LLM_LORA_SEQUENCES: integer(INTEGER_SETTINGS.LLM_LORA_SEQUENCES),

@@ -12,6 +12,8 @@ export const ErrorCodes = {
   ModelNotFound: 'MODEL_NOT_FOUND',
   ModelCorrupt: 'MODEL_CORRUPT',
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
+  /** A disk has no room for what feelbot must write there (a model download into MODELS_DIR); details say how much. */
+  DiskFull: 'DISK_FULL',
   ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
   /** A warning, not an error: a model's generic labels (LABEL_0…) were read in an assumed order. */
   ModelLabelsGuessed: 'MODEL_LABELS_GUESSED',
@@ -54,6 +56,8 @@ export const ErrorCodes = {
   InputUnreadable: 'INPUT_UNREADABLE',
   InputInvalid: 'INPUT_INVALID',
   OutputUnwritable: 'OUTPUT_UNWRITABLE',
+  /** A stop signal (details.signal: SIGINT, SIGTERM) ended a command before it finished its work. */
+  Interrupted: 'INTERRUPTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

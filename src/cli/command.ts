@@ -7,6 +7,11 @@ export interface CommandContext {
   readonly logger: Logger;
   /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
   readonly stopped: Promise<NodeJS.Signals>;
+  /**
+   * Aborted when the process is asked to stop, with an INTERRUPTED FeelbotError (`details.signal`)
+   * as its reason: for what must end early, a download or a start-up that can take minutes.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** One `feelbot <name>` subcommand. Long-running ones resolve only after a clean stop. */
@@ -24,5 +29,26 @@ export interface Command {
    * another one (a worker's REDIS_URL in the .env it finds) is a warning, not a failure. Defaults to all.
    */
   readonly reads?: readonly ConfigVariable[];
+  /**
+   * A command that reads `stopped` or `signal` from its context ends by itself on a stop signal; one
+   * that reads neither (analyze, eval) has nothing to close, and the signal ends its process at once.
+   */
   run(context: CommandContext): Promise<void>;
+}
+
+/**
+ * What `work` resolves to, or undefined when `signal` aborts first; what `work` makes after all then
+ * goes to `discard` (a start-up step finishing late must not leave a model or a connection open
+ * while the process stops).
+ */
+export function unlessStopped<T>(work: Promise<T>, signal: AbortSignal, discard: (late: T) => unknown = () => undefined): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onStop = (): void => {
+      void work.then((late) => discard(late)).catch(() => undefined);
+      resolve(undefined);
+    };
+    if (signal.aborted) return onStop();
+    signal.addEventListener('abort', onStop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onStop));
+  });
 }

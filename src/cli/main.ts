@@ -4,9 +4,9 @@ import { registerSecret } from '../adapters/logging/redact-secrets.js';
 import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfigFor } from '../config.js';
-import { ErrorCodes } from '../errors.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
-import type { Command } from './command.js';
+import type { Command, CommandContext } from './command.js';
 import { asksForHelp } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
 import { fatalMessage } from './fatal-message.js';
@@ -36,27 +36,59 @@ async function main(argv: readonly string[]): Promise<number> {
   if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
   const { config, ignored } = loadConfigFor(process.env, { reads: command.reads });
   registerSecret(config.discord.token);
+  // Read by node-llama-cpp and transformers.js themselves, for gated or private Hugging Face models.
+  registerSecret(process.env.HF_TOKEN);
   // The URL as given: one the command ignored as invalid may still hold a password.
   for (const password of passwordsIn(process.env.REDIS_URL ?? config.redis.url)) registerSecret(password);
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
   if (ignored.length > 0) logger.warn({ code: ErrorCodes.ConfigInvalid, problems: ignored }, `${command.name} does not read these settings, so it ignores them; other commands will refuse them`);
+  const stop = stopOnSignal(command);
+  let watchesStop = false;
+  const context: CommandContext = {
+    args,
+    config,
+    logger,
+    get stopped() {
+      watchesStop = true;
+      return stop.stopped;
+    },
+    get signal() {
+      watchesStop = true;
+      return stop.signal;
+    },
+  };
+  // A command that never looked at the stop signal (analyze, eval) has nothing to close: the signal ends it at once.
+  const ignoredStop = new Promise<never>((_, reject) =>
+    stop.signal.addEventListener('abort', () => {
+      if (!watchesStop) reject(stop.signal.reason);
+    }),
+  );
   try {
-    await command.run({ args, config, logger, stopped: stopSignal() });
+    await Promise.race([command.run(context), ignoredStop]);
   } catch (error) {
     throw asUsageError(error, command);
   }
   return 0;
 }
 
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
+/** SIGINT and SIGTERM, as a promise and as an AbortSignal whose reason is an INTERRUPTED error naming the signal. */
+function stopOnSignal(command: Command): { readonly stopped: Promise<NodeJS.Signals>; readonly signal: AbortSignal } {
+  const controller = new AbortController();
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
       resolve(signal);
+      controller.abort(
+        new FeelbotError(ErrorCodes.Interrupted, `feelbot ${command.name} was stopped by ${signal} before it finished.`, {
+          userFacing: true,
+          details: { signal },
+        }),
+      );
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+  return { stopped, signal: controller.signal };
 }
 
 function usage(unknown: string | undefined): string {
@@ -65,6 +97,17 @@ function usage(unknown: string | undefined): string {
   return `${head}Usage: feelbot <command>\n\n${lines.join('\n')}\n`;
 }
 
+/** Prints a failure as a command's is printed (coded, redacted, no raw stack for a known cause) and exits. */
+function failNow(error: unknown): void {
+  const { text, exitCode } = fatalMessage(error);
+  process.stderr.write(text);
+  process.exit(exitCode);
+}
+
+// A library's failure outside any promise feelbot awaits (ipull writing to a full disk) ends the process the same way.
+process.on('unhandledRejection', failNow);
+process.on('uncaughtException', failNow);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -72,12 +115,7 @@ main(process.argv.slice(2)).then(
     // check, when Redis was down as the worker stopped) must not keep the process alive.
     setTimeout(() => process.exit(), LINGER_MS).unref();
   },
-  (error: unknown) => {
-    const { text, exitCode } = fatalMessage(error);
-    process.stderr.write(text);
-    process.exitCode = exitCode;
-    // The command failed and said why: whatever it left running (a download node-llama-cpp keeps
-    // retrying after the stall timeout gave up on it, a socket) must not keep the process alive.
-    process.exit();
-  },
+  // The command failed and said why: whatever it left running (a download node-llama-cpp keeps
+  // retrying after the stall timeout gave up on it, a socket) must not keep the process alive.
+  failNow,
 );

@@ -1,7 +1,12 @@
-import { access } from 'node:fs/promises';
-import { resolveProjectPath } from '../files/package-root.js';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
+import { resolveProjectPath } from '../files/package-root.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { downloadFailed, downloadInterrupted } from './download-errors.js';
+import { acquireDownloadLock, type DownloadLock, type LockHolder } from './download-lock.js';
+import { downloadModel } from './download-model.js';
+import { DOWNLOAD_STALL_TIMEOUT_MS } from './stall-watch.js';
 
 export interface ResolveModelOptions {
   /** Where `hf:` models are looked up and downloaded to (resumable). */
@@ -9,20 +14,30 @@ export interface ResolveModelOptions {
   /** Show node-llama-cpp's download progress bar. Defaults to `true`. */
   readonly showProgress?: boolean;
   /**
-   * Give up when a download makes no progress for this long (also bounds connecting while
-   * offline, which can otherwise hang for minutes). Defaults to `15_000`.
+   * Give up when a download gets no further for this long (also bounds connecting while offline,
+   * which can otherwise hang for minutes), and take over another process's download lock that has
+   * not moved for this long plus STALE_LOCK_GRACE_MS. Defaults to `15_000`.
    */
   readonly stallTimeoutMs?: number;
   /** Download when the model is not in `modelsDir` yet; false only looks locally. Defaults to `true`. */
   readonly download?: boolean;
+  /** Stops a download, or the wait for another process's, keeping the partial file for the next start. */
+  readonly signal?: AbortSignal;
+  /** Told once when another process is downloading the same model into `modelsDir` and this one waits for it. */
+  readonly onWait?: (holder: LockHolder | undefined) => void;
 }
 
 export const DefaultResolveModelOptions = {
   showProgress: true,
-  stallTimeoutMs: 15_000,
+  stallTimeoutMs: DOWNLOAD_STALL_TIMEOUT_MS,
   download: true,
 } as const satisfies Omit<ResolveModelOptions, 'modelsDir'>;
 
+/** A lock holder gets this long past its own stall timeout to give up and remove its lock itself. */
+const STALE_LOCK_GRACE_MS = 5_000;
+/** Why a lock file could not be created in a folder this process may not write to. */
+const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+const NO_LOCK: DownloadLock = { refresh: () => undefined, release: async () => undefined };
 const REMOTE_PREFIXES = ['hf:', 'huggingface:', 'https://', 'http://'];
 
 function isRemoteModel(spec: string): boolean {
@@ -52,52 +67,51 @@ async function resolveLocal(spec: string): Promise<string> {
   return path;
 }
 
+/**
+ * One process downloads a model at a time into a folder (several workers, or a worker and the API,
+ * share MODELS_DIR); the others wait for it and then find the file.
+ */
 async function resolveRemote(spec: string, options: ResolveModelOptions): Promise<string> {
   const settings = { ...DefaultResolveModelOptions, ...options };
+  const { modelsDir } = settings;
+  const local = await findDownloaded(spec, modelsDir);
+  if (local.path) return local.path;
+  if (!settings.download) throw downloadFailed(spec, modelsDir, local.miss);
+  const lock = await lockDownload(spec, settings);
   try {
-    return await resolveModelFile(spec, { directory: settings.modelsDir, cli: false, download: false });
-  } catch (localMiss) {
-    if (!settings.download) throw downloadFailed(spec, settings.modelsDir, localMiss);
-  }
-  const controller = new AbortController();
-  let stallTimer: NodeJS.Timeout | undefined;
-  let rejectStall: (reason: Error) => void = () => {};
-  const stalled = new Promise<never>((_, reject) => (rejectStall = reject));
-  const armStallTimer = (): void => {
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => {
-      const reason = new Error(`no download progress for ${settings.stallTimeoutMs} ms`);
-      controller.abort(reason);
-      rejectStall(reason);
-    }, settings.stallTimeoutMs);
-  };
-  armStallTimer();
-  try {
-    // The race makes the stall timeout hold even where node-llama-cpp does not honour the signal.
-    return await Promise.race([
-      resolveModelFile(spec, {
-        directory: settings.modelsDir,
-        cli: settings.showProgress,
-        signal: controller.signal,
-        // Keep the .ipull partial file on a stall, so the next start resumes where this one stopped.
-        deleteTempFileOnCancel: false,
-        onProgress: armStallTimer,
-      }),
-      stalled,
-    ]);
-  } catch (error) {
-    throw downloadFailed(spec, settings.modelsDir, error);
+    // The process that held the lock has most likely just finished it.
+    const done = await findDownloaded(spec, modelsDir);
+    if (done.path) return done.path;
+    return await downloadModel(spec, { ...settings, onProgress: () => lock.refresh() });
   } finally {
-    clearTimeout(stallTimer);
+    await lock.release();
   }
 }
 
-function downloadFailed(spec: string, modelsDir: string, cause: unknown): FeelbotError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new FeelbotError(
-    ErrorCodes.ModelDownloadFailed,
-    `Could not download ${spec} into ${modelsDir} (${reason}). ` +
-      'Run `feelbot models pull` on a machine with internet access, or set LLM_MODEL to a local .gguf file.',
-    { cause, userFacing: true, details: { spec, modelsDir } },
-  );
+async function lockDownload(spec: string, settings: ResolveModelOptions & { readonly stallTimeoutMs: number }): Promise<DownloadLock> {
+  const { modelsDir, signal } = settings;
+  try {
+    await mkdir(modelsDir, { recursive: true });
+    return await acquireDownloadLock(lockPath(modelsDir, spec), { staleAfterMs: settings.stallTimeoutMs + STALE_LOCK_GRACE_MS, signal, onWait: settings.onWait });
+  } catch (error) {
+    if (signal?.aborted) throw downloadInterrupted(spec, modelsDir, signal.reason);
+    // A folder no one may write to (a read-only volume filled beforehand) needs no lock: a URL's
+    // file, which only the downloader can name, is found there whole, and anything else fails there.
+    if (UNWRITABLE.has(String((error as NodeJS.ErrnoException).code))) return NO_LOCK;
+    throw downloadFailed(spec, modelsDir, error);
+  }
+}
+
+/** The model's file in `modelsDir` when it is there whole, looked up without a network request. */
+async function findDownloaded(spec: string, modelsDir: string): Promise<{ path?: string; miss?: unknown }> {
+  try {
+    return { path: await resolveModelFile(spec, { directory: modelsDir, cli: false, download: false }) };
+  } catch (miss) {
+    return { miss };
+  }
+}
+
+/** One lock per model: the name tells an operator listing the folder what is being downloaded. */
+function lockPath(modelsDir: string, spec: string): string {
+  return join(modelsDir, `${spec.replace(/[^\w.-]+/g, '_').slice(0, 160)}.download-lock`);
 }

@@ -9,8 +9,10 @@ import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
+import { loadError } from './load-error.js';
 import { readModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
+import { stallTimeoutFetch } from './stall-timeout-fetch.js';
 
 export interface TransformersClassifierOptions {
   /** A local folder or a Hugging Face id (EMOTION_MODEL). */
@@ -23,6 +25,8 @@ export interface TransformersClassifierOptions {
   readonly dtype?: 'fp32' | 'q8';
   /** Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45. */
   readonly neutralThreshold?: number;
+  /** A hub model's download fails once it gets no further for this long. Defaults to 15_000, as a GGUF download's. */
+  readonly stallTimeoutMs?: number;
 }
 
 /** What a model's label may be mapped to, as the unmapped-labels error lists it. */
@@ -49,7 +53,7 @@ export class TransformersClassifier implements EmotionClassifier {
 
   static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
     const location = locateModel(options.model);
-    configureEnvironment(location, options.cacheDir);
+    configureEnvironment(location, options.cacheDir, options.stallTimeoutMs);
     const modelId = location.kind === 'local' ? location.name : location.id;
     const config = location.kind === 'local' ? await readModelConfig(location.dir) : undefined;
     let classifier: TextClassificationPipeline;
@@ -120,7 +124,7 @@ function tokenLimit(classifier: TextClassificationPipeline): number {
   return Number.isFinite(stated) && stated > 0 && stated <= 100_000 ? stated : FALLBACK_MAX_TOKENS;
 }
 
-function configureEnvironment(location: ModelLocation, cacheDir: string | undefined): void {
+function configureEnvironment(location: ModelLocation, cacheDir: string | undefined, stallTimeoutMs: number | undefined): void {
   if (location.kind === 'local') {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
@@ -128,23 +132,7 @@ function configureEnvironment(location: ModelLocation, cacheDir: string | undefi
   } else {
     env.allowRemoteModels = true;
     env.cacheDir = cacheDir ?? 'models/hub';
+    // transformers.js's own fetch has no timeout: a hub that never answers would hold start-up for minutes.
+    env.fetch = stallTimeoutFetch(globalThis.fetch.bind(globalThis), stallTimeoutMs);
   }
-}
-
-function loadError(model: string, location: ModelLocation, cause: unknown): FeelbotError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  if (location.kind === 'hub') {
-    return new FeelbotError(
-      ErrorCodes.ModelDownloadFailed,
-      `Could not download EMOTION_MODEL ${model} from the Hugging Face hub (${reason}). ` +
-        'Check the internet connection and the id, or set EMOTION_MODEL to a local folder such as models/emotion.',
-      { cause, userFacing: true, permanent: true },
-    );
-  }
-  return new FeelbotError(
-    ErrorCodes.ModelCorrupt,
-    `EMOTION_MODEL folder ${location.dir} could not be loaded (${reason}). It needs config.json, tokenizer.json, ` +
-      'tokenizer_config.json and onnx/model.onnx; retrain with `python3 training/train_classifier.py` or restore it from git.',
-    { cause, userFacing: true, permanent: true },
-  );
 }

@@ -3,13 +3,13 @@ import { resolveProjectPath } from '../../adapters/files/package-root.js';
 import { resolveModel } from '../../adapters/llama/resolve-model.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { createClassifier } from '../../worker/create-classifier.js';
-import type { Command } from '../command.js';
+import { unlessStopped, type Command } from '../command.js';
 
 export const modelsCommand: Command = {
   name: 'models',
   usage: 'models pull',
   summary: 'download LLM_MODEL (and a hub EMOTION_MODEL) ahead of time, with progress',
-  async run({ args, config, logger }) {
+  async run({ args, config, logger, signal }) {
     if (args[0] !== 'pull') {
       throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot models pull', { userFacing: true });
     }
@@ -17,10 +17,15 @@ export const modelsCommand: Command = {
       modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
       // A progress bar in a terminal; in a pipe or a log file its frames would be noise.
       showProgress: process.stderr.isTTY === true,
+      signal,
+      onWait: (holder) =>
+        logger.info({ model: config.llm.model, holder }, 'another feelbot process is downloading LLM_MODEL; waiting for it to finish'),
     });
     process.stdout.write(`LLM_MODEL ready: ${llmPath}\n`);
     // Loading the classifier downloads a hub model into the cache; the shipped one is already here.
-    const classifier = await createClassifier(config, logger);
+    // transformers.js takes no signal: a stop ends the wait, and the process with it.
+    const classifier = await unlessStopped(createClassifier(config, logger), signal, (late) => late.dispose());
+    if (!classifier) throw signal.reason;
     await classifier.dispose();
     process.stdout.write(`EMOTION_MODEL ready: ${config.emotion.model}\n`);
   },

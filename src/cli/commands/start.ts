@@ -2,25 +2,29 @@ import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
-import { requireDiscordToken } from '../../config.js';
+import { requireDiscordToken, type Config } from '../../config.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { startHttp } from '../../http/start-http.js';
-import { startWorker } from '../../worker/start-worker.js';
-import type { Command } from '../command.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Metrics } from '../../ports/metrics.js';
+import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
+import { unlessStopped, type Command } from '../command.js';
 
 export const startCommand: Command = {
   name: 'start',
   usage: 'start',
   summary: 'gateway, worker and HTTP API in one process, for small servers',
-  async run({ config, logger, stopped }) {
-    // Before any model loads: a missing or wrong token, or a missing Redis, must fail in seconds.
+  async run({ config, logger, stopped, signal }) {
     const token = requireDiscordToken(config);
-    await checkRedisReachable(config.redis.url);
-    await checkDiscordToken(config.discord.apiUrl, token);
     const metrics = new PrometheusMetrics();
-    const worker = await startWorker(config, logger, metrics);
+    // Start-up can take minutes (the model's first download): a stop signal ends it, with exit code 0 as any stop.
+    const worker = await unlessStopped(checkThenStartWorker(config, token, logger, metrics), signal, (late) => late.stop());
+    if (!worker) {
+      logger.info({ signal: await stopped }, 'stopped before start-up finished');
+      return;
+    }
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
     const queue = new MessageQueue(redis, config.redis.prefix);
     let gateway: RunningGateway | undefined;
@@ -46,3 +50,10 @@ export const startCommand: Command = {
     }
   },
 };
+
+async function checkThenStartWorker(config: Config, token: string, logger: Logger, metrics: Metrics): Promise<RunningWorker> {
+  // Before any model loads: a missing or wrong token, or a missing Redis, must fail in seconds.
+  await checkRedisReachable(config.redis.url);
+  await checkDiscordToken(config.discord.apiUrl, token);
+  return startWorker(config, logger, metrics);
+}

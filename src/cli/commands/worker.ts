@@ -2,15 +2,20 @@ import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js'
 import type { CheckState } from '../../http/routes/health-route.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import { startWorker } from '../../worker/start-worker.js';
-import type { Command } from '../command.js';
+import { unlessStopped, type Command } from '../command.js';
 
 export const workerCommand: Command = {
   name: 'worker',
   usage: 'worker',
   summary: 'load the models and answer queued messages (/healthz and /metrics on METRICS_PORT)',
-  async run({ config, logger, stopped }) {
+  async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
-    const worker = await startWorker(config, logger, metrics);
+    // Loading the models can take minutes (their first download): a stop signal ends it, with exit code 0 as any stop.
+    const worker = await unlessStopped(startWorker(config, logger, metrics), signal, (late) => late.stop());
+    if (!worker) {
+      logger.info({ signal: await stopped }, 'stopped before the worker was ready');
+      return;
+    }
     const classifier = async (): Promise<CheckState> => (worker.classifier ? 'up' : 'loading');
     const http = await serveProcessMetrics(config, logger, metrics, { checks: { classifier } }).catch(async (error: unknown) => {
       await worker.stop();

@@ -8,30 +8,13 @@ import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
 import { PACKAGE_ROOT } from '../../../src/adapters/files/package-root.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { closedPort } from '../../support/closed-port.js';
+import { withModelEndpoint } from '../../support/model-host.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
 
 const STALL_TIMEOUT_MS = 2_000;
 /** Room for the stall timeout on a loaded machine; a download that never gives up fails the test here. */
 const TEST_TIMEOUT_MS = 30_000;
 const MISSING_MODELS = ['hf:feelbot-test/missing-model-GGUF:Q8_0', 'hf:feelbot-test/missing-model-GGUF/model.Q8_0.gguf'];
-
-/**
- * Runs `run` with node-llama-cpp's Hugging Face endpoint at `url`, so no test reaches the real hub.
- * node-llama-cpp 3.x reads MODEL_ENDPOINT first, then HF_ENDPOINT, on every resolve; both are set.
- */
-async function withModelEndpoint<T>(url: string, run: () => Promise<T>): Promise<T> {
-  const saved = { MODEL_ENDPOINT: process.env.MODEL_ENDPOINT, HF_ENDPOINT: process.env.HF_ENDPOINT };
-  process.env.MODEL_ENDPOINT = url;
-  process.env.HF_ENDPOINT = url;
-  try {
-    return await run();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
 
 /** A host that accepts connections and never sends a byte, as a network that swallows packets does. */
 async function silentHost(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {

@@ -1,0 +1,76 @@
+import { stat } from 'node:fs/promises';
+import { createModelDownloader } from 'node-llama-cpp';
+import { FeelbotError } from '../../errors.js';
+import { downloadFailed, downloadInterrupted } from './download-errors.js';
+import { checkFreeSpace, type FileToDownload } from './free-space.js';
+import { StallWatch } from './stall-watch.js';
+
+export interface DownloadModelOptions {
+  readonly modelsDir: string;
+  readonly showProgress: boolean;
+  readonly stallTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Called whenever the download gets further than ever before. */
+  readonly onProgress?: () => void;
+}
+
+/**
+ * Downloads `spec` into `modelsDir` (resumable: a stall or a stop keeps the partial file), failing
+ * once it gets no further for `stallTimeoutMs`, or before it starts when it would not fit on the disk.
+ */
+export async function downloadModel(spec: string, options: DownloadModelOptions): Promise<string> {
+  const controller = new AbortController();
+  const watch = new StallWatch(options.stallTimeoutMs, (reason) => controller.abort(reason));
+  const { signal } = options;
+  let onStop = (): void => undefined;
+  // Rejects when the stop signal comes; the race below makes it hold even where node-llama-cpp does not honour the signal.
+  const stopped = new Promise<never>((_, reject) => {
+    onStop = () => {
+      controller.abort(signal?.reason);
+      reject(downloadInterrupted(spec, options.modelsDir, signal?.reason));
+    };
+  });
+  stopped.catch(() => undefined);
+  if (signal?.aborted) onStop();
+  signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    const downloader = await Promise.race([
+      createModelDownloader({
+        modelUri: spec,
+        dirPath: options.modelsDir,
+        showCliProgress: options.showProgress,
+        // Keep the .ipull partial file on a stall or a stop, so the next start resumes where this one stopped.
+        deleteTempFileOnCancel: false,
+        onProgress: ({ downloadedSize }) => {
+          if (watch.reached(downloadedSize)) options.onProgress?.();
+        },
+      }),
+      watch.stalled,
+      stopped,
+    ]);
+    try {
+      await checkFreeSpace(spec, options.modelsDir, downloader.filesInfo);
+    } catch (error) {
+      await downloader.cancel({ deleteTempFile: false });
+      throw error;
+    }
+    try {
+      return await Promise.race([downloader.download({ signal: controller.signal }), watch.stalled, stopped]);
+    } catch (error) {
+      // A process that takes no lock (an older feelbot) may have finished the same file: its rename is what failed ours.
+      if (!signal?.aborted && (await isWhole(downloader.filesInfo))) return downloader.entrypointFilePath;
+      throw error;
+    }
+  } catch (error) {
+    throw error instanceof FeelbotError ? error : downloadFailed(spec, options.modelsDir, error);
+  } finally {
+    watch.stop();
+    signal?.removeEventListener('abort', onStop);
+  }
+}
+
+/** Every file of the download is in place at the size its host stated. */
+async function isWhole(files: readonly FileToDownload[]): Promise<boolean> {
+  const sizes = await Promise.all(files.map((file) => stat(file.filePath).then((info) => info.size, () => -1)));
+  return files.length > 0 && files.every((file, index) => file.totalSize > 0 && sizes[index] === file.totalSize);
+}
