@@ -1,19 +1,24 @@
 import { z } from 'zod';
 import { errorCodeOf } from '../errors.js';
-import type { InteractionResponder } from '../ports/interaction-responder.js';
+import { isInteractionTokenExpired, type InteractionResponder } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
 import { AnalysisJobSchema } from './analysis-job.js';
+import { tokenMsLeft } from './interaction-lifetime.js';
 
 /** Just what answering needs: a job that failed for being malformed (a wrong version, a text too long) still has these. */
 const AnswerTargetSchema = z.object({
   applicationId: AnalysisJobSchema.shape.applicationId,
   token: z.string().min(1),
+  // A malformed one is no reason to leave the user waiting: the token is then tried.
+  receivedAt: z.number().optional().catch(undefined),
 });
 
 /**
  * A `/feel` whose job failed for good still gets an answer, in place of the deferred "thinking…":
  * the error's code, never its message, which is for the logs. Only a job without an application
  * id and interaction token cannot be answered; that is logged, as the user is left waiting.
+ * An answer the user already sees (an edit Discord applied before answering 502, a job that stalled
+ * after its edit) is kept, and a dead token is not sent to Discord again.
  */
 export async function answerFailedAnalysis(data: unknown, error: unknown, responder: InteractionResponder, log: Logger): Promise<void> {
   const target = AnswerTargetSchema.safeParse(data);
@@ -21,7 +26,16 @@ export async function answerFailedAnalysis(data: unknown, error: unknown, respon
     log.error({ code: errorCodeOf(error) }, 'the failed /feel cannot be answered: its job has no application id and token');
     return;
   }
-  await responder.editOriginal(target.data.applicationId, target.data.token, {
+  const { applicationId, token, receivedAt } = target.data;
+  if (isInteractionTokenExpired(error) || (receivedAt !== undefined && tokenMsLeft(receivedAt) <= 0)) {
+    log.warn({ code: errorCodeOf(error) }, 'the failed /feel cannot be answered: its interaction token has expired');
+    return;
+  }
+  if (await responder.hasAnswered(applicationId, token)) {
+    log.info({ code: errorCodeOf(error) }, 'the failed /feel keeps the answer an earlier attempt gave');
+    return;
+  }
+  await responder.editOriginal(applicationId, token, {
     content: `Sorry, the analysis failed (${errorCodeOf(error)}). Please try again in a moment.`,
     embeds: [],
     files: [],

@@ -1,21 +1,19 @@
 import { buildAnalysisPrompt, ANALYSIS_LINE_MAX_CHARS, ANALYSIS_LINE_MAX_TOKENS } from '../domain/build-analysis-prompt.js';
 import { cleanReply } from '../domain/clean-reply.js';
-import { emotionLabel, rankEmotions, type Emotion, type EmotionScores } from '../domain/emotions.js';
+import type { Emotion, EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
-import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
+import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
+import { analysisCard, CHART_FILE } from './analysis-card.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { classifyOne } from './classify-one.js';
+import { tokenMsLeft } from './interaction-lifetime.js';
 
-const CHART_FILE = 'emotions.png';
-
-/** Discord's interaction tokens last 15 minutes; past that, the deferred answer cannot be edited. */
-const INTERACTION_LIFETIME_MS = 15 * 60_000;
 /** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
 const ANSWER_MARGIN_MS = 60_000;
 /**
@@ -45,18 +43,20 @@ export type AnalysisOutcome =
   /** Nothing in the text could be read: told so, with no emotion named and no persona speaking. */
   | { readonly status: 'answered'; readonly emotion: null; readonly persona: null }
   /** Queued past its token's lifetime (a worker outage, say): no answer could reach Discord. */
-  | { readonly status: 'skipped'; readonly reason: 'interaction-expired' };
+  | { readonly status: 'skipped'; readonly reason: 'interaction-expired' }
+  /** A later run of a job whose earlier run's edit landed though its request failed (a 502 after Discord applied it). */
+  | { readonly status: 'skipped'; readonly reason: 'answered-earlier' };
 
 /**
- * The story of /feel: check the interaction can still be answered, classify, let the matching
- * persona say one line if there is time, draw the chart, answer.
+ * The story of /feel: check the interaction still waits for an answer and can still get one,
+ * classify, let the matching persona say one line if there is time, draw the chart, answer.
  */
 export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal, run: { readonly started: number } = { started: 1 }): Promise<AnalysisOutcome> {
   const job = parseAnalysisJob(data);
+  if (await answeredEarlier(job, deps, run)) return { status: 'skipped', reason: 'answered-earlier' };
   if (msLeft(job) < ANSWER_MARGIN_MS) {
     deps.logger.info({ interactionId: job.interactionId, ageMs: Date.now() - job.receivedAt }, '/feel skipped: its interaction expired while queued');
-    // Only a first run: an earlier one may have answered before it failed (a 502 after Discord took the edit).
-    if (run.started <= 1 && msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
+    if (msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
     return { status: 'skipped', reason: 'interaction-expired' };
   }
   const analysis = await classifyOne(deps.classifier, job.text);
@@ -76,7 +76,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: 'image/png' });
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
   await deps.responder.editOriginal(job.applicationId, job.token, {
-    embeds: [analysisEmbed(analysis, deps.personas[analysis.emotion], persona, line, iconUrl)],
+    embeds: [analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, line)],
     files,
   });
   return { status: 'answered', emotion: analysis.emotion, persona: personaEmotion ?? null };
@@ -90,6 +90,18 @@ const UNREADABLE_EMBED: InteractionEmbed = {
   title: 'No emotion found',
   description: 'There is nothing in this text I can read for emotion: I read English words, not links, code or other scripts.',
 };
+
+/**
+ * A later run (after a failure, a stall or a delay) first reads what the user sees: an earlier
+ * run's edit may have landed though its request failed, and answering again would replace it.
+ * With too little of the token left for any request, nothing is read (nor sent).
+ */
+async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: { readonly started: number }): Promise<boolean> {
+  if (run.started <= 1 || msLeft(job) < LATE_NOTICE_MS) return false;
+  const answered = await deps.responder.hasAnswered(job.applicationId, job.token);
+  if (answered) deps.logger.info({ interactionId: job.interactionId, run: run.started }, '/feel already answered by an earlier run');
+  return answered;
+}
 
 /**
  * In place of a "thinking…" that would never end: one quick edit while the token still takes it.
@@ -109,7 +121,7 @@ async function tellTooLate(job: AnalysisJob, deps: AnalysisJobDeps): Promise<voi
 
 /** How long the interaction token of `job` still lives. */
 function msLeft(job: AnalysisJob): number {
-  return INTERACTION_LIFETIME_MS - (Date.now() - job.receivedAt);
+  return tokenMsLeft(job.receivedAt);
 }
 
 async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJobDeps, signal?: AbortSignal): Promise<string> {
@@ -136,31 +148,3 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
     clearTimeout(timer);
   }
 }
-
-function analysisEmbed(
-  analysis: EmotionAnalysis,
-  detected: Persona,
-  speaker: Persona | undefined,
-  line: string,
-  iconUrl: string | undefined,
-): InteractionEmbed {
-  const percent = (value: number) => `${Math.round(value * 100)}%`;
-  const neutralNote = analysis.neutral ? ' (mostly neutral)' : '';
-  return {
-    ...(speaker ? { author: { name: speaker.name, ...(iconUrl ? { iconUrl } : {}) } } : {}),
-    title: `${detected.emoji} Core emotion: ${detected.name}, ${percent(analysis.confidence)} confident${neutralNote}`,
-    ...(line ? { description: line } : {}),
-    color: (speaker ?? detected).color,
-    // The text fallback of the chart, for screen readers and clients that hide images.
-    fields: [
-      {
-        name: 'Scores',
-        value: rankEmotions(analysis.scores)
-          .map((emotion) => `${emotion === analysis.emotion ? '**' : ''}${emotionLabel(emotion)} ${percent(analysis.scores[emotion])}${emotion === analysis.emotion ? '**' : ''}`)
-          .join(' · '),
-      },
-    ],
-    imageUrl: `attachment://${CHART_FILE}`,
-  };
-}
-

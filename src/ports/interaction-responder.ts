@@ -1,3 +1,5 @@
+import { isFeelbotError } from '../errors.js';
+
 export interface ResponseFile {
   readonly name: string;
   readonly data: Buffer;
@@ -23,4 +25,18 @@ export interface InteractionResponse {
 /** Completes a deferred interaction through its webhook (the worker has no gateway connection). */
 export interface InteractionResponder {
   editOriginal(applicationId: string, token: string, response: InteractionResponse): Promise<void>;
+  /**
+   * True once the deferred answer no longer shows "thinking…": an edit landed, maybe one whose
+   * request failed after Discord had applied it (a 502). Fails as `editOriginal` does.
+   */
+  hasAnswered(applicationId: string, token: string): Promise<boolean>;
+}
+
+/**
+ * True when a responder's request failed because the interaction token no longer works (its 15
+ * minutes are over): every later request with it fails the same way, and counts toward Discord's
+ * limit on refused requests. A responder marks such an error with `details.interactionTokenExpired`.
+ */
+export function isInteractionTokenExpired(error: unknown): boolean {
+  return isFeelbotError(error) && error.details.interactionTokenExpired === true;
 }

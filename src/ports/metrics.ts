@@ -1,9 +1,16 @@
 /** What feelbot measures about itself; the Prometheus adapter is the default implementation. */
 export interface Metrics {
+  /**
+   * One run of a job, by how it ended: its outcome's status (and reason); `rate-limited` or
+   * `delayed` when put off; `retried` when it failed and BullMQ runs it again; `failed` once given up.
+   */
   observeJob(outcome: string, seconds: number): void;
   observeClassification(seconds: number, batchSize: number): void;
   observeGeneration(tokens: number, seconds: number): void;
+  /** A job given up for good (or failed without running), by error code. */
   countFailure(code: string): void;
+  /** A failed attempt of a job that BullMQ will try again, by error code. */
+  countRetry(code: string): void;
 }
 
 /** For tools and tests that measure nothing. */
@@ -12,4 +19,5 @@ export const NO_METRICS: Metrics = {
   observeClassification: () => undefined,
   observeGeneration: () => undefined,
   countFailure: () => undefined,
+  countRetry: () => undefined,
 };

@@ -24,9 +24,11 @@ export async function reportFailedOutsideHandler(job: Job | undefined, error: Er
     ? new FeelbotError(ErrorCodes.JobStalled, `The job failed without running: ${error.message}`, { cause: error, permanent: true })
     : error;
   const code = errorCodeOf(failure);
-  context.metrics.countFailure(code);
-  const log = job ? jobLog(context.logger, job) : context.logger;
   const final = job?.finishedOn !== undefined;
+  // A job BullMQ runs again (its lock was lost while moving it) is a retry, not a failure, as in runJob.
+  if (final || !job) context.metrics.countFailure(code);
+  else context.metrics.countRetry(code);
+  const log = job ? jobLog(context.logger, job) : context.logger;
   log.error({ err: error, code, jobName: job?.name, final }, stalledTooOften ? 'job failed without running: it stalled too often' : 'job failed outside its handler');
   if (job && final) await giveUpJob(context.giveUp, job, failure, log);
 }

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { MetricsTime, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
 import { untilReady } from '../adapters/bullmq/until-ready.js';
@@ -14,6 +14,13 @@ export type { GiveUpHandler, JobHandler, JobRun } from './job-handler.js';
 
 /** The stalled-job check need not run more often than the lock can expire, nor less than every 30 s. */
 const MAX_STALLED_INTERVAL_MS = 30_000;
+/**
+ * BullMQ counts finished jobs (bullmq_job_completed_total and _failed_total on /metrics) only
+ * with metrics on. Besides the two counters it keeps one number per minute per state in a capped
+ * Redis list; Prometheus keeps the history, so a day of them (1,440, under 10 KB) is plenty for
+ * queue dashboards that read it. Every worker of a queue must use the same value.
+ */
+const METRICS_DATA_POINTS = 24 * MetricsTime.ONE_HOUR;
 
 export interface JobWorkerOptions {
   readonly concurrency: number;
@@ -67,6 +74,7 @@ export function createJobWorker(
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.min(options.lockDurationMs, MAX_STALLED_INTERVAL_MS),
+      metrics: { maxDataPoints: METRICS_DATA_POINTS },
     },
   );
 

@@ -51,10 +51,16 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
       log.info({ code: errorCodeOf(error), delayMs }, discord ? 'job delayed by a Discord rate limit' : 'job delayed until it can run');
       throw new DelayedError();
     }
-    metrics.observeJob('failed', seconds());
-    metrics.countFailure(errorCodeOf(error));
     const permanent = isFeelbotError(error) && error.permanent;
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // A job fails once, when it is given up; an attempt BullMQ will retry is a retry, not a failure.
+    if (final) {
+      metrics.observeJob('failed', seconds());
+      metrics.countFailure(errorCodeOf(error));
+    } else {
+      metrics.observeJob('retried', seconds());
+      metrics.countRetry(errorCodeOf(error));
+    }
     log.warn({ err: error, code: errorCodeOf(error), attempt: job.attemptsMade + 1, final }, 'job failed');
     if (final) await giveUpJob(context.giveUp, job, error, log);
     const thrown = permanent ? new UnrecoverableError(`${error.code}: ${error.message}`) : asError(error);

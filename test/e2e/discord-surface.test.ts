@@ -126,10 +126,11 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     const chart = edit!.files.find((file) => file.fileName === 'emotions.png');
     expect(chart?.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
     const embed = (edit!.body.embeds as Array<Record<string, unknown>>)[0]!;
-    expect(embed.title).toMatch(/Core emotion: Joy, \d+% confident/);
+    expect(embed.title).toMatch(/Core emotion: Joy$/);
     expect((embed.author as { name: string }).name).toBe('Joy');
     expect((embed.image as { url: string }).url).toBe('attachment://emotions.png');
     const scores = (embed.fields as Array<{ value: string }>)[0]!.value;
+    expect(scores).toMatch(/^\*\*Joy \d+%\*\*/);
     for (const name of ['Sadness', 'Joy', 'Love', 'Anger', 'Fear', 'Surprise']) expect(scores).toContain(name);
   });
 

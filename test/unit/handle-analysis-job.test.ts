@@ -3,17 +3,20 @@ import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
+import type { EmotionScores } from '../../src/domain/emotions.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../factories.js';
+import type { EmotionAnalysis } from '../../src/ports/emotion-classifier.js';
+import { buildAnalysis, buildAnalysisJob, buildScores, personas } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 const MINUTE_MS = 60_000;
 
 
-/** The use case's parts, recording what was classified, generated and edited. */
+/** The use case's parts, recording what was classified, generated, drawn and edited; the /feel still shows "thinking…". */
 function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJobDeps> = {}) {
   const classified: string[] = [];
   const generated: string[] = [];
+  const charted: EmotionScores[] = [];
   const answers: InteractionResponse[] = [];
   const deps: AnalysisJobDeps = {
     classifier: {
@@ -33,14 +36,14 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     },
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-    responder: { editOriginal: async (_app, _token, response) => void answers.push(response) },
-    renderChart: () => Buffer.from('png'),
+    responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0 },
+    renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
     avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
     avatarUrl: () => undefined,
     logger: createLogger('silent', 'test'),
     ...overrides,
   };
-  return { deps, classified, generated, answers };
+  return { deps, classified, generated, charted, answers };
 }
 
 describe('handleAnalysisJob', () => {
@@ -73,7 +76,7 @@ describe('handleAnalysisJob', () => {
       });
     const { deps } = recordingDeps(undefined, {
       generator: { parallelism: 1, generate, dispose: async () => undefined },
-      responder: { editOriginal: async () => void answeredAt.push(Date.now()) },
+      responder: { editOriginal: async () => void answeredAt.push(Date.now()), hasAnswered: async () => false },
     });
     // Picked up 12.5 minutes after the command: 2.5 minutes of token left, enough to try a line.
     const job = buildAnalysisJob({ receivedAt: Date.now() - 12.5 * MINUTE_MS });
@@ -124,12 +127,12 @@ describe('handleAnalysisJob', () => {
     expect(classified).toEqual([]);
     expect(generated).toEqual([]);
     expect(answers).toEqual([{ content: 'Sorry, this analysis waited too long to be answered. Please try again.', embeds: [], files: [] }]);
-    // A later run tells nothing: an earlier one may have answered before it failed (a 502 after Discord took the edit).
+    // A later run tells it too, as long as no earlier run's answer landed.
     const retried = recordingDeps();
     expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), retried.deps, undefined, { started: 2 })).toEqual({ status: 'skipped', reason: 'interaction-expired' });
-    expect(retried.answers).toEqual([]);
+    expect(retried.answers).toHaveLength(1);
     // An edit Discord refuses changes nothing for the user: the job still ends as skipped.
-    const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')) } });
+    const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')), hasAnswered: async () => false } });
     expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), refusing.deps)).toEqual({ status: 'skipped', reason: 'interaction-expired' });
   });
 
@@ -143,10 +146,68 @@ describe('handleAnalysisJob', () => {
     expect(answers[0]!.embeds[0]!.description).toBeUndefined();
   });
 
+  it('a later run of a /feel whose earlier answer landed (Discord applied the edit, then answered 502) edits nothing', async () => {
+    const { logger, lines } = capturedLogger();
+    const answered = recordingDeps(undefined, {
+      logger,
+      responder: { editOriginal: async () => expect.fail('the answer shown was edited again'), hasAnswered: async () => true },
+    });
+    expect(await handleAnalysisJob(buildAnalysisJob(), answered.deps, undefined, { started: 2 })).toEqual({ status: 'skipped', reason: 'answered-earlier' });
+    expect(answered.classified).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: '/feel already answered by an earlier run' }));
+    // Still "thinking…" (the earlier run failed before its edit reached Discord): this run answers.
+    const thinking = recordingDeps();
+    expect(await handleAnalysisJob(buildAnalysisJob(), thinking.deps, undefined, { started: 2 })).toMatchObject({ status: 'answered' });
+    expect(thinking.answers).toHaveLength(1);
+    // A first run asks nothing: no earlier run can have answered.
+    const first = recordingDeps(undefined, { responder: { editOriginal: async () => undefined, hasAnswered: async () => expect.fail('a first run read the answer') } });
+    await handleAnalysisJob(buildAnalysisJob(), first.deps);
+  });
+
   it('a /feel with time to spare gets the persona line', async () => {
     const { deps, generated, answers } = recordingDeps();
     await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 5 * MINUTE_MS }), deps);
     expect(generated).toHaveLength(1);
     expect(answers[0]!.embeds[0]!.description).toBe('So happy for you!');
+  });
+});
+
+describe('the /feel card', () => {
+  /** What the card says about an analysis, with the scores its chart was drawn from. */
+  async function cardOf(analysis: EmotionAnalysis) {
+    const { deps, answers, charted } = recordingDeps(undefined, {
+      classifier: { classify: async (texts) => texts.map(() => analysis), dispose: async () => undefined },
+    });
+    await handleAnalysisJob(buildAnalysisJob(), deps);
+    const embed = answers[0]!.embeds[0]!;
+    return { title: embed.title!, field: embed.fields![0]!, chart: charted[0] };
+  }
+
+  /** Every percentage the card gives right after the emotion's name ("Surprise, 6%", "**Surprise 84%**"). */
+  function percentagesOf(name: string, text: string): number[] {
+    return [...text.matchAll(new RegExp(`${name}\\W{0,3}(\\d+)%`, 'g'))].map((match) => Number(match[1]));
+  }
+
+  it('a mostly neutral text: the core emotion has one percentage, its share of the emotions as the chart draws it, and the neutral share is said apart', async () => {
+    // As the shipped model reads "Can you send me the file?": 88% neutral; of the rest, 84% surprise.
+    const scores = buildScores({ surprise: 0.84, joy: 0.06, fear: 0.04, sadness: 0.03, love: 0.02, anger: 0.01 });
+    const { title, field, chart } = await cardOf(buildAnalysis({ emotion: 'surprise', confidence: 0.84 * 0.12, neutral: true, scores }));
+    expect(title).toBe(`${personas.surprise.emoji} Core emotion: Surprise (mostly neutral: 88% no strong emotion)`);
+    expect(field.name).toBe('Emotion mix (neutral left out)');
+    expect(field.value).toMatch(/^\*\*Surprise 84%\*\* · Joy 6% · /);
+    expect(percentagesOf('Surprise', `${title} ${field.value}`)).toEqual([84]);
+    expect(chart).toEqual(scores);
+  });
+
+  it('an emotional text: the title names the emotion without a second percentage for it', async () => {
+    const { title, field } = await cardOf(buildAnalysis({ emotion: 'joy', confidence: 0.85, neutral: false, scores: buildScores({ joy: 0.9 }) }));
+    expect(title).toBe(`${personas.joy.emoji} Core emotion: Joy`);
+    expect(percentagesOf('Joy', `${title} ${field.value}`)).toEqual([90]);
+  });
+
+  it('a text neutral for a weak top emotion (a model without a neutral class, or the LLM) says so without a neutral share', async () => {
+    const { title, field } = await cardOf(buildAnalysis({ emotion: 'joy', confidence: 0.4, neutral: true, scores: buildScores({ joy: 0.4, sadness: 0.3, love: 0.15, anger: 0.05, fear: 0.05, surprise: 0.05 }) }));
+    expect(title).toBe(`${personas.joy.emoji} Core emotion: Joy (mostly neutral: no emotion stands out)`);
+    expect(percentagesOf('Joy', `${title} ${field.value}`)).toEqual([40]);
   });
 });

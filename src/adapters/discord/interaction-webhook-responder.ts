@@ -1,9 +1,11 @@
-import { MessageFlags, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, MessageFlags, Routes, type APIMessage, type REST } from 'discord.js';
+import { isFeelbotError, FeelbotError } from '../../errors.js';
 import type { InteractionEmbed, InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
+import { DiscordCodes } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import { NO_PINGS } from './webhook-replier.js';
 
-/** PATCH /webhooks/{application}/{token}/messages/@original, with attachments as multipart. */
+/** PATCH (and GET) /webhooks/{application}/{token}/messages/@original, with attachments as multipart. */
 export class InteractionWebhookResponder implements InteractionResponder {
   constructor(private readonly rest: REST) {}
 
@@ -21,9 +23,34 @@ export class InteractionWebhookResponder implements InteractionResponder {
       },
       files: response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType })),
     }).catch((error: unknown) => {
-      throw asDiscordRequestError(error, 'the answer to the interaction');
+      throw asAnswerError(error, 'the answer to the interaction');
     });
   }
+
+  async hasAnswered(applicationId: string, token: string): Promise<boolean> {
+    const original = (await this.rest.get(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch((error: unknown) => {
+      throw asAnswerError(error, 'reading the answer to the interaction');
+    })) as Pick<APIMessage, 'flags' | 'content' | 'embeds' | 'attachments'>;
+    // A deferred answer is a message flagged Loading, with nothing in it, until it is edited.
+    const loading = ((original.flags ?? 0) & MessageFlags.Loading) !== 0;
+    const empty = !original.content && (original.embeds ?? []).length === 0 && (original.attachments ?? []).length === 0;
+    return !loading && !empty;
+  }
+}
+
+/**
+ * A failed request as asDiscordRequestError words it; one refused for a dead interaction token
+ * (401, "Invalid Webhook Token") is marked so that nothing more is sent with that token.
+ */
+function asAnswerError(error: unknown, what: string): unknown {
+  const failed = asDiscordRequestError(error, what);
+  const tokenRefused = error instanceof DiscordAPIError && (error.status === 401 || error.code === DiscordCodes.InvalidWebhookToken);
+  if (!tokenRefused || !isFeelbotError(failed)) return failed;
+  return new FeelbotError(failed.code, failed.message, {
+    cause: error,
+    permanent: true,
+    details: { ...failed.details, interactionTokenExpired: true },
+  });
 }
 
 function toApiEmbed(embed: InteractionEmbed) {

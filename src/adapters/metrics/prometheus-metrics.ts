@@ -3,14 +3,17 @@ import type { Metrics } from '../../ports/metrics.js';
 
 /** Message-to-reply time is dominated by generation: seconds, up to a slow CPU reply. */
 const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80];
-/** Classification is milliseconds; the buckets straddle the 5 ms target. */
-const CLASSIFY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
+/**
+ * The ONNX classifier takes milliseconds (the buckets straddle its 5 ms target); with
+ * EMOTION_BACKEND=llm a classification is an LLM completion of seconds, hence the buckets to 30 s.
+ */
+const CLASSIFY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly jobSeconds = new Histogram({
     name: 'feelbot_job_duration_seconds',
-    help: 'Time from a job starting to its outcome, by outcome.',
+    help: 'Time from a job run starting to its outcome, by outcome (retried: an attempt that failed and will run again; failed: given up).',
     labelNames: ['outcome'],
     buckets: JOB_BUCKETS,
     registers: [this.registry],
@@ -38,7 +41,13 @@ export class PrometheusMetrics implements Metrics {
   });
   private readonly failures = new Counter({
     name: 'feelbot_failures_total',
-    help: 'Failures by error code.',
+    help: 'Jobs given up for good (their last attempt, a permanent error, or failed without running), by error code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: 'feelbot_job_retries_total',
+    help: 'Failed job attempts that will be tried again, by error code.',
     labelNames: ['code'],
     registers: [this.registry],
   });
@@ -64,6 +73,10 @@ export class PrometheusMetrics implements Metrics {
 
   countFailure(code: string): void {
     this.failures.inc({ code });
+  }
+
+  countRetry(code: string): void {
+    this.retries.inc({ code });
   }
 
   /** Adds the queue's depth per state, read from Redis at scrape time (BullMQ's own metrics are served by the metrics route). */

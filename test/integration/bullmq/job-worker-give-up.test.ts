@@ -40,10 +40,14 @@ function startJobWorker(prefix: string, handlers: Record<string, JobHandler>, op
   return worker;
 }
 
-/** A responder that records each edit of a deferred interaction, as the interaction webhook would receive it. */
+/** A responder that records each edit of a deferred interaction, as the interaction webhook would receive it; answered once edited. */
 function recordingResponder() {
   const edits: Array<{ applicationId: string; token: string; response: InteractionResponse }> = [];
-  return { edits, editOriginal: async (applicationId: string, token: string, response: InteractionResponse) => void edits.push({ applicationId, token, response }) };
+  return {
+    edits,
+    editOriginal: async (applicationId: string, token: string, response: InteractionResponse) => void edits.push({ applicationId, token, response }),
+    hasAnswered: async () => edits.length > 0,
+  };
 }
 
 

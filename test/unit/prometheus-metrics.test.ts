@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { PrometheusMetrics } from '../../src/adapters/metrics/prometheus-metrics.js';
+
+describe('feelbot_classification_duration_seconds', () => {
+  it('measures an LLM classification of seconds (EMOTION_BACKEND=llm) as well as an ONNX one of milliseconds', async () => {
+    const metrics = new PrometheusMetrics();
+    metrics.observeClassification(0.004, 1);
+    metrics.observeClassification(3, 1);
+    metrics.observeClassification(12, 1);
+    const scrape = await metrics.registry.metrics();
+    const bucket = (le: string) => Number(new RegExp(`^feelbot_classification_duration_seconds_bucket\\{le="${le}"\\} (\\d+)$`, 'm').exec(scrape)?.[1]);
+    expect({ at5ms: bucket('0.005'), at1s: bucket('1'), at5s: bucket('5'), at30s: bucket('30'), all: bucket('\\+Inf') }).toEqual({ at5ms: 1, at1s: 1, at5s: 2, at30s: 3, all: 3 });
+  });
+});
