@@ -14,6 +14,8 @@ export const ErrorCodes = {
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
   /** A disk has no room for what feelbot must write there (a model download into MODELS_DIR); details say how much. */
   DiskFull: 'DISK_FULL',
+  /** MODELS_DIR cannot be written (a read-only volume, another user's folder) and a model it lacks must be downloaded there. */
+  ModelsDirUnwritable: 'MODELS_DIR_UNWRITABLE',
   ModelLabelsUnmapped: 'MODEL_LABELS_UNMAPPED',
   /** A warning, not an error: a model's generic labels (LABEL_0…) were read in an assumed order. */
   ModelLabelsGuessed: 'MODEL_LABELS_GUESSED',

@@ -50,15 +50,16 @@ export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = [
  * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with
  * EMOTION_BACKEND=llm the reply model under a JSON-schema grammar, which then owns its model and,
  * as in the worker, leaves for the CPU a GPU that cannot hold or load it (loadWithCpuFallback).
+ * `signal` cancels LLM_MODEL's download (transformers.js, which fetches a hub EMOTION_MODEL, takes none).
  */
-export async function createClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
+export async function createClassifier(config: Config, logger: Logger, signal?: AbortSignal): Promise<EmotionClassifier> {
   if (config.emotion.backend === 'onnx') return createOnnxClassifier(config, logger);
-  return loadWithCpuFallback(config, logger, (onBackend) => loadLlmClassifier(onBackend, logger));
+  return loadWithCpuFallback(config, logger, (onBackend) => loadLlmClassifier(onBackend, logger, signal), signal);
 }
 
 /** LLM_MODEL with room on a GPU for the classifier's own context only: this process makes no reply contexts. */
-async function loadLlmClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
-  const runtime = await loadLlamaRuntime(config, logger, CLASSIFIER_CONTEXT_TOKENS);
+async function loadLlmClassifier(config: Config, logger: Logger, signal?: AbortSignal): Promise<EmotionClassifier> {
+  const runtime = await loadLlamaRuntime(config, logger, CLASSIFIER_CONTEXT_TOKENS, signal);
   const classifier = await createLlmEmotionClassifier(runtime.model).catch(async (error: unknown) => {
     await runtime.dispose();
     // Its size is fixed, so there is no setting to lower for it.

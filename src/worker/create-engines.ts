@@ -20,18 +20,26 @@ export interface Engines {
   dispose(): Promise<void>;
 }
 
-export type LoadEngines = (config: Config, logger: Logger, metrics: Metrics) => Promise<Engines>;
+export type LoadEngines = (config: Config, logger: Logger, metrics: Metrics, signal?: AbortSignal) => Promise<Engines>;
+
+export interface CreateEnginesOptions {
+  /** A stop signal: it cancels LLM_MODEL's download (keeping the partial file) and any CPU fallback not yet started. */
+  readonly signal?: AbortSignal;
+  /** Loads the engines on one backend. Defaults to the real models; tests stand in for a GPU. */
+  readonly load?: LoadEngines;
+}
 
 /**
  * Loads everything before the first job, so a missing or corrupt model fails at start-up; with
  * `LLM_GPU=auto` a GPU that cannot hold or load the model is left for the CPU (loadWithCpuFallback).
  */
-export function createEngines(config: Config, logger: Logger, metrics: Metrics, load: LoadEngines = loadEngines): Promise<Engines> {
-  return loadWithCpuFallback(config, logger, (onBackend) => load(onBackend, logger, metrics));
+export function createEngines(config: Config, logger: Logger, metrics: Metrics, options: CreateEnginesOptions = {}): Promise<Engines> {
+  const { signal, load = loadEngines } = options;
+  return loadWithCpuFallback(config, logger, (onBackend) => load(onBackend, logger, metrics, signal), signal);
 }
 
-async function loadEngines(config: Config, logger: Logger, metrics: Metrics): Promise<Engines> {
-  const runtime = await loadLlamaRuntime(config, logger, workerContextTokens(config));
+async function loadEngines(config: Config, logger: Logger, metrics: Metrics, signal?: AbortSignal): Promise<Engines> {
+  const runtime = await loadLlamaRuntime(config, logger, workerContextTokens(config), signal);
   const disposers: Array<() => Promise<void>> = [];
   try {
     const generator = await createLlamaReplyGenerator(runtime.model, {

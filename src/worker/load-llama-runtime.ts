@@ -8,9 +8,14 @@ import type { Logger } from '../ports/logger.js';
 /**
  * Resolves (downloading with a progress bar when interactive) and loads LLM_MODEL on LLM_GPU, with
  * the layers on a GPU leaving room for `contextTokens`: the contexts this process will make.
- * Defaults to the worker's (workerContextTokens).
+ * Defaults to the worker's (workerContextTokens). `signal` cancels a download, keeping its partial file.
  */
-export async function loadLlamaRuntime(config: Config, logger: Logger, contextTokens = workerContextTokens(config)): Promise<LlamaRuntime> {
+export async function loadLlamaRuntime(
+  config: Config,
+  logger: Logger,
+  contextTokens = workerContextTokens(config),
+  signal?: AbortSignal,
+): Promise<LlamaRuntime> {
   const started = Date.now();
   const runtime = await createLlamaRuntime({
     model: config.llm.model,
@@ -19,6 +24,7 @@ export async function loadLlamaRuntime(config: Config, logger: Logger, contextTo
     modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),
     // isTTY is undefined, not false, when stderr is a pipe or a file: no spinner frames in logs.
     showProgress: process.stderr.isTTY === true,
+    signal,
   });
   logger.info({ backend: runtime.backend, model: runtime.modelPath, ms: Date.now() - started }, `llama.cpp is using ${runtime.backend}`);
   return runtime;

@@ -9,13 +9,14 @@ import type { Logger } from '../ports/logger.js';
  * api, analyze and eval) on LLM_GPU. With `LLM_GPU=auto`, a GPU too small for the model and the
  * contexts `load` makes, or whose llama.cpp cannot load the model, is left for the CPU with a
  * warning (the file is called corrupt only if the CPU fails too); a GPU named explicitly fails
- * with what to lower or fix, as does anything that went wrong on the CPU.
+ * with what to lower or fix, as does anything that went wrong on the CPU. After `signal` aborts,
+ * the GPU's failure is the answer: no CPU load starts in a process that is stopping.
  */
-export async function loadWithCpuFallback<T>(config: Config, logger: Logger, load: (config: Config) => Promise<T>): Promise<T> {
+export async function loadWithCpuFallback<T>(config: Config, logger: Logger, load: (config: Config) => Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
     return await load(config);
   } catch (error) {
-    if (config.llm.gpu !== 'auto') throw error;
+    if (config.llm.gpu !== 'auto' || signal?.aborted) throw error;
     const tooSmall = outOfMemoryBackend(error);
     const failedOn = modelLoadFailedOn(error);
     if (tooSmall !== undefined && tooSmall !== 'cpu') {

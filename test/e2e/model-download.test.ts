@@ -9,7 +9,10 @@ import { startModelHost, type ModelHost } from '../support/model-host.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
 
-/** 64 MB at 640 KB/s: a download that is still running when the test stops it, as a 1.7 GB one on a slow link. */
+/**
+ * 64 MB at 2.5 MB/s a connection: ipull saves its partial file after its first 5 MB chunk (about 2 s)
+ * and is still downloading for 10 s more when the test stops it, as a 1.7 GB download on a slow link.
+ */
 const MODEL_BYTES = 64 * 1024 * 1024;
 /** A stop signal ends a process within this; the forced exit, the old behaviour, comes after 30 s. */
 const STOPS_WITHIN_MS = 5_000;
@@ -19,7 +22,7 @@ let host: ModelHost;
 let discord: FakeDiscord;
 let redis: PrivateRedis;
 beforeAll(async () => {
-  host = await startModelHost(Buffer.alloc(MODEL_BYTES, 7), { kind: 'paced', bytes: 64 * 1024, everyMs: 100 }, 'slow.Q4_K_M.gguf');
+  host = await startModelHost(Buffer.alloc(MODEL_BYTES, 7), { kind: 'paced', bytes: 128 * 1024, everyMs: 50 }, 'slow.Q4_K_M.gguf');
   discord = await startFakeDiscord();
   redis = await startPrivateRedis();
 });
@@ -75,15 +78,31 @@ describe('a stop signal while the reply model downloads (Ctrl-C, docker stop)', 
     expect(listing(join(modelsDir, 'llm'))).toEqual(['slow.Q4_K_M.gguf.ipull']);
   }, 60_000);
 
-  it.each(['start', 'worker'])('`feelbot %s` downloading its model on first start stops at SIGTERM with exit code 0, as after any stop', async (command) => {
+  it.each(['start', 'worker'])(
+    '`feelbot %s` downloading its model on first start cancels the download at SIGTERM, keeping the partial file and no lock, and exits 0 as after any stop',
+    async (command) => {
+      modelsDir = mkdtempSync(join(tmpdir(), 'feelbot-int-'));
+      const env = stackEnv(discord, redis, `{int-${command}}`, { LLM_MODEL: host.url, MODELS_DIR: modelsDir, HTTP_PORT: '0' });
+      const process = new FeelbotProcess([command], env);
+      await until(process, savedPart(join(modelsDir, 'llm')));
+      expect(await stoppedBy(process, 'SIGTERM')).toBe(0);
+      // Said only once the download itself gave up on the signal: one the exit merely abandoned says nothing.
+      const cancelled = process.logs.find((line) => line.code === 'INTERRUPTED' && /^Stopped before .*slow\.Q4_K_M\.gguf finished downloading/.test(line.msg ?? ''));
+      expect(cancelled).toMatchObject({ level: 'info', signal: 'SIGTERM', modelsDir: join(modelsDir, 'llm') });
+      expect(process.logs.some((line) => line.level === 'info' && /^stopped before/.test(line.msg ?? ''))).toBe(true);
+      expect(listing(join(modelsDir, 'llm'))).toEqual(['slow.Q4_K_M.gguf.ipull']);
+    },
+    60_000,
+  );
+
+  it('`feelbot api` with EMOTION_BACKEND=llm, downloading its model at start, cancels the download at SIGTERM and exits 0', async () => {
     modelsDir = mkdtempSync(join(tmpdir(), 'feelbot-int-'));
-    const env = stackEnv(discord, redis, `{int-${command}}`, { LLM_MODEL: host.url, MODELS_DIR: modelsDir, HTTP_PORT: '0' });
-    const before = host.requests.length;
-    const process = new FeelbotProcess([command], env);
-    await until(process, askedForFile(before));
-    expect(await stoppedBy(process, 'SIGTERM')).toBe(0);
-    expect(process.logs.some((line) => line.level === 'info' && /^stopped before/.test(line.msg ?? ''))).toBe(true);
-    expect(listing(join(modelsDir, 'llm')).filter((name) => name.endsWith('.download-lock'))).toEqual([]);
+    const env = stackEnv(discord, redis, '{int-api}', { EMOTION_BACKEND: 'llm', LLM_MODEL: host.url, LLM_GPU: 'cpu', MODELS_DIR: modelsDir, HTTP_PORT: '0' });
+    const api = new FeelbotProcess(['api'], env);
+    await until(api, savedPart(join(modelsDir, 'llm')));
+    expect(await stoppedBy(api, 'SIGTERM')).toBe(0);
+    expect(api.logs.some((line) => line.code === 'INTERRUPTED' && /^Stopped before .*finished downloading/.test(line.msg ?? ''))).toBe(true);
+    expect(listing(join(modelsDir, 'llm'))).toEqual(['slow.Q4_K_M.gguf.ipull']);
   }, 60_000);
 
   it('a command that does not watch for the signal (analyze, downloading the model its LLM classifier needs) ends at once with exit code 130', async () => {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import { createEngines, type Engines } from '../../src/worker/create-engines.js';
+import { loadWithCpuFallback } from '../../src/worker/load-with-cpu-fallback.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 /** What a GPU of this machine's kind would answer: node-llama-cpp's own "does not fit" error. */
@@ -50,16 +51,31 @@ describe('a GPU too small for the model and its contexts', () => {
   it('with LLM_GPU=auto, the worker loads on the CPU instead and warns', async () => {
     const tried: string[] = [];
     const { logger, lines } = capturedLogger();
-    const engines = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, loaderWithSmallGpu(tried));
+    const engines = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, { load: loaderWithSmallGpu(tried) });
     expect(engines.runtime.backend).toBe('cpu');
     expect(tried).toEqual(['auto', 'cpu']);
     expect(lines.some((line) => line.code === ErrorCodes.LlmOutOfMemory && line.level === 'warn')).toBe(true);
   });
 
+  it('with LLM_GPU=auto, a stop signal during the GPU load leaves the CPU untried: the GPU failure ends start-up', async () => {
+    const tried: string[] = [];
+    const { logger, lines } = capturedLogger();
+    const stop = new AbortController();
+    const onSmallGpu = loaderWithSmallGpu(tried);
+    const stoppedDuringLoad = (config: ReturnType<typeof loadConfig>) => {
+      stop.abort();
+      return onSmallGpu(config);
+    };
+    const failure = await loadWithCpuFallback(loadConfig({ LLM_GPU: 'auto' }), logger, stoppedDuringLoad, stop.signal).catch((error: unknown) => error);
+    expect(tried).toEqual(['auto']);
+    expect(isFeelbotError(failure, ErrorCodes.LlmOutOfMemory)).toBe(true);
+    expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+
   it('with a GPU named explicitly, start-up fails with LLM_OUT_OF_MEMORY and no CPU attempt', async () => {
     const tried: string[] = [];
     const { logger } = capturedLogger();
-    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, loaderWithSmallGpu(tried)).catch((error: unknown) => error);
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, { load: loaderWithSmallGpu(tried) }).catch((error: unknown) => error);
     expect(isFeelbotError(failure, ErrorCodes.LlmOutOfMemory)).toBe(true);
     expect(tried).toEqual(['cuda']);
   });

@@ -2,6 +2,8 @@ import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 
 /** What a full disk (or an exhausted quota) says through Node's file system calls. */
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+/** What a folder this process may not write to says: a read-only mount (EROFS, also for root), or its modes. */
+export const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
 /** HTTP answers that mean "not for you": a gated or private model, or a missing or wrong HF_TOKEN. */
 const REFUSED = new Set([401, 403]);
 /** node-llama-cpp's own message for a refused Hugging Face manifest carries the status only as text. */
@@ -16,7 +18,9 @@ const HUB_REPO = /^(?:hf:|huggingface:|https:\/\/(?:huggingface\.co|hf\.co)\/)([
  */
 export function downloadFailed(spec: string, modelsDir: string, cause: unknown): FeelbotError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  if (DISK_FULL.has(String((cause as NodeJS.ErrnoException | undefined)?.code))) {
+  const errno = errnoOf(cause);
+  if (UNWRITABLE.has(errno ?? '')) return modelsDirUnwritable(spec, modelsDir, cause);
+  if (DISK_FULL.has(errno ?? '')) {
     return new FeelbotError(
       ErrorCodes.DiskFull,
       `The disk of MODELS_DIR filled up while ${spec} was downloading into ${modelsDir} (${reason}). ` +
@@ -37,6 +41,18 @@ export function downloadFailed(spec: string, modelsDir: string, cause: unknown):
     userFacing: true,
     details: { spec, modelsDir, ...(status === undefined ? {} : { status }) },
   });
+}
+
+/** A model missing from a folder this process may not write to, so it cannot be downloaded there. */
+export function modelsDirUnwritable(spec: string, modelsDir: string, cause: unknown): FeelbotError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new FeelbotError(
+    ErrorCodes.ModelsDirUnwritable,
+    `MODELS_DIR cannot be written: ${spec} is not in ${modelsDir} yet, and this process may not write there to download it (${reason}). ` +
+      'Mount that folder read-write, or let the user feelbot runs as write to it; or set MODELS_DIR to a writable folder, ' +
+      'or put the model there beforehand with `feelbot models pull` where the folder is writable.',
+    { cause, userFacing: true, permanent: true, details: { spec, modelsDir, errno: errnoOf(cause) } },
+  );
 }
 
 /** A download a stop signal ended: `reason` is the signal's abort reason. */
@@ -72,6 +88,12 @@ export function httpStatusOf(error: unknown): number | undefined {
 export function modelPage(spec: string): string | undefined {
   const repo = HUB_REPO.exec(spec)?.[1];
   return repo ? `https://huggingface.co/${repo}` : undefined;
+}
+
+/** The code Node's file system calls put on their errors (ENOSPC, EROFS…). */
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeBytes(bytes: number): string {

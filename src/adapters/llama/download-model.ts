@@ -1,9 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { createModelDownloader } from 'node-llama-cpp';
 import { FeelbotError } from '../../errors.js';
+import { withinMs } from '../../time-limit.js';
 import { downloadFailed, downloadInterrupted } from './download-errors.js';
+import { checkWritable } from './download-folder.js';
 import { checkFreeSpace, type FileToDownload } from './free-space.js';
 import { StallWatch } from './stall-watch.js';
+
+/** ipull closes a cancelled download's file and connections in milliseconds; one that hangs must not hold up a stop. */
+const CANCEL_WAIT_MS = 2_000;
 
 export interface DownloadModelOptions {
   readonly modelsDir: string;
@@ -16,19 +21,17 @@ export interface DownloadModelOptions {
 
 /**
  * Downloads `spec` into `modelsDir` (resumable: a stall or a stop keeps the partial file), failing
- * once it gets no further for `stallTimeoutMs`, or before it starts when it would not fit on the disk.
+ * once it gets no further for `stallTimeoutMs`, or before it starts when `modelsDir` may not be
+ * written or the files would not fit on its disk. A stop resolves only once the download is closed.
  */
 export async function downloadModel(spec: string, options: DownloadModelOptions): Promise<string> {
   const controller = new AbortController();
   const watch = new StallWatch(options.stallTimeoutMs, (reason) => controller.abort(reason));
   const { signal } = options;
   let onStop = (): void => undefined;
-  // Rejects when the stop signal comes; the race below makes it hold even where node-llama-cpp does not honour the signal.
+  // Rejects when the stop signal comes, also before there is a download to cancel (while its host is asked for its size).
   const stopped = new Promise<never>((_, reject) => {
-    onStop = () => {
-      controller.abort(signal?.reason);
-      reject(downloadInterrupted(spec, options.modelsDir, signal?.reason));
-    };
+    onStop = () => reject(downloadInterrupted(spec, options.modelsDir, signal?.reason));
   });
   stopped.catch(() => undefined);
   if (signal?.aborted) onStop();
@@ -49,6 +52,8 @@ export async function downloadModel(spec: string, options: DownloadModelOptions)
       stopped,
     ]);
     try {
+      // Files there whole are not written again: a read-only folder filled beforehand is fine.
+      if (!(await isWhole(downloader.filesInfo))) await checkWritable(spec, options.modelsDir);
       await checkFreeSpace(spec, options.modelsDir, downloader.filesInfo);
     } catch (error) {
       await downloader.cancel({ deleteTempFile: false });
@@ -57,8 +62,14 @@ export async function downloadModel(spec: string, options: DownloadModelOptions)
     try {
       return await Promise.race([downloader.download({ signal: controller.signal }), watch.stalled, stopped]);
     } catch (error) {
+      if (signal?.aborted) {
+        // Cancelled here, not by the signal (node-llama-cpp would not wait for it): the partial file
+        // and the connections are closed before the caller releases the lock and the process exits.
+        await withinMs(downloader.cancel({ deleteTempFile: false }), CANCEL_WAIT_MS).catch(() => undefined);
+        throw error;
+      }
       // A process that takes no lock (an older feelbot) may have finished the same file: its rename is what failed ours.
-      if (!signal?.aborted && (await isWhole(downloader.filesInfo))) return downloader.entrypointFilePath;
+      if (await isWhole(downloader.filesInfo)) return downloader.entrypointFilePath;
       throw error;
     }
   } catch (error) {

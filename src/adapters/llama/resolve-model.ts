@@ -1,9 +1,10 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
 import { resolveProjectPath } from '../files/package-root.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
-import { downloadFailed, downloadInterrupted } from './download-errors.js';
+import { downloadFailed, downloadInterrupted, UNWRITABLE } from './download-errors.js';
+import { makeDownloadFolder } from './download-folder.js';
 import { acquireDownloadLock, type DownloadLock, type LockHolder } from './download-lock.js';
 import { downloadModel } from './download-model.js';
 import { DOWNLOAD_STALL_TIMEOUT_MS } from './stall-watch.js';
@@ -35,8 +36,6 @@ export const DefaultResolveModelOptions = {
 
 /** A lock holder gets this long past its own stall timeout to give up and remove its lock itself. */
 const STALE_LOCK_GRACE_MS = 5_000;
-/** Why a lock file could not be created in a folder this process may not write to. */
-const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
 const NO_LOCK: DownloadLock = { refresh: () => undefined, release: async () => undefined };
 const REMOTE_PREFIXES = ['hf:', 'huggingface:', 'https://', 'http://'];
 
@@ -90,13 +89,13 @@ async function resolveRemote(spec: string, options: ResolveModelOptions): Promis
 
 async function lockDownload(spec: string, settings: ResolveModelOptions & { readonly stallTimeoutMs: number }): Promise<DownloadLock> {
   const { modelsDir, signal } = settings;
+  await makeDownloadFolder(spec, modelsDir);
   try {
-    await mkdir(modelsDir, { recursive: true });
     return await acquireDownloadLock(lockPath(modelsDir, spec), { staleAfterMs: settings.stallTimeoutMs + STALE_LOCK_GRACE_MS, signal, onWait: settings.onWait });
   } catch (error) {
     if (signal?.aborted) throw downloadInterrupted(spec, modelsDir, signal.reason);
-    // A folder no one may write to (a read-only volume filled beforehand) needs no lock: a URL's
-    // file, which only the downloader can name, is found there whole, and anything else fails there.
+    // A folder no one may write to (a read-only volume filled beforehand) needs no lock: a URL's file,
+    // which only the downloader can name, is found there whole, and anything else is MODELS_DIR_UNWRITABLE there.
     if (UNWRITABLE.has(String((error as NodeJS.ErrnoException).code))) return NO_LOCK;
     throw downloadFailed(spec, modelsDir, error);
   }

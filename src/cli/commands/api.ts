@@ -6,13 +6,14 @@ import { InstrumentedClassifier } from '../../classifier/instrumented-classifier
 import { startHttp } from '../../http/start-http.js';
 import type { EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { createClassifier } from '../../worker/create-classifier.js';
-import type { Command } from '../command.js';
+import { unlessStopped, type Command } from '../command.js';
+import { settleStoppedStartUp } from '../stopped-start-up.js';
 
 export const apiCommand: Command = {
   name: 'api',
   usage: 'api',
   summary: 'serve POST /v1/emotion, /healthz and /metrics on HTTP_HOST:HTTP_PORT',
-  async run({ config, logger, stopped }) {
+  async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
     // Analysis needs no Redis: the API serves without it, says so in /healthz, and logs an outage once.
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-api', logger);
@@ -24,7 +25,15 @@ export const apiCommand: Command = {
       throw error;
     });
     try {
-      classifier = new BatchingClassifier(new InstrumentedClassifier(await createClassifier(config, logger), metrics));
+      // With EMOTION_BACKEND=llm, loading can take minutes (LLM_MODEL's first download): a stop signal ends it.
+      const loading = createClassifier(config, logger, signal);
+      const loaded = await unlessStopped(loading, signal, (late) => late.dispose());
+      if (!loaded) {
+        await settleStoppedStartUp(loading, signal, logger);
+        logger.info({ signal: await stopped }, 'stopped before the classifier was loaded');
+        return;
+      }
+      classifier = new BatchingClassifier(new InstrumentedClassifier(loaded, metrics));
       logger.info({ signal: await stopped }, 'stopping api');
     } finally {
       await app.close();

@@ -24,7 +24,7 @@ export const modelsCommand: Command = {
     process.stdout.write(`LLM_MODEL ready: ${llmPath}\n`);
     // Loading the classifier downloads a hub model into the cache; the shipped one is already here.
     // transformers.js takes no signal: a stop ends the wait, and the process with it.
-    const classifier = await unlessStopped(createClassifier(config, logger), signal, (late) => late.dispose());
+    const classifier = await unlessStopped(createClassifier(config, logger, signal), signal, (late) => late.dispose());
     if (!classifier) throw signal.reason;
     await classifier.dispose();
     process.stdout.write(`EMOTION_MODEL ready: ${config.emotion.model}\n`);

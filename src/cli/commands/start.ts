@@ -11,6 +11,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
 import { unlessStopped, type Command } from '../command.js';
+import { settleStoppedStartUp } from '../stopped-start-up.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -20,8 +21,10 @@ export const startCommand: Command = {
     const token = requireDiscordToken(config);
     const metrics = new PrometheusMetrics();
     // Start-up can take minutes (the model's first download): a stop signal ends it, with exit code 0 as any stop.
-    const worker = await unlessStopped(checkThenStartWorker(config, token, logger, metrics), signal, (late) => late.stop());
+    const starting = checkThenStartWorker(config, token, logger, metrics, signal);
+    const worker = await unlessStopped(starting, signal, (late) => late.stop());
     if (!worker) {
+      await settleStoppedStartUp(starting, signal, logger);
       logger.info({ signal: await stopped }, 'stopped before start-up finished');
       return;
     }
@@ -51,9 +54,9 @@ export const startCommand: Command = {
   },
 };
 
-async function checkThenStartWorker(config: Config, token: string, logger: Logger, metrics: Metrics): Promise<RunningWorker> {
+async function checkThenStartWorker(config: Config, token: string, logger: Logger, metrics: Metrics, signal: AbortSignal): Promise<RunningWorker> {
   // Before any model loads: a missing or wrong token, or a missing Redis, must fail in seconds.
   await checkRedisReachable(config.redis.url);
   await checkDiscordToken(config.discord.apiUrl, token);
-  return startWorker(config, logger, metrics);
+  return startWorker(config, logger, metrics, signal);
 }

@@ -3,6 +3,7 @@ import type { CheckState } from '../../http/routes/health-route.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import { startWorker } from '../../worker/start-worker.js';
 import { unlessStopped, type Command } from '../command.js';
+import { settleStoppedStartUp } from '../stopped-start-up.js';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -11,8 +12,10 @@ export const workerCommand: Command = {
   async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
     // Loading the models can take minutes (their first download): a stop signal ends it, with exit code 0 as any stop.
-    const worker = await unlessStopped(startWorker(config, logger, metrics), signal, (late) => late.stop());
+    const starting = startWorker(config, logger, metrics, signal);
+    const worker = await unlessStopped(starting, signal, (late) => late.stop());
     if (!worker) {
+      await settleStoppedStartUp(starting, signal, logger);
       logger.info({ signal: await stopped }, 'stopped before the worker was ready');
       return;
     }

@@ -39,7 +39,7 @@ describe('a model that a GPU backend fails to load', () => {
     const tried: string[] = [];
     const { logger, lines } = capturedLogger();
     const path = truncatedModel();
-    const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, realLoader(path, tried)).catch((error: unknown) => error);
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, { load: realLoader(path, tried) }).catch((error: unknown) => error);
     expect(tried).toEqual(['auto', 'cpu']);
     expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
     expect((failure as Error).message).toContain(path);
@@ -51,7 +51,7 @@ describe('a model that a GPU backend fails to load', () => {
   it('with a GPU named explicitly, fails with MODEL_CORRUPT and no CPU attempt', async () => {
     const tried: string[] = [];
     const { logger } = capturedLogger();
-    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, realLoader(truncatedModel(), tried)).catch(
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, { load: realLoader(truncatedModel(), tried) }).catch(
       (error: unknown) => error,
     );
     expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
