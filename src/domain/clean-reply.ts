@@ -1,3 +1,4 @@
+import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown } from './chat-markdown.js';
 import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
@@ -39,21 +40,35 @@ export interface CleanReplyOptions {
 /**
  * Makes a model's raw text safe and tidy to post: no mass or role pings, no user pings, no masked
  * links, no URL or invite the person did not write, no "Joy:" prefix, no line written as another
- * member in the prompt's quote format, no half sentence at the cut, and within Discord's 2,000 characters.
+ * member in the prompt's quote format, no heading or quote (chat-markdown), no half sentence and
+ * no code fence or spoiler left open at the cut, and within Discord's 2,000 characters.
  * Returns '' when nothing visible is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
   let text = stripSpecialTokens(raw).trim();
   text = speakOnlyAsPersona(text, options.personaName).trim();
-  text = stripNamePrefix(text, options.personaName);
+  // Before and after the prefix: "# Joy: Hi" hides the prefix, "Joy: # Hi" the heading.
+  text = dropBlockMarkdown(stripNamePrefix(dropBlockMarkdown(text), options.personaName));
+  // After the quotes are gone, so that a `>>> ` quote loses its marker rather than showing it defused.
+  text = defuseMarkerRuns(text);
   text = neutralizeLinks(text, options.answering ?? '');
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
-  const limit = Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT);
-  if (text.length > limit) text = cutAtSentence(text, limit);
-  else if (options.truncated) text = dropUnfinishedSentence(text);
-  text = text.trim();
+  text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), options.truncated ?? false);
   return VISIBLE.test(text) ? text : '';
+}
+
+/**
+ * Cut to `limit`, or to its last full sentence when `truncated`. Where the cut or the token limit
+ * ended the text, a code fence or spoiler it left open is closed; a text the model ended itself
+ * within the limit stays as written ("tea || coffee" is no spoiler).
+ */
+function fitLimit(text: string, limit: number, truncated: boolean): string {
+  if (text.length <= limit && !truncated) return text;
+  const ended = (within: number) => (text.length > within ? cutAtSentence(text, within) : dropUnfinishedSentence(text)).trim();
+  const closed = closeOpenMarkdown(ended(limit));
+  // The closers pushed it over: cut again with room for any of them.
+  return closed.length <= limit ? closed : closeOpenMarkdown(ended(limit - CLOSERS_MAX_LENGTH));
 }
 
 function stripSpecialTokens(text: string): string {
@@ -73,8 +88,12 @@ function speakOnlyAsPersona(text: string, name: string): string {
   // Its closing marker may be missing: generation stops at one.
   if (ownQuote.test(reply)) reply = reply.replace(ownQuote, '').replace(/>{3,}/, '');
   const otherQuote = reply.indexOf('<<<');
-  if (otherQuote >= 0) reply = reply.slice(0, otherQuote);
-  return reply.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
+  return otherQuote >= 0 ? reply.slice(0, otherQuote) : reply;
+}
+
+/** A marker run left in the text reads as the transcript's; it is shown with look-alike quotes. */
+function defuseMarkerRuns(text: string): string {
+  return text.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
 }
 
 /** "Joy:", "**Joy:**", "Joy - " or "Joy says:"; never "Joy-filled" or "Joy says a lot". */

@@ -7,6 +7,7 @@ import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { analysisCard, CHART_FILE } from './analysis-card.js';
@@ -36,6 +37,8 @@ export interface AnalysisJobDeps {
   /** The persona's public avatar URL, where replies use one (its own URL, or AVATAR_BASE_URL's); else its image is attached. */
   readonly avatarUrl: (persona: Persona) => string | undefined;
   readonly logger: Logger;
+  /** Where the persona line's generation is counted, as a reply's is. */
+  readonly metrics: Metrics;
 }
 
 export type AnalysisOutcome =
@@ -134,6 +137,7 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
       loraPath: persona.lora,
       signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
     });
+    deps.metrics.observeGeneration('feel', result.tokens, result.totalMs / 1_000);
     return cleanReply(result.text, {
       personaName: persona.name,
       maxChars: ANALYSIS_LINE_MAX_CHARS,

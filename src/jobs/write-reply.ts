@@ -30,7 +30,7 @@ export async function writeReply(
     // A LoRA persona whose sequences are busy gives the job's slot back (LLM_BUSY, retried shortly)
     // rather than holding it while other personas' replies could run.
     const result = await deps.generator.generate({ prompt, sampling: persona.sampling, loraPath: persona.lora, whenBusy: 'refuse', onStart: startTyping, signal });
-    deps.metrics.observeGeneration(result.tokens, result.totalMs / 1_000);
+    deps.metrics.observeGeneration('reply', result.tokens, result.totalMs / 1_000);
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
     const content = cleanReply(result.text, {
       personaName: persona.name,

@@ -1,3 +1,6 @@
+/** What a generation of the reply model wrote: a chat reply, or the one-line persona comment of /feel. */
+export type GenerationKind = 'reply' | 'feel';
+
 /** What feelbot measures about itself; the Prometheus adapter is the default implementation. */
 export interface Metrics {
   /**
@@ -6,7 +9,8 @@ export interface Metrics {
    */
   observeJob(outcome: string, seconds: number): void;
   observeClassification(seconds: number, batchSize: number): void;
-  observeGeneration(tokens: number, seconds: number): void;
+  /** One finished generation of the reply model, by what it wrote: its tokens and how long it took. */
+  observeGeneration(kind: GenerationKind, tokens: number, seconds: number): void;
   /** A job given up for good (or failed without running), by error code. */
   countFailure(code: string): void;
   /** A failed attempt of a job that BullMQ will try again, by error code. */

@@ -44,9 +44,10 @@ export interface RunningWorker {
 
 /**
  * Process 2: loads each model once, then drains the queue. Models load before the worker takes
- * its first job, so a missing model fails at start-up, not per message.
+ * its first job, so a missing model fails at start-up, not per message. `signal` (a stop during
+ * start-up) cancels a model download, keeping its partial file, and ends start-up with INTERRUPTED.
  */
-export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS): Promise<RunningWorker> {
+export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS, signal?: AbortSignal): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
   await checkLoraFiles(personas);
@@ -54,7 +55,12 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   await checkAvatarFiles(personas, avatars, config.avatarBaseUrl);
   // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
   await checkRedisReachable(config.redis.url);
-  const engines = await createEngines(config, logger, metrics);
+  const engines = await createEngines(config, logger, metrics, { signal });
+  if (signal?.aborted) {
+    // Stopped while the models loaded: no queue connection is opened only to be closed again.
+    await engines.dispose();
+    throw signal.reason;
+  }
   await checkPersonasFitEngines(personas, config, engines);
   const { generator, classifier } = engines;
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
@@ -97,6 +103,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     avatarImage: (persona) => avatars.image(persona),
     avatarUrl: (persona) => avatars.publicUrl(persona, config.avatarBaseUrl),
     logger,
+    metrics,
   };
   const running = createJobWorker(
     redis,

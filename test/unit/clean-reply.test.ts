@@ -134,3 +134,51 @@ describe('cleanReply', () => {
     expect(cleaned).toBe(`${'😀'.repeat(299)}…`);
   });
 });
+
+describe('cleanReply and block markdown', () => {
+  it('a line the model starts as a heading, subtext or block quote is posted as a chat line: the marker goes, the text stays', () => {
+    expect(cleanReply('# Big news!', options)).toBe('Big news!');
+    expect(cleanReply('## Wow\n### So proud of you!', options)).toBe('Wow\nSo proud of you!');
+    expect(cleanReply('So proud!\n-# psst, me too', options)).toBe('So proud!\npsst, me too');
+    expect(cleanReply('Congrats!\n> you did it\n>>> all of it', options)).toBe('Congrats!\nyou did it\nall of it');
+    expect(cleanReply('>>> # Told to shout', options)).toBe('Told to shout');
+    expect(cleanReply('Joy: >>> Hi there!', options)).toBe('Hi there!');
+    // Inline emphasis, text that only looks like a marker, and a code block's lines stay.
+    expect(cleanReply('**So** *proud* of _you_, ~~not~~ really!', options)).toBe('**So** *proud* of _you_, ~~not~~ really!');
+    expect(cleanReply('#1 fan here >_<\n#### not a heading, 10 # 10', options)).toBe('#1 fan here >_<\n#### not a heading, 10 # 10');
+    expect(cleanReply('# Try this:\n```py\n# add one\nx += 1\n```', options)).toBe('Try this:\n```py\n# add one\nx += 1\n```');
+  });
+
+  it('a heading behind or before the persona name prefix, or inside its own quote markers, goes too', () => {
+    expect(cleanReply('Joy: # Hi there!', options)).toBe('Hi there!');
+    expect(cleanReply('# Joy: Hi there!', options)).toBe('Hi there!');
+    expect(cleanReply('<<<Joy: ## Hi there!>>>', options)).toBe('Hi there!');
+  });
+
+  it('a cut that leaves a code fence open closes it, so the code stays code', () => {
+    const cut = { ...options, truncated: true };
+    expect(cleanReply('Here you go:\n```py\nprint("hi")\n# all done. And then', cut)).toBe('Here you go:\n```py\nprint("hi")\n# all done.\n```');
+    const long = `Here you go:\n\`\`\`\n${'x = 1. '.repeat(30)}\n\`\`\`\nEnjoy!`;
+    // Its last sentence within 114 characters ends at the 114th: the fence's closing takes a shorter cut.
+    const cleaned = cleanReply(long, { personaName: 'Joy', maxChars: 114 });
+    expect(cleaned.length).toBeLessThanOrEqual(114);
+    expect(cleaned).toMatch(/^Here you go:\n```\nx = 1\. [\s\S]*\n```$/);
+    // A fence with no code after it yet is dropped rather than closed on an empty block.
+    expect(cleanReply('Here you go:\n```py', cut)).toBe('Here you go:');
+  });
+
+  it('a cut inside a spoiler closes it, so its text stays hidden', () => {
+    const cut = { ...options, truncated: true };
+    expect(cleanReply('The twist: ||he was the ghost all along. And then she', cut)).toBe('The twist: ||he was the ghost all along.||');
+    // Bars in inline code or a code block are no spoiler.
+    expect(cleanReply('Use `a || b` there. It works and', cut)).toBe('Use `a || b` there.');
+    expect(cleanReply('Try:\n```js\nx = a || b;\n```\nIt works. And', cut)).toBe('Try:\n```js\nx = a || b;\n```\nIt works.');
+    // A reply the model ended itself within the limit keeps its bars as written.
+    expect(cleanReply('Tea || coffee, both are great!', options)).toBe('Tea || coffee, both are great!');
+    // Its last sentence within 86 characters ends at the 86th: the closing bars take a shorter cut.
+    const long = `||${'Big secret here. '.repeat(20)}`;
+    const cleaned = cleanReply(long, { personaName: 'Joy', maxChars: 86 });
+    expect(cleaned.length).toBeLessThanOrEqual(86);
+    expect(cleaned).toMatch(/^\|\|Big secret here\.[\s\S]*\.\|\|$/);
+  });
+});

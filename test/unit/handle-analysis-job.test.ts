@@ -6,15 +6,17 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-a
 import type { EmotionScores } from '../../src/domain/emotions.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
 import type { EmotionAnalysis } from '../../src/ports/emotion-classifier.js';
+import { NO_METRICS, type GenerationKind } from '../../src/ports/metrics.js';
 import { buildAnalysis, buildAnalysisJob, buildScores, personas } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 const MINUTE_MS = 60_000;
 
 
-/** The use case's parts, recording what was classified, generated, drawn and edited; the /feel still shows "thinking…". */
+/** The use case's parts, recording what was classified, generated, measured, drawn and edited; the /feel still shows "thinking…". */
 function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJobDeps> = {}) {
   const classified: string[] = [];
+  const observed: Array<{ kind: GenerationKind; tokens: number; seconds: number }> = [];
   const generated: string[] = [];
   const charted: EmotionScores[] = [];
   const answers: InteractionResponse[] = [];
@@ -41,9 +43,10 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
     avatarUrl: () => undefined,
     logger: createLogger('silent', 'test'),
+    metrics: { ...NO_METRICS, observeGeneration: (kind, tokens, seconds) => void observed.push({ kind, tokens, seconds }) },
     ...overrides,
   };
-  return { deps, classified, generated, charted, answers };
+  return { deps, classified, generated, observed, charted, answers };
 }
 
 describe('handleAnalysisJob', () => {
@@ -169,6 +172,24 @@ describe('handleAnalysisJob', () => {
     await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 5 * MINUTE_MS }), deps);
     expect(generated).toHaveLength(1);
     expect(answers[0]!.embeds[0]!.description).toBe('So happy for you!');
+  });
+
+  it("the persona line's generation is counted in the token metrics, as a reply's is, as kind feel", async () => {
+    const { deps, observed } = recordingDeps();
+    await handleAnalysisJob(buildAnalysisJob(), deps);
+    expect(observed).toEqual([{ kind: 'feel', tokens: 12, seconds: 0.002 }]);
+    // No line tried (too little of the token left), or one that failed: nothing generated to count.
+    const late = recordingDeps();
+    await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 13.5 * MINUTE_MS }), late.deps);
+    const failed = recordingDeps(undefined, { generator: { parallelism: 1, generate: async () => Promise.reject(new Error('out of memory')), dispose: async () => undefined } });
+    await handleAnalysisJob(buildAnalysisJob(), failed.deps);
+    expect({ late: late.observed, failed: failed.observed }).toEqual({ late: [], failed: [] });
+  });
+
+  it('a persona line the model started as a heading or a quote is shown on the card as a plain line', async () => {
+    const { deps, answers } = recordingDeps('# So happy for you!\n>>> You did it!');
+    await handleAnalysisJob(buildAnalysisJob(), deps);
+    expect(answers[0]!.embeds[0]!.description).toBe('So happy for you!\nYou did it!');
   });
 });
 

@@ -130,6 +130,13 @@ describe('handleMessageJob', () => {
     }
   });
 
+  it("a reply's generation is counted in the token metrics as kind reply, apart from /feel lines", async () => {
+    const observed: unknown[] = [];
+    const { deps } = depsWith({ metrics: { ...NO_METRICS, observeGeneration: (...args) => void observed.push(args) } });
+    expect((await handleMessageJob(buildMessageJob(), deps)).status).toBe('posted');
+    expect(observed).toEqual([['reply', 12, 0.002]]);
+  });
+
   it("the reply asks not to wait for a LoRA persona's busy sequences, so the job gives its slot back instead", async () => {
     const asked: Array<string | undefined> = [];
     const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => (asked.push(request.whenBusy), saying('Hello!').generate(request)) };

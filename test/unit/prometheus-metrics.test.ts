@@ -12,3 +12,23 @@ describe('feelbot_classification_duration_seconds', () => {
     expect({ at5ms: bucket('0.005'), at1s: bucket('1'), at5s: bucket('5'), at30s: bucket('30'), all: bucket('\\+Inf') }).toEqual({ at5ms: 1, at1s: 1, at5s: 2, at30s: 3, all: 3 });
   });
 });
+
+describe('feelbot_generated_tokens_total and feelbot_generation_tokens_per_second', () => {
+  it('count chat replies and /feel persona lines apart, by kind, each kind from 0', async () => {
+    const metrics = new PrometheusMetrics();
+    const before = await metrics.registry.metrics();
+    expect(before).toMatch(/^feelbot_generated_tokens_total\{kind="reply"\} 0$/m);
+    expect(before).toMatch(/^feelbot_generated_tokens_total\{kind="feel"\} 0$/m);
+    metrics.observeGeneration('reply', 60, 3);
+    metrics.observeGeneration('reply', 40, 2);
+    metrics.observeGeneration('feel', 12, 1);
+    const scrape = await metrics.registry.metrics();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(scrape)?.[1]);
+    expect({
+      replyTokens: value('feelbot_generated_tokens_total{kind="reply"}'),
+      feelTokens: value('feelbot_generated_tokens_total{kind="feel"}'),
+      replySpeed: value('feelbot_generation_tokens_per_second{kind="reply"}'),
+      feelSpeed: value('feelbot_generation_tokens_per_second{kind="feel"}'),
+    }).toEqual({ replyTokens: 100, feelTokens: 12, replySpeed: 20, feelSpeed: 12 });
+  });
+});

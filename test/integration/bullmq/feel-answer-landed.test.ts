@@ -59,6 +59,7 @@ describe('a /feel whose answer Discord took, though it answered 502 (real BullMQ
       avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
       avatarUrl: () => undefined,
       logger: createLogger('silent', 'test'),
+      metrics: NO_METRICS,
     };
     // As start-worker wires it.
     const outcomes: AnalysisOutcome[] = [];

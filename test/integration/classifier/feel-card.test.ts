@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { loadEmotionModel, type EmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
 import { emotionLabel, type EmotionScores } from '../../../src/domain/emotions.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
@@ -30,6 +31,7 @@ describe('the /feel card on the shipped classifier', () => {
       avatarImage: async () => ({ fileName: 'x.png', bytes: Buffer.from('png') }),
       avatarUrl: () => undefined,
       logger: createLogger('silent', 'test'),
+      metrics: NO_METRICS,
     });
     const [analysis] = await model.classify(['Can you send me the file?']);
     const name = emotionLabel(analysis!.emotion);
