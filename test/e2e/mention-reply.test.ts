@@ -131,7 +131,7 @@ describe('a Discord mention becomes one persona reply, through separate gateway 
     expect(await health.json()).toMatchObject({ status: 'ok', checks: { redis: 'up', classifier: 'up' } });
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/feelbot_job_duration_seconds_count\{outcome="posted"\} [1-9]/);
-    expect(metrics).toMatch(/feelbot_generated_tokens_total [1-9]/);
+    expect(metrics).toMatch(/feelbot_generated_tokens_total\{kind="reply"\} [1-9]/);
     expect(metrics).toMatch(/feelbot_classification_duration_seconds_count [1-9]/);
     // The scrape port is no API: the worker's classifier serves its jobs only.
     const analysis = await fetch(`http://127.0.0.1:${metricsPort}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
