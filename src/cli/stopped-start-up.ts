@@ -1,5 +1,6 @@
 import { ErrorCodes, isFeelbotError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
+import { withinMs } from '../time-limit.js';
 
 /**
  * How long a start-up the stop signal interrupted gets to end: a cancelled download closes its file
@@ -13,10 +14,9 @@ export const STOPPED_START_UP_GRACE_MS = 3_000;
  * to end, and logs what it left behind, such as a model download cancelled with its partial file kept.
  */
 export async function settleStoppedStartUp(starting: Promise<unknown>, signal: AbortSignal, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOPPED_START_UP_GRACE_MS)));
-  const outcome = await Promise.race([starting.then(() => 'started' as const, (error: unknown) => ({ error })), late]);
-  clearTimeout(timer);
+  const settled = starting.then(() => 'started' as const, (error: unknown) => ({ error }));
+  // `settled` never rejects, so a rejection is the grace running out.
+  const outcome = await withinMs(settled, STOPPED_START_UP_GRACE_MS).catch(() => 'late' as const);
   if (outcome === 'late') {
     logger.info({ graceMs: STOPPED_START_UP_GRACE_MS }, 'start-up did not end at the stop signal; exiting without waiting for it');
   } else if (outcome !== 'started' && outcome.error !== signal.reason) {

@@ -4,6 +4,7 @@ import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
+import { drainable, type Drainable } from './drainable.js';
 
 /** A guild channel, category or thread Discord says is gone. */
 export interface DeletedChannel {
@@ -18,11 +19,8 @@ export interface ChannelDeletionDeps {
   readonly shutdown?: AbortSignal;
 }
 
-export interface ChannelDeletionHandler {
-  (deleted: DeletedChannel): Promise<void>;
-  /** Settles once every deletion handed in has been applied or given up. */
-  drain(): Promise<void>;
-}
+/** Settles, on drain, once every deletion handed in has been handled or given up. */
+export type ChannelDeletionHandler = Drainable<DeletedChannel>;
 
 /**
  * The raw dispatches, not discord.js's ChannelDelete and ThreadDelete: those fire only for a
@@ -37,17 +35,7 @@ const DELETION_EVENTS = [GatewayDispatchEvents.ChannelDelete, GatewayDispatchEve
  * settings: one that finds nothing named writes nothing. Like a deleted message, it waits for Redis to come back.
  */
 export function createChannelDeletionHandler(deps: ChannelDeletionDeps): ChannelDeletionHandler {
-  const inFlight = new Set<Promise<void>>();
-  const handle = (deleted: DeletedChannel) => {
-    const done = forgetDeletedChannel(deleted, deps);
-    inFlight.add(done);
-    void done.then(() => inFlight.delete(done));
-    return done;
-  };
-  const drain = async () => {
-    while (inFlight.size > 0) await Promise.all(inFlight);
-  };
-  return Object.assign(handle, { drain });
+  return drainable((deleted: DeletedChannel) => forgetDeletedChannel(deleted, deps));
 }
 
 /** Hands every deleted guild channel and thread to `handler`; returns what stops listening. */

@@ -6,6 +6,7 @@ import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { withTextsOf } from '../jobs/burst-parts.js';
 import { messageJobId } from '../jobs/message-job.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
+import { drainable, type Drainable } from './drainable.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
@@ -16,11 +17,8 @@ export interface DeletionDeps {
   readonly shutdown?: AbortSignal;
 }
 
-export interface DeletionHandler {
-  (messageIds: string[]): Promise<void>;
-  /** Settles once every deletion handed in has been recorded or given up. */
-  drain(): Promise<void>;
-}
+/** Settles, on drain, once every deletion handed in has been handled or given up. */
+export type DeletionHandler = Drainable<string[]>;
 
 /**
  * MESSAGE_DELETE and MESSAGE_DELETE_BULK: a deleted message is never answered, and its text
@@ -30,17 +28,7 @@ export interface DeletionHandler {
  * Like a new message, a deletion waits for Redis to come back rather than being lost to an outage.
  */
 export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
-  const inFlight = new Set<Promise<void>>();
-  const handle = (messageIds: string[]) => {
-    const done = recordDeletion(messageIds, deps);
-    inFlight.add(done);
-    void done.then(() => inFlight.delete(done));
-    return done;
-  };
-  const drain = async () => {
-    while (inFlight.size > 0) await Promise.all(inFlight);
-  };
-  return Object.assign(handle, { drain });
+  return drainable((messageIds: string[]) => recordDeletion(messageIds, deps));
 }
 
 /** Never rejects: a deletion that cannot be recorded is logged with its code. */
