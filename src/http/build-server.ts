@@ -39,7 +39,10 @@ const HEADERS_TIMEOUT_MS = 30_000;
 export interface ServerParts {
   readonly logger: Logger;
   readonly registry: Registry;
+  /** /healthz's checks of what this process cannot serve without. */
   readonly health: Record<string, HealthCheck>;
+  /** /healthz's checks of what it reports but serves without (the API's Redis). */
+  readonly informationalHealth?: Record<string, HealthCheck>;
   /** When given, POST /v1/emotion is served; it returns undefined while the model loads. */
   readonly classifier?: () => EmotionClassifier | undefined;
   readonly bullmqMetrics?: () => Promise<string>;
@@ -79,7 +82,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     openapi: { info: { title: 'feelbot', version: '1', description: 'Emotion analysis, health and metrics.' } },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  registerHealthRoute(app, parts.health);
+  registerHealthRoute(app, { required: parts.health, informational: parts.informationalHealth });
   registerMetricsRoute(app, parts.registry, parts.bullmqMetrics);
   if (parts.classifier) registerEmotionRoute(app, parts.classifier, parts.maxTextsInFlight);
   return app;

@@ -22,6 +22,11 @@ export interface HttpParts {
   readonly port?: number;
   /** More /healthz checks of this process (the gateway's Discord session), or its own `classifier` check. */
   readonly checks?: Record<string, HealthCheck>;
+  /**
+   * True when what this process serves works without Redis (the analysis API): /healthz then
+   * reports Redis down as `degraded` with a 200, so nothing restarts a process that still answers.
+   */
+  readonly servesWithoutRedis?: boolean;
 }
 
 /** A scrape gives up on the queue's figures after this long. */
@@ -37,19 +42,21 @@ export async function startHttp(parts: HttpParts): Promise<FastifyInstance> {
   const whenRedisReady = <T>(read: () => Promise<T>) => () =>
     parts.redis.status === 'ready' ? withinMs(read(), QUEUE_READ_MS) : Promise.reject(new Error('Redis is not connected'));
   parts.metrics.addQueueGauges(whenRedisReady(() => parts.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized')));
+  const redisCheck = async (): Promise<CheckState> => ((await parts.redis.ping()) === 'PONG' ? 'up' : 'down');
   const app = await buildServer({
     logger: parts.logger,
     registry: parts.metrics.registry,
     classifier: parts.classifier,
     bullmqMetrics: whenRedisReady(() => parts.queue.exportPrometheusMetrics()),
     health: {
-      redis: async (): Promise<CheckState> => ((await parts.redis.ping()) === 'PONG' ? 'up' : 'down'),
+      ...(parts.servesWithoutRedis ? {} : { redis: redisCheck }),
       classifier: async (): Promise<CheckState> => {
         if (!parts.classifier) return 'disabled';
         return parts.classifier() ? 'up' : 'loading';
       },
       ...parts.checks,
     },
+    informationalHealth: parts.servesWithoutRedis ? { redis: redisCheck } : undefined,
   });
   const host = parts.config.http.host;
   const port = parts.port ?? parts.config.http.port;

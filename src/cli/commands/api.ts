@@ -15,11 +15,11 @@ export const apiCommand: Command = {
   summary: 'serve POST /v1/emotion, /healthz and /metrics on HTTP_HOST:HTTP_PORT',
   async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
-    // Analysis needs no Redis: the API serves without it, says so in /healthz, and logs an outage once.
+    // Analysis needs no Redis: the API serves without it, reports it `degraded` in /healthz (still 200), and logs an outage once.
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-api', logger);
     const queue = new MessageQueue(redis, config.redis.prefix);
     let classifier: EmotionClassifier | undefined;
-    const app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => classifier }).catch(async (error: unknown) => {
+    const app = await startHttp({ config, logger, metrics, redis, queue: queue.queue, classifier: () => classifier, servesWithoutRedis: true }).catch(async (error: unknown) => {
       await queue.close();
       redis.disconnect();
       throw error;

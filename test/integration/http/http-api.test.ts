@@ -203,7 +203,7 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     expect(await scrape.text()).toMatch(/^feelbot_classification_duration_seconds_bucket/m);
   });
 
-  it('GET /healthz is 200 with Redis and the classifier up, 503 naming Redis while it is down, and 200 again once it is back', async () => {
+  it('GET /healthz is 200 `ok` with Redis and the classifier up, and 200 `degraded` naming Redis while it is down, since analyses go on without it', async () => {
     const up = await fetch(`${base}/healthz`);
     expect(up.status).toBe(200);
     expect(await up.json()).toEqual({ status: 'ok', checks: { redis: 'up', classifier: 'up' } });
@@ -211,8 +211,8 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     await redis.crash();
     try {
       const down = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      expect(down.status).toBe(503);
-      expect(await down.json()).toEqual({ status: 'unavailable', checks: { redis: 'down', classifier: 'up' } });
+      expect(down.status).toBe(200);
+      expect(await down.json()).toEqual({ status: 'degraded', checks: { redis: 'down', classifier: 'up' } });
       const metrics = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5_000) });
       expect(metrics.status).toBe(200);
       const text = await metrics.text();
@@ -222,7 +222,7 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     } finally {
       // Whatever failed above, the tests after this one get their Redis, and a process connected to it, back.
       await redis.revive();
-      await waitUntil(async () => (await fetch(`${base}/healthz`)).status === 200);
+      await waitUntil(async () => ((await (await fetch(`${base}/healthz`)).json()) as { status: string }).status === 'ok');
     }
   });
 
@@ -243,15 +243,21 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
     }
   });
 
-  it('a process started while Redis is unreachable still answers /metrics (its own metrics) and /healthz (503) at once', async () => {
+  it('a process started while Redis is unreachable answers /metrics (its own metrics) and /healthz at once, and analyses once its classifier is up', async () => {
     const lonely = startApi('redis://127.0.0.1:1');
     try {
       const lonelyBase = await baseOf(lonely);
       const health = await fetch(`${lonelyBase}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ checks: { redis: 'down' } });
       const metrics = await fetch(`${lonelyBase}/metrics`, { signal: AbortSignal.timeout(5_000) });
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toMatch(/^# HELP feelbot_classification_duration_seconds/m);
+      await waitUntil(async () => (await fetch(`${lonelyBase}/healthz`)).status === 200);
+      const ready = await fetch(`${lonelyBase}/healthz`);
+      expect(await ready.json()).toEqual({ status: 'degraded', checks: { redis: 'down', classifier: 'up' } });
+      const analysis = await fetch(`${lonelyBase}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'i feel so happy today' }) });
+      expect(analysis.status).toBe(200);
+      expect(((await analysis.json()) as Analysis).emotion).toBe('joy');
     } finally {
       await lonely.stop('SIGKILL');
     }
