@@ -12,13 +12,14 @@ import type { Logger } from '../ports/logger.js';
 import { CLASSIFIER_CONTEXT_TOKENS, loadLlamaRuntime } from './load-llama-runtime.js';
 import { loadWithCpuFallback } from './load-with-cpu-fallback.js';
 
-/** The ONNX classifier (EMOTION_BACKEND=onnx), loaded once per process. */
-export async function createOnnxClassifier(config: Config, logger: Logger): Promise<EmotionClassifier> {
+/** The ONNX classifier (EMOTION_BACKEND=onnx), loaded once per process; `signal` cancels a hub model's download. */
+export async function createOnnxClassifier(config: Config, logger: Logger, signal?: AbortSignal): Promise<EmotionClassifier> {
   const started = Date.now();
   const classifier = await loadEmotionModel({
     model: config.emotion.model,
     cacheDir: join(resolveProjectPath(config.modelsDir), 'hub'),
     labelMapping: await loadLabelMap(config.emotion.labelMapFile),
+    signal,
   });
   logger.info({ model: config.emotion.model, ms: Date.now() - started }, 'emotion classifier loaded');
   if (guessesLabelOrder(classifier.labelMappingName)) warnLabelOrderAssumed(config.emotion.model, classifier.labelMappingName, logger);
@@ -50,10 +51,10 @@ export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = [
  * The classifier for tools that need nothing else (analyze, eval, api): the ONNX model, or with
  * EMOTION_BACKEND=llm the reply model under a JSON-schema grammar, which then owns its model and,
  * as in the worker, leaves for the CPU a GPU that cannot hold or load it (loadWithCpuFallback).
- * `signal` cancels LLM_MODEL's download (transformers.js, which fetches a hub EMOTION_MODEL, takes none).
+ * `signal` cancels LLM_MODEL's download, or a hub EMOTION_MODEL's.
  */
 export async function createClassifier(config: Config, logger: Logger, signal?: AbortSignal): Promise<EmotionClassifier> {
-  if (config.emotion.backend === 'onnx') return createOnnxClassifier(config, logger);
+  if (config.emotion.backend === 'onnx') return createOnnxClassifier(config, logger, signal);
   return loadWithCpuFallback(config, logger, (onBackend) => loadLlmClassifier(onBackend, logger, signal), signal);
 }
 

@@ -53,7 +53,7 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics, sig
     const inner =
       config.emotion.backend === 'llm'
         ? await createLlmEmotionClassifier(runtime.model)
-        : await createOnnxClassifier(config, logger);
+        : await createOnnxClassifier(config, logger, signal);
     const classifier = workerClassifier(inner, metrics);
     disposers.push(() => classifier.dispose());
     return {

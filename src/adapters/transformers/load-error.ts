@@ -1,4 +1,4 @@
-import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import type { ModelLocation } from './model-location.js';
 
 /** transformers.js's messages for a 401 and a 403 (its ERROR_MAPPING): a gated or private model, or a bad HF_TOKEN. */
@@ -24,4 +24,13 @@ export function loadError(model: string, location: ModelLocation, cause: unknown
       'tokenizer_config.json and onnx/model.onnx; retrain with `python3 training/train_classifier.py` or restore it from git.',
     { cause, userFacing: true, permanent: true },
   );
+}
+
+/** A hub model's download a stop signal ended; transformers.js keeps no partial file, so the next start downloads it again. */
+export function hubDownloadInterrupted(model: string, cacheDir: string | undefined, reason: unknown): FeelbotError {
+  return new FeelbotError(ErrorCodes.Interrupted, `Stopped before EMOTION_MODEL ${model} finished downloading from the Hugging Face hub.`, {
+    cause: reason,
+    userFacing: true,
+    details: { ...(isFeelbotError(reason) ? reason.details : {}), model, ...(cacheDir ? { cacheDir } : {}) },
+  });
 }

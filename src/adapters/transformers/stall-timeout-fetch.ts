@@ -7,20 +7,28 @@ export type Fetch = (input: string | URL, init?: RequestInit) => Promise<Respons
  * `fetch` that fails a request once it gets no further for `stallTimeoutMs`: a hub (or a proxy in
  * front of it) that accepts the connection and never answers, or a body that stops coming. The
  * answer's headers and each chunk of its body count as progress. Defaults to a GGUF download's 15 s.
+ * `stop` (a stop signal) ends every request under way, and fails any made after it, with its reason.
  */
-export function stallTimeoutFetch(fetchImpl: Fetch, stallTimeoutMs: number = DOWNLOAD_STALL_TIMEOUT_MS): Fetch {
+export function stallTimeoutFetch(fetchImpl: Fetch, stallTimeoutMs: number = DOWNLOAD_STALL_TIMEOUT_MS, stop?: AbortSignal): Fetch {
   return async (input, init = {}) => {
     const controller = new AbortController();
-    const caller = init.signal;
-    const forward = (): void => controller.abort(caller?.reason);
-    if (caller?.aborted) forward();
-    caller?.addEventListener('abort', forward, { once: true });
+    const callers = [init.signal, stop].filter((signal): signal is AbortSignal => signal != null);
+    const forwards = callers.map((caller) => {
+      const forward = (): void => controller.abort(caller.reason);
+      if (caller.aborted) forward();
+      caller.addEventListener('abort', forward, { once: true });
+      return () => caller.removeEventListener('abort', forward);
+    });
     const watch = new StallWatch(stallTimeoutMs, (reason) => controller.abort(reason));
     const failure = (error: unknown): unknown => (controller.signal.aborted ? controller.signal.reason : error);
     const done = (): void => {
       watch.stop();
-      caller?.removeEventListener('abort', forward);
+      for (const unlisten of forwards) unlisten();
     };
+    if (controller.signal.aborted) {
+      done();
+      throw controller.signal.reason;
+    }
     let response: Response;
     try {
       response = await fetchImpl(input, { ...init, signal: controller.signal });

@@ -9,7 +9,7 @@ import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
-import { loadError } from './load-error.js';
+import { hubDownloadInterrupted, loadError } from './load-error.js';
 import { readModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
 import { stallTimeoutFetch } from './stall-timeout-fetch.js';
@@ -27,12 +27,16 @@ export interface TransformersClassifierOptions {
   readonly neutralThreshold?: number;
   /** A hub model's download fails once it gets no further for this long. Defaults to 15_000, as a GGUF download's. */
   readonly stallTimeoutMs?: number;
+  /** A stop signal: a hub model's download under way ends at once with INTERRUPTED. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a model's label may be mapped to, as the unmapped-labels error lists it. */
 const TARGETS = `${EMOTIONS.join(', ')} or ${NEUTRAL}`;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
+/** Where hub models are cached when no cacheDir is given. */
+const DEFAULT_HUB_CACHE = 'models/hub';
 /** Assumed when a tokenizer states no usable limit (some hub tokenizers say 1e30): BERT's 512. */
 const FALLBACK_MAX_TOKENS = 512;
 
@@ -53,7 +57,7 @@ export class TransformersClassifier implements EmotionClassifier {
 
   static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
     const location = locateModel(options.model);
-    configureEnvironment(location, options.cacheDir, options.stallTimeoutMs);
+    configureEnvironment(location, options.cacheDir, options.stallTimeoutMs, options.signal);
     const modelId = location.kind === 'local' ? location.name : location.id;
     const config = location.kind === 'local' ? await readModelConfig(location.dir) : undefined;
     let classifier: TextClassificationPipeline;
@@ -62,6 +66,7 @@ export class TransformersClassifier implements EmotionClassifier {
         dtype: options.dtype ?? config?.feelbot_default_dtype ?? 'fp32',
       })) as TextClassificationPipeline;
     } catch (cause) {
+      if (options.signal?.aborted) throw hubDownloadInterrupted(options.model, options.cacheDir, options.signal.reason);
       throw loadError(options.model, location, cause);
     }
     const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
@@ -124,15 +129,16 @@ function tokenLimit(classifier: TextClassificationPipeline): number {
   return Number.isFinite(stated) && stated > 0 && stated <= 100_000 ? stated : FALLBACK_MAX_TOKENS;
 }
 
-function configureEnvironment(location: ModelLocation, cacheDir: string | undefined, stallTimeoutMs: number | undefined): void {
+function configureEnvironment(location: ModelLocation, cacheDir: string | undefined, stallTimeoutMs: number | undefined, signal: AbortSignal | undefined): void {
   if (location.kind === 'local') {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
     env.localModelPath = location.root;
   } else {
     env.allowRemoteModels = true;
-    env.cacheDir = cacheDir ?? 'models/hub';
-    // transformers.js's own fetch has no timeout: a hub that never answers would hold start-up for minutes.
-    env.fetch = stallTimeoutFetch(globalThis.fetch.bind(globalThis), stallTimeoutMs);
+    env.cacheDir = cacheDir ?? DEFAULT_HUB_CACHE;
+    // transformers.js's own fetch has no timeout and takes no signal: a hub that never answers would
+    // hold start-up for minutes, and a stop would wait for the download.
+    env.fetch = stallTimeoutFetch(globalThis.fetch.bind(globalThis), stallTimeoutMs, signal);
   }
 }

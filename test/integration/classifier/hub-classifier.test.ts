@@ -1,5 +1,5 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,12 @@ const SHIPPED = fileURLToPath(new URL('../../../models/emotion/', import.meta.ur
 const HUB_ID = 'someone/emotion-onnx';
 /** Another id for the refused model: transformers.js shares requests still under way for the same file of the same id. */
 const GATED_ID = 'someone/gated-emotion-onnx';
+/** Another id for the model whose download is stopped: the same files as HUB_ID. */
+const STOPPED_ID = 'someone/stopped-emotion-onnx';
 /** A hub download that never gives up is still waiting here; the stall timeout is 15 s. */
 const DEADLINE_MS = 22_000;
 
-type Answer = 'files' | 'nothing' | 401;
+type Answer = 'files' | 'nothing' | 'trickle' | 401;
 
 /**
  * A Hugging Face hub on 127.0.0.1: serving the shipped classifier as HUB_ID (404 for anything else),
@@ -32,17 +34,33 @@ async function fakeHub(answer: Answer): Promise<{ server: Server; url: string; r
       return;
     }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(request.url ?? '');
-    const file = match && match[1] === HUB_ID ? join(SHIPPED, decodeURIComponent(match[2]!)) : undefined;
+    const file = match && (match[1] === HUB_ID || match[1] === STOPPED_ID) ? join(SHIPPED, decodeURIComponent(match[2]!)) : undefined;
     if (!file || !existsSync(file) || statSync(file).isDirectory()) {
       response.writeHead(404).end('Entry not found');
       return;
     }
     response.writeHead(200, { 'content-length': statSync(file).size });
     if (request.method === 'HEAD') response.end();
+    else if (answer === 'trickle') trickle(file, response);
     else createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests };
+}
+
+/** Sends `file` a kilobyte every 50 ms: a download that keeps going, too slowly to finish within a test. */
+function trickle(file: string, response: ServerResponse): void {
+  const bytes = readFileSync(file);
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (response.destroyed || sent >= bytes.length) {
+      clearInterval(timer);
+      if (!response.destroyed) response.end();
+      return;
+    }
+    response.write(bytes.subarray(sent, (sent += 1_024)));
+  }, 50);
+  response.on('close', () => clearInterval(timer));
 }
 
 /** The error code (and message) loading `model` ends with, or what it did instead within DEADLINE_MS. */
@@ -98,6 +116,34 @@ describe('a hub EMOTION_MODEL', () => {
     expect(await outcomeOfLoading(HUB_ID, cacheDir)).toMatch(new RegExp(`^${ErrorCodes.ModelDownloadFailed}: .*no download progress for 15000 ms`));
     expect(hub.requests.length).toBeGreaterThan(0);
   }, 30_000);
+
+  it('a stop signal ends a download under way at once with INTERRUPTED, and the next start downloads the model whole', async () => {
+    const slow = await fakeHub('trickle');
+    server = slow.server;
+    env.remoteHost = slow.url;
+    cacheDir = mkdtempSync(join(tmpdir(), 'feelbot-hub-'));
+    const stop = new AbortController();
+    const loading = loadEmotionModel({ model: STOPPED_ID, cacheDir, signal: stop.signal });
+    await expect.poll(() => slow.requests.some((request) => request.startsWith('GET')), { timeout: 10_000 }).toBe(true);
+    const stoppedAt = Date.now();
+    stop.abort(new Error('SIGTERM'));
+    const outcome = await loading.then(
+      async (model) => (await model.dispose(), 'loaded'),
+      (error: { code?: string; message?: string }) => `${error.code}: ${error.message}`,
+    );
+    expect(outcome).toBe(`${ErrorCodes.Interrupted}: Stopped before EMOTION_MODEL ${STOPPED_ID} finished downloading from the Hugging Face hub.`);
+    // Under the stall timeout's 15 s by far: the stop, not a timeout, ended it.
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    server.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+
+    const hub = await fakeHub('files');
+    server = hub.server;
+    env.remoteHost = hub.url;
+    const again = await loadEmotionModel({ model: STOPPED_ID, cacheDir });
+    expect((await again.classify(['I finally got the job!']))[0]!.emotion).toBe('joy');
+    await again.dispose();
+  }, 60_000);
 
   it('a hub that refuses it (401: a gated model, a missing or wrong HF_TOKEN) says to check HF_TOKEN and accept the terms on its page', async () => {
     const hub = await fakeHub(401);
