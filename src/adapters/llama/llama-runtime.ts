@@ -27,7 +27,7 @@ export async function createLlamaRuntime(options: LlamaRuntimeOptions): Promise<
   const modelPath = await resolveModel(options.model, options);
   const { llama, backend } = await selectLlama(options.gpu ?? 'auto');
   try {
-    const model = await loadModel(llama, modelPath, backend, options.contextTokens);
+    const model = await loadModel(llama, modelPath, backend, options.contextTokens, options.signal);
     return {
       llama,
       model,

@@ -1,5 +1,5 @@
 import type { Llama, LlamaModel } from 'node-llama-cpp';
-import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { asOutOfMemory } from './out-of-memory.js';
 import type { GpuBackend } from './select-gpu.js';
 
@@ -8,10 +8,19 @@ import type { GpuBackend } from './select-gpu.js';
  * else llama.cpp cannot read (random bytes, truncation, wrong format) is MODEL_CORRUPT, naming
  * the backend, since a GPU backend can also fail on a sound file (`LLM_GPU=auto` then tries the CPU).
  */
-export async function loadModel(llama: Pick<Llama, 'loadModel'>, modelPath: string, backend: GpuBackend, contextTokens?: number): Promise<LlamaModel> {
+export async function loadModel(
+  llama: Pick<Llama, 'loadModel'>,
+  modelPath: string,
+  backend: GpuBackend,
+  contextTokens?: number,
+  signal?: AbortSignal,
+): Promise<LlamaModel> {
   try {
-    return await llama.loadModel({ modelPath, gpuLayers: gpuLayersFor(contextTokens) });
+    if (signal?.aborted) throw signal.reason;
+    return await llama.loadModel({ modelPath, gpuLayers: gpuLayersFor(contextTokens), ...(signal ? { loadSignal: signal } : {}) });
   } catch (error) {
+    // A stop, not the file: no CPU fallback is tried after it.
+    if (signal?.aborted) throw loadInterrupted(modelPath, signal.reason);
     const tooLarge = asOutOfMemory(error, backend, `Model ${modelPath}`);
     if (tooLarge !== error) throw tooLarge;
     throw new FeelbotError(
@@ -35,4 +44,13 @@ export function gpuLayersFor(contextTokens: number | undefined): 'auto' | { fitC
 /** The backend a MODEL_CORRUPT load failure happened on, if `error` is one. */
 export function modelLoadFailedOn(error: unknown): GpuBackend | undefined {
   return error instanceof FeelbotError && error.code === ErrorCodes.ModelCorrupt ? (error.details.backend as GpuBackend | undefined) : undefined;
+}
+
+/** A model load a stop signal ended: `reason` is the signal's abort reason. */
+function loadInterrupted(modelPath: string, reason: unknown): FeelbotError {
+  return new FeelbotError(ErrorCodes.Interrupted, `Stopped while loading ${modelPath}.`, {
+    cause: reason,
+    userFacing: true,
+    details: { ...(isFeelbotError(reason) ? reason.details : {}), path: modelPath },
+  });
 }
