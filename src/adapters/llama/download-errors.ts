@@ -18,16 +18,8 @@ const HUB_REPO = /^(?:hf:|huggingface:|https:\/\/(?:huggingface\.co|hf\.co)\/)([
  */
 export function downloadFailed(spec: string, modelsDir: string, cause: unknown): FeelbotError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  const errno = errnoOf(cause);
-  if (UNWRITABLE.has(errno ?? '')) return modelsDirUnwritable(spec, modelsDir, cause);
-  if (DISK_FULL.has(errno ?? '')) {
-    return new FeelbotError(
-      ErrorCodes.DiskFull,
-      `The disk of MODELS_DIR filled up while ${spec} was downloading into ${modelsDir} (${reason}). ` +
-        'Free some space there, or set MODELS_DIR to a disk with room.',
-      { cause, userFacing: true, details: { spec, modelsDir } },
-    );
-  }
+  const unwritable = unwritableOrFull(spec, modelsDir, cause);
+  if (unwritable) return unwritable;
   const status = httpStatusOf(cause);
   const page = modelPage(spec);
   const advice = REFUSED.has(status ?? 0)
@@ -41,6 +33,23 @@ export function downloadFailed(spec: string, modelsDir: string, cause: unknown):
     userFacing: true,
     details: { spec, modelsDir, ...(status === undefined ? {} : { status }) },
   });
+}
+
+/**
+ * MODELS_DIR_UNWRITABLE or DISK_FULL when writing `spec` into `modelsDir` failed for one of those
+ * reasons (the errno `cause` carries); undefined for any other failure.
+ */
+export function unwritableOrFull(spec: string, modelsDir: string, cause: unknown): FeelbotError | undefined {
+  const errno = errnoOf(cause) ?? '';
+  if (UNWRITABLE.has(errno)) return modelsDirUnwritable(spec, modelsDir, cause);
+  if (!DISK_FULL.has(errno)) return undefined;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new FeelbotError(
+    ErrorCodes.DiskFull,
+    `The disk of MODELS_DIR filled up while ${spec} was downloading into ${modelsDir} (${reason}). ` +
+      'Free some space there, or set MODELS_DIR to a disk with room.',
+    { cause, userFacing: true, details: { spec, modelsDir } },
+  );
 }
 
 /** A model missing from a folder this process may not write to, so it cannot be downloaded there. */

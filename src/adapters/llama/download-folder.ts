@@ -28,8 +28,11 @@ export async function checkWritable(spec: string, modelsDir: string): Promise<vo
   }
 }
 
-/** A recursive mkdir under a read-only mount reports ENOENT; the nearest folder that exists says EROFS or EACCES. */
-async function whyNotMade(path: string, error: unknown): Promise<unknown> {
+/**
+ * Why `path` could not be made: a recursive mkdir under a read-only mount reports ENOENT, and the
+ * nearest folder that exists says EROFS or EACCES. Any other `error` is returned as it is.
+ */
+export async function whyNotMade(path: string, error: unknown): Promise<unknown> {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
   for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
     const exists = await access(folder).then(() => true, () => false);

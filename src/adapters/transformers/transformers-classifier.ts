@@ -9,6 +9,7 @@ import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
+import { whyNotMade } from '../llama/download-folder.js';
 import { hubDownloadInterrupted, loadError } from './load-error.js';
 import { readModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
@@ -67,7 +68,9 @@ export class TransformersClassifier implements EmotionClassifier {
       })) as TextClassificationPipeline;
     } catch (cause) {
       if (options.signal?.aborted) throw hubDownloadInterrupted(options.model, options.cacheDir, options.signal.reason);
-      throw loadError(options.model, location, cause);
+      if (location.kind === 'local') throw loadError(options.model, location, cause);
+      const cacheDir = options.cacheDir ?? DEFAULT_HUB_CACHE;
+      throw loadError(options.model, location, await whyNotMade(cacheDir, cause), cacheDir);
     }
     const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
     const labels = Object.values(modelConfig.id2label ?? {});

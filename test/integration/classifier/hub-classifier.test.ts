@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ const SHIPPED = fileURLToPath(new URL('../../../models/emotion/', import.meta.ur
 const HUB_ID = 'someone/emotion-onnx';
 /** Another id for the refused model: transformers.js shares requests still under way for the same file of the same id. */
 const GATED_ID = 'someone/gated-emotion-onnx';
+/** Another id for the model that cannot be written into a read-only MODELS_DIR. */
+const READ_ONLY_ID = 'someone/unwritable-emotion-onnx';
 /** Another id for the model whose download is stopped: the same files as HUB_ID. */
 const STOPPED_ID = 'someone/stopped-emotion-onnx';
 /** A hub download that never gives up is still waiting here; the stall timeout is 15 s. */
@@ -34,7 +37,7 @@ async function fakeHub(answer: Answer): Promise<{ server: Server; url: string; r
       return;
     }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(request.url ?? '');
-    const file = match && (match[1] === HUB_ID || match[1] === STOPPED_ID) ? join(SHIPPED, decodeURIComponent(match[2]!)) : undefined;
+    const file = match && ([HUB_ID, STOPPED_ID, READ_ONLY_ID].includes(match[1]!)) ? join(SHIPPED, decodeURIComponent(match[2]!)) : undefined;
     if (!file || !existsSync(file) || statSync(file).isDirectory()) {
       response.writeHead(404).end('Entry not found');
       return;
@@ -144,6 +147,23 @@ describe('a hub EMOTION_MODEL', () => {
     expect((await again.classify(['I finally got the job!']))[0]!.emotion).toBe('joy');
     await again.dispose();
   }, 60_000);
+
+  it.skipIf(process.getuid?.() !== 0)('into a read-only MODELS_DIR fails with MODELS_DIR_UNWRITABLE, not as a network problem', async () => {
+    const hub = await fakeHub('files');
+    server = hub.server;
+    env.remoteHost = hub.url;
+    // A tmpfs remounted read-only: root ignores a folder's mode bits.
+    const readOnly = mkdtempSync(join(tmpdir(), 'feelbot-hub-ro-'));
+    cacheDir = readOnly;
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', readOnly]);
+    try {
+      const outcome = await outcomeOfLoading(READ_ONLY_ID, join(readOnly, 'hub'));
+      expect(outcome).toMatch(new RegExp(`^${ErrorCodes.ModelsDirUnwritable}: MODELS_DIR cannot be written: EMOTION_MODEL ${READ_ONLY_ID} is not in ${join(readOnly, 'hub')} yet`));
+      expect(outcome).not.toContain('internet connection');
+    } finally {
+      execFileSync('umount', ['-l', readOnly]);
+    }
+  });
 
   it('a hub that refuses it (401: a gated model, a missing or wrong HF_TOKEN) says to check HF_TOKEN and accept the terms on its page', async () => {
     const hub = await fakeHub(401);
