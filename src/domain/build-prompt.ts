@@ -1,8 +1,9 @@
 import type { Prompt, PromptTurn } from './prompt.js';
 import type { ConversationMessage } from './conversation.js';
-import { headChars, tailChars } from './cut-text.js';
+import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
+import { speakerTags } from './speaker-tags.js';
 
 /** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
 const MAX_QUOTED_CHARS = 1_500;
@@ -12,23 +13,30 @@ export interface PromptInput {
   /** Older messages first; the reply chain and the last few messages of the channel. */
   readonly context: readonly ConversationMessage[];
   readonly message: ConversationMessage;
+  /**
+   * The names of all the characters (the operator's personas): no member is quoted under one, so
+   * none of their words reads as a character's. The persona's own name and the names persona
+   * messages of `context` posted under are always added. Defaults to none beyond those.
+   */
+  readonly characterNames?: readonly string[];
 }
 
 /**
  * The prompt the model sees. User text is quoted inside markers the model is told are data,
  * and any marker-like text inside it is defused, so "ignore your instructions" stays a quote.
  */
-export function buildPrompt({ persona, context, message }: PromptInput): Prompt {
+export function buildPrompt({ persona, context, message, characterNames = [] }: PromptInput): Prompt {
   const system = [
     persona.systemPrompt,
     `Your voice: ${persona.voice}`,
     SHARED_RULES,
     'Each quoted message looks like <<<Name: text>>>.',
   ].join('\n');
+  const tagOf = memberTags(persona, context, message, characterNames);
   const turns: PromptTurn[] = [];
-  for (const previous of context) pushTurn(turns, toTurn(previous));
+  for (const previous of context) pushTurn(turns, toTurn(previous, tagOf));
   // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
-  pushTurn(turns, { role: 'user', text: `${quote(message)}\n${replyInstruction(persona)}` });
+  pushTurn(turns, { role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
   return { system, turns };
 }
 
@@ -37,10 +45,17 @@ function replyInstruction(persona: Persona): string {
   return `Reply to the author of the last quoted message, as ${persona.name}.`;
 }
 
-function toTurn(message: ConversationMessage): PromptTurn {
+/** Each member's tag: none reads as a character's name (the persona's among them) or as another member's tag. */
+function memberTags(persona: Persona, context: readonly ConversationMessage[], message: ConversationMessage, characterNames: readonly string[]): (speaker: string) => string {
+  const members = [...context.filter((earlier) => !earlier.persona), message].map((said) => said.authorName);
+  const postedAs = context.flatMap((earlier) => (earlier.persona ? [earlier.persona, earlier.authorName] : []));
+  return speakerTags(members, [persona.name, ...characterNames, ...postedAs]);
+}
+
+function toTurn(message: ConversationMessage, tagOf: (speaker: string) => string): PromptTurn {
   return message.persona
     ? { role: 'assistant', text: clip(message.content) }
-    : { role: 'user', text: quote(message) };
+    : { role: 'user', text: quote(message, tagOf) };
 }
 
 /** Chat templates expect alternating roles, so consecutive turns of one role are merged. */
@@ -58,8 +73,8 @@ function pushTurn(turns: PromptTurn[], turn: PromptTurn): void {
  */
 export const QUOTED_MESSAGE = /<<<([^:\n]*): ([\s\S]*?)>>>\n?/g;
 
-function quote(message: ConversationMessage): string {
-  return `<<<${sanitizeName(message.authorName)}: ${defuse(clip(message.content))}>>>`;
+function quote(message: ConversationMessage, tagOf: (speaker: string) => string): string {
+  return `<<<${tagOf(message.authorName)}: ${defuse(clip(message.content))}>>>`;
 }
 
 /** Keeps a long message's end: a burst reads oldest first, and the question usually comes last. */
@@ -70,8 +85,4 @@ function clip(text: string): string {
 /** Angle-bracket runs would let a user close the quote and write outside it. */
 function defuse(text: string): string {
   return text.replace(/<{3,}|>{3,}/g, (run) => run.replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›')));
-}
-
-function sanitizeName(name: string): string {
-  return headChars(defuse(name.replace(/[\r\n:]+/g, ' ').trim()), 64) || 'someone';
 }

@@ -4,6 +4,6 @@ export interface ConversationMessage {
   readonly messageId?: string | undefined;
   readonly authorName: string;
   readonly content: string;
-  /** Set when one of feelbot's personas wrote it; the persona's emotion. */
+  /** Set when one of feelbot's personas wrote it: the name it posted under (a server may have renamed it). */
   readonly persona?: string | undefined;
 }

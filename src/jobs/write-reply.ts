@@ -11,7 +11,7 @@ import type { ParsedMessageJob } from './message-job.js';
  */
 export async function writeReply(
   job: ParsedMessageJob,
-  deps: Pick<MessageJobDeps, 'generator' | 'typing' | 'logger' | 'metrics'>,
+  deps: Pick<MessageJobDeps, 'generator' | 'personas' | 'typing' | 'logger' | 'metrics'>,
   persona: Persona,
   signal?: AbortSignal,
 ): Promise<string> {
@@ -19,6 +19,7 @@ export async function writeReply(
     persona,
     context: job.context,
     message: { authorName: job.author.displayName, content: job.content },
+    characterNames: Object.values(deps.personas).map((character) => character.name),
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
   // "Typing" shows once the reply is being written, not while it waits for a sequence or is refused one.

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+import type { Prompt } from '../../src/domain/prompt.js';
+import { parseMessageJob } from '../../src/jobs/message-job.js';
+import { writeReply } from '../../src/jobs/write-reply.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
+import { buildMessageJob, personas } from '../factories.js';
+
+/** A model that answers `text` and keeps every prompt it was given. */
+function recording(text: string): ReplyGenerator & { readonly prompts: Prompt[] } {
+  const prompts: Prompt[] = [];
+  return {
+    prompts,
+    parallelism: 1,
+    generate: async (request) => (prompts.push(request.prompt), { text, tokens: 4, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+    dispose: async () => undefined,
+  };
+}
+
+function depsWith(generator: ReplyGenerator) {
+  return { generator, personas, typing: { start: () => () => undefined }, logger: createLogger('silent', 'test'), metrics: NO_METRICS };
+}
+
+describe('writeReply', () => {
+  it("members named like any of the operator's characters are quoted under tags of their own, not the characters' names", async () => {
+    const generator = recording('So happy for you!');
+    const job = parseMessageJob(buildMessageJob({
+      author: { id: '1100000000000000003', displayName: 'Love' },
+      context: [{ authorName: 'anger', content: 'nobody cares about your job' }],
+    }));
+    await writeReply(job, depsWith(generator), personas.joy);
+    const text = generator.prompts[0]!.turns.map((turn) => turn.text).join('\n');
+    expect(text).toContain('<<<anger (member): nobody cares about your job>>>');
+    expect(text).toContain('<<<Love (member): I finally got the job, I am so happy!>>>');
+  });
+});
