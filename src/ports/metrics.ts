@@ -9,8 +9,10 @@ export interface Metrics {
    */
   observeJob(outcome: string, seconds: number): void;
   observeClassification(seconds: number, batchSize: number): void;
-  /** One finished generation of the reply model, by what it wrote: its tokens and how long it took. */
+  /** One finished generation of the reply model, by what it wrote: its tokens and how long it took once it had its sequence. */
   observeGeneration(kind: GenerationKind, tokens: number, seconds: number): void;
+  /** How long a generation waited for a free context sequence before it started; one refused or cancelled while waiting counts nothing. */
+  observeGenerationWait(kind: GenerationKind, seconds: number): void;
   /** A job given up for good (or failed without running), by error code. */
   countFailure(code: string): void;
   /** A failed attempt of a job that BullMQ will try again, by error code. */
@@ -22,6 +24,7 @@ export const NO_METRICS: Metrics = {
   observeJob: () => undefined,
   observeClassification: () => undefined,
   observeGeneration: () => undefined,
+  observeGenerationWait: () => undefined,
   countFailure: () => undefined,
   countRetry: () => undefined,
 };

@@ -30,6 +30,7 @@ export interface GenerationResult {
   readonly tokens: number;
   /** True when generation stopped before the model ended its turn: the token limit or the deadline. */
   readonly truncated: boolean;
+  /** Both count from when the generation had its context sequence: the wait for one is not in them. */
   readonly firstTokenMs: number;
   readonly totalMs: number;
 }

@@ -24,6 +24,7 @@ import { checkLoraFiles } from './check-lora-files.js';
 import { checkPersonasFitEngines } from './check-personas-fit-engines.js';
 import { createEngines } from './create-engines.js';
 import { giveUpHandlers } from './give-up-handlers.js';
+import { measureSequenceWait } from './measure-sequence-wait.js';
 import { createJobWorker } from './job-worker.js';
 import { RoutingReplier } from './routing-replier.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
@@ -72,7 +73,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {
     classifier,
-    generator,
+    generator: measureSequenceWait(generator, 'reply', metrics),
     personas,
     settings,
     replier: new RoutingReplier({
@@ -95,7 +96,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,
-    generator,
+    generator: measureSequenceWait(generator, 'feel', metrics),
     personas,
     settings,
     responder: new InteractionWebhookResponder(rest),

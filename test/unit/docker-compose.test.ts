@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES } from '../../src/config.js';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
+import { ErrorCodes } from '../../src/errors.js';
+import { startGateway } from '../../src/gateway/start-gateway.js';
+import { NO_LOGS } from '../../src/ports/logger.js';
 import { CLASSIFIER_SETTINGS } from '../../src/worker/create-classifier.js';
+import { startWorker } from '../../src/worker/start-worker.js';
+import { interpolateDocument } from '../support/interpolate-compose.js';
 
 interface Service {
   build?: string | { context?: string; target?: string };
@@ -127,5 +132,23 @@ describe('docker-compose.yml', () => {
       const test = (service.healthcheck as { test?: string[] } | undefined)?.test?.join(' ') ?? '';
       expect(test, `${name} healthcheck`).toContain(`http://127.0.0.1:${port}/healthz`);
     }
+  });
+});
+
+describe('docker-compose.yml on a host with no .env', () => {
+  it('requires no variable, so a command that needs no Discord token (`docker compose run --rm worker models pull`) runs without one', () => {
+    // Compose interpolates the whole file for every command, so one `${VAR:?…}` anywhere stops them all.
+    expect(() => interpolateDocument(compose, {})).not.toThrow();
+    expect(() => interpolateDocument(gpuOverride, {})).not.toThrow();
+  });
+
+  it.each([
+    ['gateway', startGateway],
+    ['worker', startWorker],
+  ] as const)('the %s without DISCORD_TOKEN still stops at start-up with CONFIG_INVALID naming it', async (name, start) => {
+    const { services } = interpolateDocument(compose, {});
+    const env = Object.fromEntries(Object.entries(services[name]!.environment ?? {}).map(([key, value]) => [key, String(value)]));
+    expect(env.DISCORD_TOKEN).toBe('');
+    await expect(start(loadConfig(env), NO_LOGS)).rejects.toMatchObject({ code: ErrorCodes.ConfigInvalid, details: { missing: ['DISCORD_TOKEN'] } });
   });
 });

@@ -32,3 +32,24 @@ describe('feelbot_generated_tokens_total and feelbot_generation_tokens_per_secon
     }).toEqual({ replyTokens: 100, feelTokens: 12, replySpeed: 20, feelSpeed: 12 });
   });
 });
+
+describe('feelbot_generation_sequence_wait_seconds', () => {
+  it('measures, by kind, how long generations waited for a free sequence, from no wait to many seconds, each kind from 0', async () => {
+    const metrics = new PrometheusMetrics();
+    const before = await metrics.registry.metrics();
+    expect(before).toMatch(/^feelbot_generation_sequence_wait_seconds_count\{kind="reply"\} 0$/m);
+    expect(before).toMatch(/^feelbot_generation_sequence_wait_seconds_count\{kind="feel"\} 0$/m);
+    metrics.observeGenerationWait('reply', 0.0002);
+    metrics.observeGenerationWait('feel', 0.0002);
+    metrics.observeGenerationWait('feel', 12);
+    const scrape = await metrics.registry.metrics();
+    const bucket = (kind: string, le: string) =>
+      Number(new RegExp(`^feelbot_generation_sequence_wait_seconds_bucket\\{le="${le}",kind="${kind}"\\} (\\d+)$`, 'm').exec(scrape)?.[1]);
+    expect({
+      replyNoWait: bucket('reply', '0.001'),
+      feelNoWait: bucket('feel', '0.001'),
+      feelAt10s: bucket('feel', '10'),
+      feelAt20s: bucket('feel', '20'),
+    }).toEqual({ replyNoWait: 1, feelNoWait: 1, feelAt10s: 1, feelAt20s: 2 });
+  });
+});

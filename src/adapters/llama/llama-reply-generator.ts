@@ -86,8 +86,9 @@ class LlamaReplyGenerator implements ReplyGenerator {
   }
 
   private async generateReply(request: GenerationRequest): Promise<GenerationResult> {
-    const started = performance.now();
     const { sequence, release } = await this.sequences.take(request, this.shutdown.signal);
+    // Timed from here, not from the call: tokens per second under load is the model's speed, not the pool's.
+    const started = performance.now();
     request.onStart?.();
     // The timeout starts now: replies queued behind one persona's LoRA context are not late for waiting.
     let deadline: ReturnType<typeof createGenerationSignal> | undefined;

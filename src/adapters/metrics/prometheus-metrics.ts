@@ -8,6 +8,8 @@ const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80];
  * EMOTION_BACKEND=llm a classification is an LLM completion of seconds, hence the buckets to 30 s.
  */
 const CLASSIFY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Most generations find a sequence free (under 1 ms); the others wait for a generation or more to end. */
+const SEQUENCE_WAIT_BUCKETS = [0.001, ...JOB_BUCKETS];
 /** Every value of the generation metrics' `kind` label, each counted from 0 so a rate has a series from the start. */
 const GENERATION_KINDS = ['reply', 'feel'] as const satisfies readonly GenerationKind[];
 
@@ -39,8 +41,15 @@ export class PrometheusMetrics implements Metrics {
   });
   private readonly tokensPerSecond = new Gauge({
     name: 'feelbot_generation_tokens_per_second',
-    help: 'Tokens per second of the last generation of each kind (reply: a chat reply; feel: a /feel persona line).',
+    help: 'Tokens per second of the last generation of each kind (reply: a chat reply; feel: a /feel persona line), timed from when it had its sequence.',
     labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly sequenceWaitSeconds = new Histogram({
+    name: 'feelbot_generation_sequence_wait_seconds',
+    help: 'Time a generation waited for a free llama.cpp context sequence before it started, by kind (reply: a chat reply; feel: a /feel persona line).',
+    labelNames: ['kind'],
+    buckets: SEQUENCE_WAIT_BUCKETS,
     registers: [this.registry],
   });
   private readonly failures = new Counter({
@@ -59,7 +68,10 @@ export class PrometheusMetrics implements Metrics {
   constructor() {
     // prom-client's names already start with process_ or nodejs_; 'feelbot_process_' doubled them.
     collectDefaultMetrics({ register: this.registry, prefix: 'feelbot_' });
-    for (const kind of GENERATION_KINDS) this.generatedTokens.inc({ kind }, 0);
+    for (const kind of GENERATION_KINDS) {
+      this.generatedTokens.inc({ kind }, 0);
+      this.sequenceWaitSeconds.zero({ kind });
+    }
   }
 
   observeJob(outcome: string, seconds: number): void {
@@ -74,6 +86,10 @@ export class PrometheusMetrics implements Metrics {
   observeGeneration(kind: GenerationKind, tokens: number, seconds: number): void {
     this.generatedTokens.inc({ kind }, tokens);
     if (seconds > 0) this.tokensPerSecond.set({ kind }, tokens / seconds);
+  }
+
+  observeGenerationWait(kind: GenerationKind, seconds: number): void {
+    this.sequenceWaitSeconds.observe({ kind }, seconds);
   }
 
   countFailure(code: string): void {

@@ -3,7 +3,7 @@ import { createLlamaRuntime, type LlamaRuntime } from '../../../src/adapters/lla
 import { createLlamaReplyGenerator } from '../../../src/adapters/llama/llama-reply-generator.js';
 import { createPooledContext, defaultFlashAttention } from '../../../src/adapters/llama/pooled-context.js';
 import { ErrorCodes } from '../../../src/errors.js';
-import type { GenerationResult } from '../../../src/ports/reply-generator.js';
+import type { GenerationResult, ReplyGenerator } from '../../../src/ports/reply-generator.js';
 import { buildGenerationRequest, ensureLlamaFixtures } from './fixtures.js';
 
 let runtime: LlamaRuntime;
@@ -19,9 +19,23 @@ afterAll(async () => {
 
 const prompts = ['I passed my exam!', 'My cat is missing.', 'Who ate my cake?', 'Guess what happened today'];
 
-/** True when every reply produced its first token before any reply finished. */
-function allStartedBeforeAnyFinished(results: readonly GenerationResult[]): boolean {
-  return Math.max(...results.map((r) => r.firstTokenMs)) < Math.min(...results.map((r) => r.totalMs));
+/**
+ * Generates a reply to each text at once; true when every reply produced its first token before any
+ * reply finished. A result's timings count from when it got its sequence, which onStart marks.
+ */
+async function allStartedBeforeAnyFinished(generator: ReplyGenerator, texts: readonly string[]): Promise<boolean> {
+  const timelines = await Promise.all(
+    texts.map(async (text) => {
+      let startedAt = 0;
+      const result = await generator.generate(
+        buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text }] }, sampling: { maxTokens: 32 }, onStart: () => (startedAt = performance.now()) }),
+      );
+      expect(result.tokens).toBeGreaterThan(0);
+      expect(result.text.length).toBeGreaterThan(0);
+      return { firstTokenAt: startedAt + result.firstTokenMs, finishedAt: startedAt + result.totalMs };
+    }),
+  );
+  return Math.max(...timelines.map((t) => t.firstTokenAt)) < Math.min(...timelines.map((t) => t.finishedAt));
 }
 
 describe('llama reply generator', () => {
@@ -29,16 +43,7 @@ describe('llama reply generator', () => {
     const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 4, contextSize: 512 });
     try {
       expect(generator.parallelism).toBe(4);
-      const results = await Promise.all(
-        prompts.map((text) =>
-          generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text }] }, sampling: { maxTokens: 32 } })),
-        ),
-      );
-      for (const result of results) {
-        expect(result.tokens).toBeGreaterThan(0);
-        expect(result.text.length).toBeGreaterThan(0);
-      }
-      expect(allStartedBeforeAnyFinished(results)).toBe(true);
+      expect(await allStartedBeforeAnyFinished(generator, prompts)).toBe(true);
     } finally {
       await generator.dispose();
     }
@@ -60,12 +65,7 @@ describe('llama reply generator', () => {
   it('with one sequence, conversations wait their turn', async () => {
     const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
     try {
-      const results = await Promise.all(
-        prompts.map((text) =>
-          generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text }] }, sampling: { maxTokens: 32 } })),
-        ),
-      );
-      expect(allStartedBeforeAnyFinished(results)).toBe(false);
+      expect(await allStartedBeforeAnyFinished(generator, prompts)).toBe(false);
     } finally {
       await generator.dispose();
     }
@@ -142,7 +142,9 @@ describe('llama reply generator', () => {
     const timeoutMs = 1_000;
     const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096, timeoutMs });
     try {
-      const request = buildGenerationRequest({ sampling: { maxTokens: 3_000 } });
+      const startedAt: number[] = [];
+      const request = buildGenerationRequest({ sampling: { maxTokens: 3_000 }, onStart: () => startedAt.push(performance.now()) });
+      const called = performance.now();
       const queued = await Promise.allSettled(Array.from({ length: 3 }, () => generator.generate(request)));
       expect(queued.map((outcome) => (outcome.status === 'fulfilled' ? 'fulfilled' : (outcome.reason as { code?: unknown }).code))).toEqual(
         Array(3).fill('fulfilled'),
@@ -154,8 +156,32 @@ describe('llama reply generator', () => {
         expect(reply.tokens).toBeLessThan(3_000);
         expect(reply.truncated).toBe(true);
       }
-      // firstTokenMs counts from the call, so it includes the wait: the last reply did wait longer than the timeout.
-      expect(Math.max(...replies.map((reply) => reply.firstTokenMs))).toBeGreaterThan(timeoutMs);
+      // The last reply did wait longer than the timeout for its sequence.
+      expect(Math.max(...startedAt) - called).toBeGreaterThan(timeoutMs);
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it('a reply that waited for the sequence reports the time it took to generate, not the time it waited', async () => {
+    // The only sequence is held this long by another reply, then that reply is cancelled.
+    const holdMs = 800;
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 4_096 });
+    try {
+      const holder = new AbortController();
+      const holding = generator.generate(buildGenerationRequest({ signal: holder.signal, sampling: { maxTokens: 3_000 } }));
+      let startedAt = 0;
+      const called = performance.now();
+      const waiting = generator.generate(buildGenerationRequest({ onStart: () => (startedAt = performance.now()) }));
+      setTimeout(() => holder.abort(new Error('done holding the sequence')), holdMs);
+      const reply = await waiting;
+      const finishedAt = performance.now();
+      await expect(holding).rejects.toMatchObject({ code: ErrorCodes.GenerationAborted });
+      expect(startedAt - called, 'the reply waited for the held sequence').toBeGreaterThan(holdMs / 2);
+      expect(reply.tokens).toBeGreaterThan(0);
+      // Timed from the sequence (onStart comes just after): the wait is not in them.
+      expect(reply.totalMs).toBeLessThanOrEqual(finishedAt - startedAt + 1);
+      expect(reply.firstTokenMs).toBeLessThanOrEqual(reply.totalMs);
     } finally {
       await generator.dispose();
     }
