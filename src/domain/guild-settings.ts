@@ -99,3 +99,10 @@ export function withoutChannel(settings: GuildSettings, channelId: string): Guil
   const unmoded = withChannelMode(settings, channelId, INHERIT);
   return settings.logChannelId === channelId ? withLogChannel(unmoded, undefined) : unmoded;
 }
+
+/** Every channel, category or thread a setting names: those with a mode of their own, and the log channel. */
+export function namedChannelIds(settings: GuildSettings): string[] {
+  const named = new Set(Object.keys(settings.modes));
+  if (settings.logChannelId !== undefined) named.add(settings.logChannelId);
+  return [...named];
+}

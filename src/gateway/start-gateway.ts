@@ -12,6 +12,7 @@ import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
 import { warnOfInvalidRequests } from '../adapters/discord/invalid-requests.js';
+import { RestChannelLookup } from '../adapters/discord/channel-existence.js';
 import { loginFailure } from './login-failure.js';
 import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
@@ -20,6 +21,9 @@ import { createDeletionHandler } from './on-message-delete.js';
 import { createContextEditHandler } from './on-message-update.js';
 import { forgettingEdits } from './forget-edits-of-deleted.js';
 import { createChannelDeletionHandler, listenForDeletedChannels } from './on-channel-delete.js';
+import { createGuildRemovalHandler, listenForGuildRemovals } from './on-guild-delete.js';
+import { createSettingsSweeper } from './sweep-stale-settings.js';
+import { cachedChannels, listenForSweeps } from './listen-for-sweeps.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -42,6 +46,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const client = createDiscordClient(config.discord.apiUrl);
   warnOfInvalidRequests(client.rest, logger);
   const shutdown = new AbortController();
+  // Settings sweeps are redone at every start, so a stopping gateway gives them up at once instead of draining them.
+  const sweepsStopping = new AbortController();
   const bursts = new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs);
   const deleted = new RedisDeletedMessages(redis, config.redis.prefix);
   const edited = new RedisEditedMessages(redis, config.redis.prefix);
@@ -67,6 +73,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const onContextEdit = createContextEditHandler({ edited, deleted, settings, logger, shutdown: shutdown.signal });
   const onChannelDelete = createChannelDeletionHandler({ settings, logger, shutdown: shutdown.signal });
+  const onGuildDelete = createGuildRemovalHandler({ settings, logger, shutdown: shutdown.signal });
+  const settingsSweep = createSettingsSweeper({
+    settings,
+    knownChannels: cachedChannels(client),
+    channels: new RestChannelLookup(client.rest),
+    forget: onChannelDelete,
+    logger,
+    stopping: sweepsStopping.signal,
+  });
   const onInteraction = createInteractionHandler({
     queue,
     settings,
@@ -84,6 +99,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
   const stopDeletedChannels = listenForDeletedChannels(client, onChannelDelete);
+  const stopGuildRemovals = listenForGuildRemovals(client, onGuildDelete);
+  const stopSweeps = listenForSweeps(client, settingsSweep);
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   const sweeper = setInterval(() => {
@@ -106,6 +123,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   } catch (error) {
     // discord.js has destroyed its client (or never started it); the Redis side must go too, or the process never exits.
     clearInterval(sweeper);
+    sweepsStopping.abort();
     await queue.close().catch(() => undefined);
     redis.disconnect();
     throw isFeelbotError(error, ErrorCodes.RedisUnavailable) ? error : loginFailure(error, config.discord.apiUrl, closeCode);
@@ -121,7 +139,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       clearInterval(sweeper);
       for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
       stopDeletedChannels();
-      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain()]);
+      stopGuildRemovals();
+      stopSweeps();
+      sweepsStopping.abort();
+      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain(), onGuildDelete.drain(), settingsSweep.drain()]);
       const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();

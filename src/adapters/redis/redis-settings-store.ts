@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Redis } from 'ioredis';
 import { DEFAULT_GUILD_SETTINGS, GuildSettingsSchema, type GuildSettings } from '../../domain/guild-settings.js';
-import type { SettingsStore } from '../../ports/settings-store.js';
+import type { SettingsDeletion, SettingsStore } from '../../ports/settings-store.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { feelbotKey } from './redis-connection.js';
 
@@ -35,7 +35,7 @@ interface ReadSettings {
 }
 
 /** Guild settings as one JSON value per guild; reads go to Redis every time, so changes apply at once. */
-export class RedisSettingsStore implements SettingsStore {
+export class RedisSettingsStore implements SettingsStore, SettingsDeletion {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -46,7 +46,10 @@ export class RedisSettingsStore implements SettingsStore {
     return readSettings(await this.redis.get(this.key(guildId)))?.settings ?? DEFAULT_GUILD_SETTINGS;
   }
 
-  /** Keeps what this version cannot read; refuses (SETTINGS_UNREADABLE) to overwrite a value that is no JSON object. */
+  /**
+   * Keeps what this version cannot read; refuses (SETTINGS_UNREADABLE) to overwrite a value that is
+   * no JSON object; writes nothing when the change leaves the settings as they were.
+   */
   async update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
     const key = this.key(guildId);
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
@@ -59,11 +62,18 @@ export class RedisSettingsStore implements SettingsStore {
         });
       }
       const next = GuildSettingsSchema.parse(change(read.settings));
+      // Nothing to write: a write would only bring back settings a guild's removal deleted meanwhile.
+      if (isDeepStrictEqual(next, read.settings)) return next;
       if ((await this.redis.eval(COMPARE_AND_SET, 1, key, raw ?? '', JSON.stringify(withUnread(next, read)))) === 1) return next;
     }
     throw new FeelbotError(ErrorCodes.SettingsConflict, `Settings of guild ${guildId} kept changing under ${MAX_UPDATE_ATTEMPTS} updates.`, {
       details: { guildId, attempts: MAX_UPDATE_ATTEMPTS },
     });
+  }
+
+  /** Only the settings key: a guild's other keys (notices sent, analysis counts) expire on their own. */
+  async delete(guildId: string): Promise<boolean> {
+    return (await this.redis.del(this.key(guildId))) > 0;
   }
 
   private key(guildId: string): string {

@@ -8,6 +8,7 @@ import { createRequestListener } from './http-server.js';
 import { channelPayload as channelPayloadFor } from './payloads/channel.js';
 import { setThreadState } from './thread-state.js';
 import { deleteChannel } from './channel-deletion.js';
+import { makeGuildAvailable, makeGuildUnavailable, removeBotFromGuild } from './guild-membership.js';
 import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
 import type { InteractionInput } from './payloads/interaction.js';
 import { userPayload } from './payloads/user.js';
@@ -198,6 +199,21 @@ export class FakeDiscord {
    */
   deleteChannel(channelId: string): void {
     deleteChannel(this.#context, channelId);
+  }
+
+  /** Kicks the bot from a guild (or deletes the guild): GUILD_DELETE with no `unavailable` field. */
+  removeBotFromGuild(guildId: string): void {
+    removeBotFromGuild(this.#context, guildId);
+  }
+
+  /** A Discord outage in a guild: GUILD_DELETE with `unavailable: true`. */
+  makeGuildUnavailable(guildId: string): void {
+    makeGuildUnavailable(this.#context, guildId);
+  }
+
+  /** The outage over: GUILD_CREATE with the whole guild again. */
+  makeGuildAvailable(guildId: string): void {
+    makeGuildAvailable(this.#context, guildId);
   }
 
   /** Stores a user's message and dispatches MESSAGE_CREATE to every gateway session. */

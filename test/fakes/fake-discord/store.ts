@@ -152,6 +152,10 @@ export class FakeStore {
   putMember(member: MemberRecord): void {
     this.members.set(memberKey(member.guildId, member.userId), member);
   }
+
+  removeMember(guildId: string, userId: string): void {
+    this.members.delete(memberKey(guildId, userId));
+  }
 }
 
 function memberKey(guildId: string, userId: string): string {
