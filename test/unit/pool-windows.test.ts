@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { poolWindows } from '../../src/domain/pool-windows.js';
+import type { LabelScore } from '../../src/domain/aggregate-scores.js';
+import { characterCount, MAX_MESSAGE_CHARS } from '../../src/domain/message-limits.js';
+import { normalizeChatText } from '../../src/domain/normalize-chat-text.js';
+import { poolWindows, type WindowScores } from '../../src/domain/pool-windows.js';
 import {
   MAX_WINDOWS,
   MAX_WORDS_PER_WINDOW,
@@ -9,24 +12,64 @@ import {
 } from '../../src/domain/split-for-classifier.js';
 
 const mapping = { sad: 'sadness', happy: 'joy', none: 'neutral' } as const;
+const NEUTRAL_SCORES = [{ label: 'none', score: 0.9 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.05 }];
+const SAD_SCORES = [{ label: 'none', score: 0.05 }, { label: 'sad', score: 0.9 }, { label: 'happy', score: 0.05 }];
+const HAPPY_SCORES = [{ label: 'none', score: 0.05 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.9 }];
+
+function window(scores: readonly LabelScore[], words: number): WindowScores {
+  return { scores, words };
+}
+
+function score(pooled: readonly LabelScore[], label: string): number {
+  return pooled.find((entry) => entry.label === label)!.score;
+}
 
 describe('reading long texts in windows', () => {
   it('a short text is one window, unchanged', () => {
-    expect(splitIntoWindows('i feel fine', 40)).toEqual(['i feel fine']);
+    expect(splitIntoWindows('i feel fine', 40).map((window) => window.text)).toEqual(['i feel fine']);
   });
 
   it('a text that fits the window is not cut', () => {
     const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-    expect(splitIntoWindows(words, 40)).toEqual([words]);
+    expect(splitIntoWindows(words, 40).map((window) => window.text)).toEqual([words]);
   });
 
-  it('a long text is cut into word windows that keep every word, and never more than the cap', () => {
+  it('a long text is read in the fewest full windows, spread evenly from its first word to its last', () => {
     const words = Array.from({ length: 83 }, (_, i) => `w${i}`);
     const windows = splitIntoWindows(words.join(' '), 40);
     expect(windows).toHaveLength(3);
-    expect(windows[2]).toBe('w80 w81 w82');
-    expect(windows.join(' ')).toBe(words.join(' '));
-    expect(splitIntoWindows('x '.repeat(40 * (MAX_WINDOWS + 5)), 40)).toHaveLength(MAX_WINDOWS);
+    for (const window of windows) expect(window.text.split(' ')).toHaveLength(40);
+    expect(windows[0]!.text.startsWith('w0 w1 ')).toBe(true);
+    expect(windows[2]!.text.endsWith(' w81 w82')).toBe(true);
+    const read = new Set(windows.flatMap((window) => window.text.split(' ')));
+    expect(words.filter((word) => !read.has(word))).toEqual([]);
+    // Evenly: neighbours overlap alike, so no part of the text is read more often than another's.
+    const starts = windows.map((window) => words.indexOf(window.text.split(' ')[0]!));
+    expect(Math.abs(starts[1]! - starts[0]! - (starts[2]! - starts[1]!))).toBeLessThanOrEqual(1);
+  });
+
+  it('each window stands for its words, a word two windows read counting half in each: the text\'s words in all', () => {
+    const words = Array.from({ length: 41 }, (_, i) => `w${i}`).join(' ');
+    // w1..w39 are read twice: each window stands for its one word of its own and half of 39.
+    expect(splitIntoWindows(words, 40).map((window) => window.words)).toEqual([20.5, 20.5]);
+    const long = Array.from({ length: 83 }, (_, i) => `w${i}`).join(' ');
+    expect(splitIntoWindows(long, 40).reduce((sum, window) => sum + window.words, 0)).toBeCloseTo(83);
+    expect(splitIntoWindows('i feel fine', 40)).toEqual([{ text: 'i feel fine', words: 3 }]);
+  });
+
+  it('past the cap, the newest words are read, to the last', () => {
+    const words = Array.from({ length: 40 * (MAX_WINDOWS + 5) + 7 }, (_, i) => `w${i}`);
+    const windows = splitIntoWindows(words.join(' '), 40);
+    expect(windows).toHaveLength(MAX_WINDOWS);
+    expect(windows.map((window) => window.text).join(' ')).toBe(words.slice(-40 * MAX_WINDOWS).join(' '));
+  });
+
+  it('a Discord message of 4,000 characters is read to its end, though emoji and "?" are words of their own', () => {
+    const message = `${'ok?'.repeat(1_300)} my best friend died today and i feel so alone and heartbroken`;
+    expect(characterCount(message)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    const windows = splitIntoWindows(normalizeChatText(message), wordsPerWindow(128));
+    expect(windows).toHaveLength(MAX_WINDOWS);
+    expect(windows.at(-1)!.text.endsWith('so alone and heartbroken')).toBe(true);
   });
 
   it('the window follows the model token limit, within bounds', () => {
@@ -37,17 +80,20 @@ describe('reading long texts in windows', () => {
   });
 
   it('an emotional window outweighs neutral ones', () => {
-    const neutral = [{ label: 'none', score: 0.9 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.05 }];
-    const sad = [{ label: 'none', score: 0.05 }, { label: 'sad', score: 0.9 }, { label: 'happy', score: 0.05 }];
-    const pooled = poolWindows([neutral, neutral, neutral, sad], mapping);
-    const score = (label: string) => pooled.find((entry) => entry.label === label)!.score;
-    expect(score('sad')).toBeGreaterThan(score('none'));
+    const pooled = poolWindows([...Array.from({ length: 3 }, () => window(NEUTRAL_SCORES, 40)), window(SAD_SCORES, 40)], mapping);
+    expect(score(pooled, 'sad')).toBeGreaterThan(score(pooled, 'none'));
     expect(pooled.reduce((sum, entry) => sum + entry.score, 0)).toBeCloseTo(1);
   });
 
   it('all-neutral windows stay neutral', () => {
-    const neutral = [{ label: 'none', score: 0.9 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.05 }];
-    const pooled = poolWindows([neutral, neutral], mapping);
-    expect(pooled.find((entry) => entry.label === 'none')!.score).toBeCloseTo(0.9);
+    const pooled = poolWindows([window(NEUTRAL_SCORES, 40), window(NEUTRAL_SCORES, 40)], mapping);
+    expect(score(pooled, 'none')).toBeCloseTo(0.9);
+  });
+
+  it('a few words past a window weigh as a few words, not as a whole window', () => {
+    const pooled = poolWindows([window(SAD_SCORES, 84), window(HAPPY_SCORES, 3)], mapping);
+    // Equally intense, so each word counts alike: 84 words sad at 0.9 and 3 at 0.05.
+    expect(score(pooled, 'sad')).toBeCloseTo((84 * 0.9 + 3 * 0.05) / 87);
+    expect(score(pooled, 'happy')).toBeCloseTo((84 * 0.05 + 3 * 0.9) / 87);
   });
 });

@@ -106,7 +106,7 @@ export class TransformersClassifier implements EmotionClassifier {
       const readable = this.normalize(text);
       return readable ? splitIntoWindows(readable, this.windowWords) : [];
     });
-    const windows = windowsPerText.flat();
+    const windows = windowsPerText.flat().map((window) => window.text);
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
       // An array input always comes back as one list of scores per text, even for a single text.
@@ -116,7 +116,10 @@ export class TransformersClassifier implements EmotionClassifier {
     let offset = 0;
     return windowsPerText.map((windows) => {
       if (windows.length === 0) return UNREADABLE_TEXT_ANALYSIS;
-      const labelScores = poolWindows(output.slice(offset, (offset += windows.length)), this.mapping);
+      const labelScores = poolWindows(
+        windows.map(({ words }) => ({ scores: output[offset++]!, words })),
+        this.mapping,
+      );
       return aggregateScores(labelScores, this.mapping, this.aggregate);
     });
   }
