@@ -1,6 +1,7 @@
-import { MetricsTime, Worker, type Job } from 'bullmq';
+import { MetricsTime, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
+import { WorkerTakingUnreadableJobs } from '../adapters/bullmq/unreadable-job.js';
 import { untilReady } from '../adapters/bullmq/until-ready.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
@@ -45,7 +46,8 @@ export interface JobWorker {
  * The BullMQ side of process 2. A permanent error (a malformed job, an avatar that cannot be
  * read, Discord refusing the post with a 4xx) fails the job once, without retries; a Discord rate limit delays the job without using
  * up an attempt; anything else is retried with backoff. A job BullMQ fails without running it
- * (stalled too often) is logged, counted and given up like the others.
+ * (stalled too often) is logged, counted and given up like the others; one whose stored data is
+ * not JSON is failed once, without running (JOB_INVALID), and nothing is answered for it.
  */
 export function createJobWorker(
   connection: Redis,
@@ -58,7 +60,7 @@ export function createJobWorker(
   // What the processor threw, so the 'failed' event can tell those from failures BullMQ made alone.
   const processorFailures = new WeakSet<Error>();
   let inFlight = 0;
-  const worker = new Worker(
+  const worker = new WorkerTakingUnreadableJobs(
     options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
       inFlight++;

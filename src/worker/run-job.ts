@@ -1,7 +1,10 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnreadableJob } from '../adapters/bullmq/unreadable-job.js';
 import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
+import { cutOffByShutdown } from './cut-off-by-shutdown.js';
+import { failUnreadableJob } from './fail-unreadable-job.js';
 import { giveUpJob } from './give-up-job.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { jobLog } from './job-log.js';
@@ -20,12 +23,14 @@ export interface RunJobContext {
 
 /**
  * One job through its handler; a failure is sorted into returned to the queue (cut off by a
- * shutdown), delayed (a rate limit, without using up an attempt), retried, or given up (a
- * permanent error fails once, as UnrecoverableError; so does the last attempt of any other).
+ * shutdown's abort; any other failure landing after it is sorted as below), delayed (a rate limit,
+ * without using up an attempt), retried, or given up (a permanent error fails once, as
+ * UnrecoverableError; so does the last attempt of any other).
  */
 export async function runJob(job: Job, token: string | undefined, context: RunJobContext): Promise<{ status: string; reason?: string }> {
   const { metrics, shutdown } = context;
   const log = jobLog(context.logger, job);
+  if (job.data instanceof UnreadableJob) failUnreadableJob(job.data, log, metrics, context.processorFailures);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
   try {
@@ -36,7 +41,7 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
     log.info({ outcome }, 'job done');
     return outcome;
   } catch (error) {
-    if (shutdown.aborted && token) {
+    if (token && cutOffByShutdown(error, shutdown)) {
       // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
       await job.moveToWait(token);
       log.info('job returned to the queue at shutdown');

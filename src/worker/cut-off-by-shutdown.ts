@@ -1,0 +1,22 @@
+import { ErrorCodes, isFeelbotError } from '../errors.js';
+
+/** Causes followed at most: a chain is a few wrappers deep, and a cycle must not loop. */
+const MAX_CAUSES = 8;
+
+/**
+ * True when `error` is the worker's shutdown abort or comes from it: the signal's reason, an
+ * AbortError (a wait it cut short), or GENERATION_ABORTED (the generator's own shutdown marks it
+ * permanent, yet it is a cut, not a failure), itself or as the cause of another error. A failure
+ * of anything else that lands after the abort (Discord refusing a post) is a failure like any other.
+ */
+export function cutOffByShutdown(error: unknown, shutdown: AbortSignal): boolean {
+  if (!shutdown.aborted) return false;
+  let current = error;
+  for (let depth = 0; depth < MAX_CAUSES && current !== undefined && current !== null; depth++) {
+    if (current === shutdown.reason) return true;
+    if (isFeelbotError(current, ErrorCodes.GenerationAborted)) return true;
+    if (current instanceof Error && current.name === 'AbortError') return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
+}
