@@ -95,6 +95,9 @@ INPUTS = [
     "use </feel:123456789012345678> to ask",
     "</feel now:42> and </config emotion set:99> done",
     "not commands: </feel:> </:12> </a b c d:12>",
+    # A camel-case custom emoji name is read as its words, like a camel-case hashtag (v5).
+    "exam went badly <:sadCat:123456789012345678> <:FeelsBadMan:42>",
+    "<a:angryPepe_rage:42><:KEKW:42><:pepe_sad:42><:iPhone2Sad:42>",
 ]
 
 

@@ -8,7 +8,7 @@
  */
 
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
-export const NORMALIZER_VERSION = 'feelbot-chat-v4';
+export const NORMALIZER_VERSION = 'feelbot-chat-v5';
 
 // The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
 const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&#39;': "'" };
@@ -22,7 +22,8 @@ const MENTION = /<(@[!&]?|#)[0-9]+>/g;
 // ("</feel now:123>"); a command is a name plus up to two sub-command words. (v4)
 const TIMESTAMP = /<t:[0-9]+(:[tTdDfFR])?>/g;
 const COMMAND_MENTION = /<\/[^\x00-\x20:<>/]+( [^\x00-\x20:<>/]+){0,2}:[0-9]+>/gu;
-// Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
+// Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad"); a
+// camel-case name is read as its words, like a hashtag's (<:sadCat:123> -> "sad Cat"). (v5)
 const CUSTOM_EMOJI = /<a?:([A-Za-z0-9_]+):[0-9]+>/g;
 // Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
 // an e-mail address's "@" follows a letter and stays. (v3)
@@ -108,7 +109,7 @@ export function normalizeChatText(text: string): string {
     .replace(COMMAND_MENTION, ' ')
     .replace(HANDLE, ' ')
     .replace(HASHTAG, (_match, tag: string) => ` ${tag.replace(CAMEL_BOUNDARY, '$1 $2')} `)
-    .replace(CUSTOM_EMOJI, (_match, name: string) => ` ${name.replaceAll('_', ' ')} `)
+    .replace(CUSTOM_EMOJI, (_match, name: string) => ` ${name.replace(CAMEL_BOUNDARY, '$1 $2').replaceAll('_', ' ')} `)
     .replace(EMOTICON, (face: string) => ` ${EMOTICON_WORDS[face.toLowerCase()] ?? face} `);
   out = [...out].map((char) => {
     const word = EMOJI_TO_WORD.get(char);

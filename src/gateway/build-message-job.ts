@@ -3,10 +3,11 @@ import type { ConversationMessage } from '../domain/conversation.js';
 import { headChars, headCharacters } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
+import { mayReadHistory } from '../adapters/discord/may-read-history.js';
 import { repliesInChannel } from './reply-reference.js';
 import { botRoleIdsIn } from './classify-message.js';
 import { contextTextOf } from './context-text.js';
-import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob } from '../jobs/message-job.js';
+import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob, type MessageText } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
 const MAX_REPLY_CHAIN = 3;
@@ -31,22 +32,32 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
     isThread: message.channel.isThread(),
     messageId: message.id,
     author: { id: message.author.id, displayName: displayName(message) },
-    content: contentOf(message, options.botUserId),
+    ...messageTextOf(message, options.botUserId),
     addressed,
     typing: mayShowTyping(message),
+    readsHistory: mayReadHistory(message),
     context: await gatherContext(message, options),
     receivedAt: Date.now(),
   };
 }
 
 /**
- * The text as people read it, without the bot's mention: user, role and channel mentions become
- * names (discord.js's cleanContent), as they do when the bot is not mentioned.
+ * The text without the bot's mention, twice: as people read it, user, role and channel mentions
+ * as names (discord.js's cleanContent), for the reply; and as Discord sent it, for the classifier,
+ * whose normaliser drops a mention's markup where it would read a name ("#scary-stories") as words.
  */
-export function contentOf(message: Message, botUserId: string): string {
+export function messageTextOf(message: Message, botUserId: string): Required<MessageText> {
   const botMentions = [`<@!?${botUserId}>`, ...botRoleIdsIn(message, botUserId).map((roleId) => `<@&${roleId}>`)];
   const withoutBot = message.content.replace(new RegExp(botMentions.join('|'), 'g'), '').trim();
-  return headCharacters(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS);
+  return {
+    content: headCharacters(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS),
+    rawContent: headCharacters(withoutBot, MAX_MESSAGE_CHARS),
+  };
+}
+
+/** The text as people read it, without the bot's mention (messageTextOf). */
+export function contentOf(message: Message, botUserId: string): string {
+  return messageTextOf(message, botUserId).content;
 }
 
 function displayName(message: Message): string {

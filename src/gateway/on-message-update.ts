@@ -8,7 +8,7 @@ import type { ReplyQueue } from '../ports/reply-queue.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { replyModeFor } from '../domain/guild-settings.js';
 import { channelPlace } from './channel-place.js';
-import { contentOf } from './build-message-job.js';
+import { messageTextOf } from './build-message-job.js';
 import { contextTextOf } from './context-text.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import { SerialByKey } from './serial-by-key.js';
@@ -44,13 +44,13 @@ export async function reviseQueuedMessage(before: Message | PartialMessage | und
   if (!textChanged(before, message)) return;
   const carrier = await deps.queue.carrierOf(message.id);
   if (!carrier) return;
-  const content = contentOf(message, message.client.user.id);
-  if (content.length === 0) {
+  const text = messageTextOf(message, message.client.user.id);
+  if (text.content.length === 0) {
     log.info('edited to no text; its reply answers the text as first sent');
     return;
   }
-  await deps.bursts.revise(message.channelId, message.author.id, message.id, content);
-  const jobId = await deps.queue.revise(carrier, message.id, content);
+  await deps.bursts.revise(message.channelId, message.author.id, message.id, text);
+  const jobId = await deps.queue.revise(carrier, message.id, text);
   if (jobId) log.info({ jobId }, 'edited before its reply; the reply answers the new text');
   else log.info('edited after its reply started; the reply answers the text as first sent');
 }

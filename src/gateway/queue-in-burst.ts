@@ -1,5 +1,5 @@
 import type { ReplyQueue } from '../ports/reply-queue.js';
-import { foldedContent } from '../jobs/burst-parts.js';
+import { foldedTexts } from '../jobs/burst-parts.js';
 import { messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from '../adapters/redis/redis-burst-buffer.js';
 
@@ -28,7 +28,7 @@ export async function queueInBurst(
   mayStartNewReply: (answeredBy: string) => Promise<boolean>,
 ): Promise<QueuedInBurst | undefined> {
   const { channelId, messageId } = job;
-  const entry: BurstEntry = { messageId, content: job.content, addressed: job.addressed };
+  const entry: BurstEntry = { messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed };
   // Its job id alone would not tell: a burst's earlier messages lose theirs to the newest message's.
   const carrier = await queue.carrierOf(messageId);
   if (carrier) return { jobId: carrier, burst: { id: messageId, entries: [entry] }, duplicate: true };
@@ -47,12 +47,15 @@ export async function queueInBurst(
 export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): MessageJob {
   if (burst.length <= 1) return job;
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
+  const parts = [...earlier, { messageId: job.messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed }].map(
+    ({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed }),
+  );
   return {
     ...job,
-    content: foldedContent([...earlier.map((entry) => entry.content), job.content]),
+    ...foldedTexts(parts),
     addressed: job.addressed || earlier.some((entry) => entry.addressed),
     burst: earlier.map((entry) => entry.messageId),
-    parts: [...earlier, { messageId: job.messageId, content: job.content, addressed: job.addressed }].map(({ messageId, content, addressed }) => ({ messageId, content, addressed })),
+    parts,
     // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
     context: job.context.filter((m) => !earlier.some((entry) => entry.messageId === m.messageId)),
   };

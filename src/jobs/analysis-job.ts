@@ -3,6 +3,7 @@ import { parseJob } from './parse-job.js';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS, withinCharacters } from '../domain/message-limits.js';
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
+const OneText = z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`);
 
 /**
  * An explicit analysis asked for with /feel or "Analyze emotion". The gateway has deferred the
@@ -17,11 +18,14 @@ export const AnalysisJobSchema = z.object({
   guildId: Snowflake.nullable(),
   channelId: Snowflake,
   userId: Snowflake,
-  text: z
-    .string()
-    .max(MAX_MESSAGE_UNITS)
-    .refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`)
-    .refine((text) => text.trim().length > 0, 'must not be empty'),
+  /** The text as people read it, mentions as names: what the persona's line reacts to. */
+  text: OneText.refine((text) => text.trim().length > 0, 'must not be empty'),
+  /**
+   * The same text as Discord sent it, mentions and custom emoji as markup: what the classifier reads
+   * (a mentioned name is no feeling of the author's). Jobs queued by a gateway from before the field
+   * existed lack it, and are classified by `text`.
+   */
+  rawText: OneText.optional(),
   source: z.enum(['slash', 'message-menu']),
   receivedAt: z.number().int().nonnegative(),
 });

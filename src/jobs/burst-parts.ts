@@ -1,9 +1,17 @@
 import { tailCharacters } from '../domain/cut-text.js';
-import { MAX_MESSAGE_CHARS, replyIdOf, type ParsedMessageJob } from './message-job.js';
+import { classifiedText, MAX_MESSAGE_CHARS, replyIdOf, type MessageText, type ParsedMessageJob } from './message-job.js';
 
 /** A burst's texts as the reply reads them: one per line, oldest first, the newest kept when too long. */
 export function foldedContent(texts: readonly string[]): string {
   return tailCharacters(texts.join('\n'), MAX_MESSAGE_CHARS * 2);
+}
+
+/**
+ * A burst's messages as one text, both as people read it and as the classifier does; a message
+ * queued by a gateway from before the raw text existed adds its text as shown to the latter.
+ */
+export function foldedTexts(parts: readonly MessageText[]): Required<MessageText> {
+  return { content: foldedContent(parts.map((part) => part.content)), rawContent: foldedContent(parts.map(classifiedText)) };
 }
 
 /**
@@ -23,7 +31,7 @@ export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<st
     // The rest is the same reply: it keeps the start the whole burst took (or will take).
     replyId: replyIdOf(queued),
     messageId: kept.at(-1)!.messageId,
-    content: foldedContent(kept.map((part) => part.content)),
+    ...foldedTexts(kept),
     addressed: kept.some((part) => part.addressed),
     burst: kept.slice(0, -1).map((part) => part.messageId),
     parts: kept.length > 1 ? kept : [],
@@ -46,21 +54,23 @@ export function withEditedContext(queued: ParsedMessageJob, edits: ReadonlyMap<s
 
 /**
  * The job with one of the messages it answers edited: a lone message's text, or its part of a
- * burst, folded again. Undefined when the job does not answer that message.
+ * burst, folded again. Undefined when the job does not answer that message. An edit without raw
+ * text (from an older gateway) leaves none of the first: the classifier reads the edit as shown.
  */
-export function withEdited(queued: ParsedMessageJob, messageId: string, content: string): ParsedMessageJob | undefined {
-  if (queued.parts.length === 0) return queued.messageId === messageId ? { ...queued, content } : undefined;
+export function withEdited(queued: ParsedMessageJob, messageId: string, text: MessageText): ParsedMessageJob | undefined {
+  const edited = { content: text.content, rawContent: text.rawContent };
+  if (queued.parts.length === 0) return queued.messageId === messageId ? { ...queued, ...edited } : undefined;
   if (!queued.parts.some((part) => part.messageId === messageId)) return undefined;
-  const parts = queued.parts.map((part) => (part.messageId === messageId ? { ...part, content } : part));
-  return { ...queued, content: foldedContent(parts.map((part) => part.content)), parts };
+  const parts = queued.parts.map((part) => (part.messageId === messageId ? { ...part, ...edited } : part));
+  return { ...queued, ...foldedTexts(parts), parts };
 }
 
 /**
  * The job with each message's text as `current` has it (a burst buffer's entries, which edits
  * reach): an edit made while the job was out of the queue (withdrawn after a deletion) is kept.
  */
-export function withTextsOf(queued: ParsedMessageJob, current: ReadonlyArray<{ readonly messageId: string; readonly content: string }>): ParsedMessageJob {
+export function withTextsOf(queued: ParsedMessageJob, current: ReadonlyArray<{ readonly messageId: string } & MessageText>): ParsedMessageJob {
   let job = queued;
-  for (const entry of current) job = withEdited(job, entry.messageId, entry.content) ?? job;
+  for (const entry of current) job = withEdited(job, entry.messageId, entry) ?? job;
   return job;
 }

@@ -62,7 +62,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
     if (msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
     return { status: 'skipped', reason: 'interaction-expired' };
   }
-  const analysis = await classifyOne(deps.classifier, job.text);
+  const analysis = await classifyOne(deps.classifier, job.rawText ?? job.text);
   if (analysis.unreadable) {
     await deps.responder.editOriginal(job.applicationId, job.token, { embeds: [UNREADABLE_EMBED], files: [] });
     return { status: 'answered', emotion: null, persona: null };

@@ -10,7 +10,8 @@ import { answeredBy, conversationState } from './conversation-state.js';
 import { landedEarlier } from './landed-earlier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { MessageJobOutcome } from './message-job-outcome.js';
-import { parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
+import { endUnconfirmed, isUnconfirmedPost } from './post-unconfirmed.js';
+import { classifiedText, parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
 import { recheckBeforePost } from './recheck-before-post.js';
 import { settingsOf } from './settings-of.js';
 import { shouldStayQuiet } from './stay-quiet.js';
@@ -41,12 +42,12 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const answered = answeredBy(job);
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
-  if (await landedEarlier(answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
+  if (await landedEarlier(job, answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
   // No generation, no refused request where the last post failed for want of an admin's fix.
   if (await isBlocked(job, target, deps)) return { status: 'skipped', reason: 'cannot-post' };
 
   const settings = await settingsOf(job, deps);
-  const analysis = await classifyOne(deps.classifier, job.content);
+  const analysis = await classifyOne(deps.classifier, classifiedText(job));
   deps.logger.debug({ analysis }, 'classified');
 
   const refusal = shouldStayQuiet(job, settings, analysis);
@@ -81,6 +82,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   } catch (error) {
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
+    if (isUnconfirmedPost(job, error)) return endUnconfirmed(error, answered, analysis.emotion, deps);
     if (!job.guildId || !isAdminProblem(error)) throw error;
     // Retrying can't grant a permission; tell the admins once and let the worker move on.
     await blockForAdmins(error, job.guildId, job.channelId, deps);

@@ -1,11 +1,20 @@
 import type { ReplyTarget } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
+import type { ParsedMessageJob } from './message-job.js';
 
 /**
  * True when an earlier attempt's post landed although it failed (a 5xx or a timeout after Discord
- * had posted): the ledger then records it, and this attempt posts nothing.
+ * had posted): the ledger then records it, and this attempt posts nothing. Where the bot may not
+ * read the history, nothing is looked for: Discord would show an empty page, and a post that may
+ * have landed there ended its job instead (isUnconfirmedPost).
  */
-export async function landedEarlier(answered: readonly string[], target: ReplyTarget, deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'logger'>): Promise<boolean> {
+export async function landedEarlier(
+  job: Pick<ParsedMessageJob, 'readsHistory'>,
+  answered: readonly string[],
+  target: ReplyTarget,
+  deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'logger'>,
+): Promise<boolean> {
+  if (job.readsHistory === false) return false;
   const attempt = await deps.ledger.findAttempt(answered);
   if (!attempt) return false;
   const landed = await deps.replier.findPosted(target, attempt);

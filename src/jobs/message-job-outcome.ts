@@ -15,4 +15,6 @@ export type SkipReason =
   | 'no-persona-allowed'
   | 'rate-limited'
   | 'cannot-post'
-  | 'thread-closed';
+  | 'thread-closed'
+  /** The post failed after Discord may have posted it, where the history cannot be read to check: not posted again. */
+  | 'post-unconfirmed';

@@ -10,11 +10,16 @@ export const MAX_CONTEXT_MESSAGES = 20;
 export const MAX_BURST_MESSAGES = 8;
 
 const Snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord snowflake');
+const OneMessage = z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`);
+const WholeBurst = z
+  .string()
+  .max(MAX_MESSAGE_UNITS * MAX_BURST_MESSAGES)
+  .refine(withinCharacters(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES), `must be at most ${MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES} characters`);
 
 const ContextMessageSchema = z.object({
   messageId: Snowflake.optional(),
   authorName: z.string().min(1).max(100),
-  content: z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS), `must be at most ${MAX_MESSAGE_CHARS} characters`),
+  content: OneMessage,
   persona: z.string().optional(),
 });
 
@@ -33,11 +38,15 @@ export const MessageJobSchema = z.object({
   isThread: z.boolean(),
   messageId: Snowflake,
   author: z.object({ id: Snowflake, displayName: z.string().min(1).max(100) }),
-  content: z
-    .string()
-    .max(MAX_MESSAGE_UNITS * MAX_BURST_MESSAGES)
-    .refine(withinCharacters(MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES), `must be at most ${MAX_MESSAGE_CHARS * MAX_BURST_MESSAGES} characters`)
-    .refine((text) => text.trim().length > 0, 'must not be empty'),
+  /** The text as people read it, mentions as names (discord.js's cleanContent): what the reply answers. */
+  content: WholeBurst.refine((text) => text.trim().length > 0, 'must not be empty'),
+  /**
+   * The same text as Discord sent it, mentions, custom emoji and commands as markup: what the
+   * classifier reads, since a mentioned channel's, role's or member's name is no feeling of the
+   * author's and the normaliser drops their markup. Jobs queued by a gateway from before the
+   * field existed lack it, and are classified by `content`.
+   */
+  rawContent: WholeBurst.optional(),
   /** True when the bot was mentioned or one of its personas was replied to. */
   addressed: z.boolean(),
   /**
@@ -46,6 +55,12 @@ export const MessageJobSchema = z.object({
    * field existed lack it and keep showing it.
    */
   typing: z.boolean().default(true),
+  /**
+   * Whether the bot may read the channel's history (Read Message History), where a retry looks for
+   * a post that failed ambiguously (a 5xx after Discord posted). False: such a post is not repeated.
+   * Absent when the gateway could not say, or queued it before the field existed: the retry looks.
+   */
+  readsHistory: z.boolean().optional(),
   /** Earlier messages of the same quick burst, folded into `content`; the reply answers them all. */
   burst: z.array(Snowflake).max(MAX_BURST_MESSAGES).default([]),
   /**
@@ -53,7 +68,7 @@ export const MessageJobSchema = z.object({
    * deleted before the reply, the rest is still answered, without their text.
    */
   parts: z
-    .array(z.object({ messageId: Snowflake, content: z.string().max(MAX_MESSAGE_UNITS).refine(withinCharacters(MAX_MESSAGE_CHARS)), addressed: z.boolean() }))
+    .array(z.object({ messageId: Snowflake, content: OneMessage, rawContent: OneMessage.optional(), addressed: z.boolean() }))
     .max(MAX_BURST_MESSAGES)
     .default([]),
   context: z.array(ContextMessageSchema).max(MAX_CONTEXT_MESSAGES),
@@ -69,6 +84,17 @@ export const MessageJobSchema = z.object({
 
 export type MessageJob = z.input<typeof MessageJobSchema>;
 export type ParsedMessageJob = z.output<typeof MessageJobSchema>;
+
+/** One message's text (or a burst's), as people read it and as Discord sent it; see MessageJobSchema. */
+export interface MessageText {
+  readonly content: string;
+  readonly rawContent?: string;
+}
+
+/** What the classifier reads of a message, or of a burst: its raw text, or where none was queued its text as shown. */
+export function classifiedText(text: MessageText): string {
+  return text.rawContent ?? text.content;
+}
 
 /** BullMQ rejects purely numeric custom ids, and a snowflake is one. */
 export function messageJobId(messageId: string): string {

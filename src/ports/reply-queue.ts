@@ -1,5 +1,5 @@
 import type { AnalysisJob } from '../jobs/analysis-job.js';
-import type { MessageJob, ParsedMessageJob } from '../jobs/message-job.js';
+import type { MessageJob, MessageText, ParsedMessageJob } from '../jobs/message-job.js';
 
 /**
  * The gateway's side of the reply queue: what it queues (bursts debounced, `/feel` analyses), and
@@ -22,10 +22,10 @@ export interface ReplyQueue {
   /** The job that holds this message's text, when it was queued in the last hour. */
   carrierOf(messageId: string): Promise<string | undefined>;
   /**
-   * Puts an edited message's new text into its carrier job, while that job still waits; returns the
-   * job's id, or undefined when it no longer waits.
+   * Puts an edited message's new text (as shown and as sent) into its carrier job, while that job
+   * still waits; returns the job's id, or undefined when it no longer waits.
    */
-  revise(jobId: string, messageId: string, content: string): Promise<string | undefined>;
+  revise(jobId: string, messageId: string, text: MessageText): Promise<string | undefined>;
   /** Removes the waiting jobs that carry these (deleted) messages' text; each with what is left of it to answer. */
   withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]>;
   /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */

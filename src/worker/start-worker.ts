@@ -88,7 +88,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     typing: new DiscordTypingIndicator(rest, logger),
     logger,
     metrics,
-    notifier: new LogChannelNotifier(rest, redis, config.redis.prefix, settings, logger),
+    // A post: repeated by the client after a 5xx, a notice Discord had posted would appear again.
+    notifier: new LogChannelNotifier(onceRest, redis, config.redis.prefix, settings, logger),
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
     deleted: new RedisDeletedMessages(redis, config.redis.prefix),
     edited: new RedisEditedMessages(redis, config.redis.prefix),

@@ -68,6 +68,26 @@ describe('handleAnalysisJob', () => {
     expect(generated).toEqual([]);
   });
 
+  it('the classifier reads /feel\'s text as typed, a mention\'s markup left for the normaliser to drop, and the persona line its names', async () => {
+    const prompts: string[] = [];
+    const { deps, classified } = recordingDeps('Good to know!', {
+      generator: {
+        parallelism: 1,
+        generate: async (request) => (prompts.push(JSON.stringify(request.prompt)), { text: 'Good to know!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+        dispose: async () => undefined,
+      },
+    });
+    const job = buildAnalysisJob({ text: 'the new rules are pinned in #scary-stories', rawText: 'the new rules are pinned in <#1100000000000000009>' });
+    expect(await handleAnalysisJob(job, deps)).toMatchObject({ status: 'answered' });
+    expect(classified).toEqual(['the new rules are pinned in <#1100000000000000009>']);
+    expect(prompts.join('')).toContain('the new rules are pinned in #scary-stories');
+    expect(prompts.join('')).not.toContain('<#');
+    // A job queued by a gateway from before the raw text was queued (a rolling deploy) is read as shown.
+    const older = recordingDeps();
+    await handleAnalysisJob(buildAnalysisJob({ text: 'the new rules are pinned in #general' }), older.deps);
+    expect(older.classified).toEqual(['the new rules are pinned in #general']);
+  });
+
   it('a persona line still running as the token nears its end is cut off, and the analysis is answered in time', async () => {
     vi.useFakeTimers();
     const answeredAt: number[] = [];

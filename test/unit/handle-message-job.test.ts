@@ -330,6 +330,19 @@ describe('handleMessageJob', () => {
     expect(prompts.join('')).not.toContain('idiots');
   });
 
+  it("the classifier reads the message as Discord sent it, a mention's name left out, and the prompt reads the names people see", async () => {
+    const classified: string[] = [];
+    const prompts: string[] = [];
+    const generator = { ...saying('Good to know!'), generate: async (request: { prompt: unknown }) => (prompts.push(JSON.stringify(request.prompt)), { text: 'Good to know!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    const classifier = { classify: async (texts: readonly string[]) => (classified.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined };
+    const { deps } = depsWith({ generator, classifier });
+    const job = buildMessageJob({ content: 'the new rules are pinned in #scary-stories', rawContent: 'the new rules are pinned in <#1100000000000000009>' });
+    expect((await handleMessageJob(job, deps)).status).toBe('posted');
+    expect(classified).toEqual(['the new rules are pinned in <#1100000000000000009>']);
+    expect(prompts.join('')).toContain('the new rules are pinned in #scary-stories');
+    expect(prompts.join('')).not.toContain('<#');
+  });
+
   it("someone else's message deleted from the conversation never reaches the prompt", async () => {
     const [kept, removed] = [snowflake(), snowflake()];
     const job = buildMessageJob({

@@ -76,6 +76,13 @@ describe('normalizeChatText', () => {
     expect(normalizeChatText('try </feel now:123> again')).toBe('try again');
   });
 
+  it('reads a camel-case custom emoji name as its words, as it reads a camel-case hashtag', () => {
+    expect(normalizeChatText('<:sadCat:123456789012345678>')).toBe(normalizeChatText('#sadCat'));
+    expect(normalizeChatText('<:FeelsBadMan:123456789012345678>')).toBe('feels bad man');
+    expect(normalizeChatText('ok <a:angryPepe_rage:42> bye')).toBe('ok angry pepe rage bye');
+    expect(normalizeChatText('<:KEKW:42> <:pepe_sad:42>')).toBe('kekw pepe sad');
+  });
+
   it('is idempotent', () => {
     for (const { expected } of python.cases) expect(normalizeChatText(expected)).toBe(expected);
   });

@@ -14,12 +14,14 @@ import unicodedata
 V2 = "feelbot-chat-v2"
 V3 = "feelbot-chat-v3"
 V4 = "feelbot-chat-v4"
+V5 = "feelbot-chat-v5"
 # Bump when the behaviour changes; config.json records it so the app knows which normaliser the model expects.
-NORMALIZER_VERSION = V4
+NORMALIZER_VERSION = V5
 # The shipped model was trained through v2. v3 differs only on HTML entities, pasted handles and
 # hashtags; v4 on non-ASCII characters (a space instead of nothing) and Discord's timestamp and
-# command markup. Training can still run v2 so that the retrain command reproduces the shipped weights.
-NORMALIZER_VERSIONS = (V2, V3, V4)
+# command markup; v5 on camel-case custom emoji names. Training can still run v2 so that the retrain
+# command reproduces the shipped weights.
+NORMALIZER_VERSIONS = (V2, V3, V4, V5)
 
 # The HTML entities tweets and scraped text carry ("&lt;3" is a heart once decoded). (v3)
 ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'"}
@@ -33,7 +35,8 @@ MENTION = re.compile(r"<(@[!&]?|#)[0-9]+>")
 # ("</feel now:123>"); a command is a name plus up to two sub-command words. (v4)
 TIMESTAMP = re.compile(r"<t:[0-9]+(:[tTdDfFR])?>")
 COMMAND_MENTION = re.compile(r"</[^\x00-\x20:<>/]+( [^\x00-\x20:<>/]+){0,2}:[0-9]+>")
-# Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad").
+# Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad"); a
+# camel-case name is read as its words, like a hashtag's (<:sadCat:123> -> "sad Cat"). (v5)
 CUSTOM_EMOJI = re.compile(r"<a?:([A-Za-z0-9_]+):[0-9]+>")
 # Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
 # an e-mail address's "@" follows a letter and stays. (v3)
@@ -109,27 +112,31 @@ def normalize_chat_text(text: str, version: str = NORMALIZER_VERSION) -> str:
     if version not in NORMALIZER_VERSIONS:
         raise ValueError(f"unknown normaliser {version!r}; known: {', '.join(NORMALIZER_VERSIONS)}")
     since_v3 = version != V2
-    v4 = version == V4
+    since_v4 = version in (V4, V5)
+    v5 = version == V5
     if since_v3:
         text = ENTITY.sub(lambda m: ENTITIES[m.group(0)], text)
     text = CODE_BLOCK.sub(" ", text)
     text = INLINE_CODE.sub(" ", text)
     text = URL.sub(" ", text)
     text = MENTION.sub(" ", text)
-    if v4:
+    if since_v4:
         text = TIMESTAMP.sub(" ", text)
         text = COMMAND_MENTION.sub(" ", text)
     if since_v3:
         text = HANDLE.sub(" ", text)
         text = HASHTAG.sub(lambda m: " " + CAMEL_BOUNDARY.sub(r"\1 \2", m.group(1)) + " ", text)
-    text = CUSTOM_EMOJI.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
+    if v5:
+        text = CUSTOM_EMOJI.sub(lambda m: " " + CAMEL_BOUNDARY.sub(r"\1 \2", m.group(1)).replace("_", " ") + " ", text)
+    else:
+        text = CUSTOM_EMOJI.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
     text = EMOTICON.sub(lambda m: " " + EMOTICON_WORDS[m.group(1).lower()] + " ", text)
     text = "".join(" " + EMOJI_TO_WORD[ch] + " " if ch in EMOJI_TO_WORD else ch for ch in text)
     # NFKD splits accents off letters ("café" -> "cafe") and folds wide forms ("ＯＫ" -> "OK").
     text = unicodedata.normalize("NFKD", text)
     # Before the non-ASCII step, so that "don’t" stays one word.
-    text = (APOSTROPHES_V4 if v4 else APOSTROPHES).sub("", text)
-    if v4:
+    text = (APOSTROPHES_V4 if since_v4 else APOSTROPHES).sub("", text)
+    if since_v4:
         # Accents and invisible format characters (soft hyphen, zero-width space and joiner, bidi
         # marks) go; any other non-ASCII character (a dash, an emoji, a CJK letter) parts words.
         text = "".join("" if inside_word(ch) else ch for ch in text)

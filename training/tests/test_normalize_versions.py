@@ -1,4 +1,4 @@
-"""Checks the normaliser's versions: v2 (the shipped model's), v3, and v4 (the app's).
+"""Checks the normaliser's versions: v2 (the shipped model's), v3, v4, and v5 (the app's).
 
     /usr/bin/python3 -m unittest discover -s training/tests
 """
@@ -16,9 +16,10 @@ sys.path.insert(0, str(TRAINING))
 from feelbot_train.normalize import NORMALIZER_VERSION, NORMALIZER_VERSIONS, normalize_chat_text  # noqa: E402
 from make_normalizer_fixture import INPUTS  # noqa: E402
 
-V2, V3, V4 = "feelbot-chat-v2", "feelbot-chat-v3", "feelbot-chat-v4"
+V2, V3, V4, V5 = "feelbot-chat-v2", "feelbot-chat-v3", "feelbot-chat-v4", "feelbot-chat-v5"
 # (input, v2 output as written by the normaliser of commit b145f59, v3 output, v4 output);
-# v2 and v3 outputs of the rows from "whatever—" on are those of commit 413f567, before v4.
+# v2 and v3 outputs of the rows from "whatever—" on are those of commit 413f567, before v4. No row
+# has a camel-case custom emoji, so v5 gives the v4 output on each.
 CASES = [
     ("I &lt;3 you &amp; me", "i lt 3 you amp me", "i love you me", "i love you me"),
     ("@jess_m that was SO rude", "jess m that was so rude", "that was so rude", "that was so rude"),
@@ -51,12 +52,28 @@ class NormalizerVersionsTest(unittest.TestCase):
         for text, _, v3, _ in CASES:
             self.assertEqual(normalize_chat_text(text, V3), v3, text)
 
-    def test_v4_is_the_default_and_keeps_words_apart_and_drops_discord_markup(self):
-        self.assertEqual(NORMALIZER_VERSION, V4)
-        self.assertEqual(NORMALIZER_VERSIONS, (V2, V3, V4))
+    def test_v4_keeps_words_apart_and_drops_discord_markup(self):
         for text, _, _, v4 in CASES:
-            self.assertEqual(normalize_chat_text(text), v4, text)
             self.assertEqual(normalize_chat_text(text, V4), v4, text)
+            self.assertEqual(normalize_chat_text(text, V5), v4, text)
+
+    def test_v5_is_the_default_and_reads_a_camel_case_custom_emoji_as_its_words(self):
+        self.assertEqual(NORMALIZER_VERSION, V5)
+        self.assertEqual(NORMALIZER_VERSIONS, (V2, V3, V4, V5))
+        for text, v4, v5 in [
+            ("<:sadCat:123456789012345678>", "sadcat", "sad cat"),
+            ("<:FeelsBadMan:42> ok", "feelsbadman ok", "feels bad man ok"),
+            ("<a:angryPepe_rage:42>", "angrypepe rage", "angry pepe rage"),
+            ("<:KEKW:42> <:pepe_sad:42>", "kekw pepe sad", "kekw pepe sad"),
+        ]:
+            self.assertEqual(normalize_chat_text(text, V4), v4, text)
+            self.assertEqual(normalize_chat_text(text), v5, text)
+        self.assertEqual(normalize_chat_text("<:sadCat:1>"), normalize_chat_text("#sadCat"))
+
+    def test_v5_differs_from_v4_only_on_custom_emoji(self):
+        for text in INPUTS:
+            if normalize_chat_text(text, V4) != normalize_chat_text(text, V5):
+                self.assertRegex(text, r"<a?:[A-Za-z0-9_]*[a-z][A-Z]", text)
 
     def test_v4_differs_from_v3_only_where_v3_glued_words_or_read_markup(self):
         for text in INPUTS:

@@ -1,7 +1,7 @@
 import { Queue, type DeduplicationOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
-import { messageJobId, MessageJobSchema, type MessageJob } from '../../jobs/message-job.js';
+import { messageJobId, MessageJobSchema, type MessageJob, type MessageText } from '../../jobs/message-job.js';
 import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
 import { JobWithdrawals } from './job-withdrawals.js';
@@ -71,8 +71,8 @@ export class MessageQueue implements ReplyQueue {
   }
 
   /** Puts an edited message's new text into its carrier job while that job waits (reviseWaitingJob). */
-  revise(jobId: string, messageId: string, content: string): Promise<string | undefined> {
-    return reviseWaitingJob(this.queue, jobId, messageId, content);
+  revise(jobId: string, messageId: string, text: MessageText): Promise<string | undefined> {
+    return reviseWaitingJob(this.queue, jobId, messageId, text);
   }
 
   /**

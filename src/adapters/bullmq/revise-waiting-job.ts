@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { withEdited } from '../../jobs/burst-parts.js';
-import { MessageJobSchema } from '../../jobs/message-job.js';
+import { MessageJobSchema, type MessageText } from '../../jobs/message-job.js';
 
 /** Where a job waits for a worker (or for its burst window to close); BullMQ's names. */
 const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
@@ -11,11 +11,11 @@ const WAITING_STATES: ReadonlySet<string> = new Set(['delayed', 'waiting', 'prio
  * its reply is under way or done (also when a worker took the job while it was being updated: that
  * worker answers the text it read), or a deletion took it out.
  */
-export async function reviseWaitingJob(queue: Queue, jobId: string, messageId: string, content: string): Promise<string | undefined> {
+export async function reviseWaitingJob(queue: Queue, jobId: string, messageId: string, text: MessageText): Promise<string | undefined> {
   const job = await queue.getJob(jobId);
   if (!job || job.name !== 'reply' || !WAITING_STATES.has(await job.getState())) return undefined;
   const parsed = MessageJobSchema.safeParse(job.data);
-  const edited = parsed.success ? withEdited(parsed.data, messageId, content) : undefined;
+  const edited = parsed.success ? withEdited(parsed.data, messageId, text) : undefined;
   if (!edited) return undefined;
   await job.updateData(edited);
   // A worker that took the job between the check and the update answers the text it read.

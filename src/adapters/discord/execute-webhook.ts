@@ -5,6 +5,7 @@ import type { PersonaReply, PostedReply } from '../../ports/persona-replier.js';
 import { asMissingPostPermission } from './missing-post-permission.js';
 import { NO_PINGS } from './no-pings.js';
 import { postedId, type ApiMessage } from './posted-message.js';
+import { asUnconfirmedPost } from './unconfirmed-post.js';
 import type { StoredWebhook } from './webhook-directory.js';
 
 export interface WebhookPost {
@@ -16,8 +17,9 @@ export interface WebhookPost {
 
 /**
  * Posts the reply through the webhook under the persona's name. A post that lands in another
- * channel (an admin moved the webhook) is deleted again and fails as WEBHOOK_MOVED. `posting`
- * sends the post; `rest` deletes a misplaced one.
+ * channel (an admin moved the webhook) is deleted again and fails as WEBHOOK_MOVED; one that fails
+ * without Discord saying it did not post is marked `mayHavePosted`. `posting` sends the post;
+ * `rest` deletes a misplaced one.
  */
 export async function executeWebhook(
   clients: { readonly posting: REST; readonly rest: REST },
@@ -42,7 +44,7 @@ export async function executeWebhook(
       auth: false,
     })
     .catch((error: unknown) => {
-      throw asMissingPostPermission(error, reply.target.channelId, threadId !== undefined);
+      throw asUnconfirmedPost(asMissingPostPermission(error, reply.target.channelId, threadId !== undefined), `the reply in <#${reply.target.channelId}>`);
     })) as ApiMessage | undefined;
   const landedIn = message?.channel_id;
   if (landedIn !== undefined && landedIn !== reply.target.channelId && message?.id) {

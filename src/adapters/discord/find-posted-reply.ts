@@ -25,7 +25,8 @@ const MAX_HISTORY_PAGES = 5;
  * The reply an earlier attempt posted although it failed (a 5xx or a timeout after Discord had
  * posted), found in the channel's history from the attempt on: in guilds a webhook message with the
  * persona's name and the same text, in DMs the bot's embed. Undefined when it is not there, or when
- * the history cannot be read (no Read Message History): then the reply is posted again.
+ * the history cannot be read: then the reply is posted again. Without Read Message History Discord
+ * shows an empty history, so where the job says the bot lacks it this is not asked (landedEarlier).
  */
 export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
   const isTheReply = (message: HistoryMessage) =>
@@ -56,7 +57,7 @@ async function historyAfter(rest: REST, channelId: string, after: string): Promi
   try {
     return (await rest.get(Routes.channelMessages(channelId), { query })) as HistoryMessage[];
   } catch (error) {
-    // No Read Message History, or the channel is gone: nothing can be found, so the reply is posted again.
+    // No View Channel, or the channel is gone: nothing can be found, so the reply is posted again.
     if (error instanceof DiscordAPIError && error.status < 500) return undefined;
     throw asDiscordRequestError(error, `the history of <#${channelId}>`);
   }

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Logger } from '../../ports/logger.js';
 import { redactSecrets, redactSecretsIn } from './redact-secrets.js';
 import { serializeError, serializeErrorsIn } from './serialize-error.js';
@@ -17,7 +17,7 @@ const REDACTED_PATHS = [
 
 /** Structured JSON logs with secrets redacted by path and, in every string of a line, by pattern. */
 export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       name,
       level,
@@ -32,6 +32,19 @@ export function createLogger(level: string, name: string, destination?: Destinat
     },
     destination ?? pino.destination({ fd: 2, sync: false }),
   );
+  return withCleanBindings(logger);
+}
+
+/**
+ * pino writes a child's bindings out once, when the child is made, past the logMethod hook: they
+ * are cleaned there instead. Set on the root, the override is inherited by every child and grandchild.
+ */
+function withCleanBindings(logger: PinoLogger): PinoLogger {
+  const child = logger.child;
+  logger.child = function cleanChild(this: PinoLogger, bindings, options) {
+    return child.call(this, cleanArgument(bindings) as typeof bindings, options);
+  } as typeof logger.child;
+  return logger;
 }
 
 /**

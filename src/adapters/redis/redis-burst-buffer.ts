@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { feelbotKey } from './redis-connection.js';
 // A burst longer than this many messages keeps only the latest (the job's schema takes no more).
-import { MAX_BURST_MESSAGES } from '../../jobs/message-job.js';
+import { MAX_BURST_MESSAGES, type MessageText } from '../../jobs/message-job.js';
 
 /**
  * Adds a message to the author's burst, or opens one with it, in one step; a message already in
@@ -44,13 +44,15 @@ return {redis.call('GET', KEYS[2]) or '', kept}
 
 /**
  * Gives an edited message of a burst its new text in one step. KEYS: the burst's entries. ARGV: the
- * message id, its new text. Returns 1 when the burst held the message, else 0.
+ * message id, its new text, and its new raw text if any (none clears the old one). Returns 1 when
+ * the burst held the message, else 0.
  */
 const REVISE = `
 for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   local entry = cjson.decode(item)
   if entry.messageId == ARGV[1] then
     entry.content = ARGV[2]
+    entry.rawContent = ARGV[3]
     redis.call('LSET', KEYS[1], i - 1, cjson.encode(entry))
     return 1
   end
@@ -58,9 +60,8 @@ end
 return 0
 `;
 
-export interface BurstEntry {
+export interface BurstEntry extends MessageText {
   readonly messageId: string;
-  readonly content: string;
   readonly addressed: boolean;
 }
 
@@ -118,8 +119,9 @@ export class BurstBuffer {
    * Gives an edited message its new text in the author's open burst, so the burst's later jobs
    * read it. Returns false when no open burst holds the message.
    */
-  async revise(channelId: string, authorId: string, messageId: string, content: string): Promise<boolean> {
-    return (await this.redis.eval(REVISE, 1, this.key(channelId, authorId), messageId, content)) === 1;
+  async revise(channelId: string, authorId: string, messageId: string, text: MessageText): Promise<boolean> {
+    const raw = text.rawContent === undefined ? [] : [text.rawContent];
+    return (await this.redis.eval(REVISE, 1, this.key(channelId, authorId), messageId, text.content, ...raw)) === 1;
   }
 
   /** Closes the open burst, whose reply has already started, and opens a new one with this message. */

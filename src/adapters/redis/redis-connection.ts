@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
+import { isWrongNodeReply } from './redis-connection-error.js';
 
 /**
  * Producers fail fast when Redis is down (the caller gets an error instead of a silently
@@ -24,6 +25,20 @@ const ROLE_OPTIONS = {
 /** Reconnect quickly at first, then every 5 seconds at most, forever. */
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
+/** ioredis's answer from reconnectOnError for "reconnect, then send the failed command again". */
+const RECONNECT_AND_RESEND = 2;
+
+/**
+ * A failover leaves an open connection on the demoted node, which answers every write with
+ * READONLY for as long as it stays open: reconnect, so the address (a DNS name, a cloud's primary
+ * endpoint) leads to the new primary, and send the command again, which the old node did not run.
+ * A worker's command waits in the offline queue meanwhile; a producer's fails as a connection error
+ * (no offline queue), which its caller retries.
+ */
+function reconnectOnWrongNode(error: Error): false | typeof RECONNECT_AND_RESEND {
+  return isWrongNodeReply(error) && RECONNECT_AND_RESEND;
+}
+
 /**
  * `logger` hears when a connection that was ready is lost, and when it is ready again: an
  * operator reading the logs sees the outage and its end once each, not every failed retry.
@@ -34,6 +49,7 @@ export function createRedis(url: string, role: RedisRole, name: string, logger?:
     connectionName: name,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
+    reconnectOnError: reconnectOnWrongNode,
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   redis.on('error', () => undefined);

@@ -1,12 +1,4 @@
-import {
-  cleanContent,
-  MessageFlags,
-  PermissionFlagsBits,
-  RESTJSONErrorCodes,
-  type ChatInputCommandInteraction,
-  type Message,
-  type MessageContextMenuCommandInteraction,
-} from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, RESTJSONErrorCodes, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { headCharacters } from '../../domain/cut-text.js';
 import { replyModeFor } from '../../domain/guild-settings.js';
@@ -17,6 +9,8 @@ import type { SettingsStore } from '../../ports/settings-store.js';
 import { placeOf } from '../channel-place.js';
 import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
+import { analysisTextOf } from './analysis-text.js';
+import { queuedByAnotherGateway } from './queued-by-another-gateway.js';
 
 export interface AnalysisDeps {
   readonly queue: Pick<ReplyQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
@@ -27,63 +21,99 @@ export interface AnalysisDeps {
 type AnalysisInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
 
 /**
- * What became of the request: queued for a worker, answered at once, or acknowledged by another
- * gateway (during a roll-out two receive the same interaction), which queues it.
+ * What became of the request: queued for a worker, answered at once, or acknowledged and queued by
+ * another gateway (during a roll-out two receive the same interaction).
  */
 export type AnalysisOutcome = 'queued' | 'no-text' | 'rate-limited' | 'acknowledged-elsewhere';
 
 /**
  * /feel and "Analyze emotion": claim a start under the limits, defer at once (Discord allows 3
  * seconds), then hand the work to a worker, which edits the deferred answer through the interaction
- * webhook. A deferral that fails gives the claim back, unless another gateway acknowledged it.
+ * webhook. A request no analysis will run for gives its claim back.
  */
 export async function deferAnalysis(interaction: AnalysisInteraction, deps: AnalysisDeps): Promise<AnalysisOutcome> {
-  const text = interaction.isChatInputCommand() ? typedText(interaction) : messageText(interaction.targetMessage);
+  const { text, rawText } = analysisTextOf(interaction);
   if (!text.trim()) {
     await interaction.reply({ content: 'There is no text to analyze in that message.', flags: MessageFlags.Ephemeral });
     return 'no-text';
   }
   const request: AnalysisRequest = { scope: interaction.guildId ?? 'dm', userId: interaction.user.id };
-  // One Redis round trip of Discord's 3 seconds, not two: the channel's mode is read alongside the limit.
-  const [verdict, isPublic] = await Promise.all([deps.limiter.tryStart(request, interaction.id), answersPublicly(interaction, deps.settings)]);
+  const { verdict, isPublic } = await claimStart(interaction, request, deps);
   if (!verdict.allowed) {
     await interaction.reply({ content: refusal(verdict), flags: MessageFlags.Ephemeral });
     return 'rate-limited';
   }
+  if (!(await defer(interaction, isPublic, request, deps))) return 'acknowledged-elsewhere';
+  await queueAnalysis(
+    {
+      version: 1,
+      interactionId: interaction.id,
+      applicationId: interaction.applicationId,
+      token: interaction.token,
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      text: headCharacters(text, MAX_MESSAGE_CHARS),
+      rawText: headCharacters(rawText, MAX_MESSAGE_CHARS),
+      source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
+      receivedAt: Date.now(),
+    },
+    request,
+    deps,
+  );
+  return 'queued';
+}
+
+/**
+ * Counts the request under the limits and reads whether to answer publicly: one Redis round trip
+ * of Discord's 3 seconds, not two. A count whose settings read failed is given back, since no
+ * analysis will run for it.
+ */
+async function claimStart(interaction: AnalysisInteraction, request: AnalysisRequest, deps: AnalysisDeps): Promise<{ verdict: AnalysisVerdict; isPublic: boolean }> {
+  const [claim, visibility] = await Promise.allSettled([deps.limiter.tryStart(request, interaction.id), answersPublicly(interaction, deps.settings)]);
+  if (claim.status === 'rejected') throw claim.reason;
+  if (visibility.status === 'rejected') {
+    if (claim.value.allowed) await giveBack(request, interaction.id, deps);
+    throw visibility.reason;
+  }
+  return { verdict: claim.value, isPublic: visibility.value };
+}
+
+/**
+ * "thinking…". True when this gateway is to queue the analysis, false when another gateway
+ * acknowledged it and queued it. A deferral nobody acknowledged (10062: too late) or that failed
+ * gives the claim back: no analysis will run for it.
+ */
+async function defer(interaction: AnalysisInteraction, isPublic: boolean, request: AnalysisRequest, deps: AnalysisDeps): Promise<boolean> {
   try {
     await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+    return true;
   } catch (error) {
-    // The gateway that acknowledged it holds the same claim and queues the analysis.
-    if (hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) return 'acknowledged-elsewhere';
-    // Nobody acknowledged it (10062: too late) or this answer failed: no analysis will run for it. A
-    // release that fails costs the person one analysis of this minute; the deferral's error is the one to report.
-    await deps.limiter.release(request, interaction.id).catch(() => undefined);
+    // Acknowledged already: by another gateway, which queues it, or by this one's own try whose
+    // answer was lost (a 5xx after Discord applied it, and the client's retry met 40060).
+    if (hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) return !(await queuedByAnotherGateway(deps.queue, interaction.id));
+    await giveBack(request, interaction.id, deps);
     throw error;
   }
-  const job: AnalysisJob = {
-    version: 1,
-    interactionId: interaction.id,
-    applicationId: interaction.applicationId,
-    token: interaction.token,
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
-    userId: interaction.user.id,
-    text: headCharacters(text, MAX_MESSAGE_CHARS),
-    source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
-    receivedAt: Date.now(),
-  };
-  // enqueueAnalysis validates it.
+}
+
+/** enqueueAnalysis validates the job; its id makes it once-only, whichever gateways queue it. */
+async function queueAnalysis(job: AnalysisJob, request: AnalysisRequest, deps: AnalysisDeps): Promise<void> {
   try {
     await deps.queue.enqueueAnalysis(job);
   } catch (error) {
     // A command that timed out may still have run: then a worker will answer, and telling the user
     // to try again would cost them a second analysis of their minute's allowance.
-    if (isConnectionError(error) && (await deps.queue.hasAnalysis(job.interactionId).catch(() => false))) return 'queued';
+    if (isConnectionError(error) && (await deps.queue.hasAnalysis(job.interactionId).catch(() => false))) return;
     // Not queued: no analysis will run, so the person keeps this minute's slot for trying again.
-    await deps.limiter.release(request, interaction.id).catch(() => undefined);
+    await giveBack(request, job.interactionId, deps);
     throw error;
   }
-  return 'queued';
+}
+
+/** A release that fails costs the person one analysis of this minute; the error that ended the request is the one to report. */
+async function giveBack(request: AnalysisRequest, interactionId: string, deps: AnalysisDeps): Promise<void> {
+  await deps.limiter.release(request, interactionId).catch(() => undefined);
 }
 
 /**
@@ -109,26 +139,4 @@ function refusal(verdict: Extract<AnalysisVerdict, { allowed: false }>): string 
   const when = `<t:${Math.ceil((Date.now() + verdict.retryAfterMs) / 1_000)}:R>`;
   const who = verdict.limit === 'user' ? 'You have' : 'This server has';
   return `${who} asked for many analyses in the last minute. Please try again ${when}.`;
-}
-
-/** /feel's text as typed: a mention picked in it arrives as <@…> markup, read as the name it shows. */
-function typedText(interaction: ChatInputCommandInteraction): string {
-  const typed = interaction.options.getString('text', true);
-  return interaction.channel ? cleanContent(typed, interaction.channel) : typed;
-}
-
-/**
- * A message's own text, its embeds' text, or for a forward (which has none of its own) the
- * original's; as people read it, with mentions as names (discord.js's cleanContent), as the chat
- * path reads messages: `<@123…>` markup is no text to analyse or to quote in the persona's line.
- */
-function messageText(message: Message): string {
-  const own = textWithEmbeds(message);
-  const forwarded = message.messageSnapshots.first();
-  const text = own.trim() || !forwarded ? own : textWithEmbeds(forwarded);
-  return cleanContent(text, message.channel);
-}
-
-function textWithEmbeds(message: Pick<Message, 'content' | 'embeds'>): string {
-  return message.content || message.embeds.map((embed) => embed.description ?? '').join('\n');
 }

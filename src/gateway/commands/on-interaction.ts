@@ -5,6 +5,7 @@ import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
+import { asDiscordRequestError } from '../../adapters/discord/discord-request-error.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
@@ -44,7 +45,9 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
     } catch (error) {
       // Not retried: Discord wants an answer within 3 seconds, and an outage lasts longer.
       const redisDown = isRedisDown(error);
-      log.error({ err: error, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(error) }, 'interaction failed');
+      // A Discord failure (a 5xx, a deferral refused as too late) is told by its status and code, not as a bug.
+      const failure = asDiscordRequestError(error, 'the answer to the interaction');
+      log.error({ err: failure, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(failure) }, 'interaction failed');
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
       if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {

@@ -157,8 +157,8 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
       const racing = Object.assign(Object.create(queue) as MessageQueue, {
         withdraw: async (ids: readonly string[]) => {
           const withdrawn = await queue.withdraw(ids);
-          await bursts.revise(channelId, author.id, second.messageId, 'I am so happy');
-          expect(await queue.revise((await queue.carrierOf(second.messageId))!, second.messageId, 'I am so happy')).toBeUndefined();
+          await bursts.revise(channelId, author.id, second.messageId, { content: 'I am so happy' });
+          expect(await queue.revise((await queue.carrierOf(second.messageId))!, second.messageId, { content: 'I am so happy' })).toBeUndefined();
           return withdrawn;
         },
       });

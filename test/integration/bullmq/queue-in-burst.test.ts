@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
-import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
+import { classifiedText, messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
 import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
 
@@ -65,11 +65,33 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
   });
 
   /** What the gateway does with an edit: the open burst first, then the waiting job. */
-  async function edit(job: MessageJob, content: string) {
+  async function edit(job: MessageJob, content: string, rawContent?: string) {
     const carrier = await queue.carrierOf(job.messageId);
-    await bursts.revise(job.channelId, job.author.id, job.messageId, content);
-    return carrier ? queue.revise(carrier, job.messageId, content) : undefined;
+    await bursts.revise(job.channelId, job.author.id, job.messageId, { content, rawContent });
+    return carrier ? queue.revise(carrier, job.messageId, { content, rawContent }) : undefined;
   }
+
+  it("the classifier's text of a burst (mentions as markup) follows an edit, in its waiting job and the burst's later jobs", async () => {
+    const say = conversation();
+    const first = { ...say('see you in #general'), rawContent: 'see you in <#1100000000000000007>' };
+    const second = { ...say('bye'), rawContent: 'bye' };
+    await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    await queueInBurst(queue, bursts, second, anyReplyMayStart);
+    await edit(first, 'rules are in #scary-stories', 'rules are in <#1100000000000000009>');
+    const waiting = parseMessageJob((await queue.queue.getJob(messageJobId(second.messageId)))!.data);
+    expect(waiting.content).toBe('rules are in #scary-stories\nbye');
+    expect(classifiedText(waiting)).toBe('rules are in <#1100000000000000009>\nbye');
+    const third = { ...say('ok @Bob'), rawContent: 'ok <@1100000000000000008>' };
+    const queued = await queueInBurst(queue, bursts, third, anyReplyMayStart);
+    const later = parseMessageJob((await queue.queue.getJob(queued!.jobId))!.data);
+    expect(later.content).toBe('rules are in #scary-stories\nbye\nok @Bob');
+    expect(classifiedText(later)).toBe('rules are in <#1100000000000000009>\nbye\nok <@1100000000000000008>');
+    // An edit from a gateway that sends no raw text (a roll-out) leaves none of the old one behind.
+    await edit(first, 'so happy');
+    const fourth = { ...say('yes'), rawContent: 'yes' };
+    const last = parseMessageJob((await queue.queue.getJob((await queueInBurst(queue, bursts, fourth, anyReplyMayStart))!.jobId))!.data);
+    expect(classifiedText(last)).toBe('so happy\nbye\nok <@1100000000000000008>\nyes');
+  });
 
   it("an edit of a burst's earlier message reaches its waiting job and the burst's later jobs", async () => {
     const say = conversation();
@@ -94,8 +116,8 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     const bursts = new BurstBuffer(connection, prefix, WINDOW_MS);
     const edit = async (job: MessageJob, content: string) => {
       const carrier = await queue.carrierOf(job.messageId);
-      await bursts.revise(job.channelId, job.author.id, job.messageId, content);
-      return carrier ? queue.revise(carrier, job.messageId, content) : undefined;
+      await bursts.revise(job.channelId, job.author.id, job.messageId, { content });
+      return carrier ? queue.revise(carrier, job.messageId, { content }) : undefined;
     };
     const say = conversation();
     const lone = say('I am so nervous');

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { ErrorCodes, FeelbotError } from '../../src/errors.js';
+import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
+import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
+import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
+import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
+import { NO_EDITS } from '../../src/ports/edited-messages.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { PersonaReplier, PersonaReply } from '../../src/ports/persona-replier.js';
+import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
+import { buildAnalysis, buildMessageJob, personas } from '../factories.js';
+import { capturedLogger } from '../support/captured-logger.js';
+
+/** The DeliveryLedger contract in memory. */
+function memoryLedger(): DeliveryLedger & { readonly answered: Map<string, string> } {
+  const answered = new Map<string, string>();
+  const attempts = new Map<string, PostAttempt>();
+  return {
+    answered,
+    find: async (ids) => ids.map((id) => answered.get(id)).find(Boolean),
+    record: async (ids, replyId) => ids.forEach((id) => answered.set(id, replyId)),
+    recordAttempt: async (ids, attempt) => ids.forEach((id) => attempts.set(id, attempt)),
+    findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find(Boolean),
+  };
+}
+
+/**
+ * A replier whose first post lands in the channel and then fails with `failure`; later posts land.
+ * `lookedFor` counts the times an earlier post was looked for.
+ */
+function failingOnce(failure: FeelbotError) {
+  const posted: PersonaReply[] = [];
+  let lookedFor = 0;
+  const replier: PersonaReplier = {
+    post: async (reply) => {
+      posted.push(reply);
+      if (posted.length === 1) throw failure;
+      return { messageId: `reply-${posted.length}` };
+    },
+    findPosted: async () => (lookedFor++, undefined),
+  };
+  return { replier, posted, lookedFor: () => lookedFor };
+}
+
+function depsWith(replier: PersonaReplier, overrides: Partial<MessageJobDeps> = {}): MessageJobDeps {
+  return {
+    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async () => ({ text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    replier,
+    ledger: memoryLedger(),
+    typing: { start: () => () => undefined },
+    logger: createLogger('silent', 'test'),
+    metrics: NO_METRICS,
+    notifier: { notify: async () => undefined },
+    limiter: NO_REPLY_LIMITS,
+    deleted: NO_DELETIONS,
+    edited: NO_EDITS,
+    blocks: NO_CHANNEL_BLOCKS,
+    ...overrides,
+  };
+}
+
+/** A 502 on the post itself, which Discord may have posted before answering. */
+const mayHavePosted = () => new FeelbotError(ErrorCodes.DiscordRequestFailed, 'Discord refused the reply: HTTP 502.', { details: { status: 502, mayHavePosted: true } });
+/** A 502 before anything was posted (making the webhook). */
+const notPosted = () => new FeelbotError(ErrorCodes.DiscordRequestFailed, 'Discord refused the webhook: HTTP 502.', { details: { status: 502 } });
+
+describe('a post that failed where the bot may not read the history', () => {
+  it('one Discord may have posted is not repeated: the job ends post-unconfirmed, logged with its code, and its messages count as answered', async () => {
+    const { replier, posted } = failingOnce(mayHavePosted());
+    const ledger = memoryLedger();
+    const { logger, lines } = capturedLogger('warn');
+    const job = buildMessageJob({ readsHistory: false });
+    const deps = depsWith(replier, { ledger, logger });
+    expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'post-unconfirmed', emotion: 'joy' });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', code: 'DISCORD_REQUEST_FAILED', reason: 'post-unconfirmed' }));
+    expect(ledger.answered.has(job.messageId)).toBe(true);
+    // A later job for the same message (queued again, say) posts nothing either.
+    expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'already-answered' });
+    expect(posted).toHaveLength(1);
+  });
+
+  it('one that failed before anything was posted is retried, and the retry posts without reading a history Discord would show empty', async () => {
+    const { replier, posted, lookedFor } = failingOnce(notPosted());
+    const deps = depsWith(replier);
+    const job = buildMessageJob({ readsHistory: false });
+    await expect(handleMessageJob(job, deps)).rejects.toThrow('HTTP 502');
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(2);
+    expect(lookedFor()).toBe(0);
+  });
+
+  it('where the bot may read it, or the job does not say (an older gateway), the failure is retried and the retry looks for the post first, as before', async () => {
+    for (const readsHistory of [true, undefined]) {
+      const { replier, lookedFor } = failingOnce(mayHavePosted());
+      const deps = depsWith(replier);
+      const job = buildMessageJob(readsHistory === undefined ? {} : { readsHistory });
+      await expect(handleMessageJob(job, deps)).rejects.toThrow('HTTP 502');
+      expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+      expect(lookedFor()).toBe(1);
+    }
+  });
+});
