@@ -6,6 +6,7 @@
  * categories M (combining marks) and Cf (format characters), which agree for every character both
  * languages' tables assign.
  */
+import { COMMAND_MENTION, CUSTOM_EMOJI, MENTION, TIMESTAMP } from './discord-markup.js';
 
 /** Recorded in the model's config.json as `feelbot_normalizer`; bump when behaviour changes. */
 export const NORMALIZER_VERSION = 'feelbot-chat-v5';
@@ -16,15 +17,10 @@ const ENTITY = /&amp;|&lt;|&gt;|&quot;|&apos;|&#39;/g;
 const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
 const INLINE_CODE = /`[^`]*`/g;
 const URL = /(https?:\/\/|www\.)\S+/gi;
-// User, role and channel mentions carry no emotion.
-const MENTION = /<(@[!&]?|#)[0-9]+>/g;
-// Neither do timestamps ("<t:1700000000:R>", shown as "in 2 hours") or command mentions
-// ("</feel now:123>"); a command is a name plus up to two sub-command words. (v4)
-const TIMESTAMP = /<t:[0-9]+(:[tTdDfFR])?>/g;
-const COMMAND_MENTION = /<\/[^\x00-\x20:<>/]+( [^\x00-\x20:<>/]+){0,2}:[0-9]+>/gu;
-// Custom emoji keep their name, which often says the feeling (<:pepe_sad:123> -> "pepe sad"); a
-// camel-case name is read as its words, like a hashtag's (<:sadCat:123> -> "sad Cat"). (v5)
-const CUSTOM_EMOJI = /<a?:([A-Za-z0-9_]+):[0-9]+>/g;
+// User, role and channel mentions carry no emotion (MENTION). Neither do timestamps or command
+// mentions (TIMESTAMP, COMMAND_MENTION; v4). Custom emoji keep their name, which often says the
+// feeling (<:pepe_sad:123> -> "pepe sad"); a camel-case name is read as its words, like a
+// hashtag's (<:sadCat:123> -> "sad Cat"; v5).
 // Handles pasted from other platforms ("@jess_m", Twitter's "@user") name a person, not a feeling;
 // an e-mail address's "@" follows a letter and stays. (v3)
 const HANDLE = /(?<![A-Za-z0-9_@])@[A-Za-z0-9_]+/g;

@@ -7,6 +7,7 @@ import { defaultThreads } from './default-threads.js';
 import { completeWithGrammar, promptTokens } from './grammar-completion.js';
 import { newestWithinTokens } from './newest-within-tokens.js';
 import { createPooledContext } from './pooled-context.js';
+import { withoutDiscordMarkup } from '../../domain/discord-markup.js';
 
 export interface LlmEmotionClassifierOptions {
   /** Texts classified at once (sequences of the classifier's own context). Defaults to `2`. */
@@ -94,7 +95,8 @@ export function labellingPrompt(
     { type: 'model', response: [] },
   ];
   const room = settings.contextSize - ANSWER_MAX_TOKENS;
-  return prompt(newestWithinTokens(tailChars(text, settings.maxTextChars), room, (part) => promptTokens(model, chatWrapper, prompt(part))));
+  // The message as people see it: Discord's mentions and timestamps are no part of its feeling.
+  return prompt(newestWithinTokens(tailChars(withoutDiscordMarkup(text), settings.maxTextChars), room, (part) => promptTokens(model, chatWrapper, prompt(part))));
 }
 
 /** The chosen label gets the confidence; the other five share the rest equally, so scores sum to 1. */

@@ -4,6 +4,7 @@ import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
 import { poolWindows } from '../../domain/pool-windows.js';
 import { splitIntoWindows, wordsPerWindow } from '../../domain/split-for-classifier.js';
+import { withoutDiscordMarkup } from '../../domain/discord-markup.js';
 import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -88,7 +89,8 @@ export class TransformersClassifier implements EmotionClassifier {
         { userFacing: true, permanent: true, details: { unmapped } },
       );
     }
-    const normalize = config?.feelbot_normalizer ? normalizeChatText : (text: string) => text;
+    // A model trained without feelbot's normaliser reads the text as people see it, without Discord's markup.
+    const normalize = config?.feelbot_normalizer ? normalizeChatText : withoutDiscordMarkup;
     const aggregate: AggregateOptions = {
       hasNeutral: Object.values(mapping).includes(NEUTRAL),
       neutralThreshold: options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,

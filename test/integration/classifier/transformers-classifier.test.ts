@@ -120,6 +120,22 @@ describe('hub models with other label sets', () => {
     }
   });
 
+  it("a model without feelbot's normaliser reads a message without Discord's markup: mentions and timestamps carry no feeling, a custom emoji reads by its name", async () => {
+    const labels = ['blue', 'sunny', 'warm', 'stormy', 'shaky', 'startled', 'calm'];
+    const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}weather-classifier-markup`, labels);
+    const mapping = { blue: 'sadness', sunny: 'joy', warm: 'love', stormy: 'anger', shaky: 'fear', startled: 'surprise', calm: 'neutral' } as const;
+    const classifier = await TransformersClassifier.load({ model: dir, labelMapping: mapping });
+    try {
+      const [marked, plain] = await classifier.classify([
+        '<@123456789012345678> i feel terrified of what comes next <#234567890123456789> <t:1700000000:R> <:scared:345678901234567890>',
+        'i feel terrified of what comes next :scared:',
+      ]);
+      expect(marked).toEqual(plain);
+    } finally {
+      await classifier.dispose();
+    }
+  });
+
   it('a multi-label model (sigmoid per label) scores each emotion by its strongest label, however many labels it has', async () => {
     // 28 GoEmotions labels over the shipped graph: each repeats the logit of the emotion it maps to,
     // so joy has ten copies and fear two; per emotion it says exactly what a 7-label copy says.

@@ -83,6 +83,15 @@ describe('LLM emotion classifier', () => {
     }
   });
 
+  it("is shown the message without Discord's markup, a custom emoji by its name", () => {
+    const chatWrapper = resolveChatWrapper(runtime.model);
+    const prompt = labellingPrompt(runtime.model, chatWrapper, '<@123456789012345678> i am terrified of <#234567890123456789> <:sadCat:345678901234567890>', {
+      contextSize: 512,
+      maxTextChars: 4_000,
+    });
+    expect(prompt.find((item) => item.type === 'user')!.text).toBe('Message: "i am terrified of :sadCat:"');
+  });
+
   it('keeps input order: every text of a batch gets the answer it gets classified alone', async () => {
     const alone = [];
     for (const text of texts) alone.push((await classifier.classify([text]))[0]);
