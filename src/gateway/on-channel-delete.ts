@@ -3,6 +3,7 @@ import { namesChannel, withoutChannel } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { SettingsStore } from '../ports/settings-store.js';
+import type { WebhookCache } from '../ports/webhook-cache.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import { drainable, type Drainable } from './drainable.js';
 
@@ -14,6 +15,8 @@ export interface DeletedChannel {
 
 export interface ChannelDeletionDeps {
   readonly settings: Pick<SettingsStore, 'get' | 'update'>;
+  /** The workers' cached webhooks of the place (their tokens too): nothing posts there any more. */
+  readonly webhooks: WebhookCache;
   readonly logger: Logger;
   /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
   readonly shutdown?: AbortSignal;
@@ -31,8 +34,9 @@ const DELETION_EVENTS = [GatewayDispatchEvents.ChannelDelete, GatewayDispatchEve
 /**
  * CHANNEL_DELETE and THREAD_DELETE: a deleted place's own mode, and the log channel when it was
  * that place, leave the guild's settings, since no channel picker can name a deleted channel for
- * an admin to clear them. Every gateway sees the event, and handling it twice leaves the same
- * settings: one that finds nothing named writes nothing. Like a deleted message, it waits for Redis to come back.
+ * an admin to clear them; the workers' cached webhooks of the place go too. Every gateway sees the
+ * event, and handling it twice leaves the same settings: one that finds nothing named writes
+ * nothing. Like a deleted message, it waits for Redis to come back.
  */
 export function createChannelDeletionHandler(deps: ChannelDeletionDeps): ChannelDeletionHandler {
   return drainable((deleted: DeletedChannel) => forgetDeletedChannel(deleted, deps));
@@ -57,15 +61,17 @@ export function deletedChannelOf(data: unknown): DeletedChannel | undefined {
   return typeof id === 'string' && typeof guildId === 'string' ? { guildId, channelId: id } : undefined;
 }
 
-/** Never rejects: settings that cannot be cleaned are logged with their code, and stay. */
+/** Never rejects: settings or webhooks that cannot be cleaned are logged with their code, and stay. */
 async function forgetDeletedChannel(deleted: DeletedChannel, deps: ChannelDeletionDeps): Promise<void> {
   const log = deps.logger.child({ guildId: deleted.guildId, channelId: deleted.channelId });
   try {
+    const cachedWebhooks = await retryWhileRedisDown(() => deps.webhooks.forgetChannels([deleted.channelId]), { signal: deps.shutdown, logger: log });
+    if (cachedWebhooks > 0) log.debug('forgot the cached webhooks of a deleted channel');
     const forgotten = await retryWhileRedisDown(() => forget(deleted, deps.settings), { signal: deps.shutdown, logger: log });
     if (forgotten) log.info(forgotten, 'forgot the settings of a deleted channel');
     else log.debug('a deleted channel had no settings');
   } catch (error) {
-    log.error({ err: error, code: errorCodeOf(error) }, 'could not forget the settings of a deleted channel');
+    log.error({ err: error, code: errorCodeOf(error) }, 'could not forget the settings or cached webhooks of a deleted channel');
   }
 }
 

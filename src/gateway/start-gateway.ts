@@ -6,6 +6,7 @@ import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.j
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
+import { RedisWebhookCache } from '../adapters/redis/redis-webhook-cache.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
@@ -24,6 +25,8 @@ import { createChannelDeletionHandler, listenForDeletedChannels } from './on-cha
 import { createGuildRemovalHandler, listenForGuildRemovals } from './on-guild-delete.js';
 import { createSettingsSweeper } from './sweep-stale-settings.js';
 import { cachedChannels, listenForSweeps } from './listen-for-sweeps.js';
+import { createLeftGuildSweeper } from './sweep-left-guilds.js';
+import { listenForReadies } from './listen-for-readies.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -72,8 +75,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     shutdown: shutdown.signal,
   });
   const onContextEdit = createContextEditHandler({ edited, deleted, settings, logger, shutdown: shutdown.signal });
-  const onChannelDelete = createChannelDeletionHandler({ settings, logger, shutdown: shutdown.signal });
-  const onGuildDelete = createGuildRemovalHandler({ settings, logger, shutdown: shutdown.signal });
+  const webhooks = new RedisWebhookCache(redis, config.redis.prefix);
+  const onChannelDelete = createChannelDeletionHandler({ settings, webhooks, logger, shutdown: shutdown.signal });
+  const onGuildDelete = createGuildRemovalHandler({ settings, webhooks, logger, shutdown: shutdown.signal });
+  const leftGuildSweep = createLeftGuildSweeper({ settings, logger, stopping: sweepsStopping.signal });
   const settingsSweep = createSettingsSweeper({
     settings,
     knownChannels: cachedChannels(client),
@@ -101,6 +106,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const stopDeletedChannels = listenForDeletedChannels(client, onChannelDelete);
   const stopGuildRemovals = listenForGuildRemovals(client, onGuildDelete);
   const stopSweeps = listenForSweeps(client, settingsSweep);
+  const stopReadies = listenForReadies(client, leftGuildSweep, logger);
   client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   const sweeper = setInterval(() => {
@@ -141,8 +147,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       stopDeletedChannels();
       stopGuildRemovals();
       stopSweeps();
+      stopReadies();
       sweepsStopping.abort();
-      const inHand = () => Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain(), onGuildDelete.drain(), settingsSweep.drain()]);
+      const inHand = () =>
+        Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain(), onGuildDelete.drain(), settingsSweep.drain(), leftGuildSweep.drain()]);
       const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { recordPersonaWebhook } from '../redis/persona-webhook-ids.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { IF_HELD, RedisLockTimeoutError, withRedisLock, type HeldLock } from '../redis/redis-lock.js';
+import { WEBHOOK_CACHE_TTL_MS, webhookCacheKey } from '../redis/redis-webhook-cache.js';
 import { ChannelWebhooks, type WebhookSpec } from './channel-webhooks.js';
 import { locateWebhook, type WebhookCredentials } from './webhook-location.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
@@ -39,20 +40,25 @@ const CREATE_LOCK_MAX_WAIT_MS = 3 * 60_000;
 
 /**
  * Replaces a cache entry (or removes it, given '') only if it is still the one this worker read,
- * so a worker holding a stale entry never undoes the replacement another worker just cached.
+ * so a worker holding a stale entry never undoes the replacement another worker just cached. A
+ * replacement keeps the channel's cache another ARGV[4] ms.
  */
 const SWAP_ENTRY = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
 return 1
 `;
 
 /**
  * Caches the webhook found or made under the creation lock (KEYS[1], owner ARGV[1]) only while this
  * worker still holds it: one that stalled past the lock's TTL must not overwrite what the worker
- * that took the lock over has cached since.
+ * that took the lock over has cached since. The channel's cache then lives another ARGV[4] ms.
  */
 const CACHE_IF_HELD = `${IF_HELD}redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 1`;
 
 /**
@@ -103,7 +109,7 @@ export class WebhookDirectory {
     const found = existing ?? (await this.discord.create(channelId, spec));
     await recordPersonaWebhook(this.redis, this.prefix, channelId, found.id);
     const entry = JSON.stringify({ ...found, checkedAt: Date.now() } satisfies CachedWebhook);
-    if (await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, spec.slot, entry)) return found;
+    if (await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, spec.slot, entry, WEBHOOK_CACHE_TTL_MS)) return found;
     return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);
   }
 
@@ -147,13 +153,13 @@ export class WebhookDirectory {
     if (location === 'unknown') return true;
     const here = location !== 'gone' && location.channelId === channelId;
     const replacement = here ? JSON.stringify({ id: cached.webhook.id, token: cached.webhook.token, checkedAt: Date.now() } satisfies CachedWebhook) : '';
-    await this.redis.eval(SWAP_ENTRY, 1, this.key(channelId), slot, cached.raw, replacement);
+    await this.redis.eval(SWAP_ENTRY, 1, this.key(channelId), slot, cached.raw, replacement, WEBHOOK_CACHE_TTL_MS);
     // Still in use: remembered again, so a webhook serving a channel for months is never let expire.
     if (here) await recordPersonaWebhook(this.redis, this.prefix, channelId, cached.webhook.id);
     return here;
   }
 
   private key(channelId: string): string {
-    return feelbotKey(this.prefix, 'webhooks', channelId);
+    return webhookCacheKey(this.prefix, channelId);
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { feelbotKey } from './redis-connection.js';
+import { webhookCacheKey } from './redis-webhook-cache.js';
 
 /** A channel's set of webhooks feelbot ever posted through lives this long after its last addition. */
 const KNOWN_WEBHOOKS_TTL_SECONDS = 90 * 24 * 60 * 60;
@@ -24,6 +25,6 @@ export async function recordPersonaWebhook(redis: Redis, prefix: string, hostCha
  * those in the workers' cache (cached before it remembered them).
  */
 export async function personaWebhookIds(redis: Redis, prefix: string, hostChannelId: string): Promise<Set<string>> {
-  const [known, cached] = await Promise.all([redis.smembers(knownKey(prefix, hostChannelId)), redis.hvals(feelbotKey(prefix, 'webhooks', hostChannelId))]);
+  const [known, cached] = await Promise.all([redis.smembers(knownKey(prefix, hostChannelId)), redis.hvals(webhookCacheKey(prefix, hostChannelId))]);
   return new Set([...known, ...cached.map((raw) => (JSON.parse(raw) as { id: string }).id)]);
 }

@@ -2,11 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Redis } from 'ioredis';
 import { DEFAULT_GUILD_SETTINGS, GuildSettingsSchema, type GuildSettings } from '../../domain/guild-settings.js';
 import type { SettingsDeletion, SettingsStore } from '../../ports/settings-store.js';
+import type { StoredGuilds } from '../../ports/stored-guilds.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { feelbotKey } from './redis-connection.js';
 
 /** Optimistic updates retry when another process wrote the same guild in between. */
 const MAX_UPDATE_ATTEMPTS = 10;
+
+/** Keys SCAN looks at per call: a hint that keeps each call short however many keys Redis holds. */
+const SCAN_COUNT = 1_000;
 
 /**
  * Writes the new settings only if they are still what was read: a compare-and-set in one step,
@@ -35,7 +39,7 @@ interface ReadSettings {
 }
 
 /** Guild settings as one JSON value per guild; reads go to Redis every time, so changes apply at once. */
-export class RedisSettingsStore implements SettingsStore, SettingsDeletion {
+export class RedisSettingsStore implements SettingsStore, SettingsDeletion, StoredGuilds {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -74,6 +78,18 @@ export class RedisSettingsStore implements SettingsStore, SettingsDeletion {
   /** Only the settings key: a guild's other keys (notices sent, analysis counts) expire on their own. */
   async delete(guildId: string): Promise<boolean> {
     return (await this.redis.del(this.key(guildId))) > 0;
+  }
+
+  /** SCAN, not KEYS: a call at a time, each short, so other clients are never held up. */
+  async *storedGuildIds(): AsyncIterable<readonly string[]> {
+    const head = this.key('');
+    const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      yield keys.map((key) => key.slice(head.length)).filter((guildId) => guildId !== '' && !guildId.includes(':'));
+    } while (cursor !== '0');
   }
 
   private key(guildId: string): string {

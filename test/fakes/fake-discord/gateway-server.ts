@@ -111,10 +111,12 @@ export class GatewayServer {
     const session: Session = { id: randomToken(32), intents, sequence: 0, sent: [], socket: ws };
     this.#sessions.set(session.id, session);
     const { store } = this.context;
+    // Discord lists only the guilds the bot is in: one it was removed from is neither in READY nor sent.
+    const guilds = [...store.guilds.values()].filter((guild) => store.findMember(guild.id, this.context.botUserId));
     this.#send(session, GatewayDispatchEvents.Ready, {
       v: 10,
       user: { ...userPayload(store.user(this.context.botUserId)), verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [...store.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: guilds.map(({ id }) => ({ id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.context.gatewayUrl,
       shard: [0, 1],
@@ -126,7 +128,7 @@ export class GatewayServer {
       geo_ordered_rtc_regions: [],
       user_settings: {},
     });
-    for (const guild of store.guilds.values()) {
+    for (const guild of guilds) {
       this.#send(session, GatewayDispatchEvents.GuildCreate, guildCreatePayload(store, guild));
     }
     return session;

@@ -51,4 +51,23 @@ describe('the fake Discord: a guild unavailable in an outage, and the bot remove
     expect(client.guilds.cache.has(guildId)).toBe(false);
     expect(fake.store.findMember(guildId, fake.botUser.id)).toBeUndefined();
   });
+
+  it("a new session's READY lists only the guilds the bot is still in: one it was removed from while no client listened is missing", async () => {
+    const left = fake.addGuild({ name: 'left while nobody listened', ownerId: fake.world.users.owner.id });
+    fake.removeBotFromGuild(left.id);
+    const late = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
+    try {
+      const ready = once(late.ws, GatewayDispatchEvents.Ready);
+      await late.login(fake.token);
+      const [data] = (await ready) as [{ guilds: { id: string; unavailable: boolean }[]; shard: [number, number] }];
+      const listed = data.guilds.map((guild) => guild.id);
+      expect(listed).toContain(fake.world.guild.id);
+      expect(listed).not.toContain(left.id);
+      expect(data.shard).toEqual([0, 1]);
+      await fake.waitFor(() => late.guilds.cache.get(fake.world.guild.id)?.available);
+      expect(late.guilds.cache.has(left.id)).toBe(false);
+    } finally {
+      await late.destroy();
+    }
+  });
 });

@@ -1,0 +1,63 @@
+import { errorCodeOf } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { SettingsDeletion } from '../ports/settings-store.js';
+import type { StoredGuilds } from '../ports/stored-guilds.js';
+import { drainable, type Drainable } from './drainable.js';
+import { isSnowflake, type ReadySession } from './ready-session.js';
+
+export interface LeftGuildSweep {
+  readonly session: ReadySession;
+  /** Guilds that became the bot's after READY (GUILD_CREATE), added while the sweep runs: they keep their settings. */
+  readonly joinedSince: ReadonlySet<string>;
+}
+
+export interface LeftGuildSweepDeps {
+  readonly settings: StoredGuilds & SettingsDeletion;
+  readonly logger: Logger;
+  /** Aborted when the gateway starts to stop: the next READY sweeps again, so it gives up at once. */
+  readonly stopping?: AbortSignal;
+}
+
+/** Settles, on drain, once every sweep handed in has run or given up. */
+export type LeftGuildSweeper = Drainable<LeftGuildSweep>;
+
+/**
+ * At READY, the settings of this shard's guilds that READY does not list are deleted: the bot was
+ * removed from them while no gateway listened, so no GUILD_DELETE came. READY lists every guild of
+ * the session, unavailable ones too; a RESUMED lists none, and is not swept. Every gateway of a
+ * shard may sweep at once: deleting twice is harmless.
+ */
+export function createLeftGuildSweeper(deps: LeftGuildSweepDeps): LeftGuildSweeper {
+  return drainable((sweep: LeftGuildSweep) => sweepLeftGuilds(sweep, deps));
+}
+
+/** Whether Discord sends a guild's events to this shard: (guild_id >> 22) % num_shards, as Discord routes them. */
+export function belongsToShard(guildId: string, shardId: number, shardCount: number): boolean {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount)) === shardId;
+}
+
+/** Never rejects: a sweep that cannot read or delete is logged with its code; the next READY sweeps again. */
+async function sweepLeftGuilds({ session, joinedSince }: LeftGuildSweep, deps: LeftGuildSweepDeps): Promise<void> {
+  const { shardId, shardCount, guildIds } = session;
+  const log = deps.logger.child({ shardId, shardCount });
+  // A stored id that is no snowflake was not written for a guild: it is left alone.
+  const left = (guildId: string) =>
+    isSnowflake(guildId) && belongsToShard(guildId, shardId, shardCount) && !guildIds.has(guildId) && !joinedSince.has(guildId);
+  let deleted = 0;
+  try {
+    scan: for await (const batch of deps.settings.storedGuildIds()) {
+      for (const guildId of batch) {
+        if (deps.stopping?.aborted) break scan;
+        // Asked just before each deletion: a guild joined meanwhile keeps its settings.
+        if (!left(guildId)) continue;
+        if (await deps.settings.delete(guildId)) deleted++;
+        log.debug({ guildId }, 'deleted the settings of a guild READY did not list');
+      }
+    }
+    const summary = { listed: guildIds.size, deleted, stopped: deps.stopping?.aborted ?? false };
+    log.info(summary, 'deleted the settings of guilds the bot left while no gateway listened');
+  } catch (error) {
+    const level = deps.stopping?.aborted ? 'debug' : 'error';
+    log[level]({ err: error, code: errorCodeOf(error), deleted }, 'could not sweep the settings of guilds the bot left');
+  }
+}
