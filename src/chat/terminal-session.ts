@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
@@ -38,6 +38,8 @@ const QUEUE_ADD_MS = 10_000;
 export class TerminalSession {
   readonly sessionId = localSnowflake();
   private readonly history: ConversationMessage[] = [];
+  /** Jobs of turns given up on that a worker still held then, so they could not be removed. */
+  private readonly leftovers = new Set<Job>();
 
   constructor(
     private readonly queue: Queue,
@@ -92,8 +94,9 @@ export class TerminalSession {
       outcome = (await unlessAborted(added.waitUntilFinished(this.events, this.replyTimeoutMs), signal)) as JobOutcome;
     } catch (error) {
       // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
-      // until it ends; its late reply is never shown, since replies are read by the job's reply id.
-      await added.remove().catch(() => undefined);
+      // until it ends (or the session's end, withdrawLeftovers); its late reply is never shown,
+      // since replies are read by the job's reply id.
+      await added.remove().catch(() => this.leftovers.add(added));
       this.remember({ authorName: this.userName, content: text });
       return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
     }
@@ -103,6 +106,16 @@ export class TerminalSession {
     if (!reply) return { kind: 'lost', reason: 'the worker reported a reply, but none reached this session' };
     this.remember({ authorName: reply.persona, content: reply.content, persona: reply.persona });
     return { kind: 'reply', reply };
+  }
+
+  /**
+   * Removes the jobs of turns given up on while a worker still held them (the session ended while
+   * their replies were being written). Called once the session's worker has stopped and put them
+   * back: else the next session's worker would spend its first minutes on replies no one reads.
+   */
+  async withdrawLeftovers(): Promise<void> {
+    for (const job of this.leftovers) await job.remove().catch(() => undefined);
+    this.leftovers.clear();
   }
 
   /** A context entry holds at most MAX_MESSAGE_CHARS; a longer one would make every later job invalid. */

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { EMOTIONS } from './emotions.js';
+import { withinCharacters } from './message-limits.js';
 import { cleanWebhookName, WEBHOOK_NAME_MAX_CHARS } from './webhook-name.js';
 
 export const PersonaLookSchema = z.object({
   // Kept as Discord shows it (trimmed, inner whitespace collapsed); applyPersonaLook passes over one Discord would not take.
-  name: z.string().min(1).max(WEBHOOK_NAME_MAX_CHARS).transform(cleanWebhookName).optional(),
+  name: z
+    .string()
+    .min(1)
+    // In characters as Discord counts them (an emoji is one), with a bound on UTF-16 units for the check's cost.
+    .max(WEBHOOK_NAME_MAX_CHARS * 2)
+    .refine(withinCharacters(WEBHOOK_NAME_MAX_CHARS), `must be at most ${WEBHOOK_NAME_MAX_CHARS} characters`)
+    .transform(cleanWebhookName)
+    .optional(),
   // Stored as the URL parser spells it ("HTTPS://x" and "https:x" become "https://x/…"), the one
   // form the repliers recognise as a URL rather than a file of the operator's.
   avatarUrl: z

@@ -1,4 +1,9 @@
-/** Discord's limits on a webhook's name, which also bind the username a webhook message posts under. */
+import { characterCount } from './message-limits.js';
+
+/**
+ * Discord's limits on a webhook's name, which also bind the username a webhook message posts
+ * under: in characters as Discord counts them (code points, an emoji being one).
+ */
 export const WEBHOOK_NAME_MAX_CHARS = 80;
 
 /** Discord refuses a webhook name or username that contains either word, in any case (400 Invalid Form Body). */
@@ -24,7 +29,7 @@ export function cleanWebhookName(name: string): string {
  */
 export function isAllowedWebhookName(name: string): boolean {
   const visible = name.replace(INVISIBLE, '');
-  return visible.length >= 1 && name.length <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(name) && !FORBIDDEN_IN_WEBHOOK_NAMES.test(visible);
+  return visible.length >= 1 && characterCount(name) <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(name) && !FORBIDDEN_IN_WEBHOOK_NAMES.test(visible);
 }
 
 /**

@@ -33,7 +33,7 @@ export interface AnalysisJobDeps {
   readonly settings: SettingsStore;
   readonly responder: InteractionResponder;
   readonly renderChart: (scores: EmotionScores, personas: PersonaSet) => Buffer;
-  readonly avatarImage: (persona: Persona) => Promise<{ fileName: string; bytes: Buffer }>;
+  readonly avatarImage: (persona: Persona) => Promise<{ fileName: string; bytes: Buffer; contentType: string }>;
   /** The persona's public avatar URL, where replies use one (its own URL, or AVATAR_BASE_URL's); else its image is attached. */
   readonly avatarUrl: (persona: Persona) => string | undefined;
   readonly logger: Logger;
@@ -76,7 +76,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
   const hostedAvatar = persona ? deps.avatarUrl(persona) : undefined;
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
-  if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: 'image/png' });
+  if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: avatar.contentType });
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
   await deps.responder.editOriginal(job.applicationId, job.token, {
     embeds: [analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, line)],

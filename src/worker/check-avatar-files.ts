@@ -1,13 +1,14 @@
 import type { AvatarStore } from '../adapters/files/avatar-store.js';
+import { IMAGE_FORMATS } from '../adapters/files/image-type.js';
 import { EMOTIONS } from '../domain/emotions.js';
 import type { PersonaSet } from '../domain/persona.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 
 /**
- * Fails at start-up when a persona's avatar is a local image that cannot be read (and no
- * AVATAR_BASE_URL hosts it), listing every such persona. Otherwise the worker would say it is
- * ready, and each of that persona's replies in a DM, or in a channel without its webhook yet,
- * would be written and then fail for good.
+ * Fails at start-up when a persona's avatar is a local file that cannot be read or is no image
+ * Discord takes (and no AVATAR_BASE_URL hosts it), listing every such persona. Otherwise the worker
+ * would say it is ready, and each of that persona's replies in a DM, or in a channel without its
+ * webhook yet, would be written and then fail for good.
  */
 export async function checkAvatarFiles(personas: PersonaSet, avatars: AvatarStore, avatarBaseUrl: string | undefined): Promise<void> {
   const unreadable: Array<{ persona: string; name: string; reason: string }> = [];
@@ -23,7 +24,7 @@ export async function checkAvatarFiles(personas: PersonaSet, avatars: AvatarStor
   const lines = unreadable.map(({ persona, name, reason }) => `Persona ${persona} (${name}): ${reason}`);
   throw new FeelbotError(
     ErrorCodes.PersonaFileInvalid,
-    `${lines.join('\n')}\nFix the "avatar" in PERSONAS_FILE (a file under assets/avatars/, a path, or an https URL), or set AVATAR_BASE_URL where the images are hosted.`,
+    `${lines.join('\n')}\nFix the "avatar" in PERSONAS_FILE (a ${IMAGE_FORMATS} file: a name under assets/avatars/ or a path; or an https URL), or set AVATAR_BASE_URL where the images are hosted.`,
     { userFacing: true, permanent: true, details: { unreadable } },
   );
 }

@@ -63,6 +63,12 @@ describe("a persona's look, as the settings command stores it", () => {
     }
   });
 
+  it('takes a name of up to 80 characters as Discord counts them (an emoji is one), and refuses 81', () => {
+    expect(PersonaLookSchema.safeParse({ name: '😊'.repeat(80) }).success).toBe(true);
+    expect(PersonaLookSchema.safeParse({ name: '😊'.repeat(81) }).success).toBe(false);
+    expect(PersonaLookSchema.safeParse({ name: 'a'.repeat(81) }).success).toBe(false);
+  });
+
   it('refuses an avatar URL that is not https', () => {
     for (const written of ['http://cdn.example.test/joy.png', 'data:image/png;base64,AAAA', 'javascript:alert(1)']) {
       expect(PersonaLookSchema.safeParse({ avatarUrl: written }).success, written).toBe(false);

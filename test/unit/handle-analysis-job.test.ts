@@ -40,7 +40,7 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0 },
     renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
+    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
     avatarUrl: () => undefined,
     logger: createLogger('silent', 'test'),
     metrics: { ...NO_METRICS, observeGeneration: (kind, tokens, seconds) => void observed.push({ kind, tokens, seconds }) },
@@ -120,6 +120,13 @@ describe('handleAnalysisJob', () => {
     await handleAnalysisJob(buildAnalysisJob(), attached.deps);
     expect(attached.answers[0]!.embeds[0]!.author?.iconUrl).toBe('attachment://joy.png');
     expect(attached.answers[0]!.files.map((file) => file.name)).toEqual(['emotions.png', 'joy.png']);
+
+    const jpeg = recordingDeps(undefined, { avatarImage: async () => ({ fileName: 'sunny.jpg', bytes: Buffer.from([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' }) });
+    await handleAnalysisJob(buildAnalysisJob(), jpeg.deps);
+    expect(jpeg.answers[0]!.files.map(({ name, contentType }) => ({ name, contentType }))).toEqual([
+      { name: 'emotions.png', contentType: 'image/png' },
+      { name: 'sunny.jpg', contentType: 'image/jpeg' },
+    ]);
   });
 
   it("the persona line in the /feel embed keeps no masked link or foreign invite, only a link from the analysed text", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPersonaLook } from '../../src/domain/apply-persona-look.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { PersonaLookSchema } from '../../src/domain/guild-settings.js';
+import { PersonaSchema } from '../../src/domain/persona.js';
 import { cleanWebhookName, isAllowedWebhookName, sameWebhookName } from '../../src/domain/webhook-name.js';
 
 /**
@@ -22,6 +23,13 @@ describe('webhook names as Discord takes them', () => {
   it('ordinary names pass, emoji and accents included, up to 80 characters', () => {
     for (const name of ['Joy', 'Joie de vivre ✨', '喜び', 'J', 'x'.repeat(80), '👩‍👩‍👧 family']) expect(isAllowedWebhookName(name), name).toBe(true);
     expect(isAllowedWebhookName('x'.repeat(81))).toBe(false);
+  });
+
+  it('counts characters as Discord does (code points): 41 emoji are 41 of the 80, 81 are too many', () => {
+    expect(isAllowedWebhookName('🌞'.repeat(41))).toBe(true);
+    expect(isAllowedWebhookName('🌞'.repeat(80))).toBe(true);
+    expect(isAllowedWebhookName('🌞'.repeat(81))).toBe(false);
+    expect(PersonaSchema.shape.name.safeParse('🌞'.repeat(41)).success).toBe(true);
   });
 
   it('is kept as Discord shows it: trimmed, inner whitespace made one space', () => {

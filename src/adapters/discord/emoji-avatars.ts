@@ -58,12 +58,12 @@ export class EmojiAvatars {
    * for its own webhook (PERSONA_FILE_INVALID).
    */
   async urlFor(persona: Persona): Promise<string | undefined> {
-    const { bytes } = await this.avatars.image(persona);
+    const { bytes, contentType } = await this.avatars.image(persona);
     const name = emojiAvatarName(persona.emotion, bytes);
     const failed = this.failedAt.get(name);
     if (failed !== undefined && this.now() - failed < RETRY_AFTER_FAILURE_MS) return undefined;
     try {
-      const id = (await this.emojis()).get(name) ?? (await this.upload(name, bytes));
+      const id = (await this.emojis()).get(name) ?? (await this.upload(name, bytes, contentType));
       this.failedAt.delete(name);
       return `${this.options.cdnUrl}/emojis/${id}.png`;
     } catch (error) {
@@ -95,11 +95,11 @@ export class EmojiAvatars {
     return new Map(items.flatMap((emoji) => (emoji.name ? [[emoji.name, emoji.id] as const] : [])));
   }
 
-  private async upload(name: string, bytes: Buffer): Promise<string> {
+  private async upload(name: string, bytes: Buffer, contentType: string): Promise<string> {
     const appId = await this.applicationId();
     try {
       const emoji = (await (this.options.createRest ?? this.rest).post(`/applications/${appId}/emojis`, {
-        body: { name, image: `data:image/png;base64,${bytes.toString('base64')}` },
+        body: { name, image: `data:${contentType};base64,${bytes.toString('base64')}` },
       })) as ApiEmoji;
       (await this.emojis()).set(name, emoji.id);
       return emoji.id;

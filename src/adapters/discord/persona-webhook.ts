@@ -1,10 +1,18 @@
+import { DiscordAPIError } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
+import { ErrorCodes, isFeelbotError } from '../../errors.js';
 import type { AvatarStore } from '../files/avatar-store.js';
 import type { WebhookSpec } from './channel-webhooks.js';
 import type { EmojiAvatars } from './emoji-avatars.js';
 
 /** Webhook names are how feelbot recognises its own webhooks in a channel. */
 const WEBHOOK_NAME_PREFIX = 'feelbot';
+
+/** The channel's one webhook for every persona, each post carrying the persona's name (and avatar URL, when it has one). */
+export const SHARED_WEBHOOK: WebhookSpec = { slot: 'shared', name: WEBHOOK_NAME_PREFIX };
+
+/** How long a persona's own webhook Discord would not make is not asked for again there: as long as an emoji refusal lasts. */
+const OWN_WEBHOOK_RETRY_MS = 10 * 60_000;
 
 /** Where Discord can fetch the persona's avatar: its own URL, the operator's hosting, or the application's emoji of it. */
 export async function personaAvatarUrl(
@@ -21,12 +29,46 @@ export async function personaAvatarUrl(
  * avatar's URL, else one of the persona's own, created with its avatar image.
  */
 export function personaWebhookSpec(persona: Persona, avatarUrl: string | undefined, avatars: AvatarStore): WebhookSpec {
-  if (avatarUrl) {
-    return { slot: 'shared', name: WEBHOOK_NAME_PREFIX };
-  }
+  if (avatarUrl) return SHARED_WEBHOOK;
   return {
     slot: persona.emotion,
     name: `${WEBHOOK_NAME_PREFIX} ${persona.emotion}`,
     avatar: () => avatars.dataUri(persona),
   };
+}
+
+/**
+ * True when Discord will not make a persona's own webhook and asking again soon changes nothing:
+ * the channel's 15 or the server's 1,000 webhooks, no Manage Webhooks, another 4xx (an image it
+ * refuses). A 5xx, a rate limit or a busy lock is not: the post fails as retryable.
+ */
+export function isOwnWebhookRefused(error: unknown): boolean {
+  if (isFeelbotError(error, ErrorCodes.WebhookLimitReached) || isFeelbotError(error, ErrorCodes.DiscordPermissionMissing)) return true;
+  return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
+}
+
+/**
+ * The personas' own webhooks Discord refused lately, per channel (per server, at its 1,000), so
+ * each post in the meantime goes to the shared webhook without a refused request: Discord bans
+ * clients that make too many.
+ */
+export class RefusedOwnWebhooks {
+  private readonly refusedAt = new Map<string, number>();
+
+  constructor(private readonly now: () => number) {}
+
+  has(guildId: string, channelId: string, slot: string): boolean {
+    return [this.key(`server:${guildId}`, slot), this.key(channelId, slot)].some((key) => this.now() - (this.refusedAt.get(key) ?? -Infinity) < OWN_WEBHOOK_RETRY_MS);
+  }
+
+  remember(error: unknown, guildId: string, channelId: string, slot: string): void {
+    const now = this.now();
+    for (const [key, at] of this.refusedAt) if (now - at >= OWN_WEBHOOK_RETRY_MS) this.refusedAt.delete(key);
+    const serverWide = isFeelbotError(error) && error.details.scope === 'server';
+    this.refusedAt.set(this.key(serverWide ? `server:${guildId}` : channelId, slot), now);
+  }
+
+  private key(place: string, slot: string): string {
+    return `${place}/${slot}`;
+  }
 }

@@ -1,19 +1,21 @@
 import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
+import { errorCodeOf } from '../../errors.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarget } from '../../ports/persona-replier.js';
 import type { AvatarStore } from '../files/avatar-store.js';
+import type { WebhookSpec } from './channel-webhooks.js';
 import { refuseClosedThread } from './closed-thread.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import type { EmojiAvatars } from './emoji-avatars.js';
 import { executeWebhook, type WebhookPost } from './execute-webhook.js';
 import { findPostedReply } from './find-posted-reply.js';
 import { NO_PINGS } from './no-pings.js';
-import { personaAvatarUrl, personaWebhookSpec } from './persona-webhook.js';
+import { isOwnWebhookRefused, personaAvatarUrl, personaWebhookSpec, RefusedOwnWebhooks, SHARED_WEBHOOK } from './persona-webhook.js';
 import { postedId, type ApiMessage } from './posted-message.js';
 import { isStaleWebhook } from './stale-webhook.js';
-import type { WebhookDirectory } from './webhook-directory.js';
+import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
 
 export { NO_PINGS } from './no-pings.js';
 
@@ -31,21 +33,28 @@ export interface WebhookReplierOptions {
    * after looking for the earlier post (`findPosted`).
    */
   readonly postRest?: REST;
+  /** The clock that times how long a refused webhook of a persona's own is not asked for again. Defaults to Date.now. */
+  readonly now?: () => number;
 }
 
 /**
  * Posts as a persona. In guilds: through a webhook that carries the persona's name and avatar
  * (one webhook per channel whose posts carry the avatar's public URL: the operator's hosting, or
- * the application's emoji of it; else one webhook per persona, created with its avatar). In DMs,
- * where webhooks don't exist: a bot message whose embed carries the persona's name and avatar.
+ * the application's emoji of it; else one webhook per persona, created with its avatar, or the
+ * shared one without the avatar where Discord will not make that). In DMs, where webhooks don't
+ * exist: a bot message whose embed carries the persona's name and avatar.
  */
 export class WebhookReplier implements PersonaReplier {
+  private readonly refused: RefusedOwnWebhooks;
+
   constructor(
     private readonly rest: REST,
     private readonly webhooks: WebhookDirectory,
     private readonly avatars: AvatarStore,
     private readonly options: WebhookReplierOptions = {},
-  ) {}
+  ) {
+    this.refused = new RefusedOwnWebhooks(options.now ?? Date.now);
+  }
 
   async post(reply: PersonaReply, context: PostContext = {}): Promise<PostedReply> {
     try {
@@ -71,15 +80,39 @@ export class WebhookReplier implements PersonaReplier {
     const spec = personaWebhookSpec(reply.persona, avatarUrl, this.avatars);
     const clients = { posting: this.posting, rest: this.rest };
     const post: WebhookPost = { threadId, avatarUrl };
-    const webhook = await this.webhooks.get(hostChannel, spec, signal);
+    const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
     try {
       return await executeWebhook(clients, webhook, reply, post, log);
     } catch (error) {
       // A webhook deleted, reset or moved since it was cached: forget it and post through a fresh one.
       if (!isStaleWebhook(error, threadId !== undefined)) throw error;
-      await this.webhooks.forget(hostChannel, spec.slot);
-      return executeWebhook(clients, await this.webhooks.get(hostChannel, spec, signal), reply, post, log);
+      await this.webhooks.forget(hostChannel, slot);
+      return executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
     }
+  }
+
+  /**
+   * The webhook `spec` asks for, or, when it is a persona's own that Discord will not make (a
+   * channel's 15 or a server's 1,000 webhooks, no Manage Webhooks), the channel's shared one: the
+   * reply shows the persona's name without its avatar, and no place is blocked for want of a face.
+   * What keeps the shared one from posting fails the post as it always did.
+   */
+  private async webhookFor(hostChannel: string, spec: WebhookSpec, reply: PersonaReply, log: Logger, signal: AbortSignal | undefined): Promise<{ webhook: StoredWebhook; slot: string }> {
+    const guildId = reply.target.guildId ?? '';
+    if (spec.slot !== SHARED_WEBHOOK.slot && !this.refused.has(guildId, hostChannel, spec.slot)) {
+      try {
+        return { webhook: await this.webhooks.get(hostChannel, spec, signal), slot: spec.slot };
+      } catch (error) {
+        if (!isOwnWebhookRefused(error)) throw error;
+        this.refused.remember(error, guildId, hostChannel, spec.slot);
+        const coded = asDiscordRequestError(error, `the webhook of persona ${reply.persona.emotion} in <#${hostChannel}>`);
+        log.warn(
+          { err: coded, code: errorCodeOf(coded), persona: reply.persona.emotion, channelId: hostChannel },
+          "Discord would not make the persona's own webhook; for 10 minutes it posts there through the channel's shared webhook, under its name, without its avatar",
+        );
+      }
+    }
+    return { webhook: await this.webhooks.get(hostChannel, SHARED_WEBHOOK, signal), slot: SHARED_WEBHOOK.slot };
   }
 
   private async postDirect(reply: PersonaReply): Promise<PostedReply> {
@@ -100,7 +133,7 @@ export class WebhookReplier implements PersonaReplier {
         // Two attempts at one reply (a retry after a lost answer, two workers on a stalled job) post it once.
         ...(reply.nonce ? { nonce: reply.nonce, enforce_nonce: true } : {}),
       },
-      files: image ? [{ name: image.fileName, data: image.bytes, contentType: 'image/png' }] : [],
+      files: image ? [{ name: image.fileName, data: image.bytes, contentType: image.contentType }] : [],
     })) as ApiMessage | undefined;
     return { messageId: postedId(message) };
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Persona } from '../../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { IMAGE_FORMATS, imageTypeOf, type ImageType } from './image-type.js';
 import { PACKAGE_ROOT, resolveProjectPath } from './package-root.js';
 
 export const AVATARS_DIR = join(PACKAGE_ROOT, 'assets', 'avatars');
@@ -9,6 +10,8 @@ export const AVATARS_DIR = join(PACKAGE_ROOT, 'assets', 'avatars');
 export interface AvatarImage {
   readonly fileName: string;
   readonly bytes: Buffer;
+  /** What the bytes are, whatever the file is called: how uploads to Discord label them. */
+  readonly contentType: ImageType;
 }
 
 /** Reads the avatar images the project ships (or an operator's own files) once each. */
@@ -32,20 +35,26 @@ export class AvatarStore {
   }
 
   async dataUri(persona: Persona): Promise<string> {
-    const { bytes } = await this.image(persona);
-    return `data:image/png;base64,${bytes.toString('base64')}`;
+    const { bytes, contentType } = await this.image(persona);
+    return `data:${contentType};base64,${bytes.toString('base64')}`;
   }
 }
 
+/** A bare name (the defaults' `joy.png`) is feelbot's bundled art; a path is read from the working directory, then the package. */
 async function readAvatar(avatar: string): Promise<AvatarImage> {
   const path = avatar.includes('/') ? resolveProjectPath(avatar) : join(AVATARS_DIR, avatar);
+  let bytes: Buffer;
   try {
-    return { fileName: basename(path), bytes: await readFile(path) };
+    bytes = await readFile(path);
   } catch (cause) {
-    throw new FeelbotError(ErrorCodes.PersonaFileInvalid, `Avatar image ${path} cannot be read.`, {
-      cause,
-      userFacing: true,
-      permanent: true,
-    });
+    throw invalidAvatar(`Avatar image ${path} cannot be read.`, cause);
   }
+  // Discord refuses anything else, so every upload of it (an emoji, a webhook's avatar) would fail.
+  const contentType = imageTypeOf(bytes);
+  if (!contentType) throw invalidAvatar(`Avatar image ${path} is no ${IMAGE_FORMATS} image.`);
+  return { fileName: basename(path), bytes, contentType };
+}
+
+function invalidAvatar(message: string, cause?: unknown): FeelbotError {
+  return new FeelbotError(ErrorCodes.PersonaFileInvalid, message, { cause, userFacing: true, permanent: true });
 }

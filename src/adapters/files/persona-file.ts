@@ -4,6 +4,7 @@ import { DEFAULT_PERSONAS } from '../../domain/default-personas.js';
 import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import { PersonaSchema, SamplingSchema, type Persona, type PersonaSet } from '../../domain/persona.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { avatarPathFrom } from './avatar-path.js';
 import { resolveProjectPath } from './package-root.js';
 import { relativeToFile } from './relative-to-file.js';
 
@@ -57,13 +58,13 @@ export async function loadPersonas(file: string | undefined): Promise<PersonaSet
   return merged as PersonaSet;
 }
 
-/** The file's own `lora` and `avatar` paths, read from the file's folder (relativeToFile). */
+/** The file's own `lora` and `avatar` paths, read from the file's folder first (relativeToFile, avatarPathFrom). */
 function withPathsFrom<T extends { lora?: string; avatar?: string }>(file: string, override: T | undefined): T | undefined {
   if (!override) return override;
   return {
     ...override,
     ...(override.lora === undefined ? {} : { lora: relativeToFile(file, override.lora) }),
-    ...(override.avatar === undefined ? {} : { avatar: relativeToFile(file, override.avatar) }),
+    ...(override.avatar === undefined ? {} : { avatar: avatarPathFrom(file, override.avatar) }),
   };
 }
 

@@ -41,12 +41,12 @@ export function attachmentsFor(context: FakeContext, channelId: string, files: R
 }
 
 /** Decodes an avatar data URI ("data:image/png;base64,…") into bytes and a Discord-style hash. */
-export function decodeAvatar(dataUri: unknown): { hash: string; bytes: Buffer } | null {
+export function decodeAvatar(dataUri: unknown): { hash: string; bytes: Buffer; contentType: string } | null {
   if (dataUri === null || dataUri === undefined) return null;
   const match = typeof dataUri === 'string' ? /^data:image\/(png|jpeg|gif|webp);base64,(.+)$/.exec(dataUri) : null;
   if (!match) throw invalidFormBody('Invalid Form Body: avatar must be an image data URI');
   const bytes = Buffer.from(match[2] ?? '', 'base64');
-  return { hash: createHash('md5').update(bytes).digest('hex'), bytes };
+  return { hash: createHash('md5').update(bytes).digest('hex'), bytes, contentType: `image/${match[1]}` };
 }
 
 export function hasMessageContent(body: Record<string, unknown>, files: RecordedFile[]): boolean {

@@ -67,6 +67,8 @@ export interface ApplicationEmojiRecord {
   id: string;
   name: string;
   bytes: Buffer;
+  /** The type the upload's data URI declared. */
+  contentType: string;
 }
 
 export interface WebhookRecord {

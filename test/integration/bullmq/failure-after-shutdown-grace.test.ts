@@ -143,7 +143,7 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
         hasAnswered: async () => false,
       },
       renderChart: () => Buffer.from('png'),
-      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
+      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,
       logger: createLogger('silent', 'test'),
       metrics: NO_METRICS,

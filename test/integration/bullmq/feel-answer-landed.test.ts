@@ -56,7 +56,7 @@ describe('a /feel whose answer Discord took, though it answered 502 (real BullMQ
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder,
       renderChart: () => Buffer.from('png'),
-      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png') }),
+      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,
       logger: createLogger('silent', 'test'),
       metrics: NO_METRICS,

@@ -28,7 +28,7 @@ describe('the /feel card on the shipped classifier', () => {
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => false },
       renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
-      avatarImage: async () => ({ fileName: 'x.png', bytes: Buffer.from('png') }),
+      avatarImage: async () => ({ fileName: 'x.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,
       logger: createLogger('silent', 'test'),
       metrics: NO_METRICS,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
@@ -60,6 +61,17 @@ describe("the personas' avatars as the application's emojis", () => {
     expect(discord.store.applicationEmojis.size).toBe(emojis);
     expect(discord.store.channelWebhooks(channel.id)).toHaveLength(1);
     expect(discord.recorder.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/emojis'))).toHaveLength(EMOTIONS.length);
+  });
+
+  it('a JPEG avatar is uploaded as a JPEG, not declared a PNG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feelbot-jpeg-'));
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(randomUUID())]);
+    writeFileSync(join(dir, 'sunny.jpg'), jpeg);
+    const persona = { ...personas.joy, avatar: join(dir, 'sunny.jpg') };
+    const url = await worker().emojiAvatars.urlFor(persona);
+    const uploaded = [...discord.store.applicationEmojis.values()].find((emoji) => emoji.bytes.equals(jpeg));
+    expect(url).toBe(`${CDN}/emojis/${uploaded!.id}.png`);
+    expect(uploaded!.contentType).toBe('image/jpeg');
   });
 
   it('two workers uploading the same avatar at once end with one emoji and the same URL', async () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { REST } from 'discord.js';
 import { MessageFlags } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -277,6 +280,16 @@ describe('posting as a persona through webhooks', () => {
     expect(message.embeds[0]?.author?.name).toBe('Love');
     expect(message.embeds[0]?.description).toBe('You matter.');
     expect(message.embeds[0]?.author?.icon_url).toMatch(/love\.png/);
+  });
+
+  it('in a DM, an avatar that is a JPEG file is attached to the embed as image/jpeg, not as a PNG', async () => {
+    const { dm } = discord.world.channels;
+    const face = join(mkdtempSync(join(tmpdir(), 'feelbot-face-')), 'face.jpg');
+    writeFileSync(face, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]));
+    await replier().post({ target: { origin: 'discord' as const, guildId: null, channelId: dm.id }, persona: { ...personas.love, avatar: face }, content: 'You matter.' });
+    const message = discord.channelMessages(dm.id).at(-1)!;
+    expect(message.embeds[0]?.author?.icon_url).toBe('attachment://face.jpg');
+    expect(message.attachments[0]).toMatchObject({ filename: 'face.jpg', content_type: 'image/jpeg' });
   });
 
   it('in a DM, a second attempt at a reply that landed although it failed returns the first post instead of posting again (enforce_nonce)', async () => {

@@ -38,7 +38,7 @@ function create(req: RouteRequest, ctx: FakeContext) {
   if (ctx.store.applicationEmojis.size >= MAX_APPLICATION_EMOJIS) {
     throw new FakeApiError(400, DiscordErrorCode.MaximumEmojis, 'Maximum number of emojis reached (2000)');
   }
-  const emoji: ApplicationEmojiRecord = { id: nextSnowflake(), name, bytes: image.bytes };
+  const emoji: ApplicationEmojiRecord = { id: nextSnowflake(), name, bytes: image.bytes, contentType: image.contentType };
   ctx.store.applicationEmojis.set(emoji.id, emoji);
   return emojiPayload(ctx, emoji);
 }
