@@ -1,6 +1,7 @@
 import { Queue, type DeduplicationOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
+import { INTERACTION_LIFETIME_MS } from '../../jobs/interaction-lifetime.js';
 import { messageJobId, MessageJobSchema, type MessageJob, type MessageText } from '../../jobs/message-job.js';
 import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
@@ -56,8 +57,13 @@ export class MessageQueue implements ReplyQueue {
   /** Queues a `/feel` analysis ahead of the replies waiting; the interaction id makes it once-only. */
   async enqueueAnalysis(job: AnalysisJob): Promise<string> {
     const data = AnalysisJobSchema.parse(job);
-    const added = await this.queue.add('analysis', data, { jobId: analysisJobId(data.interactionId), priority: JobPriority.analysis, ...ANALYSIS_JOB_OPTIONS });
-    return added.id ?? analysisJobId(data.interactionId);
+    const jobId = analysisJobId(data.interactionId);
+    // The job id makes it once-only while the job is in Redis; an answered one leaves at once (its
+    // token with it), so a key without the token keeps a late second queueing (the gateway that met
+    // 40060 during a roll-out) from answering it again for as long as the interaction lives.
+    const deduplication = { id: jobId, ttl: INTERACTION_LIFETIME_MS };
+    const added = await this.queue.add('analysis', data, { jobId, priority: JobPriority.analysis, deduplication, ...ANALYSIS_JOB_OPTIONS });
+    return added.id ?? jobId;
   }
 
   /** True when this interaction's analysis is queued (or being answered). */

@@ -61,6 +61,20 @@ describe('what finished and withdrawn jobs leave in Redis (real Redis and BullMQ
     expect(await everythingUnder(prefix)).not.toContain(job.token);
   });
 
+  it('an answered /feel queued again (a second gateway during a roll-out, late) is not answered twice, and nothing of the first job stays but its key', async () => {
+    const { queue, prefix } = freshQueue();
+    const job = buildAnalysisJob({ text: 'I am scared of the storm' });
+    const handled: unknown[] = [];
+    startWorker(prefix, { analysis: async (data) => (handled.push(data), { status: 'answered' }) });
+    await queue.enqueueAnalysis(job);
+    await expect.poll(async () => queue.queue.getJob(analysisJobId(job.interactionId)), { timeout: 10_000 }).toBeUndefined();
+    await queue.enqueueAnalysis(job);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(handled).toEqual([job]);
+    expect(await queue.queue.getJob(analysisJobId(job.interactionId))).toBeUndefined();
+    expect(await everythingUnder(prefix)).not.toContain(job.token);
+  });
+
   it('a failed /feel job is kept for a short look only', async () => {
     const { queue, prefix } = freshQueue();
     const job = buildAnalysisJob({ text: 'I am scared of the storm' });
