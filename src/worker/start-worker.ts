@@ -25,6 +25,8 @@ import { checkPersonasFitEngines } from './check-personas-fit-engines.js';
 import { createEngines } from './create-engines.js';
 import { giveUpHandlers } from './give-up-handlers.js';
 import { measureSequenceWait } from './measure-sequence-wait.js';
+import { boundWebhookCaches } from './bound-webhook-caches.js';
+import { RedisWebhookCache } from '../adapters/redis/redis-webhook-cache.js';
 import { createJobWorker } from './job-worker.js';
 import { RoutingReplier } from './routing-replier.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
@@ -70,6 +72,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   const applicationId = applicationIdResolver(rest, config);
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationId, { createRest: onceRest });
+  boundWebhookCaches(new RedisWebhookCache(redis, config.redis.prefix), logger);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const messageDeps: MessageJobDeps = {
     classifier,

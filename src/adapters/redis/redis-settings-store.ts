@@ -5,12 +5,11 @@ import type { SettingsDeletion, SettingsStore } from '../../ports/settings-store
 import type { StoredGuilds } from '../../ports/stored-guilds.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { feelbotKey } from './redis-connection.js';
+import { scanKeys } from './scan-keys.js';
 
 /** Optimistic updates retry when another process wrote the same guild in between. */
 const MAX_UPDATE_ATTEMPTS = 10;
 
-/** Keys SCAN looks at per call: a hint that keeps each call short however many keys Redis holds. */
-const SCAN_COUNT = 1_000;
 
 /**
  * Writes the new settings only if they are still what was read: a compare-and-set in one step,
@@ -83,13 +82,9 @@ export class RedisSettingsStore implements SettingsStore, SettingsDeletion, Stor
   /** SCAN, not KEYS: a call at a time, each short, so other clients are never held up. */
   async *storedGuildIds(): AsyncIterable<readonly string[]> {
     const head = this.key('');
-    const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      cursor = next;
+    for await (const keys of scanKeys(this.redis, head)) {
       yield keys.map((key) => key.slice(head.length)).filter((guildId) => guildId !== '' && !guildId.includes(':'));
-    } while (cursor !== '0');
+    }
   }
 
   private key(guildId: string): string {

@@ -1,0 +1,18 @@
+import type { Redis } from 'ioredis';
+
+/** Keys SCAN looks at per call: a hint that keeps each call short however many keys Redis holds. */
+const SCAN_COUNT = 1_000;
+
+/**
+ * Every key that starts with `head`, a batch per SCAN call (a batch may be empty); `head` is
+ * matched literally, glob characters in a prefix included. Keys written meanwhile may be missed.
+ */
+export async function* scanKeys(redis: Redis, head: string): AsyncIterable<readonly string[]> {
+  const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    yield keys;
+  } while (cursor !== '0');
+}
