@@ -8,6 +8,7 @@ interface ApiWebhook {
   token?: string;
   name: string | null;
   application_id: string | null;
+  channel_id?: string | null;
 }
 
 /** The webhook feelbot wants in a channel. */
@@ -20,7 +21,7 @@ export interface WebhookSpec {
   readonly avatar?: () => Promise<string | undefined>;
 }
 
-/** Discord's side of a channel's webhooks: find feelbot's, make one, delete a duplicate. */
+/** Discord's side of a channel's webhooks: find feelbot's, make one, change its avatar, delete one. */
 export class ChannelWebhooks {
   /**
    * `createRest` must not repeat a create on a 5xx or a timeout by itself: Discord may have made
@@ -48,8 +49,8 @@ export class ChannelWebhooks {
     }
   }
 
-  async create(channelId: string, spec: WebhookSpec): Promise<WebhookCredentials> {
-    const avatar = await spec.avatar?.();
+  /** `avatar` is the data URI of `spec.avatar()`, read by the caller, which records what the webhook shows. */
+  async create(channelId: string, spec: WebhookSpec, avatar: string | undefined): Promise<WebhookCredentials> {
     try {
       const hook = (await this.createRest.post(Routes.channelWebhooks(channelId), {
         body: { name: spec.name, ...(avatar ? { avatar } : {}) },
@@ -60,6 +61,29 @@ export class ChannelWebhooks {
     } catch (error) {
       throw translateCreateError(error, channelId);
     }
+  }
+
+  /** The webhook's token is enough to change its avatar: no Manage Webhooks needed. */
+  async setAvatar(webhook: WebhookCredentials, avatar: string): Promise<void> {
+    await this.rest.patch(Routes.webhook(webhook.id, webhook.token), { auth: false, body: { avatar }, reason: "the persona's avatar changed" });
+  }
+
+  /**
+   * Deletes a webhook of feelbot's that serves nothing any more, once Discord confirms it is
+   * this application's, named `name`, in this channel; one that is not (another's, or renamed or
+   * moved by an admin) or is gone already is left alone. A Discord failure throws.
+   */
+  async deleteOurs(channelId: string, webhook: WebhookCredentials, name: string): Promise<void> {
+    let hook: ApiWebhook;
+    try {
+      hook = (await this.rest.get(Routes.webhook(webhook.id, webhook.token), { auth: false })) as ApiWebhook;
+    } catch (error) {
+      // Deleted, or its token reset (a 401 may come without a code): nothing of feelbot's to delete.
+      if (hasDiscordCode(error, DiscordCodes.UnknownWebhook) || (error instanceof DiscordAPIError && error.status === 401)) return;
+      throw error;
+    }
+    if (hook.application_id !== (await this.applicationId()) || hook.name !== name || hook.channel_id !== channelId) return;
+    await this.rest.delete(Routes.webhook(webhook.id, webhook.token), { auth: false, reason: "the persona's posts carry its avatar again" });
   }
 
   /** A webhook this worker made and no one uses; failing to delete it only leaves it unused. */

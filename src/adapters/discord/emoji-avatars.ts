@@ -8,7 +8,7 @@ import type { AvatarStore } from '../files/avatar-store.js';
 /** How long a worker trusts its list of the application's emojis (one deleted in the portal is made again after this). */
 const LIST_TTL_MS = 60 * 60_000;
 /** How long an avatar that could not be uploaded is left to its own webhook before trying again. */
-const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
+export const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
 
 interface ApiEmoji {
   id: string;
@@ -119,6 +119,6 @@ export class EmojiAvatars {
 }
 
 /** Discord said no to the request itself (a 4xx other than a rate limit): asking again soon changes nothing. */
-function isRefusal(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

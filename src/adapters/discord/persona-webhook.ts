@@ -29,7 +29,11 @@ export async function personaAvatarUrl(
  * avatar's URL, else one of the persona's own, created with its avatar image.
  */
 export function personaWebhookSpec(persona: Persona, avatarUrl: string | undefined, avatars: AvatarStore): WebhookSpec {
-  if (avatarUrl) return SHARED_WEBHOOK;
+  return avatarUrl ? SHARED_WEBHOOK : ownWebhookSpec(persona, avatars);
+}
+
+/** The persona's own webhook in a channel, showing its avatar image. */
+export function ownWebhookSpec(persona: Persona, avatars: AvatarStore): WebhookSpec {
   return {
     slot: persona.emotion,
     name: `${WEBHOOK_NAME_PREFIX} ${persona.emotion}`,

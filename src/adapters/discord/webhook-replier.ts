@@ -8,11 +8,11 @@ import type { AvatarStore } from '../files/avatar-store.js';
 import type { WebhookSpec } from './channel-webhooks.js';
 import { refuseClosedThread } from './closed-thread.js';
 import { asDiscordRequestError } from './discord-request-error.js';
-import type { EmojiAvatars } from './emoji-avatars.js';
+import { RETRY_AFTER_FAILURE_MS, type EmojiAvatars } from './emoji-avatars.js';
 import { executeWebhook, type WebhookPost } from './execute-webhook.js';
 import { findPostedReply } from './find-posted-reply.js';
 import { NO_PINGS } from './no-pings.js';
-import { isOwnWebhookRefused, personaAvatarUrl, personaWebhookSpec, RefusedOwnWebhooks, SHARED_WEBHOOK } from './persona-webhook.js';
+import { isOwnWebhookRefused, ownWebhookSpec, personaAvatarUrl, personaWebhookSpec, RefusedOwnWebhooks, SHARED_WEBHOOK } from './persona-webhook.js';
 import { postedId, type ApiMessage } from './posted-message.js';
 import { isStaleWebhook } from './stale-webhook.js';
 import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
@@ -40,9 +40,10 @@ export interface WebhookReplierOptions {
 /**
  * Posts as a persona. In guilds: through a webhook that carries the persona's name and avatar
  * (one webhook per channel whose posts carry the avatar's public URL: the operator's hosting, or
- * the application's emoji of it; else one webhook per persona, created with its avatar, or the
- * shared one without the avatar where Discord will not make that). In DMs, where webhooks don't
- * exist: a bot message whose embed carries the persona's name and avatar.
+ * the application's emoji of it; else one webhook per persona, created with its avatar and
+ * deleted once the persona's posts carry it again, or the shared one without the avatar where
+ * Discord will not make that). In DMs, where webhooks don't exist: a bot message whose embed
+ * carries the persona's name and avatar.
  */
 export class WebhookReplier implements PersonaReplier {
   private readonly refused: RefusedOwnWebhooks;
@@ -81,13 +82,30 @@ export class WebhookReplier implements PersonaReplier {
     const clients = { posting: this.posting, rest: this.rest };
     const post: WebhookPost = { threadId, avatarUrl };
     const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
+    let posted: PostedReply;
     try {
-      return await executeWebhook(clients, webhook, reply, post, log);
+      posted = await executeWebhook(clients, webhook, reply, post, log);
     } catch (error) {
       // A webhook deleted, reset or moved since it was cached: forget it and post through a fresh one.
       if (!isStaleWebhook(error, threadId !== undefined)) throw error;
       await this.webhooks.forget(hostChannel, slot);
-      return executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
+      posted = await executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
+    }
+    if (avatarUrl) await this.retireOwnWebhook(hostChannel, reply.persona, log);
+    return posted;
+  }
+
+  /**
+   * The persona's posts carry its avatar again, so a webhook of its own left in the channel (made
+   * while its emoji was refused, or by an earlier feelbot) only holds one of the channel's 15: it
+   * goes once no worker can still be using it. Quietly: the reply is posted.
+   */
+  private async retireOwnWebhook(hostChannel: string, persona: Persona, log: Logger): Promise<void> {
+    try {
+      await this.webhooks.retire(hostChannel, ownWebhookSpec(persona, this.avatars), RETRY_AFTER_FAILURE_MS);
+    } catch (error) {
+      const coded = asDiscordRequestError(error, `the deletion of persona ${persona.emotion}'s webhook in <#${hostChannel}>`);
+      log.debug({ err: coded, code: errorCodeOf(coded), persona: persona.emotion, channelId: hostChannel }, "the persona's own webhook, unused, is left for a later post to delete");
     }
   }
 
@@ -101,7 +119,7 @@ export class WebhookReplier implements PersonaReplier {
     const guildId = reply.target.guildId ?? '';
     if (spec.slot !== SHARED_WEBHOOK.slot && !this.refused.has(guildId, hostChannel, spec.slot)) {
       try {
-        return { webhook: await this.webhooks.get(hostChannel, spec, signal), slot: spec.slot };
+        return { webhook: await this.webhooks.get(hostChannel, spec, signal, log), slot: spec.slot };
       } catch (error) {
         if (!isOwnWebhookRefused(error)) throw error;
         this.refused.remember(error, guildId, hostChannel, spec.slot);
