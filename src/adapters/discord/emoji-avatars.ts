@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, type REST } from 'discord.js';
+import type { REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
 import { errorCodeOf, ErrorCodes, isFeelbotError } from '../../errors.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { AvatarStore } from '../files/avatar-store.js';
+import { isRefusal, RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 
 /** How long a worker trusts its list of the application's emojis (one deleted in the portal is made again after this). */
 const LIST_TTL_MS = 60 * 60_000;
-/** How long an avatar that could not be uploaded is left to its own webhook before trying again. */
-export const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
 
 interface ApiEmoji {
   id: string;
@@ -61,7 +60,7 @@ export class EmojiAvatars {
     const { bytes, contentType } = await this.avatars.image(persona);
     const name = emojiAvatarName(persona.emotion, bytes);
     const failed = this.failedAt.get(name);
-    if (failed !== undefined && this.now() - failed < RETRY_AFTER_FAILURE_MS) return undefined;
+    if (failed !== undefined && this.now() - failed < RETRY_AFTER_REFUSAL_MS) return undefined;
     try {
       const id = (await this.emojis()).get(name) ?? (await this.upload(name, bytes, contentType));
       this.failedAt.delete(name);
@@ -116,9 +115,4 @@ export class EmojiAvatars {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
-}
-
-/** Discord said no to the request itself (a 4xx other than a rate limit): asking again soon changes nothing. */
-export function isRefusal(error: unknown): boolean {
-  return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

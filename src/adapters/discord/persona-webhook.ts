@@ -1,8 +1,8 @@
-import { DiscordAPIError } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
 import { ErrorCodes, isFeelbotError } from '../../errors.js';
 import type { AvatarStore } from '../files/avatar-store.js';
 import type { WebhookSpec } from './channel-webhooks.js';
+import { isRefusal, RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 import type { EmojiAvatars } from './emoji-avatars.js';
 
 /** Webhook names are how feelbot recognises its own webhooks in a channel. */
@@ -10,9 +10,6 @@ const WEBHOOK_NAME_PREFIX = 'feelbot';
 
 /** The channel's one webhook for every persona, each post carrying the persona's name (and avatar URL, when it has one). */
 export const SHARED_WEBHOOK: WebhookSpec = { slot: 'shared', name: WEBHOOK_NAME_PREFIX };
-
-/** How long a persona's own webhook Discord would not make is not asked for again there: as long as an emoji refusal lasts. */
-const OWN_WEBHOOK_RETRY_MS = 10 * 60_000;
 
 /** Where Discord can fetch the persona's avatar: its own URL, the operator's hosting, or the application's emoji of it. */
 export async function personaAvatarUrl(
@@ -48,7 +45,7 @@ export function ownWebhookSpec(persona: Persona, avatars: AvatarStore): WebhookS
  */
 export function isOwnWebhookRefused(error: unknown): boolean {
   if (isFeelbotError(error, ErrorCodes.WebhookLimitReached) || isFeelbotError(error, ErrorCodes.DiscordPermissionMissing)) return true;
-  return error instanceof DiscordAPIError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  return isRefusal(error);
 }
 
 /**
@@ -62,12 +59,12 @@ export class RefusedOwnWebhooks {
   constructor(private readonly now: () => number) {}
 
   has(guildId: string, channelId: string, slot: string): boolean {
-    return [this.key(`server:${guildId}`, slot), this.key(channelId, slot)].some((key) => this.now() - (this.refusedAt.get(key) ?? -Infinity) < OWN_WEBHOOK_RETRY_MS);
+    return [this.key(`server:${guildId}`, slot), this.key(channelId, slot)].some((key) => this.now() - (this.refusedAt.get(key) ?? -Infinity) < RETRY_AFTER_REFUSAL_MS);
   }
 
   remember(error: unknown, guildId: string, channelId: string, slot: string): void {
     const now = this.now();
-    for (const [key, at] of this.refusedAt) if (now - at >= OWN_WEBHOOK_RETRY_MS) this.refusedAt.delete(key);
+    for (const [key, at] of this.refusedAt) if (now - at >= RETRY_AFTER_REFUSAL_MS) this.refusedAt.delete(key);
     const serverWide = isFeelbotError(error) && error.details.scope === 'server';
     this.refusedAt.set(this.key(serverWide ? `server:${guildId}` : channelId, slot), now);
   }

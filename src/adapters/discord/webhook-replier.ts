@@ -7,8 +7,9 @@ import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarge
 import type { AvatarStore } from '../files/avatar-store.js';
 import type { WebhookSpec } from './channel-webhooks.js';
 import { refuseClosedThread } from './closed-thread.js';
+import { RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 import { asDiscordRequestError } from './discord-request-error.js';
-import { RETRY_AFTER_FAILURE_MS, type EmojiAvatars } from './emoji-avatars.js';
+import type { EmojiAvatars } from './emoji-avatars.js';
 import { executeWebhook, type WebhookPost } from './execute-webhook.js';
 import { findPostedReply } from './find-posted-reply.js';
 import { NO_PINGS } from './no-pings.js';
@@ -102,7 +103,7 @@ export class WebhookReplier implements PersonaReplier {
    */
   private async retireOwnWebhook(hostChannel: string, persona: Persona, log: Logger): Promise<void> {
     try {
-      await this.webhooks.retire(hostChannel, ownWebhookSpec(persona, this.avatars), RETRY_AFTER_FAILURE_MS);
+      await this.webhooks.retire(hostChannel, ownWebhookSpec(persona, this.avatars), RETRY_AFTER_REFUSAL_MS);
     } catch (error) {
       const coded = asDiscordRequestError(error, `the deletion of persona ${persona.emotion}'s webhook in <#${hostChannel}>`);
       log.debug({ err: coded, code: errorCodeOf(coded), persona: persona.emotion, channelId: hostChannel }, "the persona's own webhook, unused, is left for a later post to delete");
