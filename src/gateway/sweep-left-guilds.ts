@@ -45,7 +45,8 @@ async function sweepLeftGuilds({ session, joinedSince }: LeftGuildSweep, deps: L
     isSnowflake(guildId) && belongsToShard(guildId, shardId, shardCount) && !guildIds.has(guildId) && !joinedSince.has(guildId);
   let deleted = 0;
   try {
-    scan: for await (const batch of deps.settings.storedGuildIds()) {
+    // Most SCAN batches hold no settings key: the listing itself stops reading once the stop begins.
+    scan: for await (const batch of deps.settings.storedGuildIds(deps.stopping)) {
       for (const guildId of batch) {
         if (deps.stopping?.aborted) break scan;
         // Asked just before each deletion: a guild joined meanwhile keeps its settings.

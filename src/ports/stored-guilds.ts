@@ -5,7 +5,8 @@
 export interface StoredGuilds {
   /**
    * Every guild id with settings stored, a batch at a time, without holding up the store for the
-   * others; an id may come twice, and one stored meanwhile may not come at all.
+   * others; an id may come twice, and one stored meanwhile may not come at all. Once `signal` is
+   * aborted nothing more is read, and the listing ends early.
    */
-  storedGuildIds(): AsyncIterable<readonly string[]>;
+  storedGuildIds(signal?: AbortSignal): AsyncIterable<readonly string[]>;
 }

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { feelbotKey } from './redis-connection.js';
 // A burst longer than this many messages keeps only the latest (the job's schema takes no more).
 import { MAX_BURST_MESSAGES, type MessageText } from '../../jobs/message-job.js';
+
+/** 16 hex digits of SHA-256: one author's few edits of one message never meet by chance. */
+const DIGEST_HEX_DIGITS = 16;
 
 /**
  * Adds a message to the author's burst, or opens one with it, in one step; a message already in
@@ -44,8 +48,8 @@ return {redis.call('GET', KEYS[2]) or '', kept}
 
 /**
  * Gives an edited message of a burst its new text in one step. KEYS: the burst's entries. ARGV: the
- * message id, its new text, and its new raw text if any (none clears the old one). Returns 1 when
- * the burst held the message, else 0.
+ * message id, its new text, and its new raw text with its text's digest if any (none clears the old
+ * ones). Returns 1 when the burst held the message, else 0.
  */
 const REVISE = `
 for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
@@ -53,6 +57,7 @@ for i, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if entry.messageId == ARGV[1] then
     entry.content = ARGV[2]
     entry.rawContent = ARGV[3]
+    entry.rawContentOf = ARGV[4]
     redis.call('LSET', KEYS[1], i - 1, cjson.encode(entry))
     return 1
   end
@@ -63,6 +68,15 @@ return 0
 export interface BurstEntry extends MessageText {
   readonly messageId: string;
   readonly addressed: boolean;
+}
+
+/**
+ * An entry as Redis holds it: with its raw text, the digest of the text shown (`content`) it was
+ * written beside. A gateway from before the raw text edits `content` alone (a rolling deploy), so
+ * a raw text whose digest no longer matches is an older text's.
+ */
+interface StoredEntry extends BurstEntry {
+  readonly rawContentOf?: string;
 }
 
 export interface Burst {
@@ -96,12 +110,12 @@ export class BurstBuffer {
       2,
       this.key(channelId, authorId),
       this.idKey(channelId, authorId),
-      JSON.stringify(entry),
+      JSON.stringify(storedEntry(entry)),
       entry.messageId,
       this.windowMs,
       MAX_BURST_MESSAGES,
     )) as [string | null, string[]];
-    return { id: id ?? entry.messageId, entries: raw.map((item) => JSON.parse(item) as BurstEntry) };
+    return { id: id ?? entry.messageId, entries: raw.map(entryOf) };
   }
 
   /**
@@ -111,7 +125,7 @@ export class BurstBuffer {
   async forget(channelId: string, authorId: string, messageIds: readonly string[]): Promise<Burst | undefined> {
     const [id, raw] = (await this.redis.eval(FORGET, 2, this.key(channelId, authorId), this.idKey(channelId, authorId), ...messageIds)) as [string, string[]];
     if (raw.length === 0) return undefined;
-    const entries = raw.map((item) => JSON.parse(item) as BurstEntry);
+    const entries = raw.map(entryOf);
     return { id: id || entries[0]!.messageId, entries };
   }
 
@@ -120,7 +134,7 @@ export class BurstBuffer {
    * read it. Returns false when no open burst holds the message.
    */
   async revise(channelId: string, authorId: string, messageId: string, text: MessageText): Promise<boolean> {
-    const raw = text.rawContent === undefined ? [] : [text.rawContent];
+    const raw = text.rawContent === undefined ? [] : [text.rawContent, digestOf(text.content)];
     return (await this.redis.eval(REVISE, 1, this.key(channelId, authorId), messageId, text.content, ...raw)) === 1;
   }
 
@@ -137,4 +151,21 @@ export class BurstBuffer {
   private idKey(channelId: string, authorId: string): string {
     return feelbotKey(this.prefix, 'burst-id', channelId, authorId);
   }
+}
+
+function storedEntry(entry: BurstEntry): StoredEntry {
+  return entry.rawContent === undefined ? entry : { ...entry, rawContentOf: digestOf(entry.content) };
+}
+
+/**
+ * An entry as read back, its raw text kept only while it belongs to the text shown: after an older
+ * gateway's edit, and on an entry without a digest, the classifier reads the text as shown.
+ */
+function entryOf(item: string): BurstEntry {
+  const { rawContent, rawContentOf, ...entry } = JSON.parse(item) as StoredEntry;
+  return rawContent !== undefined && rawContentOf === digestOf(entry.content) ? { ...entry, rawContent } : entry;
+}
+
+function digestOf(content: string): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, DIGEST_HEX_DIGITS);
 }

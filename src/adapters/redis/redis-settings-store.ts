@@ -80,9 +80,9 @@ export class RedisSettingsStore implements SettingsStore, SettingsDeletion, Stor
   }
 
   /** SCAN, not KEYS: a call at a time, each short, so other clients are never held up. */
-  async *storedGuildIds(): AsyncIterable<readonly string[]> {
+  async *storedGuildIds(signal?: AbortSignal): AsyncIterable<readonly string[]> {
     const head = this.key('');
-    for await (const keys of scanKeys(this.redis, head)) {
+    for await (const keys of scanKeys(this.redis, head, signal)) {
       yield keys.map((key) => key.slice(head.length)).filter((guildId) => guildId !== '' && !guildId.includes(':'));
     }
   }

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { feelbotKey } from '../../../src/adapters/redis/redis-connection.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
@@ -10,11 +11,35 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 const SWEPT = 'deleted the settings of guilds the bot left while no gateway listened';
 /** More than one SCAN call returns, so the sweep must follow the cursor to the end. */
 const MANY = 2_500;
+/** Other keys of a busy deployment (jobs, cooldowns): some twenty SCAN calls' worth. */
+const OTHER_KEYS = 20_000;
 
 /** A guild id whose events Discord sends to `shardId` of `shardCount`: (id >> 22) % count. */
 function guildOnShard(shardId: number, shardCount: number): string {
   const timestamp = BigInt(randomInt(1_000_000, 2 ** 40)) * BigInt(shardCount) + BigInt(shardId);
   return ((timestamp << 22n) | BigInt(randomInt(0, 2 ** 22))).toString();
+}
+
+/**
+ * `connection` as the sweep sees it, with the gateway's stop coming while its first SCAN is sent;
+ * counts the SCAN calls sent after that.
+ */
+function stopDuringFirstScan(connection: Redis, stopping: AbortController) {
+  const sent = { afterStop: 0 };
+  const watched = new Proxy(connection, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (property !== 'scan') return method.bind(target);
+      return (...args: unknown[]) => {
+        if (stopping.signal.aborted) sent.afterStop++;
+        else stopping.abort();
+        return method.apply(target, args);
+      };
+    },
+  });
+  return { connection: watched, sent };
 }
 
 /** A READY as Discord sends it to one shard: every guild listed, unavailable. */
@@ -78,6 +103,21 @@ describe('at READY, the settings of guilds the bot left while no gateway listene
     await sweep({ session: readySessionOf(readyPayload([], [0, 1]))!, joinedSince: new Set() });
     expect(await stored(prefix, [left])).toBe(1);
     expect(lines.find((line) => line.msg === SWEPT)).toMatchObject({ deleted: 0, stopped: true });
+  });
+
+  it('a gateway that starts to stop during a sweep sends no further SCAN, though no settings key was met', async () => {
+    const prefix = `{left-${randomUUID().slice(0, 8)}}`;
+    const pipeline = redis.connection.pipeline();
+    for (let i = 0; i < OTHER_KEYS; i++) pipeline.set(feelbotKey(prefix, 'deleted', String(i)), '1');
+    await pipeline.exec();
+    const stopping = new AbortController();
+    const { connection, sent } = stopDuringFirstScan(redis.connection, stopping);
+    const { logger, lines } = capturedLogger();
+    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(connection, prefix), logger, stopping: stopping.signal });
+    await sweep({ session: readySessionOf(readyPayload([], [0, 1]))!, joinedSince: new Set() });
+    // The SCAN under way when the stop came is the last: the gateway's stop waits for no more.
+    expect(sent.afterStop).toBe(0);
+    expect(lines.find((line) => line.msg === SWEPT)).toMatchObject({ stopped: true });
   });
 
   it('a prefix with glob characters lists only its own settings', async () => {
