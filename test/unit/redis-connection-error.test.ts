@@ -27,4 +27,11 @@ describe('which Redis errors are an outage to wait out', () => {
     const reconnecting = FAILOVER_REPLIES.filter((message) => isWrongNodeReply(new ReplyError(message)));
     expect(reconnecting.map((message) => message.split(' ')[0])).toEqual(['READONLY', 'MASTERDOWN', 'LOADING']);
   });
+
+  it('a READONLY from inside a script as Redis 6 wraps it is one too', () => {
+    const wrapped = new ReplyError(
+      "ERR Error running script (call to f_1028a5dba704e1d8a01fd96efeba25bb78f62df2): @user_script:4: @user_script: 4: -READONLY You can't write against a read only replica.",
+    );
+    expect({ outage: isConnectionError(wrapped), newConnection: isWrongNodeReply(wrapped) }).toEqual({ outage: true, newConnection: true });
+  });
 });

@@ -2,13 +2,21 @@
  * Error replies of a Redis that is changing roles or state, which it gives without running the
  * command: a failover under way (READONLY from a primary just demoted, MASTERDOWN from a replica
  * that lost its primary, UNBLOCKED for a blocking command cut short by the change), a node still
- * loading its data set (LOADING), a cluster resharding or down (TRYAGAIN, CLUSTERDOWN). They start
- * the message, as Redis sends them, also from inside a script ("READONLY … script: …").
+ * loading its data set (LOADING), a cluster resharding or down (TRYAGAIN, CLUSTERDOWN).
  */
-const FAILOVER_REPLY = /^(?:READONLY|MASTERDOWN|UNBLOCKED|LOADING|TRYAGAIN|CLUSTERDOWN)\b/;
+const FAILOVER_REPLY = replyStartingWith('READONLY|MASTERDOWN|UNBLOCKED|LOADING|TRYAGAIN|CLUSTERDOWN');
 
 /** The failover replies after which a new connection may reach another node (createRedis reconnects on them). */
-const WRONG_NODE_REPLY = /^(?:READONLY|MASTERDOWN|LOADING)\b/;
+const WRONG_NODE_REPLY = replyStartingWith('READONLY|MASTERDOWN|LOADING');
+
+/**
+ * A reply that starts with one of `codes`, as Redis sends them, also from inside a script
+ * ("READONLY … script: …"); Redis 6 wraps one from a script in its own error instead:
+ * "ERR Error running script (call to f_…): @user_script:4: @user_script: 4: -READONLY …".
+ */
+function replyStartingWith(codes: string): RegExp {
+  return new RegExp(`^(?:${codes})\\b|^ERR Error running script\\b.*: -(?:${codes})\\b`);
+}
 
 /**
  * ioredis's words for "not connected right now", as opposed to a command Redis rejected. A command

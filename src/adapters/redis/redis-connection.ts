@@ -1,7 +1,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
+import { primaryOnlyConnector } from './primary-only-connector.js';
 import { isWrongNodeReply } from './redis-connection-error.js';
+import { withoutPassword } from './redis-url-secrets.js';
 
 /**
  * Producers fail fast when Redis is down (the caller gets an error instead of a silently
@@ -22,8 +24,16 @@ const ROLE_OPTIONS = {
   worker: { enableOfflineQueue: true, maxRetriesPerRequest: null },
 } as const satisfies Record<RedisRole, RedisOptions>;
 
-/** Reconnect quickly at first, then every 5 seconds at most, forever. */
+/** Reconnect quickly at first (0.2, 0.4, 0.8 … seconds after), then every 5 seconds at most, forever. */
+const FIRST_RECONNECT_DELAY_MS = 200;
 const MAX_RECONNECT_DELAY_MS = 5_000;
+
+/**
+ * How long the address may lead only to a replica before that is logged as an error: a failover
+ * usually moves it sooner, a REDIS_URL that names a replica never does. Under the 10 s a starting
+ * process waits for BullMQ's check of Redis, so one that stops for it has said why.
+ */
+const REPLICA_REPORT_AFTER_MS = 5_000;
 
 /** ioredis's answer from reconnectOnError for "reconnect, then send the failed command again". */
 const RECONNECT_AND_RESEND = 2;
@@ -32,8 +42,10 @@ const RECONNECT_AND_RESEND = 2;
  * A failover leaves an open connection on the demoted node, which answers every write with
  * READONLY for as long as it stays open: reconnect, so the address (a DNS name, a cloud's primary
  * endpoint) leads to the new primary, and send the command again, which the old node did not run.
- * A worker's command waits in the offline queue meanwhile; a producer's fails as a connection error
- * (no offline queue), which its caller retries.
+ * A connection that reaches a replica again is not ready (primaryOnlyConnector) and keeps
+ * reconnecting, backing off, until the address leads to a primary. A worker's command waits in the
+ * offline queue meanwhile; a producer's fails as a connection error (no offline queue), which its
+ * caller retries.
  */
 function reconnectOnWrongNode(error: Error): false | typeof RECONNECT_AND_RESEND {
   return isWrongNodeReply(error) && RECONNECT_AND_RESEND;
@@ -41,15 +53,18 @@ function reconnectOnWrongNode(error: Error): false | typeof RECONNECT_AND_RESEND
 
 /**
  * `logger` hears when a connection that was ready is lost, and when it is ready again: an
- * operator reading the logs sees the outage and its end once each, not every failed retry.
+ * operator reading the logs sees the outage and its end once each, not every failed retry. It
+ * also hears, once, when the address has led only to a replica for REPLICA_REPORT_AFTER_MS.
  */
 export function createRedis(url: string, role: RedisRole, name: string, logger?: Logger): Redis {
   const redis = new Redis(url, {
     ...ROLE_OPTIONS[role],
     connectionName: name,
     lazyConnect: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
+    retryStrategy: (attempt) => Math.min(FIRST_RECONNECT_DELAY_MS * 2 ** (attempt - 1), MAX_RECONNECT_DELAY_MS),
     reconnectOnError: reconnectOnWrongNode,
+    // One class per call: the connections BullMQ duplicates from this one share its report.
+    Connector: primaryOnlyConnector(logger ? reportReplicaAtAddress(url, name, logger) : () => undefined),
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   redis.on('error', () => undefined);
@@ -71,6 +86,31 @@ function logConnectionState(redis: Redis, name: string, logger: Logger): void {
     lostAt = undefined;
     readyBefore = true;
   });
+}
+
+/**
+ * Logs when the connections made from one createRedis have met only a replica at the address for
+ * REPLICA_REPORT_AFTER_MS, once until one of them reaches a primary: they wait there for a primary,
+ * which never comes when REDIS_URL names a replica.
+ */
+function reportReplicaAtAddress(url: string, name: string, logger: Logger): (isReplica: boolean) => void {
+  let replicaSince: number | undefined;
+  let reported = false;
+  return (isReplica) => {
+    if (!isReplica) {
+      replicaSince = undefined;
+      reported = false;
+      return;
+    }
+    replicaSince ??= Date.now();
+    const replicaForMs = Date.now() - replicaSince;
+    if (reported || replicaForMs < REPLICA_REPORT_AFTER_MS) return;
+    reported = true;
+    logger.error(
+      { code: ErrorCodes.RedisUnavailable, connection: name, redisUrl: withoutPassword(url), replicaForMs },
+      'the Redis at REDIS_URL is a read-only replica; waiting for it to become the primary (point REDIS_URL at the primary unless a failover is under way)',
+    );
+  };
 }
 
 /** Keys feelbot owns beside BullMQ's, under the same hash-tagged prefix. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
@@ -7,6 +8,7 @@ import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { personas } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { closedPort } from '../../support/closed-port.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /** Short, so a held post times out within the test; the worker's client waits 15 s. */
@@ -22,12 +24,17 @@ describe('a failed reply post says whether Discord may have posted it', () => {
     await discord.close();
   });
 
-  /** A replier as the worker wires it: posts through a client that never repeats them, here with a short timeout. */
-  function setup() {
+  /**
+   * A replier as the worker wires it: makes webhooks and posts through clients that never repeat
+   * a request, here with a short timeout; posts go to `postApi` (Discord's API unless a test puts
+   * something between).
+   */
+  function setup(postApi = discord.apiUrl) {
     const rest = createDiscordRest(discord.apiUrl, discord.token);
-    const postRest = new REST({ api: discord.apiUrl, retries: 0, timeout: POST_TIMEOUT_MS }).setToken(discord.token);
+    const onceRest = (api: string) => new REST({ api, retries: 0, timeout: POST_TIMEOUT_MS }).setToken(discord.token);
+    const postRest = onceRest(postApi);
     const prefix = `{unconfirmed-${randomUUID().slice(0, 8)}}`;
-    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId, { createRest: postRest });
+    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId, { createRest: onceRest(discord.apiUrl) });
     const replier = new WebhookReplier(rest, directory, new AvatarStore(), { postRest });
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `posts-${randomUUID().slice(0, 4)}` });
     const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
@@ -52,6 +59,27 @@ describe('a failed reply post says whether Discord may have posted it', () => {
     expect(failure).toMatchObject({ code: 'DISCORD_REQUEST_FAILED', permanent: false, details: { mayHavePosted: true } });
   });
 
+  it('a post whose connection was reset after Discord received it: marked mayHavePosted', async () => {
+    const cut = await startAnswerCuttingProxy(discord.apiUrl);
+    try {
+      const { post, channel } = setup(cut.apiUrl);
+      const failure = await post('Yay!');
+      expect(failure).toMatchObject({ code: 'DISCORD_REQUEST_FAILED', permanent: false, details: { mayHavePosted: true } });
+      expect(discord.channelMessages(channel.id).map((message) => message.content)).toContain('Yay!');
+    } finally {
+      await cut.close();
+    }
+  });
+
+  it('a post that never reached Discord (the connection was refused) is an ordinary retryable failure, not marked', async () => {
+    const unreachable = `http://127.0.0.1:${await closedPort()}/api`;
+    const { post, channel } = setup(unreachable);
+    const failure = await post('Yay!');
+    expect(failure).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(failure).not.toHaveProperty('details.mayHavePosted');
+    expect(discord.channelMessages(channel.id)).toHaveLength(0);
+  });
+
   it('a post Discord refused (4xx), and a failure before the post (making the webhook), are not marked', async () => {
     const refused = setup();
     await refused.post('first, to make the webhook');
@@ -67,3 +95,26 @@ describe('a failed reply post says whether Discord may have posted it', () => {
     expect(beforePost).not.toHaveProperty('details.mayHavePosted');
   });
 });
+
+/**
+ * A TCP proxy in front of Discord's API that passes each request on and resets the connection
+ * when the answer comes: Discord has done what it was asked, and the client never hears it.
+ */
+async function startAnswerCuttingProxy(apiUrl: string): Promise<{ apiUrl: string; close: () => Promise<void> }> {
+  const target = new URL(apiUrl);
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) socket.on('error', () => undefined);
+    client.pipe(upstream);
+    upstream.once('data', () => {
+      client.resetAndDestroy();
+      upstream.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiUrl: `http://127.0.0.1:${port}${target.pathname}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

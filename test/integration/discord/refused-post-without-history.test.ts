@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { REST } from 'discord.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
+import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
+import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
+import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
+import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
+import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
+import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
+import { NO_EDITS } from '../../../src/ports/edited-messages.js';
+import { NO_LOGS } from '../../../src/ports/logger.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
+import { NO_REPLY_LIMITS } from '../../../src/ports/reply-limiter.js';
+import { buildAnalysis, buildMessageJob, personas } from '../../factories.js';
+import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { closedPort } from '../../support/closed-port.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
+
+const redis = usePrivateRedis();
+let discord: FakeDiscord;
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+});
+afterAll(async () => {
+  await discord.close();
+});
+
+it('where the bot may not read the history, a post whose connection was refused fails to be retried, and leaves the message unanswered', async () => {
+  const rest = createDiscordRest(discord.apiUrl, discord.token);
+  // The posting client as the worker wires it (no repeats), reaching nothing: a REST proxy restarting.
+  const postRest = new REST({ api: `http://127.0.0.1:${await closedPort()}/api`, retries: 0, timeout: 2_000 }).setToken(discord.token);
+  const prefix = `{refused-${randomUUID().slice(0, 8)}}`;
+  const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
+  const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `refused-${randomUUID().slice(0, 4)}` });
+  const ledger = new RedisDeliveryLedger(redis.connection, prefix);
+  const deps: MessageJobDeps = {
+    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async () => ({ text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    replier: new WebhookReplier(rest, directory, new AvatarStore(), { postRest }),
+    ledger,
+    typing: { start: () => () => undefined },
+    logger: NO_LOGS,
+    metrics: NO_METRICS,
+    notifier: { notify: async () => undefined },
+    limiter: NO_REPLY_LIMITS,
+    deleted: NO_DELETIONS,
+    edited: NO_EDITS,
+    blocks: NO_CHANNEL_BLOCKS,
+  };
+  const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, readsHistory: false });
+
+  const outcome = await handleMessageJob(job, deps).then(
+    (ended) => ({ ended }),
+    (error: unknown) => ({ failed: error }),
+  );
+
+  expect(discord.channelMessages(channel.id)).toHaveLength(0);
+  expect(outcome).toMatchObject({ failed: { code: 'ECONNREFUSED' } });
+  expect(await ledger.find([job.messageId])).toBeUndefined();
+});
