@@ -20,7 +20,7 @@ describe('a Redis connection tells the logs when it is lost and when it is back'
     expect(lines).toHaveLength(0);
 
     await redis.crash();
-    // Several reconnect attempts fail while it is down (they come every 200 ms at first).
+    // Several reconnect attempts fail while it is down (0.2, 0.4, 0.8 s apart at first).
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await redis.revive();
     expect(await connection.ping()).toBe('PONG');
