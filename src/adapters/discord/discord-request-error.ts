@@ -18,6 +18,14 @@ const RETRYABLE_CLIENT_STATUSES = new Set([408]);
 export function asDiscordRequestError(error: unknown, what: string): unknown {
   if (isFeelbotError(error)) return error;
   if (error instanceof RateLimitError) return rateLimited(error, what);
+  const network = networkFailureCode(error);
+  if (network) {
+    return new FeelbotError(ErrorCodes.DiscordUnavailable, `Could not reach Discord for ${what} (${network}).`, {
+      cause: error,
+      permanent: false,
+      details: { errno: network },
+    });
+  }
   if (!(error instanceof DiscordAPIError) && !(error instanceof HTTPError)) return error;
   const code = error instanceof DiscordAPIError ? error.code : undefined;
   const permanent = error.status >= 400 && error.status < 500 && !RETRYABLE_CLIENT_STATUSES.has(error.status);
@@ -26,6 +34,23 @@ export function asDiscordRequestError(error: unknown, what: string): unknown {
     `Discord refused ${what}: HTTP ${error.status}${code === undefined ? '' : `, code ${code}: ${error.message}`}.`,
     { cause: error, permanent, details: { status: error.status, ...(code === undefined ? {} : { discordCode: code }) } },
   );
+}
+
+/**
+ * What a failure to reach Discord at all says (no HTTP answer): a refused or reset connection, a
+ * name that does not resolve, an unreachable host, undici's own socket and connect failures. The
+ * REST client's timeout (an AbortError) is not among them: a stop signal aborts requests that way too.
+ */
+const NETWORK_FAILURES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_[A-Z_]+)$/;
+
+/** The network failure's code, on the error or on the cause a fetch-based client wraps it in; undefined otherwise. */
+function networkFailureCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  for (const failure of [error, error.cause]) {
+    const code = failure instanceof Error && 'code' in failure && typeof failure.code === 'string' ? failure.code : '';
+    if (NETWORK_FAILURES.test(code)) return code;
+  }
+  return undefined;
 }
 
 /** Names the bucket route, where the REST client has already put `:id` and `:token` for the real ones. */

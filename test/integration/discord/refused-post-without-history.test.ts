@@ -64,6 +64,6 @@ it('where the bot may not read the history, a post whose connection was refused 
   );
 
   expect(discord.channelMessages(channel.id)).toHaveLength(0);
-  expect(outcome).toMatchObject({ failed: { code: 'ECONNREFUSED' } });
+  expect(outcome).toMatchObject({ failed: { code: 'DISCORD_UNAVAILABLE', permanent: false, details: { errno: 'ECONNREFUSED' } } });
   expect(await ledger.find([job.messageId])).toBeUndefined();
 });

@@ -75,7 +75,7 @@ describe('a failed reply post says whether Discord may have posted it', () => {
     const unreachable = `http://127.0.0.1:${await closedPort()}/api`;
     const { post, channel } = setup(unreachable);
     const failure = await post('Yay!');
-    expect(failure).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(failure).toMatchObject({ code: 'DISCORD_UNAVAILABLE', permanent: false, details: { errno: 'ECONNREFUSED' } });
     expect(failure).not.toHaveProperty('details.mayHavePosted');
     expect(discord.channelMessages(channel.id)).toHaveLength(0);
   });
