@@ -10,8 +10,9 @@ const RETRY_DELAY_MS = 250;
 
 /**
  * Start-up only: PINGs Redis on a connection of its own and fails with REDIS_UNAVAILABLE, naming
- * REDIS_URL without its password, when no answer comes within `deadlineMs`. The long-lived
- * connections keep reconnecting forever, so Redis going down later is survived as before.
+ * REDIS_URL without its password, when no answer comes within `deadlineMs`, or when the Redis
+ * there is a read-only replica (every write would be refused). The long-lived connections keep
+ * reconnecting forever, so Redis going down later is survived as before.
  */
 export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
   let lastError: unknown;
@@ -26,17 +27,32 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
     lastError = error;
   });
   try {
-    await withinMs(redis.ping(), deadlineMs);
-  } catch (error) {
-    const reason = describe(lastError ?? error);
-    throw new FeelbotError(
-      ErrorCodes.RedisUnavailable,
-      `Redis at REDIS_URL=${withoutPassword(url)} did not answer within ${deadlineMs / 1000} s (${reason}). Start Redis, or point REDIS_URL at it.`,
-      { cause: lastError ?? error, userFacing: true },
-    );
+    try {
+      await withinMs(redis.ping(), deadlineMs);
+    } catch (error) {
+      const reason = describe(lastError ?? error);
+      throw new FeelbotError(
+        ErrorCodes.RedisUnavailable,
+        `Redis at REDIS_URL=${withoutPassword(url)} did not answer within ${deadlineMs / 1000} s (${reason}). Start Redis, or point REDIS_URL at it.`,
+        { cause: lastError ?? error, userFacing: true },
+      );
+    }
+    if ((await roleOf(redis)) === 'slave') {
+      throw new FeelbotError(
+        ErrorCodes.RedisUnavailable,
+        `Redis at REDIS_URL=${withoutPassword(url)} is a read-only replica, which refuses every write the queue makes. Point REDIS_URL at the primary.`,
+        { userFacing: true },
+      );
+    }
   } finally {
     redis.disconnect();
   }
+}
+
+/** ROLE's first field ("master", "slave", "sentinel"); undefined where it may not be asked (an ACL without ROLE). */
+async function roleOf(redis: Redis): Promise<string | undefined> {
+  const reply = (await redis.call('ROLE').catch(() => undefined)) as unknown;
+  return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined;
 }
 
 function describe(error: unknown): string {
