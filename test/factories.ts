@@ -3,7 +3,14 @@ import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
 import type { EmotionScores } from '../src/domain/emotions.js';
 import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../src/domain/guild-settings.js';
 import type { AnalysisJob } from '../src/jobs/analysis-job.js';
+import type { MessageJobDeps } from '../src/jobs/message-job-deps.js';
 import type { MessageJob } from '../src/jobs/message-job.js';
+import { NO_CHANNEL_BLOCKS } from '../src/ports/channel-blocks.js';
+import { NO_DELETIONS } from '../src/ports/deleted-messages.js';
+import { NO_EDITS } from '../src/ports/edited-messages.js';
+import { NO_LOGS } from '../src/ports/logger.js';
+import { NO_METRICS } from '../src/ports/metrics.js';
+import { NO_REPLY_LIMITS } from '../src/ports/reply-limiter.js';
 import type { EmotionAnalysis } from '../src/ports/emotion-classifier.js';
 
 let nextSnowflake = 1_200_000_000_000_000_000n;
@@ -61,3 +68,32 @@ export function buildSettings(overrides: Partial<GuildSettings> = {}): GuildSett
 }
 
 export const personas = DEFAULT_PERSONAS;
+
+/**
+ * The message use case's ports in memory: every message classified as joy, every reply "How
+ * wonderful!", default settings, a replier that posts nowhere, a ledger that remembers nothing, no
+ * logs, limits, deletions, edits or blocks. A test overrides the ports it looks at.
+ */
+export function buildMessageJobDeps(overrides: Partial<MessageJobDeps> = {}): MessageJobDeps {
+  return {
+    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async () => ({ text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    replier: { post: async () => ({ messageId: snowflake() }), findPosted: async () => undefined },
+    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined },
+    typing: { start: () => () => undefined },
+    logger: NO_LOGS,
+    metrics: NO_METRICS,
+    notifier: { notify: async () => undefined },
+    limiter: NO_REPLY_LIMITS,
+    deleted: NO_DELETIONS,
+    edited: NO_EDITS,
+    blocks: NO_CHANNEL_BLOCKS,
+    ...overrides,
+  };
+}

@@ -1,18 +1,12 @@
-import {
-  ApplicationCommandOptionType,
-  ChannelType,
-  type APIApplicationCommandInteractionDataChannelOption,
-  type APIApplicationCommandInteractionDataStringOption,
-} from 'discord-api-types/v10';
+import { ChannelType } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { feelbotKey } from '../../src/adapters/redis/redis-connection.js';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import type { ChannelRecord } from '../fakes/fake-discord/index.js';
 import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { channelOption, feelbotCommand, textOption, type CommandOption } from '../support/feelbot-command.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
-
-type CommandOption = APIApplicationCommandInteractionDataStringOption | APIApplicationCommandInteractionDataChannelOption;
 
 /**
  * Deleting a channel, category or thread in Discord, seen by a real gateway process (the real
@@ -44,20 +38,11 @@ describe('a deleted channel, category or thread leaves nothing behind in the set
 
   const discord = () => stack.discord;
   const guildId = () => discord().world.guild.id;
-  const mode = (value: string): CommandOption => ({ name: 'mode', type: ApplicationCommandOptionType.String, value });
-  const channel = (id: string): CommandOption => ({ name: 'channel', type: ApplicationCommandOptionType.Channel, value: id });
+  const mode = (value: string) => textOption('mode', value);
+  const channel = (id: string) => channelOption('channel', id);
 
   /** `/feelbot <subcommand>` sent by the admin in `channelId`; resolves to the gateway's private answer. */
-  async function asAdmin(subcommand: string, options: CommandOption[], channelId = discord().world.channels.text.id): Promise<string> {
-    const sent = discord().sendInteraction({
-      channelId,
-      userId: discord().world.users.admin.id,
-      commandName: 'feelbot',
-      options: [{ name: subcommand, type: ApplicationCommandOptionType.Subcommand, options }],
-    });
-    const [answer] = await discord().waitFor(() => discord().interactionResponses(sent.id).length > 0 && discord().interactionResponses(sent.id), { timeoutMs: 10_000 });
-    return (answer!.body.data as { content: string }).content;
-  }
+  const asAdmin = (subcommand: string, options: CommandOption[], channelId?: string) => feelbotCommand(discord(), discord().world.users.admin.id, subcommand, options, channelId);
   const freshChannel = (name: string, parentId?: string) =>
     discord().addChannel({ guildId: guildId(), type: ChannelType.GuildText, name, ...(parentId ? { parentId } : {}) });
   const forgotten = (channelId: string, by = gateway) =>

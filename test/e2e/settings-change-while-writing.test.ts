@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationCommandOptionType, ChannelType, type APIApplicationCommandInteractionDataBasicOption } from 'discord-api-types/v10';
+import { ChannelType } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import type { FeelbotProcess, LogLine } from '../support/feelbot-process.js';
+import { channelOption, feelbotCommand, flagOption, textOption, type CommandOption } from '../support/feelbot-command.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
 import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 
@@ -53,19 +54,7 @@ describe('an admin changes the settings while a reply is being written', () => {
   }
 
   /** `/feelbot <subcommand>` from the admin; resolves once the gateway has answered, so the change is in Redis. */
-  async function asAdmin(subcommand: string, options: APIApplicationCommandInteractionDataBasicOption[]): Promise<string> {
-    const { discord } = stack;
-    const sent = discord.sendInteraction({
-      channelId: discord.world.channels.text.id,
-      userId: discord.world.users.admin.id,
-      commandName: 'feelbot',
-      options: [{ name: subcommand, type: ApplicationCommandOptionType.Subcommand, options }],
-    });
-    const [answer] = await discord.waitFor(() => discord.interactionResponses(sent.id).length > 0 && discord.interactionResponses(sent.id), { timeoutMs: 10_000 });
-    return (answer!.body.data as { content: string }).content;
-  }
-  const text = (name: string, value: string) => ({ name, type: ApplicationCommandOptionType.String as const, value });
-  const flag = (name: string, value: boolean) => ({ name, type: ApplicationCommandOptionType.Boolean as const, value });
+  const asAdmin = (subcommand: string, options: CommandOption[]) => feelbotCommand(stack.discord, stack.discord.world.users.admin.id, subcommand, options);
 
   /** The premise of each test: the admin's command landed before the reply was written in full. */
   const stillWriting = (messageId: string) => expect(worker.logs.some(forJob(messageId, 'generated'))).toBe(false);
@@ -73,7 +62,7 @@ describe('an admin changes the settings while a reply is being written', () => {
   it('the bot turned off in the channel while the reply is written: nothing is posted there', async () => {
     const channelId = newChannel();
     const { message } = await mentionUntilWriting(channelId);
-    await asAdmin('channel', [text('mode', 'off'), { name: 'channel', type: ApplicationCommandOptionType.Channel, value: channelId }]);
+    await asAdmin('channel', [textOption('mode', 'off'), channelOption('channel', channelId)]);
     stillWriting(message.id);
 
     expect((await done(message.id)).outcome).toEqual({ status: 'skipped', reason: 'mode-off', emotion: 'anger' });
@@ -84,7 +73,7 @@ describe('an admin changes the settings while a reply is being written', () => {
     const channelId = newChannel();
     const { message, writer } = await mentionUntilWriting(channelId);
     expect(writer).toBe(DEFAULT_PERSONAS.anger.name);
-    await asAdmin('persona', [text('name', 'anger'), flag('enabled', false)]);
+    await asAdmin('persona', [textOption('name', 'anger'), flagOption('enabled', false)]);
     stillWriting(message.id);
 
     const outcome = (await done(message.id)).outcome as { status: string; persona?: string };
@@ -98,7 +87,7 @@ describe('an admin changes the settings while a reply is being written', () => {
   it("a persona's name changed while its reply is written: the reply shows the name it has now", async () => {
     const channelId = newChannel();
     const { message } = await mentionUntilWriting(channelId);
-    await asAdmin('persona', [text('name', 'anger'), flag('enabled', true), text('display_name', 'Grumpy')]);
+    await asAdmin('persona', [textOption('name', 'anger'), flagOption('enabled', true), textOption('display_name', 'Grumpy')]);
     stillWriting(message.id);
 
     expect((await done(message.id)).outcome).toMatchObject({ status: 'posted', persona: 'anger' });

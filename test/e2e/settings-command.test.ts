@@ -1,17 +1,11 @@
-import {
-  ApplicationCommandOptionType,
-  ChannelType,
-  type APIApplicationCommandInteractionDataChannelOption,
-  type APIApplicationCommandInteractionDataStringOption,
-} from 'discord-api-types/v10';
+import { ChannelType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { channelOption, feelbotCommand, textOption, type CommandOption } from '../support/feelbot-command.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
-
-type CommandOption = APIApplicationCommandInteractionDataStringOption | APIApplicationCommandInteractionDataChannelOption;
 
 /**
  * /feelbot as admins use it, on a real gateway process (no worker: a queued reply job stays in
@@ -39,20 +33,10 @@ describe('/feelbot changes where feelbot speaks', () => {
 
   const discord = () => stack.discord;
   const guildId = () => discord().world.guild.id;
-  const mode = (value: string): CommandOption => ({ name: 'mode', type: ApplicationCommandOptionType.String, value });
-  const channel = (id: string): CommandOption => ({ name: 'channel', type: ApplicationCommandOptionType.Channel, value: id });
+  const mode = (value: string) => textOption('mode', value);
+  const channel = (id: string) => channelOption('channel', id);
 
-  /** `/feelbot <subcommand>` sent by `userId` in `channelId`; resolves to the gateway's private answer. */
-  async function runSettings(userId: string, subcommand: string, options: CommandOption[], channelId = discord().world.channels.text.id): Promise<string> {
-    const sent = discord().sendInteraction({
-      channelId,
-      userId,
-      commandName: 'feelbot',
-      options: [{ name: subcommand, type: ApplicationCommandOptionType.Subcommand, options }],
-    });
-    const [answer] = await discord().waitFor(() => discord().interactionResponses(sent.id).length > 0 && discord().interactionResponses(sent.id), { timeoutMs: 10_000 });
-    return (answer!.body.data as { content: string }).content;
-  }
+  const runSettings = (userId: string, subcommand: string, options: CommandOption[], channelId?: string) => feelbotCommand(discord(), userId, subcommand, options, channelId);
   const asAdmin = (subcommand: string, options: CommandOption[], channelId?: string) => runSettings(discord().world.users.admin.id, subcommand, options, channelId);
 
   /** A message from a member of its own in `channelId`, unaddressed unless `mentionsBot`. */

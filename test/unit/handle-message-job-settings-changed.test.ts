@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { EMOTIONS, type Emotion } from '../../src/domain/emotions.js';
 import type { GuildSettings, ReplyMode } from '../../src/domain/guild-settings.js';
-import { handleMessageJob, type MessageJobDeps, type SkipReason } from '../../src/jobs/handle-message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
-import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
+import { handleMessageJob, type SkipReason } from '../../src/jobs/handle-message-job.js';
 import type { PostAttempt } from '../../src/ports/delivery-ledger.js';
-import { NO_EDITS } from '../../src/ports/edited-messages.js';
 import type { EmotionAnalysis } from '../../src/ports/emotion-classifier.js';
-import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { PersonaReply } from '../../src/ports/persona-replier.js';
-import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
-import { buildAnalysis, buildMessageJob, buildSettings, personas, snowflake } from '../factories.js';
+import { buildAnalysis, buildMessageJob, buildMessageJobDeps, buildSettings, personas, snowflake } from '../factories.js';
 
 /** The one line of a prompt that names the persona writing it (buildPrompt's reply instruction). */
 const writtenAs = (emotion: Emotion) => `as ${personas[emotion].name}.`;
@@ -30,7 +24,7 @@ function depsWhereAdminActs(options: {
   const posted: PersonaReply[] = [];
   const attempts: PostAttempt[] = [];
   const reads = { count: 0 };
-  const deps: MessageJobDeps = {
+  const deps = buildMessageJobDeps({
     classifier: { classify: async (texts) => texts.map(() => options.analysis ?? buildAnalysis()), dispose: async () => undefined },
     generator: {
       parallelism: 1,
@@ -41,19 +35,10 @@ function depsWhereAdminActs(options: {
       },
       dispose: async () => undefined,
     },
-    personas,
     settings: { get: async () => ((reads.count += 1), stored), update: async () => stored },
     replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
     ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined },
-    typing: { start: () => () => undefined },
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-    notifier: { notify: async () => undefined },
-    limiter: NO_REPLY_LIMITS,
-    deleted: NO_DELETIONS,
-    edited: NO_EDITS,
-    blocks: NO_CHANNEL_BLOCKS,
-  };
+  });
   return { deps, prompts, posted, attempts, reads };
 }
 

@@ -1,6 +1,4 @@
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
@@ -13,7 +11,7 @@ import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.
 import { NO_REPLY_LIMITS, type ReplyLimiter } from '../../src/ports/reply-limiter.js';
 import type { GenerationResult, ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
-import { buildAnalysis, buildMessageJob, buildSettings, personas, snowflake } from '../factories.js';
+import { buildAnalysis, buildMessageJob, buildMessageJobDeps, buildSettings, personas, snowflake } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
@@ -72,23 +70,11 @@ async function withOneRetry(run: () => Promise<unknown>): Promise<unknown> {
 /** The use case on in-memory ports; `posted` collects what reached Discord. */
 function depsWith(overrides: Partial<MessageJobDeps> = {}) {
   const posted: PersonaReply[] = [];
-  const deps: MessageJobDeps = {
-    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+  const deps = buildMessageJobDeps({
     generator: saying('How wonderful!'),
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
-    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined },
-    typing: { start: () => () => undefined },
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-    notifier: { notify: async () => undefined },
-    limiter: NO_REPLY_LIMITS,
-    deleted: NO_DELETIONS,
-    edited: NO_EDITS,
-    blocks: NO_CHANNEL_BLOCKS,
     ...overrides,
-  };
+  });
   return { deps, posted };
 }
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
-import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
-import { NO_EDITS } from '../../src/ports/edited-messages.js';
-import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { PersonaReplier, PersonaReply } from '../../src/ports/persona-replier.js';
-import { NO_REPLY_LIMITS } from '../../src/ports/reply-limiter.js';
-import { buildAnalysis, buildMessageJob, personas } from '../factories.js';
+import { buildMessageJob, buildMessageJobDeps } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 /** The DeliveryLedger contract in memory. */
@@ -45,27 +38,7 @@ function failingOnce(failure: FeelbotError) {
 }
 
 function depsWith(replier: PersonaReplier, overrides: Partial<MessageJobDeps> = {}): MessageJobDeps {
-  return {
-    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-    generator: {
-      parallelism: 1,
-      generate: async () => ({ text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
-      dispose: async () => undefined,
-    },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-    replier,
-    ledger: memoryLedger(),
-    typing: { start: () => () => undefined },
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-    notifier: { notify: async () => undefined },
-    limiter: NO_REPLY_LIMITS,
-    deleted: NO_DELETIONS,
-    edited: NO_EDITS,
-    blocks: NO_CHANNEL_BLOCKS,
-    ...overrides,
-  };
+  return buildMessageJobDeps({ replier, ledger: memoryLedger(), ...overrides });
 }
 
 /** A 502 on the post itself, which Discord may have posted before answering. */

@@ -1,14 +1,13 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, MessageFlags, type Interaction } from 'discord.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Events, MessageFlags, type Interaction } from 'discord.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /**
@@ -19,21 +18,7 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 describe('a /feel whose queueing timed out', () => {
   const redis = usePrivateRedis();
   const queues: MessageQueue[] = [];
-  let discord: FakeDiscord;
-  let client: Client;
-
-  beforeAll(async () => {
-    discord = await startFakeDiscord();
-    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
-    const ready = once(client, Events.ClientReady);
-    await client.login(discord.token);
-    await ready;
-  });
-
-  afterAll(async () => {
-    await client?.destroy();
-    await discord?.close();
-  });
+  const fake = useLoggedInClient();
 
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -55,11 +40,11 @@ describe('a /feel whose queueing timed out', () => {
   /** A member's private /feel, sent through the fake Discord; resolves with its id once `handle` is done with it. */
   async function sendFeel(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
     const handled = new Promise<void>((resolve, reject) => {
-      client.once(Events.InteractionCreate, (interaction) => void handle(interaction).then(resolve, reject));
+      fake.client.once(Events.InteractionCreate, (interaction) => void handle(interaction).then(resolve, reject));
     });
-    const sent = discord.sendInteraction({
-      channelId: discord.world.channels.text.id,
-      userId: discord.world.users.member.id,
+    const sent = fake.discord.sendInteraction({
+      channelId: fake.discord.world.channels.text.id,
+      userId: fake.discord.world.users.member.id,
       commandName: 'feel',
       options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
     });
@@ -77,7 +62,7 @@ describe('a /feel whose queueing timed out', () => {
     });
     const interactionId = await sendFeel(handle);
     expect(await queue.hasAnalysis(interactionId)).toBe(true);
-    expect(discord.interactionResponses(interactionId).map((response) => [response.kind, response.callbackType])).toEqual([['callback', 5]]);
+    expect(fake.discord.interactionResponses(interactionId).map((response) => [response.kind, response.callbackType])).toEqual([['callback', 5]]);
   });
 
   it('before Redis queued it: the user is told privately that feelbot is briefly unavailable', async () => {
@@ -86,7 +71,7 @@ describe('a /feel whose queueing timed out', () => {
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
     const interactionId = await sendFeel(handle);
     expect(await queue.queue.getJob(analysisJobId(interactionId))).toBeUndefined();
-    const responses = discord.interactionResponses(interactionId);
+    const responses = fake.discord.interactionResponses(interactionId);
     expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([
       ['callback', 5],
       ['editOriginal', null],
@@ -101,7 +86,7 @@ describe('a /feel whose queueing timed out', () => {
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
     await sendFeel(handle);
     const limiter = new RedisAnalysisLimiter(redis.connection, prefix, { perUserPerMinute: 5, perGuildPerMinute: 20 });
-    const request = { scope: discord.world.guild.id, userId: discord.world.users.member.id };
+    const request = { scope: fake.discord.world.guild.id, userId: fake.discord.world.users.member.id };
     const verdicts = [];
     for (let i = 0; i < 5; i++) verdicts.push((await limiter.tryStart(request, randomUUID())).allowed);
     // Unless the minute turned over between the failed /feel and these claims, which only adds room.

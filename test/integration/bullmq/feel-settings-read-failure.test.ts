@@ -1,14 +1,13 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Events, type Interaction } from 'discord.js';
+import { expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /**
@@ -17,23 +16,10 @@ import { usePrivateRedis } from '../../support/redis-server.js';
  * read, so a read that fails must not leave the count behind.
  */
 const redis = usePrivateRedis();
-let discord: FakeDiscord;
-let client: Client;
-
-beforeAll(async () => {
-  discord = await startFakeDiscord();
-  client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
-  const ready = once(client, Events.ClientReady);
-  await client.login(discord.token);
-  await ready;
-});
-
-afterAll(async () => {
-  await client?.destroy();
-  await discord?.close();
-});
+const fake = useLoggedInClient();
 
 it('a public /feel whose settings read fails gives its count back: no analysis ran, none is counted', async () => {
+  const { discord, client } = fake;
   const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
   const queue = new MessageQueue(redis.connection, prefix);
   const handle = createInteractionHandler({

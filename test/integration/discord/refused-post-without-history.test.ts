@@ -6,15 +6,8 @@ import { WebhookDirectory } from '../../../src/adapters/discord/webhook-director
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
-import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
-import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
-import { NO_EDITS } from '../../../src/ports/edited-messages.js';
-import { NO_LOGS } from '../../../src/ports/logger.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
-import { NO_REPLY_LIMITS } from '../../../src/ports/reply-limiter.js';
-import { buildAnalysis, buildMessageJob, personas } from '../../factories.js';
+import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
+import { buildMessageJob, buildMessageJobDeps } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { closedPort } from '../../support/closed-port.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -36,26 +29,7 @@ it('where the bot may not read the history, a post whose connection was refused 
   const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
   const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `refused-${randomUUID().slice(0, 4)}` });
   const ledger = new RedisDeliveryLedger(redis.connection, prefix);
-  const deps: MessageJobDeps = {
-    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-    generator: {
-      parallelism: 1,
-      generate: async () => ({ text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
-      dispose: async () => undefined,
-    },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-    replier: new WebhookReplier(rest, directory, new AvatarStore(), { postRest }),
-    ledger,
-    typing: { start: () => () => undefined },
-    logger: NO_LOGS,
-    metrics: NO_METRICS,
-    notifier: { notify: async () => undefined },
-    limiter: NO_REPLY_LIMITS,
-    deleted: NO_DELETIONS,
-    edited: NO_EDITS,
-    blocks: NO_CHANNEL_BLOCKS,
-  };
+  const deps = buildMessageJobDeps({ replier: new WebhookReplier(rest, directory, new AvatarStore(), { postRest }), ledger });
   const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, readsHistory: false });
 
   const outcome = await handleMessageJob(job, deps).then(
