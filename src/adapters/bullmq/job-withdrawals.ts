@@ -5,6 +5,7 @@ import { messageJobId, MessageJobSchema } from '../../jobs/message-job.js';
 import type { WithdrawnBurst, WithdrawnJob } from '../../ports/reply-queue.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import type { MessageCarriers } from './message-carriers.js';
+import { readJob } from './read-job.js';
 
 /** The rest of a withdrawn job is kept this long for a withdrawal retried after Redis ran it unanswered. */
 const WITHDRAWN_REST_TTL_SECONDS = 10 * 60;
@@ -34,7 +35,7 @@ export class JobWithdrawals {
     const jobIds = new Set([...carriers, ...messageIds.map(messageJobId)]);
     const removed: WithdrawnJob[] = [];
     for (const jobId of jobIds) {
-      const job = await this.queue.getJob(jobId);
+      const job = await readJob(this.queue, jobId);
       if (!job) {
         const kept = await this.connection.get(this.keptKey(jobId));
         if (kept) removed.push(keptWithdrawal(jobId, kept));

@@ -8,6 +8,7 @@ import { JobPriority } from './job-priorities.js';
 import { JobWithdrawals } from './job-withdrawals.js';
 import { MessageCarriers } from './message-carriers.js';
 import { REPLY_QUEUE } from './queue-names.js';
+import { readJob } from './read-job.js';
 import { reviseWaitingJob } from './revise-waiting-job.js';
 import { untilReady } from './until-ready.js';
 import type { ReplyQueue, WithdrawnJob } from '../../ports/reply-queue.js';
@@ -68,7 +69,7 @@ export class MessageQueue implements ReplyQueue {
 
   /** True when this interaction's analysis is queued (or being answered). */
   async hasAnalysis(interactionId: string): Promise<boolean> {
-    return (await this.queue.getJob(analysisJobId(interactionId))) !== undefined;
+    return (await readJob(this.queue, analysisJobId(interactionId))) !== undefined;
   }
 
   /** Removes the waiting reply jobs that carry these (deleted) messages' text (JobWithdrawals). */

@@ -27,15 +27,24 @@ export class WorkerTakingUnreadableJobs extends Worker {
     try {
       return super.createJob(raw, jobId);
     } catch (error) {
-      const fields = PARSED_FIELDS.filter((field) => !parses(raw[field]));
+      const fields = unreadableFields(raw);
       if (!(error instanceof SyntaxError) || fields.length === 0) throw error;
-      const standIns = Object.fromEntries(fields.map((field) => [field, STAND_INS[field]]));
       // `defa` (fail it when next fetched: it stalled too often): its stalls came from the unreadable hash.
-      const job = super.createJob({ ...raw, ...standIns, defa: undefined }, jobId);
+      const job = super.createJob({ ...withStandIns(raw, fields), defa: undefined }, jobId);
       job.data = new UnreadableJob(fields);
       return job;
     }
   }
+}
+
+/** The fields of a stored job's hash that BullMQ cannot parse; none for a readable job. */
+export function unreadableFields(raw: JobJsonRaw): ParsedField[] {
+  return PARSED_FIELDS.filter((field) => !parses(raw[field]));
+}
+
+/** The hash with a stand-in for each of `fields`, so BullMQ reads the rest of the job as stored. */
+export function withStandIns(raw: JobJsonRaw, fields: readonly ParsedField[]): JobJsonRaw {
+  return { ...raw, ...Object.fromEntries(fields.map((field) => [field, STAND_INS[field]])) };
 }
 
 /** Whether BullMQ's JSON.parse takes the field; a missing one is read as its default. */
