@@ -1,4 +1,5 @@
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { rejectsCallbackWaitsPastWindow } from '../adapters/discord/interaction-callback-wait.js';
 import { invalidRequestOptions } from '../adapters/discord/invalid-requests.js';
 
 /**
@@ -18,7 +19,8 @@ export function createDiscordClient(apiUrl: string): Client {
     // DM channels are not cached until their first message arrives; a message deleted after it
     // left the cache (or before this gateway started) must still reach the deletion handler.
     partials: [Partials.Channel, Partials.Message],
-    rest: { api: apiUrl, ...invalidRequestOptions() },
+    // A deferral or reply that would wait past Discord's 3 s fails at once; every other request waits out its 429s.
+    rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow, ...invalidRequestOptions() },
     allowedMentions: { parse: [], repliedUser: false },
   });
 }

@@ -4,7 +4,8 @@ import type { FeelbotProcess, LogLine } from '../support/feelbot-process.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
 
 const CALLBACK = 'POST /interactions/:id/:token/callback';
-/** Interaction callback type: "thinking…", to be edited later. */
+/** Interaction callback types: a message at once, or "thinking…" to be edited later. */
+const CHANNEL_MESSAGE = 4;
 const DEFERRED = 5;
 
 /**
@@ -46,12 +47,16 @@ describe('a /feel whose deferral Discord answers with a fault', () => {
     expect(failed).toMatchObject({ msg: 'interaction failed', code: 'DISCORD_REQUEST_FAILED', err: { details: { status: 503 } } });
   });
 
-  it("rate limited past Discord's 3 seconds is logged as Discord refusing the late try (10062), not UNEXPECTED", async () => {
+  it("rate limited past Discord's 3 seconds fails without waiting (a late try would meet 10062), logged as DISCORD_RATE_LIMITED, not UNEXPECTED", async () => {
     stack = await FeelbotStack.start();
     const gateway = await stack.spawn('gateway');
     stack.discord.failNext(CALLBACK, [{ status: 429, retryAfter: 4 }]);
     const interaction = stack.feel('I am so happy today');
     const failed = await finished(gateway, interaction.id);
-    expect(failed).toMatchObject({ msg: 'interaction failed', code: 'DISCORD_REQUEST_FAILED', err: { details: { status: 404, discordCode: 10_062 } } });
+    expect(failed).toMatchObject({ msg: 'interaction failed', code: 'DISCORD_RATE_LIMITED' });
+    // Told within the 3 s that something went wrong, instead of after a wait Discord would end with 10062.
+    const { discord } = stack;
+    const [answer] = await discord.waitFor(() => discord.interactionResponses(interaction.id).length > 0 && discord.interactionResponses(interaction.id), { timeoutMs: 10_000 });
+    expect(answer!.callbackType).toBe(CHANNEL_MESSAGE);
   });
 });

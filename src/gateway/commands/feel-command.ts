@@ -9,6 +9,7 @@ import type { SettingsStore } from '../../ports/settings-store.js';
 import { placeOf } from '../channel-place.js';
 import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
+import { AcknowledgedInteractionFailure } from './acknowledged-interaction-failure.js';
 import { analysisTextOf } from './analysis-text.js';
 import { queuedByAnotherGateway } from './queued-by-another-gateway.js';
 
@@ -43,7 +44,8 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     await interaction.reply({ content: refusal(verdict), flags: MessageFlags.Ephemeral });
     return 'rate-limited';
   }
-  if (!(await defer(interaction, isPublic, request, deps))) return 'acknowledged-elsewhere';
+  const deferral = await defer(interaction, isPublic, request, deps);
+  if (deferral === 'queued-elsewhere') return 'acknowledged-elsewhere';
   await queueAnalysis(
     {
       version: 1,
@@ -60,9 +62,17 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     },
     request,
     deps,
-  );
+  ).catch((error: unknown) => {
+    throw deferral === 'refused-as-acknowledged' ? new AcknowledgedInteractionFailure(error) : error;
+  });
   return 'queued';
 }
+
+/**
+ * How the deferral went: Discord took it; or refused it as acknowledged already (40060) and another
+ * gateway queued the analysis; or refused it so and nobody did, so this gateway queues it.
+ */
+type Deferral = 'deferred' | 'queued-elsewhere' | 'refused-as-acknowledged';
 
 /**
  * Counts the request under the limits and reads whether to answer publicly: one Redis round trip
@@ -80,18 +90,19 @@ async function claimStart(interaction: AnalysisInteraction, request: AnalysisReq
 }
 
 /**
- * "thinking…". True when this gateway is to queue the analysis, false when another gateway
- * acknowledged it and queued it. A deferral nobody acknowledged (10062: too late) or that failed
- * gives the claim back: no analysis will run for it.
+ * "thinking…". A deferral nobody acknowledged (10062: too late), that failed, or that the client
+ * gave up on (a 429 asking to wait past the 3 s) gives the claim back: no analysis will run for it.
  */
-async function defer(interaction: AnalysisInteraction, isPublic: boolean, request: AnalysisRequest, deps: AnalysisDeps): Promise<boolean> {
+async function defer(interaction: AnalysisInteraction, isPublic: boolean, request: AnalysisRequest, deps: AnalysisDeps): Promise<Deferral> {
   try {
     await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-    return true;
+    return 'deferred';
   } catch (error) {
     // Acknowledged already: by another gateway, which queues it, or by this one's own try whose
     // answer was lost (a 5xx after Discord applied it, and the client's retry met 40060).
-    if (hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) return !(await queuedByAnotherGateway(deps.queue, interaction.id));
+    if (hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged)) {
+      return (await queuedByAnotherGateway(deps.queue, interaction.id)) ? 'queued-elsewhere' : 'refused-as-acknowledged';
+    }
     await giveBack(request, interaction.id, deps);
     throw error;
   }

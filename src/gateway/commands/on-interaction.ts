@@ -6,7 +6,9 @@ import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { asDiscordRequestError } from '../../adapters/discord/discord-request-error.js';
+import { InteractionWebhookResponder } from '../../adapters/discord/interaction-webhook-responder.js';
 import { isConnectionError } from '../../adapters/redis/redis-connection-error.js';
+import { unwrapAcknowledged } from './acknowledged-interaction-failure.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
@@ -42,14 +44,21 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
         await handleSettingsCommand(interaction, deps.settings);
       }
       log.info(outcome ? { outcome } : {}, 'interaction handled');
-    } catch (error) {
+    } catch (thrown) {
+      const { error, acknowledged } = unwrapAcknowledged(thrown);
       // Not retried: Discord wants an answer within 3 seconds, and an outage lasts longer.
       const redisDown = isRedisDown(error);
-      // A Discord failure (a 5xx, a deferral refused as too late) is told by its status and code, not as a bug.
+      // A Discord failure (a 5xx, a deferral refused as too late or held back past the 3 s by a 429) is told by its code, not as a bug.
       const failure = asDiscordRequestError(error, 'the answer to the interaction');
       log.error({ err: failure, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(failure) }, 'interaction failed');
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
-      if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
+      if (acknowledged) {
+        // A deferral discord.js does not know of (it met 40060): edited as the worker would, keeping
+        // the visibility the deferral chose.
+        await new InteractionWebhookResponder(interaction.client.rest)
+          .editOriginal(interaction.applicationId, interaction.token, { content, embeds: [], files: [] })
+          .catch(() => undefined);
+      } else if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
         // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and
         // the placeholder goes. Discord reads the first follow-up to a deferral as the deferral's own

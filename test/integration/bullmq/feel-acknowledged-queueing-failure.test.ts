@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Events, type Interaction } from 'discord.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
+import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
+import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
+import { createDiscordClient } from '../../../src/gateway/create-client.js';
+import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
+import { capturedLogger } from '../../support/captured-logger.js';
+import { useLoggedInClient } from '../../support/logged-in-client.js';
+import { startPrivateRedis, usePrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
+
+const CALLBACK = 'POST /interactions/:id/:token/callback';
+/** Interaction callback type: "thinking…", to be edited later. */
+const DEFERRED = 5;
+
+/**
+ * The gateway's /feel handler with the gateway's own discord.js client logged in to the fake
+ * Discord. The limits and settings live on one private Redis, the queue on another that is down:
+ * the request is counted, then cannot be queued.
+ */
+const redis = usePrivateRedis();
+const fake = useLoggedInClient(createDiscordClient);
+let queueRedis: PrivateRedis | undefined;
+
+beforeAll(async () => {
+  queueRedis = await startPrivateRedis();
+});
+
+afterAll(async () => {
+  await queueRedis?.stop();
+});
+
+it('a /feel whose deferral Discord refuses as already acknowledged (40060), and that cannot then be queued, is told so in its "thinking…" answer', async () => {
+  const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
+  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway');
+  const queue = new MessageQueue(connection, prefix);
+  await queue.ready();
+  await queueRedis!.crash();
+  const { logger, lines } = capturedLogger();
+  const handle = createInteractionHandler({
+    queue,
+    settings: new RedisSettingsStore(redis.connection, prefix),
+    analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
+    logger,
+  });
+  // Another gateway's deferral got there first: Discord shows "thinking…" and refuses this one.
+  fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
+  const handled = new Promise<void>((resolve, reject) => {
+    fake.client.once(Events.InteractionCreate, (interaction: Interaction) => void handle(interaction).then(resolve, reject));
+  });
+  const sent = fake.discord.sendInteraction({
+    channelId: fake.discord.world.channels.text.id,
+    userId: fake.discord.world.users.member.id,
+    commandName: 'feel',
+    options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
+  });
+  await handled;
+
+  expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: sent.id, code: 'REDIS_UNAVAILABLE' });
+  const responses = fake.discord.interactionResponses(sent.id);
+  expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([
+    ['callback', DEFERRED],
+    ['editOriginal', null],
+  ]);
+  expect(responses[1]!.body).toMatchObject({ content: 'feelbot is briefly unavailable; please try again in a minute.' });
+  await queue.close();
+  connection.disconnect();
+});
