@@ -1,10 +1,11 @@
-import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, WebhookType, type REST } from 'discord.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import type { WebhookCredentials } from './webhook-location.js';
 
 interface ApiWebhook {
   id: string;
+  type: WebhookType;
   token?: string;
   name: string | null;
   application_id: string | null;
@@ -21,6 +22,11 @@ export interface WebhookSpec {
   readonly avatar?: () => Promise<string | undefined>;
 }
 
+/** A webhook of this application that a listing of the channel found, with the name it has there. */
+export interface ListedWebhook extends WebhookCredentials {
+  readonly name: string | null;
+}
+
 /** Discord's side of a channel's webhooks: find feelbot's, make one, change its avatar, delete one. */
 export class ChannelWebhooks {
   /**
@@ -33,19 +39,22 @@ export class ChannelWebhooks {
     private readonly applicationId: () => Promise<string>,
   ) {}
 
-  /** Reuses a webhook feelbot made before (after a Redis flush); any failure here just means "make one". */
-  async findOurs(channelId: string, name: string): Promise<WebhookCredentials | undefined> {
+  /**
+   * The channel's incoming webhooks of this application: those feelbot made, also the ones the
+   * cache lost (a Redis flush). A user's or another application's is never among them. Any
+   * failure here just means "none", so the caller makes the one it needs.
+   */
+  async listOurs(channelId: string): Promise<ListedWebhook[]> {
     try {
       const appId = await this.applicationId();
       const hooks = (await this.rest.get(Routes.channelWebhooks(channelId))) as ApiWebhook[];
-      const ours = hooks.find((hook) => hook.name === name && hook.application_id === appId && hook.token);
-      return ours?.token ? { id: ours.id, token: ours.token } : undefined;
+      return hooks.flatMap((hook) => (hook.type === WebhookType.Incoming && hook.application_id === appId && hook.token ? [{ id: hook.id, token: hook.token, name: hook.name }] : []));
     } catch (error) {
       if (hasDiscordCode(error, DiscordCodes.MissingPermissions)) throw translateCreateError(error, channelId);
       // Discord down, a rate limit or a lost connection says nothing about what the channel holds:
       // creating anyway would leave a second webhook for each such blip, toward the 15 a channel allows.
       if (!(error instanceof DiscordAPIError) || error.status >= 500 || error.status === 429) throw error;
-      return undefined;
+      return [];
     }
   }
 

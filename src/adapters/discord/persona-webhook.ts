@@ -1,3 +1,4 @@
+import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import type { Persona } from '../../domain/persona.js';
 import { ErrorCodes, isFeelbotError } from '../../errors.js';
 import type { AvatarStore } from '../files/avatar-store.js';
@@ -33,9 +34,18 @@ export function personaWebhookSpec(persona: Persona, avatarUrl: string | undefin
 export function ownWebhookSpec(persona: Persona, avatars: AvatarStore): WebhookSpec {
   return {
     slot: persona.emotion,
-    name: `${WEBHOOK_NAME_PREFIX} ${persona.emotion}`,
+    name: ownWebhookName(persona.emotion),
     avatar: () => avatars.dataUri(persona),
   };
+}
+
+function ownWebhookName(emotion: Emotion): string {
+  return `${WEBHOOK_NAME_PREFIX} ${emotion}`;
+}
+
+/** The cache slot of a persona's own webhook named `name` (see ownWebhookSpec); undefined for any other name, the shared one's too. */
+export function ownWebhookSlot(name: string): Emotion | undefined {
+  return EMOTIONS.find((emotion) => ownWebhookName(emotion) === name);
 }
 
 /**

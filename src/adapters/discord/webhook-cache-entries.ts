@@ -42,6 +42,14 @@ const CACHE_IF_HELD = `${IF_HELD}redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return 1`;
 
+/**
+ * Like CACHE_IF_HELD, but only into an empty slot: an entry another worker cached stays, whatever
+ * webhook it holds.
+ */
+const CACHE_IF_HELD_AND_EMPTY = `${IF_HELD}if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1`;
+
 /** Each channel's cached webhooks in Redis, one JSON entry per slot, shared by every worker. */
 export class WebhookCacheEntries {
   constructor(
@@ -62,6 +70,17 @@ export class WebhookCacheEntries {
   /** Puts `webhook` in the slot only while this worker still holds `lock`; false when it lost it. */
   async cacheIfHeld(lock: HeldLock, channelId: string, slot: string, webhook: CachedWebhook): Promise<boolean> {
     return Boolean(await this.redis.eval(CACHE_IF_HELD, 2, lock.key, this.key(channelId), lock.owner, slot, JSON.stringify(webhook), WEBHOOK_CACHE_TTL_MS));
+  }
+
+  /** Puts `webhook` in the slot only while this worker still holds `lock` and the slot is empty; false otherwise. */
+  async cacheIfHeldAndEmpty(lock: HeldLock, channelId: string, slot: string, webhook: CachedWebhook): Promise<boolean> {
+    return Boolean(await this.redis.eval(CACHE_IF_HELD_AND_EMPTY, 2, lock.key, this.key(channelId), lock.owner, slot, JSON.stringify(webhook), WEBHOOK_CACHE_TTL_MS));
+  }
+
+  /** The ids of the webhooks cached for the channel, in any slot. */
+  async webhookIds(channelId: string): Promise<Set<string>> {
+    const entries = await this.redis.hvals(this.key(channelId));
+    return new Set(entries.map((raw) => (JSON.parse(raw) as CachedWebhook).id));
   }
 
   async remove(channelId: string, slot: string): Promise<void> {

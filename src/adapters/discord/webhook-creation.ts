@@ -4,6 +4,7 @@ import { recordPersonaWebhook } from '../redis/persona-webhook-ids.js';
 import { RedisLockTimeoutError, type HeldLock } from '../redis/redis-lock.js';
 import { withChannelWebhookLock } from './channel-webhook-lock.js';
 import type { ChannelWebhooks, WebhookSpec } from './channel-webhooks.js';
+import type { WebhookAdoption } from './webhook-adoption.js';
 import { avatarDigest } from './webhook-avatar-refresh.js';
 import type { CachedWebhook, WebhookCacheEntries } from './webhook-cache-entries.js';
 
@@ -16,7 +17,8 @@ const CREATE_LOCK_MAX_WAIT_MS = 3 * 60_000;
 
 /**
  * Finds feelbot's webhook in a channel, or creates it, under the channel's lock, and caches it for
- * every worker with when Discord confirmed it.
+ * every worker with when Discord confirmed it. The personas' own webhooks the listing finds that
+ * the cache lost are cached too, so they are reused or retired.
  */
 export class WebhookCreation {
   constructor(
@@ -24,6 +26,7 @@ export class WebhookCreation {
     private readonly prefix: string,
     private readonly cache: WebhookCacheEntries,
     private readonly discord: ChannelWebhooks,
+    private readonly adoption: WebhookAdoption,
     private readonly clock: { readonly now: () => number },
   ) {}
 
@@ -50,9 +53,14 @@ export class WebhookCreation {
   private async underLock(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, lock: HeldLock): Promise<CachedWebhook> {
     const again = await this.cache.read(channelId, spec.slot);
     if (again && again.raw !== staleRaw) return again.webhook;
-    const existing = await this.discord.findOurs(channelId, spec.name);
+    const ours = await this.discord.listOurs(channelId);
+    // Before creating, so a create Discord refuses at the channel's 15 still leaves them to be reused or retired.
+    await this.adoption.adopt(lock, channelId, ours, spec.name);
+    const existing = ours.find((hook) => hook.name === spec.name);
     const avatar = existing ? undefined : await spec.avatar?.();
-    const found: CachedWebhook = existing ?? { ...(await this.discord.create(channelId, spec, avatar)), ...(avatar ? { avatarDigest: avatarDigest(avatar) } : {}) };
+    const found: CachedWebhook = existing
+      ? { id: existing.id, token: existing.token }
+      : { ...(await this.discord.create(channelId, spec, avatar)), ...(avatar ? { avatarDigest: avatarDigest(avatar) } : {}) };
     await recordPersonaWebhook(this.redis, this.prefix, channelId, found.id);
     if (await this.cache.cacheIfHeld(lock, channelId, spec.slot, { ...found, checkedAt: this.clock.now() })) return found;
     return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);

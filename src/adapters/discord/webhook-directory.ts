@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import { recordPersonaWebhook } from '../redis/persona-webhook-ids.js';
 import { ChannelWebhooks, type WebhookSpec } from './channel-webhooks.js';
+import { WebhookAdoption } from './webhook-adoption.js';
 import { WebhookAvatarRefresh } from './webhook-avatar-refresh.js';
 import { WebhookCacheEntries, type CacheEntry } from './webhook-cache-entries.js';
 import { WebhookCreation } from './webhook-creation.js';
@@ -52,7 +53,7 @@ export class WebhookDirectory {
     this.options = { ...DEFAULT_OPTIONS, ...settings };
     const discord = new ChannelWebhooks(this.rest, createRest ?? this.rest, applicationId);
     this.cache = new WebhookCacheEntries(redis, prefix);
-    this.creation = new WebhookCreation(redis, prefix, this.cache, discord, this.options);
+    this.creation = new WebhookCreation(redis, prefix, this.cache, discord, new WebhookAdoption(redis, prefix, this.cache, this.options), this.options);
     this.avatars = new WebhookAvatarRefresh(this.cache, discord);
     this.retirement = new WebhookRetirement(redis, prefix, this.cache, discord, this.options);
   }

@@ -80,7 +80,8 @@ export interface WebhookRecord {
   avatarHash: string | null;
   avatarBytes: Buffer | null;
   creatorId: string;
-  applicationId: string;
+  /** null for a webhook a user made. */
+  applicationId: string | null;
 }
 
 /** The fake's whole world: every entity the REST routes and gateway read and write. */

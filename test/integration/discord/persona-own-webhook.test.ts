@@ -185,6 +185,80 @@ describe("a persona's own webhook, made while its avatar could not be an emoji",
     expect(names(channel.id)).toEqual(['feelbot']);
   });
 
+  /** A webhook in the channel that feelbot did not make: another application's, or one a user made (no application). */
+  function seedForeignWebhook(channelId: string, name: string, applicationId: string | null): string {
+    const id = snowflake();
+    discord.store.webhooks.set(id, { id, token: `foreign-${id}`, channelId, guildId: discord.world.guild.id, name, avatarHash: null, avatarBytes: null, creatorId: discord.world.users.admin.id, applicationId });
+    return id;
+  }
+
+  /** A `feelbot fear` webhook feelbot made that the cache does not hold: a Redis flush, its 90 days run out, or an older feelbot's. */
+  async function uncachedOwnWebhook(channelId: string): Promise<string> {
+    const rest = createDiscordRest(discord.apiUrl, discord.token);
+    return ((await rest.post(`/channels/${channelId}/webhooks`, { body: { name: 'feelbot fear' } })) as { id: string }).id;
+  }
+
+  const ids = (channelId: string) => discord.store.channelWebhooks(channelId).map((hook) => hook.id).sort();
+  const listings = (channelId: string) => discord.recorder.requests.filter((request) => request.method === 'GET' && request.path === `/channels/${channelId}/webhooks`).length;
+
+  it("one of feelbot's own-persona webhooks the cache does not know is adopted when a post lists the channel, and deleted once unused for 15 minutes; another application's and a user's of the same name stay", async () => {
+    const deployment = prefix();
+    const clock = { now: 1_000_000 };
+    const replier = worker(deployment, clock);
+    const { channel, target } = place('uncached');
+    const ours = await uncachedOwnWebhook(channel.id);
+    const anotherApps = seedForeignWebhook(channel.id, 'feelbot fear', snowflake());
+    const usersOwn = seedForeignWebhook(channel.id, 'feelbot fear', null);
+    const fear = fearWithAvatar();
+
+    // Its emoji serves, so the persona posts through the shared webhook, which is made after listing the channel.
+    await replier.post({ target, persona: fear, content: 'eek' });
+    const shared = discord.webhookExecutions().at(-1)!.webhookId;
+    expect(discord.webhookExecutions().at(-1)!.avatarUrl).toMatch(/\/emojis\//);
+    expect(listings(channel.id)).toBe(1);
+    // A worker may still be posting through it: not deleted yet.
+    expect(ids(channel.id)).toEqual([ours, anotherApps, usersOwn, shared].sort());
+
+    clock.now += 16 * 60_000;
+    await replier.post({ target, persona: fear, content: 'all better' });
+    expect(ids(channel.id)).toEqual([anotherApps, usersOwn, shared].sort());
+    expect(await redis.connection.hkeys(webhookCacheKey(deployment, channel.id))).toEqual(['shared']);
+    // Replies to what it posted before still talk to the bot.
+    expect(await personaWebhookIds(redis.connection, deployment, channel.id)).toContain(ours);
+  });
+
+  it('an own-persona webhook adopted when another post listed the channel serves its persona without listing the channel again', async () => {
+    const deployment = prefix();
+    const replier = worker(deployment);
+    const { channel, target } = place('adopted');
+    const ours = await uncachedOwnWebhook(channel.id);
+    await replier.post({ target, persona: personas.joy, content: 'shared webhook made' });
+    expect(listings(channel.id)).toBe(1);
+
+    discord.failNext('POST /applications/:id/emojis', [MAXIMUM_EMOJIS]);
+    const fear = fearWithAvatar();
+    await replier.post({ target, persona: fear, content: 'eek' });
+    const post = discord.webhookExecutions().at(-1)!;
+    expect(post.webhookId).toBe(ours);
+    expect(post.webhookAvatarBytes!.equals(readFileSync(fear.avatar))).toBe(true);
+    expect(listings(channel.id)).toBe(1);
+    expect(names(channel.id)).toEqual(['feelbot', 'feelbot fear']);
+  });
+
+  it("an own-persona webhook another worker has cached keeps its entry when a listing finds a second of feelbot's by the same name", async () => {
+    const deployment = prefix();
+    const replier = worker(deployment);
+    const { channel, target } = place('duplicate');
+    const cached = await uncachedOwnWebhook(channel.id);
+    const token = discord.store.webhook(cached).token;
+    const entry = JSON.stringify({ id: cached, token, checkedAt: 1_000_000 });
+    await redis.connection.hset(webhookCacheKey(deployment, channel.id), 'fear', entry);
+    await uncachedOwnWebhook(channel.id);
+    await replier.post({ target, persona: personas.joy, content: 'shared webhook made' });
+    expect(listings(channel.id)).toBe(1);
+    expect(await redis.connection.hget(webhookCacheKey(deployment, channel.id), 'fear')).toBe(entry);
+  });
+
   it('a webhook another application made, cached under the persona, is never deleted: only its cache slot is dropped', async () => {
     const deployment = prefix();
     const { channel, target } = place('foreign');
