@@ -3,7 +3,7 @@ import type { ConversationMessage } from './conversation.js';
 import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
-import { speakerTags } from './speaker-tags.js';
+import { characterTag, speakerTags, type Speaker } from './speaker-tags.js';
 
 /** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
 const MAX_QUOTED_CHARS = 1_500;
@@ -30,11 +30,11 @@ export function buildPrompt({ persona, context, message, characterNames = [] }: 
     persona.systemPrompt,
     `Your voice: ${persona.voice}`,
     SHARED_RULES,
-    'Each quoted message looks like <<<Name: text>>>.',
+    'Each quoted message looks like <<<Name: text>>>. A name marked (character) is one of the other characters, never you.',
   ].join('\n');
-  const tagOf = memberTags(persona, context, message, characterNames);
+  const tagOf = speakerTagsOf(persona, context, message, characterNames);
   const turns: PromptTurn[] = [];
-  for (const previous of context) pushTurn(turns, toTurn(previous, tagOf));
+  for (const previous of context) pushTurn(turns, toTurn(previous, persona, tagOf));
   // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
   pushTurn(turns, { role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
   return { system, turns };
@@ -45,17 +45,32 @@ function replyInstruction(persona: Persona): string {
   return `Reply to the author of the last quoted message, as ${persona.name}.`;
 }
 
-/** Each member's tag: none reads as a character's name (the persona's among them) or as another member's tag. */
-function memberTags(persona: Persona, context: readonly ConversationMessage[], message: ConversationMessage, characterNames: readonly string[]): (speaker: string) => string {
-  const members = [...context.filter((earlier) => !earlier.persona), message].map((said) => said.authorName);
-  const postedAs = context.flatMap((earlier) => (earlier.persona ? [earlier.persona, earlier.authorName] : []));
-  return speakerTags(members, [persona.name, ...characterNames, ...postedAs]);
+/** The tag a message is quoted under. */
+type TagOf = (said: ConversationMessage) => string;
+
+/**
+ * Another character's tag is its posted name marked as a character's; each member's reads as no
+ * character's name (the persona's among them), no character's tag and no other member's tag.
+ */
+function speakerTagsOf(persona: Persona, context: readonly ConversationMessage[], message: ConversationMessage, characterNames: readonly string[]): TagOf {
+  const members = [...context.filter((earlier) => !earlier.persona), message].map(speakerOf);
+  const postedAs = context.flatMap((earlier) => (earlier.persona ? [earlier.persona, earlier.authorName, characterTag(earlier.persona)] : []));
+  const tags = speakerTags(members, [persona.name, ...characterNames, ...postedAs], speakerOf(message));
+  return (said) => (said.persona ? characterTag(said.persona) : tags(speakerOf(said)));
 }
 
-function toTurn(message: ConversationMessage, tagOf: (speaker: string) => string): PromptTurn {
-  return message.persona
-    ? { role: 'assistant', text: clip(message.content) }
-    : { role: 'user', text: quote(message, tagOf) };
+/** A message's author as the tags tell people apart: by name, and by id where the job carries one. */
+function speakerOf(said: ConversationMessage): Speaker {
+  return { name: said.authorName, id: said.authorId };
+}
+
+/**
+ * The persona's own earlier replies are its turns, and so are those whose persona is not known
+ * (jobs queued by an older gateway); another character's are quoted, as any member's are.
+ */
+function toTurn(message: ConversationMessage, persona: Persona, tagOf: TagOf): PromptTurn {
+  const ownTurn = message.persona !== undefined && (message.personaKey === undefined || message.personaKey === persona.emotion);
+  return ownTurn ? { role: 'assistant', text: clip(message.content) } : { role: 'user', text: quote(message, tagOf) };
 }
 
 /** Chat templates expect alternating roles, so consecutive turns of one role are merged. */
@@ -73,8 +88,8 @@ function pushTurn(turns: PromptTurn[], turn: PromptTurn): void {
  */
 export const QUOTED_MESSAGE = /<<<([^:\n]*): ([\s\S]*?)>>>\n?/g;
 
-function quote(message: ConversationMessage, tagOf: (speaker: string) => string): string {
-  return `<<<${tagOf(message.authorName)}: ${defuse(clip(message.content))}>>>`;
+function quote(message: ConversationMessage, tagOf: TagOf): string {
+  return `<<<${tagOf(message)}: ${defuse(clip(message.content))}>>>`;
 }
 
 /** Keeps a long message's end: a burst reads oldest first, and the question usually comes last. */

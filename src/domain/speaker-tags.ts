@@ -34,32 +34,72 @@ function sameNameKey(name: string): string {
   return letters || name.toLowerCase();
 }
 
+/** Another of the characters, as a quote tags it: the name it posted under, marked as a character's. */
+export function characterTag(postedAs: string): string {
+  return `${cleanName(postedAs)} (character)`;
+}
+
+/** A human speaker: the name they showed, and who they are, where known (jobs queued by an older gateway carry no ids). */
+export interface Speaker {
+  readonly name: string;
+  readonly id?: string | undefined;
+}
+
 /**
- * The tag of each human speaker, told apart by their name as given: the name as cleanName shows
- * it, unless it reads as one of `characterNames` or as another speaker's tag; then the first free
- * of "Name (member)", "Name (member 2)", and so on. Free names are tagged first, so no suffixed
+ * The tag of each human speaker: the name as cleanName shows it, unless it reads as one of
+ * `characterNames` or as another speaker's tag; then the first free of "Name (member)",
+ * "Name (member 2)", and so on. Speakers of one name as given but of different ids are different
+ * people: the first (`author`, when among them) keeps the name, the others take "Name (member 2)"
+ * on. A speaker without id is the first of their name. Free names are tagged first, so no suffixed
  * tag takes a speaker's own name.
  */
-export function speakerTags(speakers: readonly string[], characterNames: readonly string[]): (speaker: string) => string {
+export function speakerTags(speakers: readonly Speaker[], characterNames: readonly string[], author?: Speaker): (speaker: Speaker) => string {
+  const idsByName = namesakeIds(author ? [author, ...speakers] : speakers);
   const taken = new Set(characterNames.map((name) => sameNameKey(cleanName(name))));
   const tags = new Map<string, string>();
-  const colliding: string[] = [];
-  for (const speaker of new Set(speakers)) {
-    const name = cleanName(speaker);
-    const key = sameNameKey(name);
-    if (taken.has(key)) colliding.push(speaker);
+  const colliding: Array<{ readonly key: string; readonly name: string; readonly first: number }> = [];
+  for (const speaker of speakers) {
+    const nth = nthOfName(speaker, idsByName);
+    const key = speakerKey(speaker.name, nth);
+    if (tags.has(key) || colliding.some((entry) => entry.key === key)) continue;
+    const name = cleanName(speaker.name);
+    if (nth > 0 || taken.has(sameNameKey(name))) colliding.push({ key, name, first: nth > 0 ? 2 : 1 });
     else {
-      taken.add(key);
-      tags.set(speaker, name);
+      taken.add(sameNameKey(name));
+      tags.set(key, name);
     }
   }
-  for (const speaker of colliding) {
-    const name = cleanName(speaker);
-    let tag = `${name} (member)`;
-    for (let n = 2; taken.has(sameNameKey(tag)); n++) tag = `${name} (member ${n})`;
-    taken.add(sameNameKey(tag));
-    tags.set(speaker, tag);
+  for (const { key, name, first } of colliding) {
+    let n = first;
+    while (taken.has(sameNameKey(memberTag(name, n)))) n++;
+    taken.add(sameNameKey(memberTag(name, n)));
+    tags.set(key, memberTag(name, n));
   }
   // A speaker not given above has no tag to keep apart: shown as named.
-  return (speaker) => tags.get(speaker) ?? cleanName(speaker);
+  return (speaker) => tags.get(speakerKey(speaker.name, nthOfName(speaker, idsByName))) ?? cleanName(speaker.name);
+}
+
+function memberTag(name: string, n: number): string {
+  return n === 1 ? `${name} (member)` : `${name} (member ${n})`;
+}
+
+/** Each name as given, with the ids of the speakers who showed it, in order of appearance. */
+function namesakeIds(speakers: readonly Speaker[]): Map<string, string[]> {
+  const ids = new Map<string, string[]>();
+  for (const { name, id } of speakers) {
+    const known = ids.get(name) ?? [];
+    if (id !== undefined && !known.includes(id)) known.push(id);
+    ids.set(name, known);
+  }
+  return ids;
+}
+
+/** Which of the people showing their name as given a speaker is, from 0; a speaker without id (or not given) is the first. */
+function nthOfName({ name, id }: Speaker, idsByName: ReadonlyMap<string, readonly string[]>): number {
+  return id === undefined ? 0 : Math.max(0, idsByName.get(name)?.indexOf(id) ?? 0);
+}
+
+/** One key per person: their name as given, and which of its namesakes they are. */
+function speakerKey(name: string, nth: number): string {
+  return JSON.stringify([name, nth]);
 }

@@ -1,5 +1,6 @@
 import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
+import type { ReplyPersonas } from '../ports/reply-personas.js';
 import { headChars, headCharacters } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
@@ -18,6 +19,8 @@ export interface ContextOptions {
   readonly recentMessages: number;
   /** True when a message came from one of feelbot's persona webhooks. */
   readonly isPersonaMessage: (message: Message) => boolean;
+  /** Which persona posted each of feelbot's replies, as the workers noted it. */
+  readonly replyPersonas: Pick<ReplyPersonas, 'personasOf'>;
 }
 
 /** The job for one message: where it is, who wrote it, what it says, and a little context. */
@@ -68,12 +71,24 @@ async function gatherContext(message: Message, options: ContextOptions): Promise
   const byId = new Map<string, Message>();
   for (const earlier of await recentMessages(message, options.recentMessages)) byId.set(earlier.id, earlier);
   for (const link of await replyChain(message)) byId.set(link.id, link);
-  return [...byId.values()]
+  const context = [...byId.values()]
     .filter((earlier) => !earlier.system)
     .sort((a, b) => a.createdTimestamp - b.createdTimestamp || (a.id < b.id ? -1 : 1))
     .map((earlier) => toConversationMessage(earlier, options))
     .filter((earlier) => earlier.content.trim().length > 0)
     .slice(-MAX_CONTEXT_MESSAGES);
+  return withPersonaKeys(context, options.replyPersonas);
+}
+
+/** The persona messages with the key of the persona that posted each, where a worker noted it. */
+async function withPersonaKeys(context: ConversationMessage[], replyPersonas: ContextOptions['replyPersonas']): Promise<ConversationMessage[]> {
+  const ids = context.flatMap((earlier) => (earlier.persona && earlier.messageId ? [earlier.messageId] : []));
+  if (ids.length === 0) return context;
+  const keys = await replyPersonas.personasOf(ids);
+  return context.map((earlier) => {
+    const personaKey = earlier.persona && earlier.messageId ? keys.get(earlier.messageId) : undefined;
+    return personaKey ? { ...earlier, personaKey } : earlier;
+  });
 }
 
 async function recentMessages(message: Message, limit: number): Promise<Message[]> {
@@ -106,6 +121,7 @@ function toConversationMessage(message: Message, options: ContextOptions): Conve
   return {
     messageId: message.id,
     authorName: persona ?? displayName(message),
+    authorId: persona ? undefined : message.author.id,
     content: contextTextOf(message),
     persona,
   };

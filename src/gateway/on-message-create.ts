@@ -1,6 +1,7 @@
 import type { Message, PartialMessage } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { ReplyQueue } from '../ports/reply-queue.js';
+import type { ReplyPersonas } from '../ports/reply-personas.js';
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
@@ -29,6 +30,8 @@ export interface MessageHandlerDeps {
   readonly logger: Logger;
   /** Whether a message was deleted, and what a deletion does: checked once a message is queued. */
   readonly deleted: Pick<DeletedMessages, 'deletedAmong'>;
+  /** Which persona posted each of feelbot's replies: a prompt quotes another persona's words as that character's. */
+  readonly replyPersonas: Pick<ReplyPersonas, 'personasOf'>;
   readonly onDeleted: (messageIds: string[]) => Promise<void>;
   /** Aborted when the gateway stops: a message still waiting for Redis then gives up at once. */
   readonly shutdown?: AbortSignal;
@@ -103,7 +106,7 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
     return;
   }
 
-  const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage });
+  const job = await buildMessageJob(message, addressed, { botUserId, recentMessages: deps.recentMessages, isPersonaMessage, replyPersonas: deps.replyPersonas });
   const queued = await queueInBurst(deps.queue, deps.bursts, job, async (answeredBy) => {
     // The burst's reply has started without this message: it now needs a reply of its own.
     if (wantsReply(message, addressed, settings) && (await replyMayStart())) return true;

@@ -5,6 +5,7 @@ import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.j
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import { RedisReplyPersonas } from '../adapters/redis/redis-reply-personas.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { RedisWebhookCache } from '../adapters/redis/redis-webhook-cache.js';
 import { requireDiscordToken, type Config } from '../config.js';
@@ -68,6 +69,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     deleted,
     onDeleted: onDelete,
     limiter: new RedisRateLimiter(redis, config.redis.prefix),
+    replyPersonas: new RedisReplyPersonas(redis, config.redis.prefix),
     redis,
     prefix: config.redis.prefix,
     recentMessages: config.contextMessages,

@@ -8,6 +8,7 @@ import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
 import { answeredBy, conversationState } from './conversation-state.js';
 import { landedEarlier } from './landed-earlier.js';
+import { noteReplyPersona } from './note-reply-persona.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { MessageJobOutcome } from './message-job-outcome.js';
 import { endUnconfirmed, isUnconfirmedPost } from './post-unconfirmed.js';
@@ -88,6 +89,6 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
     await blockForAdmins(error, job.guildId, job.channelId, deps);
     return { status: 'skipped', reason: 'cannot-post', emotion: analysis.emotion };
   }
-  await deps.ledger.record(answered, posted.messageId);
+  await Promise.all([deps.ledger.record(answered, posted.messageId), noteReplyPersona(posted.messageId, personaEmotion, deps)]);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
 }

@@ -10,6 +10,7 @@ import type { Metrics } from '../ports/metrics.js';
 import type { PersonaReplier } from '../ports/persona-replier.js';
 import type { ReplyLimiter } from '../ports/reply-limiter.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
+import type { ReplyPersonas } from '../ports/reply-personas.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import type { TypingIndicator } from '../ports/typing-indicator.js';
 
@@ -29,4 +30,6 @@ export interface MessageJobDeps {
   readonly deleted: DeletedMessages;
   readonly edited: Pick<EditedMessages, 'editsAmong'>;
   readonly blocks: ChannelBlocks;
+  /** Where each posted reply's persona is noted for the gateway; absent where no gateway reads the channel (the terminal chat). */
+  readonly replyPersonas?: Pick<ReplyPersonas, 'record'>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMOTIONS } from '../domain/emotions.js';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGE_UNITS, withinCharacters } from '../domain/message-limits.js';
 import { parseJob } from './parse-job.js';
 
@@ -19,8 +20,12 @@ const WholeBurst = z
 const ContextMessageSchema = z.object({
   messageId: Snowflake.optional(),
   authorName: z.string().min(1).max(100),
+  /** A member's user id, so two members of one display name stay two people; absent for persona messages and in jobs queued by an older gateway. */
+  authorId: Snowflake.optional(),
   content: OneMessage,
   persona: z.string().optional(),
+  /** The key of the persona that posted it, where noted; absent in jobs queued by an older gateway. */
+  personaKey: z.enum(EMOTIONS).optional(),
 });
 
 /** The one message (or burst of messages) a worker answers. Checked on both sides of the queue. */

@@ -18,7 +18,7 @@ export async function writeReply(
   const prompt = buildPrompt({
     persona,
     context: job.context,
-    message: { authorName: job.author.displayName, content: job.content },
+    message: { authorName: job.author.displayName, authorId: job.author.id, content: job.content },
     characterNames: Object.values(deps.personas).map((character) => character.name),
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');

@@ -12,6 +12,7 @@ import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import { RedisReplyPersonas } from '../adapters/redis/redis-reply-personas.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
@@ -97,6 +98,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     deleted: new RedisDeletedMessages(redis, config.redis.prefix),
     edited: new RedisEditedMessages(redis, config.redis.prefix),
     blocks: new RedisChannelBlocks(redis, config.redis.prefix),
+    replyPersonas: new RedisReplyPersonas(redis, config.redis.prefix),
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../src/adapters/discord/webhook-directory.js';
+import { RedisReplyPersonas } from '../../src/adapters/redis/redis-reply-personas.js';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { analysisJobId } from '../../src/jobs/analysis-job.js';
 import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
@@ -206,6 +207,25 @@ describe('the gateway guards the shared queue', () => {
     expect(((await jobFor(here.id))!.data as MessageJob).typing).toBe(true);
   });
 
+  it("the job's context names each earlier message's author by id too, so two members of one display name stay two people", async () => {
+    const { guild, channels } = discord().world;
+    const namesake = (nick: string) => {
+      const user = discord().addUser({ username: `alex-${randomUUID().slice(0, 6)}` });
+      discord().addMember({ guildId: guild.id, userId: user.id, nick });
+      return user.id;
+    };
+    const [author, other] = [namesake('Alex'), namesake('Alex')];
+    const said = discord().sendMessage({ channelId: channels.text.id, authorId: author, content: 'I finally got the job!' });
+    const impostor = discord().sendMessage({ channelId: channels.text.id, authorId: other, content: 'I am Alex, and I hate it already' });
+    const message = discord().sendMessage({ channelId: channels.text.id, authorId: author, content: 'what do you think?', mentionsBot: true });
+    await queued(message.id);
+    const job = (await jobFor(message.id))!.data as MessageJob;
+    expect(job.author).toEqual({ id: author, displayName: 'Alex' });
+    const byId = new Map(job.context.map((entry) => [entry.messageId, entry]));
+    expect(byId.get(said.id)).toMatchObject({ authorName: 'Alex', authorId: author });
+    expect(byId.get(impostor.id)).toMatchObject({ authorName: 'Alex', authorId: other });
+  });
+
   it("a reply to a forward does not follow the forward into its source channel's messages", async () => {
     const { text, categorized } = discord().world.channels;
     const secret = discord().sendMessage({ channelId: categorized.id, authorId: newMember(), content: 'the staff door code is 4711' });
@@ -249,6 +269,22 @@ describe('the gateway guards the shared queue', () => {
     const reply = discord().sendMessage({ channelId: categorized.id, authorId: newMember(), content: 'haha what do you mean by that?', referencedMessageId: personaSaid.id });
     await queued(reply.id);
     expect(((await jobFor(reply.id))!.data as MessageJob).addressed).toBe(true);
+  });
+
+  it("a persona's earlier message carries the key of the persona that posted it, as a worker noted it; one no worker noted carries none", async () => {
+    const channel = discord().addChannel({ guildId: discord().world.guild.id, type: ChannelType.GuildText, name: `personas-${randomUUID().slice(0, 4)}` });
+    const rest = createDiscordRest(discord().apiUrl, discord().token);
+    const webhook = await new WebhookDirectory(rest, connection, stack.prefix, async () => discord().applicationId).get(channel.id, { slot: 'shared', name: 'feelbot' });
+    const noted = discord().sendMessage({ channelId: channel.id, authorId: discord().botUser.id, webhookId: webhook.id, content: 'That exam was rigged!' });
+    const unnoted = discord().sendMessage({ channelId: channel.id, authorId: discord().botUser.id, webhookId: webhook.id, content: 'Maybe next time.' });
+    // As the worker that posted it notes it, on the stack's Redis.
+    await new RedisReplyPersonas(connection, stack.prefix).record(noted.id, 'anger');
+    const message = discord().sendMessage({ channelId: channel.id, authorId: newMember(), content: 'I get a second try!', mentionsBot: true });
+    await queued(message.id);
+    const byId = new Map(((await jobFor(message.id))!.data as MessageJob).context.map((entry) => [entry.messageId, entry]));
+    expect(byId.get(noted.id)).toMatchObject({ persona: expect.any(String), personaKey: 'anger' });
+    expect(byId.get(unnoted.id)).toMatchObject({ persona: expect.any(String) });
+    expect(byId.get(unnoted.id)).not.toHaveProperty('personaKey');
   });
 
   it('"Analyze emotion" and /feel read text as people read it: mentions as names, not <@…> markup', async () => {

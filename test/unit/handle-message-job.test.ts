@@ -431,6 +431,19 @@ describe('handleMessageJob', () => {
     expect(prompts[0]).toContain(`as ${personas.joy.name}.`);
   });
 
+  it('a reply whose persona could not be noted (Redis failed just then) still counts as posted and answered, with a warning', async () => {
+    const { logger, lines } = capturedLogger('warn');
+    const answered: string[] = [];
+    const ledger = { ...buildMessageJobDeps().ledger, record: async (_ids: readonly string[], replyId: string) => void answered.push(replyId) };
+    const replyPersonas = { record: async () => Promise.reject(new FeelbotError(ErrorCodes.RedisUnavailable, 'Redis went away')) };
+    const { deps, posted } = depsWith({ logger, ledger, replyPersonas });
+    const outcome = await handleMessageJob(buildMessageJob(), deps);
+    expect(posted).toHaveLength(1);
+    expect(answered).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'posted', persona: 'joy', replyId: answered[0] });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', code: 'REDIS_UNAVAILABLE', msg: 'could not note which persona posted the reply' }));
+  });
+
   it('a lone message deleted before the worker took it gets no reply', async () => {
     const job = buildMessageJob();
     const { deps, posted } = depsWith({ deleted: { ...NO_DELETIONS, deletedAmong: async (ids) => [...ids] } });

@@ -35,6 +35,18 @@ describe('message job schema', () => {
     expect(isFeelbotError(parseError(buildMessageJob({ content: tooLong })), ErrorCodes.JobInvalid)).toBe(true);
   });
 
+  it("a context entry keeps its author's id; one without (queued by an older gateway) still parses; one that is no snowflake is rejected", () => {
+    const authorId = snowflake();
+    const context = [
+      { messageId: snowflake(), authorName: 'Alex', authorId, content: 'hi' },
+      { messageId: snowflake(), authorName: 'Sam', content: 'hello' },
+    ];
+    expect(parseMessageJob(buildMessageJob({ context })).context).toEqual(context);
+    const error = parseError(buildMessageJob({ context: [{ authorName: 'Alex', authorId: 'alex', content: 'hi' }] }));
+    expect(isFeelbotError(error, ErrorCodes.JobInvalid)).toBe(true);
+    expect((error as Error).message).toContain('context.0.authorId');
+  });
+
   it('a job from an unknown origin is rejected', () => {
     expect(isFeelbotError(parseError({ ...buildMessageJob(), origin: 'irc' }), ErrorCodes.JobInvalid)).toBe(true);
   });

@@ -5,7 +5,7 @@ import { parseMessageJob } from '../../src/jobs/message-job.js';
 import { writeReply } from '../../src/jobs/write-reply.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
-import { buildMessageJob, personas } from '../factories.js';
+import { buildMessageJob, personas, snowflake } from '../factories.js';
 
 /** A model that answers `text` and keeps every prompt it was given. */
 function recording(text: string): ReplyGenerator & { readonly prompts: Prompt[] } {
@@ -33,5 +33,38 @@ describe('writeReply', () => {
     const text = generator.prompts[0]!.turns.map((turn) => turn.text).join('\n');
     expect(text).toContain('<<<anger (member): nobody cares about your job>>>');
     expect(text).toContain('<<<Love (member): I finally got the job, I am so happy!>>>');
+  });
+
+  it("a member who takes the author's display name is quoted under a tag of their own, not as the author", async () => {
+    const generator = recording('So happy for you!');
+    const author = { id: snowflake(), displayName: 'Alex' };
+    const job = parseMessageJob(buildMessageJob({
+      author,
+      context: [
+        { authorName: 'Alex', authorId: snowflake(), content: 'I take it back, I hate the new job' },
+        { authorName: 'Alex', authorId: author.id, content: 'guess what' },
+      ],
+    }));
+    await writeReply(job, depsWith(generator), personas.joy);
+    const text = generator.prompts[0]!.turns.map((turn) => turn.text).join('\n');
+    expect(text).toContain('<<<Alex (member 2): I take it back, I hate the new job>>>');
+    expect(text).toContain('<<<Alex: guess what>>>');
+    expect(text).toContain('<<<Alex: I finally got the job, I am so happy!>>>');
+  });
+
+  it("another persona's earlier reply reaches the prompt as that character's words, the answering persona's own as its turn", async () => {
+    const generator = recording('So happy for you!');
+    const job = parseMessageJob(buildMessageJob({
+      context: [
+        { messageId: snowflake(), authorName: 'Anger', content: 'Jobs are a scam!', persona: 'Anger', personaKey: 'anger' },
+        { messageId: snowflake(), authorName: 'Sunny', content: 'You will do great!', persona: 'Sunny', personaKey: 'joy' },
+      ],
+    }));
+    await writeReply(job, depsWith(generator), personas.joy);
+    expect(generator.prompts[0]!.turns).toEqual([
+      { role: 'user', text: '<<<Anger (character): Jobs are a scam!>>>' },
+      { role: 'assistant', text: 'You will do great!' },
+      { role: 'user', text: '<<<Alice: I finally got the job, I am so happy!>>>\nReply to the author of the last quoted message, as Joy.' },
+    ]);
   });
 });
