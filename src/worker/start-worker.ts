@@ -7,6 +7,7 @@ import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js'
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js';
+import { claimQueuePrefix } from '../adapters/redis/queue-prefix-claim.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
@@ -36,6 +37,7 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
 import { chartColors } from '../domain/persona-colors.js';
+import { loginFailure } from '../gateway/login-failure.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -67,11 +69,17 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   }
   await checkPersonasFitEngines(personas, config, engines);
   const { generator, classifier } = engines;
-  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
   const rest = createDiscordRest(config.discord.apiUrl, token, { logger });
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   const applicationId = applicationIdResolver(rest, config);
+  // Before the first job: under another bot's prefix this worker would take that bot's jobs and post with this bot's token.
+  // After the models, so a missing model is told without asking Discord anything; the id is kept for the webhooks.
+  await claimQueuePrefixFor(applicationId, config).catch(async (error: unknown) => {
+    await engines.dispose();
+    throw error;
+  });
+  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationId, { createRest: onceRest });
   boundWebhookCaches(new RedisWebhookCache(redis, config.redis.prefix), logger);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
@@ -145,4 +153,12 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       redis.disconnect();
     },
   };
+}
+
+/** Claims QUEUE_PREFIX for the bot's application; Discord failing to say which that is fails as a refused login does. */
+async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config): Promise<void> {
+  const id = await applicationId().catch((error: unknown) => {
+    throw loginFailure(error, config.discord.apiUrl);
+  });
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, id);
 }

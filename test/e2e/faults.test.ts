@@ -137,10 +137,10 @@ describe('faults, on real processes and a real Redis', () => {
 
   it('a public /feel that fails after its public "thinking…" is told privately, and the public placeholder goes', async () => {
     stack = await FeelbotStack.start();
-    // A Redis user that may read settings and count analyses but not touch the queue: the gateway
-    // defers publicly, then fails to queue the analysis.
+    // A Redis user that may claim the prefix, read settings and count analyses but not touch the
+    // queue: the gateway defers publicly, then fails to queue the analysis.
     const password = 'queue-refused-pass';
-    await stack.redisConnection().call('ACL', 'SETUSER', 'noqueue', 'on', `>${password}`, `~${stack.prefix}:analysis:*`, `~${stack.prefix}:settings:*`, '+@all');
+    await stack.redisConnection().call('ACL', 'SETUSER', 'noqueue', 'on', `>${password}`, `~${stack.prefix}:application`, `~${stack.prefix}:analysis:*`, `~${stack.prefix}:settings:*`, '+@all');
     const gateway = await stack.spawn('gateway', { REDIS_URL: stack.redis.url.replace('redis://', `redis://noqueue:${password}@`) });
     const { discord } = stack;
     const interaction = stack.feel('I am so happy today', { public: true });

@@ -1,0 +1,63 @@
+import { Redis } from 'ioredis';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { withinMs } from '../../time-limit.js';
+import { feelbotKey } from './redis-connection.js';
+import { withoutPassword } from './redis-url-secrets.js';
+
+/** Start-up has just seen Redis answer a PING; this only covers it going away in between. */
+const CLAIM_DEADLINE_MS = 5_000;
+/** Between connection attempts during that wait. */
+const RETRY_DELAY_MS = 250;
+
+/** Sets the owner when there is none, in one step, and returns whoever owns the prefix then. */
+const CLAIM = `local owner = redis.call('GET', KEYS[1])
+if owner then return owner end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]`;
+
+/** Holds the id of the Discord application whose processes use the prefix; it never expires. */
+export function queuePrefixOwnerKey(prefix: string): string {
+  return feelbotKey(prefix, 'application');
+}
+
+/**
+ * Start-up only: claims QUEUE_PREFIX for this Discord application on a connection of its own, or
+ * fails with CONFIG_INVALID when another application holds it. Two bots under one prefix would
+ * take each other's jobs and cached webhooks, and each gateway's READY would delete the settings
+ * of the other bot's servers.
+ */
+export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, deadlineMs: number = CLAIM_DEADLINE_MS): Promise<void> {
+  let lastError: unknown;
+  const redis = new Redis(url, {
+    connectionName: 'feelbot-prefix-claim',
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: () => RETRY_DELAY_MS,
+  });
+  redis.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    const owner = await withinMs(redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId), deadlineMs).catch((error: unknown) => {
+      const cause = lastError ?? error;
+      throw new FeelbotError(
+        ErrorCodes.RedisUnavailable,
+        `Redis at REDIS_URL=${withoutPassword(url)} could not record QUEUE_PREFIX=${prefix} as this bot's within ${deadlineMs / 1000} s (${cause instanceof Error ? cause.message : String(cause)}).`,
+        { cause, userFacing: true },
+      );
+    });
+    if (owner !== applicationId) throw prefixTaken(prefix, applicationId, String(owner));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function prefixTaken(prefix: string, applicationId: string, owner: string): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.ConfigInvalid,
+    `QUEUE_PREFIX=${prefix} belongs to Discord application ${owner} in this Redis, not to this bot's application ${applicationId}. ` +
+      `Two bots under one prefix take each other's messages and delete each other's server settings. Choose another QUEUE_PREFIX for this bot ` +
+      `(or, if application ${owner} no longer runs here, delete the key ${queuePrefixOwnerKey(prefix)}).`,
+    { userFacing: true, permanent: true, details: { queuePrefix: prefix, applicationId, claimedBy: owner } },
+  );
+}
