@@ -12,6 +12,7 @@ import { unwrapAcknowledged } from './acknowledged-interaction-failure.js';
 import { ANALYZE_MESSAGE_COMMAND, FEEL_COMMAND, SETTINGS_COMMAND } from './command-definitions.js';
 import { deferAnalysis } from './feel-command.js';
 import { handleSettingsCommand } from './settings-command.js';
+import { tellAcknowledgedFailure } from './tell-acknowledged-failure.js';
 
 export interface InteractionDeps {
   readonly queue: Pick<ReplyQueue, 'enqueueAnalysis' | 'hasAnalysis'>;
@@ -54,10 +55,10 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
       if (acknowledged) {
         // A deferral discord.js does not know of (it met 40060): edited as the worker would, keeping
-        // the visibility the deferral chose.
-        await new InteractionWebhookResponder(interaction.client.rest)
-          .editOriginal(interaction.applicationId, interaction.token, { content, embeds: [], files: [] })
-          .catch(() => undefined);
+        // the visibility the deferral chose, unless an answer already stands there.
+        const responder = new InteractionWebhookResponder(interaction.client.rest);
+        const outcome = await tellAcknowledgedFailure(responder, interaction.applicationId, interaction.token, content).catch(() => undefined);
+        if (outcome === 'kept') log.info('the failed interaction keeps the answer already given to it');
       } else if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
         // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { REST } from '@discordjs/rest';
 import { Events, type Interaction } from 'discord.js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
 import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
@@ -24,11 +26,12 @@ const redis = usePrivateRedis();
 const fake = useLoggedInClient(createDiscordClient);
 let queueRedis: PrivateRedis | undefined;
 
-beforeAll(async () => {
+// Each test crashes its queue's Redis.
+beforeEach(async () => {
   queueRedis = await startPrivateRedis();
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await queueRedis?.stop();
 });
 
@@ -65,6 +68,53 @@ it('a /feel whose deferral Discord refuses as already acknowledged (40060), and 
     ['editOriginal', null],
   ]);
   expect(responses[1]!.body).toMatchObject({ content: 'feelbot is briefly unavailable; please try again in a minute.' });
+  await queue.close();
+  connection.disconnect();
+});
+
+it("a /feel whose deferral met 40060 and that cannot be queued keeps the analysis another gateway's worker already gave it", async () => {
+  // A roll-out: gateway A deferred and queued the /feel, and A's worker has answered it. This
+  // gateway (B) received the same interaction, and its Redis is down.
+  const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
+  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway-b');
+  const queue = new MessageQueue(connection, prefix);
+  await queue.ready();
+  await queueRedis!.crash();
+  const { logger, lines } = capturedLogger();
+  const handle = createInteractionHandler({
+    queue,
+    settings: new RedisSettingsStore(redis.connection, prefix),
+    analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
+    logger,
+  });
+  fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
+  const handled = new Promise<void>((resolve, reject) => {
+    fake.client.once(Events.InteractionCreate, (interaction: Interaction) => void handle(interaction).then(resolve, reject));
+  });
+  const sent = fake.discord.sendInteraction({
+    channelId: fake.discord.world.channels.text.id,
+    userId: fake.discord.world.users.member.id,
+    commandName: 'feel',
+    options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
+  });
+  // A's worker answers while B still waits (1 s) for another gateway to have queued it.
+  await expect.poll(() => fake.discord.interactionResponses(sent.id).length, { timeout: 2_000 }).toBe(1);
+  const answer = 'Joy: what wonderful news! (joy 97%)';
+  await new InteractionWebhookResponder(new REST({ api: fake.discord.apiUrl })).editOriginal(fake.discord.applicationId, sent.token, {
+    content: answer,
+    embeds: [],
+    files: [],
+  });
+  await handled;
+
+  expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: sent.id, code: 'REDIS_UNAVAILABLE' });
+  const responses = fake.discord.interactionResponses(sent.id);
+  expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([
+    ['callback', DEFERRED],
+    ['editOriginal', null],
+  ]);
+  expect(responses[1]!.body).toMatchObject({ content: answer });
+  expect(lines.find((line) => line.msg === 'the failed interaction keeps the answer already given to it')).toMatchObject({ interactionId: sent.id });
   await queue.close();
   connection.disconnect();
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Events, Routes, type Interaction } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { INTERACTION_RESPONSE_WINDOW_MS } from '../../../src/adapters/discord/interaction-callback-wait.js';
 import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis-limiter.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createDiscordClient } from '../../../src/gateway/create-client.js';
@@ -76,6 +77,28 @@ describe("a 429 on the gateway's Discord client", () => {
     const responses = fake.discord.interactionResponses(interactionId);
     expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([['callback', CHANNEL_MESSAGE]]);
     expect(responses[0]!.body).toMatchObject({ data: { content: 'Something went wrong on our side; please try again in a moment.' } });
+  });
+
+  it("on a deferral, while Discord goes on limiting interaction callbacks for 30 s: the failure reply meets the same 429, is given up at once, and the person is told nothing", async () => {
+    const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
+    const { handle, lines } = handlerWith(prefix);
+    const since = fake.discord.requests.length;
+    fake.discord.failNext(CALLBACK, [
+      { status: 429, retryAfter: 30, global: false },
+      { status: 429, retryAfter: 30, global: false },
+    ]);
+    const started = Date.now();
+    const interactionId = await sendFeel(handle);
+
+    expect(Date.now() - started).toBeLessThan(INTERACTION_RESPONSE_WINDOW_MS);
+    expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId, code: 'DISCORD_RATE_LIMITED' });
+    // @discordjs/rest keeps no bucket state for callbacks, so the reply is sent and refused like the deferral.
+    const callbacks = fake.discord.requests.slice(since).filter((request) => request.path.startsWith(`/interactions/${interactionId}/`));
+    expect(callbacks.map((request) => [request.status, (request.body as { type: number }).type])).toEqual([
+      [429, DEFERRED],
+      [429, CHANNEL_MESSAGE],
+    ]);
+    expect(fake.discord.interactionResponses(interactionId)).toEqual([]);
   });
 
   it("on a deferral, asking for less than what is left of Discord's 3 s: waited out, and the analysis is queued", async () => {
