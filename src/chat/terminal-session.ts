@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import { headCharacters } from '../domain/cut-text.js';
+import { EMOTIONS, type Emotion } from '../domain/emotions.js';
 import { characterCount, MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { localSnowflake } from '../domain/snowflake.js';
 import { ErrorCodes } from '../errors.js';
@@ -25,7 +26,8 @@ export type TurnResult =
   /** The line was never sent: the user's mistake, told with its code, as `feelbot analyze` does. */
   | { readonly kind: 'refused'; readonly code: typeof ErrorCodes.InputInvalid; readonly reason: string };
 
-type JobOutcome = { status: string; reason?: string; replyId?: string };
+/** What a reply job returns (MessageJobOutcome), read loosely: it comes back through Redis. */
+type JobOutcome = { status: string; reason?: string; replyId?: string; persona?: string };
 
 /** Longest wait for Redis to take a line, before the turn is reported lost. */
 const QUEUE_ADD_MS = 10_000;
@@ -104,7 +106,7 @@ export class TerminalSession {
     if (outcome.status !== 'posted') return { kind: 'silent', reason: outcome.reason ?? outcome.status };
     const reply = outcome.replyId ? await this.readReply(outcome.replyId) : undefined;
     if (!reply) return { kind: 'lost', reason: 'the worker reported a reply, but none reached this session' };
-    this.remember({ authorName: reply.persona, content: reply.content, persona: reply.persona });
+    this.remember({ authorName: reply.persona, content: reply.content, persona: reply.persona, personaKey: personaKeyOf(outcome) });
     return { kind: 'reply', reply };
   }
 
@@ -134,6 +136,14 @@ export class TerminalSession {
     const value = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
     return { persona: value('persona'), emotion: value('emotion'), confidence: Number(value('confidence')), content: value('content') };
   }
+}
+
+/**
+ * Which persona wrote the reply, as the job's outcome names it: the next prompts then quote it as
+ * that character's, not as whichever persona answers next. Absent from an outcome of another shape.
+ */
+function personaKeyOf(outcome: JobOutcome): Emotion | undefined {
+  return EMOTIONS.find((emotion) => emotion === outcome.persona);
 }
 
 function tooLong(length: number): TurnResult {

@@ -30,7 +30,7 @@ export function buildPrompt({ persona, context, message, characterNames = [] }: 
     persona.systemPrompt,
     `Your voice: ${persona.voice}`,
     SHARED_RULES,
-    'Each quoted message looks like <<<Name: text>>>. A name marked (character) is one of the other characters, never you.',
+    "Each quoted message looks like <<<Name: text>>>. A name ending in (character) is one of the other characters, never you; every other name is a member's.",
   ].join('\n');
   const tagOf = speakerTagsOf(persona, context, message, characterNames);
   const turns: PromptTurn[] = [];

@@ -30,13 +30,40 @@ export function cleanName(name: string): string {
  * without case, accents or full-width forms ("JOY", "J.o.y", "Ｊｏｙ" and "Jóy" all read as "joy").
  */
 function sameNameKey(name: string): string {
-  const letters = name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-  return letters || name.toLowerCase();
+  return lettersOf(name) || name.toLowerCase();
 }
+
+function lettersOf(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** What ends every character's tag, and so no member's. */
+const CHARACTER_MARKER = 'character';
+/** Blanks and punctuation left before a removed marker ("Bob (" of "Bob (character)"). */
+const TRAILING_PUNCTUATION = /[\p{P}\p{Z}\s]+$/u;
 
 /** Another of the characters, as a quote tags it: the name it posted under, marked as a character's. */
 export function characterTag(postedAs: string): string {
   return `${cleanName(postedAs)} (character)`;
+}
+
+/** A shown name that reads as a character's tag: it ends in the marker, as sameNameKey reads names. */
+function endsInCharacterMarker(shown: string): boolean {
+  return sameNameKey(shown).endsWith(CHARACTER_MARKER);
+}
+
+/**
+ * A shown name without the character marker it ends in, where the marker stands apart ("Bob
+ * (character)" is "Bob"); a name the marker is part of ("Mischaracter") or all of stays whole.
+ */
+function withoutCharacterMarker(shown: string): string {
+  const chars = [...shown];
+  for (let start = chars.length - 1; start > 0; start--) {
+    if (lettersOf(chars.slice(start).join('')) !== CHARACTER_MARKER) continue;
+    if (lettersOf(chars[start - 1]!) !== '') return shown;
+    return chars.slice(0, start).join('').replace(TRAILING_PUNCTUATION, '') || shown;
+  }
+  return shown;
 }
 
 /** A human speaker: the name they showed, and who they are, where known (jobs queued by an older gateway carry no ids). */
@@ -47,11 +74,11 @@ export interface Speaker {
 
 /**
  * The tag of each human speaker: the name as cleanName shows it, unless it reads as one of
- * `characterNames` or as another speaker's tag; then the first free of "Name (member)",
- * "Name (member 2)", and so on. Speakers of one name as given but of different ids are different
- * people: the first (`author`, when among them) keeps the name, the others take "Name (member 2)"
- * on. A speaker without id is the first of their name. Free names are tagged first, so no suffixed
- * tag takes a speaker's own name.
+ * `characterNames` or as another speaker's tag, or ends in the character marker; then the first
+ * free of "Name (member)", "Name (member 2)", and so on, Name without that marker. Speakers of
+ * one name as given but of different ids are different people: the first (`author`, when among
+ * them) keeps the name, the others take "Name (member 2)" on. A speaker without id is the first
+ * of their name. Free names are tagged first, so no suffixed tag takes a speaker's own name.
  */
 export function speakerTags(speakers: readonly Speaker[], characterNames: readonly string[], author?: Speaker): (speaker: Speaker) => string {
   const idsByName = namesakeIds(author ? [author, ...speakers] : speakers);
@@ -63,7 +90,9 @@ export function speakerTags(speakers: readonly Speaker[], characterNames: readon
     const key = speakerKey(speaker.name, nth);
     if (tags.has(key) || colliding.some((entry) => entry.key === key)) continue;
     const name = cleanName(speaker.name);
-    if (nth > 0 || taken.has(sameNameKey(name))) colliding.push({ key, name, first: nth > 0 ? 2 : 1 });
+    // A name ending in the marker would read as a character's tag, present in the context or not.
+    if (endsInCharacterMarker(name)) colliding.push({ key, name: withoutCharacterMarker(name), first: nth > 0 ? 2 : 1 });
+    else if (nth > 0 || taken.has(sameNameKey(name))) colliding.push({ key, name, first: nth > 0 ? 2 : 1 });
     else {
       taken.add(sameNameKey(name));
       tags.set(key, name);
@@ -75,8 +104,12 @@ export function speakerTags(speakers: readonly Speaker[], characterNames: readon
     taken.add(sameNameKey(memberTag(name, n)));
     tags.set(key, memberTag(name, n));
   }
-  // A speaker not given above has no tag to keep apart: shown as named.
-  return (speaker) => tags.get(speakerKey(speaker.name, nthOfName(speaker, idsByName))) ?? cleanName(speaker.name);
+  // A speaker not given above has no tag to keep apart: shown as named, unless as a character.
+  return (speaker) => tags.get(speakerKey(speaker.name, nthOfName(speaker, idsByName))) ?? untakenTag(cleanName(speaker.name));
+}
+
+function untakenTag(name: string): string {
+  return endsInCharacterMarker(name) ? memberTag(withoutCharacterMarker(name), 1) : name;
 }
 
 function memberTag(name: string, n: number): string {
