@@ -383,17 +383,30 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
   it('in a DM the persona answers with an embed, without webhooks, and remembers what it said', async () => {
     const { dm } = discord.world.channels;
     const message = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I love my new puppy so much' });
-    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted' });
+    expect((await done(message.id)).outcome).toMatchObject({ status: 'posted', persona: 'love' });
     const reply = discord.channelMessages(dm.id).at(-1)!;
     const personaName = reply.embeds[0]?.author?.name;
     expect(Object.values(DEFAULT_PERSONAS).map((persona) => persona.name)).toContain(personaName);
     expect(reply.embeds[0]?.description?.length).toBeGreaterThan(0);
-    // The next DM's prompt holds both sides: the persona's embed reply is its own turn.
-    const next = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'what should I name him?' });
-    expect((await done(next.id)).outcome).toMatchObject({ status: 'posted' });
+    // The next DM's prompt holds both sides: the same persona's embed reply is its own turn.
+    const next = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I adore him, what should I name him?' });
+    expect((await done(next.id)).outcome).toMatchObject({ status: 'posted', persona: 'love' });
     const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(next.id))?.prompt as { turns: Array<{ role: string; text: string }> };
     const said = reply.embeds[0]!.description!;
     expect(prompt.turns.some((turn) => turn.role === 'assistant' && turn.text.includes(said.slice(0, 40)))).toBe(true);
+  });
+
+  it("in a DM another persona's earlier embed reply is quoted as that character's words, not as the answering persona's own", async () => {
+    const { dm } = discord.world.channels;
+    const first = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I love my new puppy so much' });
+    expect((await done(first.id)).outcome).toMatchObject({ status: 'posted', persona: 'love' });
+    const said = discord.channelMessages(dm.id).at(-1)!.embeds[0]!;
+    const next = discord.sendMessage({ channelId: dm.id, authorId: discord.world.users.member.id, content: 'I am so angry, I hate that neighbour, he kicked my puppy' });
+    expect((await done(next.id)).outcome).toMatchObject({ status: 'posted', persona: 'anger' });
+    const prompt = worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(next.id))?.prompt as { turns: Array<{ role: string; text: string }> };
+    const excerpt = said.description!.slice(0, 40);
+    expect(prompt.turns.some((turn) => turn.role === 'assistant' && turn.text.includes(excerpt))).toBe(false);
+    expect(prompt.turns.some((turn) => turn.role === 'user' && turn.text.includes(`<<<${said.author!.name} (character): ${excerpt}`))).toBe(true);
   });
 
   it("a mentioned message's role and channel mentions reach the persona as names", async () => {
