@@ -3,6 +3,7 @@ import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError } from '../errors.js';
 import type { ReplyTarget } from '../ports/persona-replier.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
+import { forgetUnsent, unfinishedPost } from './begun-post.js';
 import { blockForAdmins, isAdminProblem, isBlocked } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
@@ -44,6 +45,8 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
   if (await landedEarlier(job, answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
+  const unfinished = await unfinishedPost(job, answered, deps);
+  if (unfinished) return endUnconfirmed(unfinished, answered, undefined, deps);
   // No generation, no refused request where the last post failed for want of an admin's fix.
   if (await isBlocked(job, target, deps)) return { status: 'skipped', reason: 'cannot-post' };
 
@@ -72,7 +75,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const persona = applyPersonaLook(voice, recheck.settingsNow?.personaLooks[personaEmotion]);
   let posted;
   try {
-    await deps.ledger.recordAttempt(answered, { content, persona: persona.name, startedAt: Date.now() });
+    await deps.ledger.recordAttempt(answered, { content, persona: persona.name, personaKey: personaEmotion, startedAt: Date.now() });
     posted = await deps.replier.post({
       target,
       persona,
@@ -81,6 +84,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
     }, { log: deps.logger, signal });
   } catch (error) {
+    await forgetUnsent(job, error, answered, deps);
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
     if (isUnconfirmedPost(job, error)) return endUnconfirmed(error, answered, analysis.emotion, deps);

@@ -12,7 +12,12 @@ const UNCONFIRMED_REPLY = 'unconfirmed';
  * error `mayHavePosted`) where the bot may not read the history, so no retry could find it there.
  */
 export function isUnconfirmedPost(job: Pick<ParsedMessageJob, 'readsHistory'>, error: unknown): error is FeelbotError {
-  return job.readsHistory === false && isFeelbotError(error) && error.details.mayHavePosted === true;
+  return job.readsHistory === false && mayHavePosted(error);
+}
+
+/** True when the post failed without Discord saying it did not post; any other failure proves nothing was sent. */
+export function mayHavePosted(error: unknown): error is FeelbotError {
+  return isFeelbotError(error) && error.details.mayHavePosted === true;
 }
 
 /**
@@ -22,7 +27,7 @@ export function isUnconfirmedPost(job: Pick<ParsedMessageJob, 'readsHistory'>, e
 export async function endUnconfirmed(
   error: FeelbotError,
   answered: readonly string[],
-  emotion: Emotion,
+  emotion: Emotion | undefined,
   deps: Pick<MessageJobDeps, 'ledger' | 'logger'>,
 ): Promise<MessageJobOutcome> {
   deps.logger.warn(
@@ -35,5 +40,5 @@ export async function endUnconfirmed(
     // The job still ends here: a retry is exactly what would post the reply twice.
     deps.logger.warn({ err: recordError, code: errorCodeOf(recordError) }, 'could not note the unconfirmed reply as answered');
   }
-  return { status: 'skipped', reason: 'post-unconfirmed', emotion };
+  return { status: 'skipped', reason: 'post-unconfirmed', ...(emotion ? { emotion } : {}) };
 }

@@ -1,3 +1,5 @@
+import type { Emotion } from '../domain/emotions.js';
+
 /**
  * Remembers which messages were answered, so a retried or re-run job never posts twice.
  * Shared by every worker (Redis), because any worker may pick up a job another one started.
@@ -16,11 +18,22 @@ export interface DeliveryLedger {
    */
   recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void>;
   findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined>;
+  /**
+   * When (epoch ms) a post for any of these messages was begun (recordAttempt) and not forgotten
+   * since: kept, without the reply's text, as long as a job can wait, since a worker may die
+   * between sending a post and noting how it ended.
+   */
+  findBegun(messageIds: readonly string[]): Promise<number | undefined>;
+  /** Forgets the attempt: its post failed before it could reach Discord, so nothing of it landed. */
+  forgetAttempt(messageIds: readonly string[]): Promise<void>;
 }
 
 /** A reply as it was sent to Discord: its text, whose voice, and when (epoch ms). */
 export interface PostAttempt {
   readonly content: string;
+  /** The name it was posted under, which finding it in the history matches. */
   readonly persona: string;
+  /** The persona that wrote it ('joy'), noted for the reply once found; absent in attempts an older version noted. */
+  readonly personaKey?: Emotion;
   readonly startedAt: number;
 }

@@ -37,7 +37,7 @@ function depsWhereAdminActs(options: {
     },
     settings: { get: async () => ((reads.count += 1), stored), update: async () => stored },
     replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
-    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined },
+    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined, findBegun: async () => undefined, forgetAttempt: async () => undefined },
   });
   return { deps, prompts, posted, attempts, reads };
 }

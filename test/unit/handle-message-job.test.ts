@@ -209,6 +209,8 @@ describe('handleMessageJob', () => {
         record: async (ids, replyId) => ids.forEach((id) => answered.set(id, replyId)),
         recordAttempt: async (ids, attempt) => ids.forEach((id) => attempts.set(id, attempt)),
         findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find(Boolean),
+        findBegun: async (ids) => ids.map((id) => attempts.get(id)?.startedAt).find((startedAt) => startedAt !== undefined),
+        forgetAttempt: async (ids) => ids.forEach((id) => attempts.delete(id)),
       };
       return { ledger, answered, attempts };
     }
@@ -244,6 +246,39 @@ describe('handleMessageJob', () => {
       expect(answered.get(job.messageId)).toBe('landed-1');
       expect(posted).toHaveLength(1);
       expect(generated).toBe(1);
+    });
+
+    it('had landed: the retry notes the persona that wrote it under the landed reply\'s id, by key, whatever name the server shows it under', async () => {
+      const { ledger } = memoryLedger();
+      const notes: Array<[string, string]> = [];
+      const renamed = buildSettings({ personaLooks: { joy: { name: 'Sunny' } } });
+      const { deps, posted } = depsWith({
+        ledger,
+        settings: { get: async () => renamed, update: async () => renamed },
+        replyPersonas: { record: async (replyId, persona) => void notes.push([replyId, persona]) },
+      });
+      const { replier, recover } = landingThen502(posted);
+      const job = buildMessageJob();
+      await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
+      expect(posted[0]!.persona.name).toBe('Sunny');
+      recover();
+      expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
+      expect(notes).toEqual([['landed-1', 'joy']]);
+    });
+
+    it('had landed, and its persona could not be noted (Redis failed just then): the retry still ends it as answered, with a warning', async () => {
+      const { ledger, answered } = memoryLedger();
+      const { logger, lines } = capturedLogger('warn');
+      const replyPersonas = { record: async () => Promise.reject(new FeelbotError(ErrorCodes.RedisUnavailable, 'Redis went away')) };
+      const { deps, posted } = depsWith({ ledger, logger, replyPersonas });
+      const { replier, recover } = landingThen502(posted);
+      const job = buildMessageJob();
+      await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
+      recover();
+      expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
+      expect(answered.get(job.messageId)).toBe('landed-1');
+      expect(posted).toHaveLength(1);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', code: 'REDIS_UNAVAILABLE', replyId: 'landed-1', msg: 'could not note which persona posted the reply' }));
     });
 
     it("had landed, then the burst's newest message was deleted before the retry: the rest is not answered a second time", async () => {

@@ -16,6 +16,8 @@ function memoryLedger(): DeliveryLedger & { readonly answered: Map<string, strin
     record: async (ids, replyId) => ids.forEach((id) => answered.set(id, replyId)),
     recordAttempt: async (ids, attempt) => ids.forEach((id) => attempts.set(id, attempt)),
     findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find(Boolean),
+    findBegun: async (ids) => ids.map((id) => attempts.get(id)?.startedAt).find((startedAt) => startedAt !== undefined),
+    forgetAttempt: async (ids) => ids.forEach((id) => attempts.delete(id)),
   };
 }
 
@@ -80,5 +82,50 @@ describe('a post that failed where the bot may not read the history', () => {
       expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
       expect(lookedFor()).toBe(1);
     }
+  });
+});
+
+describe('a worker that died while its post was being sent (SIGKILL, the OOM killer), and another worker that takes the job', () => {
+  /** A replier whose first post reaches Discord and never answers, as seen by a worker killed meanwhile; later posts land. */
+  function dyingOnce() {
+    const posted: PersonaReply[] = [];
+    let lookedFor = 0;
+    let sent: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => (sent = resolve));
+    const replier: PersonaReplier = {
+      post: async (reply) => {
+        posted.push(reply);
+        if (posted.length > 1) return { messageId: `reply-${posted.length}` };
+        sent();
+        return new Promise(() => undefined);
+      },
+      findPosted: async () => (lookedFor++, undefined),
+    };
+    return { replier, posted, sending, lookedFor: () => lookedFor };
+  }
+
+  it('where the bot may not read the history, the job ends post-unconfirmed, logged with its code, instead of posting again', async () => {
+    const { replier, posted, sending } = dyingOnce();
+    const ledger = memoryLedger();
+    const { logger, lines } = capturedLogger('warn');
+    const job = buildMessageJob({ readsHistory: false });
+    const deps = depsWith(replier, { ledger, logger });
+    void handleMessageJob(job, deps);
+    await sending;
+    expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'post-unconfirmed' });
+    expect(posted).toHaveLength(1);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', code: 'JOB_STALLED', reason: 'post-unconfirmed' }));
+    expect(ledger.answered.has(job.messageId)).toBe(true);
+  });
+
+  it('where the bot may read it, the other worker looks for the post first and posts it when it is not there, as before', async () => {
+    const { replier, posted, sending, lookedFor } = dyingOnce();
+    const deps = depsWith(replier);
+    const job = buildMessageJob({ readsHistory: true });
+    void handleMessageJob(job, deps);
+    await sending;
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect(lookedFor()).toBe(1);
+    expect(posted).toHaveLength(2);
   });
 });

@@ -41,3 +41,21 @@ it('where the bot may not read the history, a post whose connection was refused 
   expect(outcome).toMatchObject({ failed: { code: 'DISCORD_UNAVAILABLE', permanent: false, details: { errno: 'ECONNREFUSED' } } });
   expect(await ledger.find([job.messageId])).toBeUndefined();
 });
+
+it('where the bot may not read the history, the retry of a post whose connection was refused posts it, once', async () => {
+  const rest = createDiscordRest(discord.apiUrl, discord.token);
+  const unreachable = new REST({ api: `http://127.0.0.1:${await closedPort()}/api`, retries: 0, timeout: 2_000 }).setToken(discord.token);
+  const reachable = new REST({ api: discord.apiUrl, retries: 0, timeout: 2_000 }).setToken(discord.token);
+  const prefix = `{refused-${randomUUID().slice(0, 8)}}`;
+  const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
+  const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `refused-${randomUUID().slice(0, 4)}` });
+  const ledger = new RedisDeliveryLedger(redis.connection, prefix);
+  const withPosting = (postRest: REST) => buildMessageJobDeps({ replier: new WebhookReplier(rest, directory, new AvatarStore(), { postRest }), ledger });
+  const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, readsHistory: false });
+
+  await expect(handleMessageJob(job, withPosting(unreachable))).rejects.toMatchObject({ code: 'DISCORD_UNAVAILABLE' });
+  const retried = await handleMessageJob(job, withPosting(reachable));
+
+  expect(retried).toMatchObject({ status: 'posted', replyId: await ledger.find([job.messageId]) });
+  expect(discord.channelMessages(channel.id).filter((posted) => posted.webhook_id)).toHaveLength(1);
+});
