@@ -20,7 +20,7 @@ import { requireDiscordToken, type Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { NO_METRICS, type Metrics } from '../ports/metrics.js';
-import { applicationIdResolver } from '../adapters/discord/application-id.js';
+import { certainApplicationId } from '../adapters/discord/application-id.js';
 import { checkAvatarFiles } from './check-avatar-files.js';
 import { checkLoraFiles } from './check-lora-files.js';
 import { checkPersonasFitEngines } from './check-personas-fit-engines.js';
@@ -37,7 +37,7 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
 import { chartColors } from '../domain/persona-colors.js';
-import { loginFailure } from '../gateway/login-failure.js';
+import { applicationIdFailure } from '../gateway/application-id-failure.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;
@@ -72,13 +72,14 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const rest = createDiscordRest(config.discord.apiUrl, token, { logger });
   // Creates and posts: Discord may have done them before a 5xx, so they are never sent twice by the client.
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
-  const applicationId = applicationIdResolver(rest, config);
   // Before the first job: under another bot's prefix this worker would take that bot's jobs and post with this bot's token.
-  // After the models, so a missing model is told without asking Discord anything; the id is kept for the webhooks.
-  await claimQueuePrefixFor(applicationId, config).catch(async (error: unknown) => {
+  // After the models, so a missing model is told without asking Discord anything.
+  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config), config).catch(async (error: unknown) => {
     await engines.dispose();
     throw error;
   });
+  // The webhooks tell the bot's own by the id the prefix was claimed for, never by a later guess from the token.
+  const applicationId = () => Promise.resolve(claimedFor);
   const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationId, { createRest: onceRest });
   boundWebhookCaches(new RedisWebhookCache(redis, config.redis.prefix), logger);
@@ -155,10 +156,14 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   };
 }
 
-/** Claims QUEUE_PREFIX for the bot's application; Discord failing to say which that is fails as a refused login does. */
-async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config): Promise<void> {
+/**
+ * Claims QUEUE_PREFIX for the bot's application and returns its id; Discord failing to say which
+ * that is fails start-up (DISCORD_UNAVAILABLE, DISCORD_RATE_LIMITED) instead of guessing it.
+ */
+async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config): Promise<string> {
   const id = await applicationId().catch((error: unknown) => {
-    throw loginFailure(error, config.discord.apiUrl);
+    throw applicationIdFailure(error, config.discord.apiUrl);
   });
   await claimQueuePrefix(config.redis.url, config.redis.prefix, id);
+  return id;
 }

@@ -1,11 +1,11 @@
-import { applicationIdResolver } from '../../adapters/discord/application-id.js';
+import { certainApplicationId } from '../../adapters/discord/application-id.js';
 import { createDiscordRest } from '../../adapters/discord/discord-rest.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { requireDiscordToken } from '../../config.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
-import { loginFailure } from '../../gateway/login-failure.js';
+import { applicationIdFailure } from '../../gateway/application-id-failure.js';
 import { startGateway } from '../../gateway/start-gateway.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import type { Command } from '../command.js';
@@ -18,8 +18,8 @@ export const gatewayCommand: Command = {
     await checkRedisReachable(config.redis.url); // Only at start-up; later outages are waited out.
     const token = requireDiscordToken(config);
     // Before the login: under another bot's prefix, READY would delete the settings of that bot's servers.
-    const applicationId = await applicationIdResolver(createDiscordRest(config.discord.apiUrl, token), config)().catch((error: unknown) => {
-      throw loginFailure(error, config.discord.apiUrl);
+    const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config).catch((error: unknown) => {
+      throw applicationIdFailure(error, config.discord.apiUrl);
     });
     await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId);
     const gateway = await startGateway(config, logger);
