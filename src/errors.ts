@@ -49,6 +49,8 @@ export const ErrorCodes = {
   WebhookMoved: 'WEBHOOK_MOVED',
   /** The thread a reply was for was archived or locked meanwhile (a moderator closed it); nothing is posted. */
   ThreadClosed: 'THREAD_CLOSED',
+  /** The thread or channel a reply was for was deleted meanwhile (a moderator or admin deleted it); nothing is posted. */
+  ChannelDeleted: 'CHANNEL_DELETED',
   /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
   SettingsConflict: 'SETTINGS_CONFLICT',
   /** A guild's stored settings are no JSON object at all; an update refuses to overwrite them, and reads see the defaults. */

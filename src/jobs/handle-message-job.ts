@@ -87,6 +87,8 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
     await forgetUnsent(job, error, answered, deps);
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
+    // The thread or channel was deleted meanwhile, its messages with it: nothing is left to answer, and a retry would meet the same.
+    if (isFeelbotError(error, ErrorCodes.ChannelDeleted)) return { status: 'skipped', reason: 'channel-deleted', emotion: analysis.emotion };
     if (isUnconfirmedPost(job, error)) return endUnconfirmed(error, answered, analysis.emotion, deps);
     if (!job.guildId || !isAdminProblem(error)) throw error;
     // Retrying can't grant a permission; tell the admins once and let the worker move on.

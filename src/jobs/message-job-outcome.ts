@@ -16,5 +16,7 @@ export type SkipReason =
   | 'rate-limited'
   | 'cannot-post'
   | 'thread-closed'
+  /** The thread or channel was deleted while the reply was written (Discord sends no MESSAGE_DELETE for its messages). */
+  | 'channel-deleted'
   /** The post failed after Discord may have posted it, where the history cannot be read to check: not posted again. */
   | 'post-unconfirmed';

@@ -171,6 +171,22 @@ describe('handleMessageJob', () => {
     expect(notices).toEqual([]);
   });
 
+  it('a thread or channel deleted while the reply was written gets no reply and ends as a skip, blocking or reporting nothing', async () => {
+    const blocked: string[] = [];
+    const notices: AdminNotice[] = [];
+    const deleted = new FeelbotError(ErrorCodes.ChannelDeleted, 'gone', { permanent: true, details: { channelId: '1100000000000000005' } });
+    const { deps } = depsWith({
+      blocks: { anyBlocked: async () => false, block: async (place) => void blocked.push(place) },
+      notifier: { notify: async (notice) => void notices.push(notice) },
+      replier: { post: async () => { throw deleted; }, findPosted: async () => undefined },
+    });
+    for (const job of [buildMessageJob({ isThread: true, channelId: '1100000000000000005', parentId: '1100000000000000002' }), buildMessageJob({ channelId: '1100000000000000005' })]) {
+      expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'channel-deleted', emotion: 'joy' });
+    }
+    expect(blocked).toEqual([]);
+    expect(notices).toEqual([]);
+  });
+
   it("a server made before 2017 shares its id with its first channel: that channel's block stops only that channel", async () => {
     const blocked = new Set<string>();
     const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };

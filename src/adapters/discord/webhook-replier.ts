@@ -7,6 +7,7 @@ import type { PersonaReplier, PersonaReply, PostContext, PostedReply, ReplyTarge
 import type { AvatarStore } from '../files/avatar-store.js';
 import type { WebhookSpec } from './channel-webhooks.js';
 import { refuseClosedThread } from './closed-thread.js';
+import { asDeletedChannel } from './deleted-channel.js';
 import { RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import type { EmojiAvatars } from './emoji-avatars.js';
@@ -80,20 +81,36 @@ export class WebhookReplier implements PersonaReplier {
     if (threadId) await refuseClosedThread(this.rest, threadId, log);
     const avatarUrl = await this.avatarUrl(reply.persona);
     const spec = personaWebhookSpec(reply.persona, avatarUrl, this.avatars);
-    const clients = { posting: this.posting, rest: this.rest };
-    const post: WebhookPost = { threadId, avatarUrl };
-    const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
     let posted: PostedReply;
     try {
-      posted = await executeWebhook(clients, webhook, reply, post, log);
+      posted = await this.postThroughWebhook(hostChannel, spec, reply, { threadId, avatarUrl }, log, signal);
     } catch (error) {
-      // A webhook deleted, reset or moved since it was cached: forget it and post through a fresh one.
-      if (!isStaleWebhook(error, threadId !== undefined)) throw error;
-      await this.webhooks.forget(hostChannel, slot);
-      posted = await executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
+      // An Unknown Channel that gets this far is about the place itself, not a stale webhook: the
+      // channel's webhooks could not be listed or made, or a thread's post met it through a fresh one.
+      throw asDeletedChannel(error, reply.target.channelId);
     }
     if (avatarUrl) await this.retireOwnWebhook(hostChannel, reply.persona, log);
     return posted;
+  }
+
+  /** Posts through the cached webhook; one deleted, reset or moved since it was cached is forgotten, and the post goes through a fresh one. */
+  private async postThroughWebhook(
+    hostChannel: string,
+    spec: WebhookSpec,
+    reply: PersonaReply,
+    post: WebhookPost,
+    log: Logger,
+    signal: AbortSignal | undefined,
+  ): Promise<PostedReply> {
+    const clients = { posting: this.posting, rest: this.rest };
+    const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
+    try {
+      return await executeWebhook(clients, webhook, reply, post, log);
+    } catch (error) {
+      if (!isStaleWebhook(error, post.threadId !== undefined)) throw error;
+      await this.webhooks.forget(hostChannel, slot);
+      return await executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
+    }
   }
 
   /**

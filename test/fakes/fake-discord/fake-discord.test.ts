@@ -205,6 +205,26 @@ describe('fake Discord with the real discord.js client', () => {
     expect((error as DiscordAPIError).code).toBe(10_015);
   });
 
+  it('answers 10003 Unknown Channel to a post through a living webhook with the thread_id of a deleted thread', async () => {
+    const webhook = (await client.rest.post(Routes.channelWebhooks(fake.world.channels.text.id), { body: { name: 'Gone' } })) as { id: string; token: string };
+    const thread = fake.addChannel({ guildId: fake.world.guild.id, type: ChannelType.PublicThread, name: 'short-lived', parentId: fake.world.channels.text.id });
+    fake.deleteChannel(thread.id);
+    const query = new URLSearchParams({ wait: 'true', thread_id: thread.id });
+    await expect(client.rest.post(Routes.webhook(webhook.id, webhook.token), { body: { content: 'anyone?' }, query, auth: false })).rejects.toMatchObject({ code: 10_003, status: 404 });
+  });
+
+  it('counts a webhook name or username in characters (code points), as Discord does: 80 emoji pass, 81 are refused', async () => {
+    const channelId = fake.addChannel({ guildId: fake.world.guild.id, type: 0, name: 'emoji-names' }).id;
+    const webhook = (await client.rest.post(Routes.channelWebhooks(channelId), { body: { name: '🌞'.repeat(80) } })) as { id: string; token: string; name: string };
+    expect(webhook.name).toBe('🌞'.repeat(80));
+    await expect(client.rest.post(Routes.channelWebhooks(channelId), { body: { name: '🌞'.repeat(81) } })).rejects.toMatchObject({ code: 50_035, status: 400 });
+    const execute = (username: string) => client.rest.post(Routes.webhook(webhook.id, webhook.token), { body: { content: 'hi', username }, auth: false });
+    await execute('🌞'.repeat(41));
+    await execute('🌞'.repeat(80));
+    expect(fake.webhookExecutions().slice(-2).map((execution) => [...(execution.username ?? '')].length)).toEqual([41, 80]);
+    await expect(execute('🌞'.repeat(81))).rejects.toMatchObject({ code: 50_035, status: 400 });
+  });
+
   it('takes the flags Execute Webhook accepts, serialises a SUPPRESS_EMBEDS message without embeds, and refuses other flags', async () => {
     const webhook = await client.rest.post(Routes.channelWebhooks(fake.world.channels.text.id), { body: { name: 'Flags' } });
     const { id, token } = webhook as { id: string; token: string };

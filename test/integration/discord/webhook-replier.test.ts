@@ -127,6 +127,51 @@ describe('posting as a persona through webhooks', () => {
     expect(discord.webhookExecutions().slice(before)).toMatchObject([{ threadId: thread.id, content: 'Still here' }]);
   });
 
+  describe('a place deleted while its reply was written', () => {
+    const newThread = () => discord.addChannel({ guildId: discord.world.guild.id, type: 11, name: `doomed-${randomUUID().slice(0, 4)}`, parentId: discord.world.channels.text.id });
+    const threadTarget = (threadId: string) => ({ origin: 'discord' as const, guildId: discord.world.guild.id, channelId: threadId, threadParentId: discord.world.channels.text.id });
+    const webhookRequests = (since: number) => discord.requests.slice(since).filter((request) => request.path.startsWith('/webhooks/') || request.path.endsWith('/webhooks'));
+    const executions = (since: number) => discord.requests.slice(since).filter((request) => request.method === 'POST' && request.path.startsWith('/webhooks/'));
+
+    it('a thread deleted before the post gets none (CHANNEL_DELETED, permanent), without a webhook request', async () => {
+      const post = replier();
+      const thread = newThread();
+      await post.post({ target: threadTarget(thread.id), persona: personas.joy, content: 'first' });
+      discord.deleteChannel(thread.id);
+      const before = discord.requests.length;
+      const failure = await post.post({ target: threadTarget(thread.id), persona: personas.joy, content: 'second' }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: ErrorCodes.ChannelDeleted, permanent: true, details: { channelId: thread.id } });
+      expect(webhookRequests(before)).toEqual([]);
+    });
+
+    it('a thread deleted between the check and the post: one fresh look at the parent\'s webhooks, then CHANNEL_DELETED, and nothing posted', async () => {
+      const post = replier();
+      const thread = newThread();
+      await post.post({ target: threadTarget(thread.id), persona: personas.joy, content: 'first' });
+      const before = discord.requests.length;
+      const release = discord.holdNext('POST /webhooks/:id/:token');
+      const failure = post.post({ target: threadTarget(thread.id), persona: personas.joy, content: 'second' }).catch((error: unknown) => error);
+      await discord.waitFor(() => executions(before).length === 1);
+      discord.deleteChannel(thread.id);
+      release();
+      expect(await failure).toMatchObject({ code: ErrorCodes.ChannelDeleted, permanent: true, details: { channelId: thread.id } });
+      expect(executions(before)).toHaveLength(2);
+      expect(discord.store.channelWebhooks(discord.world.channels.text.id).length).toBeGreaterThan(0);
+    });
+
+    it('a channel deleted with its webhooks: the post meets Unknown Webhook, the look for a fresh one Unknown Channel, and it ends CHANNEL_DELETED', async () => {
+      const post = replier();
+      const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `doomed-${randomUUID().slice(0, 4)}` });
+      const target = { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+      await post.post({ target, persona: personas.joy, content: 'first' });
+      discord.deleteChannel(channel.id);
+      const before = discord.requests.length;
+      const failure = await post.post({ target, persona: personas.joy, content: 'second' }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: ErrorCodes.ChannelDeleted, permanent: true, details: { channelId: channel.id } });
+      expect(executions(before)).toHaveLength(1);
+    });
+  });
+
   it('a webhook an admin moved into a forum channel (which refuses a post without a thread, 220001) is replaced, and the reply lands here', async () => {
     const post = replier();
     const target = guildTarget();

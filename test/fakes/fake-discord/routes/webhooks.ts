@@ -176,9 +176,13 @@ function requireManageWebhooks(ctx: FakeContext, channelId: string): void {
   if (!hasPermission(permissions, PermissionFlagsBits.ManageWebhooks)) throw missingPermissions();
 }
 
+/** Discord's longest webhook name or username, in characters (code points: an emoji is one; discord-api-docs#1315). */
+const MAX_WEBHOOK_NAME_CHARS = 80;
+
 /** Webhook names, and the usernames webhook messages post under, are 1–80 characters without "clyde" or "discord". */
 function validName(name: unknown, field = 'name'): string {
-  if (typeof name !== 'string' || name.length < 1 || name.length > 80 || /clyde|discord/i.test(name.replace(INVISIBLE, ''))) {
+  const chars = typeof name === 'string' ? [...name].length : 0;
+  if (typeof name !== 'string' || chars < 1 || chars > MAX_WEBHOOK_NAME_CHARS || /clyde|discord/i.test(name.replace(INVISIBLE, ''))) {
     throw invalidFormBody(`Invalid Form Body: ${field}`);
   }
   return name;

@@ -1,0 +1,82 @@
+import { ChannelType } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageJobId } from '../../src/jobs/message-job.js';
+import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { FeelbotStack } from '../support/feelbot-stack.js';
+
+/**
+ * A moderator deletes a thread, or an admin a channel, while a reply to a message in it waits in
+ * its burst window. Discord deletes the place's messages with it and sends THREAD_DELETE or
+ * CHANNEL_DELETE only (no MESSAGE_DELETE), so nothing is left to answer. Real gateway and worker,
+ * the fake Discord, real BullMQ.
+ */
+describe('a thread or channel deleted while a reply to it waits', () => {
+  let stack: FeelbotStack;
+  let gateway: FeelbotProcess;
+  let worker: FeelbotProcess;
+
+  beforeAll(async () => {
+    stack = await FeelbotStack.start();
+    worker = await stack.spawn('worker');
+    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '3000' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** Answers a message in `channelId` so that the channel's webhook is made and cached, as in any channel the bot has answered in. */
+  async function warmUp(channelId: string) {
+    const warm = stack.mention('I am so happy today', channelId);
+    await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(warm.id), 60_000);
+  }
+
+  /** Mentions the bot in `placeId`, deletes `deletedId` while the reply waits, and returns how the reply's job ended. */
+  async function deletedWhileWaiting(placeId: string, deletedId: string) {
+    const { discord } = stack;
+    const message = stack.mention('I am so sad today', placeId);
+    await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === message.id, 10_000);
+    const requestsBefore = discord.requests.length;
+    discord.deleteChannel(deletedId);
+    const jobId = messageJobId(message.id);
+    const done = await worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 60_000);
+    const jobLines = worker.logs.filter((line) => line.jobId === jobId);
+    return {
+      outcome: done.outcome,
+      failures: jobLines.filter((line) => line.msg === 'job failed' || line.msg === 'reply given up').map((line) => `${line.level} ${line.msg} ${line.code}`),
+      errors: jobLines.filter((line) => line.level === 'error' || line.level === 'fatal').map((line) => line.msg),
+      state: await (await stack.replyQueue().getJob(jobId))?.getState(),
+      requests: discord.requests.slice(requestsBefore),
+    };
+  }
+
+  it('a deleted thread gets no post: the job ends skipped as channel-deleted, with no failure, no retry and no re-listing of its parent\'s webhooks', async () => {
+    const { discord } = stack;
+    const parent = discord.world.channels.text;
+    const thread = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.PublicThread, name: 'rant', parentId: parent.id, ownerId: discord.world.users.member.id });
+    await warmUp(parent.id);
+
+    const ended = await deletedWhileWaiting(thread.id, thread.id);
+
+    expect(ended).toMatchObject({ outcome: { status: 'skipped', reason: 'channel-deleted' }, failures: [], errors: [] });
+    expect(ended.state).toBe('completed');
+    const webhookCalls = ended.requests.filter((request) => request.path.startsWith('/webhooks/') || request.path === `/channels/${parent.id}/webhooks`);
+    expect(webhookCalls.map((request) => `${request.method} ${request.path.replace(/^\/webhooks\/.*/, '/webhooks/…')}`)).toEqual([]);
+  });
+
+  it('a deleted channel gets no post: the job ends skipped as channel-deleted, with no failure and no retry', async () => {
+    const { discord } = stack;
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'doomed' });
+    await warmUp(channel.id);
+
+    const ended = await deletedWhileWaiting(channel.id, channel.id);
+
+    expect(ended).toMatchObject({ outcome: { status: 'skipped', reason: 'channel-deleted' }, failures: [], errors: [] });
+    expect(ended.state).toBe('completed');
+    // The gateway forgot the channel's cached webhook at the deletion: the worker's look for one meets Unknown Channel, once, and posts nothing.
+    expect(ended.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/webhooks/'))).toEqual([]);
+    const webhookLooks = ended.requests.filter((request) => request.path === `/channels/${channel.id}/webhooks`).map((request) => `${request.method} ${request.status}`);
+    expect(webhookLooks.length).toBeGreaterThan(0);
+    expect(webhookLooks).toEqual([...new Set(webhookLooks)]);
+  });
+});
