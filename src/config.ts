@@ -29,6 +29,12 @@ export const CHOICE_SETTINGS = {
 /** Blank values never get here (see withoutBlanks); the rest are trimmed. */
 const optionalString = z.string().trim().optional();
 
+/**
+ * An http:// or https:// URL. A bare z.url() takes `localhost:8080/api`, read as the scheme
+ * "localhost:", which fails only at the first request.
+ */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 /** How long a reply waits for the same author's follow-up messages, by default. */
 export const DEFAULT_BURST_WINDOW_MS = 2_500;
 /** LLM_TIMEOUT_MS's default: one reply's generation. */
@@ -62,8 +68,8 @@ const choice = <Value extends string>({ values, default: fallback }: ChoiceSetti
 const EnvSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
-  DISCORD_API_URL: z.url().default('https://discord.com/api'),
-  DISCORD_CDN_URL: z.url().default('https://cdn.discordapp.com'),
+  DISCORD_API_URL: httpUrl().default('https://discord.com/api'),
+  DISCORD_CDN_URL: httpUrl().default('https://cdn.discordapp.com'),
   // ioredis reads any other scheme as a Unix socket path, and then fails with a puzzling ENOENT.
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
@@ -81,7 +87,7 @@ const EnvSchema = z.object({
   JOB_LOCK_MS: integer(INTEGER_SETTINGS.JOB_LOCK_MS),
   MODELS_DIR: z.string().min(1).default('models'),
   PERSONAS_FILE: optionalString,
-  AVATAR_BASE_URL: z.url().optional(),
+  AVATAR_BASE_URL: httpUrl().optional(),
   CONTEXT_MESSAGES: integer(INTEGER_SETTINGS.CONTEXT_MESSAGES),
   BURST_WINDOW_MS: integer(INTEGER_SETTINGS.BURST_WINDOW_MS),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),

@@ -1,4 +1,4 @@
-import { ErrorCodes, FeelbotError } from '../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { loginFailure } from './login-failure.js';
 
 const PORTAL_URL = 'https://discord.com/developers/applications';
@@ -10,6 +10,8 @@ const PORTAL_URL = 'https://discord.com/developers/applications';
  * QUEUE_PREFIX claim would refuse the bot's own prefix or record the wrong id for good.
  */
 export function applicationIdFailure(error: unknown, apiUrl: string): FeelbotError {
+  // Already told (a DISCORD_APPLICATION_ID that is another application's): not a failure to reach Discord.
+  if (isFeelbotError(error)) return error;
   const failure = loginFailure(error, apiUrl);
   if (failure.code !== ErrorCodes.DiscordUnavailable && failure.code !== ErrorCodes.DiscordRateLimited) return failure;
   return new FeelbotError(

@@ -16,8 +16,9 @@ export const GATEWAY_INTENTS = [
 export function createDiscordClient(apiUrl: string): Client {
   return new Client({
     intents: [...GATEWAY_INTENTS],
-    // DM channels are not cached until their first message arrives; a message deleted after it
-    // left the cache (or before this gateway started) must still reach the deletion handler.
+    // Without the Channel partial no DM arrives (a DM channel is not cached before its first message);
+    // the Message partial lets a deletion or edit of a message not in the cache reach its handler. In a
+    // DM channel not cached (after a restart), discord.js drops them anyway: listen-for-uncached-dms.ts.
     partials: [Partials.Channel, Partials.Message],
     // A deferral or reply that would wait past Discord's 3 s fails at once; every other request waits out its 429s.
     rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow, ...invalidRequestOptions() },

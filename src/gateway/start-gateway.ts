@@ -1,4 +1,4 @@
-import { Events, type Client } from 'discord.js';
+import { Events, type Client, type Message, type PartialMessage } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.js';
@@ -16,6 +16,8 @@ import { createDiscordClient } from './create-client.js';
 import { warnOfInvalidRequests } from '../adapters/discord/invalid-requests.js';
 import { RestChannelLookup } from '../adapters/discord/channel-existence.js';
 import { loginFailure } from './login-failure.js';
+import { logInUnlessStopped } from './log-in-unless-stopped.js';
+import { drainable } from './drainable.js';
 import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { createInteractionHandler } from './commands/on-interaction.js';
 import { createMessageHandler } from './on-message-create.js';
@@ -28,21 +30,27 @@ import { createSettingsSweeper } from './sweep-stale-settings.js';
 import { cachedChannels, listenForSweeps } from './listen-for-sweeps.js';
 import { createLeftGuildSweeper } from './sweep-left-guilds.js';
 import { listenForReadies } from './listen-for-readies.js';
+import { listenForUncachedDms } from './listen-for-uncached-dms.js';
 
 export interface RunningGateway {
   readonly client: Client;
   stop(): Promise<void>;
 }
 
-/** How long a stopping gateway waits for the messages, edits and deletions in hand to reach Redis (it may be down). */
+/** How long a stopping gateway waits for the messages, edits, deletions and commands in hand to reach Redis (it may be down). */
 const DRAIN_MS = 10_000;
 /** The events a stopping gateway stops taking in before it drains what it holds. */
 const INTAKE_EVENTS = [Events.MessageCreate, Events.MessageUpdate, Events.MessageDelete, Events.MessageBulkDelete, Events.InteractionCreate] as const;
 /** How often finished jobs past their retention are swept out of Redis. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
-/** Process 1: reads Discord, queues work. It holds no model and no state besides Redis. */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+/**
+ * Process 1: reads Discord, queues work. It holds no model and no state besides Redis. `stop` (a
+ * stop signal while Discord is slow to let it log in) ends the start-up: the client is destroyed,
+ * nothing runs after it (no READY sweep), and the promise rejects with the stop's reason.
+ */
+export async function startGateway(config: Config, logger: Logger, stop?: AbortSignal): Promise<RunningGateway> {
+  stop?.throwIfAborted();
   const token = requireDiscordToken(config);
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger);
   const queue = new MessageQueue(redis, config.redis.prefix);
@@ -89,19 +97,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     stopping: sweepsStopping.signal,
   });
-  const onInteraction = createInteractionHandler({
-    queue,
-    settings,
-    analysisLimiter: new RedisAnalysisLimiter(redis, config.redis.prefix),
-    logger,
-  });
+  // Drained like a message: a /feel whose "thinking…" is on its way must still be queued, a /feelbot change still answered.
+  const onInteraction = drainable(
+    createInteractionHandler({
+      queue,
+      settings,
+      analysisLimiter: new RedisAnalysisLimiter(redis, config.redis.prefix),
+      logger,
+    }),
+  );
   client.on(Events.MessageCreate, (message) => void messages.handle(message));
-  client.on(Events.MessageUpdate, (before, after) => {
+  const onUpdate = (before: Message | PartialMessage | undefined, after: Message | PartialMessage) => {
     // An uncached message whose update does not say who wrote it cannot be placed in a burst, nor read.
     if (after.partial) return;
     void messages.revise(before, after);
     void onContextEdit(before, after);
-  });
+  };
+  client.on(Events.MessageUpdate, onUpdate);
   client.on(Events.MessageDelete, (message) => void onDelete([message.id]));
   client.on(Events.MessageBulkDelete, (removed) => void onDelete([...removed.keys()]));
   client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
@@ -109,7 +121,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const stopGuildRemovals = listenForGuildRemovals(client, onGuildDelete);
   const stopSweeps = listenForSweeps(client, settingsSweep);
   const stopReadies = listenForReadies(client, leftGuildSweep, logger);
-  client.once(Events.ClientReady, (ready) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready'));
+  const stopUncachedDms = listenForUncachedDms(client, { deleted: (ids) => void onDelete(ids), edited: onUpdate, logger });
+  const onReady = (ready: Client<true>) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready');
+  client.once(Events.ClientReady, onReady);
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   const sweeper = setInterval(() => {
     queue
@@ -118,6 +132,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       .catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Takes in no new events and ends the sweeps: at a stop, and after a start-up that failed or was stopped (no READY sweep then).
+  const stopListening = () => {
+    clearInterval(sweeper);
+    for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
+    client.off(Events.ClientReady, onReady);
+    stopDeletedChannels();
+    stopGuildRemovals();
+    stopSweeps();
+    stopReadies();
+    stopUncachedDms();
+    sweepsStopping.abort();
+  };
   // discord.js rejects a 4014 with a bare "Used disallowed intents"; the close code says which failure it was.
   let closeCode: number | undefined;
   const onDisconnect = (event: { code: number }) => {
@@ -127,13 +153,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   try {
     // Before Discord: a queue BullMQ could not set up on Redis would drop every message it is given.
     await queue.ready();
-    await client.login(token);
+    await logInUnlessStopped(client, token, stop);
   } catch (error) {
     // discord.js has destroyed its client (or never started it); the Redis side must go too, or the process never exits.
-    clearInterval(sweeper);
-    sweepsStopping.abort();
+    stopListening();
     await queue.close().catch(() => undefined);
     redis.disconnect();
+    if (stop?.aborted) throw stop.reason;
     throw isFeelbotError(error, ErrorCodes.RedisUnavailable) ? error : loginFailure(error, config.discord.apiUrl, closeCode);
   } finally {
     client.off(Events.ShardDisconnect, onDisconnect);
@@ -141,19 +167,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   return {
     client,
     async stop() {
-      // No new events after this; the messages, edits and deletions in hand get a moment to reach Redis.
-      // The client stays up meanwhile: a message in hand still reads its context over Discord's REST
-      // API, which the client's destroy() would cut off (it drops the token).
-      clearInterval(sweeper);
-      for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
-      stopDeletedChannels();
-      stopGuildRemovals();
-      stopSweeps();
-      stopReadies();
-      sweepsStopping.abort();
+      // No new events after this; the messages, edits, deletions and commands in hand get a moment to
+      // reach Redis. The client stays up meanwhile: a message in hand still reads its context, and a
+      // command answers, over Discord's REST API, which the client's destroy() would cut off.
+      stopListening();
       const inHand = () =>
         Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain(), onGuildDelete.drain(), settingsSweep.drain(), leftGuildSweep.drain()]);
-      const drained = await withinMs(inHand(), DRAIN_MS).then(() => true, () => false);
+      // A command takes no shutdown signal (it never retries Redis): one still running at DRAIN_MS is left to fail as Redis closes.
+      const drained = await withinMs(Promise.all([inHand(), onInteraction.drain()]), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();
         await inHand();

@@ -74,7 +74,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   // Before the first job: under another bot's prefix this worker would take that bot's jobs and post with this bot's token.
   // After the models, so a missing model is told without asking Discord anything.
-  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config), config).catch(async (error: unknown) => {
+  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config, logger), config).catch(async (error: unknown) => {
     await engines.dispose();
     throw error;
   });

@@ -118,6 +118,48 @@ describe('feelbot start-up errors', () => {
     }
   }, 60_000);
 
+  // A script meant for a test server, `feelbot register-commands --guild "$TEST_GUILD"`, run with TEST_GUILD unset or mistyped.
+  it.each([
+    ['', 'empty'],
+    ['my-test-server', 'a name'],
+  ])('register-commands --guild %j (%s, not a server id) is USAGE_INVALID and registers nothing, not globally in every server', async (guild) => {
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const register = new FeelbotProcess(['register-commands', '--guild', guild], stackEnv(discord, redis, '{register-guild-usage}'));
+      const code = await register.waitForExit();
+      expect({ code, registered: [...discord.store.commands.keys()] }).toEqual({ code: 2, registered: [] });
+      const output = register.output.join('\n');
+      expect(output).toContain('USAGE_INVALID');
+      expect(output).toMatch(/--guild needs a server id/);
+      expect(output).toContain('Usage: feelbot register-commands');
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  it("register-commands with a DISCORD_APPLICATION_ID that is not the token's application stops with CONFIG_INVALID naming both ids, and registers nothing", async () => {
+    const redis = await startPrivateRedis();
+    const discord = await startFakeDiscord();
+    try {
+      const wrongId = discord.newId();
+      const env = stackEnv(discord, redis, '{register-wrong-app}', { DISCORD_APPLICATION_ID: wrongId });
+      const register = new FeelbotProcess(['register-commands', '--guild', discord.world.guild.id], env);
+      expect(await register.waitForExit()).toBe(1);
+      const output = register.output.join('\n');
+      expect(output).toContain('CONFIG_INVALID');
+      expect(output).toContain(`DISCORD_APPLICATION_ID=${wrongId}`);
+      expect(output).toContain(`application ${discord.applicationId}`);
+      expect(output).not.toContain('Is the bot in server');
+      expect(output).not.toContain(discord.token);
+      expect([...discord.store.commands.keys()]).toEqual([]);
+    } finally {
+      await discord.close();
+      await redis.stop();
+    }
+  }, 60_000);
+
   it('an unknown command prints the usage and exits 2', async () => {
     const feelbot = new FeelbotProcess(['fly'], {});
     expect(await feelbot.waitForExit()).toBe(2);

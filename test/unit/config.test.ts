@@ -30,6 +30,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://user:secret@cache.example:6380/2' }).redis.url).toBe('rediss://user:secret@cache.example:6380/2');
   });
 
+  // `new URL('localhost:8080/api')` reads "localhost:" as a scheme: without one required, such a value would fail only at its first request.
+  it.each([
+    ['DISCORD_API_URL', 'localhost:8080/api'],
+    ['DISCORD_CDN_URL', 'cdn.internal:8443'],
+    ['AVATAR_BASE_URL', 'images.example.com:8080/avatars'],
+    ['DISCORD_API_URL', 'ftp://discord.example/api'],
+  ])('%s=%s, with no http:// or https:// scheme, is CONFIG_INVALID naming it', (name, value) => {
+    const problem = configProblem({ [name]: value });
+    expect(isFeelbotError(problem, ErrorCodes.ConfigInvalid)).toBe(true);
+    expect((problem as Error).message).toMatch(new RegExp(`${name}: must be an http:// or https:// URL`));
+  });
+
+  it('every URL setting left without its scheme is listed at once, and http:// and https:// ones are taken', () => {
+    const message = (configProblem({ DISCORD_API_URL: 'localhost:8080/api', DISCORD_CDN_URL: 'cdn.internal:8443', AVATAR_BASE_URL: 'images.example.com/a' }) as Error).message;
+    expect(message).toMatch(/DISCORD_API_URL[\s\S]*DISCORD_CDN_URL[\s\S]*AVATAR_BASE_URL/);
+    const config = loadConfig({ DISCORD_API_URL: 'http://localhost:8080/api/', DISCORD_CDN_URL: 'https://cdn.internal:8443', AVATAR_BASE_URL: 'https://images.example.com/a' });
+    expect([config.discord.apiUrl, config.discord.cdnUrl, config.avatarBaseUrl]).toEqual(['http://localhost:8080/api', 'https://cdn.internal:8443', 'https://images.example.com/a']);
+  });
+
   it('CONTEXT_MESSAGES goes up to the 20 earlier messages a job carries, not past them where they would be dropped', () => {
     expect(loadConfig({ CONTEXT_MESSAGES: '20' }).contextMessages).toBe(20);
     expect(() => loadConfig({ CONTEXT_MESSAGES: '50' })).toThrow(/CONTEXT_MESSAGES/);
@@ -72,3 +91,13 @@ describe('loadConfig', () => {
     expect(() => loadConfigFor({ REDIS_URL: 'localhost' })).toThrow(/REDIS_URL/);
   });
 });
+
+/** The error loadConfig throws for `env`, or a failure when it throws none. */
+function configProblem(env: NodeJS.ProcessEnv): unknown {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a config error');
+}

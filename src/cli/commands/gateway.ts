@@ -3,26 +3,28 @@ import { createDiscordRest } from '../../adapters/discord/discord-rest.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
-import { requireDiscordToken } from '../../config.js';
+import { requireDiscordToken, type Config } from '../../config.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { applicationIdFailure } from '../../gateway/application-id-failure.js';
-import { startGateway } from '../../gateway/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
-import type { Command } from '../command.js';
+import type { Logger } from '../../ports/logger.js';
+import { unlessStopped, type Command } from '../command.js';
+import { settleStoppedStartUp } from '../stopped-start-up.js';
 
 export const gatewayCommand: Command = {
   name: 'gateway',
   usage: 'gateway',
   summary: 'connect to Discord and queue the messages to answer (no models; /metrics on METRICS_PORT)',
-  async run({ config, logger, stopped }) {
-    await checkRedisReachable(config.redis.url); // Only at start-up; later outages are waited out.
-    const token = requireDiscordToken(config);
-    // Before the login: under another bot's prefix, READY would delete the settings of that bot's servers.
-    const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config).catch((error: unknown) => {
-      throw applicationIdFailure(error, config.discord.apiUrl);
-    });
-    await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId);
-    const gateway = await startGateway(config, logger);
+  async run({ config, logger, stopped, signal }) {
+    // A slow or rate-limited Discord can hold the login for minutes: a stop signal ends it, with exit code 0 as any stop.
+    const starting = checkThenStartGateway(config, logger, signal);
+    const gateway = await unlessStopped(starting, signal, (late) => late.stop());
+    if (!gateway) {
+      await settleStoppedStartUp(starting, signal, logger);
+      logger.info({ signal: await stopped }, 'stopped before the gateway was ready');
+      return;
+    }
     const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), { checks: { discord: discordSessionCheck(gateway.client) } }).catch(async (error: unknown) => {
       await gateway.stop();
       throw error;
@@ -32,3 +34,14 @@ export const gatewayCommand: Command = {
     await gateway.stop();
   },
 };
+
+async function checkThenStartGateway(config: Config, logger: Logger, signal: AbortSignal): Promise<RunningGateway> {
+  await checkRedisReachable(config.redis.url); // Only at start-up; later outages are waited out.
+  const token = requireDiscordToken(config);
+  // Before the login: under another bot's prefix, READY would delete the settings of that bot's servers.
+  const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config, logger).catch((error: unknown) => {
+    throw applicationIdFailure(error, config.discord.apiUrl);
+  });
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId);
+  return startGateway(config, logger, signal);
+}

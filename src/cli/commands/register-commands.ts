@@ -8,6 +8,8 @@ import { applicationIdResolver } from '../../adapters/discord/application-id.js'
 import type { Command } from '../command.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
+import { isSnowflake } from '../../gateway/ready-session.js';
+import { commandUsage } from '../usage-error.js';
 
 export const registerCommandsCommand: Command = {
   name: 'register-commands',
@@ -15,14 +17,15 @@ export const registerCommandsCommand: Command = {
   summary: 'register /feel, "Analyze emotion" and /feelbot (guild: instant; global: up to an hour)',
   async run({ args, config, logger }) {
     const { values } = parseArgs({ args: [...args], options: { guild: { type: 'string' } } });
+    if (values.guild !== undefined) checkGuildId(values.guild);
     const token = requireDiscordToken(config);
     // A wrong token or an unreachable Discord is told as at start-up (CONFIG_INVALID, DISCORD_UNAVAILABLE).
     await checkDiscordToken(config.discord.apiUrl, token);
     const rest = createDiscordRest(config.discord.apiUrl, token);
     let registered: Array<{ name: string }>;
     try {
-      const applicationId = await applicationIdResolver(rest, config)();
-      const route = values.guild
+      const applicationId = await applicationIdResolver(rest, config, logger)();
+      const route = values.guild !== undefined
         ? Routes.applicationGuildCommands(applicationId, values.guild)
         : Routes.applicationCommands(applicationId);
       registered = (await rest.put(route, { body: commandDefinitions() })) as Array<{ name: string }>;
@@ -34,6 +37,19 @@ export const registerCommandsCommand: Command = {
     process.stdout.write(`Registered ${registered.map((c) => c.name).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}.\n`);
   },
 };
+
+/**
+ * `--guild "$TEST_GUILD"` with the variable unset or mistyped gives "" or a name; read as no guild,
+ * it would push the commands to every server the bot is in.
+ */
+function checkGuildId(guild: string): void {
+  if (isSnowflake(guild)) return;
+  throw new FeelbotError(
+    ErrorCodes.UsageInvalid,
+    `--guild needs a server id (digits, from "Copy Server ID" with Developer Mode on); got ${JSON.stringify(guild)}. Leave --guild out to register globally.\n${commandUsage(registerCommandsCommand).trimEnd()}`,
+    { userFacing: true, permanent: true },
+  );
+}
 
 /** What the operator can do about a failed registration; a refusal in a server most often means the bot is not in it. */
 function registrationFailure(error: unknown, guildId: string | undefined): unknown {

@@ -32,7 +32,14 @@ export const startCommand: Command = {
     const queue = new MessageQueue(redis, config.redis.prefix);
     let gateway: RunningGateway | undefined;
     try {
-      gateway = await startGateway(config, logger);
+      // Discord can hold the login for minutes too (an outage, a long 429).
+      const startingGateway = startGateway(config, logger, signal);
+      gateway = await unlessStopped(startingGateway, signal, (late) => late.stop());
+      if (!gateway) {
+        await settleStoppedStartUp(startingGateway, signal, logger);
+        logger.info({ signal: await stopped }, 'stopped before start-up finished');
+        return;
+      }
       const http = await startHttp({
         config,
         logger,

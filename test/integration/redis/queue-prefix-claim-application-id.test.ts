@@ -31,9 +31,9 @@ describe('the application id QUEUE_PREFIX is claimed for, for a bot whose user i
   const configFor = (prefix: string, overrides: Record<string, string> = {}) =>
     loadConfig({ ...stackEnv(discord, redis.server, prefix), METRICS_PORT: '0', ...overrides });
   /** The gateway command run to its end: `stopped` has already resolved, so a gateway that starts stops at once. */
-  const runGateway = (config: ReturnType<typeof loadConfig>) =>
+  const runGateway = (config: ReturnType<typeof loadConfig>, logger = capturedLogger().logger) =>
     gatewayCommand
-      .run({ args: [], config, logger: capturedLogger().logger, stopped: Promise.resolve('SIGTERM'), signal: new AbortController().signal })
+      .run({ args: [], config, logger, stopped: Promise.resolve('SIGTERM'), signal: new AbortController().signal })
       .then(() => 'started and stopped', (error: unknown) => error);
 
   beforeEach(async () => {
@@ -84,13 +84,44 @@ describe('the application id QUEUE_PREFIX is claimed for, for a bot whose user i
     expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBeNull();
   });
 
-  it('with DISCORD_APPLICATION_ID set, a gateway claims the prefix for it without asking Discord', async () => {
+  it('with DISCORD_APPLICATION_ID set, a gateway started while Discord answers 503 to /applications/@me claims the prefix for that id, warning that it could not be checked', async () => {
     const prefix = newPrefix();
+    const { logger, lines } = capturedLogger();
     discord.failNext('GET /applications/@me', UNAVAILABLE);
+    expect(await runGateway(configFor(prefix, { DISCORD_APPLICATION_ID: discord.applicationId }), logger)).toBe('started and stopped');
+    expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBe(discord.applicationId);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', applicationId: discord.applicationId, msg: expect.stringMatching(/DISCORD_APPLICATION_ID.*not checked/) }));
+    expect(JSON.stringify(lines)).not.toContain(discord.token);
+  });
+
+  it("with DISCORD_APPLICATION_ID set to the token's application, a gateway checks it with Discord once and claims the prefix for it", async () => {
+    const prefix = newPrefix();
     expect(await runGateway(configFor(prefix, { DISCORD_APPLICATION_ID: discord.applicationId }))).toBe('started and stopped');
     expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBe(discord.applicationId);
-    expect(discord.requests.some((request) => request.path === '/applications/@me')).toBe(false);
+    expect(discord.requests.filter((request) => request.path === '/applications/@me')).toHaveLength(1);
   });
+
+  it("a gateway whose DISCORD_APPLICATION_ID is another application's (a test bot's token beside the real bot's id) stops with CONFIG_INVALID naming both ids, and claims nothing", async () => {
+    const prefix = newPrefix();
+    const outcome = await runGateway(configFor(prefix, { DISCORD_APPLICATION_ID: OTHER_APPLICATION_ID }));
+    expect(outcome).toMatchObject({ code: ErrorCodes.ConfigInvalid, permanent: true, details: { configured: OTHER_APPLICATION_ID, applicationId: discord.applicationId } });
+    expect((outcome as Error).message).toContain(`DISCORD_APPLICATION_ID=${OTHER_APPLICATION_ID}`);
+    expect((outcome as Error).message).toContain(discord.applicationId);
+    expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBeNull();
+  });
+
+  it('with DISCORD_APPLICATION_ID set, a worker started while Discord answers 503 to /applications/@me starts under that id, warning that it could not be checked', async () => {
+    const prefix = newPrefix();
+    const { logger, lines } = capturedLogger();
+    discord.failNext('GET /applications/@me', UNAVAILABLE);
+    const outcome = await startWorker(configFor(prefix, { DISCORD_APPLICATION_ID: discord.applicationId }), logger).then(
+      async (worker) => (await worker.stop(), 'started'),
+      (error: unknown) => error,
+    );
+    expect(outcome).toBe('started');
+    expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBe(discord.applicationId);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', applicationId: discord.applicationId }));
+  }, 120_000);
 
   it("a worker of the prefix's own bot, started while Discord answers 503 to /applications/@me, stops with DISCORD_UNAVAILABLE and the prefix stays its bot's", async () => {
     const prefix = newPrefix();
