@@ -8,10 +8,13 @@ import { mayReadHistory } from '../adapters/discord/may-read-history.js';
 import { repliesInChannel } from './reply-reference.js';
 import { botRoleIdsIn } from './classify-message.js';
 import { contextTextOf } from './context-text.js';
-import { MAX_CONTEXT_MESSAGES, MAX_MESSAGE_CHARS, type MessageJob, type MessageText } from '../jobs/message-job.js';
+import { BURST_LOOKBACK, contextSince, type ChannelHistory } from './channel-history.js';
+import { MAX_MESSAGE_CHARS, type MessageJob, type MessageText } from '../jobs/message-job.js';
 
 /** How far up a reply chain the gateway follows. */
 const MAX_REPLY_CHAIN = 3;
+/** Discord returns at most this many messages per history request. */
+const MAX_FETCH_LIMIT = 100;
 
 export interface ContextOptions {
   readonly botUserId: string;
@@ -23,9 +26,20 @@ export interface ContextOptions {
   readonly replyPersonas: Pick<ReplyPersonas, 'personasOf'>;
 }
 
+/**
+ * A message's job as the gateway built it, with the history its context came from: a burst that
+ * takes the message in as its newest reads its context from there again (foldBurst). The history
+ * is never queued.
+ */
+export interface BuiltMessageJob extends MessageJob {
+  /** Absent on a job built elsewhere (a test's): a burst folding it keeps its context, without the burst's messages. */
+  readonly history?: ChannelHistory;
+}
+
 /** The job for one message: where it is, who wrote it, what it says, and a little context. */
-export async function buildMessageJob(message: Message, addressed: boolean, options: ContextOptions): Promise<MessageJob> {
+export async function buildMessageJob(message: Message, addressed: boolean, options: ContextOptions): Promise<BuiltMessageJob> {
   const { parentId, categoryId } = channelPlace(message);
+  const history = await channelHistory(message, options);
   return {
     version: 1,
     guildId: message.guildId,
@@ -39,8 +53,9 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
     addressed,
     typing: mayShowTyping(message),
     readsHistory: mayReadHistory(message),
-    context: await gatherContext(message, options),
+    context: contextSince(history, message.id),
     receivedAt: Date.now(),
+    history,
   };
 }
 
@@ -67,17 +82,29 @@ function displayName(message: Message): string {
   return headChars(message.member?.displayName ?? message.author.displayName ?? message.author.username, 100) || 'someone';
 }
 
-async function gatherContext(message: Message, options: ContextOptions): Promise<ConversationMessage[]> {
+/** The messages before this one, as far back as a burst it ends may read (ChannelHistory), in one request, and its reply chain. */
+async function channelHistory(message: Message, options: ContextOptions): Promise<ChannelHistory> {
+  // CONTEXT_MESSAGES=0 reads no history, a burst's reply none either.
+  const limit = options.recentMessages === 0 ? 0 : Math.min(options.recentMessages + BURST_LOOKBACK, MAX_FETCH_LIMIT);
+  const fetched = (await recentMessages(message, limit)).sort(byTime);
+  const chain = await replyChain(message);
   const byId = new Map<string, Message>();
-  for (const earlier of await recentMessages(message, options.recentMessages)) byId.set(earlier.id, earlier);
-  for (const link of await replyChain(message)) byId.set(link.id, link);
-  const context = [...byId.values()]
+  for (const earlier of [...fetched, ...chain]) byId.set(earlier.id, earlier);
+  const shown = [...byId.values()]
     .filter((earlier) => !earlier.system)
-    .sort((a, b) => a.createdTimestamp - b.createdTimestamp || (a.id < b.id ? -1 : 1))
+    .sort(byTime)
     .map((earlier) => toConversationMessage(earlier, options))
-    .filter((earlier) => earlier.content.trim().length > 0)
-    .slice(-MAX_CONTEXT_MESSAGES);
-  return withPersonaKeys(context, options.replyPersonas);
+    .filter((earlier) => earlier.content.trim().length > 0);
+  return {
+    recent: options.recentMessages,
+    fetchedIds: fetched.map((earlier) => earlier.id),
+    chainIds: chain.map((link) => link.id),
+    messages: await withPersonaKeys(shown, options.replyPersonas),
+  };
+}
+
+function byTime(a: Message, b: Message): number {
+  return a.createdTimestamp - b.createdTimestamp || (a.id < b.id ? -1 : 1);
 }
 
 /** The persona messages with the key of the persona that posted each, where a worker noted it. */

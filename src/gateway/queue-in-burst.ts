@@ -2,6 +2,8 @@ import type { ReplyQueue } from '../ports/reply-queue.js';
 import { foldedTexts } from '../jobs/burst-parts.js';
 import { messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from '../adapters/redis/redis-burst-buffer.js';
+import type { BuiltMessageJob } from './build-message-job.js';
+import { contextSince } from './channel-history.js';
 
 export interface QueuedInBurst {
   /** The job that will answer this message (its own id, since the burst's newest message names the job). */
@@ -24,7 +26,7 @@ export interface QueuedInBurst {
 export async function queueInBurst(
   queue: ReplyQueue,
   bursts: BurstBuffer,
-  job: MessageJob,
+  job: BuiltMessageJob,
   mayStartNewReply: (answeredBy: string) => Promise<boolean>,
 ): Promise<QueuedInBurst | undefined> {
   const { channelId, messageId } = job;
@@ -43,10 +45,16 @@ export async function queueInBurst(
   return { jobId: await enqueue(fresh), burst: fresh, duplicate: false };
 }
 
-/** One job for the whole burst: every message's text, addressed if any of them was. */
-export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): MessageJob {
+/**
+ * One job for the whole burst: every message's text, addressed if any of them was, and the
+ * conversation before the burst's first message (and between its messages) as its context.
+ */
+export function foldBurst(built: BuiltMessageJob, burst: readonly BurstEntry[]): MessageJob {
+  const { history, ...job } = built;
   if (burst.length <= 1) return job;
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
+  // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
+  const own = new Set(earlier.map((entry) => entry.messageId));
   const parts = [...earlier, { messageId: job.messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed }].map(
     ({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed }),
   );
@@ -56,7 +64,6 @@ export function foldBurst(job: MessageJob, burst: readonly BurstEntry[]): Messag
     addressed: job.addressed || earlier.some((entry) => entry.addressed),
     burst: earlier.map((entry) => entry.messageId),
     parts,
-    // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
-    context: job.context.filter((m) => !earlier.some((entry) => entry.messageId === m.messageId)),
+    context: history ? contextSince(history, earlier[0]!.messageId, own) : job.context.filter((m) => m.messageId === undefined || !own.has(m.messageId)),
   };
 }
