@@ -5,7 +5,7 @@ import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../src/domain/guild-
 import type { AnalysisJob } from '../src/jobs/analysis-job.js';
 import type { MessageJobDeps } from '../src/jobs/message-job-deps.js';
 import type { MessageJob } from '../src/jobs/message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../src/ports/channel-blocks.js';
+import { NO_CHANNEL_BLOCKS, type ChannelBlocks } from '../src/ports/channel-blocks.js';
 import { NO_DELETIONS } from '../src/ports/deleted-messages.js';
 import { NO_EDITS } from '../src/ports/edited-messages.js';
 import { NO_LOGS } from '../src/ports/logger.js';
@@ -95,5 +95,15 @@ export function buildMessageJobDeps(overrides: Partial<MessageJobDeps> = {}): Me
     edited: NO_EDITS,
     blocks: NO_CHANNEL_BLOCKS,
     ...overrides,
+  };
+}
+
+/** The ChannelBlocks contract in memory, with no expiry: `codes` holds each blocked place's code. */
+export function inMemoryChannelBlocks(): ChannelBlocks & { readonly codes: Map<string, string> } {
+  const codes = new Map<string, string>();
+  return {
+    codes,
+    blockedBy: async (places) => places.map((place) => codes.get(place)).find((code) => code !== undefined),
+    block: async (place, code) => void codes.set(place, code),
   };
 }

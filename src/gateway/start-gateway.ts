@@ -8,6 +8,7 @@ import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisReplyPersonas } from '../adapters/redis/redis-reply-personas.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { RedisWebhookCache } from '../adapters/redis/redis-webhook-cache.js';
+import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
@@ -86,7 +87,8 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
   });
   const onContextEdit = createContextEditHandler({ edited, deleted, settings, logger, shutdown: shutdown.signal });
   const webhooks = new RedisWebhookCache(redis, config.redis.prefix);
-  const onChannelDelete = createChannelDeletionHandler({ settings, webhooks, logger, shutdown: shutdown.signal });
+  const blocks = new RedisChannelBlocks(redis, config.redis.prefix);
+  const onChannelDelete = createChannelDeletionHandler({ settings, webhooks, blocks, logger, shutdown: shutdown.signal });
   const onGuildDelete = createGuildRemovalHandler({ settings, webhooks, logger, shutdown: shutdown.signal });
   const leftGuildSweep = createLeftGuildSweeper({ settings, logger, stopping: sweepsStopping.signal });
   const settingsSweep = createSettingsSweeper({

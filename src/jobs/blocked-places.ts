@@ -23,14 +23,19 @@ export function isAdminProblem(error: unknown): error is FeelbotError {
 }
 
 /**
- * True when the last post failed for want of an admin's fix (a permission, the webhook limit) where
- * this job posts: its channel or thread, the channel whose webhooks a thread's reply uses, or the
- * whole server. Never for a DM.
+ * Why no reply is written for this job, before any is: `channel-deleted` when the gateway saw its
+ * thread or channel, or a thread's parent (whose threads go with it, unannounced), deleted;
+ * `cannot-post` when the last post failed for want of an admin's fix (a permission, the webhook
+ * limit) where this job posts: its channel or thread, the channel whose webhooks a thread's reply
+ * uses, or the whole server. Undefined otherwise, and always for a DM.
  */
-export async function isBlocked(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<boolean> {
-  if (!job.guildId) return false;
+export async function blockedReason(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<'channel-deleted' | 'cannot-post' | undefined> {
+  if (!job.guildId) return undefined;
+  // The deleted place comes first: only a thread or a channel is deleted, never the server.
   const places = [job.channelId, ...(target.threadParentId ? [target.threadParentId] : []), serverPlace(job.guildId)];
-  return deps.blocks.anyBlocked(places);
+  const code = await deps.blocks.blockedBy(places);
+  if (code === undefined) return undefined;
+  return code === ErrorCodes.ChannelDeleted ? 'channel-deleted' : 'cannot-post';
 }
 
 /**

@@ -4,7 +4,7 @@ import { ErrorCodes, isFeelbotError } from '../errors.js';
 import type { ReplyTarget } from '../ports/persona-replier.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
-import { blockForAdmins, isAdminProblem, isBlocked } from './blocked-places.js';
+import { blockForAdmins, blockedReason, isAdminProblem } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
 import { answeredBy, conversationState } from './conversation-state.js';
@@ -47,8 +47,9 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   if (await landedEarlier(job, answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
   const unfinished = await unfinishedPost(job, answered, deps);
   if (unfinished) return endUnconfirmed(unfinished, answered, undefined, deps);
-  // No generation, no refused request where the last post failed for want of an admin's fix.
-  if (await isBlocked(job, target, deps)) return { status: 'skipped', reason: 'cannot-post' };
+  // No generation, no refused request where the place was deleted, or the last post failed for want of an admin's fix.
+  const blocked = await blockedReason(job, target, deps);
+  if (blocked) return { status: 'skipped', reason: blocked };
 
   const settings = await settingsOf(job, deps);
   const analysis = await classifyOne(deps.classifier, classifiedText(job));

@@ -11,7 +11,7 @@ import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.
 import { NO_REPLY_LIMITS, type ReplyLimiter } from '../../src/ports/reply-limiter.js';
 import type { GenerationResult, ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
-import { buildAnalysis, buildMessageJob, buildMessageJobDeps, buildSettings, personas, snowflake } from '../factories.js';
+import { buildAnalysis, buildMessageJob, buildMessageJobDeps, buildSettings, inMemoryChannelBlocks, personas, snowflake } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 /** A model that says whatever the test wants, as one talked into advertising would. */
@@ -132,8 +132,7 @@ describe('handleMessageJob', () => {
   });
 
   it("the server's webhook limit blocks the whole server: a message in another channel then writes nothing", async () => {
-    const blocked = new Set<string>();
-    const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };
+    const blocks = inMemoryChannelBlocks();
     let generated = 0;
     const generator = { ...saying('Hello!'), generate: async (request: Parameters<ReplyGenerator['generate']>[0]) => ((generated += 1), saying('Hello!').generate(request)) };
     const full = new FeelbotError(ErrorCodes.WebhookLimitReached, 'This server already has 1,000 webhooks', { permanent: true, details: { channelId: '1100000000000000002', scope: 'server' } });
@@ -141,7 +140,7 @@ describe('handleMessageJob', () => {
     const notices: AdminNotice[] = [];
     const { deps } = depsWith({ blocks, generator, replier, notifier: { notify: async (notice) => void notices.push(notice) } });
     expect(await handleMessageJob(buildMessageJob(), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
-    expect([...blocked]).toEqual(['server:1100000000000000001']);
+    expect([...blocks.codes.keys()]).toEqual(['server:1100000000000000001']);
     expect(await handleMessageJob(buildMessageJob({ channelId: '1100000000000000099' }), deps)).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
     expect(generated).toBe(1);
     // Told once for the server, not once per channel that meets the limit.
@@ -161,7 +160,7 @@ describe('handleMessageJob', () => {
     const notices: AdminNotice[] = [];
     const closed = new FeelbotError(ErrorCodes.ThreadClosed, 'archived', { permanent: true, details: { channelId: '1100000000000000005' } });
     const { deps } = depsWith({
-      blocks: { anyBlocked: async () => false, block: async (place) => void blocked.push(place) },
+      blocks: { blockedBy: async () => undefined, block: async (place) => void blocked.push(place) },
       notifier: { notify: async (notice) => void notices.push(notice) },
       replier: { post: async () => { throw closed; }, findPosted: async () => undefined },
     });
@@ -176,7 +175,7 @@ describe('handleMessageJob', () => {
     const notices: AdminNotice[] = [];
     const deleted = new FeelbotError(ErrorCodes.ChannelDeleted, 'gone', { permanent: true, details: { channelId: '1100000000000000005' } });
     const { deps } = depsWith({
-      blocks: { anyBlocked: async () => false, block: async (place) => void blocked.push(place) },
+      blocks: { blockedBy: async () => undefined, block: async (place) => void blocked.push(place) },
       notifier: { notify: async (notice) => void notices.push(notice) },
       replier: { post: async () => { throw deleted; }, findPosted: async () => undefined },
     });
@@ -187,9 +186,39 @@ describe('handleMessageJob', () => {
     expect(notices).toEqual([]);
   });
 
+  it('a thread or channel the gateway saw deleted, or a thread of a deleted channel, is skipped as channel-deleted before anything is written, and no admin is told', async () => {
+    const blocks = inMemoryChannelBlocks();
+    await blocks.block('1100000000000000005', ErrorCodes.ChannelDeleted);
+    let classified = 0;
+    let generated = 0;
+    const notices: AdminNotice[] = [];
+    const { deps, posted } = depsWith({
+      blocks,
+      classifier: { classify: async (texts) => ((classified += 1), texts.map(() => buildAnalysis())), dispose: async () => undefined },
+      generator: { ...saying('Hello!'), generate: async (request) => ((generated += 1), saying('Hello!').generate(request)) },
+      notifier: { notify: async (notice) => void notices.push(notice) },
+    });
+    const deletedThread = buildMessageJob({ isThread: true, channelId: '1100000000000000005', parentId: '1100000000000000002' });
+    const deletedChannel = buildMessageJob({ channelId: '1100000000000000005' });
+    const threadOfDeletedChannel = buildMessageJob({ isThread: true, channelId: '1100000000000000006', parentId: '1100000000000000005' });
+    for (const job of [deletedThread, deletedChannel, threadOfDeletedChannel]) {
+      expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'channel-deleted' });
+    }
+    expect({ classified, generated, posted, notices }).toEqual({ classified: 0, generated: 0, posted: [], notices: [] });
+    expect([...blocks.codes]).toEqual([['1100000000000000005', ErrorCodes.ChannelDeleted]]);
+  });
+
+  it('a place blocked for an admin\'s fix is still skipped as cannot-post, and a channel next to a deleted one is answered', async () => {
+    const blocks = inMemoryChannelBlocks();
+    await blocks.block('1100000000000000005', ErrorCodes.DiscordPermissionMissing);
+    await blocks.block('1100000000000000007', ErrorCodes.ChannelDeleted);
+    const { deps } = depsWith({ blocks });
+    expect(await handleMessageJob(buildMessageJob({ channelId: '1100000000000000005' }), deps)).toEqual({ status: 'skipped', reason: 'cannot-post' });
+    expect((await handleMessageJob(buildMessageJob({ channelId: '1100000000000000008' }), deps)).status).toBe('posted');
+  });
+
   it("a server made before 2017 shares its id with its first channel: that channel's block stops only that channel", async () => {
-    const blocked = new Set<string>();
-    const blocks = { anyBlocked: async (places: readonly string[]) => places.some((place) => blocked.has(place)), block: async (place: string) => void blocked.add(place) };
+    const blocks = inMemoryChannelBlocks();
     const guildId = '1100000000000000001';
     const missing = new FeelbotError(ErrorCodes.DiscordPermissionMissing, 'feelbot needs Manage Webhooks', { permanent: true, details: { channelId: guildId } });
     const failing = depsWith({ blocks, replier: { post: async () => { throw missing; }, findPosted: async () => undefined } });

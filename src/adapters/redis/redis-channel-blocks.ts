@@ -1,23 +1,33 @@
 import type { Redis } from 'ioredis';
+import { ErrorCodes } from '../../errors.js';
 import type { ChannelBlocks } from '../../ports/channel-blocks.js';
 import { feelbotKey } from './redis-connection.js';
 
 /** Long enough to spare Discord a refused request per message; short enough that a fix by an admin shows soon. */
 export const CHANNEL_BLOCK_SECONDS = 10 * 60;
 
-/** Blocked places in Redis, shared by every worker, each expiring on its own. */
+/**
+ * A deleted place's id is never reused, so its block only has to outlast its jobs' waits: a burst
+ * window, rate-limit delays up to 10 minutes after queueing, then retries with backoff.
+ */
+export const DELETED_PLACE_BLOCK_SECONDS = 60 * 60;
+
+/** Blocked places in Redis, shared by every gateway and worker, each expiring on its own. */
 export class RedisChannelBlocks implements ChannelBlocks {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
-  async anyBlocked(places: readonly string[]): Promise<boolean> {
-    return places.length > 0 && (await this.redis.exists(...places.map((place) => this.key(place)))) > 0;
+  async blockedBy(places: readonly string[]): Promise<string | undefined> {
+    if (places.length === 0) return undefined;
+    const codes = await this.redis.mget(...places.map((place) => this.key(place)));
+    return codes.find((code) => code !== null) ?? undefined;
   }
 
   async block(place: string, code: string): Promise<void> {
-    await this.redis.set(this.key(place), code, 'EX', CHANNEL_BLOCK_SECONDS);
+    const seconds = code === ErrorCodes.ChannelDeleted ? DELETED_PLACE_BLOCK_SECONDS : CHANNEL_BLOCK_SECONDS;
+    await this.redis.set(this.key(place), code, 'EX', seconds);
   }
 
   private key(place: string): string {

@@ -101,7 +101,7 @@ describe("a persona's own webhook that Discord will not make", () => {
       expect(fearPost).toMatchObject({ channelId: general.id, username: 'Fear', avatarUrl: null, content: 'Hang in there.' });
       expect(discord.store.channelWebhooks(general.id)).toHaveLength(1);
       expect(warnings(lines)).toMatchObject([{ level: 'warn', code: 'WEBHOOK_LIMIT_REACHED', persona: 'fear', channelId: general.id }]);
-      expect(await deps.blocks.anyBlocked([general.id, memes.id, `server:${guildId}`])).toBe(false);
+      expect(await deps.blocks.blockedBy([general.id, memes.id, `server:${guildId}`])).toBeUndefined();
       analysis = buildAnalysis();
       const joyReply = await handleMessageJob(buildMessageJob({ guildId, channelId: memes.id }), deps);
       expect(joyReply).toEqual({ status: 'posted', emotion: 'joy', persona: 'joy', replyId: expect.any(String) });
@@ -152,7 +152,7 @@ describe("a persona's own webhook that Discord will not make", () => {
     expect(reply).toMatchObject({ status: 'posted', persona: 'fear' });
     expect(discord.webhookExecutions().at(-1)).toMatchObject({ channelId: channel.id, username: 'Fear', avatarUrl: null });
     expect(warnings(lines)).toMatchObject([{ code: 'DISCORD_PERMISSION_MISSING', persona: 'fear' }]);
-    expect(await deps.blocks.anyBlocked([channel.id])).toBe(false);
+    expect(await deps.blocks.blockedBy([channel.id])).toBeUndefined();
   });
 
   it("Discord refusing the persona's own webhook for its image (400 Invalid Form Body): the persona posts through the shared webhook", async () => {
@@ -178,7 +178,7 @@ describe("a persona's own webhook that Discord will not make", () => {
     discord.failNext('POST /applications/:id/emojis', [MAXIMUM_EMOJIS]);
     const reply = await handleMessageJob(buildMessageJob({ guildId, channelId: channel.id }), deps);
     expect(reply).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
-    expect(await deps.blocks.anyBlocked([channel.id])).toBe(true);
+    expect(await deps.blocks.blockedBy([channel.id])).toBe('WEBHOOK_LIMIT_REACHED');
   });
 
   it('a shared webhook Discord will not make where the emoji works is an admin problem as before: the channel is blocked', async () => {
@@ -193,6 +193,6 @@ describe("a persona's own webhook that Discord will not make", () => {
     const deps = jobDeps(replier, prefix, () => buildAnalysis(), logger);
     const reply = await handleMessageJob(buildMessageJob({ guildId, channelId: channel.id }), deps);
     expect(reply).toMatchObject({ status: 'skipped', reason: 'cannot-post' });
-    expect(await deps.blocks.anyBlocked([channel.id])).toBe(true);
+    expect(await deps.blocks.blockedBy([channel.id])).toBe('DISCORD_PERMISSION_MISSING');
   });
 });
