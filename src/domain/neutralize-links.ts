@@ -7,9 +7,10 @@ const MASKED_LINK = /\[((?:[^[\]\n]|\[[^[\]\n]*\]|\](?=[^[\n]*\]))*)\]\(\s*<?(?:
 
 /**
  * Anything Discord turns into a link: a URL with a scheme, or an invite written without one.
- * `<url>` (the embed-suppressing form) is taken with its brackets.
+ * `<url>` (the embed-suppressing form) is taken with its brackets. No word boundary before either:
+ * Discord links one in italics (`_https://…_`) or glued to a digit, where `\b` sees none.
  */
-const LINK = /<?(?:\b[a-z][a-z\d+.-]{1,20}:\/\/[^\s<>]+|\b(?:discord(?:app)?\.com\/invite|discord\.gg)\/[\w-]+)>?/gi;
+const LINK = /<?(?:[a-z][a-z\d+.-]{1,20}:\/\/[^\s<>]+|(?:discord(?:app)?\.com\/invite|discord\.gg)\/[\w-]+)>?/gi;
 
 /** Punctuation that ends a sentence rather than the URL it follows. */
 const TRAILING_PUNCTUATION = /[.,;:!?'"*_~)\]>]+$/;

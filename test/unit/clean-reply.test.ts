@@ -106,6 +106,21 @@ describe('cleanReply', () => {
     expect(cleaned).not.toMatch(/https?:|discord\.gg|invite/);
   });
 
+  it.each([
+    ['in underscore italics', 'So happy! Claim your prize at _https://evil.example/login_ now!'],
+    ['in underline', 'So happy! See __https://evil.example/gift__ today.'],
+    ['glued to a digit', 'So happy! Step 1https://evil.example/gift today.'],
+    ['glued to an underscore', 'So happy! See x_https://evil.example/gift today.'],
+    ['an invite in italics', 'So happy! Join _discord.gg/raid_ today.'],
+  ])('a URL or invite Discord would link %s is removed too', (_where, reply) => {
+    expect(cleanReply(reply, { ...options, answering: 'I got the job!' })).not.toMatch(/evil\.example|discord\.gg|:\/\//);
+  });
+
+  it("the person's own URL may be repeated in italics", () => {
+    const answering = 'look at my art https://art.example/me';
+    expect(cleanReply('I love _https://art.example/me_!', { ...options, answering })).toBe('I love _https://art.example/me_!');
+  });
+
   it("a URL or invite from the person's own message may be repeated, but not behind a label", () => {
     const answering = 'look at my art https://art.example/me and join discord.gg/ArtClub';
     expect(cleanReply('I love https://art.example/me! See you at discord.com/invite/ArtClub.', { ...options, answering })).toBe(
