@@ -15,6 +15,8 @@ const FENCED_OR_BLOCK_MARKERS = /```[\s\S]*?(?:```|$)|(?<![^\n])[ \t]*(?:(?:#{1,
 /** Inline code: a run of backticks up to the same run, as Discord pairs them; spoiler bars inside are code. */
 const INLINE_CODE = /(`+)[\s\S]*?[^`]\1(?!`)/g;
 const SPOILER_BARS = /\|\|/g;
+/** Inline markdown's markers: emphasis, underline, strikethrough, spoiler bars and code. */
+const INLINE_MARKERS = /[*_~|`]/g;
 /** What may follow an opening fence before its code: a language name and blanks. */
 const EMPTY_CODE = /^[\w+#.-]*\s*$/;
 
@@ -26,6 +28,16 @@ export function dropBlockMarkdown(text: string): string {
   return text.replace(FENCED_OR_BLOCK_MARKERS, (match) => (match.startsWith(FENCE) ? match : ''));
 }
 
+/** `text` without its inline markers: what a reader sees of it, whether or not the markers pair up. */
+export function dropInlineMarkers(text: string): string {
+  return text.replace(INLINE_MARKERS, '');
+}
+
+/** True when `text` ends inside a fenced code block it opened. */
+export function endsInCodeBlock(text: string): boolean {
+  return (text.split(FENCE).length - 1) % 2 === 1;
+}
+
 /**
  * Closes a code fence or a spoiler left open, as a cut at a sentence end leaves them. Unclosed,
  * Discord shows the backticks or bars as text: the code reads as chat (its `# ` lines as headings)
@@ -34,7 +46,7 @@ export function dropBlockMarkdown(text: string): string {
  */
 export function closeOpenMarkdown(text: string): string {
   const lastFence = text.lastIndexOf(FENCE);
-  const fenceOpen = (text.split(FENCE).length - 1) % 2 === 1;
+  const fenceOpen = endsInCodeBlock(text);
   // A fence with no code after it yet would close on an empty block, which Discord shows as backticks.
   if (fenceOpen && EMPTY_CODE.test(text.slice(lastFence + FENCE.length))) return closeOpenMarkdown(text.slice(0, lastFence).trimEnd());
   // A spoiler opened inside the open fence is code; one opened before it wraps it, so the fence closes first.

@@ -1,4 +1,4 @@
-import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown } from './chat-markdown.js';
+import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown, dropInlineMarkers, endsInCodeBlock } from './chat-markdown.js';
 import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
@@ -9,7 +9,7 @@ const ZERO_WIDTH_SPACE = '\u200b';
 
 /** The prompt's quote markers (build-prompt's `<<<Name: text>>>`): a run of three or more reads as one. */
 const MARKER_RUN = /<{3,}|>{3,}/g;
-/** Anything a reader sees: not a format character (zero-width, BOM), a separator or whitespace. */
+/** Anything a reader sees, once markdown markers are gone: not a format character (zero-width, BOM), a separator or whitespace. */
 const VISIBLE = /[^\p{Cf}\p{Z}\s]/u;
 
 /** Closing quotes, brackets and markdown that belong to the sentence they follow. */
@@ -55,7 +55,8 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
   text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), options.truncated ?? false);
-  return VISIBLE.test(text) ? text : '';
+  // Markup alone ("****", "|| ||") posts as bare symbols: no reply, so that generation is retried.
+  return VISIBLE.test(dropInlineMarkers(text)) ? text : '';
 }
 
 /**
@@ -128,9 +129,17 @@ function cutAtSentence(text: string, limit: number): string {
   return `${(space > 0 ? window.slice(0, space) : headChars(window, limit - 1)).trimEnd()}…`;
 }
 
+/**
+ * The token limit or deadline may have stopped the text mid-word: without a sentence end, its last
+ * word goes. Code stays as it is: the fence closeOpenMarkdown adds shows it was cut.
+ */
 function dropUnfinishedSentence(text: string): string {
   const end = lastSentenceEnd(text);
-  return end > 0 ? text.slice(0, end) : text;
+  if (end > 0) return text.slice(0, end);
+  if (endsInCodeBlock(text)) return text;
+  const lastBlank = text.search(/\s\S*$/);
+  // One word and no blank: it is all there is, and the ellipsis says it was cut.
+  return `${(lastBlank > 0 ? text.slice(0, lastBlank) : text).trimEnd()}…`;
 }
 
 /** Index just past the last sentence end (with its closers and emoji run) that ends by `within`; -1 when none. */

@@ -8,17 +8,34 @@ const MASKED_LINK = /\[((?:[^[\]\n]|\[[^[\]\n]*\]|\](?=[^[\n]*\]))*)\]\(\s*<?(?:
 /**
  * Anything Discord turns into a link: a URL with a scheme, or an invite written without one.
  * `<url>` (the embed-suppressing form) is taken with its brackets. No word boundary before either:
- * Discord links one in italics (`_https://…_`) or glued to a digit, where `\b` sees none.
+ * Discord links one in italics (`_https://…_`) or glued to a digit, where `\b` sees none. A URL
+ * ends at a spoiler's `||` and at a backtick, as Discord's markdown closes those around it.
  */
-const LINK = /<?(?:[a-z][a-z\d+.-]{1,20}:\/\/[^\s<>]+|(?:discord(?:app)?\.com\/invite|discord\.gg)\/[\w-]+)>?/gi;
+const LINK = /<?(?:[a-z][a-z\d+.-]{1,20}:\/\/(?:[^\s<>`|]|\|(?!\|))+|(?:discord(?:app)?\.com\/invite|discord\.gg)\/[\w-]+)>?/gi;
 
-/** Punctuation that ends a sentence rather than the URL it follows. */
-const TRAILING_PUNCTUATION = /[.,;:!?'"*_~)\]>]+$/;
+/** Punctuation and markup that end a sentence or close a span rather than the URL they follow. */
+const TRAILING_PUNCTUATION = /[.,;:!?'"*_~|`)\]>]+$/;
+
+/** A link's scheme (when it has one) and host: what DNS and URL parsers read in any case. */
+const SCHEME_AND_HOST = /^(?:[a-z][a-z\d+.-]*:\/\/)?[^/?#]*/i;
 
 /** Where a link was removed; a control character, which cleanReply has already stripped from the text. */
 const REMOVED = '\u0000';
-/** A removed link with the blanks around it, and the character after it. */
-const REMOVED_WITH_BLANKS = /([ \t]*)\u0000+([ \t]*)(?=([\s\S]?))/g;
+/**
+ * Emphasis, strikethrough, a spoiler, code or parentheses around nothing but a removed link, with
+ * the character before (the start, a blank, an opening bracket or quote, or a marker: a closing
+ * marker glued to a word is no opening) and the one after. Left behind, they post as bare markup (`****`).
+ */
+const WRAPPED_REMOVED = /(^|[\s([{"'*_~|`])(\*{1,3}|_{1,3}|~~|\|\||`+|\()[ \t]*\u0000+[ \t]*(\*{1,3}|_{1,3}|~~|\|\||`+|\))(?=([\s\S]?))/g;
+/**
+ * A removed link with the blanks around it, the markup glued after it (closing the span that held
+ * it, as in `||see https://x||`) and the character after that.
+ */
+const REMOVED_WITH_BLANKS = /([ \t]*)\u0000+([ \t]*)(?=([*_~|`]*)([\s\S]?))/g;
+/** What may follow a removed link, past its blanks or its glued closers: the end, a blank or a sentence's punctuation. */
+const ENDS_AFTER_LINK = /^(?:|[\s.,;:!?)])$/;
+/** The text before a removed link ends in a span's opening markup (`see ||`), or is empty. */
+const OPENS_BEFORE_LINK = /(?:^|\s)[*_~|`]*$/;
 
 /**
  * Makes a model's reply carry no link it was talked into: masked links keep only their text,
@@ -40,16 +57,38 @@ export function neutralizeLinks(text: string, answering: string): string {
 
 function onePass(text: string, allowed: ReadonlySet<string>): string {
   const unmasked = text.replace(MASKED_LINK, (_link, label: string) => label);
-  return unmasked
-    .replace(LINK, (match) => {
-      const link = linkIn(match);
-      return allowed.has(linkKey(link)) ? match : `${REMOVED}${match.slice(link.length)}`;
-    })
-    .replace(REMOVED_WITH_BLANKS, (_gap, before: string, after: string, next: string) => {
-      // "see https://x." becomes "see." and "go https://x now" becomes "go now".
-      if (next === '' || /[\s.,;:!?)]/.test(next)) return '';
+  const removed = unmasked.replace(LINK, (match) => {
+    const link = linkIn(match);
+    return allowed.has(linkKey(link)) ? match : `${REMOVED}${match.slice(link.length)}`;
+  });
+  return withoutWrappers(removed).replace(
+    REMOVED_WITH_BLANKS,
+    (_gap, before: string, after: string, closers: string, next: string, offset: number, whole: string) => {
+      // "see https://x." becomes "see.", "go https://x now" "go now", "||see https://x|| Wow" "||see|| Wow".
+      if (ENDS_AFTER_LINK.test(after === '' ? next : closers + next)) return '';
+      // "||https://x and more||" becomes "||and more||".
+      if (before === '' && OPENS_BEFORE_LINK.test(whole.slice(0, offset))) return '';
       return before || after ? ' ' : '';
-    });
+    },
+  );
+}
+
+/** Drops the markup that wrapped only a removed link, from the inside out (`**||https://x||**`). */
+function withoutWrappers(text: string): string {
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = previous.replace(WRAPPED_REMOVED, (span, before: string, opener: string, closer: string, after: string) =>
+      closes(opener, closer) && before !== opener[0] && after !== closer[0] ? `${before}${REMOVED}` : span,
+    );
+  } while (current !== previous);
+  return current;
+}
+
+/** `closer` ends the span `opener` began: the same run of markers, or `)` for `(`. */
+function closes(opener: string, closer: string): boolean {
+  return opener === '(' ? closer === ')' : closer === opener;
 }
 
 function findLinks(text: string): string[] {
@@ -74,13 +113,17 @@ function withoutTrailingPunctuation(link: string): string {
   return trimmed;
 }
 
-/** One spelling per destination: no brackets, scheme or `www.`, any case, every invite form alike. */
+/**
+ * One spelling per destination: no brackets, scheme or `www.`, every invite form alike. Only the
+ * scheme and host are in any case: a path and an invite code are case-sensitive (discord.gg/abc is
+ * not discord.gg/ABC).
+ */
 function linkKey(link: string): string {
   return link
     .replace(/^<|>$/g, '')
-    .toLowerCase()
+    .replace(SCHEME_AND_HOST, (schemeAndHost) => schemeAndHost.toLowerCase())
     .replace(/^https?:\/\//, '')
     .replace(/^www\./, '')
-    .replace(/^(?:discord(?:app)?\.com\/invite|discord\.gg)\//, 'invite/')
+    .replace(/^(?:discord(?:app)?\.com\/invite|discord\.gg)\//i, 'invite/')
     .replace(/\/$/, '');
 }

@@ -60,12 +60,19 @@ describe('cleanReply', () => {
   it('a cut-short reply is cut at a sentence end, never inside a number, a link or an abbreviation', () => {
     const cut = { ...options, truncated: true };
     expect(cleanReply('Great run! Wow, you ran 5.5 km today and then', cut)).toBe('Great run!');
-    expect(cleanReply('Only $3.99 for that and', cut)).toBe('Only $3.99 for that and');
+    expect(cleanReply('Only $3.99 for that and', cut)).toBe('Only $3.99 for that…');
     const answering = 'I finished my painting! https://art.example/me';
-    expect(cleanReply('Loved https://art.example/me so much, and the', { ...cut, answering })).toBe('Loved https://art.example/me so much, and the');
+    expect(cleanReply('Loved https://art.example/me so much, and the', { ...cut, answering })).toBe('Loved https://art.example/me so much, and…');
     expect(cleanReply('Wonderful. I loved https://art.example/me. The colours', { ...cut, answering })).toBe('Wonderful. I loved https://art.example/me.');
     expect(cleanReply('Good luck! I hope your visit with Dr. Lee goes well and', cut)).toBe('Good luck!');
     expect(cleanReply('Sounds fun! Bring snacks, e.g. chips and', cut)).toBe('Sounds fun!');
+  });
+
+  it('a cut-short reply with no sentence end is cut at its last word and says so, never ending in the half word the cut left', () => {
+    const cut = { ...options, truncated: true };
+    expect(cleanReply('I love how your cat looks when it jum', cut)).toBe('I love how your cat looks when it…');
+    expect(cleanReply('So proud of you, really\npro', cut)).toBe('So proud of you, really…');
+    expect(cleanReply('The twist: ||he was the gho', cut)).toBe('The twist: ||he was the…||');
   });
 
   it('a cut-short reply keeps the closing quote and the emoji run after its last sentence', () => {
@@ -114,6 +121,55 @@ describe('cleanReply', () => {
     ['an invite in italics', 'So happy! Join _discord.gg/raid_ today.'],
   ])('a URL or invite Discord would link %s is removed too', (_where, reply) => {
     expect(cleanReply(reply, { ...options, answering: 'I got the job!' })).not.toMatch(/evil\.example|discord\.gg|:\/\//);
+  });
+
+  it('a reply that was only a link the person did not write, in bold, code, a spoiler or parentheses, has nothing visible left', () => {
+    // Posted as is, these are bare asterisks, a backtick or bars under the persona's name, instead of GENERATION_EMPTY and a retry.
+    expect(cleanReply('**https://evil.example/gift**', options)).toBe('');
+    expect(cleanReply('`https://evil.example/gift`', options)).toBe('');
+    expect(cleanReply('||https://evil.example/gift||', options)).toBe('');
+    expect(cleanReply('(https://evil.example/gift)', options)).toBe('');
+    expect(cleanReply('**||`discord.gg/raid`||**', options)).toBe('');
+  });
+
+  it('a link taken out of the middle of a reply takes the bold, code or parentheses around it along', () => {
+    expect(cleanReply("Here's a great resource: **https://evil.example/gift** for you!", options)).toBe("Here's a great resource: for you!");
+    expect(cleanReply('See the docs (https://evil.example/docs) for more.', options)).toBe('See the docs for more.');
+    expect(cleanReply('Run `https://evil.example/x.sh`, then relax.', options)).toBe('Run, then relax.');
+    // The markers of the spans either side of it are no wrapper: they stay two spans.
+    expect(cleanReply('Try `npm i` https://evil.example/x `npm start`!', options)).toBe('Try `npm i` `npm start`!');
+    expect(cleanReply('**Wow** https://evil.example/x **so cool**', options)).toBe('**Wow** **so cool**');
+  });
+
+  it('a spoiler whose link is taken out stays closed, so its text stays hidden', () => {
+    expect(cleanReply('The twist: ||he was the ghost, see https://evil.example/spoiler|| Wow!', options)).toBe('The twist: ||he was the ghost, see|| Wow!');
+    expect(cleanReply('Psst ||https://evil.example/a and the rest||!', options)).toBe('Psst ||and the rest||!');
+  });
+
+  it('a reply that is only markdown markers has nothing visible left', () => {
+    expect(cleanReply('****', options)).toBe('');
+    expect(cleanReply('|| ||', options)).toBe('');
+    expect(cleanReply('~~ __ ``', options)).toBe('');
+    expect(cleanReply('**Hi**', options)).toBe('**Hi**');
+  });
+
+  it("the person's own URL may be repeated in a spoiler or inline code", () => {
+    const answering = 'look at my art https://art.example/me';
+    expect(cleanReply('Loved ||https://art.example/me|| so much!', { ...options, answering })).toBe('Loved ||https://art.example/me|| so much!');
+    expect(cleanReply('Loved `https://art.example/me` so much!', { ...options, answering })).toBe('Loved `https://art.example/me` so much!');
+  });
+
+  it('an invite or URL path that differs from theirs only in letter case is another link, and is removed', () => {
+    // Invite codes and URL paths are case-sensitive: discord.gg/ABC is another server than discord.gg/abc.
+    expect(cleanReply('Join discord.gg/ABC now!', { ...options, answering: 'come to my server discord.gg/abc' })).toBe('Join now!');
+    expect(cleanReply('Watch https://video.example/v/XyZ now!', { ...options, answering: 'https://video.example/v/xyz' })).toBe('Watch now!');
+  });
+
+  it("the person's own URL or invite with its scheme or host in another case is still theirs", () => {
+    const answering = 'my art HTTPS://Art.Example/Me and my server Discord.GG/ArtClub';
+    expect(cleanReply('I love https://art.example/Me! Join discord.gg/ArtClub.', { ...options, answering })).toBe(
+      'I love https://art.example/Me! Join discord.gg/ArtClub.',
+    );
   });
 
   it("the person's own URL may be repeated in italics", () => {
@@ -185,6 +241,8 @@ describe('cleanReply and block markdown', () => {
     expect(cleaned).toMatch(/^Here you go:\n```\nx = 1\. [\s\S]*\n```$/);
     // A fence with no code after it yet is dropped rather than closed on an empty block.
     expect(cleanReply('Here you go:\n```py', cut)).toBe('Here you go:');
+    // Code is no prose to cut at a word: its closing fence is what shows it was cut.
+    expect(cleanReply('Here you go:\n```js\nconst total = sum(', cut)).toBe('Here you go:\n```js\nconst total = sum(\n```');
   });
 
   it('a cut inside a spoiler closes it, so its text stays hidden', () => {
