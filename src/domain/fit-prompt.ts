@@ -6,6 +6,12 @@ import { tailChars } from './cut-text.js';
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
 const TOKENS_PER_TURN_MARKUP = 8;
 
+/**
+ * Fits measured against the whole rendered prompt: a refit takes what the last one counted less its
+ * overshoot (the template's markup beyond the guess, about constant), so the second nearly always fits.
+ */
+const MAX_FITS = 3;
+
 /** Fewer tokens than this cannot carry the marker, a few words of the message and the instruction line. */
 export const MIN_MESSAGE_TOKENS = 64;
 
@@ -19,12 +25,44 @@ export function messageRoom(system: string, budget: number, countTokens: (text: 
  * the last turn, then the start of the newest message, so the model always sees the persona and
  * the newest words. A message is never cut outside its quote markers: user text stays data. The
  * system text is never cut: it carries the rules that keep replies safe.
+ *
+ * `countPrompt` measures a whole prompt as the model reads it (the chat template's markup and all):
+ * the parts, counted alone, can come to less, and a prompt past the budget would be cut or erased by
+ * whoever runs it. A fit it finds too long is redone with less room; one still too long after
+ * MAX_FITS fits is PROMPT_TOO_LONG. Without it, the parts are counted plus a guess of the markup.
  */
-export function fitPrompt(prompt: Prompt, budget: number, countTokens: (text: string) => number): Prompt {
-  const systemTokens = countTokens(prompt.system) + TOKENS_PER_TURN_MARKUP;
-  const cost = (turn: PromptTurn) => countTokens(turn.text) + TOKENS_PER_TURN_MARKUP;
+export function fitPrompt(
+  prompt: Prompt,
+  budget: number,
+  countTokens: (text: string) => number,
+  countPrompt?: (prompt: Prompt) => number,
+): Prompt {
+  let fitted = fitParts(prompt, budget, countTokens);
+  if (!countPrompt) return fitted;
+  let partsBudget = budget;
+  for (let fits = 1; ; fits++) {
+    const tokens = countPrompt(fitted);
+    if (tokens <= budget) return fitted;
+    if (fits === MAX_FITS) throw promptTooLong(tokens, budget);
+    // From what the fit counted, not what it was allowed: a cut can land short of its room.
+    partsBudget = Math.min(partsBudget, partsCost(fitted, countTokens)) - (tokens - budget);
+    fitted = fitParts(prompt, partsBudget, countTokens);
+  }
+}
+
+/** The prompt's parts, each counted alone, plus the guess of each one's markup. */
+function partsCost(prompt: Prompt, countTokens: (text: string) => number): number {
+  return prompt.turns.reduce((sum, turn) => sum + turnCost(turn, countTokens), countTokens(prompt.system) + TOKENS_PER_TURN_MARKUP);
+}
+
+function turnCost(turn: PromptTurn, countTokens: (text: string) => number): number {
+  return countTokens(turn.text) + TOKENS_PER_TURN_MARKUP;
+}
+
+function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) => number): Prompt {
+  const cost = (turn: PromptTurn) => turnCost(turn, countTokens);
   const turns = [...prompt.turns];
-  let total = systemTokens + turns.reduce((sum, turn) => sum + cost(turn), 0);
+  let total = partsCost(prompt, countTokens);
   while (total > budget && turns.length > 1) total -= cost(turns.shift()!);
   // Chat templates want the conversation to open with the user.
   while (turns.length > 1 && turns[0]!.role === 'assistant') total -= cost(turns.shift()!);
@@ -43,6 +81,15 @@ function noRoomForMessage(room: number, budget: number): FeelbotError {
     ErrorCodes.ConfigInvalid,
     `The system prompt leaves ${room} tokens of a ${budget}-token prompt budget for the message; at least ${MIN_MESSAGE_TOKENS} are needed. Shorten the persona's system prompt or maxTokens, or raise LLM_CONTEXT_SIZE.`,
     { permanent: true, details: { room, budget, minimum: MIN_MESSAGE_TOKENS } },
+  );
+}
+
+/** The rendered prompt stays past the budget however it is refitted: refused rather than cut by the runner. */
+function promptTooLong(tokens: number, budget: number): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.PromptTooLong,
+    `The prompt takes ${tokens} tokens as the chat template renders it, past the ${budget} the context leaves beside the reply, after ${MAX_FITS} fits.`,
+    { permanent: true, details: { tokens, budget, fits: MAX_FITS } },
   );
 }
 

@@ -95,6 +95,47 @@ describe('fitPrompt', () => {
     expect((thrown as Error).message).toMatch(/at least 64/);
   });
 
+  describe('measured as the chat template renders the whole prompt', () => {
+    /** A template whose markup takes 30 tokens a turn, far past the 8 guessed for each part. */
+    const rendered = (fitted: { system: string; turns: readonly { text: string }[] }) =>
+      chars(fitted.system) + fitted.turns.reduce((sum, turn) => sum + chars(turn.text), 0) + 30 * (fitted.turns.length + 1);
+    const longMessage = () =>
+      buildPrompt({ persona: personas.joy, context: [], message: { authorName: 'Al', content: `${'blah '.repeat(250)}please help me` } });
+
+    it('is fitted again with less room when its parts fit but the rendered prompt does not, keeping the newest words inside their markers', () => {
+      const prompt = longMessage();
+      const budget = prompt.system.length + 300;
+      const fitted = fitPrompt(prompt, budget, chars, rendered);
+      expect(rendered(fitted)).toBeLessThanOrEqual(budget);
+      const text = fitted.turns[0]!.text;
+      expect(text.startsWith('<<<Al: …')).toBe(true);
+      expect(text).toContain('please help me>>>');
+      expect(outsideQuotes(text)).toBe('Reply to the author of the last quoted message, as Joy.');
+    });
+
+    it('is rendered once when it fits', () => {
+      let renders = 0;
+      const fitted = fitPrompt(prompt, 10_000, chars, (whole) => {
+        renders += 1;
+        return rendered(whole);
+      });
+      expect(fitted).toEqual(prompt);
+      expect(renders).toBe(1);
+    });
+
+    it('is refused with PROMPT_TOO_LONG when no fit renders within the budget, instead of being cut by the runner', () => {
+      const prompt = longMessage();
+      const budget = prompt.system.length + 300;
+      let thrown: unknown;
+      try {
+        fitPrompt(prompt, budget, chars, () => budget + 1);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isFeelbotError(thrown, ErrorCodes.PromptTooLong)).toBe(true);
+    });
+  });
+
   it('cuts the start of a huge emoji message without half an emoji', () => {
     const huge = { system: 'rules', turns: [{ role: 'user' as const, text: '😀'.repeat(1_000) }] };
     // 101 leaves 79 units after the ellipsis: the last 79 of 2,000 would start on the second half of an emoji.

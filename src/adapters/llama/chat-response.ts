@@ -1,5 +1,5 @@
-import type { LLamaChatGenerateResponseOptions, LlamaChatResponse, Token } from 'node-llama-cpp';
-import { ErrorCodes, isFeelbotError } from '../../errors.js';
+import type { LLamaChatGenerateResponseOptions, LlamaChatResponse, LlamaContextSequence, Token } from 'node-llama-cpp';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import type { SamplingSettings } from '../../ports/reply-generator.js';
 
 // A repeat penalty of 1 is llama.cpp's "off".
@@ -32,8 +32,25 @@ export function responseOptions(
     // On the deadline, keep what was generated; cancel and shutdown still throw (keptOnAbort).
     stopOnAbortSignal: true,
     onToken,
+    contextShift: NO_CONTEXT_SHIFT,
   };
 }
+
+/**
+ * A reply never shifts the context: LlamaChat's shift erases the oldest turns (the person's message,
+ * when it is the only one) or cuts the start of a turn (its quote marker, so user text stops being
+ * data), and it falls back to that when a custom strategy throws. It asks for `size` only when the
+ * history and reply do not fit, and lets what that throws through: the reply fails with PROMPT_TOO_LONG.
+ */
+const NO_CONTEXT_SHIFT = {
+  size(sequence: LlamaContextSequence): number {
+    throw new FeelbotError(
+      ErrorCodes.PromptTooLong,
+      `The prompt and reply outgrew the ${sequence.contextSize}-token context; refused rather than answered with part of the conversation erased.`,
+      { permanent: true, details: { contextSize: sequence.contextSize } },
+    );
+  },
+} as const satisfies LLamaChatGenerateResponseOptions['contextShift'];
 
 /**
  * Throws the signal's reason when it stopped the reply, unless that was the deadline and text had

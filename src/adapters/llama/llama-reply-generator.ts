@@ -4,6 +4,7 @@ import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../
 import { fitPrompt } from '../../domain/fit-prompt.js';
 import { toChatHistory } from './chat-history.js';
 import { isTruncated, keptOnAbort, responseOptions } from './chat-response.js';
+import { promptTokens } from './grammar-completion.js';
 import { createGenerationSignal } from './generation-signal.js';
 import { LoraContexts } from './lora-contexts.js';
 import type { GpuBackend } from './select-gpu.js';
@@ -106,7 +107,13 @@ class LlamaReplyGenerator implements ReplyGenerator {
       let tokens = 0;
       const { sampling } = request;
       const model = sequence.model;
-      const prompt = fitPrompt(request.prompt, this.settings.contextSize - sampling.maxTokens, (text) => model.tokenize(text).length);
+      // Counted as the template renders it: LlamaChat would erase what runs past the context.
+      const prompt = fitPrompt(
+        request.prompt,
+        sequence.contextSize - sampling.maxTokens,
+        (text) => model.tokenize(text).length,
+        (fitted) => promptTokens(model, this.chatWrapper, toChatHistory(fitted)),
+      );
       const response = await chat.generateResponse(
         toChatHistory(prompt),
         responseOptions(sampling, deadline.signal, (chunk) => {
