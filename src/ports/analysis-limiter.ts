@@ -13,18 +13,20 @@ export type AnalysisVerdict =
  * Limits on /feel and "Analyze emotion", shared by all gateways. Their jobs run ahead of chat
  * replies on the shared workers, so without a limit one person could hold every worker. The
  * gateway claims a start for the interaction before deferring, and gives the claim back when the
- * deferral fails and so no analysis will run.
+ * deferral fails and so no analysis will run from it.
  */
 export interface AnalysisLimiter {
   /**
    * Allowed when the interaction `interactionId` may start an analysis; then, and only then, it
    * counts it. Asking again for the same interaction (a second gateway handling it during a
-   * roll-out) is allowed and counts nothing twice.
+   * roll-out) is allowed and counts nothing twice; the asker then holds the claim too.
    */
   tryStart(request: AnalysisRequest, interactionId: string): Promise<AnalysisVerdict>;
   /**
-   * Gives back the count `tryStart` took for `interactionId`, if it took one in the window still
-   * running; otherwise does nothing. The interaction may then be counted again.
+   * Lets go of this gateway's claim on `interactionId`. The last gateway holding it gives back the
+   * count `tryStart` took, if it took one in the window still running; while another still holds
+   * it (its deferral may have landed and its analysis run) the count stays. Once the last let go,
+   * the interaction may be counted again.
    */
   release(request: AnalysisRequest, interactionId: string): Promise<void>;
 }

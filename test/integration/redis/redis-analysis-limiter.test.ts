@@ -83,6 +83,67 @@ describe('the /feel and "Analyze emotion" rate limiter, on a real Redis', () => 
     }
   });
 
+  describe('during a roll-out, two gateways claim the same interaction and either may fail to defer it', () => {
+    const limits = { perUserPerMinute: 2, perGuildPerMinute: 100 };
+    /** Two gateways on their own connections, sharing one prefix; `use` runs with both, then the second connection closes. */
+    const withTwoGateways = async (use: (older: RedisAnalysisLimiter, newer: RedisAnalysisLimiter) => Promise<void>) => {
+      const prefix = freshPrefix();
+      const second = redis.connection.duplicate();
+      try {
+        await use(new RedisAnalysisLimiter(redis.connection, prefix, limits), new RedisAnalysisLimiter(second, prefix, limits));
+      } finally {
+        second.disconnect();
+      }
+    };
+
+    it("the one that did not count gives its claim back while the other's analysis runs: the request still counts once", async () => {
+      await withTwoGateways(async (older, newer) => {
+        const request = { scope: snowflake(), userId: snowflake() };
+        const interactionId = snowflake();
+        expect(await older.tryStart(request, interactionId)).toEqual({ allowed: true });
+        expect(await newer.tryStart(request, interactionId)).toEqual({ allowed: true });
+        // The newer one's deferral is refused as too late; the older one's landed and its analysis runs.
+        await newer.release(request, interactionId);
+        expect(await startNew(older, request)).toEqual({ allowed: true });
+        expect(await startNew(older, request)).toMatchObject({ allowed: false, limit: 'user' });
+      });
+    });
+
+    it("the one that counted gives its claim back while the other's analysis runs: the request still counts once", async () => {
+      await withTwoGateways(async (older, newer) => {
+        const request = { scope: snowflake(), userId: snowflake() };
+        const interactionId = snowflake();
+        expect(await older.tryStart(request, interactionId)).toEqual({ allowed: true });
+        expect(await newer.tryStart(request, interactionId)).toEqual({ allowed: true });
+        // The older one's deferral fails (a 429 past the 3 s); the newer one's landed and its analysis runs.
+        await older.release(request, interactionId);
+        expect(await startNew(newer, request)).toEqual({ allowed: true });
+        expect(await startNew(newer, request)).toMatchObject({ allowed: false, limit: 'user' });
+      });
+    });
+
+    it('when both fail, the slot is given back once, whichever gives its claim back first', async () => {
+      for (const lastToFail of ['older', 'newer'] as const) {
+        await withTwoGateways(async (older, newer) => {
+          const request = { scope: snowflake(), userId: snowflake() };
+          expect(await startNew(older, request)).toEqual({ allowed: true });
+          const interactionId = snowflake();
+          expect(await older.tryStart(request, interactionId)).toEqual({ allowed: true });
+          expect(await newer.tryStart(request, interactionId)).toEqual({ allowed: true });
+          const [first, last] = lastToFail === 'newer' ? [older, newer] : [newer, older];
+          await first.release(request, interactionId);
+          // One gateway may still defer it: the person is at their limit until it gives up too.
+          expect(await startNew(older, request)).toMatchObject({ allowed: false, limit: 'user' });
+          await last.release(request, interactionId);
+          await last.release(request, interactionId);
+          // Given back once, not twice: one slot is free, the earlier analysis still counts.
+          expect(await startNew(newer, request)).toEqual({ allowed: true });
+          expect(await startNew(newer, request)).toMatchObject({ allowed: false, limit: 'user' });
+        });
+      }
+    });
+  });
+
   it("a released claim gives back its slot in the person's window and the server's", async () => {
     const limiter = freshLimiter({ perUserPerMinute: 1, perGuildPerMinute: 1 });
     const guild = snowflake();
