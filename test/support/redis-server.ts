@@ -21,6 +21,8 @@ export interface PrivateRedis {
 export interface PrivateRedisOptions {
   /** Append-only file persistence, so a restart keeps the data. Defaults to false. */
   readonly appendOnly?: boolean;
+  /** Starts it as a Redis Cluster node (its nodes.conf in its own data directory). Defaults to false. */
+  readonly clusterEnabled?: boolean;
 }
 
 export interface PrivateRedisForFile {
@@ -68,6 +70,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     '--appendfsync', 'always',
     '--maxmemory-policy', 'noeviction',
     '--dir', dir,
+    ...(options.clusterEnabled ? ['--cluster-enabled', 'yes'] : []),
   ];
   let started: { port: number; child: ChildProcess } | undefined;
   for (let attempt = 1; !started; attempt += 1) {

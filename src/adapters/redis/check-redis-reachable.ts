@@ -11,8 +11,10 @@ const RETRY_DELAY_MS = 250;
 /**
  * Start-up only: PINGs Redis on a connection of its own and fails with REDIS_UNAVAILABLE, naming
  * REDIS_URL without its password, when no answer comes within `deadlineMs`, or when the Redis
- * there is a read-only replica (every write would be refused). The long-lived connections keep
- * reconnecting forever, so Redis going down later is survived as before.
+ * there is a read-only replica (every write would be refused). A Redis Cluster node fails it with
+ * CONFIG_INVALID: feelbot's connections talk to one node, which answers the keys of other nodes'
+ * slots with MOVED. The long-lived connections keep reconnecting forever, so Redis going down
+ * later is survived as before.
  */
 export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
   let lastError: unknown;
@@ -37,6 +39,8 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
         { cause: lastError ?? error, userFacing: true },
       );
     }
+    // Before ROLE: a cluster's replica is no better for being pointed at its primary.
+    if (await isClusterNode(redis)) throw clusterRefused(url);
     if ((await roleOf(redis)) === 'slave') {
       throw new FeelbotError(
         ErrorCodes.RedisUnavailable,
@@ -53,6 +57,22 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
 async function roleOf(redis: Redis): Promise<string | undefined> {
   const reply = (await redis.call('ROLE').catch(() => undefined)) as unknown;
   return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined;
+}
+
+/** INFO's cluster section; false where it may not be asked (an ACL without INFO), as ROLE is. */
+async function isClusterNode(redis: Redis): Promise<boolean> {
+  const section = await redis.info('cluster').catch(() => '');
+  return /^cluster_enabled:1\b/m.test(section);
+}
+
+function clusterRefused(url: string): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.ConfigInvalid,
+    `Redis at REDIS_URL=${withoutPassword(url)} is a Redis Cluster node. feelbot needs a single Redis primary ` +
+      `(a standalone Redis, or a managed Redis with failover behind one address); Redis Cluster is not supported. ` +
+      `Point REDIS_URL at a standalone Redis.`,
+    { userFacing: true, permanent: true, details: { redisUrl: withoutPassword(url) } },
+  );
 }
 
 function describe(error: unknown): string {
