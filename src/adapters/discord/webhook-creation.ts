@@ -35,11 +35,12 @@ export class WebhookCreation {
    * another worker's lock (an AbortError); a wait that outlasts the lock's limit is WEBHOOK_BUSY.
    */
   async findOrCreate(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, signal: AbortSignal | undefined): Promise<CachedWebhook> {
+    return this.underChannelLock(channelId, signal, (lock) => this.underLock(channelId, spec, staleRaw, lock, signal));
+  }
+
+  private async underChannelLock<T>(channelId: string, signal: AbortSignal | undefined, work: (lock: HeldLock) => Promise<T>): Promise<T> {
     try {
-      return await withChannelWebhookLock(this.redis, this.prefix, channelId, (lock) => this.underLock(channelId, spec, staleRaw, lock), {
-        maxWaitMs: CREATE_LOCK_MAX_WAIT_MS,
-        signal,
-      });
+      return await withChannelWebhookLock(this.redis, this.prefix, channelId, work, { maxWaitMs: CREATE_LOCK_MAX_WAIT_MS, signal });
     } catch (error) {
       if (!(error instanceof RedisLockTimeoutError)) throw error;
       throw new FeelbotError(ErrorCodes.WebhookBusy, `Another worker is still creating the webhook for <#${channelId}> after ${error.waitedMs} ms.`, {
@@ -50,7 +51,7 @@ export class WebhookCreation {
   }
 
   /** Another worker may have cached the webhook while this one waited for the lock. */
-  private async underLock(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, lock: HeldLock): Promise<CachedWebhook> {
+  private async underLock(channelId: string, spec: WebhookSpec, staleRaw: string | undefined, lock: HeldLock, signal: AbortSignal | undefined): Promise<CachedWebhook> {
     const again = await this.cache.read(channelId, spec.slot);
     if (again && again.raw !== staleRaw) return again.webhook;
     const ours = await this.discord.listOurs(channelId);
@@ -63,19 +64,35 @@ export class WebhookCreation {
       : { ...(await this.discord.create(channelId, spec, avatar)), ...(avatar ? { avatarDigest: avatarDigest(avatar) } : {}) };
     await recordPersonaWebhook(this.redis, this.prefix, channelId, found.id);
     if (await this.cache.cacheIfHeld(lock, channelId, spec.slot, { ...found, checkedAt: this.clock.now() })) return found;
-    return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing);
+    return this.afterLosingLock(channelId, spec.slot, staleRaw, found, !existing, signal);
   }
 
   /**
    * This worker stalled past the lock's TTL while it listed or created, and another took the lock
-   * over. What that one cached wins, and a webhook this one made meanwhile is deleted rather than
-   * left behind toward the channel's 15. With nothing new cached yet, this one's webhook serves
-   * this post, uncached: the next post asks under the lock again.
+   * over, perhaps still creating its own. This one takes the lock again: what the other cached
+   * wins, and a webhook this one made is deleted rather than left behind toward the channel's 15;
+   * with nothing new cached, this one's is cached. One that cannot take the lock again (shutdown,
+   * WEBHOOK_BUSY) deletes the webhook it made unless it is cached by then, and posts nothing.
    */
-  private async afterLosingLock(channelId: string, slot: string, staleRaw: string | undefined, found: CachedWebhook, madeHere: boolean): Promise<CachedWebhook> {
-    const winner = await this.cache.read(channelId, slot);
-    if (!winner || winner.raw === staleRaw) return found;
-    if (madeHere && found.id !== winner.webhook.id) await this.discord.deleteQuietly(found);
-    return winner.webhook;
+  private async afterLosingLock(channelId: string, slot: string, staleRaw: string | undefined, found: CachedWebhook, madeHere: boolean, signal: AbortSignal | undefined): Promise<CachedWebhook> {
+    try {
+      return await this.underChannelLock(channelId, signal, async (lock) => {
+        const winner = await this.cache.read(channelId, slot);
+        if (winner && winner.raw !== staleRaw) {
+          if (madeHere && found.id !== winner.webhook.id) await this.discord.deleteQuietly(found);
+          return winner.webhook;
+        }
+        if (await this.cache.cacheIfHeld(lock, channelId, slot, { ...found, checkedAt: this.clock.now() })) return found;
+        return this.afterLosingLock(channelId, slot, staleRaw, found, madeHere, signal);
+      });
+    } catch (error) {
+      // Should the lock's holder be caching it just now, its first post finds it gone and makes another.
+      if (madeHere) await this.deleteUnlessCached(channelId, found).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async deleteUnlessCached(channelId: string, webhook: CachedWebhook): Promise<void> {
+    if (!(await this.cache.webhookIds(channelId)).has(webhook.id)) await this.discord.deleteQuietly(webhook);
   }
 }

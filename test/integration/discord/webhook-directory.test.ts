@@ -32,6 +32,17 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     return new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, async () => discord.applicationId);
   }
 
+  /** A worker as above, and how many times it has asked Redis for `lockKey`. */
+  function countingWorker(prefix: string, lockKey: string): { directory: WebhookDirectory; lockTries: () => number } {
+    const connection = redis.connection.duplicate();
+    connections.push(connection);
+    const tries = vi.spyOn(connection, 'set');
+    return {
+      directory: new WebhookDirectory(createDiscordRest(discord.apiUrl, discord.token), connection, prefix, async () => discord.applicationId),
+      lockTries: () => tries.mock.calls.filter((call) => call[0] === lockKey).length,
+    };
+  }
+
   it('a webhook forgotten after deletion stays among those feelbot posted through, also once the remembered set had aged out, or was cached before it existed', async () => {
     const prefix = `{known-${randomUUID().slice(0, 8)}}`;
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `known-${randomUUID().slice(0, 4)}` });
@@ -114,6 +125,66 @@ describe('finding or creating a channel\'s webhook from several workers', () => 
     expect(late).toMatchObject({ id: taken.id, token: taken.token });
     expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([taken.id]);
     expect(await stalled.get(channel.id, spec)).toMatchObject({ id: taken.id });
+  }, 30_000);
+
+  it('a worker that stalled past the lock TTL mid-create while the successor was still creating deletes its duplicate and posts through the successor\'s', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `lost-lock-early-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const lockKey = `${prefix}:webhook-lock:${channel.id}`;
+    const stalled = countingWorker(prefix, lockKey);
+    const successor = worker(prefix);
+    const spec = { slot: 'shared', name: 'feelbot' };
+    const creates = () => discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`);
+    const releaseStalled = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
+    const releaseSuccessor = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
+
+    const slow = stalled.directory.get(channel.id, spec);
+    let stalledDone = false;
+    void slow.then(() => (stalledDone = true), () => (stalledDone = true));
+    await discord.waitFor(() => creates().length >= 1);
+    // Its lock expires as it would during a stall (a paused process, renewals that could not reach Redis).
+    await redis.connection.del(lockKey);
+    // The successor lists the channel before the stalled worker's webhook exists, and makes its own.
+    const taking = successor.get(channel.id, spec);
+    await discord.waitFor(() => creates().length >= 2);
+    releaseStalled();
+    // The successor's create is answered only once the stalled worker has handled its own answer: it returned, or asks for the lock again.
+    await discord.waitFor(() => stalledDone || stalled.lockTries() >= 2);
+    releaseSuccessor();
+    const [late, taken] = await Promise.all([slow, taking]);
+
+    expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([taken.id]);
+    expect(late).toMatchObject({ id: taken.id, token: taken.token });
+  }, 30_000);
+
+  it('a worker that stalled past the lock TTL mid-create and shuts down while it waits for the lock again deletes the webhook it made and posts nothing', async () => {
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `lost-lock-stop-${randomUUID().slice(0, 4)}` });
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const lockKey = `${prefix}:webhook-lock:${channel.id}`;
+    const stalled = countingWorker(prefix, lockKey);
+    const successor = worker(prefix);
+    const spec = { slot: 'joy', name: 'Joy' };
+    const creates = () => discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channel.id}/webhooks`);
+    const releaseStalled = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
+    const releaseSuccessor = discord.holdNext(`POST /channels/${channel.id}/webhooks`);
+    const shutdown = new AbortController();
+
+    const slow = stalled.directory.get(channel.id, spec, shutdown.signal).then(() => 'got a webhook', (error: unknown) => error);
+    await discord.waitFor(() => creates().length >= 1);
+    await redis.connection.del(lockKey);
+    const taking = successor.get(channel.id, spec);
+    await discord.waitFor(() => creates().length >= 2);
+    releaseStalled();
+    let stalledResult: unknown;
+    void slow.then((result) => (stalledResult = result));
+    await discord.waitFor(() => stalledResult !== undefined || stalled.lockTries() >= 2);
+    shutdown.abort();
+    expect(await slow).toMatchObject({ name: 'AbortError' });
+    // The successor's create is still unanswered: the stalled worker's webhook is gone, not left uncached.
+    expect(discord.store.channelWebhooks(channel.id)).toEqual([]);
+    releaseSuccessor();
+    const taken = await taking;
+    expect(discord.store.channelWebhooks(channel.id).map((hook) => hook.id)).toEqual([taken.id]);
   }, 30_000);
 
   it('a worker shutting down while it waits for another\'s create stops waiting and creates nothing', async () => {
