@@ -1,5 +1,6 @@
 import { emotionLabel, rankEmotions } from '../domain/emotions.js';
 import type { Persona } from '../domain/persona.js';
+import { wholePercents } from '../domain/whole-percents.js';
 import type { EmotionAnalysis } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed } from '../ports/interaction-responder.js';
 
@@ -11,6 +12,7 @@ export const SCORES_FIELD_NAME = 'Emotion mix (neutral left out)';
 
 /** Who is shown on the card: the emotion found, and the persona saying its line (if one may). */
 export interface CardPeople {
+  /** The found emotion's persona, for its emoji and colour; the title names the emotion, whatever PERSONAS_FILE calls the persona. */
   readonly detected: Persona;
   readonly speaker: Persona | undefined;
   /** The speaker's avatar: its URL, or `attachment://` of an attached image. */
@@ -18,16 +20,17 @@ export interface CardPeople {
 }
 
 /**
- * The /feel card. Its one set of percentages is `scores`, the six emotions' shares, in the field
- * and the chart alike; how much of the text carries no strong emotion is said in the title, in
- * its own words. `confidence` (a share of everything, neutral included) stays off the card: next
+ * The /feel card. Its one set of percentages is `scores`, the six emotions' shares as whole
+ * percents adding up to 100 (wholePercents), in the field and the chart alike; how much of the
+ * text carries no strong emotion is said in the title, in its own words. `confidence` (a share of everything, neutral included) stays off the card: next
  * to the six-way share it gave the core emotion two contradicting percentages.
  */
 export function analysisCard(analysis: EmotionAnalysis, people: CardPeople, line: string): InteractionEmbed {
   const { detected, speaker, iconUrl } = people;
+  const shares = wholePercents(analysis.scores);
   return {
     ...(speaker ? { author: { name: speaker.name, ...(iconUrl ? { iconUrl } : {}) } } : {}),
-    title: `${detected.emoji} Core emotion: ${detected.name}${neutralNote(analysis)}`,
+    title: `${detected.emoji} Core emotion: ${emotionLabel(analysis.emotion)}${neutralNote(analysis)}`,
     ...(line ? { description: line } : {}),
     color: (speaker ?? detected).color,
     // The text fallback of the chart, for screen readers and clients that hide images.
@@ -36,7 +39,7 @@ export function analysisCard(analysis: EmotionAnalysis, people: CardPeople, line
         name: SCORES_FIELD_NAME,
         value: rankEmotions(analysis.scores)
           .map((emotion) => {
-            const score = `${emotionLabel(emotion)} ${percent(analysis.scores[emotion])}`;
+            const score = `${emotionLabel(emotion)} ${shares[emotion]}%`;
             return emotion === analysis.emotion ? `**${score}**` : score;
           })
           .join(' · '),

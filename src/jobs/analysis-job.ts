@@ -28,6 +28,12 @@ export const AnalysisJobSchema = z.object({
   rawText: OneText.optional(),
   source: z.enum(['slash', 'message-menu']),
   receivedAt: z.number().int().nonnegative(),
+  /**
+   * Whether the gateway deferred publicly (a /feel with public:true): a failure is then told to the
+   * asker alone, not in the channel's "thinking…". Jobs queued by a gateway from before the field
+   * existed lack it, and are told in place, as private deferrals are.
+   */
+  deferredPublicly: z.boolean().optional(),
 });
 
 export type AnalysisJob = z.infer<typeof AnalysisJobSchema>;

@@ -14,6 +14,7 @@ import { analysisCard, CHART_FILE } from './analysis-card.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { classifyOne } from './classify-one.js';
 import { tokenMsLeft } from './interaction-lifetime.js';
+import { tellAsker } from './tell-asker.js';
 
 /** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
 const ANSWER_MARGIN_MS = 60_000;
@@ -107,16 +108,12 @@ async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: { r
 }
 
 /**
- * In place of a "thinking…" that would never end: one quick edit while the token still takes it.
+ * In place of a "thinking…" that would never end: one quick notice, to the asker alone, while the token still takes it.
  * A failure here is logged; the user is no worse off than without it.
  */
 async function tellTooLate(job: AnalysisJob, deps: AnalysisJobDeps): Promise<void> {
   try {
-    await deps.responder.editOriginal(job.applicationId, job.token, {
-      content: 'Sorry, this analysis waited too long to be answered. Please try again.',
-      embeds: [],
-      files: [],
-    });
+    await tellAsker(deps.responder, job, 'Sorry, this analysis waited too long to be answered. Please try again.');
   } catch (error) {
     deps.logger.warn({ err: error }, 'could not tell the user their /feel came too late');
   }

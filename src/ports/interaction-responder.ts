@@ -30,6 +30,12 @@ export interface InteractionResponder {
    * request failed after Discord had applied it (a 502). Fails as `editOriginal` does.
    */
   hasAnswered(applicationId: string, token: string): Promise<boolean>;
+  /**
+   * Tells a public deferral's asker `content` in a message only they see, and removes the public
+   * "thinking…": for a failure the channel need not see. Stops at the first request that fails,
+   * which fails as `editOriginal` does.
+   */
+  answerPrivately(applicationId: string, token: string, content: string): Promise<void>;
 }
 
 /**

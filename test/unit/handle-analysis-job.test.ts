@@ -38,7 +38,7 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     },
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-    responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0 },
+    responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
     renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
     avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
     avatarUrl: () => undefined,
@@ -99,7 +99,7 @@ describe('handleAnalysisJob', () => {
       });
     const { deps } = recordingDeps(undefined, {
       generator: { parallelism: 1, generate, dispose: async () => undefined },
-      responder: { editOriginal: async () => void answeredAt.push(Date.now()), hasAnswered: async () => false },
+      responder: { editOriginal: async () => void answeredAt.push(Date.now()), hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
     });
     // Picked up 12.5 minutes after the command: 2.5 minutes of token left, enough to try a line.
     const job = buildAnalysisJob({ receivedAt: Date.now() - 12.5 * MINUTE_MS });
@@ -162,7 +162,7 @@ describe('handleAnalysisJob', () => {
     expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), retried.deps, undefined, { started: 2 })).toEqual({ status: 'skipped', reason: 'interaction-expired' });
     expect(retried.answers).toHaveLength(1);
     // An edit Discord refuses changes nothing for the user: the job still ends as skipped.
-    const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')), hasAnswered: async () => false } });
+    const refusing = recordingDeps(undefined, { responder: { editOriginal: async () => Promise.reject(new Error('401 Invalid Webhook Token')), hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') } });
     expect(await handleAnalysisJob(buildAnalysisJob({ receivedAt: Date.now() - 14.5 * MINUTE_MS }), refusing.deps)).toEqual({ status: 'skipped', reason: 'interaction-expired' });
   });
 
@@ -180,7 +180,7 @@ describe('handleAnalysisJob', () => {
     const { logger, lines } = capturedLogger();
     const answered = recordingDeps(undefined, {
       logger,
-      responder: { editOriginal: async () => expect.fail('the answer shown was edited again'), hasAnswered: async () => true },
+      responder: { editOriginal: async () => expect.fail('the answer shown was edited again'), hasAnswered: async () => true, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
     });
     expect(await handleAnalysisJob(buildAnalysisJob(), answered.deps, undefined, { started: 2 })).toEqual({ status: 'skipped', reason: 'answered-earlier' });
     expect(answered.classified).toEqual([]);
@@ -190,7 +190,7 @@ describe('handleAnalysisJob', () => {
     expect(await handleAnalysisJob(buildAnalysisJob(), thinking.deps, undefined, { started: 2 })).toMatchObject({ status: 'answered' });
     expect(thinking.answers).toHaveLength(1);
     // A first run asks nothing: no earlier run can have answered.
-    const first = recordingDeps(undefined, { responder: { editOriginal: async () => undefined, hasAnswered: async () => expect.fail('a first run read the answer') } });
+    const first = recordingDeps(undefined, { responder: { editOriginal: async () => undefined, hasAnswered: async () => expect.fail('a first run read the answer'), answerPrivately: async () => expect.fail('a private deferral was answered as a public one') } });
     await handleAnalysisJob(buildAnalysisJob(), first.deps);
   });
 

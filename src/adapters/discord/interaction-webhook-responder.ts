@@ -5,7 +5,13 @@ import { DiscordCodes } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import { NO_PINGS } from './webhook-replier.js';
 
-/** PATCH (and GET) /webhooks/{application}/{token}/messages/@original, with attachments as multipart. */
+/** What others see, for a moment, of a public deferral answered privately: its asker gets the answer in a message of their own. */
+export const PUBLIC_PLACEHOLDER_NOTE = 'This analysis could not be made.';
+
+/**
+ * PATCH (and GET, DELETE) /webhooks/{application}/{token}/messages/@original, with attachments as
+ * multipart, and POST /webhooks/{application}/{token} for a follow-up.
+ */
 export class InteractionWebhookResponder implements InteractionResponder {
   constructor(private readonly rest: REST) {}
 
@@ -35,6 +41,24 @@ export class InteractionWebhookResponder implements InteractionResponder {
     const loading = ((original.flags ?? 0) & MessageFlags.Loading) !== 0;
     const empty = !original.content && (original.embeds ?? []).length === 0 && (original.attachments ?? []).length === 0;
     return !loading && !empty;
+  }
+
+  /**
+   * Discord cannot make a public message ephemeral, and reads the first follow-up to a deferral as
+   * the deferral's own answer, public like it: so the placeholder is resolved by an edit first, the
+   * answer follows privately, and the placeholder goes. A failed step ends it (a refused token
+   * would refuse the next ones too); after a failed edit a follow-up would be public.
+   */
+  async answerPrivately(applicationId: string, token: string, content: string): Promise<void> {
+    await this.editOriginal(applicationId, token, { content: PUBLIC_PLACEHOLDER_NOTE, embeds: [], files: [] });
+    await this.rest
+      .post(Routes.webhook(applicationId, token), { auth: false, body: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS } })
+      .catch((error: unknown) => {
+        throw asAnswerError(error, 'the private answer to the interaction');
+      });
+    await this.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch((error: unknown) => {
+      throw asAnswerError(error, 'removing the public placeholder of the interaction');
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import { emotionLabel, EMOTIONS, rankEmotions, type Emotion, type EmotionScores } from '../../domain/emotions.js';
+import { wholePercents } from '../../domain/whole-percents.js';
 import { fillRect, rgbOf } from './canvas.js';
 import { drawText, measureText } from './draw-text.js';
 import { createImage, encodePng, type RgbaImage } from './png-encoder.js';
@@ -32,7 +33,10 @@ const RING_GAP = 2;
 const CAP_ROWS = 7;
 
 
-/** A horizontal bar per emotion in its persona's colour, the strongest ringed in white, as PNG bytes. */
+/**
+ * A horizontal bar per emotion in its persona's colour, the strongest ringed in white, as PNG bytes.
+ * Each bar is printed with the /feel card's whole percent (wholePercents), so the six add up to 100.
+ */
 export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion, number>, options: EmotionChartOptions = {}): Buffer {
   const image = createImage(WIDTH, HEIGHT);
   fillRect(image, rgbOf(BACKGROUND), 0, 0, WIDTH, HEIGHT);
@@ -45,6 +49,7 @@ export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion
   const rowHeight = (HEIGHT - MARGIN - top) / EMOTIONS.length;
   const strongest = rankEmotions(scores)[0];
   const textOffset = (BAR_HEIGHT - CAP_ROWS * TEXT_SCALE) / 2;
+  const percents = wholePercents(scores);
 
   EMOTIONS.forEach((emotion, index) => {
     const barTop = Math.round(top + index * rowHeight + (rowHeight - BAR_HEIGHT) / 2);
@@ -57,7 +62,7 @@ export function renderEmotionChart(scores: EmotionScores, colors: Record<Emotion
     fillRect(image, rgbOf(TRACK), barLeft, barTop, barLeft + trackLength, barTop + BAR_HEIGHT);
     if (isStrongest) ring(image, barLeft, barTop, Math.max(length, 1), BAR_HEIGHT);
     fillRect(image, rgbOf(colors[emotion]), barLeft, barTop, barLeft + length, barTop + BAR_HEIGHT);
-    drawText(image, `${Math.round(share * 100)}%`, barLeft + length + LABEL_GAP, barTop + textOffset, text);
+    drawText(image, `${percents[emotion]}%`, barLeft + length + LABEL_GAP, barTop + textOffset, text);
   });
   return encodePng(image);
 }

@@ -1,6 +1,7 @@
 import { resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { tailChars } from '../../domain/cut-text.js';
 import { EMOTIONS, type Emotion, type EmotionScores } from '../../domain/emotions.js';
+import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { defaultThreads } from './default-threads.js';
@@ -57,6 +58,8 @@ export async function createLlmEmotionClassifier(
   const chatWrapper = resolveChatWrapper(model);
 
   const classifyOne = async (text: string): Promise<EmotionAnalysis> => {
+    // As the ONNX classifier answers a text its normaliser empties: the grammar would force a label on "".
+    if (!withoutDiscordMarkup(text)) return UNREADABLE_TEXT_ANALYSIS;
     const raw = await completeWithGrammar(pooled, chatWrapper, {
       history: labellingPrompt(model, chatWrapper, text, settings),
       grammar,

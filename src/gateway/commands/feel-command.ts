@@ -59,6 +59,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
       rawText: headCharacters(rawText, MAX_MESSAGE_CHARS),
       source: interaction.isChatInputCommand() ? 'slash' : 'message-menu',
       receivedAt: Date.now(),
+      deferredPublicly: isPublic,
     },
     request,
     deps,

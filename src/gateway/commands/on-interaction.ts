@@ -23,8 +23,6 @@ export interface InteractionDeps {
 }
 
 const GENERIC_ANSWER = 'Something went wrong on our side; please try again in a moment.';
-/** What others see, for a moment, of a public /feel that failed: its asker gets the reason privately. */
-const PUBLIC_FAILURE_NOTE = 'This analysis could not be made.';
 const REDIS_DOWN_ANSWER = 'feelbot is briefly unavailable; please try again in a minute.';
 
 /**
@@ -62,11 +60,9 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       } else if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
         // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and
-        // the placeholder goes. Discord reads the first follow-up to a deferral as the deferral's own
-        // answer, public like it, so the placeholder is resolved by an edit first.
-        await interaction.editReply({ content: PUBLIC_FAILURE_NOTE }).catch(() => undefined);
-        await interaction.followUp({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);
-        await interaction.deleteReply().catch(() => undefined);
+        // the placeholder goes, as the worker does for an analysis that failed.
+        const responder = new InteractionWebhookResponder(interaction.client.rest);
+        await responder.answerPrivately(interaction.applicationId, interaction.token, content).catch(() => undefined);
       } else if (!interaction.replied && !hasDiscordCode(error, RESTJSONErrorCodes.UnknownInteraction)) {
         // Not to one Discord has forgotten (10062, answered too late): it would refuse this answer too.
         await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);

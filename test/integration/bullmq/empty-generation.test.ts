@@ -62,7 +62,7 @@ function replyWorker(texts: readonly string[]) {
     lockDurationMs: 4_000,
     logger,
     metrics: { ...NO_METRICS, countFailure: (code) => void counted.push(`failure ${code}`), countRetry: (code) => void counted.push(`retry ${code}`) },
-    giveUp: giveUpHandlers({ editOriginal: async () => undefined, hasAnswered: async () => false }),
+    giveUp: giveUpHandlers({ editOriginal: async () => undefined, hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') }),
   });
   cleanups.push(() => queue.close(), () => worker.stop(1_000));
   const answer = async (attempts: number) => {

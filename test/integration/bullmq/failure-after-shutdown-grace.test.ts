@@ -141,6 +141,7 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
           notices.push(response);
         },
         hasAnswered: async () => false,
+        answerPrivately: async () => expect.fail('a private deferral was answered as a public one'),
       },
       renderChart: () => Buffer.from('png'),
       avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),

@@ -47,6 +47,8 @@ function recordingResponder() {
     edits,
     editOriginal: async (applicationId: string, token: string, response: InteractionResponse) => void edits.push({ applicationId, token, response }),
     hasAnswered: async () => edits.length > 0,
+    // These tests' /feels were deferred privately, as by default.
+    answerPrivately: async () => expect.fail('a private deferral was answered as a public one'),
   };
 }
 
@@ -144,6 +146,27 @@ describe('a job that stalled more often than allowed (its worker killed twice) i
     expect(failures).toEqual(['JOB_STALLED']);
     expect(lines.filter((line) => line.level === 'error' && line.code === 'JOB_STALLED')).toEqual([
       expect.objectContaining({ jobId: job.id, msg: 'job failed without running: it stalled too often' }),
+    ]);
+  });
+
+  it('a reply is logged at error level once, by its give-up ("reply given up"), like any reply given up, and counted once', async () => {
+    const { queue, prefix } = newQueue();
+    const data = buildMessageJob();
+    const job = await queue.add('reply', data, { attempts: 3 });
+    await stallTwice(prefix, job.id!);
+    const { logger, lines } = capturedLogger();
+    const failures: string[] = [];
+    startJobWorker(prefix, { reply: async () => ({ status: 'replied' }) }, {
+      logger,
+      metrics: { ...NO_METRICS, countFailure: (code) => void failures.push(code) },
+      giveUp: giveUpHandlers(recordingResponder()),
+    });
+    await expect.poll(() => lines.some((line) => line.msg === 'reply given up'), { timeout: 10_000 }).toBe(true);
+    expect(await stateOf(queue, job.id!)).toBe('failed');
+    expect(failures).toEqual(['JOB_STALLED']);
+    expect(lines.filter((line) => line.jobId === job.id && (line.level === 'error' || line.level === 'warn'))).toEqual([
+      expect.objectContaining({ level: 'warn', code: 'JOB_STALLED', msg: 'job failed without running: it stalled too often' }),
+      expect.objectContaining({ level: 'error', code: 'JOB_STALLED', messageId: data.messageId, msg: 'reply given up' }),
     ]);
   });
 });

@@ -67,6 +67,25 @@ describe('renderEmotionChart', () => {
     }
   });
 
+  it("prints the card's whole percents, which add up to 100: three even thirds read 34%, 33%, 33%, not three 33%s", () => {
+    /** What is printed just after `emotion`'s bar (its percentage), as rows of '#' (text) and '.', from the bar's end. */
+    const printedAfter = (scores: EmotionScores, emotion: Emotion): string => {
+      const { image, runs } = bars(scores);
+      const { x, y, length } = runs[emotion];
+      const rows: string[] = [];
+      for (let row = y; row < y + 24; row++) {
+        let line = '';
+        for (let column = x + length + 8; column < x + length + 90; column++) line += luma(image.rgbAt(column, row)) > 120 ? '#' : '.';
+        rows.push(line);
+      }
+      return rows.join('\n');
+    };
+    const third = 1 / 3;
+    const thirds = printedAfter(buildScores({ sadness: third, joy: third, love: third, anger: 0, fear: 0, surprise: 0 }), 'sadness');
+    expect(thirds).toBe(printedAfter(buildScores({ sadness: 0.34, joy: 0.33, love: 0.33, anger: 0, fear: 0, surprise: 0 }), 'sadness'));
+    expect(thirds).not.toBe(printedAfter(buildScores({ sadness: 0.33, joy: 0.33, love: 0.33, anger: 0.01, fear: 0, surprise: 0 }), 'sadness'));
+  });
+
   it('draws the title only when one is given', () => {
     const titleBand = (png: Buffer): number => countPixels(decodePng(png), isBright, 0, 0, 600, 40);
     expect(titleBand(renderEmotionChart(scores, colors, { title: 'How this message feels' }))).toBeGreaterThan(100);
