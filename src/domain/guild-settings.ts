@@ -3,7 +3,8 @@ import { EMOTIONS } from './emotions.js';
 import { withinCharacters } from './message-limits.js';
 import { cleanWebhookName, WEBHOOK_NAME_MAX_CHARS } from './webhook-name.js';
 
-export const PersonaLookSchema = z.object({
+// Loose: a field another feelbot version wrote into a look stays in it, and goes back to Redis with it.
+export const PersonaLookSchema = z.looseObject({
   // Kept as Discord shows it (trimmed, inner whitespace collapsed); applyPersonaLook passes over one Discord would not take.
   name: z
     .string()
@@ -14,7 +15,9 @@ export const PersonaLookSchema = z.object({
     .transform(cleanWebhookName)
     .optional(),
   // Stored as the URL parser spells it ("HTTPS://x" and "https:x" become "https://x/…"), the one
-  // form the repliers recognise as a URL rather than a file of the operator's.
+  // form the repliers recognise as a URL rather than a file of the operator's. Any https URL reads,
+  // so a look stored before the settings command checked the host keeps its name; applyPersonaLook
+  // passes over an avatar Discord would refuse (isPostableAvatarUrl).
   avatarUrl: z
     .url({ protocol: /^https$/ })
     .transform((url) => new URL(url).href)

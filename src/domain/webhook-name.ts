@@ -12,6 +12,9 @@ const FORBIDDEN_IN_WEBHOOK_NAMES = /discord|clyde/i;
 /** Characters that show nothing: format characters (zero-width spaces and joiners, BOM), controls, spaces. */
 const INVISIBLE = /[\p{Cf}\p{Cc}\p{Z}\s]/gu;
 
+/** What Discord's sanitiser deletes from a name: format characters (zero-width ones, soft hyphens) and controls. */
+const DELETED_BY_DISCORD = /[\p{Cf}\p{Cc}]/gu;
+
 export const WEBHOOK_NAME_RULE = `1 to ${WEBHOOK_NAME_MAX_CHARS} characters with something visible, without "discord" or "clyde"`;
 
 /**
@@ -25,11 +28,12 @@ export function cleanWebhookName(name: string): string {
 /**
  * True when Discord takes the name as it is meant. A username with nothing visible in it (blanks,
  * zero-width spaces) is dropped silently, and the post shows the webhook's own name instead; one
- * that spells a forbidden word around invisible characters is refused once Discord removes them.
+ * that spells a forbidden word around zero-width characters is refused once Discord deletes them.
+ * Blanks Discord only collapses, so "Cold is cordial" holds no "discord".
  */
 export function isAllowedWebhookName(name: string): boolean {
   const visible = name.replace(INVISIBLE, '');
-  return visible.length >= 1 && characterCount(name) <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(name) && !FORBIDDEN_IN_WEBHOOK_NAMES.test(visible);
+  return visible.length >= 1 && characterCount(name) <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(sanitized(name));
 }
 
 /**
@@ -37,6 +41,10 @@ export function isAllowedWebhookName(name: string): boolean {
  * or collapse (invisible ones, runs of whitespace).
  */
 export function sameWebhookName(shown: string | undefined, sent: string): boolean {
-  const normal = (name: string) => name.replace(/[\p{Cf}\p{Cc}]/gu, '').replace(/\s+/g, ' ').trim();
-  return shown !== undefined && normal(shown) === normal(sent);
+  return shown !== undefined && sanitized(shown) === sanitized(sent);
+}
+
+/** A name as Discord's sanitiser leaves it: zero-width characters and controls deleted, whitespace trimmed and collapsed. */
+function sanitized(name: string): string {
+  return name.replace(DELETED_BY_DISCORD, '').replace(/\s+/g, ' ').trim();
 }

@@ -1,10 +1,11 @@
-import { ChannelType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ChannelType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
+import { EMOTIONS } from '../../src/domain/emotions.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import type { FeelbotProcess } from '../support/feelbot-process.js';
-import { channelOption, feelbotCommand, textOption, type CommandOption } from '../support/feelbot-command.js';
+import { channelOption, feelbotCommand, flagOption, textOption, type CommandOption } from '../support/feelbot-command.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
 
 /**
@@ -117,5 +118,55 @@ describe('/feelbot changes where feelbot speaks', () => {
     expect(answer).toContain('**Log channel:** none');
     expect((await settings.get(guildId())).logChannelId).toBeUndefined();
     expect(await asAdmin('settings', [])).toContain('**Log channel:** none');
+  });
+
+  it('/feelbot channel or logchannel naming a channel of another server is refused, and nothing changes', async () => {
+    const other = discord().addGuild({ name: 'another server', ownerId: discord().world.users.owner.id });
+    const elsewhere = discord().addChannel({ guildId: other.id, type: ChannelType.GuildText, name: 'elsewhere' });
+    expect(await asAdmin('channel', [mode('always'), channel(elsewhere.id)])).toMatch(new RegExp(`<#${elsewhere.id}> is not a channel of this server`));
+    expect(await asAdmin('logchannel', [channel(elsewhere.id)])).toMatch(new RegExp(`<#${elsewhere.id}> is not a channel of this server`));
+    expect(await settings.get(guildId())).toEqual(DEFAULT_GUILD_SETTINGS);
+  });
+
+  describe('/feelbot persona', () => {
+    const persona = (name: string, options: CommandOption[], enabled = true) => asAdmin('persona', [textOption('name', name), flagOption('enabled', enabled), ...options]);
+    const key = () => `${stack.prefix}:settings:${guildId()}`;
+
+    it('an avatar_url Discord would answer "Not a well formed URL" (a host without a dot, an IP address, a user and password) is refused and nothing is stored; one on a named host is stored', async () => {
+      for (const url of ['https://avatars/joy.png', 'https://-/', 'https://203.0.113.7/joy.png', 'https://[2001:db8::1]/joy.png', 'https://ann:secret@cdn.example.com/joy.png']) {
+        expect(await persona('joy', [textOption('avatar_url', url)]), url).toMatch(/avatar must be an https URL .*named host/i);
+      }
+      expect((await settings.get(guildId())).personaLooks).toEqual({});
+
+      await persona('joy', [textOption('avatar_url', 'https://cdn.example.com/joy.png')]);
+      expect((await settings.get(guildId())).personaLooks).toEqual({ joy: { avatarUrl: 'https://cdn.example.com/joy.png' } });
+    });
+
+    it('a display_name that spells "discord" only across a space ("Cold is cordial") is stored; one that hides it behind a zero-width space is refused', async () => {
+      expect(await persona('joy', [textOption('display_name', 'Cold is cordial')])).toMatch(/Joy is now allowed/);
+      expect((await settings.get(guildId())).personaLooks.joy?.name).toBe('Cold is cordial');
+
+      expect(await persona('fear', [textOption('display_name', 'Disc\u200bord fan')])).toMatch(/Discord refuses others/);
+      expect((await settings.get(guildId())).personaLooks.fear).toBeUndefined();
+    });
+
+    it("fields of a persona's look written by another feelbot version stay through an unrelated change and a change of that look (an upgrade or a roll-back loses none)", async () => {
+      await stack.redisConnection().set(key(), JSON.stringify({ ...DEFAULT_GUILD_SETTINGS, personaLooks: { joy: { name: 'Sunny', accentColor: '#ffcc00' } } }));
+      const stored = async () => JSON.parse((await stack.redisConnection().get(key()))!) as { userCooldownSeconds: number; personaLooks: Record<string, unknown> };
+
+      await asAdmin('cooldown', [{ name: 'user', type: ApplicationCommandOptionType.Integer, value: 30 }]);
+      expect(await stored()).toMatchObject({ userCooldownSeconds: 30, personaLooks: { joy: { name: 'Sunny', accentColor: '#ffcc00' } } });
+
+      await persona('joy', [textOption('avatar_url', 'https://cdn.example.com/sunny.png')], false);
+      expect((await stored()).personaLooks.joy).toEqual({ name: 'Sunny', accentColor: '#ffcc00', avatarUrl: 'https://cdn.example.com/sunny.png' });
+    });
+
+    it('silencing the last allowed persona is done, with a warning that feelbot now answers no one in this server', async () => {
+      const [last, ...others] = EMOTIONS;
+      for (const emotion of others) expect(await persona(emotion, [], false)).not.toMatch(/answer no one/);
+      const answer = await persona(last, [], false);
+      expect(answer).toMatch(/every persona is silent: feelbot will now answer no one in this server/i);
+      expect((await settings.get(guildId())).disabledPersonas).toEqual([...EMOTIONS]);
+    });
   });
 });

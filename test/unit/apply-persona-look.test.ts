@@ -19,4 +19,10 @@ describe("a guild's look for a persona", () => {
       avatar: 'https://cdn.example.test/a.png',
     });
   });
+
+  it('passes over a stored avatar URL Discord would refuse (set before the settings command checked its host), so the persona still posts under its look\'s name', () => {
+    for (const avatarUrl of ['https://avatars/joy.png', 'https://-/', 'https://203.0.113.7/joy.png']) {
+      expect(applyPersonaLook(joy, { name: 'Sunny', avatarUrl }), avatarUrl).toEqual({ ...joy, name: 'Sunny' });
+    }
+  });
 });

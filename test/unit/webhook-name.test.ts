@@ -20,6 +20,11 @@ describe('webhook names as Discord takes them', () => {
     expect(isAllowedWebhookName('cly\u00addebot')).toBe(false);
   });
 
+  it('a name that spells a forbidden word only across blanks passes: Discord collapses whitespace, it does not delete it', () => {
+    for (const name of ['Cold is cordial', 'Acid is cordial', 'Clay dew', 'disc ord', 'cly\u3000de', 'dis \u200b cord']) expect(isAllowedWebhookName(name), JSON.stringify(name)).toBe(true);
+    expect(isAllowedWebhookName('dis\u200bcord')).toBe(false);
+  });
+
   it('ordinary names pass, emoji and accents included, up to 80 characters', () => {
     for (const name of ['Joy', 'Joie de vivre ✨', '喜び', 'J', 'x'.repeat(80), '👩‍👩‍👧 family']) expect(isAllowedWebhookName(name), name).toBe(true);
     expect(isAllowedWebhookName('x'.repeat(81))).toBe(false);

@@ -1,4 +1,5 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { isPostableAvatarUrl } from '../../domain/avatar-url.js';
 import { emotionLabel, EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import {
   INHERIT,
@@ -47,6 +48,7 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       });
       if (!look.success) return 'The avatar must be an https URL of an image, and the name 1 to 80 characters.';
       if (look.data.name !== undefined && !isAllowedWebhookName(look.data.name)) return `The name must be ${WEBHOOK_NAME_RULE}: Discord refuses others.`;
+      if (look.data.avatarUrl !== undefined && !isPostableAvatarUrl(look.data.avatarUrl)) return AVATAR_URL_RULE;
       // Only what this command gave replaces the stored look: toggling a persona keeps its name and
       // avatar. reset_look drops the stored look first, so the operator's own shows again.
       const given = Object.fromEntries(Object.entries(look.data).filter(([, value]) => value !== undefined));
@@ -56,12 +58,14 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
         const kept = { ...(reset ? {} : stored), ...given };
         return { ...withPersona(current, name, enabled), personaLooks: Object.keys(kept).length > 0 ? { ...otherLooks, [name]: kept } : otherLooks };
       });
-      return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.\n${describeSettings(next)}`;
+      return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.${enabled ? '' : everyoneSilentWarning(next)}\n${describeSettings(next)}`;
     }
     case 'channel': {
       const choice = interaction.options.getString('mode', true);
       if (!isChannelModeChoice(choice)) return `Unknown mode "${choice}".`;
-      const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
+      const named = interaction.options.getChannel('channel');
+      if (named && !inThisServer(named, guildId)) return notInThisServer(named.id);
+      const channelId = named?.id ?? interaction.channelId;
       const next = await store.update(guildId, (current) => withChannelMode(current, channelId, choice));
       if (choice === INHERIT) {
         const follows = replyModeFor(next, placeIn(interaction, channelId));
@@ -87,7 +91,9 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
     }
     case 'logchannel': {
       // Without a channel the notices stop: the way to drop a log channel that was deleted.
-      const channelId = interaction.options.getChannel('channel')?.id;
+      const named = interaction.options.getChannel('channel');
+      if (named && !inThisServer(named, guildId)) return notInThisServer(named.id);
+      const channelId = named?.id;
       const next = await store.update(guildId, (current) => withLogChannel(current, channelId));
       if (channelId === undefined) return `Admin notices go nowhere now.\n${describeSettings(next)}`;
       return `Admin notices go to <#${channelId}>.${logChannelWarning(interaction, channelId)}\n${describeSettings(next)}`;
@@ -95,6 +101,30 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
     default:
       return describeSettings(await store.get(guildId));
   }
+}
+
+/** Discord answers an avatar_url on a host without a dot "Not a well formed URL" and posts nothing. */
+const AVATAR_URL_RULE =
+  'The avatar must be an https URL of an image on a named host (as https://cdn.example.com/joy.png), not an IP address, without a user name or password: Discord refuses others.';
+
+/** Said when no persona is left to speak: pickPersona finds none, so every reply in the server is dropped. */
+function everyoneSilentWarning(settings: GuildSettings): string {
+  if (EMOTIONS.some((emotion) => !settings.disabledPersonas.includes(emotion))) return '';
+  return '\n⚠️ Every persona is silent: feelbot will now answer no one in this server, until one is allowed again.';
+}
+
+type NamedChannel = NonNullable<ReturnType<ChatInputCommandInteraction['options']['getChannel']>>;
+
+/**
+ * Whether a channel option names a channel of this server, as far as the gateway's cache knows
+ * (Discord offers only the server's own): a channel it has not cached counts as one.
+ */
+function inThisServer(channel: NamedChannel, guildId: string): boolean {
+  return !('guildId' in channel) || channel.guildId === guildId;
+}
+
+function notInThisServer(channelId: string): string {
+  return `<#${channelId}> is not a channel of this server; nothing changed.`;
 }
 
 function withPersona(settings: GuildSettings, emotion: Emotion, enabled: boolean): GuildSettings {

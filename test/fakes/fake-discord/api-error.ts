@@ -32,12 +32,14 @@ export class FakeApiError extends Error {
     readonly status: number,
     readonly code: number,
     message: string,
+    /** Discord's per-field detail of an Invalid Form Body: `{ field: { _errors: [{ code, message }] } }`. */
+    readonly errors?: Record<string, unknown>,
   ) {
     super(message);
   }
 
-  toBody(): { code: number; message: string } {
-    return { code: this.code, message: this.message };
+  toBody(): { code: number; message: string; errors?: Record<string, unknown> } {
+    return { code: this.code, message: this.message, ...(this.errors ? { errors: this.errors } : {}) };
   }
 }
 

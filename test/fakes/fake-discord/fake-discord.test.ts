@@ -253,6 +253,22 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.webhookExecutions().at(-1)!.content).toBe('😀'.repeat(2_000));
   });
 
+  it('refuses, as Discord does, an execute whose avatar_url has a host without a dot (50035 under avatar_url), and posts nothing', async () => {
+    const webhook = (await client.rest.post(Routes.channelWebhooks(fake.world.channels.text.id), { body: { name: 'Avatars' } })) as { id: string; token: string };
+    const execute = (avatarUrl: string) => client.rest.post(Routes.webhook(webhook.id, webhook.token), { body: { content: avatarUrl, avatar_url: avatarUrl }, auth: false });
+    const before = fake.webhookExecutions().length;
+    for (const url of ['https://avatars/joy.png', 'https://-/']) {
+      await expect(execute(url), url).rejects.toMatchObject({
+        code: 50_035,
+        status: 400,
+        rawError: { errors: { avatar_url: { _errors: [{ code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' }] } } },
+      });
+    }
+    expect(fake.webhookExecutions()).toHaveLength(before);
+    await execute('https://cdn.example.test/joy.png');
+    expect(fake.webhookExecutions().at(-1)!.avatarUrl).toBe('https://cdn.example.test/joy.png');
+  });
+
   it('a fault after handling posts the message and then answers the failure, as Discord behind a 502 may', async () => {
     const channelId = fake.addChannel({ guildId: fake.world.guild.id, type: 0, name: 'posted-then-502' }).id;
     fake.failNext('POST /channels/:id/messages', [{ status: 502, afterHandling: true }]);

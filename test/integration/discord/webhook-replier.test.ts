@@ -13,6 +13,7 @@ import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../../src/errors.js';
 import { personas, snowflake } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { capturedLogger } from '../../support/captured-logger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 describe('posting as a persona through webhooks', () => {
@@ -88,6 +89,17 @@ describe('posting as a persona through webhooks', () => {
     expect(love!.avatarUrl).toBe('https://cdn.example.test/avatars/love.png');
     expect(anger!.avatarUrl).toBe('https://cdn.example.test/avatars/anger.png');
     expect(love!.webhookId).toBe(anger!.webhookId);
+  });
+
+  it('an avatar URL Discord refuses as "Not a well formed URL" (50035 under avatar_url) is left off: the reply posts once under the persona\'s name, and the worker warns', async () => {
+    const post = replier({ avatarBaseUrl: 'https://avatars/base' });
+    const { logger, lines } = capturedLogger('warn');
+    const before = discord.webhookExecutions().length;
+    await post.post({ target: guildTarget(), persona: personas.love, content: 'Still here <3' }, { log: logger });
+    const executions = discord.webhookExecutions().slice(before);
+    expect(executions).toHaveLength(1);
+    expect(executions[0]).toMatchObject({ username: 'Love', content: 'Still here <3', avatarUrl: null });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', persona: 'love', avatarUrl: 'https://avatars/base/love.png' }));
   });
 
   it('in a thread, the parent channel webhook posts with thread_id', async () => {

@@ -98,6 +98,19 @@ describe('guild settings, on a real Redis', () => {
       });
     });
 
+    it("a field of a persona's look that this version does not know stays with the look through updates of other settings and of that look", async () => {
+      const prefix = freshPrefix();
+      const store = new RedisSettingsStore(redis.connection, prefix);
+      const guild = snowflake();
+      await redis.connection.set(keyOf(prefix, guild), JSON.stringify({ ...DEFAULT_GUILD_SETTINGS, personaLooks: { joy: { name: 'Sunny', accentColor: '#ffcc00' } } }));
+
+      await store.update(guild, (current) => ({ ...current, userCooldownSeconds: 30 }));
+      expect(await storedAt(prefix, guild)).toMatchObject({ userCooldownSeconds: 30, personaLooks: { joy: { name: 'Sunny', accentColor: '#ffcc00' } } });
+
+      await store.update(guild, (current) => ({ ...current, personaLooks: { joy: { ...current.personaLooks.joy, name: 'Sunshine' } } }));
+      expect((await storedAt(prefix, guild)).personaLooks).toEqual({ joy: { name: 'Sunshine', accentColor: '#ffcc00' } });
+    });
+
     it('a field whose whole value this version cannot read reads as its default, stays as stored through other updates, and is replaced when an update sets it', async () => {
       const prefix = freshPrefix();
       const store = new RedisSettingsStore(redis.connection, prefix);

@@ -1,5 +1,6 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits, type APIAllowedMentions, type APIEmbed } from 'discord-api-types/v10';
 import { checkSentContent } from '../valid-content.js';
+import { checkAvatarUrl } from '../valid-avatar-url.js';
 import { DiscordErrorCode, FakeApiError, invalidFormBody, missingPermissions, unknownChannel } from '../api-error.js';
 import type { FakeContext } from '../context.js';
 import { attachmentsFor, decodeAvatar, deliverMessage, hasMessageContent } from '../deliver-message.js';
@@ -111,6 +112,7 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
     throw new FakeApiError(400, DiscordErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
   }
   checkSentContent(req.body);
+  checkAvatarUrl(req.body);
   const username = shownUsername(req.body.username);
   const content = typeof req.body.content === 'string' ? req.body.content : '';
   const embeds = (Array.isArray(req.body.embeds) ? req.body.embeds : []) as APIEmbed[];
