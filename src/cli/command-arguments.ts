@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 
 /** The flags that ask for a command's usage. */
@@ -19,9 +20,12 @@ export function asksForHelp(command: Command, args: readonly string[]): boolean 
   return !command.takesText && args.length === 1 && args[0] === 'help';
 }
 
-/** A free-text command's text: its arguments joined, without the first `--`. */
+/**
+ * A free-text command's text: its arguments joined, without the first `--`. An argument before it
+ * that looks like an option (`-x`, `--json`) is a usage mistake, not text: parseArgs rejects it
+ * with an ERR_PARSE_ARGS_ code, which main reports as USAGE_INVALID with the command's usage.
+ */
 export function textOf(args: readonly string[]): string {
-  const end = args.indexOf(END_OF_OPTIONS);
-  const words = end < 0 ? args : [...args.slice(0, end), ...args.slice(end + 1)];
-  return words.join(' ').trim();
+  const { positionals } = parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true });
+  return positionals.join(' ').trim();
 }

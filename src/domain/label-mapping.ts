@@ -34,6 +34,22 @@ export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
     surprise: 'surprise', realization: 'surprise', curiosity: 'surprise', confusion: 'surprise',
     neutral: NEUTRAL,
   },
+  /**
+   * Other common spellings, each label read by itself: DailyDialog's seven ("no emotion",
+   * "happiness"), EmoEvent's ("others"), SemEval-2019 EmoContext's (happy, sad, angry, others). A
+   * model with no label for an emotion (EmoContext has none for fear) scores that emotion 0.
+   */
+  synonyms: {
+    sadness: 'sadness', sad: 'sadness',
+    joy: 'joy', happiness: 'joy', happy: 'joy', joyful: 'joy',
+    love: 'love',
+    anger: 'anger', angry: 'anger',
+    // As ekman7 and goemotions28 read it: feelbot has no disgust, and anger is its nearest.
+    disgust: 'anger', disgusted: 'anger',
+    fear: 'fear', scared: 'fear', fearful: 'fear', afraid: 'fear',
+    surprise: 'surprise', surprised: 'surprise',
+    neutral: NEUTRAL, 'no emotion': NEUTRAL, none: NEUTRAL, other: NEUTRAL, others: NEUTRAL,
+  },
 };
 
 /** The name resolveLabelMapping gives an operator's own mapping. */
@@ -45,6 +61,13 @@ export type MappingResult =
   | { readonly mapping?: undefined; readonly name?: undefined; readonly unmapped: readonly string[] };
 
 const GENERIC_LABEL = /^label_\d+$/i;
+/** Runs of spaces, underscores and hyphens: "no_emotion", "No-Emotion" and "no emotion" are one label. */
+const SEPARATORS = /[\s_-]+/g;
+
+/** The form labels are compared in: lower case, one space between words. */
+function labelKey(label: string): string {
+  return label.trim().toLowerCase().replace(SEPARATORS, ' ');
+}
 
 /**
  * Generic names (`LABEL_0`…) mean nothing by themselves, so a known mapping of them fits only a
@@ -55,19 +78,20 @@ function fitsOnlyWhole(candidate: LabelMapping): boolean {
 }
 
 /**
- * Finds a mapping that covers every label of a model, case-insensitively. An operator's own
- * mapping wins over the known ones. A model that states no labels has none to map.
+ * Finds a mapping that covers every label of a model, label by label, ignoring case and separators;
+ * the whole-set mappings are tried before the synonyms so that a model keeps its set's name. An
+ * operator's own mapping wins over the known ones. A model that states no labels has none to map.
  */
 export function resolveLabelMapping(labels: readonly string[], custom?: LabelMapping): MappingResult {
   if (labels.length === 0) return { unmapped: [] };
   const candidates = custom ? [[CUSTOM_LABEL_MAPPING, custom] as const] : Object.entries(KNOWN_LABEL_MAPPINGS);
   let best: MappingResult = { unmapped: labels };
   for (const [name, candidate] of candidates) {
-    const lower = new Map(Object.entries(candidate).map(([label, target]) => [label.toLowerCase(), target]));
-    const unmapped = labels.filter((label) => !lower.has(label.toLowerCase()));
+    const lower = new Map(Object.entries(candidate).map(([label, target]) => [labelKey(label), target]));
+    const unmapped = labels.filter((label) => !lower.has(labelKey(label)));
     if (!custom && fitsOnlyWhole(candidate) && labels.length !== lower.size) continue;
     if (unmapped.length === 0) {
-      const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(label.toLowerCase())!]));
+      const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(labelKey(label))!]));
       return { mapping, name, unmapped };
     }
     if (unmapped.length < best.unmapped.length) best = { unmapped };

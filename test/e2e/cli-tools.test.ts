@@ -64,6 +64,22 @@ describe('feelbot analyze and eval on the shipped model', () => {
     expect(readFileSync(plot).subarray(1, 4).toString('ascii')).toBe('PNG');
   });
 
+  it('eval says on stderr how many rows it is about to score, so a long run is not silent; stdout holds only the report', () => {
+    const file = `${GENERATED_DIR}eval-announce.txt`;
+    writeFileSync(file, `${EVAL_LINES.join('\n')}\n`);
+    const evaluate = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'eval', file], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...withoutFeelbotEnv(process.env), FEELBOT_ENV_FILE: '', EMOTION_MODEL: SHIPPED_EMOTION_MODEL },
+      encoding: 'utf8',
+    });
+    expect(evaluate.status).toBe(0);
+    const stdout = evaluate.stdout.trim().split('\n');
+    expect(stdout).toHaveLength(1);
+    expect((JSON.parse(stdout[0]!) as { n: number }).n).toBe(EVAL_LINES.length);
+    const announced = evaluate.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg?: string; rows?: number });
+    expect(announced.find((line) => line.msg === `evaluating ${EVAL_LINES.length} rows`)).toMatchObject({ rows: EVAL_LINES.length });
+  });
+
   it('eval rejects a line whose label is not one of ours, naming the line', async () => {
     const file = `${GENERATED_DIR}eval-bad.txt`;
     writeFileSync(file, 'fine line;joy\nbad line;happiness\n');
@@ -210,6 +226,22 @@ describe('feelbot analyze and eval on the shipped model', () => {
     const help = new FeelbotProcess(['analyze', '-h'], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
     expect(await help.waitForExit()).toBe(0);
     expect(help.output.join('\n')).toContain('Usage: feelbot analyze "<text>"');
+  });
+
+  it('analyze answers an option it does not know with USAGE_INVALID and exit code 2, analysing nothing; after -- it is text', async () => {
+    for (const args of [['--json', 'I finally got the job!'], ['-x', 'I finally got the job!'], ['I finally got the job!', '--json']]) {
+      const analyze = new FeelbotProcess(['analyze', ...args], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+      expect(await analyze.waitForExit(), args.join(' ')).toBe(2);
+      const output = analyze.output.join('\n');
+      expect(output, args.join(' ')).toContain('USAGE_INVALID');
+      expect(output, args.join(' ')).toContain('Usage: feelbot analyze "<text>"');
+      expect(analyze.logs.filter((line) => line.level === undefined), args.join(' ')).toEqual([]);
+    }
+    for (const args of [['--', '--json', 'I finally got the job!'], ['I finally got the job', '-', 'yes!']]) {
+      const analyze = new FeelbotProcess(['analyze', ...args], { EMOTION_MODEL: SHIPPED_EMOTION_MODEL });
+      expect(await analyze.waitForExit(), args.join(' ')).toBe(0);
+      expect(resultLine(analyze).emotion, args.join(' ')).toBe('joy');
+    }
   });
 
   it('feelbot help and feelbot --help list the commands on stdout; an unknown command gets them on stderr', () => {

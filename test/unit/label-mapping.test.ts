@@ -45,12 +45,57 @@ describe('resolveLabelMapping', () => {
     expect(resolveLabelMapping(['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise']).name).toBe('ekman7');
     expect(resolveLabelMapping(['LABEL_0', 'LABEL_1', 'LABEL_2', 'LABEL_3', 'LABEL_4', 'LABEL_5']).name).toBe('generic6');
     expect(resolveLabelMapping(['LABEL_0', 'LABEL_1'], { LABEL_0: 'neutral', LABEL_1: 'joy' }).name).toBe(CUSTOM_LABEL_MAPPING);
+    expect(Object.keys(KNOWN_LABEL_MAPPINGS)).toContain(resolveLabelMapping(['happy', 'sad', 'angry', 'others']).name);
     expect(resolveLabelMapping(['joy', 'boredom']).name).toBeUndefined();
   });
 
   it("only a mapping of generic names (LABEL_0…) guesses the labels' order; named labels and an operator's map do not", () => {
     expect(guessesLabelOrder('generic6')).toBe(true);
-    for (const name of ['feelbot', 'ekman7', 'goemotions28', CUSTOM_LABEL_MAPPING]) expect(guessesLabelOrder(name), name).toBe(false);
+    const named = resolveLabelMapping(['happy', 'sad', 'angry', 'others']).name!;
+    for (const name of ['feelbot', 'ekman7', 'goemotions28', named, CUSTOM_LABEL_MAPPING]) expect(guessesLabelOrder(name), name).toBe(false);
+  });
+
+  it("maps DailyDialog's seven: \"no emotion\" is neutral, happiness is joy, disgust lands where Ekman's seven put it", () => {
+    const { mapping, unmapped } = resolveLabelMapping(['no emotion', 'anger', 'disgust', 'fear', 'happiness', 'sadness', 'surprise']);
+    expect(unmapped).toEqual([]);
+    expect(mapping?.['no emotion']).toBe('neutral');
+    expect(mapping?.happiness).toBe('joy');
+    expect(mapping?.disgust).toBe(KNOWN_LABEL_MAPPINGS.ekman7!.disgust);
+  });
+
+  it("maps EmoEvent's tweet set: Ekman's six plus \"others\" as neutral", () => {
+    const { mapping, unmapped } = resolveLabelMapping(['others', 'joy', 'sadness', 'anger', 'surprise', 'disgust', 'fear']);
+    expect(unmapped).toEqual([]);
+    expect(mapping?.others).toBe('neutral');
+    expect(mapping?.disgust).toBe('anger');
+  });
+
+  it('maps SemEval-2019 EmoContext (happy, sad, angry, others), though it has no label for fear, love or surprise', () => {
+    const { mapping, unmapped } = resolveLabelMapping(['happy', 'sad', 'angry', 'others']);
+    expect(unmapped).toEqual([]);
+    expect(mapping).toEqual({ happy: 'joy', sad: 'sadness', angry: 'anger', others: 'neutral' });
+  });
+
+  it('reads each label by itself, whatever its case or separator: "no_emotion", "No Emotion", "Disgusted", "AFRAID"', () => {
+    const { mapping, unmapped } = resolveLabelMapping(['No Emotion', 'Happy', 'Disgusted', 'AFRAID', 'scared', 'Surprised', 'love']);
+    expect(unmapped).toEqual([]);
+    expect(mapping).toEqual({
+      'No Emotion': 'neutral', Happy: 'joy', Disgusted: 'anger', AFRAID: 'fear', scared: 'fear', Surprised: 'surprise', love: 'love',
+    });
+    for (const spelling of ['no_emotion', 'no-emotion', 'NO  EMOTION', 'none', 'other']) {
+      expect(resolveLabelMapping([spelling, 'joyful']).mapping?.[spelling], spelling).toBe('neutral');
+    }
+  });
+
+  it('names only the labels no spelling covers, one by one', () => {
+    const result = resolveLabelMapping(['happy', 'sad', 'boredom', 'others']);
+    expect(result.mapping).toBeUndefined();
+    expect(result.unmapped).toEqual(['boredom']);
+  });
+
+  it("an operator's map overrides the spellings feelbot knows, and must cover every label itself", () => {
+    expect(resolveLabelMapping(['happy', 'others'], { happy: 'love', others: 'surprise' }).mapping).toEqual({ happy: 'love', others: 'surprise' });
+    expect(resolveLabelMapping(['happy', 'others'], { happy: 'love' }).unmapped).toEqual(['others']);
   });
 
   it('maps nothing for a model that states no labels', () => {
@@ -95,6 +140,23 @@ describe('aggregateScores', () => {
     const flat = [{ label: 'joy', score: 0.3 }, { label: 'anger', score: 0.7 }];
     expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.8 }).neutral).toBe(true);
     expect(aggregateScores(flat, mapping, { hasNeutral: false, neutralThreshold: 0.5 }).neutral).toBe(false);
+  });
+
+  it('for a model with no label for some emotions (EmoContext), those score 0 and the others still decide', () => {
+    const emocontext = resolveLabelMapping(['happy', 'sad', 'angry', 'others']).mapping!;
+    const scored = (happy: number, sad: number, angry: number, others: number) =>
+      aggregateScores(
+        [{ label: 'happy', score: happy }, { label: 'sad', score: sad }, { label: 'angry', score: angry }, { label: 'others', score: others }],
+        emocontext,
+        { hasNeutral: true },
+      );
+    const happy = scored(0.6, 0.1, 0.1, 0.2);
+    expect(happy).toMatchObject({ emotion: 'joy', neutral: false });
+    expect(happy.confidence).toBeCloseTo(0.6);
+    expect(happy.scores.joy).toBeCloseTo(0.75);
+    expect([happy.scores.love, happy.scores.fear, happy.scores.surprise]).toEqual([0, 0, 0]);
+    expect(Object.values(happy.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(scored(0.2, 0.1, 0.1, 0.6).neutral).toBe(true);
   });
 
   it('for a multi-label model, takes each emotion\'s strongest label, not the sum of its many sigmoids', () => {

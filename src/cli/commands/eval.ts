@@ -76,6 +76,8 @@ export const evalCommand: Command = {
     // A row longer than a Discord message is read as the bot reads one: by its newest 4,000 characters.
     const classifier = new NewestCharsClassifier(await createClassifier(config, logger));
     const analyses: EmotionAnalysis[] = [];
+    // On stderr with the logs: a large file takes minutes, and stdout holds only the report.
+    logger.info({ rows: rows.length }, `evaluating ${rows.length} rows`);
     try {
       for (let start = 0; start < rows.length; start += EVAL_BATCH) {
         analyses.push(...(await classifier.classify(rows.slice(start, start + EVAL_BATCH).map((row) => row.text))));

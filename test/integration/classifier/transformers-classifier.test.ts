@@ -107,6 +107,38 @@ describe('hub models with other label sets', () => {
     }
   });
 
+  /**
+   * Common public label sets, spelled as their datasets spell them; each label reads the shipped
+   * graph's output of the emotion it means.
+   */
+  const PUBLIC_LABEL_SETS: ReadonlyArray<{ name: string; labels: Record<string, Emotion | 'neutral'> }> = [
+    // DailyDialog's seven: Ekman's six with "happiness", plus "no emotion".
+    { name: 'dailydialog', labels: { 'no emotion': 'neutral', anger: 'anger', disgust: 'anger', fear: 'fear', happiness: 'joy', sadness: 'sadness', surprise: 'surprise' } },
+    // EmoEvent (pysentimiento's tweet models): Ekman's six plus "others".
+    { name: 'emoevent', labels: { others: 'neutral', joy: 'joy', sadness: 'sadness', anger: 'anger', surprise: 'surprise', disgust: 'anger', fear: 'fear' } },
+    // SemEval-2019 EmoContext: no label for fear, love or surprise.
+    { name: 'emocontext', labels: { others: 'neutral', happy: 'joy', sad: 'sadness', angry: 'anger' } },
+  ];
+  for (const { name, labels } of PUBLIC_LABEL_SETS) {
+    it(`a model labelled ${Object.keys(labels).join(', ')} (${name}) plugs in with no label map, and an emotion it has no label for scores 0`, async () => {
+      const names = Object.keys(labels);
+      const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}${name}-classifier`, names, {
+        outputsFrom: names.map((label) => OWN_LABELS.indexOf(labels[label]!)),
+      });
+      const classifier = await TransformersClassifier.load({ model: dir });
+      try {
+        const [angry, logistics] = await classifier.classify(['i feel so angry and furious at them', 'ok see you at 5']);
+        expect(angry).toMatchObject({ emotion: 'anger', neutral: false });
+        expect(logistics!.neutral).toBe(true);
+        const covered = new Set(Object.values(labels));
+        for (const emotion of EMOTIONS.filter((candidate) => !covered.has(candidate))) expect(angry!.scores[emotion], emotion).toBe(0);
+        expect(Object.values(angry!.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      } finally {
+        await classifier.dispose();
+      }
+    });
+  }
+
   it('an operator label map covers labels no known mapping does', async () => {
     const labels = ['blue', 'sunny', 'warm', 'stormy', 'shaky', 'startled', 'calm'];
     const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}weather-classifier`, labels);
