@@ -1,12 +1,11 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
+import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
 /** How long start-up waits for Redis to answer a PING: covers a Redis that starts beside us, not a missing one. */
 const REDIS_STARTUP_DEADLINE_MS = 5_000;
-/** Between connection attempts during that wait. */
-const RETRY_DELAY_MS = 250;
 
 /**
  * Start-up only: PINGs Redis on a connection of its own and fails with REDIS_UNAVAILABLE, naming
@@ -17,26 +16,16 @@ const RETRY_DELAY_MS = 250;
  * later is survived as before.
  */
 export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
-  let lastError: unknown;
-  const redis = new Redis(url, {
-    connectionName: 'feelbot-startup-check',
-    // The PING waits in the offline queue while connection attempts repeat, until the deadline.
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    retryStrategy: () => RETRY_DELAY_MS,
-  });
-  redis.on('error', (error: unknown) => {
-    lastError = error;
-  });
+  const { redis, lastError } = openStartupConnection(url, 'feelbot-startup-check');
   try {
     try {
       await withinMs(redis.ping(), deadlineMs);
     } catch (error) {
-      const reason = describe(lastError ?? error);
+      const cause = lastError() ?? error;
       throw new FeelbotError(
         ErrorCodes.RedisUnavailable,
-        `Redis at REDIS_URL=${withoutPassword(url)} did not answer within ${deadlineMs / 1000} s (${reason}). Start Redis, or point REDIS_URL at it.`,
-        { cause: lastError ?? error, userFacing: true },
+        `Redis at REDIS_URL=${withoutPassword(url)} did not answer within ${deadlineMs / 1000} s (${describeConnectionError(cause)}). Start Redis, or point REDIS_URL at it.`,
+        { cause, userFacing: true },
       );
     }
     // Before ROLE: a cluster's replica is no better for being pointed at its primary.
@@ -73,9 +62,4 @@ function clusterRefused(url: string): FeelbotError {
       `Point REDIS_URL at a standalone Redis.`,
     { userFacing: true, permanent: true, details: { redisUrl: withoutPassword(url) } },
   );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,13 +1,11 @@
-import { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
 import { feelbotKey } from './redis-connection.js';
+import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
 /** Start-up has just seen Redis answer a PING; this only covers it going away in between. */
 const CLAIM_DEADLINE_MS = 5_000;
-/** Between connection attempts during that wait. */
-const RETRY_DELAY_MS = 250;
 
 /** Sets the owner when there is none, in one step, and returns whoever owns the prefix then. */
 const CLAIM = `local owner = redis.call('GET', KEYS[1])
@@ -27,22 +25,13 @@ export function queuePrefixOwnerKey(prefix: string): string {
  * of the other bot's servers.
  */
 export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, deadlineMs: number = CLAIM_DEADLINE_MS): Promise<void> {
-  let lastError: unknown;
-  const redis = new Redis(url, {
-    connectionName: 'feelbot-prefix-claim',
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    retryStrategy: () => RETRY_DELAY_MS,
-  });
-  redis.on('error', (error: unknown) => {
-    lastError = error;
-  });
+  const { redis, lastError } = openStartupConnection(url, 'feelbot-prefix-claim');
   try {
     const owner = await withinMs(redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId), deadlineMs).catch((error: unknown) => {
-      const cause = lastError ?? error;
+      const cause = lastError() ?? error;
       throw new FeelbotError(
         ErrorCodes.RedisUnavailable,
-        `Redis at REDIS_URL=${withoutPassword(url)} could not record QUEUE_PREFIX=${prefix} as this bot's within ${deadlineMs / 1000} s (${cause instanceof Error ? cause.message : String(cause)}).`,
+        `Redis at REDIS_URL=${withoutPassword(url)} could not record QUEUE_PREFIX=${prefix} as this bot's within ${deadlineMs / 1000} s (${describeConnectionError(cause)}).`,
         { cause, userFacing: true },
       );
     });

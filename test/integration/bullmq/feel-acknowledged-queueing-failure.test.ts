@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { REST } from '@discordjs/rest';
-import { Events, type Interaction } from 'discord.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
@@ -10,6 +9,7 @@ import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-s
 import { createDiscordClient } from '../../../src/gateway/create-client.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { sendFeel } from '../../support/feelbot-command.js';
 import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { startPrivateRedis, usePrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
 
@@ -50,15 +50,7 @@ it('a /feel whose deferral Discord refuses as already acknowledged (40060), and 
   });
   // Another gateway's deferral got there first: Discord shows "thinking…" and refuses this one.
   fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
-  const handled = new Promise<void>((resolve, reject) => {
-    fake.client.once(Events.InteractionCreate, (interaction: Interaction) => void handle(interaction).then(resolve, reject));
-  });
-  const sent = fake.discord.sendInteraction({
-    channelId: fake.discord.world.channels.text.id,
-    userId: fake.discord.world.users.member.id,
-    commandName: 'feel',
-    options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
-  });
+  const { sent, handled } = sendFeel(fake, handle);
   await handled;
 
   expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: sent.id, code: 'REDIS_UNAVAILABLE' });
@@ -88,15 +80,7 @@ it("a /feel whose deferral met 40060 and that cannot be queued keeps the analysi
     logger,
   });
   fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
-  const handled = new Promise<void>((resolve, reject) => {
-    fake.client.once(Events.InteractionCreate, (interaction: Interaction) => void handle(interaction).then(resolve, reject));
-  });
-  const sent = fake.discord.sendInteraction({
-    channelId: fake.discord.world.channels.text.id,
-    userId: fake.discord.world.users.member.id,
-    commandName: 'feel',
-    options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
-  });
+  const { sent, handled } = sendFeel(fake, handle);
   // A's worker answers while B still waits (1 s) for another gateway to have queued it.
   await expect.poll(() => fake.discord.interactionResponses(sent.id).length, { timeout: 2_000 }).toBe(1);
   const answer = 'Joy: what wonderful news! (joy 97%)';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, MessageFlags, type Interaction } from 'discord.js';
+import { MessageFlags, type Interaction } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
@@ -7,6 +7,7 @@ import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
+import { sendFeel } from '../../support/feelbot-command.js';
 import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -38,16 +39,8 @@ describe('a /feel whose queueing timed out', () => {
   }
 
   /** A member's private /feel, sent through the fake Discord; resolves with its id once `handle` is done with it. */
-  async function sendFeel(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
-    const handled = new Promise<void>((resolve, reject) => {
-      fake.client.once(Events.InteractionCreate, (interaction) => void handle(interaction).then(resolve, reject));
-    });
-    const sent = fake.discord.sendInteraction({
-      channelId: fake.discord.world.channels.text.id,
-      userId: fake.discord.world.users.member.id,
-      commandName: 'feel',
-      options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
-    });
+  async function feelHandledBy(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
+    const { sent, handled } = sendFeel(fake, handle);
     await handled;
     return sent.id;
   }
@@ -60,7 +53,7 @@ describe('a /feel whose queueing timed out', () => {
       await enqueue(job);
       throw new Error('Command timed out');
     });
-    const interactionId = await sendFeel(handle);
+    const interactionId = await feelHandledBy(handle);
     expect(await queue.hasAnalysis(interactionId)).toBe(true);
     expect(fake.discord.interactionResponses(interactionId).map((response) => [response.kind, response.callbackType])).toEqual([['callback', 5]]);
   });
@@ -69,7 +62,7 @@ describe('a /feel whose queueing timed out', () => {
     const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
     const { queue, handle } = handlerWith(prefix);
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
-    const interactionId = await sendFeel(handle);
+    const interactionId = await feelHandledBy(handle);
     expect(await queue.queue.getJob(analysisJobId(interactionId))).toBeUndefined();
     const responses = fake.discord.interactionResponses(interactionId);
     expect(responses.map((response) => [response.kind, response.callbackType])).toEqual([
@@ -84,7 +77,7 @@ describe('a /feel whose queueing timed out', () => {
     const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
     const { queue, handle } = handlerWith(prefix);
     vi.spyOn(queue, 'enqueueAnalysis').mockRejectedValue(new Error('Command timed out'));
-    await sendFeel(handle);
+    await feelHandledBy(handle);
     const limiter = new RedisAnalysisLimiter(redis.connection, prefix, { perUserPerMinute: 5, perGuildPerMinute: 20 });
     const request = { scope: fake.discord.world.guild.id, userId: fake.discord.world.users.member.id };
     const verdicts = [];

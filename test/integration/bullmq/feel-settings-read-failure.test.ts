@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Events, type Interaction } from 'discord.js';
 import { expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
@@ -7,6 +6,7 @@ import { RedisAnalysisLimiter } from '../../../src/adapters/redis/redis-analysis
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
+import { sendFeel } from '../../support/feelbot-command.js';
 import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -19,7 +19,7 @@ const redis = usePrivateRedis();
 const fake = useLoggedInClient();
 
 it('a public /feel whose settings read fails gives its count back: no analysis ran, none is counted', async () => {
-  const { discord, client } = fake;
+  const { discord } = fake;
   const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
   const queue = new MessageQueue(redis.connection, prefix);
   const handle = createInteractionHandler({
@@ -30,18 +30,7 @@ it('a public /feel whose settings read fails gives its count back: no analysis r
   });
   // Redis refuses the settings read (WRONGTYPE: the key holds a hash), after the limiter's count went through.
   await redis.connection.hset(`${prefix}:settings:${discord.world.guild.id}`, 'mode', 'auto');
-  const handled = new Promise<void>((resolve, reject) => {
-    client.once(Events.InteractionCreate, (interaction: Interaction) => void handle(interaction).then(resolve, reject));
-  });
-  const sent = discord.sendInteraction({
-    channelId: discord.world.channels.text.id,
-    userId: discord.world.users.member.id,
-    commandName: 'feel',
-    options: [
-      { name: 'text', type: 3, value: 'I got the job, I am so happy!' },
-      { name: 'public', type: 5, value: true },
-    ],
-  });
+  const { sent, handled } = sendFeel(fake, handle, true);
   await handled;
   expect(await queue.queue.getJob(analysisJobId(sent.id))).toBeUndefined();
   // The /feel that never ran is in neither the person's count for this minute nor the server's.

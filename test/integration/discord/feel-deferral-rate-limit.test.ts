@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, Routes, type Interaction } from 'discord.js';
+import { Routes, type Interaction } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { INTERACTION_RESPONSE_WINDOW_MS } from '../../../src/adapters/discord/interaction-callback-wait.js';
@@ -9,6 +9,7 @@ import { createDiscordClient } from '../../../src/gateway/create-client.js';
 import { createInteractionHandler } from '../../../src/gateway/commands/on-interaction.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { sendFeel } from '../../support/feelbot-command.js';
 import { useLoggedInClient } from '../../support/logged-in-client.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -44,16 +45,8 @@ describe("a 429 on the gateway's Discord client", () => {
   }
 
   /** A member's private /feel, sent through the fake Discord; resolves with its id once `handle` is done with it. */
-  async function sendFeel(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
-    const handled = new Promise<void>((resolve, reject) => {
-      fake.client.once(Events.InteractionCreate, (interaction) => void handle(interaction).then(resolve, reject));
-    });
-    const sent = fake.discord.sendInteraction({
-      channelId: fake.discord.world.channels.text.id,
-      userId: fake.discord.world.users.member.id,
-      commandName: 'feel',
-      options: [{ name: 'text', type: 3, value: 'I got the job, I am so happy!' }],
-    });
+  async function feelHandledBy(handle: (interaction: Interaction) => Promise<void>): Promise<string> {
+    const { sent, handled } = sendFeel(fake, handle);
     await handled;
     return sent.id;
   }
@@ -62,7 +55,7 @@ describe("a 429 on the gateway's Discord client", () => {
     const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
     const { queue, handle, lines } = handlerWith(prefix);
     fake.discord.failNext(CALLBACK, [{ status: 429, retryAfter: 30, global: false }]);
-    const interactionId = await sendFeel(handle);
+    const interactionId = await feelHandledBy(handle);
 
     expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({
       interactionId,
@@ -88,7 +81,7 @@ describe("a 429 on the gateway's Discord client", () => {
       { status: 429, retryAfter: 30, global: false },
     ]);
     const started = Date.now();
-    const interactionId = await sendFeel(handle);
+    const interactionId = await feelHandledBy(handle);
 
     expect(Date.now() - started).toBeLessThan(INTERACTION_RESPONSE_WINDOW_MS);
     expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId, code: 'DISCORD_RATE_LIMITED' });
@@ -105,7 +98,7 @@ describe("a 429 on the gateway's Discord client", () => {
     const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
     const { queue, handle, lines } = handlerWith(prefix);
     fake.discord.failNext(CALLBACK, [{ status: 429, retryAfter: 0.3, global: false }]);
-    const interactionId = await sendFeel(handle);
+    const interactionId = await feelHandledBy(handle);
 
     expect(lines.find((line) => line.interactionId === interactionId && line.msg === 'interaction handled')).toMatchObject({ outcome: 'queued' });
     expect(await queue.queue.getJob(analysisJobId(interactionId))).toBeDefined();
