@@ -37,7 +37,7 @@ import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
 import { chartColors } from '../domain/persona-colors.js';
-import { applicationIdFailure } from '../gateway/application-id-failure.js';
+import { applicationIdFailure } from '../adapters/discord/application-id-failure.js';
 
 /** In-flight replies get this long to finish on SIGTERM before they are aborted and retried later. */
 export const SHUTDOWN_GRACE_MS = 20_000;

@@ -5,7 +5,7 @@ import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { requireDiscordToken, type Config } from '../../config.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
-import { applicationIdFailure } from '../../gateway/application-id-failure.js';
+import { applicationIdFailure } from '../../adapters/discord/application-id-failure.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
 import type { Logger } from '../../ports/logger.js';
