@@ -1,12 +1,7 @@
 import { EMOTIONS, NEUTRAL, rankEmotions, type EmotionScores } from './emotions.js';
 import type { LabelMapping } from './label-mapping.js';
 import type { EmotionAnalysis } from './emotion-analysis.js';
-
-/**
- * Under this probability a model without a neutral class is treated as unsure, i.e. neutral.
- * Chosen for six classes: a uniform guess scores 0.17, a clear one above 0.7.
- */
-export const DEFAULT_NEUTRAL_THRESHOLD = 0.45;
+import { neutralThresholdFor } from './neutral-threshold.js';
 
 export interface LabelScore {
   readonly label: string;
@@ -16,7 +11,10 @@ export interface LabelScore {
 export interface AggregateOptions {
   /** True when the model has a neutral class; else low confidence means neutral. */
   readonly hasNeutral: boolean;
-  /** Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45. */
+  /**
+   * Under this confidence a model without a neutral class calls a text neutral. Defaults to
+   * neutralThresholdFor the number of emotions the mapping maps onto: 0.45 for six, 0.67 for two.
+   */
   readonly neutralThreshold?: number;
   /**
    * True when the scores are independent per-label sigmoids (`problem_type:
@@ -59,6 +57,14 @@ export function aggregateScores(labelScores: readonly LabelScore[], mapping: Lab
   const neutralMass = (mass[NEUTRAL] ?? 0) / total;
   const neutral = options.hasNeutral
     ? neutralMass > confidence
-    : confidence < (options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD);
+    : confidence < (options.neutralThreshold ?? neutralThresholdFor(emotionsMappedOnto(mapping)));
   return { emotion, confidence, neutral, scores };
+}
+
+/**
+ * How many of the six emotions a model's labels land on: the outcomes its confidence is shared
+ * among, neutral aside. resolveLabelMapping's mapping holds only the model's own labels.
+ */
+function emotionsMappedOnto(mapping: LabelMapping): number {
+  return new Set(Object.values(mapping).filter((target) => target !== NEUTRAL)).size;
 }

@@ -175,4 +175,51 @@ describe('aggregateScores', () => {
     expect(Object.values(analysis.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
     expect(analysis.neutral).toBe(false);
   });
+
+  describe('without a neutral class, how unsure counts as neutral follows how many emotions the labels map onto', () => {
+    const scored = (scores: Record<string, number>) => Object.entries(scores).map(([label, score]) => ({ label, score }));
+
+    it('a two-emotion model (happy, sad) is unsure at 0.55/0.45, though its top emotion never scores under 0.5, and sure at 0.9/0.1', () => {
+      const mapping = resolveLabelMapping(['happy', 'sad']).mapping!;
+      expect(aggregateScores(scored({ happy: 0.55, sad: 0.45 }), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'joy', neutral: true });
+      expect(aggregateScores(scored({ happy: 0.1, sad: 0.9 }), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'sadness', neutral: false });
+    });
+
+    it('a three-emotion model (happy, sad, angry) is unsure at 0.5/0.3/0.2 and sure at 0.7/0.2/0.1', () => {
+      const mapping = resolveLabelMapping(['happy', 'sad', 'angry']).mapping!;
+      expect(aggregateScores(scored({ happy: 0.2, sad: 0.3, angry: 0.5 }), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'anger', neutral: true });
+      expect(aggregateScores(scored({ happy: 0.7, sad: 0.2, angry: 0.1 }), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'joy', neutral: false });
+    });
+
+    it('counts the emotions the labels map onto, not the labels: four labels on two emotions are a two-emotion model', () => {
+      const mapping = { happy: 'joy', glad: 'joy', sad: 'sadness', down: 'sadness' } as const;
+      const analysis = aggregateScores(scored({ happy: 0.3, glad: 0.25, sad: 0.25, down: 0.2 }), mapping, { hasNeutral: false });
+      expect(analysis.confidence).toBeCloseTo(0.55);
+      expect(analysis.neutral).toBe(true);
+    });
+
+    it("a six-emotion model (dair-ai's labels) still calls a top emotion under 0.45 neutral and one over it not", () => {
+      const mapping = resolveLabelMapping(['sadness', 'joy', 'love', 'anger', 'fear', 'surprise']).mapping!;
+      const withTopJoy = (joy: number) => scored({ joy, sadness: (1 - joy) / 5, love: (1 - joy) / 5, anger: (1 - joy) / 5, fear: (1 - joy) / 5, surprise: (1 - joy) / 5 });
+      expect(aggregateScores(withTopJoy(0.44), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'joy', neutral: true });
+      expect(aggregateScores(withTopJoy(0.46), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'joy', neutral: false });
+    });
+
+    it('a multi-label two-emotion model is unsure when its two sigmoids are close, as they are renormalised over the two', () => {
+      const mapping = resolveLabelMapping(['happy', 'sad']).mapping!;
+      const close = aggregateScores(scored({ happy: 0.6, sad: 0.5 }), mapping, { hasNeutral: false, multiLabel: true });
+      expect(close.confidence).toBeCloseTo(0.6 / 1.1);
+      expect(close.neutral).toBe(true);
+      expect(aggregateScores(scored({ happy: 0.9, sad: 0.2 }), mapping, { hasNeutral: false, multiLabel: true }).neutral).toBe(false);
+    });
+
+    it('an explicit neutralThreshold is used as given, whatever the number of emotions', () => {
+      const two = resolveLabelMapping(['happy', 'sad']).mapping!;
+      expect(aggregateScores(scored({ happy: 0.55, sad: 0.45 }), two, { hasNeutral: false, neutralThreshold: 0.45 }).neutral).toBe(false);
+      expect(aggregateScores(scored({ happy: 0.7, sad: 0.3 }), two, { hasNeutral: false, neutralThreshold: 0.75 }).neutral).toBe(true);
+      const six = resolveLabelMapping(['sadness', 'joy', 'love', 'anger', 'fear', 'surprise']).mapping!;
+      const topJoy = scored({ joy: 0.5, sadness: 0.1, love: 0.1, anger: 0.1, fear: 0.1, surprise: 0.1 });
+      expect(aggregateScores(topJoy, six, { hasNeutral: false, neutralThreshold: 0.55 }).neutral).toBe(true);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
-import { aggregateScores, DEFAULT_NEUTRAL_THRESHOLD, type AggregateOptions, type LabelScore } from '../../domain/aggregate-scores.js';
+import { aggregateScores, type AggregateOptions, type LabelScore } from '../../domain/aggregate-scores.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
 import { poolWindows } from '../../domain/pool-windows.js';
@@ -25,7 +25,10 @@ export interface TransformersClassifierOptions {
   readonly labelMapping?: LabelMapping;
   /** ONNX weights to load: "fp32" or "q8" (onnx/model_quantized.onnx). Defaults to the model's own choice. */
   readonly dtype?: 'fp32' | 'q8';
-  /** Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45. */
+  /**
+   * Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45
+   * for a model whose labels map onto all six emotions, more for fewer (neutralThresholdFor).
+   */
   readonly neutralThreshold?: number;
   /** A hub model's download fails once it gets no further for this long. Defaults to 15_000, as a GGUF download's. */
   readonly stallTimeoutMs?: number;
@@ -93,7 +96,7 @@ export class TransformersClassifier implements EmotionClassifier {
     const normalize = config?.feelbot_normalizer ? normalizeChatText : withoutDiscordMarkup;
     const aggregate: AggregateOptions = {
       hasNeutral: Object.values(mapping).includes(NEUTRAL),
-      neutralThreshold: options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD,
+      neutralThreshold: options.neutralThreshold,
       // transformers.js scores such a model with a sigmoid per label, not one softmax.
       multiLabel: modelConfig.problem_type === 'multi_label_classification',
     };

@@ -139,6 +139,35 @@ describe('hub models with other label sets', () => {
     });
   }
 
+  it('a two-label model with no neutral label (happy, sad) calls a toss-up neutral, though its top label never scores under 0.5, unless a neutralThreshold is given', async () => {
+    const names = ['happy', 'sad'];
+    const clear = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}happy-sad-classifier`, names, {
+      outputsFrom: [OWN_LABELS.indexOf('joy'), OWN_LABELS.indexOf('sadness')],
+    });
+    // Both labels read the joy output, so every text scores 0.5/0.5: a model that cannot tell them apart.
+    const tied = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}happy-sad-tied-classifier`, names, {
+      outputsFrom: [OWN_LABELS.indexOf('joy'), OWN_LABELS.indexOf('joy')],
+    });
+    const [clearModel, tiedModel, tiedAtOldThreshold] = await Promise.all([
+      TransformersClassifier.load({ model: clear }),
+      TransformersClassifier.load({ model: tied }),
+      TransformersClassifier.load({ model: tied, neutralThreshold: 0.45 }),
+    ]);
+    try {
+      const texts = ['i feel so happy and grateful today', 'i feel so lonely and heartbroken since she left'];
+      const [happy, sad] = await clearModel.classify(texts);
+      expect(happy).toMatchObject({ emotion: 'joy', neutral: false });
+      expect(sad).toMatchObject({ emotion: 'sadness', neutral: false });
+      for (const [index, result] of (await tiedModel.classify(texts)).entries()) {
+        expect(result.confidence, texts[index]).toBeCloseTo(0.5, 5);
+        expect(result.neutral, texts[index]).toBe(true);
+      }
+      for (const result of await tiedAtOldThreshold.classify(texts)) expect(result.neutral).toBe(false);
+    } finally {
+      await Promise.all([clearModel.dispose(), tiedModel.dispose(), tiedAtOldThreshold.dispose()]);
+    }
+  });
+
   it('an operator label map covers labels no known mapping does', async () => {
     const labels = ['blue', 'sunny', 'warm', 'stormy', 'shaky', 'startled', 'calm'];
     const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}weather-classifier`, labels);
