@@ -30,12 +30,21 @@ export function isAdminProblem(error: unknown): error is FeelbotError {
  * uses, or the whole server. Undefined otherwise, and always for a DM.
  */
 export async function blockedReason(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<'channel-deleted' | 'cannot-post' | undefined> {
-  if (!job.guildId) return undefined;
-  // The deleted place comes first: only a thread or a channel is deleted, never the server.
-  const places = [job.channelId, ...(target.threadParentId ? [target.threadParentId] : []), serverPlace(job.guildId)];
+  const places = placesOf(job, target);
+  if (places.length === 0) return undefined;
   const code = await deps.blocks.blockedBy(places);
   if (code === undefined) return undefined;
   return code === ErrorCodes.ChannelDeleted ? 'channel-deleted' : 'cannot-post';
+}
+
+/**
+ * The places whose block stops this job's reply: its channel or thread, a thread's parent channel,
+ * and the whole server; none for a DM, which is never blocked.
+ */
+export function placesOf(job: ParsedMessageJob, target: ReplyTarget): string[] {
+  if (!job.guildId) return [];
+  // The deleted place comes first: only a thread or a channel is deleted, never the server.
+  return [job.channelId, ...(target.threadParentId ? [target.threadParentId] : []), serverPlace(job.guildId)];
 }
 
 /**

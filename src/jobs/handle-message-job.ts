@@ -17,6 +17,7 @@ import { classifiedText, parseMessageJob, replyIdOf, type ParsedMessageJob } fro
 import { recheckBeforePost } from './recheck-before-post.js';
 import { settingsOf } from './settings-of.js';
 import { shouldStayQuiet } from './stay-quiet.js';
+import { PLACE_DELETED, watchForDeletion } from './watch-for-deletion.js';
 import { writeUntilDone, type TryOptions, type TryResult } from './write-again.js';
 import { writeReply } from './write-reply.js';
 
@@ -67,7 +68,9 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   // Claimed under the job as queued, which no deletion between attempts (or tries) changes: a retry keeps its start.
   if (!(await deps.limiter.tryStart(start, replyIdOf(queued)))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
-  const content = await writeReply(job, deps, voice, signal);
+  // A thread or channel deleted while the reply is written stops it: nothing is left there to answer.
+  const content = await watchForDeletion(job, target, deps, signal, (watched) => writeReply(job, deps, voice, watched));
+  if (content === PLACE_DELETED) return { status: 'skipped', reason: 'channel-deleted', emotion: analysis.emotion };
 
   const recheck = await recheckBeforePost({ queued, job, read, analysis, persona: personaEmotion }, deps, options);
   if (!recheck.postable) return recheck.instead;

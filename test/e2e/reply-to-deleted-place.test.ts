@@ -1,8 +1,12 @@
 import { ChannelType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageJobId } from '../../src/jobs/message-job.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
+import type { FeelbotProcess, LogLine } from '../support/feelbot-process.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
+import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
+
+/** On the slow model a reply this long takes far longer than the worker's checks for a deletion. */
+const LONG_REPLY_TOKENS = 1_000;
 
 /**
  * A moderator deletes a thread, or an admin a channel, while a reply to a message in it waits in
@@ -90,5 +94,70 @@ describe('a thread or channel deleted while a reply to it waits', () => {
     expect(ended).toMatchObject({ outcome: { status: 'skipped', reason: 'channel-deleted' }, failures: [], errors: [], generation: [] });
     expect(ended.state).toBe('completed');
     expect(ended.requests.filter((request) => request.path.startsWith('/webhooks/') || request.path.startsWith(`/channels/${parent.id}`))).toEqual([]);
+  });
+});
+
+/**
+ * A thread or channel deleted while its reply is being written, on the slow model: the worker
+ * stops generating once the gateway has blocked the place, instead of writing the reply to its end
+ * for a post that would meet Unknown Channel. Real gateway and worker, the fake Discord, real BullMQ,
+ * the real llama.cpp binding.
+ */
+describe('a thread or channel deleted while its reply is being written', () => {
+  let stack: FeelbotStack;
+  let worker: FeelbotProcess;
+
+  beforeAll(async () => {
+    stack = await FeelbotStack.start();
+    worker = await stack.spawn('worker', { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(LONG_REPLY_TOKENS) });
+    await stack.spawn('gateway');
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const forJob = (messageId: string, msg: string) => (line: LogLine) => line.jobId === messageJobId(messageId) && line.msg === msg;
+
+  /** Mentions the bot in `placeId`, deletes `deletedId` once its reply is being written, and returns how the reply's job ended. */
+  async function deletedWhileWriting(placeId: string, deletedId: string) {
+    const { discord } = stack;
+    const message = stack.mention('I am so sad today', placeId);
+    await worker.waitForLog(forJob(message.id, 'prompt'), 60_000);
+    const requestsBefore = discord.requests.length;
+    discord.deleteChannel(deletedId);
+    const jobId = messageJobId(message.id);
+    const done = await worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 120_000);
+    const jobLines = worker.logs.filter((line) => line.jobId === jobId);
+    return {
+      outcome: done.outcome,
+      failures: jobLines.filter((line) => line.msg === 'job failed' || line.msg === 'reply given up').map((line) => `${line.level} ${line.msg} ${line.code}`),
+      errors: jobLines.filter((line) => line.level === 'error' || line.level === 'fatal').map((line) => line.msg),
+      // 'generated' is logged once a reply is written to its end: a reply stopped midway has none.
+      generation: jobLines.filter((line) => line.msg === 'prompt' || line.msg === 'generated').map((line) => line.msg),
+      state: await (await stack.replyQueue().getJob(jobId))?.getState(),
+      posts: discord.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/webhooks/')),
+    };
+  }
+
+  it('a deleted channel stops its reply midway: the job ends skipped as channel-deleted, with no failure, no retry and no post', async () => {
+    const { discord } = stack;
+    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'doomed-while-writing' });
+
+    const ended = await deletedWhileWriting(channel.id, channel.id);
+
+    expect(ended).toMatchObject({ outcome: { status: 'skipped', reason: 'channel-deleted' }, failures: [], errors: [], generation: ['prompt'], posts: [] });
+    expect(ended.state).toBe('completed');
+  });
+
+  it('a thread whose channel is deleted, which goes unannounced with it, stops its reply midway too', async () => {
+    const { discord } = stack;
+    const parent = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'doomed-parent-while-writing' });
+    const thread = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.PublicThread, name: 'vent', parentId: parent.id, ownerId: discord.world.users.member.id });
+
+    const ended = await deletedWhileWriting(thread.id, parent.id);
+
+    expect(ended).toMatchObject({ outcome: { status: 'skipped', reason: 'channel-deleted' }, failures: [], errors: [], generation: ['prompt'], posts: [] });
+    expect(ended.state).toBe('completed');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
@@ -9,7 +9,7 @@ import type { AdminNotice } from '../../src/ports/admin-notifier.js';
 import type { DeliveryLedger, PostAttempt } from '../../src/ports/delivery-ledger.js';
 import type { PersonaReply, PostContext } from '../../src/ports/persona-replier.js';
 import { NO_REPLY_LIMITS, type ReplyLimiter } from '../../src/ports/reply-limiter.js';
-import type { GenerationResult, ReplyGenerator } from '../../src/ports/reply-generator.js';
+import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { buildAnalysis, buildMessageJob, buildMessageJobDeps, buildSettings, inMemoryChannelBlocks, personas, snowflake } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
@@ -35,6 +35,45 @@ function sayingInTurn(texts: readonly string[], results: Partial<GenerationResul
     },
     dispose: async () => undefined,
   };
+}
+
+/** How long the slow model takes per token: a reply of 160 tokens takes 16 s, as on a CPU. */
+const SLOW_TOKEN_MS = 100;
+
+/**
+ * A model that writes one token every SLOW_TOKEN_MS up to the reply's maxTokens and, like
+ * node-llama-cpp, stops at once with GENERATION_ABORTED when its signal aborts; it tells how many
+ * tokens it wrote and whether its signal stopped it.
+ */
+function writingSlowly() {
+  let begin = () => undefined as void;
+  const model = {
+    tokens: 0,
+    aborted: false,
+    started: new Promise<void>((resolve) => (begin = resolve)),
+    parallelism: 1,
+    generate: async (request: GenerationRequest): Promise<GenerationResult> => {
+      request.onStart?.();
+      begin();
+      while (model.tokens < request.sampling.maxTokens) {
+        await new Promise((resolve) => setTimeout(resolve, SLOW_TOKEN_MS));
+        if (request.signal?.aborted) {
+          model.aborted = true;
+          throw new FeelbotError(ErrorCodes.GenerationAborted, 'The reply was cancelled.', { cause: request.signal.reason });
+        }
+        model.tokens += 1;
+      }
+      return { text: 'How wonderful!', tokens: model.tokens, truncated: true, firstTokenMs: SLOW_TOKEN_MS, totalMs: model.tokens * SLOW_TOKEN_MS };
+    },
+    dispose: async () => undefined,
+  };
+  return model;
+}
+
+/** The test's timers (the slow model's tokens, the worker's checks) run on a clock it moves itself. */
+function onTestClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  onTestFinished(() => void vi.useRealTimers());
 }
 
 /**
@@ -225,6 +264,47 @@ describe('handleMessageJob', () => {
     expect(await handleMessageJob(buildMessageJob({ guildId, channelId: guildId }), failing.deps)).toMatchObject({ reason: 'cannot-post' });
     const elsewhere = depsWith({ blocks });
     expect((await handleMessageJob(buildMessageJob({ guildId, channelId: '1100000000000000099' }), elsewhere.deps)).status).toBe('posted');
+  });
+
+  it('a thread deleted while its reply is written, or its parent channel, stops the writing within seconds: the job ends channel-deleted, nothing is posted and no admin is told', async () => {
+    onTestClock();
+    const [thread, parent] = ['1100000000000000005', '1100000000000000002'];
+    for (const deleted of [thread, parent]) {
+      const blocks = inMemoryChannelBlocks();
+      const model = writingSlowly();
+      const notices: AdminNotice[] = [];
+      const { deps, posted } = depsWith({ blocks, generator: model, notifier: { notify: async (notice) => void notices.push(notice) } });
+      const outcome = handleMessageJob(buildMessageJob({ isThread: true, channelId: thread, parentId: parent }), deps);
+      await model.started;
+      await vi.advanceTimersByTimeAsync(1_000);
+      // As the gateway does on THREAD_DELETE or CHANNEL_DELETE.
+      await blocks.block(deleted, ErrorCodes.ChannelDeleted);
+      // Long enough for the whole reply to be written, had nothing stopped it.
+      await vi.advanceTimersByTimeAsync(personas.joy.sampling.maxTokens * SLOW_TOKEN_MS + 5_000);
+
+      expect(await outcome).toEqual({ status: 'skipped', reason: 'channel-deleted', emotion: 'joy' });
+      // Stopped within 5 s of the deletion, not at the reply's 160th token 16 s in.
+      expect({ aborted: model.aborted, stoppedEarly: model.tokens <= (1_000 + 5_000) / SLOW_TOKEN_MS }).toEqual({ aborted: true, stoppedEarly: true });
+      expect({ posted, notices, blocks: [...blocks.codes] }).toEqual({ posted: [], notices: [], blocks: [[deleted, ErrorCodes.ChannelDeleted]] });
+      // Nothing keeps checking once the job has ended.
+      expect(vi.getTimerCount()).toBe(0);
+    }
+  });
+
+  it('a place blocked for an admin\'s fix while its reply is written does not stop the writing: only a deletion does', async () => {
+    onTestClock();
+    const blocks = inMemoryChannelBlocks();
+    const model = writingSlowly();
+    const { deps, posted } = depsWith({ blocks, generator: model });
+    const outcome = handleMessageJob(buildMessageJob({ channelId: '1100000000000000005' }), deps);
+    await model.started;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await blocks.block('1100000000000000005', ErrorCodes.DiscordPermissionMissing);
+    await vi.advanceTimersByTimeAsync(personas.joy.sampling.maxTokens * SLOW_TOKEN_MS + 5_000);
+
+    expect((await outcome).status).toBe('posted');
+    expect({ aborted: model.aborted, tokens: model.tokens, posted: posted.length }).toEqual({ aborted: false, tokens: personas.joy.sampling.maxTokens, posted: 1 });
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a reply the deadline cut short, well under the token limit, loses its unfinished sentence', async () => {

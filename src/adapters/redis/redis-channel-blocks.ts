@@ -7,10 +7,12 @@ import { feelbotKey } from './redis-connection.js';
 export const CHANNEL_BLOCK_SECONDS = 10 * 60;
 
 /**
- * A deleted place's id is never reused, so its block only has to outlast its jobs' waits: a burst
- * window, rate-limit delays up to 10 minutes after queueing, then retries with backoff.
+ * A deleted place's id is never reused, so its block only has to outlast its jobs' waits, and
+ * BullMQ drops no waiting job: besides a burst window, rate-limit delays and retries, a reply waits
+ * for as long as the workers are down or behind. A week outlasts an outage left over a weekend or a
+ * holiday, at about a hundred bytes of Redis per deleted place.
  */
-export const DELETED_PLACE_BLOCK_SECONDS = 60 * 60;
+export const DELETED_PLACE_BLOCK_SECONDS = 7 * 24 * 60 * 60;
 
 /** Blocked places in Redis, shared by every gateway and worker, each expiring on its own. */
 export class RedisChannelBlocks implements ChannelBlocks {

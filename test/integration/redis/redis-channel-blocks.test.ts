@@ -26,7 +26,7 @@ describe('channels blocked after a post an admin must fix, or deleted (real Redi
     expect(ttl).toBeLessThanOrEqual(CHANNEL_BLOCK_SECONDS);
   });
 
-  it("a deleted place is blocked for an hour; of several places, the first blocked one's code is told", async () => {
+  it("a deleted place is blocked for its whole block time; of several places, the first blocked one's code is told", async () => {
     const prefix = `{blocks-${randomUUID().slice(0, 8)}}`;
     const blocks = new RedisChannelBlocks(redis.connection, prefix);
     const [thread, parent, open] = [snowflake(), snowflake(), snowflake()];
@@ -38,5 +38,19 @@ describe('channels blocked after a post an admin must fix, or deleted (real Redi
     expect(ttl).toBeGreaterThan(DELETED_PLACE_BLOCK_SECONDS - 5);
     expect(ttl).toBeLessThanOrEqual(DELETED_PLACE_BLOCK_SECONDS);
     expect(DELETED_PLACE_BLOCK_SECONDS).toBeGreaterThan(CHANNEL_BLOCK_SECONDS);
+  });
+
+  it('a deleted place stays blocked past the wait of a reply queued as the workers went down for a long weekend, while an admin\'s block still lifts after ten minutes', async () => {
+    // BullMQ drops no waiting job: a reply queued on Friday evening waits, unanswered, until a worker is back on Tuesday morning.
+    const longWeekendSeconds = (3 * 24 + 12) * 60 * 60;
+    const prefix = `{blocks-${randomUUID().slice(0, 8)}}`;
+    const blocks = new RedisChannelBlocks(redis.connection, prefix);
+    const [deleted, unfixed] = [snowflake(), snowflake()];
+    await blocks.block(deleted, ErrorCodes.ChannelDeleted);
+    await blocks.block(unfixed, ErrorCodes.DiscordPermissionMissing);
+    expect(await redis.connection.ttl(`${prefix}:blocked:${deleted}`)).toBeGreaterThan(longWeekendSeconds);
+    const adminTtl = await redis.connection.ttl(`${prefix}:blocked:${unfixed}`);
+    expect(adminTtl).toBeGreaterThan(10 * 60 - 5);
+    expect(adminTtl).toBeLessThanOrEqual(10 * 60);
   });
 });
