@@ -114,7 +114,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     generator: measureSequenceWait(generator, 'feel', metrics),
     personas,
     settings,
-    responder: new InteractionWebhookResponder(rest),
+    responder: new InteractionWebhookResponder(rest, { postRest: onceRest }),
     renderChart: (scores, set) => renderEmotionChart(scores, chartColors(set)),
     avatarImage: (persona) => avatars.image(persona),
     avatarUrl: (persona) => avatars.publicUrl(persona, config.avatarBaseUrl),

@@ -1,19 +1,36 @@
 import { DiscordAPIError, MessageFlags, Routes, type APIMessage, type REST } from 'discord.js';
 import { isFeelbotError, FeelbotError } from '../../errors.js';
-import type { InteractionEmbed, InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
+import { isInteractionTokenExpired, type InteractionEmbed, type InteractionResponder, type InteractionResponse } from '../../ports/interaction-responder.js';
 import { DiscordCodes } from './discord-error-codes.js';
 import { asDiscordRequestError } from './discord-request-error.js';
+import { onceOnlyCopy } from './once-only-rest.js';
 import { NO_PINGS } from './webhook-replier.js';
 
 /** What others see, for a moment, of a public deferral answered privately: its asker gets the answer in a message of their own. */
 export const PUBLIC_PLACEHOLDER_NOTE = 'This analysis could not be made.';
+
+export interface InteractionWebhookResponderOptions {
+  /**
+   * Sends the private follow-up, a post: repeated by the client after a 5xx or a timeout, a notice
+   * Discord had posted would appear twice. Defaults to a once-only copy of the responder's client,
+   * made once per responder.
+   */
+  readonly postRest?: REST;
+}
 
 /**
  * PATCH (and GET, DELETE) /webhooks/{application}/{token}/messages/@original, with attachments as
  * multipart, and POST /webhooks/{application}/{token} for a follow-up.
  */
 export class InteractionWebhookResponder implements InteractionResponder {
-  constructor(private readonly rest: REST) {}
+  private readonly postRest: REST;
+
+  constructor(
+    private readonly rest: REST,
+    options: InteractionWebhookResponderOptions = {},
+  ) {
+    this.postRest = options.postRest ?? onceOnlyCopy(rest);
+  }
 
   async editOriginal(applicationId: string, token: string, response: InteractionResponse): Promise<void> {
     await this.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
@@ -46,19 +63,31 @@ export class InteractionWebhookResponder implements InteractionResponder {
   /**
    * Discord cannot make a public message ephemeral, and reads the first follow-up to a deferral as
    * the deferral's own answer, public like it: so the placeholder is resolved by an edit first, the
-   * answer follows privately, and the placeholder goes. A failed step ends it (a refused token
-   * would refuse the next ones too); after a failed edit a follow-up would be public.
+   * answer follows privately, and the placeholder goes. A failed step ends it and fails (a refused
+   * token would refuse the next ones too; after a failed edit a follow-up would be public), but a
+   * failed follow-up first leaves its notice in the placeholder.
    */
   async answerPrivately(applicationId: string, token: string, content: string): Promise<void> {
     await this.editOriginal(applicationId, token, { content: PUBLIC_PLACEHOLDER_NOTE, embeds: [], files: [] });
-    await this.rest
+    await this.postRest
       .post(Routes.webhook(applicationId, token), { auth: false, body: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS } })
-      .catch((error: unknown) => {
-        throw asAnswerError(error, 'the private answer to the interaction');
+      .catch(async (error: unknown) => {
+        const failed = asAnswerError(error, 'the private answer to the interaction');
+        await this.tellInPlaceholder(applicationId, token, content, failed);
+        throw failed;
       });
     await this.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch((error: unknown) => {
       throw asAnswerError(error, 'removing the public placeholder of the interaction');
     });
+  }
+
+  /**
+   * After a failed follow-up (which may or may not have been posted), the public placeholder says
+   * `content` itself: its asker sees it in public rather than not at all. Not with a refused token.
+   */
+  private async tellInPlaceholder(applicationId: string, token: string, content: string, failed: unknown): Promise<void> {
+    if (isInteractionTokenExpired(failed)) return;
+    await this.editOriginal(applicationId, token, { content, embeds: [], files: [] }).catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import { MessageFlags, RESTJSONErrorCodes, type Interaction } from 'discord.js';
+import { MessageFlags, RESTJSONErrorCodes, type Interaction, type REST } from 'discord.js';
 import type { ReplyQueue } from '../../ports/reply-queue.js';
 import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
@@ -30,6 +30,13 @@ const REDIS_DOWN_ANSWER = 'feelbot is briefly unavailable; please try again in a
  * its code: a Redis outage is told as a short one, anything else as a generic error.
  */
 export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
+  // One per client, not per failure: each responder holds a once-only REST client of its own, with its own timers.
+  const responders = new WeakMap<REST, InteractionWebhookResponder>();
+  const responderFor = ({ client: { rest } }: Interaction): InteractionWebhookResponder => {
+    const responder = responders.get(rest) ?? new InteractionWebhookResponder(rest);
+    responders.set(rest, responder);
+    return responder;
+  };
   return async (interaction) => {
     if (!interaction.isChatInputCommand() && !interaction.isMessageContextMenuCommand()) return;
     const log = deps.logger.child({ interactionId: interaction.id, guildId: interaction.guildId, command: interaction.commandName });
@@ -54,15 +61,13 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       if (acknowledged) {
         // A deferral discord.js does not know of (it met 40060): edited as the worker would, keeping
         // the visibility the deferral chose, unless an answer already stands there.
-        const responder = new InteractionWebhookResponder(interaction.client.rest);
-        const outcome = await tellAcknowledgedFailure(responder, interaction.applicationId, interaction.token, content).catch(() => undefined);
+        const outcome = await tellAcknowledgedFailure(responderFor(interaction), interaction.applicationId, interaction.token, content).catch(() => undefined);
         if (outcome === 'kept') log.info('the failed interaction keeps the answer already given to it');
       } else if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
         // A public "thinking…" (a /feel asked to answer publicly): the failure is told privately, and
         // the placeholder goes, as the worker does for an analysis that failed.
-        const responder = new InteractionWebhookResponder(interaction.client.rest);
-        await responder.answerPrivately(interaction.applicationId, interaction.token, content).catch(() => undefined);
+        await responderFor(interaction).answerPrivately(interaction.applicationId, interaction.token, content).catch(() => undefined);
       } else if (!interaction.replied && !hasDiscordCode(error, RESTJSONErrorCodes.UnknownInteraction)) {
         // Not to one Discord has forgotten (10062, answered too late): it would refuse this answer too.
         await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch(() => undefined);

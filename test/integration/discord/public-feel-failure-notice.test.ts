@@ -4,7 +4,7 @@ import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
-import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
+import { ErrorCodes, FeelbotError, errorCodeOf } from '../../../src/errors.js';
 import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
 import { answerFailedAnalysis } from '../../../src/jobs/answer-failed-analysis.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
@@ -22,6 +22,11 @@ const TOKEN_MS = 15 * 60_000;
 const LATE_AGE_MS = TOKEN_MS - 30_000;
 /** Discord's 15 minutes, shortened for a token that dies during the test. */
 const SHORT_TOKEN_MS = 300;
+
+/** Longer than the 10 s a worker waits out (MAX_RATE_LIMIT_WAIT_MS): the request fails without being sent. */
+const LONG_RATE_LIMIT_S = 30;
+/** What the asker of a /feel failed by classifierFailed() is told. */
+const FAILED_NOTICE = 'Sorry, the analysis failed (CLASSIFIER_FAILED). Please try again in a moment.';
 
 const classifierFailed = () => new FeelbotError(ErrorCodes.ClassifierFailed, 'The classifier returned no analysis for one input.');
 
@@ -115,6 +120,40 @@ describe('a public /feel (public:true) whose analysis fails is told so privately
     expect(isInteractionTokenExpired(thrown)).toBe(true);
     expect(discord.requests.slice(since).map((request) => `${request.method} ${request.status}`)).toEqual(['GET 200', 'PATCH 401']);
     expect(discord.interactionResponses(sent.id).map((response) => response.kind)).toEqual(['callback']);
+  });
+
+  it('a private notice Discord posts and then answers 502 for is not posted again: its asker sees it once', async () => {
+    const { channelId, job } = await publicFeel(discord);
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 502, afterHandling: true }]);
+    const since = discord.requests.length;
+
+    const thrown = await answerFailedAnalysis(job, classifierFailed(), responder, capturedLogger().logger).catch((error: unknown) => error);
+
+    expect(errorCodeOf(thrown)).toBe(ErrorCodes.DiscordRequestFailed);
+    expect(discord.requests.slice(since).filter((request) => request.method === 'POST').map((request) => request.status)).toEqual([502]);
+    expect(shownIn(discord, channelId).filter((shown) => shown.ephemeral)).toEqual([{ content: FAILED_NOTICE, ephemeral: true }]);
+  });
+
+  it('a private notice that cannot be sent (a rate limit past 10 s) is told in the public "thinking…" instead of leaving a bare placeholder', async () => {
+    const { channelId, job } = await publicFeel(discord);
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 429, retryAfter: LONG_RATE_LIMIT_S }]);
+
+    const thrown = await answerFailedAnalysis(job, classifierFailed(), responder, capturedLogger().logger).catch((error: unknown) => error);
+
+    // Still fails as the follow-up did, for the caller's log.
+    expect(errorCodeOf(thrown)).toBe(ErrorCodes.DiscordRateLimited);
+    expect(shownIn(discord, channelId)).toEqual([{ content: FAILED_NOTICE, ephemeral: false }]);
+  });
+
+  it('a private notice Discord refuses for a dead token is not tried again in public: nothing more is sent with that token', async () => {
+    const { job } = await publicFeel(discord);
+    discord.failNext('POST /webhooks/:id/:token', [{ status: 401, code: 50027, message: 'Invalid Webhook Token' }]);
+    const since = discord.requests.length;
+
+    const thrown = await answerFailedAnalysis(job, classifierFailed(), responder, capturedLogger().logger).catch((error: unknown) => error);
+
+    expect(isInteractionTokenExpired(thrown)).toBe(true);
+    expect(discord.requests.slice(since).map((request) => `${request.method} ${request.status}`)).toEqual(['GET 200', 'PATCH 200', 'POST 401']);
   });
 });
 
