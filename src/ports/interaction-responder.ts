@@ -33,7 +33,8 @@ export interface InteractionResponder {
   /**
    * Tells a public deferral's asker `content` in a message only they see, and removes the public
    * "thinking…": for a failure the channel need not see. Stops at the first request that fails,
-   * which fails as `editOriginal` does.
+   * which fails as `editOriginal` does; a failed private message first leaves its content in the
+   * public "thinking…", unless the token was refused.
    */
   answerPrivately(applicationId: string, token: string, content: string): Promise<void>;
 }
