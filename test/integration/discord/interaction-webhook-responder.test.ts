@@ -64,6 +64,22 @@ describe('answering a deferred /feel through the interaction webhook', () => {
     expect(discord.interactionResponses(thinking.id).map((response) => response.kind)).toEqual(['callback']);
   });
 
+  it('every message it writes, the private answer to a public /feel included, lets nothing ping: no @everyone, @here, role or user', async () => {
+    const sent = discord.sendInteraction({ channelId: discord.world.channels.text.id, userId: discord.world.users.member.id, commandName: 'feel' });
+    const deferred = await fetch(`${discord.apiUrl}/v10/interactions/${sent.id}/${sent.token}/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: DEFERRED, data: { flags: 0 } }),
+    });
+    expect(deferred.status).toBe(204);
+
+    await responder.answerPrivately(discord.applicationId, sent.token, 'Sorry, the analysis failed (UNEXPECTED). @everyone <@&1> <@2>');
+
+    const written = discord.interactionResponses(sent.id).filter((response) => response.kind === 'editOriginal' || response.kind === 'followup');
+    expect(written.map((response) => response.kind)).toEqual(['editOriginal', 'followup']);
+    for (const response of written) expect(response.body.allowed_mentions).toEqual({ parse: [], users: [], roles: [] });
+  });
+
   it('a 429 asking for 120 s fails the answer at once with DISCORD_RATE_LIMITED, sent once and without the interaction token', async () => {
     const sent = await deferredFeel();
     const since = discord.requests.length;
