@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../ports/reply-generator.js';
@@ -71,6 +72,8 @@ class LlamaReplyGenerator implements ReplyGenerator {
     private readonly settings: Required<Omit<LlamaReplyGeneratorOptions, 'threads' | 'flashAttention' | 'logger'>>,
   ) {
     this.parallelism = settings.sequences;
+    // One listener per reply waiting for or holding a sequence, each removed once served: the callers' concurrency, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   generate(request: GenerationRequest): Promise<GenerationResult> {

@@ -71,6 +71,27 @@ describe('llama reply generator', () => {
     }
   });
 
+  it('a backlog of replies waiting for one sequence warns of no listener leak, and the waiters leave none behind', async () => {
+    const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // More than Node's default of 10 listeners on the generator's shutdown signal while they wait.
+      const backlog = Array.from({ length: 16 }, (_, i) =>
+        generator.generate(buildGenerationRequest({ prompt: { system: 'Be kind.', turns: [{ role: 'user', text: `message ${i}` }] }, sampling: { maxTokens: 2 } })),
+      );
+      const results = await Promise.all(backlog);
+      expect(results.every((result) => result.tokens > 0)).toBe(true);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map((warning) => warning.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await generator.dispose();
+    }
+  });
+
   it('a reused sequence does not leak the previous conversation into the next', async () => {
     const generator = await createLlamaReplyGenerator(runtime.model, { sequences: 1, contextSize: 512 });
     try {
