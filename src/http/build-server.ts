@@ -4,7 +4,9 @@ import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { errorHandler } from './http-error.js';
+import { liftIdleTimeoutWhileAnswering } from './idle-timeout-while-answering.js';
 import { parseJsonBodies } from './json-body.js';
+import { refuseWhileStopping } from './refuse-while-stopping.js';
 import { MAX_BATCH_TEXTS, MAX_TEXT_CHARS, registerEmotionRoute } from './routes/emotion-route.js';
 import { registerHealthRoute, type HealthCheck } from './routes/health-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
@@ -24,10 +26,11 @@ const STRICT_AJV = { allErrors: false, coerceTypes: false, removeAdditional: fal
 export const BODY_LIMIT_BYTES = MAX_BATCH_TEXTS * MAX_TEXT_CHARS * 6 + 64 * 1024;
 
 /**
- * A connection that sends nothing for this long is closed, so a client leaving its request half
- * sent holds no socket and body buffer for long. A 256-text analysis takes seconds.
+ * A connection silent for this long, while its request arrives or between requests, is closed, so a
+ * client leaving its request half sent holds no socket and body buffer for long. It does not run
+ * while the server works on a request (liftIdleTimeoutWhileAnswering): that may take a minute.
  */
-const IDLE_TIMEOUT_MS = 30_000;
+export const IDLE_TIMEOUT_MS = 30_000;
 /**
  * A whole request must arrive within this long: a client trickling a byte in every few seconds is
  * never idle for 30 s, and Fastify sets no such limit of its own (it also lifts Node's 300 s one).
@@ -46,7 +49,7 @@ export interface ServerParts {
   /** When given, POST /v1/emotion is served; it returns undefined while the model loads. */
   readonly classifier?: () => EmotionClassifier | undefined;
   readonly bullmqMetrics?: () => Promise<string>;
-  /** How long a connection may stay silent; defaults to 30 s. */
+  /** How long a connection may stay silent while its request arrives or between requests; defaults to IDLE_TIMEOUT_MS (30 s). */
   readonly idleTimeoutMs?: number;
   /** How long a whole request may take to arrive; defaults to 60 s. */
   readonly requestTimeoutMs?: number;
@@ -56,11 +59,16 @@ export interface ServerParts {
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
   const requestTimeoutMs = parts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const idleTimeoutMs = parts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const handleError = errorHandler(parts.logger);
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
-    connectionTimeout: parts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    connectionTimeout: idleTimeoutMs,
+    // Between requests too: Fastify's default keeps an idle connection open for 72 s.
+    keepAliveTimeout: idleTimeoutMs,
     requestTimeout: requestTimeoutMs,
+    // refuseWhileStopping answers instead, in the API's error shape.
+    return503OnClosing: false,
     http: {
       // Node checks the request time only this often (every 30 s by default), and not at all while
       // the headers' own limit is the longer one, as it is when only the request time is lowered.
@@ -77,6 +85,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
   parseJsonBodies(app);
   app.setErrorHandler(handleError);
+  refuseWhileStopping(app);
+  liftIdleTimeoutWhileAnswering(app, idleTimeoutMs);
   answerUnmatchedRoutes(app);
   await app.register(swagger, {
     openapi: { info: { title: 'feelbot', version: '1', description: 'Emotion analysis, health and metrics.' } },

@@ -1,8 +1,9 @@
+import { connect, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/http/build-server.js';
-import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
+import type { EmotionAnalysis, EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { buildAnalysis } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 
@@ -58,3 +59,62 @@ describe('every error the API answers has its documented shape { error: { code, 
     expect(response.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'No route GET /v2/emotion.' } });
   });
 });
+
+describe('a request that reaches the API while it stops (SIGTERM: the server closes with an analysis still running)', () => {
+  it("is refused with 503 SHUTTING_DOWN in the API's shape and Connection: close, while the running analysis is still answered", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const holding: EmotionClassifier = {
+      classify: async (texts): Promise<EmotionAnalysis[]> => (calls++, await held, texts.map(() => buildAnalysis())),
+      dispose: async () => undefined,
+    };
+    const app = await buildServer({ logger: capturedLogger().logger, registry: new Registry(), health: {}, classifier: () => holding });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    // One keep-alive connection: its first analysis is running when the server is told to stop.
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(analysisRequest('{"text":"first"}'));
+    await expect.poll(() => calls, { timeout: 5_000 }).toBe(1);
+    const closing = app.close();
+    // The client's next request on that connection arrives during the drain.
+    socket.write(analysisRequest('{"text":"second"}'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await closing;
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    socket.destroy();
+    const responses = httpResponses(received);
+    expect(responses.map((response) => response.status), received).toEqual([200, 503]);
+    const refused = responses[1]!;
+    expect(refused.headers.connection).toBe('close');
+    expect(refused.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(refused.body)).toEqual({ error: { code: 'SHUTTING_DOWN', message: expect.stringMatching(/stopping/) } });
+    expect(calls).toBe(1);
+  });
+});
+
+function analysisRequest(body: string): string {
+  return `POST /v1/emotion HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** The responses in what one connection received, read by their Content-Length. */
+function httpResponses(received: string): Array<{ status: number; headers: Record<string, string>; body: string }> {
+  const responses: Array<{ status: number; headers: Record<string, string>; body: string }> = [];
+  let rest = received;
+  while (rest.length > 0) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    if (headEnd < 0) break;
+    const [statusLine = '', ...headerLines] = rest.slice(0, headEnd).split('\r\n');
+    const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const length = Number(headers['content-length'] ?? 0);
+    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(headEnd + 4, headEnd + 4 + length) });
+    rest = rest.slice(headEnd + 4 + length);
+  }
+  return responses;
+}
