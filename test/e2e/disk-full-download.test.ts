@@ -1,45 +1,26 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { exitWithin } from '../support/exit-within.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { startModelHost, type ModelHost } from '../support/model-host.js';
+import { describePrivileged } from '../support/privileged-test.js';
+import { trySetup } from '../support/privileged.js';
+import { mountSmallDisk } from '../support/small-disk.js';
 
-/** MODELS_DIR on an 8 MB filesystem: needs root to mount a tmpfs, and is skipped otherwise. */
+/** MODELS_DIR on an 8 MB filesystem: a tmpfs mounted as root or through password-less sudo. */
 const DISK_MB = 8;
 
-function mountSmallDisk(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'feelbot-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return '';
-  }
-}
+const disk = trySetup(() => mountSmallDisk('feelbot-full-', DISK_MB));
 
-const smallDisk = process.getuid?.() === 0 ? mountSmallDisk() : '';
-
-describe.skipIf(!smallDisk)('a model download onto a disk without room for it', () => {
+describePrivileged('a model download onto a disk without room for it', disk, ({ path: smallDisk, remove }) => {
   let host: ModelHost | undefined;
   afterEach(async () => {
     await host?.close();
     host = undefined;
     for (const name of readdirSync(smallDisk)) rmSync(join(smallDisk, name), { recursive: true, force: true });
   });
-  afterAll(() => {
-    try {
-      execFileSync('umount', [smallDisk]);
-    } catch {
-      // Still busy (a process the test could not stop): detach it now, the kernel frees it when unused.
-      execFileSync('umount', ['-l', smallDisk]);
-    } finally {
-      rmSync(smallDisk, { recursive: true, force: true });
-    }
-  });
+  afterAll(remove);
 
   it('`feelbot models pull` refuses before writing a byte, with DISK_FULL naming MODELS_DIR and the bytes it needs', async () => {
     host = await startModelHost(Buffer.alloc(24 * 1024 * 1024, 3), { kind: 'whole' }, 'big.Q4_K_M.gguf');

@@ -1,37 +1,26 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exitWithin } from '../support/exit-within.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { tinyModelPath } from '../support/fixtures.js';
 import { startModelHost, type ModelHost } from '../support/model-host.js';
+import { describePrivileged } from '../support/privileged-test.js';
+import { trySetup } from '../support/privileged.js';
+import { makeReadOnlyDir } from '../support/read-only-dir.js';
 
 /** The model file already in the read-only MODELS_DIR, as an operator's volume filled beforehand holds it. */
 const PRESENT = 'present.Q8_0.gguf';
 
-/**
- * A MODELS_DIR no one may write to: a tmpfs remounted read-only. A folder chmod 0555 would not do,
- * since tests run as root and root ignores mode bits. Needs root to mount; skipped otherwise.
- */
-function mountReadOnly(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'feelbot-ro-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return '';
-  }
-  mkdirSync(join(dir, 'llm'));
-  copyFileSync(tinyModelPath(), join(dir, 'llm', PRESENT));
-  execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' });
-  return dir;
-}
+/** MODELS_DIR with the model already there, that this process may not write into. */
+const readOnly = trySetup(() =>
+  makeReadOnlyDir('feelbot-ro-', (dir) => {
+    mkdirSync(join(dir, 'llm'));
+    copyFileSync(tinyModelPath(), join(dir, 'llm', PRESENT));
+  }),
+);
 
-const readOnlyDir = process.getuid?.() === 0 ? mountReadOnly() : '';
-
-describe.skipIf(!readOnlyDir)('a read-only MODELS_DIR', () => {
+describePrivileged('a read-only MODELS_DIR', readOnly, ({ path: readOnlyDir, refusal, remove }) => {
   let host: ModelHost;
   beforeAll(async () => {
     // The host answers every path with the tiny model: only the file name in LLM_MODEL tells them apart.
@@ -39,13 +28,7 @@ describe.skipIf(!readOnlyDir)('a read-only MODELS_DIR', () => {
   });
   afterAll(async () => {
     await host?.close();
-    try {
-      execFileSync('umount', [readOnlyDir]);
-    } catch {
-      execFileSync('umount', ['-l', readOnlyDir]);
-    } finally {
-      rmSync(readOnlyDir, { recursive: true, force: true });
-    }
+    remove();
   });
 
   it.each([
@@ -57,7 +40,7 @@ describe.skipIf(!readOnlyDir)('a read-only MODELS_DIR', () => {
     const output = pull.output.join('\n');
     expect(output).toMatch(/^feelbot: MODELS_DIR /m);
     expect(output).toContain(join(modelsDir(), 'llm'));
-    expect(output).toContain('EROFS');
+    expect(output).toContain(refusal);
     expect(output).toContain('(MODELS_DIR_UNWRITABLE)');
     expect(output).not.toContain('node:internal');
     expect(host.requests.filter((request) => request.includes(' bytes='))).toEqual([]);

@@ -127,3 +127,35 @@ describe('errors in the logs never carry a webhook or interaction token', () => 
     expect(prompt.turns[0]!.text).toContain(WEBHOOK_TOKEN);
   });
 });
+
+/** An OAuth2 access token as Discord issues them: one part, no dots, so no bot token pattern matches it. */
+const BEARER_CREDENTIAL = 'x7Qm2Rk9Vt4Wb8Yc1Zd5Af3Bg6Ch0Dj';
+/** A bot token in a shape the bot token pattern does not know (one part): only its header gives it away. */
+const BOT_CREDENTIAL = 'NzkyNzE1NDU0MTk2MDg4ODQyX0J5ZGFiY2RlZmdoaWprbG1u';
+
+describe('an Authorization header in the logs keeps its scheme and loses its credential', () => {
+  it.each([
+    ['Bearer', BEARER_CREDENTIAL],
+    ['Bot', BOT_CREDENTIAL],
+  ])('a `%s` header quoted in a log message', (scheme, credential) => {
+    const line = logged((logger) => logger.warn(`request refused; sent Authorization: ${scheme} ${credential}`));
+    expect(line).not.toContain(credential);
+    expect(JSON.parse(line)).toMatchObject({ msg: `request refused; sent Authorization: ${scheme} [redacted]` });
+  });
+
+  it.each([
+    ['Bearer', BEARER_CREDENTIAL],
+    ['Bot', BOT_CREDENTIAL],
+  ])("a `%s` header quoted in an error's message, and so in its stack, under err and under another key", (scheme, credential) => {
+    const error = new Error(`401 with headers {"Authorization":"${scheme} ${credential}"}`);
+    expect(error.stack).toContain(credential);
+    // pino's err serializer and feelbot's own for errors under other keys are two ways in.
+    for (const key of ['err', 'problem']) {
+      const line = logged((logger) => logger.error({ [key]: error }, 'request failed'));
+      expect(line).not.toContain(credential);
+      const serialized = (JSON.parse(line) as Record<string, { message: string; stack: string }>)[key]!;
+      expect(serialized.message).toBe(`401 with headers {"Authorization":"${scheme} [redacted]"}`);
+      expect(serialized.stack).toContain(`"Authorization":"${scheme} [redacted]"`);
+    }
+  });
+});

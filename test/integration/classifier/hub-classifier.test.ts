@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@huggingface/transformers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadEmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
 import { ErrorCodes } from '../../../src/errors.js';
+import { itPrivileged } from '../../support/privileged-test.js';
+import { trySetup } from '../../support/privileged.js';
+import { makeReadOnlyDir } from '../../support/read-only-dir.js';
 
 const SHIPPED = fileURLToPath(new URL('../../../models/emotion/', import.meta.url));
 const HUB_ID = 'someone/emotion-onnx';
@@ -80,10 +82,14 @@ async function outcomeOfLoading(model: string, cacheDir: string): Promise<string
   return Promise.race([loading, late]).finally(() => clearTimeout(timer));
 }
 
+/** An empty MODELS_DIR this process may not write into. */
+const readOnly = trySetup(() => makeReadOnlyDir('feelbot-hub-ro-'));
+
 describe('a hub EMOTION_MODEL', () => {
   const originalHost = env.remoteHost;
   let server: Server | undefined;
   let cacheDir = '';
+  afterAll(() => readOnly.made?.remove());
   afterEach(() => {
     env.remoteHost = originalHost;
     server?.closeAllConnections();
@@ -148,21 +154,13 @@ describe('a hub EMOTION_MODEL', () => {
     await again.dispose();
   }, 60_000);
 
-  it.skipIf(process.getuid?.() !== 0)('into a read-only MODELS_DIR fails with MODELS_DIR_UNWRITABLE, not as a network problem', async () => {
+  itPrivileged('into a read-only MODELS_DIR fails with MODELS_DIR_UNWRITABLE, not as a network problem', readOnly, async ({ path: readOnlyDir }) => {
     const hub = await fakeHub('files');
     server = hub.server;
     env.remoteHost = hub.url;
-    // A tmpfs remounted read-only: root ignores a folder's mode bits.
-    const readOnly = mkdtempSync(join(tmpdir(), 'feelbot-hub-ro-'));
-    cacheDir = readOnly;
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', readOnly]);
-    try {
-      const outcome = await outcomeOfLoading(READ_ONLY_ID, join(readOnly, 'hub'));
-      expect(outcome).toMatch(new RegExp(`^${ErrorCodes.ModelsDirUnwritable}: MODELS_DIR cannot be written: EMOTION_MODEL ${READ_ONLY_ID} is not in ${join(readOnly, 'hub')} yet`));
-      expect(outcome).not.toContain('internet connection');
-    } finally {
-      execFileSync('umount', ['-l', readOnly]);
-    }
+    const outcome = await outcomeOfLoading(READ_ONLY_ID, join(readOnlyDir, 'hub'));
+    expect(outcome).toMatch(new RegExp(`^${ErrorCodes.ModelsDirUnwritable}: MODELS_DIR cannot be written: EMOTION_MODEL ${READ_ONLY_ID} is not in ${join(readOnlyDir, 'hub')} yet`));
+    expect(outcome).not.toContain('internet connection');
   });
 
   it('a hub that refuses it (401: a gated model, a missing or wrong HF_TOKEN) says to check HF_TOKEN and accept the terms on its page', async () => {
