@@ -1,13 +1,13 @@
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError } from '../errors.js';
-import type { ReplyTarget } from '../ports/persona-replier.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
 import { blockForAdmins, blockedReason, isAdminProblem } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
 import { answeredBy, conversationState } from './conversation-state.js';
+import { goneFromDiscord } from './gone-from-discord.js';
 import { landedEarlier } from './landed-earlier.js';
 import { noteReplyPersona } from './note-reply-persona.js';
 import type { MessageJobDeps } from './message-job-deps.js';
@@ -15,6 +15,7 @@ import type { MessageJobOutcome } from './message-job-outcome.js';
 import { endUnconfirmed, isUnconfirmedPost } from './post-unconfirmed.js';
 import { classifiedText, parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
 import { recheckBeforePost } from './recheck-before-post.js';
+import { replyTargetOf } from './reply-target.js';
 import { settingsOf } from './settings-of.js';
 import { shouldStayQuiet } from './stay-quiet.js';
 import { PLACE_DELETED, watchForDeletion } from './watch-for-deletion.js';
@@ -25,9 +26,10 @@ export type { MessageJobDeps } from './message-job-deps.js';
 export type { MessageJobOutcome, SkipReason } from './message-job-outcome.js';
 
 /**
- * The story of one message: parse it, read the guild's settings, classify the emotion, pick the
- * persona, take a start from the rate limits, write the reply, check again that it may still be
- * posted (deletions, edits, the settings as they read now), post it once.
+ * The story of one message: parse it, drop what was deleted (asking Discord after a long wait),
+ * read the guild's settings, classify the emotion, pick the persona, take a start from the rate
+ * limits, write the reply, check again that it may still be posted (deletions, edits, the settings
+ * as they read now), post it once.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
@@ -38,13 +40,16 @@ export async function handleMessageJob(data: unknown, deps: MessageJobDeps, sign
 async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: TryOptions, signal?: AbortSignal): Promise<TryResult<MessageJobOutcome>> {
   const read = await conversationState(queued, deps);
   const { deletedIds, edits } = read;
+  // A job older than the deletion markers last asks Discord: its messages may be gone unmarked, its place deleted unseen.
+  const gone = await goneFromDiscord(queued, deletedIds, deps, signal);
+  if (gone === PLACE_DELETED) return { status: 'skipped', reason: 'channel-deleted' };
   // A burst some of whose messages were deleted is answered for the rest, without their text; and
   // no deleted message of the conversation reaches the prompt, nor an edited one as it first read.
-  const job = withoutDeleted(withEditedContext(queued, edits), new Set(deletedIds));
+  const job = withoutDeleted(withEditedContext(queued, edits), new Set([...deletedIds, ...gone]));
   if (!job) return { status: 'skipped', reason: 'deleted' };
   const answered = answeredBy(job);
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
-  const target: ReplyTarget = { origin: job.origin, guildId: job.guildId, channelId: job.channelId, threadParentId: job.isThread ? job.parentId : null };
+  const target = replyTargetOf(job);
   if (await landedEarlier(job, answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
   const unfinished = await unfinishedPost(job, answered, deps);
   if (unfinished) return endUnconfirmed(unfinished, answered, undefined, deps);

@@ -6,6 +6,7 @@ import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 import type { EditedMessages } from '../ports/edited-messages.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import type { MessageLookup } from '../ports/message-lookup.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { PersonaReplier } from '../ports/persona-replier.js';
 import type { ReplyLimiter } from '../ports/reply-limiter.js';
@@ -30,6 +31,11 @@ export interface MessageJobDeps {
   readonly deleted: DeletedMessages;
   readonly edited: Pick<EditedMessages, 'editsAmong'>;
   readonly blocks: ChannelBlocks;
+  /**
+   * Where a job that waited longer than the deletion markers last asks Discord whether its messages
+   * and its place are still there; absent where nothing is deleted behind the bot (the terminal chat).
+   */
+  readonly messageLookup?: MessageLookup;
   /** Where each posted reply's persona is noted for the gateway; absent where no gateway reads the channel (the terminal chat). */
   readonly replyPersonas?: Pick<ReplyPersonas, 'record'>;
 }

@@ -4,6 +4,7 @@ import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
 import { EmojiAvatars } from '../adapters/discord/emoji-avatars.js';
 import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
 import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js';
+import { RestMessageLookup } from '../adapters/discord/message-existence.js';
 import { AvatarStore } from '../adapters/files/avatar-store.js';
 import { loadPersonas } from '../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js';
@@ -107,6 +108,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     deleted: new RedisDeletedMessages(redis, config.redis.prefix),
     edited: new RedisEditedMessages(redis, config.redis.prefix),
     blocks: new RedisChannelBlocks(redis, config.redis.prefix),
+    messageLookup: new RestMessageLookup(rest),
     replyPersonas: new RedisReplyPersonas(redis, config.redis.prefix),
   };
   const analysisDeps: AnalysisJobDeps = {

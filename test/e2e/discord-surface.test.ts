@@ -293,7 +293,8 @@ describe('the Discord surface: /feel, admin settings and good citizenship', () =
     const cooldowns = { userCooldownSeconds: 0, channelCooldownSeconds: 60 };
     expect(await limiter.tryStart({ scope: discord.world.guild.id, channelId: channel, userId: newMember(), cooldowns }, snowflake())).toBe(true);
     const before = discord.webhookExecutions().length;
-    const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel, author: { id: newMember(), displayName: 'Ann' } });
+    // Queued just now, as the gateway would have: a job older than the deletion markers would first ask Discord about its message.
+    const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel, author: { id: newMember(), displayName: 'Ann' }, receivedAt: Date.now() });
     const queue = new MessageQueue(connection, prefix);
     try {
       await queue.enqueueDebounced(job, `burst-${job.messageId}`, 1);

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { setAllWithTtl } from '../redis/set-all.js';
+import { DELETION_MARKER_SECONDS } from '../../ports/deletion-markers.js';
 
 /** The carrier of a message lives as long as the deleted-message marker the worker checks. */
-const CARRIER_TTL_SECONDS = 60 * 60;
+const CARRIER_TTL_SECONDS = DELETION_MARKER_SECONDS;
 
 /**
  * Which job holds each message's text (its carrier), kept in Redis for an hour: a burst's job

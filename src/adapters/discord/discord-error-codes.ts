@@ -3,6 +3,7 @@ import { DiscordAPIError } from 'discord.js';
 /** The JSON error codes feelbot reacts to (Discord API, "JSON Error Codes"). */
 export const DiscordCodes = {
   UnknownChannel: 10_003,
+  UnknownMessage: 10_008,
   UnknownWebhook: 10_015,
   MaximumWebhooks: 30_007,
   MaximumGuildWebhooks: 30_058,

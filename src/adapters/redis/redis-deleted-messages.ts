@@ -3,9 +3,10 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { DeletedMessages } from '../../ports/deleted-messages.js';
 import { feelbotKey } from './redis-connection.js';
 import { setAllWithTtl } from './set-all.js';
+import { DELETION_MARKER_SECONDS } from '../../ports/deletion-markers.js';
 
-/** Longer than any reply stays queued or in generation; then the marker goes. */
-const DELETED_TTL_SECONDS = 60 * 60;
+/** Then the marker goes; a reply that waited longer asks Discord whether its message is still there (goneFromDiscord). */
+const DELETED_TTL_SECONDS = DELETION_MARKER_SECONDS;
 
 /** One short-lived key per deleted message. */
 export class RedisDeletedMessages implements DeletedMessages {
