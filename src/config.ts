@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCodes, FeelbotError } from './errors.js';
 import { LLM_DEFAULTS } from './adapters/llama/llm-defaults.js';
 import { MAX_CONTEXT_MESSAGES } from './jobs/message-job.js';
+import { MAX_SHARD_COUNT, parseShardIds, shardPlanProblem, type ShardPlan } from './shard-plan.js';
 
 /** Hash-tagged so every BullMQ key of one queue lands in one Redis Cluster slot. */
 export const DEFAULT_QUEUE_PREFIX = '{feelbot}';
@@ -64,12 +65,34 @@ export const INTEGER_SETTINGS = {
 const integer = ({ min, max, default: fallback }: IntegerSetting) => z.coerce.number().int().min(min).max(max).default(fallback);
 const choice = <Value extends string>({ values, default: fallback }: ChoiceSetting<Value>) => z.enum(values).default(fallback);
 
+/**
+ * DISCORD_SHARDS: `auto`, or the shard ids this gateway runs (`0,1`, `0-3`). Defaults to `auto`,
+ * every shard Discord recommends, in this gateway: what one gateway must run past 2,500 guilds, and one shard below that.
+ */
+const shardIds = z
+  .string()
+  .trim()
+  .default('auto')
+  .transform((text, context): 'auto' | readonly number[] => {
+    if (text === 'auto') return 'auto';
+    const parsed = parseShardIds(text);
+    if ('ids' in parsed) return parsed.ids;
+    context.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
+
+/** Checked against each other: a problem in one sets both aside in a command that reads neither. */
+const SHARD_SETTINGS: readonly string[] = ['DISCORD_SHARDS', 'DISCORD_SHARD_COUNT'];
+
 /** Every variable feelbot reads. `.env.example` documents each one. */
 const EnvSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: httpUrl().default('https://discord.com/api'),
   DISCORD_CDN_URL: httpUrl().default('https://cdn.discordapp.com'),
+  DISCORD_SHARDS: shardIds,
+  /** The total shard count across every gateway; required when DISCORD_SHARDS lists ids. No default. */
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(MAX_SHARD_COUNT).optional(),
   // ioredis reads any other scheme as a Unix socket path, and then fails with a puzzling ENOENT.
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
@@ -94,7 +117,14 @@ const EnvSchema = z.object({
   HTTP_PORT: integer(INTEGER_SETTINGS.HTTP_PORT),
   METRICS_PORT: integer(INTEGER_SETTINGS.METRICS_PORT),
   LOG_LEVEL: choice(CHOICE_SETTINGS.LOG_LEVEL),
-});
+}).superRefine(
+  (env, context) => {
+    const problem = shardPlanProblem(env.DISCORD_SHARDS, env.DISCORD_SHARD_COUNT);
+    if (problem) context.addIssue({ code: 'custom', path: [problem.setting], message: problem.message });
+  },
+  // Also when other settings are wrong, so a bad boot lists every problem; not when one of these two is, already listed.
+  { when: (payload) => !payload.issues.some((issue) => SHARD_SETTINGS.includes(String(issue.path?.[0]))) },
+);
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -105,6 +135,8 @@ export interface Config {
     readonly apiUrl: string;
     /** Where Discord serves images (the personas' avatars, uploaded as the application's emojis). */
     readonly cdnUrl: string;
+    /** The shards a gateway runs. */
+    readonly shards: ShardPlan;
   };
   readonly redis: { readonly url: string; readonly prefix: string };
   /** A worker holds a job's lock this long between renewals; a dead worker's job moves on after it. */
@@ -177,6 +209,7 @@ export function loadConfigFor(env: NodeJS.ProcessEnv = process.env, options: Loa
     });
   }
   const unread = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  if (SHARD_SETTINGS.some((name) => unread.has(name))) for (const name of SHARD_SETTINGS) unread.add(name);
   const kept = Object.fromEntries(Object.entries(given).filter(([name]) => !unread.has(name)));
   return { config: Object.freeze(toConfig(EnvSchema.parse(kept))), ignored: parsed.error.issues.map(describe) };
 }
@@ -196,6 +229,7 @@ function toConfig(env: Env): Config {
       applicationId: env.DISCORD_APPLICATION_ID,
       apiUrl: env.DISCORD_API_URL.replace(/\/+$/, ''),
       cdnUrl: env.DISCORD_CDN_URL.replace(/\/+$/, ''),
+      shards: shardPlanOf(env.DISCORD_SHARDS, env.DISCORD_SHARD_COUNT),
     },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     jobLockMs: env.JOB_LOCK_MS,
@@ -217,6 +251,13 @@ function toConfig(env: Env): Config {
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** The schema's check makes listed shard ids come with their count. */
+function shardPlanOf(shards: 'auto' | readonly number[], count: number | undefined): ShardPlan {
+  if (shards === 'auto') return 'auto';
+  if (count === undefined) throw new Error('DISCORD_SHARDS lists shard ids without DISCORD_SHARD_COUNT');
+  return { ids: shards, count };
 }
 
 /** The names of every variable, for checks that docs and compose files stay in step with the schema. */

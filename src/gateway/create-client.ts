@@ -1,6 +1,7 @@
-import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import { rejectsCallbackWaitsPastWindow } from '../adapters/discord/interaction-callback-wait.js';
 import { invalidRequestOptions } from '../adapters/discord/invalid-requests.js';
+import type { ShardPlan } from '../shard-plan.js';
 
 /**
  * Only what feelbot reads: guild messages (and their text, a privileged intent), DMs, and guilds
@@ -13,8 +14,10 @@ export const GATEWAY_INTENTS = [
   GatewayIntentBits.DirectMessages,
 ] as const;
 
-export function createDiscordClient(apiUrl: string): Client {
+/** The gateway's client. `shards` defaults to `auto`, as DISCORD_SHARDS does. */
+export function createDiscordClient(apiUrl: string, shards: ShardPlan = 'auto'): Client {
   return new Client({
+    ...shardOptions(shards),
     intents: [...GATEWAY_INTENTS],
     // Without the Channel partial no DM arrives (a DM channel is not cached before its first message);
     // the Message partial lets a deletion or edit of a message not in the cache reach its handler. In a
@@ -24,4 +27,9 @@ export function createDiscordClient(apiUrl: string): Client {
     rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow, ...invalidRequestOptions() },
     allowedMentions: { parse: [], repliedUser: false },
   });
+}
+
+/** `auto` has discord.js ask GET /gateway/bot for the count and run every shard; else these ids of `count`. */
+function shardOptions(shards: ShardPlan): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  return shards === 'auto' ? { shards: 'auto' } : { shards: [...shards.ids], shardCount: shards.count };
 }

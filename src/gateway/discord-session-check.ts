@@ -1,7 +1,14 @@
 import { Status, type Client } from 'discord.js';
 import type { HealthCheck } from '../http/routes/health-route.js';
 
-/** /healthz's view of the gateway: alive but logged out of Discord is not healthy, and an orchestrator should restart it. */
+/**
+ * /healthz's view of the gateway: up only while every shard it runs is in session. A shard
+ * reconnecting is down until it resumes; one Discord closed for good stays down, and an
+ * orchestrator should restart the gateway. (`client.ws.status` stays Ready once all were ready.)
+ */
 export function discordSessionCheck(client: Client): HealthCheck {
-  return async () => (client.ws.status === Status.Ready ? 'up' : 'down');
+  return async () => {
+    const shards = [...client.ws.shards.values()];
+    return shards.length > 0 && shards.every((shard) => shard.status === Status.Ready) ? 'up' : 'down';
+  };
 }

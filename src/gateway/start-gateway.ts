@@ -16,7 +16,7 @@ import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
 import { warnOfInvalidRequests } from '../adapters/discord/invalid-requests.js';
 import { RestChannelLookup } from '../adapters/discord/channel-existence.js';
-import { loginFailure } from './login-failure.js';
+import { identifiedShards, loginFailure } from './login-failure.js';
 import { logInUnlessStopped } from './log-in-unless-stopped.js';
 import { drainable } from './drainable.js';
 import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
@@ -56,7 +56,7 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger);
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
-  const client = createDiscordClient(config.discord.apiUrl);
+  const client = createDiscordClient(config.discord.apiUrl, config.discord.shards);
   warnOfInvalidRequests(client.rest, logger);
   const shutdown = new AbortController();
   // Settings sweeps are redone at every start, so a stopping gateway gives them up at once instead of draining them.
@@ -162,10 +162,12 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
     await queue.close().catch(() => undefined);
     redis.disconnect();
     if (stop?.aborted) throw stop.reason;
-    throw isFeelbotError(error, ErrorCodes.RedisUnavailable) ? error : loginFailure(error, config.discord.apiUrl, closeCode);
+    throw isFeelbotError(error, ErrorCodes.RedisUnavailable) ? error : loginFailure(error, config.discord.apiUrl, closeCode, identifiedShards(client));
   } finally {
     client.off(Events.ShardDisconnect, onDisconnect);
   }
+  // discord.js never reconnects a shard closed with such a code (a token reset's 4004): /healthz reports it down from then on.
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.error({ shardId, closeCode: event.code }, 'Discord closed a shard for good; restart the gateway'));
   return {
     client,
     async stop() {

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord/index.js';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from './feelbot-process.js';
 import { SHIPPED_EMOTION_MODEL, tinyModelPath } from './fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from './redis-server.js';
@@ -38,8 +38,10 @@ export class FeelbotStack {
     readonly discord: FakeDiscord,
   ) {}
 
-  static async start(options: { appendOnly?: boolean } = {}): Promise<FeelbotStack> {
-    return new FeelbotStack(await startPrivateRedis(options), await startFakeDiscord());
+  /** `discord` sets up the fake Discord (a sharded one, say); by default as startFakeDiscord's. */
+  static async start(options: { appendOnly?: boolean; discord?: FakeDiscordOptions } = {}): Promise<FeelbotStack> {
+    const { discord, ...redis } = options;
+    return new FeelbotStack(await startPrivateRedis(redis), await startFakeDiscord(discord));
   }
 
   env(overrides: Record<string, string> = {}): Record<string, string> {

@@ -103,6 +103,14 @@ describe('docker-compose.yml', () => {
     expect(modelsVolume(api)).toBe(modelsVolume(worker));
   });
 
+  it('the gateway takes its Discord shards from .env, every shard Discord recommends when none are set', () => {
+    const gateway = (env: Record<string, string>) => interpolateDocument(compose, env).services.gateway!.environment ?? {};
+    expect(gateway({})).toMatchObject({ DISCORD_SHARDS: 'auto', DISCORD_SHARD_COUNT: '' });
+    expect(gateway({ DISCORD_SHARDS: '4-7', DISCORD_SHARD_COUNT: '8' })).toMatchObject({ DISCORD_SHARDS: '4-7', DISCORD_SHARD_COUNT: '8' });
+    const config = loadConfig(Object.fromEntries(Object.entries(gateway({})).map(([key, value]) => [key, String(value)])));
+    expect(config.discord).toMatchObject({ shards: 'auto' });
+  });
+
   it('the API container, the one facing HTTP, carries no Discord token', () => {
     expect(Object.keys(compose.services.api!.environment ?? {})).not.toContain('DISCORD_TOKEN');
   });

@@ -32,6 +32,8 @@ export interface FakeContext {
   applicationId: string;
   interactions: Map<string, InteractionRecord>;
   interactionDeadlines: InteractionDeadlines;
+  /** The `shards` GET /gateway/bot recommends. */
+  recommendedShards: number;
   /** e.g. `ws://127.0.0.1:1234/gateway`; filled in once the server listens. */
   gatewayUrl: string;
   /** e.g. `http://127.0.0.1:1234/api/v10`; filled in once the server listens. */

@@ -22,7 +22,7 @@ import { messageRoutes } from './routes/messages.js';
 import { metaRoutes } from './routes/meta.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { seedWorld, type SeededWorld } from './seed.js';
-import { nextSnowflake, randomToken } from './snowflake.js';
+import { nextSnowflake, randomToken, snowflakeOnShard } from './snowflake.js';
 import { FakeStore } from './store.js';
 import { deleteUserMessage, deleteUserMessages, editUserMessage, sendApplicationCommand, sendUserMessage, type SendMessageInput, type SentInteraction } from './user-events.js';
 import * as world from './world.js';
@@ -43,6 +43,13 @@ export interface FakeDiscordOptions {
   interactionResponseMs?: number;
   /** How long an interaction's token serves follow-ups and edits, as Discord's 15 minutes. */
   interactionTokenMs?: number;
+  /**
+   * The fewest shards Discord accepts, as for a bot past 2,500 guilds: an IDENTIFY whose shard count
+   * is lower is closed with 4011 (Sharding Required). Defaults to 1, no sharding required.
+   */
+  requiredShards?: number;
+  /** The `shards` GET /gateway/bot recommends. Defaults to requiredShards, as Discord never recommends fewer than it needs. */
+  recommendedShards?: number;
 }
 
 /** A local Discord: REST under `apiUrl`, the gateway at `gatewayUrl`, one seeded guild. */
@@ -72,10 +79,11 @@ export class FakeDiscord {
       applicationId: this.applicationId,
       interactions: new Map<string, InteractionRecord>(),
       interactionDeadlines: { responseMs: options.interactionResponseMs ?? 3_000, tokenMs: options.interactionTokenMs ?? 15 * 60_000 },
+      recommendedShards: options.recommendedShards ?? options.requiredShards ?? 1,
       apiBase: '',
       gatewayUrl: '',
     };
-    this.#gateway = new GatewayServer(this.#context, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? PRIVILEGED_INTENTS);
+    this.#gateway = new GatewayServer(this.#context, options.heartbeatIntervalMs ?? 41_250, options.privilegedIntents ?? PRIVILEGED_INTENTS, options.requiredShards ?? 1);
     const router = new Router().add([
       ...metaRoutes,
       ...commandRoutes,
@@ -260,13 +268,21 @@ export class FakeDiscord {
     this.store.webhooks.delete(id);
   }
 
-  /** Closes every gateway socket with a resumable code; the client reconnects and RESUMEs. */
-  disconnectGateway(code?: number): void {
-    this.#gateway.disconnectAll(code);
+  /**
+   * Closes every gateway socket, or only those of shard `shardId`'s sessions, with `code`: by default
+   * a resumable one, and the client reconnects and RESUMEs.
+   */
+  disconnectGateway(code?: number, { shardId }: { shardId?: number } = {}): void {
+    this.#gateway.disconnectAll(code, shardId);
   }
 
   newId(): string {
     return nextSnowflake();
+  }
+
+  /** A fresh guild id Discord routes to this shard of `shardCount`, for `addGuild({ id })`. */
+  guildIdOnShard(shardId: number, shardCount: number): string {
+    return snowflakeOnShard(shardId, shardCount);
   }
 
   async close(): Promise<void> {

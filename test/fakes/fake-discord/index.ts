@@ -15,6 +15,7 @@ export type { FakeDiscordOptions } from './fake-discord.js';
 export type { SendMessageInput, SentInteraction } from './user-events.js';
 export type { FaultResponse, RouteMatcher } from './faults.js';
 export type { GatewayStats } from './gateway-server.js';
+export type { ShardPair } from './shards.js';
 export type { InteractionInput } from './payloads/interaction.js';
 export type {
   InteractionResponse,

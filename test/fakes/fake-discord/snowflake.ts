@@ -10,6 +10,18 @@ export function nextSnowflake(now = Date.now()): string {
   return (((BigInt(now) - DISCORD_EPOCH) << 22n) | increment).toString();
 }
 
+/**
+ * A fresh snowflake that Discord routes to this shard of `shardCount` ((id >> 22) % count): its
+ * timestamp is moved back by less than `shardCount` ms to the nearest one of that shard.
+ */
+export function snowflakeOnShard(shardId: number, shardCount: number, now = Date.now()): string {
+  const count = BigInt(shardCount);
+  const stamp = BigInt(now) - DISCORD_EPOCH;
+  const offBy = (((stamp - BigInt(shardId)) % count) + count) % count;
+  increment = (increment + 1n) % 4096n;
+  return (((stamp - offBy) << 22n) | increment).toString();
+}
+
 /** A random token-like string; Discord tokens are opaque to clients. */
 export function randomToken(length = 68): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';

@@ -31,7 +31,7 @@ export const metaRoutes: Route[] = [
     handler: (_req, ctx) => ({
       body: {
         url: ctx.gatewayUrl,
-        shards: 1,
+        shards: ctx.recommendedShards,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
       },
     }),
