@@ -2,7 +2,8 @@ import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generat
 import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
 import { loadLlamaRuntime, workerContextTokens } from './load-llama-runtime.js';
 import { asOutOfMemory } from '../adapters/llama/out-of-memory.js';
-import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
+import { createLlmEmotionClassifier, DefaultLlmEmotionClassifierOptions } from '../adapters/llama/llm-emotion-classifier.js';
+import { withinTrainedContext } from '../adapters/llama/trained-context.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
@@ -40,19 +41,20 @@ export function createEngines(config: Config, logger: Logger, metrics: Metrics, 
 
 async function loadEngines(config: Config, logger: Logger, metrics: Metrics, signal?: AbortSignal): Promise<Engines> {
   const runtime = await loadLlamaRuntime(config, logger, workerContextTokens(config), signal);
+  const contextSize = replyContextSize(config, runtime, logger);
   const disposers: Array<() => Promise<void>> = [];
   try {
     const generator = await createLlamaReplyGenerator(runtime.model, {
       sequences: config.llm.sequences,
       loraSequences: config.llm.loraSequences,
-      contextSize: config.llm.contextSize,
+      contextSize,
       timeoutMs: config.llm.timeoutMs,
       logger,
     });
     disposers.push(() => generator.dispose());
     const inner =
       config.emotion.backend === 'llm'
-        ? await createLlmEmotionClassifier(runtime.model)
+        ? await createLlmEmotionClassifier(runtime.model, { contextSize: withinTrainedContext(DefaultLlmEmotionClassifierOptions.contextSize, runtime.model) })
         : await createOnnxClassifier(config, logger, signal);
     const classifier = workerClassifier(inner, metrics);
     disposers.push(() => classifier.dispose());
@@ -68,6 +70,19 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics, sig
   } catch (error) {
     for (const dispose of disposers.reverse()) await dispose().catch(() => undefined);
     await runtime.dispose();
-    throw asOutOfMemory(error, runtime.backend, `LLM_SEQUENCES=${config.llm.sequences} contexts of ${config.llm.contextSize} tokens`);
+    throw asOutOfMemory(error, runtime.backend, `LLM_SEQUENCES=${config.llm.sequences} contexts of ${contextSize} tokens`);
   }
+}
+
+/** LLM_CONTEXT_SIZE, or the shorter context LLM_MODEL was trained on, with a warning: the defaults keep working on a small model. */
+function replyContextSize(config: Config, runtime: LlamaRuntime, logger: Logger): number {
+  const contextSize = withinTrainedContext(config.llm.contextSize, runtime.model);
+  if (contextSize < config.llm.contextSize) {
+    logger.warn(
+      { contextSize: config.llm.contextSize, trainContextSize: contextSize, model: runtime.modelPath },
+      `LLM_CONTEXT_SIZE=${config.llm.contextSize} is longer than the context LLM_MODEL was trained on (${contextSize} tokens), past which it writes garbage; ` +
+        `replies get ${contextSize}-token contexts. Set LLM_CONTEXT_SIZE to ${contextSize} or less, or use a model trained on a longer context.`,
+    );
+  }
+  return contextSize;
 }

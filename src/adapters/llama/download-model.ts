@@ -6,6 +6,7 @@ import { downloadFailed, downloadInterrupted } from './download-errors.js';
 import { checkWritable } from './download-folder.js';
 import { checkFreeSpace, type FileToDownload } from './free-space.js';
 import { StallWatch } from './stall-watch.js';
+import { isUrlModel, urlModelFileName } from './url-model-file.js';
 
 /** ipull closes a cancelled download's file and connections in milliseconds; one that hangs must not hold up a stop. */
 const CANCEL_WAIT_MS = 2_000;
@@ -41,6 +42,8 @@ export async function downloadModel(spec: string, options: DownloadModelOptions)
       createModelDownloader({
         modelUri: spec,
         dirPath: options.modelsDir,
+        // Not under a name the host sends: the next start finds the file by the URL alone, without asking the host.
+        ...urlFileName(spec),
         showCliProgress: options.showProgress,
         // Keep the .ipull partial file on a stall or a stop, so the next start resumes where this one stopped.
         deleteTempFileOnCancel: false,
@@ -78,6 +81,12 @@ export async function downloadModel(spec: string, options: DownloadModelOptions)
     watch.stop();
     signal?.removeEventListener('abort', onStop);
   }
+}
+
+/** A URL's model is saved under the URL's own name when it names a .gguf file; other specs are named by node-llama-cpp. */
+function urlFileName(spec: string): { fileName?: string } {
+  const fileName = isUrlModel(spec) ? urlModelFileName(spec) : undefined;
+  return fileName === undefined ? {} : { fileName };
 }
 
 /** Every file of the download is in place at the size its host stated. */

@@ -1,11 +1,12 @@
 import type { Llama, LlamaModel } from 'node-llama-cpp';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
+import { checkModelFile } from './model-file.js';
 import { asOutOfMemory } from './out-of-memory.js';
 import type { GpuBackend } from './select-gpu.js';
 
 /**
- * Loads a local GGUF. A model too large for the backend's memory is LLM_OUT_OF_MEMORY; anything
- * else llama.cpp cannot read (random bytes, truncation, wrong format) is MODEL_CORRUPT, naming
+ * Loads a local GGUF. A path that is no file is MODEL_NOT_FOUND; a model too large for the backend's
+ * memory is LLM_OUT_OF_MEMORY; anything else llama.cpp cannot read (random bytes, truncation, wrong format) is MODEL_CORRUPT, naming
  * the backend, since a GPU backend can also fail on a sound file (`LLM_GPU=auto` then tries the CPU).
  */
 export async function loadModel(
@@ -21,6 +22,8 @@ export async function loadModel(
   } catch (error) {
     // A stop, not the file: no CPU fallback is tried after it.
     if (signal?.aborted) throw loadInterrupted(modelPath, signal.reason);
+    // A folder or a missing file is MODEL_NOT_FOUND, not a corrupt model to delete (nor one to retry on the CPU).
+    await checkModelFile(modelPath);
     const tooLarge = asOutOfMemory(error, backend, `Model ${modelPath}`);
     if (tooLarge !== error) throw tooLarge;
     throw new FeelbotError(

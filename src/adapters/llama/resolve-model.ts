@@ -1,16 +1,16 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
 import { resolveProjectPath } from '../files/package-root.js';
-import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { downloadFailed, downloadInterrupted, UNWRITABLE } from './download-errors.js';
 import { makeDownloadFolder } from './download-folder.js';
 import { acquireDownloadLock, type DownloadLock, type LockHolder } from './download-lock.js';
 import { downloadModel } from './download-model.js';
+import { checkModelFile } from './model-file.js';
 import { DOWNLOAD_STALL_TIMEOUT_MS } from './stall-watch.js';
+import { findUrlModel, isUrlModel } from './url-model-file.js';
 
 export interface ResolveModelOptions {
-  /** Where `hf:` models are looked up and downloaded to (resumable). */
+  /** Where `hf:` and URL models are looked up and downloaded to (resumable). */
   readonly modelsDir: string;
   /** Show node-llama-cpp's download progress bar. Defaults to `true`. */
   readonly showProgress?: boolean;
@@ -44,8 +44,8 @@ function isRemoteModel(spec: string): boolean {
 }
 
 /**
- * Turns `LLM_MODEL` (a local .gguf path or an `hf:user/repo:quant` / `hf:user/repo/file.gguf`
- * URI) into a local file path, downloading into `modelsDir` when needed.
+ * Turns `LLM_MODEL` (a local .gguf path, an `hf:user/repo:quant` / `hf:user/repo/file.gguf` URI,
+ * or an http(s) URL) into a local file path, downloading into `modelsDir` when it is not there whole.
  */
 export async function resolveModel(spec: string, options: ResolveModelOptions): Promise<string> {
   return isRemoteModel(spec) ? resolveRemote(spec, options) : resolveLocal(spec);
@@ -53,16 +53,7 @@ export async function resolveModel(spec: string, options: ResolveModelOptions): 
 
 async function resolveLocal(spec: string): Promise<string> {
   const path = resolveProjectPath(spec);
-  try {
-    await access(path);
-  } catch (error) {
-    throw new FeelbotError(
-      ErrorCodes.ModelNotFound,
-      `Model file not found: ${path}. Set LLM_MODEL to an existing .gguf file, ` +
-        'or to an hf:user/repo:quant URI and run `feelbot models pull`.',
-      { cause: error, userFacing: true, permanent: true, details: { path } },
-    );
-  }
+  await checkModelFile(path);
   return path;
 }
 
@@ -94,8 +85,8 @@ async function lockDownload(spec: string, settings: ResolveModelOptions & { read
     return await acquireDownloadLock(lockPath(modelsDir, spec), { staleAfterMs: settings.stallTimeoutMs + STALE_LOCK_GRACE_MS, signal, onWait: settings.onWait });
   } catch (error) {
     if (signal?.aborted) throw downloadInterrupted(spec, modelsDir, signal.reason);
-    // A folder no one may write to (a read-only volume filled beforehand) needs no lock: a URL's file,
-    // which only the downloader can name, is found there whole, and anything else is MODELS_DIR_UNWRITABLE there.
+    // A folder no one may write to (a read-only volume filled beforehand) needs no lock: a URL's file that
+    // only its host can name (no .gguf name in the URL) is found there whole by the downloader, and anything else is MODELS_DIR_UNWRITABLE there.
     if (UNWRITABLE.has(String((error as NodeJS.ErrnoException).code))) return NO_LOCK;
     throw downloadFailed(spec, modelsDir, error);
   }
@@ -106,7 +97,9 @@ async function findDownloaded(spec: string, modelsDir: string): Promise<{ path?:
   try {
     return { path: await resolveModelFile(spec, { directory: modelsDir, cli: false, download: false }) };
   } catch (miss) {
-    return { miss };
+    // node-llama-cpp cannot name a plain URL's file without asking its host; downloadModel saves it under the URL's name.
+    const path = isUrlModel(spec) ? await findUrlModel(spec, modelsDir) : undefined;
+    return path === undefined ? { miss } : { path };
   }
 }
 

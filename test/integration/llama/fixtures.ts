@@ -20,6 +20,11 @@ export function ensureLlamaFixtures(): typeof fixturePaths {
   return fixturePaths;
 }
 
+/** Writes the tiny model trained on a `contextLength`-token context (LLM_CONTEXT_SIZE defaults to 4,096) when missing; returns its path. */
+export function ensureShortContextModel(contextLength: number): string {
+  return ensureTinyGguf(`${GENERATED_DIR}tiny-context-${contextLength}.gguf`, { shape: { contextLength } });
+}
+
 const GREEDY: SamplingSettings = { temperature: 0, topP: 1, repeatPenalty: 1, maxTokens: 16 };
 
 export function buildGenerationRequest(

@@ -1,6 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/adapters/llama/load-model.js';
+import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
 import { selectLlama } from '../../../src/adapters/llama/select-gpu.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { ErrorCodes, isFeelbotError } from '../../../src/errors.js';
@@ -18,15 +21,17 @@ function truncatedModel(): string {
 }
 
 /**
- * Loads `modelPath` with the real binding. This machine has no GPU, so the CPU binding stands in
- * for one when the config asks for a GPU; loadModel is told which backend it is on.
+ * Resolves, then loads `modelPath` with the real binding, as createLlamaRuntime does. This machine
+ * has no GPU, so the CPU binding stands in for one when the config asks for a GPU; loadModel is told
+ * which backend it is on.
  */
 function realLoader(modelPath: string, tried: string[]) {
   return async (config: Config): Promise<Engines> => {
     tried.push(config.llm.gpu);
+    const resolved = await resolveModel(modelPath, { modelsDir: GENERATED_DIR });
     const { llama } = await selectLlama('cpu');
     try {
-      await loadModel(llama, modelPath, config.llm.gpu === 'cpu' ? 'cpu' : 'cuda');
+      await loadModel(llama, resolved, config.llm.gpu === 'cpu' ? 'cpu' : 'cuda');
     } finally {
       await llama.dispose();
     }
@@ -46,6 +51,20 @@ describe('a model that a GPU backend fails to load', () => {
     expect((failure as { details: Record<string, unknown> }).details.backend).toBe('cpu');
     const retry = lines.find((line) => line.level === 'warn' && line.code === ErrorCodes.ModelCorrupt);
     expect(retry?.msg).toMatch(/cuda.*retrying on the CPU/);
+  });
+
+  it('with LLM_GPU=auto, an LLM_MODEL naming a folder is MODEL_NOT_FOUND at once, with no retry on the CPU', async () => {
+    const tried: string[] = [];
+    const { logger, lines } = capturedLogger();
+    const folder = mkdtempSync(join(tmpdir(), 'feelbot-models-'));
+    try {
+      const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, { load: realLoader(folder, tried) }).catch((error: unknown) => error);
+      expect(isFeelbotError(failure, ErrorCodes.ModelNotFound)).toBe(true);
+      expect(tried).toEqual(['auto']);
+      expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('with a GPU named explicitly, fails with MODEL_CORRUPT and no CPU attempt', async () => {

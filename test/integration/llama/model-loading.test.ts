@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLlamaRuntime } from '../../../src/adapters/llama/llama-runtime.js';
 import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
@@ -79,6 +79,40 @@ describe('model resolution and loading', () => {
       userFacing: true,
       message: expect.stringContaining(missing),
     });
+  });
+
+  it('LLM_MODEL naming a folder is MODEL_NOT_FOUND saying to name the .gguf file in it, not MODEL_CORRUPT advising to delete it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feelbot-models-'));
+    try {
+      writeFileSync(join(folder, 'gemma-2-2b-it-Q4_K_M.gguf'), '');
+      mkdirSync(join(folder, 'hub'));
+      const error = await createLlamaRuntime({ model: folder, gpu: 'cpu', modelsDir: GENERATED_DIR }).then(
+        async (runtime) => {
+          await runtime.dispose();
+          return 'loaded';
+        },
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ code: ErrorCodes.ModelNotFound, userFacing: true });
+      const { message } = error as Error;
+      expect(message).toContain(`LLM_MODEL names a folder (${folder})`);
+      expect(message).toContain('gemma-2-2b-it-Q4_K_M.gguf');
+      expect(message).not.toMatch(/Delete it/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('LLM_MODEL naming a folder with no .gguf file in it says so', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feelbot-models-'));
+    try {
+      await expect(resolveModel(folder, { modelsDir: GENERATED_DIR })).rejects.toMatchObject({
+        code: ErrorCodes.ModelNotFound,
+        message: expect.stringMatching(new RegExp(`LLM_MODEL names a folder \\(${folder}\\) with no \\.gguf file in it`)),
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a corrupt model file fails with MODEL_CORRUPT', async () => {
