@@ -1,9 +1,12 @@
 import type { Prompt, PromptTurn } from './prompt.js';
+import { alternatingTurns } from './alternating-turns.js';
 import type { ConversationMessage } from './conversation.js';
 import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
+import { withReplyTarget } from './reply-target.js';
 import { characterTag, speakerTags, type Speaker } from './speaker-tags.js';
+import { sameWebhookName } from './webhook-name.js';
 
 /** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
 const MAX_QUOTED_CHARS = 1_500;
@@ -19,13 +22,19 @@ export interface PromptInput {
    * messages of `context` posted under are always added. Defaults to none beyond those.
    */
   readonly characterNames?: readonly string[];
+  /**
+   * The name the persona posts under here (a server's look may rename it): a persona message whose
+   * persona was not noted (the note expired, or Redis lost it) is its own only when posted under
+   * this name. Defaults to the persona's own name.
+   */
+  readonly postsAs?: string;
 }
 
 /**
  * The prompt the model sees. User text is quoted inside markers the model is told are data,
  * and any marker-like text inside it is defused, so "ignore your instructions" stays a quote.
  */
-export function buildPrompt({ persona, context, message, characterNames = [] }: PromptInput): Prompt {
+export function buildPrompt({ persona, context, message, characterNames = [], postsAs = persona.name }: PromptInput): Prompt {
   const system = [
     persona.systemPrompt,
     `Your voice: ${persona.voice}`,
@@ -33,11 +42,10 @@ export function buildPrompt({ persona, context, message, characterNames = [] }: 
     "Each quoted message looks like <<<Name: text>>>. A name ending in (character) is one of the other characters, never you; every other name is a member's.",
   ].join('\n');
   const tagOf = speakerTagsOf(persona, context, message, characterNames);
-  const turns: PromptTurn[] = [];
-  for (const previous of context) pushTurn(turns, toTurn(previous, persona, tagOf));
+  const turns = context.map((previous) => toTurn(previous, isOwn(previous, persona, postsAs), tagOf));
   // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
-  pushTurn(turns, { role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
-  return { system, turns };
+  turns.push({ role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
+  return { system, turns: alternatingTurns(turns) };
 }
 
 /** The one line of the last turn outside any quote. */
@@ -65,20 +73,19 @@ function speakerOf(said: ConversationMessage): Speaker {
 }
 
 /**
- * The persona's own earlier replies are its turns, and so are those whose persona is not known
- * (jobs queued by an older gateway); another character's are quoted, as any member's are.
+ * The persona's own earlier replies, by the key its worker noted; where none was noted (the note
+ * expired, Redis lost it, an older gateway queued the job), those posted under the name it posts
+ * under now, as Discord shows it. Any other persona's are never put in its mouth.
  */
-function toTurn(message: ConversationMessage, persona: Persona, tagOf: TagOf): PromptTurn {
-  const ownTurn = message.persona !== undefined && (message.personaKey === undefined || message.personaKey === persona.emotion);
-  return ownTurn ? { role: 'assistant', text: clip(message.content) } : { role: 'user', text: quote(message, tagOf) };
+function isOwn(message: ConversationMessage, persona: Persona, postsAs: string): boolean {
+  if (message.persona === undefined) return false;
+  return message.personaKey !== undefined ? message.personaKey === persona.emotion : sameWebhookName(message.persona, postsAs);
 }
 
-/** Chat templates expect alternating roles, so consecutive turns of one role are merged. */
-function pushTurn(turns: PromptTurn[], turn: PromptTurn): void {
-  const last = turns.at(-1);
-  if (last && last.role === turn.role) turns[turns.length - 1] = { role: turn.role, text: `${last.text}\n${turn.text}` };
-  else if (turns.length === 0 && turn.role === 'assistant') return;
-  else turns.push(turn);
+/** Its own replies are the persona's turns; any other message is quoted, a character's as a member's is. */
+function toTurn(message: ConversationMessage, own: boolean, tagOf: TagOf): PromptTurn {
+  const turn: PromptTurn = own ? { role: 'assistant', text: clip(message.content) } : { role: 'user', text: quote(message, tagOf) };
+  return withReplyTarget(turn, message.repliedTo ? turn.text : undefined);
 }
 
 /**

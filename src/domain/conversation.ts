@@ -15,4 +15,9 @@ export interface ConversationMessage {
    * persona's words are then quoted as that character's, not as the answering persona's own.
    */
   readonly personaKey?: Emotion | undefined;
+  /**
+   * True on the message the one answered replies to (the first link of its reply chain), where the
+   * gateway marked it: a prompt cut to fit the model's context keeps it while older messages go.
+   */
+  readonly repliedTo?: boolean | undefined;
 }

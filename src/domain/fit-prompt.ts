@@ -1,7 +1,9 @@
 import type { Prompt, PromptTurn } from './prompt.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
+import { alternatingTurns, isOpeningTurn } from './alternating-turns.js';
 import { QUOTED_MESSAGE } from './build-prompt.js';
 import { tailChars } from './cut-text.js';
+import { replyTargetOf, withReplyTarget } from './reply-target.js';
 
 /** Chat templates add role markers around every turn; this covers the longest common ones. */
 const TOKENS_PER_TURN_MARKUP = 8;
@@ -23,7 +25,9 @@ export function messageRoom(system: string, budget: number, countTokens: (text: 
 /**
  * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of
  * the last turn, then the start of the newest message, so the model always sees the persona and
- * the newest words. A message is never cut outside its quote markers: user text stays data. The
+ * the newest words. The message replied to stays while any other can go, and goes only before the
+ * newest words would; the persona's own words left first are opened by a user turn of ours, never
+ * dropped for it. A message is never cut outside its quote markers: user text stays data. The
  * system text is never cut: it carries the rules that keep replies safe.
  *
  * `countPrompt` measures a whole prompt as the model reads it (the chat template's markup and all):
@@ -60,19 +64,49 @@ function turnCost(turn: PromptTurn, countTokens: (text: string) => number): numb
 }
 
 function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) => number): Prompt {
-  const cost = (turn: PromptTurn) => turnCost(turn, countTokens);
-  const turns = [...prompt.turns];
-  let total = partsCost(prompt, countTokens);
-  while (total > budget && turns.length > 1) total -= cost(turns.shift()!);
-  // Chat templates want the conversation to open with the user.
-  while (turns.length > 1 && turns[0]!.role === 'assistant') total -= cost(turns.shift()!);
-  const last = turns.at(-1);
-  if (total > budget && last) {
-    const room = messageRoom(prompt.system, budget, countTokens);
-    if (room < MIN_MESSAGE_TOKENS) throw noRoomForMessage(room, budget);
-    turns[turns.length - 1] = { role: last.role, text: shorten(last.text, room, countTokens) };
+  // Each drop recounts the turns left, most of them unchanged: each text is tokenized once.
+  const counted = new Map<string, number>();
+  const count = (text: string): number => {
+    const known = counted.get(text);
+    if (known !== undefined) return known;
+    const tokens = countTokens(text);
+    counted.set(text, tokens);
+    return tokens;
+  };
+  const cost = (turns: readonly PromptTurn[]) => partsCost({ system: prompt.system, turns }, count);
+  let turns = alternatingTurns(prompt.turns);
+  while (cost(turns) > budget) {
+    const fewer = withoutOldest(turns);
+    if (!fewer) break;
+    turns = alternatingTurns(fewer);
   }
-  return { system: prompt.system, turns };
+  const last = turns.at(-1);
+  if (cost(turns) <= budget || !last) return { system: prompt.system, turns };
+  const bare = messageRoom(prompt.system, budget, count);
+  if (bare < MIN_MESSAGE_TOKENS) throw noRoomForMessage(bare, budget);
+  // The turns kept before the newest (the one replied to, its opening turn) go when they leave it too little room.
+  let earlier = turns.slice(0, -1);
+  let room = budget - cost(earlier) - TOKENS_PER_TURN_MARKUP;
+  if (room < MIN_MESSAGE_TOKENS) {
+    earlier = [];
+    room = bare;
+  }
+  return { system: prompt.system, turns: [...earlier, { role: last.role, text: shorten(last.text, room, countTokens, replyTargetOf(last)) }] };
+}
+
+/**
+ * The turns with the oldest that can go gone: any but the newest, the opening turn (alternatingTurns
+ * writes it) and the one holding the message replied to, which is first narrowed to that message
+ * alone once every older turn is gone. Undefined when nothing more can go.
+ */
+function withoutOldest(turns: readonly PromptTurn[]): PromptTurn[] | undefined {
+  const held = turns.findIndex((turn, index) => index < turns.length - 1 && replyTargetOf(turn) !== undefined);
+  const oldest = turns.findIndex((turn, index) => index < turns.length - 1 && !isOpeningTurn(turn) && index !== held);
+  const target = held === -1 ? undefined : replyTargetOf(turns[held]!);
+  if (target !== undefined && turns[held]!.text !== target && (oldest === -1 || oldest > held)) {
+    return turns.map((turn, index) => (index === held ? withReplyTarget({ role: turn.role, text: target }, target) : turn));
+  }
+  return oldest === -1 ? undefined : turns.filter((_, index) => index !== oldest);
 }
 
 /** The persona's system text leaves the message too little room: a config problem, never a retry. */
@@ -93,14 +127,22 @@ function promptTooLong(tokens: number, budget: number): FeelbotError {
   );
 }
 
-function shorten(text: string, tokens: number, countTokens: (text: string) => number): string {
+/** `keep`, a quoted message of `text` (the one replied to), stays while whole quotes older and newer than it go. */
+function shorten(text: string, tokens: number, countTokens: (text: string) => number, keep?: string): string {
   const quotes = [...text.matchAll(QUOTED_MESSAGE)];
   const newest = quotes.at(-1);
   if (!newest) return `…${longestTail(text, tokens - countTokens('…'), countTokens)}`;
+  const kept = keep === undefined ? -1 : text.indexOf(keep);
   // Whole quoted messages go first, oldest first.
   for (const quote of quotes) {
     const rest = text.slice(quote.index);
-    if (countTokens(rest) <= tokens) return rest;
+    const withKept = kept !== -1 && kept < quote.index ? `${keep}\n${rest}` : rest;
+    if (countTokens(withKept) <= tokens) return withKept;
+  }
+  // Too little room for it beside the newest words: it goes, as any older quote.
+  for (const quote of kept === -1 ? [] : quotes) {
+    const rest = text.slice(quote.index);
+    if (quote.index > kept && countTokens(rest) <= tokens) return rest;
   }
   // The newest message alone is too long: cut the start of its text, inside its own markers.
   const opener = `<<<${newest[1]}: …`;

@@ -93,7 +93,7 @@ async function channelHistory(message: Message, options: ContextOptions): Promis
   const shown = [...byId.values()]
     .filter((earlier) => !earlier.system)
     .sort(byTime)
-    .map((earlier) => toConversationMessage(earlier, options))
+    .map((earlier) => toConversationMessage(earlier, options, earlier.id === chain[0]?.id))
     .filter((earlier) => earlier.content.trim().length > 0);
   return {
     recent: options.recentMessages,
@@ -142,7 +142,8 @@ async function replyChain(message: Message): Promise<Message[]> {
   return chain;
 }
 
-function toConversationMessage(message: Message, options: ContextOptions): ConversationMessage {
+/** `repliedTo`: the message is the one this job's message replies to, which a prompt cut to fit keeps. */
+function toConversationMessage(message: Message, options: ContextOptions, repliedTo: boolean): ConversationMessage {
   const fromPersona = options.isPersonaMessage(message);
   const persona = fromPersona ? (message.webhookId ? message.author.username : (message.embeds[0]?.author?.name ?? message.author.username)) : undefined;
   return {
@@ -151,5 +152,6 @@ function toConversationMessage(message: Message, options: ContextOptions): Conve
     authorId: persona ? undefined : message.author.id,
     content: contextTextOf(message),
     persona,
+    ...(repliedTo ? { repliedTo } : {}),
   };
 }

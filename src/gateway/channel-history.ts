@@ -29,9 +29,18 @@ export function contextSince(history: ChannelHistory, firstId: string, own: Read
   const since = history.fetchedIds.filter((id) => !isBefore(id, firstId)).length;
   const window = history.fetchedIds.slice(Math.max(0, history.fetchedIds.length - since - history.recent));
   const shown = new Set([...window, ...history.chainIds]);
-  return history.messages
-    .filter((message) => message.messageId !== undefined && shown.has(message.messageId) && !own.has(message.messageId))
-    .slice(-MAX_CONTEXT_MESSAGES);
+  const candidates = history.messages.filter((message) => message.messageId !== undefined && shown.has(message.messageId) && !own.has(message.messageId));
+  return newestKeepingChain(candidates, new Set(history.chainIds));
+}
+
+/** The newest MAX_CONTEXT_MESSAGES, the reply chain first: the message replied to stays, however many came since. */
+function newestKeepingChain(messages: readonly ConversationMessage[], chain: ReadonlySet<string>): ConversationMessage[] {
+  if (messages.length <= MAX_CONTEXT_MESSAGES) return [...messages];
+  const inChain = (message: ConversationMessage) => chain.has(message.messageId!);
+  const chained = messages.filter(inChain).slice(-MAX_CONTEXT_MESSAGES);
+  const others = messages.filter((message) => !inChain(message));
+  const kept = new Set([...chained, ...others.slice(Math.max(0, others.length - (MAX_CONTEXT_MESSAGES - chained.length)))]);
+  return messages.filter((message) => kept.has(message));
 }
 
 /** Snowflakes sort by time; compared as bigints, since they outgrow doubles. */

@@ -26,6 +26,8 @@ const ContextMessageSchema = z.object({
   persona: z.string().optional(),
   /** The key of the persona that posted it, where noted; absent in jobs queued by an older gateway. */
   personaKey: z.enum(EMOTIONS).optional(),
+  /** The message this job's message replies to, which a prompt cut to fit keeps; absent in jobs queued by an older gateway. */
+  repliedTo: z.boolean().optional(),
 });
 
 /** The one message (or burst of messages) a worker answers. Checked on both sides of the queue. */

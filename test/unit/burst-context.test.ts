@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationMessage } from '../../src/domain/conversation.js';
-import type { ChannelHistory } from '../../src/gateway/channel-history.js';
+import { contextSince, type ChannelHistory } from '../../src/gateway/channel-history.js';
 import { foldBurst } from '../../src/gateway/queue-in-burst.js';
 import { MAX_CONTEXT_MESSAGES } from '../../src/jobs/message-job.js';
 import { buildMessageJob, snowflake } from '../factories.js';
@@ -56,6 +56,14 @@ describe("a burst's context, from the history fetched before its newest message"
     const hidden = new Set([messages[1]!.messageId!]);
     const { job, entries } = burstOf(messages, historyBefore(messages.slice(0, -1), 3, { hidden }));
     expect(contents(foldBurst(job, entries).context)).toEqual(['two', 'three']);
+  });
+
+  it('at CONTEXT_MESSAGES=20 the message replied to, older than the twenty, is kept and the oldest of the twenty makes room for it', () => {
+    const before = Array.from({ length: 22 }, (_, i) => `line ${i + 1}`);
+    const messages = channel(['joy: what a day it was!', ...before, 'alice: I am so happy']);
+    const chain = [messages[0]!.messageId!];
+    const contextOf = contextSince(historyBefore(messages.slice(0, -1), 20, { chain }), messages.at(-1)!.messageId!);
+    expect(contents(contextOf)).toEqual(['joy: what a day it was!', ...before.slice(-(MAX_CONTEXT_MESSAGES - 1))]);
   });
 
   it('the reply chain is kept however far back it goes, without the burst’s own messages in it', () => {

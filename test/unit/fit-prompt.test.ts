@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { OPENING_TURN } from '../../src/domain/alternating-turns.js';
 import { buildPrompt } from '../../src/domain/build-prompt.js';
 import { fitPrompt } from '../../src/domain/fit-prompt.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
-import { personas } from '../factories.js';
+import { personas, snowflake } from '../factories.js';
 
 /** Half of a surrogate pair on its own: what a cut through an emoji leaves behind. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -31,11 +32,12 @@ describe('fitPrompt', () => {
     expect(fitted.turns).toEqual([prompt.turns[2]]);
   });
 
-  it('never starts on an assistant turn, even one that fits', () => {
-    // 400 fits once the old question is gone (362 tokens); only the opening-turn rule drops the old answer.
-    const fitted = fitPrompt(prompt, 400, chars);
-    expect(fitted.system).toBe(prompt.system);
-    expect(fitted.turns).toEqual([prompt.turns[2]]);
+  it("never starts on an assistant turn: the persona's own words left first are opened by a user turn of ours, not dropped", () => {
+    // Everything but the old question, the opening turn's cost included.
+    const budget = 108 + OPENING_TURN.text.length + 8 + 228 + 26;
+    expect(fitPrompt(prompt, budget, chars).turns).toEqual([OPENING_TURN, prompt.turns[1], prompt.turns[2]]);
+    // One token less leaves no room for the old answer with its opening turn: only then does it go, as any older turn.
+    expect(fitPrompt(prompt, budget - 1, chars).turns).toEqual([prompt.turns[2]]);
   });
 
   it('cuts the start of a single huge message, keeping its end', () => {
@@ -142,5 +144,77 @@ describe('fitPrompt', () => {
     const text = fitPrompt(huge, 101, chars).turns[0]!.text;
     expect(text).not.toMatch(LONE_SURROGATE);
     expect(text).toBe(`…${'😀'.repeat(39)}`);
+  });
+});
+
+describe('fitPrompt, the message replied to', () => {
+  /** A prompt's parts as fitPrompt counts them without a renderer: each text plus 8 tokens of markup. */
+  const partsOf = (fitted: { system: string; turns: readonly { text: string }[] }) =>
+    chars(fitted.system) + 8 + fitted.turns.reduce((sum, turn) => sum + chars(turn.text) + 8, 0);
+  const joyAnswered = 'Congratulations on passing your driving test, that is wonderful news!';
+  const chatter = (who: string) => `${who} talks about the weekend plans at some length. `.repeat(8);
+  /** Joy's answer, older than the recent messages, replied to by Bob; the channel moved on meanwhile. */
+  const replyToJoy = () =>
+    buildPrompt({
+      persona: personas.joy,
+      context: [
+        { messageId: snowflake(), authorName: 'Joy', content: joyAnswered, persona: 'Joy', personaKey: 'joy', repliedTo: true },
+        { messageId: snowflake(), authorName: 'Cam', authorId: snowflake(), content: chatter('Cam') },
+        { messageId: snowflake(), authorName: 'Joy', content: 'Have a lovely weekend, everyone!', persona: 'Joy', personaKey: 'joy' },
+        { messageId: snowflake(), authorName: 'Dee', authorId: snowflake(), content: chatter('Dee') },
+      ],
+      message: { authorName: 'Bob', authorId: snowflake(), content: 'haha that is so good to hear' },
+    });
+
+  it("keeps the persona's own message replied to, as its own turn after an opening user turn, while newer turns go to fit", () => {
+    const prompt = replyToJoy();
+    const budget = chars(prompt.system) + 8 + OPENING_TURN.text.length + 8 + joyAnswered.length + 8 + 200;
+    const fitted = fitPrompt(prompt, budget, chars);
+    expect(partsOf(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.turns[0]).toEqual(OPENING_TURN);
+    expect(fitted.turns[1]).toMatchObject({ role: 'assistant', text: joyAnswered });
+    expect(fitted.turns.map((turn) => turn.text).join('\n')).not.toMatch(/Cam talks|lovely weekend|Dee talks/);
+    expect(fitted.turns.at(-1)!.text).toBe('<<<Bob: haha that is so good to hear>>>\nReply to the author of the last quoted message, as Joy.');
+  });
+
+  it("keeps a member's message replied to inside the newest turn, dropping the quotes around it whole", () => {
+    const prompt = buildPrompt({
+      persona: personas.joy,
+      context: [
+        { messageId: snowflake(), authorName: 'Ann', authorId: snowflake(), content: 'who wants to come to the lake on Sunday?', repliedTo: true },
+        { messageId: snowflake(), authorName: 'Joy', content: 'Oh, the lake sounds like so much fun! '.repeat(6), persona: 'Joy', personaKey: 'joy' },
+        { messageId: snowflake(), authorName: 'Cam', authorId: snowflake(), content: chatter('Cam') },
+      ],
+      message: { authorName: 'Bob', authorId: snowflake(), content: 'me! count me in' },
+    });
+    const budget = chars(prompt.system) + 2 * 8 + 200;
+    const fitted = fitPrompt(prompt, budget, chars);
+    expect(partsOf(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.turns).toHaveLength(1);
+    expect(fitted.turns[0]!.text).toBe(
+      '<<<Ann: who wants to come to the lake on Sunday?>>>\n<<<Bob: me! count me in>>>\nReply to the author of the last quoted message, as Joy.',
+    );
+  });
+
+  it('gives the message replied to up before the newest words, when both cannot fit', () => {
+    const prompt = replyToJoy();
+    const budget = chars(prompt.system) + 2 * 8 + 100;
+    const fitted = fitPrompt(prompt, budget, chars);
+    expect(partsOf(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.turns.map((turn) => turn.role)).toEqual(['user']);
+    expect(fitted.turns[0]!.text).toContain('<<<Bob: haha that is so good to hear>>>');
+  });
+
+  it('keeps it when measured as the chat template renders the whole prompt, within the budget', () => {
+    /** A template whose markup takes 30 tokens a turn, far past the 8 guessed for each part. */
+    const rendered = (fitted: { system: string; turns: readonly { text: string }[] }) =>
+      chars(fitted.system) + fitted.turns.reduce((sum, turn) => sum + chars(turn.text), 0) + 30 * (fitted.turns.length + 1);
+    const prompt = replyToJoy();
+    const budget = chars(prompt.system) + OPENING_TURN.text.length + joyAnswered.length + 4 * 30 + 120;
+    const fitted = fitPrompt(prompt, budget, chars, rendered);
+    expect(rendered(fitted)).toBeLessThanOrEqual(budget);
+    expect(fitted.turns.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user']);
+    expect(fitted.turns[1]!.text).toBe(joyAnswered);
+    expect(fitted.turns[2]!.text).toContain('<<<Bob: haha that is so good to hear>>>');
   });
 });

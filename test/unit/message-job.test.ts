@@ -35,6 +35,14 @@ describe('message job schema', () => {
     expect(isFeelbotError(parseError(buildMessageJob({ content: tooLong })), ErrorCodes.JobInvalid)).toBe(true);
   });
 
+  it('a context entry keeps its mark as the message the job replies to, so a prompt cut to fit keeps it on the worker too', () => {
+    const context = [
+      { messageId: snowflake(), authorName: 'Joy', content: 'What a day!', persona: 'Joy', personaKey: 'joy' as const, repliedTo: true },
+      { messageId: snowflake(), authorName: 'Ann', content: 'hi' },
+    ];
+    expect(parseMessageJob(buildMessageJob({ context })).context.map((entry) => entry.repliedTo)).toEqual([true, undefined]);
+  });
+
   it("a context entry keeps its author's id; one without (queued by an older gateway) still parses; one that is no snowflake is rejected", () => {
     const authorId = snowflake();
     const context = [

@@ -3,8 +3,11 @@ import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import type { ReplyPersonas } from '../../ports/reply-personas.js';
 import { feelbotKey } from './redis-connection.js';
 
-/** A quiet channel's last messages may be weeks old; a reply older than this reads as the answering persona's own, as before. */
-const REPLY_PERSONA_TTL_SECONDS = 30 * 24 * 3_600;
+/**
+ * As long as a channel's persona webhooks are remembered (90 days), so a reply the gateway knows
+ * as a persona's is known by key, not only by the name it was posted under (a server may rename one).
+ */
+const REPLY_PERSONA_TTL_SECONDS = 90 * 24 * 3_600;
 
 /** One short string per posted reply, expiring. */
 export class RedisReplyPersonas implements ReplyPersonas {
