@@ -33,11 +33,15 @@ export interface JobWorkerOptions {
   readonly queueName?: string;
   /** Per job name: what to do once a job of that kind will not be tried again. */
   readonly giveUp?: Readonly<Record<string, GiveUpHandler>>;
+  /** Whether it takes jobs as soon as it is created; false: only after `run()`. Defaults to true. */
+  readonly autorun?: boolean;
 }
 
 export interface JobWorker {
   /** Resolves once BullMQ has checked Redis on its connections; REDIS_UNAVAILABLE if that fails. */
   ready(): Promise<void>;
+  /** Starts taking jobs, for a worker created with `autorun: false`; nothing when it already does. */
+  run(): void;
   /** Stops taking jobs, lets the ones in flight finish for up to `graceMs`, then aborts them. */
   stop(graceMs: number): Promise<void>;
 }
@@ -77,6 +81,7 @@ export function createJobWorker(
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.min(options.lockDurationMs, MAX_STALLED_INTERVAL_MS),
       metrics: { maxDataPoints: METRICS_DATA_POINTS },
+      autorun: options.autorun ?? true,
     },
   );
 
@@ -93,6 +98,10 @@ export function createJobWorker(
   return {
     ready() {
       return untilReady(worker.waitUntilReady());
+    },
+    run() {
+      // As BullMQ's own autorun does: its loop's failures are the worker's 'error' events.
+      if (!worker.isRunning()) worker.run().catch((error: unknown) => worker.emit('error', error as Error));
     },
     stop(graceMs) {
       return closeWorker(worker, connection, { graceMs, shutdown, inFlight: () => inFlight, logger });

@@ -52,7 +52,8 @@ export interface RunningWorker {
 /**
  * Process 2: loads each model once, then drains the queue. Models load before the worker takes
  * its first job, so a missing model fails at start-up, not per message. `signal` (a stop during
- * start-up) cancels a model download, keeping its partial file, and ends start-up with INTERRUPTED.
+ * start-up) cancels a model download, keeping its partial file, and ends start-up with INTERRUPTED;
+ * a worker it stopped has taken no job.
  */
 export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS, signal?: AbortSignal): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
@@ -75,7 +76,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   // Before the first job: under another bot's prefix this worker would take that bot's jobs and post with this bot's token.
   // After the models, so a missing model is told without asking Discord anything.
-  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config, logger), config).catch(async (error: unknown) => {
+  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config, logger, signal), config, signal).catch(async (error: unknown) => {
     await engines.dispose();
     throw error;
   });
@@ -138,15 +139,20 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       logger,
       metrics,
       giveUp: giveUpHandlers(analysisDeps.responder),
+      // Only after the last look at `signal`: a job taken by a stopping start-up would be cut off by the exit.
+      autorun: false,
     },
   );
-  // Ready means BullMQ has checked Redis on its connections, not only that it was told to start.
-  await running.ready().catch(async (error: unknown) => {
+  const abandon = async (error: unknown): Promise<never> => {
     await running.stop(0);
     await engines.dispose();
     redis.disconnect();
     throw error;
-  });
+  };
+  // Ready means BullMQ has checked Redis on its connections, not only that it was told to start.
+  await running.ready().catch(abandon);
+  if (signal?.aborted) await abandon(signal.reason);
+  running.run();
   logger.info({ concurrency: generator.parallelism }, 'worker ready');
   return {
     classifier,
@@ -162,10 +168,10 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
  * Claims QUEUE_PREFIX for the bot's application and returns its id; Discord failing to say which
  * that is fails start-up (DISCORD_UNAVAILABLE, DISCORD_RATE_LIMITED) instead of guessing it.
  */
-async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config): Promise<string> {
+async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config, signal?: AbortSignal): Promise<string> {
   const id = await applicationId().catch((error: unknown) => {
-    throw applicationIdFailure(error, config.discord.apiUrl);
+    throw signal?.aborted ? signal.reason : applicationIdFailure(error, config.discord.apiUrl);
   });
-  await claimQueuePrefix(config.redis.url, config.redis.prefix, id);
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, id, { signal });
   return id;
 }

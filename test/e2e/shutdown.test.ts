@@ -7,7 +7,7 @@ import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
 import { createJobWorker, type JobHandler } from '../../src/worker/job-worker.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { FeelbotProcess } from '../support/feelbot-process.js';
 import { FeelbotStack } from '../support/feelbot-stack.js';
 import { longRepliesPersonaFile, slowModelPath } from '../support/fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
@@ -152,6 +152,44 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     );
     expect(stack.discord.webhookExecutions()).toHaveLength(messages.length);
   }, 180_000);
+});
+
+describe('SIGTERM on a worker after its models loaded, while it still asks Discord for its application id (docker stop during a slow start)', () => {
+  let stack: FeelbotStack | undefined;
+  afterEach(async (context) => {
+    await stack?.stop(context);
+    stack = undefined;
+  });
+
+  it.each(['worker', 'start'] as const)('`feelbot %s` exits 0 soon after the signal, leaving the queued job for the next worker, not active in Redis until its lock expires', async (command) => {
+    stack = await FeelbotStack.start();
+    await stack.spawn('gateway', { BURST_WINDOW_MS: '250' });
+    const message = stack.mention('my exam went so badly, I feel awful');
+    const queue = stack.replyQueue();
+    const jobId = messageJobId(message.id);
+    // Held back by the burst window until a worker promotes it.
+    await expect.poll(async () => (await queue.getJob(jobId))?.getState(), { timeout: 20_000 }).toBe('delayed');
+
+    // Discord is slow to answer the worker's start-up question (an outage, a long 429)...
+    const discord = stack.discord;
+    const release = discord.holdNext('GET /applications/@me');
+    const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(1_000), HTTP_PORT: '0' };
+    const starting = new FeelbotProcess([command], stack.env(slow));
+    stack.processes.push(starting);
+    await discord.waitFor(() => discord.requests.some((request) => request.path === '/applications/@me' && request.status === 0), { timeoutMs: 60_000 });
+
+    // ...and the operator stops it meanwhile; then Discord answers.
+    const started = Date.now();
+    const exiting = starting.stop('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    const code = await exiting;
+    expect({ code, withinBudget: Date.now() - started < EXIT_BUDGET_MS }).toEqual({ code: 0, withinBudget: true });
+    expect(starting.logs.filter((line) => line.msg === 'worker ready' || line.jobId === jobId)).toEqual([]);
+    // A stopped start-up takes no job it would then abandon: the job still waits for the next worker, with no attempt used.
+    const job = await queue.getJob(jobId);
+    expect({ state: await job!.getState(), attemptsMade: job!.attemptsMade }).toEqual({ state: expect.stringMatching(/^(waiting|delayed)$/), attemptsMade: 0 });
+  }, 120_000);
 });
 
 describe('the job worker stopping with a job still running after its grace period (in-process, real BullMQ)', () => {

@@ -14,19 +14,22 @@ const NOT_ANSWERED_STATUSES = new Set([408, 429]);
  * unchecked, with a warning, while Discord cannot answer: that is what the setting is for. Without
  * it, or when Discord refuses the token, rejects with Discord's error. For what a wrong id would
  * make lasting, as the QUEUE_PREFIX claim, and for webhooks and emojis told as the bot's own by it.
+ * `signal` (a stop during start-up) cancels the request and rejects with its reason.
  */
-export async function certainApplicationId(rest: REST, config: Config, logger: Logger): Promise<string> {
+export async function certainApplicationId(rest: REST, config: Config, logger: Logger, signal?: AbortSignal): Promise<string> {
   const configured = config.discord.applicationId;
-  if (!configured) return askApplicationId(rest);
   let answered: string;
   try {
-    answered = await askApplicationId(rest);
+    answered = await askApplicationId(rest, signal);
   } catch (error) {
-    if (isRefusal(error)) throw error;
+    // A stopped start-up goes no further, not even under the configured id.
+    if (signal?.aborted) throw signal.reason;
+    if (!configured || isRefusal(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     logger.warn({ applicationId: configured, reason }, 'DISCORD_APPLICATION_ID not checked: Discord did not answer /applications/@me, so it is used as set');
     return configured;
   }
+  if (!configured) return answered;
   if (answered !== configured) throw applicationIdMismatch(configured, answered);
   return configured;
 }
@@ -47,8 +50,8 @@ export function applicationIdResolver(rest: REST, config: Config, logger: Logger
   };
 }
 
-async function askApplicationId(rest: REST): Promise<string> {
-  const app = (await rest.get(Routes.currentApplication())) as { id: string };
+async function askApplicationId(rest: REST, signal?: AbortSignal): Promise<string> {
+  const app = (await rest.get(Routes.currentApplication(), { signal })) as { id: string };
   return app.id;
 }
 

@@ -13,6 +13,13 @@ if owner then return owner end
 redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[1]`;
 
+export interface ClaimOptions {
+  /** How long Redis may take to answer. Defaults to CLAIM_DEADLINE_MS. */
+  readonly deadlineMs?: number;
+  /** A stop during start-up: the claim ends at once, rejecting with its reason. */
+  readonly signal?: AbortSignal;
+}
+
 /** Holds the id of the Discord application whose processes use the prefix; it never expires. */
 export function queuePrefixOwnerKey(prefix: string): string {
   return feelbotKey(prefix, 'application');
@@ -24,10 +31,17 @@ export function queuePrefixOwnerKey(prefix: string): string {
  * take each other's jobs and cached webhooks, and each gateway's READY would delete the settings
  * of the other bot's servers.
  */
-export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, deadlineMs: number = CLAIM_DEADLINE_MS): Promise<void> {
+export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, options: ClaimOptions = {}): Promise<void> {
+  const { deadlineMs = CLAIM_DEADLINE_MS, signal } = options;
+  signal?.throwIfAborted();
   const { redis, lastError } = openStartupConnection(url, 'feelbot-prefix-claim');
+  let onStop: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (onStop = () => reject(signal?.reason)));
+  signal?.addEventListener('abort', onStop, { once: true });
   try {
-    const owner = await withinMs(redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId), deadlineMs).catch((error: unknown) => {
+    const claiming = withinMs(redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId), deadlineMs);
+    const owner = await Promise.race([claiming, stopped]).catch((error: unknown) => {
+      if (signal?.aborted) throw signal.reason;
       const cause = lastError() ?? error;
       throw new FeelbotError(
         ErrorCodes.RedisUnavailable,
@@ -37,6 +51,7 @@ export async function claimQueuePrefix(url: string, prefix: string, applicationI
     });
     if (owner !== applicationId) throw prefixTaken(prefix, applicationId, String(owner));
   } finally {
+    signal?.removeEventListener('abort', onStop);
     redis.disconnect();
   }
 }

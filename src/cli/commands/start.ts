@@ -22,9 +22,12 @@ export const startCommand: Command = {
     const metrics = new PrometheusMetrics();
     // Start-up can take minutes (the model's first download): a stop signal ends it, with exit code 0 as any stop.
     const starting = checkThenStartWorker(config, token, logger, metrics, signal);
-    const worker = await unlessStopped(starting, signal, (late) => late.stop());
+    let stoppingLate: Promise<void> | undefined;
+    const worker = await unlessStopped(starting, signal, (late) => (stoppingLate = late.stop()));
     if (!worker) {
       await settleStoppedStartUp(starting, signal, logger);
+      // A worker that started after all first puts back any job it took: the exit would cut it off.
+      await stoppingLate;
       logger.info({ signal: await stopped }, 'stopped before start-up finished');
       return;
     }

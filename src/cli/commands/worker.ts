@@ -13,9 +13,12 @@ export const workerCommand: Command = {
     const metrics = new PrometheusMetrics();
     // Loading the models can take minutes (their first download): a stop signal ends it, with exit code 0 as any stop.
     const starting = startWorker(config, logger, metrics, signal);
-    const worker = await unlessStopped(starting, signal, (late) => late.stop());
+    let stoppingLate: Promise<void> | undefined;
+    const worker = await unlessStopped(starting, signal, (late) => (stoppingLate = late.stop()));
     if (!worker) {
       await settleStoppedStartUp(starting, signal, logger);
+      // A worker that started after all first puts back any job it took: the exit would cut it off.
+      await stoppingLate;
       logger.info({ signal: await stopped }, 'stopped before the worker was ready');
       return;
     }

@@ -136,6 +136,33 @@ describe('the application id QUEUE_PREFIX is claimed for, for a bot whose user i
     expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBe(discord.applicationId);
   }, 120_000);
 
+  it.each([
+    ['without DISCORD_APPLICATION_ID', false],
+    ['with DISCORD_APPLICATION_ID set, not used unchecked', true],
+  ])('a worker stopped while Discord holds /applications/@me ends start-up at once with the stop\'s reason and claims nothing (%s)', async (_, setsApplicationId) => {
+    const prefix = newPrefix();
+    const { logger, lines } = capturedLogger();
+    const release = discord.holdNext('GET /applications/@me');
+    const stop = new AbortController();
+    const overrides: Record<string, string> = setsApplicationId ? { DISCORD_APPLICATION_ID: discord.applicationId } : {};
+    const outcome = startWorker(configFor(prefix, overrides), logger, undefined, stop.signal).then(
+      async (worker) => (await worker.stop(), 'started'),
+      (error: unknown) => error,
+    );
+    try {
+      await discord.waitFor(() => discord.requests.some((request) => request.path === '/applications/@me' && request.status === 0), { timeoutMs: 60_000 });
+      const reason = new Error('stopped by SIGTERM');
+      const stopped = Date.now();
+      stop.abort(reason);
+      expect(await outcome).toBe(reason);
+      expect(Date.now() - stopped).toBeLessThan(2_000);
+    } finally {
+      release();
+    }
+    expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBeNull();
+    expect(lines.filter((line) => line.level === 'warn' || line.msg === 'worker ready')).toEqual([]);
+  }, 120_000);
+
   it('a worker on a prefix another application holds is refused with CONFIG_INVALID naming the id Discord answers, not the bot user id', async () => {
     const prefix = newPrefix();
     await claimQueuePrefix(redis.server.url, prefix, OTHER_APPLICATION_ID);

@@ -58,9 +58,29 @@ describe('claiming QUEUE_PREFIX for a Discord application', () => {
 
   it('a Redis that does not answer is REDIS_UNAVAILABLE, naming REDIS_URL without its password', async () => {
     const url = `redis://:hunter2secret@127.0.0.1:${await closedPort()}`;
-    const failure = await claimQueuePrefix(url, newPrefix(), FIRST_APP, 500).catch((error: unknown) => error as Error);
+    const failure = await claimQueuePrefix(url, newPrefix(), FIRST_APP, { deadlineMs: 500 }).catch((error: unknown) => error as Error);
     expect(failure).toMatchObject({ code: ErrorCodes.RedisUnavailable });
     expect(failure!.message).toContain('REDIS_URL=redis://:***@127.0.0.1');
     expect(failure!.message).not.toContain('hunter2secret');
+  });
+
+  it('a stop during start-up ends a claim waiting on a Redis that does not answer at once, with the stop\'s reason, not at the deadline', async () => {
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const stop = new AbortController();
+    const claiming = claimQueuePrefix(url, newPrefix(), FIRST_APP, { deadlineMs: 10_000, signal: stop.signal }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const reason = new Error('stopped by SIGTERM');
+    stop.abort(reason);
+    expect(await claiming).toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('a claim after the stop records no owner', async () => {
+    const prefix = newPrefix();
+    const stop = new AbortController();
+    stop.abort(new Error('stopped by SIGTERM'));
+    await expect(claimQueuePrefix(redis.server.url, prefix, FIRST_APP, { signal: stop.signal })).rejects.toBe(stop.signal.reason);
+    expect(await redis.connection.get(queuePrefixOwnerKey(prefix))).toBeNull();
   });
 });
