@@ -1,4 +1,5 @@
 import type { Config, ConfigVariable } from '../config.js';
+import type { CommandArguments } from './command-arguments.js';
 import type { Logger } from '../ports/logger.js';
 
 export interface CommandContext {
@@ -24,6 +25,11 @@ export interface Command {
    * `-h` ask for the usage, and `--` lets the text itself start with a dash. Defaults to false.
    */
   readonly takesText?: boolean;
+  /**
+   * The options and words it takes, checked before it runs: anything else is USAGE_INVALID, not
+   * dropped. Defaults to none of either.
+   */
+  readonly accepts?: CommandArguments;
   /**
    * The variables the command reads, when it reads only a few (the offline tools): a bad value in
    * another one (a worker's REDIS_URL in the .env it finds) is a warning, not a failure. Defaults to all.

@@ -7,7 +7,7 @@ import { loadConfigFor } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command, CommandContext } from './command.js';
-import { asksForHelp } from './command-arguments.js';
+import { asksForHelp, checkCommandArguments } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
 import { fatalMessage } from './fatal-message.js';
 
@@ -31,6 +31,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(commandUsage(command));
     return 0;
   }
+  // Before any setting is read: a mistyped option is the mistake to report, and nothing may start without what it asked.
+  checkCommandArguments(command, args);
   // FEELBOT_ENV_FILE picks another file, or none when empty (tests run without a developer's .env).
   const envFile = process.env.FEELBOT_ENV_FILE ?? '.env';
   if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);

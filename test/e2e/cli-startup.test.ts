@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { exitWithin } from '../support/exit-within.js';
 import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
 import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis } from '../support/redis-server.js';
+import { runFeelbot } from '../support/run-feelbot.js';
 import { startFakeDiscord } from '../fakes/fake-discord/index.js';
 import { writeTinyLora } from '../../scripts/fixtures/tiny-lora.js';
 
@@ -165,6 +166,100 @@ describe('feelbot start-up errors', () => {
     expect(await feelbot.waitForExit()).toBe(2);
     expect(feelbot.output.join('\n')).toMatch(/Usage: feelbot <command>[\s\S]*analyze/);
   });
+});
+
+/** Longer than any of these commands takes to refuse its arguments on a loaded machine; a command still running then is killed. */
+const USAGE_MISTAKE_MS = 90_000;
+/** Two or three runs of the CLI, each of which can take half a minute just to import on a loaded machine. */
+const USAGE_TEST_MS = 200_000;
+
+/**
+ * One local port standing in for Redis, Discord and the model host: every connection a command
+ * opens is counted and dropped. The first one aborts `passedArguments`: the command got past its
+ * arguments and started up, so there is no need to wait for it to fail or hang.
+ */
+async function startConnectionCounter() {
+  let connections = 0;
+  const started = new AbortController();
+  const server = createTcpServer((socket) => {
+    connections += 1;
+    socket.destroy();
+    started.abort();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    env: {
+      DISCORD_TOKEN: 'not-used-by-a-usage-mistake',
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      DISCORD_API_URL: `http://127.0.0.1:${port}/api`,
+      LLM_MODEL: `http://127.0.0.1:${port}/model.gguf`,
+      EMOTION_MODEL: '/nonexistent/emotion-model',
+      MODELS_DIR: `${GENERATED_DIR}models-usage-mistake`,
+      HTTP_PORT: '0',
+      METRICS_PORT: '0',
+    },
+    passedArguments: started.signal,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What a usage mistake must look like: exit 2, USAGE_INVALID naming the argument and the usage on stderr, nothing done. */
+async function usageMistake(args: readonly string[], named: string, usage: string) {
+  const counter = await startConnectionCounter();
+  try {
+    const run = await runFeelbot(args, counter.env, USAGE_MISTAKE_MS, counter.passedArguments);
+    return {
+      code: run.code,
+      // The message is the first thing on stderr: no log line of a start-up before it.
+      saysFirst: run.stderr.startsWith('feelbot: '),
+      namesIt: run.stderr.includes(`'${named}'`),
+      usage: run.stderr.includes(`Usage: feelbot ${usage}`),
+      usageInvalid: run.stderr.trimEnd().endsWith('(USAGE_INVALID)'),
+      stdout: run.stdout,
+      connections: counter.connections(),
+    };
+  } finally {
+    await counter.close();
+  }
+}
+
+const REFUSED = { code: 2, saysFirst: true, namesIt: true, usage: true, usageInvalid: true, stdout: '', connections: 0 };
+
+describe('a command given an option or a word it does not take', () => {
+  const out = `${GENERATED_DIR}no-such-dir/usage-mistake.txt`;
+  it.each([
+    { command: ['start'], usage: 'start', option: ['--port', '9000'], word: 'now' },
+    { command: ['gateway'], usage: 'gateway', option: ['--shard', '1'], word: 'eu' },
+    { command: ['worker'], usage: 'worker', option: ['--concurrency', '4'], word: '4' },
+    { command: ['api'], usage: 'api', option: ['--port', '9000'], word: '9000' },
+    { command: ['chat'], usage: 'chat', option: ['--persona', 'joy'], word: 'joy' },
+    { command: ['models', 'pull'], usage: 'models pull', option: ['--force'], word: 'llm' },
+    { command: ['register-commands'], usage: 'register-commands [--guild ID]', option: ['--global'], word: '123' },
+    { command: ['synth', '--per-emotion', '1', '--out', out], usage: 'synth --per-emotion N --out file.txt', option: ['--seed', '3'], word: 'more' },
+  ])('`feelbot $command.0` refuses $option.0 and a stray word with USAGE_INVALID and exit 2, before it connects to anything', async ({ command, usage, option, word }) => {
+    expect(await usageMistake([...command, ...option], option[0]!, usage), option.join(' ')).toEqual(REFUSED);
+    expect(await usageMistake([...command, word], word, usage), word).toEqual(REFUSED);
+  }, USAGE_TEST_MS);
+
+  it('`feelbot models` takes the one word pull: another or none is USAGE_INVALID naming it, before it downloads anything', async () => {
+    expect(await usageMistake(['models', 'push'], 'push', 'models pull'), 'push').toEqual(REFUSED);
+    expect(await usageMistake(['models'], 'pull', 'models pull'), 'no word').toEqual(REFUSED);
+  }, USAGE_TEST_MS);
+
+  it('asking a command for help still prints its usage on stdout and exits 0, starting nothing', async () => {
+    const counter = await startConnectionCounter();
+    try {
+      for (const args of [['api', '--help'], ['models', 'help'], ['worker', '-h']]) {
+        const run = await runFeelbot(args, counter.env, USAGE_MISTAKE_MS, counter.passedArguments);
+        expect({ code: run.code, usage: run.stdout.startsWith(`Usage: feelbot ${args[0]}`), stderr: run.stderr }, args.join(' ')).toEqual({ code: 0, usage: true, stderr: '' });
+      }
+      expect(counter.connections()).toBe(0);
+    } finally {
+      await counter.close();
+    }
+  }, USAGE_TEST_MS);
 });
 
 describe('a worker whose persona leaves no room for the message', () => {

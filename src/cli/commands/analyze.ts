@@ -2,7 +2,7 @@ import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.j
 import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import { FeelbotError, ErrorCodes } from '../../errors.js';
 import type { Command } from '../command.js';
-import { textOf } from '../command-arguments.js';
+import { FREE_TEXT, parseCommandArguments } from '../command-arguments.js';
 
 function tooLong(length: number): FeelbotError {
   const format = (count: number) => count.toLocaleString('en-US');
@@ -18,12 +18,14 @@ export const analyzeCommand: Command = {
   usage: 'analyze "<text>"',
   summary: 'print the emotion scores of a text as JSON (-- before a text that starts with -)',
   takesText: true,
+  accepts: FREE_TEXT,
   reads: CLASSIFIER_SETTINGS,
   async run({ args, config, logger }) {
-    if (args.filter((arg) => arg !== '--').length === 0) {
+    const { positionals } = parseCommandArguments(args, FREE_TEXT);
+    if (positionals.length === 0) {
       throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot analyze "<text>", for example feelbot analyze "I got the job!"', { userFacing: true });
     }
-    const text = textOf(args);
+    const text = positionals.join(' ').trim();
     if (!text) {
       throw new FeelbotError(ErrorCodes.MessageEmpty, 'Give a text to analyze: feelbot analyze "I got the job!"', {
         userFacing: true,

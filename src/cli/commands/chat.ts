@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { QueueEvents } from 'bullmq';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { TERMINAL_QUEUE } from '../../adapters/bullmq/queue-names.js';
@@ -24,9 +23,7 @@ export const chatCommand: Command = {
   name: 'chat',
   usage: 'chat',
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
-  async run({ args, config, logger, stopped, signal }) {
-    // It takes no options or words: one it does not know is a usage mistake, not a session without it.
-    parseArgs({ args: [...args], options: {} });
+  async run({ config, logger, stopped, signal }) {
     // The first chat downloads the reply model, which can take minutes: a stop signal ends it, exiting 0 as any stop.
     const starting = loadModels(config, logger, signal);
     const loaded = await unlessStopped(starting, signal, (late) => late.engines.dispose());

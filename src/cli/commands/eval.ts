@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { NewestCharsClassifier } from '../../classifier/newest-chars-classifier.js';
 import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { classificationReport, NO_PREDICTION, type ClassificationReport } from '../../domain/classification-metrics.js';
@@ -9,11 +8,13 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis } from '../../ports/emotion-classifier.js';
 import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import type { Command } from '../command.js';
+import { parseCommandArguments } from '../command-arguments.js';
 import { decodeTextFile } from '../decode-text-file.js';
 
 /** Big enough to amortise ONNX Runtime's per-call cost, small enough to keep memory flat. */
 const EVAL_BATCH = 64;
 const USAGE = 'eval <file> [--plot confusion.png]';
+const EVAL_ARGUMENTS = { options: { plot: { type: 'string' } }, maxPositionals: 1 } as const;
 
 async function readInput(file: string): Promise<string> {
   let bytes: Uint8Array;
@@ -60,11 +61,11 @@ export const evalCommand: Command = {
   usage: USAGE,
   summary: 'score the classifier on text;label lines (JSON on stdout)',
   reads: CLASSIFIER_SETTINGS,
+  accepts: EVAL_ARGUMENTS,
   async run({ args, config, logger }) {
-    const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { plot: { type: 'string' } } });
-    const [file, ...extra] = positionals;
+    const { positionals, values } = parseCommandArguments(args, EVAL_ARGUMENTS);
+    const [file] = positionals;
     if (!file) throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
-    if (extra.length > 0) throw new FeelbotError(ErrorCodes.UsageInvalid, `eval scores one file; also given: ${extra.join(' ')}\nUsage: feelbot ${USAGE}`, { userFacing: true });
     if (values.plot !== undefined && values.plot.trim() === '') {
       throw new FeelbotError(ErrorCodes.UsageInvalid, `--plot needs a file name\nUsage: feelbot ${USAGE}`, { userFacing: true });
     }

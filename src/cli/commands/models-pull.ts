@@ -4,14 +4,23 @@ import { resolveModel } from '../../adapters/llama/resolve-model.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { createClassifier } from '../../worker/create-classifier.js';
 import { unlessStopped, type Command } from '../command.js';
+import { parseCommandArguments } from '../command-arguments.js';
+import { commandUsage } from '../usage-error.js';
+
+/** The one word `feelbot models` takes, as README documents it. */
+const PULL = 'pull';
+const MODELS_ARGUMENTS = { maxPositionals: 1 } as const;
 
 export const modelsCommand: Command = {
   name: 'models',
   usage: 'models pull',
   summary: 'download LLM_MODEL (and a hub EMOTION_MODEL) ahead of time, with progress',
+  accepts: MODELS_ARGUMENTS,
   async run({ args, config, logger, signal }) {
-    if (args[0] !== 'pull') {
-      throw new FeelbotError(ErrorCodes.UsageInvalid, 'Usage: feelbot models pull', { userFacing: true });
+    const [word] = parseCommandArguments(args, MODELS_ARGUMENTS).positionals;
+    if (word !== PULL) {
+      const got = word === undefined ? 'none' : `'${word}'`;
+      throw new FeelbotError(ErrorCodes.UsageInvalid, `feelbot models takes one word, '${PULL}'; got ${got}\n${commandUsage(modelsCommand).trimEnd()}`, { userFacing: true, permanent: true });
     }
     const llmPath = await resolveModel(config.llm.model, {
       modelsDir: join(resolveProjectPath(config.modelsDir), 'llm'),

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Routes } from 'discord.js';
 import { asDiscordRequestError } from '../../adapters/discord/discord-request-error.js';
 import { createDiscordRest } from '../../adapters/discord/discord-rest.js';
@@ -6,17 +5,21 @@ import { requireDiscordToken } from '../../config.js';
 import { commandDefinitions } from '../../gateway/commands/command-definitions.js';
 import { applicationIdResolver } from '../../adapters/discord/application-id.js';
 import type { Command } from '../command.js';
+import { parseCommandArguments } from '../command-arguments.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { isSnowflake } from '../../gateway/ready-session.js';
 import { commandUsage } from '../usage-error.js';
 
+const REGISTER_ARGUMENTS = { options: { guild: { type: 'string' } } } as const;
+
 export const registerCommandsCommand: Command = {
   name: 'register-commands',
   usage: 'register-commands [--guild ID]',
   summary: 'register /feel, "Analyze emotion" and /feelbot (guild: instant; global: up to an hour)',
+  accepts: REGISTER_ARGUMENTS,
   async run({ args, config, logger }) {
-    const { values } = parseArgs({ args: [...args], options: { guild: { type: 'string' } } });
+    const { values } = parseCommandArguments(args, REGISTER_ARGUMENTS);
     if (values.guild !== undefined) checkGuildId(values.guild);
     const token = requireDiscordToken(config);
     // A wrong token or an unreachable Discord is told as at start-up (CONFIG_INVALID, DISCORD_UNAVAILABLE).

@@ -1,19 +1,21 @@
 import { appendFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createLlmSentenceSource, DefaultLlmSentenceSourceOptions } from '../../adapters/llama/llm-sentence-source.js';
 import { synthesizeTrainingData } from '../../adapters/llama/synthesize-training-data.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { loadLlamaRuntime } from '../../worker/load-llama-runtime.js';
 import type { Command } from '../command.js';
+import { parseCommandArguments } from '../command-arguments.js';
 
 const USAGE = 'synth --per-emotion N --out file.txt';
+const SYNTH_ARGUMENTS = { options: { 'per-emotion': { type: 'string' }, out: { type: 'string' } } } as const;
 
 export const synthCommand: Command = {
   name: 'synth',
   usage: USAGE,
   summary: 'write synthetic text;label training sentences with LLM_MODEL (JSON-schema constrained, deduplicated)',
+  accepts: SYNTH_ARGUMENTS,
   async run({ args, config, logger }) {
-    const { values } = parseArgs({ args: [...args], options: { 'per-emotion': { type: 'string' }, out: { type: 'string' } } });
+    const { values } = parseCommandArguments(args, SYNTH_ARGUMENTS);
     const perEmotion = Number(values['per-emotion']);
     if (!Number.isInteger(perEmotion) || perEmotion < 1 || !values.out) {
       throw new FeelbotError(ErrorCodes.UsageInvalid, `Usage: feelbot ${USAGE}`, { userFacing: true });
