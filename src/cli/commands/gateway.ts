@@ -39,9 +39,10 @@ async function checkThenStartGateway(config: Config, logger: Logger, signal: Abo
   await checkRedisReachable(config.redis.url); // Only at start-up; later outages are waited out.
   const token = requireDiscordToken(config);
   // Before the login: under another bot's prefix, READY would delete the settings of that bot's servers.
-  const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config, logger).catch((error: unknown) => {
-    throw applicationIdFailure(error, config.discord.apiUrl);
+  // A stop ends either at once: no settings are swept and no prefix is claimed for a gateway that will not run.
+  const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config, logger, signal).catch((error: unknown) => {
+    throw signal.aborted ? signal.reason : applicationIdFailure(error, config.discord.apiUrl);
   });
-  await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId);
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId, { signal });
   return startGateway(config, logger, signal);
 }

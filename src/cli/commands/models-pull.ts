@@ -31,6 +31,11 @@ export const modelsCommand: Command = {
         logger.info({ model: config.llm.model, holder }, 'another feelbot process is downloading LLM_MODEL; waiting for it to finish'),
     });
     process.stdout.write(`LLM_MODEL ready: ${llmPath}\n`);
+    // The classifier is LLM_MODEL itself: loading it would only put it on LLM_GPU, which a machine that fetches models may lack.
+    if (config.emotion.backend === 'llm') {
+      process.stdout.write('EMOTION_MODEL not needed: EMOTION_BACKEND=llm classifies with LLM_MODEL\n');
+      return;
+    }
     // Loading the classifier downloads a hub model into the cache; the shipped one is already here.
     // transformers.js takes no signal: a stop ends the wait, and the process with it.
     const classifier = await unlessStopped(createClassifier(config, logger, signal), signal, (late) => late.dispose());
