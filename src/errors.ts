@@ -51,6 +51,8 @@ export const ErrorCodes = {
   ThreadClosed: 'THREAD_CLOSED',
   /** The thread or channel a reply was for was deleted meanwhile (a moderator or admin deleted it); nothing is posted. */
   ChannelDeleted: 'CHANNEL_DELETED',
+  /** Not thrown: what blocks a server that removed the bot (kicked, banned, deleted), until it adds it again; its replies are skipped. */
+  GuildLeft: 'GUILD_LEFT',
   /** A guild's settings kept changing under concurrent updates; a retry may succeed. */
   SettingsConflict: 'SETTINGS_CONFLICT',
   /** A guild's stored settings are no JSON object at all; an update refuses to overwrite them, and reads see the defaults. */

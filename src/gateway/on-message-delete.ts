@@ -10,7 +10,7 @@ import { drainable, type Drainable } from './drainable.js';
 
 export interface DeletionDeps {
   readonly deleted: DeletedMessages;
-  readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle' | 'enqueueRest'>;
+  readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle' | 'enqueueRest' | 'unquote'>;
   readonly bursts: Pick<BurstBuffer, 'forget' | 'windowMs'>;
   readonly logger: Logger;
   /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
@@ -25,6 +25,7 @@ export type DeletionHandler = Drainable<string[]>;
  * leaves Redis. It is marked for the worker, which checks before it writes and before it posts a
  * reply already under way; a reply job not yet started is withdrawn, text and all. When that job
  * also carried messages of the same burst that are still there, they are queued again without it.
+ * Other people's reply jobs that quote it as context, waiting or done, are rewritten without it.
  * Like a new message, a deletion waits for Redis to come back rather than being lost to an outage.
  */
 export function createDeletionHandler(deps: DeletionDeps): DeletionHandler {
@@ -39,6 +40,8 @@ async function recordDeletion(messageIds: string[], deps: DeletionDeps): Promise
   try {
     await whileDown(() => deps.deleted.mark(messageIds));
     const withdrawn = await whileDown(() => deps.queue.withdraw(messageIds));
+    const unquoted = await whileDown(() => deps.queue.unquote(messageIds));
+    if (unquoted.length > 0) deps.logger.info({ messageIds, unquoted }, 'took deleted messages out of the context of other replies');
     if (withdrawn.length === 0) return;
     deps.logger.info({ messageIds, withdrawn: withdrawn.map((w) => w.jobId) }, 'withdrew replies to deleted messages');
     for (const withdrawal of withdrawn) {

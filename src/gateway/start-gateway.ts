@@ -89,8 +89,8 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
   const webhooks = new RedisWebhookCache(redis, config.redis.prefix);
   const blocks = new RedisChannelBlocks(redis, config.redis.prefix);
   const onChannelDelete = createChannelDeletionHandler({ settings, webhooks, blocks, logger, shutdown: shutdown.signal });
-  const onGuildDelete = createGuildRemovalHandler({ settings, webhooks, logger, shutdown: shutdown.signal });
-  const leftGuildSweep = createLeftGuildSweeper({ settings, logger, stopping: sweepsStopping.signal });
+  const onGuildDelete = createGuildRemovalHandler({ settings, webhooks, blocks, jobs: queue.guildJobs, logger, shutdown: shutdown.signal });
+  const leftGuildSweep = createLeftGuildSweeper({ settings, blocks, jobs: queue.guildJobs, logger, stopping: sweepsStopping.signal });
   const settingsSweep = createSettingsSweeper({
     settings,
     knownChannels: cachedChannels(client),

@@ -1,4 +1,5 @@
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../errors.js';
+import type { ChannelBlocks, LiftableBlocks } from '../ports/channel-blocks.js';
 import type { ReplyTarget } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
@@ -9,6 +10,21 @@ import type { ParsedMessageJob } from './message-job.js';
  */
 function serverPlace(guildId: string): string {
   return `server:${guildId}`;
+}
+
+/** Blocks a server that removed the bot: its replies still queued, or being written, are not posted. */
+export async function blockLeftServer(guildId: string, blocks: Pick<ChannelBlocks, 'block'>): Promise<void> {
+  await blocks.block(serverPlace(guildId), ErrorCodes.GuildLeft);
+}
+
+/** Whether the job's server removed the bot, asked of its block alone: a block of its channel would hide it from blockedReason. */
+export async function serverLeft(job: ParsedMessageJob, deps: Pick<MessageJobDeps, 'blocks'>): Promise<boolean> {
+  return job.guildId !== null && (await deps.blocks.blockedBy([serverPlace(job.guildId)])) === ErrorCodes.GuildLeft;
+}
+
+/** Lifts the block of a server that has the bot again; an admin's block of the server stays. True when one was lifted. */
+export function liftLeftServer(guildId: string, blocks: Pick<LiftableBlocks, 'unblock'>): Promise<boolean> {
+  return blocks.unblock(serverPlace(guildId), ErrorCodes.GuildLeft);
 }
 
 /** The channel an admin's problem is about, as the error names it; else the one replied in. */
@@ -25,16 +41,18 @@ export function isAdminProblem(error: unknown): error is FeelbotError {
 /**
  * Why no reply is written for this job, before any is: `channel-deleted` when the gateway saw its
  * thread or channel, or a thread's parent (whose threads go with it, unannounced), deleted;
- * `cannot-post` when the last post failed for want of an admin's fix (a permission, the webhook
- * limit) where this job posts: its channel or thread, the channel whose webhooks a thread's reply
- * uses, or the whole server. Undefined otherwise, and always for a DM.
+ * `left-server` when the gateway saw the server remove the bot; `cannot-post` when the last post
+ * failed for want of an admin's fix (a permission, the webhook limit) where this job posts: its
+ * channel or thread, the channel whose webhooks a thread's reply uses, or the whole server.
+ * Undefined otherwise, and always for a DM.
  */
-export async function blockedReason(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<'channel-deleted' | 'cannot-post' | undefined> {
+export async function blockedReason(job: ParsedMessageJob, target: ReplyTarget, deps: Pick<MessageJobDeps, 'blocks'>): Promise<'channel-deleted' | 'left-server' | 'cannot-post' | undefined> {
   const places = placesOf(job, target);
   if (places.length === 0) return undefined;
   const code = await deps.blocks.blockedBy(places);
   if (code === undefined) return undefined;
-  return code === ErrorCodes.ChannelDeleted ? 'channel-deleted' : 'cannot-post';
+  if (code === ErrorCodes.ChannelDeleted) return 'channel-deleted';
+  return code === ErrorCodes.GuildLeft ? 'left-server' : 'cannot-post';
 }
 
 /**

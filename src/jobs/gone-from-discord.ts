@@ -14,7 +14,7 @@ const MARKER_TRUST_MARGIN_MS = 5 * 60_000;
 export const MARKERS_TRUSTED_MS = DELETION_MARKER_SECONDS * 1_000 - MARKER_TRUST_MARGIN_MS;
 
 /** A skip spares tens of seconds of generation; a question Discord takes longer than this to answer is not worth waiting for. */
-const LOOKUP_TIMEOUT_MS = 5_000;
+export const LOOKUP_TIMEOUT_MS = 5_000;
 
 type LookupDeps = Pick<MessageJobDeps, 'messageLookup' | 'blocks' | 'logger'>;
 

@@ -3,9 +3,10 @@ import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
-import { blockForAdmins, blockedReason, isAdminProblem } from './blocked-places.js';
+import { blockForAdmins, blockedReason, isAdminProblem, serverLeft } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
+import { confirmedContext } from './confirmed-context.js';
 import { answeredBy, conversationState } from './conversation-state.js';
 import { goneFromDiscord } from './gone-from-discord.js';
 import { landedEarlier } from './landed-earlier.js';
@@ -73,12 +74,16 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   // Claimed under the job as queued, which no deletion between attempts (or tries) changes: a retry keeps its start.
   if (!(await deps.limiter.tryStart(start, replyIdOf(queued)))) return { status: 'skipped', reason: 'rate-limited', emotion: analysis.emotion };
 
+  // After a long wait only the context Discord still lists is quoted: another member's deletion may have outlived its marker.
+  const quoting = await confirmedContext(job, deps, signal);
   // A thread or channel deleted while the reply is written stops it: nothing is left there to answer.
-  const content = await watchForDeletion(job, target, deps, signal, (watched) => writeReply(job, deps, voice, watched));
+  const content = await watchForDeletion(job, target, deps, signal, (watched) => writeReply(quoting, deps, voice, watched));
   if (content === PLACE_DELETED) return { status: 'skipped', reason: 'channel-deleted', emotion: analysis.emotion };
 
   const recheck = await recheckBeforePost({ queued, job, read, analysis, persona: personaEmotion }, deps, options);
   if (!recheck.postable) return recheck.instead;
+  // The server removed the bot while the reply was written: nothing of it is posted there.
+  if (await serverLeft(job, deps)) return { status: 'skipped', reason: 'left-server', emotion: analysis.emotion };
   // The operator's persona wrote the reply; the server's look as it is now (its admins' name and
   // avatar) only shows it, so nothing an admin types becomes a line of the prompt.
   const persona = applyPersonaLook(voice, recheck.settingsNow?.personaLooks[personaEmotion]);

@@ -18,5 +18,7 @@ export type SkipReason =
   | 'thread-closed'
   /** The thread or channel was deleted while the reply was written (Discord sends no MESSAGE_DELETE for its messages). */
   | 'channel-deleted'
+  /** The bot was removed from the server (kicked, banned, the server deleted) before the reply was posted. */
+  | 'left-server'
   /** The post failed after Discord may have posted it, where the history cannot be read to check: not posted again. */
   | 'post-unconfirmed';

@@ -10,8 +10,22 @@ export type MessageExistence =
   | { readonly state: 'channel-gone' }
   | { readonly state: 'unsure'; readonly error: unknown };
 
-/** Asks Discord whether a message, and the channel or thread it was sent in, still exist. */
+/**
+ * The ids of one page of a channel's messages, or no answer to act on (as for MessageExistence's
+ * `unsure`, and a channel Discord no longer has). Without Read Message History the page is empty.
+ */
+export type MessagePage = { readonly state: 'listed'; readonly messageIds: readonly string[] } | { readonly state: 'unsure'; readonly error: unknown };
+
+/** Asks Discord whether messages, and the channel or thread they were sent in, still exist. */
 export interface MessageLookup {
   /** Never rejects: a failure to ask is `unsure`. `signal` cuts a lookup short (it then reads as unsure). */
   existence(channelId: string, messageId: string, signal?: AbortSignal): Promise<MessageExistence>;
+  /**
+   * The newest MESSAGE_PAGE_SIZE messages of the channel sent no later than `newestId`, that one
+   * included, in one request. Never rejects, as `existence`.
+   */
+  pageThrough(channelId: string, newestId: string, signal?: AbortSignal): Promise<MessagePage>;
 }
+
+/** Discord's most messages in one page of a channel's history (GET /channels/{id}/messages, `limit`). */
+export const MESSAGE_PAGE_SIZE = 100;

@@ -14,31 +14,39 @@ const OLD_AGE_MS = 120 * MINUTE_MS;
 
 const receivedAgo = (ageMs: number) => Date.now() - ageMs;
 
-/** Discord as the lookup sees it: what it says of each message id (`exists` for the rest); `asked` lists each question as channel/message. */
-function discordSaying(answers: Readonly<Record<string, MessageExistence>> = {}): MessageLookup & { readonly asked: string[] } {
+/**
+ * Discord as the lookup sees it: what it says of each message id (`exists` for the rest), and the
+ * messages a page of the channel lists (`listed`); `asked` lists each question as channel/message,
+ * `pages` each page asked for as channel/newest id.
+ */
+function discordSaying(answers: Readonly<Record<string, MessageExistence>> = {}, listed: readonly string[] = []): MessageLookup & { readonly asked: string[]; readonly pages: string[] } {
   const asked: string[] = [];
+  const pages: string[] = [];
   return {
     asked,
+    pages,
     existence: async (channelId, messageId) => (asked.push(`${channelId}/${messageId}`), answers[messageId] ?? { state: 'exists' }),
+    pageThrough: async (channelId, newestId) => (pages.push(`${channelId}/${newestId}`), { state: 'listed', messageIds: listed }),
   };
 }
 
-/** The use case on in-memory ports with `messageLookup`; counts what was classified and written, and collects what was posted. */
+/** The use case on in-memory ports with `messageLookup`; counts what was classified and written (each prompt kept), and collects what was posted. */
 function depsAsking(messageLookup: MessageLookup, overrides: Partial<MessageJobDeps> = {}) {
   const counts = { classified: [] as string[], generated: 0 };
+  const prompts: unknown[] = [];
   const posted: PersonaReply[] = [];
   const deps = buildMessageJobDeps({
     messageLookup,
     classifier: { classify: async (texts) => (counts.classified.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined },
     generator: {
       parallelism: 1,
-      generate: async () => ((counts.generated += 1), { text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+      generate: async (request) => ((counts.generated += 1), prompts.push(request.prompt), { text: 'How wonderful!', tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
       dispose: async () => undefined,
     },
     replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
     ...overrides,
   });
-  return { deps, counts, posted };
+  return { deps, counts, posted, prompts };
 }
 
 describe('a reply job that waited longer than the deletion markers last', () => {
@@ -116,6 +124,35 @@ describe('a reply job that waited longer than the deletion markers last', () => 
     expect(posted.map((reply) => reply.nonce)).toEqual([kept]);
     expect(counts.classified).toEqual(['anyway, I got the job!']);
     expect([...discord.asked].sort()).toEqual([`${job.channelId}/${kept}`, `${job.channelId}/${regretted}`].sort());
+  });
+});
+
+describe('the context of a reply job that waited longer than the deletion markers last', () => {
+  it("loses another member's message Discord no longer lists, after one page asked for, and the reply is written without it", async () => {
+    const [bobs, carols] = [snowflake(), snowflake()];
+    const job = buildMessageJob({
+      receivedAt: receivedAgo(OLD_AGE_MS),
+      context: [
+        { messageId: bobs, authorName: 'Bob', authorId: snowflake(), content: 'my new address is 12 Elm Street, flat 4' },
+        { messageId: carols, authorName: 'Carol', authorId: snowflake(), content: 'the weather turned nice' },
+      ],
+    });
+    const discord = discordSaying({}, [carols]);
+    const { deps, counts, posted, prompts } = depsAsking(discord);
+
+    expect(await handleMessageJob(job, deps)).toMatchObject({ status: 'posted' });
+    expect({ pages: discord.pages, generated: counts.generated, posted: posted.length }).toEqual({ pages: [`${job.channelId}/${carols}`], generated: 1, posted: 1 });
+    expect(JSON.stringify(prompts)).toContain('the weather turned nice');
+    expect(JSON.stringify(prompts)).not.toContain('12 Elm Street');
+  });
+
+  it('is not asked about when the reply is skipped before it is written', async () => {
+    const job = buildMessageJob({ receivedAt: receivedAgo(OLD_AGE_MS), context: [{ messageId: snowflake(), authorName: 'Bob', content: 'hi all' }] });
+    const discord = discordSaying({ [job.messageId]: { state: 'message-gone' } });
+    const { deps } = depsAsking(discord);
+
+    expect(await handleMessageJob(job, deps)).toEqual({ status: 'skipped', reason: 'deleted' });
+    expect(discord.pages).toEqual([]);
   });
 });
 

@@ -33,6 +33,11 @@ export class MessageCarriers {
     return carriers.filter((id): id is string => id !== null);
   }
 
+  /** Forgets which jobs held these messages (their jobs removed with the server that removed the bot). */
+  async forget(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0) await this.connection.del(...messageIds.map((id) => this.key(id)));
+  }
+
   private key(messageId: string): string {
     return feelbotKey(this.prefix, 'carrier', messageId);
   }

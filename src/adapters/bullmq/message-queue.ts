@@ -2,14 +2,19 @@ import { Queue, type DeduplicationOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnalysisJobSchema, analysisJobId, type AnalysisJob } from '../../jobs/analysis-job.js';
 import { INTERACTION_LIFETIME_MS } from '../../jobs/interaction-lifetime.js';
+import { contextIdsOf } from '../../jobs/conversation-state.js';
 import { messageJobId, MessageJobSchema, type MessageJob, type MessageText } from '../../jobs/message-job.js';
+import { RedisDeletedMessages } from '../redis/redis-deleted-messages.js';
+import { ContextQuotes } from './context-quotes.js';
 import { ANALYSIS_JOB_OPTIONS, DEFAULT_JOB_OPTIONS, JOB_RETENTION } from './job-options.js';
 import { JobPriority } from './job-priorities.js';
+import { GuildJobs } from './guild-jobs.js';
 import { JobWithdrawals } from './job-withdrawals.js';
 import { MessageCarriers } from './message-carriers.js';
 import { REPLY_QUEUE } from './queue-names.js';
 import { readJob } from './read-job.js';
 import { reviseWaitingJob } from './revise-waiting-job.js';
+import { unquoteDeleted } from './unquote-deleted.js';
 import { untilReady } from './until-ready.js';
 import type { ReplyQueue, WithdrawnJob } from '../../ports/reply-queue.js';
 
@@ -20,17 +25,28 @@ const SWEEP_BATCH = 1_000;
  * The producer's side of the reply queue: bursts queued debounced (a burst's job is named
  * `msg-<id>` after its newest message), `/feel` analyses, withdrawal after a deletion (and the rest
  * of a burst queued again), and the sweep. A message is queued once because its carrier says which
- * job holds it (`carrierOf`).
+ * job holds it (`carrierOf`); a deleted message leaves the context of the jobs that quote it (`unquote`).
  */
 export class MessageQueue implements ReplyQueue {
   readonly queue: Queue;
   private readonly carriers: MessageCarriers;
   private readonly withdrawals: JobWithdrawals;
+  /** Each server's jobs, removed when the server removes the bot. */
+  readonly guildJobs: GuildJobs;
+  private readonly quotes: ContextQuotes;
+  private readonly deleted: RedisDeletedMessages;
 
-  constructor(connection: Redis, prefix: string, name: string = REPLY_QUEUE) {
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+    name: string = REPLY_QUEUE,
+  ) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     this.carriers = new MessageCarriers(connection, prefix);
     this.withdrawals = new JobWithdrawals(this.queue, connection, prefix, this.carriers);
+    this.guildJobs = new GuildJobs(this.queue, connection, prefix, this.carriers, this.withdrawals);
+    this.quotes = new ContextQuotes(connection, prefix);
+    this.deleted = new RedisDeletedMessages(connection, prefix);
   }
 
   /** Resolves once BullMQ has checked Redis on this connection (untilReady); REDIS_UNAVAILABLE otherwise. */
@@ -64,6 +80,7 @@ export class MessageQueue implements ReplyQueue {
     // 40060 during a roll-out) from answering it again for as long as the interaction lives.
     const deduplication = { id: jobId, ttl: INTERACTION_LIFETIME_MS };
     const added = await this.queue.add('analysis', data, { jobId, priority: JobPriority.analysis, deduplication, ...ANALYSIS_JOB_OPTIONS });
+    await this.guildJobs.record(data.guildId, added.id ?? jobId);
     return added.id ?? jobId;
   }
 
@@ -77,9 +94,19 @@ export class MessageQueue implements ReplyQueue {
     return this.withdrawals.withdraw(messageIds);
   }
 
+  /**
+   * Takes these (deleted) messages out of the context of every reply job that quotes them, whatever
+   * its state (unquoteDeleted); returns the jobs rewritten.
+   */
+  async unquote(messageIds: readonly string[]): Promise<string[]> {
+    const rewritten = await unquoteDeleted(this.queue, this.connection, await this.quotes.quoting(messageIds), new Set(messageIds));
+    await this.quotes.forget(messageIds);
+    return rewritten;
+  }
+
   /** Puts an edited message's new text into its carrier job while that job waits (reviseWaitingJob). */
   revise(jobId: string, messageId: string, text: MessageText): Promise<string | undefined> {
-    return reviseWaitingJob(this.queue, jobId, messageId, text);
+    return reviseWaitingJob(this.queue, this.connection, jobId, messageId, text);
   }
 
   /**
@@ -114,7 +141,21 @@ export class MessageQueue implements ReplyQueue {
     const data = MessageJobSchema.parse(job);
     const jobId = messageJobId(data.messageId);
     const added = await this.queue.add('reply', data, { jobId, delay: windowMs, priority: JobPriority.reply, deduplication });
-    if ((added.id ?? jobId) === jobId) await this.carriers.record([data.messageId, ...data.burst], jobId);
-    return added.id ?? jobId;
+    if ((added.id ?? jobId) !== jobId) return added.id ?? jobId;
+    await this.carriers.record([data.messageId, ...data.burst], jobId);
+    await this.guildJobs.record(data.guildId, jobId);
+    await this.noteQuotes(jobId, contextIdsOf(data));
+    return jobId;
+  }
+
+  /**
+   * Records the job as quoting its context, then takes out any of it deleted meanwhile: a deletion
+   * marks before it reads who quotes, so one of the two sees the other however they interleave.
+   */
+  private async noteQuotes(jobId: string, quoted: readonly string[]): Promise<void> {
+    if (quoted.length === 0) return;
+    await this.quotes.record(quoted, jobId);
+    const deleted = await this.deleted.deletedAmong(quoted);
+    if (deleted.length > 0) await unquoteDeleted(this.queue, this.connection, [jobId], new Set(deleted));
   }
 }

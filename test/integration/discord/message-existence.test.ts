@@ -81,3 +81,62 @@ describe("asking Discord whether a long-waiting reply's message still exists", (
     release();
   });
 });
+
+/** One page of a channel's history, asked for by a long-waiting reply to confirm its context. */
+describe("listing the messages a long-waiting reply quotes", () => {
+  let discord: FakeDiscord;
+  let lookup: RestMessageLookup;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscord();
+    lookup = new RestMessageLookup(createDiscordRest(discord.apiUrl, discord.token));
+  });
+
+  afterAll(async () => {
+    await discord.close();
+  });
+
+  const say = (channelId: string, content = 'I am so sad today') => discord.sendMessage({ channelId, authorId: discord.world.users.member.id, content }).id;
+  const pagesOf = (channelId: string) => discord.requests.filter((request) => request.method === 'GET' && request.path === `/channels/${channelId}/messages`);
+
+  it('lists the messages up to the newest one asked for, that one included, and not a deleted one nor a later one', async () => {
+    const channelId = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'quiet' }).id;
+    const [first, deleted, newest, later] = [say(channelId), say(channelId), say(channelId), say(channelId)];
+    discord.deleteMessage(channelId, deleted);
+
+    const page = await lookup.pageThrough(channelId, newest);
+
+    expect(page.state === 'listed' && [...page.messageIds].sort()).toEqual([first, newest].sort());
+    expect(page.state === 'listed' && page.messageIds).not.toContain(later);
+    expect(pagesOf(channelId).map((request) => request.query)).toEqual([{ before: (BigInt(newest) + 1n).toString(), limit: '100' }]);
+  });
+
+  it('lists at most one page of 100: a message further back is not on it', async () => {
+    const channelId = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'busy' }).id;
+    const old = say(channelId);
+    const recent = Array.from({ length: 100 }, () => say(channelId));
+
+    const page = await lookup.pageThrough(channelId, recent.at(-1)!);
+
+    expect(page.state === 'listed' && page.messageIds.length).toBe(100);
+    expect(page.state === 'listed' && page.messageIds).not.toContain(old);
+  });
+
+  it('is unsure when Discord refuses (a 500 that outlives the retries) or no longer has the channel, and lists nothing without Read Message History', async () => {
+    const { guild, roles, channels } = discord.world;
+    const noHistory = discord.addChannel({
+      guildId: guild.id,
+      type: ChannelType.GuildText,
+      name: 'no-history',
+      overwrites: [{ id: roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.ReadMessageHistory }],
+    }).id;
+    const doomed = discord.addChannel({ guildId: guild.id, type: ChannelType.GuildText, name: 'doomed' }).id;
+    const [hidden, gone, failing] = [say(noHistory), say(doomed), say(channels.text.id)];
+    discord.deleteChannel(doomed);
+    discord.failNext(`GET /channels/${channels.text.id}/messages`, Array.from({ length: 4 }, () => ({ status: 500 })));
+
+    expect(await lookup.pageThrough(noHistory, hidden)).toEqual({ state: 'listed', messageIds: [] });
+    expect(await lookup.pageThrough(doomed, gone)).toMatchObject({ state: 'unsure', error: expect.any(DiscordAPIError) });
+    expect(await lookup.pageThrough(channels.text.id, failing)).toMatchObject({ state: 'unsure', error: expect.any(HTTPError) });
+  });
+});

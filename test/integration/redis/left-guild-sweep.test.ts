@@ -1,6 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { RedisChannelBlocks } from '../../../src/adapters/redis/redis-channel-blocks.js';
 import { feelbotKey } from '../../../src/adapters/redis/redis-connection.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { readySessionOf } from '../../../src/gateway/ready-session.js';
@@ -58,6 +60,17 @@ function readyPayload(guildIds: readonly string[], shard: [number, number]) {
 /** The sweep at READY, against a real Redis holding many keys: what it deletes and what it must not. */
 describe('at READY, the settings of guilds the bot left while no gateway listened', () => {
   const redis = usePrivateRedis();
+  const opened: MessageQueue[] = [];
+  afterEach(async () => {
+    for (const queue of opened.splice(0)) await queue.close();
+  });
+
+  /** Where a left guild is blocked, and its queued jobs (none here) are looked for. */
+  function leftGuildDeps(prefix: string) {
+    const queue = new MessageQueue(redis.connection, prefix);
+    opened.push(queue);
+    return { blocks: new RedisChannelBlocks(redis.connection, prefix), jobs: queue.guildJobs };
+  }
 
   async function storeSettings(prefix: string, guildIds: readonly string[]) {
     const pipeline = redis.connection.pipeline();
@@ -82,7 +95,7 @@ describe('at READY, the settings of guilds the bot left while no gateway listene
     await pipeline.exec();
 
     const { logger, lines } = capturedLogger();
-    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(redis.connection, prefix), logger });
+    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(redis.connection, prefix), ...leftGuildDeps(prefix), logger });
     const session = readySessionOf(readyPayload(listed, shard))!;
     await sweep({ session, joinedSince: new Set([joined]) });
 
@@ -99,7 +112,7 @@ describe('at READY, the settings of guilds the bot left while no gateway listene
     const { logger, lines } = capturedLogger();
     const stopping = new AbortController();
     stopping.abort();
-    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(redis.connection, prefix), logger, stopping: stopping.signal });
+    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(redis.connection, prefix), ...leftGuildDeps(prefix), logger, stopping: stopping.signal });
     await sweep({ session: readySessionOf(readyPayload([], [0, 1]))!, joinedSince: new Set() });
     expect(await stored(prefix, [left])).toBe(1);
     expect(lines.find((line) => line.msg === SWEPT)).toMatchObject({ deleted: 0, stopped: true });
@@ -113,7 +126,7 @@ describe('at READY, the settings of guilds the bot left while no gateway listene
     const stopping = new AbortController();
     const { connection, sent } = stopDuringFirstScan(redis.connection, stopping);
     const { logger, lines } = capturedLogger();
-    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(connection, prefix), logger, stopping: stopping.signal });
+    const sweep = createLeftGuildSweeper({ settings: new RedisSettingsStore(connection, prefix), ...leftGuildDeps(prefix), logger, stopping: stopping.signal });
     await sweep({ session: readySessionOf(readyPayload([], [0, 1]))!, joinedSince: new Set() });
     // The SCAN under way when the stop came is the last: the gateway's stop waits for no more.
     expect(sent.afterStop).toBe(0);

@@ -1,0 +1,34 @@
+import { contextIdsOf } from './conversation-state.js';
+import { LOOKUP_TIMEOUT_MS, MARKERS_TRUSTED_MS } from './gone-from-discord.js';
+import type { MessageJobDeps } from './message-job-deps.js';
+import type { ParsedMessageJob } from './message-job.js';
+
+type LookupDeps = Pick<MessageJobDeps, 'messageLookup' | 'logger'>;
+
+/**
+ * The job with only the context Discord still lists, when it was received longer ago than
+ * MARKERS_TRUSTED_MS: another member's message deleted while it waited may have outlived its
+ * marker. One page of the channel is asked for, ending at the newest message quoted; an entry not
+ * on it (deleted, further back than the page reaches, or queued without an id) is dropped, and all
+ * of them when Discord gives no answer (403, an outage, a timeout): a reply without its context is
+ * better than one that quotes a deleted message. A fresh job, or one without context, asks nothing.
+ */
+export async function confirmedContext(job: ParsedMessageJob, deps: LookupDeps, signal?: AbortSignal): Promise<ParsedMessageJob> {
+  const waitedMs = Date.now() - job.receivedAt;
+  if (!deps.messageLookup || job.origin !== 'discord' || waitedMs <= MARKERS_TRUSTED_MS || job.context.length === 0) return job;
+  const quoted = contextIdsOf(job);
+  const deadline = AbortSignal.timeout(LOOKUP_TIMEOUT_MS);
+  const page = quoted.length === 0 ? undefined : await deps.messageLookup.pageThrough(job.channelId, newestOf(quoted), signal ? AbortSignal.any([signal, deadline]) : deadline);
+  const listed = new Set(page?.state === 'listed' ? page.messageIds : []);
+  const context = job.context.filter((message) => message.messageId !== undefined && listed.has(message.messageId));
+  const dropped = job.context.length - context.length;
+  if (dropped === 0) return job;
+  const unanswered = page?.state === 'unsure' ? { err: page.error } : {};
+  deps.logger.info({ dropped, kept: context.length, waitedMs, ...unanswered }, 'context of a long-waiting reply that Discord did not confirm is still there: left out of its prompt');
+  return { ...job, context };
+}
+
+/** Snowflakes sort by time; compared as bigints, since they outgrow doubles. */
+function newestOf(ids: readonly string[]): string {
+  return ids.reduce((newest, id) => (BigInt(id) > BigInt(newest) ? id : newest));
+}

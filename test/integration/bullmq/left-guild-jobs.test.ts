@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
+import { readJob } from '../../../src/adapters/bullmq/read-job.js';
+import { DELETED_PLACE_BLOCK_SECONDS, RedisChannelBlocks } from '../../../src/adapters/redis/redis-channel-blocks.js';
+import { feelbotKey } from '../../../src/adapters/redis/redis-connection.js';
+import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
+import { RedisEditedMessages } from '../../../src/adapters/redis/redis-edited-messages.js';
+import { RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
+import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
+import { RedisWebhookCache } from '../../../src/adapters/redis/redis-webhook-cache.js';
+import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
+import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
+import { createGuildRemovalHandler, type GuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
+import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
+import { messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
+import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
+import { NO_METRICS } from '../../../src/ports/metrics.js';
+import type { PersonaReply } from '../../../src/ports/persona-replier.js';
+import { createJobWorker } from '../../../src/worker/job-worker.js';
+import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas, snowflake } from '../../factories.js';
+import { capturedLogger } from '../../support/captured-logger.js';
+import { everythingUnder } from '../../support/redis-contents.js';
+import { usePrivateRedis } from '../../support/redis-server.js';
+
+/** The code a server that removed the bot is blocked under. */
+const GUILD_LEFT = 'GUILD_LEFT';
+const REMOVED = 'deleted the settings of a guild the bot left';
+/** Long enough that a job stays delayed for the whole test. */
+const LONG_WINDOW_MS = 60_000;
+
+const redis = usePrivateRedis();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A gateway's view of one deployment on a private prefix: its queue, the GUILD_DELETE/GUILD_CREATE handler, and what workers share. */
+function deployment() {
+  const prefix = `{left-${randomUUID().slice(0, 8)}}`;
+  const queue = new MessageQueue(redis.connection, prefix);
+  cleanups.push(() => queue.close());
+  const blocks = new RedisChannelBlocks(redis.connection, prefix);
+  const edited = new RedisEditedMessages(redis.connection, prefix);
+  const { logger, lines } = capturedLogger();
+  const membership: GuildRemovalHandler = createGuildRemovalHandler({
+    settings: new RedisSettingsStore(redis.connection, prefix),
+    webhooks: new RedisWebhookCache(redis.connection, prefix),
+    blocks,
+    jobs: queue.guildJobs,
+    logger,
+  });
+  const removed = (guildId: string) => membership({ guildId, unavailable: false });
+  const readded = (guildId: string) => membership({ guildId, arrived: true });
+  return { prefix, queue, blocks, edited, lines, membership, removed, readded };
+}
+
+/** A member's message in `guildId`, with its text and another member's message before it as context. */
+function messageIn(guildId: string, secret: string, contextSecret = `${secret} (said before)`): MessageJob {
+  return buildMessageJob({
+    guildId,
+    channelId: snowflake(),
+    messageId: snowflake(),
+    author: { id: snowflake(), displayName: `member of ${guildId}` },
+    content: secret,
+    context: [{ messageId: snowflake(), authorId: snowflake(), authorName: 'another member', content: contextSecret }],
+  });
+}
+
+/** A worker's deps on the deployment's prefix: the real use case, with Redis's blocks, ledger and limiter. */
+function workerDeps({ prefix, blocks }: ReturnType<typeof deployment>, whileWriting?: () => Promise<void>) {
+  const posted: PersonaReply[] = [];
+  const classified: string[] = [];
+  const prompts: string[] = [];
+  const deps: MessageJobDeps = {
+    classifier: { classify: async (texts) => (classified.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async ({ prompt }) => {
+        prompts.push(JSON.stringify(prompt));
+        await whileWriting?.();
+        return { text: 'That sounds hard.', tokens: 4, truncated: false, firstTokenMs: 1, totalMs: 1 };
+      },
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
+    ledger: new RedisDeliveryLedger(redis.connection, prefix),
+    typing: { start: () => () => undefined },
+    logger: capturedLogger().logger,
+    metrics: NO_METRICS,
+    notifier: { notify: async () => undefined },
+    limiter: new RedisRateLimiter(redis.connection, prefix),
+    deleted: NO_DELETIONS,
+    edited: new RedisEditedMessages(redis.connection, prefix),
+    blocks,
+  };
+  return { deps, posted, classified, prompts };
+}
+
+/** Runs the queue's jobs through a worker whose handler completes a job, or fails it for good when its text says FAIL, until `done` holds. */
+async function finishJobs(prefix: string, done: () => Promise<boolean>) {
+  const worker = createJobWorker(
+    redis.connection.duplicate(),
+    prefix,
+    {
+      reply: async (data) => {
+        if (parseMessageJob(data).content.includes('FAIL')) throw new FeelbotError(ErrorCodes.JobInvalid, 'failed for the test', { permanent: true });
+        return { status: 'skipped', reason: 'not-emotional' };
+      },
+    },
+    { concurrency: 1, lockDurationMs: 4_000, logger: capturedLogger().logger, metrics: NO_METRICS },
+  );
+  await expect.poll(done, { timeout: 10_000 }).toBe(true);
+  await worker.stop(1_000);
+}
+
+const stateOf = async (queue: MessageQueue, jobId: string) => (await readJob(queue.queue, jobId))?.getState();
+
+describe('the queued work of a server that removes the bot (real Redis and BullMQ)', () => {
+  it("takes its members' waiting, delayed and finished replies, its /feel requests, and the edits and carriers they recorded, out of Redis; another server's stay", async () => {
+    const gateway = deployment();
+    const { queue } = gateway;
+    const [left, stays] = [snowflake(), snowflake()];
+    const completed = messageIn(left, 'completed secret');
+    const failed = messageIn(left, 'FAIL failed secret');
+    await queue.enqueueDebounced(completed, snowflake(), 0);
+    await queue.enqueueDebounced(failed, snowflake(), 0);
+    await finishJobs(gateway.prefix, async () => (await stateOf(queue, messageJobId(completed.messageId))) === 'completed' && (await stateOf(queue, messageJobId(failed.messageId))) === 'failed');
+
+    const delayed = messageIn(left, 'delayed secret');
+    const waiting = messageIn(left, 'waiting secret');
+    const elsewhere = messageIn(stays, 'another server keeps this');
+    for (const job of [delayed, waiting, elsewhere]) await queue.enqueueDebounced(job, snowflake(), job === delayed ? LONG_WINDOW_MS : 0);
+    const feel = buildAnalysisJob({ guildId: left, text: 'feel secret' });
+    await queue.enqueueAnalysis(feel);
+    const quoted = [waiting, elsewhere].map((job) => job.context[0]!.messageId!);
+    await gateway.edited.mark(quoted[0]!, 'edited secret');
+    await gateway.edited.mark(quoted[1]!, 'an edit another server keeps');
+    expect(await everythingUnder(redis.connection, gateway.prefix)).toContain('edited secret');
+
+    await gateway.removed(left);
+
+    const contents = await everythingUnder(redis.connection, gateway.prefix);
+    const quotedTexts = [completed, failed, delayed, waiting].map((job) => job.context[0]!.content);
+    for (const secret of ['completed secret', 'failed secret', 'delayed secret', 'waiting secret', ...quotedTexts, 'edited secret', 'feel secret', `member of ${left}`]) {
+      expect(contents).not.toContain(secret);
+    }
+    for (const job of [completed, failed, delayed, waiting]) {
+      expect(await readJob(queue.queue, messageJobId(job.messageId))).toBeUndefined();
+      expect(await queue.carrierOf(job.messageId)).toBeUndefined();
+    }
+    expect(await queue.hasAnalysis(feel.interactionId)).toBe(false);
+    expect(contents).toContain('another server keeps this');
+    expect(contents).toContain('an edit another server keeps');
+    expect(await queue.carrierOf(elsewhere.messageId)).toBe(messageJobId(elsewhere.messageId));
+    expect(gateway.lines.find((line) => line.msg === REMOVED)).toMatchObject({ level: 'info', guildId: left, removedJobs: 5, heldJobs: 0 });
+  });
+
+  it('blocks the server as left for as long as a deleted place, so that a reply queued after the removal is skipped before it is classified', async () => {
+    const gateway = deployment();
+    const left = snowflake();
+    await gateway.removed(left);
+    const place = feelbotKey(gateway.prefix, 'blocked', `server:${left}`);
+    expect(await redis.connection.get(place)).toBe(GUILD_LEFT);
+    expect(await redis.connection.ttl(place)).toBeGreaterThan(DELETED_PLACE_BLOCK_SECONDS - 5);
+
+    // A burst the gateway had in hand as the event came, queued after the removal.
+    const late = messageIn(left, 'queued a moment too late');
+    const { deps, posted, classified, prompts } = workerDeps(gateway);
+    expect(await handleMessageJob(late, deps)).toEqual({ status: 'skipped', reason: 'left-server' });
+    expect(classified).toEqual([]);
+    expect(prompts).toEqual([]);
+    expect(posted).toEqual([]);
+  });
+
+  it('a Discord outage (the server unavailable) keeps its replies and blocks nothing', async () => {
+    const gateway = deployment();
+    const outage = snowflake();
+    const job = messageIn(outage, 'kept through an outage');
+    await gateway.queue.enqueueDebounced(job, snowflake(), LONG_WINDOW_MS);
+
+    await gateway.membership({ guildId: outage, unavailable: true });
+
+    expect(await stateOf(gateway.queue, messageJobId(job.messageId))).toBe('delayed');
+    expect(await gateway.blocks.blockedBy([`server:${outage}`])).toBeUndefined();
+  });
+
+  it('a reply being written as the server removes the bot stays with its worker, and is not posted: its check before posting sees the block', async () => {
+    const gateway = deployment();
+    const left = snowflake();
+    let removal: Promise<void> | undefined;
+    const { deps, posted } = workerDeps(gateway, async () => {
+      removal ??= gateway.removed(left);
+      await removal;
+    });
+    const worker = createJobWorker(redis.connection.duplicate(), gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
+      concurrency: 1,
+      lockDurationMs: 4_000,
+      logger: capturedLogger().logger,
+      metrics: NO_METRICS,
+    });
+    cleanups.push(() => worker.stop(1_000));
+    const job = messageIn(left, 'written while the bot was removed');
+    await gateway.queue.enqueueDebounced(job, snowflake(), 0);
+
+    await expect.poll(() => stateOf(gateway.queue, messageJobId(job.messageId)), { timeout: 10_000 }).toBe('completed');
+    expect((await readJob(gateway.queue.queue, messageJobId(job.messageId)))?.returnvalue).toMatchObject({ status: 'skipped', reason: 'left-server' });
+    expect(posted).toEqual([]);
+    expect(gateway.lines.find((line) => line.msg === REMOVED)).toMatchObject({ removedJobs: 0, heldJobs: 1 });
+  });
+
+  it('the bot added to the server again lifts the block at once, and its next message is answered; an admin\'s block of another server stays', async () => {
+    const gateway = deployment();
+    const [readded, adminBlocked] = [snowflake(), snowflake()];
+    await gateway.removed(readded);
+    await gateway.blocks.block(`server:${adminBlocked}`, ErrorCodes.WebhookLimitReached);
+
+    await gateway.readded(readded);
+    await gateway.readded(adminBlocked);
+
+    expect(await gateway.blocks.blockedBy([`server:${readded}`])).toBeUndefined();
+    expect(await gateway.blocks.blockedBy([`server:${adminBlocked}`])).toBe(ErrorCodes.WebhookLimitReached);
+    const { deps, posted } = workerDeps(gateway);
+    expect(await handleMessageJob(messageIn(readded, 'glad you are back, I was so lonely'), deps)).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+  });
+
+  it('a removal followed at once by the bot added again leaves the server unblocked, though the block reaches Redis late', async () => {
+    const gateway = deployment();
+    const guildId = snowflake();
+    const job = messageIn(guildId, 'sent before the kick');
+    await gateway.queue.enqueueDebounced(job, snowflake(), LONG_WINDOW_MS);
+    // The block's write is slow to reach Redis (as when it waits for Redis to come back); the lift's is not.
+    const slowBlocks = {
+      block: async (place: string, code: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await gateway.blocks.block(place, code);
+      },
+      unblock: (place: string, code: string) => gateway.blocks.unblock(place, code),
+    };
+    const membership = createGuildRemovalHandler({
+      settings: new RedisSettingsStore(redis.connection, gateway.prefix),
+      webhooks: new RedisWebhookCache(redis.connection, gateway.prefix),
+      blocks: slowBlocks,
+      jobs: gateway.queue.guildJobs,
+      logger: capturedLogger().logger,
+    });
+
+    await Promise.all([membership({ guildId, unavailable: false }), membership({ guildId, arrived: true })]);
+
+    expect(await gateway.blocks.blockedBy([`server:${guildId}`])).toBeUndefined();
+    expect(await readJob(gateway.queue.queue, messageJobId(job.messageId))).toBeUndefined();
+  });
+
+  it("keeps a busy server's index of jobs to the jobs still in Redis, so a removal reads no more than those", async () => {
+    const gateway = deployment();
+    const busy = snowflake();
+    const jobs = Array.from({ length: 40 }, (_, i) => messageIn(busy, `message ${i}`));
+    for (const job of jobs) await gateway.queue.enqueueDebounced(job, snowflake(), 0);
+    await finishJobs(gateway.prefix, async () => (await gateway.queue.queue.getCompletedCount()) === jobs.length);
+    // Finished replies leave Redis after their retention; cleaned here at once.
+    await gateway.queue.queue.clean(0, 1_000, 'completed');
+    const later = Array.from({ length: 30 }, (_, i) => messageIn(busy, `later message ${i}`));
+    for (const job of later) await gateway.queue.enqueueDebounced(job, snowflake(), LONG_WINDOW_MS);
+
+    const indexed = await redis.connection.zrange(feelbotKey(gateway.prefix, 'guild-jobs', busy), 0, -1);
+    expect(indexed.length).toBeLessThanOrEqual(later.length + 10);
+    expect(indexed).toEqual(expect.arrayContaining(later.map((job) => messageJobId(job.messageId))));
+
+    await gateway.removed(busy);
+    expect(await gateway.queue.queue.getDelayedCount()).toBe(0);
+    expect(await redis.connection.exists(feelbotKey(gateway.prefix, 'guild-jobs', busy))).toBe(0);
+  });
+});
