@@ -68,6 +68,8 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
   if (!personaEmotion) return { status: 'skipped', reason: 'no-persona-allowed', emotion: analysis.emotion };
   const voice = deps.personas[personaEmotion];
+  // The name its earlier replies were posted under, as the server shows it.
+  const postsAs = applyPersonaLook(voice, settings?.personaLooks[personaEmotion]).name;
 
   // Taken only now that the bot will answer: a message it stays quiet on uses up no cooldown.
   const start = { scope: job.guildId ?? 'dm', channelId: job.channelId, userId: job.author.id, cooldowns: settings ?? NO_COOLDOWN };
@@ -77,7 +79,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   // After a long wait only the context Discord still lists is quoted: another member's deletion may have outlived its marker.
   const quoting = await confirmedContext(job, deps, signal);
   // A thread or channel deleted while the reply is written stops it: nothing is left there to answer.
-  const content = await watchForDeletion(job, target, deps, signal, (watched) => writeReply(quoting, deps, voice, watched));
+  const content = await watchForDeletion(job, target, deps, signal, (watched) => writeReply(quoting, deps, voice, watched, postsAs));
   if (content === PLACE_DELETED) return { status: 'skipped', reason: 'channel-deleted', emotion: analysis.emotion };
 
   const recheck = await recheckBeforePost({ queued, job, read, analysis, persona: personaEmotion }, deps, options);

@@ -7,19 +7,23 @@ import type { ParsedMessageJob } from './message-job.js';
 
 /**
  * The reply, cleaned; GENERATION_EMPTY when nothing visible is left. That is retried: sampling
- * writes another reply, and the retry keeps the start it claimed (the same reply id).
+ * writes another reply, and the retry keeps the start it claimed (the same reply id). `postsAs`,
+ * the name the persona posts under (a server may rename it), tells its own earlier replies whose
+ * persona was not noted from another's.
  */
 export async function writeReply(
   job: ParsedMessageJob,
   deps: Pick<MessageJobDeps, 'generator' | 'personas' | 'typing' | 'logger' | 'metrics'>,
   persona: Persona,
   signal?: AbortSignal,
+  postsAs: string = persona.name,
 ): Promise<string> {
   const prompt = buildPrompt({
     persona,
     context: job.context,
     message: { authorName: job.author.displayName, authorId: job.author.id, content: job.content },
     characterNames: Object.values(deps.personas).map((character) => character.name),
+    postsAs,
   });
   deps.logger.debug({ persona: persona.name, prompt }, 'prompt');
   // "Typing" shows once the reply is being written, not while it waits for a sequence or is refused one.

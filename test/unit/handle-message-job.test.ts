@@ -591,6 +591,22 @@ describe('handleMessageJob', () => {
     expect(prompts[0]).toContain(`as ${personas.joy.name}.`);
   });
 
+  it("a server's renamed persona keeps its own earlier reply as its own turn when the note of which persona posted it is gone", async () => {
+    const settings = { ...DEFAULT_GUILD_SETTINGS, personaLooks: { joy: { name: 'Sunny' } } };
+    const requests: GenerationRequest[] = [];
+    const generator = { ...saying('How wonderful!'), generate: async (request: GenerationRequest) => (requests.push(request), { text: 'How wonderful!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }) };
+    const { deps } = depsWith({ generator, settings: { get: async () => settings, update: async () => settings } });
+    const context = [
+      { messageId: snowflake(), authorName: 'Ann', authorId: snowflake(), content: 'I passed!' },
+      // Posted as "Sunny" over 90 days ago: its personaKey note has expired.
+      { messageId: snowflake(), authorName: 'Sunny', content: 'That is wonderful news, well done!', persona: 'Sunny' },
+    ];
+    expect(await handleMessageJob(buildMessageJob({ content: 'I got the job too!', context }), deps)).toMatchObject({ status: 'posted', persona: 'joy' });
+    const turns = requests[0]!.prompt.turns;
+    expect(turns.filter((turn) => turn.role === 'assistant').map((turn) => turn.text)).toEqual(['That is wonderful news, well done!']);
+    expect(JSON.stringify(turns)).not.toContain('Sunny (character)');
+  });
+
   it('a reply whose persona could not be noted (Redis failed just then) still counts as posted and answered, with a warning', async () => {
     const { logger, lines } = capturedLogger('warn');
     const answered: string[] = [];
