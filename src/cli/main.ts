@@ -24,6 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!command) {
     // Asked for, the list is the answer (stdout); after a mistake, or no command at all, it is a complaint (stderr).
     const asked = name !== undefined && HELP.includes(name);
+    if (asked && args.length > 0) return helpWith(args);
     (asked ? process.stdout : process.stderr).write(usage(name));
     return name && !asked ? 2 : 0;
   }
@@ -91,6 +92,17 @@ function stopOnSignal(command: Command): { readonly stopped: Promise<NodeJS.Sign
     process.once('SIGTERM', onSignal);
   });
   return { stopped, signal: controller.signal };
+}
+
+/** `feelbot help <command>`: that command's usage, as `<command> --help` prints it; another word is a usage mistake (exit 2). */
+function helpWith([topic, ...rest]: readonly string[]): number {
+  const command = COMMANDS.find((candidate) => candidate.name === topic);
+  if (!command || rest.length > 0) {
+    process.stderr.write(command ? `feelbot help takes one command name; got "${rest.join(' ')}" after it.\n\n${usage(undefined)}` : usage(topic));
+    return 2;
+  }
+  process.stdout.write(commandUsage(command));
+  return 0;
 }
 
 function usage(unknown: string | undefined): string {

@@ -2,7 +2,7 @@ import { createLlamaReplyGenerator } from '../adapters/llama/llama-reply-generat
 import type { LlamaRuntime } from '../adapters/llama/llama-runtime.js';
 import { loadLlamaRuntime, workerContextTokens } from './load-llama-runtime.js';
 import { asOutOfMemory } from '../adapters/llama/out-of-memory.js';
-import { createLlmEmotionClassifier, DefaultLlmEmotionClassifierOptions } from '../adapters/llama/llm-emotion-classifier.js';
+import { createLlmEmotionClassifier } from '../adapters/llama/llm-emotion-classifier.js';
 import { withinTrainedContext } from '../adapters/llama/trained-context.js';
 import type { Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
@@ -54,7 +54,7 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics, sig
     disposers.push(() => generator.dispose());
     const inner =
       config.emotion.backend === 'llm'
-        ? await createLlmEmotionClassifier(runtime.model, { contextSize: withinTrainedContext(DefaultLlmEmotionClassifierOptions.contextSize, runtime.model) })
+        ? await createLlmEmotionClassifier(runtime.model)
         : await createOnnxClassifier(config, logger, signal);
     const classifier = workerClassifier(inner, metrics);
     disposers.push(() => classifier.dispose());

@@ -9,11 +9,12 @@ import { completeWithGrammar, promptTokens } from './grammar-completion.js';
 import { newestWithinTokens } from './newest-within-tokens.js';
 import { createPooledContext } from './pooled-context.js';
 import { withoutDiscordMarkup } from '../../domain/discord-markup.js';
+import { withinTrainedContext } from './trained-context.js';
 
 export interface LlmEmotionClassifierOptions {
   /** Texts classified at once (sequences of the classifier's own context). Defaults to `2`. */
   readonly sequences?: number;
-  /** Tokens each classification can see. Defaults to `1_024`; a longer text is shown by its newest tokens that fit. */
+  /** Tokens each classification can see, at most the model's trained context. Defaults to `1_024`; a longer text is shown by its newest tokens that fit. */
   readonly contextSize?: number;
   /** The newest characters of a text that are read at most, before it is fitted to the context. Defaults to `2_000`. */
   readonly maxTextChars?: number;
@@ -52,7 +53,9 @@ export async function createLlmEmotionClassifier(
   model: LlamaModel,
   options: LlmEmotionClassifierOptions = {},
 ): Promise<EmotionClassifier> {
-  const settings = { ...DefaultLlmEmotionClassifierOptions, ...options };
+  const asked = { ...DefaultLlmEmotionClassifierOptions, ...options };
+  // Past the context the model was trained on its labels turn to guesses: every caller gets no more.
+  const settings = { ...asked, contextSize: withinTrainedContext(asked.contextSize, model) };
   const pooled = await createPooledContext(model, { ...settings, threads: defaultThreads(model.llama) });
   const grammar = await model.llama.createGrammarForJsonSchema(ANSWER_SCHEMA);
   const chatWrapper = resolveChatWrapper(model);
