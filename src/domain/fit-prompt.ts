@@ -25,10 +25,11 @@ export function messageRoom(system: string, budget: number, countTokens: (text: 
 /**
  * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of
  * the last turn, then the start of the newest message, so the model always sees the persona and
- * the newest words. The message replied to stays while any other can go, and goes only before the
- * newest words would; the persona's own words left first are opened by a user turn of ours, never
- * dropped for it. A message is never cut outside its quote markers: user text stays data. The
- * system text is never cut: it carries the rules that keep replies safe.
+ * the newest words. The message replied to stays while any other can go, and goes only when it would
+ * leave the newest message fewer than MIN_MESSAGE_TOKENS (or none of its words); the persona's own
+ * words left first are opened by a user turn of ours, never dropped for it. A message is never cut
+ * outside its quote markers: user text stays data. The system text is never cut: it carries the
+ * rules that keep replies safe.
  *
  * `countPrompt` measures a whole prompt as the model reads it (the chat template's markup and all):
  * the parts, counted alone, can come to less, and a prompt past the budget would be cut or erased by
@@ -127,7 +128,10 @@ function promptTooLong(tokens: number, budget: number): FeelbotError {
   );
 }
 
-/** `keep`, a quoted message of `text` (the one replied to), stays while whole quotes older and newer than it go. */
+/**
+ * `keep`, a quoted message of `text` (the one replied to), stays while whole quotes older and newer
+ * than it go, then beside the newest message cut at its start while that keeps MIN_MESSAGE_TOKENS.
+ */
 function shorten(text: string, tokens: number, countTokens: (text: string) => number, keep?: string): string {
   const quotes = [...text.matchAll(QUOTED_MESSAGE)];
   const newest = quotes.at(-1);
@@ -139,16 +143,30 @@ function shorten(text: string, tokens: number, countTokens: (text: string) => nu
     const withKept = kept !== -1 && kept < quote.index ? `${keep}\n${rest}` : rest;
     if (countTokens(withKept) <= tokens) return withKept;
   }
+  // Every other quote gone, the newest words are cut beside it rather than it dropped for them.
+  if (kept !== -1 && kept < newest.index) {
+    const room = tokens - countTokens(`${keep}\n`);
+    const cut = room >= MIN_MESSAGE_TOKENS ? cutNewest(text, newest, room, countTokens) : undefined;
+    // Some of the newest words stay beside it, or it goes: they are what the reply answers.
+    if (cut && cut.tail !== '') return `${keep}\n${cut.text}`;
+  }
   // Too little room for it beside the newest words: it goes, as any older quote.
   for (const quote of kept === -1 ? [] : quotes) {
     const rest = text.slice(quote.index);
     if (quote.index > kept && countTokens(rest) <= tokens) return rest;
   }
-  // The newest message alone is too long: cut the start of its text, inside its own markers.
+  return cutNewest(text, newest, tokens, countTokens).text;
+}
+
+/**
+ * The newest message, too long, with the start of its text cut inside its own markers and what
+ * follows it (the instruction line) whole; `tail` is what is left of its text.
+ */
+function cutNewest(text: string, newest: RegExpExecArray, tokens: number, countTokens: (text: string) => number): { text: string; tail: string } {
   const opener = `<<<${newest[1]}: …`;
   const after = text.slice(newest.index + newest[0].length - (newest[0].endsWith('\n') ? 4 : 3));
-  const room = tokens - countTokens(opener) - countTokens(after);
-  return `${opener}${longestTail(newest[2]!, room, countTokens)}${after}`;
+  const tail = longestTail(newest[2]!, tokens - countTokens(opener) - countTokens(after), countTokens);
+  return { text: `${opener}${tail}${after}`, tail };
 }
 
 /** The longest end of `text` within `tokens`, found by a binary search on the cut point. */

@@ -44,6 +44,14 @@ export function sameWebhookName(shown: string | undefined, sent: string): boolea
   return shown !== undefined && sanitized(shown) === sanitized(sent);
 }
 
+/**
+ * Whether members would read two names as one character's: as sameWebhookName compares them, and
+ * without case, since Discord shows each as typed and a reader takes "joy" beside "Joy" for one name.
+ */
+export function readsAsSameWebhookName(one: string, other: string): boolean {
+  return sanitized(one).toLowerCase() === sanitized(other).toLowerCase();
+}
+
 /** A name as Discord's sanitiser leaves it: zero-width characters and controls deleted, whitespace trimmed and collapsed. */
 function sanitized(name: string): string {
   return name.replace(DELETED_BY_DISCORD, '').replace(/\s+/g, ' ').trim();

@@ -161,6 +161,27 @@ describe('/feelbot changes where feelbot speaks', () => {
       expect((await stored()).personaLooks.joy).toEqual({ name: 'Sunny', accentColor: '#ffcc00', avatarUrl: 'https://cdn.example.com/sunny.png' });
     });
 
+    it("a display_name that is another persona's name here (its own, in any case, or the look this server gave it) is refused, naming that persona, and nothing is stored", async () => {
+      for (const name of ['Joy', 'joy', '  JOY ', 'Jo\u200by']) {
+        const answer = await persona('anger', [textOption('display_name', name)]);
+        expect(answer, name).toMatch(/already the name Joy \(the joy persona\) shows in this server/);
+        expect(answer, name).toMatch(/nothing changed/);
+      }
+      expect((await settings.get(guildId())).personaLooks).toEqual({});
+
+      expect(await persona('joy', [textOption('display_name', 'Sunny')])).toMatch(/Joy is now allowed/);
+      expect(await persona('fear', [textOption('display_name', 'sunny')])).toMatch(/"sunny" is already the name Sunny \(the joy persona\) shows in this server/);
+      // The name Joy was given by the operator stays Joy's while this server shows it as Sunny: a reset would bring it back.
+      expect(await persona('fear', [textOption('display_name', 'Joy')])).toMatch(/the name Joy \(the joy persona\) has by default, and shows again when its look is reset/);
+      expect((await settings.get(guildId())).personaLooks).toEqual({ joy: { name: 'Sunny' } });
+    });
+
+    it('a persona may be given its own name back, in any case, and a name no other persona has', async () => {
+      expect(await persona('joy', [textOption('display_name', 'JOY')])).toMatch(/Joy is now allowed/);
+      expect(await persona('anger', [textOption('display_name', 'Grumpy')])).toMatch(/Anger is now allowed/);
+      expect((await settings.get(guildId())).personaLooks).toEqual({ joy: { name: 'JOY' }, anger: { name: 'Grumpy' } });
+    });
+
     it('silencing the last allowed persona is done, with a warning that feelbot now answers no one in this server', async () => {
       const [last, ...others] = EMOTIONS;
       for (const emotion of others) expect(await persona(emotion, [], false)).not.toMatch(/answer no one/);

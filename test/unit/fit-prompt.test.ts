@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPENING_TURN } from '../../src/domain/alternating-turns.js';
 import { buildPrompt } from '../../src/domain/build-prompt.js';
-import { fitPrompt } from '../../src/domain/fit-prompt.js';
+import { fitPrompt, MIN_MESSAGE_TOKENS } from '../../src/domain/fit-prompt.js';
 import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { personas, snowflake } from '../factories.js';
 
@@ -10,6 +10,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** One token per character, like a byte-level vocabulary at its worst. */
 const chars = (text: string) => text.length;
+
+/** Every piece of user text in a turn sits between its quote markers; only the instruction line is outside. */
+function outsideQuotes(text: string): string {
+  return text.replace(/<<<[^:\n]*: [\s\S]*?>>>/g, '').trim();
+}
 
 describe('fitPrompt', () => {
   const prompt = {
@@ -48,11 +53,6 @@ describe('fitPrompt', () => {
     expect(text.endsWith('please help me')).toBe(true);
     expect(text.startsWith('…')).toBe(true);
   });
-  /** Every piece of user text in a turn sits between its quote markers; only the instruction line is outside. */
-  function outsideQuotes(text: string): string {
-    return text.replace(/<<<[^:\n]*: [\s\S]*?>>>/g, '').trim();
-  }
-
   it('drops whole quoted messages before cutting one, so no user text ends up outside its markers', () => {
     const prompt = buildPrompt({
       persona: personas.joy,
@@ -216,5 +216,88 @@ describe('fitPrompt, the message replied to', () => {
     expect(fitted.turns.map((turn) => turn.role)).toEqual(['user', 'assistant', 'user']);
     expect(fitted.turns[1]!.text).toBe(joyAnswered);
     expect(fitted.turns[2]!.text).toContain('<<<Bob: haha that is so good to hear>>>');
+  });
+  describe("beside a newest message too long to keep whole with it", () => {
+    const annAsked = 'does anyone know a vet near the station that is open on Sundays? my cat has been sneezing all week';
+    const bobSays = 'yes! the one on Mill Street, Dr. Ortega, she saw our dog last month on a Sunday and was lovely about it, ask for her';
+    const instruction = 'Reply to the author of the last quoted message, as Joy.';
+    /** Ann's question, replied to by Bob; Cam's "lol same" came between. */
+    const annsQuestion = () =>
+      buildPrompt({
+        persona: personas.joy,
+        context: [
+          { messageId: snowflake(), authorName: 'Ann', authorId: snowflake(), content: annAsked, repliedTo: true },
+          { messageId: snowflake(), authorName: 'Cam', authorId: snowflake(), content: 'lol same' },
+        ],
+        message: { authorName: 'Bob', authorId: snowflake(), content: bobSays },
+      });
+    const annQuote = `<<<Ann: ${annAsked}>>>\n`;
+
+    it('keeps the message replied to and cuts the start of the newest, dropping newer chatter first, while the newest keeps 64 tokens', () => {
+      const prompt = annsQuestion();
+      const room = 250;
+      // Ann's quote leaves the newest turn far more than MIN_MESSAGE_TOKENS, but not the whole of Bob's message.
+      expect(room - annQuote.length).toBeGreaterThan(MIN_MESSAGE_TOKENS + instruction.length);
+      expect(annQuote.length + `<<<Bob: ${bobSays}>>>\n${instruction}`.length).toBeGreaterThan(room);
+      const budget = chars(prompt.system) + 2 * 8 + room;
+      const fitted = fitPrompt(prompt, budget, chars);
+      expect(partsOf(fitted)).toBeLessThanOrEqual(budget);
+      expect(fitted.turns).toHaveLength(1);
+      const text = fitted.turns[0]!.text;
+      expect(text.startsWith(annQuote)).toBe(true);
+      expect(text).not.toContain('lol same');
+      expect(text.slice(annQuote.length)).toMatch(/^<<<Bob: …[\s\S]*ask for her>>>\n/);
+      expect(outsideQuotes(text)).toBe(instruction);
+    });
+
+    it('keeps it as the chat template renders the whole prompt, within the budget and inside the quote markers', () => {
+      const rendered = (fitted: { system: string; turns: readonly { text: string }[] }) =>
+        chars(fitted.system) + fitted.turns.reduce((sum, turn) => sum + chars(turn.text), 0) + 30 * (fitted.turns.length + 1);
+      const prompt = annsQuestion();
+      const budget = chars(prompt.system) + 2 * 30 + 250;
+      const fitted = fitPrompt(prompt, budget, chars, rendered);
+      expect(rendered(fitted)).toBeLessThanOrEqual(budget);
+      expect(fitted.turns.map((turn) => turn.role)).toEqual(['user']);
+      const text = fitted.turns[0]!.text;
+      expect(text.startsWith(annQuote)).toBe(true);
+      expect(text).not.toContain('lol same');
+      expect(text).toContain('ask for her>>>');
+      expect(outsideQuotes(text)).toBe(instruction);
+    });
+
+    it('gives it up only when it would leave the newest message fewer than 64 tokens', () => {
+      /** About four characters a token, as real vocabularies count English: 64 tokens hold the markers, the instruction and words. */
+      const quarters = (text: string) => Math.ceil(text.length / 4);
+      const bobRambles = `${'so about that vet, '.repeat(30)}ask for Dr. Ortega`;
+      const prompt = buildPrompt({
+        persona: personas.joy,
+        context: [
+          { messageId: snowflake(), authorName: 'Ann', authorId: snowflake(), content: annAsked, repliedTo: true },
+          { messageId: snowflake(), authorName: 'Cam', authorId: snowflake(), content: 'lol same' },
+        ],
+        message: { authorName: 'Bob', authorId: snowflake(), content: bobRambles },
+      });
+      const fit = (room: number) => fitPrompt(prompt, quarters(prompt.system) + 2 * 8 + room, quarters).turns[0]!.text;
+      // One token short of MIN_MESSAGE_TOKENS beside Ann's quote: it goes, and the newest words stay.
+      const short = fit(quarters(annQuote) + MIN_MESSAGE_TOKENS - 1);
+      expect(short).not.toContain(annAsked);
+      expect(short).toMatch(/^<<<Bob: …[\s\S]*ask for Dr\. Ortega>>>\n/);
+      expect(outsideQuotes(short)).toBe(instruction);
+      // Exactly MIN_MESSAGE_TOKENS beside it: it stays, with the end of the newest message.
+      const kept = fit(quarters(annQuote) + MIN_MESSAGE_TOKENS);
+      expect(kept.startsWith(annQuote)).toBe(true);
+      expect(kept).not.toContain('lol same');
+      expect(kept.slice(annQuote.length)).toMatch(/^<<<Bob: …[\s\S]*ask for Dr\. Ortega>>>\n/);
+      expect(outsideQuotes(kept)).toBe(instruction);
+    });
+
+    it('gives it up, rather than every newest word, when 64 tokens cannot hold the markers and the instruction line', () => {
+      const prompt = annsQuestion();
+      // One token a character: 64 beside Ann's quote is less than the instruction line and Bob's markers.
+      const text = fitPrompt(prompt, chars(prompt.system) + 2 * 8 + annQuote.length + MIN_MESSAGE_TOKENS, chars).turns[0]!.text;
+      expect(text).not.toContain(annAsked);
+      expect(text).toContain('ask for her>>>');
+      expect(outsideQuotes(text)).toBe(instruction);
+    });
   });
 });

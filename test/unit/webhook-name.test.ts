@@ -3,7 +3,7 @@ import { applyPersonaLook } from '../../src/domain/apply-persona-look.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { PersonaLookSchema } from '../../src/domain/guild-settings.js';
 import { PersonaSchema } from '../../src/domain/persona.js';
-import { cleanWebhookName, isAllowedWebhookName, sameWebhookName } from '../../src/domain/webhook-name.js';
+import { cleanWebhookName, isAllowedWebhookName, readsAsSameWebhookName, sameWebhookName } from '../../src/domain/webhook-name.js';
 
 /**
  * Discord sanitises webhook usernames ("trimmed of leading, trailing, and excessive internal
@@ -52,5 +52,13 @@ describe('webhook names as Discord takes them', () => {
     expect(sameWebhookName('Big Joy', ' Big   Joy ')).toBe(true);
     expect(sameWebhookName('Joy', 'Joey')).toBe(false);
     expect(sameWebhookName(undefined, 'Joy')).toBe(false);
+  });
+
+  it('two names members would read as one are those Discord shows alike, in any case; a letter more or an accent tells them apart', () => {
+    expect(readsAsSameWebhookName('Joy', 'jOY')).toBe(true);
+    expect(readsAsSameWebhookName('Big Joy', ' BIG \u200b  joy ')).toBe(true);
+    expect(readsAsSameWebhookName('Joy', 'Joey')).toBe(false);
+    expect(readsAsSameWebhookName('Joy', 'Jöy')).toBe(false);
+    expect(sameWebhookName('Joy', 'jOY')).toBe(false);
   });
 });

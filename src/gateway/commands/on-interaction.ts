@@ -4,6 +4,8 @@ import { ErrorCodes, errorCodeOf, isFeelbotError } from '../../errors.js';
 import type { AnalysisLimiter } from '../../ports/analysis-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
+import { DEFAULT_PERSONAS } from '../../domain/default-personas.js';
+import type { PersonaSet } from '../../domain/persona.js';
 import { hasDiscordCode } from '../../adapters/discord/discord-error-codes.js';
 import { asDiscordRequestError } from '../../adapters/discord/discord-request-error.js';
 import { InteractionWebhookResponder } from '../../adapters/discord/interaction-webhook-responder.js';
@@ -19,6 +21,8 @@ export interface InteractionDeps {
   readonly settings: SettingsStore;
   /** The limits on /feel and "Analyze emotion". */
   readonly analysisLimiter: AnalysisLimiter;
+  /** The operator's personas (PERSONAS_FILE): a server's look may not take another's name. Defaults to the shipped ones. */
+  readonly personas?: PersonaSet;
   readonly logger: Logger;
 }
 
@@ -47,7 +51,7 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       else if (interaction.isMessageContextMenuCommand() && interaction.commandName === ANALYZE_MESSAGE_COMMAND) {
         outcome = await deferAnalysis(interaction, analysis);
       } else if (interaction.isChatInputCommand() && interaction.commandName === SETTINGS_COMMAND) {
-        await handleSettingsCommand(interaction, deps.settings);
+        await handleSettingsCommand(interaction, deps.settings, deps.personas ?? DEFAULT_PERSONAS);
       }
       log.info(outcome ? { outcome } : {}, 'interaction handled');
     } catch (thrown) {

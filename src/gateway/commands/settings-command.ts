@@ -12,6 +12,8 @@ import {
   type ChannelPlace,
   type GuildSettings,
 } from '../../domain/guild-settings.js';
+import type { PersonaSet } from '../../domain/persona.js';
+import { personaNameClash, type PersonaNameClash } from '../../domain/persona-name-clash.js';
 import { isAllowedWebhookName, WEBHOOK_NAME_RULE } from '../../domain/webhook-name.js';
 import type { SettingsStore } from '../../ports/settings-store.js';
 import { describeSettings } from './describe-settings.js';
@@ -19,9 +21,9 @@ import { describeSettings } from './describe-settings.js';
 /**
  * /feelbot: the admin settings. Discord hides it from members without Manage Server, but a client
  * can still send the interaction, so the permission is checked here again, from the interaction's
- * own resolved permissions.
+ * own resolved permissions. `personas` are the operator's, whose names no other persona's look may take.
  */
-export async function handleSettingsCommand(interaction: ChatInputCommandInteraction, store: SettingsStore): Promise<void> {
+export async function handleSettingsCommand(interaction: ChatInputCommandInteraction, store: SettingsStore, personas: PersonaSet): Promise<void> {
   if (!interaction.inGuild() || !interaction.guildId) {
     await interaction.reply({ content: 'Settings belong to a server; use this command in one.', flags: MessageFlags.Ephemeral });
     return;
@@ -32,11 +34,11 @@ export async function handleSettingsCommand(interaction: ChatInputCommandInterac
   }
   const guildId = interaction.guildId;
   const sub = interaction.options.getSubcommand(true);
-  const answer = await applySubcommand(sub, interaction, guildId, store);
+  const answer = await applySubcommand(sub, interaction, guildId, store, personas);
   await interaction.reply({ content: answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
-async function applySubcommand(sub: string, interaction: ChatInputCommandInteraction, guildId: string, store: SettingsStore): Promise<string> {
+async function applySubcommand(sub: string, interaction: ChatInputCommandInteraction, guildId: string, store: SettingsStore, personas: PersonaSet): Promise<string> {
   switch (sub) {
     case 'persona': {
       const name = interaction.options.getString('name', true) as Emotion;
@@ -53,11 +55,17 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
       // avatar. reset_look drops the stored look first, so the operator's own shows again.
       const given = Object.fromEntries(Object.entries(look.data).filter(([, value]) => value !== undefined));
       const reset = interaction.options.getBoolean('reset_look') ?? false;
+      // Checked against the looks as this change finds them, so two admins cannot give two personas one name.
+      const displayName = look.data.name;
+      let clash: PersonaNameClash | undefined;
       const next = await store.update(guildId, (current) => {
+        clash = displayName === undefined ? undefined : personaNameClash(name, displayName, personas, current.personaLooks);
+        if (clash) return current;
         const { [name]: stored, ...otherLooks } = current.personaLooks;
         const kept = { ...(reset ? {} : stored), ...given };
         return { ...withPersona(current, name, enabled), personaLooks: Object.keys(kept).length > 0 ? { ...otherLooks, [name]: kept } : otherLooks };
       });
+      if (clash && displayName !== undefined) return nameClashAnswer(displayName, name, clash);
       return `${emotionLabel(name)} is now ${enabled ? 'allowed' : 'silent'}.${enabled ? '' : everyoneSilentWarning(next)}\n${describeSettings(next)}`;
     }
     case 'channel': {
@@ -106,6 +114,13 @@ async function applySubcommand(sub: string, interaction: ChatInputCommandInterac
 /** Discord answers an avatar_url on a host without a dot "Not a well formed URL" and posts nothing. */
 const AVATAR_URL_RULE =
   'The avatar must be an https URL of an image on a named host (as https://cdn.example.com/joy.png), not an IP address, without a user name or password: Discord refuses others.';
+
+/** A name members would read as another persona's: refused, naming that persona and where its name comes from. */
+function nameClashAnswer(given: string, emotion: Emotion, clash: PersonaNameClash): string {
+  const whose = `${clash.name} (the ${clash.emotion} persona)`;
+  const where = clash.shown ? `already the name ${whose} shows in this server` : `the name ${whose} has by default, and shows again when its look is reset`;
+  return `"${given}" is ${where}: members would take ${emotionLabel(emotion)}'s words for ${clash.name}'s. Choose another name; nothing changed.`;
+}
 
 /** Said when no persona is left to speak: pickPersona finds none, so every reply in the server is dropped. */
 function everyoneSilentWarning(settings: GuildSettings): string {
