@@ -33,10 +33,10 @@ export interface GuildRemovalDeps {
   readonly webhooks: WebhookCache;
   /** Where the guild is blocked as left, so that none of its replies still queued or being written is posted; lifted when the bot is back. */
   readonly blocks: Pick<LiftableBlocks, 'block' | 'unblock'>;
-  /** The guild's jobs (its members' text, names, ids and context), removed. */
-  readonly jobs: Pick<LeftGuildJobs, 'removeGuild'>;
+  /** The guild's jobs (its members' text, names, ids and context), set aside before the lift, then removed. */
+  readonly jobs: Pick<LeftGuildJobs, 'setAside' | 'removeSetAside'>;
   readonly logger: Logger;
-  /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once. */
+  /** Aborted when the gateway stops: a deletion still waiting for Redis then gives up at once, and a removal of jobs stops between batches. */
   readonly shutdown?: AbortSignal;
 }
 
@@ -47,15 +47,19 @@ export type GuildRemovalHandler = Drainable<GuildMembershipEvent>;
  * A guild the bot leaves is blocked as left (GUILD_LEFT) and has its members' queued jobs removed,
  * its settings, and the workers' cached webhooks of its channels, deleted: nothing needs them any
  * more (Discord's developer policy asks for such data to go), and the settings would come back to
- * life if the bot were invited again. A GUILD_CREATE lifts the block: the bot is in the guild again.
- * Every gateway sees the events; handling one twice is harmless. Like a deleted channel, each waits for Redis to come back.
+ * life if the bot were invited again. A GUILD_CREATE lifts the block at once: the bot is in the guild
+ * again. Every gateway sees the events; handling one twice is harmless. Like a deleted channel, each
+ * waits for Redis to come back.
  */
 export function createGuildRemovalHandler(deps: GuildRemovalDeps): GuildRemovalHandler {
   // One guild's events in their order: a block still waiting for Redis never lands after the bot's return lifted it.
   const serial = new SerialByKey();
-  return drainable((event: GuildMembershipEvent) =>
-    serial.run(event.guildId, () => ('arrived' in event ? liftLeftBlock(event.guildId, deps) : handleGuildDeletion(event, deps))),
-  );
+  return drainable(async (event: GuildMembershipEvent) => {
+    if ('arrived' in event) return serial.run(event.guildId, () => liftLeftBlock(event.guildId, deps));
+    // Only the quick steps are ordered before a later lift; the jobs' removal, however long, runs beside it.
+    const deleted = await serial.run(event.guildId, () => blockLeftGuild(event, deps));
+    if (deleted) await removeSetAsideJobs(event.guildId, deleted, deps);
+  });
 }
 
 /** Hands every GUILD_DELETE, with the guild's channels the client holds, and every GUILD_CREATE to `handler`; returns what stops listening. */
@@ -89,16 +93,24 @@ export function guildDeletionOf(data: unknown): GuildDeletion | undefined {
   return typeof id === 'string' ? { guildId: id, unavailable: unavailable === true } : undefined;
 }
 
+/** What was deleted of a guild the bot left before its jobs' removal. */
+interface DeletedSettings {
+  readonly hadSettings: boolean;
+  readonly cachedWebhookChannels: number;
+}
+
 /**
- * Never rejects: what cannot be deleted is logged with its code, and stays. The cached webhooks of
- * channels the gateway did not hold (the guild never available to it) expire on their own. A job a
- * worker holds stays with it, and is not posted: the worker checks the block before it posts.
+ * Blocks a guild the bot left, deletes its settings and cached webhooks, and sets its jobs aside;
+ * undefined unless all that was done. Never rejects: what cannot be deleted is logged with its code,
+ * and stays. The cached webhooks of channels the gateway did not hold (the guild never available to
+ * it) expire on their own. Ordered before a GUILD_CREATE's lift, and quick (a command each): settings
+ * made after the bot's return are never deleted, and the jobs set aside are those queued before it.
  */
-async function handleGuildDeletion({ guildId, unavailable, channelIds = [] }: GuildDeletion, deps: GuildRemovalDeps): Promise<void> {
+async function blockLeftGuild({ guildId, unavailable, channelIds = [] }: GuildDeletion, deps: GuildRemovalDeps): Promise<DeletedSettings | undefined> {
   const log = deps.logger.child({ guildId });
   if (unavailable) {
     log.debug('a guild is unavailable (a Discord outage); its settings stay');
-    return;
+    return undefined;
   }
   try {
     const retry = { signal: deps.shutdown, logger: log };
@@ -106,10 +118,26 @@ async function handleGuildDeletion({ guildId, unavailable, channelIds = [] }: Gu
     await retryWhileRedisDown(() => blockLeftServer(guildId, deps.blocks), retry);
     const hadSettings = await retryWhileRedisDown(() => deps.settings.delete(guildId), retry);
     const cachedWebhookChannels = await retryWhileRedisDown(() => deps.webhooks.forgetChannels(channelIds), retry);
-    const jobs = await retryWhileRedisDown(() => deps.jobs.removeGuild(guildId), retry);
-    log.info({ hadSettings, cachedWebhookChannels, removedJobs: jobs.removed, heldJobs: jobs.held }, 'deleted the settings of a guild the bot left');
+    await retryWhileRedisDown(() => deps.jobs.setAside(guildId), retry);
+    return { hadSettings, cachedWebhookChannels };
   } catch (error) {
     log.error({ err: error, code: errorCodeOf(error) }, 'could not delete the settings of a guild the bot left');
+    return undefined;
+  }
+}
+
+/**
+ * Never rejects. A job a worker holds stays with it, and is not posted: the worker checks the block
+ * before it posts. What a failure or a stop leaves set aside, the next READY's sweep removes.
+ */
+async function removeSetAsideJobs(guildId: string, deleted: DeletedSettings, deps: GuildRemovalDeps): Promise<void> {
+  const log = deps.logger.child({ guildId });
+  try {
+    const jobs = await retryWhileRedisDown(() => deps.jobs.removeSetAside(guildId, deps.shutdown), { signal: deps.shutdown, logger: log });
+    const removal = { removedJobs: jobs.removed, heldJobs: jobs.held, stopped: jobs.stopped };
+    log.info({ ...deleted, ...removal }, 'deleted the settings of a guild the bot left');
+  } catch (error) {
+    log.error({ err: error, code: errorCodeOf(error) }, 'could not remove the queued jobs of a guild the bot left');
   }
 }
 

@@ -81,7 +81,8 @@ export function createContextEditHandler(deps: ContextEditDeps): ContextEditHand
 
 async function recordContextEdit(message: Message, deps: ContextEditDeps): Promise<'recorded' | 'bot off here'> {
   if (message.guildId && replyModeFor(await deps.settings.get(message.guildId), channelPlace(message)) === 'off') return 'bot off here';
-  await deps.edited.mark(message.id, contextTextOf(message));
+  // Noted as the server's, so that it goes with the server's removal of the bot however long it is kept.
+  await deps.edited.mark(message.id, contextTextOf(message), message.guildId);
   // A deletion handled meanwhile (both may have waited out an outage) found no edit to take out of Redis: this one goes now.
   if ((await deps.deleted.deletedAmong([message.id])).length > 0) await deps.edited.forget([message.id]);
   return 'recorded';

@@ -32,6 +32,7 @@ import { cachedChannels, listenForSweeps } from './listen-for-sweeps.js';
 import { createLeftGuildSweeper } from './sweep-left-guilds.js';
 import { listenForReadies } from './listen-for-readies.js';
 import { listenForUncachedDms } from './listen-for-uncached-dms.js';
+import { loadPersonas } from '../adapters/files/persona-file.js';
 
 export interface RunningGateway {
   readonly client: Client;
@@ -53,6 +54,8 @@ const SWEEP_INTERVAL_MS = 5 * 60_000;
 export async function startGateway(config: Config, logger: Logger, stop?: AbortSignal): Promise<RunningGateway> {
   stop?.throwIfAborted();
   const token = requireDiscordToken(config);
+  // The operator's names, which a server's look may not give another persona; read before any connection opens.
+  const personas = await loadPersonas(config.personasFile);
   const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger);
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
@@ -104,6 +107,7 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
     createInteractionHandler({
       queue,
       settings,
+      personas,
       analysisLimiter: new RedisAnalysisLimiter(redis, config.redis.prefix),
       logger,
     }),

@@ -31,9 +31,9 @@ export type LeftGuildSweeper = Drainable<LeftGuildSweep>;
 /**
  * At READY, this shard's guilds that READY does not list are handled as a GUILD_DELETE would have:
  * the bot was removed from them while no gateway listened, so none came. Each one with settings or
- * queued jobs is blocked as left, its jobs are removed and its settings deleted. READY lists every
- * guild of the session, unavailable ones too; a RESUMED lists none, and is not swept. Every gateway
- * of a shard may sweep at once: doing it twice is harmless.
+ * queued jobs is blocked as left, its jobs are removed (with those a removal cut short by a stop set
+ * aside) and its settings deleted. READY lists every guild of the session, unavailable ones too; a
+ * RESUMED lists none, and is not swept. Every gateway of a shard may sweep at once: doing it twice is harmless.
  */
 export function createLeftGuildSweeper(deps: LeftGuildSweepDeps): LeftGuildSweeper {
   return drainable((sweep: LeftGuildSweep) => sweepLeftGuilds(sweep, deps));
@@ -64,14 +64,17 @@ async function sweepLeftGuilds({ session, joinedSince }: LeftGuildSweep, deps: L
         if (seen.has(guildId) || !left(guildId)) continue;
         seen.add(guildId);
         await blockLeftServer(guildId, deps.blocks);
+        // Before the re-check: the jobs set aside were queued before any GUILD_CREATE it does not see, so may all go.
+        await deps.jobs.setAside(guildId);
         // Its GUILD_CREATE may have come while the block was written, and lifted nothing yet.
         if (!left(guildId)) {
+          await deps.jobs.restoreSetAside(guildId);
           await liftLeftServer(guildId, deps.blocks);
           continue;
         }
         leftGuilds++;
         if (await deps.settings.delete(guildId)) deleted++;
-        removedJobs += (await deps.jobs.removeGuild(guildId)).removed;
+        removedJobs += (await deps.jobs.removeSetAside(guildId, deps.stopping)).removed;
         log.debug({ guildId }, 'deleted the settings and jobs of a guild READY did not list');
       }
     }

@@ -4,8 +4,12 @@
  * back (a phone number edited out) never reaches the prompt.
  */
 export interface EditedMessages {
-  /** Records a message's newest text as a context shows it; an empty text means nothing of it is left. A later edit overwrites. */
-  mark(messageId: string, content: string): Promise<void>;
+  /**
+   * Records a message's newest text as a context shows it; an empty text means nothing of it is
+   * left. A later edit overwrites. `guildId` (none for a DM) notes it as the server's, so that it
+   * goes with the server's other data when the server removes the bot.
+   */
+  mark(messageId: string, content: string, guildId?: string | null): Promise<void>;
   /** The newest text of those of these messages that were edited, by message id. */
   editsAmong(messageIds: readonly string[]): Promise<Map<string, string>>;
   /** Drops the recorded text of deleted messages, so it leaves Redis with them. */

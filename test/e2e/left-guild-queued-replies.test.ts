@@ -34,18 +34,24 @@ describe("a server that removes the bot while its members' replies wait for a wo
 
   const jobEnded = (id: string) => (line: LogLine) => line.jobId === id && JOB_ENDS.includes(line.msg ?? '');
 
-  it("leaves none of the server's members' text in Redis once the bot is removed", async () => {
+  it("leaves none of the server's members' text in Redis once the bot is removed, their edited messages' newest text included", async () => {
     const { discord } = stack;
     const message = stack.mention(secret);
     jobId = messageJobId(message.id);
     await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === message.id, 20_000);
+    // Another member's message, sent after the mention (in no reply's context) and edited: its newest text is kept for an hour.
+    const said = discord.sendMessage({ channelId: discord.world.channels.text.id, authorId: stack.newMember(), content: 'call me later' });
+    discord.editMessage(discord.world.channels.text.id, said.id, 'my new number is 555 0199, call me');
+    await gateway.waitForLog((line) => line.msg === 'edited; replies with it in their context read the new text' && line.messageId === said.id, 20_000);
 
     discord.removeBotFromGuild(discord.world.guild.id);
     await gateway.waitForLog((line) => line.msg === 'deleted the settings of a guild the bot left', 20_000);
     // Past the burst window (2.5 s): what is left is not the short-lived burst buffer.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
 
-    expect(await everythingUnder(stack.redisConnection(), stack.prefix)).not.toContain('my therapist');
+    const contents = await everythingUnder(stack.redisConnection(), stack.prefix);
+    expect(contents).not.toContain('my therapist');
+    expect(contents).not.toContain('555 0199');
   }, 60_000);
 
   it("a worker that starts later never classifies or writes a reply from the removed server's messages, while it answers another server's", async () => {

@@ -4,10 +4,10 @@ import type { GuildJobsRemoval, LeftGuildJobs } from '../../ports/left-guild-job
 import { LEFT_SERVER_BLOCK_SECONDS } from '../redis/redis-channel-blocks.js';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { RedisEditedMessages } from '../redis/redis-edited-messages.js';
+import { moveEntries } from '../redis/move-entries.js';
 import { scanKeys } from '../redis/scan-keys.js';
 import type { JobWithdrawals } from './job-withdrawals.js';
 import type { MessageCarriers } from './message-carriers.js';
-import { readJob } from './read-job.js';
 
 /** An index outlives the block of a server that left: a job older than both is answered, or refused, as before. */
 const INDEX_SECONDS = LEFT_SERVER_BLOCK_SECONDS;
@@ -17,6 +17,13 @@ const CHECKED_PER_ADD = 2;
 
 /** Message ids forgotten per DEL, so that a server with many jobs sends no single huge command. */
 const FORGET_BATCH = 500;
+
+/** Jobs removed per batch: a backlog of thousands goes in a few dozen round trips, each reply small. */
+const REMOVAL_BATCH = 200;
+
+/** The end of the key of a server's jobs set aside for removal. */
+const ASIDE_TAIL = 'leaving';
+const ASIDE_TAIL_PATTERN = new RegExp(`:${ASIDE_TAIL}$`);
 
 /**
  * Adds a job to its server's index, then looks at the index's oldest entries: one whose job has left
@@ -58,45 +65,108 @@ export class GuildJobs implements LeftGuildJobs {
     await this.connection.eval(RECORD, 1, this.key(guildId), jobId, Date.now(), INDEX_SECONDS, this.queue.toKey(''));
   }
 
-  async removeGuild(guildId: string): Promise<GuildJobsRemoval> {
-    const index = this.key(guildId);
-    // Bounded by the server's own jobs in Redis (RECORD keeps it so).
-    const jobIds = await this.connection.zrange(index, 0, -1);
+  async setAside(guildId: string): Promise<void> {
+    await Promise.all([moveEntries(this.connection, this.key(guildId), this.asideKey(guildId), INDEX_SECONDS), this.edited.setAsideServer(guildId)]);
+  }
+
+  async restoreSetAside(guildId: string): Promise<void> {
+    await Promise.all([moveEntries(this.connection, this.asideKey(guildId), this.key(guildId), INDEX_SECONDS), this.edited.restoreServer(guildId)]);
+  }
+
+  async removeSetAside(guildId: string, signal?: AbortSignal): Promise<GuildJobsRemoval> {
+    // Only what setAside took before the lift: a job queued after the bot's return goes to the index, so is never removed.
+    const aside = this.asideKey(guildId);
+    await this.edited.forgetSetAside(guildId);
     let removed = 0;
     let held = 0;
-    const forgotten: string[] = [];
-    for (const jobId of jobIds) {
-      const job = await readJob(this.queue, jobId);
-      // 0 when a worker holds the job's lock: BullMQ never removes an active job.
-      if (job && (await this.queue.remove(jobId)) !== 1) {
-        held++;
-        continue;
-      }
-      if (job) {
-        removed++;
-        forgotten.push(...messageIdsOf(job.data));
-      }
+    for (;;) {
+      if (signal?.aborted) return { removed, held, stopped: true };
+      const jobIds = await this.connection.zrange(aside, 0, REMOVAL_BATCH - 1);
+      if (jobIds.length === 0) return { removed, held, stopped: false };
+      const batch = await this.removeBatch(guildId, jobIds);
+      removed += batch.removed;
+      held += batch.held;
+    }
+  }
+
+  /**
+   * Removes a batch of set-aside jobs in a few round trips: their hashes read in one pipeline,
+   * BullMQ's own removal sent for all at once (it alone knows every list a job may be in, and never
+   * removes an active one), then their records, and last their entries, so that a try cut short is redone.
+   */
+  private async removeBatch(guildId: string, jobIds: readonly string[]): Promise<{ removed: number; held: number }> {
+    const reads = this.connection.pipeline();
+    for (const jobId of jobIds) reads.exists(this.queue.toKey(jobId)).hget(this.queue.toKey(jobId), 'data');
+    const replies = repliesOf(await reads.exec());
+    const present = jobIds.flatMap((jobId, i) => (replies[2 * i] === 1 ? [{ jobId, data: replies[2 * i + 1] }] : []));
+    const codes = await Promise.all(present.map(({ jobId }) => this.queue.remove(jobId)));
+    // 0 when a worker holds the job's lock: it stays with the worker, which sees the block before it posts.
+    const heldIds = present.filter((_, i) => codes[i] !== 1).map(({ jobId }) => jobId);
+    // Held or not, the messages a job names lose their records: a held job is never posted.
+    const forgotten = present.flatMap(({ data }) => messageIdsOf(parsedData(data)));
+    await Promise.all([
       // A withdrawal's kept rest holds its text too (JobWithdrawals).
-      await this.withdrawals.settle(jobId);
-      await this.connection.zrem(index, jobId);
-    }
-    for (let start = 0; start < forgotten.length; start += FORGET_BATCH) {
-      const batch = forgotten.slice(start, start + FORGET_BATCH);
-      await Promise.all([this.edited.forget(batch), this.carriers.forget(batch)]);
-    }
-    return { removed, held };
+      this.withdrawals.settleAll(jobIds),
+      this.edited.forgetOfServer(guildId, forgotten),
+      ...batchesOf(forgotten, FORGET_BATCH).map((batch) => this.carriers.forget(batch)),
+      this.indexAgain(guildId, heldIds),
+    ]);
+    await this.connection.zrem(this.asideKey(guildId), ...jobIds);
+    return { removed: present.length - heldIds.length, held: heldIds.length };
+  }
+
+  /** A held job goes back to the server's index: a later removal (the READY sweep's) takes it once its worker is done. */
+  private async indexAgain(guildId: string, jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    const now = Date.now();
+    await this.connection
+      .pipeline()
+      .zadd(this.key(guildId), ...jobIds.flatMap((jobId) => [now, jobId]))
+      .expire(this.key(guildId), INDEX_SECONDS)
+      .exec();
   }
 
   async *guildsWithJobs(signal?: AbortSignal): AsyncIterable<readonly string[]> {
     const head = this.key('');
     for await (const keys of scanKeys(this.connection, head, signal)) {
-      yield keys.map((key) => key.slice(head.length)).filter((guildId) => guildId !== '' && !guildId.includes(':'));
+      // A server's index, and what was set aside of it (a removal a stop cut short), name it alike.
+      const named = keys.map((key) => key.slice(head.length).replace(ASIDE_TAIL_PATTERN, ''));
+      yield [...new Set(named)].filter((guildId) => guildId !== '' && !guildId.includes(':'));
     }
   }
 
   private key(guildId: string): string {
     return feelbotKey(this.prefix, 'guild-jobs', guildId);
   }
+
+  /** The server's jobs set aside for removal: jobs queued later go to `key`, so are never among them. */
+  private asideKey(guildId: string): string {
+    return feelbotKey(this.prefix, 'guild-jobs', guildId, ASIDE_TAIL);
+  }
+}
+
+/** A job's data as stored, or undefined when it is not JSON (a hand edit, another version's writer). */
+function parsedData(stored: unknown): unknown {
+  if (typeof stored !== 'string') return undefined;
+  try {
+    return JSON.parse(stored) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The replies of a pipeline; the first command that failed fails the whole. */
+function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
+}
+
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
 }
 
 /**

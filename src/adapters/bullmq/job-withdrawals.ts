@@ -67,6 +67,11 @@ export class JobWithdrawals {
     await this.connection.del(this.keptKey(withdrawnJobId));
   }
 
+  /** The kept copies of these jobs go, in one command (their server removed the bot). */
+  async settleAll(withdrawnJobIds: readonly string[]): Promise<void> {
+    if (withdrawnJobIds.length > 0) await this.connection.del(...withdrawnJobIds.map((jobId) => this.keptKey(jobId)));
+  }
+
   private keptKey(jobId: string): string {
     return feelbotKey(this.prefix, 'withdrawn', jobId);
   }

@@ -11,7 +11,7 @@ import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-s
 import { RedisWebhookCache } from '../../../src/adapters/redis/redis-webhook-cache.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
-import { createGuildRemovalHandler, type GuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
+import { createGuildRemovalHandler, type GuildRemovalDeps, type GuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
 import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
 import { messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
@@ -35,8 +35,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A backlog of replies large enough that its removal is still under way when a GUILD_CREATE handed in just after is handled. */
+const BACKLOG = 3_000;
+
 /** A gateway's view of one deployment on a private prefix: its queue, the GUILD_DELETE/GUILD_CREATE handler, and what workers share. */
-function deployment() {
+function deployment(jobs?: (queue: MessageQueue) => GuildRemovalDeps['jobs']) {
   const prefix = `{left-${randomUUID().slice(0, 8)}}`;
   const queue = new MessageQueue(redis.connection, prefix);
   cleanups.push(() => queue.close());
@@ -47,7 +50,7 @@ function deployment() {
     settings: new RedisSettingsStore(redis.connection, prefix),
     webhooks: new RedisWebhookCache(redis.connection, prefix),
     blocks,
-    jobs: queue.guildJobs,
+    jobs: jobs?.(queue) ?? queue.guildJobs,
     logger,
   });
   const removed = (guildId: string) => membership({ guildId, unavailable: false });
@@ -117,6 +120,27 @@ async function finishJobs(prefix: string, done: () => Promise<boolean>) {
 }
 
 const stateOf = async (queue: MessageQueue, jobId: string) => (await readJob(queue.queue, jobId))?.getState();
+
+/** Runs the queue's jobs through a worker on the real use case until `jobId` is finished; returns what its handler returned. */
+async function answered(gateway: ReturnType<typeof deployment>, jobId: string) {
+  const { deps, posted } = workerDeps(gateway);
+  const worker = createJobWorker(redis.connection.duplicate(), gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
+    concurrency: 1,
+    lockDurationMs: 4_000,
+    logger: capturedLogger().logger,
+    metrics: NO_METRICS,
+  });
+  cleanups.push(() => worker.stop(1_000));
+  await expect.poll(() => stateOf(gateway.queue, jobId), { timeout: 10_000 }).toBe('completed');
+  return { outcome: (await readJob(gateway.queue.queue, jobId))?.returnvalue as unknown, posted };
+}
+
+/** Queues `count` replies of `guildId`, each waiting out a long burst window. */
+async function queueBacklog(queue: MessageQueue, guildId: string, count: number) {
+  const backlog = Array.from({ length: count }, (_, i) => messageIn(guildId, `backlog message ${i}`));
+  for (let i = 0; i < backlog.length; i += 100) await Promise.all(backlog.slice(i, i + 100).map((job) => queue.enqueueDebounced(job, snowflake(), LONG_WINDOW_MS)));
+  return backlog;
+}
 
 describe('the queued work of a server that removes the bot (real Redis and BullMQ)', () => {
   it("takes its members' waiting, delayed and finished replies, its /feel requests, and the edits and carriers they recorded, out of Redis; another server's stay", async () => {
@@ -203,12 +227,18 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
     });
     cleanups.push(() => worker.stop(1_000));
     const job = messageIn(left, 'written while the bot was removed');
+    const quoted = job.context[0]!.messageId!;
+    // An edit recorded under no server (as by a gateway of an earlier version): only the held job names it.
+    await gateway.edited.mark(quoted, 'my new number is 555 0199');
     await gateway.queue.enqueueDebounced(job, snowflake(), 0);
 
     await expect.poll(() => stateOf(gateway.queue, messageJobId(job.messageId)), { timeout: 10_000 }).toBe('completed');
     expect((await readJob(gateway.queue.queue, messageJobId(job.messageId)))?.returnvalue).toMatchObject({ status: 'skipped', reason: 'left-server' });
     expect(posted).toEqual([]);
     expect(gateway.lines.find((line) => line.msg === REMOVED)).toMatchObject({ removedJobs: 0, heldJobs: 1 });
+    // What the held job's messages left besides the job: its worker never posts it.
+    expect(await gateway.queue.carrierOf(job.messageId)).toBeUndefined();
+    expect(await gateway.edited.editsAmong([quoted])).toEqual(new Map());
   });
 
   it('the bot added to the server again lifts the block at once, and its next message is answered; an admin\'s block of another server stays', async () => {
@@ -272,5 +302,96 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
     await gateway.removed(busy);
     expect(await gateway.queue.queue.getDelayedCount()).toBe(0);
     expect(await redis.connection.exists(feelbotKey(gateway.prefix, 'guild-jobs', busy))).toBe(0);
+  });
+
+  it("takes the newest text of every edited message of the server out of Redis, also of one whose reply already finished and left Redis, and of one no reply quoted", async () => {
+    const gateway = deployment();
+    const guildId = snowflake();
+    const alice = messageIn(guildId, 'I am so sad today');
+    const bobs = alice.context[0]!.messageId!;
+    await gateway.queue.enqueueDebounced(alice, snowflake(), 0);
+    await finishJobs(gateway.prefix, async () => (await stateOf(gateway.queue, messageJobId(alice.messageId))) === 'completed');
+    // Ten minutes on, the finished reply has left Redis (its retention); Bob's edit is kept for an hour.
+    await gateway.queue.queue.clean(0, 1_000, 'completed');
+    await gateway.edited.mark(bobs, 'my new number is 555 0199, call me', guildId);
+    await gateway.edited.mark(snowflake(), 'my address is 12 Elm Street', guildId);
+    await gateway.edited.mark(snowflake(), 'an edit another server keeps', snowflake());
+
+    await gateway.removed(guildId);
+
+    const contents = await everythingUnder(redis.connection, gateway.prefix);
+    expect(contents).not.toContain('555 0199');
+    expect(contents).not.toContain('12 Elm Street');
+    expect(contents).toContain('an edit another server keeps');
+    expect(await redis.connection.keys(`${feelbotKey(gateway.prefix, 'edited-in', guildId)}*`)).toEqual([]);
+  });
+
+  it("the bot added back while a backlog of the server's replies is being removed has its block lifted before that removal ends, and a message sent then is answered", async () => {
+    const gateway = deployment();
+    const guildId = snowflake();
+    await queueBacklog(gateway.queue, guildId, BACKLOG);
+    let removalEnded = false;
+
+    // An admin kicks the bot and invites it straight back (the usual fix for its permissions).
+    const removal = gateway.removed(guildId).then(() => {
+      removalEnded = true;
+    });
+    await gateway.readded(guildId);
+
+    // The order, not a time: the lift is in Redis while the backlog is still being removed.
+    expect(removalEnded).toBe(false);
+    expect(await gateway.blocks.blockedBy([`server:${guildId}`])).toBeUndefined();
+    const welcome = messageIn(guildId, 'you are back! I missed you, I was so lonely');
+    await gateway.queue.enqueueDebounced(welcome, snowflake(), 0);
+    await removal;
+
+    expect(await gateway.queue.queue.getDelayedCount()).toBe(0);
+    expect(gateway.lines.find((line) => line.msg === REMOVED)).toMatchObject({ removedJobs: BACKLOG, heldJobs: 0 });
+    const { outcome, posted } = await answered(gateway, messageJobId(welcome.messageId));
+    expect(outcome).toMatchObject({ status: 'posted' });
+    expect(posted).toHaveLength(1);
+  }, 120_000);
+
+  it('a removal takes only what was set aside before the lift: a reply queued, and an edit made, after the bot is added back stay', async () => {
+    let letRemovalRun!: () => void;
+    const slow = new Promise<void>((resolve) => (letRemovalRun = resolve));
+    // The jobs' removal waits until the test lets it run: the bot is back, and its server busy again, by then.
+    const gateway = deployment((queue) => ({
+      setAside: (guildId) => queue.guildJobs.setAside(guildId),
+      removeSetAside: async (guildId, signal) => {
+        await slow;
+        return queue.guildJobs.removeSetAside(guildId, signal);
+      },
+    }));
+    const guildId = snowflake();
+    const before = messageIn(guildId, 'sent before the kick');
+    const after = messageIn(guildId, 'sent after the bot came back');
+    const [quotedBefore, quotedAfter] = [before, after].map((job) => job.context[0]!.messageId!) as [string, string];
+    const editedTwice = snowflake();
+    await gateway.queue.enqueueDebounced(before, snowflake(), LONG_WINDOW_MS);
+    await gateway.edited.mark(quotedBefore, 'edited before the kick', guildId);
+    await gateway.edited.mark(editedTwice, 'first edited before the kick', guildId);
+
+    const removal = gateway.removed(guildId);
+    await gateway.readded(guildId);
+    await gateway.queue.enqueueDebounced(after, snowflake(), LONG_WINDOW_MS);
+    await gateway.edited.mark(quotedAfter, 'edited after the bot came back', guildId);
+    await gateway.edited.mark(editedTwice, 'edited again after the bot came back', guildId);
+    letRemovalRun();
+    await removal;
+
+    expect(await readJob(gateway.queue.queue, messageJobId(before.messageId))).toBeUndefined();
+    expect(await stateOf(gateway.queue, messageJobId(after.messageId))).toBe('delayed');
+    expect(await gateway.queue.carrierOf(after.messageId)).toBe(messageJobId(after.messageId));
+    expect(await gateway.edited.editsAmong([quotedBefore, quotedAfter, editedTwice])).toEqual(
+      new Map([
+        [quotedAfter, 'edited after the bot came back'],
+        [editedTwice, 'edited again after the bot came back'],
+      ]),
+    );
+    // Removed again if the server removes the bot again: what came after the return is indexed as its own.
+    await gateway.removed(guildId);
+    expect(await readJob(gateway.queue.queue, messageJobId(after.messageId))).toBeUndefined();
+    expect(await gateway.edited.editsAmong([quotedAfter, editedTwice])).toEqual(new Map());
   });
 });

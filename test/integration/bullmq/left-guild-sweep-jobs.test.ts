@@ -4,7 +4,10 @@ import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { readJob } from '../../../src/adapters/bullmq/read-job.js';
 import { RedisChannelBlocks } from '../../../src/adapters/redis/redis-channel-blocks.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
+import { RedisWebhookCache } from '../../../src/adapters/redis/redis-webhook-cache.js';
+import { createGuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
 import { createLeftGuildSweeper } from '../../../src/gateway/sweep-left-guilds.js';
+import { liftLeftServer } from '../../../src/jobs/blocked-places.js';
 import { messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
@@ -93,5 +96,62 @@ describe('at READY, the queued replies of guilds the bot left while no gateway l
 
     expect(await blocks.blockedBy([`server:${guildId}`])).toBeUndefined();
     expect(await queue.queue.getDelayedCount()).toBe(1);
+  });
+
+  it('a guild added back (GUILD_CREATE) after the sweep found it left keeps the replies queued since; those from before its return go', async () => {
+    const { queue, blocks } = deployment();
+    const guildId = guildOnShard(0, 1);
+    const before = messageIn(guildId, 'sent before the kick');
+    const after = messageIn(guildId, 'sent after the bot came back');
+    await queue.enqueueDebounced(before, snowflake(), LONG_WINDOW_MS);
+    const joinedSince = new Set<string>();
+    const settings = new RedisSettingsStore(redis.connection, `{unused-${randomUUID().slice(0, 8)}}`);
+    // The GUILD_CREATE arrives after the sweep's last look at joinedSince, while it deletes the settings: the block is lifted, and a member writes.
+    const racing = new Proxy(settings, {
+      get(target, property, receiver) {
+        if (property !== 'delete') return Reflect.get(target, property, receiver) as unknown;
+        return async (id: string) => {
+          joinedSince.add(guildId);
+          await liftLeftServer(guildId, blocks);
+          await queue.enqueueDebounced(after, snowflake(), LONG_WINDOW_MS);
+          return target.delete(id);
+        };
+      },
+    });
+    const raced = createLeftGuildSweeper({ settings: racing, blocks, jobs: queue.guildJobs, logger: capturedLogger().logger });
+
+    await raced({ session: { shardId: 0, shardCount: 1, guildIds: new Set() }, joinedSince });
+
+    expect(joinedSince.has(guildId)).toBe(true);
+    expect(await readJob(queue.queue, messageJobId(before.messageId))).toBeUndefined();
+    expect(await readJob(queue.queue, messageJobId(after.messageId))).toBeDefined();
+    expect(await blocks.blockedBy([`server:${guildId}`])).toBeUndefined();
+  });
+
+  it("removes what a GUILD_DELETE's removal cut short by the gateway's stop left behind", async () => {
+    const { prefix, queue, blocks, lines, sweep } = deployment();
+    const guildId = guildOnShard(0, 1);
+    for (const content of ['first secret', 'second secret']) await queue.enqueueDebounced(messageIn(guildId, content), snowflake(), LONG_WINDOW_MS);
+    const stopped = new AbortController();
+    stopped.abort();
+    const { logger, lines: removalLines } = capturedLogger();
+    const membership = createGuildRemovalHandler({
+      settings: new RedisSettingsStore(redis.connection, prefix),
+      webhooks: new RedisWebhookCache(redis.connection, prefix),
+      blocks,
+      jobs: queue.guildJobs,
+      logger,
+      shutdown: stopped.signal,
+    });
+    await membership({ guildId, unavailable: false });
+    expect(removalLines.find((line) => line.msg === 'deleted the settings of a guild the bot left')).toMatchObject({ removedJobs: 0, stopped: true });
+    expect(await queue.queue.getDelayedCount()).toBe(2);
+
+    // The next start's READY does not list the guild.
+    await sweep({ session: { shardId: 0, shardCount: 1, guildIds: new Set() }, joinedSince: new Set() });
+
+    expect(await queue.queue.getDelayedCount()).toBe(0);
+    expect(await everythingUnder(redis.connection, prefix)).not.toContain('secret');
+    expect(lines.find((line) => line.msg === SWEPT)).toMatchObject({ leftGuilds: 1, removedJobs: 2 });
   });
 });

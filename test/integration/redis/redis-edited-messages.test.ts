@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../../../src/adapters/redis/redis-edited-messages.js';
 import { forgettingEdits } from '../../../src/gateway/forget-edits-of-deleted.js';
@@ -69,5 +69,26 @@ describe('edited-message marks, on a real Redis', () => {
     expect(await deleted.deletedAmong([regretted, kept])).toEqual([regretted]);
     expect(await edited.editsAmong([regretted, kept])).toEqual(new Map([[kept, 'see you all tomorrow']]));
     expect(await everythingUnder(redis.connection, prefix)).not.toContain('555-0123');
+  });
+
+  it("a server's edits are listed under it for as long as they are kept, so a busy server's list holds only the last hour's", async () => {
+    const prefix = freshPrefix();
+    const edited = new RedisEditedMessages(redis.connection, prefix);
+    const guildId = snowflake();
+    const [earlier, later, inDm] = [snowflake(), snowflake(), snowflake()];
+    const now = Date.now();
+    // Edited two hours ago, as the clock the list is kept by reads it.
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now - 2 * HOUR_SECONDS * 1_000);
+    await edited.mark(earlier, 'said long ago', guildId);
+    clock.mockRestore();
+    await edited.mark(later, 'said just now', guildId);
+    await edited.mark(inDm, 'said in a DM', null);
+
+    const list = `${prefix}:edited-in:${guildId}`;
+    expect(await redis.connection.zrange(list, 0, -1)).toEqual([later]);
+    const ttl = await redis.connection.ttl(list);
+    expect(ttl).toBeGreaterThan(HOUR_SECONDS - 10);
+    expect(ttl).toBeLessThanOrEqual(HOUR_SECONDS);
+    expect(await edited.editsAmong([later, inDm])).toEqual(new Map([[later, 'said just now'], [inDm, 'said in a DM']]));
   });
 });
