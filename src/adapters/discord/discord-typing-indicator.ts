@@ -24,15 +24,22 @@ export class DiscordTypingIndicator implements TypingIndicator {
   start(channelId: string): () => void {
     const timer = setInterval(() => send(), this.renewMs);
     const stop = () => clearInterval(timer);
+    // A renewal waits for the answer before it: a slow refusal would otherwise be asked for twice.
+    let asking = false;
     const send = () => {
-      this.rest.post(Routes.channelTyping(channelId)).catch((error: unknown) => {
-        // Typing is a courtesy; a failure must not fail the reply. A refusal (no Send Messages
-        // there, say) would be refused again at every renewal, and each one counts toward
-        // Discord's ban for invalid requests, so it is not asked again for this reply.
-        const refused = isRefusal(error);
-        if (refused) stop();
-        this.logger.debug({ err: error, channelId, renewing: !refused }, 'typing indicator failed');
-      });
+      if (asking) return;
+      asking = true;
+      this.rest
+        .post(Routes.channelTyping(channelId))
+        .catch((error: unknown) => {
+          // Typing is a courtesy; a failure must not fail the reply. A refusal (no Send Messages
+          // there, say) would be refused again at every renewal, and each one counts toward
+          // Discord's ban for invalid requests, so it is not asked again for this reply.
+          const refused = isRefusal(error);
+          if (refused) stop();
+          this.logger.debug({ err: error, channelId, renewing: !refused }, 'typing indicator failed');
+        })
+        .finally(() => (asking = false));
     };
     send();
     return stop;

@@ -32,6 +32,8 @@ describe('the typing indicator against the fake Discord', () => {
     const stop = typing.start(channelId);
     await sleep(WAIT_MS);
     stop();
+    // A request sent just before the stop may still be on its way; none may be sent after it.
+    await sleep(RENEW_MS);
     const sent = typingRequests(channelId, since).length;
     expect(sent).toBeGreaterThanOrEqual(3);
     expect(typingRequests(channelId, since).every((r) => r.status === 204 || r.status === 200)).toBe(true);
@@ -54,6 +56,26 @@ describe('the typing indicator against the fake Discord', () => {
     stop();
     expect(typingRequests(channel.id, since).map((r) => r.status)).toEqual([403]);
     expect(lines.find((line) => line.msg === 'typing indicator failed')).toMatchObject({ channelId: channel.id, renewing: false });
+  });
+
+  it('asks once where Discord refuses it slowly: no renewal goes out while the refused request is unanswered', async () => {
+    const { logger } = capturedLogger('debug');
+    const typing = new DiscordTypingIndicator(createDiscordRest(discord.apiUrl, discord.token), logger, { renewMs: RENEW_MS });
+    const channel = discord.addChannel({
+      guildId: discord.world.guild.id,
+      type: ChannelType.GuildText,
+      name: 'slow-webhooks-only',
+      overwrites: [{ id: discord.world.roles.bot.id, type: 0, allow: 0n, deny: PermissionFlagsBits.SendMessages }],
+    });
+    const release = discord.holdNext(`POST /channels/${channel.id}/typing`);
+    const since = discord.requests.length;
+    const stop = typing.start(channel.id);
+    // Several renewals' worth of time with the first answer held back.
+    await sleep(RENEW_MS * 5);
+    release();
+    await sleep(WAIT_MS);
+    stop();
+    expect(typingRequests(channel.id, since).map((r) => r.status)).toEqual([403]);
   });
 
   it('keeps renewing after a 5xx, which a later attempt can get past', async () => {
