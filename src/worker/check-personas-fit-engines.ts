@@ -1,4 +1,3 @@
-import { withinTrainedContext } from '../adapters/llama/trained-context.js';
 import { checkPersonasFitContext } from '../domain/check-personas-fit-context.js';
 import type { PersonaSet } from '../domain/persona.js';
 import type { Config } from '../config.js';
@@ -7,12 +6,12 @@ import type { Engines } from './create-engines.js';
 
 /**
  * The start-up checks that need the loaded model: every persona fits the replies' context
- * (LLM_CONTEXT_SIZE, or the shorter context LLM_MODEL was trained on, as createEngines makes it),
+ * (`engines.contextSize`: LLM_CONTEXT_SIZE, or the shorter context LLM_MODEL was trained on),
  * and every persona's LoRA adapter fits LLM_MODEL. On a failure the engines are disposed, so the process can exit.
  */
 export async function checkPersonasFitEngines(personas: PersonaSet, config: Config, engines: Engines): Promise<void> {
   const { model } = engines.runtime;
-  const contextSize = withinTrainedContext(config.llm.contextSize, model);
+  const { contextSize } = engines;
   // Raising LLM_CONTEXT_SIZE cannot help a persona that does not fit the model's whole trained context.
   const trained = contextSize === model.trainContextSize && contextSize < config.llm.contextSize;
   const limit = trained

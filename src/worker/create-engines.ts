@@ -18,6 +18,8 @@ export interface Engines {
   readonly runtime: LlamaRuntime;
   readonly generator: ReplyGenerator;
   readonly classifier: EmotionClassifier;
+  /** Tokens each reply's context has: LLM_CONTEXT_SIZE, or the shorter context LLM_MODEL was trained on. */
+  readonly contextSize: number;
   dispose(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ async function loadEngines(config: Config, logger: Logger, metrics: Metrics, sig
       runtime,
       generator,
       classifier,
+      contextSize,
       async dispose() {
         for (const dispose of disposers.reverse()) await dispose().catch(() => undefined);
         await runtime.dispose();
