@@ -1,5 +1,5 @@
 import { contextIdsOf } from './conversation-state.js';
-import { LOOKUP_TIMEOUT_MS, MARKERS_TRUSTED_MS } from './gone-from-discord.js';
+import { lookupSignal, waitedPastMarkers } from './long-wait.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
 
@@ -14,11 +14,10 @@ type LookupDeps = Pick<MessageJobDeps, 'messageLookup' | 'logger'>;
  * better than one that quotes a deleted message. A fresh job, or one without context, asks nothing.
  */
 export async function confirmedContext(job: ParsedMessageJob, deps: LookupDeps, signal?: AbortSignal): Promise<ParsedMessageJob> {
-  const waitedMs = Date.now() - job.receivedAt;
-  if (!deps.messageLookup || job.origin !== 'discord' || waitedMs <= MARKERS_TRUSTED_MS || job.context.length === 0) return job;
+  const waitedMs = waitedPastMarkers(job, deps);
+  if (waitedMs === undefined || !deps.messageLookup || job.context.length === 0) return job;
   const quoted = contextIdsOf(job);
-  const deadline = AbortSignal.timeout(LOOKUP_TIMEOUT_MS);
-  const page = quoted.length === 0 ? undefined : await deps.messageLookup.pageThrough(job.channelId, newestOf(quoted), signal ? AbortSignal.any([signal, deadline]) : deadline);
+  const page = quoted.length === 0 ? undefined : await deps.messageLookup.pageThrough(job.channelId, newestOf(quoted), lookupSignal(signal));
   const listed = new Set(page?.state === 'listed' ? page.messageIds : []);
   const context = job.context.filter((message) => message.messageId !== undefined && listed.has(message.messageId));
   const dropped = job.context.length - context.length;

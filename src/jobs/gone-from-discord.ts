@@ -1,20 +1,11 @@
 import { ErrorCodes } from '../errors.js';
-import { DELETION_MARKER_SECONDS } from '../ports/deletion-markers.js';
 import { blockedReason } from './blocked-places.js';
 import { answeredBy } from './conversation-state.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
+import { lookupSignal, waitedPastMarkers } from './long-wait.js';
 import { replyTargetOf } from './reply-target.js';
 import { PLACE_DELETED } from './watch-for-deletion.js';
-
-/** Taken off the markers' life: receivedAt is read on the gateway's clock, and a marker read as a try begins must outlast that try's start. */
-const MARKER_TRUST_MARGIN_MS = 5 * 60_000;
-
-/** A job received longer ago than this may have outlived the markers of its messages' deletion: Discord is asked instead. */
-export const MARKERS_TRUSTED_MS = DELETION_MARKER_SECONDS * 1_000 - MARKER_TRUST_MARGIN_MS;
-
-/** A skip spares tens of seconds of generation; a question Discord takes longer than this to answer is not worth waiting for. */
-export const LOOKUP_TIMEOUT_MS = 5_000;
 
 type LookupDeps = Pick<MessageJobDeps, 'messageLookup' | 'blocks' | 'logger'>;
 
@@ -32,12 +23,11 @@ export async function goneFromDiscord(
   deps: LookupDeps,
   signal?: AbortSignal,
 ): Promise<readonly string[] | typeof PLACE_DELETED> {
-  const waitedMs = Date.now() - queued.receivedAt;
-  if (!deps.messageLookup || queued.origin !== 'discord' || waitedMs <= MARKERS_TRUSTED_MS) return [];
+  const waitedMs = waitedPastMarkers(queued, deps);
+  if (waitedMs === undefined || !deps.messageLookup) return [];
   const unmarked = answeredBy(queued).filter((id) => !marked.includes(id));
   if (unmarked.length === 0 || (await blockedReason(queued, replyTargetOf(queued), deps))) return [];
-  const deadline = AbortSignal.timeout(LOOKUP_TIMEOUT_MS);
-  const asking = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const asking = lookupSignal(signal);
   const gone: string[] = [];
   for (const messageId of unmarked) {
     const found = await deps.messageLookup.existence(queued.channelId, messageId, asking);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confirmedContext } from '../../src/jobs/confirmed-context.js';
-import { MARKERS_TRUSTED_MS } from '../../src/jobs/gone-from-discord.js';
+import { MARKERS_TRUSTED_MS } from '../../src/jobs/long-wait.js';
 import { parseMessageJob } from '../../src/jobs/message-job.js';
 import type { MessageLookup, MessagePage } from '../../src/ports/message-lookup.js';
 import { buildMessageJob, snowflake } from '../factories.js';
