@@ -3,6 +3,7 @@ import type { ChannelBlocks, LiftableBlocks } from '../ports/channel-blocks.js';
 import type { ReplyTarget } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
+import { storedGuildId } from './stored-guild-id.js';
 
 /**
  * A whole server as a blocked place. Not its bare id: a server made before 2017 shares its id
@@ -17,9 +18,22 @@ export async function blockLeftServer(guildId: string, blocks: Pick<ChannelBlock
   await blocks.block(serverPlace(guildId), ErrorCodes.GuildLeft);
 }
 
-/** Whether the job's server removed the bot, asked of its block alone: a block of its channel would hide it from blockedReason. */
-export async function serverLeft(job: ParsedMessageJob, deps: Pick<MessageJobDeps, 'blocks'>): Promise<boolean> {
+/**
+ * Whether the job's server removed the bot, asked of its block alone: a block of its channel would
+ * hide it from blockedReason. A reply job or a /feel; never for a DM.
+ */
+export async function serverLeft(job: { readonly guildId: string | null }, deps: { readonly blocks: Pick<ChannelBlocks, 'blockedBy'> }): Promise<boolean> {
   return job.guildId !== null && (await deps.blocks.blockedBy([serverPlace(job.guildId)])) === ErrorCodes.GuildLeft;
+}
+
+/**
+ * Whether a job that has left its worker, read from its stored data, is of a server that removed
+ * the bot: the gateway could not remove it while a worker held it, so it leaves Redis now rather
+ * than after its retention. Never for a DM, nor for data that names no server.
+ */
+export async function ofLeftServer(data: unknown, deps: { readonly blocks: Pick<ChannelBlocks, 'blockedBy'> }): Promise<boolean> {
+  const guildId = storedGuildId(data);
+  return guildId !== undefined && (await serverLeft({ guildId }, deps));
 }
 
 /** Lifts the block of a server that has the bot again; an admin's block of the server stays. True when one was lifted. */

@@ -4,6 +4,7 @@ import type { Emotion, EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
+import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
@@ -11,6 +12,7 @@ import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { analysisCard, CHART_FILE } from './analysis-card.js';
+import { serverLeft } from './blocked-places.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { classifyOne } from './classify-one.js';
 import { tokenMsLeft } from './interaction-lifetime.js';
@@ -33,6 +35,8 @@ export interface AnalysisJobDeps {
   readonly personas: PersonaSet;
   readonly settings: SettingsStore;
   readonly responder: InteractionResponder;
+  /** Where the gateway marks a server that removed the bot (GUILD_LEFT): its /feel texts are not analysed or answered. */
+  readonly blocks: Pick<ChannelBlocks, 'blockedBy'>;
   readonly renderChart: (scores: EmotionScores, personas: PersonaSet) => Buffer;
   readonly avatarImage: (persona: Persona) => Promise<{ fileName: string; bytes: Buffer; contentType: string }>;
   /** The persona's public avatar URL, where replies use one (its own URL, or AVATAR_BASE_URL's); else its image is attached. */
@@ -49,7 +53,12 @@ export type AnalysisOutcome =
   /** Queued past its token's lifetime (a worker outage, say): no answer could reach Discord. */
   | { readonly status: 'skipped'; readonly reason: 'interaction-expired' }
   /** A later run of a job whose earlier run's edit landed though its request failed (a 502 after Discord applied it). */
-  | { readonly status: 'skipped'; readonly reason: 'answered-earlier' };
+  | { readonly status: 'skipped'; readonly reason: 'answered-earlier' }
+  /**
+   * Its server removed the bot (asked just before, or while the answer was made): the server's
+   * texts are neither analysed nor shown there any more, as its reply jobs are not.
+   */
+  | { readonly status: 'skipped'; readonly reason: 'left-server' };
 
 /**
  * The story of /feel: check the interaction still waits for an answer and can still get one,
@@ -63,6 +72,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
     if (msLeft(job) >= LATE_NOTICE_MS) await tellTooLate(job, deps);
     return { status: 'skipped', reason: 'interaction-expired' };
   }
+  if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
   const analysis = await classifyOne(deps.classifier, job.rawText ?? job.text);
   if (analysis.unreadable) {
     await deps.responder.editOriginal(job.applicationId, job.token, { embeds: [UNREADABLE_EMBED], files: [] });
@@ -79,6 +89,8 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
   if (avatar) files.push({ name: avatar.fileName, data: avatar.bytes, contentType: avatar.contentType });
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
+  // Asked again: the persona line can take minutes, and the server may have removed the bot meanwhile.
+  if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
   await deps.responder.editOriginal(job.applicationId, job.token, {
     embeds: [analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, line)],
     files,
@@ -117,6 +129,13 @@ async function tellTooLate(job: AnalysisJob, deps: AnalysisJobDeps): Promise<voi
   } catch (error) {
     deps.logger.warn({ err: error }, 'could not tell the user their /feel came too late');
   }
+}
+
+/** Whether the /feel's server removed the bot, logged when it has; never for a DM. */
+async function leftServer(job: AnalysisJob, deps: AnalysisJobDeps): Promise<boolean> {
+  if (!(await serverLeft(job, deps))) return false;
+  deps.logger.info({ interactionId: job.interactionId, guildId: job.guildId }, '/feel skipped: its server removed the bot');
+  return true;
 }
 
 /** How long the interaction token of `job` still lives. */

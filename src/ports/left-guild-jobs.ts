@@ -2,7 +2,7 @@
 export interface GuildJobsRemoval {
   /** Jobs removed: waiting, delayed, finished, reply or `/feel`. */
   readonly removed: number;
-  /** Jobs a worker holds: BullMQ removes no active job; the worker sees the server's block before it posts. */
+  /** Jobs a worker holds: BullMQ removes no active job; the worker sees the server's block before it posts, and removes the job once done. */
   readonly held: number;
   /** True when a stop cut the removal short: the rest stays set aside, and the next READY's sweep removes it. */
   readonly stopped: boolean;

@@ -9,6 +9,7 @@ import { isConnectionError } from '../adapters/redis/redis-connection-error.js';
 import { closeWorker } from './close-worker.js';
 import { reportFailedOutsideHandler } from './failed-outside-handler.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
+import { forgetIfAsked } from './forget-after-run.js';
 import { runJob } from './run-job.js';
 
 export type { GiveUpHandler, JobHandler, JobRun } from './job-handler.js';
@@ -35,6 +36,12 @@ export interface JobWorkerOptions {
   readonly giveUp?: Readonly<Record<string, GiveUpHandler>>;
   /** Whether it takes jobs as soon as it is created; false: only after `run()`. Defaults to true. */
   readonly autorun?: boolean;
+  /**
+   * Whether a job that has just finished, or failed an attempt, is to leave Redis at once instead
+   * of after its retention (its server removed the bot while it was being worked on). A failure
+   * here is logged, and the job stays for its retention.
+   */
+  readonly forgetAfterRun?: (data: unknown) => Promise<boolean>;
 }
 
 export interface JobWorker {
@@ -93,7 +100,12 @@ export function createJobWorker(
   });
   worker.on('failed', (job, error) => {
     if (!processorFailures.has(error)) void reportFailedOutsideHandler(job, error, { giveUp: options.giveUp, logger, metrics });
+    if (job && options.forgetAfterRun) void forgetIfAsked(job, options.forgetAfterRun, logger);
   });
+  if (options.forgetAfterRun) {
+    const forget = options.forgetAfterRun;
+    worker.on('completed', (job) => void forgetIfAsked(job, forget, logger));
+  }
 
   return {
     ready() {

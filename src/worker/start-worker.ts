@@ -34,6 +34,7 @@ import { createJobWorker } from './job-worker.js';
 import { RoutingReplier } from './routing-replier.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
 import { handleMessageJob, type MessageJobDeps } from '../jobs/handle-message-job.js';
+import { ofLeftServer } from '../jobs/blocked-places.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../jobs/handle-analysis-job.js';
 import { InteractionWebhookResponder } from '../adapters/discord/interaction-webhook-responder.js';
 import { renderEmotionChart } from '../adapters/images/emotion-chart.js';
@@ -118,6 +119,7 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     personas,
     settings,
     responder: new InteractionWebhookResponder(rest, { postRest: onceRest }),
+    blocks: messageDeps.blocks,
     renderChart: (scores, set) => renderEmotionChart(scores, chartColors(set)),
     avatarImage: (persona) => avatars.image(persona),
     avatarUrl: (persona) => avatars.publicUrl(persona, config.avatarBaseUrl),
@@ -141,6 +143,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
       giveUp: giveUpHandlers(analysisDeps.responder),
       // Only after the last look at `signal`: a job taken by a stopping start-up would be cut off by the exit.
       autorun: false,
+      // A job held as its server removed the bot is the one the gateway could not remove.
+      forgetAfterRun: (data) => ofLeftServer(data, messageDeps),
     },
   );
   const abandon = async (error: unknown): Promise<never> => {

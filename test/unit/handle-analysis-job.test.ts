@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
@@ -39,6 +40,7 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
+    blocks: NO_CHANNEL_BLOCKS,
     renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
     avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
     avatarUrl: () => undefined,

@@ -115,7 +115,10 @@ export class GuildJobs implements LeftGuildJobs {
     return { removed: present.length - heldIds.length, held: heldIds.length };
   }
 
-  /** A held job goes back to the server's index: a later removal (the READY sweep's) takes it once its worker is done. */
+  /**
+   * A held job goes back to the server's index: its worker removes it once done (seeing the block),
+   * and a later removal (the READY sweep's) takes it if that worker died first.
+   */
   private async indexAgain(guildId: string, jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;
     const now = Date.now();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -143,6 +144,7 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
         hasAnswered: async () => false,
         answerPrivately: async () => expect.fail('a private deferral was answered as a public one'),
       },
+      blocks: NO_CHANNEL_BLOCKS,
       renderChart: () => Buffer.from('png'),
       avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,

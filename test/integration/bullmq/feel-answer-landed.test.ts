@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord-api-types/v10';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
@@ -55,6 +56,7 @@ describe('a /feel whose answer Discord took, though it answered 502 (real BullMQ
       personas,
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder,
+      blocks: NO_CHANNEL_BLOCKS,
       renderChart: () => Buffer.from('png'),
       avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,

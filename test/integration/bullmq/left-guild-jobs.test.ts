@@ -12,10 +12,13 @@ import { RedisWebhookCache } from '../../../src/adapters/redis/redis-webhook-cac
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { createGuildRemovalHandler, type GuildRemovalDeps, type GuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
+import { ofLeftServer } from '../../../src/jobs/blocked-places.js';
+import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
 import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
 import { messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
+import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import type { PersonaReply } from '../../../src/ports/persona-replier.js';
 import { createJobWorker } from '../../../src/worker/job-worker.js';
 import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas, snowflake } from '../../factories.js';
@@ -100,6 +103,33 @@ function workerDeps({ prefix, blocks }: ReturnType<typeof deployment>, whileWrit
     blocks,
   };
   return { deps, posted, classified, prompts };
+}
+
+/** A worker's /feel deps on the deployment's prefix: the real use case, with Redis's blocks; `whileWriting` runs as the persona line is written. */
+function analysisDeps({ blocks }: ReturnType<typeof deployment>, whileWriting?: () => Promise<void>) {
+  const classified: string[] = [];
+  const answers: InteractionResponse[] = [];
+  const deps: AnalysisJobDeps = {
+    classifier: { classify: async (texts) => (classified.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async () => {
+        await whileWriting?.();
+        return { text: 'So happy for you!', tokens: 4, truncated: false, firstTokenMs: 1, totalMs: 1 };
+      },
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => expect.fail('no notice is due') },
+    blocks,
+    renderChart: () => Buffer.from('png'),
+    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
+    avatarUrl: () => undefined,
+    logger: capturedLogger().logger,
+    metrics: NO_METRICS,
+  };
+  return { deps, classified, answers };
 }
 
 /** Runs the queue's jobs through a worker whose handler completes a job, or fails it for good when its text says FAIL, until `done` holds. */
@@ -393,5 +423,66 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
     await gateway.removed(guildId);
     expect(await readJob(gateway.queue.queue, messageJobId(after.messageId))).toBeUndefined();
     expect(await gateway.edited.editsAmong([quotedAfter, editedTwice])).toEqual(new Map());
+  });
+
+  it('a /feel queued just after the server removed the bot is neither analysed nor answered', async () => {
+    const gateway = deployment();
+    const left = snowflake();
+    await gateway.removed(left);
+
+    const { deps, classified, answers } = analysisDeps(gateway);
+    expect(await handleAnalysisJob(buildAnalysisJob({ guildId: left, text: 'asked a moment too late' }), deps)).toEqual({ status: 'skipped', reason: 'left-server' });
+    expect(classified).toEqual([]);
+    expect(answers).toEqual([]);
+    // A DM's /feel, and another server's, are answered as before.
+    const dm = analysisDeps(gateway);
+    expect(await handleAnalysisJob(buildAnalysisJob({ guildId: null, text: 'asked in a DM' }), dm.deps)).toMatchObject({ status: 'answered' });
+    expect(dm.answers).toHaveLength(1);
+  });
+
+  it('a /feel whose persona line is being written as the server removes the bot is not answered there', async () => {
+    const gateway = deployment();
+    const left = snowflake();
+    const { deps, answers } = analysisDeps(gateway, () => gateway.removed(left));
+
+    expect(await handleAnalysisJob(buildAnalysisJob({ guildId: left, text: 'answered as the bot was removed' }), deps)).toEqual({ status: 'skipped', reason: 'left-server' });
+    expect(answers).toEqual([]);
+  });
+
+  it('a reply a worker held as the server removed the bot leaves Redis as soon as its worker is done, whether it completed or failed; another server\'s finished reply stays', async () => {
+    const gateway = deployment();
+    const [left, stays] = [snowflake(), snowflake()];
+    let removal: Promise<void> | undefined;
+    const { deps } = workerDeps(gateway, async () => {
+      removal ??= gateway.removed(left);
+      await removal;
+    });
+    // As start-worker wires it; a job whose text says FAIL fails for good once the server has left.
+    const worker = createJobWorker(
+      redis.connection.duplicate(),
+      gateway.prefix,
+      {
+        reply: async (data, log, signal) => {
+          const outcome = await handleMessageJob(data, { ...deps, logger: log }, signal);
+          if (parseMessageJob(data).content.includes('FAIL')) throw new FeelbotError(ErrorCodes.JobInvalid, 'failed for the test', { permanent: true });
+          return outcome;
+        },
+      },
+      { concurrency: 1, lockDurationMs: 4_000, logger: capturedLogger().logger, metrics: NO_METRICS, forgetAfterRun: (data) => ofLeftServer(data, deps) },
+    );
+    cleanups.push(() => worker.stop(1_000));
+    const held = messageIn(left, 'held while the bot was removed');
+    const heldFailing = messageIn(left, 'FAIL held and failed while the bot was removed');
+    const elsewhere = messageIn(stays, 'another server keeps this');
+    for (const job of [held, heldFailing, elsewhere]) await gateway.queue.enqueueDebounced(job, snowflake(), 0);
+
+    await expect.poll(() => stateOf(gateway.queue, messageJobId(elsewhere.messageId)), { timeout: 10_000 }).toBe('completed');
+    for (const job of [held, heldFailing]) {
+      await expect.poll(() => readJob(gateway.queue.queue, messageJobId(job.messageId)), { timeout: 10_000 }).toBeUndefined();
+    }
+    expect(gateway.lines.find((line) => line.msg === REMOVED)).toMatchObject({ heldJobs: 1 });
+    const contents = await everythingUnder(redis.connection, gateway.prefix);
+    for (const secret of ['held while the bot was removed', 'held and failed', held.context[0]!.content, heldFailing.context[0]!.content]) expect(contents).not.toContain(secret);
+    expect(contents).toContain('another server keeps this');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { loadEmotionModel, type EmotionModel } from '../../../src/adapters/transformers/load-emotion-model.js';
@@ -30,6 +31,7 @@ describe('the /feel card on the shipped classifier', () => {
       personas: set,
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
+      blocks: NO_CHANNEL_BLOCKS,
       renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
       avatarImage: async () => ({ fileName: 'x.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,

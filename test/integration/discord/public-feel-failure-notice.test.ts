@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord-api-types/v10';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
@@ -64,6 +65,7 @@ function lateNoticeDeps(responder: InteractionWebhookResponder): AnalysisJobDeps
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder,
+    blocks: NO_CHANNEL_BLOCKS,
     renderChart: () => expect.fail('a late /feel was drawn'),
     avatarImage: unreachable,
     avatarUrl: () => undefined,

@@ -1,4 +1,5 @@
 import { resolveChatWrapper } from 'node-llama-cpp';
+import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeWithGrammar, promptTokens } from '../../../src/adapters/llama/grammar-completion.js';
 import { createPooledContext } from '../../../src/adapters/llama/pooled-context.js';
@@ -144,6 +145,7 @@ describe('with EMOTION_BACKEND=llm, a text that is only Discord markup', () => {
       personas,
       settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
+      blocks: NO_CHANNEL_BLOCKS,
       renderChart: () => Buffer.from('png'),
       avatarImage: async () => ({ fileName: 'x.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
       avatarUrl: () => undefined,
