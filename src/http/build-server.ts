@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
+import { answerClientError } from './client-error.js';
 import { errorHandler } from './http-error.js';
 import { liftIdleTimeoutWhileAnswering } from './idle-timeout-while-answering.js';
 import { parseJsonBodies } from './json-body.js';
@@ -79,6 +80,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     ajv: { customOptions: STRICT_AJV },
     // What Fastify answers before routing (a path with a malformed %-escape) gets the API's shape too.
     frameworkErrors: handleError,
+    // And what Node's parser refuses before Fastify sees a request (a 408, a 431, malformed HTTP).
+    clientErrorHandler: answerClientError,
   });
   // JSON sent as text/plain (fetch's default for a string body) is told to use application/json (415),
   // rather than failing the schema as one long string.

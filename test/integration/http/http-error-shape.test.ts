@@ -99,6 +99,50 @@ describe('a request that reaches the API while it stops (SIGTERM: the server clo
   });
 });
 
+describe("what Node refuses before any route runs is answered in the API's shape too, and the connection closed", () => {
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((app) => app.close()));
+  });
+
+  /** What a listening server sends back to raw bytes written on one connection, trickling a space every 100 ms when asked, until it closes. */
+  async function rawAnswer(bytes: string, options: { trickle?: boolean; requestTimeoutMs?: number } = {}) {
+    const app = await buildServer({ logger: capturedLogger().logger, registry: new Registry(), health: {}, classifier: () => classifier, requestTimeoutMs: options.requestTimeoutMs });
+    servers.push(app);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const socket = connect((app.server.address() as AddressInfo).port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(bytes);
+    const trickle = options.trickle ? setInterval(() => socket.writable && socket.write(' '), 100) : undefined;
+    await closed;
+    clearInterval(trickle);
+    return httpResponses(received);
+  }
+
+  it('a request not received whole within its time is a 408 REQUEST_TIMEOUT', async () => {
+    const [answer, ...more] = await rawAnswer('POST /v1/emotion HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', { trickle: true, requestTimeoutMs: 500 });
+    expect(more).toEqual([]);
+    expect(answer!.status).toBe(408);
+    expect(answer!.headers.connection).toBe('close');
+    expect(answer!.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(answer!.body)).toEqual({ error: { code: 'REQUEST_TIMEOUT', message: expect.stringMatching(/in time/) } });
+  });
+
+  it('headers over the size limit are a 431 HEADERS_TOO_LARGE', async () => {
+    const [answer] = await rawAnswer(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(answer!.status).toBe(431);
+    expect(JSON.parse(answer!.body)).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } });
+  });
+
+  it('bytes that are not HTTP are a 400 BAD_REQUEST', async () => {
+    const [answer] = await rawAnswer('HELLO THERE\r\n\r\n');
+    expect(answer!.status).toBe(400);
+    expect(JSON.parse(answer!.body)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/HTTP/) } });
+  });
+});
+
 function analysisRequest(body: string): string {
   return `POST /v1/emotion HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
