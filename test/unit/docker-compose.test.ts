@@ -57,6 +57,14 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('every service given PERSONAS_FILE mounts the models volume at /models, where README says to put the file', () => {
+    const given = Object.entries(compose.services).filter(([, service]) => service.environment && 'PERSONAS_FILE' in service.environment);
+    expect(given.map(([name]) => name).sort()).toEqual(['gateway', 'worker']);
+    for (const [name, service] of given) {
+      expect(service.volumes ?? [], `${name} reads PERSONAS_FILE`).toEqual(expect.arrayContaining([expect.stringMatching(/^models:\/models(:ro)?$/)]));
+    }
+  });
+
   it('workers start on a host without a GPU, and the GPU file reserves an NVIDIA GPU for them', () => {
     const worker = compose.services.worker!;
     // Docker refuses to start a container whose GPU reservation the host cannot meet.
