@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { registerSecret } from '../adapters/logging/redact-secrets.js';
+import { credentialsInUrl } from '../adapters/logging/url-credentials.js';
 import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfigFor } from '../config.js';
@@ -43,6 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
   registerSecret(process.env.HF_TOKEN);
   // The URL as given: one the command ignored as invalid may still hold a password.
   for (const password of passwordsIn(process.env.REDIS_URL ?? config.redis.url)) registerSecret(password);
+  // A model downloaded from a pre-signed or password-protected link, and endpoints given with credentials.
+  for (const url of [process.env.LLM_MODEL, process.env.DISCORD_API_URL, process.env.DISCORD_CDN_URL, process.env.AVATAR_BASE_URL]) {
+    for (const credential of credentialsInUrl(url)) registerSecret(credential);
+  }
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
   if (ignored.length > 0) logger.warn({ code: ErrorCodes.ConfigInvalid, problems: ignored }, `${command.name} does not read these settings, so it ignores them; other commands will refuse them`);
   const stop = stopOnSignal(command);

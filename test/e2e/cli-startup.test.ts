@@ -8,6 +8,7 @@ import { FeelbotProcess } from '../support/feelbot-process.js';
 import { GENERATED_DIR, tinyModelPath } from '../support/fixtures.js';
 import { stackEnv } from '../support/feelbot-stack.js';
 import { startPrivateRedis } from '../support/redis-server.js';
+import { startModelHost } from '../support/model-host.js';
 import { runFeelbot } from '../support/run-feelbot.js';
 import { startFakeDiscord } from '../fakes/fake-discord/index.js';
 import { writeTinyLora } from '../../scripts/fixtures/tiny-lora.js';
@@ -73,6 +74,28 @@ describe('feelbot start-up errors', () => {
     } finally {
       silent.closeAllConnections();
       silent.close();
+    }
+  }, 60_000);
+
+  it("an LLM_MODEL URL's credentials (a pre-signed query, a user-info password) never reach the output of a `models pull` the host refuses", async () => {
+    const signature = 'Sig0123456789abcdefSECRET';
+    const password = 'pa55w0rd-of-the-host';
+    const host = await startModelHost(Buffer.alloc(1024), { kind: 'refuse', status: 403 });
+    try {
+      const url = new URL(host.url);
+      url.username = 'feelbot';
+      url.password = password;
+      url.searchParams.set('X-Amz-Signature', signature);
+      const pull = new FeelbotProcess(['models', 'pull'], { LLM_MODEL: url.toString(), MODELS_DIR: `${GENERATED_DIR}models-signed`, LOG_LEVEL: 'debug' });
+      expect(await exitWithin(pull, 45_000)).toBe(1);
+      const output = pull.output.join('\n');
+      expect(output).toContain('MODEL_');
+      expect(output).not.toContain(signature);
+      expect(output).not.toContain(password);
+      // What stays is enough to tell which model: its host and file.
+      expect(output).toContain(new URL(host.url).pathname.slice(1));
+    } finally {
+      await host.close();
     }
   }, 60_000);
 
