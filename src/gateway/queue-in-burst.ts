@@ -33,9 +33,9 @@ export async function queueInBurst(
   const entry: BurstEntry = { messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed };
   // Its job id alone would not tell: a burst's earlier messages lose theirs to the newest message's.
   const carrier = await queue.carrierOf(messageId);
-  if (carrier) return { jobId: carrier, burst: { id: messageId, entries: [entry] }, duplicate: true };
+  if (carrier) return { jobId: carrier, burst: { id: messageId, entries: [entry], droppedAddressed: false }, duplicate: true };
   // The reply's start is claimed under the burst's id, which no deletion of its messages changes.
-  const enqueue = (burst: Burst) => queue.enqueueDebounced({ ...foldBurst(job, burst.entries), replyId: burst.id }, `burst-${burst.id}`, bursts.windowMs);
+  const enqueue = (burst: Burst) => queue.enqueueDebounced({ ...foldBurst(job, burst.entries, burst.droppedAddressed), replyId: burst.id }, `burst-${burst.id}`, bursts.windowMs);
   const burst = await bursts.append(channelId, job.author.id, entry);
   const jobId = await enqueue(burst);
   if (jobId === messageJobId(messageId)) return { jobId, burst, duplicate: false };
@@ -46,22 +46,24 @@ export async function queueInBurst(
 }
 
 /**
- * One job for the whole burst: every message's text, addressed if any of them was, and the
- * conversation before the burst's first message (and between its messages) as its context.
+ * One job for the whole burst: every message's text, addressed if any of them was (or one the
+ * burst no longer keeps, `droppedAddressed`), and the conversation before the burst's first message
+ * (and between its messages) as its context.
  */
-export function foldBurst(built: BuiltMessageJob, burst: readonly BurstEntry[]): MessageJob {
+export function foldBurst(built: BuiltMessageJob, burst: readonly BurstEntry[], droppedAddressed = false): MessageJob {
   const { history, ...job } = built;
-  if (burst.length <= 1) return job;
+  if (burst.length <= 1) return droppedAddressed ? { ...job, addressed: true } : job;
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
   // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
   const own = new Set(earlier.map((entry) => entry.messageId));
+  // Each part stands for the dropped mention too: what a deletion leaves of the burst (withoutDeleted) stays addressed.
   const parts = [...earlier, { messageId: job.messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed }].map(
-    ({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed }),
+    ({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed: addressed || droppedAddressed }),
   );
   return {
     ...job,
     ...foldedTexts(parts),
-    addressed: job.addressed || earlier.some((entry) => entry.addressed),
+    addressed: parts.some((part) => part.addressed),
     burst: earlier.map((entry) => entry.messageId),
     parts,
     context: history ? contextSince(history, earlier[0]!.messageId, own) : job.context.filter((m) => m.messageId === undefined || !own.has(m.messageId)),

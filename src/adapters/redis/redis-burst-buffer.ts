@@ -10,27 +10,37 @@ const DIGEST_HEX_DIGITS = 16;
 /**
  * Adds a message to the author's burst, or opens one with it, in one step; a message already in
  * the burst (a retried append whose first try Redis ran but never answered) is not added again.
- * KEYS: the burst's entries, its id. ARGV: the entry (JSON), its message id, the window ms, the
- * most entries kept. Returns {the burst's id, its entries}.
+ * An addressed message the cap drops leaves the burst's id in its dropped-addressed key, which
+ * lives as long as the burst (a stale one, left by a gateway from before the key, names another).
+ * KEYS: the burst's entries, its id, its dropped-addressed key. ARGV: the entry (JSON), its message
+ * id, the window ms, the most entries kept. Returns {the burst's id, its entries, 1 when an
+ * addressed message was dropped from it, else 0}.
  */
 const APPEND = `
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX')
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local id = redis.call('GET', KEYS[2])
 local present = false
 for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if cjson.decode(item).messageId == ARGV[2] then present = true end
 end
 if not present then
   redis.call('RPUSH', KEYS[1], ARGV[1])
+  for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -tonumber(ARGV[4]) - 1)) do
+    if cjson.decode(item).addressed then redis.call('SET', KEYS[3], id) end
+  end
   redis.call('LTRIM', KEYS[1], -tonumber(ARGV[4]), -1)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {redis.call('GET', KEYS[2]), redis.call('LRANGE', KEYS[1], 0, -1)}
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+local dropped = redis.call('GET', KEYS[3]) == id and 1 or 0
+return {id, redis.call('LRANGE', KEYS[1], 0, -1), dropped}
 `;
 
 /**
  * Drops the deleted messages from a burst in one step, and closes the burst when none is left.
- * KEYS: the burst's entries, its id. ARGV: the deleted message ids. Returns {id or '', entries kept}.
+ * KEYS: the burst's entries, its id, its dropped-addressed key. ARGV: the deleted message ids.
+ * Returns {id or '', entries kept, 1 when an addressed message was dropped from it, else 0}.
  */
 const FORGET = `
 local deleted = {}
@@ -40,10 +50,11 @@ for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if deleted[cjson.decode(item).messageId] then redis.call('LREM', KEYS[1], 0, item) else table.insert(kept, item) end
 end
 if #kept == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2])
-  return {'', kept}
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  return {'', kept, 0}
 end
-return {redis.call('GET', KEYS[2]) or '', kept}
+local id = redis.call('GET', KEYS[2])
+return {id or '', kept, id and redis.call('GET', KEYS[3]) == id and 1 or 0}
 `;
 
 /**
@@ -84,6 +95,11 @@ export interface Burst {
   readonly id: string;
   /** Its messages, oldest first. */
   readonly entries: BurstEntry[];
+  /**
+   * True when a message the burst no longer keeps (it keeps the newest MAX_BURST_MESSAGES)
+   * mentioned the bot or replied to it: whoever asked still gets the burst's reply.
+   */
+  readonly droppedAddressed: boolean;
 }
 
 /**
@@ -105,17 +121,16 @@ export class BurstBuffer {
 
   /** Adds a message to the open burst, or opens one with it, and returns the burst so far. */
   async append(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
-    const [id, raw] = (await this.redis.eval(
+    const [id, raw, dropped] = (await this.redis.eval(
       APPEND,
-      2,
-      this.key(channelId, authorId),
-      this.idKey(channelId, authorId),
+      3,
+      ...this.keys(channelId, authorId),
       JSON.stringify(storedEntry(entry)),
       entry.messageId,
       this.windowMs,
       MAX_BURST_MESSAGES,
-    )) as [string | null, string[]];
-    return { id: id ?? entry.messageId, entries: raw.map(entryOf) };
+    )) as [string | null, string[], number];
+    return { id: id ?? entry.messageId, entries: raw.map(entryOf), droppedAddressed: dropped === 1 };
   }
 
   /**
@@ -123,10 +138,10 @@ export class BurstBuffer {
    * their text. Returns what is left, or undefined when the burst is now closed.
    */
   async forget(channelId: string, authorId: string, messageIds: readonly string[]): Promise<Burst | undefined> {
-    const [id, raw] = (await this.redis.eval(FORGET, 2, this.key(channelId, authorId), this.idKey(channelId, authorId), ...messageIds)) as [string, string[]];
+    const [id, raw, dropped] = (await this.redis.eval(FORGET, 3, ...this.keys(channelId, authorId), ...messageIds)) as [string, string[], number];
     if (raw.length === 0) return undefined;
     const entries = raw.map(entryOf);
-    return { id: id || entries[0]!.messageId, entries };
+    return { id: id || entries[0]!.messageId, entries, droppedAddressed: dropped === 1 };
   }
 
   /**
@@ -140,7 +155,7 @@ export class BurstBuffer {
 
   /** Closes the open burst, whose reply has already started, and opens a new one with this message. */
   async restart(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
-    await this.redis.del(this.key(channelId, authorId), this.idKey(channelId, authorId));
+    await this.redis.del(...this.keys(channelId, authorId));
     return this.append(channelId, authorId, entry);
   }
 
@@ -148,8 +163,9 @@ export class BurstBuffer {
     return feelbotKey(this.prefix, 'burst', channelId, authorId);
   }
 
-  private idKey(channelId: string, authorId: string): string {
-    return feelbotKey(this.prefix, 'burst-id', channelId, authorId);
+  /** The burst's entries, its id, and the id again when a message dropped from it was addressed. */
+  private keys(channelId: string, authorId: string): [string, string, string] {
+    return [this.key(channelId, authorId), feelbotKey(this.prefix, 'burst-id', channelId, authorId), feelbotKey(this.prefix, 'burst-addressed', channelId, authorId)];
   }
 }
 

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
-import { classifiedText, messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
-import { buildMessageJob, snowflake } from '../../factories.js';
+import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
+import { createDeletionHandler } from '../../../src/gateway/on-message-delete.js';
+import { classifiedText, MAX_BURST_MESSAGES, messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
+import { shouldStayQuiet } from '../../../src/jobs/stay-quiet.js';
+import { buildAnalysis, buildMessageJob, buildSettings, snowflake } from '../../factories.js';
 import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
 
 /** Long enough that nothing leaves the delayed set unless a test moves it. */
@@ -187,7 +191,7 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
 
     expect(asked).toEqual([messageJobId(first.messageId)]);
     expect(queued?.jobId).toBe(messageJobId(late.messageId));
-    expect(queued?.burst).toEqual({ id: late.messageId, entries: [{ messageId: late.messageId, content: late.content, addressed: true }] });
+    expect(queued?.burst).toEqual({ id: late.messageId, entries: [{ messageId: late.messageId, content: late.content, addressed: true }], droppedAddressed: false });
     const lateJob = await queue.queue.getJob(queued!.jobId);
     expect(lateJob!.data).toMatchObject({ content: 'I passed my exam!', burst: [] });
     expect(await lateJob!.getState()).toBe('delayed');
@@ -206,6 +210,91 @@ describe('queueInBurst, on a real Redis and BullMQ queue', () => {
     const { late } = await burstAlreadyStarted();
     expect(await queueInBurst(queue, bursts, late, async () => false)).toBeUndefined();
     expect(await queue.queue.getJob(messageJobId(late.messageId))).toBeUndefined();
+  });
+
+  /** A line of a conversation that mentions the bot (or replies to it), or one that does not. */
+  function talk() {
+    const say = conversation();
+    return { say: (content: string, addressed: boolean): MessageJob => ({ ...say(content), addressed }) };
+  }
+
+  /** What a worker decides on a queued job in a channel of the default reply mode (`mention`). */
+  async function verdictOn(jobId: string) {
+    const job = parseMessageJob((await queue.queue.getJob(jobId))!.data);
+    return { lines: job.content.split('\n'), addressed: job.addressed, quiet: shouldStayQuiet(job, buildSettings(), buildAnalysis()) };
+  }
+
+  /** A mention followed quickly by MAX_BURST_MESSAGES more lines: the burst keeps only those lines. */
+  async function mentionThenManyLines() {
+    const { say } = talk();
+    const mention = say('hey feelbot, I have news', true);
+    const lines = Array.from({ length: MAX_BURST_MESSAGES }, (_, i) => say(`line ${i + 1}`, false));
+    let queued;
+    for (const job of [mention, ...lines]) queued = await queueInBurst(queue, bursts, job, anyReplyMayStart);
+    return { say, mention, lines, jobId: queued!.jobId };
+  }
+
+  it(`a mention followed quickly by ${MAX_BURST_MESSAGES} more lines is still answered: the burst keeps its newest ${MAX_BURST_MESSAGES}, and the mention still counts`, async () => {
+    const { lines, jobId } = await mentionThenManyLines();
+    expect(jobId).toBe(messageJobId(lines.at(-1)!.messageId));
+    expect(await verdictOn(jobId)).toEqual({ lines: lines.map((line) => line.content), addressed: true, quiet: undefined });
+    const job = parseMessageJob((await queue.queue.getJob(jobId))!.data);
+    expect(job.burst).toEqual(lines.slice(0, -1).map((line) => line.messageId));
+  });
+
+  it('a burst whose mention was dropped stays addressed when one of its lines is deleted, and when one more line joins it', async () => {
+    const { say, lines } = await mentionThenManyLines();
+    const prefix = queue.queue.opts.prefix!;
+    const onDelete = createDeletionHandler({ deleted: new RedisDeletedMessages(connection, prefix), queue, bursts, logger: createLogger('silent', 'test') });
+    await onDelete([lines[3]!.messageId]);
+    const rest = await verdictOn(messageJobId(lines.at(-1)!.messageId));
+    expect(rest).toEqual({ lines: lines.filter((_, i) => i !== 3).map((line) => line.content), addressed: true, quiet: undefined });
+
+    const more = say('one more thing', false);
+    const queued = await queueInBurst(queue, bursts, more, anyReplyMayStart);
+    expect(queued?.jobId).toBe(messageJobId(more.messageId));
+    expect(await verdictOn(queued!.jobId)).toMatchObject({ addressed: true, quiet: undefined });
+  });
+
+  it('a burst longer than it keeps, none of whose lines addressed the bot, stays unaddressed', async () => {
+    const { say } = talk();
+    let queued;
+    for (let i = 0; i <= MAX_BURST_MESSAGES; i++) queued = await queueInBurst(queue, bursts, say(`line ${i + 1}`, false), anyReplyMayStart);
+    expect(await verdictOn(queued!.jobId)).toMatchObject({ addressed: false, quiet: 'not-addressed' });
+  });
+
+  it('a dropped mention does not carry over to the burst a later message opens once the reply has started', async () => {
+    const { say, jobId } = await mentionThenManyLines();
+    await (await queue.queue.getJob(jobId))!.promote();
+    const late = say('anyway, bye', false);
+    const queued = await queueInBurst(queue, bursts, late, anyReplyMayStart);
+    expect(queued?.jobId).toBe(messageJobId(late.messageId));
+    expect(await verdictOn(queued!.jobId)).toEqual({ lines: ['anyway, bye'], addressed: false, quiet: 'not-addressed' });
+  });
+
+  /** The author's burst keys, by name: `burst` (its entries), `burst-id`, `burst-addressed`. */
+  const burstKey = (job: MessageJob, name: string) => `${queue.queue.opts.prefix!}:${name}:${job.channelId}:${job.author.id}`;
+
+  it("the mark of a dropped mention lives as long as its burst's other keys, and leaves with them", async () => {
+    const { mention, lines } = await mentionThenManyLines();
+    const ttls = await Promise.all(['burst', 'burst-id', 'burst-addressed'].map((name) => connection.pttl(burstKey(mention, name))));
+    for (const ttl of ttls) expect(ttl).toBeGreaterThan(WINDOW_MS - 5_000);
+    expect(Math.max(...ttls) - Math.min(...ttls)).toBeLessThan(1_000);
+
+    const open = await bursts.forget(mention.channelId, mention.author.id, [lines[0]!.messageId]);
+    expect(open).toMatchObject({ id: mention.messageId, droppedAddressed: true });
+    expect(await bursts.forget(mention.channelId, mention.author.id, lines.map((line) => line.messageId))).toBeUndefined();
+    expect(await connection.exists(burstKey(mention, 'burst-addressed'))).toBe(0);
+  });
+
+  it('a burst opened after one whose mention was dropped never inherits it, though a gateway from before the mark left it behind', async () => {
+    const { say, mention } = await mentionThenManyLines();
+    // What such a gateway's restart (or a deletion of the whole burst) removes: the entries and the id.
+    await connection.del(burstKey(mention, 'burst'), burstKey(mention, 'burst-id'));
+    const [first, second] = [say('new topic', false), say('really', false)];
+    await queueInBurst(queue, bursts, first, anyReplyMayStart);
+    const queued = await queueInBurst(queue, bursts, second, anyReplyMayStart);
+    expect(await verdictOn(queued!.jobId)).toEqual({ lines: ['new topic', 'really'], addressed: false, quiet: 'not-addressed' });
   });
 
   it('bursts of different authors in one channel never mix', async () => {
