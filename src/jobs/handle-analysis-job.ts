@@ -38,6 +38,7 @@ export interface AnalysisJobDeps {
   /** Where the gateway marks a server that removed the bot (GUILD_LEFT): its /feel texts are not analysed or answered. */
   readonly blocks: Pick<ChannelBlocks, 'blockedBy'>;
   readonly renderChart: (scores: EmotionScores, personas: PersonaSet) => Buffer;
+  /** The persona's avatar to attach; `fileName` is what `attachment://` finds, so one Discord resolves and never CHART_FILE. */
   readonly avatarImage: (persona: Persona) => Promise<{ fileName: string; bytes: Buffer; contentType: string }>;
   /** The persona's public avatar URL, where replies use one (its own URL, or AVATAR_BASE_URL's); else its image is attached. */
   readonly avatarUrl: (persona: Persona) => string | undefined;

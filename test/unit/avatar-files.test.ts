@@ -2,9 +2,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { avatarAttachmentName } from '../../src/adapters/files/avatar-attachment-name.js';
 import { AVATARS_DIR, AvatarStore } from '../../src/adapters/files/avatar-store.js';
 import { loadPersonas } from '../../src/adapters/files/persona-file.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
+import { EMOTIONS } from '../../src/domain/emotions.js';
+import { CHART_FILE } from '../../src/jobs/analysis-card.js';
 import { checkAvatarFiles } from '../../src/worker/check-avatar-files.js';
 
 /** The first bytes of each image format Discord takes as an avatar, the way their files begin. */
@@ -71,6 +74,40 @@ describe('an avatar file that is no image', () => {
     expect(await uriOf(join(dir, 'face.jpeg'))).toMatch(/^data:image\/jpeg;base64,/);
     expect(await uriOf(join(dir, 'face.gif'))).toMatch(/^data:image\/gif;base64,/);
     expect(await uriOf(join(dir, 'face.webp'))).toMatch(/^data:image\/webp;base64,/);
-    expect(await avatars.image({ ...DEFAULT_PERSONAS.joy, avatar: join(dir, 'face.jpeg') })).toMatchObject({ fileName: 'face.jpeg', contentType: 'image/jpeg' });
+    expect(await avatars.image({ ...DEFAULT_PERSONAS.joy, avatar: join(dir, 'face.jpeg') })).toMatchObject({ fileName: 'avatar-joy.jpg', contentType: 'image/jpeg' });
+  });
+});
+
+describe("the name a persona's avatar is attached under", () => {
+  /** Discord's rule for `attachment://<name>` in an embed (API Reference, Uploading Files). */
+  const EMBEDDABLE = /^[A-Za-z0-9_.-]+\.(png|jpe?g|gif|webp)$/;
+
+  it('is avatar-<emotion> with the extension of what the bytes are, whatever the file is called', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feelbot-avatars-'));
+    const files = { 'Sunny Face.png': readFileSync(join(AVATARS_DIR, 'joy.png')), 'süß.jpeg': IMAGE_HEADS.jpeg, sunny: IMAGE_HEADS.gif, 'face.png': IMAGE_HEADS.webp };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    const avatars = new AvatarStore();
+    const nameOf = async (file: string) => (await avatars.image({ ...DEFAULT_PERSONAS.joy, avatar: join(dir, file) })).fileName;
+    expect(await nameOf('Sunny Face.png')).toBe('avatar-joy.png');
+    expect(await nameOf('süß.jpeg')).toBe('avatar-joy.jpg');
+    expect(await nameOf('sunny')).toBe('avatar-joy.gif');
+    expect(await nameOf('face.png')).toBe('avatar-joy.webp');
+  });
+
+  it('names each persona sharing one avatar file after itself', async () => {
+    const avatars = new AvatarStore();
+    const shared = join(AVATARS_DIR, 'love.png');
+    expect((await avatars.image({ ...DEFAULT_PERSONAS.love, avatar: shared })).fileName).toBe('avatar-love.png');
+    expect((await avatars.image({ ...DEFAULT_PERSONAS.sadness, avatar: shared })).fileName).toBe('avatar-sadness.png');
+  });
+
+  it("is one Discord shows in an embed, and never the /feel chart's", () => {
+    for (const emotion of EMOTIONS) {
+      for (const type of ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const) {
+        const name = avatarAttachmentName(emotion, type);
+        expect(name).toMatch(EMBEDDABLE);
+        expect(name).not.toBe(CHART_FILE);
+      }
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord-api-types/v10';
+import { PermissionFlagsBits, type APIAttachment, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
 import { invalidFormBody } from './api-error.js';
 import type { FakeContext } from './context.js';
 import { messagePayload, type MessagePayloadInput } from './payloads/message.js';
@@ -14,7 +14,7 @@ import { reopenForMessage } from './thread-state.js';
  */
 export function deliverMessage(context: FakeContext, input: MessagePayloadInput, options: { dispatch?: boolean } = {}): APIMessage {
   reopenForMessage(context, context.store.channel(input.channelId));
-  const message = messagePayload(context.store, input);
+  const message = messagePayload(context.store, { ...input, embeds: resolveEmbedAttachments(input.embeds, input.attachments) });
   context.store.channelMessages(input.channelId).push(message);
   // The gateway event carries the channel's type (the REST message object does not); discord.js
   // needs it to build a DM channel it has not cached yet.
@@ -38,6 +38,35 @@ export function attachmentsFor(context: FakeContext, channelId: string, files: R
       proxy_url: `${origin}/attachments/${channelId}/${id}/${file.fileName}`,
     };
   });
+}
+
+/**
+ * Discord's `attachment://<filename>` in an embed: "The `filename` for these URLs must be ASCII
+ * alphanumeric with underscores, dashes, or dots" and "Only filenames with proper image extensions
+ * are supported" (API Reference, Uploading Files).
+ */
+const EMBEDDABLE_FILE_NAME = /^[A-Za-z0-9_.-]+\.(png|jpe?g|gif|webp)$/i;
+
+/**
+ * An embed's image, thumbnail and author and footer icons as Discord serialises them: an
+ * `attachment://` reference to an uploaded file with an embeddable name becomes the file's URL;
+ * any other stays as sent, and the client shows no image there.
+ */
+export function resolveEmbedAttachments<E extends APIEmbed[] | undefined>(embeds: E, attachments: APIAttachment[] | undefined): E {
+  if (!embeds || !attachments || attachments.length === 0) return embeds;
+  const resolve = (url: string): string => {
+    if (!url.startsWith('attachment://')) return url;
+    const name = url.slice('attachment://'.length);
+    const file = attachments.find((attachment) => attachment.filename === name);
+    return file && EMBEDDABLE_FILE_NAME.test(name) ? file.url : url;
+  };
+  return embeds.map((embed) => ({
+    ...embed,
+    ...(embed.image ? { image: { ...embed.image, url: resolve(embed.image.url) } } : {}),
+    ...(embed.thumbnail ? { thumbnail: { ...embed.thumbnail, url: resolve(embed.thumbnail.url) } } : {}),
+    ...(embed.author?.icon_url ? { author: { ...embed.author, icon_url: resolve(embed.author.icon_url) } } : {}),
+    ...(embed.footer?.icon_url ? { footer: { ...embed.footer, icon_url: resolve(embed.footer.icon_url) } } : {}),
+  })) as E;
 }
 
 /** Decodes an avatar data URI ("data:image/png;base64,…") into bytes and a Discord-style hash. */

@@ -345,8 +345,9 @@ describe('posting as a persona through webhooks', () => {
     writeFileSync(face, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]));
     await replier().post({ target: { origin: 'discord' as const, guildId: null, channelId: dm.id }, persona: { ...personas.love, avatar: face }, content: 'You matter.' });
     const message = discord.channelMessages(dm.id).at(-1)!;
-    expect(message.embeds[0]?.author?.icon_url).toBe('attachment://face.jpg');
-    expect(message.attachments[0]).toMatchObject({ filename: 'face.jpg', content_type: 'image/jpeg' });
+    // Attached under the persona's name with the JPEG's extension, which Discord resolves into the icon.
+    expect(message.attachments[0]).toMatchObject({ filename: 'avatar-love.jpg', content_type: 'image/jpeg' });
+    expect(message.embeds[0]?.author?.icon_url).toBe(message.attachments[0]!.url);
   });
 
   it('in a DM, a second attempt at a reply that landed although it failed returns the first post instead of posting again (enforce_nonce)', async () => {

@@ -1,8 +1,8 @@
 import { checkSentContent } from '../valid-content.js';
-import { MessageFlags, type APIMessage } from 'discord-api-types/v10';
+import { MessageFlags, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, unknownMessage } from '../api-error.js';
 import type { FakeContext, InteractionRecord } from '../context.js';
-import { attachmentsFor, deliverMessage } from '../deliver-message.js';
+import { attachmentsFor, deliverMessage, resolveEmbedAttachments } from '../deliver-message.js';
 import { validFlags } from '../valid-flags.js';
 import { userPayload } from '../payloads/user.js';
 import type { InteractionResponseKind } from '../recorder.js';
@@ -89,8 +89,8 @@ export function postFollowup(req: RouteRequest, ctx: FakeContext): RouteResponse
   if (original && (Number(original.flags ?? 0) & MessageFlags.Loading) !== 0) {
     const resolved = original as APIMessage & Record<string, unknown>;
     resolved.content = String(req.body.content ?? '');
-    resolved.embeds = Array.isArray(req.body.embeds) ? req.body.embeds : [];
     resolved.attachments = attachmentsFor(ctx, original.channel_id, req.files);
+    resolved.embeds = resolveEmbedAttachments(Array.isArray(req.body.embeds) ? (req.body.embeds as APIEmbed[]) : [], resolved.attachments);
     resolved.flags = Number(original.flags) & ~MessageFlags.Loading;
     if ((resolved.flags & MessageFlags.Ephemeral) === 0) ctx.gateway.dispatch('MESSAGE_UPDATE', resolved);
     return { body: resolved };
@@ -120,6 +120,8 @@ function editMessage(req: RouteRequest, ctx: FakeContext): RouteResponse {
   if (req.body.content !== undefined) edited.content = String(req.body.content ?? '');
   if (req.body.embeds !== undefined) edited.embeds = Array.isArray(req.body.embeds) ? req.body.embeds : [];
   if (req.files.length > 0) edited.attachments = [...edited.attachments, ...attachmentsFor(ctx, message.channel_id, req.files)];
+  // As on a new message: the edited embeds' attachment:// references resolve against its files.
+  edited.embeds = resolveEmbedAttachments(edited.embeds, edited.attachments);
   edited.flags = Number(edited.flags ?? 0) & ~MessageFlags.Loading;
   if (req.body.flags !== undefined) edited.flags = (edited.flags & ~EDITABLE_FLAGS) | validFlags(req.body.flags, EDITABLE_FLAGS);
   // Discord serialises a message with SUPPRESS_EMBEDS without any embed, its own included.
