@@ -1,3 +1,4 @@
+import { confusableSkeleton } from './confusable-skeleton.js';
 import { headChars } from './cut-text.js';
 
 /** Enough for any Discord display name (32) or username (32) with room to spare. */
@@ -27,14 +28,15 @@ export function cleanName(name: string): string {
 
 /**
  * What a name reads as, to tell apart names a model would take for one: letters and digits only,
- * without case, accents or full-width forms ("JOY", "J.o.y", "Ｊｏｙ" and "Jóy" all read as "joy").
+ * without case, accents, full-width forms or look-alike letters of other scripts ("JOY", "J.o.y",
+ * "Ｊｏｙ", "Jóy" and "Jоy" with a Cyrillic "о" all read as "joy").
  */
 function sameNameKey(name: string): string {
   return lettersOf(name) || name.toLowerCase();
 }
 
 function lettersOf(name: string): string {
-  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return confusableSkeleton(name).normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** What ends every character's tag, and so no member's. */

@@ -1,3 +1,4 @@
+import { confusableSkeleton } from './confusable-skeleton.js';
 import { characterCount } from './message-limits.js';
 
 /**
@@ -46,10 +47,11 @@ export function sameWebhookName(shown: string | undefined, sent: string): boolea
 
 /**
  * Whether members would read two names as one character's: as sameWebhookName compares them, and
- * without case, since Discord shows each as typed and a reader takes "joy" beside "Joy" for one name.
+ * without case, width or look-alike letters of other scripts, since Discord shows each as typed and
+ * a reader takes "joy", "Ｊｏｙ" or "Jоy" (with a Cyrillic "о") beside "Joy" for one name.
  */
 export function readsAsSameWebhookName(one: string, other: string): boolean {
-  return sanitized(one).toLowerCase() === sanitized(other).toLowerCase();
+  return confusableSkeleton(sanitized(one)) === confusableSkeleton(sanitized(other));
 }
 
 /** A name as Discord's sanitiser leaves it: zero-width characters and controls deleted, whitespace trimmed and collapsed. */

@@ -3,6 +3,7 @@ import { applyPersonaLook } from '../../src/domain/apply-persona-look.js';
 import { DEFAULT_PERSONAS } from '../../src/domain/default-personas.js';
 import { PersonaLookSchema } from '../../src/domain/guild-settings.js';
 import { PersonaSchema } from '../../src/domain/persona.js';
+import { personaNameClash } from '../../src/domain/persona-name-clash.js';
 import { cleanWebhookName, isAllowedWebhookName, readsAsSameWebhookName, sameWebhookName } from '../../src/domain/webhook-name.js';
 
 /**
@@ -60,5 +61,28 @@ describe('webhook names as Discord takes them', () => {
     expect(readsAsSameWebhookName('Joy', 'Joey')).toBe(false);
     expect(readsAsSameWebhookName('Joy', 'Jöy')).toBe(false);
     expect(sameWebhookName('Joy', 'jOY')).toBe(false);
+  });
+
+  it('two names members would read as one are also those spelt in full-width letters or in look-alike letters of another script', () => {
+    expect(readsAsSameWebhookName('Joy', '\uFF2A\uFF4F\uFF59')).toBe(true); // full width
+    expect(readsAsSameWebhookName('Joy', 'J\u043Ey')).toBe(true); // Cyrillic small o
+    expect(readsAsSameWebhookName('Joy', 'J\u03BFY')).toBe(true); // Greek small omicron
+    expect(readsAsSameWebhookName('Anger', '\u0410NG\u0415R')).toBe(true); // Cyrillic capital A and Ie
+    expect(readsAsSameWebhookName('Jöy', 'J\u04E7y')).toBe(true); // Cyrillic o with diaeresis
+    expect(readsAsSameWebhookName('Joy', 'J\u04E7y')).toBe(false);
+    expect(sameWebhookName('Joy', 'J\u043Ey')).toBe(false);
+  });
+});
+
+describe("a server's look may not take another persona's name, spelt so members read it the same", () => {
+  for (const lookalike of ['\uFF2A\uFF4F\uFF59' /* full width */, 'J\u043Ey' /* Cyrillic small o */, 'J0Y' /* digit zero */]) {
+    it(`Anger may not be named ${JSON.stringify(lookalike)}, which reads as Joy`, () => {
+      expect(personaNameClash('anger', lookalike, DEFAULT_PERSONAS, {})).toMatchObject({ emotion: 'joy', name: 'Joy' });
+    });
+  }
+
+  it('a persona may take back its own name in look-alike letters, and a name of its own is no clash', () => {
+    expect(personaNameClash('joy', 'J\u043Ey', DEFAULT_PERSONAS, {})).toBeUndefined();
+    expect(personaNameClash('anger', 'Blaze', DEFAULT_PERSONAS, {})).toBeUndefined();
   });
 });
