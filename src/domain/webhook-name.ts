@@ -10,13 +10,16 @@ export const WEBHOOK_NAME_MAX_CHARS = 80;
 /** Discord refuses a webhook name or username that contains either word, in any case (400 Invalid Form Body). */
 const FORBIDDEN_IN_WEBHOOK_NAMES = /discord|clyde/i;
 
+/** Nor may a username be one of these whole, in any case (its Usernames and Nicknames rules): they read as pings. */
+const RESERVED_WEBHOOK_NAMES = /^(everyone|here)$/i;
+
 /** Characters that show nothing: format characters (zero-width spaces and joiners, BOM), controls, spaces. */
 const INVISIBLE = /[\p{Cf}\p{Cc}\p{Z}\s]/gu;
 
 /** What Discord's sanitiser deletes from a name: format characters (zero-width ones, soft hyphens) and controls. */
 const DELETED_BY_DISCORD = /[\p{Cf}\p{Cc}]/gu;
 
-export const WEBHOOK_NAME_RULE = `1 to ${WEBHOOK_NAME_MAX_CHARS} characters with something visible, without "discord" or "clyde"`;
+export const WEBHOOK_NAME_RULE = `1 to ${WEBHOOK_NAME_MAX_CHARS} characters with something visible, without "discord" or "clyde", and not "everyone" or "here"`;
 
 /**
  * A name as Discord keeps it: "sanitized and trimmed of leading, trailing, and excessive internal
@@ -30,11 +33,13 @@ export function cleanWebhookName(name: string): string {
  * True when Discord takes the name as it is meant. A username with nothing visible in it (blanks,
  * zero-width spaces) is dropped silently, and the post shows the webhook's own name instead; one
  * that spells a forbidden word around zero-width characters is refused once Discord deletes them.
- * Blanks Discord only collapses, so "Cold is cordial" holds no "discord".
+ * Blanks Discord only collapses, so "Cold is cordial" holds no "discord". "everyone" and "here" are
+ * refused only as the whole name: "Here and now" is a name.
  */
 export function isAllowedWebhookName(name: string): boolean {
   const visible = name.replace(INVISIBLE, '');
-  return visible.length >= 1 && characterCount(name) <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(sanitized(name));
+  const kept = sanitized(name);
+  return visible.length >= 1 && characterCount(name) <= WEBHOOK_NAME_MAX_CHARS && !FORBIDDEN_IN_WEBHOOK_NAMES.test(kept) && !RESERVED_WEBHOOK_NAMES.test(kept);
 }
 
 /**

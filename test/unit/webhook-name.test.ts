@@ -21,6 +21,11 @@ describe('webhook names as Discord takes them', () => {
     expect(isAllowedWebhookName('cly\u00addebot')).toBe(false);
   });
 
+  it('"everyone" and "here" are refused as whole names, in any case and around blanks or invisible characters, as Discord refuses them; names holding them pass', () => {
+    for (const name of ['here', 'Everyone', ' HERE ', 'he\u200bre', 'everyone\u200b']) expect(isAllowedWebhookName(name), JSON.stringify(name)).toBe(false);
+    for (const name of ['Here and now', 'Everyone\'s Joy', 'there', 'every one']) expect(isAllowedWebhookName(name), JSON.stringify(name)).toBe(true);
+  });
+
   it('a name that spells a forbidden word only across blanks passes: Discord collapses whitespace, it does not delete it', () => {
     for (const name of ['Cold is cordial', 'Acid is cordial', 'Clay dew', 'disc ord', 'cly\u3000de', 'dis \u200b cord']) expect(isAllowedWebhookName(name), JSON.stringify(name)).toBe(true);
     expect(isAllowedWebhookName('dis\u200bcord')).toBe(false);

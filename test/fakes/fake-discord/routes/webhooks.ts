@@ -187,6 +187,11 @@ function validName(name: unknown, field = 'name'): string {
   if (typeof name !== 'string' || chars < 1 || chars > MAX_WEBHOOK_NAME_CHARS || /clyde|discord/i.test(name.replace(INVISIBLE, ''))) {
     throw invalidFormBody(`Invalid Form Body: ${field}`);
   }
+  // Nor may it be "everyone" or "here" (Discord's Usernames and Nicknames rules; a webhook post is
+  // refused 50035 USERNAME_INVALID 'Username cannot be "here"').
+  if (/^(everyone|here)$/i.test(name.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim())) {
+    throw invalidFormBody(`Invalid Form Body: ${field}: Username cannot be "${name.trim().toLowerCase()}"`);
+  }
   return name;
 }
 
