@@ -56,6 +56,10 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       log.info(outcome ? { outcome } : {}, 'interaction handled');
     } catch (thrown) {
       const { error, acknowledged } = unwrapAcknowledged(thrown);
+      if (answeredElsewhere(error, acknowledged, interaction)) {
+        log.info({ outcome: 'acknowledged-elsewhere' }, 'interaction handled');
+        return;
+      }
       // Not retried: Discord wants an answer within 3 seconds, and an outage lasts longer.
       const redisDown = isRedisDown(error);
       // A Discord failure (a 5xx, a deferral refused as too late or held back past the 3 s by a 429) is told by its code, not as a bug.
@@ -78,6 +82,16 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       }
     }
   };
+}
+
+/**
+ * Whether another gateway answered the interaction first: during a roll-out two gateways on one
+ * shard both receive it, and Discord takes the first answer and refuses the second with 40060
+ * (already acknowledged). Nothing failed, and a fallback answer would only be refused too. A
+ * /feel's deferral that meets 40060 is not this: it is handed on (acknowledged) and answered.
+ */
+function answeredElsewhere(error: unknown, acknowledged: boolean, interaction: { readonly replied: boolean; readonly deferred: boolean }): boolean {
+  return !acknowledged && !interaction.replied && !interaction.deferred && hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged);
 }
 
 function isRedisDown(error: unknown): boolean {
