@@ -71,3 +71,31 @@ describe('tailChars', () => {
     expect(headCharacters(`a${FAMILY}`, 3)).toBe('a');
   });
 });
+
+describe('cutting a long text (an essay in an eval file, a burst of messages)', () => {
+  // 200,000 units, 150,000 characters: the whole-text grapheme split once ran the heap out here.
+  const LONG = 'ab\u{1F600}'.repeat(50_000);
+
+  it('keeps the newest 4,000 characters of a 200,000-unit text', () => {
+    expect(tailCharacters(LONG, 4_000)).toBe(`\u{1F600}${'ab\u{1F600}'.repeat(1_333)}`);
+    expect(tailChars(LONG, 4_003)).toBe(`b\u{1F600}${'ab\u{1F600}'.repeat(1_000)}`);
+    // 4,001 units would start inside an emoji.
+    expect(tailChars(LONG, 4_001)).toBe('ab\u{1F600}'.repeat(1_000));
+  });
+
+  it('keeps the first 4,000 characters of a 200,000-unit text', () => {
+    expect(headCharacters(LONG, 4_000)).toBe(`${'ab\u{1F600}'.repeat(1_333)}a`);
+    expect(headChars(LONG, 4_000)).toBe('ab\u{1F600}'.repeat(1_000));
+    expect(headChars(LONG, 3_999)).toBe(`${'ab\u{1F600}'.repeat(999)}ab`);
+  });
+
+  it('counts flags from the start of a long run of regional indicators, not from where the cut looks', () => {
+    const FRANCE = '\u{1F1EB}\u{1F1F7}';
+    // One indicator more at the start shifts every pair (F+F, R+F, …): they still pair two by two from the run's start.
+    const shifted = `\u{1F1EB}${FRANCE.repeat(25_000)}`;
+    expect(tailChars(shifted, 4_002)).toBe(shifted.slice(-4_002));
+    expect(tailChars(shifted, 4_001)).toBe(shifted.slice(-3_998));
+    expect(tailChars(FRANCE.repeat(25_000), 4_002)).toBe(FRANCE.repeat(1_000));
+    expect(headChars(shifted, 4_001)).toBe(`\u{1F1EB}${FRANCE.repeat(999)}\u{1F1EB}`);
+  });
+});
