@@ -98,7 +98,27 @@ INPUTS = [
     # A camel-case custom emoji name is read as its words, like a camel-case hashtag (v5).
     "exam went badly <:sadCat:123456789012345678> <:FeelsBadMan:42>",
     "<a:angryPepe_rage:42><:KEKW:42><:pepe_sad:42><:iPhone2Sad:42>",
+    # Where whitespace ends a link or lets an emoticon count, Python's \s decides: JavaScript's \s
+    # also holds U+FEFF but not U+001C-U+001F or U+0085 (NEL, a cp1252 "..." read as Latin-1).
+    "so sad :(\ufeff",
+    "https://x.com\ufeffi am so sad",
+    "so sad :(\u0085",
+    "https://x.com\u0085i am so sad",
+    "https://x.com\u001fsad",
+    # Python's IGNORECASE reads the long s (U+017F) as "s", which JavaScript's i flag does not.
+    "httpſ://x.com/ſad i am so sad",
+    "HTTPſ://x.com sad and www.ſ.com",
+    # Python's $ also matches before a final newline; the newline is whitespace either way.
+    "so sad :(\n",
+    "unterminated ```code\n",
+    "ok ```x\n\n",
 ]
+# Every character either language's \s holds, and U+180E that older Unicode did, after an emoticon
+# and after a link.
+WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u180e" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+INPUTS += [f"so sad :({space}" for space in WHITESPACE]
+INPUTS += [f"sad :){space}ok" for space in WHITESPACE]
+INPUTS += [f"https://x.com{space}i am so sad" for space in WHITESPACE]
 
 
 def main():

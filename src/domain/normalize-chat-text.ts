@@ -4,7 +4,9 @@
  * test runs training/make_normalizer_fixture.py for Python's outputs and checks parity.
  * Only ASCII survives. Past ASCII, the only Unicode data either side reads is NFKD and the general
  * categories M (combining marks) and Cf (format characters), which agree for every character both
- * languages' tables assign.
+ * languages' tables assign. Where the two regex dialects read a pattern differently (\s, case
+ * folding), the patterns here spell out what Python's re reads; Python's $ also matches before a
+ * final newline, which changes nothing here, as that newline is whitespace either way.
  */
 import { COMMAND_MENTION, CUSTOM_EMOJI, MENTION, TIMESTAMP } from './discord-markup.js';
 
@@ -16,7 +18,13 @@ const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', 
 const ENTITY = /&amp;|&lt;|&gt;|&quot;|&apos;|&#39;/g;
 const CODE_BLOCK = /```[\s\S]*?(```|$)/g;
 const INLINE_CODE = /`[^`]*`/g;
-const URL = /(https?:\/\/|www\.)\S+/gi;
+/**
+ * Python's \s for str patterns, which decides in training where a link ends and whether an emoticon
+ * counts. JavaScript's \s differs: it also holds U+FEFF and lacks U+001C-U+001F and U+0085 (NEL).
+ */
+const PYTHON_SPACE = String.raw`\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+// Python's IGNORECASE also reads the long s (U+017F) as the "s" of "https"; JavaScript's i flag does not.
+const URL = new RegExp(String.raw`(http[s\u017f]?:\/\/|www\.)[^${PYTHON_SPACE}]+`, 'gi');
 // User, role and channel mentions carry no emotion (MENTION). Neither do timestamps or command
 // mentions (TIMESTAMP, COMMAND_MENTION; v4). Custom emoji keep their name, which often says the
 // feeling (<:pepe_sad:123> -> "pepe sad"); a camel-case name is read as its words, like a
@@ -41,12 +49,12 @@ const EMOTICON_WORDS: Readonly<Record<string, string>> = {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-// Longest first so ">:(" wins over ":("; only counts when followed by a space or the end ("5:30" stays).
+// Longest first so ">:(" wins over ":("; only counts when followed by whitespace or the end ("5:30" stays).
 const EMOTICON = new RegExp(
   `(${Object.keys(EMOTICON_WORDS)
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
-    .join('|')})(?=\\s|$)`,
+    .join('|')})(?=[${PYTHON_SPACE}]|$)`,
   'gi',
 );
 

@@ -8,13 +8,20 @@ import {
   MAX_WORDS_PER_WINDOW,
   MIN_WORDS_PER_WINDOW,
   splitIntoWindows,
+  windowLimits,
   wordsPerWindow,
+  type TextWindow,
 } from '../../src/domain/split-for-classifier.js';
 
 const mapping = { sad: 'sadness', happy: 'joy', none: 'neutral' } as const;
 const NEUTRAL_SCORES = [{ label: 'none', score: 0.9 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.05 }];
 const SAD_SCORES = [{ label: 'none', score: 0.05 }, { label: 'sad', score: 0.9 }, { label: 'happy', score: 0.05 }];
 const HAPPY_SCORES = [{ label: 'none', score: 0.05 }, { label: 'sad', score: 0.05 }, { label: 'happy', score: 0.9 }];
+
+/** Windows of `words` words, each word one token, so that only the word bound applies. */
+function byWords(text: string, words: number): TextWindow[] {
+  return splitIntoWindows(text, { words, tokens: words }, () => 1);
+}
 
 function window(scores: readonly LabelScore[], words: number): WindowScores {
   return { scores, words };
@@ -26,17 +33,17 @@ function score(pooled: readonly LabelScore[], label: string): number {
 
 describe('reading long texts in windows', () => {
   it('a short text is one window, unchanged', () => {
-    expect(splitIntoWindows('i feel fine', 40).map((window) => window.text)).toEqual(['i feel fine']);
+    expect(byWords('i feel fine', 40).map((window) => window.text)).toEqual(['i feel fine']);
   });
 
   it('a text that fits the window is not cut', () => {
     const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-    expect(splitIntoWindows(words, 40).map((window) => window.text)).toEqual([words]);
+    expect(byWords(words, 40).map((window) => window.text)).toEqual([words]);
   });
 
   it('a long text is read in the fewest full windows, spread evenly from its first word to its last', () => {
     const words = Array.from({ length: 83 }, (_, i) => `w${i}`);
-    const windows = splitIntoWindows(words.join(' '), 40);
+    const windows = byWords(words.join(' '), 40);
     expect(windows).toHaveLength(3);
     for (const window of windows) expect(window.text.split(' ')).toHaveLength(40);
     expect(windows[0]!.text.startsWith('w0 w1 ')).toBe(true);
@@ -51,15 +58,15 @@ describe('reading long texts in windows', () => {
   it('each window stands for its words, a word two windows read counting half in each: the text\'s words in all', () => {
     const words = Array.from({ length: 41 }, (_, i) => `w${i}`).join(' ');
     // w1..w39 are read twice: each window stands for its one word of its own and half of 39.
-    expect(splitIntoWindows(words, 40).map((window) => window.words)).toEqual([20.5, 20.5]);
+    expect(byWords(words, 40).map((window) => window.words)).toEqual([20.5, 20.5]);
     const long = Array.from({ length: 83 }, (_, i) => `w${i}`).join(' ');
-    expect(splitIntoWindows(long, 40).reduce((sum, window) => sum + window.words, 0)).toBeCloseTo(83);
-    expect(splitIntoWindows('i feel fine', 40)).toEqual([{ text: 'i feel fine', words: 3 }]);
+    expect(byWords(long, 40).reduce((sum, window) => sum + window.words, 0)).toBeCloseTo(83);
+    expect(byWords('i feel fine', 40)).toEqual([{ text: 'i feel fine', words: 3 }]);
   });
 
   it('past the cap, the newest words are read, to the last', () => {
     const words = Array.from({ length: 40 * (MAX_WINDOWS + 5) + 7 }, (_, i) => `w${i}`);
-    const windows = splitIntoWindows(words.join(' '), 40);
+    const windows = byWords(words.join(' '), 40);
     expect(windows).toHaveLength(MAX_WINDOWS);
     expect(windows.map((window) => window.text).join(' ')).toBe(words.slice(-40 * MAX_WINDOWS).join(' '));
   });
@@ -67,7 +74,8 @@ describe('reading long texts in windows', () => {
   it('a Discord message of 4,000 characters is read to its end, though emoji and "?" are words of their own', () => {
     const message = `${'ok?'.repeat(1_300)} my best friend died today and i feel so alone and heartbroken`;
     expect(characterCount(message)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
-    const windows = splitIntoWindows(normalizeChatText(message), wordsPerWindow(128));
+    // "ok" and "?" are a token each.
+    const windows = splitIntoWindows(normalizeChatText(message), windowLimits(128), () => 1);
     expect(windows).toHaveLength(MAX_WINDOWS);
     expect(windows.at(-1)!.text.endsWith('so alone and heartbroken')).toBe(true);
   });

@@ -3,7 +3,7 @@ import { aggregateScores, type AggregateOptions, type LabelScore } from '../../d
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
 import { poolWindows } from '../../domain/pool-windows.js';
-import { splitIntoWindows, wordsPerWindow } from '../../domain/split-for-classifier.js';
+import { splitIntoWindows, windowLimits, type WindowLimits } from '../../domain/split-for-classifier.js';
 import { withoutDiscordMarkup } from '../../domain/discord-markup.js';
 import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
@@ -15,6 +15,7 @@ import { hubDownloadInterrupted, loadError } from './load-error.js';
 import { readModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
 import { stallTimeoutFetch } from './stall-timeout-fetch.js';
+import { wordTokenCounter } from './word-token-counter.js';
 
 export interface TransformersClassifierOptions {
   /** A local folder or a Hugging Face id (EMOTION_MODEL). */
@@ -57,7 +58,7 @@ export class TransformersClassifier implements EmotionClassifier {
     private readonly mapping: LabelMapping,
     private readonly normalize: (text: string) => string,
     private readonly aggregate: AggregateOptions,
-    private readonly windowWords: number,
+    private readonly limits: WindowLimits,
   ) {}
 
   static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
@@ -100,16 +101,17 @@ export class TransformersClassifier implements EmotionClassifier {
       // transformers.js scores such a model with a sigmoid per label, not one softmax.
       multiLabel: modelConfig.problem_type === 'multi_label_classification',
     };
-    return new TransformersClassifier(name, classifier, mapping, normalize, aggregate, wordsPerWindow(tokenLimit(classifier)));
+    return new TransformersClassifier(name, classifier, mapping, normalize, aggregate, windowLimits(tokenLimit(classifier)));
   }
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
     if (texts.length === 0) return [];
     // Texts are read whole: their length is bounded where they come in (the CLI, the HTTP API, the worker).
     // A text the normaliser empties has nothing this model can read; see UNREADABLE_TEXT_ANALYSIS.
+    const tokensOf = wordTokenCounter(this.classifier.tokenizer);
     const windowsPerText = texts.map((text) => {
       const readable = this.normalize(text);
-      return readable ? splitIntoWindows(readable, this.windowWords) : [];
+      return readable ? splitIntoWindows(readable, this.limits, tokensOf) : [];
     });
     const windows = windowsPerText.flat().map((window) => window.text);
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
