@@ -8,6 +8,11 @@ export const ErrorCodes = {
   JobInvalid: 'JOB_INVALID',
   /** BullMQ failed the job without running it: it stalled (its worker died) more often than allowed. */
   JobStalled: 'JOB_STALLED',
+  /**
+   * A run no longer holds its job's lock (its worker was paused, or cut off from Redis, longer than
+   * JOB_LOCK_MS): another worker has the job, or will, so this run ends without posting or answering.
+   */
+  JobLost: 'JOB_LOST',
   MessageEmpty: 'MESSAGE_EMPTY',
   ModelNotFound: 'MODEL_NOT_FOUND',
   ModelCorrupt: 'MODEL_CORRUPT',

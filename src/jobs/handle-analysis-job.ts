@@ -4,6 +4,7 @@ import type { Emotion, EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
 import { pickPersona } from '../domain/pick-persona.js';
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
+import { ErrorCodes, FeelbotError } from '../errors.js';
 import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
@@ -47,6 +48,13 @@ export interface AnalysisJobDeps {
   readonly metrics: Metrics;
 }
 
+/** Which run of its job this is (the worker's JobRun); outside a worker, the first, which always holds its job. */
+export interface AnalysisRun {
+  readonly started: number;
+  /** False once the run's lock lapsed and another worker may have taken the job over. */
+  readonly holdsJob?: () => Promise<boolean>;
+}
+
 export type AnalysisOutcome =
   | { readonly status: 'answered'; readonly emotion: Emotion; readonly persona: Emotion | null }
   /** Nothing in the text could be read: told so, with no emotion named and no persona speaking. */
@@ -65,7 +73,7 @@ export type AnalysisOutcome =
  * The story of /feel: check the interaction still waits for an answer and can still get one,
  * classify, let the matching persona say one line if there is time, draw the chart, answer.
  */
-export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal, run: { readonly started: number } = { started: 1 }): Promise<AnalysisOutcome> {
+export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, signal?: AbortSignal, run: AnalysisRun = { started: 1 }): Promise<AnalysisOutcome> {
   const job = parseAnalysisJob(data);
   if (await answeredEarlier(job, deps, run)) return { status: 'skipped', reason: 'answered-earlier' };
   if (msLeft(job) < ANSWER_MARGIN_MS) {
@@ -76,6 +84,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
   const analysis = await classifyOne(deps.classifier, job.rawText ?? job.text);
   if (analysis.unreadable) {
+    await ensureStillHeld(run);
     await deps.responder.editOriginal(job.applicationId, job.token, { embeds: [UNREADABLE_EMBED], files: [] });
     return { status: 'answered', emotion: null, persona: null };
   }
@@ -92,6 +101,7 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
   // Asked again: the persona line can take minutes, and the server may have removed the bot meanwhile.
   if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
+  await ensureStillHeld(run);
   await deps.responder.editOriginal(job.applicationId, job.token, {
     embeds: [analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, line)],
     files,
@@ -113,11 +123,20 @@ const UNREADABLE_EMBED: InteractionEmbed = {
  * run's edit may have landed though its request failed, and answering again would replace it.
  * With too little of the token left for any request, nothing is read (nor sent).
  */
-async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: { readonly started: number }): Promise<boolean> {
+async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: AnalysisRun): Promise<boolean> {
   if (run.started <= 1 || msLeft(job) < LATE_NOTICE_MS) return false;
   const answered = await deps.responder.hasAnswered(job.applicationId, job.token);
   if (answered) deps.logger.info({ interactionId: job.interactionId, run: run.started }, '/feel already answered by an earlier run');
   return answered;
+}
+
+/**
+ * JOB_LOST, sending nothing, once the run no longer holds its job: a worker paused past its lock
+ * (docker pause, a VM stall, Redis out of reach) resumes where it stopped, and its edit would
+ * replace the card the worker that took the job over has answered with.
+ */
+async function ensureStillHeld(run: AnalysisRun): Promise<void> {
+  if (run.holdsJob && !(await run.holdsJob())) throw new FeelbotError(ErrorCodes.JobLost, 'This run lost its /feel to another worker before answering it.');
 }
 
 /**

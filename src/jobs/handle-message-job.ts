@@ -1,6 +1,6 @@
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
-import { ErrorCodes, isFeelbotError } from '../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
 import { blockForAdmins, blockedReason, isAdminProblem, serverLeft } from './blocked-places.js';
@@ -27,18 +27,28 @@ export type { MessageJobDeps } from './message-job-deps.js';
 export type { MessageJobOutcome, SkipReason } from './message-job-outcome.js';
 
 /**
+ * The run's hold on its job (the worker's JobRun): false once its lock lapsed and another worker
+ * may have taken the job over. A call outside a worker (a test, a tool) always holds it.
+ */
+export interface JobHold {
+  holdsJob(): Promise<boolean>;
+}
+
+const ALWAYS_HELD: JobHold = { holdsJob: async () => true };
+
+/**
  * The story of one message: parse it, drop what was deleted (asking Discord after a long wait),
  * read the guild's settings, classify the emotion, pick the persona, take a start from the rate
  * limits, write the reply, check again that it may still be posted (deletions, edits, the settings
- * as they read now), post it once.
+ * as they read now), post it once, and only while this run still holds the job.
  */
-export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal): Promise<MessageJobOutcome> {
+export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal, run: JobHold = ALWAYS_HELD): Promise<MessageJobOutcome> {
   const queued = parseMessageJob(data);
-  return writeUntilDone(queued.messageId, deps.logger, (options) => answer(queued, deps, options, signal));
+  return writeUntilDone(queued.messageId, deps.logger, (options) => answer(queued, deps, options, signal, run));
 }
 
 /** One try at the reply, from the messages of the burst not deleted by now, and its conversation as it reads now. */
-async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: TryOptions, signal?: AbortSignal): Promise<TryResult<MessageJobOutcome>> {
+async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: TryOptions, signal: AbortSignal | undefined, run: JobHold): Promise<TryResult<MessageJobOutcome>> {
   const read = await conversationState(queued, deps);
   const { deletedIds, edits } = read;
   // A job older than the deletion markers last asks Discord: its messages may be gone unmarked, its place deleted unseen.
@@ -89,6 +99,15 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   // The operator's persona wrote the reply; the server's look as it is now (its admins' name and
   // avatar) only shows it, so nothing an admin types becomes a line of the prompt.
   const persona = applyPersonaLook(voice, recheck.settingsNow?.personaLooks[personaEmotion]);
+  const stillOurs = () => ensureStillOurs(answered, deps, run);
+  const alreadyAnswered = { status: 'skipped', reason: 'already-answered', emotion: analysis.emotion } as const;
+  // Before the attempt is noted too, outside the try: a run that lost its job neither overwrites nor forgets the attempt of the job's new holder.
+  try {
+    await stillOurs();
+  } catch (error) {
+    if (isAnsweredMeanwhile(error)) return alreadyAnswered;
+    throw error;
+  }
   let posted;
   try {
     await deps.ledger.recordAttempt(answered, { content, persona: persona.name, personaKey: personaEmotion, startedAt: Date.now() });
@@ -98,8 +117,10 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
       content,
       nonce: job.messageId,
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
-    }, { log: deps.logger, signal });
+    }, { log: deps.logger, signal, beforeSend: stillOurs });
   } catch (error) {
+    if (isAnsweredMeanwhile(error)) return alreadyAnswered;
+    // A run that lost its job at the check before the send sent nothing: the attempt it noted is forgotten as any unsent one's.
     await forgetUnsent(job, error, answered, deps);
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
@@ -113,4 +134,25 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   }
   await Promise.all([deps.ledger.record(answered, posted.messageId), noteReplyPersona(posted.messageId, personaEmotion, deps)]);
   return { status: 'posted', emotion: analysis.emotion, persona: personaEmotion, replyId: posted.messageId };
+}
+
+/**
+ * Stops the post unless this run still holds its job and nobody answered these messages since the
+ * last look: a worker paused past its lock (docker pause, a VM stall, Redis out of reach) resumes
+ * where it stopped, after another worker took the job over and may have posted the reply.
+ * JOB_LOST either way; `details.answeredBy` when the run still holds its job.
+ */
+async function ensureStillOurs(answered: readonly string[], deps: Pick<MessageJobDeps, 'ledger'>, run: JobHold): Promise<void> {
+  const [holds, answeredBy] = await Promise.all([run.holdsJob(), deps.ledger.find(answered)]);
+  if (!holds) {
+    throw new FeelbotError(ErrorCodes.JobLost, 'This run lost its job to another worker before posting the reply.', { details: { messageIds: answered } });
+  }
+  if (answeredBy !== undefined) {
+    throw new FeelbotError(ErrorCodes.JobLost, 'Another run answered these messages while this one was about to post.', { details: { messageIds: answered, answeredBy } });
+  }
+}
+
+/** JOB_LOST with `answeredBy`: another run answered while this one still held its job, which it ends as already answered. */
+function isAnsweredMeanwhile(error: unknown): boolean {
+  return isFeelbotError(error, ErrorCodes.JobLost) && error.details.answeredBy !== undefined;
 }

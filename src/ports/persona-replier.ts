@@ -29,10 +29,18 @@ export interface PostContext {
   /** Carries the job's ids, for anything the post must report that it cannot throw. */
   readonly log?: Logger;
   /**
-   * The worker's shutdown: a post still waiting for another worker (to make the channel's
-   * webhook) stops waiting and rejects with an AbortError, so its job goes back to the queue.
+   * The worker's shutdown, or the run losing its job: a post still waiting for another worker (to
+   * make the channel's webhook) stops waiting and rejects with an AbortError, so its job goes back
+   * to the queue, or is left to the worker that took it over.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Asked immediately before the reply is sent, after every wait (another worker's webhook lock,
+   * an avatar's upload): it rejects to stop the post, when the run lost its job to another worker
+   * (JOB_LOST) or the reply was answered meanwhile. A replier whose sends no other worker repeats
+   * (the terminal chat's) may leave it unasked.
+   */
+  readonly beforeSend?: () => Promise<void>;
 }
 
 export interface PostedReply {

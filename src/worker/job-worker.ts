@@ -6,11 +6,12 @@ import { untilReady } from '../adapters/bullmq/until-ready.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import { isConnectionError } from '../adapters/redis/redis-connection-error.js';
+import { ErrorCodes } from '../errors.js';
 import { closeWorker } from './close-worker.js';
 import { reportFailedOutsideHandler } from './failed-outside-handler.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { forgetIfAsked } from './forget-after-run.js';
-import { runJob } from './run-job.js';
+import { jobLost, runJob } from './run-job.js';
 
 export type { GiveUpHandler, JobHandler, JobRun } from './job-handler.js';
 
@@ -23,6 +24,10 @@ const MAX_STALLED_INTERVAL_MS = 30_000;
  * queue dashboards that read it. Every worker of a queue must use the same value.
  */
 const METRICS_DATA_POINTS = 24 * MetricsTime.ONE_HOUR;
+/** BullMQ's 'error' for a job whose lock it could not renew (LockManager). */
+const LOCK_NOT_RENEWED = /^could not renew lock for job /;
+/** BullMQ's 'error' for a job moved (completed, failed) by a token that no longer holds its lock (Scripts.finishedErrors). */
+const LOCK_MISSING = /^(Missing lock for job |Lock mismatch for job )/;
 
 export interface JobWorkerOptions {
   readonly concurrency: number;
@@ -58,7 +63,9 @@ export interface JobWorker {
  * read, Discord refusing the post with a 4xx) fails the job once, without retries; a Discord rate limit delays the job without using
  * up an attempt; anything else is retried with backoff. A job BullMQ fails without running it
  * (stalled too often) is logged, counted and given up like the others; one whose stored data is
- * not JSON is failed once, without running (JOB_INVALID), and nothing is answered for it.
+ * not JSON is failed once, without running (JOB_INVALID), and nothing is answered for it. A run
+ * whose lock lapsed (its worker paused past JOB_LOCK_MS) is aborted and left to the worker that
+ * holds the job now (JOB_LOST, at warn), neither failed, retried, given up nor put back.
  */
 export function createJobWorker(
   connection: Redis,
@@ -71,14 +78,24 @@ export function createJobWorker(
   // What the processor threw, so the 'failed' event can tell those from failures BullMQ made alone.
   const processorFailures = new WeakSet<Error>();
   let inFlight = 0;
+  // Each run's lock-loss abort, by job id as BullMQ reports a failed renewal: a worker paused past
+  // the lock may hold an old run of a job beside the run it took again since.
+  const lockLosses = new Map<string, Set<AbortController>>();
   const worker = new WorkerTakingUnreadableJobs(
     options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
       inFlight++;
+      const jobId = job.id ?? '';
+      const lockLoss = new AbortController();
+      const runsOfJob = lockLosses.get(jobId) ?? new Set<AbortController>();
+      lockLosses.set(jobId, runsOfJob.add(lockLoss));
       try {
-        return await runJob(job, token, { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures });
+        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss };
+        return await runJob(job, token, context);
       } finally {
         inFlight--;
+        runsOfJob.delete(lockLoss);
+        if (runsOfJob.size === 0) lockLosses.delete(jobId);
       }
     },
     {
@@ -96,7 +113,15 @@ export function createJobWorker(
   // connection's own lost/back lines say it once (createRedis), so those go to debug.
   worker.on('error', (error) => {
     if (isConnectionError(error)) logger.debug({ err: error }, 'worker connection error');
+    // Also reported as 'lockRenewalFailed', whose run says it once, at warn, as it ends.
+    else if (LOCK_NOT_RENEWED.test(error.message)) logger.debug({ err: error }, 'worker lock renewal failed');
+    // The run's end could not be noted: its lock lapsed after its last check, and the worker holding the job now ends it.
+    else if (LOCK_MISSING.test(error.message)) logger.warn({ err: error, code: ErrorCodes.JobLost }, 'a job lost its lock before its end was noted');
     else logger.error({ err: error }, 'worker error');
+  });
+  // BullMQ goes on with a run whose lock it could not renew: its signal stops it (a generation, a wait for a lock).
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) for (const lockLoss of lockLosses.get(jobId) ?? []) lockLoss.abort(jobLost(jobId));
   });
   worker.on('failed', (job, error) => {
     if (!processorFailures.has(error)) void reportFailedOutsideHandler(job, error, { giveUp: options.giveUp, logger, metrics });

@@ -19,28 +19,36 @@ export interface RunJobContext {
   readonly shutdown: AbortSignal;
   /** Gets every error the processor throws, for the worker's 'failed' event to tell apart. */
   readonly processorFailures: WeakSet<Error>;
+  /** How long the job's lock lasts; `holdsJob` extends it by this much. */
+  readonly lockDurationMs: number;
+  /**
+   * This run's own: aborted (with JOB_LOST) once the run lost the job's lock, by BullMQ's failed
+   * renewal or by `holdsJob`. Never by a shutdown, so a lost run is never put back in the queue.
+   */
+  readonly lockLoss: AbortController;
 }
 
 /**
- * One job through its handler; a failure is sorted into returned to the queue (cut off by a
- * shutdown's abort; any other failure landing after it is sorted as below), delayed (a rate limit,
- * without using up an attempt), retried, or given up (a permanent error fails once, as
- * UnrecoverableError; so does the last attempt of any other).
+ * One job through its handler; a failure is sorted into left to another worker (this run lost the
+ * job's lock: whatever it threw), returned to the queue (cut off by a shutdown's abort; any other
+ * failure landing after it is sorted as below), delayed (a rate limit, without using up an
+ * attempt), retried, or given up (a permanent error fails once, as UnrecoverableError; so does the
+ * last attempt of any other).
  */
 export async function runJob(job: Job, token: string | undefined, context: RunJobContext): Promise<{ status: string; reason?: string }> {
-  const { metrics, shutdown } = context;
+  const { metrics, shutdown, lockLoss } = context;
   const log = jobLog(context.logger, job);
   if (job.data instanceof UnreadableJob) failUnreadableJob(job.data, log, metrics, context.processorFailures);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
+  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context) };
+  let outcome: { status: string; reason?: string };
   try {
     const handler = context.handlers[job.name];
     if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
-    const outcome = await handler(job.data, log, shutdown, { started: job.attemptsStarted });
-    metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
-    log.info({ outcome }, 'job done');
-    return outcome;
+    outcome = await handler(job.data, log, AbortSignal.any([shutdown, lockLoss.signal]), run);
   } catch (error) {
+    if (lockLoss.signal.aborted || isFeelbotError(error, ErrorCodes.JobLost)) leaveToHolder(log, metrics, seconds(), error);
     if (token && cutOffByShutdown(error, shutdown)) {
       // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
       await job.moveToWait(token);
@@ -72,6 +80,44 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
     context.processorFailures.add(thrown);
     throw thrown;
   }
+  // Its end could not be noted without the lock: the run that holds the job now ends it.
+  if (lockLoss.signal.aborted) leaveToHolder(log, metrics, seconds(), undefined, outcome);
+  metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
+  log.info({ outcome }, 'job done');
+  return outcome;
+}
+
+/**
+ * True while `token` still holds the job's lock, which it extends (BullMQ's extendLock answers 1
+ * only then); false, with the run's signal aborted, once the lock lapsed or another worker's token
+ * holds it. A run without a token (BullMQ's manual processing) has no lock to lose.
+ */
+async function holdsJob(job: Job, token: string | undefined, { lockLoss, lockDurationMs }: RunJobContext): Promise<boolean> {
+  if (lockLoss.signal.aborted) return false;
+  if (!token || (await job.extendLock(token, lockDurationMs)) === 1) return true;
+  lockLoss.abort(jobLost(job.id));
+  return false;
+}
+
+/** Why a run's signal aborts once it lost its job: nothing it sends now would be its own to send. */
+export function jobLost(jobId: string | undefined): FeelbotError {
+  return new FeelbotError(ErrorCodes.JobLost, `This run no longer holds job ${jobId ?? ''}: its lock lapsed, and another worker has the job or will.`, {
+    details: { jobId },
+  });
+}
+
+/**
+ * Ends a run that lost its job, once at warn: neither failed nor completed nor retried (BullMQ
+ * would refuse each without the lock, and the run holding it ends the job), nor given up. The
+ * WaitingError tells BullMQ that the job is not this run's to move.
+ */
+function leaveToHolder(log: Logger, metrics: Metrics, seconds: number, error: unknown, outcome?: { status: string; reason?: string }): never {
+  metrics.observeJob('lost', seconds);
+  log.warn(
+    { code: ErrorCodes.JobLost, ...(error === undefined ? {} : { err: error }), ...(outcome ? { outcome } : {}) },
+    'this run lost its job to another worker (paused, or cut off from Redis, past JOB_LOCK_MS); the worker holding the job now finishes it',
+  );
+  throw new WaitingError();
 }
 
 /** BullMQ reads `message` off whatever is thrown; a thrown string or object becomes an Error. */

@@ -131,8 +131,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     config.redis.prefix,
     {
       // The typing indicator logs its failures; built on the job's logger, they carry jobId and guildId.
-      reply: (data, log, signal) =>
-        handleMessageJob(data, { ...messageDeps, logger: log, typing: new DiscordTypingIndicator(rest, log) }, signal),
+      reply: (data, log, signal, run) =>
+        handleMessageJob(data, { ...messageDeps, logger: log, typing: new DiscordTypingIndicator(rest, log) }, signal, run),
       analysis: (data, log, signal, run) => handleAnalysisJob(data, { ...analysisDeps, logger: log }, signal, run),
     },
     {

@@ -321,7 +321,7 @@ describe('handleMessageJob', () => {
     const { deps } = depsWith({ replier });
     const shutdown = new AbortController();
     expect((await handleMessageJob(buildMessageJob(), deps, shutdown.signal)).status).toBe('posted');
-    expect(contexts).toEqual([{ log: deps.logger, signal: shutdown.signal }]);
+    expect(contexts).toEqual([{ log: deps.logger, signal: shutdown.signal, beforeSend: expect.any(Function) }]);
   });
 
   describe('a post that failed with no answer from Discord (a 5xx, a timeout)', () => {

@@ -61,7 +61,7 @@ export class WebhookReplier implements PersonaReplier {
 
   async post(reply: PersonaReply, context: PostContext = {}): Promise<PostedReply> {
     try {
-      return await (reply.target.guildId ? this.postInGuild(reply, context.log ?? NO_LOGS, context.signal) : this.postDirect(reply));
+      return await (reply.target.guildId ? this.postInGuild(reply, context) : this.postDirect(reply, context.beforeSend));
     } catch (error) {
       throw asDiscordRequestError(error, `the reply in <#${reply.target.channelId}>`);
     }
@@ -75,7 +75,8 @@ export class WebhookReplier implements PersonaReplier {
     return this.options.postRest ?? this.rest;
   }
 
-  private async postInGuild(reply: PersonaReply, log: Logger, signal: AbortSignal | undefined): Promise<PostedReply> {
+  private async postInGuild(reply: PersonaReply, context: PostContext): Promise<PostedReply> {
+    const log = context.log ?? NO_LOGS;
     const hostChannel = reply.target.threadParentId ?? reply.target.channelId;
     const threadId = reply.target.threadParentId ? reply.target.channelId : undefined;
     if (threadId) await refuseClosedThread(this.rest, threadId, log);
@@ -83,7 +84,7 @@ export class WebhookReplier implements PersonaReplier {
     const spec = personaWebhookSpec(reply.persona, avatarUrl, this.avatars);
     let posted: PostedReply;
     try {
-      posted = await this.postThroughWebhook(hostChannel, spec, reply, { threadId, avatarUrl }, log, signal);
+      posted = await this.postThroughWebhook(hostChannel, spec, reply, { threadId, avatarUrl }, { ...context, log });
     } catch (error) {
       // An Unknown Channel that gets this far is about the place itself, not a stale webhook: the
       // channel's webhooks could not be listed or made, or a thread's post met it through a fresh one.
@@ -93,23 +94,29 @@ export class WebhookReplier implements PersonaReplier {
     return posted;
   }
 
-  /** Posts through the cached webhook; one deleted, reset or moved since it was cached is forgotten, and the post goes through a fresh one. */
+  /**
+   * Posts through the cached webhook; one deleted, reset or moved since it was cached is forgotten,
+   * and the post goes through a fresh one. Each send is preceded by `beforeSend`, after the waits
+   * for the webhook: a worker paused in them may have lost its job to one that posted meanwhile.
+   */
   private async postThroughWebhook(
     hostChannel: string,
     spec: WebhookSpec,
     reply: PersonaReply,
     post: WebhookPost,
-    log: Logger,
-    signal: AbortSignal | undefined,
+    { log, signal, beforeSend }: PostContext & { readonly log: Logger },
   ): Promise<PostedReply> {
     const clients = { posting: this.posting, rest: this.rest };
     const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
+    await beforeSend?.();
     try {
       return await executeWebhook(clients, webhook, reply, post, log);
     } catch (error) {
       if (!isStaleWebhook(error, post.threadId !== undefined)) throw error;
       await this.webhooks.forget(hostChannel, slot);
-      return await executeWebhook(clients, (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook, reply, post, log);
+      const fresh = (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook;
+      await beforeSend?.();
+      return await executeWebhook(clients, fresh, reply, post, log);
     }
   }
 
@@ -151,10 +158,12 @@ export class WebhookReplier implements PersonaReplier {
     return { webhook: await this.webhooks.get(hostChannel, SHARED_WEBHOOK, signal), slot: SHARED_WEBHOOK.slot };
   }
 
-  private async postDirect(reply: PersonaReply): Promise<PostedReply> {
+  private async postDirect(reply: PersonaReply, beforeSend: PostContext['beforeSend']): Promise<PostedReply> {
     const { persona } = reply;
     const avatarUrl = await this.avatarUrl(persona);
     const image = avatarUrl ? undefined : await this.avatars.image(persona);
+    // The nonce stops a second post only for a few minutes; a run paused longer must not send at all.
+    await beforeSend?.();
     const message = (await this.posting.post(Routes.channelMessages(reply.target.channelId), {
       body: {
         embeds: [
