@@ -3,11 +3,12 @@ import { tailChars } from '../../domain/cut-text.js';
 import { EMOTIONS, type Emotion, type EmotionScores } from '../../domain/emotions.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
-import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
+import type { ClassifierWithBackground } from '../../ports/background-classifier.js';
+import type { EmotionAnalysis } from '../../ports/emotion-classifier.js';
 import { defaultThreads } from './default-threads.js';
 import { completeWithGrammar, promptTokens } from './grammar-completion.js';
 import { newestWithinTokens } from './newest-within-tokens.js';
-import { createPooledContext } from './pooled-context.js';
+import { createPooledContext, type PooledContext } from './pooled-context.js';
 import { withoutDiscordMarkup } from '../../domain/discord-markup.js';
 import { withinTrainedContext } from './trained-context.js';
 
@@ -48,11 +49,15 @@ const SYSTEM_PROMPT =
   'Answer with JSON: {"emotion": <label>, "confidence": "low" | "medium" | "high"}. ' +
   'Use "low" when the message carries no strong emotion.';
 
-/** An EmotionClassifier backed by the chat model under a JSON-schema grammar. */
+/**
+ * An EmotionClassifier backed by the chat model under a JSON-schema grammar. Its `background`
+ * (the HTTP API's in `feelbot start`) waits for a sequence while any of its own texts (a reply
+ * job's, a /feel's) waits, so a flood of API texts cannot queue ahead of the bot's.
+ */
 export async function createLlmEmotionClassifier(
   model: LlamaModel,
   options: LlmEmotionClassifierOptions = {},
-): Promise<EmotionClassifier> {
+): Promise<ClassifierWithBackground> {
   const asked = { ...DefaultLlmEmotionClassifierOptions, ...options };
   // Past the context the model was trained on its labels turn to guesses: every caller gets no more.
   const settings = { ...asked, contextSize: withinTrainedContext(asked.contextSize, model) };
@@ -60,10 +65,12 @@ export async function createLlmEmotionClassifier(
   const grammar = await model.llama.createGrammarForJsonSchema(ANSWER_SCHEMA);
   const chatWrapper = resolveChatWrapper(model);
 
-  const classifyOne = async (text: string): Promise<EmotionAnalysis> => {
+  const lowPriority: PooledContext = { context: pooled.context, sequences: pooled.sequences.withPriority('low') };
+
+  const classifyOne = async (on: PooledContext, text: string): Promise<EmotionAnalysis> => {
     // As the ONNX classifier answers a text its normaliser empties: the grammar would force a label on "".
     if (!withoutDiscordMarkup(text)) return UNREADABLE_TEXT_ANALYSIS;
-    const raw = await completeWithGrammar(pooled, chatWrapper, {
+    const raw = await completeWithGrammar(on, chatWrapper, {
       history: labellingPrompt(model, chatWrapper, text, settings),
       grammar,
       maxTokens: ANSWER_MAX_TOKENS,
@@ -79,7 +86,11 @@ export async function createLlmEmotionClassifier(
   };
 
   return {
-    classify: (texts) => Promise.all(texts.map(classifyOne)),
+    classify: (texts) => Promise.all(texts.map((text) => classifyOne(pooled, text))),
+    background: {
+      classify: (texts) => Promise.all(texts.map((text) => classifyOne(lowPriority, text))),
+      dispose: () => Promise.resolve(),
+    },
     dispose: () => pooled.context.dispose(),
   };
 }

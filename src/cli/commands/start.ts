@@ -7,6 +7,7 @@ import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { startHttp } from '../../http/start-http.js';
+import { backgroundOf } from '../../ports/background-classifier.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
@@ -43,13 +44,15 @@ export const startCommand: Command = {
         logger.info({ signal: await stopped }, 'stopped before start-up finished');
         return;
       }
+      // With EMOTION_BACKEND=llm the API's texts wait behind the bot's own (a reply, a /feel) for the classifier's few sequences.
+      const apiClassifier = backgroundOf(worker.classifier);
       const http = await startHttp({
         config,
         logger,
         metrics,
         redis,
         queue: queue.queue,
-        classifier: () => worker.classifier,
+        classifier: () => apiClassifier,
         checks: { discord: discordSessionCheck(gateway.client) },
       });
       logger.info({ signal: await stopped }, 'stopping');
