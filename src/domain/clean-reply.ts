@@ -2,6 +2,7 @@ import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown, dropInlineMar
 import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
+import { CHARACTER_MARKER, cleanName } from './speaker-tags.js';
 
 /** A cut shorter than this fraction of the limit would drop too much; cut at a word instead. */
 const MIN_SENTENCE_CUT_RATIO = 0.5;
@@ -81,10 +82,11 @@ function stripSpecialTokens(text: string): string {
 
 /**
  * Small models copy the prompt's `<<<Name: text>>>` transcript: the persona's own words wrapped
- * in it are unwrapped, and from any other marker on the text is a line made up for someone else.
+ * in it (under its name or its character tag) are unwrapped, and from any other marker on the
+ * text is a line made up for someone else.
  */
 function speakOnlyAsPersona(text: string, name: string): string {
-  const ownQuote = new RegExp(`^<<<\\s*${escapeRegExp(name)}\\s*:\\s*`, 'i');
+  const ownQuote = new RegExp(`^<<<\\s*${ownName(name)}\\s*:\\s*`, 'i');
   let reply = text;
   // Its closing marker may be missing: generation stops at one.
   if (ownQuote.test(reply)) reply = reply.replace(ownQuote, '').replace(/>{3,}/, '');
@@ -97,15 +99,25 @@ function defuseMarkerRuns(text: string): string {
   return text.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
 }
 
-/** "Joy:", "**Joy:**", "Joy - " or "Joy says:"; never "Joy-filled" or "Joy says a lot". */
+/** "Joy:", "**Joy:**", "Joy - ", "Joy says:" or "Joy (character):"; never "Joy-filled" or "Joy says a lot". */
 function stripNamePrefix(text: string, name: string): string {
-  const prefix = new RegExp(`^[*_]{0,2}${escapeRegExp(name)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
+  const prefix = new RegExp(`^[*_]{0,2}${ownName(name)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
   let previous;
   do {
     previous = text;
     text = text.replace(prefix, '').trimStart();
   } while (text !== previous);
   return text;
+}
+
+/**
+ * The persona's name as the model may write it (the regex flags ignore case): as given or as a
+ * quote shows it (cleanName), blanks as any run of blanks, and with or without the marker build-prompt
+ * tags the characters with (characterTag), since the persona is one of them.
+ */
+function ownName(name: string): string {
+  const spelled = [...new Set([name, cleanName(name)])].map((spelling) => spelling.trim().split(/\s+/).map(escapeRegExp).join('\\s+'));
+  return `(?:${spelled.join('|')})(?:\\s*\\(\\s*${escapeRegExp(CHARACTER_MARKER)}\\s*\\))?`;
 }
 
 function escapeRegExp(text: string): string {

@@ -17,9 +17,13 @@ const MAX_FITS = 3;
 /** Fewer tokens than this cannot carry the marker, a few words of the message and the instruction line. */
 export const MIN_MESSAGE_TOKENS = 64;
 
-/** Tokens left for the newest turn once the system text and both turns' markup are paid for. */
-export function messageRoom(system: string, budget: number, countTokens: (text: string) => number): number {
-  return budget - countTokens(system) - 2 * TOKENS_PER_TURN_MARKUP;
+/**
+ * Tokens left for the newest turn once the system text and both turns' markup are paid for.
+ * `markup` is the chat template's, as measured around the system text and one turn: a fit pays the
+ * guess, and a refit what the template takes, so the larger counts. Defaults to the guess.
+ */
+export function messageRoom(system: string, budget: number, countTokens: (text: string) => number, markup = 0): number {
+  return budget - countTokens(system) - Math.max(2 * TOKENS_PER_TURN_MARKUP, markup);
 }
 
 /**

@@ -40,13 +40,13 @@ function lettersOf(name: string): string {
 }
 
 /** What ends every character's tag, and so no member's. */
-const CHARACTER_MARKER = 'character';
+export const CHARACTER_MARKER = 'character';
 /** Blanks and punctuation left before a removed marker ("Bob (" of "Bob (character)"). */
 const TRAILING_PUNCTUATION = /[\p{P}\p{Z}\s]+$/u;
 
 /** Another of the characters, as a quote tags it: the name it posted under, marked as a character's. */
 export function characterTag(postedAs: string): string {
-  return `${cleanName(postedAs)} (character)`;
+  return `${cleanName(postedAs)} (${CHARACTER_MARKER})`;
 }
 
 /** A shown name that reads as a character's tag: it ends in the marker, as sameNameKey reads names. */

@@ -41,6 +41,27 @@ describe('cleanReply', () => {
     expect(cleanReply('So happy for you!\n<<<joy (member 2): me too', options)).toBe('So happy for you!');
   });
 
+  // The prompt quotes the other characters as "Name (character)", and the persona is one: a model copying that writes its own name so.
+  it('the persona name with the character marker the prompt tags characters with is dropped as a prefix, as the bare name is', () => {
+    expect(cleanReply('Joy (character): Congrats on the job!', options)).toBe('Congrats on the job!');
+    expect(cleanReply('**Joy (character):** Congrats!', options)).toBe('Congrats!');
+    expect(cleanReply('JOY  ( Character ) : Congrats!', options)).toBe('Congrats!');
+    expect(cleanReply('Joy (character) - Congrats!', options)).toBe('Congrats!');
+    expect(cleanReply('Mr.  Sunshine (character): Congrats!', { ...options, personaName: 'Mr. Sunshine' })).toBe('Congrats!');
+  });
+
+  it("a reply wrapped in the quote markers under the persona's own character tag is unwrapped, never emptied", () => {
+    expect(cleanReply('<<<Joy (character): Congrats on the job!', options)).toBe('Congrats on the job!');
+    expect(cleanReply('<<<Joy (character): Congrats on the job!>>>', options)).toBe('Congrats on the job!');
+    expect(cleanReply('<<< joy(CHARACTER) : Congrats!>>>', options)).toBe('Congrats!');
+  });
+
+  it("another character's line in the quote format is still cut, never unwrapped or kept", () => {
+    expect(cleanReply('<<<Anger (character): This is outrageous!>>>', options)).toBe('');
+    expect(cleanReply('<<<Joy (character): Congrats!>>>\n<<<Anger (character): Outrageous!', options)).toBe('Congrats!');
+    expect(cleanReply('Anger (character): Outrageous!', options)).toBe('Anger (character): Outrageous!');
+  });
+
   it('defuses @everyone, @here, role and user pings', () => {
     const cleaned = cleanReply('Hey @everyone and @here, <@&123> and <@456> look!', options);
     expect(cleaned).not.toMatch(/@everyone|@here|<@&?\d+>/);

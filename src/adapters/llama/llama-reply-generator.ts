@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
-import type { GenerationRequest, GenerationResult, ReplyGenerator } from '../../ports/reply-generator.js';
+import type { GenerationRequest, GenerationResult, Prompt, ReplyGenerator } from '../../ports/reply-generator.js';
 import { fitPrompt } from '../../domain/fit-prompt.js';
 import { toChatHistory } from './chat-history.js';
 import { isTruncated, keptOnAbort, responseOptions } from './chat-response.js';
@@ -54,6 +54,14 @@ export async function createLlamaReplyGenerator(
   );
   const sequences = new ReplySequences(base, lora, options.logger ?? NO_LOGS);
   return new LlamaReplyGenerator(sequences, resolveChatWrapper(model), settings);
+}
+
+/**
+ * Counts a prompt as `model`'s chat template renders it, markup and all: what a reply's context
+ * must hold, both here and in the start-up check that every persona leaves a message room in it.
+ */
+export function renderedPromptTokens(model: LlamaModel, chatWrapper: ChatWrapper = resolveChatWrapper(model)): (prompt: Prompt) => number {
+  return (prompt) => promptTokens(model, chatWrapper, toChatHistory(prompt));
 }
 
 function backendOf(model: LlamaModel): GpuBackend {
@@ -115,7 +123,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
         request.prompt,
         sequence.contextSize - sampling.maxTokens,
         (text) => model.tokenize(text).length,
-        (fitted) => promptTokens(model, this.chatWrapper, toChatHistory(fitted)),
+        renderedPromptTokens(model, this.chatWrapper),
       );
       const response = await chat.generateResponse(
         toChatHistory(prompt),
