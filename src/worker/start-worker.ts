@@ -2,6 +2,7 @@ import { createDiscordRest } from '../adapters/discord/discord-rest.js';
 import { DiscordTypingIndicator } from '../adapters/discord/discord-typing-indicator.js';
 import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
 import { EmojiAvatars } from '../adapters/discord/emoji-avatars.js';
+import { RefusedOwnWebhooks } from '../adapters/discord/persona-webhook.js';
 import { WebhookReplier } from '../adapters/discord/webhook-replier.js';
 import { LogChannelNotifier } from '../adapters/discord/log-channel-notifier.js';
 import { RestMessageLookup } from '../adapters/discord/message-existence.js';
@@ -95,7 +96,8 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
     replier: new RoutingReplier({
       discord: new WebhookReplier(rest, webhooks, avatars, {
         avatarBaseUrl: config.avatarBaseUrl,
-        emojiAvatars: new EmojiAvatars(rest, avatars, applicationId, { cdnUrl: config.discord.cdnUrl, createRest: onceRest, logger }),
+        emojiAvatars: new EmojiAvatars(rest, redis, config.redis.prefix, avatars, applicationId, { cdnUrl: config.discord.cdnUrl, createRest: onceRest, logger }),
+        refusedOwnWebhooks: new RefusedOwnWebhooks(redis, config.redis.prefix),
         postRest: onceRest,
       }),
       terminal: new TerminalReplier(redis, config.redis.prefix),

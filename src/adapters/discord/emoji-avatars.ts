@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { REST } from 'discord.js';
+import type { Redis } from 'ioredis';
 import type { Persona } from '../../domain/persona.js';
 import { errorCodeOf, ErrorCodes, isFeelbotError } from '../../errors.js';
 import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { AvatarStore } from '../files/avatar-store.js';
+import { RedisRefusals } from '../redis/redis-refusals.js';
 import { isRefusal, RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 
 /** How long a worker trusts its list of the application's emojis (one deleted in the portal is made again after this). */
@@ -20,6 +22,7 @@ export interface EmojiAvatarsOptions {
   /** The client that uploads: it must not repeat an upload on a 5xx (the next attempt lists first). */
   readonly createRest?: REST;
   readonly logger?: Logger;
+  /** The clock of the emoji list's age and of the refusals' (see RedisRefusals). Defaults to Date.now. */
   readonly now?: () => number;
 }
 
@@ -38,18 +41,23 @@ export function emojiAvatarName(emotion: string, image: Buffer): string {
  * `avatar_url`, so one webhook per channel serves every persona instead of one each: a channel
  * holds at most 15 webhooks and a server 1,000. An upload Discord refuses (the app's emoji limit,
  * an image over 256 KiB) leaves that avatar to its own webhook for a while, as before; one Discord
- * could not take just now fails the post as retryable.
+ * could not take just now fails the post as retryable. The refusals are remembered in Redis under
+ * the deployment's prefix, so no other worker repeats them: Discord bans a bot that makes too many.
  */
 export class EmojiAvatars {
   private listing: { readonly at: number; readonly byName: Promise<Map<string, string>> } | undefined;
-  private readonly failedAt = new Map<string, number>();
+  private readonly refused: RedisRefusals;
 
   constructor(
     private readonly rest: REST,
+    redis: Redis,
+    prefix: string,
     private readonly avatars: AvatarStore,
     private readonly applicationId: () => Promise<string>,
     private readonly options: EmojiAvatarsOptions,
-  ) {}
+  ) {
+    this.refused = new RedisRefusals(redis, prefix, 'refused-emoji', { forMs: RETRY_AFTER_REFUSAL_MS, now: () => this.now() });
+  }
 
   /**
    * The avatar's URL on Discord's CDN, uploading it first if the application has no emoji of it
@@ -59,22 +67,38 @@ export class EmojiAvatars {
   async urlFor(persona: Persona): Promise<string | undefined> {
     const { bytes, contentType } = await this.avatars.image(persona);
     const name = emojiAvatarName(persona.emotion, bytes);
-    const failed = this.failedAt.get(name);
-    if (failed !== undefined && this.now() - failed < RETRY_AFTER_REFUSAL_MS) return undefined;
+    if (await this.wasRefused(name)) return undefined;
     try {
       const id = (await this.emojis()).get(name) ?? (await this.upload(name, bytes, contentType));
-      this.failedAt.delete(name);
       return `${this.options.cdnUrl}/emojis/${id}.png`;
     } catch (error) {
       // Discord down or busy for a moment: the post fails as retryable and is tried again shortly.
       // A webhook of the persona's own made now would stay in the channel for good.
       if (isFeelbotError(error, ErrorCodes.PersonaFileInvalid) || !isRefusal(error)) throw error;
-      this.failedAt.set(name, this.now());
-      (this.options.logger ?? NO_LOGS).warn(
+      await this.rememberRefused(name);
+      this.log.warn(
         { err: error, code: errorCodeOf(error), persona: persona.emotion },
         "the persona's avatar could not be made an emoji of the application; it gets a webhook of its own per channel for 10 minutes",
       );
       return undefined;
+    }
+  }
+
+  /** A memory that cannot be read counts as no refusal: the post then just asks Discord. */
+  private async wasRefused(name: string): Promise<boolean> {
+    try {
+      return await this.refused.any([name]);
+    } catch (error) {
+      this.log.debug({ err: error, emoji: name }, 'the refused emoji avatars could not be read from Redis; Discord is asked');
+      return false;
+    }
+  }
+
+  private async rememberRefused(name: string): Promise<void> {
+    try {
+      await this.refused.remember(name);
+    } catch (error) {
+      this.log.debug({ err: error, emoji: name }, 'the refused emoji avatar could not be remembered in Redis; the next post asks Discord again');
     }
   }
 
@@ -110,6 +134,10 @@ export class EmojiAvatars {
       if (id) return id;
       throw error;
     }
+  }
+
+  private get log(): Logger {
+    return this.options.logger ?? NO_LOGS;
   }
 
   private now(): number {

@@ -1,7 +1,10 @@
+import type { Redis } from 'ioredis';
 import { EMOTIONS, type Emotion } from '../../domain/emotions.js';
 import type { Persona } from '../../domain/persona.js';
 import { ErrorCodes, isFeelbotError } from '../../errors.js';
+import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { AvatarStore } from '../files/avatar-store.js';
+import { RedisRefusals } from '../redis/redis-refusals.js';
 import type { WebhookSpec } from './channel-webhooks.js';
 import { isRefusal, RETRY_AFTER_REFUSAL_MS } from './discord-refusal.js';
 import type { EmojiAvatars } from './emoji-avatars.js';
@@ -61,25 +64,35 @@ export function isOwnWebhookRefused(error: unknown): boolean {
 /**
  * The personas' own webhooks Discord refused lately, per channel (per server, at its 1,000), so
  * each post in the meantime goes to the shared webhook without a refused request: Discord bans
- * clients that make too many.
+ * clients that make too many, counted for the bot, so the memory is in Redis, shared by every worker.
+ * It is only a saving: when Redis cannot be read or written, the post asks Discord as if nothing was refused.
  */
 export class RefusedOwnWebhooks {
-  private readonly refusedAt = new Map<string, number>();
+  private readonly refusals: RedisRefusals;
 
-  constructor(private readonly now: () => number) {}
-
-  has(guildId: string, channelId: string, slot: string): boolean {
-    return [this.key(`server:${guildId}`, slot), this.key(channelId, slot)].some((key) => this.now() - (this.refusedAt.get(key) ?? -Infinity) < RETRY_AFTER_REFUSAL_MS);
+  constructor(redis: Redis, prefix: string, now: () => number = Date.now) {
+    this.refusals = new RedisRefusals(redis, prefix, 'refused-webhook', { forMs: RETRY_AFTER_REFUSAL_MS, now });
   }
 
-  remember(error: unknown, guildId: string, channelId: string, slot: string): void {
-    const now = this.now();
-    for (const [key, at] of this.refusedAt) if (now - at >= RETRY_AFTER_REFUSAL_MS) this.refusedAt.delete(key);
+  async has(guildId: string, channelId: string, slot: string, log: Logger = NO_LOGS): Promise<boolean> {
+    try {
+      return await this.refusals.any([this.name(`server:${guildId}`, slot), this.name(channelId, slot)]);
+    } catch (error) {
+      log.debug({ err: error, channelId, slot }, "the refused persona webhooks could not be read from Redis; Discord is asked for the persona's own");
+      return false;
+    }
+  }
+
+  async remember(error: unknown, guildId: string, channelId: string, slot: string, log: Logger = NO_LOGS): Promise<void> {
     const serverWide = isFeelbotError(error) && error.details.scope === 'server';
-    this.refusedAt.set(this.key(serverWide ? `server:${guildId}` : channelId, slot), now);
+    try {
+      await this.refusals.remember(this.name(serverWide ? `server:${guildId}` : channelId, slot));
+    } catch (cause) {
+      log.debug({ err: cause, channelId, slot }, "the refused persona webhook could not be remembered in Redis; the next post asks Discord again");
+    }
   }
 
-  private key(place: string, slot: string): string {
+  private name(place: string, slot: string): string {
     return `${place}/${slot}`;
   }
 }

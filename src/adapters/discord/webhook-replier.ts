@@ -14,7 +14,7 @@ import type { EmojiAvatars } from './emoji-avatars.js';
 import { executeWebhook, type WebhookPost } from './execute-webhook.js';
 import { findPostedReply } from './find-posted-reply.js';
 import { NO_PINGS } from './no-pings.js';
-import { isOwnWebhookRefused, ownWebhookSpec, personaAvatarUrl, personaWebhookSpec, RefusedOwnWebhooks, SHARED_WEBHOOK } from './persona-webhook.js';
+import { isOwnWebhookRefused, ownWebhookSpec, personaAvatarUrl, personaWebhookSpec, SHARED_WEBHOOK, type RefusedOwnWebhooks } from './persona-webhook.js';
 import { postedId, type ApiMessage } from './posted-message.js';
 import { isStaleWebhook } from './stale-webhook.js';
 import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
@@ -35,8 +35,11 @@ export interface WebhookReplierOptions {
    * after looking for the earlier post (`findPosted`).
    */
   readonly postRest?: REST;
-  /** The clock that times how long a refused webhook of a persona's own is not asked for again. Defaults to Date.now. */
-  readonly now?: () => number;
+  /**
+   * Where the personas' own webhooks Discord refused are remembered for every worker
+   * (`new RefusedOwnWebhooks(redis, prefix)`). Without it, each post asks Discord again.
+   */
+  readonly refusedOwnWebhooks?: RefusedOwnWebhooks;
 }
 
 /**
@@ -48,16 +51,12 @@ export interface WebhookReplierOptions {
  * carries the persona's name and avatar.
  */
 export class WebhookReplier implements PersonaReplier {
-  private readonly refused: RefusedOwnWebhooks;
-
   constructor(
     private readonly rest: REST,
     private readonly webhooks: WebhookDirectory,
     private readonly avatars: AvatarStore,
     private readonly options: WebhookReplierOptions = {},
-  ) {
-    this.refused = new RefusedOwnWebhooks(options.now ?? Date.now);
-  }
+  ) {}
 
   async post(reply: PersonaReply, context: PostContext = {}): Promise<PostedReply> {
     try {
@@ -142,12 +141,12 @@ export class WebhookReplier implements PersonaReplier {
    */
   private async webhookFor(hostChannel: string, spec: WebhookSpec, reply: PersonaReply, log: Logger, signal: AbortSignal | undefined): Promise<{ webhook: StoredWebhook; slot: string }> {
     const guildId = reply.target.guildId ?? '';
-    if (spec.slot !== SHARED_WEBHOOK.slot && !this.refused.has(guildId, hostChannel, spec.slot)) {
+    if (spec.slot !== SHARED_WEBHOOK.slot && !(await this.options.refusedOwnWebhooks?.has(guildId, hostChannel, spec.slot, log))) {
       try {
         return { webhook: await this.webhooks.get(hostChannel, spec, signal, log), slot: spec.slot };
       } catch (error) {
         if (!isOwnWebhookRefused(error)) throw error;
-        this.refused.remember(error, guildId, hostChannel, spec.slot);
+        await this.options.refusedOwnWebhooks?.remember(error, guildId, hostChannel, spec.slot, log);
         const coded = asDiscordRequestError(error, `the webhook of persona ${reply.persona.emotion} in <#${hostChannel}>`);
         log.warn(
           { err: coded, code: errorCodeOf(coded), persona: reply.persona.emotion, channelId: hostChannel },

@@ -34,8 +34,9 @@ describe("the personas' avatars as the application's emojis", () => {
     const applicationId = async () => discord.applicationId;
     const avatars = new AvatarStore();
     const { logger, lines } = capturedLogger('warn');
-    const emojiAvatars = new EmojiAvatars(rest, avatars, applicationId, { cdnUrl: CDN, logger, ...(now ? { now } : {}) });
-    const directory = new WebhookDirectory(rest, redis.connection, `{test-${randomUUID().slice(0, 8)}}`, applicationId);
+    const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+    const emojiAvatars = new EmojiAvatars(rest, redis.connection, prefix, avatars, applicationId, { cdnUrl: CDN, logger, ...(now ? { now } : {}) });
+    const directory = new WebhookDirectory(rest, redis.connection, prefix, applicationId);
     return { replier: new WebhookReplier(rest, directory, avatars, { emojiAvatars }), emojiAvatars, lines };
   }
 

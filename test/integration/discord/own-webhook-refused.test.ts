@@ -3,6 +3,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { EmojiAvatars } from '../../../src/adapters/discord/emoji-avatars.js';
+import { RefusedOwnWebhooks } from '../../../src/adapters/discord/persona-webhook.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
@@ -48,8 +49,8 @@ describe("a persona's own webhook that Discord will not make", () => {
     const clock = { now: 1_000_000 };
     const now = () => clock.now;
     const { logger, lines } = capturedLogger('warn');
-    const emojiAvatars = new EmojiAvatars(rest, avatars, applicationId, { cdnUrl: CDN, now });
-    const replier = new WebhookReplier(rest, new WebhookDirectory(rest, redis.connection, prefix, applicationId), avatars, { emojiAvatars, now });
+    const emojiAvatars = new EmojiAvatars(rest, redis.connection, prefix, avatars, applicationId, { cdnUrl: CDN, now });
+    const replier = new WebhookReplier(rest, new WebhookDirectory(rest, redis.connection, prefix, applicationId), avatars, { emojiAvatars, refusedOwnWebhooks: new RefusedOwnWebhooks(redis.connection, prefix, now) });
     return { replier, prefix, clock, logger, lines };
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { EmojiAvatars } from '../../../src/adapters/discord/emoji-avatars.js';
+import { RefusedOwnWebhooks } from '../../../src/adapters/discord/persona-webhook.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AVATARS_DIR, AvatarStore } from '../../../src/adapters/files/avatar-store.js';
@@ -43,9 +44,9 @@ describe("a persona's own webhook, made while its avatar could not be an emoji",
     const applicationId = async () => discord.applicationId;
     const avatars = new AvatarStore();
     const now = () => clock.now;
-    const emojiAvatars = new EmojiAvatars(rest, avatars, applicationId, { cdnUrl: discord.cdnUrl, now });
+    const emojiAvatars = new EmojiAvatars(rest, redis.connection, prefix, avatars, applicationId, { cdnUrl: discord.cdnUrl, now });
     const directory = new WebhookDirectory(rest, redis.connection, prefix, applicationId, { now });
-    return new WebhookReplier(rest, directory, avatars, { emojiAvatars, now });
+    return new WebhookReplier(rest, directory, avatars, { emojiAvatars, refusedOwnWebhooks: new RefusedOwnWebhooks(redis.connection, prefix, now) });
   }
 
   let images = 0;
@@ -128,13 +129,14 @@ describe("a persona's own webhook, made while its avatar could not be an emoji",
     const own = discord.webhookExecutions().at(-1)!;
     expect(names(channel.id)).toEqual(['feelbot', 'feelbot fear']);
 
-    // Another worker uploads the emoji; the one refused still posts through the persona's own webhook for its 10 minutes.
+    // The refusal is the deployment's: every worker posts through the persona's own webhook for its 10 minutes.
     clock.now += 60_000;
+    await served.post({ target, persona: fear, content: 'eek still' });
+    expect(discord.webhookExecutions().at(-1)!.webhookId).toBe(own.webhookId);
+    // Then a worker uploads the emoji; the own webhook, confirmed lately, stays for a worker that may still be using it.
+    clock.now += 10 * 60_000;
     await served.post({ target, persona: fear, content: 'better' });
     expect(discord.webhookExecutions().at(-1)!.avatarUrl).toMatch(/\/emojis\//);
-    clock.now += 8 * 60_000;
-    await refused.post({ target, persona: fear, content: 'eek still' });
-    expect(discord.webhookExecutions().at(-1)!.webhookId).toBe(own.webhookId);
     expect(names(channel.id)).toEqual(['feelbot', 'feelbot fear']);
 
     // Over 15 minutes (10 of a refusal, 5 between confirmations) after it was last confirmed, no worker posts through it any more.
