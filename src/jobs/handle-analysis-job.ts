@@ -17,6 +17,7 @@ import { serverLeft } from './blocked-places.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { classifyOne } from './classify-one.js';
 import { tokenMsLeft } from './interaction-lifetime.js';
+import type { JobHold } from './job-hold.js';
 import { tellAsker } from './tell-asker.js';
 
 /** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
@@ -49,11 +50,7 @@ export interface AnalysisJobDeps {
 }
 
 /** Which run of its job this is (the worker's JobRun); outside a worker, the first, which always holds its job. */
-export interface AnalysisRun {
-  readonly started: number;
-  /** False once the run's lock lapsed and another worker may have taken the job over. */
-  readonly holdsJob?: () => Promise<boolean>;
-}
+export type AnalysisRun = { readonly started: number } & Partial<JobHold>;
 
 export type AnalysisOutcome =
   | { readonly status: 'answered'; readonly emotion: Emotion; readonly persona: Emotion | null }

@@ -3,6 +3,7 @@ import { pickPersona } from '../domain/pick-persona.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
+import { ALWAYS_HELD, type JobHold } from './job-hold.js';
 import { blockForAdmins, blockedReason, isAdminProblem, serverLeft } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
@@ -25,16 +26,7 @@ import { writeReply } from './write-reply.js';
 
 export type { MessageJobDeps } from './message-job-deps.js';
 export type { MessageJobOutcome, SkipReason } from './message-job-outcome.js';
-
-/**
- * The run's hold on its job (the worker's JobRun): false once its lock lapsed and another worker
- * may have taken the job over. A call outside a worker (a test, a tool) always holds it.
- */
-export interface JobHold {
-  holdsJob(): Promise<boolean>;
-}
-
-const ALWAYS_HELD: JobHold = { holdsJob: async () => true };
+export type { JobHold } from './job-hold.js';
 
 /**
  * The story of one message: parse it, drop what was deleted (asking Discord after a long wait),

@@ -1,16 +1,10 @@
+import type { JobHold } from '../jobs/job-hold.js';
 import type { Logger } from '../ports/logger.js';
 
-/** Which run of its job a handler is in, and whether that run still holds the job. */
-export interface JobRun {
+/** Which run of its job a handler is in, and whether that run still holds the job (its signal is aborted once it does not). */
+export interface JobRun extends JobHold {
   /** 1 the first time a worker took the job, more after a retry, a stall or a delay. */
   readonly started: number;
-  /**
-   * Whether this run still holds its job's lock, extending it when it does. False once the lock
-   * lapsed (its worker paused, or cut off from Redis, longer than JOB_LOCK_MS): another worker has
-   * taken the job or will, so the run must send nothing that run would send too (a post, an answer).
-   * The run's signal is aborted then as well.
-   */
-  holdsJob(): Promise<boolean>;
 }
 
 /**

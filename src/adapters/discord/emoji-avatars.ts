@@ -67,7 +67,7 @@ export class EmojiAvatars {
   async urlFor(persona: Persona): Promise<string | undefined> {
     const { bytes, contentType } = await this.avatars.image(persona);
     const name = emojiAvatarName(persona.emotion, bytes);
-    if (await this.wasRefused(name)) return undefined;
+    if (await this.refused.any([name], this.log)) return undefined;
     try {
       const id = (await this.emojis()).get(name) ?? (await this.upload(name, bytes, contentType));
       return `${this.options.cdnUrl}/emojis/${id}.png`;
@@ -75,30 +75,12 @@ export class EmojiAvatars {
       // Discord down or busy for a moment: the post fails as retryable and is tried again shortly.
       // A webhook of the persona's own made now would stay in the channel for good.
       if (isFeelbotError(error, ErrorCodes.PersonaFileInvalid) || !isRefusal(error)) throw error;
-      await this.rememberRefused(name);
+      await this.refused.remember(name, this.log);
       this.log.warn(
         { err: error, code: errorCodeOf(error), persona: persona.emotion },
         "the persona's avatar could not be made an emoji of the application; it gets a webhook of its own per channel for 10 minutes",
       );
       return undefined;
-    }
-  }
-
-  /** A memory that cannot be read counts as no refusal: the post then just asks Discord. */
-  private async wasRefused(name: string): Promise<boolean> {
-    try {
-      return await this.refused.any([name]);
-    } catch (error) {
-      this.log.debug({ err: error, emoji: name }, 'the refused emoji avatars could not be read from Redis; Discord is asked');
-      return false;
-    }
-  }
-
-  private async rememberRefused(name: string): Promise<void> {
-    try {
-      await this.refused.remember(name);
-    } catch (error) {
-      this.log.debug({ err: error, emoji: name }, 'the refused emoji avatar could not be remembered in Redis; the next post asks Discord again');
     }
   }
 

@@ -74,22 +74,13 @@ export class RefusedOwnWebhooks {
     this.refusals = new RedisRefusals(redis, prefix, 'refused-webhook', { forMs: RETRY_AFTER_REFUSAL_MS, now });
   }
 
-  async has(guildId: string, channelId: string, slot: string, log: Logger = NO_LOGS): Promise<boolean> {
-    try {
-      return await this.refusals.any([this.name(`server:${guildId}`, slot), this.name(channelId, slot)]);
-    } catch (error) {
-      log.debug({ err: error, channelId, slot }, "the refused persona webhooks could not be read from Redis; Discord is asked for the persona's own");
-      return false;
-    }
+  has(guildId: string, channelId: string, slot: string, log: Logger = NO_LOGS): Promise<boolean> {
+    return this.refusals.any([this.name(`server:${guildId}`, slot), this.name(channelId, slot)], log);
   }
 
   async remember(error: unknown, guildId: string, channelId: string, slot: string, log: Logger = NO_LOGS): Promise<void> {
     const serverWide = isFeelbotError(error) && error.details.scope === 'server';
-    try {
-      await this.refusals.remember(this.name(serverWide ? `server:${guildId}` : channelId, slot));
-    } catch (cause) {
-      log.debug({ err: cause, channelId, slot }, "the refused persona webhook could not be remembered in Redis; the next post asks Discord again");
-    }
+    await this.refusals.remember(this.name(serverWide ? `server:${guildId}` : channelId, slot), log);
   }
 
   private name(place: string, slot: string): string {

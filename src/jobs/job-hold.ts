@@ -1,0 +1,11 @@
+/**
+ * A run's hold on its job (the worker's JobRun): false once its lock lapsed (its worker paused, or
+ * cut off from Redis, longer than JOB_LOCK_MS) and another worker has taken the job or will, so the
+ * run must send nothing that run would send too (a post, an answer). Asking extends the lock.
+ */
+export interface JobHold {
+  holdsJob(): Promise<boolean>;
+}
+
+/** A call outside a worker (a test, a tool) always holds its job. */
+export const ALWAYS_HELD: JobHold = { holdsJob: async () => true };
