@@ -20,7 +20,7 @@ import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import type { PersonaReply } from '../../../src/ports/persona-replier.js';
-import { createJobWorker } from '../../../src/worker/job-worker.js';
+import { createJobWorker, type JobHandler, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
 import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas, snowflake } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { everythingUnder } from '../../support/redis-contents.js';
@@ -149,18 +149,19 @@ async function finishJobs(prefix: string, done: () => Promise<boolean>) {
   await worker.stop(1_000);
 }
 
+/** A worker on the deployment's prefix, as the tests run one (one job at a time, a 4 s lock), stopped after the test. */
+function workerOn(prefix: string, handlers: Readonly<Record<string, JobHandler>>, options: Partial<JobWorkerOptions> = {}) {
+  const worker = createJobWorker(redis.connection.duplicate(), prefix, handlers, { concurrency: 1, lockDurationMs: 4_000, logger: capturedLogger().logger, metrics: NO_METRICS, ...options });
+  cleanups.push(() => worker.stop(1_000));
+  return worker;
+}
+
 const stateOf = async (queue: MessageQueue, jobId: string) => (await readJob(queue.queue, jobId))?.getState();
 
 /** Runs the queue's jobs through a worker on the real use case until `jobId` is finished; returns what its handler returned. */
 async function answered(gateway: ReturnType<typeof deployment>, jobId: string) {
   const { deps, posted } = workerDeps(gateway);
-  const worker = createJobWorker(redis.connection.duplicate(), gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
-    concurrency: 1,
-    lockDurationMs: 4_000,
-    logger: capturedLogger().logger,
-    metrics: NO_METRICS,
-  });
-  cleanups.push(() => worker.stop(1_000));
+  workerOn(gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) });
   await expect.poll(() => stateOf(gateway.queue, jobId), { timeout: 10_000 }).toBe('completed');
   return { outcome: (await readJob(gateway.queue.queue, jobId))?.returnvalue as unknown, posted };
 }
@@ -249,13 +250,7 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
       removal ??= gateway.removed(left);
       await removal;
     });
-    const worker = createJobWorker(redis.connection.duplicate(), gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
-      concurrency: 1,
-      lockDurationMs: 4_000,
-      logger: capturedLogger().logger,
-      metrics: NO_METRICS,
-    });
-    cleanups.push(() => worker.stop(1_000));
+    workerOn(gateway.prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) });
     const job = messageIn(left, 'written while the bot was removed');
     const quoted = job.context[0]!.messageId!;
     // An edit recorded under no server (as by a gateway of an earlier version): only the held job names it.
@@ -462,8 +457,7 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
     });
     const ran: string[] = [];
     // As start-worker wires it; a job whose text says FAIL fails for good once the server has left.
-    const worker = createJobWorker(
-      redis.connection.duplicate(),
+    workerOn(
       gateway.prefix,
       {
         reply: async (data, log, signal) => {
@@ -474,9 +468,8 @@ describe('the queued work of a server that removes the bot (real Redis and BullM
           return outcome;
         },
       },
-      { concurrency: 1, lockDurationMs: 4_000, logger: capturedLogger().logger, metrics: NO_METRICS, forgetAfterRun: (data) => ofLeftServer(data, deps) },
+      { forgetAfterRun: (data) => ofLeftServer(data, deps) },
     );
-    cleanups.push(() => worker.stop(1_000));
     const held = messageIn(left, secret);
     const elsewhere = messageIn(stays, 'another server keeps this');
     await gateway.queue.enqueueDebounced(held, snowflake(), 0);
