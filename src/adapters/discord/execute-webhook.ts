@@ -1,7 +1,7 @@
 import { DiscordAPIError, MessageFlags, Routes, type REST } from 'discord.js';
 import { ErrorCodes, errorCodeOf, FeelbotError } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
-import type { PersonaReply, PostedReply } from '../../ports/persona-replier.js';
+import type { PersonaReply, PostContext, PostedReply } from '../../ports/persona-replier.js';
 import { asDiscordRequestError } from './discord-request-error.js';
 import { asMissingPostPermission } from './missing-post-permission.js';
 import { NO_PINGS } from './no-pings.js';
@@ -17,26 +17,31 @@ export interface WebhookPost {
   readonly threadId: string | undefined;
   /** The persona's avatar for this post; absent when the webhook carries it itself. */
   readonly avatarUrl: string | undefined;
+  /** Asked right before each send, the one without a refused avatar URL too; its rejection sends nothing. */
+  readonly beforeSend?: PostContext['beforeSend'];
 }
 
 /**
  * Posts the reply through the webhook under the persona's name, and without the avatar URL when
  * Discord refuses that (50035 under `avatar_url`). A post that lands in another
  * channel (an admin moved the webhook) is deleted again and fails as WEBHOOK_MOVED; one that fails
- * without Discord saying it did not post is marked `mayHavePosted`. `posting` sends the post;
- * `rest` deletes a misplaced one.
+ * without Discord saying it did not post is marked `mayHavePosted`. Each send is preceded by
+ * `beforeSend`, whose rejection propagates as is. `posting` sends the post; `rest` deletes a
+ * misplaced one.
  */
 export async function executeWebhook(
   clients: { readonly posting: REST; readonly rest: REST },
   webhook: StoredWebhook,
   reply: PersonaReply,
-  { threadId, avatarUrl }: WebhookPost,
+  { threadId, avatarUrl, beforeSend }: WebhookPost,
   log: Logger,
 ): Promise<PostedReply> {
   const query = new URLSearchParams({ wait: 'true' });
   if (threadId) query.set('thread_id', threadId);
-  const send = async (avatar: string | undefined) =>
-    (await clients.posting
+  const send = async (avatar: string | undefined) => {
+    // Right before each send: a run paused since its last check may have lost its job meanwhile.
+    await beforeSend?.();
+    return (await clients.posting
       .post(Routes.webhook(webhook.id, webhook.token), {
         query,
         body: {
@@ -52,6 +57,7 @@ export async function executeWebhook(
       .catch((error: unknown) => {
         throw asUnconfirmedPost(asMissingPostPermission(error, reply.target.channelId, threadId !== undefined), `the reply in <#${reply.target.channelId}>`);
       })) as ApiMessage | undefined;
+  };
   // A refused avatar URL (a server's look stored by an older feelbot, an AVATAR_BASE_URL Discord
   // will not fetch) posted nothing: the reply goes out without the face rather than not at all.
   const message = await send(avatarUrl).catch(async (error: unknown) => {

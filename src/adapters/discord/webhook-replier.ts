@@ -95,8 +95,9 @@ export class WebhookReplier implements PersonaReplier {
 
   /**
    * Posts through the cached webhook; one deleted, reset or moved since it was cached is forgotten,
-   * and the post goes through a fresh one. Each send is preceded by `beforeSend`, after the waits
-   * for the webhook: a worker paused in them may have lost its job to one that posted meanwhile.
+   * and the post goes through a fresh one. Each send (executeWebhook's, the one without a refused
+   * avatar URL too) is preceded by `beforeSend`, after the waits for the webhook: a worker paused
+   * in them may have lost its job to one that posted meanwhile.
    */
   private async postThroughWebhook(
     hostChannel: string,
@@ -106,16 +107,15 @@ export class WebhookReplier implements PersonaReplier {
     { log, signal, beforeSend }: PostContext & { readonly log: Logger },
   ): Promise<PostedReply> {
     const clients = { posting: this.posting, rest: this.rest };
+    const checked = { ...post, beforeSend };
     const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
-    await beforeSend?.();
     try {
-      return await executeWebhook(clients, webhook, reply, post, log);
+      return await executeWebhook(clients, webhook, reply, checked, log);
     } catch (error) {
       if (!isStaleWebhook(error, post.threadId !== undefined)) throw error;
       await this.webhooks.forget(hostChannel, slot);
       const fresh = (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook;
-      await beforeSend?.();
-      return await executeWebhook(clients, fresh, reply, post, log);
+      return await executeWebhook(clients, fresh, reply, checked, log);
     }
   }
 
