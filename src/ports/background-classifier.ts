@@ -3,7 +3,8 @@ import type { EmotionClassifier } from './emotion-classifier.js';
 /**
  * A classifier whose model can also serve work no Discord user waits on (the HTTP API in
  * `feelbot start`) without holding up the bot's own: `background` classifies with the same model,
- * but its texts wait while any of this classifier's own texts waits. The LLM classifier has one, as
+ * but its texts wait while this classifier's own texts wait, for at most HIGH_TURNS_WHILE_LOW_WAITS
+ * of theirs in a row (ResourcePool), so they are never held back without end. The LLM classifier has one, as
  * its few context sequences are what a reply job and a flood of API texts would queue for.
  */
 export interface ClassifierWithBackground extends EmotionClassifier {

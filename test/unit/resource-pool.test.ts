@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResourcePool } from '../../src/adapters/llama/resource-pool.js';
+import { HIGH_TURNS_WHILE_LOW_WAITS, ResourcePool } from '../../src/adapters/llama/resource-pool.js';
 
 /** Records which waiter got an item, in the order they got one. */
 function served(): { readonly order: string[]; take: (name: string, acquiring: Promise<string>) => void } {
@@ -26,6 +26,36 @@ describe('a resource pool with priorities', () => {
     pool.release(item);
     await settle();
     expect(order).toEqual(['job', 'api 1', 'api 2']);
+  });
+
+  it('a steady supply of high-priority callers cannot starve a low-priority one: it gets an item within a bounded number of releases', async () => {
+    const pool = new ResourcePool(['sequence']);
+    const item = await pool.acquire();
+    const { order, take } = served();
+    take('api', pool.withPriority('low').acquire());
+    // A new high-priority caller always waits beside the low one, as a steady stream of replies would.
+    for (let turn = 1; turn <= 3 * HIGH_TURNS_WHILE_LOW_WAITS && !order.includes('api'); turn++) {
+      take(`job ${turn}`, pool.acquire());
+      pool.release(item);
+      await settle();
+    }
+    expect(order).toEqual([...Array.from({ length: HIGH_TURNS_WHILE_LOW_WAITS }, (_, i) => `job ${i + 1}`), 'api']);
+  });
+
+  it('after a low-priority caller is served, high-priority callers again go first for the next turns', async () => {
+    const pool = new ResourcePool(['sequence']);
+    const low = pool.withPriority('low');
+    const item = await pool.acquire();
+    const { order, take } = served();
+    take('api 1', low.acquire());
+    take('api 2', low.acquire());
+    for (let turn = 1; turn <= 2 * HIGH_TURNS_WHILE_LOW_WAITS + 2; turn++) {
+      take(`job ${turn}`, pool.acquire());
+      pool.release(item);
+      await settle();
+    }
+    const jobs = (from: number) => Array.from({ length: HIGH_TURNS_WHILE_LOW_WAITS }, (_, i) => `job ${from + i}`);
+    expect(order).toEqual([...jobs(1), 'api 1', ...jobs(HIGH_TURNS_WHILE_LOW_WAITS + 1), 'api 2']);
   });
 
   it('a low-priority caller gets an item when no high-priority caller waits, in arrival order', async () => {

@@ -51,8 +51,9 @@ const SYSTEM_PROMPT =
 
 /**
  * An EmotionClassifier backed by the chat model under a JSON-schema grammar. Its `background`
- * (the HTTP API's in `feelbot start`) waits for a sequence while any of its own texts (a reply
- * job's, a /feel's) waits, so a flood of API texts cannot queue ahead of the bot's.
+ * (the HTTP API's in `feelbot start`) waits for a sequence while its own texts (a reply job's, a
+ * /feel's) wait, for at most HIGH_TURNS_WHILE_LOW_WAITS of theirs in a row: a flood of API texts
+ * cannot queue ahead of the bot's, and a stream of the bot's cannot hold the API back without end.
  */
 export async function createLlmEmotionClassifier(
   model: LlamaModel,

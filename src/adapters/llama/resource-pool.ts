@@ -1,17 +1,27 @@
 /** Whose turn comes first: the bot's own work (`high`), or work no Discord user waits on (`low`, the HTTP API's). */
 export type Priority = 'high' | 'low';
 
+/**
+ * Releases in a row that go to high-priority callers while a low-priority one waits, before the
+ * longest-waiting low one gets the next: a steady stream of replies delays an API text by a few
+ * completions, not forever, and costs a reply at most one completion in this many.
+ */
+export const HIGH_TURNS_WHILE_LOW_WAITS = 4;
+
 /** What every priority's view of one pool shares. */
 interface PoolState<T> {
   readonly idle: T[];
   readonly waiters: Record<Priority, Array<(item: T) => void>>;
+  /** Releases in a row that went to a high-priority caller while a low-priority one waited. */
+  highTurns: number;
 }
 
 /**
  * Hands out a fixed set of items (context sequences) one caller at a time; callers beyond the set
  * wait until one is released or their signal aborts. A released item goes to the longest-waiting
- * high-priority caller, and only when none waits to the longest-waiting low-priority one, so
- * low-priority callers wait for as long as high-priority ones keep every item busy.
+ * high-priority caller, and to the longest-waiting low-priority one when no high one waits or
+ * after HIGH_TURNS_WHILE_LOW_WAITS releases in a row went to high ones while low ones waited, so
+ * a low-priority caller waits longer, but never without end.
  */
 export class ResourcePool<T> {
   private state: PoolState<T>;
@@ -19,7 +29,7 @@ export class ResourcePool<T> {
   private priority: Priority = 'high';
 
   constructor(items: readonly T[]) {
-    this.state = { idle: [...items], waiters: { high: [], low: [] } };
+    this.state = { idle: [...items], waiters: { high: [], low: [] }, highTurns: 0 };
   }
 
   /**
@@ -54,7 +64,7 @@ export class ResourcePool<T> {
   }
 
   release(item: T): void {
-    const next = this.state.waiters.high.shift() ?? this.state.waiters.low.shift();
+    const next = this.nextWaiter();
     if (next === undefined) this.state.idle.push(item);
     else next(item);
   }
@@ -62,5 +72,16 @@ export class ResourcePool<T> {
   /** Items free right now. */
   get available(): number {
     return this.state.idle.length;
+  }
+
+  private nextWaiter(): ((item: T) => void) | undefined {
+    const { waiters } = this.state;
+    const lowWaits = waiters.low.length > 0;
+    if (waiters.high.length > 0 && !(lowWaits && this.state.highTurns >= HIGH_TURNS_WHILE_LOW_WAITS)) {
+      this.state.highTurns = lowWaits ? this.state.highTurns + 1 : 0;
+      return waiters.high.shift();
+    }
+    this.state.highTurns = 0;
+    return waiters.low.shift();
   }
 }

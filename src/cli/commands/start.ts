@@ -6,12 +6,11 @@ import { requireDiscordToken, type Config } from '../../config.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
-import { startHttp } from '../../http/start-http.js';
-import { backgroundOf } from '../../ports/background-classifier.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
 import { unlessStopped, type Command } from '../command.js';
+import { startApiBesideWorker } from '../start-api-beside-worker.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
 
 export const startCommand: Command = {
@@ -44,15 +43,13 @@ export const startCommand: Command = {
         logger.info({ signal: await stopped }, 'stopped before start-up finished');
         return;
       }
-      // With EMOTION_BACKEND=llm the API's texts wait behind the bot's own (a reply, a /feel) for the classifier's few sequences.
-      const apiClassifier = backgroundOf(worker.classifier);
-      const http = await startHttp({
+      const http = await startApiBesideWorker({
         config,
         logger,
         metrics,
         redis,
         queue: queue.queue,
-        classifier: () => apiClassifier,
+        worker,
         checks: { discord: discordSessionCheck(gateway.client) },
       });
       logger.info({ signal: await stopped }, 'stopping');
