@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PrometheusMetrics } from '../../src/adapters/metrics/prometheus-metrics.js';
+import { ErrorCodes, errorCodeOf } from '../../src/errors.js';
 
 describe('feelbot_classification_duration_seconds', () => {
   it('measures an LLM classification of seconds (EMOTION_BACKEND=llm) as well as an ONNX one of milliseconds', async () => {
@@ -51,5 +52,53 @@ describe('feelbot_generation_sequence_wait_seconds', () => {
       feelAt10s: bucket('feel', '10'),
       feelAt20s: bucket('feel', '20'),
     }).toEqual({ replyNoWait: 1, feelNoWait: 1, feelAt10s: 1, feelAt20s: 2 });
+  });
+});
+
+/** The values of a one-label series in a scrape, by label value (`le` aside): `{ [labelValue]: value }`. */
+function byLabel(scrape: string, name: string): Record<string, number> {
+  const row = new RegExp(`^${name}\\{(?:le="\\+Inf",)?\\w+="([^"]*)"\\} (\\S+)$`, 'gm');
+  return Object.fromEntries([...scrape.matchAll(row)].map(([, label, value]) => [label, Number(value)]));
+}
+
+/** Each of `labels` with the value it has in `series` (undefined: no series). */
+function pick(series: Record<string, number>, labels: readonly string[]): Record<string, number | undefined> {
+  return Object.fromEntries(labels.map((label) => [label, series[label]]));
+}
+
+/**
+ * increase()/rate() need a sample before the first increment: a series born at 1 shows no rise, so
+ * `increase(feelbot_failures_total[10m]) > 0` would not fire for the first give-up of a code after each start.
+ */
+describe('feelbot_failures_total, feelbot_job_retries_total and feelbot_job_duration_seconds', () => {
+  const unexpected = errorCodeOf(new Error('not raised by feelbot'));
+  const codes = [...Object.values(ErrorCodes), unexpected];
+  const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((label) => [label, 0]));
+
+  it('expose every error code, and that of an error feelbot did not raise, at 0 before the first failure', async () => {
+    const scrape = await new PrometheusMetrics().registry.metrics();
+    expect(unexpected).toBe('UNEXPECTED');
+    expect(pick(byLabel(scrape, 'feelbot_failures_total'), codes)).toEqual(zeros(codes));
+    expect(pick(byLabel(scrape, 'feelbot_job_retries_total'), codes)).toEqual(zeros(codes));
+  });
+
+  it("expose how runs end (given up, retried, lost, put off) and the handlers' outcomes at 0 before the first run", async () => {
+    const scrape = await new PrometheusMetrics().registry.metrics();
+    const outcomes = ['failed', 'retried', 'lost', 'rate-limited', 'delayed', 'posted', 'answered', 'skipped:deleted', 'skipped:post-unconfirmed', 'skipped:interaction-expired'];
+    expect(pick(byLabel(scrape, 'feelbot_job_duration_seconds_count'), outcomes)).toEqual(zeros(outcomes));
+    expect(pick(byLabel(scrape, 'feelbot_job_duration_seconds_bucket'), outcomes)).toEqual(zeros(outcomes));
+  });
+
+  it('count on from those zeros', async () => {
+    const metrics = new PrometheusMetrics();
+    metrics.countFailure(ErrorCodes.DiscordRequestFailed);
+    metrics.countRetry(unexpected);
+    metrics.observeJob('failed', 0.3);
+    const scrape = await metrics.registry.metrics();
+    expect({
+      failures: pick(byLabel(scrape, 'feelbot_failures_total'), [ErrorCodes.DiscordRequestFailed, ErrorCodes.JobInvalid]),
+      retries: pick(byLabel(scrape, 'feelbot_job_retries_total'), [unexpected]),
+      runs: pick(byLabel(scrape, 'feelbot_job_duration_seconds_count'), ['failed']),
+    }).toEqual({ failures: { [ErrorCodes.DiscordRequestFailed]: 1, [ErrorCodes.JobInvalid]: 0 }, retries: { [unexpected]: 1 }, runs: { failed: 1 } });
   });
 });

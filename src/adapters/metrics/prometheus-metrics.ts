@@ -1,4 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorCodeOf, ErrorCodes } from '../../errors.js';
+import type { AnalysisOutcome } from '../../jobs/handle-analysis-job.js';
+import type { MessageJobOutcome } from '../../jobs/message-job-outcome.js';
 import type { GenerationKind, Metrics } from '../../ports/metrics.js';
 
 /** Message-to-reply time is dominated by generation: seconds, up to a slow CPU reply. */
@@ -12,6 +15,37 @@ const CLASSIFY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5,
 const SEQUENCE_WAIT_BUCKETS = [0.001, ...JOB_BUCKETS];
 /** Every value of the generation metrics' `kind` label, each counted from 0 so a rate has a series from the start. */
 const GENERATION_KINDS = ['reply', 'feel'] as const satisfies readonly GenerationKind[];
+/** Every code a failure or retry is counted under: ours, and errorCodeOf's for an error feelbot did not raise (UNEXPECTED). */
+const FAILURE_CODES = [...Object.values(ErrorCodes), errorCodeOf(undefined)];
+
+/** The `outcome` label run-job records for a handler's outcome: its status, with `:reason` when it has one. */
+type OutcomeLabel<O> = O extends { readonly status: infer S extends string; readonly reason: infer R extends string }
+  ? `${S}:${R}`
+  : O extends { readonly status: infer S extends string }
+    ? S
+    : never;
+/** Every outcome the job handlers return; the type check fails when one is added or renamed without its entry here. */
+const HANDLER_OUTCOMES = {
+  posted: true,
+  answered: true,
+  'skipped:already-answered': true,
+  'skipped:deleted': true,
+  'skipped:mode-off': true,
+  'skipped:not-addressed': true,
+  'skipped:not-emotional': true,
+  'skipped:unreadable': true,
+  'skipped:no-persona-allowed': true,
+  'skipped:rate-limited': true,
+  'skipped:cannot-post': true,
+  'skipped:thread-closed': true,
+  'skipped:channel-deleted': true,
+  'skipped:left-server': true,
+  'skipped:post-unconfirmed': true,
+  'skipped:interaction-expired': true,
+  'skipped:answered-earlier': true,
+} as const satisfies Record<OutcomeLabel<MessageJobOutcome | AnalysisOutcome>, true>;
+/** How run-job records a run that ends without its handler's outcome: put off, lost to another worker, retried, given up. */
+const RUN_ENDINGS = ['rate-limited', 'delayed', 'lost', 'retried', 'failed'] as const;
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
@@ -72,6 +106,12 @@ export class PrometheusMetrics implements Metrics {
       this.generatedTokens.inc({ kind }, 0);
       this.sequenceWaitSeconds.zero({ kind });
     }
+    // As for the generation metrics: an alert on increase() sees the first failure of a code only when it rises from 0.
+    for (const code of FAILURE_CODES) {
+      this.failures.inc({ code }, 0);
+      this.retries.inc({ code }, 0);
+    }
+    for (const outcome of [...Object.keys(HANDLER_OUTCOMES), ...RUN_ENDINGS]) this.jobSeconds.zero({ outcome });
   }
 
   observeJob(outcome: string, seconds: number): void {
