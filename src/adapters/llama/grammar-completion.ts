@@ -1,6 +1,7 @@
 import { LlamaChat, type ChatHistoryItem, type ChatWrapper, type LlamaGrammar, type LlamaModel } from 'node-llama-cpp';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { PooledContext } from './pooled-context.js';
+import { renderedTokens } from './rendered-tokens.js';
 
 export interface GrammarCompletionRequest {
   readonly history: ChatHistoryItem[];
@@ -52,5 +53,5 @@ function answerRoom(pooled: PooledContext, chatWrapper: ChatWrapper, request: Gr
 
 /** The tokens `history` takes as the chat template renders it, markup and all. */
 export function promptTokens(model: LlamaModel, chatWrapper: ChatWrapper, history: ChatHistoryItem[]): number {
-  return chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
+  return renderedTokens(model, chatWrapper, history).length;
 }

@@ -7,6 +7,7 @@ import { toChatHistory } from './chat-history.js';
 import { isTruncated, keptOnAbort, responseOptions } from './chat-response.js';
 import { promptTokens } from './grammar-completion.js';
 import { createGenerationSignal } from './generation-signal.js';
+import { evaluatePromptAhead } from './evaluate-prompt-ahead.js';
 import { LoraContexts } from './lora-contexts.js';
 import type { GpuBackend } from './select-gpu.js';
 import { createPooledContext } from './pooled-context.js';
@@ -125,8 +126,11 @@ class LlamaReplyGenerator implements ReplyGenerator {
         (text) => model.tokenize(text).length,
         renderedPromptTokens(model, this.chatWrapper),
       );
+      const history = toChatHistory(prompt);
+      // LlamaChat reads the whole prompt before it looks at the signal; read it here, where the signal is watched.
+      await evaluatePromptAhead(sequence, this.chatWrapper, history, deadline.signal);
       const response = await chat.generateResponse(
-        toChatHistory(prompt),
+        history,
         responseOptions(sampling, deadline.signal, (chunk) => {
           firstTokenAt ??= performance.now();
           tokens += chunk.length;
