@@ -1,7 +1,7 @@
 import { cleanContent, type Message } from 'discord.js';
 import type { ConversationMessage } from '../domain/conversation.js';
 import type { ReplyPersonas } from '../ports/reply-personas.js';
-import { headChars, headCharacters } from '../domain/cut-text.js';
+import { headChars, tailCharacters } from '../domain/cut-text.js';
 import { channelPlace } from './channel-place.js';
 import { mayShowTyping } from './may-show-typing.js';
 import { mayReadHistory } from '../adapters/discord/may-read-history.js';
@@ -20,7 +20,7 @@ export interface ContextOptions {
   readonly botUserId: string;
   /** How many earlier channel messages to include. */
   readonly recentMessages: number;
-  /** True when a message came from one of feelbot's persona webhooks. */
+  /** True when a message is feelbot's own: a persona's post, or its bot user's (ownMessageCheck). */
   readonly isPersonaMessage: (message: Message) => boolean;
   /** Which persona posted each of feelbot's replies, as the workers noted it. */
   readonly replyPersonas: Pick<ReplyPersonas, 'personasOf'>;
@@ -63,13 +63,14 @@ export async function buildMessageJob(message: Message, addressed: boolean, opti
  * The text without the bot's mention, twice: as people read it, user, role and channel mentions
  * as names (discord.js's cleanContent), for the reply; and as Discord sent it, for the classifier,
  * whose normaliser drops a mention's markup where it would read a name ("#scary-stories") as words.
+ * Names can make a Nitro message longer than MAX_MESSAGE_CHARS: its start goes, not the newest words.
  */
 export function messageTextOf(message: Message, botUserId: string): Required<MessageText> {
   const botMentions = [`<@!?${botUserId}>`, ...botRoleIdsIn(message, botUserId).map((roleId) => `<@&${roleId}>`)];
   const withoutBot = message.content.replace(new RegExp(botMentions.join('|'), 'g'), '').trim();
   return {
-    content: headCharacters(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS),
-    rawContent: headCharacters(withoutBot, MAX_MESSAGE_CHARS),
+    content: tailCharacters(cleanContent(withoutBot, message.channel).trim(), MAX_MESSAGE_CHARS),
+    rawContent: tailCharacters(withoutBot, MAX_MESSAGE_CHARS),
   };
 }
 

@@ -13,6 +13,7 @@ import { channelPlace } from './channel-place.js';
 import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { judgeMessage, mentionsBot } from './classify-message.js';
 import { personaWebhookIds } from '../adapters/redis/persona-webhook-ids.js';
+import { ownMessageCheck } from './persona-message.js';
 import { reviseQueuedMessage } from './on-message-update.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { repliesInChannel } from './reply-reference.js';
@@ -92,8 +93,7 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   }
   const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
   const ourWebhooks = message.guildId ? await personaWebhookIds(deps.redis, deps.prefix, hostChannelId) : new Set<string>();
-  const isPersonaMessage = (m: Message) =>
-    (m.webhookId !== null && ourWebhooks.has(m.webhookId)) || m.author.id === botUserId;
+  const isPersonaMessage = ownMessageCheck({ botUserId, applicationId: message.client.application.id, webhookIds: ourWebhooks });
 
   const addressed = mentionsBot(message, botUserId) || (await repliesToPersona(message, isPersonaMessage));
   // Only asked here: the worker takes the start once it knows it will answer (in `auto` mode it

@@ -125,6 +125,8 @@ function executeWebhook(req: RouteRequest, ctx: FakeContext) {
     embeds: flags & MessageFlags.SuppressEmbeds ? [] : embeds,
     attachments: attachmentsFor(ctx, channelId, req.files),
     webhookId: webhook.id,
+    // "If the message is an Interaction or application-owned webhook, this is the id of the application" (Discord, Message object).
+    applicationId: webhook.applicationId ?? undefined,
     flags,
   });
   ctx.recorder.webhookExecutions.push({
