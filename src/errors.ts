@@ -44,6 +44,11 @@ export const ErrorCodes = {
   DiscordRateLimited: 'DISCORD_RATE_LIMITED',
   /** Discord could not be reached or answered 5xx at start-up; a restart may succeed. */
   DiscordUnavailable: 'DISCORD_UNAVAILABLE',
+  /**
+   * Discord closed a running gateway's shard with a code discord.js never reconnects after (4004,
+   * 4010–4014; details.shardId, details.closeCode): the gateway stops, to be restarted by its supervisor.
+   */
+  DiscordSessionClosed: 'DISCORD_SESSION_CLOSED',
   DiscordPermissionMissing: 'DISCORD_PERMISSION_MISSING',
   /** Logged, not thrown: Discord refused many of a process's requests (401, 403, 429), on the way to an IP ban. */
   DiscordInvalidRequests: 'DISCORD_INVALID_REQUESTS',

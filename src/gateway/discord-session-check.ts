@@ -3,8 +3,8 @@ import type { HealthCheck } from '../http/routes/health-route.js';
 
 /**
  * /healthz's view of the gateway: up only while every shard it runs is in session. A shard
- * reconnecting is down until it resumes; one Discord closed for good stays down, and an
- * orchestrator should restart the gateway. (`client.ws.status` stays Ready once all were ready.)
+ * reconnecting is down until it resumes; one Discord closed for good stays down until the gateway,
+ * which then stops (`closedForGood`), has exited. (`client.ws.status` stays Ready once all were ready.)
  */
 export function discordSessionCheck(client: Client): HealthCheck {
   return async () => {

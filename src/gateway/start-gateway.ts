@@ -1,4 +1,4 @@
-import { Events, type Client, type Message, type PartialMessage } from 'discord.js';
+import { Events, GatewayCloseCodes, type Client, type Message, type PartialMessage } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.js';
@@ -10,7 +10,7 @@ import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { RedisWebhookCache } from '../adapters/redis/redis-webhook-cache.js';
 import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { requireDiscordToken, type Config } from '../config.js';
-import { ErrorCodes, isFeelbotError } from '../errors.js';
+import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { withinMs } from '../time-limit.js';
 import type { Logger } from '../ports/logger.js';
 import { createDiscordClient } from './create-client.js';
@@ -36,6 +36,12 @@ import { loadPersonas } from '../adapters/files/persona-file.js';
 
 export interface RunningGateway {
   readonly client: Client;
+  /**
+   * Resolves (it never rejects) with a DISCORD_SESSION_CLOSED error once Discord closes one of the
+   * gateway's shards for good: it stays deaf to that shard's servers until a restart, so its command
+   * stops it and exits non-zero for its supervisor to start another.
+   */
+  readonly closedForGood: Promise<FeelbotError>;
   stop(): Promise<void>;
 }
 
@@ -170,10 +176,17 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
   } finally {
     client.off(Events.ShardDisconnect, onDisconnect);
   }
-  // discord.js never reconnects a shard closed with such a code (a token reset's 4004): /healthz reports it down from then on.
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.error({ shardId, closeCode: event.code }, 'Discord closed a shard for good; restart the gateway'));
+  // discord.js emits this only for the codes it never reconnects after (a token reset's 4004, 4010–4014);
+  // after a resumable close (1001, 4000, 4009) it reconnects instead, and /healthz is down meanwhile.
+  const closedForGood = new Promise<FeelbotError>((resolve) => {
+    client.on(Events.ShardDisconnect, (event, shardId) => {
+      logger.error({ shardId, closeCode: event.code }, 'Discord closed a shard for good; stopping the gateway for a restart');
+      resolve(sessionClosedForGood(shardId, event.code));
+    });
+  });
   return {
     client,
+    closedForGood,
     async stop() {
       // No new events after this; the messages, edits, deletions and commands in hand get a moment to
       // reach Redis. The client stays up meanwhile: a message in hand still reads its context, and a
@@ -192,4 +205,14 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
       redis.disconnect();
     },
   };
+}
+
+/** Why a running gateway stops after Discord closed shard `shardId` with `closeCode`, one discord.js never reconnects after. */
+function sessionClosedForGood(shardId: number, closeCode: number): FeelbotError {
+  const name = (GatewayCloseCodes as Record<number, string | undefined>)[closeCode] ?? 'unknown';
+  return new FeelbotError(
+    ErrorCodes.DiscordSessionClosed,
+    `Discord closed shard ${shardId}'s session for good (close code ${closeCode}, ${name}); discord.js does not reconnect after it, so the gateway stopped for its supervisor to restart it. A restart logs in again; should Discord turn it away too, start-up says what to change.`,
+    { userFacing: true, details: { shardId, closeCode } },
+  );
 }

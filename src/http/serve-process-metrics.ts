@@ -11,7 +11,7 @@ export interface ProcessMetricsServer {
 }
 
 /**
- * /healthz and /metrics of a separate worker or gateway on METRICS_PORT; nothing when it is 0. It
+ * /livez, /healthz and /metrics of a separate worker or gateway on METRICS_PORT; nothing when it is 0. It
  * never serves analyses: the port is open to the scraper, and a worker's classifier is its jobs'.
  */
 export async function serveProcessMetrics(

@@ -4,6 +4,7 @@ import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.
 import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { requireDiscordToken, type Config } from '../../config.js';
+import { FeelbotError } from '../../errors.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { applicationIdFailure } from '../../adapters/discord/application-id-failure.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -29,9 +30,13 @@ export const gatewayCommand: Command = {
       await gateway.stop();
       throw error;
     });
-    logger.info({ signal: await stopped }, 'stopping gateway');
+    // A shard Discord closed for good leaves the gateway deaf: it stops as at a signal, then exits 1 for its supervisor to restart it.
+    const ended = await Promise.race([stopped, gateway.closedForGood]);
+    if (ended instanceof FeelbotError) logger.error({ code: ended.code }, 'stopping gateway');
+    else logger.info({ signal: ended }, 'stopping gateway');
     await http.close();
     await gateway.stop();
+    if (ended instanceof FeelbotError) throw ended;
   },
 };
 

@@ -3,6 +3,7 @@ import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js'
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { requireDiscordToken, type Config } from '../../config.js';
+import { FeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -52,8 +53,12 @@ export const startCommand: Command = {
         worker,
         checks: { discord: discordSessionCheck(gateway.client) },
       });
-      logger.info({ signal: await stopped }, 'stopping');
+      // A shard Discord closed for good leaves the gateway deaf: all of it stops as at a signal, then exits 1 for its supervisor to restart it.
+      const ended = await Promise.race([stopped, gateway.closedForGood]);
+      if (ended instanceof FeelbotError) logger.error({ code: ended.code }, 'stopping');
+      else logger.info({ signal: ended }, 'stopping');
       await http.close();
+      if (ended instanceof FeelbotError) throw ended;
     } finally {
       // Also when the HTTP API fails to start: a gateway left running would keep queueing.
       await gateway?.stop();

@@ -13,9 +13,12 @@ export interface HealthChecks {
 type HealthStatus = 'ok' | 'degraded' | 'unavailable';
 
 /**
- * GET /healthz: 200 when every required check is up (or disabled in this process), 503 otherwise,
- * so an orchestrator restarts or routes around only a process that cannot do its work. An
- * informational check that is not up turns `status` into `degraded` and keeps the 200.
+ * The probes of every feelbot process. GET /healthz, readiness: 200 when every required check is up
+ * (or disabled in this process), 503 otherwise, so an orchestrator routes around (or a Compose
+ * healthcheck flags) a process that cannot do its work now. An informational check that is not up
+ * turns `status` into `degraded` and keeps the 200. GET /livez, liveness: 200 whenever the process
+ * answers at all, and no check runs, since a process waiting out an outage (holding messages for
+ * Redis, loading its model) heals by itself, and a restart would lose what it holds.
  */
 export function registerHealthRoute(app: FastifyInstance, checks: HealthChecks): void {
   app.get('/healthz', async (_request, reply) => {
@@ -23,6 +26,7 @@ export function registerHealthRoute(app: FastifyInstance, checks: HealthChecks):
     const status = statusOf(Object.values(required), Object.values(informational));
     return reply.status(status === 'unavailable' ? 503 : 200).send({ status, checks: { ...required, ...informational } });
   });
+  app.get('/livez', async () => ({ status: 'alive' }));
 }
 
 async function run(checks: Record<string, HealthCheck>): Promise<Record<string, CheckState>> {
