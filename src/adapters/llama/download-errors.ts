@@ -64,13 +64,39 @@ export function modelsDirUnwritable(spec: string, modelsDir: string, cause: unkn
   );
 }
 
-/** A download a stop signal ended: `reason` is the signal's abort reason. */
-export function downloadInterrupted(spec: string, modelsDir: string, reason: unknown): FeelbotError {
+/**
+ * A download a stop signal ended: `reason` is the signal's abort reason. `partKept` is false for a
+ * download from a host that states no size, which cannot be resumed.
+ */
+export function downloadInterrupted(spec: string, modelsDir: string, reason: unknown, partKept = true): FeelbotError {
+  const part = partKept
+    ? 'The part already downloaded is kept: the next `feelbot models pull` or start goes on from it.'
+    : 'Its host states no size, so a download of it cannot resume: the next `feelbot models pull` or start downloads it again.';
   return new FeelbotError(
     ErrorCodes.Interrupted,
-    `Stopped before ${spec} finished downloading into ${modelsDir}. The part already downloaded is kept: ` +
-      'the next `feelbot models pull` or start goes on from it.',
+    `Stopped before ${spec} finished downloading into ${modelsDir}. ${part}`,
     { cause: reason, userFacing: true, details: { ...(isFeelbotError(reason) ? reason.details : {}), spec, modelsDir } },
+  );
+}
+
+/** A download that ended without the whole model (`reason` says how it falls short); `fileName` was deleted, not kept as the model. */
+export function downloadIncomplete(spec: string, modelsDir: string, fileName: string, reason: string): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.ModelDownloadFailed,
+    `Downloaded ${spec} into ${modelsDir}, but ${fileName} is incomplete or not a GGUF model (${reason}), so it was deleted. ` +
+      'The next `feelbot models pull` or start downloads it again. If its host keeps sending it short, download the file by hand ' +
+      `into ${modelsDir} and set LLM_MODEL to its path.`,
+    { userFacing: true, details: { spec, modelsDir, fileName, reason } },
+  );
+}
+
+/** A split model whose host states no size for its parts: they could be neither resumed nor checked as they arrive. */
+export function partsWithoutSize(spec: string, modelsDir: string): FeelbotError {
+  return new FeelbotError(
+    ErrorCodes.ModelDownloadFailed,
+    `Could not download ${spec} into ${modelsDir}: its host sent no Content-Length for the parts of this split model, so ` +
+      `feelbot does not download them. Download every part by hand into ${modelsDir} and set LLM_MODEL to the path of the first.`,
+    { userFacing: true, permanent: true, details: { spec, modelsDir } },
   );
 }
 

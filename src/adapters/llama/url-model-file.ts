@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ggufCompleteness } from './gguf-completeness.js';
 
 /** A binary-split URL (`….gguf.part1of3`): node-llama-cpp joins its parts into one file named up to `.gguf`. */
 const BINARY_SPLIT_PART = /\.gguf\.part\d+of\d+$/i;
@@ -44,12 +45,18 @@ export function urlModelFiles(name: string): string[] {
 
 /**
  * The file to load for the model `url` names when it is in `modelsDir` whole, found without the
- * network: ipull gives a download its final name only once it is complete (until then it is `….ipull`).
+ * network. Its name alone does not say so (an older feelbot saved some downloads short under it):
+ * each file must hold all the data its GGUF header lists, which reading the header tells.
  */
 export async function findUrlModel(url: string, modelsDir: string): Promise<string | undefined> {
   const name = urlModelFileName(url);
   if (name === undefined) return undefined;
   const files = urlModelFiles(name).map((file) => join(modelsDir, file));
-  const whole = await Promise.all(files.map((file) => stat(file).then((info) => info.isFile() && info.size > 0, () => false)));
+  const whole = await Promise.all(files.map(isWholeFile));
   return whole.every(Boolean) ? files[0] : undefined;
+}
+
+async function isWholeFile(path: string): Promise<boolean> {
+  const isFile = await stat(path).then((info) => info.isFile(), () => false);
+  return isFile && (await ggufCompleteness(path)).whole;
 }

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ggufPayload } from '../../support/gguf-payload.js';
 import { startModelHost, type ModelHost } from '../../support/model-host.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MODEL_BYTES = 24 * 1024 * 1024;
-const model = Buffer.alloc(MODEL_BYTES);
-for (let i = 0; i < MODEL_BYTES; i++) model[i] = (i * 31 + 7) % 251;
+const model = ggufPayload(MODEL_BYTES);
 
 /** resolveModel in a process of its own, as each replica of `--scale worker=N` runs it; prints what happened. */
 function resolveInOwnProcess(url: string, dir: string): Promise<{ code: number | null; out: string }> {

@@ -7,9 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { closedPort } from '../../support/closed-port.js';
+import { ggufPayload } from '../../support/gguf-payload.js';
 import { startModelHost, type ModelHost } from '../../support/model-host.js';
 
-const model = Buffer.alloc(2 * 1024 * 1024, 5);
+const model = ggufPayload(2 * 1024 * 1024);
+/** The model cut short, as an older feelbot saved a download from a host that sent no Content-Length. */
+const shortModel = model.subarray(0, model.length - 60_000);
 /** Short: a start that asks an unreachable host is refused at once; a hung one fails the test here. */
 const STALL_TIMEOUT_MS = 3_000;
 
@@ -82,5 +85,31 @@ describe('LLM_MODEL as an http(s):// URL of a .gguf file', () => {
     const url = `http://127.0.0.1:${await closedPort()}/partial.Q8_0.gguf`;
     await expect(resolveModel(url, options())).rejects.toMatchObject({ code: ErrorCodes.ModelDownloadFailed });
     expect(readdirSync(dir)).not.toContain('partial.Q8_0.gguf');
+  }, 30_000);
+
+  it('a file under the URL\'s file name that is short of the data its GGUF header lists is not taken for the model: with the host unreachable the start fails with MODEL_DOWNLOAD_FAILED', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'feelbot-url-'));
+    writeFileSync(join(dir, 'short.Q8_0.gguf'), shortModel);
+    const url = `http://127.0.0.1:${await closedPort()}/short.Q8_0.gguf`;
+    await expect(resolveModel(url, options())).rejects.toMatchObject({ code: ErrorCodes.ModelDownloadFailed });
+  }, 30_000);
+
+  it('a short file under the URL\'s file name is downloaded again whole when the host is up', async () => {
+    host = await startModelHost(model, { kind: 'whole' }, 'short.Q8_0.gguf');
+    dir = mkdtempSync(join(tmpdir(), 'feelbot-url-'));
+    writeFileSync(join(dir, 'short.Q8_0.gguf'), shortModel);
+    const path = await resolveModel(host.url, options());
+    expect(path).toBe(join(dir, 'short.Q8_0.gguf'));
+    expect(readFileSync(path).equals(model)).toBe(true);
+  }, 30_000);
+
+  it('a host that serves a GGUF cut short (at the size it states) fails the download with MODEL_DOWNLOAD_FAILED, and leaves nothing under the model\'s name', async () => {
+    host = await startModelHost(shortModel, { kind: 'whole' }, 'cut.Q8_0.gguf');
+    dir = mkdtempSync(join(tmpdir(), 'feelbot-url-'));
+    await expect(resolveModel(host.url, options())).rejects.toMatchObject({
+      code: ErrorCodes.ModelDownloadFailed,
+      message: expect.stringMatching(/cut\.Q8_0\.gguf is incomplete .*its GGUF header says its data runs to/),
+    });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.gguf'))).toEqual([]);
   }, 30_000);
 });

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadModel } from '../../../src/adapters/llama/download-model.js';
+import { ggufPayload } from '../../support/gguf-payload.js';
 import { startModelHost, type ModelHost } from '../../support/model-host.js';
 
 const MODEL_BYTES = 12 * 1024 * 1024;
-const model = Buffer.alloc(MODEL_BYTES);
-for (let i = 0; i < MODEL_BYTES; i++) model[i] = (i * 17 + 3) % 253;
+const model = ggufPayload(MODEL_BYTES, 3);
 
 describe('a download racing one that takes no lock (an older feelbot sharing MODELS_DIR)', () => {
   let host: ModelHost | undefined;

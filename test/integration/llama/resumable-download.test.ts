@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
 import { ErrorCodes } from '../../../src/errors.js';
+import { ggufPayload } from '../../support/gguf-payload.js';
 import { GENERATED_DIR } from './fixtures.js';
 
 // ipull saves progress in whole 5 MB chunks, so the stall must come after at least one of them.
@@ -11,8 +12,7 @@ const MODEL_BYTES = 24 * 1024 * 1024;
 const STALL_AFTER_BYTES = MODEL_BYTES / 2;
 const STALL_TIMEOUT_MS = 1_500;
 
-const model = Buffer.alloc(MODEL_BYTES);
-for (let i = 0; i < MODEL_BYTES; i++) model[i] = (i * 31 + 7) % 251;
+const model = ggufPayload(MODEL_BYTES);
 
 interface StallingHost {
   readonly server: Server;
@@ -26,15 +26,15 @@ function stallingHost(ranges: Array<string | undefined>): Promise<StallingHost> 
   let stalling = true;
   const server = createServer((request: IncomingMessage, response) => {
     if (request.method === 'HEAD') {
-      response.writeHead(200, { 'content-length': MODEL_BYTES, 'accept-ranges': 'bytes' }).end();
+      response.writeHead(200, { 'content-length': model.length, 'accept-ranges': 'bytes' }).end();
       return;
     }
     ranges.push(request.headers.range);
     const match = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
     const start = match ? Number(match[1]) : 0;
-    const end = match?.[2] ? Number(match[2]) + 1 : MODEL_BYTES;
+    const end = match?.[2] ? Number(match[2]) + 1 : model.length;
     const headers = { 'content-length': end - start, 'accept-ranges': 'bytes' };
-    if (match) response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end - 1}/${MODEL_BYTES}` });
+    if (match) response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end - 1}/${model.length}` });
     else response.writeHead(200, headers);
     if (!stalling) {
       response.end(model.subarray(start, end));
@@ -99,6 +99,6 @@ describe('a model download that stalls', () => {
     // A fresh download would ask for every byte again; a resumed one skips the chunks it kept.
     const rangedBytes = distinctRangedBytes(ranges.slice(requestsBefore));
     expect(rangedBytes).toBeGreaterThan(0);
-    expect(rangedBytes).toBeLessThan(MODEL_BYTES);
+    expect(rangedBytes).toBeLessThan(model.length);
   }, 30_000);
 });

@@ -1,0 +1,28 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeGguf } from '../../scripts/fixtures/gguf-writer.js';
+
+/** An F32 element: four bytes. */
+const F32_BYTES = 4;
+
+/**
+ * A well-formed GGUF file of about `bytes` bytes (one F32 tensor takes them), with patterned data so
+ * a byte out of place shows: what a model host serves when the test is about the download, not the model.
+ */
+export function ggufPayload(bytes: number, seed = 7): Buffer {
+  const elements = Math.max(1, Math.floor(bytes / F32_BYTES));
+  const data = new Uint8Array(elements * F32_BYTES);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 31 + seed) % 251;
+  const dir = mkdtempSync(join(tmpdir(), 'feelbot-gguf-'));
+  try {
+    const path = join(dir, 'payload.gguf');
+    writeGguf(path, {
+      metadata: { 'general.architecture': { kind: 'string', value: 'llama' }, 'general.name': { kind: 'string', value: 'download payload' } },
+      tensors: [{ name: 'payload.weight', dims: [elements], type: 'F32', data: () => data }],
+    });
+    return readFileSync(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
