@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes, FeelbotError } from './errors.js';
 import { LLM_DEFAULTS } from './adapters/llama/llm-defaults.js';
+import { ONNX_DTYPES, type OnnxDtype } from './adapters/transformers/onnx-dtype.js';
 import { MAX_CONTEXT_MESSAGES } from './jobs/message-job.js';
 import { MAX_SHARD_COUNT, parseShardIds, shardPlanProblem, type ShardPlan } from './shard-plan.js';
 
@@ -99,6 +100,8 @@ const EnvSchema = z.object({
   EMOTION_MODEL: z.string().min(1).default('models/emotion'),
   EMOTION_BACKEND: choice(CHOICE_SETTINGS.EMOTION_BACKEND),
   EMOTION_LABEL_MAP: optionalString,
+  /** The ONNX weights EMOTION_MODEL is read at (q8 is onnx/model_quantized.onnx). No default: the model's own choice. */
+  EMOTION_DTYPE: z.enum(ONNX_DTYPES).optional(),
   LLM_MODEL: z.string().min(1).default(DEFAULT_LLM_MODEL),
   // Read from the environment by node-llama-cpp and transformers.js themselves, for gated or private models; listed so it is documented and redacted.
   HF_TOKEN: optionalString,
@@ -145,6 +148,8 @@ export interface Config {
     readonly model: string;
     readonly backend: (typeof EMOTION_BACKENDS)[number];
     readonly labelMapFile: string | undefined;
+    /** Which ONNX weights to load; undefined leaves it to the model (a feelbot folder's default, its transformers.js_config). */
+    readonly dtype: OnnxDtype | undefined;
   };
   readonly llm: {
     readonly model: string;
@@ -233,7 +238,7 @@ function toConfig(env: Env): Config {
     },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     jobLockMs: env.JOB_LOCK_MS,
-    emotion: { model: env.EMOTION_MODEL, backend: env.EMOTION_BACKEND, labelMapFile: env.EMOTION_LABEL_MAP },
+    emotion: { model: env.EMOTION_MODEL, backend: env.EMOTION_BACKEND, labelMapFile: env.EMOTION_LABEL_MAP, dtype: env.EMOTION_DTYPE },
     llm: {
       model: env.LLM_MODEL,
       gpu: env.LLM_GPU,

@@ -19,3 +19,9 @@ export function neutralThresholdFor(emotions: number): number {
   const uniformGuess = 1 / Math.max(emotions, 1);
   return uniformGuess + PLACE_BETWEEN_GUESS_AND_CERTAINTY * (1 - uniformGuess);
 }
+
+/**
+ * Under this score a multi-label model's top emotion does not apply, so the text is neutral: each
+ * label is its own sigmoid, and 0.5 is where it says yes, whatever the other labels score.
+ */
+export const MULTI_LABEL_NEUTRAL_THRESHOLD = 0.5;

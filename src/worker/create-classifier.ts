@@ -19,6 +19,7 @@ export async function createOnnxClassifier(config: Config, logger: Logger, signa
     model: config.emotion.model,
     cacheDir: join(resolveProjectPath(config.modelsDir), 'hub'),
     labelMapping: await loadLabelMap(config.emotion.labelMapFile),
+    dtype: config.emotion.dtype,
     signal,
   });
   logger.info({ model: config.emotion.model, ms: Date.now() - started }, 'emotion classifier loaded');
@@ -41,6 +42,7 @@ export const CLASSIFIER_SETTINGS: readonly ConfigVariable[] = [
   'EMOTION_MODEL',
   'EMOTION_BACKEND',
   'EMOTION_LABEL_MAP',
+  'EMOTION_DTYPE',
   'MODELS_DIR',
   'LLM_MODEL',
   'LLM_GPU',

@@ -164,14 +164,14 @@ describe('aggregateScores', () => {
     const goemotions = KNOWN_LABEL_MAPPINGS.goemotions28!;
     const labelScores = Object.keys(goemotions).map((label) => ({
       label,
-      score: label === 'fear' ? 0.35 : label === 'neutral' ? 0.2 : 0.04,
+      score: label === 'fear' ? 0.6 : label === 'neutral' ? 0.2 : 0.08,
     }));
     const analysis = aggregateScores(labelScores, goemotions, { hasNeutral: true, multiLabel: true });
     expect(analysis.emotion).toBe('fear');
-    // Seven outcomes: fear 0.35, neutral 0.2 and five emotions at 0.04 each, renormalised.
-    expect(analysis.confidence).toBeCloseTo(0.35 / 0.75);
-    expect(analysis.scores.fear).toBeCloseTo(0.35 / 0.55);
-    expect(analysis.scores.joy).toBeCloseTo(0.04 / 0.55);
+    // Confidence is fear's own sigmoid; the six scores are fear 0.6 and five emotions at 0.08 each, rescaled.
+    expect(analysis.confidence).toBeCloseTo(0.6);
+    expect(analysis.scores.fear).toBeCloseTo(0.6 / 1);
+    expect(analysis.scores.joy).toBeCloseTo(0.08 / 1);
     expect(Object.values(analysis.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
     expect(analysis.neutral).toBe(false);
   });
@@ -205,12 +205,13 @@ describe('aggregateScores', () => {
       expect(aggregateScores(withTopJoy(0.46), mapping, { hasNeutral: false })).toMatchObject({ emotion: 'joy', neutral: false });
     });
 
-    it('a multi-label two-emotion model is unsure when its two sigmoids are close, as they are renormalised over the two', () => {
+    it('a multi-label two-emotion model reads each sigmoid by itself: a label that fires is sure, one that does not is neutral, whatever the other scores', () => {
       const mapping = resolveLabelMapping(['happy', 'sad']).mapping!;
-      const close = aggregateScores(scored({ happy: 0.6, sad: 0.5 }), mapping, { hasNeutral: false, multiLabel: true });
-      expect(close.confidence).toBeCloseTo(0.6 / 1.1);
-      expect(close.neutral).toBe(true);
+      const both = aggregateScores(scored({ happy: 0.6, sad: 0.5 }), mapping, { hasNeutral: false, multiLabel: true });
+      expect(both).toMatchObject({ emotion: 'joy', neutral: false });
+      expect(both.confidence).toBeCloseTo(0.6);
       expect(aggregateScores(scored({ happy: 0.9, sad: 0.2 }), mapping, { hasNeutral: false, multiLabel: true }).neutral).toBe(false);
+      expect(aggregateScores(scored({ happy: 0.45, sad: 0.05 }), mapping, { hasNeutral: false, multiLabel: true }).neutral).toBe(true);
     });
 
     it('an explicit neutralThreshold is used as given, whatever the number of emotions', () => {

@@ -11,10 +11,13 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import { lengthBatches } from './length-batches.js';
 import { whyNotMade } from '../llama/download-folder.js';
-import { hubDownloadInterrupted, loadError } from './load-error.js';
-import { readModelConfig } from './model-config.js';
+import { scoresWithSigmoids } from './label-scoring.js';
+import { folderLoadError, hubDownloadInterrupted, hubLoadError, type LocalFolderFacts } from './load-error.js';
+import { isFeelbotFolder, readModelConfig, type ModelConfig } from './model-config.js';
 import { locateModel, type ModelLocation } from './model-location.js';
+import { weightsFile, type OnnxDtype } from './onnx-dtype.js';
 import { stallTimeoutFetch } from './stall-timeout-fetch.js';
+import { dtypeLoaded, dtypeToRequest } from './weights-dtype.js';
 import { wordTokenCounter } from './word-token-counter.js';
 
 export interface TransformersClassifierOptions {
@@ -24,8 +27,12 @@ export interface TransformersClassifierOptions {
   readonly cacheDir?: string;
   /** An operator's mapping from the model's labels to feelbot's; the known mappings otherwise. */
   readonly labelMapping?: LabelMapping;
-  /** ONNX weights to load: "fp32" or "q8" (onnx/model_quantized.onnx). Defaults to the model's own choice. */
-  readonly dtype?: 'fp32' | 'q8';
+  /**
+   * ONNX weights to load (EMOTION_DTYPE): "fp32" is onnx/model.onnx, "q8" onnx/model_quantized.onnx.
+   * Defaults to the model's own choice (dtypeToRequest): a feelbot folder's feelbot_default_dtype,
+   * else its config.json's transformers.js_config, else q8 for a folder with only quantized weights, else fp32.
+   */
+  readonly dtype?: OnnxDtype;
   /**
    * Under this confidence a model without a neutral class calls a text neutral. Defaults to 0.45
    * for a model whose labels map onto all six emotions, more for fewer (neutralThresholdFor).
@@ -66,16 +73,16 @@ export class TransformersClassifier implements EmotionClassifier {
     configureEnvironment(location, options.cacheDir, options.stallTimeoutMs, options.signal);
     const modelId = location.kind === 'local' ? location.name : location.id;
     const config = location.kind === 'local' ? await readModelConfig(location.dir) : undefined;
+    const dtype = dtypeToRequest(options.dtype, config, location.kind === 'local' ? location.dir : undefined);
     let classifier: TextClassificationPipeline;
     try {
-      classifier = (await pipeline('text-classification', modelId, {
-        dtype: options.dtype ?? config?.feelbot_default_dtype ?? 'fp32',
-      })) as TextClassificationPipeline;
+      // No dtype lets transformers.js read the model's own choice from its config.json.
+      classifier = (await pipeline('text-classification', modelId, dtype ? { dtype } : {})) as TextClassificationPipeline;
     } catch (cause) {
       if (options.signal?.aborted) throw hubDownloadInterrupted(options.model, options.cacheDir, options.signal.reason);
-      if (location.kind === 'local') throw loadError(options.model, location, cause);
+      if (location.kind === 'local') throw folderLoadError(location.dir, cause, folderFacts(config ?? {}, options.dtype, dtype));
       const cacheDir = options.cacheDir ?? DEFAULT_HUB_CACHE;
-      throw loadError(options.model, location, await whyNotMade(cacheDir, cause), cacheDir);
+      throw hubLoadError(options.model, location, await whyNotMade(cacheDir, cause), cacheDir);
     }
     const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
     const labels = Object.values(modelConfig.id2label ?? {});
@@ -98,8 +105,7 @@ export class TransformersClassifier implements EmotionClassifier {
     const aggregate: AggregateOptions = {
       hasNeutral: Object.values(mapping).includes(NEUTRAL),
       neutralThreshold: options.neutralThreshold,
-      // transformers.js scores such a model with a sigmoid per label, not one softmax.
-      multiLabel: modelConfig.problem_type === 'multi_label_classification',
+      multiLabel: scoresWithSigmoids(modelConfig),
     };
     return new TransformersClassifier(name, classifier, mapping, normalize, aggregate, windowLimits(tokenLimit(classifier)));
   }
@@ -134,6 +140,15 @@ export class TransformersClassifier implements EmotionClassifier {
   async dispose(): Promise<void> {
     await this.classifier.dispose();
   }
+}
+
+/** What a local folder's MODEL_CORRUPT advice needs: whose folder it is, and which weights file was wanted. */
+function folderFacts(config: ModelConfig, asked: OnnxDtype | undefined, requested: OnnxDtype | undefined): LocalFolderFacts {
+  const loaded = dtypeLoaded(requested, config);
+  return {
+    feelbotFolder: isFeelbotFolder(config),
+    weights: loaded && { file: weightsFile(loaded), dtype: loaded, asked: asked !== undefined },
+  };
 }
 
 /** The tokenizer's model_max_length, or BERT's 512 when it states none that is usable. */
