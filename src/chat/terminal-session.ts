@@ -1,4 +1,4 @@
-import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
@@ -32,16 +32,16 @@ type JobOutcome = { status: string; reason?: string; replyId?: string; persona?:
 /** Longest wait for Redis to take a line, before the turn is reported lost. */
 const QUEUE_ADD_MS = 10_000;
 
+/** Longest wait for Redis to remove an ended session: one out of reach must not keep the process from exiting. */
+const REMOVAL_MS = 10_000;
+
 /**
  * One person talking to the personas from a terminal. Each line becomes a reply job, the kind
- * Discord messages make, on the terminal queue; the session's worker answers it into this
- * session's Redis stream.
+ * Discord messages make, on the session's own queue (terminalQueueName); the session's worker
+ * answers it into this session's Redis stream.
  */
 export class TerminalSession {
-  readonly sessionId = localSnowflake();
   private readonly history: ConversationMessage[] = [];
-  /** Jobs of turns given up on that a worker still held then, so they could not be removed. */
-  private readonly leftovers = new Set<Job>();
 
   constructor(
     private readonly queue: Queue,
@@ -51,6 +51,8 @@ export class TerminalSession {
     private readonly userName: string,
     /** Longest wait for one reply, retries included. Defaults to what a 60 s LLM timeout needs. */
     private readonly replyTimeoutMs: number = replyWaitMs(DEFAULT_LLM_TIMEOUT_MS),
+    /** Names the session's reply stream (and its queue, terminalQueueName). Defaults to a new snowflake. */
+    readonly sessionId: string = localSnowflake(),
   ) {}
 
   /**
@@ -95,10 +97,10 @@ export class TerminalSession {
     try {
       outcome = (await unlessAborted(added.waitUntilFinished(this.events, this.replyTimeoutMs), signal)) as JobOutcome;
     } catch (error) {
-      // Timed out or failed for good: the session goes on. A worker still holding the job keeps it
-      // until it ends (or the session's end, withdrawLeftovers); its late reply is never shown,
-      // since replies are read by the job's reply id.
-      await added.remove().catch(() => this.leftovers.add(added));
+      // Timed out or failed for good: the session goes on. A job its worker still holds cannot be
+      // removed, and goes with the session's queue at its end (removeFromRedis); its late reply is
+      // never shown, since replies are read by the job's reply id.
+      await added.remove().catch(() => undefined);
       this.remember({ authorName: this.userName, content: text });
       return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
     }
@@ -111,13 +113,14 @@ export class TerminalSession {
   }
 
   /**
-   * Removes the jobs of turns given up on while a worker still held them (the session ended while
-   * their replies were being written). Called once the session's worker has stopped and put them
-   * back: else the next session's worker would spend its first minutes on replies no one reads.
+   * Removes all the session left in Redis: its queue whole (every job, with the lines typed and the
+   * context quoted, its events and metrics) and its reply stream. Called once the session's worker
+   * has stopped, since the worker needs both until then. Rejects when Redis does not answer within
+   * REMOVAL_MS; the stream still expires on its own (TerminalReplier), the queue does not.
    */
-  async withdrawLeftovers(): Promise<void> {
-    for (const job of this.leftovers) await job.remove().catch(() => undefined);
-    this.leftovers.clear();
+  async removeFromRedis(): Promise<void> {
+    const removal = Promise.all([this.queue.obliterate({ force: true }), this.redis.del(terminalStreamKey(this.prefix, this.sessionId))]);
+    await withinMs(removal, REMOVAL_MS);
   }
 
   /** A context entry holds at most MAX_MESSAGE_CHARS; a longer one would make every later job invalid. */

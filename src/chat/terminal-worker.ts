@@ -1,6 +1,4 @@
 import type { Redis } from 'ioredis';
-import { TERMINAL_QUEUE } from '../adapters/bullmq/queue-names.js';
-import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { TerminalReplier } from '../adapters/redis/terminal-replier.js';
 import type { Config } from '../config.js';
@@ -16,6 +14,7 @@ import { NO_REPLY_LIMITS } from '../ports/reply-limiter.js';
 import type { Engines } from '../worker/create-engines.js';
 import { createJobWorker, type JobWorker } from '../worker/job-worker.js';
 import { RoutingReplier } from '../worker/routing-replier.js';
+import { SessionDeliveryLedger } from './session-delivery-ledger.js';
 
 const NO_DISCORD = {
   post: async () => {
@@ -25,15 +24,18 @@ const NO_DISCORD = {
 };
 
 /**
- * The worker of one `feelbot chat`: the job handler Discord messages go through, on the terminal
- * queue, answering into the session's Redis stream. One job at a time, as one person talks.
+ * The worker of one `feelbot chat`: the job handler Discord messages go through, on the session's
+ * own queue (`queueName`), answering into the session's Redis stream. One job at a time, as one
+ * person talks. Its delivery ledger is the session's, in memory: no other worker runs its jobs.
  */
-export function createTerminalWorker(redis: Redis, config: Config, personas: PersonaSet, engines: Engines, logger: Logger): JobWorker {
+export function createTerminalWorker(redis: Redis, config: Config, personas: PersonaSet, engines: Engines, logger: Logger, queueName: string): JobWorker {
+  const ledger = new SessionDeliveryLedger();
   return createJobWorker(
     redis,
     config.redis.prefix,
     {
-      reply: (data, log, signal) =>
+      // `run` fences the post as the Discord worker's is: a run that lost its lock (a stall) sends nothing.
+      reply: (data, log, signal, run) =>
         handleMessageJob(
           data,
           {
@@ -42,7 +44,7 @@ export function createTerminalWorker(redis: Redis, config: Config, personas: Per
             personas,
             settings: new RedisSettingsStore(redis, config.redis.prefix),
             replier: new RoutingReplier({ discord: NO_DISCORD, terminal: new TerminalReplier(redis, config.redis.prefix) }),
-            ledger: new RedisDeliveryLedger(redis, config.redis.prefix),
+            ledger,
             typing: { start: () => () => undefined },
             logger: log,
             metrics: NO_METRICS,
@@ -53,8 +55,9 @@ export function createTerminalWorker(redis: Redis, config: Config, personas: Per
             blocks: NO_CHANNEL_BLOCKS,
           },
           signal,
+          run,
         ),
     },
-    { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS, queueName: TERMINAL_QUEUE },
+    { concurrency: 1, lockDurationMs: config.jobLockMs, logger, metrics: NO_METRICS, queueName },
   );
 }

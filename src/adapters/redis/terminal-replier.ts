@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { PersonaReplier, PersonaReply, PostedReply } from '../../ports/persona-replier.js';
 import { feelbotKey } from './redis-connection.js';
 
-/** A chat session that nobody reads any more should not keep its stream forever. */
+/** A session removes its stream as it ends (TerminalSession.removeFromRedis); one killed before it could should not keep it forever. */
 const SESSION_TTL_SECONDS = 24 * 3_600;
 
 /** The key a terminal session's replies are appended to. */

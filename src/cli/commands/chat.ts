@@ -1,16 +1,19 @@
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
-import { TERMINAL_QUEUE } from '../../adapters/bullmq/queue-names.js';
+import { terminalQueueName } from '../../adapters/bullmq/queue-names.js';
 import { loadPersonas } from '../../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
+import { terminalSafeText } from '../../chat/terminal-safe-text.js';
 import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js';
+import { terminalUserName } from '../../chat/terminal-user-name.js';
 import { createTerminalWorker } from '../../chat/terminal-worker.js';
 import { replyWaitMs } from '../../chat/reply-wait.js';
 import type { Config } from '../../config.js';
 import type { PersonaSet } from '../../domain/persona.js';
+import { localSnowflake } from '../../domain/snowflake.js';
+import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { NO_METRICS } from '../../ports/metrics.js';
 import { checkLoraFiles } from '../../worker/check-lora-files.js';
@@ -34,12 +37,15 @@ export const chatCommand: Command = {
     }
     const { personas, engines } = loaded;
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
-    const queue = new MessageQueue(redis, config.redis.prefix, TERMINAL_QUEUE);
+    // A queue of the session's own: another session on this Redis and prefix never takes its lines.
+    const sessionId = localSnowflake();
+    const queueName = terminalQueueName(sessionId);
+    const queue = new MessageQueue(redis, config.redis.prefix, queueName);
     // QueueEvents blocks on its connection, so it gets one of its own.
     const eventsConnection = createRedis(config.redis.url, 'worker', 'feelbot-chat-events');
-    const events = new QueueEvents(TERMINAL_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix });
-    const worker = createTerminalWorker(redis, config, personas, engines, logger);
-    const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, userInfo().username || 'you', replyWaitMs(config.llm.timeoutMs));
+    const events = new QueueEvents(queueName, { connection: eventsConnection, prefix: config.redis.prefix });
+    const worker = createTerminalWorker(redis, config, personas, engines, logger, queueName);
+    const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, terminalUserName(), replyWaitMs(config.llm.timeoutMs), sessionId);
     const interactive = process.stdin.isTTY === true;
     const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
     terminal.setPrompt('you> ');
@@ -70,8 +76,11 @@ export const chatCommand: Command = {
       terminal.close();
       // The session is over: a reply still being written is for no one, so it is cut at once.
       await worker.stop(0);
-      await session.withdrawLeftovers();
       await events.close();
+      // Its lines and replies are no one's business any more, once its worker no longer needs them.
+      await session.removeFromRedis().catch((error: unknown) => {
+        logger.warn({ err: error, code: ErrorCodes.RedisUnavailable }, "could not remove the session's queue and replies from Redis");
+      });
       await queue.close();
       await engines.dispose();
       eventsConnection.disconnect();
@@ -92,7 +101,13 @@ async function loadModels(config: Config, logger: Logger, signal: AbortSignal): 
   return { personas, engines };
 }
 
+/** A turn as printed: the model's reply, the persona's name and any reason can hold characters a terminal would act on. */
 function formatTurn(result: TurnResult): string {
+  return terminalSafeText(turnText(result));
+}
+
+/** A turn as one line, as it reads before it is made terminal-safe. */
+function turnText(result: TurnResult): string {
   if (result.kind === 'silent') return `(no reply: ${result.reason})`;
   if (result.kind === 'lost') return `(reply lost: ${result.reason}; say something else to go on)`;
   if (result.kind === 'refused') return `(not sent: ${result.reason} (${result.code}))`;
