@@ -8,7 +8,7 @@ import type { SettingsDeletion } from '../ports/settings-store.js';
 import type { WebhookCache } from '../ports/webhook-cache.js';
 import { drainable, type Drainable } from './drainable.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
-import { SerialByKey } from './serial-by-key.js';
+import { SerialByKey } from '../serial-by-key.js';
 
 /** A raw GUILD_DELETE: the bot left the guild (kicked, banned, the guild deleted), or an outage made it unavailable. */
 export interface GuildDeletion {

@@ -18,7 +18,7 @@ import { reviseQueuedMessage } from './on-message-update.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { repliesInChannel } from './reply-reference.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
-import { SerialByKey } from './serial-by-key.js';
+import { SerialByKey } from '../serial-by-key.js';
 
 export interface MessageHandlerDeps {
   readonly queue: ReplyQueue;

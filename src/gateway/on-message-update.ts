@@ -11,7 +11,7 @@ import { channelPlace } from './channel-place.js';
 import { messageTextOf } from './build-message-job.js';
 import { contextTextOf } from './context-text.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
-import { SerialByKey } from './serial-by-key.js';
+import { SerialByKey } from '../serial-by-key.js';
 
 export interface EditDeps {
   readonly queue: Pick<ReplyQueue, 'carrierOf' | 'revise'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialByKey } from '../../src/gateway/serial-by-key.js';
+import { SerialByKey } from '../../src/serial-by-key.js';
 
 function deferred() {
   let resolve!: () => void;

@@ -1,15 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Redis } from 'ioredis';
 import { DEFAULT_GUILD_SETTINGS, GuildSettingsSchema, type GuildSettings } from '../../domain/guild-settings.js';
 import type { SettingsDeletion, SettingsStore } from '../../ports/settings-store.js';
 import type { StoredGuilds } from '../../ports/stored-guilds.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
+import { SerialByKey } from '../../serial-by-key.js';
 import { feelbotKey } from './redis-connection.js';
 import { scanKeys } from './scan-keys.js';
 
 /** Optimistic updates retry when another process wrote the same guild in between. */
 const MAX_UPDATE_ATTEMPTS = 10;
 
+/**
+ * A round lost to another process waits a random time from `minMs` up to a ceiling that starts at
+ * twice that, doubles with each lost round and stops at `maxMs`: processes that collided spread out
+ * instead of colliding again, and ten lost rounds take well under a second.
+ */
+const RETRY_BACKOFF = { minMs: 5, maxMs: 50 } as const;
 
 /**
  * Writes the new settings only if they are still what was read: a compare-and-set in one step,
@@ -37,8 +45,14 @@ interface ReadSettings {
   readonly unreadParts: Record<string, Stored | unknown[]>;
 }
 
-/** Guild settings as one JSON value per guild; reads go to Redis every time, so changes apply at once. */
+/**
+ * Guild settings as one JSON value per guild; reads go to Redis every time, so changes apply at once.
+ * One store's updates of a guild run one at a time, in the order handed in (a burst of channel
+ * deletions is many at once), so only another process can make one lose a compare-and-set.
+ */
 export class RedisSettingsStore implements SettingsStore, SettingsDeletion, StoredGuilds {
+  private readonly updatesInOrder = new SerialByKey();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -51,11 +65,17 @@ export class RedisSettingsStore implements SettingsStore, SettingsDeletion, Stor
 
   /**
    * Keeps what this version cannot read; refuses (SETTINGS_UNREADABLE) to overwrite a value that is
-   * no JSON object; writes nothing when the change leaves the settings as they were.
+   * no JSON object; writes nothing when the change leaves the settings as they were. Fails with
+   * SETTINGS_CONFLICT only when other processes won every one of its rounds.
    */
-  async update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
+  update(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
+    return this.updatesInOrder.run(guildId, () => this.compareAndSet(guildId, change));
+  }
+
+  private async compareAndSet(guildId: string, change: (current: GuildSettings) => GuildSettings): Promise<GuildSettings> {
     const key = this.key(guildId);
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
       const raw = await this.redis.get(key);
       const read = readSettings(raw);
       if (!read) {
@@ -90,6 +110,12 @@ export class RedisSettingsStore implements SettingsStore, SettingsDeletion, Stor
   private key(guildId: string): string {
     return feelbotKey(this.prefix, 'settings', guildId);
   }
+}
+
+/** How long to wait after `lostRounds` lost compare-and-sets (RETRY_BACKOFF). */
+function backoffMs(lostRounds: number): number {
+  const ceiling = Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.minMs * 2 ** lostRounds);
+  return RETRY_BACKOFF.minMs + Math.random() * (ceiling - RETRY_BACKOFF.minMs);
 }
 
 /** Field by field, and a map's entries or a list's items one by one; undefined when the value is no JSON object. */

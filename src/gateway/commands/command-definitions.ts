@@ -1,5 +1,6 @@
 import {
   ApplicationCommandType,
+  ApplicationIntegrationType,
   ChannelType,
   ContextMenuCommandBuilder,
   InteractionContextType,
@@ -20,10 +21,19 @@ const MAX_FEEL_TEXT = MAX_MESSAGE_CHARS;
 /** A day: longer cooldowns are better expressed as turning the channel off. */
 const MAX_COOLDOWN_SECONDS = 86_400;
 
+/**
+ * Where the analyses may be asked: servers, DMs with the bot, and other DMs and group DMs, which
+ * only a user install reaches. Set on each command, since unset ones take whatever installs the
+ * app's Developer Portal allows.
+ */
+const ANALYSIS_CONTEXTS = [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel] as const;
+const ANALYSIS_INSTALLS = [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall] as const;
+
 const feel = new SlashCommandBuilder()
   .setName(FEEL_COMMAND)
   .setDescription('Find the core emotion in a text, with a chart and a word from its character')
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
+  .setContexts(...ANALYSIS_CONTEXTS)
+  .setIntegrationTypes(...ANALYSIS_INSTALLS)
   .addStringOption((option) =>
     option.setName('text').setDescription('What to analyze').setRequired(true).setMaxLength(MAX_FEEL_TEXT),
   )
@@ -32,13 +42,18 @@ const feel = new SlashCommandBuilder()
 const analyzeMessage = new ContextMenuCommandBuilder()
   .setName(ANALYZE_MESSAGE_COMMAND)
   .setType(ApplicationCommandType.Message)
-  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel);
+  .setContexts(...ANALYSIS_CONTEXTS)
+  .setIntegrationTypes(...ANALYSIS_INSTALLS);
 
-/** Admin settings. Hidden from members without Manage Server, and checked again when used. */
+/**
+ * Admin settings. Hidden from members without Manage Server, and checked again when used. Only
+ * with the server's install: a user install would offer it in servers the bot is not in.
+ */
 const settings = new SlashCommandBuilder()
   .setName(SETTINGS_COMMAND)
   .setDescription('Configure feelbot for this server')
   .setContexts(InteractionContextType.Guild)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((sub) =>
     sub

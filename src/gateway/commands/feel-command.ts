@@ -52,7 +52,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
       interactionId: interaction.id,
       applicationId: interaction.applicationId,
       token: interaction.token,
-      guildId: interaction.guildId,
+      guildId: serverOf(interaction),
       channelId: interaction.channelId,
       userId: interaction.user.id,
       text: headCharacters(text, MAX_MESSAGE_CHARS),
@@ -126,6 +126,17 @@ async function queueAnalysis(job: AnalysisJob, request: AnalysisRequest, deps: A
 /** A release that fails costs the person one analysis of this minute; the error that ended the request is the one to report. */
 async function giveBack(request: AnalysisRequest, interactionId: string, deps: AnalysisDeps): Promise<void> {
   await deps.limiter.release(request, interactionId).catch(() => undefined);
+}
+
+/**
+ * The server whose settings and removal concern the analysis: the one it was asked in, when the
+ * server's own install of feelbot authorizes it. A user install's request in a server without the
+ * bot (never added, or removed) is answered as a DM's is, through the interaction alone: no
+ * settings of that server apply, and its job names no server, so it is not indexed under one that
+ * a READY's sweep would then take for a server that removed the bot, nor skipped as `left-server`.
+ */
+function serverOf(interaction: AnalysisInteraction): string | null {
+  return interaction.guildId !== null && interaction.authorizingIntegrationOwners.guildId === interaction.guildId ? interaction.guildId : null;
 }
 
 /**

@@ -21,6 +21,12 @@ export interface InteractionInput {
   /** Makes it a message context menu command (data.type 3) targeting this stored message. */
   targetMessageId?: string;
   locale?: string;
+  /**
+   * Which installs of the app authorize the command (Discord's `authorizing_integration_owners`):
+   * the server's (its id under "0"), the user's (their id under "1", a user install, which works in
+   * servers without the bot too), or both. Defaults to the server's in a server, the user's elsewhere.
+   */
+  installedBy?: 'server' | 'user' | 'both';
 }
 
 /** 10 MiB: the attachment limit Discord reports to interactions in unboosted guilds. */
@@ -65,9 +71,19 @@ export function interactionPayload(store: FakeStore, applicationId: string, botU
     app_permissions: channelPermissions(store, channel, botUserId).toString(),
     locale: input.locale ?? 'en-US',
     entitlements: [],
-    authorizing_integration_owners: guildId ? { '0': guildId } : { '1': input.userId },
+    authorizing_integration_owners: integrationOwners(guildId, input),
     context: guildId ? InteractionContextType.Guild : InteractionContextType.BotDM,
     attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
+  };
+}
+
+/** Installation types (0: the server's, 1: the user's) to the server or user they belong to. */
+function integrationOwners(guildId: string | null, input: InteractionInput): Record<string, string> {
+  const installedBy = input.installedBy ?? (guildId ? 'server' : 'user');
+  return {
+    // Outside a server, Discord names a server install "0".
+    ...(installedBy !== 'user' ? { '0': guildId ?? '0' } : {}),
+    ...(installedBy !== 'server' ? { '1': input.userId } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * Runs tasks one at a time per key, in the order they were handed in; tasks under different keys
  * run side by side. discord.js emits one author's messages in order, but an async handler lets a
  * later message overtake an earlier one at its first await, so the gateway runs each
- * (channel, author) pair through here.
+ * (channel, author) pair through here; the settings store runs each guild's updates through here.
  */
 export class SerialByKey {
   private readonly tails = new Map<string, Promise<void>>();
