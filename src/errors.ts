@@ -68,6 +68,13 @@ export const ErrorCodes = {
   /** A guild's stored settings are no JSON object at all; an update refuses to overwrite them, and reads see the defaults. */
   SettingsUnreadable: 'SETTINGS_UNREADABLE',
   RedisUnavailable: 'REDIS_UNAVAILABLE',
+  /**
+   * Redis lost data feelbot had written (it restarted without persistence, failed over to a replica
+   * behind it, or evicted keys): queued messages and jobs in flight are gone, and are not answered.
+   */
+  RedisDataLost: 'REDIS_DATA_LOST',
+  /** A warning at start-up: Redis runs without AOF (appendonly no), so a restart of it would lose the queued messages. */
+  RedisNotPersistent: 'REDIS_NOT_PERSISTENT',
   UsageInvalid: 'USAGE_INVALID',
   InputUnreadable: 'INPUT_UNREADABLE',
   InputInvalid: 'INPUT_INVALID',

@@ -11,6 +11,7 @@ import { closeWorker } from './close-worker.js';
 import { reportFailedOutsideHandler } from './failed-outside-handler.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { forgetIfAsked } from './forget-after-run.js';
+import { lostJobProbe } from './lost-job-cause.js';
 import { jobLost, runJob } from './run-job.js';
 
 export type { GiveUpHandler, JobHandler, JobRun } from './job-handler.js';
@@ -65,7 +66,9 @@ export interface JobWorker {
  * (stalled too often) is logged, counted and given up like the others; one whose stored data is
  * not JSON is failed once, without running (JOB_INVALID), and nothing is answered for it. A run
  * whose lock lapsed (its worker paused past JOB_LOCK_MS) is aborted and left to the worker that
- * holds the job now (JOB_LOST, at warn), neither failed, retried, given up nor put back.
+ * holds the job now (JOB_LOST, at warn), neither failed, retried, given up nor put back; one whose
+ * job vanished with the rest of Redis's data (a restart without AOF) ends the same way, at error
+ * (REDIS_DATA_LOST), since no worker holds it.
  */
 export function createJobWorker(
   connection: Redis,
@@ -90,7 +93,7 @@ export function createJobWorker(
       const runsOfJob = lockLosses.get(jobId) ?? new Set<AbortController>();
       lockLosses.set(jobId, runsOfJob.add(lockLoss));
       try {
-        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss };
+        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss, lostJobs };
         return await runJob(job, token, context);
       } finally {
         inFlight--;
@@ -108,6 +111,8 @@ export function createJobWorker(
       autorun: options.autorun ?? true,
     },
   );
+
+  const lostJobs = lostJobProbe(connection, prefix, (jobId) => worker.toKey(jobId));
 
   // While Redis is down BullMQ reports every failed reconnect of both its connections; the
   // connection's own lost/back lines say it once (createRedis), so those go to debug.

@@ -8,6 +8,7 @@ import { failUnreadableJob } from './fail-unreadable-job.js';
 import { giveUpJob } from './give-up-job.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { jobLog } from './job-log.js';
+import type { LostJobCause, LostJobProbe } from './lost-job-cause.js';
 import { rateLimitedUntil } from './rate-limit-delay.js';
 
 export interface RunJobContext {
@@ -26,6 +27,8 @@ export interface RunJobContext {
    * renewal or by `holdsJob`. Never by a shutdown, so a lost run is never put back in the queue.
    */
   readonly lockLoss: AbortController;
+  /** Tells a run that lost its job whether the job was taken over or vanished with Redis's data; without it, taken over. */
+  readonly lostJobs?: LostJobProbe;
 }
 
 /**
@@ -42,13 +45,16 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
   const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context) };
+  // Not awaited: only a run that loses its job needs it, and Redis answers it before the run's own commands.
+  const dataMark = context.lostJobs?.dataMark().catch(() => undefined);
+  const lost = { job, probe: context.lostJobs, dataMark, log, metrics };
   let outcome: { status: string; reason?: string };
   try {
     const handler = context.handlers[job.name];
     if (!handler) throw new FeelbotError(ErrorCodes.JobInvalid, `Unknown job type "${job.name}".`, { permanent: true });
     outcome = await handler(job.data, log, AbortSignal.any([shutdown, lockLoss.signal]), run);
   } catch (error) {
-    if (lockLoss.signal.aborted || isFeelbotError(error, ErrorCodes.JobLost)) leaveToHolder(log, metrics, seconds(), error);
+    if (lockLoss.signal.aborted || isFeelbotError(error, ErrorCodes.JobLost)) await endLostRun(lost, seconds(), error);
     if (token && cutOffByShutdown(error, shutdown)) {
       // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
       await job.moveToWait(token);
@@ -81,7 +87,7 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
     throw thrown;
   }
   // Its end could not be noted without the lock: the run that holds the job now ends it.
-  if (lockLoss.signal.aborted) leaveToHolder(log, metrics, seconds(), undefined, outcome);
+  if (lockLoss.signal.aborted) await endLostRun(lost, seconds(), undefined, outcome);
   metrics.observeJob(outcome.reason ? `${outcome.status}:${outcome.reason}` : outcome.status, seconds());
   log.info({ outcome }, 'job done');
   return outcome;
@@ -106,17 +112,49 @@ export function jobLost(jobId: string | undefined): FeelbotError {
   });
 }
 
+interface LostRun {
+  readonly job: Job;
+  readonly probe: LostJobProbe | undefined;
+  readonly dataMark: Promise<string | undefined> | undefined;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+/** What a run that lost its job says, by why it lost it. */
+const LOST_RUN_LINES = {
+  taken: 'this run lost its job to another worker (paused, or cut off from Redis, past JOB_LOCK_MS); the worker holding the job now finishes it',
+  gone:
+    'this run lost its job (paused, or cut off from Redis, past JOB_LOCK_MS), and the job has left Redis meanwhile: another worker finished it, ' +
+    'its message was deleted or its server removed the bot, or a Redis failover lost it',
+  unknown: 'this run lost its job (paused, or cut off from Redis, past JOB_LOCK_MS), and Redis did not say whether another worker has it',
+} as const satisfies Record<Exclude<LostJobCause, 'data-lost'>, string>;
+
 /**
- * Ends a run that lost its job, once at warn: neither failed nor completed nor retried (BullMQ
- * would refuse each without the lock, and the run holding it ends the job), nor given up. The
- * WaitingError tells BullMQ that the job is not this run's to move.
+ * Ends a run that lost its job: neither failed nor completed nor retried (BullMQ would refuse each
+ * without the lock, and the run holding it ends the job), nor given up. Once at warn (JOB_LOST),
+ * or at error (REDIS_DATA_LOST) when the job vanished with the rest of Redis's data: nobody holds
+ * it then, and unless the run had finished, its message is not answered. A run that had not
+ * finished posts nothing either way: the lost lock fails every `holdsJob`, and after a loss Redis no
+ * longer has the ledger that keeps a reply from being posted twice. The WaitingError tells BullMQ
+ * that the job is not this run's to move.
  */
-function leaveToHolder(log: Logger, metrics: Metrics, seconds: number, error: unknown, outcome?: { status: string; reason?: string }): never {
-  metrics.observeJob('lost', seconds);
-  log.warn(
-    { code: ErrorCodes.JobLost, ...(error === undefined ? {} : { err: error }), ...(outcome ? { outcome } : {}) },
-    'this run lost its job to another worker (paused, or cut off from Redis, past JOB_LOCK_MS); the worker holding the job now finishes it',
-  );
+async function endLostRun(run: LostRun, seconds: number, error: unknown, outcome?: { status: string; reason?: string }): Promise<never> {
+  const { job, probe, log, metrics } = run;
+  const cause = probe ? await probe.cause(job.id, await run.dataMark) : 'taken';
+  const fields = { ...(error === undefined ? {} : { err: error }), ...(outcome ? { outcome } : {}) };
+  if (cause === 'data-lost') {
+    metrics.observeJob('data-lost', seconds);
+    // A run that finished (its outcome says how) did its work; only its end could not be noted.
+    if (!outcome) metrics.countFailure(ErrorCodes.RedisDataLost);
+    log.error(
+      { code: ErrorCodes.RedisDataLost, ...fields },
+      'this run lost its job, which vanished from Redis with the rest of its data (Redis restarted without AOF, failed over to a replica that lacked it, ' +
+        `or evicted it): no worker holds it${outcome ? ', and its end is not noted' : ', and its message is not answered'}; enable AOF (appendonly yes)`,
+    );
+  } else {
+    metrics.observeJob('lost', seconds);
+    log.warn({ code: ErrorCodes.JobLost, ...fields }, LOST_RUN_LINES[cause]);
+  }
   throw new WaitingError();
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
+import { noteAppendOnly } from './redis-start-up-findings.js';
 import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -13,7 +14,8 @@ const REDIS_STARTUP_DEADLINE_MS = 5_000;
  * there is a read-only replica (every write would be refused). A Redis Cluster node fails it with
  * CONFIG_INVALID: feelbot's connections talk to one node, which answers the keys of other nodes'
  * slots with MOVED. The long-lived connections keep reconnecting forever, so Redis going down
- * later is survived as before.
+ * later is survived as before. It also asks whether Redis keeps its data across a restart (AOF),
+ * for the process's first logged connection to warn (REDIS_NOT_PERSISTENT) when it does not.
  */
 export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
   const { redis, lastError } = openStartupConnection(url, 'feelbot-startup-check');
@@ -37,6 +39,8 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
         { userFacing: true },
       );
     }
+    const appendOnly = await appendOnlyOf(redis);
+    if (appendOnly !== undefined) noteAppendOnly(url, appendOnly);
   } finally {
     redis.disconnect();
   }
@@ -46,6 +50,16 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
 async function roleOf(redis: Redis): Promise<string | undefined> {
   const reply = (await redis.call('ROLE').catch(() => undefined)) as unknown;
   return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined;
+}
+
+/**
+ * CONFIG GET appendonly; undefined where it may not be asked (managed Redis often refuses CONFIG,
+ * an ACL may leave it out): nothing is known then, so nothing is said.
+ */
+async function appendOnlyOf(redis: Redis): Promise<boolean | undefined> {
+  const reply = (await redis.call('CONFIG', 'GET', 'appendonly').catch(() => undefined)) as unknown;
+  const value = Array.isArray(reply) ? reply[1] : undefined;
+  return value === 'yes' ? true : value === 'no' ? false : undefined;
 }
 
 /** INFO's cluster section; false where it may not be asked (an ACL without INFO), as ROLE is. */

@@ -1,6 +1,8 @@
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
 import { feelbotKey } from './redis-connection.js';
+import { markRedisData } from './redis-data-sentinel.js';
+import { noteDataSentinel } from './redis-start-up-findings.js';
 import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -29,7 +31,8 @@ export function queuePrefixOwnerKey(prefix: string): string {
  * Start-up only: claims QUEUE_PREFIX for this Discord application on a connection of its own, or
  * fails with CONFIG_INVALID when another application holds it. Two bots under one prefix would
  * take each other's jobs and cached webhooks, and each gateway's READY would delete the settings
- * of the other bot's servers.
+ * of the other bot's servers. It also reads (or writes, into a Redis without one) the prefix's data
+ * sentinel, for the process's connections to tell, after a reconnect, whether Redis kept its data.
  */
 export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, options: ClaimOptions = {}): Promise<void> {
   const { deadlineMs = CLAIM_DEADLINE_MS, signal } = options;
@@ -39,8 +42,14 @@ export async function claimQueuePrefix(url: string, prefix: string, applicationI
   const stopped = new Promise<never>((_, reject) => (onStop = () => reject(signal?.reason)));
   signal?.addEventListener('abort', onStop, { once: true });
   try {
-    const claiming = withinMs(redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId), deadlineMs);
-    const owner = await Promise.race([claiming, stopped]).catch((error: unknown) => {
+    const claimThenMark = async () => {
+      const owner = String(await redis.eval(CLAIM, 1, queuePrefixOwnerKey(prefix), applicationId));
+      // Only under this bot's own prefix: another bot's is not this one's to write. A Redis user
+      // whose ACL leaves the sentinel out still starts; its losses go unseen.
+      const sentinel = owner === applicationId ? await markRedisData(redis, prefix).catch(() => undefined) : undefined;
+      return { owner, sentinel };
+    };
+    const { owner, sentinel } = await Promise.race([withinMs(claimThenMark(), deadlineMs), stopped]).catch((error: unknown) => {
       if (signal?.aborted) throw signal.reason;
       const cause = lastError() ?? error;
       throw new FeelbotError(
@@ -49,7 +58,8 @@ export async function claimQueuePrefix(url: string, prefix: string, applicationI
         { cause, userFacing: true },
       );
     });
-    if (owner !== applicationId) throw prefixTaken(prefix, applicationId, String(owner));
+    if (owner !== applicationId) throw prefixTaken(prefix, applicationId, owner);
+    if (sentinel !== undefined) noteDataSentinel(url, prefix, sentinel);
   } finally {
     signal?.removeEventListener('abort', onStop);
     redis.disconnect();

@@ -2,6 +2,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { primaryOnlyConnector } from './primary-only-connector.js';
+import { prefixesWithDataLost } from './redis-data-sentinel.js';
+import { takeNotPersistentNotice } from './redis-start-up-findings.js';
 import { isWrongNodeReply } from './redis-connection-error.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -54,7 +56,9 @@ function reconnectOnWrongNode(error: Error): false | typeof RECONNECT_AND_RESEND
 /**
  * `logger` hears when a connection that was ready is lost, and when it is ready again: an
  * operator reading the logs sees the outage and its end once each, not every failed retry. It
- * also hears, once, when the address has led only to a replica for REPLICA_REPORT_AFTER_MS.
+ * also hears, once, when the address has led only to a replica for REPLICA_REPORT_AFTER_MS; once
+ * per process, when start-up found Redis without AOF; and, after a reconnect, when Redis came back
+ * without the data start-up saw there (REDIS_DATA_LOST).
  */
 export function createRedis(url: string, role: RedisRole, name: string, logger?: Logger): Redis {
   const redis = new Redis(url, {
@@ -68,11 +72,11 @@ export function createRedis(url: string, role: RedisRole, name: string, logger?:
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   redis.on('error', () => undefined);
-  if (logger) logConnectionState(redis, name, logger);
+  if (logger) logConnectionState(redis, url, name, logger);
   return redis;
 }
 
-function logConnectionState(redis: Redis, name: string, logger: Logger): void {
+function logConnectionState(redis: Redis, url: string, name: string, logger: Logger): void {
   let lostAt: number | undefined;
   let readyBefore = false;
   // 'reconnecting', not 'close': a connection closed on purpose (a shutdown) is not lost.
@@ -82,10 +86,38 @@ function logConnectionState(redis: Redis, name: string, logger: Logger): void {
     logger.warn({ code: ErrorCodes.RedisUnavailable, connection: name }, 'redis connection lost; reconnecting');
   });
   redis.on('ready', () => {
-    if (lostAt !== undefined) logger.info({ connection: name, downMs: Date.now() - lostAt }, 'redis connection back');
+    if (!readyBefore) warnIfNotPersistent(url, name, logger);
+    if (lostAt !== undefined) {
+      logger.info({ connection: name, downMs: Date.now() - lostAt }, 'redis connection back');
+      reportDataLost(redis, url, name, logger);
+    }
     lostAt = undefined;
     readyBefore = true;
   });
+}
+
+function warnIfNotPersistent(url: string, name: string, logger: Logger): void {
+  if (!takeNotPersistentNotice(url)) return;
+  logger.warn(
+    { code: ErrorCodes.RedisNotPersistent, connection: name },
+    'Redis runs without AOF (appendonly no): a restart of Redis would lose the messages queued in it; enable AOF (appendonly yes)',
+  );
+}
+
+/** Only after a reconnect, one command per claimed prefix: a Redis that restarted empty says nothing of it itself. */
+function reportDataLost(redis: Redis, url: string, name: string, logger: Logger): void {
+  prefixesWithDataLost(redis, url).then(
+    (prefixes) => {
+      if (prefixes.length === 0) return;
+      logger.error(
+        { code: ErrorCodes.RedisDataLost, connection: name, queuePrefixes: prefixes },
+        'Redis came back without its data (restarted without AOF, failed over to a replica that lacked it, or evicted it): messages queued before are lost ' +
+          'and will not be answered; enable AOF (appendonly yes)',
+      );
+    },
+    // Lost again before it answered: the next reconnect checks again.
+    (error: unknown) => logger.debug({ err: error, connection: name }, 'could not check whether Redis kept its data'),
+  );
 }
 
 /**
