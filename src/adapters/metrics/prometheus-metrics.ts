@@ -45,7 +45,7 @@ const HANDLER_OUTCOMES = {
   'skipped:answered-earlier': true,
 } as const satisfies Record<OutcomeLabel<MessageJobOutcome | AnalysisOutcome>, true>;
 /** How run-job records a run that ends without its handler's outcome: put off, lost to another worker, retried, given up. */
-const RUN_ENDINGS = ['rate-limited', 'delayed', 'lost', 'retried', 'failed'] as const;
+const RUN_ENDINGS = ['rate-limited', 'delayed', 'lost', 'data-lost', 'retried', 'failed'] as const;
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
