@@ -41,7 +41,8 @@ describe('a gateway whose Discord session is closed for good', () => {
     discord.disconnectGateway(GatewayCloseCodes.ShardingRequired);
     const closed = await gateway.waitForLog((line) => line.msg === 'Discord closed a shard for good; stopping the gateway for a restart', 10_000);
     expect(closed).toMatchObject({ level: 'error', shardId: 0, closeCode: 4011 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Released only once the stop has begun: the /feel is still in hand when the gateway stops.
+    await gateway.waitForLog((line) => line.msg === 'stopping gateway', 10_000);
     release();
 
     expect(await exitWithin(gateway, EXIT_WITHIN_MS)).toBe(1);

@@ -1,9 +1,14 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withoutFeelbotEnv } from './feelbot-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface ChatProcessOptions {
+  /** A command and its arguments that start node in their place, as `setpriv …` does under another uid. Defaults to none: node starts directly. */
+  readonly prefix?: readonly string[];
+}
 
 /** A real `feelbot chat` with piped stdin and stdout, as a script (or a pipe) talks to it. */
 export class ChatProcess {
@@ -12,12 +17,12 @@ export class ChatProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
-  constructor(env: Record<string, string>, spawnOptions: Pick<SpawnOptions, 'uid' | 'gid'> = {}) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', CLI, 'chat'], {
+  constructor(env: Record<string, string>, { prefix = [] }: ChatProcessOptions = {}) {
+    const [command = process.execPath, ...args] = [...prefix, process.execPath, '--import', 'tsx', CLI, 'chat'];
+    this.child = spawn(command, args, {
       cwd: ROOT,
       env: { ...withoutFeelbotEnv(process.env), FEELBOT_ENV_FILE: '', LOG_LEVEL: 'warn', ...env, FORCE_COLOR: '0' },
       stdio: ['pipe', 'pipe', 'pipe'],
-      ...spawnOptions,
     });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));

@@ -82,7 +82,7 @@ describe("MODEL_CORRUPT's advice for a model folder", () => {
 });
 
 describe("the shipped model's weights", () => {
-  it('are still its fp32 ones (feelbot_default_dtype): a broken onnx/model_quantized.onnx beside them changes nothing', async () => {
+  it('are still its fp32 ones: a broken onnx/model_quantized.onnx beside them changes nothing', async () => {
     const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}own-broken-q8`, OWN, { keepNormalizer: true });
     writeFileSync(join(dir, 'onnx', 'model_quantized.onnx'), NOT_ONNX);
     // One after the other: transformers.js reads local folders from one process-wide root (env.localModelPath).
@@ -94,6 +94,21 @@ describe("the shipped model's weights", () => {
     } finally {
       await Promise.all([copy.dispose(), shipped.dispose()]);
     }
+  });
+
+  it("stay fp32 by its feelbot_default_dtype: without onnx/model.onnx it is MODEL_CORRUPT naming that file, not its q8 ones loaded unasked", async () => {
+    const own = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}own-fp32-missing`, OWN, { keepNormalizer: true });
+    rmSync(join(own, 'onnx', 'model.onnx'));
+    const result = await outcome({ model: own });
+    expect(result).toMatch(new RegExp(`^${ErrorCodes.ModelCorrupt}: `));
+    expect(result).toContain('onnx/model.onnx');
+    // The same folder without the setting: its only weights, the q8 ones, load.
+    const unset = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}own-fp32-missing-unset`, OWN, {
+      keepNormalizer: true,
+      extraConfig: { feelbot_default_dtype: undefined },
+    });
+    rmSync(join(unset, 'onnx', 'model.onnx'));
+    expect(await outcome({ model: unset })).toBe('loaded: joy');
   });
 
   it("are the q8 ones when the operator asks for q8, over the folder's fp32 default", async () => {
