@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { startHttp, type HttpParts } from '../http/start-http.js';
 import { backgroundOf } from '../ports/background-classifier.js';
+import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { RunningWorker } from '../worker/start-worker.js';
+
+type SharedWorker = Pick<RunningWorker, 'classifier'>;
 
 /** startHttp's parts, with the worker whose classifier the API shares in place of a classifier. */
 export interface ApiBesideWorkerParts extends Omit<HttpParts, 'classifier'> {
-  readonly worker: Pick<RunningWorker, 'classifier'>;
+  /**
+   * The started worker, or what returns it once it has started (undefined before): until then
+   * /v1/emotion answers 503 NOT_READY and /healthz reports the classifier `loading`.
+   */
+  readonly worker: SharedWorker | (() => SharedWorker | undefined);
 }
 
 /**
@@ -14,6 +21,12 @@ export interface ApiBesideWorkerParts extends Omit<HttpParts, 'classifier'> {
  * classifier's few sequences, for a bounded number of turns.
  */
 export function startApiBesideWorker({ worker, ...parts }: ApiBesideWorkerParts): Promise<FastifyInstance> {
-  const apiClassifier = backgroundOf(worker.classifier);
-  return startHttp({ ...parts, classifier: () => apiClassifier });
+  const startedWorker = typeof worker === 'function' ? worker : () => worker;
+  let apiClassifier: EmotionClassifier | undefined;
+  const classifier = (): EmotionClassifier | undefined => {
+    const started = startedWorker();
+    if (started) apiClassifier ??= backgroundOf(started.classifier);
+    return apiClassifier;
+  };
+  return startHttp({ ...parts, classifier });
 }

@@ -69,7 +69,7 @@ describe('a bot past the guilds one shard may hold', () => {
     const identified = stack.discord.gatewayStats.identifiedShards.length;
     const gateway = await stack.spawn('gateway', { DISCORD_SHARDS: 'auto', METRICS_PORT: String(metricsPort) });
     expect(stack.discord.gatewayStats.identifiedShards.slice(identified)).toEqual([[0, 2], [1, 2]]);
-    // Its health endpoint opens once the Discord session is up, just after the gateway says it is ready.
+    // Its health endpoint opens at start-up; spawn has waited for the gateway to be ready, so its session is up.
     await gateway.waitForLog((line) => line.msg === 'http listening', 30_000);
     const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
     expect(await health.json()).toMatchObject({ status: 'ok', checks: { discord: 'up' } });

@@ -92,7 +92,8 @@ describe('`feelbot start` whose Discord session is closed for good', () => {
     stack = await FeelbotStack.start();
     const start = new FeelbotProcess(['start'], stack.env({ HTTP_PORT: '0' }));
     stack.processes.push(start);
-    await start.waitForLog((line) => line.msg === 'http listening', 120_000);
+    // Its port opens before start-up; the session to close is there once the gateway is ready.
+    await start.waitForLog((line) => line.msg === 'gateway ready', 120_000);
 
     // As after an admin turned off the Message Content intent in the developer portal: 4014.
     stack.discord.disconnectGateway(GatewayCloseCodes.DisallowedIntents);

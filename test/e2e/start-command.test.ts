@@ -23,6 +23,8 @@ describe('feelbot start, on the fake Discord and a private Redis', () => {
     const listening = await start.waitForLog((line) => line.msg === 'http listening', 120_000);
     const [address] = listening.address as { port: number }[];
     base = `http://127.0.0.1:${address!.port}`;
+    // The port opens before start-up, for the probes; the bot answers once its gateway is in session.
+    await start.waitForLog((line) => line.msg === 'gateway ready', 120_000);
   }, 150_000);
 
   afterAll(async () => {

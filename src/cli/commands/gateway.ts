@@ -9,6 +9,7 @@ import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { applicationIdFailure } from '../../adapters/discord/application-id-failure.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { serveProcessMetrics } from '../../http/serve-process-metrics.js';
+import { StartUpCheck } from '../../http/start-up-check.js';
 import type { Logger } from '../../ports/logger.js';
 import { unlessStopped, type Command } from '../command.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
@@ -18,25 +19,31 @@ export const gatewayCommand: Command = {
   usage: 'gateway',
   summary: 'connect to Discord and queue the messages to answer (no models; /metrics on METRICS_PORT)',
   async run({ config, logger, stopped, signal }) {
-    // A slow or rate-limited Discord can hold the login for minutes: a stop signal ends it, with exit code 0 as any stop.
-    const starting = checkThenStartGateway(config, logger, signal);
-    const gateway = await unlessStopped(starting, signal, (late) => late.stop());
-    if (!gateway) {
-      await settleStoppedStartUp(starting, signal, logger);
-      logger.info({ signal: await stopped }, 'stopped before the gateway was ready');
-      return;
+    // Before the login: /livez answers meanwhile, /healthz says the Discord session is loading.
+    const discord = new StartUpCheck();
+    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), { checks: { discord: discord.check } });
+    let gateway: RunningGateway | undefined;
+    try {
+      // A slow or rate-limited Discord can hold the login for minutes: a stop signal ends it, with exit code 0 as any stop.
+      const starting = checkThenStartGateway(config, logger, signal);
+      gateway = await unlessStopped(starting, signal, (late) => late.stop());
+      if (!gateway) {
+        await settleStoppedStartUp(starting, signal, logger);
+        logger.info({ signal: await stopped }, 'stopped before the gateway was ready');
+        return;
+      }
+      discord.started(discordSessionCheck(gateway.client));
+      // A shard Discord closed for good leaves the gateway deaf: it stops as at a signal, then exits 1 for its supervisor to restart it.
+      const ended = await Promise.race([stopped, gateway.closedForGood]);
+      if (ended instanceof FeelbotError) {
+        logger.error({ code: ended.code }, 'stopping gateway');
+        throw ended;
+      }
+      logger.info({ signal: ended }, 'stopping gateway');
+    } finally {
+      await http.close();
+      await gateway?.stop();
     }
-    const http = await serveProcessMetrics(config, logger, new PrometheusMetrics(), { checks: { discord: discordSessionCheck(gateway.client) } }).catch(async (error: unknown) => {
-      await gateway.stop();
-      throw error;
-    });
-    // A shard Discord closed for good leaves the gateway deaf: it stops as at a signal, then exits 1 for its supervisor to restart it.
-    const ended = await Promise.race([stopped, gateway.closedForGood]);
-    if (ended instanceof FeelbotError) logger.error({ code: ended.code }, 'stopping gateway');
-    else logger.info({ signal: ended }, 'stopping gateway');
-    await http.close();
-    await gateway.stop();
-    if (ended instanceof FeelbotError) throw ended;
   },
 };
 

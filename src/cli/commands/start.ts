@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
@@ -7,6 +8,7 @@ import { FeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
+import { StartUpCheck } from '../../http/start-up-check.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
@@ -21,21 +23,26 @@ export const startCommand: Command = {
   async run({ config, logger, stopped, signal }) {
     const token = requireDiscordToken(config);
     const metrics = new PrometheusMetrics();
-    // Start-up can take minutes (the model's first download): a stop signal ends it, with exit code 0 as any stop.
-    const starting = checkThenStartWorker(config, token, logger, metrics, signal);
-    let stoppingLate: Promise<void> | undefined;
-    const worker = await unlessStopped(starting, signal, (late) => (stoppingLate = late.stop()));
-    if (!worker) {
-      await settleStoppedStartUp(starting, signal, logger);
-      // A worker that started after all first puts back any job it took: the exit would cut it off.
-      await stoppingLate;
-      logger.info({ signal: await stopped }, 'stopped before start-up finished');
-      return;
-    }
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
     const queue = new MessageQueue(redis, config.redis.prefix);
+    let worker: RunningWorker | undefined;
     let gateway: RunningGateway | undefined;
+    let http: FastifyInstance | undefined;
     try {
+      // Before start-up, which can take minutes: the probes answer meanwhile, and /v1/emotion is 503 NOT_READY until the worker's classifier is ready.
+      const discord = new StartUpCheck();
+      http = await startApiBesideWorker({ config, logger, metrics, redis, queue: queue.queue, worker: () => worker, checks: { discord: discord.check } });
+      // The model's first download can take minutes: a stop signal ends it, with exit code 0 as any stop.
+      const starting = checkThenStartWorker(config, token, logger, metrics, signal);
+      let stoppingLate: Promise<void> | undefined;
+      worker = await unlessStopped(starting, signal, (late) => (stoppingLate = late.stop()));
+      if (!worker) {
+        await settleStoppedStartUp(starting, signal, logger);
+        // A worker that started after all first puts back any job it took: the exit would cut it off.
+        await stoppingLate;
+        logger.info({ signal: await stopped }, 'stopped before start-up finished');
+        return;
+      }
       // Discord can hold the login for minutes too (an outage, a long 429).
       const startingGateway = startGateway(config, logger, signal);
       gateway = await unlessStopped(startingGateway, signal, (late) => late.stop());
@@ -44,25 +51,19 @@ export const startCommand: Command = {
         logger.info({ signal: await stopped }, 'stopped before start-up finished');
         return;
       }
-      const http = await startApiBesideWorker({
-        config,
-        logger,
-        metrics,
-        redis,
-        queue: queue.queue,
-        worker,
-        checks: { discord: discordSessionCheck(gateway.client) },
-      });
+      discord.started(discordSessionCheck(gateway.client));
       // A shard Discord closed for good leaves the gateway deaf: all of it stops as at a signal, then exits 1 for its supervisor to restart it.
       const ended = await Promise.race([stopped, gateway.closedForGood]);
-      if (ended instanceof FeelbotError) logger.error({ code: ended.code }, 'stopping');
-      else logger.info({ signal: ended }, 'stopping');
-      await http.close();
-      if (ended instanceof FeelbotError) throw ended;
+      if (ended instanceof FeelbotError) {
+        logger.error({ code: ended.code }, 'stopping');
+        throw ended;
+      }
+      logger.info({ signal: ended }, 'stopping');
     } finally {
-      // Also when the HTTP API fails to start: a gateway left running would keep queueing.
+      // Also when start-up fails: a listener, a gateway or a worker left open would keep the process up, or keep queueing.
+      await http?.close();
       await gateway?.stop();
-      await worker.stop();
+      await worker?.stop();
       await queue.close();
       redis.disconnect();
     }
