@@ -12,7 +12,7 @@ import { settleStoppedStartUp } from '../stopped-start-up.js';
 export const apiCommand: Command = {
   name: 'api',
   usage: 'api',
-  summary: 'serve POST /v1/emotion, /healthz and /metrics on HTTP_HOST:HTTP_PORT',
+  summary: 'serve POST /v1/emotion, /livez, /healthz and /metrics on HTTP_HOST:HTTP_PORT',
   async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
     // Analysis needs no Redis: the API serves without it, reports it `degraded` in /healthz (still 200), and logs an outage once.

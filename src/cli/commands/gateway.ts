@@ -17,7 +17,7 @@ import { settleStoppedStartUp } from '../stopped-start-up.js';
 export const gatewayCommand: Command = {
   name: 'gateway',
   usage: 'gateway',
-  summary: 'connect to Discord and queue the messages to answer (no models; /metrics on METRICS_PORT)',
+  summary: 'connect to Discord and queue the messages to answer (no models; /livez, /healthz and /metrics on METRICS_PORT)',
   async run({ config, logger, stopped, signal }) {
     // Before the login: /livez answers meanwhile, /healthz says the Discord session is loading.
     const discord = new StartUpCheck();

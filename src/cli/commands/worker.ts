@@ -8,7 +8,7 @@ import { settleStoppedStartUp } from '../stopped-start-up.js';
 export const workerCommand: Command = {
   name: 'worker',
   usage: 'worker',
-  summary: 'load the models and answer queued messages (/healthz and /metrics on METRICS_PORT)',
+  summary: 'load the models and answer queued messages (/livez, /healthz and /metrics on METRICS_PORT)',
   async run({ config, logger, stopped, signal }) {
     const metrics = new PrometheusMetrics();
     // Before the models, whose first download can take minutes: /livez answers meanwhile, /healthz says the classifier is loading.
