@@ -1,6 +1,7 @@
 import { Events, GatewayCloseCodes, type Client, type Message, type PartialMessage } from 'discord.js';
 import { MessageQueue } from '../adapters/bullmq/message-queue.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import type { RedisDataWatch } from '../adapters/redis/redis-data-watch.js';
 import { RedisAnalysisLimiter } from '../adapters/redis/redis-analysis-limiter.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
@@ -56,13 +57,15 @@ const SWEEP_INTERVAL_MS = 5 * 60_000;
  * Process 1: reads Discord, queues work. It holds no model and no state besides Redis. `stop` (a
  * stop signal while Discord is slow to let it log in) ends the start-up: the client is destroyed,
  * nothing runs after it (no READY sweep), and the promise rejects with the stop's reason.
+ * `dataWatch` holds what the process's start-up checks found at Redis, for its connection to warn
+ * of AOF off and tell of data lost; without one it says neither.
  */
-export async function startGateway(config: Config, logger: Logger, stop?: AbortSignal): Promise<RunningGateway> {
+export async function startGateway(config: Config, logger: Logger, stop?: AbortSignal, dataWatch?: RedisDataWatch): Promise<RunningGateway> {
   stop?.throwIfAborted();
   const token = requireDiscordToken(config);
   // The operator's names, which a server's look may not give another persona; read before any connection opens.
   const personas = await loadPersonas(config.personasFile);
-  const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger);
+  const redis = createRedis(config.redis.url, 'producer', 'feelbot-gateway', logger, { dataWatch });
   const queue = new MessageQueue(redis, config.redis.prefix);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
   const client = createDiscordClient(config.discord.apiUrl, config.discord.shards);

@@ -11,6 +11,7 @@ import { loadPersonas } from '../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js';
 import { claimQueuePrefix } from '../adapters/redis/queue-prefix-claim.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
+import { RedisDataWatch } from '../adapters/redis/redis-data-watch.js';
 import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
@@ -55,16 +56,23 @@ export interface RunningWorker {
  * Process 2: loads each model once, then drains the queue. Models load before the worker takes
  * its first job, so a missing model fails at start-up, not per message. `signal` (a stop during
  * start-up) cancels a model download, keeping its partial file, and ends start-up with INTERRUPTED;
- * a worker it stopped has taken no job.
+ * a worker it stopped has taken no job. Its start-up checks note what they find at Redis in
+ * `dataWatch`, which its connection reads; a process that also runs a gateway passes the one both share.
  */
-export async function startWorker(config: Config, logger: Logger, metrics: Metrics = NO_METRICS, signal?: AbortSignal): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics = NO_METRICS,
+  signal?: AbortSignal,
+  dataWatch: RedisDataWatch = new RedisDataWatch(),
+): Promise<RunningWorker> {
   const token = requireDiscordToken(config);
   const personas = await loadPersonas(config.personasFile);
   await checkLoraFiles(personas);
   const avatars = new AvatarStore();
   await checkAvatarFiles(personas, avatars, config.avatarBaseUrl);
   // Before the models, whose load (or first download) can take minutes: a Redis that is down is told at once.
-  await checkRedisReachable(config.redis.url);
+  await checkRedisReachable(config.redis.url, undefined, dataWatch);
   const engines = await createEngines(config, logger, metrics, { signal });
   if (signal?.aborted) {
     // Stopped while the models loaded: no queue connection is opened only to be closed again.
@@ -78,13 +86,13 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
   const onceRest = createDiscordRest(config.discord.apiUrl, token, { repeatsFailedRequests: false, logger });
   // Before the first job: under another bot's prefix this worker would take that bot's jobs and post with this bot's token.
   // After the models, so a missing model is told without asking Discord anything.
-  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config, logger, signal), config, signal).catch(async (error: unknown) => {
+  const claimedFor = await claimQueuePrefixFor(() => certainApplicationId(rest, config, logger, signal), config, dataWatch, signal).catch(async (error: unknown) => {
     await engines.dispose();
     throw error;
   });
   // The webhooks tell the bot's own by the id the prefix was claimed for, never by a later guess from the token.
   const applicationId = () => Promise.resolve(claimedFor);
-  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger);
+  const redis = createRedis(config.redis.url, 'worker', 'feelbot-worker', logger, { dataWatch });
   const webhooks = new WebhookDirectory(rest, redis, config.redis.prefix, applicationId, { createRest: onceRest });
   boundWebhookCaches(new RedisWebhookCache(redis, config.redis.prefix), logger);
   const settings = new RedisSettingsStore(redis, config.redis.prefix);
@@ -171,13 +179,14 @@ export async function startWorker(config: Config, logger: Logger, metrics: Metri
 }
 
 /**
- * Claims QUEUE_PREFIX for the bot's application and returns its id; Discord failing to say which
- * that is fails start-up (DISCORD_UNAVAILABLE, DISCORD_RATE_LIMITED) instead of guessing it.
+ * Claims QUEUE_PREFIX for the bot's application, notes its data sentinel in `dataWatch`, and returns
+ * the application's id; Discord failing to say which that is fails start-up (DISCORD_UNAVAILABLE,
+ * DISCORD_RATE_LIMITED) instead of guessing it.
  */
-async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config, signal?: AbortSignal): Promise<string> {
+async function claimQueuePrefixFor(applicationId: () => Promise<string>, config: Config, dataWatch: RedisDataWatch, signal?: AbortSignal): Promise<string> {
   const id = await applicationId().catch((error: unknown) => {
     throw signal?.aborted ? signal.reason : applicationIdFailure(error, config.discord.apiUrl);
   });
-  await claimQueuePrefix(config.redis.url, config.redis.prefix, id, { signal });
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, id, { signal, dataWatch });
   return id;
 }

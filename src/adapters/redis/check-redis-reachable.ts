@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
-import { noteAppendOnly } from './redis-start-up-findings.js';
+import type { RedisDataWatch } from './redis-data-watch.js';
 import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -14,10 +14,11 @@ const REDIS_STARTUP_DEADLINE_MS = 5_000;
  * there is a read-only replica (every write would be refused). A Redis Cluster node fails it with
  * CONFIG_INVALID: feelbot's connections talk to one node, which answers the keys of other nodes'
  * slots with MOVED. The long-lived connections keep reconnecting forever, so Redis going down
- * later is survived as before. It also asks whether Redis keeps its data across a restart (AOF),
- * for the process's first logged connection to warn (REDIS_NOT_PERSISTENT) when it does not.
+ * later is survived as before. Given the process's `dataWatch`, it also asks whether Redis keeps its
+ * data across a restart (AOF) and notes it there, for the process's first logged connection to warn
+ * (REDIS_NOT_PERSISTENT) when it does not.
  */
-export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS): Promise<void> {
+export async function checkRedisReachable(url: string, deadlineMs: number = REDIS_STARTUP_DEADLINE_MS, dataWatch?: RedisDataWatch): Promise<void> {
   const { redis, lastError } = openStartupConnection(url, 'feelbot-startup-check');
   try {
     try {
@@ -39,8 +40,10 @@ export async function checkRedisReachable(url: string, deadlineMs: number = REDI
         { userFacing: true },
       );
     }
-    const appendOnly = await appendOnlyOf(redis);
-    if (appendOnly !== undefined) noteAppendOnly(url, appendOnly);
+    if (dataWatch) {
+      const appendOnly = await appendOnlyOf(redis);
+      if (appendOnly !== undefined) dataWatch.noteAppendOnly(appendOnly);
+    }
   } finally {
     redis.disconnect();
   }

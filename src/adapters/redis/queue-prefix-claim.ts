@@ -2,7 +2,7 @@ import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { withinMs } from '../../time-limit.js';
 import { feelbotKey } from './redis-connection.js';
 import { markRedisData } from './redis-data-sentinel.js';
-import { noteDataSentinel } from './redis-start-up-findings.js';
+import type { RedisDataWatch } from './redis-data-watch.js';
 import { describeConnectionError, openStartupConnection } from './startup-connection.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -20,6 +20,8 @@ export interface ClaimOptions {
   readonly deadlineMs?: number;
   /** A stop during start-up: the claim ends at once, rejecting with its reason. */
   readonly signal?: AbortSignal;
+  /** The process's watch, which hears the prefix's data sentinel. Defaults to none. */
+  readonly dataWatch?: RedisDataWatch;
 }
 
 /** Holds the id of the Discord application whose processes use the prefix; it never expires. */
@@ -32,10 +34,11 @@ export function queuePrefixOwnerKey(prefix: string): string {
  * fails with CONFIG_INVALID when another application holds it. Two bots under one prefix would
  * take each other's jobs and cached webhooks, and each gateway's READY would delete the settings
  * of the other bot's servers. It also reads (or writes, into a Redis without one) the prefix's data
- * sentinel, for the process's connections to tell, after a reconnect, whether Redis kept its data.
+ * sentinel, which runs read to tell a job lost with Redis's data, and notes it in `dataWatch`, for the
+ * process's connections to tell, after a reconnect, whether Redis kept its data.
  */
 export async function claimQueuePrefix(url: string, prefix: string, applicationId: string, options: ClaimOptions = {}): Promise<void> {
-  const { deadlineMs = CLAIM_DEADLINE_MS, signal } = options;
+  const { deadlineMs = CLAIM_DEADLINE_MS, signal, dataWatch } = options;
   signal?.throwIfAborted();
   const { redis, lastError } = openStartupConnection(url, 'feelbot-prefix-claim');
   let onStop: () => void = () => undefined;
@@ -59,7 +62,7 @@ export async function claimQueuePrefix(url: string, prefix: string, applicationI
       );
     });
     if (owner !== applicationId) throw prefixTaken(prefix, applicationId, owner);
-    if (sentinel !== undefined) noteDataSentinel(url, prefix, sentinel);
+    if (sentinel !== undefined) dataWatch?.noteDataSentinel(prefix, sentinel);
   } finally {
     signal?.removeEventListener('abort', onStop);
     redis.disconnect();

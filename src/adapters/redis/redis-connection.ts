@@ -2,8 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { primaryOnlyConnector } from './primary-only-connector.js';
-import { prefixesWithDataLost } from './redis-data-sentinel.js';
-import { takeNotPersistentNotice } from './redis-start-up-findings.js';
+import type { RedisDataWatch } from './redis-data-watch.js';
 import { isWrongNodeReply } from './redis-connection-error.js';
 import { withoutPassword } from './redis-url-secrets.js';
 
@@ -53,14 +52,22 @@ function reconnectOnWrongNode(error: Error): false | typeof RECONNECT_AND_RESEND
   return isWrongNodeReply(error) && RECONNECT_AND_RESEND;
 }
 
+export interface CreateRedisOptions {
+  /**
+   * The process's watch over Redis's data (one per process, shared by its logged connections), for
+   * `logger` to hear of what start-up found there. Defaults to none: nothing is said of AOF or of data lost.
+   */
+  readonly dataWatch?: RedisDataWatch;
+}
+
 /**
  * `logger` hears when a connection that was ready is lost, and when it is ready again: an
  * operator reading the logs sees the outage and its end once each, not every failed retry. It
- * also hears, once, when the address has led only to a replica for REPLICA_REPORT_AFTER_MS; once
- * per process, when start-up found Redis without AOF; and, after a reconnect, when Redis came back
- * without the data start-up saw there (REDIS_DATA_LOST).
+ * also hears, once, when the address has led only to a replica for REPLICA_REPORT_AFTER_MS; and,
+ * with a `dataWatch`, once per process when start-up found Redis without AOF, and after a reconnect
+ * when Redis came back without the data start-up saw there (REDIS_DATA_LOST).
  */
-export function createRedis(url: string, role: RedisRole, name: string, logger?: Logger): Redis {
+export function createRedis(url: string, role: RedisRole, name: string, logger?: Logger, options: CreateRedisOptions = {}): Redis {
   const redis = new Redis(url, {
     ...ROLE_OPTIONS[role],
     connectionName: name,
@@ -72,11 +79,11 @@ export function createRedis(url: string, role: RedisRole, name: string, logger?:
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash.
   redis.on('error', () => undefined);
-  if (logger) logConnectionState(redis, url, name, logger);
+  if (logger) logConnectionState(redis, name, logger, options.dataWatch);
   return redis;
 }
 
-function logConnectionState(redis: Redis, url: string, name: string, logger: Logger): void {
+function logConnectionState(redis: Redis, name: string, logger: Logger, dataWatch: RedisDataWatch | undefined): void {
   let lostAt: number | undefined;
   let readyBefore = false;
   // 'reconnecting', not 'close': a connection closed on purpose (a shutdown) is not lost.
@@ -86,18 +93,18 @@ function logConnectionState(redis: Redis, url: string, name: string, logger: Log
     logger.warn({ code: ErrorCodes.RedisUnavailable, connection: name }, 'redis connection lost; reconnecting');
   });
   redis.on('ready', () => {
-    if (!readyBefore) warnIfNotPersistent(url, name, logger);
+    if (!readyBefore && dataWatch) warnIfNotPersistent(dataWatch, name, logger);
     if (lostAt !== undefined) {
       logger.info({ connection: name, downMs: Date.now() - lostAt }, 'redis connection back');
-      reportDataLost(redis, url, name, logger);
+      if (dataWatch) reportDataLost(redis, dataWatch, name, logger);
     }
     lostAt = undefined;
     readyBefore = true;
   });
 }
 
-function warnIfNotPersistent(url: string, name: string, logger: Logger): void {
-  if (!takeNotPersistentNotice(url)) return;
+function warnIfNotPersistent(dataWatch: RedisDataWatch, name: string, logger: Logger): void {
+  if (!dataWatch.takeNotPersistentNotice()) return;
   logger.warn(
     { code: ErrorCodes.RedisNotPersistent, connection: name },
     'Redis runs without AOF (appendonly no): a restart of Redis would lose the messages queued in it; enable AOF (appendonly yes)',
@@ -105,8 +112,8 @@ function warnIfNotPersistent(url: string, name: string, logger: Logger): void {
 }
 
 /** Only after a reconnect, one command per claimed prefix: a Redis that restarted empty says nothing of it itself. */
-function reportDataLost(redis: Redis, url: string, name: string, logger: Logger): void {
-  prefixesWithDataLost(redis, url).then(
+function reportDataLost(redis: Redis, dataWatch: RedisDataWatch, name: string, logger: Logger): void {
+  dataWatch.prefixesWithDataLost(redis).then(
     (prefixes) => {
       if (prefixes.length === 0) return;
       logger.error(

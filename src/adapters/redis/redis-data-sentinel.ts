@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { checkDataSentinels } from './redis-start-up-findings.js';
+import { feelbotKey } from './redis-connection.js';
 
 /**
  * Written once, by the first process to start under a prefix, and never expiring nor deleted: as
@@ -9,8 +9,7 @@ import { checkDataSentinels } from './redis-start-up-findings.js';
  * that never had it, or evicted it).
  */
 export function dataSentinelKey(prefix: string): string {
-  // As feelbotKey builds it, without importing the connection module that checks this key.
-  return `${prefix}:data-since`;
+  return feelbotKey(prefix, 'data-since');
 }
 
 /** Writes the sentinel where there is none, in one step, and returns the value Redis holds then. */
@@ -27,22 +26,4 @@ export async function markRedisData(redis: Redis, prefix: string): Promise<strin
 /** The sentinel Redis holds for `prefix`; undefined when it holds none. */
 export async function readRedisData(redis: Redis, prefix: string): Promise<string | undefined> {
   return (await redis.get(dataSentinelKey(prefix))) ?? undefined;
-}
-
-/**
- * After a reconnect: the prefixes whose sentinel this process saw at start-up (or at the last
- * check) and Redis no longer holds, or holds written anew; each is written again, so the next
- * loss is seen too.
- */
-export function prefixesWithDataLost(redis: Redis, url: string): Promise<string[]> {
-  return checkDataSentinels(url, async (seen) => {
-    const now = new Map<string, string>();
-    const lost: string[] = [];
-    for (const [prefix, before] of seen) {
-      const value = await markRedisData(redis, prefix);
-      now.set(prefix, value);
-      if (value !== before) lost.push(prefix);
-    }
-    return { now, result: lost };
-  });
 }

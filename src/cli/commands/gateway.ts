@@ -2,6 +2,7 @@ import { certainApplicationId } from '../../adapters/discord/application-id.js';
 import { createDiscordRest } from '../../adapters/discord/discord-rest.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
+import { RedisDataWatch } from '../../adapters/redis/redis-data-watch.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { requireDiscordToken, type Config } from '../../config.js';
 import { FeelbotError } from '../../errors.js';
@@ -48,13 +49,14 @@ export const gatewayCommand: Command = {
 };
 
 async function checkThenStartGateway(config: Config, logger: Logger, signal: AbortSignal): Promise<RunningGateway> {
-  await checkRedisReachable(config.redis.url); // Only at start-up; later outages are waited out.
+  const dataWatch = new RedisDataWatch();
+  await checkRedisReachable(config.redis.url, undefined, dataWatch); // Only at start-up; later outages are waited out.
   const token = requireDiscordToken(config);
   // Before the login: under another bot's prefix, READY would delete the settings of that bot's servers.
   // A stop ends either at once: no settings are swept and no prefix is claimed for a gateway that will not run.
   const applicationId = await certainApplicationId(createDiscordRest(config.discord.apiUrl, token), config, logger, signal).catch((error: unknown) => {
     throw signal.aborted ? signal.reason : applicationIdFailure(error, config.discord.apiUrl);
   });
-  await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId, { signal });
-  return startGateway(config, logger, signal);
+  await claimQueuePrefix(config.redis.url, config.redis.prefix, applicationId, { signal, dataWatch });
+  return startGateway(config, logger, signal, dataWatch);
 }

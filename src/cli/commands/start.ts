@@ -3,6 +3,7 @@ import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
+import { RedisDataWatch } from '../../adapters/redis/redis-data-watch.js';
 import { requireDiscordToken, type Config } from '../../config.js';
 import { FeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
@@ -25,6 +26,8 @@ export const startCommand: Command = {
     const metrics = new PrometheusMetrics();
     const redis = createRedis(config.redis.url, 'producer', 'feelbot-http');
     const queue = new MessageQueue(redis, config.redis.prefix);
+    // One for the process: its worker's and gateway's connections warn of AOF off, and tell of data lost, once between them.
+    const dataWatch = new RedisDataWatch();
     let worker: RunningWorker | undefined;
     let gateway: RunningGateway | undefined;
     let http: FastifyInstance | undefined;
@@ -33,7 +36,7 @@ export const startCommand: Command = {
       const discord = new StartUpCheck();
       http = await startApiBesideWorker({ config, logger, metrics, redis, queue: queue.queue, worker: () => worker, checks: { discord: discord.check } });
       // The model's first download can take minutes: a stop signal ends it, with exit code 0 as any stop.
-      const starting = checkThenStartWorker(config, token, logger, metrics, signal);
+      const starting = checkThenStartWorker(config, token, logger, metrics, dataWatch, signal);
       let stoppingLate: Promise<void> | undefined;
       worker = await unlessStopped(starting, signal, (late) => (stoppingLate = late.stop()));
       if (!worker) {
@@ -44,7 +47,7 @@ export const startCommand: Command = {
         return;
       }
       // Discord can hold the login for minutes too (an outage, a long 429).
-      const startingGateway = startGateway(config, logger, signal);
+      const startingGateway = startGateway(config, logger, signal, dataWatch);
       gateway = await unlessStopped(startingGateway, signal, (late) => late.stop());
       if (!gateway) {
         await settleStoppedStartUp(startingGateway, signal, logger);
@@ -70,9 +73,16 @@ export const startCommand: Command = {
   },
 };
 
-async function checkThenStartWorker(config: Config, token: string, logger: Logger, metrics: Metrics, signal: AbortSignal): Promise<RunningWorker> {
+async function checkThenStartWorker(
+  config: Config,
+  token: string,
+  logger: Logger,
+  metrics: Metrics,
+  dataWatch: RedisDataWatch,
+  signal: AbortSignal,
+): Promise<RunningWorker> {
   // Before any model loads: a missing or wrong token, or a missing Redis, must fail in seconds.
-  await checkRedisReachable(config.redis.url);
+  await checkRedisReachable(config.redis.url, undefined, dataWatch);
   await checkDiscordToken(config.discord.apiUrl, token);
-  return startWorker(config, logger, metrics, signal);
+  return startWorker(config, logger, metrics, signal, dataWatch);
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkRedisReachable } from '../../../src/adapters/redis/check-redis-reachable.js';
 import { claimQueuePrefix } from '../../../src/adapters/redis/queue-prefix-claim.js';
 import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
+import { RedisDataWatch } from '../../../src/adapters/redis/redis-data-watch.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { startPrivateRedis, type PrivateRedis } from '../../support/redis-server.js';
 
@@ -24,10 +25,11 @@ describe("a process's Redis connections tell the operator when Redis does not ke
   /** As a gateway or worker starts: the start-up checks, then its long-lived connection(s). */
   async function startProcess(url: string, connectionNames: string[]) {
     const { logger, lines } = capturedLogger('info');
-    await checkRedisReachable(url);
-    await claimQueuePrefix(url, PREFIX, APPLICATION_ID);
+    const dataWatch = new RedisDataWatch();
+    await checkRedisReachable(url, undefined, dataWatch);
+    await claimQueuePrefix(url, PREFIX, APPLICATION_ID, { dataWatch });
     for (const name of connectionNames) {
-      const connection = createRedis(url, 'producer', name, logger);
+      const connection = createRedis(url, 'producer', name, logger, { dataWatch });
       connections.push(connection);
       // A producer sends nothing before it is ready (no offline queue).
       if (connection.status !== 'ready') await once(connection, 'ready');
