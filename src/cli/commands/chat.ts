@@ -1,10 +1,14 @@
 import { createInterface } from 'node:readline';
 import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { MessageQueue } from '../../adapters/bullmq/message-queue.js';
 import { terminalQueueName } from '../../adapters/bullmq/queue-names.js';
 import { loadPersonas } from '../../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
+import { removeAbandonedSessions } from '../../chat/abandoned-sessions.js';
+import { SessionHeartbeat } from '../../chat/session-heartbeat.js';
+import { TerminalMessages } from '../../chat/terminal-messages.js';
 import { terminalSafeText } from '../../chat/terminal-safe-text.js';
 import { TerminalSession, type TurnResult } from '../../chat/terminal-session.js';
 import { terminalUserName } from '../../chat/terminal-user-name.js';
@@ -16,11 +20,17 @@ import { localSnowflake } from '../../domain/snowflake.js';
 import { ErrorCodes } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { NO_METRICS } from '../../ports/metrics.js';
+import { withinMs } from '../../time-limit.js';
 import { checkLoraFiles } from '../../worker/check-lora-files.js';
 import { checkPersonasFitEngines } from '../../worker/check-personas-fit-engines.js';
 import { createEngines, type Engines } from '../../worker/create-engines.js';
 import { unlessStopped, type Command } from '../command.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
+
+/** Longest wait for Redis to remove the killed sessions' leftovers at start-up: it must not keep the person waiting. */
+const ABANDONED_REMOVAL_MS = 10_000;
+/** Longest wait for Redis to remove the heartbeat at the end; left behind, it lapses within its TTL. */
+const HEARTBEAT_REMOVAL_MS = 2_000;
 
 export const chatCommand: Command = {
   name: 'chat',
@@ -39,6 +49,16 @@ export const chatCommand: Command = {
     const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
     // A queue of the session's own: another session on this Redis and prefix never takes its lines.
     const sessionId = localSnowflake();
+    // Set before any of the session's keys: a session starting meanwhile never takes them for a killed one's.
+    const heartbeat = new SessionHeartbeat(redis, config.redis.prefix, sessionId);
+    try {
+      await heartbeat.start();
+    } catch (error) {
+      redis.disconnect();
+      await engines.dispose();
+      throw error;
+    }
+    await removeAbandoned(redis, config.redis.prefix, sessionId, logger);
     const queueName = terminalQueueName(sessionId);
     const queue = new MessageQueue(redis, config.redis.prefix, queueName);
     // QueueEvents blocks on its connection, so it gets one of its own.
@@ -48,6 +68,10 @@ export const chatCommand: Command = {
     const session = new TerminalSession(queue.queue, events, redis, config.redis.prefix, terminalUserName(), replyWaitMs(config.llm.timeoutMs), sessionId);
     const interactive = process.stdin.isTTY === true;
     const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+    const messages = new TerminalMessages(terminal, process.stdin, process.stdout, interactive);
+    // An exit that skips the finally below (a failure, the forced exit after a stop) leaves the terminal as found too.
+    const restoreTerminal = (): void => messages.close();
+    process.once('exit', restoreTerminal);
     terminal.setPrompt('you> ');
     // Once closed (Ctrl-D, the end of piped input, a stop signal), no prompt: it would reopen the input.
     let closed = false;
@@ -66,14 +90,16 @@ export const chatCommand: Command = {
       terminal.prompt();
     }
     try {
-      // Lines typed (or piped) while a reply is being written wait their turn in the iterator.
-      for await (const line of terminal) {
-        if (line.trim()) process.stdout.write(`${formatTurn(await session.say(line, stop.signal))}\n`);
+      // Messages typed (or piped) while a reply is being written wait their turn in the iterator.
+      for await (const message of messages) {
+        if (message.trim()) process.stdout.write(`${formatTurn(await session.say(message, stop.signal))}\n`);
         if (stop.signal.aborted) break;
         if (interactive && !closed) terminal.prompt();
       }
     } finally {
       terminal.close();
+      messages.close();
+      process.off('exit', restoreTerminal);
       // The session is over: a reply still being written is for no one, so it is cut at once.
       await worker.stop(0);
       await events.close();
@@ -81,6 +107,8 @@ export const chatCommand: Command = {
       await session.removeFromRedis().catch((error: unknown) => {
         logger.warn({ err: error, code: ErrorCodes.RedisUnavailable }, "could not remove the session's queue and replies from Redis");
       });
+      // After the removal: until then a session starting meanwhile must not remove the queue too.
+      await withinMs(heartbeat.stop(), HEARTBEAT_REMOVAL_MS).catch(() => undefined);
       await queue.close();
       await engines.dispose();
       eventsConnection.disconnect();
@@ -88,6 +116,19 @@ export const chatCommand: Command = {
     }
   },
 };
+
+/**
+ * Removes the queues and replies of sessions killed before they could (removeAbandonedSessions). A
+ * failure is logged and the session goes on: what is left is removed by the next session to start.
+ */
+async function removeAbandoned(redis: Redis, prefix: string, sessionId: string, logger: Logger): Promise<void> {
+  try {
+    const removed = await withinMs(removeAbandonedSessions(redis, prefix, sessionId), ABANDONED_REMOVAL_MS);
+    if (removed.length > 0) logger.info({ sessions: removed }, 'removed the queues and replies of chat sessions that were killed');
+  } catch (error) {
+    logger.warn({ err: error, code: ErrorCodes.RedisUnavailable }, 'could not remove the queues and replies of chat sessions that were killed');
+  }
+}
 
 /** Everything a session needs before it opens a connection: an open one would keep a failed start-up from exiting. */
 async function loadModels(config: Config, logger: Logger, signal: AbortSignal): Promise<{ personas: PersonaSet; engines: Engines }> {
