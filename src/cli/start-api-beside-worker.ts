@@ -9,10 +9,10 @@ type SharedWorker = Pick<RunningWorker, 'classifier'>;
 /** startHttp's parts, with the worker whose classifier the API shares in place of a classifier. */
 export interface ApiBesideWorkerParts extends Omit<HttpParts, 'classifier'> {
   /**
-   * The started worker, or what returns it once it has started (undefined before): until then
-   * /v1/emotion answers 503 NOT_READY and /healthz reports the classifier `loading`.
+   * The worker once it has started, undefined before: until then /v1/emotion answers 503
+   * NOT_READY and /healthz reports the classifier `loading`.
    */
-  readonly worker: SharedWorker | (() => SharedWorker | undefined);
+  readonly worker: () => SharedWorker | undefined;
 }
 
 /**
@@ -21,10 +21,9 @@ export interface ApiBesideWorkerParts extends Omit<HttpParts, 'classifier'> {
  * classifier's few sequences, for a bounded number of turns.
  */
 export function startApiBesideWorker({ worker, ...parts }: ApiBesideWorkerParts): Promise<FastifyInstance> {
-  const startedWorker = typeof worker === 'function' ? worker : () => worker;
   let apiClassifier: EmotionClassifier | undefined;
   const classifier = (): EmotionClassifier | undefined => {
-    const started = startedWorker();
+    const started = worker();
     if (started) apiClassifier ??= backgroundOf(started.classifier);
     return apiClassifier;
   };

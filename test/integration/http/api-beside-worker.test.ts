@@ -37,7 +37,7 @@ async function apiBeside(engines: Engines): Promise<string> {
   const connection = createRedis(redis.url, 'producer', 'feelbot-api-beside-worker-test');
   const queue = new MessageQueue(connection, config.redis.prefix);
   const worker = { classifier: engines.classifier };
-  const app = await startApiBesideWorker({ config, logger: createLogger('silent', 'test'), metrics: new PrometheusMetrics(), redis: connection, queue: queue.queue, worker });
+  const app = await startApiBesideWorker({ config, logger: createLogger('silent', 'test'), metrics: new PrometheusMetrics(), redis: connection, queue: queue.queue, worker: () => worker });
   cleanups.push(async () => {
     await app.close();
     await queue.close();
