@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { personas } from '../../factories.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { useFakeDiscord } from '../../fakes/fake-discord/use-fake-discord.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const jobLost = () => new FeelbotError(ErrorCodes.JobLost, 'This run lost its job to another worker before posting the reply.');
@@ -17,29 +17,21 @@ const jobLost = () => new FeelbotError(ErrorCodes.JobLost, 'This run lost its jo
  */
 describe('the repeat of a reply without the avatar URL Discord refused', () => {
   const redis = usePrivateRedis();
-  let discord: FakeDiscord;
-
-  beforeAll(async () => {
-    discord = await startFakeDiscord();
-  });
-
-  afterAll(async () => {
-    await discord.close();
-  });
+  const fake = useFakeDiscord();
 
   /** A host without a dot, which the fake Discord refuses as "Not a well formed URL" (50035 under avatar_url). */
   function replierWithRefusedAvatars() {
-    const rest = createDiscordRest(discord.apiUrl, discord.token);
-    const directory = new WebhookDirectory(rest, redis.connection, `{avatar-retry-${randomUUID().slice(0, 8)}}`, async () => discord.applicationId);
+    const rest = createDiscordRest(fake.discord.apiUrl, fake.discord.token);
+    const directory = new WebhookDirectory(rest, redis.connection, `{avatar-retry-${randomUUID().slice(0, 8)}}`, async () => fake.discord.applicationId);
     return new WebhookReplier(rest, directory, new AvatarStore(), { avatarBaseUrl: 'https://avatars/base' });
   }
 
   function newChannel() {
-    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `avatar-retry-${randomUUID().slice(0, 4)}` });
-    return { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+    const channel = fake.discord.addChannel({ guildId: fake.discord.world.guild.id, type: 0, name: `avatar-retry-${randomUUID().slice(0, 4)}` });
+    return { origin: 'discord' as const, guildId: fake.discord.world.guild.id, channelId: channel.id };
   }
 
-  const executionsIn = (channelId: string) => discord.webhookExecutions().filter((execution) => execution.channelId === channelId);
+  const executionsIn = (channelId: string) => fake.discord.webhookExecutions().filter((execution) => execution.channelId === channelId);
 
   it('is not sent when the check before it finds the job lost, and the post fails JOB_LOST', async () => {
     const target = newChannel();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
@@ -7,7 +7,7 @@ import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { feelbotKey } from '../../../src/adapters/redis/redis-connection.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { personas, snowflake } from '../../factories.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { useFakeDiscord } from '../../fakes/fake-discord/use-fake-discord.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const jobLost = () => new FeelbotError(ErrorCodes.JobLost, 'This run lost its job to another worker before posting the reply.');
@@ -19,28 +19,20 @@ const jobLost = () => new FeelbotError(ErrorCodes.JobLost, 'This run lost its jo
  */
 describe('the check the replier makes just before sending a reply', () => {
   const redis = usePrivateRedis();
-  let discord: FakeDiscord;
-
-  beforeAll(async () => {
-    discord = await startFakeDiscord();
-  });
-
-  afterAll(async () => {
-    await discord.close();
-  });
+  const fake = useFakeDiscord();
 
   function replier(prefix = `{before-send-${randomUUID().slice(0, 8)}}`) {
-    const rest = createDiscordRest(discord.apiUrl, discord.token);
-    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
+    const rest = createDiscordRest(fake.discord.apiUrl, fake.discord.token);
+    const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => fake.discord.applicationId);
     return { prefix, replier: new WebhookReplier(rest, directory, new AvatarStore()) };
   }
 
   function newChannel() {
-    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `before-send-${randomUUID().slice(0, 4)}` });
-    return { origin: 'discord' as const, guildId: discord.world.guild.id, channelId: channel.id };
+    const channel = fake.discord.addChannel({ guildId: fake.discord.world.guild.id, type: 0, name: `before-send-${randomUUID().slice(0, 4)}` });
+    return { origin: 'discord' as const, guildId: fake.discord.world.guild.id, channelId: channel.id };
   }
 
-  const executionsIn = (channelId: string) => discord.webhookExecutions().filter((execution) => execution.channelId === channelId);
+  const executionsIn = (channelId: string) => fake.discord.webhookExecutions().filter((execution) => execution.channelId === channelId);
 
   it("is asked only once another worker's wait for the channel's webhook lock is over, and its rejection posts nothing", async () => {
     const { prefix, replier: post } = replier();
@@ -79,7 +71,7 @@ describe('the check the replier makes just before sending a reply', () => {
     const { replier: post } = replier();
     const target = newChannel();
     await post.post({ target, persona: personas.love, content: 'first' });
-    discord.store.webhook(executionsIn(target.channelId)[0]!.webhookId).token = 'reset-by-an-admin';
+    fake.discord.store.webhook(executionsIn(target.channelId)[0]!.webhookId).token = 'reset-by-an-admin';
     let asked = 0;
     await post.post({ target, persona: personas.love, content: 'second' }, { beforeSend: async () => void asked++ });
     expect(asked).toBe(2);
@@ -87,11 +79,11 @@ describe('the check the replier makes just before sending a reply', () => {
   });
 
   it('in a DM too: a rejection posts no message, whatever its nonce', async () => {
-    const { dm } = discord.world.channels;
-    const before = discord.channelMessages(dm.id).length;
+    const { dm } = fake.discord.world.channels;
+    const before = fake.discord.channelMessages(dm.id).length;
     const { replier: post } = replier();
     const reply = { target: { origin: 'discord' as const, guildId: null, channelId: dm.id }, persona: personas.love, content: 'You matter.', nonce: snowflake() };
     await expect(post.post(reply, { beforeSend: async () => Promise.reject(jobLost()) })).rejects.toMatchObject({ code: 'JOB_LOST' });
-    expect(discord.channelMessages(dm.id)).toHaveLength(before);
+    expect(fake.discord.channelMessages(dm.id)).toHaveLength(before);
   });
 });
