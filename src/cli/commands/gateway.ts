@@ -5,7 +5,6 @@ import { claimQueuePrefix } from '../../adapters/redis/queue-prefix-claim.js';
 import { RedisDataWatch } from '../../adapters/redis/redis-data-watch.js';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics.js';
 import { requireDiscordToken, type Config } from '../../config.js';
-import { FeelbotError } from '../../errors.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { applicationIdFailure } from '../../adapters/discord/application-id-failure.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -14,6 +13,7 @@ import { StartUpCheck } from '../../http/start-up-check.js';
 import type { Logger } from '../../ports/logger.js';
 import { unlessStopped, type Command } from '../command.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
+import { untilStoppedOrClosed } from '../until-stopped-or-closed.js';
 
 export const gatewayCommand: Command = {
   name: 'gateway',
@@ -34,13 +34,7 @@ export const gatewayCommand: Command = {
         return;
       }
       discord.started(discordSessionCheck(gateway.client));
-      // A shard Discord closed for good leaves the gateway deaf: it stops as at a signal, then exits 1 for its supervisor to restart it.
-      const ended = await Promise.race([stopped, gateway.closedForGood]);
-      if (ended instanceof FeelbotError) {
-        logger.error({ code: ended.code }, 'stopping gateway');
-        throw ended;
-      }
-      logger.info({ signal: ended }, 'stopping gateway');
+      await untilStoppedOrClosed(stopped, gateway, logger, 'stopping gateway');
     } finally {
       await http.close();
       await gateway?.stop();

@@ -5,7 +5,6 @@ import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.
 import { createRedis } from '../../adapters/redis/redis-connection.js';
 import { RedisDataWatch } from '../../adapters/redis/redis-data-watch.js';
 import { requireDiscordToken, type Config } from '../../config.js';
-import { FeelbotError } from '../../errors.js';
 import { checkDiscordToken } from '../../gateway/check-discord-token.js';
 import { discordSessionCheck } from '../../gateway/discord-session-check.js';
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
@@ -16,6 +15,7 @@ import { startWorker, type RunningWorker } from '../../worker/start-worker.js';
 import { unlessStopped, type Command } from '../command.js';
 import { startApiBesideWorker } from '../start-api-beside-worker.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
+import { untilStoppedOrClosed } from '../until-stopped-or-closed.js';
 
 export const startCommand: Command = {
   name: 'start',
@@ -55,13 +55,8 @@ export const startCommand: Command = {
         return;
       }
       discord.started(discordSessionCheck(gateway.client));
-      // A shard Discord closed for good leaves the gateway deaf: all of it stops as at a signal, then exits 1 for its supervisor to restart it.
-      const ended = await Promise.race([stopped, gateway.closedForGood]);
-      if (ended instanceof FeelbotError) {
-        logger.error({ code: ended.code }, 'stopping');
-        throw ended;
-      }
-      logger.info({ signal: ended }, 'stopping');
+      // A shard closed for good stops all of it, the worker and the API too.
+      await untilStoppedOrClosed(stopped, gateway, logger, 'stopping');
     } finally {
       // Also when start-up fails: a listener, a gateway or a worker left open would keep the process up, or keep queueing.
       await http?.close();
