@@ -13,29 +13,31 @@ const PREFIX = '{data-loss}';
 
 const coded = (lines: Array<Record<string, unknown>>, code: string) => lines.filter((line) => line.code === code);
 
-describe("a process's Redis connections tell the operator when Redis does not keep, or has lost, feelbot's data", () => {
-  let server: PrivateRedis | undefined;
-  const connections: Redis[] = [];
-  afterEach(async () => {
-    for (const connection of connections.splice(0)) connection.disconnect();
-    await server?.stop();
-    server = undefined;
-  });
+let server: PrivateRedis | undefined;
+const connections: Redis[] = [];
+afterEach(async () => {
+  for (const connection of connections.splice(0)) connection.disconnect();
+  await server?.stop();
+  server = undefined;
+});
 
-  /** As a gateway or worker starts: the start-up checks, then its long-lived connection(s). */
-  async function startProcess(url: string, connectionNames: string[]) {
-    const { logger, lines } = capturedLogger('info');
-    const dataWatch = new RedisDataWatch();
-    await checkRedisReachable(url, undefined, dataWatch);
-    await claimQueuePrefix(url, PREFIX, APPLICATION_ID, { dataWatch });
-    for (const name of connectionNames) {
-      const connection = createRedis(url, 'producer', name, logger, { dataWatch });
-      connections.push(connection);
-      // A producer sends nothing before it is ready (no offline queue).
-      if (connection.status !== 'ready') await once(connection, 'ready');
-    }
-    return lines;
-  }
+async function ready(connection: Redis): Promise<void> {
+  connections.push(connection);
+  // A producer sends nothing before it is ready (no offline queue).
+  if (connection.status !== 'ready') await once(connection, 'ready');
+}
+
+/** As a gateway or worker starts: the start-up checks, then its long-lived connection(s). */
+async function startProcess(url: string, connectionNames: string[]) {
+  const { logger, lines } = capturedLogger('info');
+  const dataWatch = new RedisDataWatch();
+  await checkRedisReachable(url, undefined, dataWatch);
+  await claimQueuePrefix(url, PREFIX, APPLICATION_ID, { dataWatch });
+  for (const name of connectionNames) await ready(createRedis(url, 'producer', name, logger, { dataWatch }));
+  return lines;
+}
+
+describe("a process's Redis connections tell the operator when Redis does not keep, or has lost, feelbot's data", () => {
 
   it('on a Redis without AOF, warns once per process at start-up with REDIS_NOT_PERSISTENT, however many connections it opens', async () => {
     server = await startPrivateRedis({ appendOnly: false });
@@ -79,5 +81,36 @@ describe("a process's Redis connections tell the operator when Redis does not ke
     await expect.poll(() => lines.some((line) => line.msg === 'redis connection back'), { timeout: 10_000 }).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(lines.filter((line) => line.level !== 'info' && line.code !== 'REDIS_UNAVAILABLE')).toEqual([]);
+  });
+});
+
+describe("each process's start-up findings reach only that process's own Redis connections", () => {
+  it('two processes started on one Redis without AOF each warn once with REDIS_NOT_PERSISTENT', async () => {
+    server = await startPrivateRedis({ appendOnly: false });
+    const gateway = await startProcess(server.url, ['feelbot-gateway']);
+    const worker = await startProcess(server.url, ['feelbot-worker']);
+    await expect.poll(() => [coded(gateway, 'REDIS_NOT_PERSISTENT').length, coded(worker, 'REDIS_NOT_PERSISTENT').length]).toEqual([1, 1]);
+  });
+
+  it('after Redis restarts without its data, each of two processes logs REDIS_DATA_LOST once', async () => {
+    server = await startPrivateRedis({ appendOnly: false });
+    const gateway = await startProcess(server.url, ['feelbot-gateway']);
+    const worker = await startProcess(server.url, ['feelbot-worker']);
+    await server.restart();
+    await expect.poll(() => [coded(gateway, 'REDIS_DATA_LOST'), coded(worker, 'REDIS_DATA_LOST')], { timeout: 10_000 }).toEqual([
+      [expect.objectContaining({ level: 'error', connection: 'feelbot-gateway', queuePrefixes: [PREFIX] })],
+      [expect.objectContaining({ level: 'error', connection: 'feelbot-worker', queuePrefixes: [PREFIX] })],
+    ]);
+  });
+
+  it('a logged connection of a process that made no start-up checks says nothing of persistence or data', async () => {
+    server = await startPrivateRedis({ appendOnly: false });
+    await startProcess(server.url, ['feelbot-gateway']);
+    const { logger, lines } = capturedLogger('info');
+    await ready(createRedis(server.url, 'producer', 'feelbot-api', logger));
+    await server.restart();
+    await expect.poll(() => lines.some((line) => line.msg === 'redis connection back'), { timeout: 10_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lines.filter((line) => line.code !== undefined && line.code !== 'REDIS_UNAVAILABLE')).toEqual([]);
   });
 });
