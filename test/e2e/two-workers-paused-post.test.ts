@@ -16,6 +16,24 @@ async function until<T>(read: () => Promise<T | undefined> | T | undefined, time
   }
 }
 
+/**
+ * A worker, A, with a reply inside its post: A noted its attempt and waits for the channel's
+ * webhook lock, which "another worker" holds. A is then paused (SIGSTOP); `release` frees the lock.
+ */
+async function workerPausedInsidePost(stack: FeelbotStack) {
+  const redis = stack.redisConnection();
+  const channelId = stack.discord.world.channels.text.id;
+  const webhookLock = feelbotKey(stack.prefix, 'webhook-lock', channelId);
+  await redis.set(webhookLock, 'another worker', 'PX', 120_000);
+  const a = await stack.spawn('worker');
+  await stack.spawn('gateway');
+  const message = stack.mention('I finally got the job, I am so happy!');
+  const attemptKey = feelbotKey(stack.prefix, 'post-attempt', message.id);
+  const aAttempt = await until(async () => (await redis.get(attemptKey)) ?? undefined);
+  process.kill(a.pid!, 'SIGSTOP');
+  return { redis, channelId, a, message, attemptKey, aAttempt, release: () => redis.del(webhookLock) };
+}
+
 describe('two workers, one of them paused (docker pause, a VM stall, cut off from Redis) between noting its post and sending it', () => {
   let stack: FeelbotStack | undefined;
   let paused: FeelbotProcess | undefined;
@@ -27,20 +45,9 @@ describe('two workers, one of them paused (docker pause, a VM stall, cut off fro
 
   it('the job moves to the other worker, which posts the reply; the paused one, resumed, posts nothing and says once, at warn, that it lost the job', async () => {
     stack = await FeelbotStack.start();
-    const redis = stack.redisConnection();
-    const channelId = stack.discord.world.channels.text.id;
     // Another worker is making this channel's first webhook just now: A waits for the lock with no request open.
-    const webhookLock = feelbotKey(stack.prefix, 'webhook-lock', channelId);
-    await redis.set(webhookLock, 'another worker', 'PX', 120_000);
-
-    const a = await stack.spawn('worker');
-    await stack.spawn('gateway');
-    const message = stack.mention('I finally got the job, I am so happy!');
-    const attemptKey = feelbotKey(stack.prefix, 'post-attempt', message.id);
-    // A has noted its attempt and is inside the post, waiting for the channel's webhook lock.
-    const aAttempt = await until(async () => (await redis.get(attemptKey)) ?? undefined);
+    const { redis, channelId, a, message, attemptKey, aAttempt, release } = await workerPausedInsidePost(stack);
     paused = a;
-    process.kill(a.pid!, 'SIGSTOP');
 
     // A's job lock (JOB_LOCK_MS=4000 in the stack) lapses; B takes the job.
     const b = await stack.spawn('worker');
@@ -48,7 +55,7 @@ describe('two workers, one of them paused (docker pause, a VM stall, cut off fro
       const raw = await redis.get(attemptKey);
       return raw && raw !== aAttempt ? raw : undefined;
     }, 90_000);
-    await redis.del(webhookLock);
+    await release();
     const done = await b.waitForLog(doneFor(message.id), 60_000);
     expect(done.outcome).toMatchObject({ status: 'posted' });
     expect(stack.discord.webhookExecutions()).toHaveLength(1);
@@ -70,20 +77,11 @@ describe('two workers, one of them paused (docker pause, a VM stall, cut off fro
 
   it('control: the same pause with a single worker posts the reply once', async () => {
     stack = await FeelbotStack.start();
-    const redis = stack.redisConnection();
-    const channelId = stack.discord.world.channels.text.id;
-    const webhookLock = feelbotKey(stack.prefix, 'webhook-lock', channelId);
-    await redis.set(webhookLock, 'another worker', 'PX', 120_000);
-    const a = await stack.spawn('worker');
-    await stack.spawn('gateway');
-    const message = stack.mention('I finally got the job, I am so happy!');
-    const attemptKey = feelbotKey(stack.prefix, 'post-attempt', message.id);
-    await until(async () => (await redis.get(attemptKey)) ?? undefined);
+    const { channelId, a, message, release } = await workerPausedInsidePost(stack);
     paused = a;
-    process.kill(a.pid!, 'SIGSTOP');
     // As long as the two-worker case took to hand the job over and post it.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
-    await redis.del(webhookLock);
+    await release();
     process.kill(a.pid!, 'SIGCONT');
     paused = undefined;
     const done = await a.waitForLog(doneFor(message.id), 60_000);
