@@ -54,7 +54,7 @@ export function aggregateScores(labelScores: readonly LabelScore[], mapping: Lab
   ) as EmotionScores;
   const emotion = rankEmotions(scores)[0]!;
   const { confidence, neutral } = multiLabel ? readSigmoids(mass, emotion, options) : readSoftmax(mass, emotion, mapping, options);
-  return { emotion, confidence, neutral, scores };
+  return { emotion, confidence, neutral, scores, ...(multiLabel ? { multiLabel: true as const } : {}) };
 }
 
 /** A softmax: the top emotion's share of all mass, neutral when the neutral class outweighs it or, without one, under the threshold. */

@@ -16,4 +16,9 @@ export interface EmotionAnalysis {
    * persona's name about such a text.
    */
   readonly unreadable?: boolean;
+  /**
+   * Present (true) when a multi-label model scored the text, a sigmoid per label: `confidence` is
+   * then the top emotion's own score, and no share of the whole is neutral's.
+   */
+  readonly multiLabel?: true;
 }

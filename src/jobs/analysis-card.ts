@@ -52,16 +52,19 @@ export function analysisCard(analysis: EmotionAnalysis, people: CardPeople, line
 function neutralNote(analysis: EmotionAnalysis): string {
   if (!analysis.neutral) return '';
   const share = neutralShare(analysis);
-  // A model without a neutral class (or the LLM) calls a text neutral for a weak top emotion: no share to give.
+  // A model without a neutral class (or the LLM) calls a text neutral for a weak top emotion, and a
+  // multi-label one for no emotion firing or its neutral label outscoring them: no share to give.
   return Math.round(share * 100) > 0 ? ` (mostly neutral: ${percent(share)} no strong emotion)` : ' (mostly neutral: no emotion stands out)';
 }
 
 /**
- * The neutral class's share of the text, 0 for a model without one. `confidence` is the top
- * emotion's share of all mass and `scores` its share of the emotions' mass (aggregateScores), so
- * their ratio is the emotions' part of the whole and the rest is neutral's.
+ * The neutral class's share of the text, 0 for a model without one. For a softmax `confidence` is
+ * the top emotion's share of all mass and `scores` its share of the emotions' mass (aggregateScores),
+ * so their ratio is the emotions' part of the whole and the rest is neutral's. A multi-label model's
+ * sigmoids are no distribution: nothing is a share of it.
  */
 function neutralShare(analysis: EmotionAnalysis): number {
+  if (analysis.multiLabel) return 0;
   const topScore = analysis.scores[analysis.emotion];
   if (topScore <= 0) return 1;
   return Math.min(1, Math.max(0, 1 - analysis.confidence / topScore));

@@ -57,7 +57,7 @@ describe('/feel from a user install, in a server without the bot', () => {
     expect(await outcomeOf(sent.id)).toEqual({ outcome: expect.objectContaining({ status: 'answered' }), title: expect.stringMatching(/Core emotion/) });
   }, 120_000);
 
-  it('asked with public:true, is answered privately: the gateway cannot read the place, so cannot see whether a mode there is off', async () => {
+  it('asked with public:true by a member without USE_EXTERNAL_APPS there (the fake\'s default @everyone), is answered privately, as Discord would show it', async () => {
     const sent = stack.discord.sendInteraction({
       ...serverWithoutTheBot(),
       commandName: 'feel',

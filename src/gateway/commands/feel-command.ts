@@ -144,17 +144,31 @@ function serverOf(interaction: AnalysisInteraction): string | null {
  * privately. So does one whose place the gateway cannot fully read (a thread of a channel the bot
  * cannot see: the interaction names the thread and its parent, not the parent's category), since an
  * "off" there could not be seen. A member who may not send messages in the channel gets a private
- * answer too: a public one would post there for them.
+ * answer too: a public one would post there for them. A user install's request in a server without
+ * the bot follows userInstallAnswersPublicly.
  */
 async function answersPublicly(interaction: AnalysisInteraction, settings: SettingsStore): Promise<boolean> {
   if (!interaction.isChatInputCommand() || !(interaction.options.getBoolean('public') ?? false)) return false;
   if (!interaction.guildId) return true;
+  if (serverOf(interaction) === null) return userInstallAnswersPublicly(interaction);
   const channel = interaction.channel;
   if (!channel || (channel.isThread() && !channel.parent)) return false;
   const send = channel.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
   if (!interaction.memberPermissions?.has(send)) return false;
   const place = placeOf(channel, interaction.channelId);
   return replyModeFor(await settings.get(interaction.guildId), place) !== 'off';
+}
+
+/**
+ * A user install's request in a server without the bot: no settings of that server apply (see
+ * serverOf), and the bot knows none of its channels, so not whether this one is a thread: the
+ * member must be allowed to send messages in channels and in threads alike.
+ * Discord makes a user-installed app's responses ephemeral where the member lacks USE_EXTERNAL_APPS
+ * (discord-api-docs, topics/permissions.md), in servers of any size since user apps' GA (change log 2024-06-27).
+ */
+function userInstallAnswersPublicly(interaction: AnalysisInteraction): boolean {
+  const needed = [PermissionFlagsBits.UseExternalApps, PermissionFlagsBits.SendMessages, PermissionFlagsBits.SendMessagesInThreads];
+  return interaction.memberPermissions?.has(needed) ?? false;
 }
 
 function refusal(verdict: Extract<AnalysisVerdict, { allowed: false }>): string {
