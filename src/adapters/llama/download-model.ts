@@ -9,7 +9,7 @@ import { checkFreeSpace, type FileToDownload } from './free-space.js';
 import { ggufCompleteness } from './gguf-completeness.js';
 import { StallWatch } from './stall-watch.js';
 import { downloadUnsized } from './unsized-download.js';
-import { isUrlModel, urlModelFileName } from './url-model-file.js';
+import { binaryPartUrls, isUrlModel, urlModelFileName } from './url-model-file.js';
 
 /** ipull closes a cancelled download's file and connections in milliseconds; one that hangs must not hold up a stop. */
 const CANCEL_WAIT_MS = 2_000;
@@ -27,8 +27,9 @@ export interface DownloadModelOptions {
  * Downloads `spec` into `modelsDir` (resumable: a stall or a stop keeps the partial file), failing
  * once it gets no further for `stallTimeoutMs`, or before it starts when `modelsDir` may not be
  * written or the files would not fit on its disk. A stop resolves only once the download is closed.
- * A file from a host that states no size is downloaded in one request, not resumable. Every file is
- * checked before it is used: one short of its stated size, or of the data its GGUF header lists, is deleted.
+ * A file from a host that states no size is downloaded in one request (one per part of a binary-split
+ * model, joined), not resumable. Every file is checked before it is used: one short of its stated
+ * size, or of the data its GGUF header lists, is deleted.
  */
 export async function downloadModel(spec: string, options: DownloadModelOptions): Promise<string> {
   const controller = new AbortController();
@@ -72,7 +73,9 @@ export async function downloadModel(spec: string, options: DownloadModelOptions)
       await downloader.cancel({ deleteTempFile: true });
       if (downloader.filesInfo.length !== 1 || !isUrlModel(spec)) throw partsWithoutSize(spec, options.modelsDir);
       const path = downloader.entrypointFilePath;
-      await withoutSize(spec, path, { ...options, watch, stall: controller.signal });
+      // A binary-split model (`….gguf.part1of3`) is one file to node-llama-cpp, joined from every part's URL.
+      const urls = downloader.splitBinaryParts === undefined ? [spec] : binaryPartUrls(spec);
+      await withoutSize(spec, urls, path, { ...options, watch, stall: controller.signal });
       return path;
     }
     try {
@@ -105,17 +108,19 @@ function urlFileName(spec: string): { fileName?: string } {
 }
 
 /**
- * Downloads a single file whose host states no size in one request, to check it before it gets its
- * name. A stall (`stall` aborts) fails it; a stop waits for its partial file to be deleted.
+ * Downloads a single file whose host states no size from `urls` (a binary-split model's parts, or
+ * `spec`), one request each, to check it whole before it gets its name. A stall (`stall` aborts)
+ * fails it; a stop waits for its partial file to be deleted.
  */
 async function withoutSize(
   spec: string,
+  urls: readonly string[],
   filePath: string,
   options: DownloadModelOptions & { readonly watch: StallWatch; readonly stall: AbortSignal },
 ): Promise<void> {
   const { signal, watch, stall } = options;
   try {
-    await downloadUnsized(spec, filePath, {
+    await downloadUnsized(urls, filePath, {
       signal: signal ? AbortSignal.any([stall, signal]) : stall,
       onBytes: (bytes) => {
         if (watch.reached(bytes)) options.onProgress?.();

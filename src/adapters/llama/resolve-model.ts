@@ -8,6 +8,7 @@ import { downloadModel } from './download-model.js';
 import { checkModelFile } from './model-file.js';
 import { DOWNLOAD_STALL_TIMEOUT_MS } from './stall-watch.js';
 import { findUrlModel, isUrlModel } from './url-model-file.js';
+import { incompleteModel } from './whole-model.js';
 
 export interface ResolveModelOptions {
   /** Where `hf:` and URL models are looked up and downloaded to (resumable). */
@@ -92,15 +93,22 @@ async function lockDownload(spec: string, settings: ResolveModelOptions & { read
   }
 }
 
-/** The model's file in `modelsDir` when it is there whole, looked up without a network request. */
+/**
+ * The model's file in `modelsDir` when it is there whole, looked up without a network request. A file
+ * there that does not hold all the data its GGUF header lists (every part of a split model is read)
+ * is a miss that says why, as a download cut short is: it is downloaded again, or refused.
+ */
 async function findDownloaded(spec: string, modelsDir: string): Promise<{ path?: string; miss?: unknown }> {
+  let path: string | undefined;
   try {
-    return { path: await resolveModelFile(spec, { directory: modelsDir, cli: false, download: false }) };
+    path = await resolveModelFile(spec, { directory: modelsDir, cli: false, download: false });
   } catch (miss) {
     // node-llama-cpp cannot name a plain URL's file without asking its host; downloadModel saves it under the URL's name.
-    const path = isUrlModel(spec) ? await findUrlModel(spec, modelsDir) : undefined;
-    return path === undefined ? { miss } : { path };
+    path = isUrlModel(spec) ? await findUrlModel(spec, modelsDir) : undefined;
+    if (path === undefined) return { miss };
   }
+  const incomplete = await incompleteModel(path);
+  return incomplete ? { miss: incomplete } : { path };
 }
 
 /** One lock per model: the name tells an operator listing the folder what is being downloaded. */

@@ -1,11 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ggufCompleteness } from './gguf-completeness.js';
+import { modelFiles } from './whole-model.js';
 
 /** A binary-split URL (`….gguf.part1of3`): node-llama-cpp joins its parts into one file named up to `.gguf`. */
-const BINARY_SPLIT_PART = /\.gguf\.part\d+of\d+$/i;
-/** A split GGUF's part (`…-00001-of-00003.gguf`): node-llama-cpp downloads every part, and llama.cpp loads the first. */
-const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/;
+const BINARY_SPLIT_PART = /\.gguf\.part(\d+)of(\d+)$/i;
 /**
  * A name ipull saves unchanged (it passes names through filenamify, which replaces these characters,
  * rewrites non-ASCII and cuts past 100 characters); any other is left for the downloader to name.
@@ -33,30 +31,36 @@ export function urlModelFileName(url: string): string | undefined {
   return PLAIN_GGUF_NAME.test(segment) ? segment : undefined;
 }
 
-/** The files a model saved as `name` is made of: a split GGUF's every part (the first is the one to load), or `name`. */
-export function urlModelFiles(name: string): string[] {
-  const split = SPLIT_PART.exec(name);
-  const part = Number(split?.[1]);
-  const parts = Number(split?.[2]);
-  if (!split || part === 0 || parts === 0 || part > parts) return [name];
-  const base = name.slice(0, -split[0].length);
-  return Array.from({ length: parts }, (_, index) => `${base}-${String(index + 1).padStart(5, '0')}-of-${split[2]}.gguf`);
-}
-
 /**
- * The file to load for the model `url` names when it is in `modelsDir` whole, found without the
- * network. Its name alone does not say so (an older feelbot saved some downloads short under it):
- * each file must hold all the data its GGUF header lists, which reading the header tells.
+ * The file to load for the model `url` names when its files (every part of a split GGUF) are in
+ * `modelsDir`, found without the network. Whether they are whole is for the caller to check.
  */
 export async function findUrlModel(url: string, modelsDir: string): Promise<string | undefined> {
   const name = urlModelFileName(url);
   if (name === undefined) return undefined;
-  const files = urlModelFiles(name).map((file) => join(modelsDir, file));
-  const whole = await Promise.all(files.map(isWholeFile));
-  return whole.every(Boolean) ? files[0] : undefined;
+  const files = modelFiles(join(modelsDir, name));
+  const there = await Promise.all(files.map((file) => stat(file).then((info) => info.isFile(), () => false)));
+  return there.every(Boolean) ? files[0] : undefined;
 }
 
-async function isWholeFile(path: string): Promise<boolean> {
-  const isFile = await stat(path).then((info) => info.isFile(), () => false);
-  return isFile && (await ggufCompleteness(path)).whole;
+/**
+ * Where a binary-split URL's parts are, in order (`….gguf.part1of3` to `part3of3`, numbered as it
+ * numbers its own), for joining them as node-llama-cpp does; `[url]` for any other URL.
+ */
+export function binaryPartUrls(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const match = BINARY_SPLIT_PART.exec(parsed.pathname);
+  const [, part = '', parts = ''] = match ?? [];
+  if (!match || Number(part) === 0 || Number(parts) === 0 || Number(part) > Number(parts)) return [url];
+  const base = parsed.pathname.slice(0, match.index + '.gguf'.length);
+  return Array.from({ length: Number(parts) }, (_, index) => {
+    const partUrl = new URL(parsed.href);
+    partUrl.pathname = `${base}.part${String(index + 1).padStart(part.length, '0')}of${parts}`;
+    return partUrl.href;
+  });
 }

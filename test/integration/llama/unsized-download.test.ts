@@ -10,6 +10,9 @@ import { ggufPayload } from '../../support/gguf-payload.js';
 
 const model = ggufPayload(12 * 1024 * 1024);
 const CUT_AT = 7_000_000;
+/** The model cut into three binary parts, as hosts that cap a file's size serve it. */
+const PART_BYTES = Math.ceil(model.length / 3);
+const modelParts = [0, 1, 2].map((index) => model.subarray(index * PART_BYTES, (index + 1) * PART_BYTES));
 const STALL_TIMEOUT_MS = 3_000;
 /** A download that never gives up is still running here. */
 const DEADLINE_MS = 20_000;
@@ -30,6 +33,21 @@ function unsizedHost(short?: { at: number; how: 'cut' | 'end' | 'go silent' }): 
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/m/model.Q8_0.gguf` })),
+  );
+}
+
+/** The same host for a model split into binary parts (`….gguf.part1of3`): each part with no Content-Length; `short` ends part `part` after `at` of its bytes. */
+function unsizedPartsHost(short?: { part: number; at: number }): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const part = Number(/\.part(\d)of3$/.exec(request.url ?? '')?.[1]);
+    const bytes = modelParts[part - 1];
+    if (bytes === undefined) return void response.writeHead(404).end();
+    response.writeHead(200, {});
+    if (request.method === 'HEAD') return void response.end();
+    response.end(short?.part === part ? bytes.subarray(0, short.at) : bytes);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/m/model.Q8_0.gguf.part1of3` })),
   );
 }
 
@@ -88,6 +106,32 @@ describe('LLM_MODEL from a host that sends no Content-Length', () => {
     });
     expect(readdirSync(dir)).not.toContain('model.Q8_0.gguf');
     // The host is gone: a start that took the short file for the model would load it now.
+    server.closeAllConnections();
+    server.close();
+    server = undefined;
+    expect(await outcomeOf(host.url)).toBe(ErrorCodes.ModelDownloadFailed);
+  }, 40_000);
+
+  it('a model split into binary parts (.gguf.part1of3) is downloaded part by part and saved joined, byte for byte, with nothing else left', async () => {
+    const host = await unsizedPartsHost();
+    server = host.server;
+    dir = mkdtempSync(join(tmpdir(), 'feelbot-unsized-'));
+    const path = await resolveModel(host.url, options());
+    expect(path).toBe(join(dir, 'model.Q8_0.gguf'));
+    expect(readFileSync(path).equals(model)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['model.Q8_0.gguf']);
+  }, 30_000);
+
+  it('a binary part that ends cleanly short is found short in the joined file: MODEL_DOWNLOAD_FAILED, and the next start does not load it', async () => {
+    const host = await unsizedPartsHost({ part: 2, at: 1_000_000 });
+    server = host.server;
+    dir = mkdtempSync(join(tmpdir(), 'feelbot-unsized-'));
+    const joined = 2 * PART_BYTES + 1_000_000;
+    await expect(resolveModel(host.url, options())).rejects.toMatchObject({
+      code: ErrorCodes.ModelDownloadFailed,
+      message: expect.stringContaining(`model.Q8_0.gguf is incomplete or not a GGUF model (it is ${joined.toLocaleString('en-US')} bytes, and its GGUF header says its data runs to ${model.length.toLocaleString('en-US')})`),
+    });
+    expect(readdirSync(dir)).not.toContain('model.Q8_0.gguf');
     server.closeAllConnections();
     server.close();
     server = undefined;
