@@ -29,8 +29,8 @@ export interface ReplyQueue {
   /** Removes the waiting jobs that carry these (deleted) messages' text; each with what is left of it to answer. */
   withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]>;
   /**
-   * Takes these (deleted) messages out of the context of the other reply jobs that quote them
-   * (queued in the last two hours), waiting, under way or finished; returns those jobs' ids.
+   * Takes these (deleted) messages out of the context of the other reply jobs that quote them,
+   * waiting (however long), under way or finished and kept; returns those jobs' ids.
    */
   unquote(messageIds: readonly string[]): Promise<string[]>;
   /** The rest of a withdrawn job has been queued again (or needs no reply): its kept copy goes. */

@@ -45,7 +45,7 @@ export class MessageQueue implements ReplyQueue {
     this.carriers = new MessageCarriers(connection, prefix);
     this.withdrawals = new JobWithdrawals(this.queue, connection, prefix, this.carriers);
     this.guildJobs = new GuildJobs(this.queue, connection, prefix, this.carriers, this.withdrawals);
-    this.quotes = new ContextQuotes(connection, prefix);
+    this.quotes = new ContextQuotes(connection, prefix, (jobId) => this.queue.toKey(jobId));
     this.deleted = new RedisDeletedMessages(connection, prefix);
   }
 
@@ -124,11 +124,14 @@ export class MessageQueue implements ReplyQueue {
 
   /**
    * Removes finished jobs past their retention. BullMQ trims them only when another job finishes
-   * in the same state, so on a quiet queue a failed job would otherwise stay for good.
+   * in the same state, so on a quiet queue a failed job would otherwise stay for good. Then renews
+   * what the jobs still in Redis quote (ContextQuotes.renew), so that a deletion finds a job however
+   * long it waited.
    */
   async sweep(): Promise<{ completed: number; failed: number }> {
     const completed = await this.queue.clean(JOB_RETENTION.completedReplySeconds * 1_000, SWEEP_BATCH, 'completed');
     const failed = await this.queue.clean(JOB_RETENTION.failedSeconds * 1_000, SWEEP_BATCH, 'failed');
+    await this.quotes.renew();
     return { completed: completed.length, failed: failed.length };
   }
 

@@ -27,6 +27,22 @@ export function withoutQuoted(data: unknown, deleted: ReadonlySet<string>): Reco
   return context.length === data.context.length ? undefined : { ...data, context };
 }
 
+/**
+ * The messages a reply job's stored data quotes in its context, read as plain JSON as withoutQuoted
+ * reads it; none when `stored` (a job hash's `data`) is missing or not JSON.
+ */
+export function quotedIn(stored: unknown): string[] {
+  if (typeof stored !== 'string') return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(stored) as unknown;
+  } catch {
+    return [];
+  }
+  if (!isRecord(data) || !Array.isArray(data.context)) return [];
+  return data.context.flatMap((entry) => (isRecord(entry) && typeof entry.messageId === 'string' ? [entry.messageId] : []));
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
@@ -20,6 +21,23 @@ import { usePrivateRedis } from '../../support/redis-server.js';
 /** Long enough that nothing leaves the delayed set unless a test wants it to. */
 const LONG_WINDOW_MS = 30_000;
 
+/** How often a gateway sweeps the reply queue (SWEEP_INTERVAL_MS in start-gateway.ts). */
+const GATEWAY_SWEEP_MS = 5 * 60_000;
+
+/**
+ * Moves Node's clock and Redis's together: every key under `prefix` lives `ms` less, and one whose
+ * life runs out is gone, as if that much time had passed.
+ */
+async function passTime(connection: Redis, prefix: string, ms: number): Promise<void> {
+  vi.setSystemTime(Date.now() + ms);
+  for (const key of await connection.keys(`${prefix}*`)) {
+    const left = await connection.pttl(key);
+    if (left < 0) continue;
+    if (left <= ms) await connection.del(key);
+    else await connection.pexpire(key, left - ms);
+  }
+}
+
 /**
  * "A deleted message is never answered, and its text leaves Redis": a member's message is copied
  * into the context of the replies queued after it in the channel, and when that member deletes it,
@@ -31,6 +49,7 @@ describe("a deleted message quoted in another member's reply job", () => {
   const opened: Array<{ close(): Promise<void> } | JobWorker> = [];
 
   afterEach(async () => {
+    vi.useRealTimers();
     for (const thing of opened.splice(0).reverse()) await ('stop' in thing ? thing.stop(1_000) : thing.close());
   });
 
@@ -45,6 +64,14 @@ describe("a deleted message quoted in another member's reply job", () => {
     const stored = () => everythingUnder(redis.connection, prefix);
     const storedContext = async (job: MessageJob) => ((await queue.queue.getJob(messageJobId(job.messageId)))?.data as MessageJob).context;
     return { prefix, queue, onDelete, send, stored, storedContext };
+  }
+
+  /** `ms` pass while a gateway sweeps the queue, as it does every GATEWAY_SWEEP_MS. */
+  async function sweptFor(ms: number, queue: MessageQueue, prefix: string): Promise<void> {
+    for (let passed = 0; passed < ms; passed += GATEWAY_SWEEP_MS) {
+      await passTime(redis.connection, prefix, GATEWAY_SWEEP_MS);
+      await queue.sweep();
+    }
   }
 
   function startWorker(prefix: string, reply: JobHandler) {
@@ -68,6 +95,49 @@ describe("a deleted message quoted in another member's reply job", () => {
 
     expect(await stored()).not.toContain('12 Elm Street');
     expect(await storedContext(alice)).toEqual([carolSaid]);
+  });
+
+  it('leaves a job that has waited for hours with the workers down, while a gateway sweeps the queue, and the worker that takes it then reads it without it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { prefix, queue, onDelete, send, stored, storedContext } = setUp();
+    const bobs = bobSaid();
+    const alice = aliceAsks([bobs, carolSaid]);
+    await send(alice);
+    await sweptFor(3 * 60 * 60_000, queue, prefix);
+
+    await onDelete([bobs.messageId]);
+
+    expect(await stored()).not.toContain('12 Elm Street');
+    expect(await storedContext(alice)).toEqual([carolSaid]);
+    // The workers come back after Bob's deletion has left the gateway's markers too.
+    await passTime(redis.connection, prefix, 2 * 60 * 60_000);
+    vi.useRealTimers();
+    const seen: MessageJob[] = [];
+    await (await queue.queue.getJob(messageJobId(alice.messageId)))!.promote();
+    startWorker(prefix, async (data) => (seen.push(data as MessageJob), { status: 'skipped', reason: 'not-emotional' }));
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1);
+    expect(JSON.stringify(seen)).not.toContain('12 Elm Street');
+    expect(seen[0]!.context).toEqual([carolSaid]);
+  });
+
+  it('keeps nothing of a job in its index once the job has left Redis and the sweeps have gone on for hours', async () => {
+    const { prefix, queue } = setUp();
+    startWorker(prefix, async () => ({ status: 'skipped', reason: 'not-emotional' }));
+    const bobs = bobSaid();
+    // In a DM: a server's job is also named by that server's own index, kept a week (GuildJobs).
+    const alice = { ...aliceAsks([bobs]), guildId: null };
+    const jobId = messageJobId(alice.messageId);
+    await queueInBurst(queue, new BurstBuffer(redis.connection, prefix, 1), alice, async () => true);
+    await expect.poll(async () => (await queue.queue.getJob(jobId))?.getState(), { timeout: 10_000 }).toBe('completed');
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    await sweptFor(3 * 60 * 60_000, queue, prefix);
+
+    expect(await queue.queue.getJob(jobId)).toBeUndefined();
+    expect(await redis.connection.keys(`${prefix}*${bobs.messageId}*`)).toEqual([]);
+    for (const key of await redis.connection.keys(`${prefix}*`)) {
+      if ((await redis.connection.type(key)) === 'zset') expect(await redis.connection.zscore(key, jobId), key).toBeNull();
+    }
   });
 
   it('leaves every waiting job that quotes it, in one deletion of several messages', async () => {
