@@ -37,6 +37,50 @@ const LOOK_ALIKES = {
 } as const;
 
 /**
+ * Latin small capitals, which "fancy font" names are typed in ("ᴊᴏʏ"), by the letter each is the
+ * small capital of (Unicode names them LATIN LETTER SMALL CAPITAL A and so on). No compatibility
+ * form folds them, and confusables.txt takes only those shaped as the small letter: ᴄ, ɪ, ᴏ, ꜱ, ᴜ,
+ * ᴠ, ᴡ, ʏ and ᴢ are in LOOK_ALIKES above, and ʀ reads "r" through its capital Ʀ there. Modifier
+ * small capitals ("ᶰ") fold to these through NFKD.
+ */
+const SMALL_CAPITALS = {
+  a: '\u1D00',
+  b: '\u0299',
+  d: '\u1D05',
+  e: '\u1D07',
+  f: '\uA730',
+  g: '\u0262',
+  h: '\u029C',
+  j: '\u1D0A',
+  k: '\u1D0B',
+  l: '\u029F',
+  m: '\u1D0D',
+  n: '\u0274',
+  p: '\u1D18',
+  q: '\uA7AF',
+  t: '\u1D1B',
+  '\u00E6': '\u1D01', // ae
+  '\u0153': '\u0276', // oe
+  '\u00F0': '\u1D06', // eth
+  '\u0180': '\u1D03', // barred b
+  '\u0142': '\u1D0C', // l with stroke
+  '\u0268': '\u1D7B', // i with stroke
+  '\u0289': '\u1D7E', // u with stroke
+  '\u0260': '\u029B', // g with hook
+  '\u026C': '\u{1DF04}', // l with belt
+} as const;
+
+/**
+ * The first of each alphabet of symbols, A to Z in a row, that "fancy text" spells names in and no
+ * compatibility form folds: negative circled letters ("🅙🅞🅨"), negative squared ones ("🅹🅾🆈") and
+ * regional indicators ("🇯 🇴 🇾", a boxed letter where no second one pairs it into a flag). The
+ * other such alphabets (mathematical bold, italic, script, fraktur, double-struck, sans-serif and
+ * monospace letters, full-width, circled, squared and parenthesized ones) NFKD folds.
+ */
+const SYMBOL_ALPHABETS = [0x1f150, 0x1f170, 0x1f1e6] as const;
+const LATIN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
  * Digits TR39 reads as letters: 0 as O and 1 as l. Folding them merges a digit with a letter,
  * never two letters; TR39's "I" as "l" is left out, as it would merge "i" with "l".
  */
@@ -47,13 +91,20 @@ function caseFolded(char: string): string {
   return char.toLowerCase().toUpperCase().toLowerCase();
 }
 
-/** Each look-alike, case folded, to the Latin letter it reads as. */
+/** Each look-alike, small capital and symbol letter, case folded, to the Latin letter it reads as. */
 const LATIN_READING: ReadonlyMap<string, string> = new Map([
-  ...Object.entries(LOOK_ALIKES).flatMap(([latin, letters]) => [...letters].map((letter): [string, string] => [caseFolded(letter), latin])),
+  ...[LOOK_ALIKES, SMALL_CAPITALS].flatMap((table) =>
+    Object.entries(table).flatMap(([latin, letters]) => [...letters].map((letter): [string, string] => [caseFolded(letter), latin])),
+  ),
+  ...SYMBOL_ALPHABETS.flatMap((first) => [...LATIN_ALPHABET].map((latin, i): [string, string] => [String.fromCodePoint(first + i), latin])),
   ...Object.entries(DIGITS_READ_AS_LETTERS),
 ]);
 
+/** Characters that show nothing (zero-width ones, joiners, variation selectors, the Hangul fillers): they read as nothing. */
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
+
 function readChar(char: string): string {
+  if (IGNORABLE.test(char)) return '';
   const folded = caseFolded(char);
   const latin = LATIN_READING.get(folded);
   if (latin !== undefined) return latin;
@@ -64,8 +115,9 @@ function readChar(char: string): string {
 
 /**
  * What a text reads as, to compare names only: without case, full-width or other compatibility
- * forms, and with the letters of other scripts that look Latin as those Latin letters ("Ｊｏｙ",
- * "JOY" and "Jоy" with a Cyrillic "о" all read "joy"). Accents stay ("Jöy" is not "Joy"). One
+ * forms, "fancy text" alphabets or characters that show nothing, and with the letters of other
+ * scripts that look Latin as those Latin letters ("Ｊｏｙ", "JOY", "ᴊᴏʏ", "𝐉𝐨𝐲", "Joyㅤ" with a Hangul
+ * filler and "Jоy" with a Cyrillic "о" all read "joy"). Accents stay ("Jöy" is not "Joy"). One
  * letter's case variants read alike, so a few letters read as one only through a case partner
  * (Cyrillic "н" as "h", its capital "Н" looking like "H"). Never shown or sent.
  */

@@ -6,8 +6,19 @@ const MAX_NAME_CHARS = 64;
 /** The tag of a speaker whose name shows nothing. */
 const NAMELESS = 'someone';
 
-/** Format characters show nothing; the zero-width joiner and tag characters are kept, since emoji sequences are built with them. */
-const INVISIBLE = /(?![\u200d\u{e0020}-\u{e007f}])\p{Cf}/gu;
+/**
+ * Characters that show nothing: format characters and the default ignorable code points, among
+ * them the Hangul fillers (U+3164, U+FFA0, U+115F, U+1160), letters by category and Discord's usual
+ * "invisible name".
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+/** Within an emoji, all but what its sequences are built with: the zero-width joiner and the text and emoji presentation selectors. */
+const INVISIBLE_BUT_EMOJI_JOINERS = /(?![\u200d\ufe0e\ufe0f])[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+/** A grapheme holding an emoji, a keycap's enclosing one included. */
+const EMOJI = /\p{Extended_Pictographic}|\u20e3/u;
+/** A subdivision flag (England's, Scotland's, Wales's): a black flag, the tag characters of a subdivision code, a cancel tag. */
+const SUBDIVISION_FLAG = /^\u{1f3f4}[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{1,6}\u{e007f}$/u;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Every kind of blank and line break (JavaScript's \s misses NEL and the file, group and record separators), and the colon that ends a tag. */
 const BLANKS_AND_COLONS = /[\s\u001c-\u001f\u0085:]+/gu;
 const CONTROLS = /\p{Cc}/gu;
@@ -17,8 +28,7 @@ const CONTROLS = /\p{Cc}/gu;
  * the tag) and no angle bracket (next to `<<<` one would lengthen or fake the marker).
  */
 export function cleanName(name: string): string {
-  const shown = name
-    .replace(INVISIBLE, '')
+  const shown = withoutInvisibles(name)
     .replace(BLANKS_AND_COLONS, ' ')
     .replace(CONTROLS, '')
     .replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'))
@@ -27,12 +37,24 @@ export function cleanName(name: string): string {
 }
 
 /**
+ * A name without the characters that show nothing, graphemes by grapheme: those an emoji is built
+ * with stay within it, and tag characters only within a subdivision flag, so none carry hidden
+ * text. Names are short (Discord's at most 80 characters), so the graphemes are cheap to spread.
+ */
+function withoutInvisibles(name: string): string {
+  return Array.from(graphemes.segment(name), ({ segment }) =>
+    SUBDIVISION_FLAG.test(segment) ? segment : segment.replace(EMOJI.test(segment) ? INVISIBLE_BUT_EMOJI_JOINERS : INVISIBLE, ''),
+  ).join('');
+}
+
+/**
  * What a name reads as, to tell apart names a model would take for one: letters and digits only,
- * without case, accents, full-width forms or look-alike letters of other scripts ("JOY", "J.o.y",
- * "Ｊｏｙ", "Jóy" and "Jоy" with a Cyrillic "о" all read as "joy").
+ * without case, accents, full-width forms, "fancy font" alphabets, characters that show nothing or
+ * look-alike letters of other scripts ("JOY", "J.o.y", "Ｊｏｙ", "ᴊᴏʏ", "Jóy" and "Jоy" with a
+ * Cyrillic "о" all read as "joy"). A name with no letter or digit reads as its confusable skeleton.
  */
 function sameNameKey(name: string): string {
-  return lettersOf(name) || name.toLowerCase();
+  return lettersOf(name) || confusableSkeleton(name);
 }
 
 function lettersOf(name: string): string {

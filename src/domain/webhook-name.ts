@@ -52,11 +52,13 @@ export function sameWebhookName(shown: string | undefined, sent: string): boolea
 
 /**
  * Whether members would read two names as one character's: as sameWebhookName compares them, and
- * without case, width or look-alike letters of other scripts, since Discord shows each as typed and
- * a reader takes "joy", "Ｊｏｙ" or "Jоy" (with a Cyrillic "о") beside "Joy" for one name.
+ * without case, width, "fancy text" alphabets, characters that show nothing or look-alike letters
+ * of other scripts, since Discord shows each as typed and a reader takes "joy", "Ｊｏｙ", "ᴊᴏʏ",
+ * "Joyㅤ" (with a Hangul filler) or "Jоy" (with a Cyrillic "о") beside "Joy" for one name. Blanks
+ * are collapsed and trimmed after the skeleton, as those next to a filler it drops show as one.
  */
 export function readsAsSameWebhookName(one: string, other: string): boolean {
-  return confusableSkeleton(sanitized(one)) === confusableSkeleton(sanitized(other));
+  return sanitized(confusableSkeleton(one)) === sanitized(confusableSkeleton(other));
 }
 
 /** A name as Discord's sanitiser leaves it: zero-width characters and controls deleted, whitespace trimmed and collapsed. */

@@ -77,10 +77,29 @@ describe('webhook names as Discord takes them', () => {
     expect(readsAsSameWebhookName('Joy', 'J\u04E7y')).toBe(false);
     expect(sameWebhookName('Joy', 'J\u043Ey')).toBe(false);
   });
+
+  it('two names members would read as one are also those with a Hangul filler, which Discord keeps and shows as nothing', () => {
+    for (const filler of ['\u3164', '\uFFA0', '\u115F', '\u1160']) {
+      expect(readsAsSameWebhookName('Joy', `Joy${filler}`), JSON.stringify(filler)).toBe(true);
+      expect(readsAsSameWebhookName('Joy', `${filler} J${filler}oy `), JSON.stringify(filler)).toBe(true);
+      expect(readsAsSameWebhookName('Big Joy', `Big ${filler} Joy`), JSON.stringify(filler)).toBe(true);
+    }
+    expect(readsAsSameWebhookName('Joy', 'Joy\uFE0F\u034F')).toBe(true); // a variation selector and a grapheme joiner
+  });
+
+  it('two names members would read as one are also those spelt in a "fancy text" alphabet', () => {
+    expect(readsAsSameWebhookName('Joy', '\u1D0A\u1D0F\u028F')).toBe(true); // small capitals
+    expect(readsAsSameWebhookName('Anger', '\u1D00\u0274\u0262\u1D07\u0280')).toBe(true);
+    expect(readsAsSameWebhookName('Joy', '\u{1D409}\u{1D428}\u{1D432}')).toBe(true); // mathematical bold
+    expect(readsAsSameWebhookName('Joy', '\u24BF\u24DE\u24E8')).toBe(true); // circled
+    expect(readsAsSameWebhookName('Joy', '\u{1F179}\u{1F17E}\u{1F188}')).toBe(true); // negative squared
+    expect(readsAsSameWebhookName('Joy', '\u{1F1EF}\u{1F1F4}\u{1F1FE}')).toBe(true); // regional indicators
+    expect(readsAsSameWebhookName('Joy', '\u1D0A\u1D0F\u1D07\u028F')).toBe(false); // small capitals of another name
+  });
 });
 
 describe("a server's look may not take another persona's name, spelt so members read it the same", () => {
-  for (const lookalike of ['\uFF2A\uFF4F\uFF59' /* full width */, 'J\u043Ey' /* Cyrillic small o */, 'J0Y' /* digit zero */]) {
+  for (const lookalike of ['\uFF2A\uFF4F\uFF59' /* full width */, 'J\u043Ey' /* Cyrillic small o */, 'J0Y' /* digit zero */, 'Joy\u3164' /* Hangul filler */, '\u1D0A\u1D0F\u028F' /* small capitals */]) {
     it(`Anger may not be named ${JSON.stringify(lookalike)}, which reads as Joy`, () => {
       expect(personaNameClash('anger', lookalike, DEFAULT_PERSONAS, {})).toMatchObject({ emotion: 'joy', name: 'Joy' });
     });
