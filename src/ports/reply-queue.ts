@@ -19,14 +19,17 @@ export interface ReplyQueue {
   enqueueAnalysis(job: AnalysisJob): Promise<string>;
   /** True when this interaction's analysis is queued (or being answered). */
   hasAnalysis(interactionId: string): Promise<boolean>;
-  /** The job that holds this message's text, when it was queued in the last hour. */
+  /** The job that holds this message's text, while that job is in Redis (however long it waits), and up to two hours after. */
   carrierOf(messageId: string): Promise<string | undefined>;
   /**
    * Puts an edited message's new text (as shown and as sent) into its carrier job, while that job
    * still waits; returns the job's id, or undefined when it no longer waits.
    */
   revise(jobId: string, messageId: string, text: MessageText): Promise<string | undefined>;
-  /** Removes the waiting jobs that carry these (deleted) messages' text; each with what is left of it to answer. */
+  /**
+   * Removes the waiting jobs that carry these (deleted) messages' text, however long they have
+   * waited; each with what is left of it to answer.
+   */
   withdraw(messageIds: readonly string[]): Promise<WithdrawnJob[]>;
   /**
    * Takes these (deleted) messages out of the context of the other reply jobs that quote them,

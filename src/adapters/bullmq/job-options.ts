@@ -8,8 +8,8 @@ export const JOB_RETENTION = {
   /**
    * A completed reply's job id is kept a while; what stops a MESSAGE_CREATE delivered twice (a
    * gateway resuming, two gateways during a roll-out) from queueing a message again is its carrier
-   * (an hour; see `carrierOf`), which also covers a burst's earlier messages, whose own job ids
-   * were replaced. The worker's `answered:<id>` ledger then keeps a second reply from being posted.
+   * (kept while its job is in Redis, and up to two hours after; see `carrierOf`), which also covers
+   * a burst's earlier messages, whose own job ids were replaced. The worker's `answered:<id>` ledger then keeps a second reply from being posted.
    */
   completedReplySeconds: 10 * 60,
   /** Long enough for an operator to look at a failed job; its code and reason are in the logs too. */

@@ -42,7 +42,7 @@ export class MessageQueue implements ReplyQueue {
     name: string = REPLY_QUEUE,
   ) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-    this.carriers = new MessageCarriers(connection, prefix);
+    this.carriers = new MessageCarriers(connection, prefix, (jobId) => this.queue.toKey(jobId));
     this.withdrawals = new JobWithdrawals(this.queue, connection, prefix, this.carriers);
     this.guildJobs = new GuildJobs(this.queue, connection, prefix, this.carriers, this.withdrawals);
     this.quotes = new ContextQuotes(connection, prefix, (jobId) => this.queue.toKey(jobId));
@@ -110,8 +110,8 @@ export class MessageQueue implements ReplyQueue {
   }
 
   /**
-   * The job that holds this message's text, when it was queued in the last hour (alone, in a
-   * burst, or as the rest of a burst after a deletion).
+   * The job that holds this message's text (alone, in a burst, or as the rest of a burst after a
+   * deletion), while that job is in Redis however long it waits, and up to two hours after.
    */
   carrierOf(messageId: string): Promise<string | undefined> {
     return this.carriers.of(messageId);
@@ -125,13 +125,14 @@ export class MessageQueue implements ReplyQueue {
   /**
    * Removes finished jobs past their retention. BullMQ trims them only when another job finishes
    * in the same state, so on a quiet queue a failed job would otherwise stay for good. Then renews
-   * what the jobs still in Redis quote (ContextQuotes.renew), so that a deletion finds a job however
-   * long it waited.
+   * what the jobs still in Redis quote and carry (ContextQuotes.renew, MessageCarriers.renew), so
+   * that a deletion finds a job however long it waited.
    */
   async sweep(): Promise<{ completed: number; failed: number }> {
     const completed = await this.queue.clean(JOB_RETENTION.completedReplySeconds * 1_000, SWEEP_BATCH, 'completed');
     const failed = await this.queue.clean(JOB_RETENTION.failedSeconds * 1_000, SWEEP_BATCH, 'failed');
     await this.quotes.renew();
+    await this.carriers.renew();
     return { completed: completed.length, failed: failed.length };
   }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
@@ -15,28 +14,12 @@ import { rewriteJobData } from '../../../src/adapters/bullmq/rewrite-job-data.js
 import { withoutQuoted } from '../../../src/adapters/bullmq/unquote-deleted.js';
 import { createJobWorker, type JobHandler, type JobWorker } from '../../../src/worker/job-worker.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
+import { passTime, sweptFor } from '../../support/pass-time.js';
 import { everythingUnder } from '../../support/redis-contents.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /** Long enough that nothing leaves the delayed set unless a test wants it to. */
 const LONG_WINDOW_MS = 30_000;
-
-/** How often a gateway sweeps the reply queue (SWEEP_INTERVAL_MS in start-gateway.ts). */
-const GATEWAY_SWEEP_MS = 5 * 60_000;
-
-/**
- * Moves Node's clock and Redis's together: every key under `prefix` lives `ms` less, and one whose
- * life runs out is gone, as if that much time had passed.
- */
-async function passTime(connection: Redis, prefix: string, ms: number): Promise<void> {
-  vi.setSystemTime(Date.now() + ms);
-  for (const key of await connection.keys(`${prefix}*`)) {
-    const left = await connection.pttl(key);
-    if (left < 0) continue;
-    if (left <= ms) await connection.del(key);
-    else await connection.pexpire(key, left - ms);
-  }
-}
 
 /**
  * "A deleted message is never answered, and its text leaves Redis": a member's message is copied
@@ -64,14 +47,6 @@ describe("a deleted message quoted in another member's reply job", () => {
     const stored = () => everythingUnder(redis.connection, prefix);
     const storedContext = async (job: MessageJob) => ((await queue.queue.getJob(messageJobId(job.messageId)))?.data as MessageJob).context;
     return { prefix, queue, onDelete, send, stored, storedContext };
-  }
-
-  /** `ms` pass while a gateway sweeps the queue, as it does every GATEWAY_SWEEP_MS. */
-  async function sweptFor(ms: number, queue: MessageQueue, prefix: string): Promise<void> {
-    for (let passed = 0; passed < ms; passed += GATEWAY_SWEEP_MS) {
-      await passTime(redis.connection, prefix, GATEWAY_SWEEP_MS);
-      await queue.sweep();
-    }
   }
 
   function startWorker(prefix: string, reply: JobHandler) {
@@ -103,7 +78,7 @@ describe("a deleted message quoted in another member's reply job", () => {
     const bobs = bobSaid();
     const alice = aliceAsks([bobs, carolSaid]);
     await send(alice);
-    await sweptFor(3 * 60 * 60_000, queue, prefix);
+    await sweptFor(redis.connection, prefix, queue, 3 * 60 * 60_000);
 
     await onDelete([bobs.messageId]);
 
@@ -131,7 +106,7 @@ describe("a deleted message quoted in another member's reply job", () => {
     await expect.poll(async () => (await queue.queue.getJob(jobId))?.getState(), { timeout: 10_000 }).toBe('completed');
 
     vi.useFakeTimers({ toFake: ['Date'] });
-    await sweptFor(3 * 60 * 60_000, queue, prefix);
+    await sweptFor(redis.connection, prefix, queue, 3 * 60 * 60_000);
 
     expect(await queue.queue.getJob(jobId)).toBeUndefined();
     expect(await redis.connection.keys(`${prefix}*${bobs.messageId}*`)).toEqual([]);
