@@ -1,4 +1,4 @@
-import { MetricsTime, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REPLY_QUEUE } from '../adapters/bullmq/queue-names.js';
 import { WorkerTakingUnreadableJobs } from '../adapters/bullmq/unreadable-job.js';
@@ -13,6 +13,7 @@ import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { forgetIfAsked } from './forget-after-run.js';
 import { lostJobProbe } from './lost-job-cause.js';
 import { jobLost, runJob } from './run-job.js';
+import { UnnotedEnds } from './unnoted-ends.js';
 
 export type { GiveUpHandler, JobHandler, JobRun } from './job-handler.js';
 
@@ -29,6 +30,8 @@ const METRICS_DATA_POINTS = 24 * MetricsTime.ONE_HOUR;
 const LOCK_NOT_RENEWED = /^could not renew lock for job /;
 /** BullMQ's 'error' for a job moved (completed, failed) by a token that no longer holds its lock (Scripts.finishedErrors). */
 const LOCK_MISSING = /^(Missing lock for job |Lock mismatch for job )/;
+/** What a run throws for BullMQ to leave its job where the run put it (back in the queue, delayed): no end of it is noted. */
+const BULLMQ_NO_END = new Set([WaitingError.name, DelayedError.name]);
 
 export interface JobWorkerOptions {
   readonly concurrency: number;
@@ -68,7 +71,8 @@ export interface JobWorker {
  * whose lock lapsed (its worker paused past JOB_LOCK_MS) is aborted and left to the worker that
  * holds the job now (JOB_LOST, at warn), neither failed, retried, given up nor put back; one whose
  * job vanished with the rest of Redis's data (a restart without AOF) ends the same way, at error
- * (REDIS_DATA_LOST), since no worker holds it.
+ * (REDIS_DATA_LOST), since no worker holds it. A run whose job left Redis after it ended, before
+ * BullMQ could note its end, is told of once the same way (UnnotedEnds).
  */
 export function createJobWorker(
   connection: Redis,
@@ -92,9 +96,17 @@ export function createJobWorker(
       const lockLoss = new AbortController();
       const runsOfJob = lockLosses.get(jobId) ?? new Set<AbortController>();
       lockLosses.set(jobId, runsOfJob.add(lockLoss));
+      // Read once, as the run starts: the run asks it if it loses its job, BullMQ's noting of the run's end if the job is gone by then.
+      const dataMark = lostJobs.dataMark().catch(() => undefined);
       try {
-        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss, lostJobs };
-        return await runJob(job, token, context);
+        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss, lostJobs: { ...lostJobs, dataMark: () => dataMark } };
+        const outcome = await runJob(job, token, context);
+        unnotedEnds.ended(jobId, dataMark);
+        return outcome;
+      } catch (error) {
+        // BullMQ notes no end for a run put back in the queue or delayed.
+        if (!(error instanceof Error && BULLMQ_NO_END.has(error.name))) unnotedEnds.ended(jobId, dataMark);
+        throw error;
       } finally {
         inFlight--;
         runsOfJob.delete(lockLoss);
@@ -113,6 +125,7 @@ export function createJobWorker(
   );
 
   const lostJobs = lostJobProbe(connection, prefix, (jobId) => worker.toKey(jobId));
+  const unnotedEnds = new UnnotedEnds(lostJobs, logger);
 
   // While Redis is down BullMQ reports every failed reconnect of both its connections; the
   // connection's own lost/back lines say it once (createRedis), so those go to debug.
@@ -120,6 +133,8 @@ export function createJobWorker(
     if (isConnectionError(error)) logger.debug({ err: error }, 'worker connection error');
     // Also reported as 'lockRenewalFailed', whose run says it once, at warn, as it ends.
     else if (LOCK_NOT_RENEWED.test(error.message)) logger.debug({ err: error }, 'worker lock renewal failed');
+    // The run's end could not be noted: the job's keys left Redis after its handler finished.
+    else if (unnotedEnds.report(error)) return;
     // The run's end could not be noted: its lock lapsed after its last check, and the worker holding the job now ends it.
     else if (LOCK_MISSING.test(error.message)) logger.warn({ err: error, code: ErrorCodes.JobLost }, 'a job lost its lock before its end was noted');
     else logger.error({ err: error }, 'worker error');
@@ -129,9 +144,11 @@ export function createJobWorker(
     for (const jobId of jobIds) for (const lockLoss of lockLosses.get(jobId) ?? []) lockLoss.abort(jobLost(jobId));
   });
   worker.on('failed', (job, error) => {
+    unnotedEnds.noted(job?.id);
     if (!processorFailures.has(error)) void reportFailedOutsideHandler(job, error, { giveUp: options.giveUp, logger, metrics });
     if (job && options.forgetAfterRun) void forgetIfAsked(job, options.forgetAfterRun, logger);
   });
+  worker.on('completed', (job) => unnotedEnds.noted(job.id));
   if (options.forgetAfterRun) {
     const forget = options.forgetAfterRun;
     worker.on('completed', (job) => void forgetIfAsked(job, forget, logger));

@@ -6,7 +6,8 @@ import { terminalQueueName } from '../../adapters/bullmq/queue-names.js';
 import { loadPersonas } from '../../adapters/files/persona-file.js';
 import { checkRedisReachable } from '../../adapters/redis/check-redis-reachable.js';
 import { createRedis } from '../../adapters/redis/redis-connection.js';
-import { removeAbandonedSessions } from '../../chat/abandoned-sessions.js';
+import { RedisDataWatch } from '../../adapters/redis/redis-data-watch.js';
+import { ABANDONED_GRACE_MS, removeAbandonedSessions } from '../../chat/abandoned-sessions.js';
 import { SessionHeartbeat } from '../../chat/session-heartbeat.js';
 import { TerminalMessages } from '../../chat/terminal-messages.js';
 import { terminalSafeText } from '../../chat/terminal-safe-text.js';
@@ -27,8 +28,11 @@ import { createEngines, type Engines } from '../../worker/create-engines.js';
 import { unlessStopped, type Command } from '../command.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
 
-/** Longest wait for Redis to remove the killed sessions' leftovers at start-up: it must not keep the person waiting. */
-const ABANDONED_REMOVAL_MS = 10_000;
+/**
+ * Longest wait for the killed sessions' leftovers to be removed at start-up: the grace given a session
+ * without its heartbeat (only when there is one), then 10 s for Redis; it must not keep the person waiting longer.
+ */
+const ABANDONED_REMOVAL_MS = ABANDONED_GRACE_MS + 10_000;
 /** Longest wait for Redis to remove the heartbeat at the end; left behind, it lapses within its TTL. */
 const HEARTBEAT_REMOVAL_MS = 2_000;
 
@@ -37,8 +41,10 @@ export const chatCommand: Command = {
   usage: 'chat',
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
   async run({ config, logger, stopped, signal }) {
+    // What start-up finds at Redis, for the session's connection to warn of (REDIS_NOT_PERSISTENT), as the gateway's and worker's do.
+    const dataWatch = new RedisDataWatch();
     // The first chat downloads the reply model, which can take minutes: a stop signal ends it, exiting 0 as any stop.
-    const starting = loadModels(config, logger, signal);
+    const starting = loadModels(config, logger, signal, dataWatch);
     const loaded = await unlessStopped(starting, signal, (late) => late.engines.dispose());
     if (!loaded) {
       await settleStoppedStartUp(starting, signal, logger);
@@ -46,7 +52,7 @@ export const chatCommand: Command = {
       return;
     }
     const { personas, engines } = loaded;
-    const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat');
+    const redis = createRedis(config.redis.url, 'worker', 'feelbot-chat', logger, { dataWatch });
     // A queue of the session's own: another session on this Redis and prefix never takes its lines.
     const sessionId = localSnowflake();
     // Set before any of the session's keys: a session starting meanwhile never takes them for a killed one's.
@@ -58,7 +64,7 @@ export const chatCommand: Command = {
       await engines.dispose();
       throw error;
     }
-    await removeAbandoned(redis, config.redis.prefix, sessionId, logger);
+    await removeAbandoned(redis, config.redis.prefix, sessionId, logger, signal);
     const queueName = terminalQueueName(sessionId);
     const queue = new MessageQueue(redis, config.redis.prefix, queueName);
     // QueueEvents blocks on its connection, so it gets one of its own.
@@ -119,11 +125,12 @@ export const chatCommand: Command = {
 
 /**
  * Removes the queues and replies of sessions killed before they could (removeAbandonedSessions). A
- * failure is logged and the session goes on: what is left is removed by the next session to start.
+ * failure is logged and the session goes on, as does a stop during the grace: what is left is
+ * removed by the next session to start.
  */
-async function removeAbandoned(redis: Redis, prefix: string, sessionId: string, logger: Logger): Promise<void> {
+async function removeAbandoned(redis: Redis, prefix: string, sessionId: string, logger: Logger, signal: AbortSignal): Promise<void> {
   try {
-    const removed = await withinMs(removeAbandonedSessions(redis, prefix, sessionId), ABANDONED_REMOVAL_MS);
+    const removed = await withinMs(removeAbandonedSessions(redis, prefix, sessionId, { signal }), ABANDONED_REMOVAL_MS);
     if (removed.length > 0) logger.info({ sessions: removed }, 'removed the queues and replies of chat sessions that were killed');
   } catch (error) {
     logger.warn({ err: error, code: ErrorCodes.RedisUnavailable }, 'could not remove the queues and replies of chat sessions that were killed');
@@ -131,9 +138,9 @@ async function removeAbandoned(redis: Redis, prefix: string, sessionId: string, 
 }
 
 /** Everything a session needs before it opens a connection: an open one would keep a failed start-up from exiting. */
-async function loadModels(config: Config, logger: Logger, signal: AbortSignal): Promise<{ personas: PersonaSet; engines: Engines }> {
+async function loadModels(config: Config, logger: Logger, signal: AbortSignal, dataWatch: RedisDataWatch): Promise<{ personas: PersonaSet; engines: Engines }> {
   // Only at start-up, before the models load: without Redis the session could not hold a turn.
-  await checkRedisReachable(config.redis.url);
+  await checkRedisReachable(config.redis.url, undefined, dataWatch);
   const personas = await loadPersonas(config.personasFile);
   await checkLoraFiles(personas);
   // The signal cancels LLM_MODEL's first download, keeping its partial file for the next start.
