@@ -1,6 +1,7 @@
 import type { Prompt, PromptTurn } from './prompt.js';
 import { alternatingTurns } from './alternating-turns.js';
 import type { ConversationMessage } from './conversation.js';
+import { cutAtWordStart } from './cut-at-word-start.js';
 import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
@@ -99,9 +100,9 @@ function quote(message: ConversationMessage, tagOf: TagOf): string {
   return `<<<${tagOf(message)}: ${defuse(clip(message.content))}>>>`;
 }
 
-/** Keeps a long message's end: a burst reads oldest first, and the question usually comes last. */
+/** Keeps a long message's end, from a whole word: a burst reads oldest first, and the question usually comes last. */
 function clip(text: string): string {
-  return text.length > MAX_QUOTED_CHARS ? `…${tailChars(text, MAX_QUOTED_CHARS)}` : text;
+  return text.length > MAX_QUOTED_CHARS ? `…${cutAtWordStart(text, tailChars(text, MAX_QUOTED_CHARS))}` : text;
 }
 
 /** Angle-bracket runs would let a user close the quote and write outside it. */

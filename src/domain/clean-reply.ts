@@ -62,8 +62,8 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
 
 /**
  * Cut to `limit`, or to its last full sentence when `truncated`. Where the cut or the token limit
- * ended the text, a code fence or spoiler it left open is closed; a text the model ended itself
- * within the limit stays as written ("tea || coffee" is no spoiler).
+ * ended the text, a code fence, inline code or spoiler it left open is closed; a text the model
+ * ended itself within the limit stays as written ("tea || coffee" is no spoiler).
  */
 function fitLimit(text: string, limit: number, truncated: boolean): string {
   if (text.length <= limit && !truncated) return text;

@@ -2,6 +2,7 @@ import type { Prompt, PromptTurn } from './prompt.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import { alternatingTurns, isOpeningTurn } from './alternating-turns.js';
 import { QUOTED_MESSAGE } from './build-prompt.js';
+import { cutAtWordStart } from './cut-at-word-start.js';
 import { tailChars } from './cut-text.js';
 import { replyTargetOf, withReplyTarget } from './reply-target.js';
 
@@ -173,7 +174,7 @@ function cutNewest(text: string, newest: RegExpExecArray, tokens: number, countT
   return { text: `${opener}${tail}${after}`, tail };
 }
 
-/** The longest end of `text` within `tokens`, found by a binary search on the cut point. */
+/** The longest end of `text` within `tokens`, found by a binary search on the cut point, from a whole word. */
 function longestTail(text: string, tokens: number, countTokens: (text: string) => number): string {
   let low = 0;
   let high = text.length;
@@ -182,5 +183,5 @@ function longestTail(text: string, tokens: number, countTokens: (text: string) =
     if (countTokens(text.slice(middle)) <= tokens) high = middle;
     else low = middle + 1;
   }
-  return tailChars(text, text.length - low);
+  return cutAtWordStart(text, tailChars(text, text.length - low));
 }

@@ -32,4 +32,12 @@ describe('NewestCharsClassifier', () => {
     expect(read[0]).toBe(`${'\u{1F600}'.repeat(MAX_MESSAGE_CHARS - 1)}!`);
     expect(read[1]).toBe('b'.repeat(MAX_MESSAGE_CHARS - 3));
   });
+
+  it('never starts what it reads with half a word: a burst whose last 4,000 characters start inside "unhappy" is not read from "happy"', async () => {
+    const { classifier, read } = reading();
+    const newest = `happy with how things went today. ${'Really. '.repeat(600)}`.slice(0, MAX_MESSAGE_CHARS);
+    const burst = `${'I had such a long day at work. '.repeat(150)}I am so un${newest}`;
+    await classifier.classify([burst]);
+    expect(read[0]).toBe(newest.slice('happy'.length));
+  });
 });
