@@ -6,7 +6,7 @@ import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
 import { withReplyTarget } from './reply-target.js';
-import { characterTag, speakerTags, type Speaker } from './speaker-tags.js';
+import { characterTag, cleanName, speakerTags, type Speaker } from './speaker-tags.js';
 import { sameWebhookName } from './webhook-name.js';
 
 /** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
@@ -46,7 +46,27 @@ export function buildPrompt({ persona, context, message, characterNames = [], po
   const turns = context.map((previous) => toTurn(previous, isOwn(previous, persona, postsAs), tagOf));
   // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
   turns.push({ role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
-  return { system, turns: alternatingTurns(turns) };
+  return { system, turns: alternatingTurns(turns), speakers: speakersOf(persona, context, message, characterNames, tagOf) };
+}
+
+/**
+ * The names a reply could go on as someone's turn under, the likeliest next speaker first: the
+ * author's tag, each character's name and tag (the persona's own, then the others', then the names
+ * the context's persona messages were posted under, newest first), then the other members' tags,
+ * newest first.
+ */
+function speakersOf(
+  persona: Persona,
+  context: readonly ConversationMessage[],
+  message: ConversationMessage,
+  characterNames: readonly string[],
+  tagOf: TagOf,
+): string[] {
+  const newestFirst = [...context].reverse();
+  const postedAs = newestFirst.flatMap((earlier) => (earlier.persona ? [earlier.persona, earlier.authorName] : []));
+  const characters = [persona.name, ...characterNames, ...postedAs].flatMap((name) => [cleanName(name), characterTag(name)]);
+  const members = newestFirst.filter((earlier) => !earlier.persona).map(tagOf);
+  return [...new Set([tagOf(message), ...characters, ...members])];
 }
 
 /** The one line of the last turn outside any quote. */

@@ -1,6 +1,7 @@
 import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown, dropInlineMarkers, endsInCodeBlock } from './chat-markdown.js';
 import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
+import { cutAtOtherSpeaker } from './other-speaker-lines.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
 import { CHARACTER_MARKER, cleanName } from './speaker-tags.js';
 
@@ -36,13 +37,20 @@ export interface CleanReplyOptions {
    * any other is removed. Defaults to '' (the reply keeps no link).
    */
   readonly answering?: string;
+  /**
+   * The prompt's speakers (Prompt.speakers): from a line opening with one's name and a colon the
+   * model writes someone else's turn, and a reply opening so, past the persona's own name, is none.
+   * Defaults to none (only the quote markers tell another speaker's line).
+   */
+  readonly speakers?: readonly string[] | undefined;
 }
 
 /**
  * Makes a model's raw text safe and tidy to post: no mass or role pings, no user pings, no masked
  * links, no URL or invite the person did not write, no "Joy:" prefix, no line written as another
- * member in the prompt's quote format, no heading or quote (chat-markdown), no half sentence and
- * no code fence or spoiler left open at the cut, and within Discord's 2,000 characters.
+ * speaker (in the prompt's quote format, or opening with a speaker's name), no heading or quote
+ * (chat-markdown), no half sentence and no code fence or spoiler left open at the cut, and within
+ * Discord's 2,000 characters.
  * Returns '' when nothing visible is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
@@ -50,12 +58,16 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
   text = speakOnlyAsPersona(text, options.personaName).trim();
   // Before and after the prefix: "# Joy: Hi" hides the prefix, "Joy: # Hi" the heading.
   text = dropBlockMarkdown(stripNamePrefix(dropBlockMarkdown(text), options.personaName));
+  // After the block markers are gone, so that "> Bob: …" or "# Bob: …" reads as Bob's line.
+  const own = cutAtOtherSpeaker(text, options.personaName, options.speakers ?? []);
+  text = own.text;
   // After the quotes are gone, so that a `>>> ` quote loses its marker rather than showing it defused.
   text = defuseMarkerRuns(text);
   text = neutralizeLinks(text, options.answering ?? '');
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
-  text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), options.truncated ?? false);
+  // The model ended the persona's words where it went on as someone else: no token limit cut them.
+  text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), (options.truncated ?? false) && !own.cut);
   // Markup alone ("****", "|| ||") posts as bare symbols: no reply, so that generation is retried.
   return VISIBLE.test(dropInlineMarkers(text)) ? text : '';
 }

@@ -87,7 +87,7 @@ function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) =>
     turns = alternatingTurns(fewer);
   }
   const last = turns.at(-1);
-  if (cost(turns) <= budget || !last) return { system: prompt.system, turns };
+  if (cost(turns) <= budget || !last) return { ...prompt, turns };
   const bare = messageRoom(prompt.system, budget, count);
   if (bare < MIN_MESSAGE_TOKENS) throw noRoomForMessage(bare, budget);
   // The turns kept before the newest (the one replied to, its opening turn) go when they leave it too little room.
@@ -97,7 +97,7 @@ function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) =>
     earlier = [];
     room = bare;
   }
-  return { system: prompt.system, turns: [...earlier, { role: last.role, text: shorten(last.text, room, countTokens, replyTargetOf(last)) }] };
+  return { ...prompt, turns: [...earlier, { role: last.role, text: shorten(last.text, room, countTokens, replyTargetOf(last)) }] };
 }
 
 /**

@@ -8,4 +8,10 @@ export interface PromptTurn {
 export interface Prompt {
   readonly system: string;
   readonly turns: readonly PromptTurn[];
+  /**
+   * Every tag the prompt quotes someone under and every name a character goes by, the likeliest
+   * next speaker first: a reply line opening with one of them is a turn written for someone else.
+   * Defaults to none (a prompt quoting nobody by name).
+   */
+  readonly speakers?: readonly string[];
 }

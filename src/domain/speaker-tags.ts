@@ -53,7 +53,7 @@ function withoutInvisibles(name: string): string {
  * look-alike letters of other scripts ("JOY", "J.o.y", "Ｊｏｙ", "ᴊᴏʏ", "Jóy" and "Jоy" with a
  * Cyrillic "о" all read as "joy"). A name with no letter or digit reads as its confusable skeleton.
  */
-function sameNameKey(name: string): string {
+export function sameNameKey(name: string): string {
   return lettersOf(name) || confusableSkeleton(name);
 }
 

@@ -43,6 +43,8 @@ export async function writeReply(
       truncated: result.truncated,
       // The author's own text (the whole burst): only links they wrote may be repeated.
       answering: job.content,
+      // Whom the prompt quoted: the reply ends where the model goes on as one of them.
+      speakers: prompt.speakers,
     });
     if (!content) throw nothingVisible(persona, result.tokens);
     return content;

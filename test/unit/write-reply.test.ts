@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import type { Prompt } from '../../src/domain/prompt.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
 import { parseMessageJob } from '../../src/jobs/message-job.js';
 import { writeReply } from '../../src/jobs/write-reply.js';
 import { NO_METRICS } from '../../src/ports/metrics.js';
@@ -66,5 +67,17 @@ describe('writeReply', () => {
       { role: 'assistant', text: 'You will do great!' },
       { role: 'user', text: '<<<Alice: I finally got the job, I am so happy!>>>\nReply to the author of the last quoted message, as Joy.' },
     ]);
+  });
+
+  it("a line the model goes on to write as the author (\"Alice: …\") is cut from the persona's reply", async () => {
+    const job = parseMessageJob(buildMessageJob());
+    const content = await writeReply(job, depsWith(recording('Congrats on the job!\nAlice: Thanks Joy, you are the best!')), personas.joy);
+    expect(content).toBe('Congrats on the job!');
+  });
+
+  it('a reply the model opens as another character has nothing to post: GENERATION_EMPTY, retried', async () => {
+    const job = parseMessageJob(buildMessageJob());
+    const thrown = await writeReply(job, depsWith(recording('Anger: Jobs are a scam.')), personas.joy).catch((error: unknown) => error);
+    expect(isFeelbotError(thrown, ErrorCodes.GenerationEmpty)).toBe(true);
   });
 });

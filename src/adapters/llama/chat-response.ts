@@ -14,13 +14,31 @@ const NO_REPEAT_PENALTY = 1;
 const TRANSCRIPT_STOP_TRIGGERS = ['\n<<<', ' <<<', '>>>'] as const;
 
 /**
- * What one reply asks of LlamaChat: the request's sampling, the transcript's stop triggers, and
- * `signal` (the reply's deadline, cancel and shutdown), which stops generation with the text so far.
+ * The author, 20 other members of the context and 6 characters' names and tags (1 + 20 + 12), with
+ * room for names a server renamed personas to: the triggers are matched at every token, so they are
+ * bounded, the likeliest speakers kept; cleanReply cuts at any speaker's line the triggers missed.
+ */
+const MAX_SPEAKER_STOP_TRIGGERS = 40;
+
+/**
+ * Where a reply goes on as one of the prompt's speakers without the quote markers: a line opening
+ * with their tag and a colon ("\nBob:", "\nAnger (character):"), the first `MAX_SPEAKER_STOP_TRIGGERS`
+ * of `speakers` (Prompt.speakers, likeliest first).
+ */
+export function speakerStopTriggers(speakers: readonly string[]): string[] {
+  return speakers.slice(0, MAX_SPEAKER_STOP_TRIGGERS).map((tag) => `\n${tag}:`);
+}
+
+/**
+ * What one reply asks of LlamaChat: the request's sampling, the transcript's stop triggers and a
+ * line opened by any of `speakers` (the prompt's, defaults to none), and `signal` (the reply's
+ * deadline, cancel and shutdown), which stops generation with the text so far.
  */
 export function responseOptions(
   sampling: SamplingSettings,
   signal: AbortSignal,
   onToken: (tokens: Token[]) => void,
+  speakers: readonly string[] = [],
 ): LLamaChatGenerateResponseOptions {
   return {
     maxTokens: sampling.maxTokens,
@@ -28,7 +46,7 @@ export function responseOptions(
     topP: sampling.topP,
     repeatPenalty: sampling.repeatPenalty === NO_REPEAT_PENALTY ? false : { penalty: sampling.repeatPenalty },
     signal,
-    customStopTriggers: TRANSCRIPT_STOP_TRIGGERS,
+    customStopTriggers: [...TRANSCRIPT_STOP_TRIGGERS, ...speakerStopTriggers(speakers)],
     // On the deadline, keep what was generated; cancel and shutdown still throw (keptOnAbort).
     stopOnAbortSignal: true,
     onToken,

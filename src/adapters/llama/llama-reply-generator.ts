@@ -131,10 +131,16 @@ class LlamaReplyGenerator implements ReplyGenerator {
       await evaluatePromptAhead(sequence, this.chatWrapper, history, deadline.signal);
       const response = await chat.generateResponse(
         history,
-        responseOptions(sampling, deadline.signal, (chunk) => {
-          firstTokenAt ??= performance.now();
-          tokens += chunk.length;
-        }),
+        // The prompt as built, not as fitted: a speaker whose message was dropped to fit may still be written as.
+        responseOptions(
+          sampling,
+          deadline.signal,
+          (chunk) => {
+            firstTokenAt ??= performance.now();
+            tokens += chunk.length;
+          },
+          request.prompt.speakers,
+        ),
       );
       keptOnAbort(deadline.signal, response.response);
       const finished = performance.now();

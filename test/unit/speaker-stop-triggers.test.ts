@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { responseOptions } from '../../src/adapters/llama/chat-response.js';
+import { buildPrompt } from '../../src/domain/build-prompt.js';
+import { personas } from '../factories.js';
+
+const sampling = { temperature: 0, topP: 1, repeatPenalty: 1, maxTokens: 64 };
+const characterNames = Object.values(personas).map((persona) => persona.name);
+
+function stopTriggersFor(prompt: ReturnType<typeof buildPrompt>): unknown[] {
+  return [...(responseOptions(sampling, new AbortController().signal, () => {}, prompt.speakers).customStopTriggers ?? [])];
+}
+
+describe("a reply's generation stops where the model opens a line as another of the prompt's speakers", () => {
+  it("stops at a line opened by the author's tag, a character's name or tag, another member's tag, and still at the quote markers", () => {
+    const prompt = buildPrompt({
+      persona: personas.joy,
+      context: [{ authorName: 'Carol', authorId: '2', content: 'what exam?' }],
+      message: { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' },
+      characterNames,
+    });
+    expect(stopTriggersFor(prompt)).toEqual(expect.arrayContaining(['\nBob:', '\nCarol:', '\nAnger:', '\nAnger (character):', '\n<<<', '>>>']));
+  });
+
+  it('keeps the triggers bounded in a crowded conversation, the author and the characters first', () => {
+    const context = Array.from({ length: 60 }, (_, n) => ({ authorName: `Member ${n}`, authorId: String(100 + n), content: 'hi' }));
+    const prompt = buildPrompt({ persona: personas.joy, context, message: { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' }, characterNames });
+    const triggers = stopTriggersFor(prompt);
+    // The quote markers' 3 and at most 40 speakers'.
+    expect(triggers.length).toBeLessThanOrEqual(3 + 40);
+    expect(triggers).toEqual(expect.arrayContaining(['\nBob:', '\nSadness (character):', '\nMember 59:']));
+    expect(triggers).not.toContain('\nMember 0:');
+  });
+});
