@@ -13,8 +13,16 @@ export interface CommandArguments<O extends ParseArgsOptionsConfig = ParseArgsOp
   readonly maxPositionals?: number;
 }
 
-/** A free-text command's arguments (analyze): any number of words, no option. */
+/**
+ * A free-text command's arguments (analyze): any number of words, no option. A word is text unless
+ * it looks like an option name (`-x`, `--json`, `--json=1`): tweets start with `-_-`, `- i am` or `-5`.
+ */
 export const FREE_TEXT = { maxPositionals: Number.POSITIVE_INFINITY } as const satisfies CommandArguments;
+
+/** What a free-text command reads as an option, not text: a dash or two, a name, perhaps `=value`; no space. */
+const OPTION_NAME = /^--?[A-Za-z][\w-]*(=\S*)?$/;
+/** Stands in for a dashed text while parseArgs reads the rest: no argument holds a NUL, so none is taken for it. */
+const TEXT_MARK = '\u0000text:';
 
 /** The flags that ask for a command's usage. */
 const HELP_FLAGS: readonly string[] = ['--help', '-h'];
@@ -39,6 +47,21 @@ function beforeEndOfOptions(args: readonly string[]): readonly string[] {
   return end < 0 ? args : args.slice(0, end);
 }
 
+function isFreeText(declared: CommandArguments): boolean {
+  return declared.maxPositionals === FREE_TEXT.maxPositionals;
+}
+
+/** Free text's dashed words that are no option name, before any `--`, marked so parseArgs reads them as words. */
+function markDashedText(args: readonly string[]): string[] {
+  const end = args.indexOf(END_OF_OPTIONS);
+  const dashedText = (arg: string, i: number) => (end < 0 || i < end) && arg.length > 1 && arg.startsWith('-') && !OPTION_NAME.test(arg);
+  return args.map((arg, i) => (dashedText(arg, i) ? `${TEXT_MARK}${arg}` : arg));
+}
+
+function unmarked(word: string): string {
+  return word.startsWith(TEXT_MARK) ? word.slice(TEXT_MARK.length) : word;
+}
+
 /**
  * True when `feelbot <command> …` asks for the command's usage: a help flag before any `--`, or,
  * for a command whose arguments are not free text, the one word `help`.
@@ -54,16 +77,18 @@ export function asksForHelp(command: Command, args: readonly string[]): boolean 
  */
 export function parseCommandArguments<const O extends ParseArgsOptionsConfig = Record<never, never>>(args: readonly string[], declared: CommandArguments<O>) {
   const maxPositionals = declared.maxPositionals ?? 0;
+  const freeText = isFreeText(declared);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: declared.options ?? ({} as O), allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: freeText ? markDashedText(args) : [...args], options: declared.options ?? ({} as O), allowPositionals: true, strict: true });
   } catch (error) {
     // parseArgs' advice to put a dashed word after `--` is for free text; models takes only `pull`.
-    if (maxPositionals !== FREE_TEXT.maxPositionals && (error as { code?: unknown }).code === UNKNOWN_OPTION) {
+    if (!freeText && (error as { code?: unknown }).code === UNKNOWN_OPTION) {
       throw new ArgumentError(UNKNOWN_OPTION, (error as Error).message.split('. ')[0]!);
     }
     throw error;
   }
+  if (freeText) parsed = { ...parsed, positionals: parsed.positionals.map(unmarked) };
   const extra = parsed.positionals.slice(maxPositionals);
   if (extra.length > 0) {
     const takes = maxPositionals === 0 ? 'no words' : `at most ${maxPositionals} ${maxPositionals === 1 ? 'word' : 'words'}`;

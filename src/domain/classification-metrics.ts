@@ -8,7 +8,11 @@ export interface LabelMetrics {
 export interface ClassificationReport {
   readonly n: number;
   readonly accuracy: number;
-  /** Unweighted mean of the per-label F1 over the labels present in the gold labels or the predictions. */
+  /**
+   * Unweighted mean of the per-label F1 over the labels present in the gold labels or the predictions,
+   * as scikit-learn's f1_score(average='macro') without `labels`: `per_label` lists every label (an
+   * absent one with F1 0), so its plain mean is lower on a file missing a label.
+   */
   readonly macro_f1: number;
   readonly per_label: Record<string, LabelMetrics>;
   /** confusion[gold][predicted] = count. A row with no prediction is in no cell, so a row may sum to less than its support. */

@@ -33,6 +33,27 @@ describe('parseLabelledLines', () => {
     );
   });
 
+  it('skips a first non-blank line that names its columns otherwise than text;label (a pandas export)', () => {
+    for (const header of ['text;emotion', 'sentence;label', 'Text;Emotion', ' tweet_text ; emotion_label ', 'Tweet Text;Emotion']) {
+      expect(parseLabelledLines(`\n${header}\ni feel calm;joy\n`), header).toEqual([{ text: 'i feel calm', label: 'joy' }]);
+    }
+  });
+
+  it('reads only the first non-blank line as a header: a sentence, a long field or a later line with a bad label fails', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['i feel great today;happy\nfine;joy\n', /^line 1: label "happy" is not one of/],
+      ['text;sentiment score of the tweet\nfine;joy\n', /^line 1: label "sentiment score of the tweet"/],
+      ['text;feeling!\nfine;joy\n', /^line 1: label "feeling!"/],
+      ['fine;joy\ntext;emotion\n', /^line 2: label "emotion"/],
+      ['\ntext;emotion\nsentence;label\n', /^line 3: label "label"/],
+    ];
+    for (const [content, message] of cases) {
+      const error = failure(content);
+      expect(error.code, content).toBe(ErrorCodes.InputInvalid);
+      expect(error.message, content).toMatch(message);
+    }
+  });
+
   it('fails with INPUT_INVALID and the line number on an unknown label, a missing label or empty text', () => {
     const cases: Array<[string, RegExp]> = [
       ['fine;joy\nnot fine;disgust\n', /^line 2: label "disgust" is not one of/],

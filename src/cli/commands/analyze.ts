@@ -16,7 +16,7 @@ function tooLong(length: number): FeelbotError {
 export const analyzeCommand: Command = {
   name: 'analyze',
   usage: 'analyze "<text>"',
-  summary: 'print the emotion scores of a text as JSON (-- before a text that starts with -)',
+  summary: 'print the emotion scores of a text as JSON (-- before a text that looks like an option, -x or --word)',
   takesText: true,
   accepts: FREE_TEXT,
   reads: CLASSIFIER_SETTINGS,

@@ -16,19 +16,34 @@ const EVAL_BATCH = 64;
 const USAGE = 'eval <file> [--plot confusion.png]';
 const EVAL_ARGUMENTS = { options: { plot: { type: 'string' } }, maxPositionals: 1 } as const;
 
+/** The file name that means standard input, as in `… | feelbot eval -`; a file named "-" is `./-`. */
+const STDIN = '-';
+
+/** What error messages call the input, after "the": "evaluation file data.txt" or "evaluation input on stdin". */
+function inputName(file: string): string {
+  return file === STDIN ? 'evaluation input on stdin' : `evaluation file ${file}`;
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The file's text, or all of stdin's for `-`, decoded alike (UTF-8 or marked UTF-16, any line ends). */
 async function readInput(file: string): Promise<string> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = file === STDIN ? await readStdin() : await readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new FeelbotError(ErrorCodes.InputUnreadable, `Cannot read the evaluation file ${file} (${reason})`, {
+    throw new FeelbotError(ErrorCodes.InputUnreadable, `Cannot read the ${inputName(file)} (${reason})`, {
       userFacing: true,
       permanent: true,
       cause: error,
     });
   }
-  return decodeTextFile(bytes, `The evaluation file ${file}`);
+  return decodeTextFile(bytes, `The ${inputName(file)}`);
 }
 
 async function writePlot(path: string, report: ClassificationReport, labels: readonly string[]): Promise<void> {
@@ -59,7 +74,8 @@ function predictionOf(analysis: EmotionAnalysis, withNeutral: boolean): string |
 export const evalCommand: Command = {
   name: 'eval',
   usage: USAGE,
-  summary: 'score the classifier on text;label lines (JSON on stdout)',
+  summary:
+    'score the classifier on text;label lines from <file>, or stdin for -; JSON on stdout, macro_f1 averaging F1 over the labels in the gold labels or the predictions (as scikit-learn; per_label lists all)',
   reads: CLASSIFIER_SETTINGS,
   accepts: EVAL_ARGUMENTS,
   async run({ args, config, logger }) {
@@ -72,7 +88,7 @@ export const evalCommand: Command = {
     // Checked before the model loads: a bad line is the file's mistake, found at once.
     const rows = parseLabelledLines(await readInput(file));
     if (rows.length === 0) {
-      throw new FeelbotError(ErrorCodes.InputInvalid, `The evaluation file ${file} has no text;label lines to score`, { userFacing: true, permanent: true });
+      throw new FeelbotError(ErrorCodes.InputInvalid, `The ${inputName(file)} has no text;label lines to score`, { userFacing: true, permanent: true });
     }
     // A row longer than a Discord message is read as the bot reads one: by its newest 4,000 characters.
     const classifier = new NewestCharsClassifier(await createClassifier(config, logger));
