@@ -1,8 +1,7 @@
 import { ChannelType } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageJobId, type MessageJob } from '../../src/jobs/message-job.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /**
  * README, Settings: CONTEXT_MESSAGES (default 6) is how many "earlier channel messages each reply
@@ -11,31 +10,21 @@ import { FeelbotStack } from '../support/feelbot-stack.js';
  * stays in the queue to be read).
  */
 describe("a burst's reply sees CONTEXT_MESSAGES earlier channel messages", () => {
-  let stack: FeelbotStack;
-  let gateway: FeelbotProcess;
+  const e2e = useFeelbotStack({ gateway: { BURST_WINDOW_MS: '30000' } });
 
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '30000' });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 10_000);
-  const jobOf = async (messageId: string) => (await stack.replyQueue().getJob(messageJobId(messageId)))!.data as MessageJob;
-  const newChannel = (name: string) => stack.discord.addChannel({ guildId: stack.discord.world.guild.id, type: ChannelType.GuildText, name }).id;
+  const queued = (messageId: string) => e2e.gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 10_000);
+  const jobOf = async (messageId: string) => (await e2e.stack.replyQueue().getJob(messageJobId(messageId)))!.data as MessageJob;
+  const newChannel = (name: string) => e2e.stack.discord.addChannel({ guildId: e2e.stack.discord.world.guild.id, type: ChannelType.GuildText, name }).id;
   const converse = (channelId: string, lines: readonly string[]) => {
-    for (const content of lines) stack.discord.sendMessage({ channelId, authorId: stack.newMember(), content });
+    for (const content of lines) e2e.stack.discord.sendMessage({ channelId, authorId: e2e.stack.newMember(), content });
   };
 
   it('three quick messages after a conversation of six: the reply reads all six as its context, not the last four', async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = newChannel('family-news');
     const conversation = ['did anyone hear from Mia?', 'she went into labour last night', 'oh wow', 'is she ok??', 'no news yet', 'fingers crossed'];
     converse(channel, conversation);
-    const author = stack.newMember();
+    const author = e2e.stack.newMember();
     const burst = ['guess what', 'my sister just had her baby', 'I am an aunt now, I am so happy!'].map((content) =>
       discord.sendMessage({ channelId: channel, authorId: author, content, mentionsBot: true }),
     );
@@ -46,10 +35,10 @@ describe("a burst's reply sees CONTEXT_MESSAGES earlier channel messages", () =>
   });
 
   it('a burst of seven quick messages still sees the conversation before it', async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = newChannel('exam-results');
     converse(channel, ['results are out, check the portal']);
-    const author = stack.newMember();
+    const author = e2e.stack.newMember();
     const burst = ['omg', 'wait', 'loading', 'still loading', 'come on', 'I PASSED', 'I am so happy'].map((content) =>
       discord.sendMessage({ channelId: channel, authorId: author, content, mentionsBot: true }),
     );
@@ -59,11 +48,11 @@ describe("a burst's reply sees CONTEXT_MESSAGES earlier channel messages", () =>
   });
 
   it("someone else's message between a burst's messages joins the six before the burst, and each message costs one history request", async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = newChannel('moving-day');
     const conversation = ['who is helping Sam move?', 'me', 'me too', 'bring boxes', 'and tape', 'the van is booked for 9'];
     converse(channel, conversation);
-    const author = stack.newMember();
+    const author = e2e.stack.newMember();
     const say = (content: string) => discord.sendMessage({ channelId: channel, authorId: author, content, mentionsBot: true });
     const first = say('bad news');
     converse(channel, ['uh oh']);
@@ -80,17 +69,17 @@ describe("a burst's reply sees CONTEXT_MESSAGES earlier channel messages", () =>
   });
 
   it("a burst whose first message was deleted meanwhile still sees the six messages before the rest of it", async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = newChannel('pet-news');
     const conversation = ['how is the puppy?', 'chewing everything', 'haha', 'send pics', 'yes pics please', 'any name yet?'];
     converse(channel, conversation);
-    const author = stack.newMember();
+    const author = e2e.stack.newMember();
     const say = (content: string) => discord.sendMessage({ channelId: channel, authorId: author, content, mentionsBot: true });
     const regretted = say('ugh typo');
     const second = say('we called him Biscuit');
     await queued(second.id);
     discord.deleteMessage(channel, regretted.id);
-    await gateway.waitForLog((line) => line.msg === 'queued the rest of a burst without its deleted messages' && line.jobId === messageJobId(second.id), 10_000);
+    await e2e.gateway.waitForLog((line) => line.msg === 'queued the rest of a burst without its deleted messages' && line.jobId === messageJobId(second.id), 10_000);
     const third = say('I love him so much');
     await queued(third.id);
     const job = await jobOf(third.id);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageJobId, MessageJobSchema } from '../../src/jobs/message-job.js';
 import { buildMessageJob } from '../factories.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /** Received two hours ago: the gateway's deletion markers (an hour) have expired, as after a long outage of the workers. */
 const OLD_AGE_MS = 2 * 60 * 60_000;
@@ -15,27 +14,17 @@ const OLD_AGE_MS = 2 * 60 * 60_000;
  * test/e2e/reply-after-long-wait.test.ts.
  */
 describe('a long-waiting reply whose context holds a message deleted meanwhile', () => {
-  let stack: FeelbotStack;
-  let worker: FeelbotProcess;
-
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    worker = await stack.spawn('worker');
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const e2e = useFeelbotStack({ worker: {} });
 
   it("does not put another member's deleted message into the prompt, and keeps the ones still there, after one page of the channel asked for", async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channelId = discord.world.channels.text.id;
-    const bob = stack.newMember();
+    const bob = e2e.stack.newMember();
     const secret = 'my new address is 12 Elm Street, flat 4';
     const bobs = discord.sendMessage({ channelId, authorId: bob, content: secret });
-    const carol = stack.newMember();
+    const carol = e2e.stack.newMember();
     const carols = discord.sendMessage({ channelId, authorId: carol, content: 'the garden looks lovely after the rain' });
-    const alice = stack.newMember();
+    const alice = e2e.stack.newMember();
     const content = 'I am so sad today, nothing went right';
     const alices = discord.sendMessage({ channelId, authorId: alice, content, mentionsBot: true });
     const job = buildMessageJob({
@@ -55,9 +44,9 @@ describe('a long-waiting reply whose context holds a message deleted meanwhile',
 
     const jobId = messageJobId(job.messageId);
     const requestsBefore = discord.requests.length;
-    await stack.replyQueue().add('reply', MessageJobSchema.parse(job), { jobId });
-    await worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 60_000);
-    const prompts = worker.logs.filter((line) => line.jobId === jobId && line.msg === 'prompt');
+    await e2e.stack.replyQueue().add('reply', MessageJobSchema.parse(job), { jobId });
+    await e2e.worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 60_000);
+    const prompts = e2e.worker.logs.filter((line) => line.jobId === jobId && line.msg === 'prompt');
     expect(prompts.length).toBeGreaterThan(0);
     expect(JSON.stringify(prompts)).not.toContain('12 Elm Street');
     expect(JSON.stringify(prompts)).toContain('the garden looks lovely');

@@ -1,39 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelType } from 'discord-api-types/v10';
-import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /**
  * Another member's message in the conversation a reply is written from, edited after that reply
  * was queued: on a real gateway and worker against the fake Discord, in the default `mention` mode.
  */
 describe('a message edited after a reply took it into its context', () => {
-  let stack: FeelbotStack;
-  let gateway: FeelbotProcess;
-  let worker: FeelbotProcess;
-
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    worker = await stack.spawn('worker');
+  const e2e = useFeelbotStack({
+    worker: {},
     // Long enough for a test to edit while a reply job waits in its burst window.
-    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '4000' });
+    gateway: { BURST_WINDOW_MS: '4000' },
   });
 
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const discord = () => e2e.stack.discord;
 
-  const discord = () => stack.discord;
+  const newMember = () => e2e.stack.newMember();
 
-  const newMember = () => stack.newMember();
-
-  const queued = (messageId: string) => gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 15_000);
-  const editRecorded = (messageId: string) => gateway.waitForLog((line) => line.msg === 'edited; replies with it in their context read the new text' && line.messageId === messageId, 15_000);
-  const done = (messageId: string) => worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId), 45_000);
-  const promptOf = (messageId: string) => worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(messageId))?.prompt;
+  const queued = (messageId: string) => e2e.gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === messageId, 15_000);
+  const editRecorded = (messageId: string) => e2e.gateway.waitForLog((line) => line.msg === 'edited; replies with it in their context read the new text' && line.messageId === messageId, 15_000);
+  const done = (messageId: string) => e2e.worker.waitForLog((line) => line.msg === 'job done' && line.jobId === messageJobId(messageId), 45_000);
+  const promptOf = (messageId: string) => e2e.worker.logs.find((line) => line.msg === 'prompt' && line.jobId === messageJobId(messageId))?.prompt;
 
   it("another member's phone number, edited out before the reply is written, reaches the prompt only as edited", async () => {
     const { channels } = discord().world;
@@ -53,16 +42,15 @@ describe('a message edited after a reply took it into its context', () => {
     // Read as the gateway reads any context message: a mention is a name, never a raw id.
     expect(prompt).not.toContain(asker);
     // The edited text is kept where replies may read it, under the message's id.
-    expect(await stack.redisConnection().get(`${stack.prefix}:edited:${regretted.id}`)).toContain('never mind');
+    expect(await e2e.stack.redisConnection().get(`${e2e.stack.prefix}:edited:${regretted.id}`)).toContain('never mind');
   });
 
   it('an edit where the bot is off is not kept: no reply there has the message in its context', async () => {
-    const settings = new RedisSettingsStore(stack.redisConnection(), stack.prefix);
     const quiet = discord().addChannel({ guildId: discord().world.guild.id, type: ChannelType.GuildText, name: `quiet-${randomUUID().slice(0, 4)}` });
-    await settings.update(discord().world.guild.id, (current) => ({ ...current, modes: { ...current.modes, [quiet.id]: 'off' } }));
+    await e2e.settings.update(discord().world.guild.id, (current) => ({ ...current, modes: { ...current.modes, [quiet.id]: 'off' } }));
     const said = discord().sendMessage({ channelId: quiet.id, authorId: newMember(), content: 'my address is 12 Elm Street' });
     discord().editMessage(quiet.id, said.id, 'never mind');
-    await gateway.waitForLog((line) => line.msg === 'edited where the bot is off; not kept' && line.messageId === said.id, 15_000);
-    expect(await stack.redisConnection().keys(`${stack.prefix}:edited:*`)).not.toContain(`${stack.prefix}:edited:${said.id}`);
+    await e2e.gateway.waitForLog((line) => line.msg === 'edited where the bot is off; not kept' && line.messageId === said.id, 15_000);
+    expect(await e2e.stack.redisConnection().keys(`${e2e.stack.prefix}:edited:*`)).not.toContain(`${e2e.stack.prefix}:edited:${said.id}`);
   });
 });

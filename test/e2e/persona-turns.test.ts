@@ -1,44 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
-import type { Prompt } from '../../src/domain/prompt.js';
-import { messageJobId } from '../../src/jobs/message-job.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { describe, expect, it } from 'vitest';
+import { answeredMention } from '../support/answered-mention.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /**
  * Whose words a persona's earlier replies are, on a real gateway and worker against the fake
  * Discord: the worker notes each reply's persona, and the gateway puts it in the next job.
  */
 describe("a persona's prompt tells its own earlier replies from the other characters'", () => {
-  let stack: FeelbotStack;
-  let worker: FeelbotProcess;
-
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
+  const e2e = useFeelbotStack({
     // The server shows Joy as "Sunny": Joy's replies posted under that name are still Joy's own.
-    const settings = new RedisSettingsStore(stack.redisConnection(), stack.prefix);
-    await settings.update(stack.discord.world.guild.id, (current) => ({ ...current, personaLooks: { joy: { name: 'Sunny' } } }));
-    worker = await stack.spawn('worker');
-    await stack.spawn('gateway');
+    seed: (stack) => stack.settingsStore().update(stack.discord.world.guild.id, (current) => ({ ...current, personaLooks: { joy: { name: 'Sunny' } } })),
+    worker: {},
+    gateway: {},
   });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') console.error(stack.outputs());
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  /** The reply to a message, once posted: the job's prompt and what the persona posted. */
-  async function answer(content: string) {
-    const message = stack.mention(content);
-    const jobId = messageJobId(message.id);
-    const prompt = worker.waitForLog((line) => line.msg === 'prompt' && line.jobId === jobId, 45_000);
-    const done = await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === jobId, 45_000);
-    expect(done.outcome).toMatchObject({ status: 'posted' });
-    const { replyId, persona } = done.outcome as { replyId: string; persona: string };
-    const posted = stack.discord.store.messages.get(stack.discord.world.channels.text.id)?.find((m) => m.id === replyId);
-    return { persona, prompt: (await prompt).prompt as Prompt, reply: posted!.content };
-  }
+  const answer = (content: string) => answeredMention(e2e.stack, e2e.worker, content);
 
   it("another persona's reply is quoted as that character's; the persona's own, under the server's name for it, stays its own turn", async () => {
     const sad = await answer('my exam went so badly, I feel awful');

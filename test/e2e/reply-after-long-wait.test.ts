@@ -1,10 +1,9 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import { messageJobId, MessageJobSchema, type MessageJob } from '../../src/jobs/message-job.js';
 import { buildMessageJob } from '../factories.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /** Received two hours ago: longer than the gateway's deletion markers (an hour) last, as after a long outage of the workers. */
 const OLD_AGE_MS = 2 * 60 * 60_000;
@@ -18,23 +17,13 @@ const OLD_AGE_MS = 2 * 60 * 60_000;
  * are queued as a gateway queued them, two hours ago.
  */
 describe('a reply job that waited longer than deletions are remembered', () => {
-  let stack: FeelbotStack;
-  let worker: FeelbotProcess;
-
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    worker = await stack.spawn('worker');
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const e2e = useFeelbotStack({ worker: {} });
 
   /** A member's message in `channelId` (a DM when `guildId` is null), as the gateway queued its reply `ageMs` ago. */
   function jobFor(channelId: string, options: { guildId?: string | null; ageMs?: number; isThread?: boolean; parentId?: string } = {}): MessageJob {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const guildId = options.guildId === undefined ? discord.world.guild.id : options.guildId;
-    const authorId = guildId ? stack.newMember() : discord.world.users.member.id;
+    const authorId = guildId ? e2e.stack.newMember() : discord.world.users.member.id;
     const content = 'I am so sad today, nothing went right';
     const message = discord.sendMessage({ channelId, authorId, content, mentionsBot: guildId !== null });
     return buildMessageJob({
@@ -51,12 +40,12 @@ describe('a reply job that waited longer than deletions are remembered', () => {
 
   /** Queues `job` straight into the reply queue, as a gateway did, and returns how the worker ended it and what it asked Discord. */
   async function handled(job: MessageJob) {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const jobId = messageJobId(job.messageId);
     const requestsBefore = discord.requests.length;
-    await stack.replyQueue().add('reply', MessageJobSchema.parse(job), { jobId });
-    const done = await worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 60_000);
-    const jobLines = worker.logs.filter((line) => line.jobId === jobId);
+    await e2e.stack.replyQueue().add('reply', MessageJobSchema.parse(job), { jobId });
+    const done = await e2e.worker.waitForLog((line) => line.jobId === jobId && (line.msg === 'job done' || line.msg === 'reply given up'), 60_000);
+    const jobLines = e2e.worker.logs.filter((line) => line.jobId === jobId);
     const requests = discord.requests.slice(requestsBefore);
     return {
       outcome: done.outcome,
@@ -68,18 +57,18 @@ describe('a reply job that waited longer than deletions are remembered', () => {
     };
   }
 
-  const blockOf = (place: string) => stack.redisConnection().get(`${stack.prefix}:blocked:${place}`);
+  const blockOf = (place: string) => e2e.stack.redisConnection().get(`${e2e.stack.prefix}:blocked:${place}`);
 
   it('a message deleted meanwhile is skipped as deleted after one question (404 Unknown Message), with nothing written or posted', async () => {
-    const channel = stack.discord.world.channels.text.id;
+    const channel = e2e.stack.discord.world.channels.text.id;
     const job = jobFor(channel);
-    stack.discord.deleteMessage(channel, job.messageId);
+    e2e.stack.discord.deleteMessage(channel, job.messageId);
 
     expect(await handled(job)).toEqual({ outcome: { status: 'skipped', reason: 'deleted' }, failures: [], generation: [], asked: [404], posts: 0 });
   });
 
   it('a channel deleted while no gateway ran is skipped as channel-deleted and blocked as a gateway would; its other old jobs skip without asking', async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'deleted-unseen' }).id;
     const first = jobFor(channel);
     const second = jobFor(channel);
@@ -91,7 +80,7 @@ describe('a reply job that waited longer than deletions are remembered', () => {
   });
 
   it('a thread that went, unannounced, with its deleted channel is skipped as channel-deleted and blocked', async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const parent = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.GuildText, name: 'deleted-parent-unseen' }).id;
     const thread = discord.addChannel({ guildId: discord.world.guild.id, type: ChannelType.PublicThread, name: 'vent', parentId: parent, ownerId: discord.world.users.member.id }).id;
     const job = jobFor(thread, { isThread: true, parentId: parent });
@@ -102,15 +91,15 @@ describe('a reply job that waited longer than deletions are remembered', () => {
   });
 
   it('a DM message deleted meanwhile is skipped as deleted too', async () => {
-    const dm = stack.discord.world.channels.dm.id;
+    const dm = e2e.stack.discord.world.channels.dm.id;
     const job = jobFor(dm, { guildId: null });
-    stack.discord.deleteMessage(dm, job.messageId);
+    e2e.stack.discord.deleteMessage(dm, job.messageId);
 
     expect(await handled(job)).toEqual({ outcome: { status: 'skipped', reason: 'deleted' }, failures: [], generation: [], asked: [404], posts: 0 });
   });
 
   it('a message still there is answered after one question; a fresh job, the normal case, asks nothing', async () => {
-    const channel = stack.discord.world.channels.text.id;
+    const channel = e2e.stack.discord.world.channels.text.id;
 
     const old = await handled(jobFor(channel));
     expect(old).toMatchObject({ outcome: { status: 'posted' }, failures: [], generation: ['prompt', 'generated'], asked: [200], posts: 1 });
@@ -119,7 +108,7 @@ describe('a reply job that waited longer than deletions are remembered', () => {
   });
 
   it('where the bot may not read the message history, Discord refuses the question (403) and the reply is written and posted as before', async () => {
-    const { discord } = stack;
+    const { discord } = e2e.stack;
     const channel = discord.addChannel({
       guildId: discord.world.guild.id,
       type: ChannelType.GuildText,

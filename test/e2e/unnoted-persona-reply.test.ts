@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { feelbotKey } from '../../src/adapters/redis/redis-connection.js';
-import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { EMOTIONS, type Emotion } from '../../src/domain/emotions.js';
-import type { Prompt } from '../../src/domain/prompt.js';
-import { messageJobId } from '../../src/jobs/message-job.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
-import type { FeelbotProcess } from '../support/feelbot-process.js';
+import { answeredMention } from '../support/answered-mention.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /**
  * README, Security: "another persona's earlier reply is quoted as that character's (`Anger (character)`),
@@ -14,36 +11,11 @@ import type { FeelbotProcess } from '../support/feelbot-process.js';
  * shows, under Anger's name, in the channel.
  */
 describe("an earlier persona reply whose note has expired (a quiet channel, 90 days on, or a Redis flush)", () => {
-  let stack: FeelbotStack;
-  let worker: FeelbotProcess;
-  let settings: RedisSettingsStore;
+  const e2e = useFeelbotStack({ worker: {}, gateway: {} });
+  const answer = (content: string) => answeredMention(e2e.stack, e2e.worker, content);
 
   const only = (emotion: Emotion) =>
-    settings.update(stack.discord.world.guild.id, (current) => ({ ...current, disabledPersonas: EMOTIONS.filter((e) => e !== emotion) }));
-
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    settings = new RedisSettingsStore(stack.redisConnection(), stack.prefix);
-    worker = await stack.spawn('worker');
-    await stack.spawn('gateway');
-  });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') console.error(stack.outputs());
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  async function answer(content: string) {
-    const message = stack.mention(content);
-    const jobId = messageJobId(message.id);
-    const prompt = worker.waitForLog((line) => line.msg === 'prompt' && line.jobId === jobId, 45_000);
-    const done = await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === jobId, 45_000);
-    expect(done.outcome).toMatchObject({ status: 'posted' });
-    const { replyId, persona } = done.outcome as { replyId: string; persona: string };
-    const posted = stack.discord.channelMessages(stack.discord.world.channels.text.id).find((m) => m.id === replyId)!;
-    return { persona, replyId, prompt: (await prompt).prompt as Prompt, reply: posted.content, postedAs: posted.author.username };
-  }
+    e2e.settings.update(e2e.stack.discord.world.guild.id, (current) => ({ ...current, disabledPersonas: EMOTIONS.filter((e) => e !== emotion) }));
 
   it("is quoted as the character it was posted under: Anger's words are never put in Joy's mouth, and Joy's own stay Joy's", async () => {
     await only('anger');
@@ -51,7 +23,7 @@ describe("an earlier persona reply whose note has expired (a quiet channel, 90 d
     expect(angry.persona).toBe('anger');
     expect(angry.postedAs).toBe('Anger');
     // The note expires after 90 days (REPLY_PERSONA_TTL_SECONDS); Anger's post stays in the channel.
-    await stack.redisConnection().del(feelbotKey(stack.prefix, 'reply-persona', angry.replyId));
+    await e2e.stack.redisConnection().del(feelbotKey(e2e.stack.prefix, 'reply-persona', angry.replyId));
 
     await only('joy');
     const joyful = await answer('I am so happy today, everything went right!');
@@ -60,7 +32,7 @@ describe("an earlier persona reply whose note has expired (a quiet channel, 90 d
     expect(joyful.prompt.turns.map((turn) => turn.text).join('\n')).toContain(`<<<Anger (character): ${angry.reply}>>>`);
 
     // Joy's own reply, its note lost too, is posted under Joy's name: still Joy's own turn.
-    await stack.redisConnection().del(feelbotKey(stack.prefix, 'reply-persona', joyful.replyId));
+    await e2e.stack.redisConnection().del(feelbotKey(e2e.stack.prefix, 'reply-persona', joyful.replyId));
     const again = await answer('and tomorrow is my birthday, I am so happy!');
     expect(again.persona).toBe('joy');
     expect(again.prompt.turns.filter((turn) => turn.role === 'assistant').map((turn) => turn.text)).toContain(joyful.reply);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
 import { messageJobId } from '../../src/jobs/message-job.js';
-import { FeelbotStack } from '../support/feelbot-stack.js';
-import type { FeelbotProcess, LogLine } from '../support/feelbot-process.js';
+import type { LogLine } from '../support/feelbot-process.js';
 import { everythingUnder } from '../support/redis-contents.js';
+import { useFeelbotStack } from '../support/use-feelbot-stack.js';
 
 /** What a hand edit, or another version's writer, left in the job's hash: no JSON, and text no one should keep. */
 const NOT_JSON = '{"content":"my secret regret';
@@ -20,40 +20,30 @@ const REVISE_OUTCOMES = [
  * then deletes, the message it answers.
  */
 describe('the gateway meets a waiting reply job it cannot read', () => {
-  let stack: FeelbotStack;
-  let gateway: FeelbotProcess;
+  // A long burst window keeps the reply job delayed for the whole test.
+  const e2e = useFeelbotStack({ gateway: { BURST_WINDOW_MS: '30000' } });
 
-  beforeAll(async () => {
-    stack = await FeelbotStack.start();
-    // A long burst window keeps the reply job delayed for the whole test.
-    gateway = await stack.spawn('gateway', { BURST_WINDOW_MS: '30000' });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  const about = (messageId: string) => gateway.logs.filter((line) => line.messageId === messageId || (line.messageIds as unknown[] | undefined)?.includes(messageId));
+  const about = (messageId: string) => e2e.gateway.logs.filter((line) => line.messageId === messageId || (line.messageIds as unknown[] | undefined)?.includes(messageId));
   const isProblem = (line: LogLine) => line.level === 'warn' || line.level === 'error' || line.level === 'fatal';
 
   it('an edit finds no reply to revise and a deletion withdraws the job, neither logged as UNEXPECTED', async () => {
-    const { text } = stack.discord.world.channels;
-    const message = stack.mention('I am so sad today');
-    await gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === message.id, 10_000);
+    const { text } = e2e.stack.discord.world.channels;
+    const message = e2e.stack.mention('I am so sad today');
+    await e2e.gateway.waitForLog((line) => line.msg === 'queued' && line.messageId === message.id, 10_000);
     const jobId = messageJobId(message.id);
-    await stack.redisConnection().hset(`${stack.prefix}:${REPLY_QUEUE}:${jobId}`, 'data', NOT_JSON);
+    await e2e.stack.redisConnection().hset(`${e2e.stack.prefix}:${REPLY_QUEUE}:${jobId}`, 'data', NOT_JSON);
 
-    stack.discord.editMessage(text.id, message.id, `<@${stack.discord.botUser.id}> I am so sad, I typed that wrong`);
-    const edited = await gateway.waitForLog((line) => line.messageId === message.id && REVISE_OUTCOMES.includes(line.msg ?? ''), 10_000);
+    e2e.stack.discord.editMessage(text.id, message.id, `<@${e2e.stack.discord.botUser.id}> I am so sad, I typed that wrong`);
+    const edited = await e2e.gateway.waitForLog((line) => line.messageId === message.id && REVISE_OUTCOMES.includes(line.msg ?? ''), 10_000);
     expect(edited.msg).toBe('edited after its reply started; the reply answers the text as first sent');
-    expect(await stack.redisConnection().hget(`${stack.prefix}:${REPLY_QUEUE}:${jobId}`, 'data')).toBe(NOT_JSON);
+    expect(await e2e.stack.redisConnection().hget(`${e2e.stack.prefix}:${REPLY_QUEUE}:${jobId}`, 'data')).toBe(NOT_JSON);
 
-    stack.discord.deleteMessage(text.id, message.id);
-    const deleted = await gateway.waitForLog((line) => (line.messageIds as unknown[] | undefined)?.includes(message.id) === true && line.level !== 'debug', 10_000);
+    e2e.stack.discord.deleteMessage(text.id, message.id);
+    const deleted = await e2e.gateway.waitForLog((line) => (line.messageIds as unknown[] | undefined)?.includes(message.id) === true && line.level !== 'debug', 10_000);
     expect(deleted).toMatchObject({ msg: 'withdrew replies to deleted messages', withdrawn: [jobId] });
-    expect(await stack.replyQueue().getJobState(jobId)).toBe('unknown');
-    expect(await everythingUnder(stack.redisConnection(), stack.prefix)).not.toContain('my secret regret');
+    expect(await e2e.stack.replyQueue().getJobState(jobId)).toBe('unknown');
+    expect(await everythingUnder(e2e.stack.redisConnection(), e2e.stack.prefix)).not.toContain('my secret regret');
     expect(about(message.id).filter(isProblem)).toEqual([]);
-    expect(gateway.logs.filter((line) => line.code === 'UNEXPECTED')).toEqual([]);
+    expect(e2e.gateway.logs.filter((line) => line.code === 'UNEXPECTED')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { RedisSettingsStore } from '../../src/adapters/redis/redis-settings-store.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord/index.js';
 import { FeelbotProcess } from './feelbot-process.js';
 import { SHIPPED_EMOTION_MODEL, tinyModelPath } from './fixtures.js';
@@ -32,6 +33,7 @@ export class FeelbotStack {
   readonly prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   private connection?: Redis;
   private queue?: Queue;
+  private settings?: RedisSettingsStore;
 
   private constructor(
     readonly redis: PrivateRedis,
@@ -60,6 +62,12 @@ export class FeelbotStack {
   redisConnection(): Redis {
     this.connection ??= new Redis(this.redis.url, { maxRetriesPerRequest: null });
     return this.connection;
+  }
+
+  /** The guild settings the processes read, through the real Redis store. */
+  settingsStore(): RedisSettingsStore {
+    this.settings ??= new RedisSettingsStore(this.redisConnection(), this.prefix);
+    return this.settings;
   }
 
   replyQueue(): Queue {

@@ -1,26 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
-import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
-import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
-import { RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
-import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
-import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
-import { NO_EDITS } from '../../../src/ports/edited-messages.js';
+import { describe, expect, it } from 'vitest';
+import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
-import type { PersonaReply } from '../../../src/ports/persona-replier.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
-import { createJobWorker } from '../../../src/worker/job-worker.js';
-import { buildAnalysis, buildMessageJob, buildSettings, personas, snowflake } from '../../factories.js';
+import { buildMessageJob, buildMessageJobDeps, buildSettings } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { useJobQueues } from '../../support/job-queues.js';
+import { recordingReplier } from '../../support/recording-replier.js';
+import { redisReplyLimits } from '../../support/redis-reply-limits.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const redis = usePrivateRedis();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { newQueue, startJobWorker } = useJobQueues(redis, { label: 'empty' });
 
 /** Far longer than the test: the only way past it is the start the job itself claimed. */
 const COOLDOWN_SECONDS = 600;
@@ -30,41 +20,28 @@ const COOLDOWN_SECONDS = 600;
  * under a person's cooldown, and a model that writes each text in turn (the last one again after that).
  */
 function replyWorker(texts: readonly string[]) {
-  const prefix = `{empty-${randomUUID().slice(0, 8)}}`;
-  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
+  const { queue, prefix } = newQueue();
   const { logger, lines } = capturedLogger();
-  const posted: PersonaReply[] = [];
+  const { replier, posted } = recordingReplier();
   const counted: string[] = [];
   let generated = 0;
   const settings = buildSettings({ userCooldownSeconds: COOLDOWN_SECONDS });
-  const deps: MessageJobDeps = {
-    classifier: { classify: async (batch) => batch.map(() => buildAnalysis()), dispose: async () => undefined },
+  const deps = buildMessageJobDeps({
     generator: {
       parallelism: 1,
       generate: async () => ({ text: texts[Math.min(generated++, texts.length - 1)]!, tokens: 3, truncated: false, firstTokenMs: 1, totalMs: 2 }),
       dispose: async () => undefined,
     },
-    personas,
     settings: { get: async () => settings, update: async () => settings },
-    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
-    ledger: new RedisDeliveryLedger(redis.connection, prefix),
-    typing: { start: () => () => undefined },
+    replier,
+    ...redisReplyLimits(redis.connection, prefix),
     logger,
-    metrics: NO_METRICS,
-    notifier: { notify: async () => undefined },
-    limiter: new RedisRateLimiter(redis.connection, prefix),
-    deleted: NO_DELETIONS,
-    edited: NO_EDITS,
-    blocks: NO_CHANNEL_BLOCKS,
-  };
-  const worker = createJobWorker(redis.connection.duplicate(), prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
-    concurrency: 1,
-    lockDurationMs: 4_000,
+  });
+  startJobWorker(prefix, { reply: (data, log, signal) => handleMessageJob(data, { ...deps, logger: log }, signal) }, {
     logger,
     metrics: { ...NO_METRICS, countFailure: (code) => void counted.push(`failure ${code}`), countRetry: (code) => void counted.push(`retry ${code}`) },
     giveUp: giveUpHandlers({ editOriginal: async () => undefined, hasAnswered: async () => false, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') }),
   });
-  cleanups.push(() => queue.close(), () => worker.stop(1_000));
   const answer = async (attempts: number) => {
     const job = await queue.add('reply', buildMessageJob(), { attempts, backoff: { type: 'fixed', delay: 50 } });
     await expect.poll(async () => (await queue.getJob(job.id!))!.getState(), { timeout: 10_000 }).toMatch(/^(completed|failed)$/);

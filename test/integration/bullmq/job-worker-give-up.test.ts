@@ -1,44 +1,20 @@
 import { once } from 'node:events';
-import { randomUUID } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker, type Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { errorCodeOf, ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { parseAnalysisJob } from '../../../src/jobs/analysis-job.js';
 import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
-import { createJobWorker, type JobHandler, type JobWorker, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
+import type { JobHandler } from '../../../src/worker/job-worker.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { useJobQueues } from '../../support/job-queues.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 import { buildAnalysisJob, buildMessageJob } from '../../factories.js';
 
 const redis = usePrivateRedis();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A queue of its own for one test, closed after it. */
-function newQueue(): { queue: Queue; prefix: string } {
-  const prefix = `{give-up-${randomUUID().slice(0, 8)}}`;
-  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
-  cleanups.push(() => queue.close());
-  return { queue, prefix };
-}
-
-function startJobWorker(prefix: string, handlers: Record<string, JobHandler>, options: Partial<JobWorkerOptions> = {}): JobWorker {
-  const worker = createJobWorker(redis.connection.duplicate(), prefix, handlers, {
-    concurrency: 1,
-    lockDurationMs: 4_000,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-    ...options,
-  });
-  cleanups.push(() => worker.stop(1_000));
-  return worker;
-}
+const { newQueue, startJobWorker } = useJobQueues(redis, { label: 'give-up' });
 
 /** A responder that records each edit of a deferred interaction, as the interaction webhook would receive it; answered once edited. */
 function recordingResponder() {

@@ -4,20 +4,16 @@ import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
-import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
-import { RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { createDeletionHandler } from '../../../src/gateway/on-message-delete.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
 import { MAX_BURST_MESSAGES, messageJobId, type MessageJob } from '../../../src/jobs/message-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
-import { NO_EDITS } from '../../../src/ports/edited-messages.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
-import type { PersonaReply } from '../../../src/ports/persona-replier.js';
-import { buildAnalysis, buildMessageJob, personas, snowflake } from '../../factories.js';
+import { buildMessageJob, buildMessageJobDeps, snowflake } from '../../factories.js';
+import { recordingReplier } from '../../support/recording-replier.js';
 import { everythingUnder } from '../../support/redis-contents.js';
+import { redisReplyLimits } from '../../support/redis-reply-limits.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /** Long enough that nothing leaves the delayed set unless a test wants it to. */
@@ -51,29 +47,20 @@ describe('the rest of a burst queued again after a deletion, and the messages th
 
   /** A worker's deps on the conversation's prefix: the real use case, with a Redis ledger and limiter. */
   function workerOf({ prefix, deleted, logger }: ReturnType<typeof conversation>, overrides: Partial<MessageJobDeps> = {}) {
-    const posted: PersonaReply[] = [];
+    const { replier, posted } = recordingReplier();
     const prompts: string[] = [];
-    const deps: MessageJobDeps = {
-      classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    const deps = buildMessageJobDeps({
       generator: {
         parallelism: 1,
         generate: async ({ prompt }) => (prompts.push(JSON.stringify(prompt)), { text: 'Oh no, hang in there!', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 1 }),
         dispose: async () => undefined,
       },
-      personas,
-      settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-      replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
-      ledger: new RedisDeliveryLedger(redis.connection, prefix),
-      typing: { start: () => () => undefined },
+      replier,
+      ...redisReplyLimits(redis.connection, prefix),
       logger,
-      metrics: NO_METRICS,
-      notifier: { notify: async () => undefined },
-      limiter: new RedisRateLimiter(redis.connection, prefix),
       deleted,
-      edited: NO_EDITS,
-      blocks: NO_CHANNEL_BLOCKS,
       ...overrides,
-    };
+    });
     return { deps, posted, prompts };
   }
 

@@ -1,43 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
-import { createJobWorker, type JobHandler, type JobWorker, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
+import type { JobHandler, JobWorkerOptions } from '../../../src/worker/job-worker.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { useJobQueues } from '../../support/job-queues.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 import { buildAnalysisJob, buildMessageJob } from '../../factories.js';
 
 const redis = usePrivateRedis();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+/** Locks that expire fast, so a job left active without a lock stalls within the test. */
+const { newQueue, startJobWorker } = useJobQueues(redis, { label: 'unreadable', lockDurationMs: 1_000, stopGraceMs: 500 });
 
 /** Several lock durations and stalled checks: a job that cycles through stalls would still be active or waiting. */
 const SETTLE_MS = 8_000;
 /** What a hand edit, or another version's writer, left in the job's hash: no JSON. */
 const NOT_JSON = '{"guildId":"1","token":"secret-interaction-token';
-
-function newQueue(): { queue: Queue; prefix: string } {
-  const prefix = `{unreadable-${randomUUID().slice(0, 8)}}`;
-  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
-  cleanups.push(() => queue.close());
-  return { queue, prefix };
-}
-
-/** A worker whose locks expire fast, so a job left active without a lock stalls within the test. */
-function startJobWorker(prefix: string, handlers: Record<string, JobHandler>, options: Partial<JobWorkerOptions> = {}): JobWorker {
-  const worker = createJobWorker(redis.connection.duplicate(), prefix, handlers, {
-    concurrency: 1,
-    lockDurationMs: 1_000,
-    logger: capturedLogger().logger,
-    metrics: NO_METRICS,
-    ...options,
-  });
-  cleanups.push(() => worker.stop(500));
-  return worker;
-}
 
 /** Overwrites one field of a stored job's hash, as a hand edit would. */
 async function corrupt(prefix: string, jobId: string, field: string, value: string): Promise<void> {

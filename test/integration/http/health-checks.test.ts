@@ -1,18 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { PrometheusMetrics } from '../../../src/adapters/metrics/prometheus-metrics.js';
-import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
-import { loadConfig } from '../../../src/config.js';
-import { startHttp, type HttpParts } from '../../../src/http/start-http.js';
+import { describe, expect, it } from 'vitest';
+import type { HttpParts } from '../../../src/http/start-http.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { closedPort } from '../../support/closed-port.js';
 import { startPrivateRedis } from '../../support/redis-server.js';
+import { getJson, serveHttp } from '../../support/served-http.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = useCleanups();
 
 /** A loaded classifier: /healthz only asks whether there is one. */
 const loaded = () => ({ classify: async () => [], dispose: async () => {} });
@@ -24,20 +17,8 @@ interface Health {
 
 /** Reads /healthz of startHttp as a process wires it, on a Redis at `redisUrl`. */
 async function serveHealth(redisUrl: string, extra: Partial<HttpParts>): Promise<() => Promise<Health>> {
-  const config = loadConfig({ REDIS_URL: redisUrl, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-  const redis = createRedis(redisUrl, 'producer', 'feelbot-health-test');
-  const queue = new MessageQueue(redis, config.redis.prefix);
-  const app = await startHttp({ config, logger: createLogger('silent', 'test'), metrics: new PrometheusMetrics(), redis, queue: queue.queue, port: 0, ...extra });
-  cleanups.push(async () => {
-    await app.close();
-    await queue.close();
-    redis.disconnect();
-  });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/healthz`;
-  return async () => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    return { status: response.status, body: await response.json() };
-  };
+  const url = `${await serveHttp(cleanups, redisUrl, extra)}/healthz`;
+  return () => getJson(url);
 }
 
 async function healthOf(redisUrl: string, extra: Partial<HttpParts>): Promise<Health> {
