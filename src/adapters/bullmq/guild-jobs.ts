@@ -8,6 +8,7 @@ import { moveEntries } from '../redis/move-entries.js';
 import { scanKeys } from '../redis/scan-keys.js';
 import type { JobWithdrawals } from './job-withdrawals.js';
 import type { MessageCarriers } from './message-carriers.js';
+import { arrayOf, isRecord, parsedJobData } from './stored-job-data.js';
 
 /** An index outlives the block of a server that left: a job older than both is answered, or refused, as before. */
 const INDEX_SECONDS = LEFT_SERVER_BLOCK_SECONDS;
@@ -103,7 +104,7 @@ export class GuildJobs implements LeftGuildJobs {
     // 0 when a worker holds the job's lock: it stays with the worker, which sees the block before it posts.
     const heldIds = present.filter((_, i) => codes[i] !== 1).map(({ jobId }) => jobId);
     // Held or not, the messages a job names lose their records: a held job is never posted.
-    const forgotten = present.flatMap(({ data }) => messageIdsOf(parsedData(data)));
+    const forgotten = present.flatMap(({ data }) => messageIdsOf(parsedJobData(data)));
     await Promise.all([
       // A withdrawal's kept rest holds its text too (JobWithdrawals).
       this.withdrawals.settleAll(jobIds),
@@ -148,15 +149,6 @@ export class GuildJobs implements LeftGuildJobs {
   }
 }
 
-/** A job's data as stored, or undefined when it is not JSON (a hand edit, another version's writer). */
-function parsedData(stored: unknown): unknown {
-  if (typeof stored !== 'string') return undefined;
-  try {
-    return JSON.parse(stored) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The replies of a pipeline; the first command that failed fails the whole. */
 function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
@@ -180,12 +172,4 @@ function messageIdsOf(data: unknown): string[] {
   if (!isRecord(data)) return [];
   const listed = [data.messageId, ...arrayOf(data.burst), ...[...arrayOf(data.parts), ...arrayOf(data.context)].map((entry) => (isRecord(entry) ? entry.messageId : undefined))];
   return listed.filter((id): id is string => typeof id === 'string');
-}
-
-function arrayOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? (value as unknown[]) : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

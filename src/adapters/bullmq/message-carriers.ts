@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { feelbotKey } from '../redis/redis-connection.js';
 import { INDEX_ENTRY_TTL_SECONDS, RenewedJobIndex } from './renewed-job-index.js';
+import { arrayOf, isRecord, parsedJobData } from './stored-job-data.js';
 
 /**
  * Which job holds each message's text (its carrier), kept in Redis while that job is: a burst's
@@ -68,15 +69,7 @@ export class MessageCarriers {
  * read as plain JSON; none when `stored` (a job hash's `data`) is missing or not JSON.
  */
 function carriedIn(stored: unknown): string[] {
-  if (typeof stored !== 'string') return [];
-  let data: unknown;
-  try {
-    data = JSON.parse(stored) as unknown;
-  } catch {
-    return [];
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
-  const { messageId, burst } = data as { messageId?: unknown; burst?: unknown };
-  const listed = [messageId, ...(Array.isArray(burst) ? (burst as unknown[]) : [])];
-  return listed.filter((id): id is string => typeof id === 'string');
+  const data = parsedJobData(stored);
+  if (!isRecord(data)) return [];
+  return [data.messageId, ...arrayOf(data.burst)].filter((id): id is string => typeof id === 'string');
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { parsedJobData } from './stored-job-data.js';
 
 /** Writes the new data only over the data it was computed from: an edit's or another deletion's rewrite in between is never lost. */
 const SWAP_DATA = `
@@ -20,17 +21,9 @@ export async function rewriteJobData(connection: Redis, jobKey: string, change: 
   for (let tries = 0; tries < MAX_TRIES; tries += 1) {
     const raw = await connection.hget(jobKey, 'data');
     if (raw === null) return false;
-    const next = await change(parsedOrUndefined(raw));
+    const next = await change(parsedJobData(raw));
     if (next === undefined) return false;
     if ((await connection.eval(SWAP_DATA, 1, jobKey, raw, JSON.stringify(next))) === 1) return true;
   }
   return false;
-}
-
-function parsedOrUndefined(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { rewriteJobData } from './rewrite-job-data.js';
+import { arrayOf, isRecord, parsedJobData } from './stored-job-data.js';
 
 /**
  * Takes deleted messages out of the context of each of `jobIds`, whatever its state: waiting,
@@ -32,17 +33,7 @@ export function withoutQuoted(data: unknown, deleted: ReadonlySet<string>): Reco
  * reads it; none when `stored` (a job hash's `data`) is missing or not JSON.
  */
 export function quotedIn(stored: unknown): string[] {
-  if (typeof stored !== 'string') return [];
-  let data: unknown;
-  try {
-    data = JSON.parse(stored) as unknown;
-  } catch {
-    return [];
-  }
-  if (!isRecord(data) || !Array.isArray(data.context)) return [];
-  return data.context.flatMap((entry) => (isRecord(entry) && typeof entry.messageId === 'string' ? [entry.messageId] : []));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const data = parsedJobData(stored);
+  if (!isRecord(data)) return [];
+  return arrayOf(data.context).flatMap((entry) => (isRecord(entry) && typeof entry.messageId === 'string' ? [entry.messageId] : []));
 }
