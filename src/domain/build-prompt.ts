@@ -6,7 +6,7 @@ import { tailChars } from './cut-text.js';
 import { SHARED_RULES } from './default-personas.js';
 import type { Persona } from './persona.js';
 import { withReplyTarget } from './reply-target.js';
-import { characterTag, cleanName, speakerTags, type Speaker } from './speaker-tags.js';
+import { characterTag, cleanName, sameNameKey, speakerTags, type Speaker } from './speaker-tags.js';
 import { sameWebhookName } from './webhook-name.js';
 
 /** Enough for a long chat message; a burst's content may reach 8,000 characters, and its newest part is kept. */
@@ -19,14 +19,16 @@ export interface PromptInput {
   readonly message: ConversationMessage;
   /**
    * The names of all the characters (the operator's personas): no member is quoted under one, so
-   * none of their words reads as a character's. The persona's own name and the names persona
-   * messages of `context` posted under are always added. Defaults to none beyond those.
+   * none of their words reads as a character's. The persona's own name, the name it posts under
+   * (`postsAs`) and the names persona messages of `context` posted under are always added. Defaults
+   * to none beyond those.
    */
   readonly characterNames?: readonly string[];
   /**
    * The name the persona posts under here (a server's look may rename it): a persona message whose
    * persona was not noted (the note expired, or Redis lost it) is its own only when posted under
-   * this name. Defaults to the persona's own name.
+   * this name. It is one of the persona's own names, never in Prompt.speakers. Defaults to the
+   * persona's own name.
    */
   readonly postsAs?: string;
 }
@@ -42,31 +44,35 @@ export function buildPrompt({ persona, context, message, characterNames = [], po
     SHARED_RULES,
     "Each quoted message looks like <<<Name: text>>>. A name ending in (character) is one of the other characters, never you; every other name is a member's.",
   ].join('\n');
-  const tagOf = speakerTagsOf(persona, context, message, characterNames);
+  const tagOf = speakerTagsOf(persona, context, message, [...characterNames, postsAs]);
   const turns = context.map((previous) => toTurn(previous, isOwn(previous, persona, postsAs), tagOf));
   // The author's name, which they choose, stays inside the quote: outside it, it would be read as instructions.
   turns.push({ role: 'user', text: `${quote(message, tagOf)}\n${replyInstruction(persona)}` });
-  return { system, turns: alternatingTurns(turns), speakers: speakersOf(persona, context, message, characterNames, tagOf) };
+  return { system, turns: alternatingTurns(turns), speakers: speakersOf(persona, postsAs, context, message, characterNames, tagOf) };
 }
 
 /**
- * The names a reply could go on as someone's turn under, the likeliest next speaker first: the
- * author's tag, each character's name and tag (the persona's own, then the others', then the names
- * the context's persona messages were posted under, newest first), then the other members' tags,
- * newest first.
+ * The names a reply could go on as someone else's turn under, the likeliest next speaker first: the
+ * author's tag, each other character's name and tag (the operator's, then the names the context's
+ * other persona messages were posted under, newest first), then the other members' tags, newest
+ * first. None of the persona's own: its name, the name it posts under, the names its own earlier
+ * replies were posted under, nor their tags.
  */
 function speakersOf(
   persona: Persona,
+  postsAs: string,
   context: readonly ConversationMessage[],
   message: ConversationMessage,
   characterNames: readonly string[],
   tagOf: TagOf,
 ): string[] {
   const newestFirst = [...context].reverse();
-  const postedAs = newestFirst.flatMap((earlier) => (earlier.persona ? [earlier.persona, earlier.authorName] : []));
-  const characters = [persona.name, ...characterNames, ...postedAs].flatMap((name) => [cleanName(name), characterTag(name)]);
+  const others = newestFirst.filter((earlier) => earlier.persona && !isOwn(earlier, persona, postsAs));
+  const postedAs = others.flatMap((earlier) => [earlier.persona!, earlier.authorName]);
+  const characters = [...characterNames, ...postedAs].flatMap((name) => [cleanName(name), characterTag(name)]);
   const members = newestFirst.filter((earlier) => !earlier.persona).map(tagOf);
-  return [...new Set([tagOf(message), ...characters, ...members])];
+  const own = new Set([persona.name, postsAs].flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
+  return [...new Set([tagOf(message), ...characters, ...members])].filter((name) => !own.has(sameNameKey(name)));
 }
 
 /** The one line of the last turn outside any quote. */

@@ -23,6 +23,11 @@ const INLINE_MARKERS = /[*_~|`]/g;
 const EMPTY_CODE = /^[\w+#.-]*\s*$/;
 /** What inline code holds before any code: blanks at most. */
 const EMPTY_INLINE_CODE = /^\s*$/;
+/**
+ * A sentence's end followed by the start of another (a capital after blanks, any opening quote
+ * before it): text no inline code holds, so a backtick run before it opened none.
+ */
+const SENTENCE_THEN_MORE = /[.!?…]+["'”’»)\]]*\s+["'“‘«(]*\p{Lu}/u;
 
 /**
  * The longest closing `closeOpenMarkdown` appends: a fence on its own line, or an inline code span's
@@ -75,10 +80,23 @@ export function closeOpenMarkdown(text: string): string {
   return `${body}${code?.run ?? ''}${ellipsis}${spoiler}`;
 }
 
-/** The backtick run opening inline code that `text` leaves open, looked for in its prose from `from` on. */
+/**
+ * The backtick run opening inline code that `text` leaves open, looked for in its prose from `from`
+ * on. A run nothing closes opens code only where code looks started: a lone backtick between blanks
+ * names the key ("the ` key"), and one whose code would hold a finished sentence and another after
+ * it ("the ` key is stuck? That…") is prose; either stays as text.
+ */
 function openInlineCode(text: string, from: number): { index: number; run: string } | undefined {
   for (const match of text.slice(from).matchAll(CLOSED_OR_OPEN_INLINE_CODE)) {
-    if (match[2] !== undefined) return { index: from + match.index, run: match[2] };
+    const run = match[2];
+    if (run === undefined) continue;
+    const index = from + match.index;
+    if (!isLoneBacktick(text, index, run) && !SENTENCE_THEN_MORE.test(text.slice(index + run.length))) return { index, run };
   }
   return undefined;
+}
+
+/** A single backtick with a blank (or the text's start) before it and a blank after it. */
+function isLoneBacktick(text: string, index: number, run: string): boolean {
+  return run.length === 1 && (index === 0 || /\s/u.test(text[index - 1]!)) && /^\s/u.test(text.slice(index + 1));
 }

@@ -29,6 +29,12 @@ const ABBREVIATION = /(?:^|[^\p{L}.])(?:mr|mrs|ms|dr|prof|st|vs|e\.g|i\.e)$/iu;
 
 export interface CleanReplyOptions {
   readonly personaName: string;
+  /**
+   * The name the persona posts under here (a server's look may rename it): its own as personaName
+   * is, so a reply opening with it has it dropped as a prefix, and a line opening with it is never
+   * another speaker's. Defaults to personaName.
+   */
+  readonly postsAs?: string | undefined;
   readonly maxChars: number;
   /** True when generation stopped at its token limit, so the last sentence may be unfinished. */
   readonly truncated?: boolean;
@@ -39,8 +45,9 @@ export interface CleanReplyOptions {
   readonly answering?: string;
   /**
    * The prompt's speakers (Prompt.speakers): from a line opening with one's name and a colon the
-   * model writes someone else's turn, and a reply opening so, past the persona's own name, is none.
-   * Defaults to none (only the quote markers tell another speaker's line).
+   * model writes someone else's turn, and a reply opening so, past the persona's own names, is none.
+   * The persona's own names (personaName, postsAs) are never taken for one. Defaults to none (only
+   * the quote markers tell another speaker's line).
    */
   readonly speakers?: readonly string[] | undefined;
 }
@@ -54,12 +61,13 @@ export interface CleanReplyOptions {
  * Returns '' when nothing visible is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
+  const ownNames = [...new Set([options.personaName, options.postsAs ?? options.personaName])];
   let text = stripSpecialTokens(raw).trim();
-  text = speakOnlyAsPersona(text, options.personaName).trim();
+  text = speakOnlyAsPersona(text, ownNames).trim();
   // Before and after the prefix: "# Joy: Hi" hides the prefix, "Joy: # Hi" the heading.
-  text = dropBlockMarkdown(stripNamePrefix(dropBlockMarkdown(text), options.personaName));
+  text = dropBlockMarkdown(stripNamePrefix(dropBlockMarkdown(text), ownNames));
   // After the block markers are gone, so that "> Bob: …" or "# Bob: …" reads as Bob's line.
-  const own = cutAtOtherSpeaker(text, options.personaName, options.speakers ?? []);
+  const own = cutAtOtherSpeaker(text, ownNames, options.speakers ?? []);
   text = own.text;
   // After the quotes are gone, so that a `>>> ` quote loses its marker rather than showing it defused.
   text = defuseMarkerRuns(text);
@@ -94,11 +102,11 @@ function stripSpecialTokens(text: string): string {
 
 /**
  * Small models copy the prompt's `<<<Name: text>>>` transcript: the persona's own words wrapped
- * in it (under its name or its character tag) are unwrapped, and from any other marker on the
- * text is a line made up for someone else.
+ * in it (under one of its names or their character tags) are unwrapped, and from any other marker
+ * on the text is a line made up for someone else.
  */
-function speakOnlyAsPersona(text: string, name: string): string {
-  const ownQuote = new RegExp(`^<<<\\s*${ownName(name)}\\s*:\\s*`, 'i');
+function speakOnlyAsPersona(text: string, names: readonly string[]): string {
+  const ownQuote = new RegExp(`^<<<\\s*${ownName(names)}\\s*:\\s*`, 'i');
   let reply = text;
   // Its closing marker may be missing: generation stops at one.
   if (ownQuote.test(reply)) reply = reply.replace(ownQuote, '').replace(/>{3,}/, '');
@@ -111,9 +119,9 @@ function defuseMarkerRuns(text: string): string {
   return text.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
 }
 
-/** "Joy:", "**Joy:**", "Joy - ", "Joy says:" or "Joy (character):"; never "Joy-filled" or "Joy says a lot". */
-function stripNamePrefix(text: string, name: string): string {
-  const prefix = new RegExp(`^[*_]{0,2}${ownName(name)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
+/** "Joy:", "**Joy:**", "Joy - ", "Joy says:" or "Joy (character):", under any of its names; never "Joy-filled" or "Joy says a lot". */
+function stripNamePrefix(text: string, names: readonly string[]): string {
+  const prefix = new RegExp(`^[*_]{0,2}${ownName(names)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
   let previous;
   do {
     previous = text;
@@ -123,12 +131,12 @@ function stripNamePrefix(text: string, name: string): string {
 }
 
 /**
- * The persona's name as the model may write it (the regex flags ignore case): as given or as a
- * quote shows it (cleanName), blanks as any run of blanks, and with or without the marker build-prompt
- * tags the characters with (characterTag), since the persona is one of them.
+ * Any of the persona's names as the model may write it (the regex flags ignore case): as given or
+ * as a quote shows it (cleanName), blanks as any run of blanks, and with or without the marker
+ * build-prompt tags the characters with (characterTag), since the persona is one of them.
  */
-function ownName(name: string): string {
-  const spelled = [...new Set([name, cleanName(name)])].map((spelling) => spelling.trim().split(/\s+/).map(escapeRegExp).join('\\s+'));
+function ownName(names: readonly string[]): string {
+  const spelled = [...new Set(names.flatMap((name) => [name, cleanName(name)]))].map((spelling) => spelling.trim().split(/\s+/).map(escapeRegExp).join('\\s+'));
   return `(?:${spelled.join('|')})(?:\\s*\\(\\s*${escapeRegExp(CHARACTER_MARKER)}\\s*\\))?`;
 }
 

@@ -17,7 +17,8 @@ const LONGEST_WORD = 50;
  * starts with: it starts between two words, as a cut that missed them does. The blank before the
  * next word stays: a tokenizer counts " word" after the cut as it does inside the text, where
  * "word" alone can take a token more. Text without blanks (Chinese, Japanese) is cut between its
- * words as Intl.Segmenter finds them.
+ * words as Intl.Segmenter finds them. A cut inside the text's last word, with nothing but blanks
+ * after it, stays where it fell: moved on, it would leave nothing of the text.
  */
 export function cutAtWordStart(text: string, tail: string): string {
   const at = text.length - tail.length;
@@ -26,5 +27,7 @@ export function cutAtWordStart(text: string, tail: string): string {
   const word = words.segment(text).containing(at);
   if (!word?.isWordLike || word.index === at) return tail;
   const end = word.index + word.segment.length;
-  return end - at > LONGEST_WORD ? tail : text.slice(end);
+  const next = text.slice(end);
+  // The cut fell in the text's last word: moving it on would keep nothing, and part of a word says more than none.
+  return end - at > LONGEST_WORD || next.trim() === '' ? tail : next;
 }

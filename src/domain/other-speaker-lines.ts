@@ -18,14 +18,17 @@ export interface PersonaPart {
  * Where the model goes on as a speaker of the prompt (`speakers`, Prompt.speakers) without its
  * quote markers: a line opening with one of their names and a colon ("Bob: …", "BOB:", "B.o.b:",
  * names compared as speaker-tags compares them) starts a turn made up for them, cut with all after
- * it. A reply opening with the persona's own name has it dropped as a prefix; one opening with any
- * other speaker's is someone else's turn, and nothing is left. "Note:", "PS:" or "5:30" are cut only
- * where someone in the prompt is named so. Without speakers, the text stays as it is.
+ * it. The persona's own names (`ownNames`: its name and the name it posts under, each also as a
+ * character's tag) are never another speaker's: a reply opening with one has it dropped as a
+ * prefix, and a line opening with one later ("Joy: brings the cake") is the persona's own words and
+ * stays. A reply opening with any other speaker's is someone else's turn, and nothing is left.
+ * "Note:", "PS:" or "5:30" are cut only where someone in the prompt is named so. Without speakers,
+ * the text stays as it is.
  */
-export function cutAtOtherSpeaker(text: string, personaName: string, speakers: readonly string[]): PersonaPart {
+export function cutAtOtherSpeaker(text: string, ownNames: readonly string[], speakers: readonly string[]): PersonaPart {
   if (speakers.length === 0) return { text, cut: false };
-  const names = new Set(speakers.map(sameNameKey).filter((key) => key !== ''));
-  const own = new Set([personaName, characterTag(personaName)].map(sameNameKey));
+  const own = new Set(ownNames.flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
+  const names = new Set(speakers.map(sameNameKey).filter((key) => key !== '' && !own.has(key)));
   let reply = text;
   for (let opening = OPENING_LABEL.exec(reply); opening && isNamed(opening[1]!, own); opening = OPENING_LABEL.exec(reply)) {
     reply = reply.slice(opening[0].length).trimStart();

@@ -39,6 +39,8 @@ export async function writeReply(
     deps.logger.debug({ tokens: result.tokens, ms: result.totalMs, raw: result.text }, 'generated');
     const content = cleanReply(result.text, {
       personaName: persona.name,
+      // Its name here is its own too: "Sunny: …" is the persona's prefix, never another speaker's line.
+      postsAs,
       maxChars: persona.maxReplyChars,
       truncated: result.truncated,
       // The author's own text (the whole burst): only links they wrote may be repeated.

@@ -75,4 +75,19 @@ describe('a long message cut to fit the prompt starts on a whole word', () => {
     const quoted = quote(content);
     expect(quoted).toBe(`…${content.slice(-1_500)}`);
   });
+
+  it('keeps some of the words it has room for: a room inside its last word does not leave the message empty', () => {
+    const content = `${'I had such a long day at work. '.repeat(10)}Nooooooooooooooooooooooooooooooooooooooo`;
+    const prompt = buildPrompt({ persona: personas.joy, context: [], message: { authorName: 'Alice', content } });
+    const count = (text: string) => text.length; // one token a character, for an exact budget
+    const markup = -messageRoom(prompt.system, 0, count);
+    const emptied: number[] = [];
+    for (let room = MIN_MESSAGE_TOKENS; room < 200; room++) {
+      const quoted = quotedText(fitPrompt(prompt, markup + room, count));
+      // Room for words of the message beyond its marker and ellipsis, yet none of it is quoted.
+      const roomForText = room - count('<<<Alice: …>>>\nReply to the author of the last quoted message, as Joy.');
+      if (quoted === '…' && roomForText >= 10) emptied.push(roomForText);
+    }
+    expect(emptied, 'rooms (characters of text) at which the newest message was quoted as "…" alone').toEqual([]);
+  });
 });

@@ -33,4 +33,16 @@ describe('a reply cut inside inline code', () => {
     const posted = cleanReply('Sure! You can write `` a || b `` in it.', { personaName: 'Joy', maxChars: 24 });
     expect(posted).toBe('Sure! You can write…');
   });
+
+  it('a reply cut after naming the backtick key does not turn the rest of its text into code', () => {
+    const raw = 'Oh no, the ` key on your keyboard is stuck again? That sounds so annoying. Maybe try cleaning it with a little bit of compressed';
+    const posted = cleanReply(raw, { personaName: 'Joy', maxChars: 600, truncated: true });
+    expect(posted).toBe('Oh no, the ` key on your keyboard is stuck again? That sounds so annoying.');
+  });
+
+  it('a backtick whose text would hold a finished sentence and more is prose, not code a cut left open', () => {
+    const raw = 'You typed `npm. That is why it broke. Just try again and';
+    const posted = cleanReply(raw, { personaName: 'Joy', maxChars: 600, truncated: true });
+    expect(posted).toBe('You typed `npm. That is why it broke.');
+  });
 });

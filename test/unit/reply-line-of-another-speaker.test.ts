@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { buildPrompt } from '../../src/domain/build-prompt.js';
 import { cleanReply } from '../../src/domain/clean-reply.js';
 import type { ConversationMessage } from '../../src/domain/conversation.js';
-import { personas } from '../factories.js';
+import { ErrorCodes, isFeelbotError } from '../../src/errors.js';
+import { parseMessageJob } from '../../src/jobs/message-job.js';
+import { writeReply } from '../../src/jobs/write-reply.js';
+import { NO_METRICS } from '../../src/ports/metrics.js';
+import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
+import { buildMessageJob, personas, snowflake } from '../factories.js';
 
 /** Joy's reply to Bob, cleaned as writeReply cleans it, with the speakers of the prompt it answered. */
 function joyPosts(raw: string, { context = [], truncated = false }: { context?: ConversationMessage[]; truncated?: boolean } = {}): string {
@@ -58,5 +64,53 @@ describe("cleanReply, a line the model writes as another of the prompt's speaker
   it('"Note:" is a speaker\'s line where a member of the prompt is named Note', () => {
     const context = [{ authorName: 'Note', authorId: '2', content: 'congrats Bob' }];
     expect(joyPosts('So proud of you!\nNote: yes!', { context })).toBe('So proud of you!');
+  });
+});
+
+/** A model that always answers `text`. */
+function answering(text: string): ReplyGenerator {
+  return {
+    parallelism: 1,
+    generate: async () => ({ text, tokens: 9, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+    dispose: async () => undefined,
+  };
+}
+
+/** What writeReply posts for Joy when the model answers `raw`, or `<GENERATION_EMPTY>` when nothing is left. */
+async function joyWrites(raw: string, job: ReturnType<typeof parseMessageJob>, postsAs?: string): Promise<string> {
+  const deps = { generator: answering(raw), personas, typing: { start: () => () => undefined }, logger: createLogger('silent', 'test'), metrics: NO_METRICS };
+  try {
+    return await writeReply(job, deps, personas.joy, undefined, postsAs);
+  } catch (error) {
+    if (isFeelbotError(error) && error.code === ErrorCodes.GenerationEmpty) return `<${error.code}>`;
+    throw error;
+  }
+}
+
+describe("writeReply, the persona's own names are never another speaker's", () => {
+  it('a server renamed Joy to "Sunny": a reply opening with the name it posts under there has it dropped as a prefix, as "Joy:" is', async () => {
+    // Joy's own earlier reply in this server, posted under the server's look ("Sunny"), noted as Joy's.
+    const job = parseMessageJob(buildMessageJob({
+      context: [
+        { messageId: snowflake(), authorName: 'Bob', content: 'Sunny, guess what' },
+        { messageId: snowflake(), authorName: 'Sunny', content: 'What is it?', persona: 'Sunny', personaKey: 'joy' },
+      ],
+    }));
+    expect(await joyWrites('Joy: So happy for you!', job, 'Sunny')).toBe('So happy for you!');
+    expect(await joyWrites('Sunny: So happy for you!', job, 'Sunny')).toBe('So happy for you!');
+    expect(await joyWrites('Sunny (character): So happy for you!', job, 'Sunny')).toBe('So happy for you!');
+    // Without any earlier reply of its own in the context, the name it posts under is still its own.
+    const fresh = parseMessageJob(buildMessageJob({}));
+    expect(await joyWrites('Sunny: So happy for you!', fresh, 'Sunny')).toBe('So happy for you!');
+    // Other speakers are still cut.
+    expect(await joyWrites('So happy for you!\nBob: thanks Sunny', job, 'Sunny')).toBe('So happy for you!');
+  });
+
+  it("a line the persona opens with its own name mid-reply is its own words, and the text after it stays", async () => {
+    const job = parseMessageJob(buildMessageJob({}));
+    const raw = 'Congrats!! Here is my plan for tonight:\nJoy: brings the balloons and the cake!\nYou: just show up and smile.';
+    expect(await joyWrites(raw, job)).toBe(raw);
+    const renamed = 'Congrats!! Here is my plan for tonight:\nSunny: brings the balloons and the cake!\nYou: just show up and smile.';
+    expect(await joyWrites(renamed, job, 'Sunny')).toBe(renamed);
   });
 });

@@ -30,4 +30,20 @@ describe("a reply's generation stops where the model opens a line as another of 
     expect(triggers).toEqual(expect.arrayContaining(['\nBob:', '\nSadness (character):', '\nMember 59:']));
     expect(triggers).not.toContain('\nMember 0:');
   });
+
+  it("never stops at a line opened by the persona's own names: its name, the name it posts under here, their character tags", () => {
+    const prompt = buildPrompt({
+      persona: personas.joy,
+      context: [
+        { authorName: 'Carol', authorId: '2', content: 'Sunny, guess what' },
+        { authorName: 'Sunny', content: 'What is it?', persona: 'Sunny', personaKey: 'joy' },
+      ],
+      message: { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' },
+      characterNames,
+      postsAs: 'Sunny',
+    });
+    const triggers = stopTriggersFor(prompt);
+    for (const own of ['\nJoy:', '\nJoy (character):', '\nSunny:', '\nSunny (character):']) expect(triggers).not.toContain(own);
+    expect(triggers).toEqual(expect.arrayContaining(['\nBob:', '\nCarol:', '\nAnger:', '\nAnger (character):']));
+  });
 });

@@ -14,16 +14,18 @@ const NO_REPEAT_PENALTY = 1;
 const TRANSCRIPT_STOP_TRIGGERS = ['\n<<<', ' <<<', '>>>'] as const;
 
 /**
- * The author, 20 other members of the context and 6 characters' names and tags (1 + 20 + 12), with
- * room for names a server renamed personas to: the triggers are matched at every token, so they are
- * bounded, the likeliest speakers kept; cleanReply cuts at any speaker's line the triggers missed.
+ * The author, 20 other members of the context and the 5 other characters' names and tags (1 + 20 +
+ * 10), with room for names a server renamed personas to: the triggers are matched at every token,
+ * so they are bounded, the likeliest speakers kept; cleanReply cuts at any speaker's line the
+ * triggers missed. The persona's own names are never among them (Prompt.speakers).
  */
 const MAX_SPEAKER_STOP_TRIGGERS = 40;
 
 /**
- * Where a reply goes on as one of the prompt's speakers without the quote markers: a line opening
- * with their tag and a colon ("\nBob:", "\nAnger (character):"), the first `MAX_SPEAKER_STOP_TRIGGERS`
- * of `speakers` (Prompt.speakers, likeliest first).
+ * Where a reply goes on as one of the prompt's other speakers without the quote markers: a line
+ * opening with their tag and a colon ("\nBob:", "\nAnger (character):"), the first
+ * `MAX_SPEAKER_STOP_TRIGGERS` of `speakers` (Prompt.speakers, likeliest first, none of the persona's
+ * own names: a line it opens with "Joy:" is its own words and does not stop it).
  */
 export function speakerStopTriggers(speakers: readonly string[]): string[] {
   return speakers.slice(0, MAX_SPEAKER_STOP_TRIGGERS).map((tag) => `\n${tag}:`);
