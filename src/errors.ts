@@ -81,6 +81,8 @@ export const ErrorCodes = {
   OutputUnwritable: 'OUTPUT_UNWRITABLE',
   /** A stop signal (details.signal: SIGINT, SIGTERM) ended a command before it finished its work. */
   Interrupted: 'INTERRUPTED',
+  /** Logged, not thrown: a process still stopping 30 s after a stop signal (details.signal) exits 1 without finishing its stop. */
+  ShutdownTimeout: 'SHUTDOWN_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -6,13 +6,14 @@ import { passwordsIn } from '../adapters/redis/redis-url-secrets.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { loadConfigFor } from '../config.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
+import type { Logger } from '../ports/logger.js';
 import { COMMANDS } from './commands/index.js';
 import type { Command, CommandContext } from './command.js';
 import { asksForHelp, checkCommandArguments } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
 import { fatalMessage } from './fatal-message.js';
 
-/** After a stop signal, a process that has not exited by then is stuck; exit anyway. */
+/** After a stop signal, a process that has not exited by then is stuck; exit anyway, saying so (SHUTDOWN_TIMEOUT). */
 const FORCED_EXIT_MS = 30_000;
 /** How long a finished command's process may stay alive for what is still being written out. */
 const LINGER_MS = 1_000;
@@ -50,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger(config.logLevel, `feelbot-${command.name}`);
   if (ignored.length > 0) logger.warn({ code: ErrorCodes.ConfigInvalid, problems: ignored }, `${command.name} does not read these settings, so it ignores them; other commands will refuse them`);
-  const stop = stopOnSignal(command);
+  const stop = stopOnSignal(command, logger);
   let watchesStop = false;
   const context: CommandContext = {
     args,
@@ -79,12 +80,23 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** SIGINT and SIGTERM, as a promise and as an AbortSignal whose reason is an INTERRUPTED error naming the signal. */
-function stopOnSignal(command: Command): { readonly stopped: Promise<NodeJS.Signals>; readonly signal: AbortSignal } {
+/**
+ * SIGINT and SIGTERM, as a promise and as an AbortSignal whose reason is an INTERRUPTED error naming
+ * the signal; a stop still unfinished FORCED_EXIT_MS later is logged (SHUTDOWN_TIMEOUT) and ended with exit code 1.
+ */
+function stopOnSignal(command: Command, logger: Logger): { readonly stopped: Promise<NodeJS.Signals>; readonly signal: AbortSignal } {
   const controller = new AbortController();
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
+      const forceExit = () => {
+        // pino writes what it still holds on exit.
+        logger.error(
+          { code: ErrorCodes.ShutdownTimeout, signal, afterMs: FORCED_EXIT_MS },
+          `feelbot ${command.name} was still stopping ${FORCED_EXIT_MS / 1_000} s after ${signal}; exiting without finishing the stop`,
+        );
+        process.exit(1);
+      };
+      setTimeout(forceExit, FORCED_EXIT_MS).unref();
       resolve(signal);
       controller.abort(
         new FeelbotError(ErrorCodes.Interrupted, `feelbot ${command.name} was stopped by ${signal} before it finished.`, {

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
 import type { Logger } from '../ports/logger.js';
 import { answerClientError } from './client-error.js';
+import { closeConnectionsOnStop } from './close-connections-on-stop.js';
+import { refuseEncodedBodies } from './encoded-body.js';
 import { errorHandler } from './http-error.js';
 import { liftIdleTimeoutWhileAnswering } from './idle-timeout-while-answering.js';
 import { parseJsonBodies } from './json-body.js';
@@ -39,6 +41,11 @@ export const IDLE_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 /** A request's headers must arrive within this long. */
 const HEADERS_TIMEOUT_MS = 30_000;
+/**
+ * Once the server starts closing, answers still running after this long are cut off: alone (`feelbot
+ * api`) or beside the gateway's 10 s drain (`start`), a stop then fits compose's 20 s stop_grace_period.
+ */
+export const CLOSE_GRACE_MS = 10_000;
 
 export interface ServerParts {
   readonly logger: Logger;
@@ -56,6 +63,8 @@ export interface ServerParts {
   readonly requestTimeoutMs?: number;
   /** Texts analysed at once before the API answers 503 BUSY; defaults to MAX_TEXTS_IN_FLIGHT. */
   readonly maxTextsInFlight?: number;
+  /** How long answers in flight may still take once the server closes; defaults to CLOSE_GRACE_MS (10 s). */
+  readonly closeGraceMs?: number;
 }
 
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
@@ -70,6 +79,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     requestTimeout: requestTimeoutMs,
     // refuseWhileStopping answers instead, in the API's error shape.
     return503OnClosing: false,
+    // Not true, which would cut off the analyses in flight too: closeConnectionsOnStop closes the others.
+    forceCloseConnections: 'idle',
     http: {
       // Node checks the request time only this often (every 30 s by default), and not at all while
       // the headers' own limit is the longer one, as it is when only the request time is lowered.
@@ -88,7 +99,10 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
   parseJsonBodies(app);
   app.setErrorHandler(handleError);
+  // First of the onRequest hooks: it counts the requests refuseWhileStopping answers.
+  closeConnectionsOnStop(app, parts.closeGraceMs ?? CLOSE_GRACE_MS);
   refuseWhileStopping(app);
+  refuseEncodedBodies(app);
   liftIdleTimeoutWhileAnswering(app, idleTimeoutMs);
   answerUnmatchedRoutes(app);
   await app.register(swagger, {

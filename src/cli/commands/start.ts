@@ -59,8 +59,9 @@ export const startCommand: Command = {
       await untilStoppedOrClosed(stopped, gateway, logger, 'stopping');
     } finally {
       // Also when start-up fails: a listener, a gateway or a worker left open would keep the process up, or keep queueing.
-      await http?.close();
-      await gateway?.stop();
+      // The API stops taking requests and finishes its answers in flight (for at most CLOSE_GRACE_MS) while the
+      // gateway drains, so its clients never hold up what the gateway holds; the worker, whose model those answers use, stops after both.
+      await Promise.all([http?.close(), gateway?.stop()]);
       await worker?.stop();
       await queue.close();
       redis.disconnect();

@@ -19,21 +19,31 @@ export const TEXTS_PER_CALL = 64;
 
 const text = { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: '\\S' } as const;
 
+/**
+ * Every field of an EmotionAnalysis, as `feelbot analyze` prints it: the serializer drops any field
+ * not listed, so the type checks that none is missing here.
+ */
+const analysisProperties = {
+  emotion: { type: 'string', enum: [...EMOTIONS] },
+  confidence: { type: 'number', minimum: 0, maximum: 1 },
+  neutral: { type: 'boolean' },
+  scores: {
+    type: 'object',
+    required: [...EMOTIONS],
+    properties: Object.fromEntries(EMOTIONS.map((emotion) => [emotion, { type: 'number' }])),
+  },
+  unreadable: { type: 'boolean', description: 'Present (true) when nothing in the text could be read; `emotion` is then no finding.' },
+  multiLabel: {
+    type: 'boolean',
+    enum: [true],
+    description: "Present (true) when a multi-label model scored the text: `confidence` is then the top emotion's own sigmoid, not a share of the whole.",
+  },
+} as const satisfies Record<keyof EmotionAnalysis, object>;
+
 const analysis = {
   type: 'object',
   required: ['emotion', 'confidence', 'neutral', 'scores'],
-  properties: {
-    emotion: { type: 'string', enum: [...EMOTIONS] },
-    confidence: { type: 'number', minimum: 0, maximum: 1 },
-    neutral: { type: 'boolean' },
-    /** Present (true) when nothing in the text could be read; `emotion` is then no finding. */
-    unreadable: { type: 'boolean' },
-    scores: {
-      type: 'object',
-      required: [...EMOTIONS],
-      properties: Object.fromEntries(EMOTIONS.map((emotion) => [emotion, { type: 'number' }])),
-    },
-  },
+  properties: analysisProperties,
 } as const;
 
 const schema = {
