@@ -8,8 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/http/build-server.js';
-import type { EmotionAnalysis, EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
-import { buildAnalysis } from '../../factories.js';
+import { holdingClassifier } from '../../support/holding-classifier.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { FeelbotProcess } from '../../support/feelbot-process.js';
@@ -162,18 +161,12 @@ describe('closing the HTTP server (in this process) with connections open', () =
 
   /** A listening server whose classifier holds every analysis until `release`; `calls` counts the analyses begun. */
   async function serverHoldingAnalyses(closeGraceMs?: number) {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let calls = 0;
-    const holding: EmotionClassifier = {
-      classify: async (texts): Promise<EmotionAnalysis[]> => (calls++, await held, texts.map(() => buildAnalysis())),
-      dispose: async () => undefined,
-    };
+    const { classifier: holding, calls, release } = holdingClassifier();
     const app = await buildServer({ logger: capturedLogger().logger, registry: new Registry(), health: {}, classifier: () => holding, closeGraceMs });
     await app.listen({ host: '127.0.0.1', port: 0 });
     // Newest first: the analyses are let go before the server closes.
     cleanups.push(() => app.close(), () => release());
-    return { app, port: (app.server.address() as AddressInfo).port, release, calls: () => calls };
+    return { app, port: (app.server.address() as AddressInfo).port, release, calls: () => calls.length };
   }
 
   /** One connection that sends `body` to /v1/emotion; what it receives, and when it closes. */

@@ -8,8 +8,7 @@ import { BatchingClassifier } from '../../../src/classifier/batching-classifier.
 import { InstrumentedClassifier } from '../../../src/classifier/instrumented-classifier.js';
 import { EMOTIONS } from '../../../src/domain/emotions.js';
 import { BODY_LIMIT_BYTES, buildServer } from '../../../src/http/build-server.js';
-import type { EmotionAnalysis, EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
-import { buildAnalysis } from '../../factories.js';
+import { holdingClassifier } from '../../support/holding-classifier.js';
 import { exitWithin } from '../../support/exit-within.js';
 import { FeelbotProcess } from '../../support/feelbot-process.js';
 import { SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
@@ -279,13 +278,7 @@ describe('the HTTP API of a real `feelbot api` process, on the shipped classifie
 
 describe("GET /metrics beside analyses held in the classifier (the API's server and classifier wiring, in this process)", () => {
   it('a scrape is answered while analyses wait in the classifier, counting none of them; once they settle, it counts every text', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let entered = 0;
-    const model: EmotionClassifier = {
-      classify: async (texts): Promise<EmotionAnalysis[]> => ((entered += texts.length), await held, texts.map(() => buildAnalysis())),
-      dispose: async () => undefined,
-    };
+    const { classifier: model, calls, release } = holdingClassifier();
     const metrics = new PrometheusMetrics();
     // As `feelbot api` wires it: batched calls to a model timed for the metrics.
     const classifier = new BatchingClassifier(new InstrumentedClassifier(model, metrics));
@@ -296,7 +289,7 @@ describe("GET /metrics beside analyses held in the classifier (the API's server 
       const load = Array.from({ length: HELD_REQUESTS }, (_, i) =>
         fetch(`${local}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `request ${i}` }) }),
       );
-      await expect.poll(() => entered, { timeout: 10_000 }).toBe(HELD_REQUESTS);
+      await expect.poll(() => calls.flat().length, { timeout: 10_000 }).toBe(HELD_REQUESTS);
       // Every analysis is still in the model: a scrape queued behind them would time out here.
       const during = await fetch(`${local}/metrics`, { signal: AbortSignal.timeout(5_000) });
       expect(during.status).toBe(200);

@@ -7,6 +7,7 @@ import { buildServer } from '../../../src/http/build-server.js';
 import { TEXTS_PER_CALL } from '../../../src/http/routes/emotion-route.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { buildAnalysis } from '../../factories.js';
+import { holdingClassifier } from '../../support/holding-classifier.js';
 
 describe('the HTTP server under a slow or greedy client (real Fastify on a local port)', () => {
   let app: FastifyInstance | undefined;
@@ -84,13 +85,7 @@ describe('the HTTP server under a slow or greedy client (real Fastify on a local
   });
 
   it('analyses no more texts of a client that went away, and frees their place among the texts in flight', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const calls: string[][] = [];
-    const classifier: EmotionClassifier = {
-      classify: async (texts): Promise<EmotionAnalysis[]> => (calls.push([...texts]), await held, texts.map(() => buildAnalysis())),
-      dispose: async () => undefined,
-    };
+    const { classifier, calls, release } = holdingClassifier();
     const gone = Array.from({ length: 3 * TEXTS_PER_CALL }, (_, i) => `gone ${i}`);
     app = await buildServer({ logger: createLogger('silent', 'test'), registry: new Registry(), health: {}, classifier: () => classifier, maxTextsInFlight: gone.length });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -113,13 +108,7 @@ describe('the HTTP server under a slow or greedy client (real Fastify on a local
   });
 
   it('answers 503 BUSY with Retry-After past its texts in flight, instead of queueing without end, and serves again once they are done', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let calls = 0;
-    const classifier: EmotionClassifier = {
-      classify: async (texts): Promise<EmotionAnalysis[]> => (calls++, await held, texts.map(() => buildAnalysis())),
-      dispose: async () => undefined,
-    };
+    const { classifier, calls, release } = holdingClassifier();
     app = await buildServer({ logger: createLogger('silent', 'test'), registry: new Registry(), health: {}, classifier: () => classifier, maxTextsInFlight: 3 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
@@ -127,7 +116,7 @@ describe('the HTTP server under a slow or greedy client (real Fastify on a local
       fetch(`http://127.0.0.1:${port}/v1/emotion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts }) });
     const first = analyse(['one', 'two']);
     // The first request is in the classifier before the second arrives.
-    await expect.poll(() => calls, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(1);
     const busy = await analyse(['three', 'four']);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');
