@@ -27,8 +27,9 @@ export interface PromptInput {
   /**
    * The name the persona posts under here (a server's look may rename it): a persona message whose
    * persona was not noted (the note expired, or Redis lost it) is its own only when posted under
-   * this name. It is one of the persona's own names, never in Prompt.speakers. Defaults to the
-   * persona's own name.
+   * this name. It is one of the persona's own names, never in Prompt.speakers, unless another
+   * character goes by it too (a look naming Joy "Anger" while the Anger persona posts): then it is
+   * that character's, and in Prompt.speakers. Defaults to the persona's own name.
    */
   readonly postsAs?: string;
 }
@@ -56,7 +57,9 @@ export function buildPrompt({ persona, context, message, characterNames = [], po
  * author's tag, each other character's name and tag (the operator's, then the names the context's
  * other persona messages were posted under, newest first), then the other members' tags, newest
  * first. None of the persona's own: its name, the name it posts under, the names its own earlier
- * replies were posted under, nor their tags.
+ * replies were posted under, nor their tags, unless another character goes by that name too (names
+ * compared as speaker-tags compares them): the Anger persona's "Anger" stays a speaker where a
+ * server's look has Joy post as "Anger", since its replies are quoted as "Anger (character)".
  */
 function speakersOf(
   persona: Persona,
@@ -69,10 +72,12 @@ function speakersOf(
   const newestFirst = [...context].reverse();
   const others = newestFirst.filter((earlier) => earlier.persona && !isOwn(earlier, persona, postsAs));
   const postedAs = others.flatMap((earlier) => [earlier.persona!, earlier.authorName]);
-  const characters = [...characterNames, ...postedAs].flatMap((name) => [cleanName(name), characterTag(name)]);
+  // The operator's characters but the persona itself; what another goes by is never the persona's own.
+  const otherCharacters = [...characterNames.filter((name) => sameNameKey(name) !== sameNameKey(persona.name)), ...postedAs];
+  const characters = otherCharacters.flatMap((name) => [cleanName(name), characterTag(name)]);
   const members = newestFirst.filter((earlier) => !earlier.persona).map(tagOf);
-  const own = new Set([persona.name, postsAs].flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
-  return [...new Set([tagOf(message), ...characters, ...members])].filter((name) => !own.has(sameNameKey(name)));
+  // Members' tags never read as the persona's names (speakerTagsOf), so none of these is its own.
+  return [...new Set([tagOf(message), ...characters, ...members])];
 }
 
 /** The one line of the last turn outside any quote. */

@@ -1,7 +1,7 @@
 import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown, dropInlineMarkers, endsInCodeBlock } from './chat-markdown.js';
 import { headChars } from './cut-text.js';
 import { neutralizeLinks } from './neutralize-links.js';
-import { cutAtOtherSpeaker } from './other-speaker-lines.js';
+import { cutAtOtherSpeaker, ownNamesAmong } from './other-speaker-lines.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
 import { CHARACTER_MARKER, cleanName } from './speaker-tags.js';
 
@@ -61,7 +61,8 @@ export interface CleanReplyOptions {
  * Returns '' when nothing visible is left.
  */
 export function cleanReply(raw: string, options: CleanReplyOptions): string {
-  const ownNames = [...new Set([options.personaName, options.postsAs ?? options.personaName])];
+  // A name another character goes by (a server's look may give the persona one) is that character's.
+  const ownNames = ownNamesAmong([...new Set([options.personaName, options.postsAs ?? options.personaName])], options.speakers ?? []);
   let text = stripSpecialTokens(raw).trim();
   text = speakOnlyAsPersona(text, ownNames).trim();
   // Before and after the prefix: "# Joy: Hi" hides the prefix, "Joy: # Hi" the heading.
@@ -75,19 +76,29 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
   // The model ended the persona's words where it went on as someone else: no token limit cut them.
-  text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), (options.truncated ?? false) && !own.cut);
+  const ending = own.cut ? 'speaker' : options.truncated ? 'tokens' : 'model';
+  text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), ending);
   // Markup alone ("****", "|| ||") posts as bare symbols: no reply, so that generation is retried.
   return VISIBLE.test(dropInlineMarkers(text)) ? text : '';
 }
 
 /**
- * Cut to `limit`, or to its last full sentence when `truncated`. Where the cut or the token limit
- * ended the text, a code fence, inline code or spoiler it left open is closed; a text the model
- * ended itself within the limit stays as written ("tea || coffee" is no spoiler).
+ * What ended the text before `limit`: the model itself, its token limit (or deadline), mid-sentence
+ * maybe, or another speaker's line the model went on with, where the persona's words end whole.
  */
-function fitLimit(text: string, limit: number, truncated: boolean): string {
-  if (text.length <= limit && !truncated) return text;
-  const ended = (within: number) => (text.length > within ? cutAtSentence(text, within) : dropUnfinishedSentence(text)).trim();
+type Ending = 'model' | 'tokens' | 'speaker';
+
+/**
+ * Cut to `limit`, or to its last full sentence where the token limit ended it. Where a cut, the
+ * token limit or another speaker's line ended the text, a code fence, inline code or spoiler it left
+ * open is closed; a text the model ended itself within the limit stays as written ("tea || coffee"
+ * is no spoiler). Before another speaker's line the persona's words are whole: no word is dropped
+ * and no "…" added.
+ */
+function fitLimit(text: string, limit: number, ending: Ending): string {
+  if (text.length <= limit && ending === 'model') return text;
+  const whole = ending === 'tokens' ? dropUnfinishedSentence(text) : text;
+  const ended = (within: number) => (text.length > within ? cutAtSentence(text, within) : whole).trim();
   const closed = closeOpenMarkdown(ended(limit));
   // The closers pushed it over: cut again with room for any of them.
   return closed.length <= limit ? closed : closeOpenMarkdown(ended(limit - CLOSERS_MAX_LENGTH));

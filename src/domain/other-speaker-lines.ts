@@ -14,26 +14,43 @@ export interface PersonaPart {
   readonly cut: boolean;
 }
 
+/** A fenced code block the text closes: a speaker's name opening a line inside it is code, not a turn. */
+const CLOSED_CODE_BLOCK = /```[\s\S]*?```/g;
+
+/**
+ * The persona's own names of `names` (its name, the name it posts under): those no speaker of the
+ * prompt (`speakers`, Prompt.speakers) goes by, as given or as a character's tag, names compared as
+ * speaker-tags compares them. A server's look may give it another character's name ("Anger" while
+ * the Anger persona posts too): that name stays the other's, so a line opening with it is cut.
+ */
+export function ownNamesAmong(names: readonly string[], speakers: readonly string[]): string[] {
+  const taken = new Set(speakers.map(sameNameKey));
+  return names.filter((name) => !taken.has(sameNameKey(name)) && !taken.has(sameNameKey(characterTag(name))));
+}
+
 /**
  * Where the model goes on as a speaker of the prompt (`speakers`, Prompt.speakers) without its
  * quote markers: a line opening with one of their names and a colon ("Bob: …", "BOB:", "B.o.b:",
  * names compared as speaker-tags compares them) starts a turn made up for them, cut with all after
- * it. The persona's own names (`ownNames`: its name and the name it posts under, each also as a
- * character's tag) are never another speaker's: a reply opening with one has it dropped as a
- * prefix, and a line opening with one later ("Joy: brings the cake") is the persona's own words and
- * stays. A reply opening with any other speaker's is someone else's turn, and nothing is left.
- * "Note:", "PS:" or "5:30" are cut only where someone in the prompt is named so. Without speakers,
- * the text stays as it is.
+ * it. A line inside a fenced code block the text closes is code ("Bob: ok" in the persona's own
+ * block stays); after a fence nothing closes, lines are read as the rest. The persona's own names
+ * (`ownNames` as ownNamesAmong keeps them, each also as a character's tag) are never another
+ * speaker's: a reply opening with one has it dropped as a prefix, and a line opening with one later
+ * ("Joy: brings the cake") is the persona's own words and stays. A reply opening with any other
+ * speaker's is someone else's turn, and nothing is left. "Note:", "PS:" or "5:30" are cut only
+ * where someone in the prompt is named so. Without speakers, the text stays as it is.
  */
 export function cutAtOtherSpeaker(text: string, ownNames: readonly string[], speakers: readonly string[]): PersonaPart {
   if (speakers.length === 0) return { text, cut: false };
-  const own = new Set(ownNames.flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
-  const names = new Set(speakers.map(sameNameKey).filter((key) => key !== '' && !own.has(key)));
+  const own = new Set(ownNamesAmong(ownNames, speakers).flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
+  const names = new Set(speakers.map(sameNameKey).filter((key) => key !== ''));
   let reply = text;
   for (let opening = OPENING_LABEL.exec(reply); opening && isNamed(opening[1]!, own); opening = OPENING_LABEL.exec(reply)) {
     reply = reply.slice(opening[0].length).trimStart();
   }
+  const code = [...reply.matchAll(CLOSED_CODE_BLOCK)].map((block) => ({ start: block.index, end: block.index + block[0].length }));
   for (const line of reply.matchAll(LINE_LABELS)) {
+    if (code.some(({ start, end }) => line.index >= start && line.index < end)) continue;
     if (isNamed(line[1]!, names)) return { text: reply.slice(0, line.index).trimEnd(), cut: true };
   }
   return { text: reply, cut: false };

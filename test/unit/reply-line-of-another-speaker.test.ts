@@ -10,11 +10,14 @@ import { NO_METRICS } from '../../src/ports/metrics.js';
 import type { ReplyGenerator } from '../../src/ports/reply-generator.js';
 import { buildMessageJob, personas, snowflake } from '../factories.js';
 
-/** Joy's reply to Bob, cleaned as writeReply cleans it, with the speakers of the prompt it answered. */
-function joyPosts(raw: string, { context = [], truncated = false }: { context?: ConversationMessage[]; truncated?: boolean } = {}): string {
+/** Joy's reply to Bob, cleaned as writeReply cleans it (postsAs included), with the speakers of the prompt it answered. */
+function joyPosts(
+  raw: string,
+  { context = [], truncated = false, postsAs }: { context?: ConversationMessage[]; truncated?: boolean; postsAs?: string } = {},
+): string {
   const message = { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' };
-  const prompt = buildPrompt({ persona: personas.joy, context, message, characterNames: Object.values(personas).map((p) => p.name) });
-  return cleanReply(raw, { personaName: 'Joy', maxChars: 600, truncated, speakers: prompt.speakers });
+  const prompt = buildPrompt({ persona: personas.joy, context, message, characterNames: Object.values(personas).map((p) => p.name), postsAs });
+  return cleanReply(raw, { personaName: 'Joy', postsAs, maxChars: 600, truncated, speakers: prompt.speakers });
 }
 
 describe("cleanReply, a line the model writes as another of the prompt's speakers without the quote markers", () => {
@@ -64,6 +67,42 @@ describe("cleanReply, a line the model writes as another of the prompt's speaker
   it('"Note:" is a speaker\'s line where a member of the prompt is named Note', () => {
     const context = [{ authorName: 'Note', authorId: '2', content: 'congrats Bob' }];
     expect(joyPosts('So proud of you!\nNote: yes!', { context })).toBe('So proud of you!');
+  });
+});
+
+describe("cleanReply, the cut at another speaker's line", () => {
+  it('leaves no code fence, bold or spoiler open where it cuts (README: "no code fence or spoiler left open at the cut")', () => {
+    const fence = joyPosts('So proud of you! Here is my plan:\n```\nstudy more\nBob: ok\n```');
+    expect((fence.match(/```/g) ?? []).length % 2, JSON.stringify(fence)).toBe(0);
+    const spoiler = joyPosts('So proud of you! ||the party is at 8\nBob: shh||');
+    expect((spoiler.match(/\|\|/g) ?? []).length % 2, JSON.stringify(spoiler)).toBe(0);
+  });
+
+  it("keeps the persona's own code block whole, a speaker's name inside it being code, and still cuts after it", () => {
+    const block = 'So proud of you! Here is my plan:\n```\nstudy more\nBob: ok\n```';
+    expect(joyPosts(block)).toBe(block);
+    expect(joyPosts(`${block}\nBob: thanks Joy`)).toBe(block);
+  });
+
+  it('closes what the cut left open without marking it cut short: no "…", the persona ended its words there', () => {
+    expect(joyPosts('So proud of you! ||the party is at 8\nBob: shh||')).toBe('So proud of you! ||the party is at 8||');
+    expect(joyPosts('Run `npm test\nBob: ok`', { truncated: true })).toBe('Run `npm test`');
+    // A fence nothing closes is no code block: the line after it is still cut, and the fence closed.
+    expect(joyPosts('My plan:\n```\nstudy more\nBob: ok')).toBe('My plan:\n```\nstudy more\n```');
+  });
+
+  it("another persona's line is cut even where this server's look gives the answering persona that persona's name", () => {
+    // Joy posts as "Anger" on this server; the real Anger persona's earlier reply is quoted as "Anger (character)".
+    const context: ConversationMessage[] = [{ authorName: 'Anger', authorId: '9', persona: 'Anger', personaKey: 'anger', content: 'exams are a scam' }];
+    expect(joyPosts('So proud of you!\nAnger (character): exams are still a scam', { context, postsAs: 'Anger' })).toBe('So proud of you!');
+  });
+
+  it("a reply opening with another persona's name, where the answering one posts under it too, is that persona's turn", () => {
+    const context: ConversationMessage[] = [{ authorName: 'Anger', authorId: '9', persona: 'Anger', personaKey: 'anger', content: 'exams are a scam' }];
+    expect(joyPosts('Anger (character): exams are still a scam', { context, postsAs: 'Anger' })).toBe('');
+    expect(joyPosts('Anger: exams are still a scam', { context, postsAs: 'Anger' })).toBe('');
+    // Its own name is still its own.
+    expect(joyPosts('Joy: So proud of you!', { context, postsAs: 'Anger' })).toBe('So proud of you!');
   });
 });
 

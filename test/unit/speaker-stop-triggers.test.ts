@@ -46,4 +46,18 @@ describe("a reply's generation stops where the model opens a line as another of 
     for (const own of ['\nJoy:', '\nJoy (character):', '\nSunny:', '\nSunny (character):']) expect(triggers).not.toContain(own);
     expect(triggers).toEqual(expect.arrayContaining(['\nBob:', '\nCarol:', '\nAnger:', '\nAnger (character):']));
   });
+
+  it("stops at another character's name where this server's look has the persona post under it too", () => {
+    // Joy posts as "Anger" here; the real Anger persona's reply is quoted as "Anger (character)".
+    const prompt = buildPrompt({
+      persona: personas.joy,
+      context: [{ authorName: 'Anger', authorId: '9', content: 'exams are a scam', persona: 'Anger', personaKey: 'anger' }],
+      message: { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' },
+      characterNames,
+      postsAs: 'Anger',
+    });
+    const triggers = stopTriggersFor(prompt);
+    expect(triggers).toEqual(expect.arrayContaining(['\nAnger:', '\nAnger (character):']));
+    for (const own of ['\nJoy:', '\nJoy (character):']) expect(triggers).not.toContain(own);
+  });
 });
