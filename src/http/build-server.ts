@@ -42,8 +42,9 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** A request's headers must arrive within this long. */
 const HEADERS_TIMEOUT_MS = 30_000;
 /**
- * Once the server starts closing, answers still running after this long are cut off: alone (`feelbot
- * api`) or beside the gateway's 10 s drain (`start`), a stop then fits compose's 20 s stop_grace_period.
+ * Once the server starts closing, answers still running after this long are cut off, each once its
+ * classifier call of up to 64 texts ends: alone (`feelbot api`) or beside the gateway's 10 s drain
+ * (`start`), a stop then fits compose's 20 s stop_grace_period.
  */
 export const CLOSE_GRACE_MS = 10_000;
 

@@ -14,7 +14,8 @@ interface InHand {
  * process) until its own timeout, 30 s or more. Once closing: an answer carries `Connection: close`
  * (unless a request pipelined after it waits for its own) and its connection is closed after it; a
  * connection with no request at its handler is closed at once, as no work of its has begun; and
- * answers still running `graceMs` later are cut off. Register it before any other onRequest hook,
+ * answers still running `graceMs` later are cut off (the close still waits for the classifier call
+ * each is in: registerEmotionRoute). Register it before any other onRequest hook,
  * so a request answered there (a 503 while stopping) is counted too.
  */
 export function closeConnectionsOnStop(app: FastifyInstance, graceMs: number): void {

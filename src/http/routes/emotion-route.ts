@@ -69,9 +69,19 @@ const schema = {
 
 type EmotionBody = { text: string } | { texts: string[] };
 
-/** POST /v1/emotion: the earlier project's FastAPI endpoint, with limits and a schema. */
+/**
+ * POST /v1/emotion: the earlier project's FastAPI endpoint, with limits and a schema. The server's
+ * close ends only once no analysis of it runs on the classifier, which its owner disposes next: an
+ * answer cut off at the close's grace (closeConnectionsOnStop) leaves its client gone, so it ends
+ * with the classifier call it is in.
+ */
 export function registerEmotionRoute(app: FastifyInstance, classifier: () => EmotionClassifier | undefined, maxTextsInFlight = MAX_TEXTS_IN_FLIGHT): void {
   let inFlight = 0;
+  const analysing = new Set<Promise<unknown>>();
+  // onClose runs once the server has closed, after the cut-off: no analysis begins after it.
+  app.addHook('onClose', async () => {
+    await Promise.allSettled(analysing);
+  });
   app.post<{ Body: EmotionBody }>('/v1/emotion', { schema }, async (request, reply) => {
     const ready = classifier();
     if (!ready) return reply.status(503).send({ error: { code: 'NOT_READY', message: 'The classifier is still loading.' } });
@@ -84,7 +94,9 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
     }
     inFlight += texts.length;
     try {
-      const results = await classifyWhileWanted(ready, texts, () => request.raw.socket.destroyed);
+      const analysis = classifyWhileWanted(ready, texts, () => request.raw.socket.destroyed);
+      analysing.add(analysis);
+      const results = await analysis.finally(() => analysing.delete(analysis));
       // Nobody is there to answer.
       if (!results) return reply.hijack();
       return 'text' in request.body ? results[0] : { results };

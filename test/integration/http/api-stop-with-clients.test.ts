@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
 import { buildServer } from '../../../src/http/build-server.js';
+import { TEXTS_PER_CALL } from '../../../src/http/routes/emotion-route.js';
+import type { EmotionClassifier } from '../../../src/ports/emotion-classifier.js';
 import { holdingClassifier } from '../../support/holding-classifier.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { useCleanups } from '../../support/cleanups.js';
@@ -22,9 +25,11 @@ const FORCED_EXIT_MS = 30_000;
 
 const WORDS = ['happy', 'sad', 'angry', 'today', 'work', 'love', 'scared', 'what', 'the', 'a', 'I', 'am', 'so', 'really', 'wow'];
 
+const heavyTexts = 256;
+
 /** A valid batch that keeps the shipped classifier busy for a few seconds: 256 texts of ~3,990 ASCII characters. */
 function heavyBatch(): string {
-  const texts = Array.from({ length: 256 }, (_, i) => {
+  const texts = Array.from({ length: heavyTexts }, (_, i) => {
     let text = '';
     let k = i;
     while (text.length < 3_990) text += `${WORDS[(k = (k * 7 + 3) % WORDS.length)]} `;
@@ -201,15 +206,53 @@ describe('closing the HTTP server (in this process) with connections open', () =
     expect(answering.received()).toContain('"emotion"');
   }, 10_000);
 
-  it('an answer still running past the grace is cut off, so the close ends then', async () => {
+  it('an answer still running past the grace is cut off, and the close then ends once the classifier call running is done, with no further call begun', async () => {
     const server = await serverHoldingAnalyses(300);
-    const answering = analysisConnection(server.port, '{"text":"I am so happy"}');
+    const texts = Array.from({ length: 2 * TEXTS_PER_CALL }, (_, i) => `text ${i}`);
+    const answering = analysisConnection(server.port, JSON.stringify({ texts }));
     await expect.poll(server.calls, { timeout: 5_000 }).toBe(1);
     const started = Date.now();
-    await server.app.close();
+    let closed = false;
+    const closing = server.app.close().then(() => void (closed = true));
     await answering.closed;
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(answering.received()).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Its classifier is disposed next (`feelbot api`, or the worker of `feelbot start`).
+    expect(closed, 'the close waits for the classifier call still running').toBe(false);
+    server.release();
+    await closing;
+    expect(server.calls(), 'no texts are analysed for the client cut off').toBe(1);
   }, 10_000);
+
+  it('on the shipped classifier, no analysis is still running when the close ends and the classifier is disposed', async () => {
+    const loaded = await TransformersClassifier.load({ model: SHIPPED_EMOTION_MODEL });
+    let running = 0;
+    let calls = 0;
+    const classifier: EmotionClassifier = {
+      classify: async (texts) => {
+        running += 1;
+        calls += 1;
+        try {
+          return await loaded.classify(texts);
+        } finally {
+          running -= 1;
+        }
+      },
+      dispose: () => loaded.dispose(),
+    };
+    const app = await buildServer({ logger: capturedLogger().logger, registry: new Registry(), health: {}, classifier: () => classifier, closeGraceMs: 300 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => app.close());
+    const answering = analysisConnection((app.server.address() as AddressInfo).port, heavyBatch());
+    await expect.poll(() => running, { timeout: 10_000 }).toBe(1);
+    await app.close();
+    // What `feelbot api` does next, and `feelbot start` through its worker: a session disposed mid-run dumps the texts' token ids to stderr.
+    const runningAtDispose = running;
+    await classifier.dispose();
+    expect(runningAtDispose, 'analyses still running on the classifier as it is disposed').toBe(0);
+    expect(answering.received()).toBe('');
+    expect(calls, 'the rest of the batch is not analysed for the client cut off').toBeLessThan(heavyTexts / TEXTS_PER_CALL);
+  }, 60_000);
 });
