@@ -6,6 +6,7 @@ import { TERMINAL_QUEUE } from '../../src/adapters/bullmq/queue-names.js';
 import { withoutFeelbotEnv } from '../support/feelbot-process.js';
 import { SHIPPED_EMOTION_MODEL, tinyModelPath } from '../support/fixtures.js';
 import { usePrivateRedis } from '../support/redis-server.js';
+import { TERMINAL_DRIVER_PRELUDE } from '../support/terminal-driver.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -22,25 +23,9 @@ const TURN = /\((?:[a-z]+ \d+%\) [^:\r\n]+: |no reply: |reply lost: |not sent: )
  * (and 2 s more, for any other turn), says REPLIED and waits for "go" on its stdin, then ends the
  * session the way argv[2] says and reports the terminal's output.
  */
-const TERMINAL_DRIVER = String.raw`
-import json, os, pty, select, signal, sys, time
-argv = json.loads(sys.argv[1])
+const TERMINAL_DRIVER = String.raw`${TERMINAL_DRIVER_PRELUDE}
 pasted = json.loads(sys.argv[2])
 ending = sys.argv[3]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(argv[0], argv)
-out = b''
-def pump(seconds, until=None):
-    global out
-    end = time.time() + seconds
-    while time.time() < end:
-        if until and until(): return True
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try: out += os.read(fd, 4096)
-            except OSError: return False
-    return bool(until and until())
 ready = pump(120, lambda: b'you> ' in out)
 os.write(fd, b'\x1b[200~' + '\r'.join(pasted).encode() + b'\x1b[201~')
 pump(0.5)
@@ -52,17 +37,7 @@ sys.stdin.readline()
 if ending == 'ctrl-d': os.write(fd, b'\x04')
 elif ending == 'ctrl-c': os.write(fd, b'\x03')
 else: os.kill(pid, signal.SIGTERM)
-exit_code = None
-since = time.time()
-while time.time() - since < 60:
-    pump(0.1)
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done:
-        exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-        pump(0.3)
-        break
-else:
-    os.kill(pid, 9)
+exit_code, _ = await_exit(60)
 print(json.dumps({'ready': ready, 'answered': answered, 'exitCode': exit_code, 'output': out.decode(errors='replace')}))
 `;
 

@@ -12,6 +12,7 @@ import { FeelbotProcess, withoutFeelbotEnv } from '../support/feelbot-process.js
 import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath } from '../support/fixtures.js';
 import { startModelHost, type ModelHost } from '../support/model-host.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+import { TERMINAL_DRIVER_PRELUDE } from '../support/terminal-driver.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -22,38 +23,12 @@ const STOPS_WITHIN_MS = 5_000;
  * Runs argv in a pseudo-terminal, as a person does: waits for the prompt, types a line, presses
  * Ctrl-C while the reply is being written, and reports how long the process took to end.
  */
-const TERMINAL_DRIVER = String.raw`
-import json, os, pty, select, sys, time
-argv = json.loads(sys.argv[1])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(argv[0], argv)
-out = b''
-def pump(seconds, until=None):
-    global out
-    end = time.time() + seconds
-    while time.time() < end:
-        if until and until in out: return True
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try: out += os.read(fd, 4096)
-            except OSError: return False
-    return False
-ready = pump(120, b'you> ')
+const TERMINAL_DRIVER = String.raw`${TERMINAL_DRIVER_PRELUDE}
+ready = pump(120, lambda: b'you> ' in out)
 os.write(fd, b'I got the job, I am so happy!\r')
 pump(3)
 os.write(fd, b'\x03')
-pressed = time.time()
-exited_after = None
-exit_code = None
-while time.time() - pressed < 90:
-    pump(0.1)
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done:
-        exited_after = int((time.time() - pressed) * 1000)
-        exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-        break
-if exited_after is None: os.kill(pid, 9)
+exit_code, exited_after = await_exit(90)
 print(json.dumps({'ready': ready, 'exitedAfterMs': exited_after, 'exitCode': exit_code, 'output': out.decode(errors='replace')[-2000:]}))
 `;
 
