@@ -1,29 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
-import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
+import type { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { markRedisData } from '../../../src/adapters/redis/redis-data-sentinel.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
-import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
+import type { JobHandler } from '../../../src/worker/job-worker.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { useJobQueues } from '../../support/job-queues.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const redis = usePrivateRedis();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** Long enough that the lock never lapses in a test: only the keys' removal stops BullMQ noting the end. */
 const LOCK_MS = 30_000;
+const queues = useJobQueues(redis, { label: 'wiped', lockDurationMs: LOCK_MS });
 
 /** A queue under a prefix of its own whose data sentinel is written, as a claimed prefix's is at start-up. */
 async function newQueue(): Promise<{ queue: Queue; prefix: string }> {
-  const prefix = `{wiped-${randomUUID().slice(0, 8)}}`;
-  await markRedisData(redis.connection, prefix);
-  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
-  cleanups.push(() => queue.close());
-  return { queue, prefix };
+  const created = queues.newQueue();
+  await markRedisData(redis.connection, created.prefix);
+  return created;
 }
 
 /** A worker whose handler does its work, then `meanwhile` (what wipes its job's keys), then returns or throws as `ends`. */
@@ -36,8 +29,7 @@ function startWorker(prefix: string, meanwhile: () => Promise<void>, ends: 'retu
     if (ends === 'throws') throw new Error('the post failed');
     return { status: 'posted' };
   };
-  const worker = createJobWorker(redis.connection.duplicate(), prefix, { reply }, { concurrency: 1, lockDurationMs: LOCK_MS, logger, metrics: NO_METRICS });
-  cleanups.push(() => worker.stop(1_000));
+  queues.startJobWorker(prefix, { reply }, { logger });
   return { lines, finished };
 }
 

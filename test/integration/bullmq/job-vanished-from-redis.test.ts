@@ -1,29 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
-import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
+import type { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { dataSentinelKey, markRedisData } from '../../../src/adapters/redis/redis-data-sentinel.js';
 import { NO_METRICS, type Metrics } from '../../../src/ports/metrics.js';
-import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
+import type { JobHandler } from '../../../src/worker/job-worker.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { useJobQueues } from '../../support/job-queues.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 const redis = usePrivateRedis();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 /** Long enough that BullMQ's own renewal never comes: the run asks `holdsJob` itself. */
 const UNRENEWED_LOCK_MS = 30_000;
+const queues = useJobQueues(redis, { label: 'vanished', lockDurationMs: UNRENEWED_LOCK_MS });
 
 /** A queue under a prefix of its own whose data sentinel is written, as a claimed prefix's is at start-up. */
 async function newQueue(): Promise<{ queue: Queue; prefix: string }> {
-  const prefix = `{vanished-${randomUUID().slice(0, 8)}}`;
-  await markRedisData(redis.connection, prefix);
-  const queue = new Queue(REPLY_QUEUE, { connection: redis.connection, prefix });
-  cleanups.push(() => queue.close());
-  return { queue, prefix };
+  const created = queues.newQueue();
+  await markRedisData(redis.connection, created.prefix);
+  return created;
 }
 
 /** Known before it is added: the handler may run before `add` resolves. */
@@ -45,8 +39,7 @@ function startWorker(prefix: string, meanwhile: () => Promise<void>, finished = 
     if (finished) return { status: 'posted' };
     throw new Error('stopped without posting');
   };
-  const worker = createJobWorker(redis.connection.duplicate(), prefix, { reply }, { concurrency: 1, lockDurationMs: UNRENEWED_LOCK_MS, logger, metrics });
-  cleanups.push(() => worker.stop(1_000));
+  queues.startJobWorker(prefix, { reply }, { logger, metrics });
   return { outcomes, counted, lines, held };
 }
 
