@@ -34,7 +34,7 @@ export function ownNamesAmong(names: readonly string[], speakers: readonly strin
  * names compared as speaker-tags compares them) starts a turn made up for them, cut with all after
  * it. A line inside a fenced code block the text closes is code ("Bob: ok" in the persona's own
  * block stays); after a fence nothing closes, lines are read as the rest. The persona's own names
- * (`ownNames` as ownNamesAmong keeps them, each also as a character's tag) are never another
+ * (`ownNames`, already as ownNamesAmong keeps them; each also as a character's tag) are never another
  * speaker's: a reply opening with one has it dropped as a prefix, and a line opening with one later
  * ("Joy: brings the cake") is the persona's own words and stays. A reply opening with any other
  * speaker's is someone else's turn, and nothing is left. "Note:", "PS:" or "5:30" are cut only
@@ -42,7 +42,7 @@ export function ownNamesAmong(names: readonly string[], speakers: readonly strin
  */
 export function cutAtOtherSpeaker(text: string, ownNames: readonly string[], speakers: readonly string[]): PersonaPart {
   if (speakers.length === 0) return { text, cut: false };
-  const own = new Set(ownNamesAmong(ownNames, speakers).flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
+  const own = new Set(ownNames.flatMap((name) => [name, characterTag(name)]).map(sameNameKey));
   const names = new Set(speakers.map(sameNameKey).filter((key) => key !== ''));
   let reply = text;
   for (let opening = OPENING_LABEL.exec(reply); opening && isNamed(opening[1]!, own); opening = OPENING_LABEL.exec(reply)) {
