@@ -21,10 +21,16 @@ export class BodyError extends Error {
  * rather than read with replacement characters (as the CLI refuses such a file), another charset
  * is refused, and a body nested deeper than any valid request is refused after a quick scan, since
  * parsing megabytes of `[[[[…` would hold the event loop, and every other request, for seconds.
+ * A body sent to a path no route serves is not read.
  */
 export function parseJsonBodies(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw: Buffer, done) => {
+    // A request no route serves is answered 404 or 405 (answerUnmatchedRoutes), whatever its body.
+    if (request.is404) {
+      done(null, undefined);
+      return;
+    }
     try {
       const charset = /;\s*charset=("?)([^";]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2];
       if (charset !== undefined && !/^utf-?8$/i.test(charset.trim())) {

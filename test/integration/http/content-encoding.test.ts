@@ -44,6 +44,17 @@ describe('a request body sent with a Content-Encoding (the API decodes none)', (
     expect(analysed).toEqual([]);
   });
 
+  it('a path no route serves is 404 and a method it does not serve 405, as without the header, whatever the body: no route reads it', async () => {
+    const unmatched = await fetch(`${base}/v1/no-such-route`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(BODY) });
+    expect({ status: unmatched.status, body: await unmatched.json() }).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: expect.any(String) } } });
+    const wrongMethod = await fetch(`${base}/v1/emotion`, { method: 'PUT', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(BODY) });
+    expect({ status: wrongMethod.status, allow: wrongMethod.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
+    // Nor is a body no route reads judged as JSON there.
+    const notJson = await fetch(`${base}/v1/no-such-route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":' });
+    expect(notJson.status).toBe(404);
+    expect(analysed).toEqual([]);
+  });
+
   it('identity, the coding that changes nothing, is read as a body with no Content-Encoding', async () => {
     for (const encoding of ['identity', 'Identity']) {
       const answer = await post(BODY, encoding);
