@@ -39,6 +39,12 @@ export interface CleanReplyOptions {
   /** True when generation stopped at its token limit, so the last sentence may be unfinished. */
   readonly truncated?: boolean;
   /**
+   * True when generation stopped at another speaker's line or a transcript marker
+   * (GenerationResult.stoppedAtStopTrigger), maybe inside code: treated as the cut at another
+   * speaker's line, so what it left open is closed, the words kept whole. Defaults to false.
+   */
+  readonly stoppedAtStopTrigger?: boolean | undefined;
+  /**
    * The text of the message(s) being answered: a URL or invite the reply repeats from it stays,
    * any other is removed. Defaults to '' (the reply keeps no link).
    */
@@ -75,8 +81,9 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
   text = neutralizeLinks(text, options.answering ?? '');
   text = defuseMentions(text);
   text = text.replace(/\n{3,}/g, '\n\n').trim();
-  // The model ended the persona's words where it went on as someone else: no token limit cut them.
-  const ending = own.cut ? 'speaker' : options.truncated ? 'tokens' : 'model';
+  // The model ended the persona's words where it went on as someone else, here or at a stop
+  // trigger during generation: no token limit cut them.
+  const ending = own.cut || options.stoppedAtStopTrigger ? 'speaker' : options.truncated ? 'tokens' : 'model';
   text = fitLimit(text, Math.min(options.maxChars, DISCORD_MESSAGE_LIMIT), ending);
   // Markup alone ("****", "|| ||") posts as bare symbols: no reply, so that generation is retried.
   return VISIBLE.test(dropInlineMarkers(text)) ? text : '';

@@ -175,6 +175,7 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
       personaName: persona.name,
       maxChars: ANALYSIS_LINE_MAX_CHARS,
       truncated: result.truncated,
+      stoppedAtStopTrigger: result.stoppedAtStopTrigger,
       answering: job.text,
     });
   } catch (error) {

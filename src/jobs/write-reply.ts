@@ -43,6 +43,8 @@ export async function writeReply(
       postsAs,
       maxChars: persona.maxReplyChars,
       truncated: result.truncated,
+      // A stop at another speaker's line may come inside the persona's code block: it is closed.
+      stoppedAtStopTrigger: result.stoppedAtStopTrigger,
       // The author's own text (the whole burst): only links they wrote may be repeated.
       answering: job.content,
       // Whom the prompt quoted: the reply ends where the model goes on as one of them.

@@ -30,6 +30,12 @@ export interface GenerationResult {
   readonly tokens: number;
   /** True when generation stopped before the model ended its turn: the token limit or the deadline. */
   readonly truncated: boolean;
+  /**
+   * True when generation stopped where the model went on as someone else: a line opening with
+   * another speaker's tag or a transcript quote marker. The text ends just before it, the persona's
+   * words whole, but a code fence, inline code or spoiler may be left open. Defaults to false.
+   */
+  readonly stoppedAtStopTrigger?: boolean;
   /** Both count from when the generation had its context sequence: the wait for one is not in them. */
   readonly firstTokenMs: number;
   readonly totalMs: number;

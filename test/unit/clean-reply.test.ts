@@ -281,3 +281,22 @@ describe('cleanReply and block markdown', () => {
     expect(cleaned).toMatch(/^\|\|Big secret here\.[\s\S]*\.\|\|$/);
   });
 });
+
+describe('cleanReply, a reply generation stopped at a stop trigger (another speaker\'s line or a transcript marker)', () => {
+  const stopped = { ...options, stoppedAtStopTrigger: true };
+
+  it('a code fence the stop left open is closed, so what follows in Discord is not shown as code', () => {
+    // The persona's block showed a chat log: its next line, "\nBob: hey", stopped generation inside it.
+    const raw = 'A chat log looks like:\n```\nAlice: hi';
+    expect(cleanReply(raw, stopped)).toBe('A chat log looks like:\n```\nAlice: hi\n```');
+    // The model ending the text itself leaves it as written.
+    expect(cleanReply(raw, options)).toBe(raw);
+  });
+
+  it('inline code or a spoiler the stop left open is closed, with no word dropped and no "…" added', () => {
+    expect(cleanReply('Run `npm test and see', stopped)).toBe('Run `npm test and see`');
+    expect(cleanReply('The twist: ||he was the ghost and', stopped)).toBe('The twist: ||he was the ghost and||');
+    // Where the model ended the text itself, its backtick and bars stay as written ("tea || coffee").
+    expect(cleanReply('Run `npm test and see', options)).toBe('Run `npm test and see');
+  });
+});

@@ -75,6 +75,17 @@ describe('writeReply', () => {
     expect(content).toBe('Congrats on the job!');
   });
 
+  it("a reply a stop trigger ended inside the persona's code block is posted with the fence closed, so the chat after it is not code", async () => {
+    // The block showed a chat log: its line after "Sam: hi" opened with the author's tag ("\nAlice:"), a stop trigger.
+    const stopped: ReplyGenerator = {
+      parallelism: 1,
+      generate: async () => ({ text: 'A chat log looks like:\n```\nSam: hi', tokens: 9, truncated: false, stoppedAtStopTrigger: true, firstTokenMs: 1, totalMs: 2 }),
+      dispose: async () => undefined,
+    };
+    const content = await writeReply(parseMessageJob(buildMessageJob()), depsWith(stopped), personas.joy);
+    expect(content).toBe('A chat log looks like:\n```\nSam: hi\n```');
+  });
+
   it('a reply the model opens as another character has nothing to post: GENERATION_EMPTY, retried', async () => {
     const job = parseMessageJob(buildMessageJob());
     const thrown = await writeReply(job, depsWith(recording('Anger: Jobs are a scam.')), personas.joy).catch((error: unknown) => error);

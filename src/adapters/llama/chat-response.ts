@@ -82,6 +82,14 @@ export function keptOnAbort(signal: AbortSignal, text: string): void {
   }
 }
 
+/**
+ * A reply ended at one of responseOptions' stop triggers, another speaker's line or a transcript
+ * marker: the text stops just before it, wherever that was, inside code too.
+ */
+export function isStoppedAtStopTrigger(response: LlamaChatResponse): boolean {
+  return response.metadata.stopReason === 'customStopTrigger';
+}
+
 /** A reply cut short: at its token budget, or at the deadline. */
 export function isTruncated(response: LlamaChatResponse): boolean {
   return response.metadata.stopReason === 'maxTokens' || response.metadata.stopReason === 'abort';

@@ -4,7 +4,7 @@ import { NO_LOGS, type Logger } from '../../ports/logger.js';
 import type { GenerationRequest, GenerationResult, Prompt, ReplyGenerator } from '../../ports/reply-generator.js';
 import { fitPrompt } from '../../domain/fit-prompt.js';
 import { toChatHistory } from './chat-history.js';
-import { isTruncated, keptOnAbort, responseOptions } from './chat-response.js';
+import { isStoppedAtStopTrigger, isTruncated, keptOnAbort, responseOptions } from './chat-response.js';
 import { promptTokens } from './grammar-completion.js';
 import { createGenerationSignal } from './generation-signal.js';
 import { evaluatePromptAhead } from './evaluate-prompt-ahead.js';
@@ -148,6 +148,7 @@ class LlamaReplyGenerator implements ReplyGenerator {
         text: response.response,
         tokens,
         truncated: isTruncated(response),
+        stoppedAtStopTrigger: isStoppedAtStopTrigger(response),
         firstTokenMs: (firstTokenAt ?? finished) - started,
         totalMs: finished - started,
       };
