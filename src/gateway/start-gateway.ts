@@ -29,6 +29,7 @@ import { forgettingEdits } from './forget-edits-of-deleted.js';
 import { createChannelDeletionHandler, listenForDeletedChannels } from './on-channel-delete.js';
 import { createGuildRemovalHandler, listenForGuildRemovals } from './on-guild-delete.js';
 import { createSettingsSweeper } from './sweep-stale-settings.js';
+import { sweepFinishedJobs } from './finished-job-sweeps.js';
 import { cachedChannels, listenForSweeps } from './listen-for-sweeps.js';
 import { createLeftGuildSweeper } from './sweep-left-guilds.js';
 import { listenForReadies } from './listen-for-readies.js';
@@ -140,16 +141,10 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
   const onReady = (ready: Client<true>) => logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'gateway ready');
   client.once(Events.ClientReady, onReady);
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
-  const sweeper = setInterval(() => {
-    queue
-      .sweep()
-      .then((removed) => logger.debug(removed, 'swept finished jobs'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not sweep finished jobs'));
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
+  const finishedJobSweeps = sweepFinishedJobs(queue, logger, SWEEP_INTERVAL_MS);
   // Takes in no new events and ends the sweeps: at a stop, and after a start-up that failed or was stopped (no READY sweep then).
   const stopListening = () => {
-    clearInterval(sweeper);
+    finishedJobSweeps.stop();
     for (const event of INTAKE_EVENTS) client.removeAllListeners(event);
     client.off(Events.ClientReady, onReady);
     stopDeletedChannels();
@@ -197,8 +192,8 @@ export async function startGateway(config: Config, logger: Logger, stop?: AbortS
       stopListening();
       const inHand = () =>
         Promise.all([messages.drain(), onContextEdit.drain(), onDelete.drain(), onChannelDelete.drain(), onGuildDelete.drain(), settingsSweep.drain(), leftGuildSweep.drain()]);
-      // A command takes no shutdown signal (it never retries Redis): one still running at DRAIN_MS is left to fail as Redis closes.
-      const drained = await withinMs(Promise.all([inHand(), onInteraction.drain()]), DRAIN_MS).then(() => true, () => false);
+      // A command takes no shutdown signal (it never retries Redis), nor does a sweep of finished jobs: one still running at DRAIN_MS is left to fail as Redis closes.
+      const drained = await withinMs(Promise.all([inHand(), onInteraction.drain(), finishedJobSweeps.drain()]), DRAIN_MS).then(() => true, () => false);
       if (!drained) {
         shutdown.abort();
         await inHand();
