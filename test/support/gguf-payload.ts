@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGguf } from '../../scripts/fixtures/gguf-writer.js';
@@ -25,4 +25,14 @@ export function ggufPayload(bytes: number, seed = 7): Buffer {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes, at `path`, a GGUF whole by its header (every tensor's data is there) that llama.cpp still
+ * cannot load as a model, as a GPU backend may fail on a sound file: it holds none of a llama's
+ * tensors. A file cut short is refused before any load (resolveModel), so it cannot stand in.
+ */
+export function writeUnloadableModel(path: string): string {
+  writeFileSync(path, ggufPayload(64 * 1024));
+  return path;
 }

@@ -5,6 +5,7 @@ import { downloadFailed, downloadInterrupted, UNWRITABLE } from './download-erro
 import { makeDownloadFolder } from './download-folder.js';
 import { acquireDownloadLock, type DownloadLock, type LockHolder } from './download-lock.js';
 import { downloadModel } from './download-model.js';
+import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { checkModelFile } from './model-file.js';
 import { DOWNLOAD_STALL_TIMEOUT_MS } from './stall-watch.js';
 import { findUrlModel, isUrlModel } from './url-model-file.js';
@@ -52,9 +53,22 @@ export async function resolveModel(spec: string, options: ResolveModelOptions): 
   return isRemoteModel(spec) ? resolveRemote(spec, options) : resolveLocal(spec);
 }
 
+/**
+ * A local file (every part of a split one) must hold all the data its GGUF header lists: a copy or
+ * download cut short is told as such before llama.cpp loads it, rather than as its load failure (on
+ * a GPU, then again on the CPU with LLM_GPU=auto), or as a model with a part missing.
+ */
 async function resolveLocal(spec: string): Promise<string> {
   const path = resolveProjectPath(spec);
   await checkModelFile(path);
+  const incomplete = await incompleteModel(path);
+  if (incomplete) {
+    throw new FeelbotError(
+      ErrorCodes.ModelCorrupt,
+      `Model file ${path} cannot be used: ${incomplete.message}. Copy it again (every part of a split model), or point LLM_MODEL at another .gguf file.`,
+      { cause: incomplete, userFacing: true, permanent: true, details: { path } },
+    );
+  }
   return path;
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as SelectGpu from '../../../src/adapters/llama/select-gpu.js';
 import { loadConfig } from '../../../src/config.js';
@@ -10,6 +9,7 @@ import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createClassifier } from '../../../src/worker/create-classifier.js';
 import { createEngines } from '../../../src/worker/create-engines.js';
 import { capturedLogger } from '../../support/captured-logger.js';
+import { writeUnloadableModel } from '../../support/gguf-payload.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
 
 /**
@@ -49,14 +49,6 @@ vi.mock('../../../src/adapters/llama/select-gpu.js', async (importOriginal) => {
 afterEach(() => {
   Object.assign(gpu, { present: true, contextsFit: true, asked: [], layersAsked: [] });
 });
-
-/** The tiny model cut short: its header and tensor list parse, its tensor data ends early. */
-function truncatedModel(): string {
-  const whole = readFileSync(ensureLlamaFixtures().model);
-  const path = `${GENERATED_DIR}truncated-classifier-model.gguf`;
-  writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
-  return path;
-}
 
 type LoadClassifying = (env: Record<string, string>, logger: Logger) => Promise<EmotionClassifier>;
 
@@ -109,7 +101,7 @@ describe.each(processes)('with EMOTION_BACKEND=llm, %s', (_name, load) => {
 
   it('with LLM_GPU=auto, retries a model the GPU cannot load on the CPU, and calls it MODEL_CORRUPT only when the CPU fails too', async () => {
     const { logger, lines } = capturedLogger();
-    const path = truncatedModel();
+    const path = writeUnloadableModel(`${GENERATED_DIR}unloadable-classifier-model.gguf`);
     const failure = await failureOf(load(withLlmClassifier({ LLM_GPU: 'auto', LLM_MODEL: path }), logger));
     expect(gpu.asked).toEqual(['auto', 'cpu']);
     expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);

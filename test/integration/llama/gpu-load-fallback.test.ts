@@ -11,14 +11,7 @@ import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { createEngines, type Engines } from '../../../src/worker/create-engines.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
 import { capturedLogger } from '../../support/captured-logger.js';
-
-/** The tiny model cut short: its header and tensor list parse, its tensor data ends early. */
-function truncatedModel(): string {
-  const whole = readFileSync(ensureLlamaFixtures().model);
-  const path = `${GENERATED_DIR}truncated-tensors.gguf`;
-  writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
-  return path;
-}
+import { writeUnloadableModel } from '../../support/gguf-payload.js';
 
 /**
  * Resolves, then loads `modelPath` with the real binding, as createLlamaRuntime does. This machine
@@ -35,7 +28,7 @@ function realLoader(modelPath: string, tried: string[]) {
     } finally {
       await llama.dispose();
     }
-    throw new Error('the truncated model loaded');
+    throw new Error('the model loaded');
   };
 }
 
@@ -43,7 +36,7 @@ describe('a model that a GPU backend fails to load', () => {
   it('with LLM_GPU=auto, is retried on the CPU with a warning, and is MODEL_CORRUPT only when the CPU fails too', async () => {
     const tried: string[] = [];
     const { logger, lines } = capturedLogger();
-    const path = truncatedModel();
+    const path = writeUnloadableModel(`${GENERATED_DIR}unloadable-model.gguf`);
     const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, { load: realLoader(path, tried) }).catch((error: unknown) => error);
     expect(tried).toEqual(['auto', 'cpu']);
     expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
@@ -67,10 +60,23 @@ describe('a model that a GPU backend fails to load', () => {
     }
   });
 
+  it('with LLM_GPU=auto, a model file cut short is MODEL_CORRUPT at once, saying so, with no load on the GPU nor retry on the CPU', async () => {
+    const tried: string[] = [];
+    const { logger, lines } = capturedLogger();
+    const whole = readFileSync(ensureLlamaFixtures().model);
+    const path = `${GENERATED_DIR}truncated-tensors.gguf`;
+    writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'auto' }), logger, NO_METRICS, { load: realLoader(path, tried) }).catch((error: unknown) => error);
+    expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);
+    expect((failure as Error).message).toContain(`Model file ${path} cannot be used: truncated-tensors.gguf is incomplete`);
+    expect(tried).toEqual(['auto']);
+    expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+
   it('with a GPU named explicitly, fails with MODEL_CORRUPT and no CPU attempt', async () => {
     const tried: string[] = [];
     const { logger } = capturedLogger();
-    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, { load: realLoader(truncatedModel(), tried) }).catch(
+    const failure = await createEngines(loadConfig({ LLM_GPU: 'cuda' }), logger, NO_METRICS, { load: realLoader(writeUnloadableModel(`${GENERATED_DIR}unloadable-model.gguf`), tried) }).catch(
       (error: unknown) => error,
     );
     expect(isFeelbotError(failure, ErrorCodes.ModelCorrupt)).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,6 +8,7 @@ import { resolveModel } from '../../../src/adapters/llama/resolve-model.js';
 import { PACKAGE_ROOT } from '../../../src/adapters/files/package-root.js';
 import { ErrorCodes } from '../../../src/errors.js';
 import { closedPort } from '../../support/closed-port.js';
+import { ggufPayload } from '../../support/gguf-payload.js';
 import { withModelEndpoint } from '../../support/model-host.js';
 import { ensureLlamaFixtures, GENERATED_DIR } from './fixtures.js';
 
@@ -122,6 +123,39 @@ describe('model resolution and loading', () => {
       code: ErrorCodes.ModelCorrupt,
       message: expect.stringContaining(corrupt),
     });
+  });
+
+  it('a local model file cut short (a copy or download interrupted) is MODEL_CORRUPT before llama.cpp loads it, saying how short and to copy it again', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feelbot-models-'));
+    try {
+      const whole = readFileSync(ensureLlamaFixtures().model);
+      const cut = join(folder, 'tiny.gguf');
+      writeFileSync(cut, whole.subarray(0, whole.length - 10_000));
+      await expect(resolveModel(cut, { modelsDir: GENERATED_DIR })).rejects.toMatchObject({
+        code: ErrorCodes.ModelCorrupt,
+        userFacing: true,
+        permanent: true,
+        message: expect.stringMatching(new RegExp(`^Model file ${cut} cannot be used: tiny\\.gguf is incomplete or not a GGUF model \\(it is [\\d,]+ bytes, and its GGUF header says its data runs to [\\d,]+\\)\\. Copy it again`)),
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a local model split into parts is refused naming the part that is missing, not loaded as its first part', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feelbot-models-'));
+    try {
+      const first = join(folder, 'tiny-00001-of-00002.gguf');
+      writeFileSync(first, ggufPayload(64 * 1024, 1));
+      await expect(resolveModel(first, { modelsDir: GENERATED_DIR })).rejects.toMatchObject({
+        code: ErrorCodes.ModelCorrupt,
+        message: expect.stringContaining('tiny-00002-of-00002.gguf is incomplete or not a GGUF model (it cannot be read'),
+      });
+      writeFileSync(join(folder, 'tiny-00002-of-00002.gguf'), ggufPayload(64 * 1024, 2));
+      await expect(resolveModel(first, { modelsDir: GENERATED_DIR })).resolves.toBe(first);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it.each(MISSING_MODELS)(
