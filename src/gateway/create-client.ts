@@ -1,6 +1,5 @@
 import { Client, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import { rejectsCallbackWaitsPastWindow } from '../adapters/discord/interaction-callback-wait.js';
-import { invalidRequestOptions } from '../adapters/discord/invalid-requests.js';
 import type { ShardPlan } from '../shard-plan.js';
 
 /**
@@ -24,7 +23,7 @@ export function createDiscordClient(apiUrl: string, shards: ShardPlan = 'auto'):
     // DM channel not cached (after a restart), discord.js drops them anyway: listen-for-uncached-dms.ts.
     partials: [Partials.Channel, Partials.Message],
     // A deferral or reply that would wait past Discord's 3 s fails at once; every other request waits out its 429s.
-    rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow, ...invalidRequestOptions() },
+    rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow },
     allowedMentions: { parse: [], repliedUser: false },
   });
 }

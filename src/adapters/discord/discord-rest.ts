@@ -1,6 +1,6 @@
 import { REST, type RateLimitData } from 'discord.js';
 import type { Logger } from '../../ports/logger.js';
-import { invalidRequestOptions, warnOfInvalidRequests } from './invalid-requests.js';
+import { warnOfInvalidRequests } from './invalid-requests.js';
 
 /** @discordjs/rest retries 5xx and waits out short 429s itself; 3 retries matches its default. */
 const REST_RETRIES = 3;
@@ -30,7 +30,7 @@ export interface DiscordRestOptions {
   readonly repeatsFailedRequests?: boolean;
   /** Where to warn when Discord refuses many requests (on the way to an IP ban); unwatched without it. */
   readonly logger?: Logger;
-  /** Warn every this many refused requests (INVALID_REQUEST_WARNING_EVERY). */
+  /** Warn every this many refused requests of the process. Defaults to INVALID_REQUEST_WARNING_EVERY. */
   readonly warnEveryInvalid?: number;
 }
 
@@ -40,8 +40,7 @@ export interface DiscordRestOptions {
  */
 export function createDiscordRest(apiUrl: string, token: string, options: DiscordRestOptions = {}): REST {
   const retries = (options.repeatsFailedRequests ?? true) ? REST_RETRIES : 0;
-  const watched = options.logger ? invalidRequestOptions(options.warnEveryInvalid) : {};
-  const rest = new REST({ api: apiUrl, retries, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits, ...watched }).setToken(token);
-  if (options.logger) warnOfInvalidRequests(rest, options.logger);
+  const rest = new REST({ api: apiUrl, retries, timeout: REST_TIMEOUT_MS, rejectOnRateLimit: rejectsLongWaits }).setToken(token);
+  if (options.logger) warnOfInvalidRequests(rest, options.logger, options.warnEveryInvalid);
   return rest;
 }

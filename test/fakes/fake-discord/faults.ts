@@ -2,8 +2,14 @@ export interface FaultResponse {
   status: number;
   /** Seconds, for 429s: sent as `retry_after` in the body and as Retry-After / X-RateLimit-Reset-After. */
   retryAfter?: number;
-  /** For 429s: marks the limit global (X-RateLimit-Global header). Defaults to false. */
+  /** For 429s: marks the limit global (X-RateLimit-Global header, X-RateLimit-Scope: global). Defaults to false. */
   global?: boolean;
+  /**
+   * For 429s that are not global, their X-RateLimit-Scope: `user` (the bot's own bucket) or `shared`
+   * (a resource's limit every caller shares, which Discord leaves out of its invalid-request count).
+   * Defaults to `user`.
+   */
+  scope?: 'user' | 'shared';
   /** JSON error code in the body. Defaults to 0. */
   code?: number;
   message?: string;
@@ -104,7 +110,7 @@ function toInjected(fault: FaultResponse): Omit<InjectedResponse, 'afterHandling
     'x-ratelimit-remaining': '0',
     'x-ratelimit-reset-after': String(retryAfter),
     'x-ratelimit-reset': String((Date.now() / 1000 + retryAfter).toFixed(3)),
-    'x-ratelimit-scope': global ? 'global' : 'user',
+    'x-ratelimit-scope': global ? 'global' : (fault.scope ?? 'user'),
     ...(global ? { 'x-ratelimit-global': 'true' } : {}),
   };
   return {

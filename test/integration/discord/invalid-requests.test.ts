@@ -27,7 +27,7 @@ describe("refused requests on the way to Discord's IP ban", () => {
     discord.failNext(`GET ${path}`, Array.from({ length: EVERY * 2 }, () => REFUSED));
     for (let i = 0; i < EVERY * 2; i++) await expect(rest.get(Routes.channel(discord.world.channels.text.id))).rejects.toMatchObject({ status: 403 });
     const warnings = lines.filter((line) => line.code === ErrorCodes.DiscordInvalidRequests);
-    // The count is the process's own over 10 minutes (discord.js keeps one for every client), so it
+    // The count is the process's own over 10 minutes (one for all its clients), so it
     // may start above zero; wherever it starts, six refusals in a row pass exactly two multiples of three.
     expect(warnings).toHaveLength(2);
     expect(Number(warnings[1]!.count) - Number(warnings[0]!.count)).toBe(EVERY);
