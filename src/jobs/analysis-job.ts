@@ -17,6 +17,14 @@ export const AnalysisJobSchema = z.object({
   token: z.string().min(10).max(1_000),
   guildId: Snowflake.nullable(),
   channelId: Snowflake,
+  /**
+   * The thread's parent, or the channel's category, and the thread's parent's category: where the
+   * channel's reply mode may come from, which the worker checks again before answering a public
+   * /feel. Jobs queued by a gateway from before the fields existed lack them, and are checked by
+   * their channel and the server's default.
+   */
+  parentId: Snowflake.nullable().optional(),
+  categoryId: Snowflake.nullable().optional(),
   userId: Snowflake,
   /** The text as people read it, mentions as names: what the persona's line reacts to. */
   text: OneText.refine((text) => text.trim().length > 0, 'must not be empty'),

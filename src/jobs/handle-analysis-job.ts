@@ -2,12 +2,12 @@ import { buildAnalysisPrompt, ANALYSIS_LINE_MAX_CHARS, ANALYSIS_LINE_MAX_TOKENS 
 import { cleanReply } from '../domain/clean-reply.js';
 import type { Emotion, EmotionScores } from '../domain/emotions.js';
 import type { Persona, PersonaSet } from '../domain/persona.js';
+import type { GuildSettings } from '../domain/guild-settings.js';
 import { pickPersona } from '../domain/pick-persona.js';
-import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { ErrorCodes, FeelbotError } from '../errors.js';
 import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
-import type { InteractionEmbed, InteractionResponder, ResponseFile } from '../ports/interaction-responder.js';
+import type { InteractionEmbed, InteractionResponder, InteractionResponse, ResponseFile } from '../ports/interaction-responder.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { ReplyGenerator } from '../ports/reply-generator.js';
@@ -15,9 +15,11 @@ import type { SettingsStore } from '../ports/settings-store.js';
 import { analysisCard, CHART_FILE } from './analysis-card.js';
 import { serverLeft } from './blocked-places.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
+import { cardSpeaker } from './card-speaker.js';
 import { classifyOne } from './classify-one.js';
 import { tokenMsLeft } from './interaction-lifetime.js';
 import type { JobHold } from './job-hold.js';
+import { sendAnalysisAnswer } from './send-analysis-answer.js';
 import { tellAsker } from './tell-asker.js';
 
 /** Classifying, drawing and editing fit in a minute, which also covers clock skew between gateway and worker. */
@@ -81,16 +83,17 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
   const analysis = await classifyOne(deps.classifier, job.rawText ?? job.text);
   if (analysis.unreadable) {
-    await ensureStillHeld(run);
-    await deps.responder.editOriginal(job.applicationId, job.token, { embeds: [UNREADABLE_EMBED], files: [] });
+    await answer(job, { embeds: [UNREADABLE_EMBED], files: [] }, await serverSettings(job, deps), deps, run);
     return { status: 'answered', emotion: null, persona: null };
   }
-  const settings = job.guildId ? await deps.settings.get(job.guildId) : undefined;
-  const personaEmotion = pickPersona(analysis.scores, settings?.disabledPersonas ?? []);
-  const persona = personaEmotion ? applyPersonaLook(deps.personas[personaEmotion], settings?.personaLooks[personaEmotion]) : undefined;
+  const personaEmotion = pickPersona(analysis.scores, (await serverSettings(job, deps))?.disabledPersonas ?? []);
   // The line is a bonus: with too little of the token left, the analysis goes without it.
   // Written by the operator's persona; the server's look only shows it (an admin's name is no prompt line).
   const line = personaEmotion && msLeft(job) >= LINE_MARGIN_MS ? await personaLine(job, deps.personas[personaEmotion], deps, signal) : '';
+  // Read again, as a chat reply's are: the line can take minutes, and "changes apply at once, also
+  // to replies already being written" (an admin may have silenced its persona, or the channel).
+  const settingsNow = await serverSettings(job, deps);
+  const persona = cardSpeaker(personaEmotion, settingsNow, deps.personas);
   const files: ResponseFile[] = [{ name: CHART_FILE, data: deps.renderChart(analysis.scores, deps.personas), contentType: 'image/png' }];
   const hostedAvatar = persona ? deps.avatarUrl(persona) : undefined;
   const avatar = persona && !hostedAvatar ? await deps.avatarImage(persona).catch(() => undefined) : undefined;
@@ -98,12 +101,21 @@ export async function handleAnalysisJob(data: unknown, deps: AnalysisJobDeps, si
   const iconUrl = hostedAvatar ?? (avatar ? `attachment://${avatar.fileName}` : undefined);
   // Asked again: the persona line can take minutes, and the server may have removed the bot meanwhile.
   if (await leftServer(job, deps)) return { status: 'skipped', reason: 'left-server' };
+  const card = analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, persona ? line : '');
+  await answer(job, { embeds: [card], files }, settingsNow, deps, run);
+  return { status: 'answered', emotion: analysis.emotion, persona: persona && personaEmotion ? personaEmotion : null };
+}
+
+/** The server's settings as they read now; none for a DM or a user install's request in a server without the bot. */
+async function serverSettings(job: AnalysisJob, deps: AnalysisJobDeps): Promise<GuildSettings | undefined> {
+  return job.guildId ? deps.settings.get(job.guildId) : undefined;
+}
+
+/** Sends `response` while the run still holds its job: in place, or privately where the public /feel's place was turned off meanwhile. */
+async function answer(job: AnalysisJob, response: InteractionResponse, settingsNow: GuildSettings | undefined, deps: AnalysisJobDeps, run: AnalysisRun): Promise<void> {
   await ensureStillHeld(run);
-  await deps.responder.editOriginal(job.applicationId, job.token, {
-    embeds: [analysisCard(analysis, { detected: deps.personas[analysis.emotion], speaker: persona, iconUrl }, line)],
-    files,
-  });
-  return { status: 'answered', emotion: analysis.emotion, persona: personaEmotion ?? null };
+  const delivery = await sendAnalysisAnswer(job, response, settingsNow, deps.responder);
+  if (delivery === 'privately') deps.logger.info({ interactionId: job.interactionId, channelId: job.channelId }, '/feel answered privately: its channel was turned off after it was asked');
 }
 
 /**

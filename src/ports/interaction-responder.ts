@@ -31,12 +31,13 @@ export interface InteractionResponder {
    */
   hasAnswered(applicationId: string, token: string): Promise<boolean>;
   /**
-   * Tells a public deferral's asker `content` in a message only they see, and removes the public
-   * "thinking…": for a failure the channel need not see. Stops at the first request that fails,
-   * which fails as `editOriginal` does; a failed private message first leaves its content in the
-   * public "thinking…", unless the token was refused.
+   * Tells a public deferral's asker `answer` in a message only they see, and removes the public
+   * "thinking…": a text for a failure the channel need not see, or the whole answer (a /feel card
+   * and its files) for a channel whose replies were turned off. Stops at the first request that
+   * fails, which fails as `editOriginal` does; a failed private text first leaves itself in the
+   * public "thinking…", unless the token was refused, but a failed private answer never does.
    */
-  answerPrivately(applicationId: string, token: string, content: string): Promise<void>;
+  answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse): Promise<void>;
 }
 
 /**

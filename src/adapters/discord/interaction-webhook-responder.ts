@@ -36,15 +36,12 @@ export class InteractionWebhookResponder implements InteractionResponder {
     await this.rest.patch(Routes.webhookMessage(applicationId, token, '@original'), {
       auth: false,
       body: {
-        content: response.content ?? '',
-        embeds: response.embeds.map(toApiEmbed),
-        allowed_mentions: NO_PINGS,
+        ...messageBody(response),
         // No preview card for a link in the text. Discord hides a suppressed message's own embeds
         // too, so an answer made of embeds (whose text never unfurls) goes without the flag.
         ...(response.embeds.length === 0 ? { flags: MessageFlags.SuppressEmbeds } : {}),
-        attachments: response.files.map((file, id) => ({ id, filename: file.name })),
       },
-      files: response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType })),
+      files: apiFiles(response),
     }).catch((error: unknown) => {
       throw asAnswerError(error, 'the answer to the interaction');
     });
@@ -65,15 +62,21 @@ export class InteractionWebhookResponder implements InteractionResponder {
    * the deferral's own answer, public like it: so the placeholder is resolved by an edit first, the
    * answer follows privately, and the placeholder goes. A failed step ends it and fails (a refused
    * token would refuse the next ones too; after a failed edit a follow-up would be public), but a
-   * failed follow-up first leaves its notice in the placeholder.
+   * failed text first leaves its notice in the placeholder. A failed card leaves the placeholder's
+   * own note: it goes privately because its channel's replies are off, so it is never shown there.
    */
-  async answerPrivately(applicationId: string, token: string, content: string): Promise<void> {
+  async answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse): Promise<void> {
+    const response: InteractionResponse = typeof answer === 'string' ? { content: answer, embeds: [], files: [] } : answer;
     await this.editOriginal(applicationId, token, { content: PUBLIC_PLACEHOLDER_NOTE, embeds: [], files: [] });
     await this.postRest
-      .post(Routes.webhook(applicationId, token), { auth: false, body: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS } })
+      .post(Routes.webhook(applicationId, token), {
+        auth: false,
+        body: { ...messageBody(response), flags: MessageFlags.Ephemeral },
+        files: apiFiles(response),
+      })
       .catch(async (error: unknown) => {
         const failed = asAnswerError(error, 'the private answer to the interaction');
-        await this.tellInPlaceholder(applicationId, token, content, failed);
+        if (typeof answer === 'string') await this.tellInPlaceholder(applicationId, token, answer, failed);
         throw failed;
       });
     await this.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch((error: unknown) => {
@@ -104,6 +107,21 @@ function asAnswerError(error: unknown, what: string): unknown {
     permanent: true,
     details: { ...failed.details, interactionTokenExpired: true },
   });
+}
+
+/** What an edit and a follow-up alike send of `response`: its text and cards, pinging nobody, and its files' names. */
+function messageBody(response: InteractionResponse) {
+  return {
+    content: response.content ?? '',
+    embeds: response.embeds.map(toApiEmbed),
+    allowed_mentions: NO_PINGS,
+    attachments: response.files.map((file, id) => ({ id, filename: file.name })),
+  };
+}
+
+/** The files of `response` as the REST client sends them, as multipart. */
+function apiFiles(response: InteractionResponse) {
+  return response.files.map((file) => ({ name: file.name, data: file.data, contentType: file.contentType }));
 }
 
 function toApiEmbed(embed: InteractionEmbed) {

@@ -46,6 +46,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
   }
   const deferral = await defer(interaction, isPublic, request, deps);
   if (deferral === 'queued-elsewhere') return 'acknowledged-elsewhere';
+  const place = placeOf(interaction.channel, interaction.channelId);
   await queueAnalysis(
     {
       version: 1,
@@ -54,6 +55,9 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
       token: interaction.token,
       guildId: serverOf(interaction),
       channelId: interaction.channelId,
+      // The worker reads the mode of this place again before it answers a public /feel.
+      parentId: place.parentId,
+      categoryId: place.categoryId,
       userId: interaction.user.id,
       text: headCharacters(text, MAX_MESSAGE_CHARS),
       rawText: headCharacters(rawText, MAX_MESSAGE_CHARS),
