@@ -1,4 +1,4 @@
-import { ErrorCodes, errorCodeOf, FeelbotError } from '../errors.js';
+import { ErrorCodes, errorCodeOf, FeelbotError, isFeelbotError } from '../errors.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
 import { mayHavePosted } from './post-unconfirmed.js';
@@ -28,7 +28,8 @@ export async function unfinishedPost(
  * Where the bot may not read the history, forgets the attempt of a post that failed in a way that
  * proves it never reached Discord (a refused connection, a refusal, a failure before sending), so
  * a retry posts it. Elsewhere the attempt stays, as what a retry looks for in the history (a DM's
- * failed post is never marked `mayHavePosted`, so there an unmarked failure proves nothing).
+ * failed post is never marked `mayHavePosted`, so there an unmarked failure proves nothing). A run
+ * that lost its job (JOB_LOST) forgets nothing: the attempt noted now may be the job's new holder's.
  */
 export async function forgetUnsent(
   job: Pick<ParsedMessageJob, 'readsHistory'>,
@@ -36,7 +37,7 @@ export async function forgetUnsent(
   answered: readonly string[],
   deps: Pick<MessageJobDeps, 'ledger' | 'logger'>,
 ): Promise<void> {
-  if (job.readsHistory !== false || mayHavePosted(error)) return;
+  if (job.readsHistory !== false || mayHavePosted(error) || isFeelbotError(error, ErrorCodes.JobLost)) return;
   try {
     await deps.ledger.forgetAttempt(answered);
   } catch (forgetError) {

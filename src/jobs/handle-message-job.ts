@@ -1,9 +1,11 @@
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
+import { replyDigest } from '../domain/reply-digest.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
 import { ALWAYS_HELD, type JobHold } from './job-hold.js';
+import { attemptAtSend } from './attempt-at-send.js';
 import { blockForAdmins, blockedReason, isAdminProblem, serverLeft } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
 import { classifyOne } from './classify-one.js';
@@ -93,27 +95,27 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const persona = applyPersonaLook(voice, recheck.settingsNow?.personaLooks[personaEmotion]);
   const stillOurs = () => ensureStillOurs(answered, deps, run);
   const alreadyAnswered = { status: 'skipped', reason: 'already-answered', emotion: analysis.emotion } as const;
-  // Before the attempt is noted too, outside the try: a run that lost its job neither overwrites nor forgets the attempt of the job's new holder.
+  // Before the post's waits too, outside the try: a run that lost its job makes no request for a reply it will not send.
   try {
     await stillOurs();
   } catch (error) {
     if (isAnsweredMeanwhile(error)) return alreadyAnswered;
     throw error;
   }
+  const sending = attemptAtSend(answered, { digest: replyDigest(content), persona: persona.name, personaKey: personaEmotion }, stillOurs, deps);
   let posted;
   try {
-    await deps.ledger.recordAttempt(answered, { content, persona: persona.name, personaKey: personaEmotion, startedAt: Date.now() });
     posted = await deps.replier.post({
       target,
       persona,
       content,
       nonce: job.messageId,
       detected: { emotion: analysis.emotion, confidence: analysis.confidence },
-    }, { log: deps.logger, signal, beforeSend: stillOurs });
+    }, { log: deps.logger, signal, beforeSend: sending.beforeSend });
   } catch (error) {
     if (isAnsweredMeanwhile(error)) return alreadyAnswered;
-    // A run that lost its job at the check before the send sent nothing: the attempt it noted is forgotten as any unsent one's.
-    await forgetUnsent(job, error, answered, deps);
+    // Only an attempt this run noted is its to forget: one stopped before its send noted none, and the job's new holder may have noted its own.
+    if (sending.noted) await forgetUnsent(job, error, answered, deps);
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
     // The thread or channel was deleted meanwhile, its messages with it: nothing is left to answer, and a retry would meet the same.

@@ -1,7 +1,11 @@
-import type { ReplyTarget } from '../ports/persona-replier.js';
+import type { PostAttempt } from '../ports/delivery-ledger.js';
+import type { PostedReply, ReplyTarget } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
 import { noteReplyPersona } from './note-reply-persona.js';
+
+/** Other jobs' replies of the same words by the same persona passed over, at most: a handful within minutes is already many. */
+const MAX_OTHER_REPLIES = 5;
 
 /**
  * True when an earlier attempt's post landed although it failed (a 5xx or a timeout after Discord
@@ -18,10 +22,31 @@ export async function landedEarlier(
   if (job.readsHistory === false) return false;
   const attempt = await deps.ledger.findAttempt(answered);
   if (!attempt) return false;
-  const landed = await deps.replier.findPosted(target, attempt);
+  const landed = await findOwnPost(answered, target, attempt, deps);
   if (!landed) return false;
   const noted = attempt.personaKey ? noteReplyPersona(landed.messageId, attempt.personaKey, deps) : undefined;
   await Promise.all([deps.ledger.record(answered, landed.messageId), noted]);
   deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
   return true;
+}
+
+/**
+ * The attempt's post in the history, passing over any the ledger recorded as another job's reply:
+ * a persona often says the same short words to several members, and those are not this job's.
+ */
+async function findOwnPost(
+  answered: readonly string[],
+  target: ReplyTarget,
+  attempt: PostAttempt,
+  deps: Pick<MessageJobDeps, 'ledger' | 'replier'>,
+): Promise<PostedReply | undefined> {
+  const besides: string[] = [];
+  for (let look = 0; look <= MAX_OTHER_REPLIES; look += 1) {
+    const found = await deps.replier.findPosted(target, { ...attempt, besides });
+    if (!found) return undefined;
+    const answers = await deps.ledger.answeredWith?.(found.messageId);
+    if (!answers || answers.some((id) => answered.includes(id))) return found;
+    besides.push(found.messageId);
+  }
+  return undefined;
 }

@@ -13,27 +13,39 @@ export interface DeliveryLedger {
   find(messageIds: readonly string[]): Promise<string | undefined>;
   record(messageIds: readonly string[], replyId: string): Promise<void>;
   /**
-   * Notes a reply about to be posted. A post that fails with no answer from Discord (a 5xx, a
-   * timeout) may still have landed; the next attempt then looks for it before posting again.
+   * Notes a reply about to be sent, right before the send (the replier's `beforeSend`). A post that
+   * fails with no answer from Discord (a 5xx, a timeout) may still have landed; the next attempt
+   * then looks for it before posting again. Kept until the messages are noted answered (`record`),
+   * or as long as a job can wait: a retry may run long after the post.
    */
   recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void>;
   findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined>;
   /**
    * When (epoch ms) a post for any of these messages was begun (recordAttempt) and not forgotten
-   * since: kept, without the reply's text, as long as a job can wait, since a worker may die
-   * between sending a post and noting how it ended.
+   * since: kept as long as a job can wait, since a worker may die between sending a post and
+   * noting how it ended.
    */
   findBegun(messageIds: readonly string[]): Promise<number | undefined>;
   /** Forgets the attempt: its post failed before it could reach Discord, so nothing of it landed. */
   forgetAttempt(messageIds: readonly string[]): Promise<void>;
+  /**
+   * The messages `replyId` was recorded as answering (`record`), kept as long as an attempt: a post
+   * found in the history that another job recorded as its reply (the same words by the same
+   * persona, to another member) is not this job's. Undefined when it was not recorded. A ledger
+   * whose replier never finds an earlier post (the terminal chat's) may leave it out.
+   */
+  answeredWith?(replyId: string): Promise<readonly string[] | undefined>;
 }
 
-/** A reply as it was sent to Discord: its text, whose voice, and when (epoch ms). */
+/** A reply as it was sent to Discord: a digest of its text (not the text), whose voice, and when (epoch ms). */
 export interface PostAttempt {
-  readonly content: string;
+  /** `replyDigest` of the text sent, which finding it in the history matches. */
+  readonly digest: string;
   /** The name it was posted under, which finding it in the history matches. */
   readonly persona: string;
   /** The persona that wrote it ('joy'), noted for the reply once found; absent in attempts an older version noted. */
   readonly personaKey?: Emotion;
   readonly startedAt: number;
+  /** Only when looking for the post (findPosted), never noted: messages found to be other jobs' replies, passed over. */
+  readonly besides?: readonly string[];
 }

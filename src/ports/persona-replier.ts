@@ -37,8 +37,9 @@ export interface PostContext {
   /**
    * Asked immediately before the reply is sent, after every wait (another worker's webhook lock,
    * an avatar's upload): it rejects to stop the post, when the run lost its job to another worker
-   * (JOB_LOST) or the reply was answered meanwhile. A replier whose sends no other worker repeats
-   * (the terminal chat's) may leave it unasked.
+   * (JOB_LOST) or the reply was answered meanwhile. The run notes its attempt there, so a replier
+   * whose post may land unconfirmed must ask it; one whose sends no other worker repeats (the
+   * terminal chat's) may leave it unasked.
    */
   readonly beforeSend?: () => Promise<void>;
 }

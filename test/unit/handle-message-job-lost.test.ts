@@ -80,11 +80,12 @@ describe('a run paused past its job lock (docker pause, a VM stall, Redis out of
     expect(replier.sent).toEqual([]);
   });
 
-  it('where the history cannot be read, the attempt it noted is forgotten as unsent, so the run that holds the job posts instead of ending post-unconfirmed', async () => {
+  it('where the history cannot be read, one that lost its job while its post waited notes no attempt, so the run that holds the job posts instead of ending post-unconfirmed', async () => {
     const { deps, ledger } = depsWith();
     const job = buildMessageJob({ readsHistory: false });
     await expect(handleMessageJob(job, deps, undefined, holdingFor(1))).rejects.toMatchObject({ code: 'JOB_LOST' });
-    expect(ledger.calls).toEqual(['recordAttempt', 'forgetAttempt']);
+    // Noted only once the check right before the send passes; nor is the new holder's attempt forgotten.
+    expect(ledger.calls).toEqual([]);
     const holder = waitingReplier();
     expect(await handleMessageJob(job, { ...deps, replier: holder }, undefined, holdingFor(Infinity))).toMatchObject({ status: 'posted' });
     expect(holder.sent).toHaveLength(1);
@@ -97,14 +98,15 @@ describe('a run paused past its job lock (docker pause, a VM stall, Redis out of
     const deps = buildMessageJobDeps({ ledger, replier });
     expect(await handleMessageJob(job, deps, undefined, holdingFor(Infinity))).toMatchObject({ status: 'skipped', reason: 'already-answered' });
     expect(replier.sent).toEqual([]);
-    expect(ledger.calls).toEqual(['recordAttempt']);
+    expect(ledger.calls).toEqual([]);
   });
 
-  it('one that holds its job throughout posts once, asked twice: before noting its attempt and before the send', async () => {
-    const { deps, replier } = depsWith();
+  it('one that holds its job throughout posts once, asked twice: before its post starts and right before the send, where its attempt is then noted', async () => {
+    const { deps, ledger, replier } = depsWith();
     const run = holdingFor(Infinity);
     expect(await handleMessageJob(buildMessageJob(), deps, undefined, run)).toMatchObject({ status: 'posted' });
     expect(run.asked).toBe(2);
     expect(replier.sent).toHaveLength(1);
+    expect(ledger.calls).toEqual(['recordAttempt', 'record']);
   });
 });

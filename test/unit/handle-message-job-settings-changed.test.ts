@@ -36,7 +36,8 @@ function depsWhereAdminActs(options: {
       dispose: async () => undefined,
     },
     settings: { get: async () => ((reads.count += 1), stored), update: async () => stored },
-    replier: { post: async (reply) => (posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
+    // Asks beforeSend, where the attempt is noted, as the webhook replier does right before it sends.
+    replier: { post: async (reply, context) => (await context?.beforeSend?.(), posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
     ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined, findBegun: async () => undefined, forgetAttempt: async () => undefined },
   });
   return { deps, prompts, posted, attempts, reads };

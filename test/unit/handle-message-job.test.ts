@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../src/errors.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { replyDigest } from '../../src/domain/reply-digest.js';
 import { handleMessageJob, type MessageJobDeps } from '../../src/jobs/handle-message-job.js';
 import { NO_DELETIONS } from '../../src/ports/deleted-messages.js';
 import { NO_EDITS } from '../../src/ports/edited-messages.js';
@@ -342,17 +343,19 @@ describe('handleMessageJob', () => {
 
     /**
      * A replier whose posts land in the channel (`posted`) but answer 502 until `recover()`, and
-     * which finds an earlier post by its text, as the channel history would show it.
+     * which finds an earlier post by its text, as the channel history would show it. It asks
+     * `beforeSend` right before each send, as the webhook replier does.
      */
     function landingThen502(posted: PersonaReply[]) {
       let fail = true;
       const replier = {
-        post: async (reply: PersonaReply) => {
+        post: async (reply: PersonaReply, context?: PostContext) => {
+          await context?.beforeSend?.();
           posted.push(reply);
           if (fail) throw new Error('502 Bad Gateway, after Discord had posted');
           return { messageId: snowflake() };
         },
-        findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => p.content === attempt.content) ? { messageId: 'landed-1' } : undefined),
+        findPosted: async (_target: unknown, attempt: PostAttempt) => (posted.some((p) => replyDigest(p.content) === attempt.digest) ? { messageId: 'landed-1' } : undefined),
       };
       return { replier, recover: () => void (fail = false) };
     }
@@ -365,7 +368,7 @@ describe('handleMessageJob', () => {
       const { deps, posted } = depsWith({ ledger, generator });
       const { replier, recover } = landingThen502(posted);
       await expect(handleMessageJob(job, { ...deps, replier })).rejects.toThrow('502');
-      expect(attempts.get(job.messageId)).toMatchObject({ content: 'How wonderful!', persona: expect.any(String) });
+      expect(attempts.get(job.messageId)).toMatchObject({ digest: replyDigest('How wonderful!'), persona: expect.any(String) });
       recover();
       expect(await handleMessageJob(job, { ...deps, replier })).toEqual({ status: 'skipped', reason: 'already-answered' });
       expect(answered.get(job.messageId)).toBe('landed-1');

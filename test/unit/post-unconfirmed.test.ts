@@ -23,13 +23,15 @@ function memoryLedger(): DeliveryLedger & { readonly answered: Map<string, strin
 
 /**
  * A replier whose first post lands in the channel and then fails with `failure`; later posts land.
- * `lookedFor` counts the times an earlier post was looked for.
+ * `lookedFor` counts the times an earlier post was looked for. Each post asks `beforeSend` right
+ * before it is sent, as the webhook replier does.
  */
 function failingOnce(failure: FeelbotError) {
   const posted: PersonaReply[] = [];
   let lookedFor = 0;
   const replier: PersonaReplier = {
-    post: async (reply) => {
+    post: async (reply, context) => {
+      await context?.beforeSend?.();
       posted.push(reply);
       if (posted.length === 1) throw failure;
       return { messageId: `reply-${posted.length}` };
@@ -93,7 +95,8 @@ describe('a worker that died while its post was being sent (SIGKILL, the OOM kil
     let sent: () => void = () => undefined;
     const sending = new Promise<void>((resolve) => (sent = resolve));
     const replier: PersonaReplier = {
-      post: async (reply) => {
+      post: async (reply, context) => {
+        await context?.beforeSend?.();
         posted.push(reply);
         if (posted.length > 1) return { messageId: `reply-${posted.length}` };
         sent();

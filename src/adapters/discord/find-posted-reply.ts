@@ -1,4 +1,5 @@
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
+import { replyDigest } from '../../domain/reply-digest.js';
 import { snowflakeAt } from '../../domain/snowflake.js';
 import { sameWebhookName } from '../../domain/webhook-name.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
@@ -24,15 +25,17 @@ const MAX_HISTORY_PAGES = 5;
 /**
  * The reply an earlier attempt posted although it failed (a 5xx or a timeout after Discord had
  * posted), found in the channel's history from the attempt on: in guilds a webhook message with the
- * persona's name and the same text, in DMs the bot's embed. Undefined when it is not there, or when
- * the history cannot be read: then the reply is posted again. Without Read Message History Discord
- * shows an empty history, so where the job says the bot lacks it this is not asked (landedEarlier).
+ * persona's name and the same text, in DMs the bot's embed; never one of `attempt.besides` (other
+ * jobs' replies of the same words). Undefined when it is not there, or when the history cannot be
+ * read: then the reply is posted again. Without Read Message History Discord shows an empty
+ * history, so where the job says the bot lacks it this is not asked (landedEarlier).
  */
 export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: PostAttempt): Promise<PostedReply | undefined> {
   const isTheReply = (message: HistoryMessage) =>
-    target.guildId
-      ? message.webhook_id !== undefined && sameWebhookName(message.author?.username, attempt.persona) && sameText(message.content, attempt.content)
-      : sameWebhookName(message.embeds?.[0]?.author?.name, attempt.persona) && sameText(message.embeds?.[0]?.description, attempt.content);
+    !attempt.besides?.includes(message.id) &&
+    (target.guildId
+      ? message.webhook_id !== undefined && sameWebhookName(message.author?.username, attempt.persona) && sameText(message.content, attempt.digest)
+      : sameWebhookName(message.embeds?.[0]?.author?.name, attempt.persona) && sameText(message.embeds?.[0]?.description, attempt.digest));
   // Discord answers `after` with the oldest messages after it, newest first: read forward page by page.
   let after = snowflakeAt(attempt.startedAt - CLOCK_SKEW_MS);
   for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
@@ -46,9 +49,9 @@ export async function findPostedReply(rest: REST, target: ReplyTarget, attempt: 
   return undefined;
 }
 
-/** Texts as Discord keeps them: without leading or trailing whitespace. */
-function sameText(shown: string | undefined, sent: string): boolean {
-  return shown !== undefined && shown.trim() === sent.trim();
+/** The text shown is the one sent, as Discord keeps it (replyDigest trims it): only its digest was kept. */
+function sameText(shown: string | undefined, sentDigest: string): boolean {
+  return shown !== undefined && replyDigest(shown) === sentDigest;
 }
 
 /** A page of the channel's history after `after`; undefined when Discord will not show it. */

@@ -10,6 +10,7 @@ import { WebhookDirectory } from '../../../src/adapters/discord/webhook-director
 import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
 import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { replyDigest } from '../../../src/domain/reply-digest.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../../src/errors.js';
 import { personas, snowflake } from '../../factories.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
@@ -375,14 +376,14 @@ describe('posting as a persona through webhooks', () => {
       const startedAt = Date.now();
       await post.post({ target, persona: personas.love, content: 'So happy for you!' });
       const landed = await post.post({ target, persona: personas.joy, content: 'What great news!' });
-      expect(await post.findPosted(target, { persona: 'Joy', content: 'What great news!', startedAt })).toEqual(landed);
-      expect(await post.findPosted(target, { persona: 'Joy', content: 'Something else', startedAt })).toBeUndefined();
-      expect(await post.findPosted(target, { persona: 'Fear', content: 'What great news!', startedAt })).toBeUndefined();
+      expect(await post.findPosted(target, { persona: 'Joy', digest: replyDigest('What great news!'), startedAt })).toEqual(landed);
+      expect(await post.findPosted(target, { persona: 'Joy', digest: replyDigest('Something else'), startedAt })).toBeUndefined();
+      expect(await post.findPosted(target, { persona: 'Fear', digest: replyDigest('What great news!'), startedAt })).toBeUndefined();
       // A name or text that Discord shows trimmed, with runs of spaces collapsed, is still the same post.
       const spaced = await post.post({ target, persona: { ...personas.joy, name: 'Sunny Day' }, content: 'Look at you go!' });
-      expect(await post.findPosted(target, { persona: ' Sunny  Day', content: 'Look at you go!\n', startedAt })).toEqual(spaced);
+      expect(await post.findPosted(target, { persona: ' Sunny  Day', digest: replyDigest('Look at you go!\n'), startedAt })).toEqual(spaced);
       // A post before the attempt (beyond the clock-skew margin) is not this attempt's.
-      expect(await post.findPosted(target, { persona: 'Joy', content: 'So happy for you!', startedAt: Date.now() + 120_000 })).toBeUndefined();
+      expect(await post.findPosted(target, { persona: 'Joy', digest: replyDigest('So happy for you!'), startedAt: Date.now() + 120_000 })).toBeUndefined();
     });
 
     it('in a busy channel, past the first page of history after the attempt', async () => {
@@ -391,7 +392,7 @@ describe('posting as a persona through webhooks', () => {
       const startedAt = Date.now();
       for (let i = 0; i < 150; i++) discord.sendMessage({ channelId: channel.id, authorId: discord.world.users.member.id, content: `chatter ${i}` });
       const landed = await replier().post({ target, persona: personas.fear, content: 'Be careful out there.' });
-      expect(await replier().findPosted(target, { persona: 'Fear', content: 'Be careful out there.', startedAt })).toEqual(landed);
+      expect(await replier().findPosted(target, { persona: 'Fear', digest: replyDigest('Be careful out there.'), startedAt })).toEqual(landed);
     });
 
     it('in a DM: the embed with the persona\'s name and that text', async () => {
@@ -399,13 +400,13 @@ describe('posting as a persona through webhooks', () => {
       const target = { origin: 'discord' as const, guildId: null, channelId: dm.id };
       const startedAt = Date.now();
       const landed = await replier().post({ target, persona: personas.sadness, content: 'I am here with you.' });
-      expect(await replier().findPosted(target, { persona: 'Sadness', content: 'I am here with you.', startedAt })).toEqual(landed);
-      expect(await replier().findPosted(target, { persona: 'Joy', content: 'I am here with you.', startedAt })).toBeUndefined();
+      expect(await replier().findPosted(target, { persona: 'Sadness', digest: replyDigest('I am here with you.'), startedAt })).toEqual(landed);
+      expect(await replier().findPosted(target, { persona: 'Joy', digest: replyDigest('I am here with you.'), startedAt })).toBeUndefined();
     });
 
     it('a history Discord refuses to show (403) finds nothing; one it fails to serve (5xx) is a retryable error', async () => {
       const target = guildTarget();
-      const attempt = { persona: 'Joy', content: 'anything', startedAt: Date.now() };
+      const attempt = { persona: 'Joy', digest: replyDigest('anything'), startedAt: Date.now() };
       discord.failNext('GET /channels/:id/messages', [{ status: 403, code: 50_001, message: 'Missing Access' }]);
       expect(await replier().findPosted(target, attempt)).toBeUndefined();
       discord.failNext('GET /channels/:id/messages', Array.from({ length: 4 }, () => ({ status: 502 })));

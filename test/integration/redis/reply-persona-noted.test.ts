@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
 import { RedisReplyPersonas } from '../../../src/adapters/redis/redis-reply-personas.js';
+import { replyDigest } from '../../../src/domain/reply-digest.js';
 import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
 import type { PostAttempt } from '../../../src/ports/delivery-ledger.js';
-import type { PersonaReply } from '../../../src/ports/persona-replier.js';
+import type { PersonaReply, PostContext } from '../../../src/ports/persona-replier.js';
 import { buildMessageJob, buildMessageJobDeps, buildSettings, snowflake } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -26,16 +27,18 @@ describe("the worker notes which persona posted each reply, for the gateway's ne
     const replyPersonas = new RedisReplyPersonas(redis.connection, prefix);
     const renamed = buildSettings({ personaLooks: { joy: { name: 'Sunny' } } });
     // Discord posts the reply, then answers 502; the channel's history shows it under the name it was posted with.
+    // The attempt is noted at beforeSend, which the replier asks right before it sends, as the webhook replier does.
     const landed: Array<{ id: string; reply: PersonaReply }> = [];
     let fail = true;
     const replier = {
-      post: async (reply: PersonaReply) => {
+      post: async (reply: PersonaReply, context?: PostContext) => {
+        await context?.beforeSend?.();
         landed.push({ id: snowflake(), reply });
         if (fail) throw new Error('502 Bad Gateway, after Discord had posted');
         return { messageId: landed.at(-1)!.id };
       },
       findPosted: async (_target: unknown, attempt: PostAttempt) => {
-        const found = landed.find(({ reply }) => reply.persona.name === attempt.persona && reply.content === attempt.content);
+        const found = landed.find(({ reply }) => reply.persona.name === attempt.persona && replyDigest(reply.content) === attempt.digest);
         return found && { messageId: found.id };
       },
     };
