@@ -17,6 +17,8 @@ export const ErrorCodes = {
   ModelNotFound: 'MODEL_NOT_FOUND',
   ModelCorrupt: 'MODEL_CORRUPT',
   ModelDownloadFailed: 'MODEL_DOWNLOAD_FAILED',
+  /** EMOTION_MODEL is an architecture (config.json's model_type) transformers.js has no class for: no download or copy can help. */
+  ModelUnsupported: 'MODEL_UNSUPPORTED',
   /** A disk has no room for what feelbot must write there (a model download into MODELS_DIR); details say how much. */
   DiskFull: 'DISK_FULL',
   /** MODELS_DIR cannot be written (a read-only volume, another user's folder) and a model it lacks must be downloaded there. */

@@ -35,13 +35,13 @@ export interface WindowLimits {
   readonly tokens: number;
 }
 
-/** The words that fit one window of a model that reads `maxTokens` tokens (its model_max_length). */
+/** The words that fit one window of a model that reads `maxTokens` tokens (its tokenizer's limit or its position table's, the fewer). */
 export function wordsPerWindow(maxTokens: number): number {
   const words = Math.floor((maxTokens - SPECIAL_TOKENS) / TOKENS_PER_WORD);
   return Math.min(MAX_WORDS_PER_WINDOW, Math.max(MIN_WORDS_PER_WINDOW, words));
 }
 
-/** A window of a model that reads `maxTokens` tokens (its model_max_length). */
+/** A window of a model that reads `maxTokens` tokens (its tokenizer's limit or its position table's, the fewer). */
 export function windowLimits(maxTokens: number): WindowLimits {
   return { words: wordsPerWindow(maxTokens), tokens: Math.max(1, maxTokens - SPECIAL_TOKENS) };
 }

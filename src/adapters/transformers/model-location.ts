@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { resolveProjectPath } from '../files/package-root.js';
 
 export type ModelLocation =
-  | { readonly kind: 'local'; readonly root: string; readonly name: string; readonly dir: string }
+  | { readonly kind: 'local'; readonly dir: string }
   | { readonly kind: 'hub'; readonly id: string };
 
 /** "owner/name" with the characters the Hugging Face hub allows. */
@@ -20,7 +20,7 @@ export function locateModel(model: string): ModelLocation {
         permanent: true,
       });
     }
-    return { kind: 'local', root: dirname(dir), name: basename(dir), dir };
+    return { kind: 'local', dir };
   }
   if (HUB_ID.test(model) && !model.startsWith('.') && !model.startsWith('models/')) return { kind: 'hub', id: model };
   throw new FeelbotError(

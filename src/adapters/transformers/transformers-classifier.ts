@@ -1,4 +1,4 @@
-import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
+import { env, LogLevel, type TextClassificationPipeline } from '@huggingface/transformers';
 import { aggregateScores, type AggregateOptions, type LabelScore } from '../../domain/aggregate-scores.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
 import { resolveLabelMapping, type LabelMapping } from '../../domain/label-mapping.js';
@@ -9,15 +9,16 @@ import { normalizeChatText } from '../../domain/normalize-chat-text.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../domain/unreadable-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
+import { inferenceError } from './inference-error.js';
 import { lengthBatches } from './length-batches.js';
-import { whyNotMade } from '../llama/download-folder.js';
 import { scoresWithSigmoids } from './label-scoring.js';
-import { folderLoadError, hubDownloadInterrupted, hubLoadError, type LocalFolderFacts } from './load-error.js';
-import { isFeelbotFolder, readModelConfig, type ModelConfig } from './model-config.js';
+import { DEFAULT_HUB_CACHE, loadTextClassifier } from './load-text-classifier.js';
+import { readModelConfig } from './model-config.js';
+import { modelLabels } from './model-labels.js';
 import { locateModel, type ModelLocation } from './model-location.js';
-import { weightsFile, type OnnxDtype } from './onnx-dtype.js';
+import type { OnnxDtype } from './onnx-dtype.js';
 import { stallTimeoutFetch } from './stall-timeout-fetch.js';
-import { dtypeLoaded, dtypeToRequest } from './weights-dtype.js';
+import { enforceTokenLimit, tokenLimit, type PositionConfig } from './token-limit.js';
 import { wordTokenCounter } from './word-token-counter.js';
 
 export interface TransformersClassifierOptions {
@@ -30,7 +31,8 @@ export interface TransformersClassifierOptions {
   /**
    * ONNX weights to load (EMOTION_DTYPE): "fp32" is onnx/model.onnx, "q8" onnx/model_quantized.onnx.
    * Defaults to the model's own choice (dtypeToRequest): a feelbot folder's feelbot_default_dtype,
-   * else its config.json's transformers.js_config, else q8 for a folder with only quantized weights, else fp32.
+   * else its config.json's transformers.js_config, else q8 for a folder with only quantized weights, else fp32
+   * (for a hub model with no fp32 weights, its q8 ones, else its fp16 ones).
    */
   readonly dtype?: OnnxDtype;
   /**
@@ -48,51 +50,49 @@ export interface TransformersClassifierOptions {
 const TARGETS = `${EMOTIONS.join(', ')} or ${NEUTRAL}`;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
-/** Where hub models are cached when no cacheDir is given. */
-const DEFAULT_HUB_CACHE = 'models/hub';
-/** Assumed when a tokenizer states no usable limit (some hub tokenizers say 1e30): BERT's 512. */
-const FALLBACK_MAX_TOKENS = 512;
 
 /**
  * The default classifier: a transformers.js text-classification pipeline (ONNX Runtime), loaded
  * once per process. Any hub model whose labels map onto feelbot's plugs in.
  */
 export class TransformersClassifier implements EmotionClassifier {
+  private readonly limits: WindowLimits;
+
   private constructor(
     /** Which mapping read the model's labels: a KNOWN_LABEL_MAPPINGS key, or "custom" for the operator's. */
     readonly labelMappingName: string,
+    /** EMOTION_MODEL, for naming the model in an error. */
+    private readonly model: string,
     private readonly classifier: TextClassificationPipeline,
     private readonly mapping: LabelMapping,
     private readonly normalize: (text: string) => string,
     private readonly aggregate: AggregateOptions,
-    private readonly limits: WindowLimits,
-  ) {}
+    /** The tokens, [CLS] and [SEP] included, the model reads at once; transformers.js cuts an input there. */
+    private readonly tokenLimit: number,
+  ) {
+    this.limits = windowLimits(tokenLimit);
+  }
 
   static async load(options: TransformersClassifierOptions): Promise<TransformersClassifier> {
     const location = locateModel(options.model);
     configureEnvironment(location, options.cacheDir, options.stallTimeoutMs, options.signal);
-    const modelId = location.kind === 'local' ? location.name : location.id;
     const config = location.kind === 'local' ? await readModelConfig(location.dir) : undefined;
-    const dtype = dtypeToRequest(options.dtype, config, location.kind === 'local' ? location.dir : undefined);
-    let classifier: TextClassificationPipeline;
-    try {
-      // No dtype lets transformers.js read the model's own choice from its config.json.
-      classifier = (await pipeline('text-classification', modelId, dtype ? { dtype } : {})) as TextClassificationPipeline;
-    } catch (cause) {
-      if (options.signal?.aborted) throw hubDownloadInterrupted(options.model, options.cacheDir, options.signal.reason);
-      if (location.kind === 'local') throw folderLoadError(location.dir, cause, folderFacts(config ?? {}, options.dtype, dtype));
-      const cacheDir = options.cacheDir ?? DEFAULT_HUB_CACHE;
-      throw hubLoadError(options.model, location, await whyNotMade(cacheDir, cause), cacheDir);
-    }
-    const modelConfig = classifier.model.config as { id2label?: Record<string, string>; problem_type?: string };
-    const labels = Object.values(modelConfig.id2label ?? {});
+    const classifier = await loadTextClassifier({ ...options, location, config });
+    const modelConfig = classifier.model.config as PositionConfig & { problem_type?: string };
+    const limit = tokenLimit(classifier.tokenizer.model_max_length, modelConfig);
+    enforceTokenLimit(classifier.tokenizer, limit);
+    const { labels, unnamed } = await modelLabels(classifier).catch(async (cause: unknown) => {
+      await classifier.dispose();
+      throw inferenceError(options.model, limit, cause);
+    });
     const { mapping, name, unmapped } = resolveLabelMapping(labels, options.labelMapping);
     if (!mapping) {
       await classifier.dispose();
       throw new FeelbotError(
         ErrorCodes.ModelLabelsUnmapped,
-        (labels.length === 0
-          ? `EMOTION_MODEL ${options.model} states no labels (its config.json has no id2label), so feelbot cannot map them. `
+        (unnamed
+          ? `EMOTION_MODEL ${options.model} states no labels (its config.json has no id2label), so feelbot names its outputs ` +
+            `as transformers does, ${unmapped.join(', ')}, and cannot map them. `
           : `EMOTION_MODEL ${options.model} has labels feelbot cannot map: ${unmapped.join(', ')}. `) +
           (options.labelMapping && labels.length > 0
             ? `Add ${unmapped.length === 1 ? 'it' : 'them'} to the EMOTION_LABEL_MAP file, mapping each to ${TARGETS}.`
@@ -107,7 +107,7 @@ export class TransformersClassifier implements EmotionClassifier {
       neutralThreshold: options.neutralThreshold,
       multiLabel: scoresWithSigmoids(modelConfig),
     };
-    return new TransformersClassifier(name, classifier, mapping, normalize, aggregate, windowLimits(tokenLimit(classifier)));
+    return new TransformersClassifier(name, options.model, classifier, mapping, normalize, aggregate, limit);
   }
 
   async classify(texts: readonly string[]): Promise<EmotionAnalysis[]> {
@@ -123,7 +123,9 @@ export class TransformersClassifier implements EmotionClassifier {
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
       // An array input always comes back as one list of scores per text, even for a single text.
-      const scores = (await this.classifier(batch.map((index) => windows[index]!), { top_k: null })) as unknown as LabelScore[][];
+      const scores = (await this.classifier(batch.map((index) => windows[index]!), { top_k: null }).catch((cause: unknown) => {
+        throw inferenceError(this.model, this.tokenLimit, cause);
+      })) as unknown as LabelScore[][];
       batch.forEach((index, k) => (output[index] = scores[k]!));
     }
     let offset = 0;
@@ -142,26 +144,13 @@ export class TransformersClassifier implements EmotionClassifier {
   }
 }
 
-/** What a local folder's MODEL_CORRUPT advice needs: whose folder it is, and which weights file was wanted. */
-function folderFacts(config: ModelConfig, asked: OnnxDtype | undefined, requested: OnnxDtype | undefined): LocalFolderFacts {
-  const loaded = dtypeLoaded(requested, config);
-  return {
-    feelbotFolder: isFeelbotFolder(config),
-    weights: loaded && { file: weightsFile(loaded), dtype: loaded, asked: asked !== undefined },
-  };
-}
-
-/** The tokenizer's model_max_length, or BERT's 512 when it states none that is usable. */
-function tokenLimit(classifier: TextClassificationPipeline): number {
-  const stated = Number((classifier.tokenizer as { model_max_length?: unknown }).model_max_length);
-  return Number.isFinite(stated) && stated > 0 && stated <= 100_000 ? stated : FALLBACK_MAX_TOKENS;
-}
-
 function configureEnvironment(location: ModelLocation, cacheDir: string | undefined, stallTimeoutMs: number | undefined, signal: AbortSignal | undefined): void {
+  // transformers.js logs a failed run's inputs, the user's text as token ids, to stderr; feelbot
+  // reports its failures itself, as coded errors, and only NONE silences that log.
+  env.logLevel = LogLevel.NONE;
   if (location.kind === 'local') {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
-    env.localModelPath = location.root;
   } else {
     env.allowRemoteModels = true;
     env.cacheDir = cacheDir ?? DEFAULT_HUB_CACHE;

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ModelRegistry } from '@huggingface/transformers';
 import type { ModelConfig } from './model-config.js';
 import { isOnnxDtype, weightsFile, type OnnxDtype } from './onnx-dtype.js';
 
 /** What transformers.js loads on the CPU when neither feelbot nor the model's config.json names a dtype. */
 const TRANSFORMERS_DEFAULT_DTYPE: OnnxDtype = 'fp32';
+/** What a hub model with no fp32 weights loads instead, in order: q8 as a local folder does, else fp16, which the CPU also runs. */
+const HUB_FALLBACK_DTYPES: readonly OnnxDtype[] = ['q8', 'fp16'];
 
 /**
  * The dtype feelbot asks transformers.js for: the operator's (EMOTION_DTYPE), else a feelbot
@@ -29,4 +32,21 @@ export function dtypeLoaded(requested: OnnxDtype | undefined, config: ModelConfi
   const declared = config?.['transformers.js_config']?.dtype;
   if (declared === undefined || declared === 'auto') return TRANSFORMERS_DEFAULT_DTYPE;
   return isOnnxDtype(declared) ? declared : undefined;
+}
+
+/** The weights a hub model with no fp32 ones loads instead, of those `available`; undefined when it has none of them. */
+export function hubFallbackDtype(available: readonly OnnxDtype[] | undefined): OnnxDtype | undefined {
+  return HUB_FALLBACK_DTYPES.find((dtype) => available?.includes(dtype));
+}
+
+/**
+ * The dtypes a hub repository has ONNX weights for, as transformers.js finds them (a request for
+ * each weights file); undefined when it cannot tell (the hub did not answer).
+ */
+export async function hubDtypes(id: string): Promise<OnnxDtype[] | undefined> {
+  try {
+    return (await ModelRegistry.get_available_dtypes(id)).filter(isOnnxDtype);
+  } catch {
+    return undefined;
+  }
 }

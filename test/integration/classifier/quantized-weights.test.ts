@@ -85,7 +85,6 @@ describe("the shipped model's weights", () => {
   it('are still its fp32 ones: a broken onnx/model_quantized.onnx beside them changes nothing', async () => {
     const dir = writeRelabelledClassifier(SHIPPED_EMOTION_MODEL, `${GENERATED_DIR}own-broken-q8`, OWN, { keepNormalizer: true });
     writeFileSync(join(dir, 'onnx', 'model_quantized.onnx'), NOT_ONNX);
-    // One after the other: transformers.js reads local folders from one process-wide root (env.localModelPath).
     const copy = await loadEmotionModel({ model: dir });
     const shipped = await loadEmotionModel({ model: SHIPPED_EMOTION_MODEL });
     try {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
@@ -22,7 +23,7 @@ describe('a message whose words take more pieces than the shipped model reads at
   beforeAll(async () => {
     classifier = await TransformersClassifier.load({ model: SHIPPED_EMOTION_MODEL });
     env.allowLocalModels = true;
-    tokenizer = await AutoTokenizer.from_pretrained('emotion');
+    tokenizer = await AutoTokenizer.from_pretrained(resolve(SHIPPED_EMOTION_MODEL));
   });
   afterAll(async () => {
     await classifier?.dispose();
