@@ -17,6 +17,7 @@ import { serverLeft } from './blocked-places.js';
 import { parseAnalysisJob, type AnalysisJob } from './analysis-job.js';
 import { cardSpeaker } from './card-speaker.js';
 import { classifyOne } from './classify-one.js';
+import { generateWithoutLoraWait } from './generate-without-lora-wait.js';
 import { tokenMsLeft } from './interaction-lifetime.js';
 import type { JobHold } from './job-hold.js';
 import { sendAnalysisAnswer } from './send-analysis-answer.js';
@@ -176,12 +177,13 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('the interaction token is about to expire')), msLeft(job) - ANSWER_MARGIN_MS);
   try {
-    const result = await deps.generator.generate({
+    // Not waiting for a busy LoRA context: the /feel would hold a worker slot other replies need.
+    const result = await generateWithoutLoraWait(deps.generator, {
       prompt: buildAnalysisPrompt(persona, job.text, 'someone'),
       sampling: { ...persona.sampling, maxTokens: ANALYSIS_LINE_MAX_TOKENS },
       loraPath: persona.lora,
       signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
-    });
+    }, deps.logger.child({ persona: persona.name }));
     deps.metrics.observeGeneration('feel', result.tokens, result.totalMs / 1_000);
     return cleanReply(result.text, {
       personaName: persona.name,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
 import { createLogger } from '../../src/adapters/logging/pino-logger.js';
 import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
+import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
 import type { EmotionScores } from '../../src/domain/emotions.js';
@@ -213,6 +214,38 @@ describe('handleAnalysisJob', () => {
     const failed = recordingDeps(undefined, { generator: { parallelism: 1, generate: async () => Promise.reject(new Error('out of memory')), dispose: async () => undefined } });
     await handleAnalysisJob(buildAnalysisJob(), failed.deps);
     expect({ late: late.observed, failed: failed.observed }).toEqual({ late: [], failed: [] });
+  });
+
+  it("a LoRA persona whose context is busy writes its line on the base context at once, rather than holding the worker's slot to wait", async () => {
+    const lora = '/models/joy-lora.gguf';
+    const requests: Array<{ loraPath?: string | undefined; whenBusy?: string | undefined; prompt: string }> = [];
+    // As the llama generator does while the LoRA context's sequences are all busy: a request that
+    // may not wait is refused with LLM_BUSY; one that may waits, here until the LoRA reply ends.
+    const busyLora = (baseLine: () => Promise<string>): AnalysisJobDeps['generator'] => ({
+      parallelism: 1,
+      generate: async (request) => {
+        requests.push({ loraPath: request.loraPath, whenBusy: request.whenBusy, prompt: JSON.stringify(request.prompt) });
+        if (request.loraPath && request.whenBusy === 'refuse') throw new FeelbotError(ErrorCodes.LlmBusy, 'busy', { details: { retryAfterMs: 2_000 } });
+        const text = request.loraPath ? 'Written after the LoRA reply ended.' : await baseLine();
+        return { text, tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 };
+      },
+      dispose: async () => undefined,
+    });
+    const { logger, lines } = capturedLogger('debug');
+    const joyOnLora = { ...personas, joy: { ...personas.joy, lora } };
+    const { deps, answers } = recordingDeps(undefined, { personas: joyOnLora, logger, generator: busyLora(async () => 'So happy for you!') });
+    expect(await handleAnalysisJob(buildAnalysisJob(), deps)).toMatchObject({ status: 'answered', persona: 'joy' });
+    expect(requests.map(({ loraPath, whenBusy }) => ({ loraPath, whenBusy }))).toEqual([{ loraPath: lora, whenBusy: 'refuse' }, { loraPath: undefined, whenBusy: undefined }]);
+    // The same prompt: the persona's voice comes from it, as for a persona without a LoRA.
+    expect(requests[1]!.prompt).toBe(requests[0]!.prompt);
+    expect(answers[0]!.embeds[0]!.description).toBe('So happy for you!');
+    expect(lines).toContainEqual(expect.objectContaining({ code: 'LLM_BUSY', persona: 'Joy', loraPath: lora }));
+    // The base context failing too: the card goes without a line, as for any failed line.
+    requests.length = 0;
+    const failing = recordingDeps(undefined, { personas: joyOnLora, generator: busyLora(async () => Promise.reject(new Error('out of memory'))) });
+    expect(await handleAnalysisJob(buildAnalysisJob(), failing.deps)).toMatchObject({ status: 'answered', persona: 'joy' });
+    expect(requests).toHaveLength(2);
+    expect(failing.answers[0]!.embeds[0]!.description).toBeUndefined();
   });
 
   it('a persona line the model started as a heading or a quote is shown on the card as a plain line', async () => {
