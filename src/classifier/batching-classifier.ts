@@ -1,3 +1,4 @@
+import { isFeelbotError } from '../errors.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../ports/emotion-classifier.js';
 
 export interface BatchingOptions {
@@ -31,7 +32,7 @@ export class BatchingClassifier implements EmotionClassifier {
   private queued = 0;
   /** Cancels the flush that is scheduled, if any. */
   private cancelScheduled: (() => void) | undefined;
-  /** Model calls not yet settled; dispose waits for them, so no caller meets a disposed model. */
+  /** Model calls not yet settled (with those sent again after a failure); dispose waits for them, so no caller meets a disposed model. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -78,16 +79,29 @@ export class BatchingClassifier implements EmotionClassifier {
     this.queue = [];
     this.queued = 0;
     if (batch.length === 0) return;
-    this.track(this.inner.classify(batch.flatMap((pending) => pending.texts))).then(
-      (results) => {
-        let offset = 0;
-        for (const pending of batch) {
-          pending.resolve(results.slice(offset, offset + pending.texts.length));
-          offset += pending.texts.length;
-        }
-      },
-      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
-    );
+    void this.track(this.answer(batch));
+  }
+
+  /**
+   * Answers every caller of the batch from one model call. A text the model fails for good fails
+   * the whole call; then each caller's texts are sent again on their own, so only the caller whose
+   * text fails is failed for good, not those whose texts merely shared its call. A failure a retry
+   * may mend reaches every caller as it is: each retries.
+   */
+  private async answer(batch: readonly Pending[]): Promise<void> {
+    let results: EmotionAnalysis[];
+    try {
+      results = await this.inner.classify(batch.flatMap((pending) => pending.texts));
+    } catch (error) {
+      if (batch.length === 1 || !isFeelbotError(error) || !error.permanent) batch.forEach((pending) => pending.reject(error));
+      else await Promise.all(batch.map((pending) => this.inner.classify(pending.texts).then(pending.resolve, pending.reject)));
+      return;
+    }
+    let offset = 0;
+    for (const pending of batch) {
+      pending.resolve(results.slice(offset, offset + pending.texts.length));
+      offset += pending.texts.length;
+    }
   }
 
   private track<T>(call: Promise<T>): Promise<T> {

@@ -122,10 +122,7 @@ export class TransformersClassifier implements EmotionClassifier {
     const windows = windowsPerText.flat().map((window) => window.text);
     const output: LabelScore[][] = new Array<LabelScore[]>(windows.length);
     for (const batch of lengthBatches(windows, INFERENCE_BATCH)) {
-      // An array input always comes back as one list of scores per text, even for a single text.
-      const scores = (await this.classifier(batch.map((index) => windows[index]!), { top_k: null }).catch((cause: unknown) => {
-        throw inferenceError(this.model, this.tokenLimit, cause);
-      })) as unknown as LabelScore[][];
+      const scores = await this.scoreWindows(batch.map((index) => windows[index]!));
       batch.forEach((index, k) => (output[index] = scores[k]!));
     }
     let offset = 0;
@@ -141,6 +138,23 @@ export class TransformersClassifier implements EmotionClassifier {
 
   async dispose(): Promise<void> {
     await this.classifier.dispose();
+  }
+
+  /**
+   * Scores windows in one ONNX call. When a call of several fails, each is read alone: the call may
+   * have failed for the batch (its padding to the longest window, its memory), and a text that shared
+   * it must not fail for good for another's window. Only a window that fails alone fails its text.
+   */
+  private async scoreWindows(windows: readonly string[]): Promise<LabelScore[][]> {
+    try {
+      // An array input always comes back as one list of scores per text, even for a single text.
+      return (await this.classifier([...windows], { top_k: null })) as unknown as LabelScore[][];
+    } catch (cause) {
+      if (windows.length === 1) throw inferenceError(this.model, this.tokenLimit, cause);
+    }
+    const scores: LabelScore[][] = [];
+    for (const window of windows) scores.push(...(await this.scoreWindows([window])));
+    return scores;
   }
 }
 
