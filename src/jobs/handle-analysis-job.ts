@@ -61,7 +61,10 @@ export type AnalysisOutcome =
   | { readonly status: 'answered'; readonly emotion: null; readonly persona: null }
   /** Queued past its token's lifetime (a worker outage, say): no answer could reach Discord. */
   | { readonly status: 'skipped'; readonly reason: 'interaction-expired' }
-  /** A later run of a job whose earlier run's edit landed though its request failed (a 502 after Discord applied it). */
+  /**
+   * A later run of a job whose earlier run's edit landed though its request failed (a 502 after
+   * Discord applied it), or whose private card reached, or may have reached, its asker before a later step failed.
+   */
   | { readonly status: 'skipped'; readonly reason: 'answered-earlier' }
   /**
    * Its server removed the bot (asked just before, or while the answer was made): the server's
@@ -130,8 +133,10 @@ const UNREADABLE_EMBED: InteractionEmbed = {
 
 /**
  * A later run (after a failure, a stall or a delay) first reads what the user sees: an earlier
- * run's edit may have landed though its request failed, and answering again would replace it.
- * With too little of the token left for any request, nothing is read (nor sent).
+ * run's edit may have landed though its request failed, and answering again would replace it; its
+ * private card may have reached its asker, and sending it again would show it twice (the responder
+ * then removes the public placeholder it left). With too little of the token left for any request,
+ * nothing is read (nor sent).
  */
 async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: AnalysisRun): Promise<boolean> {
   if (run.started <= 1 || msLeft(job) < LATE_NOTICE_MS) return false;

@@ -27,7 +27,10 @@ export interface InteractionResponder {
   editOriginal(applicationId: string, token: string, response: InteractionResponse): Promise<void>;
   /**
    * True once the deferred answer no longer shows "thinking…": an edit landed, maybe one whose
-   * request failed after Discord had applied it (a 502). Fails as `editOriginal` does.
+   * request failed after Discord had applied it (a 502). A private card an earlier call began
+   * counts once it reached, or may have reached, its asker (never sent twice), and its public
+   * placeholder is then removed; one Discord cannot have posted does not, so it is sent again.
+   * Fails as `editOriginal` does.
    */
   hasAnswered(applicationId: string, token: string): Promise<boolean>;
   /**
@@ -35,7 +38,8 @@ export interface InteractionResponder {
    * "thinking…": a text for a failure the channel need not see, or the whole answer (a /feel card
    * and its files) for a channel whose replies were turned off. Stops at the first request that
    * fails, which fails as `editOriginal` does; a failed private text first leaves itself in the
-   * public "thinking…", unless the token was refused, but a failed private answer never does.
+   * public "thinking…", unless the token was refused, but a failed private answer never does: it
+   * leaves a note that its answer went to its asker, which `hasAnswered` finishes or sends again.
    */
   answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse): Promise<void>;
 }

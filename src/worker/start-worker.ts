@@ -18,6 +18,7 @@ import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js'
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import { RedisReplyPersonas } from '../adapters/redis/redis-reply-personas.js';
 import { RedisDeliveryLedger } from '../adapters/redis/redis-delivery-ledger.js';
+import { RedisPrivateFollowUps } from '../adapters/redis/redis-private-follow-ups.js';
 import { RedisSettingsStore } from '../adapters/redis/redis-settings-store.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import type { EmotionClassifier } from '../ports/emotion-classifier.js';
@@ -128,7 +129,7 @@ export async function startWorker(
     generator: measureSequenceWait(generator, 'feel', metrics),
     personas,
     settings,
-    responder: new InteractionWebhookResponder(rest, { postRest: onceRest }),
+    responder: new InteractionWebhookResponder(rest, { postRest: onceRest, followUps: new RedisPrivateFollowUps(redis, config.redis.prefix) }),
     blocks: messageDeps.blocks,
     renderChart: (scores, set) => renderEmotionChart(scores, chartColors(set)),
     avatarImage: (persona) => avatars.image(persona),

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
+import { RedisPrivateFollowUps } from '../../../src/adapters/redis/redis-private-follow-ups.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../../src/domain/unreadable-text.js';
 import type { GuildSettings } from '../../../src/domain/guild-settings.js';
@@ -15,6 +16,7 @@ import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
 import { buildAnalysis, buildAnalysisJob, personas } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
+import { closedPort } from '../../support/closed-port.js';
 
 /**
  * README: "Changes apply at once, also to replies already being written", and "a public /feel in
@@ -31,12 +33,16 @@ const LINE = 'Yay, this is the best day ever!';
 let discord: FakeDiscord;
 let responder: InteractionWebhookResponder;
 let settings: RedisSettingsStore;
+let followUps: RedisPrivateFollowUps;
 
 // A Discord of its own per test, so that a channel shows only that test's messages.
 beforeEach(async () => {
   discord = await startFakeDiscord();
-  responder = new InteractionWebhookResponder(createDiscordRest(discord.apiUrl, discord.token));
-  settings = new RedisSettingsStore(redis.connection, `{feel-settings-${randomUUID().slice(0, 8)}}`);
+  const prefix = `{feel-settings-${randomUUID().slice(0, 8)}}`;
+  settings = new RedisSettingsStore(redis.connection, prefix);
+  // As the worker wires it: a retry, on any worker, reads how far an earlier run's private card got.
+  followUps = new RedisPrivateFollowUps(redis.connection, prefix);
+  responder = new InteractionWebhookResponder(createDiscordRest(discord.apiUrl, discord.token), { followUps });
 });
 
 afterEach(async () => {
@@ -172,6 +178,23 @@ describe('/feel asked publicly, and its place turned off before it is answered',
 
     expect(shownIn(channelId)).toMatchObject([{ ephemeral: true, title: 'No emotion found' }]);
   });
+});
+
+describe('/feel asked publicly, its place turned off, and its private card failed on the way', () => {
+  it('a private card whose follow-up never reached Discord (connection refused) is sent by the retry, not lost behind the placeholder note (README: "posts then")', async () => {
+    const channelId = discord.world.channels.text.id;
+    const { job } = await deferredFeel({ channelId, isPublic: true });
+    await adminChanges((current) => ({ ...current, modes: { ...current.modes, [channelId]: 'off' } }));
+    // The follow-up's connection is refused (Discord's edge unreachable for a moment); the edit got through.
+    const unreachable = createDiscordRest(`http://127.0.0.1:${await closedPort()}`, discord.token, { repeatsFailedRequests: false });
+    const firstRun = { ...workerDeps(), responder: new InteractionWebhookResponder(createDiscordRest(discord.apiUrl, discord.token), { postRest: unreachable, followUps }) };
+
+    await expect(handleAnalysisJob(job, firstRun, undefined, { started: 1 })).rejects.toThrow();
+    const retried = await handleAnalysisJob(job, workerDeps(), undefined, { started: 2 });
+
+    expect(retried).toEqual({ status: 'answered', emotion: 'joy', persona: 'joy' });
+    expect(shownIn(channelId).filter((message) => message.ephemeral)).toMatchObject([{ speaker: 'Joy', line: LINE }]);
+  });
 
   it('a private card Discord posted though it answered 502 is not sent again by the retry, and nothing is shown publicly', async () => {
     const channelId = discord.world.channels.text.id;
@@ -184,8 +207,38 @@ describe('/feel asked publicly, and its place turned off before it is answered',
 
     const shown = shownIn(channelId);
     expect(shown.filter((message) => message.ephemeral)).toMatchObject([{ speaker: 'Joy', line: LINE }]);
-    // The placeholder the follow-up could not be confirmed for says the analysis could not be made; the card is in no public message.
-    expect(shown.filter((message) => !message.ephemeral)).toEqual([expect.objectContaining({ title: null, line: null, files: [] })]);
+    // The follow-up could not be confirmed, so it is not sent again, and its placeholder goes as it would have.
+    expect(shown.filter((message) => !message.ephemeral)).toEqual([]);
+  });
+
+  it('a private card delivered whose public placeholder Discord would not delete (503s) leaves no public "This analysis could not be made." once the job is done', async () => {
+    const channelId = discord.world.channels.text.id;
+    const { job } = await deferredFeel({ channelId, isPublic: true });
+    await adminChanges((current) => ({ ...current, modes: { ...current.modes, [channelId]: 'off' } }));
+    discord.failNext('DELETE /webhooks/:id/:token/messages/@original', [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }]);
+
+    await expect(handleAnalysisJob(job, workerDeps(), undefined, { started: 1 })).rejects.toThrow();
+    const retried = await handleAnalysisJob(job, workerDeps(), undefined, { started: 2 });
+
+    expect(retried).toEqual({ status: 'skipped', reason: 'answered-earlier' });
+    expect(shownIn(channelId).filter((message) => message.ephemeral)).toMatchObject([{ speaker: 'Joy', line: LINE }]);
+    // The card was made and delivered: the channel must not be told, publicly, that it could not be.
+    expect(shownIn(channelId).filter((message) => !message.ephemeral)).toEqual([]);
+  });
+
+  it('a private card delivered whose placeholder Discord deleted though it answered 502 is known as answered by the retry, which sends nothing', async () => {
+    const channelId = discord.world.channels.text.id;
+    const { sent, job } = await deferredFeel({ channelId, isPublic: true });
+    await adminChanges((current) => ({ ...current, modes: { ...current.modes, [channelId]: 'off' } }));
+    // Applied, then 502, and 503 to each of the client's repeats: the run fails, its placeholder gone.
+    discord.failNext('DELETE /webhooks/:id/:token/messages/@original', [{ status: 502, afterHandling: true }, { status: 503 }, { status: 503 }, { status: 503 }]);
+
+    await expect(handleAnalysisJob(job, workerDeps(), undefined, { started: 1 })).rejects.toThrow(/removing the public placeholder/);
+    const retried = await handleAnalysisJob(job, workerDeps(), undefined, { started: 2 });
+
+    expect(retried).toEqual({ status: 'skipped', reason: 'answered-earlier' });
+    expect(shownIn(channelId)).toMatchObject([{ ephemeral: true, speaker: 'Joy', line: LINE }]);
+    expect(discord.interactionResponses(sent.id).filter((response) => response.kind === 'followup')).toHaveLength(1);
   });
 });
 
