@@ -1,10 +1,19 @@
-import type { PostAttempt } from '../ports/delivery-ledger.js';
+import type { Emotion } from '../domain/emotions.js';
+import { replyDigest } from '../domain/reply-digest.js';
+import type { TakeBackSend } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
+
+/** The reply as it will be sent: its text and the name it is posted under, and the persona that wrote it. */
+export interface ReplyToSend {
+  readonly content: string;
+  readonly persona: string;
+  readonly personaKey: Emotion;
+}
 
 /** The replier's `beforeSend` for one reply, and whether it noted the attempt. */
 export interface AttemptAtSend {
-  readonly beforeSend: () => Promise<void>;
-  /** True once this run began noting its attempt: the only one it may forget. */
+  readonly beforeSend: () => Promise<TakeBackSend>;
+  /** True while this run's attempt is noted (not taken back since): the only one it may forget. */
   readonly noted: boolean;
 }
 
@@ -12,14 +21,17 @@ export interface AttemptAtSend {
  * Right before each send: the run's checks (that it still holds its job, that nobody answered
  * meanwhile), then its attempt noted. Noted no earlier: a run paused or killed in the replier's
  * waits (a thread check, an avatar upload, another worker's webhook lock) sent nothing, and the
- * job's next holder must not take it for a post that may have landed.
+ * job's next holder must not take it for a post that may have landed. For the same reason the
+ * replier takes the note back as soon as Discord refuses the send, before it waits for a fresh
+ * webhook.
  */
 export function attemptAtSend(
   answered: readonly string[],
-  attempt: Omit<PostAttempt, 'startedAt'>,
+  reply: ReplyToSend,
   checks: () => Promise<void>,
   deps: Pick<MessageJobDeps, 'ledger'>,
 ): AttemptAtSend {
+  const digest = replyDigest(reply.content);
   // The first send's time, kept for a second send (without a refused avatar, through a fresh webhook): the history is read from it.
   let startedAt: number | undefined;
   const state = {
@@ -29,7 +41,12 @@ export function attemptAtSend(
       startedAt ??= Date.now();
       // Before the write: one that failed may still have reached Redis, and is this run's to forget.
       state.noted = true;
-      await deps.ledger.recordAttempt(answered, { ...attempt, startedAt });
+      await deps.ledger.recordAttempt(answered, { digest, persona: reply.persona, personaKey: reply.personaKey, startedAt }, reply.content);
+      return async () => {
+        await deps.ledger.forgetAttempt(answered);
+        // Only once forgotten: a failed forget leaves the note this run's to forget when its post fails.
+        state.noted = false;
+      };
     },
   };
   return state;

@@ -1,6 +1,5 @@
 import { applyPersonaLook } from '../domain/apply-persona-look.js';
 import { pickPersona } from '../domain/pick-persona.js';
-import { replyDigest } from '../domain/reply-digest.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
 import { NO_COOLDOWN } from '../ports/reply-limiter.js';
 import { forgetUnsent, unfinishedPost } from './begun-post.js';
@@ -105,7 +104,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
     if (isAnsweredMeanwhile(error)) return alreadyAnswered;
     throw error;
   }
-  const sending = attemptAtSend(answered, { digest: replyDigest(content), persona: persona.name, personaKey: personaEmotion }, stillOurs, deps);
+  const sending = attemptAtSend(answered, { content, persona: persona.name, personaKey: personaEmotion }, stillOurs, deps);
   let posted;
   try {
     posted = await deps.replier.post({

@@ -16,9 +16,10 @@ export interface DeliveryLedger {
    * Notes a reply about to be sent, right before the send (the replier's `beforeSend`). A post that
    * fails with no answer from Discord (a 5xx, a timeout) may still have landed; the next attempt
    * then looks for it before posting again. Kept until the messages are noted answered (`record`),
-   * or as long as a job can wait: a retry may run long after the post.
+   * or as long as a job can wait: a retry may run long after the post. `content` is the text sent,
+   * for a ledger whose older readers still match the text itself (Redis's, for an hour); kept no longer.
    */
-  recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void>;
+  recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string): Promise<void>;
   findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined>;
   /**
    * When (epoch ms) a post for any of these messages was begun (recordAttempt) and not forgotten

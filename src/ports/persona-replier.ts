@@ -39,10 +39,18 @@ export interface PostContext {
    * an avatar's upload): it rejects to stop the post, when the run lost its job to another worker
    * (JOB_LOST) or the reply was answered meanwhile. The run notes its attempt there, so a replier
    * whose post may land unconfirmed must ask it; one whose sends no other worker repeats (the
-   * terminal chat's) may leave it unasked.
+   * terminal chat's) may leave it unasked. It resolves to how that note is taken back (TakeBackSend).
    */
-  readonly beforeSend?: () => Promise<void>;
+  readonly beforeSend?: () => Promise<TakeBackSend | void>;
 }
+
+/**
+ * Takes back the attempt noted before a send Discord refused in a way that proves nothing was
+ * posted (a stale webhook, a refused avatar URL). The replier calls it at once, before any wait
+ * for the next send: a run paused there must not leave a note that stops the job's next holder.
+ * Never for a send whose outcome is unknown (a 5xx, a timeout): that one may have landed.
+ */
+export type TakeBackSend = () => Promise<void>;
 
 export interface PostedReply {
   readonly messageId: string;

@@ -24,7 +24,7 @@ describe('a `feelbot chat` session that ends', () => {
 
   /** What the session left under its prefix: its queue, its reply stream, the delivery ledger's keys, its text anywhere. */
   async function leftBy(prefix: string): Promise<{ keys: string[]; text: boolean }> {
-    const keys = (await connection.keys(`${prefix}*`)).filter((key) => /:terminal|:answered:|:post-begun:|:post-attempt:/.test(key)).sort();
+    const keys = (await connection.keys(`${prefix}*`)).filter((key) => /:terminal|:answered:|:post-noted:|:post-begun:|:post-attempt:/.test(key)).sort();
     return { keys, text: (await everythingUnder(connection, prefix)).includes('my secret') };
   }
 

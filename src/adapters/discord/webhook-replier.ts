@@ -16,6 +16,7 @@ import { findPostedReply } from './find-posted-reply.js';
 import { NO_PINGS } from './no-pings.js';
 import { isOwnWebhookRefused, ownWebhookSpec, personaAvatarUrl, personaWebhookSpec, SHARED_WEBHOOK, type RefusedOwnWebhooks } from './persona-webhook.js';
 import { postedId, type ApiMessage } from './posted-message.js';
+import { refusedSends } from './refused-sends.js';
 import { isStaleWebhook } from './stale-webhook.js';
 import type { StoredWebhook, WebhookDirectory } from './webhook-directory.js';
 
@@ -97,7 +98,8 @@ export class WebhookReplier implements PersonaReplier {
    * Posts through the cached webhook; one deleted, reset or moved since it was cached is forgotten,
    * and the post goes through a fresh one. Each send (executeWebhook's, the one without a refused
    * avatar URL too) is preceded by `beforeSend`, after the waits for the webhook: a worker paused
-   * in them may have lost its job to one that posted meanwhile.
+   * in them may have lost its job to one that posted meanwhile. The note of a send Discord refused
+   * is taken back before those waits (refusedSends): nothing of it was posted.
    */
   private async postThroughWebhook(
     hostChannel: string,
@@ -107,12 +109,15 @@ export class WebhookReplier implements PersonaReplier {
     { log, signal, beforeSend }: PostContext & { readonly log: Logger },
   ): Promise<PostedReply> {
     const clients = { posting: this.posting, rest: this.rest };
-    const checked = { ...post, beforeSend };
+    const sends = refusedSends(beforeSend);
+    const checked = { ...post, beforeSend: sends.beforeSend };
     const { webhook, slot } = await this.webhookFor(hostChannel, spec, reply, log, signal);
     try {
       return await executeWebhook(clients, webhook, reply, checked, log);
     } catch (error) {
       if (!isStaleWebhook(error, post.threadId !== undefined)) throw error;
+      // Nothing of the reply was posted here through the stale webhook: its note goes before the wait for a fresh one.
+      await sends.takeBackRefused();
       await this.webhooks.forget(hostChannel, slot);
       const fresh = (await this.webhookFor(hostChannel, spec, reply, log, signal)).webhook;
       return await executeWebhook(clients, fresh, reply, checked, log);

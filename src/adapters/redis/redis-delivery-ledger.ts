@@ -12,8 +12,10 @@ const ANSWERED_TTL_SECONDS = 7 * 24 * 3_600;
  * the messages are noted answered.
  */
 const BEGUN_TTL_SECONDS = ANSWERED_TTL_SECONDS;
+/** How long the previous release kept an attempt with its text: longer than a job's retries and rate-limit delays take. */
+const TEXT_ATTEMPT_TTL_SECONDS = 60 * 60;
 
-/** An attempt as an earlier version noted it, with the reply's text, for an hour (read until those have expired). */
+/** An attempt as the previous release notes and reads it: with the reply's text, for an hour. */
 interface TextAttempt extends Omit<PostAttempt, 'digest'> {
   readonly content: string;
 }
@@ -38,30 +40,38 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     await batch.exec();
   }
 
-  async recordAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void> {
+  async recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string): Promise<void> {
     const batch = this.redis.multi();
-    // The digest and the persona's name, never the text: kept a week, under the key that says the post was begun.
-    const noted = JSON.stringify({ digest: attempt.digest, persona: attempt.persona, personaKey: attempt.personaKey, startedAt: attempt.startedAt } satisfies PostAttempt);
-    for (const id of messageIds) batch.set(this.begunKey(id), noted, 'EX', BEGUN_TTL_SECONDS);
+    const { digest, persona, personaKey, startedAt } = attempt;
+    // The digest and the persona's name, never the text: kept a week. The begun time stays a bare number, which the previous release reads.
+    const noted = JSON.stringify({ digest, persona, personaKey, startedAt } satisfies PostAttempt);
+    // A worker of the previous release (120e196) still running during a rolling upgrade finds an
+    // attempt only as it noted one, text and all, for an hour; without it, its retry of a post this
+    // release sent and Discord answered 5xx would post the reply again. Written for it alone: drop
+    // this write (and the reading of the key in findAttempt) in the release after next.
+    const forPreviousRelease = JSON.stringify({ content, persona, personaKey, startedAt } satisfies TextAttempt);
+    for (const id of messageIds) {
+      batch.set(this.notedKey(id), noted, 'EX', BEGUN_TTL_SECONDS);
+      batch.set(this.begunKey(id), String(startedAt), 'EX', BEGUN_TTL_SECONDS);
+      batch.set(this.textAttemptKey(id), forPreviousRelease, 'EX', TEXT_ATTEMPT_TTL_SECONDS);
+    }
     // Unnoted, a post its worker died sending would be sent again: better not to send it now.
     if ((await batch.exec()) === null) throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis aborted the transaction noting the reply to ${messageIds.length} messages.`);
   }
 
   async findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined> {
-    const begun = (await this.all(messageIds.map((id) => this.begunKey(id)))).map(parsed).find(isDigested);
-    if (begun) return begun;
-    const older = parsed(await this.first(messageIds.map((id) => this.olderAttemptKey(id))));
-    if (older === undefined || isDigested(older)) return older;
-    const { content, ...rest } = older;
+    const noted = await this.first(messageIds.map((id) => this.notedKey(id)));
+    if (noted !== undefined) return JSON.parse(noted) as PostAttempt;
+    // One the previous release noted, for an hour.
+    const older = await this.first(messageIds.map((id) => this.textAttemptKey(id)));
+    if (older === undefined) return undefined;
+    const { content, ...rest } = JSON.parse(older) as TextAttempt;
     return { ...rest, digest: replyDigest(content) };
   }
 
   async findBegun(messageIds: readonly string[]): Promise<number | undefined> {
     const raw = await this.first(messageIds.map((id) => this.begunKey(id)));
-    if (raw === undefined) return undefined;
-    // An earlier version noted the time alone.
-    const noted = parsed(raw);
-    return noted ? noted.startedAt : Number(raw);
+    return raw === undefined ? undefined : Number(raw);
   }
 
   async answeredWith(replyId: string): Promise<readonly string[] | undefined> {
@@ -75,25 +85,27 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   }
 
   private async first(keys: readonly string[]): Promise<string | undefined> {
-    return (await this.all(keys)).find((value): value is string => value !== undefined);
+    if (keys.length === 0) return undefined;
+    return (await this.redis.mget(...keys)).find((value): value is string => value !== null);
   }
 
-  private async all(keys: readonly string[]): Promise<Array<string | undefined>> {
-    if (keys.length === 0) return [];
-    return (await this.redis.mget(...keys)).map((value) => value ?? undefined);
-  }
-
-  /** Every key an attempt at these messages may be noted under, an earlier version's too. */
+  /** Every key an attempt at these messages is noted under, the previous release's too. */
   private attemptKeys(messageIds: readonly string[]): string[] {
-    return messageIds.flatMap((id) => [this.begunKey(id), this.olderAttemptKey(id)]);
+    return messageIds.flatMap((id) => [this.notedKey(id), this.begunKey(id), this.textAttemptKey(id)]);
   }
 
+  /** The attempt as this release notes it: a digest of the text, the persona, the time. */
+  private notedKey(messageId: string): string {
+    return feelbotKey(this.prefix, 'post-noted', messageId);
+  }
+
+  /** When the post was begun (epoch ms), a bare number, as the previous release notes and reads it too. */
   private begunKey(messageId: string): string {
     return feelbotKey(this.prefix, 'post-begun', messageId);
   }
 
-  /** Where an earlier version noted the attempt with its text, for an hour; no longer written. */
-  private olderAttemptKey(messageId: string): string {
+  /** Where the previous release notes and reads the attempt with its text, for an hour. */
+  private textAttemptKey(messageId: string): string {
     return feelbotKey(this.prefix, 'post-attempt', messageId);
   }
 
@@ -104,14 +116,4 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   private replyKey(replyId: string): string {
     return feelbotKey(this.prefix, 'answers', replyId);
   }
-}
-
-/** A noted attempt, or undefined for a bare time (an earlier version's begun key) or nothing. */
-function parsed(raw: string | undefined): PostAttempt | TextAttempt | undefined {
-  if (raw === undefined || !raw.startsWith('{')) return undefined;
-  return JSON.parse(raw) as PostAttempt | TextAttempt;
-}
-
-function isDigested(noted: PostAttempt | TextAttempt | undefined): noted is PostAttempt {
-  return noted !== undefined && 'digest' in noted;
 }
