@@ -560,7 +560,7 @@ describe('a message deleted while its reply is being written (the slow model, on
     stack = undefined;
   });
 
-  it('the written reply is dropped before it is posted: the job ends skipped as deleted and nothing is sent to Discord', async () => {
+  it('its writing stops and nothing is posted: the job ends skipped as deleted and nothing is sent to Discord', async () => {
     stack = await FeelbotStack.start();
     const worker = await stack.spawn('worker', { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(LONG_REPLY_TOKENS) });
     await stack.spawn('gateway');
@@ -572,9 +572,12 @@ describe('a message deleted while its reply is being written (the slow model, on
 
     const done = await worker.waitForLog((line) => line.msg === 'job done' && line.jobId === jobId, 120_000);
     expect(done.outcome).toMatchObject({ status: 'skipped', reason: 'deleted' });
-    // The check after writing stopped it: one attempt, whose reply was written in full.
+    // The check while writing stopped it: one attempt, whose reply was never written in full.
     expect(worker.logs.filter((line) => line.msg === 'prompt' && line.jobId === jobId)).toHaveLength(1);
-    expect(worker.logs.some((line) => line.msg === 'generated' && line.jobId === jobId)).toBe(true);
+    expect(worker.logs.filter((line) => line.msg === 'a reply being written is no longer wanted: writing stopped' && line.jobId === jobId)).toEqual([
+      expect.objectContaining({ why: 'deleted' }),
+    ]);
+    expect(worker.logs.some((line) => line.msg === 'generated' && line.jobId === jobId)).toBe(false);
     expect(stack.discord.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/webhooks/'))).toEqual([]);
     expect(stack.discord.webhookExecutions()).toHaveLength(0);
   }, 180_000);
