@@ -85,7 +85,7 @@ export function buildMessageJobDeps(overrides: Partial<MessageJobDeps> = {}): Me
     personas,
     settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     replier: { post: async () => ({ messageId: snowflake() }), findPosted: async () => undefined },
-    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined, findBegun: async () => undefined, forgetAttempt: async () => undefined },
+    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined, findBegun: async () => undefined, forgetOwnAttempt: async () => undefined },
     typing: { start: () => () => undefined },
     logger: NO_LOGS,
     metrics: NO_METRICS,

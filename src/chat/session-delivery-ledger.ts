@@ -30,8 +30,8 @@ export class SessionDeliveryLedger implements DeliveryLedger {
     return firstOf(this.attempts, messageIds)?.startedAt;
   }
 
-  async forgetAttempt(messageIds: readonly string[]): Promise<void> {
-    for (const id of messageIds) this.attempts.delete(id);
+  async forgetOwnAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void> {
+    for (const id of messageIds) if (isSameAttempt(this.attempts.get(id), attempt)) this.attempts.delete(id);
   }
 }
 
@@ -41,4 +41,8 @@ function firstOf<T>(noted: ReadonlyMap<string, T>, messageIds: readonly string[]
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+function isSameAttempt(noted: PostAttempt | undefined, attempt: PostAttempt): boolean {
+  return noted?.startedAt === attempt.startedAt && noted.digest === attempt.digest;
 }

@@ -1,5 +1,6 @@
 import type { Emotion } from '../domain/emotions.js';
 import { replyDigest } from '../domain/reply-digest.js';
+import type { PostAttempt } from '../ports/delivery-ledger.js';
 import type { TakeBackSend } from '../ports/persona-replier.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 
@@ -10,11 +11,11 @@ export interface ReplyToSend {
   readonly personaKey: Emotion;
 }
 
-/** The replier's `beforeSend` for one reply, and whether it noted the attempt. */
+/** The replier's `beforeSend` for one reply, and the attempt it noted. */
 export interface AttemptAtSend {
   readonly beforeSend: () => Promise<TakeBackSend>;
-  /** True while this run's attempt is noted (not taken back since): the only one it may forget. */
-  readonly noted: boolean;
+  /** This run's attempt while noted (not taken back since): the only one it may forget. */
+  readonly noted: PostAttempt | undefined;
 }
 
 /**
@@ -34,18 +35,20 @@ export function attemptAtSend(
   const digest = replyDigest(reply.content);
   // The first send's time, kept for a second send (without a refused avatar, through a fresh webhook): the history is read from it.
   let startedAt: number | undefined;
-  const state = {
-    noted: false,
+  const state: { noted: PostAttempt | undefined; beforeSend: AttemptAtSend['beforeSend'] } = {
+    noted: undefined,
     beforeSend: async () => {
       await checks();
       startedAt ??= Date.now();
+      const attempt = { digest, persona: reply.persona, personaKey: reply.personaKey, startedAt };
       // Before the write: one that failed may still have reached Redis, and is this run's to forget.
-      state.noted = true;
-      await deps.ledger.recordAttempt(answered, { digest, persona: reply.persona, personaKey: reply.personaKey, startedAt }, reply.content);
+      state.noted = attempt;
+      await deps.ledger.recordAttempt(answered, attempt, reply.content);
       return async () => {
-        await deps.ledger.forgetAttempt(answered);
+        // Only where still this run's: Discord's refusal may come after the run lost its job, to a worker that noted its own post since.
+        await deps.ledger.forgetOwnAttempt(answered, attempt);
         // Only once forgotten: a failed forget leaves the note this run's to forget when its post fails.
-        state.noted = false;
+        state.noted = undefined;
       };
     },
   };

@@ -1,4 +1,5 @@
 import { ErrorCodes, errorCodeOf, FeelbotError, isFeelbotError } from '../errors.js';
+import type { PostAttempt } from '../ports/delivery-ledger.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { ParsedMessageJob } from './message-job.js';
 import { mayHavePosted } from './post-unconfirmed.js';
@@ -28,18 +29,20 @@ export async function unfinishedPost(
  * Where the bot may not read the history, forgets the attempt of a post that failed in a way that
  * proves it never reached Discord (a refused connection, a refusal, a failure before sending), so
  * a retry posts it. Elsewhere the attempt stays, as what a retry looks for in the history (a DM's
- * failed post is never marked `mayHavePosted`, so there an unmarked failure proves nothing). A run
- * that lost its job (JOB_LOST) forgets nothing: the attempt noted now may be the job's new holder's.
+ * failed post is never marked `mayHavePosted`, so there an unmarked failure proves nothing). Only
+ * this run's own `attempt`: a run paused past its lock may hear of its failure after the job's new
+ * holder noted its own, and a run that lost its job (JOB_LOST) forgets nothing at all.
  */
 export async function forgetUnsent(
   job: Pick<ParsedMessageJob, 'readsHistory'>,
   error: unknown,
   answered: readonly string[],
+  attempt: PostAttempt,
   deps: Pick<MessageJobDeps, 'ledger' | 'logger'>,
 ): Promise<void> {
   if (job.readsHistory !== false || mayHavePosted(error) || isFeelbotError(error, ErrorCodes.JobLost)) return;
   try {
-    await deps.ledger.forgetAttempt(answered);
+    await deps.ledger.forgetOwnAttempt(answered, attempt);
   } catch (forgetError) {
     // The post's own failure is what the job reports; without history a retry ends post-unconfirmed, never posting twice.
     deps.logger.warn({ err: forgetError, code: errorCodeOf(forgetError) }, 'could not forget the attempt at a reply that was not sent');

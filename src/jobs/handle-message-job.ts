@@ -117,7 +117,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   } catch (error) {
     if (isAnsweredMeanwhile(error)) return alreadyAnswered;
     // Only an attempt this run noted is its to forget: one stopped before its send noted none, and the job's new holder may have noted its own.
-    if (sending.noted) await forgetUnsent(job, error, answered, deps);
+    if (sending.noted) await forgetUnsent(job, error, answered, sending.noted, deps);
     // A moderator archived or locked the thread while the reply was written: posting would reopen it.
     if (isFeelbotError(error, ErrorCodes.ThreadClosed)) return { status: 'skipped', reason: 'thread-closed', emotion: analysis.emotion };
     // The thread or channel was deleted meanwhile, its messages with it: nothing is left to answer, and a retry would meet the same.

@@ -27,8 +27,12 @@ export interface DeliveryLedger {
    * noting how it ended.
    */
   findBegun(messageIds: readonly string[]): Promise<number | undefined>;
-  /** Forgets the attempt: its post failed before it could reach Discord, so nothing of it landed. */
-  forgetAttempt(messageIds: readonly string[]): Promise<void>;
+  /**
+   * Forgets `attempt` (as recordAttempt noted it) where it is still the one noted: its post failed
+   * before it could reach Discord. A run paused past its lock may hear so only after the job's new
+   * holder noted its own attempt, whose post may have landed: that note is kept.
+   */
+  forgetOwnAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void>;
   /**
    * The messages `replyId` was recorded as answering (`record`), kept as long as an attempt: a post
    * found in the history that another job recorded as its reply (the same words by the same

@@ -23,9 +23,9 @@ function inMemoryLedger(): DeliveryLedger & { readonly calls: string[]; answer(m
     },
     findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find((attempt) => attempt !== undefined),
     findBegun: async (ids) => ids.map((id) => attempts.get(id)?.startedAt).find((at) => at !== undefined),
-    forgetAttempt: async (ids) => {
-      calls.push('forgetAttempt');
-      ids.forEach((id) => attempts.delete(id));
+    forgetOwnAttempt: async (ids, attempt) => {
+      calls.push('forgetOwnAttempt');
+      ids.filter((id) => attempts.get(id)?.startedAt === attempt.startedAt).forEach((id) => attempts.delete(id));
     },
   };
 }

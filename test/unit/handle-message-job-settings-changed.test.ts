@@ -38,7 +38,7 @@ function depsWhereAdminActs(options: {
     settings: { get: async () => ((reads.count += 1), stored), update: async () => stored },
     // Asks beforeSend, where the attempt is noted, as the webhook replier does right before it sends.
     replier: { post: async (reply, context) => (await context?.beforeSend?.(), posted.push(reply), { messageId: snowflake() }), findPosted: async () => undefined },
-    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined, findBegun: async () => undefined, forgetAttempt: async () => undefined },
+    ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async (_ids, attempt) => void attempts.push(attempt), findAttempt: async () => undefined, findBegun: async () => undefined, forgetOwnAttempt: async () => undefined },
   });
   return { deps, prompts, posted, attempts, reads };
 }

@@ -336,7 +336,7 @@ describe('handleMessageJob', () => {
         recordAttempt: async (ids, attempt) => ids.forEach((id) => attempts.set(id, attempt)),
         findAttempt: async (ids) => ids.map((id) => attempts.get(id)).find(Boolean),
         findBegun: async (ids) => ids.map((id) => attempts.get(id)?.startedAt).find((startedAt) => startedAt !== undefined),
-        forgetAttempt: async (ids) => ids.forEach((id) => attempts.delete(id)),
+        forgetOwnAttempt: async (ids, attempt) => ids.filter((id) => attempts.get(id)?.startedAt === attempt.startedAt).forEach((id) => attempts.delete(id)),
       };
       return { ledger, answered, attempts };
     }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { replyDigest } from '../../domain/reply-digest.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { DeliveryLedger, PostAttempt } from '../../ports/delivery-ledger.js';
+import { deleteOwnAttempt } from './delete-own-attempt.js';
 import { feelbotKey } from './redis-connection.js';
 
 /** Longer than any job can stay queued or be retried. */
@@ -42,9 +43,9 @@ export class RedisDeliveryLedger implements DeliveryLedger {
 
   async recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string): Promise<void> {
     const batch = this.redis.multi();
-    const { digest, persona, personaKey, startedAt } = attempt;
+    const { persona, personaKey, startedAt } = attempt;
     // The digest and the persona's name, never the text: kept a week. The begun time stays a bare number, which the previous release reads.
-    const noted = JSON.stringify({ digest, persona, personaKey, startedAt } satisfies PostAttempt);
+    const noted = notedJson(attempt);
     // A worker of the previous release (120e196) still running during a rolling upgrade finds an
     // attempt only as it noted one, text and all, for an hour; without it, its retry of a post this
     // release sent and Discord answered 5xx would post the reply again. Written for it alone: drop
@@ -59,14 +60,21 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     if ((await batch.exec()) === null) throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis aborted the transaction noting the reply to ${messageIds.length} messages.`);
   }
 
+  /**
+   * The latest attempt noted, this release's or the previous one's (for an hour), read at once:
+   * during a rolling upgrade a worker of the previous release notes its attempt beside an older
+   * note of this release's, which it never touches, and a retry must look for the later post.
+   */
   async findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined> {
-    const noted = await this.first(messageIds.map((id) => this.notedKey(id)));
-    if (noted !== undefined) return JSON.parse(noted) as PostAttempt;
-    // One the previous release noted, for an hour.
-    const older = await this.first(messageIds.map((id) => this.textAttemptKey(id)));
-    if (older === undefined) return undefined;
-    const { content, ...rest } = JSON.parse(older) as TextAttempt;
-    return { ...rest, digest: replyDigest(content) };
+    if (messageIds.length === 0) return undefined;
+    const raw = await this.redis.mget(...messageIds.flatMap((id) => [this.notedKey(id), this.textAttemptKey(id)]));
+    let latest: PostAttempt | undefined;
+    raw.forEach((value, index) => {
+      if (value === null) return;
+      const attempt = index % 2 === 0 ? (JSON.parse(value) as PostAttempt) : fromText(value);
+      if (latest === undefined || attempt.startedAt > latest.startedAt) latest = attempt;
+    });
+    return latest;
   }
 
   async findBegun(messageIds: readonly string[]): Promise<number | undefined> {
@@ -79,9 +87,9 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     return raw === null ? undefined : (JSON.parse(raw) as string[]);
   }
 
-  async forgetAttempt(messageIds: readonly string[]): Promise<void> {
+  async forgetOwnAttempt(messageIds: readonly string[], attempt: PostAttempt): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.redis.del(...this.attemptKeys(messageIds));
+    await deleteOwnAttempt(this.redis, this.attemptKeys(messageIds), notedJson(attempt), attempt.startedAt);
   }
 
   private async first(keys: readonly string[]): Promise<string | undefined> {
@@ -116,4 +124,15 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   private replyKey(replyId: string): string {
     return feelbotKey(this.prefix, 'answers', replyId);
   }
+}
+
+/** The attempt as noted under post-noted, its fields in one order, so the run that noted it can tell its own note from another's. */
+function notedJson({ digest, persona, personaKey, startedAt }: PostAttempt): string {
+  return JSON.stringify({ digest, persona, personaKey, startedAt } satisfies PostAttempt);
+}
+
+/** An attempt the previous release noted, its text turned into the digest this release matches. */
+function fromText(raw: string): PostAttempt {
+  const { content, ...rest } = JSON.parse(raw) as TextAttempt;
+  return { ...rest, digest: replyDigest(content) };
 }

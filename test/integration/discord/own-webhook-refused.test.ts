@@ -65,7 +65,7 @@ describe("a persona's own webhook that Discord will not make", () => {
       personas,
       settings: { get: async () => buildSettings({ defaultMode: 'always' }), update: async () => buildSettings() },
       replier,
-      ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined, findBegun: async () => undefined, forgetAttempt: async () => undefined },
+      ledger: { find: async () => undefined, record: async () => undefined, recordAttempt: async () => undefined, findAttempt: async () => undefined, findBegun: async () => undefined, forgetOwnAttempt: async () => undefined },
       typing: { start: () => () => undefined },
       logger,
       metrics: NO_METRICS,

@@ -57,7 +57,7 @@ describe('the delivery ledger in Redis', () => {
     for (const key of keys) expect(await redis.connection.ttl(key)).toBeGreaterThan(WEEK_SECONDS - 60);
   });
 
-  it('still reads the attempt an earlier version noted (its text for an hour, the time alone for a week), and forgets it', async () => {
+  it('still reads the attempt an earlier version noted (its text for an hour, the time alone for a week), and drops it once they are answered', async () => {
     const { prefix, ledger } = ledgerUnder();
     const [messageId, another] = [snowflake(), snowflake()];
     const startedAt = Date.now();
@@ -71,7 +71,52 @@ describe('the delivery ledger in Redis', () => {
     expect(await ledger.findAttempt([another])).toBeUndefined();
     expect(await ledger.findBegun([another])).toBe(startedAt);
 
-    await ledger.forgetAttempt([messageId, another]);
+    // Noted answered, the messages need none of it any longer.
+    await ledger.record([messageId, another], snowflake());
+    expect((await redis.connection.keys(`${prefix}*`)).filter((key) => key.includes(':post-'))).toEqual([]);
+  });
+
+  it("forgets a run's own attempt, and nothing another worker noted since: this release's note, or the previous release's beside it", async () => {
+    const { prefix, ledger } = ledgerUnder();
+    const burst = [snowflake(), snowflake()];
+    const startedAt = Date.now();
+    const own = { digest: replyDigest(REPLY), persona: 'Joy', personaKey: 'joy' as const, startedAt };
+    await ledger.recordAttempt(burst, own, REPLY);
+    await ledger.forgetOwnAttempt(burst, own);
     expect(await redis.connection.keys(`${prefix}*`)).toEqual([]);
+
+    // The job's new holder noted its attempt after this run's: its note stays whole.
+    const theirs = { digest: replyDigest('Another reply'), persona: 'Sadness', personaKey: 'sadness' as const, startedAt: startedAt + 1 };
+    await ledger.recordAttempt(burst, own, REPLY);
+    await ledger.recordAttempt(burst, theirs, 'Another reply');
+    await ledger.forgetOwnAttempt(burst, own);
+    expect(await ledger.findAttempt(burst)).toEqual(theirs);
+    expect(await ledger.findBegun(burst)).toBe(theirs.startedAt);
+    expect(await redis.connection.keys(`${prefix}*`)).toHaveLength(6);
+    await ledger.forgetOwnAttempt(burst, theirs);
+
+    // A worker of the previous release noted its attempt (the text and the begun time, never post-noted) after this run's.
+    const older = { content: 'Older words', persona: 'Joy', personaKey: 'joy', startedAt: startedAt + 2 };
+    await ledger.recordAttempt(burst, own, REPLY);
+    for (const id of burst) {
+      await redis.connection.set(feelbotKey(prefix, 'post-attempt', id), JSON.stringify(older), 'EX', HOUR_SECONDS);
+      await redis.connection.set(feelbotKey(prefix, 'post-begun', id), String(older.startedAt), 'EX', WEEK_SECONDS);
+    }
+    await ledger.forgetOwnAttempt(burst, own);
+    expect(await ledger.findAttempt(burst)).toEqual({ digest: replyDigest('Older words'), persona: 'Joy', personaKey: 'joy', startedAt: older.startedAt });
+    expect(await ledger.findBegun(burst)).toBe(older.startedAt);
+    expect((await redis.connection.keys(`${prefix}*`)).sort()).toEqual(burst.flatMap((id) => [feelbotKey(prefix, 'post-attempt', id), feelbotKey(prefix, 'post-begun', id)]).sort());
+  });
+
+  it("finds the later attempt where a worker of the previous release noted one after this release's note", async () => {
+    const { prefix, ledger } = ledgerUnder();
+    const [messageId, another] = [snowflake(), snowflake()];
+    const startedAt = Date.now();
+    await ledger.recordAttempt([messageId, another], { digest: replyDigest(REPLY), persona: 'Joy', personaKey: 'joy', startedAt }, REPLY);
+    await redis.connection.set(feelbotKey(prefix, 'post-attempt', another), JSON.stringify({ content: 'Later words', persona: 'Joy', personaKey: 'joy', startedAt: startedAt + 1 }), 'EX', HOUR_SECONDS);
+
+    expect(await ledger.findAttempt([messageId, another])).toEqual({ digest: replyDigest('Later words'), persona: 'Joy', personaKey: 'joy', startedAt: startedAt + 1 });
+    // Where only this release's note is later, it is the one found.
+    expect(await ledger.findAttempt([messageId])).toEqual({ digest: replyDigest(REPLY), persona: 'Joy', personaKey: 'joy', startedAt });
   });
 });
