@@ -4,13 +4,15 @@ import type { Redis } from 'ioredis';
  * For each message (KEYS in threes: post-noted, post-begun, post-attempt), deletes each key only
  * while it still holds what one run noted: its note (ARGV[1]), its begun time (ARGV[2]), its text
  * attempt begun then. Whatever another worker noted since, this release's or the previous one's, stays.
+ * The text attempt's time is matched in its JSON, not decoded: Redis's cjson refuses escapes that
+ * JSON.stringify writes (a lone surrogate), and a quote inside the text is always escaped.
  */
 const DELETE_OWN_ATTEMPT = `
 for i = 1, #KEYS, 3 do
   if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
   if redis.call('GET', KEYS[i + 1]) == ARGV[2] then redis.call('DEL', KEYS[i + 1]) end
   local older = redis.call('GET', KEYS[i + 2])
-  if older and cjson.decode(older).startedAt == tonumber(ARGV[2]) then redis.call('DEL', KEYS[i + 2]) end
+  if older and string.find(older, '"startedAt":' .. ARGV[2] .. '[,}]') then redis.call('DEL', KEYS[i + 2]) end
 end
 `;
 

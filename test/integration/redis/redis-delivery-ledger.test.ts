@@ -119,4 +119,13 @@ describe('the delivery ledger in Redis', () => {
     // Where only this release's note is later, it is the one found.
     expect(await ledger.findAttempt([messageId])).toEqual({ digest: replyDigest(REPLY), persona: 'Joy', personaKey: 'joy', startedAt });
   });
+  it("forgets a run's own attempt whatever its text holds: a lone UTF-16 surrogate, which JSON.stringify writes as an escape Redis's Lua cannot decode", async () => {
+    const { prefix, ledger } = ledgerUnder();
+    const ids = [snowflake(), snowflake()];
+    const text = 'So happy for you \ud83d';
+    const attempt = { digest: replyDigest(text), persona: 'Joy', personaKey: 'joy' as const, startedAt: Date.now() };
+    await ledger.recordAttempt(ids, attempt, text);
+    await ledger.forgetOwnAttempt(ids, attempt);
+    expect(await redis.connection.keys(`${prefix}*`)).toEqual([]);
+  });
 });
