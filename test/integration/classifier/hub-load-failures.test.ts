@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,23 @@ async function fakeHub(repos: Record<string, string>): Promise<{ server: Server;
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
+/** How long the cache folder must stay unchanged, with no file half written, to count as settled. */
+const CACHE_QUIET_MS = 500;
+
+/** Resolves once `dir` holds no half-written file (`*.tmp.*`) and has not changed for CACHE_QUIET_MS, or after 10 s. */
+async function cacheWritesSettled(dir: string): Promise<void> {
+  const listing = () => (readdirSync(dir, { recursive: true }) as string[]).sort().join('\n');
+  const deadline = Date.now() + 10_000;
+  let last = listing();
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = listing();
+    if (now !== last) [last, quietSince] = [now, Date.now()];
+    else if (!now.includes('.tmp.') && Date.now() - quietSince >= CACHE_QUIET_MS) return;
+  }
+}
+
 /** 'loaded' and what the model reads a happy text as, or the error's code and message. */
 async function loadingOutcome(model: string, cacheDir: string, dtype?: OnnxDtype): Promise<string> {
   return loadEmotionModel({ model, cacheDir, dtype }).then(
@@ -95,8 +112,11 @@ describe('a hub EMOTION_MODEL that the hub answers but that lacks onnx/model.onn
     env.remoteHost = hub.url;
     cacheDir = mkdtempSync(join(tmpdir(), 'hub-load-failures-'));
   });
-  afterAll(() => {
+  afterAll(async () => {
     env.remoteHost = originalHost;
+    // transformers.js goes on caching the files it fetched beside one that failed the load; removing
+    // the folder under those writes would fail them outside any test.
+    await cacheWritesSettled(cacheDir);
     hub?.server.closeAllConnections();
     hub?.server.close();
     rmSync(cacheDir, { recursive: true, force: true });
