@@ -1,47 +1,35 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
-import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
-import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
+import { afterEach, expect, it, vi } from 'vitest';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
 import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
-import { buildMessageJob, buildMessageJobDeps } from '../../factories.js';
-import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
+import { buildMessageJobDeps } from '../../factories.js';
+import { useFakeDiscord } from '../../fakes/fake-discord/use-fake-discord.js';
 import { passTime } from '../../support/pass-time.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
+import { webhookReplyChannel } from '../../support/webhook-reply-channel.js';
 
 const redis = usePrivateRedis();
-let discord: FakeDiscord;
-beforeAll(async () => {
-  discord = await startFakeDiscord();
-});
-afterAll(async () => {
-  await discord.close();
-});
+const fake = useFakeDiscord();
 afterEach(() => {
   vi.useRealTimers();
 });
 
 it('a post Discord made and answered 502, whose retry runs after the workers were down for over an hour, is not posted a second time', async () => {
   vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-  const rest = createDiscordRest(discord.apiUrl, discord.token);
-  const postRest = createDiscordRest(discord.apiUrl, discord.token, { repeatsFailedRequests: false });
-  const prefix = `{stall-${randomUUID().slice(0, 8)}}`;
-  const directory = new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId);
-  const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `stall-${randomUUID().slice(0, 4)}` });
+  const { discord } = fake;
+  const here = webhookReplyChannel(discord, redis.connection, 'stall');
+  const { prefix, replies } = here;
   const ledger = new RedisDeliveryLedger(redis.connection, prefix);
-  const deps = buildMessageJobDeps({ replier: new WebhookReplier(rest, directory, new AvatarStore(), { postRest }), ledger });
-  const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, readsHistory: true, receivedAt: Date.now() });
+  const deps = buildMessageJobDeps({ replier: here.replier, ledger });
+  const job = here.job({ readsHistory: true });
 
   discord.failNext('POST /webhooks/:id/:token', [{ status: 502, afterHandling: true }]);
   await expect(handleMessageJob(job, deps)).rejects.toMatchObject({ code: 'DISCORD_REQUEST_FAILED', details: { mayHavePosted: true } });
-  expect(discord.channelMessages(channel.id).filter((posted) => posted.webhook_id)).toHaveLength(1);
+  expect(replies()).toHaveLength(1);
 
   // The worker stopped after that failure (a deploy, a crashed host) and its replacement came back 61 minutes later.
   await passTime(redis.connection, prefix, 61 * 60_000);
   const retried = await handleMessageJob(job, deps);
 
   expect(retried).toMatchObject({ status: 'skipped', reason: 'already-answered' });
-  expect(discord.channelMessages(channel.id).filter((posted) => posted.webhook_id)).toHaveLength(1);
+  expect(replies()).toHaveLength(1);
 });

@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
-import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
-import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
 import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
 import type { ReplyTarget } from '../../../src/ports/persona-replier.js';
-import { buildMessageJob, buildMessageJobDeps, personas } from '../../factories.js';
+import { buildMessageJobDeps, personas } from '../../factories.js';
 import { useFakeDiscord } from '../../fakes/fake-discord/use-fake-discord.js';
 import { findPostedReply as previousFindPostedReply } from '../../support/previous-release/find-posted-reply.js';
 import { RedisDeliveryLedger as PreviousRedisDeliveryLedger } from '../../support/previous-release/redis-delivery-ledger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
+import { webhookReplyChannel } from '../../support/webhook-reply-channel.js';
 
 const redis = usePrivateRedis();
 const fake = useFakeDiscord();
@@ -24,16 +20,13 @@ const writes = (text: string) => ({
 
 it('a new worker retrying after a previous-release worker posted (502) finds that post, not only the older attempt a new worker noted before it', async () => {
   const { discord } = fake;
-  const rest = createDiscordRest(discord.apiUrl, discord.token);
-  const postRest = createDiscordRest(discord.apiUrl, discord.token, { repeatsFailedRequests: false });
-  const prefix = `{roll2-${randomUUID().slice(0, 8)}}`;
-  const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `roll2-${randomUUID().slice(0, 4)}` });
-  const replier = new WebhookReplier(rest, new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId), new AvatarStore(), { postRest });
-  const job = buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, receivedAt: Date.now() });
-  const target = { origin: 'discord', guildId: discord.world.guild.id, channelId: channel.id } satisfies ReplyTarget;
+  const here = webhookReplyChannel(discord, redis.connection, 'roll2');
+  const { rest, prefix, replier } = here;
+  const job = here.job();
+  const target = { origin: 'discord', guildId: discord.world.guild.id, channelId: here.channelId } satisfies ReplyTarget;
   const ledger = new RedisDeliveryLedger(redis.connection, prefix);
   const previous = new PreviousRedisDeliveryLedger(redis.connection, prefix);
-  const replies = () => discord.channelMessages(channel.id).filter((posted) => posted.webhook_id).map((posted) => posted.content);
+  const replies = () => here.replies().map((posted) => posted.content);
   const answered = [job.messageId];
 
   // Try 1, a new worker: Discord answers 502 without posting.

@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
-import { WebhookDirectory } from '../../../src/adapters/discord/webhook-directory.js';
-import { WebhookReplier } from '../../../src/adapters/discord/webhook-replier.js';
-import { AvatarStore } from '../../../src/adapters/files/avatar-store.js';
 import { RedisDeliveryLedger } from '../../../src/adapters/redis/redis-delivery-ledger.js';
 import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
 import type { PersonaReplier, ReplyTarget } from '../../../src/ports/persona-replier.js';
-import { buildMessageJob, buildMessageJobDeps, personas } from '../../factories.js';
+import { buildMessageJobDeps, personas } from '../../factories.js';
 import { useFakeDiscord } from '../../fakes/fake-discord/use-fake-discord.js';
 import { findPostedReply as previousFindPostedReply } from '../../support/previous-release/find-posted-reply.js';
 import { RedisDeliveryLedger as PreviousRedisDeliveryLedger } from '../../support/previous-release/redis-delivery-ledger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
+import { webhookReplyChannel } from '../../support/webhook-reply-channel.js';
 
 /**
  * During a rolling upgrade workers of the previous release (120e196) and of this one take the same
@@ -23,19 +19,15 @@ describe('a retry during a rolling upgrade', () => {
 
   function setUp(readsHistory: boolean) {
     const { discord } = fake;
-    const rest = createDiscordRest(discord.apiUrl, discord.token);
-    const postRest = createDiscordRest(discord.apiUrl, discord.token, { repeatsFailedRequests: false });
-    const prefix = `{roll-${randomUUID().slice(0, 8)}}`;
-    const channel = discord.addChannel({ guildId: discord.world.guild.id, type: 0, name: `roll-${randomUUID().slice(0, 4)}` });
-    const replier = new WebhookReplier(rest, new WebhookDirectory(rest, redis.connection, prefix, async () => discord.applicationId), new AvatarStore(), { postRest });
+    const { rest, prefix, channelId, replier, job, replies } = webhookReplyChannel(discord, redis.connection, 'roll');
     return {
       rest,
       replier,
-      job: buildMessageJob({ guildId: discord.world.guild.id, channelId: channel.id, readsHistory, receivedAt: Date.now() }),
-      target: { origin: 'discord', guildId: discord.world.guild.id, channelId: channel.id } satisfies ReplyTarget,
+      job: job({ readsHistory }),
+      target: { origin: 'discord', guildId: discord.world.guild.id, channelId } satisfies ReplyTarget,
       ledger: new RedisDeliveryLedger(redis.connection, prefix),
       previous: new PreviousRedisDeliveryLedger(redis.connection, prefix),
-      replies: () => discord.channelMessages(channel.id).filter((posted) => posted.webhook_id),
+      replies,
     };
   }
 
