@@ -51,3 +51,28 @@ it("a post Discord made and answered 502 is found by its retry past the same wor
   expect(replies()).toHaveLength(2);
   expect(await ledger.find([alice.messageId])).toBe(alicesReplyId);
 });
+
+it("two members' posts of the same words both answered 5xx, one of them landed: whichever retry runs first, the channel ends with one post per member", async () => {
+  const { discord } = fake;
+  const { prefix, replier, job, replies } = webhookReplyChannel(discord, redis.connection, 'both');
+  const ledger = new RedisDeliveryLedger(redis.connection, prefix);
+  const deps = buildMessageJobDeps({ replier, ledger });
+  const alice = job({ readsHistory: true });
+  const bob = job({ readsHistory: true, author: { id: '1100000000000000009', displayName: 'Bob' } });
+
+  // Alice's post lands and Discord answers 502; Bob's, the same words, is refused with a 503 before posting.
+  discord.failNext('POST /webhooks/:id/:token', [{ status: 502, afterHandling: true }]);
+  await expect(handleMessageJob(alice, deps)).rejects.toMatchObject({ details: { mayHavePosted: true } });
+  discord.failNext('POST /webhooks/:id/:token', [{ status: 503 }]);
+  await expect(handleMessageJob(bob, deps)).rejects.toMatchObject({ code: 'DISCORD_REQUEST_FAILED' });
+  expect(replies()).toHaveLength(1);
+
+  // Bob's retry runs first and may take the landed post, which shows the same words by the same
+  // persona, as his; Alice's retry then passes over it and posts. The posts carry no addressee, so
+  // the channel shows what it should: the words once for each member, never a third copy.
+  const retried = [await handleMessageJob(bob, deps), await handleMessageJob(alice, deps)];
+  expect(retried.map((outcome) => outcome.status).sort()).toEqual(['posted', 'skipped']);
+  expect(replies()).toHaveLength(2);
+  const answers = [await ledger.find([alice.messageId]), await ledger.find([bob.messageId])];
+  expect(new Set(answers)).toEqual(new Set(replies().map((reply) => reply.id)));
+});
