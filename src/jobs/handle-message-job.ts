@@ -83,12 +83,12 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const quoting = await confirmedContext(job, deps, signal);
   // A thread or channel deleted while the reply is written stops it: nothing is left there to answer.
   // So do what the recheck below would find once it is written: its messages deleted, its place or persona turned off.
-  const reply = { job, analysis, persona: personaEmotion };
+  const reply = { queued, job, read, analysis, persona: personaEmotion };
   const content = await watchForDeletion(reply, target, deps, options, signal, (watched) => writeReply(quoting, deps, voice, watched, postsAs));
   if (content === PLACE_DELETED) return { status: 'skipped', reason: 'channel-deleted', emotion: analysis.emotion };
   if (typeof content !== 'string') return content.unwanted;
 
-  const recheck = await recheckBeforePost({ ...reply, queued, read }, deps, options);
+  const recheck = await recheckBeforePost(reply, deps, options);
   if (!recheck.postable) return recheck.instead;
   // The server removed the bot while the reply was written: nothing of it is posted there.
   if (await serverLeft(job, deps)) return { status: 'skipped', reason: 'left-server', emotion: analysis.emotion };

@@ -23,13 +23,14 @@ export interface Unwanted {
  * reply. Returns PLACE_DELETED once the gateway has blocked the reply's thread or channel, or a
  * thread's parent, as deleted (CHANNEL_DELETED) with the places `blockedReason` reads; `Unwanted`
  * once what recheckBeforePost would find after the last token says so already (unwantedNow: the
- * messages it answers deleted, its place's mode or its persona turned off). Either whatever `write`
+ * messages it answers deleted, its place's mode or its persona turned off, a message of its
+ * conversation edited or deleted). Either whatever `write`
  * ended in. An admin's block (cannot-post) lets the reply be written; a DM is watched for deletions alone.
  */
 export async function watchForDeletion<T>(
   reply: ReplyInWriting,
   target: ReplyTarget,
-  deps: Pick<MessageJobDeps, 'blocks' | 'deleted' | 'settings' | 'logger'>,
+  deps: Pick<MessageJobDeps, 'blocks' | 'deleted' | 'edited' | 'settings' | 'logger'>,
   options: TryOptions,
   signal: AbortSignal | undefined,
   write: (signal: AbortSignal | undefined) => Promise<T>,

@@ -7,6 +7,7 @@ import { buildAnalysis, buildMessageJob, buildMessageJobDeps, inMemoryChannelBlo
 import { capturedLogger } from '../support/captured-logger.js';
 
 const OPTIONS = { rewriteForContext: true, rewriteForPersona: true } as const;
+const NOTHING_CHANGED = { deletedIds: [], edits: new Map<string, string>() };
 
 /** A write that goes on until its signal aborts, then fails as the generator does. */
 const untilAborted = (signal: AbortSignal | undefined) =>
@@ -21,7 +22,7 @@ describe('the watch over a reply being written', () => {
     const { logger, lines } = capturedLogger('debug');
     const redisDown = new FeelbotError(ErrorCodes.RedisUnavailable, 'Redis is unreachable');
     const deps = buildMessageJobDeps({ blocks, logger, settings: { get: async () => Promise.reject(redisDown), update: async () => Promise.reject(redisDown) } });
-    const watched = watchForDeletion({ job, analysis: buildAnalysis(), persona: 'joy' }, replyTargetOf(job), deps, OPTIONS, undefined, untilAborted);
+    const watched = watchForDeletion({ queued: job, job, read: NOTHING_CHANGED, analysis: buildAnalysis(), persona: 'joy' }, replyTargetOf(job), deps, OPTIONS, undefined, untilAborted);
 
     await vi.advanceTimersByTimeAsync(DELETION_CHECK_MS * 3);
     expect(lines.filter((line) => line.msg === 'could not check whether a reply being written is still wanted')).toHaveLength(3);

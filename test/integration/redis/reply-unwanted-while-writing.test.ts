@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RedisDeletedMessages } from '../../../src/adapters/redis/redis-deleted-messages.js';
+import { RedisEditedMessages } from '../../../src/adapters/redis/redis-edited-messages.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { handleMessageJob } from '../../../src/jobs/handle-message-job.js';
@@ -63,9 +64,13 @@ describe('a reply no longer wanted while it is written stops being written (real
   const redis = usePrivateRedis();
 
   /** Runs `job` on a worker's deps and acts once its first reply is being written. */
-  async function whileWriting(job: MessageJob, act: (ports: { deleted: RedisDeletedMessages; settings: RedisSettingsStore }) => Promise<unknown>) {
+  async function whileWriting(job: MessageJob, act: (ports: { deleted: RedisDeletedMessages; settings: RedisSettingsStore; edited: RedisEditedMessages }) => Promise<unknown>) {
     const prefix = `{unwanted-${randomUUID().slice(0, 8)}}`;
-    const ports = { deleted: new RedisDeletedMessages(redis.connection, prefix), settings: new RedisSettingsStore(redis.connection, prefix) };
+    const ports = {
+      deleted: new RedisDeletedMessages(redis.connection, prefix),
+      settings: new RedisSettingsStore(redis.connection, prefix),
+      edited: new RedisEditedMessages(redis.connection, prefix),
+    };
     const model = firstReplySlow();
     const posted: PersonaReply[] = [];
     const deps = buildMessageJobDeps({
@@ -129,5 +134,30 @@ describe('a reply no longer wanted while it is written stops being written (real
     // Love scores next to joy in the analysis (buildScores).
     expect(ended).toMatchObject({ outcome: { status: 'posted', emotion: 'joy', persona: 'love' }, stoppedSoon: true, posted: [{ persona: personas.love.name }] });
     expect(ended.prompts).toHaveLength(2);
+  });
+
+  /** A reply to Alice, whose conversation quotes Bob's message before hers. */
+  function withBobsMessage(text: string) {
+    const bobsMessage = snowflake();
+    const job = buildMessageJob({ context: [{ messageId: bobsMessage, authorName: 'Bob', authorId: '1100000000000000009', content: text }] });
+    return { job, bobsMessage };
+  }
+
+  it('a message of its conversation deleted (not one it answers): the writing stops at the next check, and the reply is written again without it', async () => {
+    const { job, bobsMessage } = withBobsMessage('my number is 555-0199, call me');
+    const ended = await whileWriting(job, ({ deleted }) => deleted.mark([bobsMessage]));
+    expect(ended).toMatchObject({ outcome: { status: 'posted' }, stoppedSoon: true, posted: [{ nonce: job.messageId }] });
+    expect(ended.prompts).toHaveLength(2);
+    expect(ended.prompts[0]).toContain('555-0199');
+    expect(ended.prompts[1]).not.toContain('555-0199');
+  });
+
+  it('a message of its conversation edited: the writing stops at the next check, and the reply is written again from the edited text', async () => {
+    const { job, bobsMessage } = withBobsMessage('my number is 555-0199, call me');
+    const ended = await whileWriting(job, ({ edited }) => edited.mark(bobsMessage, 'call me', job.guildId));
+    expect(ended).toMatchObject({ outcome: { status: 'posted' }, stoppedSoon: true, posted: [{ nonce: job.messageId }] });
+    expect(ended.prompts).toHaveLength(2);
+    expect(ended.prompts[1]).not.toContain('555-0199');
+    expect(ended.prompts[1]).toContain('call me');
   });
 });
