@@ -18,6 +18,7 @@ import { reviseQueuedMessage } from './on-message-update.js';
 import { queueInBurst } from './queue-in-burst.js';
 import { repliesInChannel } from './reply-reference.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
+import { withdrawOpenBurst } from './withdraw-open-burst.js';
 import { SerialByKey } from '../serial-by-key.js';
 
 export interface MessageHandlerDeps {
@@ -86,9 +87,11 @@ async function considerMessage(message: Message, deps: MessageHandlerDeps, log: 
   }
   const settings = message.guildId ? await deps.settings.get(message.guildId) : undefined;
   const burstOpen = await deps.bursts.isOpen(message.channelId, message.author.id);
-  // Where the bot is off, nothing is asked of Discord (whose message a reply answers) or of Redis.
-  if (!burstOpen && !wantsReply(message, true, settings)) {
-    log.debug('the bot is off here');
+  // Where the bot is off, nothing is asked of Discord (whose message a reply answers), and a burst
+  // still open from before the place was turned off is taken back, its text with it.
+  if (!wantsReply(message, true, settings)) {
+    if (!burstOpen) log.debug('the bot is off here');
+    else log.info({ withdrawn: await withdrawOpenBurst(message.channelId, message.author.id, deps) }, 'the bot is off here; withdrew the open burst');
     return;
   }
   const hostChannelId = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;

@@ -119,6 +119,11 @@ export class BurstBuffer {
     return (await this.redis.exists(this.key(channelId, authorId))) === 1;
   }
 
+  /** The messages of the author's open burst here, oldest first; none when no burst is open. */
+  async messageIdsOf(channelId: string, authorId: string): Promise<string[]> {
+    return (await this.redis.lrange(this.key(channelId, authorId), 0, -1)).map((item) => entryOf(item).messageId);
+  }
+
   /** Adds a message to the open burst, or opens one with it, and returns the burst so far. */
   async append(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
     const [id, raw, dropped] = (await this.redis.eval(
