@@ -20,8 +20,9 @@ export interface ClassificationReport {
 }
 
 /**
- * What a row's prediction is when the model named no label (an unreadable text scored six ways):
- * wrong for its gold label, so in that label's support and recall, but in no label's precision.
+ * What a row's prediction is when the model named no label (an unreadable text scored six ways, or a
+ * text the model failed to read, either way): wrong for its gold label, so in that label's support
+ * and recall, but in no label's precision and no cell of the confusion matrix.
  */
 export const NO_PREDICTION = null;
 

@@ -4,6 +4,8 @@ import { EMOTIONS, NEUTRAL, type EmotionOrNeutral } from './emotions.js';
 export interface LabelledText {
   readonly text: string;
   readonly label: EmotionOrNeutral;
+  /** Its line in the file, counted from 1, so a row is named without its text. */
+  readonly line: number;
 }
 
 const LABELS: readonly string[] = [...EMOTIONS, NEUTRAL];
@@ -53,7 +55,7 @@ export function parseLabelledLines(content: string): LabelledText[] {
       throw invalidLine(index + 1, `label ${JSON.stringify(label)} is not one of ${LABELS.join(', ')}`);
     }
     if (!text.trim()) throw invalidLine(index + 1, 'empty text');
-    rows.push({ text, label: label as EmotionOrNeutral });
+    rows.push({ text, label: label as EmotionOrNeutral, line: index + 1 });
   });
   return rows;
 }

@@ -112,6 +112,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerHealthRoute(app, { required: parts.health, informational: parts.informationalHealth });
   registerMetricsRoute(app, parts.registry, parts.bullmqMetrics);
-  if (parts.classifier) registerEmotionRoute(app, parts.classifier, parts.maxTextsInFlight);
+  if (parts.classifier) registerEmotionRoute(app, parts.classifier, parts.logger, parts.maxTextsInFlight);
   return app;
 }

@@ -15,15 +15,15 @@ function failure(content: string): FeelbotError {
 describe('parseLabelledLines', () => {
   it('splits on the last ";", reads labels in any case and skips blank lines', () => {
     expect(parseLabelledLines('a;b; c;Joy\n\n  \nok see you at 5; NEUTRAL \n')).toEqual([
-      { text: 'a;b; c', label: 'joy' },
-      { text: 'ok see you at 5', label: 'neutral' },
+      { text: 'a;b; c', label: 'joy', line: 1 },
+      { text: 'ok see you at 5', label: 'neutral', line: 4 },
     ]);
   });
 
   it('reads Windows line ends, a byte-order mark and a text;label header line', () => {
     expect(parseLabelledLines('\uFEFFtext;label\r\ni feel calm;joy\r\ni am furious;anger\r\n')).toEqual([
-      { text: 'i feel calm', label: 'joy' },
-      { text: 'i am furious', label: 'anger' },
+      { text: 'i feel calm', label: 'joy', line: 2 },
+      { text: 'i am furious', label: 'anger', line: 3 },
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('parseLabelledLines', () => {
 
   it('skips a first non-blank line that names its columns otherwise than text;label (a pandas export)', () => {
     for (const header of ['text;emotion', 'sentence;label', 'Text;Emotion', ' tweet_text ; emotion_label ', 'Tweet Text;Emotion']) {
-      expect(parseLabelledLines(`\n${header}\ni feel calm;joy\n`), header).toEqual([{ text: 'i feel calm', label: 'joy' }]);
+      expect(parseLabelledLines(`\n${header}\ni feel calm;joy\n`), header).toEqual([{ text: 'i feel calm', label: 'joy', line: 3 }]);
     }
   });
 
@@ -70,9 +70,9 @@ describe('parseLabelledLines', () => {
 
   it('reads old Mac line ends, a lone CR, as line ends', () => {
     expect(parseLabelledLines('i feel so happy today;joy\ri am terrified of tomorrow;fear\rok see you at 5;neutral\r')).toEqual([
-      { text: 'i feel so happy today', label: 'joy' },
-      { text: 'i am terrified of tomorrow', label: 'fear' },
-      { text: 'ok see you at 5', label: 'neutral' },
+      { text: 'i feel so happy today', label: 'joy', line: 1 },
+      { text: 'i am terrified of tomorrow', label: 'fear', line: 2 },
+      { text: 'ok see you at 5', label: 'neutral', line: 3 },
     ]);
     expect(failure('fine;joy\r\rbad;happiness\r').message).toMatch(/^line 3: label "happiness"/);
   });

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { classifyEachSettled, isFailedText, type SettledAnalysis } from '../../classifier/classify-each-settled.js';
 import { NewestCharsClassifier } from '../../classifier/newest-chars-classifier.js';
 import { characterCount, MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import { classificationReport, NO_PREDICTION, type ClassificationReport } from '../../domain/classification-metrics.js';
 import { EMOTIONS, NEUTRAL } from '../../domain/emotions.js';
-import { parseLabelledLines } from '../../domain/labelled-text.js';
+import { parseLabelledLines, type LabelledText } from '../../domain/labelled-text.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { EmotionAnalysis } from '../../ports/emotion-classifier.js';
+import type { Logger } from '../../ports/logger.js';
 import { CLASSIFIER_SETTINGS, createClassifier } from '../../worker/create-classifier.js';
 import type { Command } from '../command.js';
 import { parseCommandArguments } from '../command-arguments.js';
@@ -71,6 +73,21 @@ function predictionOf(analysis: EmotionAnalysis, withNeutral: boolean): string |
   return analysis.unreadable ? NO_PREDICTION : analysis.emotion;
 }
 
+/**
+ * Logs the rows the model failed to read for good, by line number (never their text), with the
+ * first one's reason; each is scored as no prediction, a miss either way, and counted in failed_rows.
+ */
+function logFailedRows(logger: Logger, rows: readonly LabelledText[], results: readonly SettledAnalysis[]): void {
+  const failed = rows.filter((_, index) => isFailedText(results[index]!));
+  if (failed.length === 0) return;
+  const first = results.find(isFailedText)!;
+  logger.warn(
+    // The reason without its stack: the model's fault, not feelbot's, and the same for every row.
+    { code: first.code, lines: failed.map((row) => row.line), reason: first.message },
+    `the classifier failed to read ${failed.length} of ${rows.length} rows; each is scored as a miss, with no prediction`,
+  );
+}
+
 export const evalCommand: Command = {
   name: 'eval',
   usage: USAGE,
@@ -92,26 +109,30 @@ export const evalCommand: Command = {
     }
     // A row longer than a Discord message is read as the bot reads one: by its newest 4,000 characters.
     const classifier = new NewestCharsClassifier(await createClassifier(config, logger));
-    const analyses: EmotionAnalysis[] = [];
+    const results: SettledAnalysis[] = [];
     // On stderr with the logs: a large file takes minutes, and stdout holds only the report.
     logger.info({ rows: rows.length }, `evaluating ${rows.length} rows`);
     try {
       for (let start = 0; start < rows.length; start += EVAL_BATCH) {
-        analyses.push(...(await classifier.classify(rows.slice(start, start + EVAL_BATCH).map((row) => row.text))));
+        results.push(...(await classifyEachSettled(classifier, rows.slice(start, start + EVAL_BATCH).map((row) => row.text))));
       }
     } finally {
       await classifier.dispose();
     }
+    logFailedRows(logger, rows, results);
+    const analyses = results.filter((result): result is EmotionAnalysis => !isFailedText(result));
     // A file with neutral gold labels scores seven ways; a six-label file scores the six emotions
     // (each row's top emotion), and says how many rows the model called neutral.
     const withNeutral = rows.some((row) => row.label === NEUTRAL);
     const labels = withNeutral ? [...EMOTIONS, NEUTRAL] : [...EMOTIONS];
-    const predicted = analyses.map((analysis) => predictionOf(analysis, withNeutral));
+    // A row the model failed to read is no prediction, seven ways too: in n and its label's support, in no cell.
+    const predicted = results.map((result) => (isFailedText(result) ? NO_PREDICTION : predictionOf(result, withNeutral)));
     const report = {
       ...classificationReport(rows.map((row) => row.label), predicted, labels),
       scored: withNeutral ? 'seven-way' : 'six-way',
       neutral_predicted: analyses.filter((analysis) => analysis.neutral).length,
       unreadable_rows: analyses.filter((analysis) => analysis.unreadable).length,
+      failed_rows: results.length - analyses.length,
       long_rows: rows.filter((row) => characterCount(row.text) > MAX_MESSAGE_CHARS).length,
     };
     // The report first: a plot that cannot be written must not throw the scoring away.

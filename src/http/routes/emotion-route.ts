@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { classifyEachSettled, isFailedText, type SettledAnalysis } from '../../classifier/classify-each-settled.js';
 import { EMOTIONS } from '../../domain/emotions.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
+import type { Logger } from '../../ports/logger.js';
 import { body as errorBody } from '../http-error.js';
+import { failedTextBody, failedTextSchema, isRetryableClassifierFailure, logFailedTexts, retryableFailureBody } from './classifier-failure.js';
 
 /** The longest chat message Discord allows, in characters as it counts them (the schema's maxLength counts code points too); longer texts are not chat. */
 export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
@@ -13,7 +16,8 @@ export const MAX_BATCH_TEXTS = 256;
  * worst. Past it the API answers 503 BUSY with Retry-After instead of queueing without end.
  */
 export const MAX_TEXTS_IN_FLIGHT = 4 * MAX_BATCH_TEXTS;
-const BUSY_RETRY_AFTER_SECONDS = 5;
+/** The Retry-After of a 503 BUSY, and of a classifier failure a retry may mend (memory ran out): a few batches' time. */
+const RETRY_AFTER_SECONDS = 5;
 /** A request's texts go to the classifier this many at a time, so a client that left is noticed within one call; a full batch of BatchingClassifier, so no batching is lost. */
 export const TEXTS_PER_CALL = 64;
 
@@ -40,10 +44,15 @@ const analysisProperties = {
   },
 } as const satisfies Record<keyof EmotionAnalysis, object>;
 
-const analysis = {
+const analysisRequired = ['emotion', 'confidence', 'neutral', 'scores'] as const;
+
+const analysis = { type: 'object', required: analysisRequired, properties: analysisProperties } as const;
+
+/** A batch's entry: the text's analysis, or, for a text the model failed to read, its error. */
+const batchEntry = {
   type: 'object',
-  required: ['emotion', 'confidence', 'neutral', 'scores'],
   properties: analysisProperties,
+  anyOf: [{ type: 'object', required: analysisRequired }, failedTextSchema],
 } as const;
 
 const schema = {
@@ -62,7 +71,7 @@ const schema = {
   },
   response: {
     200: {
-      oneOf: [analysis, { type: 'object', required: ['results'], properties: { results: { type: 'array', items: analysis } } }],
+      oneOf: [analysis, { type: 'object', required: ['results'], properties: { results: { type: 'array', items: batchEntry } } }],
     },
   },
 } as const;
@@ -75,7 +84,12 @@ type EmotionBody = { text: string } | { texts: string[] };
  * answer cut off at the close's grace (closeConnectionsOnStop) leaves its client gone, so it ends
  * with the classifier call it is in.
  */
-export function registerEmotionRoute(app: FastifyInstance, classifier: () => EmotionClassifier | undefined, maxTextsInFlight = MAX_TEXTS_IN_FLIGHT): void {
+export function registerEmotionRoute(
+  app: FastifyInstance,
+  classifier: () => EmotionClassifier | undefined,
+  logger: Logger,
+  maxTextsInFlight = MAX_TEXTS_IN_FLIGHT,
+): void {
   let inFlight = 0;
   const analysing = new Set<Promise<unknown>>();
   // onClose runs once the server has closed, after the cut-off: no analysis begins after it.
@@ -89,8 +103,8 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
     if (inFlight + texts.length > maxTextsInFlight) {
       return reply
         .status(503)
-        .header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
-        .send(errorBody('BUSY', `${inFlight} texts are being analysed; try again in ${BUSY_RETRY_AFTER_SECONDS} seconds.`));
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send(errorBody('BUSY', `${inFlight} texts are being analysed; try again in ${RETRY_AFTER_SECONDS} seconds.`));
     }
     inFlight += texts.length;
     try {
@@ -99,7 +113,16 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
       const results = await analysis.finally(() => analysing.delete(analysis));
       // Nobody is there to answer.
       if (!results) return reply.hijack();
-      return 'text' in request.body ? results[0] : { results };
+      logFailedTexts(logger, results);
+      if ('text' in request.body) {
+        const [result] = results;
+        return isFailedText(result!) ? reply.status(422).send(failedTextBody(result)) : result;
+      }
+      return { results: results.map((result) => (isFailedText(result) ? failedTextBody(result) : result)) };
+    } catch (error) {
+      if (!isRetryableClassifierFailure(error)) throw error;
+      logger.error({ code: error.code, err: error }, 'the classifier failed for a reason a retry may mend; the request is answered 503');
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(retryableFailureBody(error, RETRY_AFTER_SECONDS));
     } finally {
       inFlight -= texts.length;
     }
@@ -107,14 +130,15 @@ export function registerEmotionRoute(app: FastifyInstance, classifier: () => Emo
 }
 
 /**
- * The texts' analyses, TEXTS_PER_CALL at a time; undefined, with the rest left unanalysed, once the
- * client has left (it gave up waiting), so its place in flight goes to the clients still waiting.
+ * The texts' analyses, TEXTS_PER_CALL at a time, a text the model fails to read for good settled
+ * with its error so the others are still answered; undefined, with the rest left unanalysed, once
+ * the client has left (it gave up waiting), so its place in flight goes to the clients still waiting.
  */
-async function classifyWhileWanted(classifier: EmotionClassifier, texts: readonly string[], clientLeft: () => boolean): Promise<EmotionAnalysis[] | undefined> {
-  const results: EmotionAnalysis[] = [];
+async function classifyWhileWanted(classifier: EmotionClassifier, texts: readonly string[], clientLeft: () => boolean): Promise<SettledAnalysis[] | undefined> {
+  const results: SettledAnalysis[] = [];
   for (let start = 0; start < texts.length; start += TEXTS_PER_CALL) {
     if (clientLeft()) return undefined;
-    results.push(...(await classifier.classify(texts.slice(start, start + TEXTS_PER_CALL))));
+    results.push(...(await classifyEachSettled(classifier, texts.slice(start, start + TEXTS_PER_CALL))));
   }
   return results;
 }
