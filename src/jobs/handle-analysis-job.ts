@@ -182,9 +182,11 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('the interaction token is about to expire')), msLeft(job) - ANSWER_MARGIN_MS);
   try {
+    // As a chat reply's: all the characters' names, so that no line goes on as another of them.
+    const prompt = buildAnalysisPrompt(persona, job.text, 'someone', Object.values(deps.personas).map((character) => character.name));
     // Not waiting for a busy LoRA context: the /feel would hold a worker slot other replies need.
     const result = await generateWithoutLoraWait(deps.generator, {
-      prompt: buildAnalysisPrompt(persona, job.text, 'someone'),
+      prompt,
       sampling: { ...persona.sampling, maxTokens: ANALYSIS_LINE_MAX_TOKENS },
       loraPath: persona.lora,
       signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
@@ -196,6 +198,8 @@ async function personaLine(job: AnalysisJob, persona: Persona, deps: AnalysisJob
       truncated: result.truncated,
       stoppedAtStopTrigger: result.stoppedAtStopTrigger,
       answering: job.text,
+      // Whom the prompt quoted: the line ends where the model goes on as one of them.
+      speakers: prompt.speakers,
     });
   } catch (error) {
     // The analysis is the answer; the line is a bonus, so a failed generation still answers.

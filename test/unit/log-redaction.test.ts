@@ -114,6 +114,15 @@ describe('errors in the logs never carry a webhook or interaction token', () => 
     });
   });
 
+  it('a token holding a dot is redacted whole, in a webhook URL as in an interaction URL', () => {
+    const dotted = 'aW50ZXJhY3Rpb246MTIz.NDU2Nzg5MDEy-MzQ1Njc4_OmFiY2Rl';
+    const line = logged((logger) => logger.warn(`edit failed for /webhooks/1200000000000000002/${dotted}/messages/@original and /interactions/1200000000000000002/${dotted}/callback`));
+    expect(line).not.toContain('NDU2Nzg5MDEy');
+    expect(JSON.parse(line)).toMatchObject({
+      msg: 'edit failed for /webhooks/1200000000000000002/[redacted]/messages/@original and /interactions/1200000000000000002/[redacted]/callback',
+    });
+  });
+
   it("a token in any field's text, however nested, is redacted by pattern: a prompt quoting what someone pasted in chat", () => {
     const pasted = `my webhook is https://discord.com/api/webhooks/1200000000000000001/${WEBHOOK_TOKEN}`;
     const prompt = { system: 'Be kind.', turns: [{ role: 'user', text: `<<<Alice: ${pasted}>>>` }] };

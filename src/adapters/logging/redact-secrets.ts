@@ -1,7 +1,7 @@
 /** Discord bot tokens: base64 user id, a timestamp part and an HMAC, dot-separated. */
 const BOT_TOKEN = /[\w-]{23,28}\.[\w-]{6,7}\.[\w-]{27,40}/g;
-/** Webhook URLs carry their token in the path. */
-const WEBHOOK_URL = /(\/webhooks\/\d+\/)[\w-]+/g;
+/** Webhook URLs carry their token in the path; a '.' in one is its own as in an interaction's. */
+const WEBHOOK_URL = /(\/webhooks\/\d+\/)[\w.-]+/g;
 /** So do interaction callback URLs (/interactions/{id}/{token}/callback). */
 const INTERACTION_URL = /(\/interactions\/\d+\/)[\w.-]+/g;
 const AUTH_HEADER = /(Bot|Bearer)\s+[\w.-]{20,}/g;
