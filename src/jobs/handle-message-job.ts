@@ -104,7 +104,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
     if (isAnsweredMeanwhile(error)) return alreadyAnswered;
     throw error;
   }
-  const sending = attemptAtSend(answered, { content, persona: persona.name, personaKey: personaEmotion }, stillOurs, deps);
+  const sending = attemptAtSend(answered, { content, persona: persona.name, personaKey: personaEmotion }, stillOurs, deps, run.lock);
   let posted;
   try {
     posted = await deps.replier.post({

@@ -1,3 +1,5 @@
+import type { JobLock } from '../ports/job-lock.js';
+
 /**
  * A run's hold on its job (the worker's JobRun): false once its lock lapsed (its worker paused, or
  * cut off from Redis, longer than JOB_LOCK_MS) and another worker has taken the job or will, so the
@@ -5,6 +7,8 @@
  */
 export interface JobHold {
   holdsJob(): Promise<boolean>;
+  /** The job's lock, for a write that must not land once the run lost it (its attempt's note); absent outside a locked run (a test, a tool, BullMQ's manual processing). */
+  readonly lock?: JobLock;
 }
 
 /** A call outside a worker (a test, a tool) always holds its job. */

@@ -1,4 +1,5 @@
 import type { Emotion } from '../domain/emotions.js';
+import type { JobLock } from './job-lock.js';
 
 /**
  * Remembers which messages were answered, so a retried or re-run job never posts twice.
@@ -18,8 +19,11 @@ export interface DeliveryLedger {
    * then looks for it before posting again. Kept until the messages are noted answered (`record`),
    * or as long as a job can wait: a retry may run long after the post. `content` is the text sent,
    * for a ledger whose older readers still match the text itself (Redis's, for an hour); kept no longer.
+   * With `whileHeld` (the run's job lock), noted only while the run still holds its job, in the same
+   * step: else JOB_LOST, nothing noted, for a write that waited out a network split must not
+   * overwrite the note of the worker that took the job over meanwhile.
    */
-  recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string): Promise<void>;
+  recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string, whileHeld?: JobLock): Promise<void>;
   findAttempt(messageIds: readonly string[]): Promise<PostAttempt | undefined>;
   /**
    * When (epoch ms) a post for any of these messages was begun (recordAttempt) and not forgotten

@@ -71,7 +71,8 @@ export interface JobWorker {
  * whose lock lapsed (its worker paused past JOB_LOCK_MS) is aborted and left to the worker that
  * holds the job now (JOB_LOST, at warn), neither failed, retried, given up nor put back; one whose
  * job vanished with the rest of Redis's data (a restart without AOF) ends the same way, at error
- * (REDIS_DATA_LOST), since no worker holds it. A run whose job left Redis after it ended, before
+ * (REDIS_DATA_LOST), since no worker holds it, except that a /feel is then given up, its asker told
+ * it failed. A run whose job left Redis after it ended, before
  * BullMQ could note its end, is told of once the same way (UnnotedEnds).
  */
 export function createJobWorker(

@@ -1,14 +1,16 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { UnreadableJob } from '../adapters/bullmq/unreadable-job.js';
 import { errorCodeOf, ErrorCodes, FeelbotError, isFeelbotError } from '../errors.js';
+import type { JobLock } from '../ports/job-lock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import { cutOffByShutdown } from './cut-off-by-shutdown.js';
+import { endLostRun } from './end-lost-run.js';
 import { failUnreadableJob } from './fail-unreadable-job.js';
 import { giveUpJob } from './give-up-job.js';
 import type { GiveUpHandler, JobHandler } from './job-handler.js';
 import { jobLog } from './job-log.js';
-import type { LostJobCause, LostJobProbe } from './lost-job-cause.js';
+import type { LostJobProbe } from './lost-job-cause.js';
 import { rateLimitedUntil } from './rate-limit-delay.js';
 
 export interface RunJobContext {
@@ -44,10 +46,10 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
   if (job.data instanceof UnreadableJob) failUnreadableJob(job.data, log, metrics, context.processorFailures);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
-  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context) };
+  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context), lock: lockOf(job, token) };
   // Not awaited: only a run that loses its job needs it, and Redis answers it before the run's own commands.
   const dataMark = context.lostJobs?.dataMark().catch(() => undefined);
-  const lost = { job, probe: context.lostJobs, dataMark, log, metrics };
+  const lost = { job, probe: context.lostJobs, dataMark, giveUp: context.giveUp, log, metrics };
   let outcome: { status: string; reason?: string };
   try {
     const handler = context.handlers[job.name];
@@ -105,57 +107,16 @@ async function holdsJob(job: Job, token: string | undefined, { lockLoss, lockDur
   return false;
 }
 
+/** The job's lock as BullMQ keeps it (the key its extendLock checks) and this run's token; none without a token. */
+function lockOf(job: Job, token: string | undefined): JobLock | undefined {
+  return token && job.id ? { key: `${job.queueQualifiedName}:${job.id}:lock`, token } : undefined;
+}
+
 /** Why a run's signal aborts once it lost its job: nothing it sends now would be its own to send. */
 export function jobLost(jobId: string | undefined): FeelbotError {
   return new FeelbotError(ErrorCodes.JobLost, `This run no longer holds job ${jobId ?? ''}: its lock lapsed, and another worker has the job or will.`, {
     details: { jobId },
   });
-}
-
-interface LostRun {
-  readonly job: Job;
-  readonly probe: LostJobProbe | undefined;
-  readonly dataMark: Promise<string | undefined> | undefined;
-  readonly log: Logger;
-  readonly metrics: Metrics;
-}
-
-/** What a run that lost its job says, by why it lost it. */
-const LOST_RUN_LINES = {
-  taken: 'this run lost its job to another worker (paused, or cut off from Redis, past JOB_LOCK_MS); the worker holding the job now finishes it',
-  gone:
-    'this run lost its job (paused, or cut off from Redis, past JOB_LOCK_MS), and the job has left Redis meanwhile: another worker finished it, ' +
-    'its message was deleted or its server removed the bot, or a Redis failover lost it',
-  unknown: 'this run lost its job (paused, or cut off from Redis, past JOB_LOCK_MS), and Redis did not say whether another worker has it',
-} as const satisfies Record<Exclude<LostJobCause, 'data-lost'>, string>;
-
-/**
- * Ends a run that lost its job: neither failed nor completed nor retried (BullMQ would refuse each
- * without the lock, and the run holding it ends the job), nor given up. Once at warn (JOB_LOST),
- * or at error (REDIS_DATA_LOST) when the job vanished with the rest of Redis's data: nobody holds
- * it then, and unless the run had finished, its message is not answered. A run that had not
- * finished posts nothing either way: the lost lock fails every `holdsJob`, and after a loss Redis no
- * longer has the ledger that keeps a reply from being posted twice. The WaitingError tells BullMQ
- * that the job is not this run's to move.
- */
-async function endLostRun(run: LostRun, seconds: number, error: unknown, outcome?: { status: string; reason?: string }): Promise<never> {
-  const { job, probe, log, metrics } = run;
-  const cause = probe ? await probe.cause(job.id, await run.dataMark) : 'taken';
-  const fields = { ...(error === undefined ? {} : { err: error }), ...(outcome ? { outcome } : {}) };
-  if (cause === 'data-lost') {
-    metrics.observeJob('data-lost', seconds);
-    // A run that finished (its outcome says how) did its work; only its end could not be noted.
-    if (!outcome) metrics.countFailure(ErrorCodes.RedisDataLost);
-    log.error(
-      { code: ErrorCodes.RedisDataLost, ...fields },
-      'this run lost its job, which vanished from Redis with the rest of its data (Redis restarted without AOF, failed over to a replica that lacked it, ' +
-        `or evicted it): no worker holds it${outcome ? ', and its end is not noted' : ', and its message is not answered'}; enable AOF (appendonly yes)`,
-    );
-  } else {
-    metrics.observeJob('lost', seconds);
-    log.warn({ code: ErrorCodes.JobLost, ...fields }, LOST_RUN_LINES[cause]);
-  }
-  throw new WaitingError();
 }
 
 /** BullMQ reads `message` off whatever is thrown; a thrown string or object becomes an Error. */

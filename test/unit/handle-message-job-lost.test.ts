@@ -80,6 +80,17 @@ describe('a run paused past its job lock (docker pause, a VM stall, Redis out of
     expect(replier.sent).toEqual([]);
   });
 
+  it('one that lost its job while its note was written (cut off from Redis past its lock) sends nothing, and takes back its note: JOB_LOST', async () => {
+    const { deps, ledger, replier } = depsWith();
+    const run = holdingFor(2);
+    const job = buildMessageJob();
+    await expect(handleMessageJob(job, deps, undefined, run)).rejects.toMatchObject({ code: 'JOB_LOST' });
+    expect(run.asked).toBe(3);
+    expect(replier.sent).toEqual([]);
+    expect(ledger.calls).toEqual(['recordAttempt', 'forgetOwnAttempt']);
+    expect(await ledger.findBegun([job.messageId])).toBeUndefined();
+  });
+
   it('where the history cannot be read, one that lost its job while its post waited notes no attempt, so the run that holds the job posts instead of ending post-unconfirmed', async () => {
     const { deps, ledger } = depsWith();
     const job = buildMessageJob({ readsHistory: false });
@@ -101,11 +112,11 @@ describe('a run paused past its job lock (docker pause, a VM stall, Redis out of
     expect(ledger.calls).toEqual([]);
   });
 
-  it('one that holds its job throughout posts once, asked twice: before its post starts and right before the send, where its attempt is then noted', async () => {
+  it('one that holds its job throughout posts once, asked three times: before its post starts, right before the send, where its attempt is then noted, and once noted', async () => {
     const { deps, ledger, replier } = depsWith();
     const run = holdingFor(Infinity);
     expect(await handleMessageJob(buildMessageJob(), deps, undefined, run)).toMatchObject({ status: 'posted' });
-    expect(run.asked).toBe(2);
+    expect(run.asked).toBe(3);
     expect(replier.sent).toHaveLength(1);
     expect(ledger.calls).toEqual(['recordAttempt', 'record']);
   });

@@ -2,8 +2,10 @@ import type { Redis } from 'ioredis';
 import { replyDigest } from '../../domain/reply-digest.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import type { DeliveryLedger, PostAttempt } from '../../ports/delivery-ledger.js';
+import type { JobLock } from '../../ports/job-lock.js';
 import { deleteOwnAttempt } from './delete-own-attempt.js';
 import { feelbotKey } from './redis-connection.js';
+import { setWhileHeld, type TimedWrite } from './set-while-held.js';
 
 /** Longer than any job can stay queued or be retried. */
 const ANSWERED_TTL_SECONDS = 7 * 24 * 3_600;
@@ -41,21 +43,14 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     await batch.exec();
   }
 
-  async recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string): Promise<void> {
-    const batch = this.redis.multi();
-    const { persona, personaKey, startedAt } = attempt;
-    // The digest and the persona's name, never the text: kept a week. The begun time stays a bare number, which the previous release reads.
-    const noted = notedJson(attempt);
-    // A worker of the previous release (120e196) still running during a rolling upgrade finds an
-    // attempt only as it noted one, text and all, for an hour; without it, its retry of a post this
-    // release sent and Discord answered 5xx would post the reply again. Written for it alone: drop
-    // this write (and the reading of the key in findAttempt) in the release after next.
-    const forPreviousRelease = JSON.stringify({ content, persona, personaKey, startedAt } satisfies TextAttempt);
-    for (const id of messageIds) {
-      batch.set(this.notedKey(id), noted, 'EX', BEGUN_TTL_SECONDS);
-      batch.set(this.begunKey(id), String(startedAt), 'EX', BEGUN_TTL_SECONDS);
-      batch.set(this.textAttemptKey(id), forPreviousRelease, 'EX', TEXT_ATTEMPT_TTL_SECONDS);
+  async recordAttempt(messageIds: readonly string[], attempt: PostAttempt, content: string, whileHeld?: JobLock): Promise<void> {
+    const writes = this.attemptWrites(messageIds, attempt, content);
+    if (whileHeld) {
+      if (await setWhileHeld(this.redis, whileHeld, writes)) return;
+      throw new FeelbotError(ErrorCodes.JobLost, 'This run lost its job before noting its reply: nothing was noted, and nothing is sent.', { details: { messageIds } });
     }
+    const batch = this.redis.multi();
+    for (const { key, value, ttlSeconds } of writes) batch.set(key, value, 'EX', ttlSeconds);
     // Unnoted, a post its worker died sending would be sent again: better not to send it now.
     if ((await batch.exec()) === null) throw new FeelbotError(ErrorCodes.RedisUnavailable, `Redis aborted the transaction noting the reply to ${messageIds.length} messages.`);
   }
@@ -95,6 +90,23 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   private async first(keys: readonly string[]): Promise<string | undefined> {
     if (keys.length === 0) return undefined;
     return (await this.redis.mget(...keys)).find((value): value is string => value !== null);
+  }
+
+  /** The keys an attempt is noted under, with what each holds and for how long. */
+  private attemptWrites(messageIds: readonly string[], attempt: PostAttempt, content: string): TimedWrite[] {
+    const { persona, personaKey, startedAt } = attempt;
+    // The digest and the persona's name, never the text: kept a week. The begun time stays a bare number, which the previous release reads.
+    const noted = notedJson(attempt);
+    // A worker of the previous release (120e196) still running during a rolling upgrade finds an
+    // attempt only as it noted one, text and all, for an hour; without it, its retry of a post this
+    // release sent and Discord answered 5xx would post the reply again. Written for it alone: drop
+    // this write (and the reading of the key in findAttempt) in the release after next.
+    const forPreviousRelease = JSON.stringify({ content, persona, personaKey, startedAt } satisfies TextAttempt);
+    return messageIds.flatMap((id) => [
+      { key: this.notedKey(id), value: noted, ttlSeconds: BEGUN_TTL_SECONDS },
+      { key: this.begunKey(id), value: String(startedAt), ttlSeconds: BEGUN_TTL_SECONDS },
+      { key: this.textAttemptKey(id), value: forPreviousRelease, ttlSeconds: TEXT_ATTEMPT_TTL_SECONDS },
+    ]);
   }
 
   /** Every key an attempt at these messages is noted under, the previous release's too. */

@@ -10,10 +10,10 @@ import { webhookReplyChannel } from '../../support/webhook-reply-channel.js';
 const redis = usePrivateRedis();
 const fake = useFakeDiscord();
 
-/** Holds its job through the check before the post and the one before its first send; lost by the second (paused past JOB_LOCK_MS in between). */
+/** Holds its job through the check before the post and the two around its first send's note (before it, once noted); lost by the second send (paused past JOB_LOCK_MS in between). */
 const lostAfterFirstSend = (): JobHold => {
   let checks = 0;
-  return { holdsJob: async () => checks++ < 2 };
+  return { holdsJob: async () => checks++ < 3 };
 };
 
 it('where the bot may not read the history, a worker paused while it fetches a fresh webhook (its cached one was deleted, so its first send posted nothing) does not keep the worker that took the job over from posting', async () => {

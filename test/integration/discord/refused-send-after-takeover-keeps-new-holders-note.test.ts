@@ -31,7 +31,8 @@ it("a run whose refused send (avatar URL) answers after it lost its job does not
   const a = new WebhookReplier(rest, directory, new AvatarStore(), { postRest, avatarBaseUrl: 'https://avatars/base' });
   const isExecute = (request: { method: string; path: string }) => request.method === 'POST' && request.path.startsWith('/webhooks/');
   const release = fake.discord.holdNext(isExecute);
-  const runA = handleMessageJob(job, buildMessageJobDeps({ ledger, replier: a }), undefined, holdsFor(2));
+  // Held through the check before the post and the two around its first send's note (before it, once noted).
+  const runA = handleMessageJob(job, buildMessageJobDeps({ ledger, replier: a }), undefined, holdsFor(3));
   await fake.discord.waitFor(() => fake.discord.requests.find((request) => isExecute(request) && request.status === 0));
 
   // Meanwhile worker B takes the job over (its history shows no post of A's), and sends: Discord posts it, then answers 502.
