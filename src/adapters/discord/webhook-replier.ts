@@ -1,4 +1,4 @@
-import { MessageFlags, Routes, type REST } from 'discord.js';
+import { Routes, type REST } from 'discord.js';
 import type { Persona } from '../../domain/persona.js';
 import { errorCodeOf } from '../../errors.js';
 import type { PostAttempt } from '../../ports/delivery-ledger.js';
@@ -177,8 +177,8 @@ export class WebhookReplier implements PersonaReplier {
             color: persona.color,
           },
         ],
+        // Pings nobody; the person who wrote to the bot is notified of its answer, as by any DM.
         allowed_mentions: NO_PINGS,
-        flags: MessageFlags.SuppressNotifications,
         // Two attempts at one reply (a retry after a lost answer, two workers on a stalled job) post it once.
         ...(reply.nonce ? { nonce: reply.nonce, enforce_nonce: true } : {}),
       },
