@@ -12,6 +12,7 @@ import type { Command, CommandContext } from './command.js';
 import { asksForHelp, checkCommandArguments } from './command-arguments.js';
 import { asUsageError, commandUsage } from './usage-error.js';
 import { fatalMessage } from './fatal-message.js';
+import { endQuietlyWhenStdoutReaderLeaves } from './stdout-reader-gone.js';
 
 /** After a stop signal, a process that has not exited by then is stuck; exit anyway, saying so (SHUTDOWN_TIMEOUT). */
 const FORCED_EXIT_MS = 30_000;
@@ -138,6 +139,8 @@ function failNow(error: unknown): void {
 // A library's failure outside any promise feelbot awaits (ipull writing to a full disk) ends the process the same way.
 process.on('unhandledRejection', failNow);
 process.on('uncaughtException', failNow);
+// `feelbot analyze … | true`: the reader left before the output was written, which is no failure to report.
+endQuietlyWhenStdoutReaderLeaves(failNow);
 
 main(process.argv.slice(2)).then(
   (code) => {

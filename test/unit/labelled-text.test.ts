@@ -77,6 +77,37 @@ describe('parseLabelledLines', () => {
     expect(failure('fine;joy\r\rbad;happiness\r').message).toMatch(/^line 3: label "happiness"/);
   });
 
+  it('reads a first line of two short words whose label is none of ours as a data row: its bad label fails with its line number', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['feeling blue;sad\ni am so happy today;joy\n', /^line 1: label "sad" is not one of/],
+      ['\nhappy;Happiness\nfine;joy\n', /^line 2: label "happiness" is not one of/],
+      ['text;feeling\nfine;joy\n', /^line 1: label "feeling" is not one of/],
+      ['Tweet Text;Mood Score\nfine;joy\n', /^line 1: label "mood score" is not one of/],
+    ];
+    for (const [content, message] of cases) {
+      const error = failure(content);
+      expect(error.code, content).toBe(ErrorCodes.InputInvalid);
+      expect(error.message, content).toMatch(message);
+      // Such a line may have been meant as a header: the message says why it was read as a row.
+      expect(error.message, content).toMatch(/\(read as a row: a header names its label column label, emotion, class, sentiment or the like\)$/);
+    }
+    expect(failure('fine;joy\nfeeling blue;sad\n').message).not.toContain('read as a row');
+  });
+
+  it('skips a first line whose label field names a label column, in any case, with any one- or two-word text column', () => {
+    for (const header of ['review;Labels', 'Sentence;CLASS', 'tweet;category', 'content;sentiment', 'x;y', 'premise;gold_label', 'My Text;Emotion Class', 'text;emotions', 'utterance;tag', 'body;target']) {
+      expect(parseLabelledLines(`${header}\ni feel calm;joy\n`), header).toEqual([{ text: 'i feel calm', label: 'joy', line: 2 }]);
+    }
+  });
+
+  it('tells onHeader the line number of a header it skips, and calls it for no data row', () => {
+    const headers: number[] = [];
+    parseLabelledLines('\n\ntext;emotion\ni feel calm;joy\n', { onHeader: (line) => headers.push(line) });
+    expect(headers).toEqual([3]);
+    parseLabelledLines('i feel calm;joy\nok see you at 5;neutral\n', { onHeader: (line) => headers.push(line) });
+    expect(headers).toEqual([3]);
+  });
+
   it('quotes a bad label as JSON, so characters the eye cannot see show up in the message', () => {
     expect(failure('fine;j\u0000o\u0000y\n').message).toBe(
       'line 1: label "j\\u0000o\\u0000y" is not one of sadness, joy, love, anger, fear, surprise, neutral',

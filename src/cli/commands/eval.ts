@@ -103,7 +103,10 @@ export const evalCommand: Command = {
       throw new FeelbotError(ErrorCodes.UsageInvalid, `--plot needs a file name\nUsage: feelbot ${USAGE}`, { userFacing: true });
     }
     // Checked before the model loads: a bad line is the file's mistake, found at once.
-    const rows = parseLabelledLines(await readInput(file));
+    const rows = parseLabelledLines(await readInput(file), {
+      // Only its number: the column names are the file's words, and a file's text stays out of the logs.
+      onHeader: (line) => logger.info({ line }, `line ${line} was taken as a header naming the columns, not scored`),
+    });
     if (rows.length === 0) {
       throw new FeelbotError(ErrorCodes.InputInvalid, `The ${inputName(file)} has no text;label lines to score`, { userFacing: true, permanent: true });
     }
