@@ -1,22 +1,16 @@
 import type { Message, PartialMessage } from 'discord.js';
-import type { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
 import { errorCodeOf } from '../errors.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { EditedMessages } from '../ports/edited-messages.js';
 import type { Logger } from '../ports/logger.js';
-import type { ReplyQueue } from '../ports/reply-queue.js';
 import type { SettingsStore } from '../ports/settings-store.js';
 import { replyModeFor } from '../domain/guild-settings.js';
 import { channelPlace } from './channel-place.js';
 import { messageTextOf } from './build-message-job.js';
 import { contextTextOf } from './context-text.js';
+import { reviseInBurst, type BurstEditDeps } from './revise-in-burst.js';
 import { retryWhileRedisDown } from './retry-while-redis-down.js';
 import { SerialByKey } from '../serial-by-key.js';
-
-export interface EditDeps {
-  readonly queue: Pick<ReplyQueue, 'carrierOf' | 'revise'>;
-  readonly bursts: Pick<BurstBuffer, 'revise'>;
-}
 
 export interface ContextEditDeps {
   readonly edited: Pick<EditedMessages, 'mark' | 'forget'>;
@@ -40,17 +34,16 @@ export interface ContextEditHandler {
  * asks for a reply by itself (a mention added later is not a new message), and a reply already
  * being written answers the text its worker read.
  */
-export async function reviseQueuedMessage(before: Message | PartialMessage | undefined, message: Message, deps: EditDeps, log: Logger): Promise<void> {
+export async function reviseQueuedMessage(before: Message | PartialMessage | undefined, message: Message, deps: BurstEditDeps, log: Logger): Promise<void> {
   if (!textChanged(before, message)) return;
-  const carrier = await deps.queue.carrierOf(message.id);
-  if (!carrier) return;
+  // Most edited messages were never queued: those need no step on the burst.
+  if (!(await deps.queue.carrierOf(message.id))) return;
   const text = messageTextOf(message, message.client.user.id);
   if (text.content.length === 0) {
     log.info('edited to no text; its reply answers the text as first sent');
     return;
   }
-  await deps.bursts.revise(message.channelId, message.author.id, message.id, text);
-  const jobId = await deps.queue.revise(carrier, message.id, text);
+  const jobId = await reviseInBurst({ channelId: message.channelId, authorId: message.author.id, messageId: message.id }, text, deps);
   if (jobId) log.info({ jobId }, 'edited before its reply; the reply answers the new text');
   else log.info('edited after its reply started; the reply answers the text as first sent');
 }

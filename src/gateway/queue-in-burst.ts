@@ -21,9 +21,20 @@ export interface QueuedInBurst {
  * Queues one message as the newest of its author's burst: the burst's delayed job is replaced by
  * one that reads every message so far. When that job has already left the delayed set, it can no
  * longer take this message, so the message opens a burst of its own (if a new reply may start)
- * instead of being lost. Returns undefined when a new reply may not start.
+ * instead of being lost. Returns undefined when a new reply may not start. One step on the burst
+ * (BurstBuffer.exclusively): what it reads of the burst is still the burst when its job replaces
+ * the last, whichever gateway queued that one.
  */
-export async function queueInBurst(
+export function queueInBurst(
+  queue: ReplyQueue,
+  bursts: BurstBuffer,
+  job: BuiltMessageJob,
+  mayStartNewReply: (answeredBy: string) => Promise<boolean>,
+): Promise<QueuedInBurst | undefined> {
+  return bursts.exclusively(job.channelId, job.author.id, () => queueNewest(queue, bursts, job, mayStartNewReply));
+}
+
+async function queueNewest(
   queue: ReplyQueue,
   bursts: BurstBuffer,
   job: BuiltMessageJob,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { withBurstLock } from './burst-lock.js';
 import { feelbotKey } from './redis-connection.js';
 // A burst longer than this many messages keeps only the latest (the job's schema takes no more).
 import { MAX_BURST_MESSAGES, type MessageText } from '../../jobs/message-job.js';
@@ -156,6 +157,11 @@ export class BurstBuffer {
   async revise(channelId: string, authorId: string, messageId: string, text: MessageText): Promise<boolean> {
     const raw = text.rawContent === undefined ? [] : [text.rawContent, digestOf(text.content)];
     return (await this.redis.eval(REVISE, 1, this.key(channelId, authorId), messageId, text.content, ...raw)) === 1;
+  }
+
+  /** Runs `work` as the only step on the author's burst here, whichever gateway runs it (withBurstLock). */
+  exclusively<T>(channelId: string, authorId: string, work: () => Promise<T>): Promise<T> {
+    return withBurstLock(this.redis, this.prefix, channelId, authorId, work);
   }
 
   /** Closes the open burst, whose reply has already started, and opens a new one with this message. */

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+import { feelbotKey } from './redis-connection.js';
+import { withRedisLock, type RedisLockOptions } from './redis-lock.js';
+
+/**
+ * A step holds the lock for a few round trips; a live holder renews it however long Redis makes
+ * it take. A gateway that died (or lost Redis) holding it delays the author's next message by the
+ * TTL at most. A waiter gives up (RedisLockTimeoutError) only after far longer than any one step
+ * takes while Redis answers at all (a producer's command gives up after 2 s), so it never hangs.
+ */
+export const BURST_LOCK_OPTIONS = { ttlMs: 5_000, maxWaitMs: 60_000 } as const satisfies RedisLockOptions;
+
+/**
+ * Runs one step on an author's burst in one channel (a message appended and the burst's job
+ * queued, or an edit put into both) while no gateway runs another on the same burst. Each job
+ * queued replaces the burst's delayed job whole, so without it a step that read the burst earlier
+ * but queued later (two gateways during a roll-out) would replace a newer job with an older copy.
+ * The lock is taken and released on the connection the step writes on, so a write Redis runs late
+ * (after its command timed out) still runs before the release.
+ */
+export function withBurstLock<T>(redis: Redis, prefix: string, channelId: string, authorId: string, work: () => Promise<T>): Promise<T> {
+  return withRedisLock(redis, feelbotKey(prefix, 'burst-lock', channelId, authorId), () => work(), BURST_LOCK_OPTIONS);
+}
