@@ -1,5 +1,5 @@
 import { EMOTIONS, NEUTRAL, rankEmotions, type Emotion, type EmotionScores } from './emotions.js';
-import type { LabelMapping } from './label-mapping.js';
+import { IGNORED_LABEL, type LabelMapping } from './label-mapping.js';
 import type { EmotionAnalysis } from './emotion-analysis.js';
 import { MULTI_LABEL_NEUTRAL_THRESHOLD, neutralThresholdFor } from './neutral-threshold.js';
 
@@ -26,14 +26,20 @@ export interface AggregateOptions {
 }
 
 /**
+ * Where an ignored label's mass goes: into a softmax's total (readSoftmax), so a text a model reads
+ * mostly as GoEmotions' "confusion" is no confident emotion; no emotion or neutral reads it.
+ */
+const IGNORED_MASS = 'ignored';
+
+/**
  * The mass each of the seven outcomes gets. A softmax's probabilities add up, so mapped labels are
  * summed. Sigmoids do not: summing them would favour an emotion with many labels (GoEmotions maps
- * ten onto joy, two onto fear), so each outcome takes its strongest label.
+ * nine onto joy, two onto fear), so each outcome takes its strongest label.
  */
 function massPerOutcome(labelScores: readonly LabelScore[], mapping: LabelMapping, multiLabel: boolean): Record<string, number> {
   const mass: Record<string, number> = Object.fromEntries([...EMOTIONS, NEUTRAL].map((label) => [label, 0]));
   for (const { label, score } of labelScores) {
-    const target = mapping[label];
+    const target = mapping[label] === IGNORED_LABEL ? IGNORED_MASS : mapping[label];
     if (target) mass[target] = multiLabel ? Math.max(mass[target] ?? 0, score) : (mass[target] ?? 0) + score;
   }
   return mass;
@@ -57,7 +63,7 @@ export function aggregateScores(labelScores: readonly LabelScore[], mapping: Lab
   return { emotion, confidence, neutral, scores, ...(multiLabel ? { multiLabel: true as const } : {}) };
 }
 
-/** A softmax: the top emotion's share of all mass, neutral when the neutral class outweighs it or, without one, under the threshold. */
+/** A softmax: the top emotion's share of all mass, ignored labels' included; neutral when the neutral class outweighs it or, without one, under the threshold. */
 function readSoftmax(mass: Record<string, number>, emotion: Emotion, mapping: LabelMapping, options: AggregateOptions): Reading {
   const total = Object.values(mass).reduce((sum, value) => sum + value, 0) || 1;
   const confidence = (mass[emotion] ?? 0) / total;
@@ -88,5 +94,5 @@ type Reading = Pick<EmotionAnalysis, 'confidence' | 'neutral'>;
  * among, neutral aside. resolveLabelMapping's mapping holds only the model's own labels.
  */
 function emotionsMappedOnto(mapping: LabelMapping): number {
-  return new Set(Object.values(mapping).filter((target) => target !== NEUTRAL)).size;
+  return new Set(Object.values(mapping).filter((target) => target !== NEUTRAL && target !== IGNORED_LABEL)).size;
 }

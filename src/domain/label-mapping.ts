@@ -1,13 +1,22 @@
 import { EMOTIONS, NEUTRAL, type EmotionOrNeutral } from './emotions.js';
 
-/** How one model's labels land on feelbot's six emotions plus neutral. */
-export type LabelMapping = Readonly<Record<string, EmotionOrNeutral>>;
+/** Where one label lands: one of feelbot's six emotions, neutral, or IGNORED_LABEL. */
+export type LabelTarget = EmotionOrNeutral | null;
+
+/** How one model's labels land on feelbot's six emotions plus neutral; a label may be ignored. */
+export type LabelMapping = Readonly<Record<string, LabelTarget>>;
+
+/**
+ * The target of a label that is none of feelbot's outcomes (GoEmotions' confusion and desire): it
+ * counts as mapped, and its score counts for no emotion and not for neutral (aggregateScores).
+ */
+export const IGNORED_LABEL = null;
 
 const identity = Object.fromEntries([...EMOTIONS, NEUTRAL].map((label) => [label, label])) as LabelMapping;
 
 /**
- * Mappings for the label sets common on the Hugging Face hub, tried in order. GoEmotions' follows
- * its own Ekman grouping, adjusted as the dataset README in shared/data describes.
+ * Mappings for the label sets common on the Hugging Face hub, tried in order. GoEmotions' is the
+ * one feelbot is evaluated with (shared/data/goemotions/README.md, training's labels.py).
  */
 export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
   feelbot: identity,
@@ -27,12 +36,14 @@ export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
   goemotions28: {
     sadness: 'sadness', grief: 'sadness', disappointment: 'sadness', remorse: 'sadness', embarrassment: 'sadness',
     joy: 'joy', amusement: 'joy', excitement: 'joy', gratitude: 'joy', optimism: 'joy', relief: 'joy',
-    pride: 'joy', admiration: 'joy', approval: 'joy', desire: 'joy',
+    pride: 'joy', admiration: 'joy', approval: 'joy',
     love: 'love', caring: 'love',
     anger: 'anger', annoyance: 'anger', disapproval: 'anger', disgust: 'anger',
     fear: 'fear', nervousness: 'fear',
-    surprise: 'surprise', realization: 'surprise', curiosity: 'surprise', confusion: 'surprise',
+    surprise: 'surprise', realization: 'surprise', curiosity: 'surprise',
     neutral: NEUTRAL,
+    // Unlike GoEmotions' own Ekman grouping (joy, surprise), the dataset README maps these to none.
+    desire: IGNORED_LABEL, confusion: IGNORED_LABEL,
   },
   /**
    * Other common spellings, each label read by itself: DailyDialog's seven ("no emotion",
@@ -55,7 +66,7 @@ export const KNOWN_LABEL_MAPPINGS: Readonly<Record<string, LabelMapping>> = {
 /** The name resolveLabelMapping gives an operator's own mapping. */
 export const CUSTOM_LABEL_MAPPING = 'custom';
 
-/** A mapping that covers every label, named after its KNOWN_LABEL_MAPPINGS key; or the labels none covers. */
+/** A mapping that covers every label, named after its KNOWN_LABEL_MAPPINGS key or CUSTOM_LABEL_MAPPING; or the labels none covers. */
 export type MappingResult =
   | { readonly mapping: LabelMapping; readonly name: string; readonly unmapped: readonly string[] }
   | { readonly mapping?: undefined; readonly name?: undefined; readonly unmapped: readonly string[] };
@@ -77,26 +88,47 @@ function fitsOnlyWhole(candidate: LabelMapping): boolean {
   return Object.keys(candidate).every((label) => GENERIC_LABEL.test(label));
 }
 
+/** A mapping's labels in the form they are compared in. */
+function keyed(mapping: LabelMapping): Map<string, LabelTarget> {
+  return new Map(Object.entries(mapping).map(([label, target]) => [labelKey(label), target]));
+}
+
+/** The first known mapping that covers every one of `labels`, or the fewest of them any leaves unmapped. */
+type Covering =
+  | { readonly name: string; readonly targets: ReadonlyMap<string, LabelTarget> }
+  | { readonly name?: undefined; readonly unmapped: readonly string[] };
+
 /**
- * Finds a mapping that covers every label of a model, label by label, ignoring case and separators;
- * the whole-set mappings are tried before the synonyms so that a model keeps its set's name. An
- * operator's own mapping wins over the known ones. A model that states no labels has none to map.
+ * The whole-set mappings are tried before the synonyms so that a model keeps its set's name. A
+ * generic one fits only a model of exactly its size, and never beside an operator's map: an
+ * operator who maps some `LABEL_n` knows their order, so the rest are not guessed.
+ */
+function coveringKnownMapping(labels: readonly string[], modelLabels: number, mayGuess: boolean): Covering {
+  let unmapped = labels;
+  for (const [name, candidate] of Object.entries(KNOWN_LABEL_MAPPINGS)) {
+    const targets = keyed(candidate);
+    if (fitsOnlyWhole(candidate) && (!mayGuess || modelLabels !== targets.size)) continue;
+    const missing = labels.filter((label) => !targets.has(labelKey(label)));
+    if (missing.length === 0) return { name, targets };
+    if (missing.length < unmapped.length) unmapped = missing;
+  }
+  return { unmapped };
+}
+
+/**
+ * Maps every label of a model, label by label, ignoring case and separators: through the
+ * operator's own mapping first, then the known ones, so an operator's map need only name the
+ * labels feelbot cannot map, and overrides any it can. A model that states no labels has none to map.
  */
 export function resolveLabelMapping(labels: readonly string[], custom?: LabelMapping): MappingResult {
   if (labels.length === 0) return { unmapped: [] };
-  const candidates = custom ? [[CUSTOM_LABEL_MAPPING, custom] as const] : Object.entries(KNOWN_LABEL_MAPPINGS);
-  let best: MappingResult = { unmapped: labels };
-  for (const [name, candidate] of candidates) {
-    const lower = new Map(Object.entries(candidate).map(([label, target]) => [labelKey(label), target]));
-    const unmapped = labels.filter((label) => !lower.has(labelKey(label)));
-    if (!custom && fitsOnlyWhole(candidate) && labels.length !== lower.size) continue;
-    if (unmapped.length === 0) {
-      const mapping = Object.fromEntries(labels.map((label) => [label, lower.get(labelKey(label))!]));
-      return { mapping, name, unmapped };
-    }
-    if (unmapped.length < best.unmapped.length) best = { unmapped };
-  }
-  return best;
+  const own = keyed(custom ?? {});
+  const rest = labels.filter((label) => !own.has(labelKey(label)));
+  const known = coveringKnownMapping(rest, labels.length, !custom);
+  if (known.name === undefined) return { unmapped: known.unmapped };
+  const targets = new Map([...known.targets, ...own]);
+  const mapping = Object.fromEntries(labels.map((label) => [label, targets.get(labelKey(label)) as LabelTarget]));
+  return { mapping, name: rest.length < labels.length ? CUSTOM_LABEL_MAPPING : known.name, unmapped: [] };
 }
 
 /**

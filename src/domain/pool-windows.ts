@@ -1,5 +1,5 @@
 import type { LabelScore } from './aggregate-scores.js';
-import type { LabelMapping } from './label-mapping.js';
+import { IGNORED_LABEL, type LabelMapping } from './label-mapping.js';
 import { NEUTRAL } from './emotions.js';
 
 /** Keeps a neutral window from weighing nothing at all, so an all-neutral text stays neutral. */
@@ -21,7 +21,7 @@ export function poolWindows(windows: readonly WindowScores[], mapping: LabelMapp
   if (windows.length === 1) return [...windows[0]!.scores];
   const weights = windows.map(
     ({ scores, words }) =>
-      words * Math.max(MIN_WEIGHT, ...scores.filter((score) => mapping[score.label] !== NEUTRAL).map((score) => score.score)),
+      words * Math.max(MIN_WEIGHT, ...scores.filter(({ label }) => mapping[label] !== NEUTRAL && mapping[label] !== IGNORED_LABEL).map((score) => score.score)),
   );
   const total = weights.reduce((a, b) => a + b, 0);
   const pooled = new Map<string, number>();

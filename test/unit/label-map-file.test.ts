@@ -27,6 +27,10 @@ describe('EMOTION_LABEL_MAP file', () => {
     expect(await loadLabelMap(file('ok.json', '{"happy": "joy", "other": "neutral"}'))).toEqual({ happy: 'joy', other: 'neutral' });
   });
 
+  it('maps a label to null to ignore it', async () => {
+    expect(await loadLabelMap(file('ignore.json', '{"hunger": null, "happy": "joy"}'))).toEqual({ hunger: null, happy: 'joy' });
+  });
+
   it('a file that is not there is CONFIG_INVALID saying it does not exist, not that it is malformed', async () => {
     const missing = join(dir, 'no-such-map.json');
     const error = await loadError(missing);
@@ -45,6 +49,7 @@ describe('EMOTION_LABEL_MAP file', () => {
       const error = await loadError(file('bad.json', content));
       expect(isFeelbotError(error, ErrorCodes.ConfigInvalid)).toBe(true);
       expect(error.message).toContain('must be a JSON object like {"happy": "joy", "other": "neutral"}');
+      expect(error.message).toContain('or null for a label to ignore');
     }
   });
 });

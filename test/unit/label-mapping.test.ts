@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateScores } from '../../src/domain/aggregate-scores.js';
-import { CUSTOM_LABEL_MAPPING, guessesLabelOrder, KNOWN_LABEL_MAPPINGS, resolveLabelMapping } from '../../src/domain/label-mapping.js';
+import { CUSTOM_LABEL_MAPPING, guessesLabelOrder, IGNORED_LABEL, KNOWN_LABEL_MAPPINGS, resolveLabelMapping } from '../../src/domain/label-mapping.js';
 
 describe('resolveLabelMapping', () => {
   it('maps a 7-label Ekman model, disgust onto anger', () => {
@@ -93,9 +93,46 @@ describe('resolveLabelMapping', () => {
     expect(result.unmapped).toEqual(['boredom']);
   });
 
-  it("an operator's map overrides the spellings feelbot knows, and must cover every label itself", () => {
+  it("an operator's map overrides the spellings feelbot knows, and they still read the labels it leaves out", () => {
     expect(resolveLabelMapping(['happy', 'others'], { happy: 'love', others: 'surprise' }).mapping).toEqual({ happy: 'love', others: 'surprise' });
-    expect(resolveLabelMapping(['happy', 'others'], { happy: 'love' }).unmapped).toEqual(['others']);
+    // The map used to replace the known spellings, so "others" was left unmapped.
+    expect(resolveLabelMapping(['happy', 'others'], { happy: 'love' })).toEqual({
+      mapping: { happy: 'love', others: 'neutral' }, name: CUSTOM_LABEL_MAPPING, unmapped: [],
+    });
+  });
+
+  it('a map of only the labels the unmapped-labels error named covers the model, its own labels read as before', () => {
+    const labels = ['joy', 'sadness', 'boredom', 'hunger', 'fear', 'anger', 'love'];
+    expect(resolveLabelMapping(labels).unmapped).toEqual(['boredom', 'hunger']);
+    const { mapping, unmapped } = resolveLabelMapping(labels, { Boredom: 'neutral', HUNGER: 'neutral' });
+    expect(unmapped).toEqual([]);
+    expect(mapping).toEqual({ joy: 'joy', sadness: 'sadness', boredom: 'neutral', hunger: 'neutral', fear: 'fear', anger: 'anger', love: 'love' });
+  });
+
+  it("with an operator's map that misses some, names exactly the labels neither it nor a known spelling covers", () => {
+    const result = resolveLabelMapping(['joy', 'sadness', 'boredom', 'hunger', 'calm'], { boredom: 'neutral' });
+    expect(result.mapping).toBeUndefined();
+    expect(result.unmapped).toEqual(['hunger', 'calm']);
+  });
+
+  it("an operator's map may ignore a label (null), and that covers it", () => {
+    const { mapping, unmapped, name } = resolveLabelMapping(['joy', 'sadness', 'hunger'], { hunger: null });
+    expect(unmapped).toEqual([]);
+    expect(name).toBe(CUSTOM_LABEL_MAPPING);
+    expect(mapping).toEqual({ joy: 'joy', sadness: 'sadness', hunger: IGNORED_LABEL });
+  });
+
+  it("an operator's map of some generic labels (LABEL_0…) leaves the rest unmapped, not guessed in dair-ai's order", () => {
+    const six = ['LABEL_0', 'LABEL_1', 'LABEL_2', 'LABEL_3', 'LABEL_4', 'LABEL_5'];
+    const result = resolveLabelMapping(six, { LABEL_0: 'joy', LABEL_1: 'sadness' });
+    expect(result.mapping).toBeUndefined();
+    expect(result.unmapped).toEqual(['LABEL_2', 'LABEL_3', 'LABEL_4', 'LABEL_5']);
+  });
+
+  it("a model none of whose labels the operator's map names keeps the known mapping's name", () => {
+    const { mapping, name } = resolveLabelMapping(['anger', 'disgust', 'fear', 'joy', 'neutral', 'sadness', 'surprise'], { hunger: 'neutral' });
+    expect(name).toBe('ekman7');
+    expect(mapping?.disgust).toBe('anger');
   });
 
   it('maps nothing for a model that states no labels', () => {
@@ -160,7 +197,7 @@ describe('aggregateScores', () => {
   });
 
   it('for a multi-label model, takes each emotion\'s strongest label, not the sum of its many sigmoids', () => {
-    // GoEmotions maps ten labels onto joy and two onto fear; summed sigmoids would make this joy.
+    // GoEmotions maps nine labels onto joy and two onto fear; summed sigmoids would make this joy.
     const goemotions = KNOWN_LABEL_MAPPINGS.goemotions28!;
     const labelScores = Object.keys(goemotions).map((label) => ({
       label,

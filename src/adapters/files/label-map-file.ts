@@ -5,13 +5,14 @@ import type { LabelMapping } from '../../domain/label-mapping.js';
 import { ErrorCodes, FeelbotError } from '../../errors.js';
 import { resolveProjectPath } from './package-root.js';
 
-const LabelMapSchema = z.record(z.string(), z.enum([...EMOTIONS, NEUTRAL]));
+/** null ignores a label (IGNORED_LABEL): the model's outputs it names count for no outcome. */
+const LabelMapSchema = z.record(z.string(), z.enum([...EMOTIONS, NEUTRAL]).nullable());
 
 function configInvalid(message: string, cause: unknown): FeelbotError {
   return new FeelbotError(ErrorCodes.ConfigInvalid, message, { cause, userFacing: true, permanent: true });
 }
 
-/** EMOTION_LABEL_MAP: a JSON object from a model's label to one of feelbot's seven outcomes. */
+/** EMOTION_LABEL_MAP: a JSON object from a model's label to one of feelbot's seven outcomes, or null. */
 export async function loadLabelMap(file: string | undefined): Promise<LabelMapping | undefined> {
   if (!file) return undefined;
   const path = resolveProjectPath(file);
@@ -30,6 +31,6 @@ export async function loadLabelMap(file: string | undefined): Promise<LabelMappi
   try {
     return LabelMapSchema.parse(JSON.parse(content));
   } catch (cause) {
-    throw configInvalid(`EMOTION_LABEL_MAP ${path} must be a JSON object like {"happy": "joy", "other": "neutral"}.`, cause);
+    throw configInvalid(`EMOTION_LABEL_MAP ${path} must be a JSON object like {"happy": "joy", "other": "neutral"}, or null for a label to ignore.`, cause);
   }
 }

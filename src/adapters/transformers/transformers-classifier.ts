@@ -46,8 +46,8 @@ export interface TransformersClassifierOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a model's label may be mapped to, as the unmapped-labels error lists it. */
-const TARGETS = `${EMOTIONS.join(', ')} or ${NEUTRAL}`;
+/** What a model's label may be mapped to, as the unmapped-labels error lists it (null: IGNORED_LABEL). */
+const TARGETS = `${EMOTIONS.join(', ')} or ${NEUTRAL} (or null to ignore it)`;
 /** Texts per ONNX call, cut from length-sorted input; 16 was fastest on the 2-core machine (8, 16, 32, 64 tried). */
 const INFERENCE_BATCH = 16;
 
