@@ -82,13 +82,14 @@ type Deferral = 'deferred' | 'queued-elsewhere' | 'refused-as-acknowledged';
 /**
  * Counts the request under the limits and reads whether to answer publicly: one Redis round trip
  * of Discord's 3 seconds, not two. A count whose settings read failed is given back, since no
- * analysis will run for it.
+ * analysis will run for it; not awaited, since the read may have taken 2 s of the 3 already, and
+ * the person's "briefly unavailable" must not also wait for a Redis that slow (giveBack never fails).
  */
 async function claimStart(interaction: AnalysisInteraction, request: AnalysisRequest, deps: AnalysisDeps): Promise<{ verdict: AnalysisVerdict; isPublic: boolean }> {
   const [claim, visibility] = await Promise.allSettled([deps.limiter.tryStart(request, interaction.id), answersPublicly(interaction, deps.settings)]);
   if (claim.status === 'rejected') throw claim.reason;
   if (visibility.status === 'rejected') {
-    if (claim.value.allowed) await giveBack(request, interaction.id, deps);
+    if (claim.value.allowed) void giveBack(request, interaction.id, deps);
     throw visibility.reason;
   }
   return { verdict: claim.value, isPublic: visibility.value };
