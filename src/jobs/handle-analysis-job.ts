@@ -118,7 +118,8 @@ async function serverSettings(job: AnalysisJob, deps: AnalysisJobDeps): Promise<
 /** Sends `response` while the run still holds its job: in place, or privately where the public /feel's place was turned off meanwhile. */
 async function answer(job: AnalysisJob, response: InteractionResponse, settingsNow: GuildSettings | undefined, deps: AnalysisJobDeps, run: AnalysisRun): Promise<void> {
   await ensureStillHeld(run);
-  const delivery = await sendAnalysisAnswer(job, response, settingsNow, deps.responder);
+  // The hold goes along: a private card's wait on Redis for its note may outlast the run's lock.
+  const delivery = await sendAnalysisAnswer(job, response, settingsNow, deps.responder, run);
   if (delivery === 'privately') deps.logger.info({ interactionId: job.interactionId, channelId: job.channelId }, '/feel answered privately: its channel was turned off after it was asked');
 }
 

@@ -1,6 +1,7 @@
 import { replyModeFor, type GuildSettings } from '../domain/guild-settings.js';
 import type { InteractionResponder, InteractionResponse } from '../ports/interaction-responder.js';
 import type { AnalysisJob } from './analysis-job.js';
+import type { JobHold } from './job-hold.js';
 
 /** Where a /feel's answer went: in place of its "thinking…", or to its asker alone. */
 export type AnswerDelivery = 'in-place' | 'privately';
@@ -19,9 +20,15 @@ export function placeTurnedOff(job: AnalysisJob, settingsNow: GuildSettings | un
  * it: in place, or, where its public "thinking…" now sits in a place turned off, in a message only
  * its asker sees, as the gateway would have answered it had the place been off already.
  */
-export async function sendAnalysisAnswer(job: AnalysisJob, response: InteractionResponse, settingsNow: GuildSettings | undefined, responder: InteractionResponder): Promise<AnswerDelivery> {
+export async function sendAnalysisAnswer(
+  job: AnalysisJob,
+  response: InteractionResponse,
+  settingsNow: GuildSettings | undefined,
+  responder: InteractionResponder,
+  hold?: Partial<JobHold>,
+): Promise<AnswerDelivery> {
   if (placeTurnedOff(job, settingsNow)) {
-    await responder.answerPrivately(job.applicationId, job.token, response);
+    await responder.answerPrivately(job.applicationId, job.token, response, hold);
     return 'privately';
   }
   await responder.editOriginal(job.applicationId, job.token, response);

@@ -1,4 +1,5 @@
 import { isFeelbotError } from '../errors.js';
+import type { JobHold } from '../jobs/job-hold.js';
 
 export interface ResponseFile {
   readonly name: string;
@@ -40,8 +41,11 @@ export interface InteractionResponder {
    * fails, which fails as `editOriginal` does; a failed private text first leaves itself in the
    * public "thinking…", unless the token was refused, but a failed private answer never does: it
    * leaves a note that its answer went to its asker, which `hasAnswered` finishes or sends again.
+   * A card is begun only while `hold` (the run's, where a worker runs it) holds its job, its note
+   * written under the job's lock: else it fails JOB_LOST having sent nothing, for the job's next
+   * holder to answer. One noted in time is sent even if the job is lost after: that holder sends none.
    */
-  answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse): Promise<void>;
+  answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse, hold?: Partial<JobHold>): Promise<void>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MessageFlags, type REST } from 'discord.js';
+import type { JobHold } from '../../jobs/job-hold.js';
 import type { InteractionResponder, InteractionResponse } from '../../ports/interaction-responder.js';
 import type { PrivateFollowUps } from '../../ports/private-follow-ups.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
@@ -58,9 +59,9 @@ export class InteractionWebhookResponder implements InteractionResponder {
    * answer follows privately, and the placeholder goes. A failed step ends it and fails (a refused
    * token would refuse the next ones too; after a failed edit a follow-up would be public).
    */
-  async answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse): Promise<void> {
+  async answerPrivately(applicationId: string, token: string, answer: string | InteractionResponse, hold: Partial<JobHold> = {}): Promise<void> {
     if (typeof answer === 'string') await tellPrivately(this.messages, applicationId, token, answer);
-    else await sendCardPrivately(this.messages, this.followUps, applicationId, token, answer);
+    else await sendCardPrivately(this.messages, this.followUps, applicationId, token, answer, hold);
   }
 
   /** The deferral's message, or 'removed' where a private answer's last step removed it (a delete Discord applied before answering 5xx). */

@@ -1,6 +1,8 @@
+import type { JobHold } from '../../jobs/job-hold.js';
 import { mayHavePosted } from '../../jobs/post-unconfirmed.js';
 import type { InteractionResponse } from '../../ports/interaction-responder.js';
 import type { FollowUpState, PrivateFollowUps } from '../../ports/private-follow-ups.js';
+import { noteCardSending } from './card-note-while-held.js';
 import { DiscordCodes, hasDiscordCode } from './discord-error-codes.js';
 import { asAnswerError } from './interaction-answer-error.js';
 import { interactionKey } from './interaction-key.js';
@@ -18,6 +20,7 @@ export const PRIVATE_CARD_NOTE = 'The answer went to the person who asked: repli
  * A failed card leaves the placeholder's own note (it goes privately because its channel's
  * replies are off, so it is never shown there), and its follow-up noted as far as it got: a
  * later attempt's hasAnswered then sends it again only where Discord cannot have posted it.
+ * A run that lost its job (`hold`) before its note sends nothing: JOB_LOST.
  */
 export async function sendCardPrivately(
   messages: InteractionWebhookMessages,
@@ -25,10 +28,11 @@ export async function sendCardPrivately(
   applicationId: string,
   token: string,
   card: InteractionResponse,
+  hold: Partial<JobHold> = {},
 ): Promise<void> {
   const interaction = interactionKey(applicationId, token);
   await messages.editOriginal(applicationId, token, { content: PRIVATE_CARD_NOTE, embeds: [], files: [] });
-  await followUps?.note(interaction, 'sending');
+  await noteCardSending(followUps, interaction, hold);
   await messages.postFollowUp(applicationId, token, card).catch(async (error: unknown) => {
     const what = 'the private answer to the interaction';
     const unconfirmed = asUnconfirmedPost(error, what);
