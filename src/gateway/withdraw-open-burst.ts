@@ -3,7 +3,7 @@ import type { ReplyQueue } from '../ports/reply-queue.js';
 
 export interface OpenBurstDeps {
   readonly queue: Pick<ReplyQueue, 'withdraw' | 'settle'>;
-  readonly bursts: Pick<BurstBuffer, 'messageIdsOf' | 'forget'>;
+  readonly bursts: Pick<BurstBuffer, 'messageIdsOf' | 'forget' | 'exclusively'>;
 }
 
 /**
@@ -13,8 +13,14 @@ export interface OpenBurstDeps {
  * is queued again. The messages are not marked deleted: they still stand in Discord, and other
  * replies may quote them. Safe to repeat: the job goes before the burst that names its messages.
  * Returns the ids of the jobs withdrawn (none when the job was already with a worker, which skips it).
+ * One step on the burst (BurstBuffer.exclusively), as queueing and editing are: another gateway's
+ * step cannot queue the burst again between the reading of its messages and their withdrawal.
  */
-export async function withdrawOpenBurst(channelId: string, authorId: string, deps: OpenBurstDeps): Promise<string[]> {
+export function withdrawOpenBurst(channelId: string, authorId: string, deps: OpenBurstDeps): Promise<string[]> {
+  return deps.bursts.exclusively(channelId, authorId, () => withdrawNow(channelId, authorId, deps));
+}
+
+async function withdrawNow(channelId: string, authorId: string, deps: OpenBurstDeps): Promise<string[]> {
   const messageIds = await deps.bursts.messageIdsOf(channelId, authorId);
   if (messageIds.length === 0) return [];
   const withdrawn = await deps.queue.withdraw(messageIds);

@@ -16,7 +16,10 @@ export const BURST_LOCK_OPTIONS = { ttlMs: 5_000, maxWaitMs: 60_000 } as const s
  * queued replaces the burst's delayed job whole, so without it a step that read the burst earlier
  * but queued later (two gateways during a roll-out) would replace a newer job with an older copy.
  * The lock is taken and released on the connection the step writes on, so a write Redis runs late
- * (after its command timed out) still runs before the release.
+ * (after its command timed out) still runs before the release. Not a fence: a gateway cut off from
+ * Redis past the TTL mid-step (a network split longer than 5 s) loses the lock, and its job, sent
+ * before the split, may land after another gateway's newer one and replace it; BullMQ's replacing
+ * add cannot be made to check the lock in the same step, as the worker's notes do (setWhileHeld).
  */
 export function withBurstLock<T>(redis: Redis, prefix: string, channelId: string, authorId: string, work: () => Promise<T>): Promise<T> {
   return withRedisLock(redis, feelbotKey(prefix, 'burst-lock', channelId, authorId), () => work(), BURST_LOCK_OPTIONS);
