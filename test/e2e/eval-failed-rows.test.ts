@@ -87,4 +87,14 @@ describe('feelbot eval on a model that cannot read one row (its graph reads 128 
     expect(logLines(run.stderr).find((line) => line.code === 'CLASSIFIER_FAILED')).toMatchObject({ lines: [1] });
     expect(run.stderr).not.toContain('我');
   });
+
+  it('a model that fails on every row stops the evaluation with its error, printing no report of nothing but misses', async () => {
+    const file = `${GENERATED_DIR}eval-failed-rows-all.txt`;
+    writeFileSync(file, `${CHINESE};sadness\n${CHINESE.slice(1)};joy\n`);
+    const run = await runFeelbot(['eval', file], { EMOTION_MODEL: model }, WITHIN_MS);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('(CLASSIFIER_FAILED)');
+    expect(run.stderr).not.toContain('我');
+  });
 });

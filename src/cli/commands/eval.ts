@@ -122,6 +122,9 @@ export const evalCommand: Command = {
     } finally {
       await classifier.dispose();
     }
+    // A model that fails on every row is broken, not scored: its error, rather than a report of misses.
+    const failures = results.filter(isFailedText);
+    if (failures.length === results.length) throw failures[0]!;
     logFailedRows(logger, rows, results);
     const analyses = results.filter((result): result is EmotionAnalysis => !isFailedText(result));
     // A file with neutral gold labels scores seven ways; a six-label file scores the six emotions
