@@ -7,6 +7,7 @@ import { GatewayServer, PRIVILEGED_INTENTS, type GatewayStats } from './gateway-
 import { createRequestListener } from './http-server.js';
 import { channelPayload as channelPayloadFor } from './payloads/channel.js';
 import { setThreadState } from './thread-state.js';
+import { startThreadFromMessage, type StartThreadInput } from './thread-from-message.js';
 import { deleteChannel } from './channel-deletion.js';
 import { makeGuildAvailable, makeGuildUnavailable, removeBotFromGuild } from './guild-membership.js';
 import { guildCreatePayload as guildCreatePayloadFor } from './payloads/guild.js';
@@ -194,6 +195,11 @@ export class FakeDiscord {
       this.#gateway.dispatch(isThreadChannel ? 'THREAD_CREATE' : 'CHANNEL_CREATE', channelPayloadFor(this.store, channel));
     }
     return channel;
+  }
+
+  /** "Create Thread" on a message, as a member does: see startThreadFromMessage. */
+  startThread(input: StartThreadInput) {
+    return startThreadFromMessage(this.#context, input);
   }
 
   /** Archives a thread (and locks it, as a moderator may) and dispatches THREAD_UPDATE. */

@@ -2,6 +2,7 @@ import { MessageType, type APIAttachment, type APIEmbed, type APIMessage, type A
 import { nextSnowflake } from '../snowflake.js';
 import type { FakeStore } from '../store.js';
 import { memberPayload } from './guild.js';
+import { restMessage } from './rest-message.js';
 import { userPayload } from './user.js';
 
 export interface MessagePayloadInput {
@@ -79,7 +80,8 @@ export function messagePayload(store: FakeStore, input: MessagePayloadInput): AP
             channel_id: referenced.channel_id,
             ...(guildId ? { guild_id: guildId } : {}),
           },
-          referenced_message: referenced,
+          // A message object nested in the event: no `member`, only the event's own author has one.
+          referenced_message: restMessage(referenced),
         }
       : {}),
   };

@@ -3,6 +3,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { DiscordErrorCode, FakeApiError, invalidFormBody, missingPermissions } from '../api-error.js';
 import type { FakeContext } from '../context.js';
 import { attachmentsFor, deliverMessage, hasMessageContent } from '../deliver-message.js';
+import { restMessage } from '../payloads/rest-message.js';
 import { userPayload } from '../payloads/user.js';
 import { channelPermissions, hasPermission, isThread } from '../permissions.js';
 import type { Route } from '../router.js';
@@ -65,10 +66,10 @@ export const messageRoutes: Route[] = [
       // `after` gives the `limit` messages right after it (the oldest ones), and every page is
       // sorted newest first.
       const stored = ctx.store.channelMessages(channel.id);
-      if (after) return { body: stored.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit).reverse() };
+      if (after) return { body: stored.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit).reverse().map(restMessage) };
       let messages = [...stored].reverse();
       if (before) messages = messages.filter((m) => BigInt(m.id) < BigInt(before));
-      return { body: messages.slice(0, limit) };
+      return { body: messages.slice(0, limit).map(restMessage) };
     },
   },
   {
@@ -78,7 +79,7 @@ export const messageRoutes: Route[] = [
     handler: (req, ctx) => {
       const channel = visibleChannel(ctx, req.params.channelId ?? '');
       if (!readsHistory(ctx, channel)) throw missingPermissions();
-      return { body: ctx.store.message(channel.id, req.params.messageId ?? '') };
+      return { body: restMessage(ctx.store.message(channel.id, req.params.messageId ?? '')) };
     },
   },
   {
