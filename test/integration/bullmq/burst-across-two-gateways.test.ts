@@ -7,6 +7,7 @@ import { BURST_LOCK_OPTIONS } from '../../../src/adapters/redis/burst-lock.js';
 import { BurstBuffer } from '../../../src/adapters/redis/redis-burst-buffer.js';
 import { queueInBurst } from '../../../src/gateway/queue-in-burst.js';
 import { reviseInBurst } from '../../../src/gateway/revise-in-burst.js';
+import { withdrawOpenBurst } from '../../../src/gateway/withdraw-open-burst.js';
 import { parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
 import type { ReplyQueue } from '../../../src/ports/reply-queue.js';
 import { buildMessageJob, snowflake } from '../../factories.js';
@@ -23,6 +24,22 @@ const LAG_MS = 1_000;
 /** Resolves once `work` settles, or after `ms` if it is still waiting (for the lagging gateway). */
 async function settledOrAfter(work: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([work.then(() => undefined, () => undefined), sleep(ms)]);
+}
+
+/** `queue` as a gateway whose enqueue round trip lags: held once it reaches the enqueue (`atEnqueue`) until `release`. */
+function laggingAtEnqueue(queue: MessageQueue): { lagging: ReplyQueue; atEnqueue: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reachedEnqueue!: () => void;
+  const atEnqueue = new Promise<void>((resolve) => (reachedEnqueue = resolve));
+  const lagging: ReplyQueue = Object.assign(Object.create(queue) as MessageQueue, {
+    enqueueDebounced: async (job: MessageJob, burstId: string, windowMs: number) => {
+      reachedEnqueue();
+      await gate;
+      return queue.enqueueDebounced(job, burstId, windowMs);
+    },
+  });
+  return { lagging, atEnqueue, release };
 }
 
 describe('two gateways during a roll-out both receive a quick burst (real Redis, BullMQ)', () => {
@@ -62,17 +79,7 @@ describe('two gateways during a roll-out both receive a quick burst (real Redis,
     const yes = async () => true;
 
     // Gateway 2 takes the first message a moment later (its event, or its enqueue round trip, lags a little).
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let reachedEnqueue!: () => void;
-    const atEnqueue = new Promise<void>((resolve) => (reachedEnqueue = resolve));
-    const lagging: ReplyQueue = Object.assign(Object.create(g2) as MessageQueue, {
-      enqueueDebounced: async (job: MessageJob, burstId: string, windowMs: number) => {
-        reachedEnqueue();
-        await gate;
-        return g2.enqueueDebounced(job, burstId, windowMs);
-      },
-    });
+    const { lagging, atEnqueue, release } = laggingAtEnqueue(g2);
     const g2First = queueInBurst(lagging, b2, first, yes);
     await atEnqueue;
 
@@ -108,17 +115,7 @@ describe('two gateways during a roll-out both receive a quick burst (real Redis,
     await queueInBurst(g1, b1, first, yes);
 
     // Gateway 1 takes the second message; its queueing round trip lags a little.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let reachedEnqueue!: () => void;
-    const atEnqueue = new Promise<void>((resolve) => (reachedEnqueue = resolve));
-    const lagging: ReplyQueue = Object.assign(Object.create(g1) as MessageQueue, {
-      enqueueDebounced: async (job: MessageJob, burstId: string, windowMs: number) => {
-        reachedEnqueue();
-        await gate;
-        return g1.enqueueDebounced(job, burstId, windowMs);
-      },
-    });
+    const { lagging, atEnqueue, release } = laggingAtEnqueue(g1);
     const queueing = queueInBurst(lagging, b1, second, yes);
     await atEnqueue;
     // Gateway 2 handles the author's edit of the first message meanwhile, as the gateway does (the open burst, then the waiting job), as far as it can.
@@ -157,5 +154,27 @@ describe('two gateways during a roll-out both receive a quick burst (real Redis,
       content: 'guess what',
       inTime: true,
     });
+  });
+
+  it("a burst withdrawn where the bot was turned off waits for another gateway's step on it, and takes that step's message too", async () => {
+    const author = { id: snowflake(), displayName: 'Alice' };
+    const channelId = snowflake();
+    const say = (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+    const yes = async () => true;
+    await queueInBurst(g1, b1, say('my ex texted me'), yes);
+
+    // Gateway 2, still reading the place as on, is queueing the author's next message; its enqueue lags.
+    const { lagging, atEnqueue, release } = laggingAtEnqueue(g2);
+    const queueing = queueInBurst(lagging, b2, say('he wants to meet tomorrow'), yes);
+    await atEnqueue;
+    // Gateway 1 has read the place as off and withdraws the burst meanwhile, as far as it can.
+    const withdrawing = withdrawOpenBurst(channelId, author.id, { queue: g1, bursts: b1 });
+    await settledOrAfter(withdrawing, LAG_MS);
+    release();
+    await Promise.all([queueing, withdrawing]);
+
+    const left = await g1.queue.getJobs(['delayed', 'waiting', 'prioritized']);
+    expect(left.map((job) => parseMessageJob(job.data)).filter((job) => job.channelId === channelId)).toEqual([]);
+    expect(await b1.isOpen(channelId, author.id)).toBe(false);
   });
 });
