@@ -68,7 +68,7 @@ export async function deferAnalysis(interaction: AnalysisInteraction, deps: Anal
     request,
     deps,
   ).catch((error: unknown) => {
-    throw deferral === 'refused-as-acknowledged' ? new AcknowledgedInteractionFailure(error) : error;
+    throw deferral === 'refused-as-acknowledged' ? new AcknowledgedInteractionFailure(error, isPublic) : error;
   });
   return 'queued';
 }

@@ -67,9 +67,9 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
       log.error({ err: failure, code: redisDown ? ErrorCodes.RedisUnavailable : errorCodeOf(failure) }, 'interaction failed');
       const content = redisDown ? REDIS_DOWN_ANSWER : GENERIC_ANSWER;
       if (acknowledged) {
-        // A deferral discord.js does not know of (it met 40060): edited as the worker would, keeping
-        // the visibility the deferral chose, unless an answer already stands there.
-        const outcome = await tellAcknowledgedFailure(responderFor(interaction), interaction.applicationId, interaction.token, content).catch(() => undefined);
+        // A deferral discord.js does not know of (it met 40060): told as the worker would, privately
+        // where the "thinking…" is public, unless an answer already stands there.
+        const outcome = await tellAcknowledgedFailure(responderFor(interaction), interaction, content, acknowledged.deferredPublicly).catch(() => undefined);
         if (outcome === 'kept') log.info('the failed interaction keeps the answer already given to it');
       } else if (interaction.deferred && interaction.ephemeral) await interaction.editReply({ content }).catch(() => undefined);
       else if (interaction.deferred) {
@@ -90,8 +90,8 @@ export function createInteractionHandler(deps: InteractionDeps): (interaction: I
  * (already acknowledged). Nothing failed, and a fallback answer would only be refused too. A
  * /feel's deferral that meets 40060 is not this: it is handed on (acknowledged) and answered.
  */
-function answeredElsewhere(error: unknown, acknowledged: boolean, interaction: { readonly replied: boolean; readonly deferred: boolean }): boolean {
-  return !acknowledged && !interaction.replied && !interaction.deferred && hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged);
+function answeredElsewhere(error: unknown, acknowledged: object | undefined, interaction: { readonly replied: boolean; readonly deferred: boolean }): boolean {
+  return acknowledged === undefined && !interaction.replied && !interaction.deferred && hasDiscordCode(error, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged);
 }
 
 function isRedisDown(error: unknown): boolean {

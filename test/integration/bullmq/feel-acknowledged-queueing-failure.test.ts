@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { REST } from '@discordjs/rest';
+import { MessageFlags } from 'discord.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
@@ -99,6 +100,39 @@ it("a /feel whose deferral met 40060 and that cannot be queued keeps the analysi
   ]);
   expect(responses[1]!.body).toMatchObject({ content: answer });
   expect(lines.find((line) => line.msg === 'the failed interaction keeps the answer already given to it')).toMatchObject({ interactionId: sent.id });
+  await queue.close();
+  connection.disconnect();
+});
+
+it('a public /feel whose deferral met 40060 and that cannot be queued is told so only to its asker, and the public "thinking…" goes', async () => {
+  const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
+  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway');
+  const queue = new MessageQueue(connection, prefix);
+  await queue.ready();
+  await queueRedis!.crash();
+  const { logger, lines } = capturedLogger();
+  const handle = createInteractionHandler({
+    queue,
+    settings: new RedisSettingsStore(redis.connection, prefix),
+    analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
+    logger,
+  });
+  // Another gateway's public deferral got there first: the channel shows "thinking…". The failure
+  // is told as the worker tells one (answerPrivately): in the placeholder, until the private text lands.
+  fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
+  const ours = (): Array<{ content: string; ephemeral: boolean }> =>
+    fake.discord
+      .channelMessages(fake.discord.world.channels.text.id)
+      .filter((message) => message.application_id === fake.discord.applicationId)
+      .map((message) => ({ content: message.content, ephemeral: (Number(message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 }));
+  // The fake Discord lives as long as this file: the earlier tests' messages stay in the channel.
+  const before = ours().length;
+  const { sent, handled } = sendFeel(fake, handle, true);
+  await handled;
+
+  expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: sent.id, code: 'REDIS_UNAVAILABLE' });
+  expect(fake.discord.interactionResponses(sent.id).map((response) => response.kind)).toEqual(['callback', 'editOriginal', 'followup', 'deleteOriginal']);
+  expect(ours().slice(before)).toEqual([{ content: 'feelbot is briefly unavailable; please try again in a minute.', ephemeral: true }]);
   await queue.close();
   connection.disconnect();
 });
