@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmedContext } from '../../src/jobs/confirmed-context.js';
 import { MARKERS_TRUSTED_MS } from '../../src/jobs/long-wait.js';
 import { parseMessageJob } from '../../src/jobs/message-job.js';
-import type { MessageLookup, MessagePage } from '../../src/ports/message-lookup.js';
+import type { MessageExistence, MessageLookup, MessagePage } from '../../src/ports/message-lookup.js';
 import { buildMessageJob, snowflake } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
@@ -10,11 +10,11 @@ import { capturedLogger } from '../support/captured-logger.js';
 const OLD_AGE_MS = 2 * 60 * 60_000;
 
 /** Discord as the step sees it: one page of the channel's history, answered with `page`; `asked` lists each page asked for as channel/newest id. */
-function discordListing(page: MessagePage): MessageLookup & { readonly asked: string[] } {
+function discordListing(page: MessagePage, existence: MessageExistence = { state: 'exists' }): MessageLookup & { readonly asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
-    existence: async () => ({ state: 'exists' }),
+    existence: async (channelId, messageId) => (asked.push(`exists ${channelId}/${messageId}`), existence),
     pageThrough: async (channelId, newestId) => (asked.push(`${channelId}/${newestId}`), page),
   };
 }
@@ -122,5 +122,54 @@ describe('the context of a reply job that waited longer than the deletion marker
     expect(await confirmedContext(alone, deps)).toEqual(alone);
     expect(await confirmedContext(chat, deps)).toEqual(chat);
     expect(discord.asked).toEqual([]);
+  });
+
+  describe("in a thread started from a message, that message (in the parent channel, the thread named after it)", () => {
+    /** A reply in a thread whose context opens with the thread's starter, then Carol's message in the thread. */
+    function oldThreadJob() {
+      const [parent, thread, carols] = [snowflake(), snowflake(), snowflake()];
+      const job = parseMessageJob(
+        buildMessageJob({
+          receivedAt: Date.now() - OLD_AGE_MS,
+          channelId: thread,
+          parentId: parent,
+          isThread: true,
+          context: [
+            { messageId: thread, authorName: 'Bob', authorId: snowflake(), content: 'who else is moving this spring?' },
+            { messageId: carols, authorName: 'Carol', authorId: snowflake(), content: 'me, and I dread it' },
+          ],
+        }),
+      );
+      return { job, parent, thread, carols };
+    }
+
+    it('is kept while Discord still has it in the parent channel, asked for there', async () => {
+      const { job, parent, thread, carols } = oldThreadJob();
+      const discord = discordListing(listing(carols));
+
+      const confirmed = await confirmedContext(job, { messageLookup: discord, logger: capturedLogger().logger });
+
+      expect(authorsOf(confirmed)).toEqual(['Bob', 'Carol']);
+      expect(discord.asked.sort()).toEqual([`${thread}/${carols}`, `exists ${parent}/${thread}`].sort());
+    });
+
+    it('is left out once deleted, or when Discord gives no answer on it', async () => {
+      for (const existence of [{ state: 'message-gone' }, { state: 'unsure', error: new Error('503') }] as const) {
+        const { job, carols } = oldThreadJob();
+        const confirmed = await confirmedContext(job, { messageLookup: discordListing(listing(carols), existence), logger: capturedLogger().logger });
+        expect(authorsOf(confirmed)).toEqual(['Carol']);
+      }
+    });
+
+    it('alone in the context, is asked for in the parent channel and no page of the thread is read', async () => {
+      const { job, parent, thread } = oldThreadJob();
+      const alone = { ...job, context: job.context.slice(0, 1) };
+      const discord = discordListing(listing());
+
+      const confirmed = await confirmedContext(alone, { messageLookup: discord, logger: capturedLogger().logger });
+
+      expect(authorsOf(confirmed)).toEqual(['Bob']);
+      expect(discord.asked).toEqual([`exists ${parent}/${thread}`]);
+    });
   });
 });
