@@ -18,26 +18,28 @@ interface GuildLookups {
 const lookups = new WeakMap<Guild, GuildLookups>();
 
 /**
- * Caches the members of these messages' authors, so that each reads under the name the server
- * shows (a nickname). Without the Guild Members intent a member is cached only once a message of
+ * Caches the members of these messages' authors, then of the people they mention, so that each
+ * reads under the name the server shows (a nickname), as the author of a message and as `@name`
+ * in its text (discord.js's cleanContent reads the member cache). Without the Guild Members intent a member is cached only once a message of
  * theirs came over the gateway: Discord puts `member` on MESSAGE_CREATE and MESSAGE_UPDATE only, never
  * on a message read over REST (history, a reply's reference). The authors not cached are asked for one
- * by one, in the messages' order, at most `max` of them: GET /guilds/{id}/members/{user} takes no
+ * by one, in the messages' order (every author before anyone mentioned), at most `max` of them: GET /guilds/{id}/members/{user} takes no
  * privileged intent (the gateway's Request Guild Members, discord.js's `fetch({ user: [...] })`, is
  * rate limited per guild and answers over the gateway). Waits at most `timeoutMs` in all; an author not
  * fetched by then (left, refused, slow) keeps their global name, and a late answer is cached for the next job.
  */
-export async function cacheAuthorMembers(guild: Guild | null, messages: readonly Message[], max: number, timeoutMs = MEMBER_FETCH_TIMEOUT_MS): Promise<void> {
+export async function cacheContextMembers(guild: Guild | null, messages: readonly Message[], max: number, timeoutMs = MEMBER_FETCH_TIMEOUT_MS): Promise<void> {
   if (!guild) return;
   const state = lookupsOf(guild);
   const now = Date.now();
   const wanted = new Set<string>();
-  for (const message of messages) {
-    const userId = message.author.id;
-    // A webhook's post (a persona's) has no member; its author is no user of the guild.
-    if (message.webhookId || guild.members.cache.has(userId) || (state.notFetchable.get(userId) ?? 0) > now) continue;
-    wanted.add(userId);
+  // A webhook's post (a persona's) has no member; its author is no user of the guild.
+  const authors = messages.filter((message) => !message.webhookId).map((message) => message.author.id);
+  const mentioned = messages.flatMap((message) => [...message.mentions.users.keys()]);
+  for (const userId of [...authors, ...mentioned]) {
     if (wanted.size === max) break;
+    if (guild.members.cache.has(userId) || (state.notFetchable.get(userId) ?? 0) > now) continue;
+    wanted.add(userId);
   }
   if (wanted.size === 0) return;
   let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@ const MAX_NAME_CHARS = 100;
 
 /**
  * The name the server shows for a message's author: their nickname there when their member is
- * cached (a message over the gateway brings it; cacheAuthorMembers fetches the rest), else their
+ * cached (a message over the gateway brings it; cacheContextMembers fetches the rest), else their
  * global name, else their username.
  */
 export function displayName(message: Message): string {

@@ -3,7 +3,7 @@ import type { ConversationMessage } from '../domain/conversation.js';
 import type { ReplyPersonas } from '../ports/reply-personas.js';
 import { MAX_CONTEXT_MESSAGES } from '../jobs/message-job.js';
 import { BURST_LOOKBACK, type ChannelHistory } from './channel-history.js';
-import { cacheAuthorMembers } from './context-members.js';
+import { cacheContextMembers } from './context-members.js';
 import { contextTextOf } from './context-text.js';
 import { displayName } from './display-name.js';
 import { repliesInChannel } from './reply-reference.js';
@@ -13,7 +13,10 @@ import { threadStarterOf } from './thread-starter.js';
 const MAX_REPLY_CHAIN = 3;
 /** Discord returns at most this many messages per history request. */
 const MAX_FETCH_LIMIT = 100;
-/** One member to fetch per message a job's history can show at most: CONTEXT_MESSAGES', a burst's lookback, the reply chain. */
+/**
+ * One member to fetch per message a job's history can show at most (CONTEXT_MESSAGES', a burst's
+ * lookback, the reply chain): its authors first, then those mentioned.
+ */
 const MAX_MEMBER_FETCHES = MAX_CONTEXT_MESSAGES + BURST_LOOKBACK + MAX_REPLY_CHAIN;
 
 export interface ContextOptions {
@@ -45,7 +48,8 @@ export async function readChannelHistory(message: Message, options: ContextOptio
   const inChain = new Set(chain.map((link) => link.id));
   // The reply chain's authors first, then the newest messages': those a prompt cut to fit keeps longest.
   const byKeep = [...people.filter((earlier) => inChain.has(earlier.id)), ...people.filter((earlier) => !inChain.has(earlier.id))];
-  await cacheAuthorMembers(message.guild, byKeep, MAX_MEMBER_FETCHES);
+  // Then feelbot's own posts, for the people they name.
+  await cacheContextMembers(message.guild, [...byKeep, ...shown.filter((earlier) => options.isPersonaMessage(earlier))], MAX_MEMBER_FETCHES);
   const messages = shown.map((earlier) => toConversationMessage(earlier, options, earlier.id === chain[0]?.id));
   return {
     recent: options.recentMessages,

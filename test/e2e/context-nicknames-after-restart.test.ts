@@ -16,6 +16,7 @@ describe("earlier speakers in a reply's context, after a gateway restart", () =>
   let leaverId: string;
   let slowId: string;
   let earlierId: string;
+  let mouseId: string;
 
   beforeAll(async () => {
     stack = await FeelbotStack.start();
@@ -33,6 +34,9 @@ describe("earlier speakers in a reply's context, after a gateway restart", () =>
     earlierId = discord.sendMessage({ channelId, authorId: captainId, content: 'my cat ran away this morning' }).id;
     discord.sendMessage({ channelId, authorId: leaverId, content: 'I looked for her all day in the rain' });
     discord.sendMessage({ channelId, authorId: slowId, content: 'we put up posters everywhere' });
+    // Mouse never spoke, and is named only by a mention: Discord's history gives the user, not the member.
+    mouseId = member('mo_42', 'Morgan', 'Mouse');
+    discord.sendMessage({ channelId, authorId: slowId, content: `<@${mouseId}> found her collar by the gate` });
     // Leah has left the server since: Discord answers 404 Unknown Member for her.
     discord.store.removeMember(discord.world.guild.id, leaverId);
     worker = await stack.spawn('worker');
@@ -74,5 +78,13 @@ describe("earlier speakers in a reply's context, after a gateway restart", () =>
     expect(text).toContain('<<<Captain: my cat ran away');
     expect(text).toContain('<<<Leah: I looked for her');
     expect([memberReads(captainId), memberReads(leaverId), memberReads(slowId)]).toEqual([1, 1, 1]);
+  }, 60_000);
+
+  it('and so do the people their messages mention, by the name the server shows', async () => {
+    const message = say(stack.newMember(), 'at least there is a clue now');
+    const text = await promptText(message.id);
+    expect(text).toContain('<<<Sparrow: @Mouse found her collar');
+    expect(text).not.toContain('Morgan');
+    expect(memberReads(mouseId)).toBe(1);
   }, 60_000);
 });
