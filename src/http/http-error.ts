@@ -44,3 +44,22 @@ export function errorHandler(logger: Logger) {
 export function body(code: string, message: string): ApiErrorBody {
   return { error: { code, message } };
 }
+
+/**
+ * ApiErrorBody as a response's JSON schema, for the codes that answer may carry. Every field is
+ * listed: the serializer drops any field a response schema does not.
+ */
+export function errorBodySchema(description: string, codes: readonly [string, ...string[]]) {
+  return {
+    description,
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code: { type: 'string', enum: codes }, message: { type: 'string' } },
+      },
+    },
+  } as const;
+}

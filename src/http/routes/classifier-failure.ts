@@ -1,21 +1,17 @@
 import { isFailedText, type SettledAnalysis } from '../../classifier/classify-each-settled.js';
 import { ErrorCodes, isFeelbotError, type FeelbotError } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
-import { body, type ApiErrorBody } from '../http-error.js';
+import { body, errorBodySchema, type ApiErrorBody } from '../http-error.js';
 
 /** A batch's entry for a text the model failed to read for good: the API's error shape, as a failed request's. */
-export const failedTextSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string', description: 'CLASSIFIER_FAILED' }, message: { type: 'string' } },
-    },
-  },
-  description: 'In place of an analysis: the model failed to read this text, and fails it again if sent again.',
-} as const;
+export const failedTextSchema = errorBodySchema('In place of an analysis: the model failed to read this text, and fails it again if sent again.', [
+  ErrorCodes.ClassifierFailed,
+]);
+
+/** The 422 of a lone text the model failed to read for good. */
+export const failedTextResponse = errorBodySchema('CLASSIFIER_FAILED: the model failed to read the text, and fails it again if sent again.', [
+  ErrorCodes.ClassifierFailed,
+]);
 
 /**
  * What a client is told of a text the model failed to read for good. The model's own reason is for

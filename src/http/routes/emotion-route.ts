@@ -4,8 +4,8 @@ import { EMOTIONS } from '../../domain/emotions.js';
 import { MAX_MESSAGE_CHARS } from '../../domain/message-limits.js';
 import type { EmotionAnalysis, EmotionClassifier } from '../../ports/emotion-classifier.js';
 import type { Logger } from '../../ports/logger.js';
-import { body as errorBody } from '../http-error.js';
-import { failedTextBody, failedTextSchema, isRetryableClassifierFailure, logFailedTexts, retryableFailureBody } from './classifier-failure.js';
+import { body as errorBody, errorBodySchema } from '../http-error.js';
+import { failedTextBody, failedTextResponse, failedTextSchema, isRetryableClassifierFailure, logFailedTexts, retryableFailureBody } from './classifier-failure.js';
 
 /** The longest chat message Discord allows, in characters as it counts them (the schema's maxLength counts code points too); longer texts are not chat. */
 export const MAX_TEXT_CHARS = MAX_MESSAGE_CHARS;
@@ -72,6 +72,19 @@ const schema = {
   response: {
     200: {
       oneOf: [analysis, { type: 'object', required: ['results'], properties: { results: { type: 'array', items: batchEntry } } }],
+    },
+    400: errorBodySchema('The request is malformed, or its body is not a valid request.', ['INVALID_REQUEST', 'INVALID_JSON', 'INVALID_ENCODING', 'BAD_REQUEST']),
+    413: errorBodySchema('The body is over the size limit; send fewer texts per request.', ['BODY_TOO_LARGE']),
+    415: errorBodySchema('The body is not uncompressed UTF-8 application/json.', ['UNSUPPORTED_MEDIA_TYPE']),
+    422: failedTextResponse,
+    500: errorBodySchema('A bug; it is logged.', ['INTERNAL']),
+    503: {
+      ...errorBodySchema(
+        'Not now: the classifier is loading (NOT_READY), too many texts are in flight (BUSY), the server is stopping (SHUTTING_DOWN), or the classifier failed for a reason a retry may mend, such as memory running out (CLASSIFIER_FAILED).',
+        ['NOT_READY', 'BUSY', 'SHUTTING_DOWN', 'CLASSIFIER_FAILED'],
+      ),
+      // @fastify/swagger publishes this as the response's header; the serializer ignores it.
+      headers: { 'Retry-After': { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again; sent with BUSY and CLASSIFIER_FAILED.' } },
     },
   },
 } as const;
