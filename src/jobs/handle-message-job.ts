@@ -7,6 +7,7 @@ import { ALWAYS_HELD, type JobHold } from './job-hold.js';
 import { attemptAtSend } from './attempt-at-send.js';
 import { blockForAdmins, blockedReason, isAdminProblem, serverLeft } from './blocked-places.js';
 import { withEditedContext, withoutDeleted } from './burst-parts.js';
+import { catchUpStaleBurst } from './catch-up-stale-burst.js';
 import { classifyOne } from './classify-one.js';
 import { confirmedContext } from './confirmed-context.js';
 import { answeredBy, conversationState } from './conversation-state.js';
@@ -16,7 +17,7 @@ import { noteReplyPersona } from './note-reply-persona.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { MessageJobOutcome } from './message-job-outcome.js';
 import { endUnconfirmed, isUnconfirmedPost } from './post-unconfirmed.js';
-import { classifiedText, parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
+import { classifiedText, messageJobId, parseMessageJob, replyIdOf, type ParsedMessageJob } from './message-job.js';
 import { recheckBeforePost } from './recheck-before-post.js';
 import { replyTargetOf } from './reply-target.js';
 import { settingsOf } from './settings-of.js';
@@ -30,13 +31,15 @@ export type { MessageJobOutcome, SkipReason } from './message-job-outcome.js';
 export type { JobHold } from './job-hold.js';
 
 /**
- * The story of one message: parse it, drop what was deleted (asking Discord after a long wait),
- * read the guild's settings, classify the emotion, pick the persona, take a start from the rate
- * limits, write the reply, check again that it may still be posted (deletions, edits, the settings
- * as they read now), post it once, and only while this run still holds the job.
+ * The story of one message: parse it, catch a burst's job up with its burst where a stale copy of
+ * the burst replaced it, drop what was deleted (asking Discord after a long wait), read the guild's
+ * settings, classify the emotion, pick the persona, take a start from the rate limits, write the
+ * reply, check again that it may still be posted (deletions, edits, the settings as they read now),
+ * post it once, and only while this run still holds the job.
  */
 export async function handleMessageJob(data: unknown, deps: MessageJobDeps, signal?: AbortSignal, run: JobHold = ALWAYS_HELD): Promise<MessageJobOutcome> {
-  const queued = parseMessageJob(data);
+  const parsed = parseMessageJob(data);
+  const queued = await catchUpStaleBurst(parsed, run.jobId ?? messageJobId(parsed.messageId), deps);
   return writeUntilDone(queued.messageId, deps.logger, (options) => answer(queued, deps, options, signal, run));
 }
 

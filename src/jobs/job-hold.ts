@@ -9,6 +9,8 @@ export interface JobHold {
   holdsJob(): Promise<boolean>;
   /** The job's lock, for a write that must not land once the run lost it (its attempt's note); absent outside a locked run (a test, a tool, BullMQ's manual processing). */
   readonly lock?: JobLock;
+  /** The job's id in its queue; absent outside a worker (a test, a tool), where the job is named after its message. */
+  readonly jobId?: string;
 }
 
 /** A call outside a worker (a test, a tool) always holds its job. */

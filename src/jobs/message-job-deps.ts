@@ -1,5 +1,6 @@
 import type { PersonaSet } from '../domain/persona.js';
 import type { AdminNotifier } from '../ports/admin-notifier.js';
+import type { BurstCatchUp } from '../ports/burst-catch-up.js';
 import type { ChannelBlocks } from '../ports/channel-blocks.js';
 import type { DeletedMessages } from '../ports/deleted-messages.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
@@ -31,6 +32,11 @@ export interface MessageJobDeps {
   readonly deleted: DeletedMessages;
   readonly edited: Pick<EditedMessages, 'editsAmong'>;
   readonly blocks: ChannelBlocks;
+  /**
+   * Catches a burst's job up with its burst when a stale copy of the burst replaced the job that read
+   * it all; absent where no gateway keeps bursts (the terminal chat).
+   */
+  readonly bursts?: BurstCatchUp;
   /**
    * Where a job that waited longer than the deletion markers last asks Discord whether its messages
    * and its place are still there; absent where nothing is deleted behind the bot (the terminal chat).

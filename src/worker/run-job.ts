@@ -46,7 +46,7 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
   if (job.data instanceof UnreadableJob) failUnreadableJob(job.data, log, metrics, context.processorFailures);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
-  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context), lock: lockOf(job, token) };
+  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context), lock: lockOf(job, token), jobId: job.id };
   // Not awaited: only a run that loses its job needs it, and Redis answers it before the run's own commands.
   const dataMark = context.lostJobs?.dataMark().catch(() => undefined);
   const lost = { job, probe: context.lostJobs, dataMark, giveUp: context.giveUp, log, metrics };

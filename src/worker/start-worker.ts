@@ -12,6 +12,8 @@ import { checkRedisReachable } from '../adapters/redis/check-redis-reachable.js'
 import { claimQueuePrefix } from '../adapters/redis/queue-prefix-claim.js';
 import { createRedis } from '../adapters/redis/redis-connection.js';
 import { RedisDataWatch } from '../adapters/redis/redis-data-watch.js';
+import { BurstBuffer } from '../adapters/redis/redis-burst-buffer.js';
+import { BurstJobCatchUp } from '../adapters/bullmq/burst-job-catch-up.js';
 import { RedisChannelBlocks } from '../adapters/redis/redis-channel-blocks.js';
 import { RedisDeletedMessages } from '../adapters/redis/redis-deleted-messages.js';
 import { RedisEditedMessages } from '../adapters/redis/redis-edited-messages.js';
@@ -123,6 +125,7 @@ export async function startWorker(
     blocks: new RedisChannelBlocks(redis, config.redis.prefix),
     messageLookup: new RestMessageLookup(rest),
     replyPersonas: new RedisReplyPersonas(redis, config.redis.prefix),
+    bursts: new BurstJobCatchUp(redis, config.redis.prefix, new BurstBuffer(redis, config.redis.prefix, config.burstWindowMs)),
   };
   const analysisDeps: AnalysisJobDeps = {
     classifier,

@@ -20,6 +20,11 @@ export const BURST_LOCK_OPTIONS = { ttlMs: 5_000, maxWaitMs: 60_000 } as const s
  * Redis past the TTL mid-step (a network split longer than 5 s) loses the lock, and its job, sent
  * before the split, may land after another gateway's newer one and replace it; BullMQ's replacing
  * add cannot be made to check the lock in the same step, as the worker's notes do (setWhileHeld).
+ * The worker covers that case (BurstJobCatchUp): BullMQ stamps a job as it is sent, so the older job
+ * comes due a window after the cut-off step, while the burst stays open a window after its newer
+ * message; the worker reads the open burst under this lock, and a job lacking messages that no other
+ * job in Redis carries is caught up with the whole burst and becomes their carrier. Not covered: an
+ * older job that waits for a worker (all busy, or down) until the burst has closed.
  */
 export function withBurstLock<T>(redis: Redis, prefix: string, channelId: string, authorId: string, work: () => Promise<T>): Promise<T> {
   return withRedisLock(redis, feelbotKey(prefix, 'burst-lock', channelId, authorId), () => work(), BURST_LOCK_OPTIONS);

@@ -125,6 +125,22 @@ export class BurstBuffer {
     return (await this.redis.lrange(this.key(channelId, authorId), 0, -1)).map((item) => entryOf(item).messageId);
   }
 
+  /**
+   * The author's open burst here, in one round trip: its id, its messages (oldest first), and
+   * whether an addressed one was dropped; undefined when none is open (it expired, or was closed).
+   */
+  async current(channelId: string, authorId: string): Promise<Burst | undefined> {
+    const [entriesKey, idKey, addressedKey] = this.keys(channelId, authorId);
+    const read = await this.redis.multi().lrange(entriesKey, 0, -1).get(idKey).get(addressedKey).exec();
+    if (!read) return undefined;
+    for (const [error] of read) if (error) throw error;
+    const [raw, id, dropped] = read.map(([, value]) => value) as [string[], string | null, string | null];
+    if (raw.length === 0) return undefined;
+    const entries = raw.map(entryOf);
+    // As `forget` reads it: a burst opened by a gateway from before its id key is named by its first message.
+    return { id: id ?? entries[0]!.messageId, entries, droppedAddressed: id !== null && dropped === id };
+  }
+
   /** Adds a message to the open burst, or opens one with it, and returns the burst so far. */
   async append(channelId: string, authorId: string, entry: BurstEntry): Promise<Burst> {
     const [id, raw, dropped] = (await this.redis.eval(
