@@ -3,6 +3,7 @@ import { DEFAULT_PERSONAS } from '../src/domain/default-personas.js';
 import type { EmotionScores } from '../src/domain/emotions.js';
 import { DEFAULT_GUILD_SETTINGS, type GuildSettings } from '../src/domain/guild-settings.js';
 import type { AnalysisJob } from '../src/jobs/analysis-job.js';
+import type { AnalysisJobDeps } from '../src/jobs/handle-analysis-job.js';
 import type { MessageJobDeps } from '../src/jobs/message-job-deps.js';
 import type { MessageJob } from '../src/jobs/message-job.js';
 import { NO_CHANNEL_BLOCKS, type ChannelBlocks } from '../src/ports/channel-blocks.js';
@@ -94,6 +95,33 @@ export function buildMessageJobDeps(overrides: Partial<MessageJobDeps> = {}): Me
     deleted: NO_DELETIONS,
     edited: NO_EDITS,
     blocks: NO_CHANNEL_BLOCKS,
+    ...overrides,
+  };
+}
+
+/**
+ * The /feel use case's ports in memory: every text classified as joy, every persona line "So happy
+ * for you!", default settings, a responder that answers nowhere and has answered nothing, a chart
+ * and avatars of placeholder bytes, no hosted avatar URLs, no logs, metrics or blocks. A test
+ * overrides the ports it looks at.
+ */
+export function buildAnalysisJobDeps(overrides: Partial<AnalysisJobDeps> = {}): AnalysisJobDeps {
+  return {
+    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    generator: {
+      parallelism: 1,
+      generate: async () => ({ text: 'So happy for you!', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }),
+      dispose: async () => undefined,
+    },
+    personas,
+    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
+    responder: { editOriginal: async () => undefined, hasAnswered: async () => false, answerPrivately: async () => undefined },
+    blocks: NO_CHANNEL_BLOCKS,
+    renderChart: () => Buffer.from('png'),
+    avatarImage: async (persona) => ({ fileName: `${persona.emotion}.png`, bytes: Buffer.from('png'), contentType: 'image/png' }),
+    avatarUrl: () => undefined,
+    logger: NO_LOGS,
+    metrics: NO_METRICS,
     ...overrides,
   };
 }

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { responseOptions } from '../../src/adapters/llama/chat-response.js';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
-import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
+import { handleAnalysisJob } from '../../src/jobs/handle-analysis-job.js';
 import type { GenerationRequest } from '../../src/ports/reply-generator.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
-import { NO_METRICS } from '../../src/ports/metrics.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../factories.js';
+import { buildAnalysisJob, buildAnalysisJobDeps } from '../factories.js';
 
 /** The /feel card, answered as Joy, when the model, unstopped, writes `raw`; with the generation requests it got. */
 async function feelCard(raw: string): Promise<{ line: string | undefined; requests: GenerationRequest[] }> {
   const requests: GenerationRequest[] = [];
   const answers: InteractionResponse[] = [];
-  const deps: AnalysisJobDeps = {
-    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+  const deps = buildAnalysisJobDeps({
     generator: {
       parallelism: 1,
       generate: async (request) => {
@@ -23,16 +18,8 @@ async function feelCard(raw: string): Promise<{ line: string | undefined; reques
       },
       dispose: async () => undefined,
     },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => false, answerPrivately: async () => undefined },
-    blocks: NO_CHANNEL_BLOCKS,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  };
+  });
   await handleAnalysisJob(buildAnalysisJob({ text: 'What a day it has been' }), deps);
   expect(answers).toHaveLength(1);
   return { line: answers[0]!.embeds[0]!.description, requests };

@@ -1,34 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
-import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
+import { handleAnalysisJob } from '../../src/jobs/handle-analysis-job.js';
 import type { EmotionAnalysis } from '../../src/ports/emotion-classifier.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
-import { NO_METRICS } from '../../src/ports/metrics.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../factories.js';
+import { buildAnalysis, buildAnalysisJob, buildAnalysisJobDeps } from '../factories.js';
 
 /** The use case's parts in memory; `answers` are the edits of the /feel's "thinking…". */
 function recordingDeps(analysis: EmotionAnalysis = buildAnalysis()) {
   const answers: InteractionResponse[] = [];
-  const deps: AnalysisJobDeps = {
+  const deps = buildAnalysisJobDeps({
     classifier: { classify: async (texts) => texts.map(() => analysis), dispose: async () => undefined },
-    generator: {
-      parallelism: 1,
-      generate: async () => ({ text: 'So happy for you!', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }),
-      dispose: async () => undefined,
-    },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => undefined },
-    blocks: NO_CHANNEL_BLOCKS,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  };
+  });
   return { deps, answers };
 }
 

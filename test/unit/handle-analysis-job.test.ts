@@ -1,7 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NO_CHANNEL_BLOCKS } from '../../src/ports/channel-blocks.js';
-import { createLogger } from '../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../src/errors.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../src/domain/unreadable-text.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../src/jobs/handle-analysis-job.js';
@@ -9,7 +6,7 @@ import type { EmotionScores } from '../../src/domain/emotions.js';
 import type { InteractionResponse } from '../../src/ports/interaction-responder.js';
 import type { EmotionAnalysis } from '../../src/ports/emotion-classifier.js';
 import { NO_METRICS, type GenerationKind } from '../../src/ports/metrics.js';
-import { buildAnalysis, buildAnalysisJob, buildScores, personas } from '../factories.js';
+import { buildAnalysis, buildAnalysisJob, buildAnalysisJobDeps, buildScores, personas } from '../factories.js';
 import { capturedLogger } from '../support/captured-logger.js';
 
 const MINUTE_MS = 60_000;
@@ -22,7 +19,7 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
   const generated: string[] = [];
   const charted: EmotionScores[] = [];
   const answers: InteractionResponse[] = [];
-  const deps: AnalysisJobDeps = {
+  const deps = buildAnalysisJobDeps({
     classifier: {
       classify: async (texts) => {
         classified.push(...texts);
@@ -38,17 +35,11 @@ function recordingDeps(line = 'So happy for you!', overrides: Partial<AnalysisJo
       },
       dispose: async () => undefined,
     },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => expect.fail('a private deferral was answered as a public one') },
-    blocks: NO_CHANNEL_BLOCKS,
     renderChart: (scores) => (charted.push(scores), Buffer.from('png')),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
     metrics: { ...NO_METRICS, observeGeneration: (kind, tokens, seconds) => void observed.push({ kind, tokens, seconds }) },
     ...overrides,
-  };
+  });
   return { deps, classified, generated, observed, charted, answers };
 }
 

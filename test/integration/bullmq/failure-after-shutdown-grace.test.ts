@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,16 +7,15 @@ import { JobPriority } from '../../../src/adapters/bullmq/job-priorities.js';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { createGenerationSignal } from '../../../src/adapters/llama/generation-signal.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { analysisJobId } from '../../../src/jobs/analysis-job.js';
-import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
+import { handleAnalysisJob } from '../../../src/jobs/handle-analysis-job.js';
 import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
 import { createJobWorker, type JobHandler, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
-import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas } from '../../factories.js';
+import { buildAnalysisJob, buildAnalysisJobDeps, buildMessageJob } from '../../factories.js';
 
 const redis = usePrivateRedis();
 const cleanups: Array<() => Promise<void>> = [];
@@ -118,8 +116,7 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
     const running = new Promise<void>((resolve) => (started = resolve));
     const notices: InteractionResponse[] = [];
     let refusedCards = 0;
-    const deps: AnalysisJobDeps = {
-      classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
+    const deps = buildAnalysisJobDeps({
       // The persona line is being written when the grace runs out: it is cut off, and the answer goes on without it.
       generator: {
         parallelism: 1,
@@ -130,8 +127,6 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
           }),
         dispose: async () => undefined,
       },
-      personas,
-      settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
       responder: {
         editOriginal: async (_app, _token, response) => {
           // The answer's card, refused for good (400 Invalid Form Body); the failure notice, text only, goes through.
@@ -144,13 +139,7 @@ describe('a failure the abort did not cause, landing after the shutdown grace ra
         hasAnswered: async () => false,
         answerPrivately: async () => expect.fail('a private deferral was answered as a public one'),
       },
-      blocks: NO_CHANNEL_BLOCKS,
-      renderChart: () => Buffer.from('png'),
-      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-      avatarUrl: () => undefined,
-      logger: createLogger('silent', 'test'),
-      metrics: NO_METRICS,
-    };
+    });
     const analysis: JobHandler = (data, log, signal, run) => handleAnalysisJob(data, { ...deps, logger: log }, signal, run);
     const worker = newJobWorker(prefix, { analysis }, { giveUp: giveUpHandlers(deps.responder) });
     const job = buildAnalysisJob();

@@ -1,18 +1,16 @@
 import { MessageFlags } from 'discord-api-types/v10';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
 import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
-import { handleAnalysisJob, type AnalysisJobDeps, type AnalysisOutcome } from '../../../src/jobs/handle-analysis-job.js';
+import { handleAnalysisJob, type AnalysisOutcome } from '../../../src/jobs/handle-analysis-job.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
 import { createJobWorker } from '../../../src/worker/job-worker.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../../factories.js';
+import { buildAnalysisJob, buildAnalysisJobDeps } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
 /** InteractionResponseType.DeferredChannelMessageWithSource. */
@@ -50,19 +48,7 @@ describe('a /feel whose answer Discord took, though it answered 502 (real BullMQ
     const queue = new MessageQueue(redis.connection, prefix);
     cleanups.push(() => queue.close());
     const responder = new InteractionWebhookResponder(createDiscordRest(discord.apiUrl, discord.token));
-    const deps: AnalysisJobDeps = {
-      classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-      generator: { parallelism: 1, generate: async () => ({ text: 'So happy for you!', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
-      personas,
-      settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
-      responder,
-      blocks: NO_CHANNEL_BLOCKS,
-      renderChart: () => Buffer.from('png'),
-      avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-      avatarUrl: () => undefined,
-      logger: createLogger('silent', 'test'),
-      metrics: NO_METRICS,
-    };
+    const deps = buildAnalysisJobDeps({ responder });
     // As start-worker wires it.
     const outcomes: AnalysisOutcome[] = [];
     const worker = createJobWorker(redis.connection.duplicate(), prefix, {

@@ -7,16 +7,13 @@ import { MessageQueue } from '../../../src/adapters/bullmq/message-queue.js';
 import { REPLY_QUEUE } from '../../../src/adapters/bullmq/queue-names.js';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { markRedisData } from '../../../src/adapters/redis/redis-data-sentinel.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { giveUpHandlers } from '../../../src/worker/give-up-handlers.js';
 import { createJobWorker, type JobHandler } from '../../../src/worker/job-worker.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas } from '../../factories.js';
+import { buildAnalysis, buildAnalysisJob, buildAnalysisJobDeps, buildMessageJob } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 
@@ -67,7 +64,7 @@ function startWorker(prefix: string, connection: Redis, handlers: Readonly<Recor
 /** A /feel's parts, with a classifier that restarts Redis (no AOF) the first time it reads a text. */
 function feelDeps(responder: InteractionWebhookResponder, workerConnection: Redis): AnalysisJobDeps {
   let restarted = false;
-  return {
+  return buildAnalysisJobDeps({
     classifier: {
       classify: async (texts) => {
         if (!restarted) {
@@ -78,17 +75,8 @@ function feelDeps(responder: InteractionWebhookResponder, workerConnection: Redi
       },
       dispose: async () => undefined,
     },
-    generator: { parallelism: 1, generate: async () => ({ text: 'So happy for you!', tokens: 5, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder,
-    blocks: NO_CHANNEL_BLOCKS,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  };
+  });
 }
 
 const coded = (lines: Array<Record<string, unknown>>) => lines.filter((line) => typeof line.code === 'string');

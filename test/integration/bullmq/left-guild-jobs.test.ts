@@ -13,7 +13,7 @@ import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError } from '../../../src/errors.js';
 import { createGuildRemovalHandler, type GuildRemovalDeps, type GuildRemovalHandler } from '../../../src/gateway/on-guild-delete.js';
 import { ofLeftServer } from '../../../src/jobs/blocked-places.js';
-import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
+import { handleAnalysisJob } from '../../../src/jobs/handle-analysis-job.js';
 import { handleMessageJob, type MessageJobDeps } from '../../../src/jobs/handle-message-job.js';
 import { messageJobId, parseMessageJob, type MessageJob } from '../../../src/jobs/message-job.js';
 import { NO_DELETIONS } from '../../../src/ports/deleted-messages.js';
@@ -21,7 +21,7 @@ import { NO_METRICS } from '../../../src/ports/metrics.js';
 import type { InteractionResponse } from '../../../src/ports/interaction-responder.js';
 import type { PersonaReply } from '../../../src/ports/persona-replier.js';
 import { createJobWorker, type JobHandler, type JobWorkerOptions } from '../../../src/worker/job-worker.js';
-import { buildAnalysis, buildAnalysisJob, buildMessageJob, personas, snowflake } from '../../factories.js';
+import { buildAnalysis, buildAnalysisJob, buildAnalysisJobDeps, buildMessageJob, personas, snowflake } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 import { everythingUnder } from '../../support/redis-contents.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -109,7 +109,7 @@ function workerDeps({ prefix, blocks }: ReturnType<typeof deployment>, whileWrit
 function analysisDeps({ blocks }: ReturnType<typeof deployment>, whileWriting?: () => Promise<void>) {
   const classified: string[] = [];
   const answers: InteractionResponse[] = [];
-  const deps: AnalysisJobDeps = {
+  const deps = buildAnalysisJobDeps({
     classifier: { classify: async (texts) => (classified.push(...texts), texts.map(() => buildAnalysis())), dispose: async () => undefined },
     generator: {
       parallelism: 1,
@@ -119,16 +119,9 @@ function analysisDeps({ blocks }: ReturnType<typeof deployment>, whileWriting?: 
       },
       dispose: async () => undefined,
     },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder: { editOriginal: async (_app, _token, response) => void answers.push(response), hasAnswered: async () => answers.length > 0, answerPrivately: async () => expect.fail('no notice is due') },
     blocks,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async () => ({ fileName: 'joy.png', bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: capturedLogger().logger,
-    metrics: NO_METRICS,
-  };
+  });
   return { deps, classified, answers };
 }
 

@@ -1,18 +1,14 @@
 import { MessageFlags } from 'discord-api-types/v10';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
-import { DEFAULT_GUILD_SETTINGS } from '../../../src/domain/guild-settings.js';
 import { ErrorCodes, FeelbotError, errorCodeOf } from '../../../src/errors.js';
 import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
 import { answerFailedAnalysis } from '../../../src/jobs/answer-failed-analysis.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
 import { isInteractionTokenExpired } from '../../../src/ports/interaction-responder.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { buildAnalysisJob, personas } from '../../factories.js';
+import { buildAnalysisJob, buildAnalysisJobDeps } from '../../factories.js';
 import { capturedLogger } from '../../support/captured-logger.js';
 
 /** InteractionResponseType.DeferredChannelMessageWithSource. */
@@ -59,19 +55,13 @@ function shownIn(discord: FakeDiscord, channelId: string) {
 /** A late /feel is told so before anything is classified or generated: these parts must not be reached. */
 function lateNoticeDeps(responder: InteractionWebhookResponder): AnalysisJobDeps {
   const unreachable = async (): Promise<never> => expect.fail('a late /feel was worked on');
-  return {
+  return buildAnalysisJobDeps({
     classifier: { classify: unreachable, dispose: async () => undefined },
     generator: { parallelism: 1, generate: unreachable, dispose: async () => undefined },
-    personas,
-    settings: { get: async () => DEFAULT_GUILD_SETTINGS, update: async () => DEFAULT_GUILD_SETTINGS },
     responder,
-    blocks: NO_CHANNEL_BLOCKS,
     renderChart: () => expect.fail('a late /feel was drawn'),
     avatarImage: unreachable,
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  };
+  });
 }
 
 describe('a public /feel (public:true) whose analysis fails is told so privately', () => {

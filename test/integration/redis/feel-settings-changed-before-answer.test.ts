@@ -3,18 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { RedisPrivateFollowUps } from '../../../src/adapters/redis/redis-private-follow-ups.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { UNREADABLE_TEXT_ANALYSIS } from '../../../src/domain/unreadable-text.js';
 import type { GuildSettings } from '../../../src/domain/guild-settings.js';
 import type { AnalysisJob } from '../../../src/jobs/analysis-job.js';
 import { handleAnalysisJob, type AnalysisJobDeps } from '../../../src/jobs/handle-analysis-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
 import type { EmotionAnalysis } from '../../../src/ports/emotion-classifier.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/fake-discord/index.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../../factories.js';
+import { buildAnalysis, buildAnalysisJob, buildAnalysisJobDeps } from '../../factories.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
 import { closedPort } from '../../support/closed-port.js';
 
@@ -80,7 +77,7 @@ async function adminChanges(change: (current: GuildSettings) => GuildSettings): 
 
 /** The worker's parts: every text read as joy; `whileWriting` runs while the persona's line is generated. */
 function workerDeps(whileWriting: () => Promise<void> = async () => undefined, analysis: EmotionAnalysis = buildAnalysis()): AnalysisJobDeps {
-  return {
+  return buildAnalysisJobDeps({
     classifier: { classify: async (texts) => texts.map(() => analysis), dispose: async () => undefined },
     generator: {
       parallelism: 1,
@@ -90,16 +87,9 @@ function workerDeps(whileWriting: () => Promise<void> = async () => undefined, a
       },
       dispose: async () => undefined,
     },
-    personas,
     settings,
     responder,
-    blocks: NO_CHANNEL_BLOCKS,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async (persona) => ({ fileName: `${persona.emotion}.png`, bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  };
+  });
 }
 
 /** What the channel shows of the bot's interaction messages: who speaks, the title, the line, and who sees it. */

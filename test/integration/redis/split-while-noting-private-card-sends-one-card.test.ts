@@ -4,16 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/adapters/discord/discord-rest.js';
 import { InteractionWebhookResponder } from '../../../src/adapters/discord/interaction-webhook-responder.js';
 import { interactionKey } from '../../../src/adapters/discord/interaction-key.js';
-import { createLogger } from '../../../src/adapters/logging/pino-logger.js';
 import { createRedis } from '../../../src/adapters/redis/redis-connection.js';
 import { RedisPrivateFollowUps } from '../../../src/adapters/redis/redis-private-follow-ups.js';
 import { RedisSettingsStore } from '../../../src/adapters/redis/redis-settings-store.js';
 import { withChannelMode } from '../../../src/domain/guild-settings.js';
 import { handleAnalysisJob, type AnalysisJobDeps, type AnalysisRun } from '../../../src/jobs/handle-analysis-job.js';
-import { NO_CHANNEL_BLOCKS } from '../../../src/ports/channel-blocks.js';
-import { NO_METRICS } from '../../../src/ports/metrics.js';
 import type { PrivateFollowUps } from '../../../src/ports/private-follow-ups.js';
-import { buildAnalysis, buildAnalysisJob, personas } from '../../factories.js';
+import { buildAnalysisJob, buildAnalysisJobDeps } from '../../factories.js';
 import { startFakeDiscord } from '../../fakes/fake-discord/index.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { usePrivateRedis } from '../../support/redis-server.js';
@@ -47,19 +44,7 @@ async function publicFeelInChannelTurnedOff() {
   cleanups.push(() => workerA.disconnect());
 
   const rest = () => createDiscordRest(discord.apiUrl, discord.token);
-  const depsFor = (followUps: PrivateFollowUps): AnalysisJobDeps => ({
-    classifier: { classify: async (texts) => texts.map(() => buildAnalysis()), dispose: async () => undefined },
-    generator: { parallelism: 1, generate: async () => ({ text: 'Yay!', tokens: 2, truncated: false, firstTokenMs: 1, totalMs: 2 }), dispose: async () => undefined },
-    personas,
-    settings,
-    responder: new InteractionWebhookResponder(rest(), { followUps }),
-    blocks: NO_CHANNEL_BLOCKS,
-    renderChart: () => Buffer.from('png'),
-    avatarImage: async (persona) => ({ fileName: `${persona.emotion}.png`, bytes: Buffer.from('png'), contentType: 'image/png' }),
-    avatarUrl: () => undefined,
-    logger: createLogger('silent', 'test'),
-    metrics: NO_METRICS,
-  });
+  const depsFor = (followUps: PrivateFollowUps): AnalysisJobDeps => buildAnalysisJobDeps({ settings, responder: new InteractionWebhookResponder(rest(), { followUps }) });
   const cards = () =>
     discord
       .channelMessages(channelId)
