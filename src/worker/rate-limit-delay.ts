@@ -1,8 +1,8 @@
-import { isFeelbotError } from '../errors.js';
+import { ErrorCodes, isFeelbotError } from '../errors.js';
 
 /**
- * A rate-limited job is not delayed to past this long after it was queued: a reply that late is
- * stale, and a /feel's interaction token dies 15 minutes after the command.
+ * A Discord rate limit is not waited out past this long after the job was queued: a reply that
+ * late is stale, and a /feel's interaction token dies 15 minutes after the command.
  */
 const RATE_LIMIT_DEADLINE_MS = 10 * 60_000;
 
@@ -17,12 +17,24 @@ function retryAfterMsOf(error: unknown): number | undefined {
 }
 
 /**
- * When to run a rate-limited job again, without using up an attempt; undefined when the error is
- * no rate limit, or its wait would end past the deadline (the job then fails as any other would).
+ * A busy LoRA context is waited out however long the job was queued: the deadline is about Discord,
+ * and a backlog is no reason to drop a reply. Each refusal means another reply of that persona is
+ * being written, which frees its sequence when it ends or when LLM_TIMEOUT_MS cuts it off; the job
+ * checks on each run whether it is still wanted (a deleted message, a silenced persona). A /feel
+ * never gets LLM_BUSY (its line is written on the base context) and skips itself once its token is dead.
+ */
+function waitsWithoutDeadline(error: unknown): boolean {
+  return isFeelbotError(error, ErrorCodes.LlmBusy);
+}
+
+/**
+ * When to run a job that asked to wait again, without using up an attempt; undefined when the
+ * error asks for no wait, or a Discord rate limit's wait would end past the deadline (the job then
+ * fails as any other would).
  */
 export function rateLimitedUntil(error: unknown, queuedAt: number, now: number): number | undefined {
   const wait = retryAfterMsOf(error);
   if (wait === undefined) return undefined;
   const until = now + wait;
-  return until <= queuedAt + RATE_LIMIT_DEADLINE_MS ? until : undefined;
+  return waitsWithoutDeadline(error) || until <= queuedAt + RATE_LIMIT_DEADLINE_MS ? until : undefined;
 }
