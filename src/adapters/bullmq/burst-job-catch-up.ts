@@ -36,7 +36,7 @@ export class BurstJobCatchUp implements BurstCatchUp {
       const burst = await this.bursts.current(channelId, job.author.id);
       if (burst?.id !== replyId) return undefined;
       const uncarried = uncarriedBy(job, burst.entries).map((entry) => entry.messageId);
-      if (uncarried.length === 0 || (await this.carriedElsewhere(uncarried, jobId))) return undefined;
+      if (uncarried.length === 0 || !(await this.replacedAll(uncarried, jobId))) return undefined;
       let caughtUp: ParsedMessageJob | undefined;
       // Over the data as stored now: a deletion's rewrite of the job's context meanwhile is kept.
       const written = await rewriteJobData(this.connection, this.jobKey(jobId), (data) => {
@@ -51,11 +51,18 @@ export class BurstJobCatchUp implements BurstCatchUp {
     });
   }
 
-  /** True when another job still in Redis (waiting, under way or finished) carries one of these messages: it answers them. */
-  private async carriedElsewhere(messageIds: readonly string[], jobId: string): Promise<boolean> {
-    const others = (await this.carriers.ofEach(messageIds)).filter((carrier) => carrier !== jobId);
-    if (others.length === 0) return false;
-    return (await this.connection.exists(...others.map((carrier) => this.jobKey(carrier)))) > 0;
+  /**
+   * True when every one of these messages was queued in a job that Redis no longer holds: the newer
+   * job a stale copy replaced. A message no job is recorded for belongs to a gateway's step still
+   * under way (its message appended, its add still in the network past the lock's TTL), which queues
+   * it in a burst of its own once its add meets this job under way; and one whose job is still in
+   * Redis (waiting, under way or finished) is answered by that job.
+   */
+  private async replacedAll(messageIds: readonly string[], jobId: string): Promise<boolean> {
+    const carriers = await this.carriers.ofEach(messageIds);
+    if (carriers.length < messageIds.length) return false;
+    const others = carriers.filter((carrier) => carrier !== jobId);
+    return others.length === 0 || (await this.connection.exists(...others.map((carrier) => this.jobKey(carrier)))) === 0;
   }
 
   private jobKey(jobId: string): string {

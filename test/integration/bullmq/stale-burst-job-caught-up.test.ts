@@ -207,4 +207,58 @@ describe("a burst's reply job that a stale copy of the burst replaced (real Redi
     expect(prompts.at(-1)).toContain(third.content);
     expect(await g2.carrierOf(third.messageId)).toBe(staleId);
   }, 40_000);
+
+  it("leaves out a message whose own gateway, cut off past the lock's TTL, is still queueing it: each message is answered once, the first two included", async () => {
+    const prefix = `{stale-${randomUUID().slice(0, 8)}}`;
+    const link = await holdableLink(redis.server.port);
+    const cutOff = new Redis(link.url, { maxRetriesPerRequest: null });
+    opened.push(link, { close: async () => cutOff.disconnect() });
+    const g1 = new MessageQueue(redis.connection, prefix);
+    const g2 = new MessageQueue(cutOff, prefix);
+    opened.push(g1, g2);
+    const b1 = new BurstBuffer(redis.connection, prefix, WINDOW_PAST_LOCK_MS);
+    const b2 = new BurstBuffer(cutOff, prefix, WINDOW_PAST_LOCK_MS);
+    const author = { id: snowflake(), displayName: 'Alice' };
+    const channelId = snowflake();
+    const say = (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+    const [first, second, third] = [say('guess what'), say('I passed my exam'), say('with full marks!')];
+    const yes = async () => true;
+
+    await queueInBurst(g1, b1, first, yes);
+    await queueInBurst(g1, b1, second, yes);
+    // Gateway 2 appends the third message, and is cut off from Redis as it sends the burst's job.
+    let cut!: () => void;
+    const atCut = new Promise<void>((resolve) => (cut = resolve));
+    let cuts = 0;
+    const cutAtEnqueue: ReplyQueue = Object.assign(Object.create(g2) as MessageQueue, {
+      enqueueDebounced: (job: MessageJob, burstId: string, windowMs: number) => {
+        // Only its first add: the one that queues the message in its own burst, after the cut, goes through.
+        if (cuts++ === 0) link.hold();
+        const sent = g2.enqueueDebounced(job, burstId, windowMs);
+        cut();
+        return sent;
+      },
+    });
+    const inFlight = queueInBurst(cutAtEnqueue, b2, third, yes);
+    await atCut;
+
+    // The older job comes due (promoted rather than waiting its window); its reply takes a while to
+    // write (a slow generation, or a first attempt backing off), past the third message's own window.
+    const { posted, prompts, lines } = startWorker(prefix);
+    const olderId = messageJobId(second.messageId);
+    await (await g1.queue.getJob(olderId))!.promote();
+    await expect.poll(async () => (await g1.queue.getJob(olderId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
+
+    // The cut heals: gateway 2's add meets the older job done, and queues the third message in a burst of its own.
+    link.release();
+    await inFlight;
+    const ownId = messageJobId(third.messageId);
+    await (await g1.queue.getJob(ownId))!.promote();
+    await expect.poll(async () => (await g1.queue.getJob(ownId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
+
+    expect(posted.map((reply) => reply.nonce)).toEqual([second.messageId, third.messageId]);
+    expect(prompts[0]).toContain(first.content);
+    expect(prompts[0]).not.toContain(third.content);
+    expect(lines.filter((line) => line.event === 'BURST_CAUGHT_UP')).toEqual([]);
+  }, 60_000);
 });
