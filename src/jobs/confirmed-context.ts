@@ -12,14 +12,14 @@ type LookupDeps = Pick<MessageJobDeps, 'messageLookup' | 'logger'>;
  * on it (deleted, further back than the page reaches, or queued without an id) is dropped, and all
  * of them when Discord gives no answer (403, an outage, a timeout): a reply without its context is
  * better than one that quotes a deleted message. A thread's starter, quoted atop a thread's context,
- * is asked for in the parent channel, at the same time. A fresh job, or one without context, asks nothing.
+ * is asked for in the parent channel too, at the same time, and kept if either lists it. A fresh job, or one without context, asks nothing.
  */
 export async function confirmedContext(job: ParsedMessageJob, deps: LookupDeps, signal?: AbortSignal): Promise<ParsedMessageJob> {
   const waitedMs = waitedPastMarkers(job, deps);
   const lookup = deps.messageLookup;
   if (waitedMs === undefined || !lookup || job.context.length === 0) return job;
   const starter = threadStarterIdOf(job);
-  const quoted = contextIdsOf(job).filter((id) => id !== starter);
+  const quoted = contextIdsOf(job);
   const [page, starterKept] = await Promise.all([
     quoted.length === 0 ? undefined : lookup.pageThrough(job.channelId, newestOf(quoted), lookupSignal(signal)),
     starter !== undefined && job.parentId !== null ? lookup.existence(job.parentId, starter, lookupSignal(signal)).then((found) => found.state === 'exists') : false,
@@ -35,9 +35,10 @@ export async function confirmedContext(job: ParsedMessageJob, deps: LookupDeps, 
 }
 
 /**
- * The id of the thread's starter when the context quotes it (thread-starter.ts): the message in the
- * parent channel the thread was started from, whose id the thread took. No page of the thread lists
- * it, so it is asked for in the parent channel.
+ * The id of the message that opened the thread, when the context quotes it: a thread started from a
+ * message quotes that message (thread-starter.ts), which lives in the parent channel, so no page of
+ * the thread lists it and it is asked for there too; a forum post's opening message has the same id
+ * and lives in the post itself, where the thread's page lists it.
  */
 function threadStarterIdOf(job: ParsedMessageJob): string | undefined {
   return job.isThread && job.context.some((message) => message.messageId === job.channelId) ? job.channelId : undefined;

@@ -161,7 +161,7 @@ describe('the context of a reply job that waited longer than the deletion marker
       }
     });
 
-    it('alone in the context, is asked for in the parent channel and no page of the thread is read', async () => {
+    it("alone in the context, is asked for in the parent channel as well as on the thread's page", async () => {
       const { job, parent, thread } = oldThreadJob();
       const alone = { ...job, context: job.context.slice(0, 1) };
       const discord = discordListing(listing());
@@ -169,7 +169,16 @@ describe('the context of a reply job that waited longer than the deletion marker
       const confirmed = await confirmedContext(alone, { messageLookup: discord, logger: capturedLogger().logger });
 
       expect(authorsOf(confirmed)).toEqual(['Bob']);
-      expect(discord.asked).toEqual([`exists ${parent}/${thread}`]);
+      expect(discord.asked.sort()).toEqual([`${thread}/${thread}`, `exists ${parent}/${thread}`].sort());
+    });
+
+    it("is kept as a forum post's opening message, which has the post's id and which the post's own page lists, not the forum", async () => {
+      const { job, thread, carols } = oldThreadJob();
+      for (const context of [job.context, job.context.slice(0, 1)]) {
+        const discord = discordListing(listing(carols, thread), { state: 'message-gone' });
+        const confirmed = await confirmedContext({ ...job, context }, { messageLookup: discord, logger: capturedLogger().logger });
+        expect(confirmed.context).toEqual(context);
+      }
     });
   });
 });
