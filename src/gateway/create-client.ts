@@ -22,7 +22,8 @@ export function createDiscordClient(apiUrl: string, shards: ShardPlan = 'auto'):
     // the Message partial lets a deletion or edit of a message not in the cache reach its handler. In a
     // DM channel not cached (after a restart), discord.js drops them anyway: listen-for-uncached-dms.ts.
     partials: [Partials.Channel, Partials.Message],
-    // A deferral or reply that would wait past Discord's 3 s fails at once; every other request waits out its 429s.
+    // A deferral or reply that would wait past Discord's 3 s fails at once, as does any request whose 429 names
+    // no wait (Cloudflare's edge); every other request waits out its 429s.
     rest: { api: apiUrl, rejectOnRateLimit: rejectsCallbackWaitsPastWindow },
     allowedMentions: { parse: [], repliedUser: false },
   });

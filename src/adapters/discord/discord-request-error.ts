@@ -1,10 +1,10 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { ErrorCodes, FeelbotError, isFeelbotError } from '../../errors.js';
-import { rateLimitWaitMs } from './discord-rest.js';
+import { namesNoWait, rateLimitWaitMs } from './discord-rest.js';
 
 /**
  * A 4xx that a later attempt can still get past: a request timeout. (A 429 never gets here: the
- * REST client waits it out, or throws a RateLimitError when the wait is too long.)
+ * REST client waits it out, or throws a RateLimitError when the wait is too long or not named.)
  */
 const RETRYABLE_CLIENT_STATUSES = new Set([408]);
 
@@ -12,7 +12,8 @@ const RETRYABLE_CLIENT_STATUSES = new Set([408]);
  * A failed Discord request as feelbot's own error, with a code: a 4xx (a bad form, an unknown
  * channel, closed DMs) is permanent, because the same request fails the same way however often it
  * is sent; a 5xx that outlived REST's own retries is not, so the job is retried with backoff; a
- * rate limit too long to wait out is DISCORD_RATE_LIMITED, with the wait in `details.retryAfterMs`.
+ * rate limit too long to wait out, or naming no wait, is DISCORD_RATE_LIMITED, with the wait in
+ * `details.retryAfterMs` (UNSTATED_RATE_LIMIT_WAIT_MS for one naming none).
  * The message names the status and Discord's code, never the URL, which may carry a webhook token.
  */
 export function asDiscordRequestError(error: unknown, what: string): unknown {
@@ -57,9 +58,12 @@ function networkFailureCode(error: unknown): string | undefined {
 function rateLimited(error: RateLimitError, what: string): FeelbotError {
   const retryAfterMs = Math.ceil(rateLimitWaitMs(error));
   const scope = error.global ? 'global rate limit' : 'rate limit';
+  const holds = namesNoWait(error)
+    ? `holds back ${what}, naming no wait (likely Cloudflare's edge turning this host away); trying again in ${retryAfterMs / 1000} s.`
+    : `holds back ${what} for ${(retryAfterMs / 1000).toFixed(1)} s; not waiting that long.`;
   return new FeelbotError(
     ErrorCodes.DiscordRateLimited,
-    `Discord's ${scope} on ${error.method.toUpperCase()} ${error.route} holds back ${what} for ${(retryAfterMs / 1000).toFixed(1)} s; not waiting that long.`,
+    `Discord's ${scope} on ${error.method.toUpperCase()} ${error.route} ${holds}`,
     // Not a bug: the message is what an operator needs to read.
     { cause: error, userFacing: true, permanent: false, details: { retryAfterMs } },
   );

@@ -1,4 +1,4 @@
-import { REST, type RateLimitData } from 'discord.js';
+import { DefaultRestOptions, REST, type RateLimitData } from 'discord.js';
 import type { Logger } from '../../ports/logger.js';
 import { warnOfInvalidRequests } from './invalid-requests.js';
 
@@ -13,15 +13,40 @@ const REST_TIMEOUT_MS = 15_000;
  */
 export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
+/** What @discordjs/rest adds to every wait it reads from a 429's headers; feelbot keeps its default. */
+const REST_OFFSET_MS = DefaultRestOptions.offset;
+
 /**
- * How long Discord asks the request to wait: its Retry-After, or the bucket's reset when that is
- * later (@discordjs/rest waits for whichever applies; both include its 50 ms safety offset).
+ * The wait given a 429 that names none (no Retry-After, or one that is no number of seconds, and no
+ * X-RateLimit-Reset-After), which @discordjs/rest would resend at once, without end. Discord's API
+ * always names one, so this is Cloudflare's edge turning the host away (its error 1015 page), which
+ * lasts minutes: a minute keeps a job to one request a minute there, far under the 10,000 refused
+ * requests in 10 minutes that earn an IP ban, and still leaves it tries inside its 10 minutes.
  */
-export function rateLimitWaitMs(limit: Pick<RateLimitData, 'retryAfter' | 'timeToReset'>): number {
-  return Math.max(limit.retryAfter, limit.timeToReset, 0);
+export const UNSTATED_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * True when the 429 named no wait: the client then figures one no longer than its own offset (a
+ * missing header counts as 0, a Retry-After it cannot read as NaN).
+ */
+export function namesNoWait(limit: Pick<RateLimitData, 'retryAfter' | 'timeToReset'>): boolean {
+  return !(Math.max(limit.retryAfter, limit.timeToReset) > REST_OFFSET_MS);
 }
 
-/** Shorter rate limits are waited out by the client, local and global alike; longer ones throw a RateLimitError. */
+/**
+ * How long Discord asks the request to wait: its Retry-After, or the bucket's reset when that is
+ * later (@discordjs/rest waits for whichever applies; both include its 50 ms safety offset), or
+ * UNSTATED_RATE_LIMIT_WAIT_MS when the 429 names no wait.
+ */
+export function rateLimitWaitMs(limit: Pick<RateLimitData, 'retryAfter' | 'timeToReset'>): number {
+  if (namesNoWait(limit)) return UNSTATED_RATE_LIMIT_WAIT_MS;
+  return Math.max(limit.retryAfter, limit.timeToReset);
+}
+
+/**
+ * Shorter rate limits are waited out by the client, local and global alike; longer ones, and those
+ * that name no wait (which the client would resend at once, without end), throw a RateLimitError.
+ */
 function rejectsLongWaits(limit: RateLimitData): boolean {
   return rateLimitWaitMs(limit) > MAX_RATE_LIMIT_WAIT_MS;
 }

@@ -1,5 +1,5 @@
 import { SnowflakeUtil, type RateLimitData } from 'discord.js';
-import { rateLimitWaitMs } from './discord-rest.js';
+import { namesNoWait, rateLimitWaitMs } from './discord-rest.js';
 
 /**
  * Discord forgets an interaction that has no response 3 seconds after it was created: a callback
@@ -15,9 +15,11 @@ const INTERACTION_ID = /\/interactions\/(\d+)\//;
 /**
  * `rejectOnRateLimit` for a client that answers interactions: a callback (a deferral, a reply)
  * whose wait would end after its interaction's 3 s fails at once with a RateLimitError, since
- * Discord would refuse it after the wait anyway. Every other request waits out its 429 as before.
+ * Discord would refuse it after the wait anyway. Every other request waits out its 429 as before,
+ * unless the 429 names no wait, which the client would resend at once, without end.
  */
 export function rejectsCallbackWaitsPastWindow(limit: RateLimitData): boolean {
+  if (namesNoWait(limit)) return true;
   if (limit.route !== CALLBACK_ROUTE) return false;
   return rateLimitWaitMs(limit) > responseMsLeft(limit.url);
 }
