@@ -36,9 +36,13 @@ afterEach(async () => {
   await queueRedis?.stop();
 });
 
-it('a /feel whose deferral Discord refuses as already acknowledged (40060), and that cannot then be queued, is told so in its "thinking…" answer', async () => {
+/**
+ * The gateway's interaction handler, its limits and settings on the private Redis and its queue on
+ * the other, which has crashed once the queue was ready: a /feel is counted, then cannot be queued.
+ */
+async function handlerWithQueueDown(gatewayName: string) {
   const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
-  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway');
+  const connection = createRedis(queueRedis!.url, 'producer', gatewayName);
   const queue = new MessageQueue(connection, prefix);
   await queue.ready();
   await queueRedis!.crash();
@@ -49,6 +53,15 @@ it('a /feel whose deferral Discord refuses as already acknowledged (40060), and 
     analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
     logger,
   });
+  const close = async () => {
+    await queue.close();
+    connection.disconnect();
+  };
+  return { handle, lines, close };
+}
+
+it('a /feel whose deferral Discord refuses as already acknowledged (40060), and that cannot then be queued, is told so in its "thinking…" answer', async () => {
+  const { handle, lines, close } = await handlerWithQueueDown('test-gateway');
   // Another gateway's deferral got there first: Discord shows "thinking…" and refuses this one.
   fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
   const { sent, handled } = sendFeel(fake, handle);
@@ -61,25 +74,13 @@ it('a /feel whose deferral Discord refuses as already acknowledged (40060), and 
     ['editOriginal', null],
   ]);
   expect(responses[1]!.body).toMatchObject({ content: 'feelbot is briefly unavailable; please try again in a minute.' });
-  await queue.close();
-  connection.disconnect();
+  await close();
 });
 
 it("a /feel whose deferral met 40060 and that cannot be queued keeps the analysis another gateway's worker already gave it", async () => {
   // A roll-out: gateway A deferred and queued the /feel, and A's worker has answered it. This
   // gateway (B) received the same interaction, and its Redis is down.
-  const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
-  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway-b');
-  const queue = new MessageQueue(connection, prefix);
-  await queue.ready();
-  await queueRedis!.crash();
-  const { logger, lines } = capturedLogger();
-  const handle = createInteractionHandler({
-    queue,
-    settings: new RedisSettingsStore(redis.connection, prefix),
-    analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
-    logger,
-  });
+  const { handle, lines, close } = await handlerWithQueueDown('test-gateway-b');
   fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
   const { sent, handled } = sendFeel(fake, handle);
   // A's worker answers while B still waits (1 s) for another gateway to have queued it.
@@ -100,23 +101,11 @@ it("a /feel whose deferral met 40060 and that cannot be queued keeps the analysi
   ]);
   expect(responses[1]!.body).toMatchObject({ content: answer });
   expect(lines.find((line) => line.msg === 'the failed interaction keeps the answer already given to it')).toMatchObject({ interactionId: sent.id });
-  await queue.close();
-  connection.disconnect();
+  await close();
 });
 
 it('a public /feel whose deferral met 40060 and that cannot be queued is told so only to its asker, and the public "thinking…" goes', async () => {
-  const prefix = `{feel-${randomUUID().slice(0, 8)}}`;
-  const connection = createRedis(queueRedis!.url, 'producer', 'test-gateway');
-  const queue = new MessageQueue(connection, prefix);
-  await queue.ready();
-  await queueRedis!.crash();
-  const { logger, lines } = capturedLogger();
-  const handle = createInteractionHandler({
-    queue,
-    settings: new RedisSettingsStore(redis.connection, prefix),
-    analysisLimiter: new RedisAnalysisLimiter(redis.connection, prefix),
-    logger,
-  });
+  const { handle, lines, close } = await handlerWithQueueDown('test-gateway');
   // Another gateway's public deferral got there first: the channel shows "thinking…". The failure
   // is told as the worker tells one (answerPrivately): in the placeholder, until the private text lands.
   fake.discord.failNext(CALLBACK, [{ status: 400, code: 40_060, message: 'Interaction has already been acknowledged.', afterHandling: true }]);
@@ -133,6 +122,5 @@ it('a public /feel whose deferral met 40060 and that cannot be queued is told so
   expect(lines.find((line) => line.msg === 'interaction failed')).toMatchObject({ interactionId: sent.id, code: 'REDIS_UNAVAILABLE' });
   expect(fake.discord.interactionResponses(sent.id).map((response) => response.kind)).toEqual(['callback', 'editOriginal', 'followup', 'deleteOriginal']);
   expect(ours().slice(before)).toEqual([{ content: 'feelbot is briefly unavailable; please try again in a minute.', ephemeral: true }]);
-  await queue.close();
-  connection.disconnect();
+  await close();
 });
