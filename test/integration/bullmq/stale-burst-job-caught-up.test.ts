@@ -96,6 +96,42 @@ describe("a burst's reply job that a stale copy of the burst replaced (real Redi
     return { ...foldBurst(second, [entry(first), entry(second)]), replyId: first.messageId };
   }
 
+  /**
+   * Two gateways on the private Redis, one of them (`linked`) through a link that can be cut, and one
+   * author's burst of three messages. `cutAtNextEnqueue` gives the linked gateway's queue whose next
+   * add is sent and then held in the network until `link.release()`; `atCut` settles once it is sent.
+   */
+  async function twoGateways(prefix: string) {
+    const link = await holdableLink(redis.server.port);
+    const cutOff = new Redis(link.url, { maxRetriesPerRequest: null });
+    opened.push(link, { close: async () => cutOff.disconnect() });
+    const gateway = (connection: Redis) => {
+      const queue = new MessageQueue(connection, prefix);
+      opened.push(queue);
+      return { queue, bursts: new BurstBuffer(connection, prefix, WINDOW_PAST_LOCK_MS) };
+    };
+    const linked = gateway(cutOff);
+    const cutAtNextEnqueue = () => {
+      let cut!: () => void;
+      const atCut = new Promise<void>((resolve) => (cut = resolve));
+      let adds = 0;
+      const queue: ReplyQueue = Object.assign(Object.create(linked.queue) as MessageQueue, {
+        enqueueDebounced: (job: MessageJob, burstId: string, windowMs: number) => {
+          if (adds++ === 0) link.hold();
+          const sent = linked.queue.enqueueDebounced(job, burstId, windowMs);
+          cut();
+          return sent;
+        },
+      });
+      return { queue, atCut };
+    };
+    const author = { id: snowflake(), displayName: 'Alice' };
+    const channelId = snowflake();
+    const say = (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
+    const burst = [say('guess what'), say('I passed my exam'), say('with full marks!')] as const;
+    return { direct: gateway(redis.connection), linked, link, cutAtNextEnqueue, burst };
+  }
+
   /** A worker on the prefix's reply queue running the real use case; what it posted, prompted and logged. */
   function startWorker(prefix: string) {
     const { replier, posted } = recordingReplier();
@@ -165,96 +201,57 @@ describe("a burst's reply job that a stale copy of the burst replaced (real Redi
 
   it("answers the whole burst when a gateway's add, sent before a cut past the lock's TTL, lands after the other gateway's newer job", async () => {
     const prefix = `{stale-${randomUUID().slice(0, 8)}}`;
-    const link = await holdableLink(redis.server.port);
-    const cutOff = new Redis(link.url, { maxRetriesPerRequest: null });
-    opened.push(link, { close: async () => cutOff.disconnect() });
-    const g1 = new MessageQueue(cutOff, prefix);
-    const g2 = new MessageQueue(redis.connection, prefix);
-    opened.push(g1, g2);
-    const b1 = new BurstBuffer(cutOff, prefix, WINDOW_PAST_LOCK_MS);
-    const b2 = new BurstBuffer(redis.connection, prefix, WINDOW_PAST_LOCK_MS);
-    const author = { id: snowflake(), displayName: 'Alice' };
-    const channelId = snowflake();
-    const say = (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
-    const [first, second, third] = [say('guess what'), say('I passed my exam'), say('with full marks!')];
+    const { direct, linked, link, cutAtNextEnqueue, burst } = await twoGateways(prefix);
+    const [first, second, third] = burst;
     const yes = async () => true;
     const { posted, prompts } = startWorker(prefix);
 
-    await queueInBurst(g1, b1, first, yes);
-    // Gateway 1 appends the second message, and is cut off from Redis as it sends the burst's job.
-    let cut!: () => void;
-    const atCut = new Promise<void>((resolve) => (cut = resolve));
-    const cutAtEnqueue: ReplyQueue = Object.assign(Object.create(g1) as MessageQueue, {
-      enqueueDebounced: (job: MessageJob, burstId: string, windowMs: number) => {
-        link.hold();
-        const sent = g1.enqueueDebounced(job, burstId, windowMs);
-        cut();
-        return sent;
-      },
-    });
-    const stale = queueInBurst(cutAtEnqueue, b1, second, yes);
+    await queueInBurst(linked.queue, linked.bursts, first, yes);
+    // The linked gateway appends the second message, and is cut off from Redis as it sends the burst's job.
+    const { queue: cutAtEnqueue, atCut } = cutAtNextEnqueue();
+    const stale = queueInBurst(cutAtEnqueue, linked.bursts, second, yes);
     await atCut;
-    // Gateway 2 takes the third message once gateway 1's lock has lapsed.
-    await queueInBurst(g2, b2, third, yes);
-    // The cut heals: gateway 1's job lands after gateway 2's and replaces it.
+    // The other gateway takes the third message once the linked one's lock has lapsed.
+    await queueInBurst(direct.queue, direct.bursts, third, yes);
+    // The cut heals: the linked gateway's job lands after the other's and replaces it.
     link.release();
     await stale;
     const staleId = messageJobId(second.messageId);
-    expect(await g2.queue.getJob(messageJobId(third.messageId))).toBeUndefined();
+    expect(await direct.queue.queue.getJob(messageJobId(third.messageId))).toBeUndefined();
 
-    await expect.poll(async () => (await g2.queue.getJob(staleId))?.getState(), { timeout: 20_000, interval: 200 }).toBe('completed');
+    await expect.poll(async () => (await direct.queue.queue.getJob(staleId))?.getState(), { timeout: 20_000, interval: 200 }).toBe('completed');
     expect(posted.map((reply) => reply.nonce)).toEqual([third.messageId]);
     expect(prompts.at(-1)).toContain(third.content);
-    expect(await g2.carrierOf(third.messageId)).toBe(staleId);
+    expect(await direct.queue.carrierOf(third.messageId)).toBe(staleId);
   }, 40_000);
 
   it("leaves out a message whose own gateway, cut off past the lock's TTL, is still queueing it: each message is answered once, the first two included", async () => {
     const prefix = `{stale-${randomUUID().slice(0, 8)}}`;
-    const link = await holdableLink(redis.server.port);
-    const cutOff = new Redis(link.url, { maxRetriesPerRequest: null });
-    opened.push(link, { close: async () => cutOff.disconnect() });
-    const g1 = new MessageQueue(redis.connection, prefix);
-    const g2 = new MessageQueue(cutOff, prefix);
-    opened.push(g1, g2);
-    const b1 = new BurstBuffer(redis.connection, prefix, WINDOW_PAST_LOCK_MS);
-    const b2 = new BurstBuffer(cutOff, prefix, WINDOW_PAST_LOCK_MS);
-    const author = { id: snowflake(), displayName: 'Alice' };
-    const channelId = snowflake();
-    const say = (content: string): MessageJob => buildMessageJob({ channelId, author, content, messageId: snowflake() });
-    const [first, second, third] = [say('guess what'), say('I passed my exam'), say('with full marks!')];
+    const { direct, linked, link, cutAtNextEnqueue, burst } = await twoGateways(prefix);
+    const [first, second, third] = burst;
     const yes = async () => true;
 
-    await queueInBurst(g1, b1, first, yes);
-    await queueInBurst(g1, b1, second, yes);
-    // Gateway 2 appends the third message, and is cut off from Redis as it sends the burst's job.
-    let cut!: () => void;
-    const atCut = new Promise<void>((resolve) => (cut = resolve));
-    let cuts = 0;
-    const cutAtEnqueue: ReplyQueue = Object.assign(Object.create(g2) as MessageQueue, {
-      enqueueDebounced: (job: MessageJob, burstId: string, windowMs: number) => {
-        // Only its first add: the one that queues the message in its own burst, after the cut, goes through.
-        if (cuts++ === 0) link.hold();
-        const sent = g2.enqueueDebounced(job, burstId, windowMs);
-        cut();
-        return sent;
-      },
-    });
-    const inFlight = queueInBurst(cutAtEnqueue, b2, third, yes);
+    await queueInBurst(direct.queue, direct.bursts, first, yes);
+    await queueInBurst(direct.queue, direct.bursts, second, yes);
+    // The linked gateway appends the third message, and is cut off from Redis as it sends the burst's
+    // job; its next add (the message queued in a burst of its own, after the cut) goes through.
+    const { queue: cutAtEnqueue, atCut } = cutAtNextEnqueue();
+    const inFlight = queueInBurst(cutAtEnqueue, linked.bursts, third, yes);
     await atCut;
 
     // The older job comes due (promoted rather than waiting its window); its reply takes a while to
     // write (a slow generation, or a first attempt backing off), past the third message's own window.
     const { posted, prompts, lines } = startWorker(prefix);
     const olderId = messageJobId(second.messageId);
-    await (await g1.queue.getJob(olderId))!.promote();
-    await expect.poll(async () => (await g1.queue.getJob(olderId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
+    await (await direct.queue.queue.getJob(olderId))!.promote();
+    await expect.poll(async () => (await direct.queue.queue.getJob(olderId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
 
-    // The cut heals: gateway 2's add meets the older job done, and queues the third message in a burst of its own.
+    // The cut heals: the linked gateway's add meets the older job done, and queues the third message in a burst of its own.
     link.release();
     await inFlight;
     const ownId = messageJobId(third.messageId);
-    await (await g1.queue.getJob(ownId))!.promote();
-    await expect.poll(async () => (await g1.queue.getJob(ownId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
+    await (await direct.queue.queue.getJob(ownId))!.promote();
+    await expect.poll(async () => (await direct.queue.queue.getJob(ownId))?.getState(), { timeout: 15_000, interval: 100 }).toBe('completed');
 
     expect(posted.map((reply) => reply.nonce)).toEqual([second.messageId, third.messageId]);
     expect(prompts[0]).toContain(first.content);
