@@ -26,11 +26,12 @@ const REST_OFFSET_MS = DefaultRestOptions.offset;
 export const UNSTATED_RATE_LIMIT_WAIT_MS = 60_000;
 
 /**
- * True when the 429 named no wait: the client then figures one no longer than its own offset (a
- * missing header counts as 0, a Retry-After it cannot read as NaN).
+ * True when the 429 named no wait: no Retry-After (the client then counts 0; one it cannot read as
+ * seconds is NaN) and no bucket reset past the client's own offset. A Retry-After of 0 (a sub-second
+ * wait rounded down) names one: the client adds its offset to it, and sends again after that.
  */
 export function namesNoWait(limit: Pick<RateLimitData, 'retryAfter' | 'timeToReset'>): boolean {
-  return !(Math.max(limit.retryAfter, limit.timeToReset) > REST_OFFSET_MS);
+  return !(limit.retryAfter >= REST_OFFSET_MS || limit.timeToReset > REST_OFFSET_MS);
 }
 
 /**

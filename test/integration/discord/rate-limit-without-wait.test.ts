@@ -108,3 +108,32 @@ describe('a 429 that names no wait (Cloudflare edge page, no Retry-After, no X-R
     });
   });
 });
+
+describe("Discord's own 429 whose Retry-After is 0 (a sub-second wait rounded down), with no X-RateLimit-Reset-After", () => {
+  let server: Server;
+  let sent = 0;
+  let apiUrl = '';
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      sent++;
+      if (sent === 1) {
+        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0', 'x-ratelimit-scope': 'shared' });
+        response.end(JSON.stringify({ message: 'You are being rate limited.', retry_after: 0.2, global: false }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: '1' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('is waited out, and the request goes through: a wait named as 0 is a wait named, not failed for a minute', async () => {
+    const rest = createDiscordRest(apiUrl, 'x'.repeat(10));
+    expect(await settled(rest.get(Routes.channel(SnowflakeUtil.generate().toString())), 'the channel lookup')).toBe('resolved');
+    expect(sent).toBe(2);
+  });
+});
