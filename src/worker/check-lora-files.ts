@@ -15,8 +15,8 @@ export interface LoraProblem {
 
 /**
  * Fails at start-up when a persona names a LoRA adapter file that is not there (MODEL_NOT_FOUND),
- * or one that is not a GGUF LoRA adapter: random bytes, a download cut short in its header, a whole
- * model (MODEL_CORRUPT). Every such persona is listed. Otherwise the worker would say it is ready
+ * or one that is not a whole GGUF LoRA adapter: random bytes, a copy or download cut short (in its
+ * header or after it), a whole model (MODEL_CORRUPT). Every such persona is listed. Otherwise the worker would say it is ready
  * and fail each of their replies for good. Paths resolve as LoraContexts resolves them when it
  * opens the adapter. An adapter made for another base model is found once the model has loaded
  * (checkLorasFitModel).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { exitWithin } from '../support/exit-within.js';
@@ -362,6 +362,17 @@ describe('a worker whose persona files are there but unusable', () => {
     expect(output).toContain('MODEL_CORRUPT');
     expect(output).toMatch(/Persona anger \(.*\): not a readable GGUF file/);
     expect(output).toMatch(/Persona joy \(.*\): not a LoRA adapter \(its GGUF header says general.type "model"\)/);
+  }, 60_000);
+
+  it('a LoRA adapter cut short (a copy or download interrupted, its header whole) stops it at start-up with MODEL_CORRUPT naming the persona', async () => {
+    const whole = `${GENERATED_DIR}whole-lora.gguf`;
+    writeTinyLora(whole);
+    const cut = `${GENERATED_DIR}cut-short-lora.gguf`;
+    const bytes = readFileSync(whole);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const output = await startupFailure('cut-short-lora', { joy: { lora: cut } });
+    expect(output).toContain('MODEL_CORRUPT');
+    expect(output).toMatch(/Persona joy \(.*\): cut-short-lora\.gguf is incomplete or not a GGUF model \(it is [\d,]+ bytes, and its GGUF header says its data runs to [\d,]+\)/);
   }, 60_000);
 
   it('a LoRA adapter made for another base model stops it at start-up with LORA_MODEL_MISMATCH naming the persona and the tensor', async () => {
