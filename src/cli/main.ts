@@ -84,11 +84,20 @@ async function main(argv: readonly string[]): Promise<number> {
 /**
  * SIGINT and SIGTERM, as a promise and as an AbortSignal whose reason is an INTERRUPTED error naming
  * the signal; a stop still unfinished FORCED_EXIT_MS later is logged (SHUTDOWN_TIMEOUT) and ended with exit code 1.
+ * A repeated signal (an impatient operator, a supervisor signalling the whole process group) is
+ * logged and ignored: Node's default would kill the process at once, leaving its jobs to be found
+ * stalled instead of put back, and the forced exit already bounds the stop.
  */
 function stopOnSignal(command: Command, logger: Logger): { readonly stopped: Promise<NodeJS.Signals>; readonly signal: AbortSignal } {
   const controller = new AbortController();
+  let stopping = false;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.info({ signal, forcedExitAfterMs: FORCED_EXIT_MS }, 'already stopping: a repeated signal is ignored');
+        return;
+      }
+      stopping = true;
       const forceExit = () => {
         // pino writes what it still holds on exit.
         logger.error(
@@ -106,8 +115,8 @@ function stopOnSignal(command: Command, logger: Logger): { readonly stopped: Pro
         }),
       );
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   return { stopped, signal: controller.signal };
 }

@@ -121,6 +121,27 @@ describe('graceful shutdown of real worker and gateway processes', () => {
     expect(gatewayExit.ms).toBeLessThan(EXIT_BUDGET_MS);
   }, 120_000);
 
+  it('a second SIGTERM during the stop does not cut it short: the reply in flight is posted once and the worker exits with 0', async () => {
+    stack = await FeelbotStack.start();
+    const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
+    const stopping = await stack.spawn('worker', slow);
+    await stack.spawn('gateway');
+    const message = stack.mention('my exam went so badly, I feel awful');
+    await stopping.waitForLog((line) => line.msg === 'prompt' && line.jobId === messageJobId(message.id));
+
+    const exited = terminate(stopping);
+    await stopping.waitForLog((line) => line.msg === 'stopping worker');
+    // An impatient operator, or a supervisor that signals every process of the group.
+    process.kill(stopping.pid!, 'SIGTERM');
+    const exit = await exited;
+
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(EXIT_BUDGET_MS);
+    expect(stopping.logs.find(doneFor(message.id))?.outcome).toMatchObject({ status: 'posted' });
+    expect(stack.discord.webhookExecutions()).toHaveLength(1);
+    expect(stopping.logs.find((line) => line.msg === 'already stopping: a repeated signal is ignored')).toMatchObject({ signal: 'SIGTERM' });
+  }, 120_000);
+
   it('SIGTERM with messages still queued: the one in flight is posted, the rest stay queued and the next worker answers each once', async () => {
     stack = await FeelbotStack.start();
     const slow = { LLM_MODEL: slowModelPath(), PERSONAS_FILE: longRepliesPersonaFile(SHORT_REPLY_TOKENS) };
