@@ -85,6 +85,8 @@ export const ErrorCodes = {
   Interrupted: 'INTERRUPTED',
   /** Logged, not thrown: a process still stopping 30 s after a stop signal (details.signal) exits 1 without finishing its stop. */
   ShutdownTimeout: 'SHUTDOWN_TIMEOUT',
+  /** Logged, not thrown: a worker's stop gave up on jobs still running past its grace (details.jobIds) while Redis answered; they are left to the stalled-job check. */
+  JobsUnfinished: 'JOBS_UNFINISHED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -139,9 +139,12 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
  * Stops the post unless this run still holds its job and nobody answered these messages since the
  * last look: a worker paused past its lock (docker pause, a VM stall, Redis out of reach) resumes
  * where it stopped, after another worker took the job over and may have posted the reply.
+ * Stops it too once the worker's sends are closed (its stop is near), with that signal's reason.
  * JOB_LOST either way; `details.answeredBy` when the run still holds its job.
  */
 async function ensureStillOurs(answered: readonly string[], deps: Pick<MessageJobDeps, 'ledger'>, run: JobHold): Promise<void> {
+  // A stopping worker starts no post its stop could leave running: the job goes back to the queue instead.
+  run.sendsClosed?.throwIfAborted();
   const [holds, answeredBy] = await Promise.all([run.holdsJob(), deps.ledger.find(answered)]);
   if (!holds) {
     throw new FeelbotError(ErrorCodes.JobLost, 'This run lost its job to another worker before posting the reply.', { details: { messageIds: answered } });

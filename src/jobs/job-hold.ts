@@ -11,6 +11,8 @@ export interface JobHold {
   readonly lock?: JobLock;
   /** The job's id in its queue; absent outside a worker (a test, a tool), where the job is named after its message. */
   readonly jobId?: string;
+  /** Aborted as the worker stops, once a send started now could outlast the stop (which never cuts one): no send starts after it. */
+  readonly sendsClosed?: AbortSignal;
 }
 
 /** A call outside a worker (a test, a tool) always holds its job. */

@@ -51,6 +51,8 @@ export interface JobWorkerOptions {
    * here is logged, and the job stays for its retention.
    */
   readonly forgetAfterRun?: (data: unknown) => Promise<boolean>;
+  /** How long a send (a post, which a stop never cuts) can take once started; a stopping worker starts none that could outlast its stop. Defaults to 0. */
+  readonly longestSendMs?: number;
 }
 
 export interface JobWorker {
@@ -82,17 +84,16 @@ export function createJobWorker(
   options: JobWorkerOptions,
 ): JobWorker {
   const shutdown = new AbortController();
+  const sendsClosed = new AbortController();
   const { logger, metrics } = options;
   // What the processor threw, so the 'failed' event can tell those from failures BullMQ made alone.
   const processorFailures = new WeakSet<Error>();
-  let inFlight = 0;
-  // Each run's lock-loss abort, by job id as BullMQ reports a failed renewal: a worker paused past
-  // the lock may hold an old run of a job beside the run it took again since.
+  // Each run's lock-loss abort, by job id as BullMQ reports a failed renewal (its keys: the jobs in
+  // flight): a worker paused past the lock may hold an old run of a job beside the run it took again since.
   const lockLosses = new Map<string, Set<AbortController>>();
   const worker = new WorkerTakingUnreadableJobs(
     options.queueName ?? REPLY_QUEUE,
     async (job: Job, token?: string) => {
-      inFlight++;
       const jobId = job.id ?? '';
       const lockLoss = new AbortController();
       const runsOfJob = lockLosses.get(jobId) ?? new Set<AbortController>();
@@ -100,7 +101,7 @@ export function createJobWorker(
       // Read once, as the run starts: the run asks it if it loses its job, BullMQ's noting of the run's end if the job is gone by then.
       const dataMark = lostJobs.dataMark().catch(() => undefined);
       try {
-        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss, lostJobs: { ...lostJobs, dataMark: () => dataMark } };
+        const context = { handlers, giveUp: options.giveUp, logger, metrics, shutdown: shutdown.signal, sendsClosed: sendsClosed.signal, processorFailures, lockDurationMs: options.lockDurationMs, lockLoss, lostJobs: { ...lostJobs, dataMark: () => dataMark } };
         const outcome = await runJob(job, token, context);
         unnotedEnds.ended(jobId, dataMark);
         return outcome;
@@ -109,7 +110,6 @@ export function createJobWorker(
         if (!(error instanceof Error && BULLMQ_NO_END.has(error.name))) unnotedEnds.ended(jobId, dataMark);
         throw error;
       } finally {
-        inFlight--;
         runsOfJob.delete(lockLoss);
         if (runsOfJob.size === 0) lockLosses.delete(jobId);
       }
@@ -164,7 +164,8 @@ export function createJobWorker(
       if (!worker.isRunning()) worker.run().catch((error: unknown) => worker.emit('error', error as Error));
     },
     stop(graceMs) {
-      return closeWorker(worker, connection, { graceMs, shutdown, inFlight: () => inFlight, logger });
+      const inFlightIds = () => [...lockLosses.keys()];
+      return closeWorker(worker, connection, { graceMs, shutdown, sendsClosed, longestSendMs: options.longestSendMs, inFlight: inFlightIds, logger });
     },
   };
 }

@@ -20,6 +20,8 @@ export interface RunJobContext {
   readonly metrics: Metrics;
   /** Aborted when the worker stops: a job cut off by it goes back to waiting. */
   readonly shutdown: AbortSignal;
+  /** Aborted as the worker stops, once a send started now could outlast its stop: a send not started by then goes back to waiting. */
+  readonly sendsClosed?: AbortSignal;
   /** Gets every error the processor throws, for the worker's 'failed' event to tell apart. */
   readonly processorFailures: WeakSet<Error>;
   /** How long the job's lock lasts; `holdsJob` extends it by this much. */
@@ -46,7 +48,7 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
   if (job.data instanceof UnreadableJob) failUnreadableJob(job.data, log, metrics, context.processorFailures);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1_000;
-  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context), lock: lockOf(job, token), jobId: job.id };
+  const run = { started: job.attemptsStarted, holdsJob: () => holdsJob(job, token, context), lock: lockOf(job, token), jobId: job.id, sendsClosed: context.sendsClosed };
   // Not awaited: only a run that loses its job needs it, and Redis answers it before the run's own commands.
   const dataMark = context.lostJobs?.dataMark().catch(() => undefined);
   const lost = { job, probe: context.lostJobs, dataMark, giveUp: context.giveUp, log, metrics };
@@ -57,7 +59,7 @@ export async function runJob(job: Job, token: string | undefined, context: RunJo
     outcome = await handler(job.data, log, AbortSignal.any([shutdown, lockLoss.signal]), run);
   } catch (error) {
     if (lockLoss.signal.aborted || isFeelbotError(error, ErrorCodes.JobLost)) await endLostRun(lost, seconds(), error);
-    if (token && cutOffByShutdown(error, shutdown)) {
+    if (token && cutOffByShutdown(error, shutdown, context.sendsClosed)) {
       // Cut off by a shutdown, not failed: back to waiting as it was, without using up an attempt.
       await job.moveToWait(token);
       log.info('job returned to the queue at shutdown');

@@ -1,4 +1,4 @@
-import { createDiscordRest } from '../adapters/discord/discord-rest.js';
+import { createDiscordRest, REST_TIMEOUT_MS } from '../adapters/discord/discord-rest.js';
 import { DiscordTypingIndicator } from '../adapters/discord/discord-typing-indicator.js';
 import { WebhookDirectory } from '../adapters/discord/webhook-directory.js';
 import { EmojiAvatars } from '../adapters/discord/emoji-avatars.js';
@@ -159,6 +159,8 @@ export async function startWorker(
       autorun: false,
       // A job held as its server removed the bot is the one the gateway could not remove.
       forgetAfterRun: (data) => ofLeftServer(data, messageDeps),
+      // A post is never cut (Discord may have it): a stopping worker starts none its REST timeout would carry past the stop.
+      longestSendMs: REST_TIMEOUT_MS,
     },
   );
   const abandon = async (error: unknown): Promise<never> => {

@@ -5,7 +5,7 @@ import { warnOfInvalidRequests } from './invalid-requests.js';
 /** @discordjs/rest retries 5xx and waits out short 429s itself; 3 retries matches its default. */
 const REST_RETRIES = 3;
 /** Long enough for a slow webhook execute, short enough that a hung request frees the worker. */
-const REST_TIMEOUT_MS = 15_000;
+export const REST_TIMEOUT_MS = 15_000;
 /**
  * A rate limit that asks for a longer wait fails the request (DISCORD_RATE_LIMITED) instead of
  * parking the job's slot; the job is delayed instead. Kept well under the worker's shutdown grace
