@@ -1,5 +1,5 @@
 import type { ReplyQueue } from '../ports/reply-queue.js';
-import { foldedTexts } from '../jobs/burst-parts.js';
+import { answering, contextWithout } from '../jobs/burst-parts.js';
 import { messageJobId, type MessageJob } from '../jobs/message-job.js';
 import type { Burst, BurstBuffer, BurstEntry } from '../adapters/redis/redis-burst-buffer.js';
 import type { BuiltMessageJob } from './build-message-job.js';
@@ -67,16 +67,10 @@ export function foldBurst(built: BuiltMessageJob, burst: readonly BurstEntry[], 
   const earlier = burst.filter((entry) => entry.messageId !== job.messageId);
   // By id: the text in the burst has the bot's mention removed, and someone else may have said the same.
   const own = new Set(earlier.map((entry) => entry.messageId));
-  // Each part stands for the dropped mention too: what a deletion leaves of the burst (withoutDeleted) stays addressed.
-  const parts = [...earlier, { messageId: job.messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed }].map(
-    ({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed: addressed || droppedAddressed }),
-  );
+  const newest = { messageId: job.messageId, content: job.content, rawContent: job.rawContent, addressed: job.addressed };
   return {
     ...job,
-    ...foldedTexts(parts),
-    addressed: parts.some((part) => part.addressed),
-    burst: earlier.map((entry) => entry.messageId),
-    parts,
-    context: history ? contextSince(history, earlier[0]!.messageId, own) : job.context.filter((m) => m.messageId === undefined || !own.has(m.messageId)),
+    ...answering(earlier, newest, droppedAddressed),
+    context: history ? contextSince(history, earlier[0]!.messageId, own) : contextWithout(job.context, own),
   };
 }

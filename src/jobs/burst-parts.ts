@@ -14,6 +14,31 @@ export function foldedTexts(parts: readonly MessageText[]): Required<MessageText
   return { content: foldedContent(parts.map((part) => part.content)), rawContent: foldedContent(parts.map(classifiedText)) };
 }
 
+/** One message of a burst as a job carries it (and as BurstBuffer keeps it): its text, and whether it was addressed. */
+export type BurstPart = ParsedMessageJob['parts'][number];
+
+/** The fields of a job that answers `parts` (oldest first), whose newest message is the one replied to. */
+export type BurstAnswer = Pick<ParsedMessageJob, 'messageId' | 'content' | 'rawContent' | 'addressed' | 'burst' | 'parts'>;
+
+/**
+ * How one job answers a burst's messages, `earlier` (oldest first) then `newest`, the one replied
+ * to: every message's text is folded, and it is addressed if any message was, or one the burst no
+ * longer keeps (`droppedAddressed`). A lone message is its own text, without parts, as a job queued
+ * for one message is.
+ */
+export function answering(earlier: readonly BurstPart[], newest: BurstPart, droppedAddressed = false): BurstAnswer {
+  // Each part stands for the dropped mention too: what a deletion leaves of the burst (withoutDeleted) stays addressed.
+  const parts = [...earlier, newest].map(({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed: addressed || droppedAddressed }));
+  const addressed = parts.some((part) => part.addressed);
+  if (earlier.length === 0) return { messageId: newest.messageId, content: newest.content, rawContent: newest.rawContent, addressed, burst: [], parts: [] };
+  return { messageId: newest.messageId, ...foldedTexts(parts), addressed, burst: earlier.map((part) => part.messageId), parts };
+}
+
+/** The conversation without the messages `ids` names (a burst's own, or deleted ones); messages with no id stay. */
+export function contextWithout<M extends { readonly messageId?: string }>(context: readonly M[], ids: ReadonlySet<string>): M[] {
+  return context.filter((message) => message.messageId === undefined || !ids.has(message.messageId));
+}
+
 /**
  * The job without its deleted messages: the rest of its burst, answered as one reply named after
  * its newest message left (claimed under the burst's `replyIdOf`), or undefined when nothing of it
@@ -21,7 +46,7 @@ export function foldedTexts(parts: readonly MessageText[]): Required<MessageText
  */
 export function withoutDeleted(queued: ParsedMessageJob, deleted: ReadonlySet<string>): ParsedMessageJob | undefined {
   if (deleted.size === 0) return queued;
-  const job = { ...queued, context: queued.context.filter((message) => message.messageId === undefined || !deleted.has(message.messageId)) };
+  const job = { ...queued, context: contextWithout(queued.context, deleted) };
   if (job.parts.length === 0) return deleted.has(job.messageId) ? undefined : job;
   const kept = job.parts.filter((part) => !deleted.has(part.messageId));
   if (kept.length === 0) return undefined;

@@ -1,8 +1,8 @@
-import { foldedTexts } from './burst-parts.js';
+import { answering, contextWithout, type BurstPart } from './burst-parts.js';
 import type { ParsedMessageJob } from './message-job.js';
 
 /** One message of a burst as the gateways keep it (BurstBuffer's entries): its text, and whether it was addressed. */
-export type BurstMessage = ParsedMessageJob['parts'][number];
+export type BurstMessage = BurstPart;
 
 /** A burst as the gateways hold it: its messages oldest first, and whether it dropped an addressed one. */
 export interface HeldBurst {
@@ -26,10 +26,5 @@ export function caughtUpBurst(job: ParsedMessageJob, burst: HeldBurst): ParsedMe
   const newest = burst.entries.at(-1);
   if (!newest) return job;
   const own = new Set(burst.entries.map((entry) => entry.messageId));
-  const context = job.context.filter((message) => message.messageId === undefined || !own.has(message.messageId));
-  const parts = burst.entries.map(({ messageId, content, rawContent, addressed }) => ({ messageId, content, rawContent, addressed: addressed || burst.droppedAddressed }));
-  const addressed = parts.some((part) => part.addressed);
-  // A lone message is its own text, without parts, as a job queued for one message is.
-  if (parts.length === 1) return { ...job, messageId: newest.messageId, content: newest.content, rawContent: newest.rawContent, addressed, burst: [], parts: [], context };
-  return { ...job, messageId: newest.messageId, ...foldedTexts(parts), addressed, burst: parts.slice(0, -1).map((part) => part.messageId), parts, context };
+  return { ...job, ...answering(burst.entries.slice(0, -1), newest, burst.droppedAddressed), context: contextWithout(job.context, own) };
 }
