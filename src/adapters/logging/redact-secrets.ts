@@ -20,7 +20,7 @@ export function redactSecrets(text: string): string {
 }
 
 /** How deep into a log line's objects and arrays strings are looked at; a prompt's turn text sits at 4. */
-const MAX_FIELD_DEPTH = 8;
+export const MAX_FIELD_DEPTH = 8;
 
 /**
  * `value` with token patterns redacted from every string in it, through plain objects and arrays:

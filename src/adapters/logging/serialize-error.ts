@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { redactSecrets } from './redact-secrets.js';
+import { MAX_FIELD_DEPTH, redactSecrets } from './redact-secrets.js';
 
 /**
  * Fields that may hold a secret whatever the error: discord.js's DiscordAPIError and HTTPError
@@ -15,8 +15,6 @@ const SECRET_FIELDS = new Set(['url', 'requestBody', 'majorParameter']);
 const COMMAND_FIELD = 'command';
 /** Errors nest (cause, AggregateError, an error kept in a field); deeper than this is cut, not walked. */
 const MAX_ERROR_DEPTH = 8;
-/** How far into a log line's plain objects errors are looked for. */
-const MAX_FIELD_DEPTH = 3;
 
 /**
  * An error as a plain object for the logs, in pino's standard shape (type, message with its
@@ -46,7 +44,12 @@ export function serializeErrorsIn(fields: Record<string, unknown>, depth = 0): R
 function withErrorsSerialized(value: unknown, depth: number): unknown {
   if (value instanceof Error) return serializeError(value);
   if (depth >= MAX_FIELD_DEPTH) return value;
-  if (Array.isArray(value)) return value.some((item) => item instanceof Error) ? value.map((item) => withErrorsSerialized(item, depth + 1)) : value;
+  // As deep as strings are redacted (MAX_FIELD_DEPTH), through arrays of objects too: an error left
+  // whole there would be logged by pino with its request URL and body.
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => withErrorsSerialized(item, depth + 1));
+    return items.some((item, index) => item !== value[index]) ? items : value;
+  }
   return isPlainObject(value) ? serializeErrorsIn(value, depth + 1) : value;
 }
 
