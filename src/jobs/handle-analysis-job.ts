@@ -149,9 +149,12 @@ async function answeredEarlier(job: AnalysisJob, deps: AnalysisJobDeps, run: Ana
 /**
  * JOB_LOST, sending nothing, once the run no longer holds its job: a worker paused past its lock
  * (docker pause, a VM stall, Redis out of reach) resumes where it stopped, and its edit would
- * replace the card the worker that took the job over has answered with.
+ * replace the card the worker that took the job over has answered with. Stops it too once the
+ * worker's sends are closed (its stop is near), with that signal's reason.
  */
 async function ensureStillHeld(run: AnalysisRun): Promise<void> {
+  // A stopping worker starts no answer its stop could leave running: the job goes back to the queue instead.
+  run.sendsClosed?.throwIfAborted();
   if (run.holdsJob && !(await run.holdsJob())) throw new FeelbotError(ErrorCodes.JobLost, 'This run lost its /feel to another worker before answering it.');
 }
 
