@@ -1,4 +1,11 @@
-import { cleanContent, type ChatInputCommandInteraction, type Message, type MessageContextMenuCommandInteraction } from 'discord.js';
+import {
+  ChannelType,
+  cleanContent,
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
+  type TextBasedChannel,
+} from 'discord.js';
 
 /**
  * The text to analyse twice: as people read it, for the persona's line to quote (`text`); and as
@@ -13,12 +20,22 @@ export function analysisTextOf(interaction: ChatInputCommandInteraction | Messag
 /** /feel's text as typed: a mention picked in it arrives as <@…> markup, read as the name it shows. */
 export function typedText(interaction: ChatInputCommandInteraction): string {
   const typed = interaction.options.getString('text', true);
-  return interaction.channel ? cleanContent(typed, interaction.channel) : typed;
+  return interaction.channel ? readableText(typed, interaction.channel) : typed;
 }
 
 /** A message's text as people read it, with mentions as names (discord.js's cleanContent): `<@123…>` is nothing to quote. */
 export function messageText(message: Message): string {
-  return cleanContent(rawMessageText(message), message.channel);
+  return readableText(rawMessageText(message), message.channel);
+}
+
+/** Text with mentions as names (cleanContent); in a group DM, role mentions as written, as in a 1:1 DM. */
+function readableText(text: string, channel: TextBasedChannel): string {
+  if (!channel.isDMBased() || channel.type === ChannelType.DM) return cleanContent(text, channel);
+  // cleanContent reads channel.guild.roles for a role mention anywhere but a 1:1 DM; a group DM has no server, so it would throw.
+  return text
+    .split(/(<@&\d+>)/)
+    .map((part, index) => (index % 2 === 1 ? part : cleanContent(part, channel)))
+    .join('');
 }
 
 /** A message's own text, its embeds' text, or for a forward (which has none of its own) the original's. */

@@ -8,6 +8,7 @@ import {
   Events,
   GatewayDispatchEvents,
   GatewayIntentBits,
+  InteractionContextType,
   REST,
   Routes,
   WebhookClient,
@@ -391,6 +392,44 @@ describe('fake Discord with the real discord.js client', () => {
     ]);
     expect(responses[0]!.body).toMatchObject({ data: { content: 'sadness', flags: MessageFlags.Ephemeral } });
     expect(responses[1]!.files[0]?.bytes.equals(PNG_BYTES)).toBe(true);
+  });
+
+  it('a group DM the bot is not in: a user install runs commands there, and none of its messages reach the bot', async () => {
+    const { groupDm, text } = fake.world.channels;
+    const { member, admin, owner } = fake.world.users;
+    // Raw dispatches: discord.js itself drops a message of a channel it has not cached.
+    const seen: unknown[] = [];
+    const listener = (packet: { t: string | null; d: unknown }) => void (packet.t === GatewayDispatchEvents.MessageCreate && seen.push(packet.d));
+    client.on(Events.Raw, listener);
+    const target = fake.sendMessage({ channelId: groupDm.id, authorId: admin.id, content: 'anyone up?' });
+    // One gateway socket keeps order: a dispatch of the group DM's message would come before this one.
+    const later = nextMessage(client, (message) => message.content === 'after the group DM');
+    fake.sendMessage({ channelId: text.id, authorId: member.id, content: 'after the group DM' });
+    await later;
+    client.off(Events.Raw, listener);
+    expect(seen).toEqual([expect.objectContaining({ content: 'after the group DM' })]);
+
+    const received = once(client, Events.InteractionCreate) as Promise<[MessageContextMenuCommandInteraction]>;
+    const sent = fake.sendInteraction({ channelId: groupDm.id, userId: member.id, commandName: 'Read the feeling', targetMessageId: target.id });
+    const [interaction] = await received;
+    expect(interaction.targetMessage.content).toBe('anyone up?');
+    expect(sent.payload).toMatchObject({
+      context: InteractionContextType.PrivateChannel,
+      authorizing_integration_owners: { '1': member.id },
+      user: { id: member.id },
+      app_permissions: String(PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.MentionEveryone),
+      channel: {
+        id: groupDm.id,
+        type: ChannelType.GroupDM,
+        name: 'late night talks',
+        icon: null,
+        owner_id: member.id,
+        recipients: [{ id: member.id }, { id: admin.id }, { id: owner.id }],
+      },
+      data: { resolved: { messages: { [target.id]: { content: 'anyone up?', channel_id: groupDm.id } } } },
+    });
+    expect(sent.payload).not.toHaveProperty('guild_id');
+    expect(() => fake.sendInteraction({ channelId: groupDm.id, userId: member.id, commandName: 'feel', installedBy: 'server' })).toThrow(/user install/);
   });
 
   it('stores registered guild commands and uses their ids in interactions', async () => {

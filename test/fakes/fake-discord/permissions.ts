@@ -3,6 +3,13 @@ import type { ChannelRecord, FakeStore } from './store.js';
 
 const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 
+/**
+ * An app's permissions in a group DM it is not in (bots cannot join one): the `app_permissions` a
+ * user install's interaction there carries, "180224" in a real payload (disgoorg/disgo#360). No
+ * VIEW_CHANNEL: the bot gets none of the group's messages and may not post there.
+ */
+const GROUP_DM_OUTSIDER_PERMISSIONS = PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.MentionEveryone;
+
 const THREAD_TYPES: ReadonlySet<ChannelType> = new Set([
   ChannelType.PublicThread,
   ChannelType.PrivateThread,
@@ -27,6 +34,7 @@ export function basePermissions(store: FakeStore, guildId: string, userId: strin
 
 /** Permissions in a channel after overwrites; threads use their parent's overwrites. */
 export function channelPermissions(store: FakeStore, channel: ChannelRecord, userId: string): bigint {
+  if (channel.type === ChannelType.GroupDM && !channel.recipientIds.includes(userId)) return GROUP_DM_OUTSIDER_PERMISSIONS;
   if (!channel.guildId) return ALL_PERMISSIONS;
   const base = basePermissions(store, channel.guildId, userId);
   if (base === ALL_PERMISSIONS) return base;

@@ -15,10 +15,12 @@ export interface SeededWorld {
     forumPost: ChannelRecord;
     thread: ChannelRecord;
     dm: ChannelRecord;
+    /** The member's group DM with the admin and the owner, which the bot is not in (bots cannot join one). */
+    groupDm: ChannelRecord;
   };
 }
 
-/** One guild with a text channel, a category with a channel, a forum with a post, a thread and a DM. */
+/** One guild with a text channel, a category with a channel, a forum with a post, a thread, a DM and a group DM. */
 export function seedWorld(store: FakeStore, bot: UserRecord): SeededWorld {
   const owner = addUser(store, { username: 'owner' });
   const admin = addUser(store, { username: 'admin', globalName: 'Ada Admin' });
@@ -51,11 +53,17 @@ export function seedWorld(store: FakeStore, bot: UserRecord): SeededWorld {
     ownerId: member.id,
   });
   const dm = addChannel(store, { type: ChannelType.DM, recipientIds: [member.id] });
+  const groupDm = addChannel(store, {
+    type: ChannelType.GroupDM,
+    name: 'late night talks',
+    recipientIds: [member.id, admin.id, owner.id],
+    ownerId: member.id,
+  });
 
   return {
     guild,
     users: { bot, owner, admin, member, otherBot },
     roles: { everyone: guild.roles[0]!, admin: adminRole, bot: botRole },
-    channels: { text, category, categorized, forum, forumPost, thread, dm },
+    channels: { text, category, categorized, forum, forumPost, thread, dm, groupDm },
   };
 }

@@ -53,9 +53,9 @@ export interface ChannelRecord {
   position: number;
   overwrites: OverwriteRecord[];
   topic: string | null;
-  /** DM channels only. */
+  /** DM and group DM channels only. */
   recipientIds: string[];
-  /** Threads only: who started it. */
+  /** Threads and group DMs only: who started it. */
   ownerId: string | null;
   /** Threads only: archived (closed until a message or a moderator reopens it). */
   archived: boolean;

@@ -53,16 +53,17 @@ export interface AddMemberInput {
 export interface AddChannelInput {
   id?: string;
   type: ChannelType;
+  /** A group DM's may be left out: an unnamed group, which Discord sends as null. */
   name?: string;
-  /** Omit for DM channels. */
+  /** Omit for DM and group DM channels. */
   guildId?: string;
   /** The category of a guild channel, or the parent channel of a thread. */
   parentId?: string;
   overwrites?: OverwriteRecord[];
   topic?: string;
-  /** DM channels only. */
+  /** DM and group DM channels only. */
   recipientIds?: string[];
-  /** Threads only. */
+  /** Threads and group DMs only. */
   ownerId?: string;
 }
 
@@ -129,7 +130,7 @@ export function addChannel(store: FakeStore, input: AddChannelInput): ChannelRec
   const channel: ChannelRecord = {
     id: input.id ?? nextSnowflake(),
     type: input.type,
-    name: input.type === ChannelType.DM ? null : (input.name ?? 'channel'),
+    name: input.type === ChannelType.DM ? null : (input.name ?? (input.type === ChannelType.GroupDM ? null : 'channel')),
     guildId: input.guildId ?? null,
     parentId: input.parentId ?? null,
     position: input.guildId ? store.guildChannels(input.guildId).length : 0,

@@ -3,8 +3,21 @@ import { isThread } from '../permissions.js';
 import type { ChannelRecord, FakeStore } from '../store.js';
 import { userPayload } from './user.js';
 
-/** A channel object shaped by its type: guild channels, threads (with metadata) and DMs differ. */
+/** A channel object shaped by its type: guild channels, threads (with metadata), DMs and group DMs differ. */
 export function channelPayload(store: FakeStore, channel: ChannelRecord): Record<string, unknown> {
+  if (channel.type === ChannelType.GroupDM) {
+    // APIGroupDMChannel, as the API's example group DM: no guild, a name (null if unnamed), its creator and an icon (none set here).
+    return {
+      id: channel.id,
+      type: channel.type,
+      name: channel.name,
+      icon: null,
+      owner_id: channel.ownerId,
+      last_message_id: lastMessageId(store, channel.id),
+      recipients: channel.recipientIds.map((id) => userPayload(store.user(id))),
+      flags: 0,
+    };
+  }
   if (channel.type === ChannelType.DM) {
     return {
       id: channel.id,

@@ -1,6 +1,7 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ChannelType,
   InteractionContextType,
   InteractionType,
   type APIApplicationCommandInteractionDataOption,
@@ -25,6 +26,7 @@ export interface InteractionInput {
    * Which installs of the app authorize the command (Discord's `authorizing_integration_owners`):
    * the server's (its id under "0"), the user's (their id under "1", a user install, which works in
    * servers without the bot too), or both. Defaults to the server's in a server, the user's elsewhere.
+   * In a group DM only a user install can run commands.
    */
   installedBy?: 'server' | 'user' | 'both';
 }
@@ -36,6 +38,8 @@ const ATTACHMENT_SIZE_LIMIT = 10_485_760;
 export function interactionPayload(store: FakeStore, applicationId: string, botUserId: string, input: InteractionInput) {
   const channel = store.channel(input.channelId);
   const guildId = channel.guildId;
+  const groupDm = channel.type === ChannelType.GroupDM;
+  if (groupDm && (input.installedBy ?? 'user') !== 'user') throw new Error('fake-discord: in a group DM only a user install runs commands');
   const commandId = findCommandId(store, guildId, input.commandName) ?? nextSnowflake();
   const data = input.targetMessageId
     ? {
@@ -72,7 +76,7 @@ export function interactionPayload(store: FakeStore, applicationId: string, botU
     locale: input.locale ?? 'en-US',
     entitlements: [],
     authorizing_integration_owners: integrationOwners(guildId, input),
-    context: guildId ? InteractionContextType.Guild : InteractionContextType.BotDM,
+    context: guildId ? InteractionContextType.Guild : groupDm ? InteractionContextType.PrivateChannel : InteractionContextType.BotDM,
     attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
   };
 }
