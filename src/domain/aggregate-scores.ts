@@ -14,8 +14,8 @@ export interface AggregateOptions {
   /**
    * Under this confidence a text is neutral: for a single-label model only when it has no neutral
    * class. Defaults to neutralThresholdFor the number of emotions the mapping maps onto (0.45 for
-   * six, 0.67 for two), and for a multi-label model, with or without a neutral class, to
-   * MULTI_LABEL_NEUTRAL_THRESHOLD (0.5).
+   * six, 0.67 for two, or for one beside an ignored label), and for a multi-label model, with or
+   * without a neutral class, to MULTI_LABEL_NEUTRAL_THRESHOLD (0.5).
    */
   readonly neutralThreshold?: number;
   /**
@@ -70,7 +70,7 @@ function readSoftmax(mass: Record<string, number>, emotion: Emotion, mapping: La
   const neutralMass = (mass[NEUTRAL] ?? 0) / total;
   const neutral = options.hasNeutral
     ? neutralMass > confidence
-    : confidence < (options.neutralThreshold ?? neutralThresholdFor(emotionsMappedOnto(mapping)));
+    : confidence < (options.neutralThreshold ?? defaultNeutralThreshold(mapping));
   return { confidence, neutral };
 }
 
@@ -88,6 +88,17 @@ function readSigmoids(mass: Record<string, number>, emotion: Emotion, options: A
 
 /** How sure the top emotion is, and whether the text counts as neutral. */
 type Reading = Pick<EmotionAnalysis, 'confidence' | 'neutral'>;
+
+/**
+ * neutralThresholdFor the emotions the mapping maps onto. A one-emotion model with an ignored label
+ * ({"fear": "fear", "not_fear": null}) shares its confidence with that label, so it counts as two
+ * outcomes: certainty, one emotion's threshold, would call every text neutral. With two emotions or
+ * more, ignored labels stay out of the count (GoEmotions' confusion and desire change no threshold).
+ */
+function defaultNeutralThreshold(mapping: LabelMapping): number {
+  const emotions = emotionsMappedOnto(mapping);
+  return neutralThresholdFor(emotions === 1 && Object.values(mapping).includes(IGNORED_LABEL) ? 2 : emotions);
+}
 
 /**
  * How many of the six emotions a model's labels land on: the outcomes its confidence is shared

@@ -82,7 +82,7 @@ export function hubLoadError(model: string, location: HubLocation, cause: unknow
  * it. For ONNX weights the advice names the dtypes it has, or an ONNX conversion when it has none
  * (a PyTorch-only repository, as most fine-tunes on the hub are).
  */
-function hubFileMissing(model: string, location: HubLocation, file: string, cause: unknown, facts: HubFacts): FeelbotError {
+export function hubFileMissing(model: string, location: HubLocation, file: string, cause: unknown, facts: HubFacts = {}): FeelbotError {
   const options = { cause, userFacing: true, permanent: true, details: { missing: [file] } };
   const page = `https://huggingface.co/${location.id}`;
   if (!WEIGHTS_FILE.test(file)) {

@@ -1,10 +1,10 @@
 import { pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
 import { whyNotMade } from '../llama/download-folder.js';
-import { folderLoadError, hubDownloadInterrupted, hubLoadError, missingHubFile, unsupportedModelError, type LocalFolderFacts } from './load-error.js';
+import { folderLoadError, hubDownloadInterrupted, hubFileMissing, hubLoadError, missingHubFile, unsupportedModelError, type LocalFolderFacts } from './load-error.js';
 import { isFeelbotFolder, type ModelConfig } from './model-config.js';
 import type { ModelLocation } from './model-location.js';
 import { weightsFile, type OnnxDtype } from './onnx-dtype.js';
-import { dtypeLoaded, dtypeToRequest, hubDtypes, hubFallbackDtype } from './weights-dtype.js';
+import { cachedHubFallbackDtype, dtypeLoaded, dtypeToRequest, hubDtypes, hubFallbackDtype } from './weights-dtype.js';
 
 /** Where hub models are cached when no cacheDir is given. */
 export const DEFAULT_HUB_CACHE = 'models/hub';
@@ -27,11 +27,28 @@ export interface TextClassifierRequest {
 /**
  * transformers.js's text-classification pipeline for EMOTION_MODEL, at the dtype dtypeToRequest
  * picks; a hub model with no fp32 weights loads its q8 (else fp16) ones, as a local folder with only
- * quantized weights does. A failure is a coded error with the advice that fits its cause.
+ * quantized weights does, offline too once they are cached. A failure, a model without a tokenizer
+ * included, is a coded error with the advice that fits its cause.
  */
 export async function loadTextClassifier(request: TextClassifierRequest): Promise<TextClassificationPipeline> {
   const { location } = request;
-  const dtype = dtypeToRequest(request.dtype, request.config, location.kind === 'local' ? location.dir : undefined);
+  const cacheDir = request.cacheDir ?? DEFAULT_HUB_CACHE;
+  const dtype =
+    location.kind === 'local'
+      ? dtypeToRequest(request.dtype, request.config, location.dir)
+      : (request.dtype ?? cachedHubFallbackDtype(cacheDir, location.id));
+  const classifier = await loadPipeline(request, dtype, cacheDir);
+  // Typed as always there, it is null for a model without tokenizer_config.json: transformers.js then loads none, and says nothing.
+  if (classifier.tokenizer !== null) return classifier;
+  await classifier.dispose();
+  const cause = new Error('transformers.js loaded no tokenizer: it reads tokenizer.json only beside a tokenizer_config.json');
+  throw location.kind === 'local'
+    ? folderLoadError(location.dir, cause, folderFacts(request.config ?? {}, request.dtype, dtype))
+    : hubFileMissing(request.model, location, 'tokenizer_config.json', cause);
+}
+
+async function loadPipeline(request: TextClassifierRequest, dtype: OnnxDtype | undefined, cacheDir: string): Promise<TextClassificationPipeline> {
+  const { location } = request;
   // A folder by its absolute path: transformers.js reads a name under env.localModelPath only when
   // it is a valid hub id (no space, "--" or ".."), and reads any other as a path, never fetched.
   const modelId = location.kind === 'local' ? location.dir : location.id;
@@ -56,7 +73,6 @@ export async function loadTextClassifier(request: TextClassifierRequest): Promis
         failure = retryCause;
       }
     }
-    const cacheDir = request.cacheDir ?? DEFAULT_HUB_CACHE;
     throw hubLoadError(request.model, location, await whyNotMade(cacheDir, failure), { cacheDir, dtypeAsked: request.dtype !== undefined, available });
   }
 }

@@ -40,6 +40,17 @@ export function hubFallbackDtype(available: readonly OnnxDtype[] | undefined): O
 }
 
 /**
+ * The fallback dtype whose weights a hub model's cache holds when it has no fp32 ones (what
+ * `models pull` fetched for a repository without onnx/model.onnx); undefined otherwise. Asked for
+ * directly, it loads offline: transformers.js reads cached files first, and the fp32 request that
+ * would lead to it needs the hub to answer 404.
+ */
+export function cachedHubFallbackDtype(cacheDir: string, id: string): OnnxDtype | undefined {
+  const cached = (dtype: OnnxDtype) => existsSync(join(cacheDir, id, weightsFile(dtype)));
+  return cached(TRANSFORMERS_DEFAULT_DTYPE) ? undefined : HUB_FALLBACK_DTYPES.find(cached);
+}
+
+/**
  * The dtypes a hub repository has ONNX weights for, as transformers.js finds them (a request for
  * each weights file); undefined when it cannot tell (the hub did not answer).
  */
