@@ -28,9 +28,9 @@ export function messageRoom(system: string, budget: number, countTokens: (text: 
 }
 
 /**
- * Makes a prompt fit a token budget: the oldest turns go first, then the oldest quoted messages of
- * the last turn, then the start of the newest message, so the model always sees the persona and
- * the newest words. The message replied to stays while any other can go, and goes only when it would
+ * Makes a prompt fit a token budget: the oldest messages go first, one quoted message at a time
+ * (a persona's turn whole), then the start of the newest message, so the model always sees the
+ * persona and the newest words. The message replied to stays while any other can go, and goes only when it would
  * leave the newest message fewer than MIN_MESSAGE_TOKENS (or none of its words); the persona's own
  * words left first are opened by a user turn of ours, never dropped for it. A message is never cut
  * outside its quote markers: user text stays data. The system text is never cut: it carries the
@@ -101,18 +101,38 @@ function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) =>
 }
 
 /**
- * The turns with the oldest that can go gone: any but the newest, the opening turn (alternatingTurns
- * writes it) and the one holding the message replied to, which is first narrowed to that message
- * alone once every older turn is gone. Undefined when nothing more can go.
+ * The turns with the oldest message that can go gone: from the oldest turn but the newest and the
+ * opening turn (alternatingTurns writes it), one quoted message where it holds several, else the
+ * whole turn. Undefined when nothing more can go.
  */
 function withoutOldest(turns: readonly PromptTurn[]): PromptTurn[] | undefined {
-  const held = turns.findIndex((turn, index) => index < turns.length - 1 && replyTargetOf(turn) !== undefined);
-  const oldest = turns.findIndex((turn, index) => index < turns.length - 1 && !isOpeningTurn(turn) && index !== held);
-  const target = held === -1 ? undefined : replyTargetOf(turns[held]!);
-  if (target !== undefined && turns[held]!.text !== target && (oldest === -1 || oldest > held)) {
-    return turns.map((turn, index) => (index === held ? withReplyTarget({ role: turn.role, text: target }, target) : turn));
+  for (const [index, turn] of turns.slice(0, -1).entries()) {
+    if (isOpeningTurn(turn)) continue;
+    const fewer = withoutOldestMessage(turn);
+    if (fewer === turn) continue;
+    return fewer ? turns.map((kept, at) => (at === index ? fewer : kept)) : turns.filter((_, at) => at !== index);
   }
-  return oldest === -1 ? undefined : turns.filter((_, index) => index !== oldest);
+  return undefined;
+}
+
+/**
+ * `turn` without its oldest quoted message, undefined where that leaves it empty. The message replied
+ * to stays: the others of its turn go one by one (a persona's words, not quoted, all at once), and
+ * `turn` comes back unchanged when it is all that is left.
+ */
+function withoutOldestMessage(turn: PromptTurn): PromptTurn | undefined {
+  const target = replyTargetOf(turn);
+  if (turn.text === target) return turn;
+  const quotes = turn.role === 'user' ? quotesOf(turn.text) : undefined;
+  if (!quotes || quotes.length < 2) return target === undefined ? undefined : withReplyTarget({ role: turn.role, text: target }, target);
+  const oldest = quotes.findIndex((quote) => quote !== target);
+  return withReplyTarget({ role: turn.role, text: quotes.filter((_, index) => index !== oldest).join('\n') }, target);
+}
+
+/** The quoted messages a turn is made of, as alternatingTurns joins them; undefined where it holds anything else. */
+function quotesOf(text: string): string[] | undefined {
+  const quotes = [...text.matchAll(QUOTED_MESSAGE)].map((match) => match[0].replace(/\n$/, ''));
+  return quotes.join('\n') === text ? quotes : undefined;
 }
 
 /** The persona's system text leaves the message too little room: a config problem, never a retry. */
