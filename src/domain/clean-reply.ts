@@ -1,14 +1,19 @@
 import { closeOpenMarkdown, CLOSERS_MAX_LENGTH, dropBlockMarkdown, dropInlineMarkers, endsInCodeBlock } from './chat-markdown.js';
-import { headChars } from './cut-text.js';
+import { headCharacters } from './cut-text.js';
+import { characterCount } from './message-limits.js';
 import { neutralizeLinks } from './neutralize-links.js';
 import { cutAtOtherSpeaker, ownNamesAmong } from './other-speaker-lines.js';
 import { DISCORD_MESSAGE_LIMIT } from './persona.js';
-import { CHARACTER_MARKER, cleanName } from './speaker-tags.js';
+import { CHARACTER_MARKER, cleanName, TAG_COLONS } from './speaker-tags.js';
 
 /** A cut shorter than this fraction of the limit would drop too much; cut at a word instead. */
 const MIN_SENTENCE_CUT_RATIO = 0.5;
 const ZERO_WIDTH_SPACE = '\u200b';
 
+/** A colon that ends a speaker's tag ("Joy:", "Joy："). */
+const TAG_COLON = `[${TAG_COLONS}]`;
+/** The end of a line the name is alone on: blanks, then a line break or the end of the text. */
+const LINE_END = String.raw`[^\S\r\n\u2028\u2029]*(?=[\r\n\u2028\u2029]|$)`;
 /** The prompt's quote markers (build-prompt's `<<<Name: text>>>`): a run of three or more reads as one. */
 const MARKER_RUN = /<{3,}|>{3,}/g;
 /** Anything a reader sees, once markdown markers are gone: not a format character (zero-width, BOM), a separator or whitespace. */
@@ -19,11 +24,20 @@ const CLOSERS = String.raw`["'”’»)\]」』*_~]*`;
 /** Emoji (with their joiners, skin tones, keycaps, flag tags) and Discord's custom `<:name:id>` ones. */
 const EMOJI = String.raw`(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3\u{e0020}-\u{e007f}]|<a?:\w+:\d+>)`;
 /**
+ * Marks that only ever end a sentence: CJK's, the Devanagari danda (।, ॥), the Arabic question mark
+ * and full stop (؟, ۔ in Urdu), the Armenian, Ethiopic and Myanmar full stops (։, ።, ။).
+ */
+const SCRIPT_SENTENCE_ENDS = '。！？।॥؟۔։።။';
+/**
  * A sentence's end with its closers and an emoji run. Latin punctuation ends one only before
  * whitespace or the end of the text, so "5.5", "e.g" and a link's "art.example" are no ends (a link
- * holds no whitespace, and Discord leaves a trailing period out of it); CJK marks need no space.
+ * holds no whitespace, and Discord leaves a trailing period out of it); the marks of
+ * SCRIPT_SENTENCE_ENDS are in no number or abbreviation, so need no space (Chinese and Burmese put none).
  */
-const SENTENCE_END = new RegExp(String.raw`[.!?…]+${CLOSERS}(?:[ \t]*${EMOJI})*(?=\s|$)|[。！？]+${CLOSERS}(?:[ \t]*${EMOJI})*`, 'gu');
+const SENTENCE_END = new RegExp(
+  String.raw`[.!?…]+${CLOSERS}(?:[ \t]*${EMOJI})*(?=\s|$)|[${SCRIPT_SENTENCE_ENDS}]+${CLOSERS}(?:[ \t]*${EMOJI})*`,
+  'gu',
+);
 /** Abbreviations whose period seldom ends a sentence ("Dr. Lee"). */
 const ABBREVIATION = /(?:^|[^\p{L}.])(?:mr|mrs|ms|dr|prof|st|vs|e\.g|i\.e)$/iu;
 
@@ -96,19 +110,20 @@ export function cleanReply(raw: string, options: CleanReplyOptions): string {
 type Ending = 'model' | 'tokens' | 'speaker';
 
 /**
- * Cut to `limit`, or to its last full sentence where the token limit ended it. Where a cut, the
- * token limit or another speaker's line ended the text, a code fence, inline code or spoiler it left
- * open is closed; a text the model ended itself within the limit stays as written ("tea || coffee"
- * is no spoiler). Before another speaker's line the persona's words are whole: no word is dropped
- * and no "…" added.
+ * Cut to `limit` characters (code points, as Discord counts them), or to its last full sentence
+ * where the token limit ended it. Where a cut, the token limit or another speaker's line ended the
+ * text, a code fence, inline code or spoiler it left open is closed; a text the model ended itself
+ * within the limit stays as written ("tea || coffee" is no spoiler). Before another speaker's line
+ * the persona's words are whole: no word is dropped and no "…" added.
  */
 function fitLimit(text: string, limit: number, ending: Ending): string {
-  if (text.length <= limit && ending === 'model') return text;
+  const length = characterCount(text);
+  if (length <= limit && ending === 'model') return text;
   const whole = ending === 'tokens' ? dropUnfinishedSentence(text) : text;
-  const ended = (within: number) => (text.length > within ? cutAtSentence(text, within) : whole).trim();
+  const ended = (within: number) => (length > within ? cutAtSentence(text, within) : whole).trim();
   const closed = closeOpenMarkdown(ended(limit));
   // The closers pushed it over: cut again with room for any of them.
-  return closed.length <= limit ? closed : closeOpenMarkdown(ended(limit - CLOSERS_MAX_LENGTH));
+  return characterCount(closed) <= limit ? closed : closeOpenMarkdown(ended(limit - CLOSERS_MAX_LENGTH));
 }
 
 function stripSpecialTokens(text: string): string {
@@ -124,7 +139,7 @@ function stripSpecialTokens(text: string): string {
  * on the text is a line made up for someone else.
  */
 function speakOnlyAsPersona(text: string, names: readonly string[]): string {
-  const ownQuote = new RegExp(`^<<<\\s*${ownName(names)}\\s*:\\s*`, 'i');
+  const ownQuote = new RegExp(`^<<<\\s*${ownName(names)}\\s*${TAG_COLON}\\s*`, 'i');
   let reply = text;
   // Its closing marker may be missing: generation stops at one.
   if (ownQuote.test(reply)) reply = reply.replace(ownQuote, '').replace(/>{3,}/, '');
@@ -137,9 +152,16 @@ function defuseMarkerRuns(text: string): string {
   return text.replace(MARKER_RUN, (run) => run.replace(/</g, '‹').replace(/>/g, '›'));
 }
 
-/** "Joy:", "**Joy:**", "Joy - ", "Joy says:" or "Joy (character):", under any of its names; never "Joy-filled" or "Joy says a lot". */
+/**
+ * "Joy:", "Joy：", "**Joy:**", "Joy - ", "Joy says:" or "Joy (character):", under any of its names,
+ * or an opening line that is only one of them ("Joy (character)" over the reply); never "Joy-filled",
+ * "Joy says a lot" or "Joy is contagious!".
+ */
 function stripNamePrefix(text: string, names: readonly string[]): string {
-  const prefix = new RegExp(`^[*_]{0,2}${ownName(names)}[*_]{0,2}(?:\\s*:|\\s+[-–—](?=\\s|$)|\\s+says:)[*_]{0,2}\\s*`, 'i');
+  const prefix = new RegExp(
+    `^[*_]{0,2}${ownName(names)}[*_]{0,2}(?:\\s*${TAG_COLON}|\\s+[-–—](?=\\s|$)|\\s+says${TAG_COLON}|${LINE_END})[*_]{0,2}\\s*`,
+    'i',
+  );
   let previous;
   do {
     previous = text;
@@ -170,13 +192,16 @@ function defuseMentions(text: string): string {
     .replace(/<@!?\d+>/g, '@someone');
 }
 
+/** At most `limit` characters of `text`: up to its last sentence end, or its last whole word and "…". */
 function cutAtSentence(text: string, limit: number): string {
-  const window = headChars(text, limit);
+  const window = headCharacters(text, limit);
   // Read in the whole text: whether a period ends a sentence depends on what follows the window.
+  // Indexes are UTF-16 positions in the window; lengths compared with `limit` are characters.
   const end = lastSentenceEnd(text, window.length);
-  if (end >= limit * MIN_SENTENCE_CUT_RATIO) return window.slice(0, end);
-  const space = window.lastIndexOf(' ', limit - 1);
-  return `${(space > 0 ? window.slice(0, space) : headChars(window, limit - 1)).trimEnd()}…`;
+  if (end >= 0 && characterCount(window.slice(0, end)) >= limit * MIN_SENTENCE_CUT_RATIO) return window.slice(0, end);
+  // Before a space in the window, at most limit - 1 characters: room for the "…".
+  const space = window.lastIndexOf(' ');
+  return `${(space > 0 ? window.slice(0, space) : headCharacters(window, limit - 1)).trimEnd()}…`;
 }
 
 /**

@@ -1,9 +1,11 @@
-import { characterTag, sameNameKey } from './speaker-tags.js';
+import { characterTag, sameNameKey, TAG_COLONS } from './speaker-tags.js';
 
-/** What the reply's first line holds before its first colon; a tag holds no colon or line break. */
-const OPENING_LABEL = /^([^:\n\r\u2028\u2029]*):/u;
+/** What a line holds before its first colon (of TAG_COLONS, "Bob：" in CJK text too); a tag holds no colon or line break. */
+const LABEL = `^([^${TAG_COLONS}\\n\\r\\u2028\\u2029]*)[${TAG_COLONS}]`;
+/** What the reply's first line holds before its first colon. */
+const OPENING_LABEL = new RegExp(LABEL, 'u');
 /** What each line holds before its first colon. */
-const LINE_LABELS = /^([^:\n\r\u2028\u2029]*):/gmu;
+const LINE_LABELS = new RegExp(LABEL, 'gmu');
 /** A list item's marker: "- Bob: the chips" lists what a member does, in the persona's own words. */
 const LIST_ITEM = /^\s*(?:[-+*•]|\d+[.)])\s/u;
 
@@ -30,9 +32,9 @@ export function ownNamesAmong(names: readonly string[], speakers: readonly strin
 
 /**
  * Where the model goes on as a speaker of the prompt (`speakers`, Prompt.speakers) without its
- * quote markers: a line opening with one of their names and a colon ("Bob: …", "BOB:", "B.o.b:",
- * names compared as speaker-tags compares them) starts a turn made up for them, cut with all after
- * it. A line inside a fenced code block the text closes is code ("Bob: ok" in the persona's own
+ * quote markers: a line opening with one of their names and a colon of TAG_COLONS ("Bob: …",
+ * "BOB:", "B.o.b:", "Bob：…", names compared as speaker-tags compares them) starts a turn made up for
+ * them, cut with all after it. A line inside a fenced code block the text closes is code ("Bob: ok" in the persona's own
  * block stays); after a fence nothing closes, lines are read as the rest. The persona's own names
  * (`ownNames`, already as ownNamesAmong keeps them; each also as a character's tag) are never another
  * speaker's: a reply opening with one has it dropped as a prefix, and a line opening with one later

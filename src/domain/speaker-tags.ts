@@ -19,13 +19,15 @@ const EMOJI = /\p{Extended_Pictographic}|\u20e3/u;
 /** A subdivision flag (England's, Scotland's, Wales's): a black flag, the tag characters of a subdivision code, a cancel tag. */
 const SUBDIVISION_FLAG = /^\u{1f3f4}[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{1,6}\u{e007f}$/u;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-/** Every kind of blank and line break (JavaScript's \s misses NEL and the file, group and record separators), and the colon that ends a tag. */
-const BLANKS_AND_COLONS = /[\s\u001c-\u001f\u0085:]+/gu;
+/** The colons a model ends a speaker's tag with: ASCII, and in CJK text the full-width (U+FF1A) and small (U+FE55) ones. */
+export const TAG_COLONS = ':\uff1a\ufe55';
+/** Every kind of blank and line break (JavaScript's \s misses NEL and the file, group and record separators), and the colons that end a tag. */
+const BLANKS_AND_COLONS = new RegExp(`[\\s\\u001c-\\u001f\\u0085${TAG_COLONS}]+`, 'gu');
 const CONTROLS = /\p{Cc}/gu;
 
 /**
- * A name as a quote shows it, on one line: nothing invisible, blanks collapsed, no colon (it ends
- * the tag) and no angle bracket (next to `<<<` one would lengthen or fake the marker).
+ * A name as a quote shows it, on one line: nothing invisible, blanks collapsed, no colon of
+ * TAG_COLONS (one ends the tag) and no angle bracket (next to `<<<` one would lengthen or fake the marker).
  */
 export function cleanName(name: string): string {
   const shown = withoutInvisibles(name)

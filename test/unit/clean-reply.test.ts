@@ -228,7 +228,8 @@ describe('cleanReply', () => {
   it('a long reply of emoji without a sentence end or space is cut without half an emoji', () => {
     const cleaned = cleanReply('😀'.repeat(1_000), { personaName: 'Joy', maxChars: 600 });
     expect(cleaned).not.toMatch(LONE_SURROGATE);
-    expect(cleaned).toBe(`${'😀'.repeat(299)}…`);
+    // 600 characters as Discord counts them (an emoji is one), the "…" among them.
+    expect(cleaned).toBe(`${'😀'.repeat(599)}…`);
   });
 });
 
