@@ -12,7 +12,7 @@ import { classifyOne } from './classify-one.js';
 import { confirmedContext } from './confirmed-context.js';
 import { answeredBy, conversationState } from './conversation-state.js';
 import { goneFromDiscord } from './gone-from-discord.js';
-import { landedEarlier } from './landed-earlier.js';
+import { landedEarlier, landedSinceFirstLook } from './landed-earlier.js';
 import { noteReplyPersona } from './note-reply-persona.js';
 import type { MessageJobDeps } from './message-job-deps.js';
 import type { MessageJobOutcome } from './message-job-outcome.js';
@@ -57,7 +57,8 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const answered = answeredBy(job);
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   const target = replyTargetOf(job);
-  if (await landedEarlier(job, answered, target, deps)) return { status: 'skipped', reason: 'already-answered' };
+  const earlier = await landedEarlier(job, answered, target, deps);
+  if (earlier.status === 'landed') return { status: 'skipped', reason: 'already-answered' };
   const unfinished = await unfinishedPost(job, answered, deps);
   if (unfinished) return endUnconfirmed(unfinished, answered, undefined, deps);
   // No generation, no refused request where the place was deleted, or the last post failed for want of an admin's fix.
@@ -100,6 +101,8 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   const persona = applyPersonaLook(voice, recheck.settingsNow?.personaLooks[personaEmotion]);
   const stillOurs = () => ensureStillOurs(answered, deps, run);
   const alreadyAnswered = { status: 'skipped', reason: 'already-answered', emotion: analysis.emotion } as const;
+  // An earlier attempt's post may land after the run's first look (Discord slower than the REST timeout): looked for again, last thing before the send.
+  if (await landedSinceFirstLook(earlier, job, answered, target, deps)) return alreadyAnswered;
   // Before the post's waits too, outside the try: a run that lost its job makes no request for a reply it will not send.
   try {
     await stillOurs();

@@ -8,26 +8,49 @@ import { noteReplyPersona } from './note-reply-persona.js';
 const MAX_OTHER_REPLIES = 5;
 
 /**
- * True when an earlier attempt's post landed although it failed (a 5xx or a timeout after Discord
- * had posted): the ledger then records it, its persona is noted, and this attempt posts nothing.
- * Where the bot may not read the history, nothing is looked for: Discord would show an empty page,
- * and a post that may have landed there ended its job instead (isUnconfirmedPost).
+ * What the look for an earlier attempt's post found: no attempt to look for (or no history to look
+ * in), its post (`landed`), or none when it looked (`not-found`), which a post slower than the
+ * REST timeout may still become.
+ */
+export type EarlierPost = { readonly status: 'none' | 'landed' | 'not-found' };
+
+/**
+ * `landed` when an earlier attempt's post landed although it failed (a 5xx or a timeout after
+ * Discord had posted): the ledger then records it, its persona is noted, and this attempt posts
+ * nothing. Where the bot may not read the history, nothing is looked for: Discord would show an
+ * empty page, and a post that may have landed there ended its job instead (isUnconfirmedPost).
  */
 export async function landedEarlier(
   job: Pick<ParsedMessageJob, 'readsHistory'>,
   answered: readonly string[],
   target: ReplyTarget,
   deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'replyPersonas' | 'logger'>,
-): Promise<boolean> {
-  if (job.readsHistory === false) return false;
+): Promise<EarlierPost> {
+  if (job.readsHistory === false) return { status: 'none' };
   const attempt = await deps.ledger.findAttempt(answered);
-  if (!attempt) return false;
+  if (!attempt) return { status: 'none' };
   const landed = await findOwnPost(answered, target, attempt, deps);
-  if (!landed) return false;
+  if (!landed) return { status: 'not-found' };
   const noted = attempt.personaKey ? noteReplyPersona(landed.messageId, attempt.personaKey, deps) : undefined;
   await Promise.all([deps.ledger.record(answered, landed.messageId), noted]);
   deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
-  return true;
+  return { status: 'landed' };
+}
+
+/**
+ * True when an earlier attempt's post not found by the run's first look has landed since (Discord
+ * created it after that look, slower than the REST timeout): looked for once more right before
+ * this run sends its own, and recorded as landedEarlier does.
+ */
+export async function landedSinceFirstLook(
+  first: EarlierPost,
+  job: Pick<ParsedMessageJob, 'readsHistory'>,
+  answered: readonly string[],
+  target: ReplyTarget,
+  deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'replyPersonas' | 'logger'>,
+): Promise<boolean> {
+  if (first.status !== 'not-found') return false;
+  return (await landedEarlier(job, answered, target, deps)).status === 'landed';
 }
 
 /**

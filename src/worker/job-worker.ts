@@ -66,8 +66,9 @@ export interface JobWorker {
 
 /**
  * The BullMQ side of process 2. A permanent error (a malformed job, an avatar that cannot be
- * read, Discord refusing the post with a 4xx) fails the job once, without retries; a Discord rate limit delays the job without using
- * up an attempt; anything else is retried with backoff. A job BullMQ fails without running it
+ * read, Discord refusing the post with a 4xx) fails the job once, without retries; a Discord rate
+ * limit, or a post that timed out and may still land, delays the job without using up an attempt;
+ * anything else is retried with backoff. A job BullMQ fails without running it
  * (stalled too often) is logged, counted and given up like the others; one whose stored data is
  * not JSON is failed once, without running (JOB_INVALID), and nothing is answered for it. A run
  * whose lock lapsed (its worker paused past JOB_LOCK_MS) is aborted and left to the worker that
