@@ -1,4 +1,4 @@
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { terminalStreamKey } from '../adapters/redis/terminal-replier.js';
 import type { ConversationMessage } from '../domain/conversation.js';
@@ -6,10 +6,12 @@ import { headCharacters } from '../domain/cut-text.js';
 import { EMOTIONS, type Emotion } from '../domain/emotions.js';
 import { characterCount, MAX_MESSAGE_CHARS } from '../domain/message-limits.js';
 import { localSnowflake } from '../domain/snowflake.js';
-import { ErrorCodes } from '../errors.js';
+import { ErrorCodes, isFeelbotError } from '../errors.js';
 import { messageJobId, MessageJobSchema, MAX_CONTEXT_MESSAGES, type MessageJob } from '../jobs/message-job.js';
 import { DEFAULT_LLM_TIMEOUT_MS } from '../config.js';
+import { lineOutcome, type JobOutcome } from './line-outcome.js';
 import { replyWaitMs } from './reply-wait.js';
+import { sendLine } from './send-line.js';
 import { withinMs } from '../time-limit.js';
 
 export interface TerminalReply {
@@ -23,14 +25,17 @@ export type TurnResult =
   | { readonly kind: 'reply'; readonly reply: TerminalReply }
   | { readonly kind: 'silent'; readonly reason: string }
   | { readonly kind: 'lost'; readonly reason: string }
-  /** The line was never sent: the user's mistake, told with its code, as `feelbot analyze` does. */
-  | { readonly kind: 'refused'; readonly code: typeof ErrorCodes.InputInvalid; readonly reason: string };
+  /**
+   * The line was never sent, told with its code as `feelbot analyze` does: too long (the user's
+   * mistake), or Redis not taking it (sendLine); either way it is not answered unless typed again.
+   */
+  | { readonly kind: 'refused'; readonly code: typeof ErrorCodes.InputInvalid | typeof ErrorCodes.RedisUnavailable; readonly reason: string };
 
-/** What a reply job returns (MessageJobOutcome), read loosely: it comes back through Redis. */
-type JobOutcome = { status: string; reason?: string; replyId?: string; persona?: string };
-
-/** Longest wait for Redis to take a line, before the turn is reported lost. */
+/** Longest wait for Redis to take a line, before it is withdrawn and reported not sent. */
 const QUEUE_ADD_MS = 10_000;
+
+/** Why a line's job left Redis before it finished: what a restart without AOF does; the worker logs JOB_LOST or REDIS_DATA_LOST. */
+const JOB_GONE = 'Redis lost the line before its reply came, as a restart without its data does';
 
 /** Longest wait for Redis to remove an ended session: one out of reach must not keep the process from exiting. */
 const REMOVAL_MS = 10_000;
@@ -87,15 +92,16 @@ export class TerminalSession {
       context: this.history.slice(-MAX_CONTEXT_MESSAGES),
       receivedAt: Date.now(),
     };
-    // chat's connection queues commands while Redis is away and retries for ever: bounded here, so
-    // the person hears that the line was lost instead of waiting on it.
-    const queueing = this.queue.add('reply', MessageJobSchema.parse(job), { jobId: messageJobId(messageId) });
-    const added = await withinMs(queueing, Math.min(this.replyTimeoutMs, QUEUE_ADD_MS)).catch((error: unknown) => {
-      throw new Error(`Redis did not take the line (${error instanceof Error ? error.message : String(error)}); is it running?`, { cause: error });
-    });
-    let outcome: JobOutcome;
+    let added: Job;
     try {
-      outcome = (await unlessAborted(added.waitUntilFinished(this.events, this.replyTimeoutMs), signal)) as JobOutcome;
+      added = await sendLine(this.queue, MessageJobSchema.parse(job), messageJobId(messageId), Math.min(this.replyTimeoutMs, QUEUE_ADD_MS));
+    } catch (error) {
+      if (!isFeelbotError(error, ErrorCodes.RedisUnavailable)) throw error;
+      return { kind: 'refused', code: ErrorCodes.RedisUnavailable, reason: `${error.message}; type the line again once Redis is back` };
+    }
+    let ended: Awaited<ReturnType<typeof lineOutcome>>;
+    try {
+      ended = await lineOutcome(this.queue, added, this.events, this.replyTimeoutMs, signal);
     } catch (error) {
       // Timed out or failed for good: the session goes on. A job its worker still holds cannot be
       // removed, and goes with the session's queue at its end (removeFromRedis); its late reply is
@@ -104,6 +110,9 @@ export class TerminalSession {
       this.remember({ authorName: this.userName, content: text });
       return { kind: 'lost', reason: error instanceof Error ? error.message : String(error) };
     }
+    // Not remembered: the person is asked to say it again.
+    if (ended.kind === 'gone') return { kind: 'lost', reason: JOB_GONE };
+    const { outcome } = ended;
     this.remember({ authorName: this.userName, content: text });
     if (outcome.status !== 'posted') return { kind: 'silent', reason: outcome.reason ?? outcome.status };
     const reply = outcome.replyId ? await this.readReply(outcome.replyId) : undefined;
@@ -156,17 +165,4 @@ function tooLong(length: number): TurnResult {
     code: ErrorCodes.InputInvalid,
     reason: `The line is ${format(length)} characters; feelbot reads at most ${format(MAX_MESSAGE_CHARS)}, as Discord does. Shorten it.`,
   };
-}
-
-/**
- * Settles as `work` does, or rejects once `signal` aborts. The listener goes when the work settles:
- * the session's signal outlives every turn, and a listener per turn would pile up on it.
- */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  let fail: () => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => (fail = () => reject(new Error('the session ended before the reply came'))));
-  if (signal.aborted) fail();
-  else signal.addEventListener('abort', fail, { once: true });
-  return Promise.race([work, stopped]).finally(() => signal.removeEventListener('abort', fail));
 }

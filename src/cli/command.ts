@@ -6,7 +6,7 @@ export interface CommandContext {
   readonly args: readonly string[];
   readonly config: Config;
   readonly logger: Logger;
-  /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
+  /** Resolves when the process is asked to stop (SIGINT or SIGTERM; SIGHUP too for a command that `stopsOnHangUp`). */
   readonly stopped: Promise<NodeJS.Signals>;
   /**
    * Aborted when the process is asked to stop, with an INTERRUPTED FeelbotError (`details.signal`)
@@ -35,6 +35,12 @@ export interface Command {
    * another one (a worker's REDIS_URL in the .env it finds) is a warning, not a failure. Defaults to all.
    */
   readonly reads?: readonly ConfigVariable[];
+  /**
+   * True when a hang-up (SIGHUP: its terminal closed, its SSH session dropped) stops it as SIGINT does,
+   * for an interactive session (chat) that must clean up. Defaults to false: SIGHUP's default ends the
+   * process, and `nohup` keeps ignoring it, which a listener would undo (a daemon would then stop at logout).
+   */
+  readonly stopsOnHangUp?: boolean;
   /**
    * A command that reads `stopped` or `signal` from its context ends by itself on a stop signal; one
    * that reads neither (analyze, eval) has nothing to close, and the signal ends its process at once.

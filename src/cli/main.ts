@@ -82,8 +82,8 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * SIGINT and SIGTERM, as a promise and as an AbortSignal whose reason is an INTERRUPTED error naming
- * the signal; a stop still unfinished FORCED_EXIT_MS later is logged (SHUTDOWN_TIMEOUT) and ended with exit code 1.
+ * SIGINT and SIGTERM (and SIGHUP for a command that `stopsOnHangUp`), as a promise and as an
+ * AbortSignal whose reason is an INTERRUPTED error naming the signal; a stop still unfinished FORCED_EXIT_MS later is logged (SHUTDOWN_TIMEOUT) and ended with exit code 1.
  * A repeated signal (an impatient operator, a supervisor signalling the whole process group) is
  * logged and ignored: Node's default would kill the process at once, leaving its jobs to be found
  * stalled instead of put back, and the forced exit already bounds the stop.
@@ -117,6 +117,7 @@ function stopOnSignal(command: Command, logger: Logger): { readonly stopped: Pro
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (command.stopsOnHangUp) process.on('SIGHUP', onSignal);
   });
   return { stopped, signal: controller.signal };
 }

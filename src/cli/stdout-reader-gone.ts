@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { withinMs } from '../time-limit.js';
 
 /**
  * The exit code once stdout's reader has left (`feelbot analyze … | true`): 128 + SIGPIPE, what a shell
@@ -8,14 +9,45 @@ import { constants } from 'node:os';
  */
 export const READER_GONE_EXIT = 128 + constants.signals.SIGPIPE;
 
+/** Longest wait for a command's own end once its reader has left: as long as a stop signal gives it (main's FORCED_EXIT_MS). */
+const OWN_END_MS = 30_000;
+
+/** The end a running command asked for in place of an exit at once (endFirstWhenStdoutReaderLeaves). */
+let ownEnd: (() => Promise<unknown>) | undefined;
+
 /**
- * Ends the process at once and quietly, as SIGPIPE ends a Unix tool, when stdout's reader has left
- * (EPIPE): nothing more can reach it, and that is no failure of feelbot's. Any other error on stdout
- * goes to `fail`, as an error no one listened for would.
+ * Ends the process quietly, as SIGPIPE ends a Unix tool, when stdout's reader has left (EPIPE, or EIO
+ * from a terminal that hung up): nothing more can reach it, and that is no failure of feelbot's. It
+ * ends at once, or after the command's own end when it asked for one. Any other error on stdout goes
+ * to `fail`, as an error no one listened for would.
  */
 export function endQuietlyWhenStdoutReaderLeaves(fail: (error: unknown) => void): void {
+  let leaving = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(READER_GONE_EXIT);
-    else fail(error);
+    // Once the reader has left, every later write fails too: the first failure decided.
+    if (leaving) return;
+    if (!readerLeft(error)) return fail(error);
+    leaving = true;
+    if (!ownEnd) process.exit(READER_GONE_EXIT);
+    const end = ownEnd;
+    void withinMs(Promise.resolve().then(end), OWN_END_MS)
+      .catch(() => undefined)
+      .finally(() => process.exit(READER_GONE_EXIT));
   });
+}
+
+/**
+ * Until the returned function is called, stdout's reader leaving runs `end` (a session's normal end,
+ * its clean-up included) and waits for it, up to OWN_END_MS, before the process exits READER_GONE_EXIT.
+ */
+export function endFirstWhenStdoutReaderLeaves(end: () => Promise<unknown>): () => void {
+  ownEnd = end;
+  return () => {
+    if (ownEnd === end) ownEnd = undefined;
+  };
+}
+
+/** A hung-up terminal fails writes with EIO; a file's EIO is a disk failure, to be reported. */
+function readerLeft(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EPIPE' || (error.code === 'EIO' && process.stdout.isTTY === true);
 }

@@ -54,6 +54,11 @@ export class ChatProcess {
     return predicate();
   }
 
+  /** Stops reading its output, as `feelbot chat < lines | head -n 1` does once head has its line: its next write meets EPIPE. */
+  closeOutput(): void {
+    this.child.stdout!.destroy();
+  }
+
   /** The exit code, or 'still running' (then killed) when it has not exited within `ms`. */
   async exitWithin(ms: number): Promise<number | null | 'still running'> {
     let timer: NodeJS.Timeout | undefined;

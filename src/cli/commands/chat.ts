@@ -27,6 +27,7 @@ import { checkPersonasFitEngines } from '../../worker/check-personas-fit-engines
 import { createEngines, type Engines } from '../../worker/create-engines.js';
 import { unlessStopped, type Command } from '../command.js';
 import { settleStoppedStartUp } from '../stopped-start-up.js';
+import { endFirstWhenStdoutReaderLeaves } from '../stdout-reader-gone.js';
 
 /**
  * Longest wait for the killed sessions' leftovers to be removed at start-up: the grace given a session
@@ -40,6 +41,8 @@ export const chatCommand: Command = {
   name: 'chat',
   usage: 'chat',
   summary: 'talk to the personas in this terminal (no Discord needed; uses Redis and the models)',
+  // A closed terminal must not leave the person's lines and replies in Redis.
+  stopsOnHangUp: true,
   async run({ config, logger, stopped, signal }) {
     // What start-up finds at Redis, for the session's connection to warn of (REDIS_NOT_PERSISTENT), as the gateway's and worker's do.
     const dataWatch = new RedisDataWatch();
@@ -82,7 +85,7 @@ export const chatCommand: Command = {
     // Once closed (Ctrl-D, the end of piped input, a stop signal), no prompt: it would reopen the input.
     let closed = false;
     terminal.once('close', () => (closed = true));
-    // Ctrl-C or SIGTERM ends the session as Ctrl-D does, also while a reply is being written.
+    // Ctrl-C, SIGTERM or a hang-up ends the session as Ctrl-D does, also while a reply is being written.
     const stop = new AbortController();
     const end = (): void => {
       stop.abort();
@@ -91,6 +94,19 @@ export const chatCommand: Command = {
     void stopped.then(end);
     // In a terminal readline takes Ctrl-C as a key, so no SIGINT reaches the process.
     terminal.on('SIGINT', end);
+    // A hung-up terminal fails reads and readline's own close (setRawMode) with EIO, which readline passes on: the input has ended.
+    // Deferred: ending from inside readline's failing close would close again, fail again, and never stop.
+    terminal.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EIO') throw error;
+      setImmediate(end);
+    });
+    // Output's reader gone (`feelbot chat < lines | head -n 1`, a hung-up terminal): the session ends as at a stop, then the process exits.
+    let cleanedUp = (): void => undefined;
+    const cleanUp = new Promise<void>((resolve) => (cleanedUp = resolve));
+    const exitAtOnceWhenReaderLeaves = endFirstWhenStdoutReaderLeaves(() => {
+      end();
+      return cleanUp;
+    });
     if (interactive) {
       process.stdout.write('Talk to the personas. Ctrl-D to leave.\n');
       terminal.prompt();
@@ -119,6 +135,8 @@ export const chatCommand: Command = {
       await engines.dispose();
       eventsConnection.disconnect();
       redis.disconnect();
+      exitAtOnceWhenReaderLeaves();
+      cleanedUp();
     }
   },
 };
@@ -157,7 +175,7 @@ function formatTurn(result: TurnResult): string {
 /** A turn as one line, as it reads before it is made terminal-safe. */
 function turnText(result: TurnResult): string {
   if (result.kind === 'silent') return `(no reply: ${result.reason})`;
-  if (result.kind === 'lost') return `(reply lost: ${result.reason}; say something else to go on)`;
+  if (result.kind === 'lost') return `(reply lost: ${result.reason}; say it again, or something else, to go on)`;
   if (result.kind === 'refused') return `(not sent: ${result.reason} (${result.code}))`;
   const { reply } = result;
   return `(${reply.emotion} ${Math.round(reply.confidence * 100)}%) ${reply.persona}: ${reply.content}`;

@@ -87,20 +87,20 @@ describe('a terminal chat session (real Redis and BullMQ)', () => {
     expect(await session.say('hi')).toMatchObject({ kind: 'reply', reply: { content: 'reply to hi' } });
   });
 
-  it('when the job cannot even be queued, the turn is reported lost instead of throwing', async () => {
+  it('when the job cannot even be queued, the line is refused as not sent (REDIS_UNAVAILABLE) instead of throwing', async () => {
     const connection = redis.connection.duplicate();
     const unreachable = new Queue(TERMINAL_QUEUE, { connection, prefix });
     await unreachable.waitUntilReady();
     connection.disconnect();
     try {
       const session = new TerminalSession(unreachable, events, redis.connection, prefix, 'Ann');
-      expect(await session.say('hello')).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/closed/i) });
+      expect(await session.say('hello')).toMatchObject({ kind: 'refused', code: ErrorCodes.RedisUnavailable, reason: expect.stringMatching(/closed/i) });
     } finally {
       await unreachable.close().catch(() => undefined);
     }
   });
 
-  it('while Redis is down, the turn is reported lost once the line could not be queued in time, instead of hanging', async () => {
+  it('while Redis is down, the line is refused as not sent (REDIS_UNAVAILABLE) instead of hanging', async () => {
     // A connection as chat's own: it queues commands while Redis is away and retries for ever.
     const down = await startPrivateRedis();
     const connection = new Redis(down.url, { maxRetriesPerRequest: null });
@@ -109,7 +109,7 @@ describe('a terminal chat session (real Redis and BullMQ)', () => {
     await down.crash();
     try {
       const session = new TerminalSession(stranded, events, connection, prefix, 'Ann', 1_000);
-      expect(await session.say('hello')).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/Redis did not take the line/) });
+      expect(await session.say('hello')).toMatchObject({ kind: 'refused', code: ErrorCodes.RedisUnavailable, reason: expect.stringMatching(/^Redis (is not reachable|did not take the line)/) });
     } finally {
       connection.disconnect();
       await stranded.close().catch(() => undefined);
