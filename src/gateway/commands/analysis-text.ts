@@ -28,8 +28,13 @@ export function messageText(message: Message): string {
   return readableText(rawMessageText(message), message.channel);
 }
 
-/** Text with mentions as names (cleanContent); in a group DM, role mentions as written, as in a 1:1 DM. */
-function readableText(text: string, channel: TextBasedChannel): string {
+/**
+ * Text with mentions as names (cleanContent); in a group DM, role mentions as written, as in a 1:1
+ * DM. A message in a server the bot is not in (a user install) has no channel, though discord.js's
+ * types say otherwise: its text is kept as written, with nothing to read names from.
+ */
+function readableText(text: string, channel: TextBasedChannel | null): string {
+  if (!channel) return text;
   if (!channel.isDMBased() || channel.type === ChannelType.DM) return cleanContent(text, channel);
   // cleanContent reads channel.guild.roles for a role mention anywhere but a 1:1 DM; a group DM has no server, so it would throw.
   return text
