@@ -25,8 +25,8 @@ describe("a reply's generation stops where the model opens a line as another of 
     const context = Array.from({ length: 60 }, (_, n) => ({ authorName: `Member ${n}`, authorId: String(100 + n), content: 'hi' }));
     const prompt = buildPrompt({ persona: personas.joy, context, message: { authorName: 'Bob', authorId: '1', content: 'I passed my exam!' }, characterNames });
     const triggers = stopTriggersFor(prompt);
-    // The quote markers' 3 and at most 40 speakers'.
-    expect(triggers.length).toBeLessThanOrEqual(3 + 40);
+    // The quote markers' 3, at most 40 speakers' with a colon and 20 of them with a full-width one.
+    expect(triggers.length).toBeLessThanOrEqual(3 + 40 + 20);
     expect(triggers).toEqual(expect.arrayContaining(['\nBob:', '\nSadness (character):', '\nMember 59:']));
     expect(triggers).not.toContain('\nMember 0:');
   });

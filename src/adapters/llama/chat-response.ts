@@ -14,28 +14,31 @@ const NO_REPEAT_PENALTY = 1;
 const TRANSCRIPT_STOP_TRIGGERS = ['\n<<<', ' <<<', '>>>'] as const;
 
 /**
- * The colons a line opened as a speaker is written with: ASCII, and the full-width one of CJK text
- * ("Bob："). The rare small colon (U+FE55) is left to cleanReply, which cuts at it too.
- */
-const SPEAKER_COLONS = [':', '\uff1a'] as const;
-
-/**
- * Two triggers (one per colon) for each of the author, 9 other members of the context and the 5
- * other characters' names and tags (1 + 9 + 10), the likeliest speakers: the triggers are matched at
- * every token, so they are bounded; cleanReply cuts at any speaker's line the triggers missed. The
- * persona's own names are never among them (Prompt.speakers).
+ * The author, 20 other members of the context and the 5 other characters' names and tags (1 + 20 +
+ * 10), with room for names a server renamed personas to: the triggers are matched at every token,
+ * so they are bounded, the likeliest speakers kept; cleanReply cuts at any speaker's line the
+ * triggers missed. The persona's own names are never among them (Prompt.speakers).
  */
 const MAX_SPEAKER_STOP_TRIGGERS = 40;
 
 /**
+ * How many of the likeliest speakers also stop at the full-width colon of CJK text ("Bob："): the
+ * author, the 5 other characters' names and tags and the 9 members who spoke last (1 + 10 + 9);
+ * cleanReply cuts at the rest (and at the rare small colon, U+FE55).
+ */
+const MAX_FULL_WIDTH_STOP_TRIGGERS = 20;
+
+/**
  * Where a reply goes on as one of the prompt's other speakers without the quote markers: a line
- * opening with their tag and a colon ("\nBob:", "\nBob：", "\nAnger (character):"), at most
- * `MAX_SPEAKER_STOP_TRIGGERS` for the first of `speakers` (Prompt.speakers, likeliest first, none of
- * the persona's own names: a line it opens with "Joy:" is its own words and does not stop it).
+ * opening with their tag and a colon ("\nBob:", "\nAnger (character):"), for the first
+ * `MAX_SPEAKER_STOP_TRIGGERS` of `speakers` (Prompt.speakers, likeliest first, none of the persona's
+ * own names: a line it opens with "Joy:" is its own words and does not stop it), and with the
+ * full-width colon ("\nBob：") for the first `MAX_FULL_WIDTH_STOP_TRIGGERS`.
  */
 export function speakerStopTriggers(speakers: readonly string[]): string[] {
-  const likeliest = speakers.slice(0, Math.floor(MAX_SPEAKER_STOP_TRIGGERS / SPEAKER_COLONS.length));
-  return likeliest.flatMap((tag) => SPEAKER_COLONS.map((colon) => `\n${tag}${colon}`));
+  const ascii = speakers.slice(0, MAX_SPEAKER_STOP_TRIGGERS).map((tag) => `\n${tag}:`);
+  const fullWidth = speakers.slice(0, MAX_FULL_WIDTH_STOP_TRIGGERS).map((tag) => `\n${tag}\uff1a`);
+  return [...ascii, ...fullWidth];
 }
 
 /**
