@@ -84,7 +84,7 @@ function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) =>
   while (cost(turns) > budget) {
     const fewer = withoutOldest(turns);
     if (!fewer) break;
-    turns = alternatingTurns(fewer);
+    turns = fewer;
   }
   const last = turns.at(-1);
   if (cost(turns) <= budget || !last) return { ...prompt, turns };
@@ -101,31 +101,39 @@ function fitParts(prompt: Prompt, budget: number, countTokens: (text: string) =>
 }
 
 /**
- * The turns with the oldest message that can go gone: from the oldest turn but the newest and the
- * opening turn (alternatingTurns writes it), one quoted message where it holds several, else the
- * whole turn. Undefined when nothing more can go.
+ * The turns, as alternatingTurns gives them, with the oldest message that can go gone: from the
+ * oldest turn but the newest and the opening turn (alternatingTurns writes it), one quoted message
+ * where it holds several, else the whole turn. Undefined when nothing more can go, or when what is
+ * left reads as before: fitParts loops while the prompt is too long, so each drop must change it.
  */
 function withoutOldest(turns: readonly PromptTurn[]): PromptTurn[] | undefined {
   for (const [index, turn] of turns.slice(0, -1).entries()) {
     if (isOpeningTurn(turn)) continue;
     const fewer = withoutOldestMessage(turn);
     if (fewer === turn) continue;
-    return fewer ? turns.map((kept, at) => (at === index ? fewer : kept)) : turns.filter((_, at) => at !== index);
+    const left = alternatingTurns(fewer ? turns.map((kept, at) => (at === index ? fewer : kept)) : turns.filter((_, at) => at !== index));
+    return sameTexts(left, turns) ? undefined : left;
   }
   return undefined;
 }
 
+function sameTexts(some: readonly PromptTurn[], others: readonly PromptTurn[]): boolean {
+  return some.length === others.length && some.every((turn, at) => turn.role === others[at]!.role && turn.text === others[at]!.text);
+}
+
 /**
  * `turn` without its oldest quoted message, undefined where that leaves it empty. The message replied
- * to stays: the others of its turn go one by one (a persona's words, not quoted, all at once), and
- * `turn` comes back unchanged when it is all that is left.
+ * to stays, one copy of it (the first, where a member posted the same text again): the others of its
+ * turn go one by one (a persona's words, not quoted, all at once), and `turn` comes back unchanged
+ * when it is all that is left.
  */
 function withoutOldestMessage(turn: PromptTurn): PromptTurn | undefined {
   const target = replyTargetOf(turn);
   if (turn.text === target) return turn;
   const quotes = turn.role === 'user' ? quotesOf(turn.text) : undefined;
   if (!quotes || quotes.length < 2) return target === undefined ? undefined : withReplyTarget({ role: turn.role, text: target }, target);
-  const oldest = quotes.findIndex((quote) => quote !== target);
+  const kept = target === undefined ? -1 : quotes.indexOf(target);
+  const oldest = quotes.findIndex((_, index) => index !== kept);
   return withReplyTarget({ role: turn.role, text: quotes.filter((_, index) => index !== oldest).join('\n') }, target);
 }
 

@@ -6,8 +6,11 @@ const LABEL = `^([^${TAG_COLONS}\\n\\r\\u2028\\u2029]*)[${TAG_COLONS}]`;
 const OPENING_LABEL = new RegExp(LABEL, 'u');
 /** What each line holds before its first colon. */
 const LINE_LABELS = new RegExp(LABEL, 'gmu');
-/** A list item's marker: "- Bob: the chips" lists what a member does, in the persona's own words. */
-const LIST_ITEM = /^\s*(?:[-+*•]|\d+[.)])\s/u;
+/**
+ * A list item's marker: "- Bob: the chips" lists what a member does, in the persona's own words.
+ * CJK lists ("・ボブ：ポテト", "１．アン：ケーキ", "①…") need no space after theirs.
+ */
+const LIST_ITEM = /^\s*(?:(?:[-+*•]|\d+[.)])\s|(?:[・●○■◆※▪]|[０-９]+[．）]|[①-⑳]))/u;
 
 /** The persona's part of a reply, and whether a line written for someone else was cut from it. */
 export interface PersonaPart {
