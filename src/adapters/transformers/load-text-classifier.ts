@@ -1,4 +1,4 @@
-import { pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
+import { ModelFileNotFoundError, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
 import { whyNotMade } from '../llama/download-folder.js';
 import { folderLoadError, hubDownloadInterrupted, hubFileMissing, hubLoadError, missingHubFile, unsupportedModelError, type LocalFolderFacts } from './load-error.js';
 import { isFeelbotFolder, type ModelConfig } from './model-config.js';
@@ -27,16 +27,13 @@ export interface TextClassifierRequest {
 /**
  * transformers.js's text-classification pipeline for EMOTION_MODEL, at the dtype dtypeToRequest
  * picks; a hub model with no fp32 weights loads its q8 (else fp16) ones, as a local folder with only
- * quantized weights does, offline too once they are cached. A failure, a model without a tokenizer
- * included, is a coded error with the advice that fits its cause.
+ * quantized weights does, and offline the q8 (else fp16) ones its cache holds without fp32 ones. A
+ * failure, a model without a tokenizer included, is a coded error with the advice that fits its cause.
  */
 export async function loadTextClassifier(request: TextClassifierRequest): Promise<TextClassificationPipeline> {
   const { location } = request;
   const cacheDir = request.cacheDir ?? DEFAULT_HUB_CACHE;
-  const dtype =
-    location.kind === 'local'
-      ? dtypeToRequest(request.dtype, request.config, location.dir)
-      : (request.dtype ?? cachedHubFallbackDtype(cacheDir, location.id));
+  const dtype = location.kind === 'local' ? dtypeToRequest(request.dtype, request.config, location.dir) : request.dtype;
   const classifier = await loadPipeline(request, dtype, cacheDir);
   // Typed as always there, it is null for a model without tokenizer_config.json: transformers.js then loads none, and says nothing.
   if (classifier.tokenizer !== null) return classifier;
@@ -63,7 +60,15 @@ async function loadPipeline(request: TextClassifierRequest, dtype: OnnxDtype | u
     // Only a missing weights file is worth the hub's list of dtypes: 12 small requests, on failure alone.
     const available = missing?.startsWith('onnx/') ? await hubDtypes(location.id) : undefined;
     throwIfStopped(request);
-    const fallback = dtype === undefined && missing === weightsFile('fp32') ? hubFallbackDtype(available) : undefined;
+    // The hub lacking fp32 weights (404) names the fallback; the hub not answering (no 401, 403 or
+    // 404), the cache does: only the hub can tell a repository without fp32 weights from an earlier
+    // EMOTION_DTYPE=q8 run that cached q8 alone, so the cache is read only when it cannot be asked.
+    const unanswered = !(cause instanceof ModelFileNotFoundError);
+    const fallback =
+      dtype !== undefined ? undefined
+      : missing === weightsFile('fp32') ? hubFallbackDtype(available)
+      : unanswered ? cachedHubFallbackDtype(cacheDir, location.id)
+      : undefined;
     let failure = cause;
     if (fallback) {
       try {

@@ -41,9 +41,11 @@ export function hubFallbackDtype(available: readonly OnnxDtype[] | undefined): O
 
 /**
  * The fallback dtype whose weights a hub model's cache holds when it has no fp32 ones (what
- * `models pull` fetched for a repository without onnx/model.onnx); undefined otherwise. Asked for
- * directly, it loads offline: transformers.js reads cached files first, and the fp32 request that
- * would lead to it needs the hub to answer 404.
+ * `models pull` fetched for a repository without onnx/model.onnx, or an EMOTION_DTYPE=q8 run);
+ * undefined otherwise. For when the hub does not answer: asked for directly, it loads offline, as
+ * transformers.js reads cached files first, while hubFallbackDtype needs the hub's 404 for fp32. It
+ * is no answer online, since the cache cannot tell a repository without fp32 weights from one whose
+ * fp32 weights were never fetched.
  */
 export function cachedHubFallbackDtype(cacheDir: string, id: string): OnnxDtype | undefined {
   const cached = (dtype: OnnxDtype) => existsSync(join(cacheDir, id, weightsFile(dtype)));
