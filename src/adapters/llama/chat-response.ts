@@ -23,8 +23,9 @@ const MAX_SPEAKER_STOP_TRIGGERS = 40;
 
 /**
  * How many of the likeliest speakers also stop at the full-width colon of CJK text ("Bob："): the
- * author, the 5 other characters' names and tags and the 9 members who spoke last (1 + 10 + 9);
- * cleanReply cuts at the rest (and at the rare small colon, U+FE55).
+ * author, the 5 other characters' names and tags and the 9 members who spoke last (1 + 10 + 9;
+ * fewer members where a server renamed the personas); cleanReply cuts at the rest (and at the rare
+ * small colon, U+FE55).
  */
 const MAX_FULL_WIDTH_STOP_TRIGGERS = 20;
 
