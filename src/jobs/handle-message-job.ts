@@ -58,7 +58,7 @@ async function answer(queued: ParsedMessageJob, deps: MessageJobDeps, options: T
   if (await deps.ledger.find(answered)) return { status: 'skipped', reason: 'already-answered' };
   const target = replyTargetOf(job);
   const earlier = await landedEarlier(job, answered, target, deps);
-  if (earlier.status === 'landed') return { status: 'skipped', reason: 'already-answered' };
+  if (earlier === 'landed') return { status: 'skipped', reason: 'already-answered' };
   const unfinished = await unfinishedPost(job, answered, deps);
   if (unfinished) return endUnconfirmed(unfinished, answered, undefined, deps);
   // No generation, no refused request where the place was deleted, or the last post failed for want of an admin's fix.

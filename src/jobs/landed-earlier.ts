@@ -12,7 +12,7 @@ const MAX_OTHER_REPLIES = 5;
  * in), its post (`landed`), or none when it looked (`not-found`), which a post slower than the
  * REST timeout may still become.
  */
-export type EarlierPost = { readonly status: 'none' | 'landed' | 'not-found' };
+export type EarlierPost = 'none' | 'landed' | 'not-found';
 
 /**
  * `landed` when an earlier attempt's post landed although it failed (a 5xx or a timeout after
@@ -26,15 +26,15 @@ export async function landedEarlier(
   target: ReplyTarget,
   deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'replyPersonas' | 'logger'>,
 ): Promise<EarlierPost> {
-  if (job.readsHistory === false) return { status: 'none' };
+  if (job.readsHistory === false) return 'none';
   const attempt = await deps.ledger.findAttempt(answered);
-  if (!attempt) return { status: 'none' };
+  if (!attempt) return 'none';
   const landed = await findOwnPost(answered, target, attempt, deps);
-  if (!landed) return { status: 'not-found' };
+  if (!landed) return 'not-found';
   const noted = attempt.personaKey ? noteReplyPersona(landed.messageId, attempt.personaKey, deps) : undefined;
   await Promise.all([deps.ledger.record(answered, landed.messageId), noted]);
   deps.logger.info({ replyId: landed.messageId }, 'an earlier attempt had posted the reply before it failed');
-  return { status: 'landed' };
+  return 'landed';
 }
 
 /**
@@ -49,8 +49,8 @@ export async function landedSinceFirstLook(
   target: ReplyTarget,
   deps: Pick<MessageJobDeps, 'ledger' | 'replier' | 'replyPersonas' | 'logger'>,
 ): Promise<boolean> {
-  if (first.status !== 'not-found') return false;
-  return (await landedEarlier(job, answered, target, deps)).status === 'landed';
+  if (first !== 'not-found') return false;
+  return (await landedEarlier(job, answered, target, deps)) === 'landed';
 }
 
 /**

@@ -8,9 +8,6 @@ import { usePrivateRedis } from '../support/redis-server.js';
 const PREFIX = '{chat-killed}';
 const KILLED_SECRET = 'my secret: I got the job, I am so happy!';
 const LIVE_SECRET = 'the live one: I got the job, I am so happy!';
-/** What the session prints for a turn, whatever its outcome: a reply, or why there was none. */
-const TURN = /^\((?:[a-z]+ \d+%\) [^:\n]+: |no reply: |reply lost: |not sent: )/gm;
-const turns = (chat: ChatProcess) => (chat.stdout.match(TURN) ?? []).length;
 
 describe('a `feelbot chat` session killed before it could clean up (SIGKILL, a crash)', () => {
   const privateRedis = usePrivateRedis();
@@ -27,7 +24,7 @@ describe('a `feelbot chat` session killed before it could clean up (SIGKILL, a c
   it("is removed from Redis by the next session to start, queue, typed text and replies, once its heartbeat has lapsed; a live session's stay", async () => {
     const killed = session();
     killed.write(`${KILLED_SECRET}\n`);
-    expect(await killed.waitFor(() => turns(killed) === 1, 90_000), killed.output).toBe(true);
+    expect(await killed.waitFor(() => killed.turns === 1, 90_000), killed.output).toBe(true);
     const [killedId] = await sessionIds();
     expect(killedId, killed.output).toBeDefined();
 
@@ -35,7 +32,7 @@ describe('a `feelbot chat` session killed before it could clean up (SIGKILL, a c
     let later: ChatProcess | undefined;
     try {
       live.write(`${LIVE_SECRET}\n`);
-      expect(await live.waitFor(() => turns(live) === 1, 90_000), live.output).toBe(true);
+      expect(await live.waitFor(() => live.turns === 1, 90_000), live.output).toBe(true);
       const liveId = (await sessionIds()).find((id) => id !== killedId)!;
       expect(liveId, live.output).toBeDefined();
       // Its stalled-job check's key comes and goes on its own.
@@ -54,7 +51,7 @@ describe('a `feelbot chat` session killed before it could clean up (SIGKILL, a c
       const fresh = session();
       later = fresh;
       fresh.write('hello\n');
-      expect(await fresh.waitFor(() => turns(fresh) === 1, 90_000), fresh.output).toBe(true);
+      expect(await fresh.waitFor(() => fresh.turns === 1, 90_000), fresh.output).toBe(true);
       expect(await keysOf(killedId!), fresh.output).toEqual([]);
       expect(await everythingUnder(privateRedis.connection, PREFIX)).not.toContain('my secret');
 
@@ -63,7 +60,7 @@ describe('a `feelbot chat` session killed before it could clean up (SIGKILL, a c
       expect(await keysOf(liveId)).toEqual(expect.arrayContaining(liveKeys));
       expect(await everythingUnder(privateRedis.connection, PREFIX)).toContain('the live one');
       live.write('hello again\n');
-      expect(await live.waitFor(() => turns(live) === 2, 90_000), live.output).toBe(true);
+      expect(await live.waitFor(() => live.turns === 2, 90_000), live.output).toBe(true);
     } finally {
       live.end();
       later?.end();

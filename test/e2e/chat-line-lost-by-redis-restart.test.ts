@@ -5,8 +5,6 @@ import { longRepliesPersonaFile, SHIPPED_EMOTION_MODEL, slowModelPath } from '..
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 
 const PREFIX = '{vanished}';
-/** The turns the session has reported: replies, silences, losses and refusals. */
-const turns = (chat: ChatProcess) => (chat.stdout.match(/^\((?:[a-z]+ \d+%\) [^:\n]+: |no reply: |reply lost: |not sent: )/gm) ?? []).length;
 
 describe('`feelbot chat` when Redis restarts without its data while a reply is being written', () => {
   let redis: PrivateRedis | undefined;
@@ -43,7 +41,7 @@ describe('`feelbot chat` when Redis restarts without its data while a reply is b
 
     await redis.restart();
     // Within the LLM timeout at most: the session's own worker sees the job gone within seconds (JOB_LOST).
-    expect(await chat.waitFor(() => turns(chat!) === 1, 40_000), chat.output).toBe(true);
+    expect(await chat.waitFor(() => chat!.turns === 1, 40_000), chat.output).toBe(true);
     expect(chat.stdout, chat.output).toMatch(/^\(reply lost: Redis lost the line\b.*again/m);
   }, 120_000);
 });

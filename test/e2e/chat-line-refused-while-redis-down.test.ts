@@ -8,8 +8,6 @@ import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js
 
 const PREFIX = '{refused}';
 const LINE = 'a line typed while Redis is down: I am so happy!';
-/** The turns the session has reported: replies, silences, losses and refusals. */
-const turns = (chat: ChatProcess) => (chat.stdout.match(/^\((?:[a-z]+ \d+%\) [^:\n]+: |no reply: |reply lost: |not sent: )/gm) ?? []).length;
 
 describe('`feelbot chat` while Redis is down', () => {
   let redis: PrivateRedis | undefined;
@@ -41,11 +39,11 @@ describe('`feelbot chat` while Redis is down', () => {
     connection.on('error', () => undefined);
     chat = new ChatProcess({ EMOTION_MODEL: SHIPPED_EMOTION_MODEL, LLM_MODEL: tinyModelPath(), LLM_GPU: 'cpu', REDIS_URL: redis.url, QUEUE_PREFIX: PREFIX });
     chat.write('I got the job, I am so happy!\n');
-    expect(await chat.waitFor(() => turns(chat!) === 1, 60_000), chat.output).toBe(true);
+    expect(await chat.waitFor(() => chat!.turns === 1, 60_000), chat.output).toBe(true);
 
     await redis.crash();
     chat.write(`${LINE}\n`);
-    expect(await chat.waitFor(() => turns(chat!) === 2, 60_000), chat.output).toBe(true);
+    expect(await chat.waitFor(() => chat!.turns === 2, 60_000), chat.output).toBe(true);
     await redis.revive();
     // Time for the session's connection to come back and its worker to run whatever Redis was given.
     await new Promise((resolve) => setTimeout(resolve, 10_000));
@@ -56,7 +54,7 @@ describe('`feelbot chat` while Redis is down', () => {
 
     // Typed again, it is answered once: nothing of the first try waits ahead of it or answers it twice.
     chat.write(`${LINE}\n`);
-    expect(await chat.waitFor(() => turns(chat!) === 3, 60_000), chat.output).toBe(true);
+    expect(await chat.waitFor(() => chat!.turns === 3, 60_000), chat.output).toBe(true);
     expect(chat.stdout.split('\n').filter((line) => line.startsWith('(')).at(2), chat.output).toMatch(/^\([a-z]+ \d+%\) [^:]+: /);
     expect((await queuedTexts()).filter((text) => text === LINE), chat.output).toHaveLength(1);
   }, 180_000);

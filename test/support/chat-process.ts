@@ -4,6 +4,8 @@ import { withoutFeelbotEnv } from './feelbot-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** A turn the session reported on a line of its own: a reply, a silence, a loss or a refusal. */
+const TURN = /^\((?:[a-z]+ \d+%\) [^:\n]+: |no reply: |reply lost: |not sent: )/gm;
 
 export interface ChatProcessOptions {
   /** A command and its arguments that start node in their place, as `setpriv …` does under another uid. Defaults to none: node starts directly. */
@@ -66,6 +68,11 @@ export class ChatProcess {
     const exited = await Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
     if (exited === 'still running') this.child.kill('SIGKILL');
     return exited;
+  }
+
+  /** How many turns (replies, silences, losses and refusals) it has reported so far. */
+  get turns(): number {
+    return (this.stdout.match(TURN) ?? []).length;
   }
 
   /** The end of both outputs, for a failed assertion's message. */

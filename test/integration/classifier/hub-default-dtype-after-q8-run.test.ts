@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownLabels, writeRelabelledClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
 import { TransformersClassifier } from '../../../src/adapters/transformers/transformers-classifier.js';
+import { serveOnFetchHub } from '../../support/fetch-hub.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
 
 const MODEL = 'someone/fp32-and-q8';
@@ -23,15 +24,7 @@ describe('a hub EMOTION_MODEL with fp32 and q8 weights, once run with EMOTION_DT
     const cacheDir = `${GENERATED_DIR}hub-cache-fp32-and-q8`;
     rmSync(cacheDir, { recursive: true, force: true });
     const requested: string[] = [];
-    // huggingface.co serving the repository's files, and 404 for any it lacks.
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
-      const path = new RegExp(`^https://huggingface\\.co/${MODEL}/resolve/main/(.+)$`).exec(String(input))?.[1];
-      if (path) requested.push(decodeURIComponent(path));
-      const file = path && join(repo, decodeURIComponent(path));
-      if (!file || !existsSync(file)) return new Response('Entry not found', { status: 404 });
-      const body = readFileSync(file);
-      return new Response(body, { status: 200, headers: { 'content-length': String(body.length) } });
-    });
+    serveOnFetchHub(MODEL, repo, { requested });
 
     // EMOTION_DTYPE=q8 once: only q8 is cached.
     const q8 = await TransformersClassifier.load({ model: MODEL, cacheDir, dtype: 'q8' });

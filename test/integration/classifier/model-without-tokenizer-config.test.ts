@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownLabels, writeRelabelledClassifier } from '../../../scripts/fixtures/relabelled-classifier.js';
-import { TransformersClassifier, type TransformersClassifierOptions } from '../../../src/adapters/transformers/transformers-classifier.js';
 import { ErrorCodes } from '../../../src/errors.js';
+import { classifierLoadOutcome as loadOutcome } from '../../support/classifier-load-outcome.js';
+import { serveOnFetchHub } from '../../support/fetch-hub.js';
 import { GENERATED_DIR, SHIPPED_EMOTION_MODEL } from '../../support/fixtures.js';
 
 /** A copy of the shipped model as it comes from the hub (no feelbot keys), with tokenizer.json but no tokenizer_config.json. */
@@ -13,18 +14,6 @@ function withoutTokenizerConfig(name: string): string {
   });
   rmSync(join(dir, 'tokenizer_config.json'));
   return dir;
-}
-
-/** The loaded classifier's first analysis, or the error that stopped it loading. */
-async function loadOutcome(options: TransformersClassifierOptions): Promise<unknown> {
-  try {
-    const classifier = await TransformersClassifier.load(options);
-    const [analysis] = await classifier.classify(['i feel terrified of what comes next']);
-    await classifier.dispose();
-    return analysis;
-  } catch (error) {
-    return error;
-  }
 }
 
 afterEach(() => {
@@ -42,14 +31,7 @@ describe('an EMOTION_MODEL with tokenizer.json but no tokenizer_config.json', ()
     const repo = withoutTokenizerConfig('hub-repo-no-tokenizer-config');
     const cacheDir = `${GENERATED_DIR}hub-cache-no-tokenizer-config`;
     rmSync(cacheDir, { recursive: true, force: true });
-    // huggingface.co serving the repository's files, and 404 for any it lacks.
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
-      const path = /^https:\/\/huggingface\.co\/someone\/no-tokenizer-config\/resolve\/main\/(.+)$/.exec(String(input))?.[1];
-      const file = path && join(repo, decodeURIComponent(path));
-      if (!file || !existsSync(file)) return new Response('Entry not found', { status: 404 });
-      const body = readFileSync(file);
-      return new Response(body, { status: 200, headers: { 'content-length': String(body.length) } });
-    });
+    serveOnFetchHub('someone/no-tokenizer-config', repo);
     const error = await loadOutcome({ model: 'someone/no-tokenizer-config', cacheDir });
     expect(error).toMatchObject({ code: ErrorCodes.ModelNotFound });
     expect((error as Error).message).toContain('has no tokenizer_config.json');
